@@ -1,0 +1,315 @@
+"""Arabic analysis: words of the original text, folded terms and light stems.
+
+The pipeline follows Whoosh's own design: a tokenizer finds words and their
+character offsets in the original text, then filters rewrite only the token's
+text::
+
+    ArabicTokenizer() | FoldFilter()                  # the "terms" field
+    ArabicTokenizer() | FoldFilter() | StemFilter()   # the "stems" field
+
+* :class:`ArabicTokenizer` yields whole words: letters and digits together with
+  the combining marks, tatweel and invisible joiners inside them. Python's
+  ``\\w`` does not match combining marks, so a plain ``\\w+`` cuts «أكّد» in two.
+  ``startchar``/``endchar`` slice the original word, marks included, which is
+  what lets the highlighter mark «أَحْمَدُ» for the query «احمد».
+* :func:`fold_term` makes spelling variation invisible: it removes diacritics,
+  Quranic marks, tatweel and format controls, unifies alef forms, ى/ي, ة/ه,
+  hamza seats and Persian letter forms, turns Arabic-Indic digits into ASCII
+  and lower-cases Latin. Presentation forms and decomposed letters are
+  normalised first (NFKC).
+* :func:`light_stem` strips clitics and suffixes from a folded term, never
+  leaving fewer than three letters and never producing a function word, so
+  «بالكتاب» and «الكتاب» share a stem while «الله» does not become «له».
+
+The stored text is never touched: only tokens are folded. Both filters leave
+``*`` and ``?`` alone, because Whoosh runs them on wildcard query text.
+
+Example::
+
+    >>> [(t.text, t.term, t.stem) for t in analyze("والكُتُبُ")]
+    [('والكُتُبُ', 'والكتب', 'كتب')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pyarabic import araby
+from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis.acore import Token as WhooshToken
+
+# Combining marks that may sit inside a word: Arabic harakat, small high marks,
+# dagger alef, Quranic annotations, Arabic Extended-A marks, and the generic
+# combining blocks that NFD Latin or Arabic produces.
+_MARK_RANGES = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0898-\u089f\u08ca-\u08ff"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+)
+# Invisible characters: bidi marks and embeddings, zero-width joiners and the
+# byte order mark. Never part of a term; allowed only between letters of a word.
+_FORMAT_CONTROLS = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+
+_WORD = re.compile(
+    rf"[^\W_][{_MARK_RANGES}]*(?:[{_FORMAT_CONTROLS}]*[^\W_][{_MARK_RANGES}]*)*"
+)
+
+_QURANIC_SIGNS = "".join(chr(c) for c in range(0x06D6, 0x06EE))
+_DELETED = (
+    "".join(araby.DIACRITICS)
+    + "".join(araby.TASHKEEL)
+    + araby.SMALL_ALEF
+    + araby.TATWEEL
+    + "".join(chr(c) for c in range(0x0653, 0x0660))
+    + _QURANIC_SIGNS
+    + "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f"
+    + "".join(chr(c) for c in range(0x202A, 0x202F))
+    + "".join(chr(c) for c in range(0x2060, 0x206A))
+    + "\ufeff"
+    + " "  # NFKC turns isolated presentation-form harakat into space + mark
+)
+
+_FOLDS = {
+    araby.ALEF_MADDA: araby.ALEF,
+    araby.ALEF_HAMZA_ABOVE: araby.ALEF,
+    araby.ALEF_HAMZA_BELOW: araby.ALEF,
+    araby.ALEF_WASLA: araby.ALEF,
+    "\u0672": araby.ALEF,  # alef with wavy hamza above
+    "\u0673": araby.ALEF,  # alef with wavy hamza below
+    "\u0675": araby.ALEF,  # high hamza alef
+    araby.ALEF_MAKSURA: araby.YEH,
+    araby.TEH_MARBUTA: araby.HEH,
+    # Hamza seats vary in real text («مسؤول», «مسئول»): keep only the hamza.
+    araby.WAW_HAMZA: araby.HAMZA,
+    araby.YEH_HAMZA: araby.HAMZA,
+    # Persian and Urdu letter forms found in Arabic text.
+    "\u06a9": araby.KAF,  # keheh
+    "\u06aa": araby.KAF,  # swash kaf
+    "\u06cc": araby.YEH,  # farsi yeh
+    "\u06d2": araby.YEH,  # yeh barree
+    "\u06c1": araby.HEH,  # heh goal
+    "\u06be": araby.HEH,  # heh doachashmee
+    "\u06d5": araby.HEH,  # ae
+    "\u06c3": araby.HEH,  # teh marbuta goal
+}
+for _digits in (araby.NUMBERS_EAST, araby.NUMBERS_PERS):
+    _FOLDS.update(zip(_digits, araby.NUMBERS_WEST))
+
+_FOLD_TABLE = str.maketrans({**_FOLDS, **dict.fromkeys(_DELETED)})
+
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a]+")
+
+# Words a stem must never turn into, and words never stemmed themselves:
+# prepositions, pronouns, particles and the name of God, in folded spelling.
+FUNCTION_WORDS = frozenset(
+    """
+    من في علي الي عن مع عند لدي منذ حتي بين دون نحو حول ضد خلال قبل بعد فوق تحت
+    امام وراء عبر لكن بل او ام ثم اذا اذ ان انه انها لان كان كانت يكون تكون ليس
+    لم لن لا ما لما هل قد كل بعض غير سوي هو هي هم هن هما انا نحن انت انتم
+    هذا هذه ذلك تلك هؤلاء اولئك الذي التي الذين اللذان اللتان اللاتي
+    له لها لهم لهن لك لكم لنا لي به بها بهم بك بكم بنا بي منه منها منهم منك منكم
+    منا مني فيه فيها فيهم فيك فيكم فينا في عليه عليها عليهم عليك عليكم علينا
+    اليه اليها اليهم اليك اليكم الينا عنه عنها عنهم عنك عنكم عنا معه معها معهم
+    الله اللهم
+    """.split()
+)
+
+# Suffixes in folded spelling (ة is already ه), longest first within a group.
+_PRONOUN_SUFFIXES = ("كما", "هما", "هم", "هن", "ها", "كم", "كن", "نا")
+_NUMBER_SUFFIXES = ("يه", "ات", "ان", "ون", "ين", "ه", "ي")
+# Article with the conjunctions and prepositions that may precede it.
+_ARTICLE_PREFIXES = (
+    "وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال",
+)
+_CONJUNCTION_PREFIXES = ("و",)
+# A bare preposition is stripped only from longer words: «بسوريا» but not «بنات».
+_PREPOSITION_PREFIXES = ("فب", "فل", "فك", "ب", "ل", "ك")
+_MIN_STEM = 3
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the analysed text, as ``searchidx analyze`` shows it."""
+
+    text: str
+    start: int
+    end: int
+    term: str
+    stem: str
+
+
+_fold_cache: dict[str, str] = {}
+_stem_cache: dict[str, tuple[str, ...]] = {}
+_CACHE_LIMIT = 500_000
+
+
+def fold_term(word: str) -> str:
+    """Fold one word to its search term: «أكَّدَ» → «اكد», «٢٠١٩» → «2019»."""
+    term = _fold_cache.get(word)
+    if term is None:
+        if word.isascii():
+            term = word.lower()
+        else:
+            term = unicodedata.normalize("NFKC", word).translate(_FOLD_TABLE).lower()
+        if len(_fold_cache) >= _CACHE_LIMIT:
+            _fold_cache.clear()
+        _fold_cache[word] = term
+    return term
+
+
+def light_stem(term: str) -> str:
+    """Light stem of a folded term: «والكتاب» → «كتاب», «مشروبات» → «مشروب».
+
+    Only Arabic letters are stemmed; words with digits or Latin letters, and
+    wildcard patterns, come back unchanged.
+    """
+    return light_stems(term)[0]
+
+
+def light_stems(term: str) -> tuple[str, ...]:
+    """Every stem indexed for a folded term, :func:`light_stem` first.
+
+    Where a light stemmer cannot tell which reading is right, the word gets
+    both stems. A bare ب, ل or ك may be a preposition («بسوريا») or the word's
+    first letter («بريطانيا»), so «سوريا» finds «بسوريا» and «بريطانيا» finds
+    «ببريطانيا»; a ت before a pronoun may be a written ة («مدرستها»).
+    """
+    stems = _stem_cache.get(term)
+    if stems is None:
+        stems = _strip_affixes(term)
+        if len(_stem_cache) >= _CACHE_LIMIT:
+            _stem_cache.clear()
+        _stem_cache[term] = stems
+    return stems
+
+
+def _strip_affixes(term: str) -> tuple[str, ...]:
+    if term in FUNCTION_WORDS or not _ARABIC_LETTERS.fullmatch(term):
+        return (term,)
+    stem = _strip_prefix(term, _ARTICLE_PREFIXES, _MIN_STEM)
+    if stem is term:
+        stem = _strip_prefix(term, _CONJUNCTION_PREFIXES, _MIN_STEM)
+    bare = _strip_suffix(stem, _PRONOUN_SUFFIXES)
+    candidates = [_strip_suffix(bare, _NUMBER_SUFFIXES)]
+    if bare is not stem and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
+        # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها».
+        candidates.append(_strip_suffix(bare[:-1] + "ه", _NUMBER_SUFFIXES))
+    stems = []
+    for candidate in candidates:
+        if candidate in FUNCTION_WORDS:
+            candidate = term
+        shorter = _strip_prefix(candidate, _PREPOSITION_PREFIXES, _MIN_STEM + 1)
+        if shorter is not candidate and shorter not in FUNCTION_WORDS:
+            stems.append(shorter)
+        stems.append(candidate)
+    return tuple(dict.fromkeys(stems))
+
+
+def _strip_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
+    for prefix in prefixes:
+        if word.startswith(prefix) and len(word) - len(prefix) >= min_left:
+            return word[len(prefix):]
+    return word
+
+
+def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def iter_words(text: str):
+    """Yield ``(start, end)`` of every word of ``text``, marks included."""
+    for match in _WORD.finditer(text):
+        yield match.span()
+
+
+class ArabicTokenizer(Tokenizer):
+    """Whoosh tokenizer yielding whole words with their combining marks."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Whoosh asks for the whole string as one token for wildcard text.
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        for match in _WORD.finditer(value):
+            token.text = match.group()
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+                pos += 1
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+class FoldFilter(Filter):
+    """Replace each token's text with :func:`fold_term`; drop tokens that fold to nothing."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold_term(token.text)
+            if token.text:
+                yield token
+
+
+class StemFilter(Filter):
+    """Replace each (folded) token with its :func:`light_stems`, at one position."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            for stem in light_stems(token.text):
+                token.text = stem
+                yield token
+
+
+def term_analyzer():
+    """The analyzer of the folded-term field."""
+    return ArabicTokenizer() | FoldFilter()
+
+
+def stem_analyzer():
+    """The analyzer of the stem field."""
+    return ArabicTokenizer() | FoldFilter() | StemFilter()
+
+
+def analyze(text: str) -> list[Token]:
+    """Split ``text`` into words with offsets, folded terms and light stems.
+
+    >>> [t.term for t in analyze("أكَّدَ أحمدُ")]
+    ['اكد', 'احمد']
+    """
+    tokens = []
+    for start, end in iter_words(text):
+        term = fold_term(text[start:end])
+        if term:
+            tokens.append(Token(text[start:end], start, end, term, light_stem(term)))
+    return tokens

@@ -1,0 +1,37 @@
+"""The errors searchidx raises. Each message is one line that says what to do.
+
+The CLI turns them into ``searchidx: error: MESSAGE`` on stderr and exits with
+``exit_code``: 1 for runtime failures, 2 for bad usage (a malformed query).
+"""
+
+
+class SearchidxError(Exception):
+    """Base class of every known failure."""
+
+    exit_code = 1
+
+
+class IndexNotFound(SearchidxError):
+    """There is no index where one was expected."""
+
+
+class IncompatibleIndex(SearchidxError):
+    """The index was written by another format version or analyzer."""
+
+
+class IndexLocked(SearchidxError):
+    """Another process is writing to the index."""
+
+
+class IndexCorrupt(SearchidxError):
+    """The index files cannot be read."""
+
+
+class DocumentError(SearchidxError):
+    """A document cannot be read; indexing skips it and goes on."""
+
+
+class QueryError(SearchidxError):
+    """The query cannot be understood."""
+
+    exit_code = 2

@@ -1,0 +1,190 @@
+"""The analyzer: whole words with offsets, folded terms, light stems."""
+
+import pickle
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchidx.analysis import (
+    analyze,
+    fold_term,
+    light_stem,
+    light_stems,
+    stem_analyzer,
+    term_analyzer,
+)
+
+ISSUE_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
+
+
+def terms(text):
+    return [token.term for token in analyze(text)]
+
+
+def test_issue_sentence_gives_nine_whole_words_with_marks():
+    tokens = analyze(ISSUE_SENTENCE)
+    assert [t.text for t in tokens] == [
+        "أكَّدَ", "أحمدُ", "ناصر", "قائدُ", "القواتِ", "المعركةُ", "مستمرةٌ", "الرَّحْمَـٰنِ", "٢٠١٩",
+    ]
+    assert [t.term for t in tokens] == [
+        "اكد", "احمد", "ناصر", "قاءد", "القوات", "المعركه", "مستمره", "الرحمن", "2019",
+    ]
+    for token in tokens:
+        assert ISSUE_SENTENCE[token.start : token.end] == token.text
+
+
+@pytest.mark.parametrize(
+    ("variant", "plain"),
+    [
+        ("كَتَبَ", "كتب"),  # harakat
+        ("مُحَمَّدٌ", "محمد"),  # shadda and tanwin
+        ("الرَّحْمَـٰنِ", "الرحمن"),  # dagger alef and tatweel
+        ("ٱلْحَمْدُ", "الحمد"),  # alef wasla and sukun
+        ("ذَٰلِكَ", "ذلك"),  # dagger alef inside the word
+        ("عَلَيْهِۚ", "عليه"),  # Quranic pause mark
+        ("داعـــش", "داعش"),  # tatweel
+        ("أحمد", "احمد"),  # alef with hamza above
+        ("إسلام", "اسلام"),  # alef with hamza below
+        ("آمن", "امن"),  # alef madda
+        ("مستشفى", "مستشفي"),  # alef maksura
+        ("مدرسة", "مدرسه"),  # teh marbuta
+        ("مسؤول", "مسءول"),  # hamza on waw
+        ("مسئول", "مسءول"),  # hamza on yeh, same word
+        ("کتاب", "كتاب"),  # Persian keheh
+        ("علی", "علي"),  # Persian yeh
+        ("رحمۃ", "رحمه"),  # Urdu teh marbuta goal
+        ("اللہ", "الله"),  # Urdu heh goal
+        ("١٤٤٥", "1445"),  # Arabic-Indic digits
+        ("۱۴۰۲", "1402"),  # Persian digits
+        ("ﻻ", "لا"),  # presentation form ligature
+        ("ﺍﻟﺴﻼﻡ", "السلام"),  # presentation forms copied from a PDF
+        ("سو\u200fريا", "سوريا"),  # right-to-left mark inside a word
+        ("سو\u200dريا", "سوريا"),  # zero-width joiner inside a word
+        ("Damascus", "damascus"),  # Latin case
+    ],
+)
+def test_folding_makes_spelling_variation_invisible(variant, plain):
+    assert terms(variant) == terms(plain)
+    assert len(terms(variant)) == 1
+
+
+def test_nfd_and_nfc_spellings_give_one_term():
+    word = "أؤمن بإيمانٍ"
+    assert terms(unicodedata.normalize("NFD", word)) == terms(unicodedata.normalize("NFC", word))
+
+
+def test_combining_marks_stay_inside_the_word():
+    # \w alone would cut «أكّد» after the shadda.
+    tokens = analyze("أكّد")
+    assert [(t.text, t.start, t.end) for t in tokens] == [("أكّد", 0, 4)]
+
+
+def test_bidi_controls_and_punctuation_separate_words_but_never_join_terms():
+    text = "\u200fسوريا\u200f،«العراق»؛ لبنان؟"
+    assert terms(text) == ["سوريا", "العراق", "لبنان"]
+    for token in analyze(text):
+        assert "\u200f" not in token.text
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ["الكتاب", "والكتاب", "بالكتاب", "للكتاب", "كتاب", "كتابة"],
+        ["مشروبات", "مشروب"],
+        ["المعلمون", "معلمين", "المعلم"],
+        ["سوريا", "بسوريا", "وسوريا"],
+        ["مدرستها", "مدرسة", "المدرسة"],
+    ],
+)
+def test_light_stem_joins_forms_of_one_word(family):
+    shared = set.intersection(*(set(light_stems(fold_term(word))) for word in family))
+    assert shared, family
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("علم", "عمل"),
+        ("الله", "له"),
+        ("منها", "من"),
+        ("إليك", "يكون"),
+        ("إليك", "إلى"),
+        ("بهم", "هم"),
+    ],
+)
+def test_different_words_keep_different_stems(word, other):
+    assert set(light_stems(fold_term(word))).isdisjoint(light_stems(fold_term(other)))
+
+
+def test_stems_never_shorter_than_three_letters():
+    for word in ["الله", "لكم", "وقد", "فيه", "بها", "كتب", "والد", "بيت"]:
+        assert len(light_stem(fold_term(word))) >= 3 or light_stem(fold_term(word)) == fold_term(
+            word
+        )
+
+
+def test_latin_and_digits_are_not_stemmed():
+    assert light_stem("2019") == "2019"
+    assert light_stem("isis") == "isis"
+
+
+def test_wildcard_text_passes_through_the_filters():
+    analyzer = stem_analyzer()
+    assert [t.text for t in analyzer("الخلاي*", tokenize=False, mode="query")] == ["الخلاي*"]
+    assert [t.text for t in term_analyzer()("مستم?ة", tokenize=False)] == ["مستم?ه"]
+
+
+def test_whoosh_analyzers_fold_offsets_into_the_original():
+    text = "قالَ أحمدُ"
+    tokens = [(t.text, t.startchar, t.endchar) for t in term_analyzer()(text, chars=True)]
+    assert tokens == [("قال", 0, 4), ("احمد", 5, 10)]
+    assert text[5:10] == "أحمدُ"
+
+
+def test_analyzers_survive_pickling():
+    # Whoosh pickles the analyzers into the index schema.
+    for analyzer in (term_analyzer(), stem_analyzer()):
+        clone = pickle.loads(pickle.dumps(analyzer))
+        assert [t.text for t in clone("والكتابُ")] == [t.text for t in analyzer("والكتابُ")]
+
+
+# Property tests
+
+HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0670", "\u0640"]
+arabic_words = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآؤئةى")), min_size=1,
+                       max_size=10)
+mixed_text = st.text(
+    alphabet=st.sampled_from(
+        list("ابتسكلمنهويةىأإآؤئ ٠١٢abc،؛؟.«»\n") + HARAKAT + ["\u200f", "\u200c", "ﻻ"]
+    ),
+    max_size=60,
+)
+
+
+@given(mixed_text)
+def test_offsets_slice_the_original(text):
+    for token in analyze(text):
+        assert text[token.start : token.end] == token.text
+        assert token.term
+
+
+@given(mixed_text)
+def test_folding_is_idempotent(text):
+    for token in analyze(text):
+        assert fold_term(token.term) == token.term
+        assert light_stem(token.stem) == token.stem or len(token.stem) >= 3
+
+
+@settings(max_examples=300)
+@given(arabic_words, st.lists(st.tuples(st.integers(0, 20), st.sampled_from(HARAKAT)), max_size=5))
+def test_inserting_harakat_or_tatweel_changes_nothing(word, insertions):
+    vocalized = word
+    for position, mark in insertions:
+        # A mark attaches to the letter before it, so never lead with one.
+        index = 1 + position % len(vocalized)
+        vocalized = vocalized[:index] + mark + vocalized[index:]
+    plain, marked = analyze(word), analyze(vocalized)
+    assert [(t.term, t.stem) for t in marked] == [(t.term, t.stem) for t in plain]
+    assert [t.text for t in marked] == [vocalized]
