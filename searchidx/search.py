@@ -1,0 +1,292 @@
+"""Search: parsing queries, ranking paragraphs and cutting highlighted snippets.
+
+A query word matches a paragraph when its folded term matches exactly
+(``terms`` field) or when it shares a light stem (``stems`` field). Ranking is
+BM25F over both fields, and every exactly matched query word adds a bonus
+larger than any BM25 score, so for the same query word, paragraphs with the
+exact (folded) spelling rank above paragraphs that match only by stem.
+
+Snippets are cut from the stored original text at query time: the paragraph
+is re-analysed (cheap: folding and stemming are cached per word), the words
+that matched are located by offset, and the window with the most distinct
+matched words is widened to sentence or word boundaries.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+from whoosh import qparser, query, scoring
+
+from .analysis import analyze, fold_term, light_stems
+from .errors import QueryError
+
+MAX_QUERY_CHARS = 1000
+# A prefix or wildcard that expands to more words than this is refused: it
+# would stall the search and rarely means what the user wanted.
+MAX_EXPANSIONS = 2000
+MIN_PREFIX_CHARS = 2
+SNIPPET_CHARS = 240
+EXACT_BONUS = 100.0
+_SEARCHABLE_FIELDS = {"terms": "words", "doc": "doc:", "title": "title:"}
+_SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+ELLIPSIS = "…"
+
+
+@dataclass
+class Hit:
+    """One matching paragraph, as ``--format json`` shows it."""
+
+    rank: int
+    score: float
+    doc: str
+    title: str
+    paragraph: int
+    locator: str
+    text: str
+    snippet: str
+    matches: list[tuple[int, int]]
+    window: tuple[int, int] = field(default=(0, 0))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResults:
+    """The hits of one query, best first, and how many paragraphs matched in all."""
+
+    query: str
+    total: int
+    hits: list[Hit]
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
+
+
+class _ExactFirstScorer(scoring.BM25FScorer):
+    def _score(self, weight, length):
+        return super()._score(weight, length) + EXACT_BONUS
+
+
+class ExactFirst(scoring.BM25F):
+    """BM25F where a match in the exact-term field outranks any stem-only match."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if fieldname == "terms":
+            return _ExactFirstScorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
+        return super().scorer(searcher, fieldname, text, qf=qf)
+
+
+@dataclass
+class _Highlighter:
+    """What in a paragraph counts as a match of the query."""
+
+    terms: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    patterns: list[str] = field(default_factory=list)
+
+    def matches(self, term: str) -> bool:
+        if term in self.terms or not self.stems.isdisjoint(light_stems(term)):
+            return True
+        return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
+
+
+def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
+    """Parse the query language into a Whoosh query with stem alternatives.
+
+    Words must all match (``match_any`` for any), "phrases" match in order,
+    ``OR``, ``AND``, ``NOT`` and parentheses combine, ``word*`` is a prefix,
+    ``doc:`` and ``title:`` filter.
+    """
+    cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not cleaned:
+        raise QueryError("the query is empty; give the words to search for")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
+    group = qparser.OrGroup if match_any else qparser.AndGroup
+    parser = qparser.QueryParser("terms", schema, group=group)
+    for plugin in (
+        qparser.SingleQuotePlugin, qparser.RangePlugin, qparser.BoostPlugin, qparser.EveryPlugin,
+    ):
+        parser.remove_plugin_class(plugin)
+    try:
+        parsed = parser.parse(cleaned)
+    except Exception as error:  # Whoosh raises assorted errors on odd input
+        raise QueryError(f"cannot understand the query ({error}); check quotes and brackets") from None
+    parsed = parsed.normalize()
+    if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
+        raise QueryError("the query has no words to search for")
+    _check_fields(parsed)
+    return _with_stems(parsed)
+
+
+def _check_fields(q: query.Query) -> None:
+    for leaf in _leaves(q):
+        fieldname = getattr(leaf, "fieldname", None)
+        if fieldname is not None and fieldname not in _SEARCHABLE_FIELDS:
+            raise QueryError(f"unknown field '{fieldname}:'; use doc: or title:")
+        if isinstance(leaf, (query.Prefix, query.Wildcard)):
+            head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
+            if len(head) < MIN_PREFIX_CHARS:
+                raise QueryError(
+                    f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
+                )
+
+
+def _leaves(q: query.Query):
+    if q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _leaves(child)
+
+
+def _with_stems(q: query.Query) -> query.Query:
+    if isinstance(q, query.Term) and q.fieldname == "terms":
+        stems = [query.Term("stems", stem, boost=q.boost) for stem in light_stems(q.text)]
+        return query.Or([q, *stems])
+    return q.apply(_with_stems)
+
+
+def _highlighter(q: query.Query) -> _Highlighter:
+    found = _Highlighter()
+    _collect(q, found)
+    return found
+
+
+def _collect(q: query.Query, found: _Highlighter) -> None:
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.Term):
+        if q.fieldname == "terms":
+            found.terms.add(q.text)
+        elif q.fieldname == "stems":
+            found.stems.add(q.text)
+    elif isinstance(q, query.Phrase) and q.fieldname == "terms":
+        found.terms.update(q.words)
+    elif isinstance(q, (query.Prefix, query.Wildcard)) and q.fieldname == "terms":
+        found.patterns.append(q.text + "*" if isinstance(q, query.Prefix) else q.text)
+    for child in q.children():
+        _collect(child, found)
+
+
+def _check_expansions(q: query.Query, reader) -> None:
+    for leaf in _leaves(q):
+        if isinstance(leaf, (query.Prefix, query.Wildcard)):
+            count = 0
+            for _ in leaf.expanded_terms(reader):
+                count += 1
+                if count > MAX_EXPANSIONS:
+                    raise QueryError(
+                        f"'{leaf.text}' matches more than {MAX_EXPANSIONS} words; "
+                        "give more letters before *"
+                    )
+
+
+def run_search(whoosh_index, text: str, limit: int = 10, match_any: bool = False) -> SearchResults:
+    """Search an open Whoosh index; see :meth:`searchidx.Index.search`."""
+    if limit < 1:
+        raise QueryError("--limit must be at least 1")
+    parsed = parse_query(text, whoosh_index.schema, match_any)
+    highlighter = _highlighter(parsed)
+    with whoosh_index.searcher(weighting=ExactFirst()) as searcher:
+        _check_expansions(parsed, searcher.reader())
+        results = searcher.search(
+            parsed, limit=limit, mask=query.Term("kind", "file"), terms=False
+        )
+        hits = [
+            _make_hit(rank, result.score, result.fields(), highlighter)
+            for rank, result in enumerate(results, 1)
+        ]
+        total = len(results)
+    return SearchResults(query=text, total=total, hits=hits)
+
+
+def _make_hit(rank: int, score: float, stored: dict, highlighter: _Highlighter) -> Hit:
+    text = stored["text"]
+    matches = [
+        (token.start, token.end)
+        for token in analyze(text)
+        if highlighter.matches(token.term)
+    ]
+    window = snippet_window(text, matches)
+    return Hit(
+        rank=rank,
+        score=round(score, 4),
+        doc=stored.get("doc", ""),
+        title=stored.get("title", ""),
+        paragraph=stored.get("paragraph", 0),
+        locator=stored.get("locator", ""),
+        text=text,
+        snippet=render_snippet(text, window, matches, "[", "]"),
+        matches=matches,
+        window=window,
+    )
+
+
+def snippet_window(text: str, matches: list[tuple[int, int]], size: int = SNIPPET_CHARS):
+    """The ``(start, end)`` of the snippet: the stretch of ``text`` with the most
+    matched words, widened to sentence boundaries where they are near, else to words.
+    """
+    if len(text) <= size:
+        return (0, len(text))
+    best_start, best_count = 0, 0
+    for anchor, _ in matches:
+        covered = {
+            fold_term(text[start:end])
+            for start, end in matches
+            if anchor <= start and end <= anchor + size
+        }
+        if len(covered) > best_count:
+            best_start, best_count = anchor, len(covered)
+    start = _snap_start(text, max(0, best_start - size // 4), best_start)
+    end = _snap_end(text, min(len(text), start + size))
+    return (start, end)
+
+
+def _snap_start(text: str, start: int, anchor: int) -> int:
+    if start == 0:
+        return 0
+    sentence_starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, anchor) if m.end() >= start]
+    if sentence_starts:
+        return sentence_starts[0]
+    space = text.find(" ", start, anchor)
+    return space + 1 if space != -1 else start
+
+
+def _snap_end(text: str, end: int) -> int:
+    if end >= len(text):
+        return len(text)
+    window_floor = end - SNIPPET_CHARS // 4
+    sentence_ends = [m.start() + 1 for m in _SENTENCE_END.finditer(text, window_floor, end)]
+    if sentence_ends:
+        return sentence_ends[-1]
+    space = text.rfind(" ", window_floor, end)
+    return space if space != -1 else end
+
+
+def render_snippet(text, window, matches, open_mark: str, close_mark: str) -> str:
+    """The snippet of ``text`` in ``window`` with matched words between markers."""
+    start, end = window
+    parts = [ELLIPSIS] if start > 0 else []
+    position = start
+    for match_start, match_end in matches:
+        if match_start < start or match_end > end:
+            continue
+        parts += [text[position:match_start], open_mark, text[match_start:match_end], close_mark]
+        position = match_end
+    parts.append(text[position:end])
+    if end < len(text):
+        parts.append(ELLIPSIS)
+    return "".join(parts).replace("\n", " ").strip()
