@@ -7,10 +7,10 @@
 
 __version__ = "0.1.0"
 
-from .analysis import Token, analyze  # noqa: E402
-from .errors import SearchidxError  # noqa: E402
-from .index import Index, IndexInfo, IndexReport  # noqa: E402
-from .search import Hit, SearchResults  # noqa: E402
+from .analysis import Token, analyze
+from .errors import SearchidxError
+from .index import Index, IndexInfo, IndexReport
+from .search import Hit, SearchResults
 
 __all__ = [
     "Hit",

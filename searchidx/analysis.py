@@ -52,9 +52,7 @@ _MARK_RANGES = (
 # byte order mark. Never part of a term; allowed only between letters of a word.
 _FORMAT_CONTROLS = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
 
-_WORD = re.compile(
-    rf"[^\W_][{_MARK_RANGES}]*(?:[{_FORMAT_CONTROLS}]*[^\W_][{_MARK_RANGES}]*)*"
-)
+_WORD = re.compile(rf"[^\W_][{_MARK_RANGES}]*(?:[{_FORMAT_CONTROLS}]*[^\W_][{_MARK_RANGES}]*)*")
 
 _QURANIC_SIGNS = "".join(chr(c) for c in range(0x06D6, 0x06EE))
 _DELETED = (
@@ -95,7 +93,7 @@ _FOLDS = {
     "\u06c3": araby.HEH,  # teh marbuta goal
 }
 for _digits in (araby.NUMBERS_EAST, araby.NUMBERS_PERS):
-    _FOLDS.update(zip(_digits, araby.NUMBERS_WEST))
+    _FOLDS.update(zip(_digits, araby.NUMBERS_WEST, strict=True))
 
 _FOLD_TABLE = str.maketrans({**_FOLDS, **dict.fromkeys(_DELETED)})
 
@@ -108,12 +106,12 @@ FUNCTION_WORDS = frozenset(
     من في علي الي عن مع عند لدي منذ حتي بين دون نحو حول ضد خلال قبل بعد فوق تحت
     امام وراء عبر لكن بل او ام ثم اذا اذ ان انه انها لان كان كانت يكون تكون ليس
     لم لن لا ما لما هل قد كل بعض غير سوي هو هي هم هن هما انا نحن انت انتم
-    هذا هذه ذلك تلك هؤلاء اولئك الذي التي الذين اللذان اللتان اللاتي
+    هذا هذه ذلك تلك هءلاء اولءك الذي التي الذين اللذان اللتان اللاتي
     له لها لهم لهن لك لكم لنا لي به بها بهم بك بكم بنا بي منه منها منهم منك منكم
-    منا مني فيه فيها فيهم فيك فيكم فينا في عليه عليها عليهم عليك عليكم علينا
+    منا مني فيه فيها فيهم فيك فيكم فينا عليه عليها عليهم عليك عليكم علينا
     اليه اليها اليهم اليك اليكم الينا عنه عنها عنهم عنك عنكم عنا معه معها معهم
     الله اللهم
-    """.split()
+    """.split()  # noqa: SIM905  (one word per token reads better than a list of quoted words)
 )
 
 # Suffixes in folded spelling (ة is already ه), longest first within a group.
@@ -121,7 +119,18 @@ _PRONOUN_SUFFIXES = ("كما", "هما", "هم", "هن", "ها", "كم", "كن",
 _NUMBER_SUFFIXES = ("يه", "ات", "ان", "ون", "ين", "ه", "ي")
 # Article with the conjunctions and prepositions that may precede it.
 _ARTICLE_PREFIXES = (
-    "وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال",
+    "وبال",
+    "وكال",
+    "فبال",
+    "فكال",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "ولل",
+    "فلل",
+    "لل",
+    "ال",
 )
 _CONJUNCTION_PREFIXES = ("و",)
 # A bare preposition is stripped only from longer words: «بسوريا» but not «بنات».
@@ -185,12 +194,18 @@ def light_stems(term: str) -> tuple[str, ...]:
     return stems
 
 
+def strip_article(term: str, min_left: int = _MIN_STEM) -> str:
+    """Remove the article with its clitics, or else the conjunction و: «والكتاب» → «كتاب»."""
+    stem = _strip_prefix(term, _ARTICLE_PREFIXES, min_left)
+    if stem is term:
+        stem = _strip_prefix(term, _CONJUNCTION_PREFIXES, min_left)
+    return stem
+
+
 def _strip_affixes(term: str) -> tuple[str, ...]:
     if term in FUNCTION_WORDS or not _ARABIC_LETTERS.fullmatch(term):
         return (term,)
-    stem = _strip_prefix(term, _ARTICLE_PREFIXES, _MIN_STEM)
-    if stem is term:
-        stem = _strip_prefix(term, _CONJUNCTION_PREFIXES, _MIN_STEM)
+    stem = strip_article(term)
     bare = _strip_suffix(stem, _PRONOUN_SUFFIXES)
     candidates = [_strip_suffix(bare, _NUMBER_SUFFIXES)]
     if bare is not stem and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
@@ -210,7 +225,7 @@ def _strip_affixes(term: str) -> tuple[str, ...]:
 def _strip_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
     for prefix in prefixes:
         if word.startswith(prefix) and len(word) - len(prefix) >= min_left:
-            return word[len(prefix):]
+            return word[len(prefix) :]
     return word
 
 

@@ -89,7 +89,7 @@ def analyze(text, fmt):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @_index_option
 @click.option("--rebuild", is_flag=True, help="Start from an empty index.")
 @click.option("--encoding", help="Read every file in this encoding instead of detecting it.")

@@ -77,7 +77,9 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, list[str
             try:
                 return data.decode(name), []
             except UnicodeDecodeError:
-                raise DocumentError(f"starts with a {name} byte order mark but is not {name}") from None
+                raise DocumentError(
+                    f"starts with a {name} byte order mark but is not {name}"
+                ) from None
     if b"\x00" in data:
         text = _decode_utf16_without_bom(data)
         if text is None:

@@ -32,7 +32,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.query import Term
 from whoosh.writing import LockError
 
 from . import __version__
@@ -299,8 +298,10 @@ class Index:
         try:
             if parallel and (os.cpu_count() or 1) > 1:
                 return self._whoosh.writer(
-                    procs=min(os.cpu_count() or 1, 4), multisegment=True,
-                    timeout=LOCK_TIMEOUT_SECONDS, limitmb=128,
+                    procs=min(os.cpu_count() or 1, 4),
+                    multisegment=True,
+                    timeout=LOCK_TIMEOUT_SECONDS,
+                    limitmb=128,
                 )
             return self._whoosh.writer(timeout=LOCK_TIMEOUT_SECONDS, limitmb=128)
         except LockError:
@@ -330,8 +331,13 @@ class Index:
             else:
                 report.added += 1
             record = FileRecord(
-                path=str(path), root=str(root), doc=doc_id, sha256=digest,
-                size=stat.st_size, mtime=stat.st_mtime, paragraphs=len(document.paragraphs),
+                path=str(path),
+                root=str(root),
+                doc=doc_id,
+                sha256=digest,
+                size=stat.st_size,
+                mtime=stat.st_mtime,
+                paragraphs=len(document.paragraphs),
             )
             _add_document(writer, document, record)
             report.paragraphs += len(document.paragraphs)
@@ -393,7 +399,7 @@ def _plan(roots: list[Path], records: dict[str, FileRecord], report: IndexReport
             doc_id = path.relative_to(base).as_posix()
             plan.work.append((path, root, doc_id, stat, digest))
             plan.bytes_to_read += stat.st_size
-        for key, record in records.items():
+        for key in records:
             under_root = key == str(root) or key.startswith(str(root).rstrip(os.sep) + os.sep)
             if under_root and key not in seen:
                 plan.removed.append(key)

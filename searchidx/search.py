@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from whoosh import qparser, query, scoring
 
-from .analysis import analyze, fold_term, light_stems
+from .analysis import analyze, fold_term, light_stems, strip_article
 from .errors import QueryError
 
 MAX_QUERY_CHARS = 1000
@@ -34,6 +34,7 @@ EXACT_BONUS = 100.0
 _SEARCHABLE_FIELDS = {"terms": "words", "doc": "doc:", "title": "title:"}
 _SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
 ELLIPSIS = "…"
 
 
@@ -95,9 +96,13 @@ class _Highlighter:
     terms: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     patterns: list[str] = field(default_factory=list)
+    stem_prefixes: list[str] = field(default_factory=list)
 
     def matches(self, term: str) -> bool:
-        if term in self.terms or not self.stems.isdisjoint(light_stems(term)):
+        stems = light_stems(term)
+        if term in self.terms or not self.stems.isdisjoint(stems):
+            return True
+        if any(stem.startswith(prefix) for stem in stems for prefix in self.stem_prefixes):
             return True
         return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
 
@@ -114,16 +119,26 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
         raise QueryError("the query is empty; give the words to search for")
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
+    dangling = _DANGLING_OPERATOR.search(cleaned)
+    if dangling:
+        operator = dangling.group(1) or dangling.group(2)
+        needs = "a word after it" if operator == "NOT" else "a word on each side"
+        raise QueryError(f"{operator} needs {needs}; write it in quotes to search for the word")
     group = qparser.OrGroup if match_any else qparser.AndGroup
     parser = qparser.QueryParser("terms", schema, group=group)
     for plugin in (
-        qparser.SingleQuotePlugin, qparser.RangePlugin, qparser.BoostPlugin, qparser.EveryPlugin,
+        qparser.SingleQuotePlugin,
+        qparser.RangePlugin,
+        qparser.BoostPlugin,
+        qparser.EveryPlugin,
     ):
         parser.remove_plugin_class(plugin)
     try:
         parsed = parser.parse(cleaned)
     except Exception as error:  # Whoosh raises assorted errors on odd input
-        raise QueryError(f"cannot understand the query ({error}); check quotes and brackets") from None
+        raise QueryError(
+            f"cannot understand the query ({error}); check quotes and brackets"
+        ) from None
     parsed = parsed.normalize()
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
         raise QueryError("the query has no words to search for")
@@ -133,6 +148,8 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
 
 def _check_fields(q: query.Query) -> None:
     for leaf in _leaves(q):
+        if isinstance(leaf, query.Every):
+            raise QueryError("a bare * would match everything; put some letters before it")
         fieldname = getattr(leaf, "fieldname", None)
         if fieldname is not None and fieldname not in _SEARCHABLE_FIELDS:
             raise QueryError(f"unknown field '{fieldname}:'; use doc: or title:")
@@ -153,9 +170,14 @@ def _leaves(q: query.Query):
 
 
 def _with_stems(q: query.Query) -> query.Query:
+    """Let each word also match by stem: «سوريا» finds «بسوريا», «المخطو*» «والمخطوطات»."""
     if isinstance(q, query.Term) and q.fieldname == "terms":
         stems = [query.Term("stems", stem, boost=q.boost) for stem in light_stems(q.text)]
         return query.Or([q, *stems])
+    if isinstance(q, query.Prefix) and q.fieldname == "terms":
+        bare = strip_article(q.text, MIN_PREFIX_CHARS)
+        if bare != q.text:
+            return query.Or([q, query.Prefix("stems", bare, boost=q.boost)])
     return q.apply(_with_stems)
 
 
@@ -175,6 +197,8 @@ def _collect(q: query.Query, found: _Highlighter) -> None:
             found.stems.add(q.text)
     elif isinstance(q, query.Phrase) and q.fieldname == "terms":
         found.terms.update(q.words)
+    elif isinstance(q, query.Prefix) and q.fieldname == "stems":
+        found.stem_prefixes.append(q.text)
     elif isinstance(q, (query.Prefix, query.Wildcard)) and q.fieldname == "terms":
         found.patterns.append(q.text + "*" if isinstance(q, query.Prefix) else q.text)
     for child in q.children():
@@ -184,9 +208,7 @@ def _collect(q: query.Query, found: _Highlighter) -> None:
 def _check_expansions(q: query.Query, reader) -> None:
     for leaf in _leaves(q):
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
-            count = 0
-            for _ in leaf.expanded_terms(reader):
-                count += 1
+            for count, _ in enumerate(leaf.expanded_terms(reader), 1):
                 if count > MAX_EXPANSIONS:
                     raise QueryError(
                         f"'{leaf.text}' matches more than {MAX_EXPANSIONS} words; "
@@ -202,9 +224,7 @@ def run_search(whoosh_index, text: str, limit: int = 10, match_any: bool = False
     highlighter = _highlighter(parsed)
     with whoosh_index.searcher(weighting=ExactFirst()) as searcher:
         _check_expansions(parsed, searcher.reader())
-        results = searcher.search(
-            parsed, limit=limit, mask=query.Term("kind", "file"), terms=False
-        )
+        results = searcher.search(parsed, limit=limit, mask=query.Term("kind", "file"), terms=False)
         hits = [
             _make_hit(rank, result.score, result.fields(), highlighter)
             for rank, result in enumerate(results, 1)
@@ -216,9 +236,7 @@ def run_search(whoosh_index, text: str, limit: int = 10, match_any: bool = False
 def _make_hit(rank: int, score: float, stored: dict, highlighter: _Highlighter) -> Hit:
     text = stored["text"]
     matches = [
-        (token.start, token.end)
-        for token in analyze(text)
-        if highlighter.matches(token.term)
+        (token.start, token.end) for token in analyze(text) if highlighter.matches(token.term)
     ]
     window = snippet_window(text, matches)
     return Hit(

@@ -26,10 +26,26 @@ def terms(text):
 def test_issue_sentence_gives_nine_whole_words_with_marks():
     tokens = analyze(ISSUE_SENTENCE)
     assert [t.text for t in tokens] == [
-        "أكَّدَ", "أحمدُ", "ناصر", "قائدُ", "القواتِ", "المعركةُ", "مستمرةٌ", "الرَّحْمَـٰنِ", "٢٠١٩",
+        "أكَّدَ",
+        "أحمدُ",
+        "ناصر",
+        "قائدُ",
+        "القواتِ",
+        "المعركةُ",
+        "مستمرةٌ",
+        "الرَّحْمَـٰنِ",
+        "٢٠١٩",
     ]
     assert [t.term for t in tokens] == [
-        "اكد", "احمد", "ناصر", "قاءد", "القوات", "المعركه", "مستمره", "الرحمن", "2019",
+        "اكد",
+        "احمد",
+        "ناصر",
+        "قاءد",
+        "القوات",
+        "المعركه",
+        "مستمره",
+        "الرحمن",
+        "2019",
     ]
     for token in tokens:
         assert ISSUE_SENTENCE[token.start : token.end] == token.text
@@ -153,8 +169,9 @@ def test_analyzers_survive_pickling():
 # Property tests
 
 HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0670", "\u0640"]
-arabic_words = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآؤئةى")), min_size=1,
-                       max_size=10)
+arabic_words = st.text(
+    alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآؤئةى")), min_size=1, max_size=10
+)
 mixed_text = st.text(
     alphabet=st.sampled_from(
         list("ابتسكلمنهويةىأإآؤئ ٠١٢abc،؛؟.«»\n") + HARAKAT + ["\u200f", "\u200c", "ﻻ"]

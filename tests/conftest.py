@@ -1,0 +1,92 @@
+"""Shared fixtures: small real-Arabic corpora and indexes built from them."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searchidx import Index
+from searchidx.cli import cli
+
+INDEX_DATA = Path(__file__).resolve().parent.parent / "index_data"
+SEED_ARTICLE = INDEX_DATA / "baghouz-liberation-anniversary.txt"
+
+# A vocalized hadith-style paragraph, an unvocalized news paragraph, and
+# paragraphs that match only by stem, so ranking and highlighting can be told apart.
+SMALL_CORPUS = {
+    "hadith.txt": (
+        "بابُ العِلْمِ\n\n"
+        "قالَ رَسُولُ اللَّهِ صَلَّى اللَّهُ عَلَيْهِ وَسَلَّمَ: «طَلَبُ العِلْمِ فَرِيضَةٌ عَلَى كُلِّ مُسْلِمٍ».\n\n"
+        "وَقالَ أَحْمَدُ بْنُ حَنْبَلٍ: النّاسُ إِلى العِلْمِ أَحْوَجُ مِنْهُمْ إِلى الطَّعامِ والشَّرابِ.\n"
+    ),
+    "news/syria.txt": (
+        "أخبار سوريا\n\n"
+        "عاد اللاجئون إلى سوريا بعد سنوات من الحرب.\n\n"
+        "وصل الوفد الدولي بسوريا أمس لبحث إعادة الإعمار.\n\n"
+        "قال مسئول في وزارة التعليم إن المدارس ستفتح أبوابها.\n"
+    ),
+    "news/library.md": (
+        "# المكتبة الوطنية\n\n"
+        "افتتحت المكتبة الوطنية قاعة جديدة للكتب النادرة والمخطوطات.\n\n"
+        "وقال مدير المكتبة إن الكتاب المطبوع ما زال يجذب القراء.\n"
+    ),
+}
+
+
+def write_corpus(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    return write_corpus(tmp_path / "docs", SMALL_CORPUS)
+
+
+@pytest.fixture
+def small_index(tmp_path, corpus) -> Path:
+    path = tmp_path / "index"
+    with Index.create(path) as index:
+        index.update([corpus])
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seed") / "index"
+    with Index.create(path) as index:
+        index.update([SEED_ARTICLE])
+    return path
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    monkeypatch.setenv("SEARCHIDX_INDEX", str(tmp_path / "default-index"))
+    monkeypatch.delenv("SEARCHIDX_TRACEBACK", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args):
+        from searchidx.cli import main
+
+        result = runner.invoke(_MainAdapter(main), list(args), catch_exceptions=False)
+        return result
+
+    return invoke
+
+
+class _MainAdapter:
+    """Lets CliRunner drive :func:`searchidx.cli.main`, which maps errors to exit codes."""
+
+    def __init__(self, main):
+        self._main = main
+        self.name = "searchidx"
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        raise SystemExit(self._main(args))
+
+
+__all__ = ["INDEX_DATA", "SEED_ARTICLE", "SMALL_CORPUS", "cli", "write_corpus"]

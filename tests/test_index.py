@@ -1,0 +1,135 @@
+"""Building, updating and rebuilding the index."""
+
+import json
+import os
+
+import pytest
+
+from searchidx import Index
+from searchidx.errors import IncompatibleIndex, IndexNotFound
+from searchidx.index import META_FILE
+
+from .conftest import SMALL_CORPUS
+
+
+def paragraphs_of(index, doc):
+    return sorted(hit.paragraph for hit in index.search(f"doc:{doc} NOT zzzz", limit=100))
+
+
+def count(index, query):
+    return index.search(query, limit=1000).total
+
+
+def test_every_paragraph_is_indexed_with_title_and_doc(small_index):
+    with Index.open(small_index) as index:
+        info = index.info()
+        assert (info.documents, info.paragraphs) == (3, 10)
+        hit = index.search("حنبل").hits[0]
+    assert (hit.doc, hit.paragraph, hit.title) == ("hadith.txt", 3, "بابُ العِلْمِ")
+    assert hit.text == SMALL_CORPUS["hadith.txt"].split("\n\n")[2].strip()
+
+
+def test_second_update_changes_nothing(small_index, corpus):
+    with Index.open(small_index) as index:
+        before = index.info()
+        report = index.update([corpus])
+        assert report.nothing_changed
+        assert report.unchanged == 3
+        assert index.info().paragraphs == before.paragraphs
+        assert index.info().updated == before.updated
+
+
+def test_update_adds_changes_and_removes_exactly_what_changed(small_index, corpus):
+    (corpus / "news" / "syria.txt").write_text(
+        "أخبار سوريا\n\nوصل الوفد الدولي إلى دمشق.\n", encoding="utf-8"
+    )
+    (corpus / "hadith.txt").unlink()
+    (corpus / "new.txt").write_text("افتتح متحف الفن الإسلامي في الدوحة.\n", encoding="utf-8")
+    with Index.open(small_index) as index:
+        report = index.update([corpus])
+        assert (report.added, report.changed, report.removed, report.unchanged) == (1, 1, 1, 1)
+        assert count(index, "اللاجئون") == 0  # the old text of syria.txt is gone
+        assert count(index, "دمشق") == 1
+        assert count(index, "العلم") == 0  # hadith.txt is gone
+        assert count(index, "الدوحة") == 1
+        assert count(index, "المكتبة") == 3  # library.md untouched
+        assert index.info().paragraphs == 2 + 1 + 3
+
+
+def test_touched_but_identical_file_is_not_reindexed(small_index, corpus):
+    path = corpus / "hadith.txt"
+    os.utime(path, (1, 1))
+    with Index.open(small_index) as index:
+        report = index.update([corpus])
+    assert report.nothing_changed and report.unchanged == 3
+
+
+def test_update_without_paths_refreshes_indexed_folders(small_index, corpus):
+    (corpus / "extra.txt").write_text("مدينة حلب القديمة\n", encoding="utf-8")
+    with Index.open(small_index) as index:
+        report = index.update()
+        assert report.added == 1
+        assert count(index, "حلب") == 1
+
+
+def test_update_of_one_folder_leaves_the_others(tmp_path, corpus):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("نهر النيل\n", encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        index.update([corpus, other])
+        (other / "a.txt").unlink()
+        index.update([corpus])  # other/ not mentioned: its file stays
+        assert count(index, "النيل") == 1
+        index.update([other])
+        assert count(index, "النيل") == 0
+
+
+def test_rebuild_starts_from_empty(small_index, corpus, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("جبال الأطلس\n", encoding="utf-8")
+    with Index.open(small_index) as index:
+        report = index.rebuild([elsewhere])
+        assert report.added == 1
+        assert index.info().documents == 1
+        assert count(index, "الأطلس") == 1
+        assert count(index, "المكتبة") == 0
+    assert not (small_index.parent / (small_index.name + ".rebuild")).exists()
+
+
+def test_open_missing_index(tmp_path):
+    with pytest.raises(IndexNotFound, match="run `searchidx index PATH` first"):
+        Index.open(tmp_path / "none")
+
+
+def test_incompatible_index_says_how_to_rebuild(small_index):
+    meta_path = small_index / META_FILE
+    meta = json.loads(meta_path.read_text())
+    meta["format"] = 0
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(IncompatibleIndex, match="--rebuild"):
+        Index.open(small_index)
+
+
+def test_info_reports_sizes_dates_and_roots(small_index, corpus):
+    with Index.open(small_index) as index:
+        info = index.info()
+    assert info.size_bytes > 0
+    assert info.created <= info.updated
+    assert info.roots == [str(corpus)]
+    assert info.version
+
+
+def test_large_update_uses_parallel_writer_and_loses_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr("searchidx.index.PARALLEL_MIN_BYTES", 1)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(40):
+        paragraphs = [f"الفقرة رقم {number}-{i} عن مدينة دمشق وأسواقها." for i in range(25)]
+        (docs / f"{number:02}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update([docs])
+        assert report.paragraphs == 1000
+        assert index.info().paragraphs == 1000
+        assert count(index, "دمشق") == 1000
