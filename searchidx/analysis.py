@@ -1,11 +1,10 @@
 """Arabic analysis: words of the original text, folded terms and light stems.
 
 The pipeline follows Whoosh's own design: a tokenizer finds words and their
-character offsets in the original text, then filters rewrite only the token's
-text::
+character offsets in the original text, then a filter rewrites only the
+token's text::
 
-    ArabicTokenizer() | FoldFilter()                  # the "terms" field
-    ArabicTokenizer() | FoldFilter() | StemFilter()   # the "stems" field
+    ArabicTokenizer() | FoldFilter()     # the index's "terms" field
 
 * :class:`ArabicTokenizer` yields whole words: letters and digits together with
   the combining marks, tatweel and invisible joiners inside them. Python's
@@ -20,9 +19,10 @@ text::
 * :func:`light_stem` strips clitics and suffixes from a folded term, never
   leaving fewer than three letters and never producing a function word, so
   «بالكتاب» and «الكتاب» share a stem while «الله» does not become «له».
+  Stems are compared at query time (``search.py``), not indexed.
 
-The stored text is never touched: only tokens are folded. Both filters leave
-``*`` and ``?`` alone, because Whoosh runs them on wildcard query text.
+The stored text is never touched: only tokens are folded. The filter leaves
+``*`` and ``?`` alone, because Whoosh runs it on wildcard query text.
 
 Example::
 
@@ -136,6 +136,16 @@ _CONJUNCTION_PREFIXES = ("و",)
 # A bare preposition is stripped only from longer words: «بسوريا» but not «بنات».
 _PREPOSITION_PREFIXES = ("فب", "فل", "فك", "ب", "ل", "ك")
 _MIN_STEM = 3
+# Everything a light stem may have lost in front, the empty string first.
+PROCLITICS = (
+    "",
+    *_ARTICLE_PREFIXES,
+    *_CONJUNCTION_PREFIXES,
+    "وب",
+    "ول",
+    "وك",
+    *_PREPOSITION_PREFIXES,
+)
 
 
 @dataclass(frozen=True)
@@ -296,24 +306,9 @@ class FoldFilter(Filter):
                 yield token
 
 
-class StemFilter(Filter):
-    """Replace each (folded) token with its :func:`light_stems`, at one position."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            for stem in light_stems(token.text):
-                token.text = stem
-                yield token
-
-
 def term_analyzer():
     """The analyzer of the folded-term field."""
     return ArabicTokenizer() | FoldFilter()
-
-
-def stem_analyzer():
-    """The analyzer of the stem field."""
-    return ArabicTokenizer() | FoldFilter() | StemFilter()
 
 
 def analyze(text: str) -> list[Token]:

@@ -2,8 +2,9 @@
 
 Schema (one Whoosh document per paragraph, plus one record per file):
 
-* ``terms``: folded words with positions, for exact words and "phrases";
-* ``stems``: light stems without positions (cheaper), for stem matches;
+* ``terms``: folded words with positions, for words and "phrases"; stem
+  matches are found at query time among these words (see ``search.py``), so
+  there is no second posting list per word to write;
 * ``text``: the paragraph exactly as the file holds it (stored, not indexed);
   snippets and match offsets are computed from it at query time;
 * ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is;
@@ -35,7 +36,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.writing import LockError
 
 from . import __version__
-from .analysis import stem_analyzer, term_analyzer
+from .analysis import term_analyzer
 from .documents import Document, find_files, read_document
 from .errors import (
     DocumentError,
@@ -47,7 +48,7 @@ from .errors import (
 )
 
 FORMAT_VERSION = 1
-ANALYZER = "arabic-fold-stem-1"
+ANALYZER = "arabic-fold-1"
 META_FILE = "searchidx.json"
 ENV_INDEX = "SEARCHIDX_INDEX"
 # How long a second writer waits for the first before giving up.
@@ -76,7 +77,6 @@ def bundled_corpus() -> Path:
 def make_schema() -> Schema:
     return Schema(
         terms=TEXT(analyzer=term_analyzer(), phrase=True),
-        stems=TEXT(analyzer=stem_analyzer(), phrase=False),
         title=TEXT(analyzer=term_analyzer(), phrase=False, stored=True),
         text=STORED(),
         doc=ID(stored=True),
@@ -353,7 +353,6 @@ def _add_document(writer, document: Document, record: FileRecord) -> None:
     writer.add_document(kind="file", source=source, record=record.__dict__)
     for paragraph in document.paragraphs:
         writer.add_document(
-            kind="paragraph",
             source=source,
             doc=document.doc_id,
             title=document.title,
@@ -361,7 +360,6 @@ def _add_document(writer, document: Document, record: FileRecord) -> None:
             locator=paragraph.locator,
             text=paragraph.text,
             terms=paragraph.text,
-            stems=paragraph.text,
         )
 
 

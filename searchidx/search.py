@@ -1,10 +1,12 @@
 """Search: parsing queries, ranking paragraphs and cutting highlighted snippets.
 
-A query word matches a paragraph when its folded term matches exactly
-(``terms`` field) or when it shares a light stem (``stems`` field). Ranking is
-BM25F over both fields, and every exactly matched query word adds a bonus
-larger than any BM25 score, so for the same query word, paragraphs with the
-exact (folded) spelling rank above paragraphs that match only by stem.
+A query word matches a paragraph when its folded term matches exactly or when
+the paragraph has a word with the same light stem: the query word is expanded
+at query time into the indexed words that share its stem (see
+:class:`_Expander`). Ranking is BM25F over the folded-term field, and every
+exactly matched query word adds a bonus larger than any BM25 score, so for the
+same query word, paragraphs with the exact (folded) spelling rank above
+paragraphs that match only by stem.
 
 Snippets are cut from the stored original text at query time: the paragraph
 is re-analysed (cheap: folding and stemming are cached per word), the words
@@ -20,8 +22,9 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from whoosh import qparser, query, scoring
+from whoosh.searching import Searcher
 
-from .analysis import analyze, fold_term, light_stems, strip_article
+from .analysis import PROCLITICS, analyze, fold_term, light_stems, strip_article
 from .errors import QueryError
 
 MAX_QUERY_CHARS = 1000
@@ -81,38 +84,26 @@ class _ExactFirstScorer(scoring.BM25FScorer):
 
 
 class ExactFirst(scoring.BM25F):
-    """BM25F where a match in the exact-term field outranks any stem-only match."""
+    """BM25F where a query word's own spelling outranks the words sharing its stem."""
+
+    def __init__(self, exact_terms: set[str]):
+        super().__init__()
+        # Whoosh hands scorers the term as UTF-8 bytes.
+        self.exact_terms = {term.encode("utf-8") for term in exact_terms}
 
     def scorer(self, searcher, fieldname, text, qf=1):
-        if fieldname == "terms":
+        if fieldname == "terms" and text in self.exact_terms:
             return _ExactFirstScorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
         return super().scorer(searcher, fieldname, text, qf=qf)
 
 
-@dataclass
-class _Highlighter:
-    """What in a paragraph counts as a match of the query."""
-
-    terms: set[str] = field(default_factory=set)
-    stems: set[str] = field(default_factory=set)
-    patterns: list[str] = field(default_factory=list)
-    stem_prefixes: list[str] = field(default_factory=list)
-
-    def matches(self, term: str) -> bool:
-        stems = light_stems(term)
-        if term in self.terms or not self.stems.isdisjoint(stems):
-            return True
-        if any(stem.startswith(prefix) for stem in stems for prefix in self.stem_prefixes):
-            return True
-        return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
-
-
 def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
-    """Parse the query language into a Whoosh query with stem alternatives.
+    """Parse the query language into a Whoosh query over folded terms.
 
     Words must all match (``match_any`` for any), "phrases" match in order,
     ``OR``, ``AND``, ``NOT`` and parentheses combine, ``word*`` is a prefix,
-    ``doc:`` and ``title:`` filter.
+    ``doc:`` and ``title:`` filter. Stem alternatives are added later, by
+    :func:`expand_query`, because they depend on the index's vocabulary.
     """
     cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if not cleaned:
@@ -140,10 +131,10 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
             f"cannot understand the query ({error}); check quotes and brackets"
         ) from None
     parsed = parsed.normalize()
-    if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
+    if isinstance(parsed, type(query.NullQuery)):
         raise QueryError("the query has no words to search for")
     _check_fields(parsed)
-    return _with_stems(parsed)
+    return parsed
 
 
 def _check_fields(q: query.Query) -> None:
@@ -161,6 +152,10 @@ def _check_fields(q: query.Query) -> None:
                 )
 
 
+def _has_not(q: query.Query) -> bool:
+    return isinstance(q, query.Not) or any(_has_not(child) for child in q.children())
+
+
 def _leaves(q: query.Query):
     if q.is_leaf():
         yield q
@@ -169,51 +164,93 @@ def _leaves(q: query.Query):
             yield from _leaves(child)
 
 
-def _with_stems(q: query.Query) -> query.Query:
-    """Let each word also match by stem: «سوريا» finds «بسوريا», «المخطو*» «والمخطوطات»."""
-    if isinstance(q, query.Term) and q.fieldname == "terms":
-        stems = [query.Term("stems", stem, boost=q.boost) for stem in light_stems(q.text)]
-        return query.Or([q, *stems])
-    if isinstance(q, query.Prefix) and q.fieldname == "terms":
-        bare = strip_article(q.text, MIN_PREFIX_CHARS)
-        if bare != q.text:
-            return query.Or([q, query.Prefix("stems", bare, boost=q.boost)])
-    return q.apply(_with_stems)
+class _Expander:
+    """Turns each query word into the indexed words that share its stem.
 
+    Stems are matched here, at query time, rather than indexed in a field of
+    their own: the index then holds one posting list per word instead of two,
+    which halves indexing time. A word's forms differ only by clitics in front
+    (و ف ب ل ك ال …) and suffixes behind, so they are found by scanning the
+    vocabulary from each clitic + stem and keeping the words whose stems agree.
+    """
 
-def _highlighter(q: query.Query) -> _Highlighter:
-    found = _Highlighter()
-    _collect(q, found)
-    return found
+    def __init__(self, reader):
+        self.reader = reader
+        self.exact: set[str] = set()
+        self.highlight: set[str] = set()
+        self.patterns: list[str] = []
 
+    def expand(self, q: query.Query) -> query.Query:
+        if isinstance(q, query.Not):
+            return q.apply(self._quietly)
+        if isinstance(q, query.Term) and q.fieldname == "terms":
+            self.exact.add(q.text)
+            return self._any_of([q.text, *self._stem_forms(q.text)], q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname == "terms":
+            return self._any_of(self._prefix_forms(q.text), q.boost, pattern=q.text)
+        if isinstance(q, query.Phrase) and q.fieldname == "terms":
+            self.exact.update(q.words)
+            self.highlight.update(q.words)
+        if isinstance(q, query.Wildcard) and q.fieldname == "terms":
+            self._count(q.text, q.expanded_terms(self.reader))
+            self.patterns.append(q.text)
+        return q.apply(self.expand)
 
-def _collect(q: query.Query, found: _Highlighter) -> None:
-    if isinstance(q, query.Not):
-        return
-    if isinstance(q, query.Term):
-        if q.fieldname == "terms":
-            found.terms.add(q.text)
-        elif q.fieldname == "stems":
-            found.stems.add(q.text)
-    elif isinstance(q, query.Phrase) and q.fieldname == "terms":
-        found.terms.update(q.words)
-    elif isinstance(q, query.Prefix) and q.fieldname == "stems":
-        found.stem_prefixes.append(q.text)
-    elif isinstance(q, (query.Prefix, query.Wildcard)) and q.fieldname == "terms":
-        found.patterns.append(q.text + "*" if isinstance(q, query.Prefix) else q.text)
-    for child in q.children():
-        _collect(child, found)
+    def is_match(self, term: str) -> bool:
+        """Whether a word of a hit is one the query asked for (and so is highlighted)."""
+        if term in self.highlight:
+            return True
+        return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
 
+    def _quietly(self, q: query.Query) -> query.Query:
+        """Expand without highlighting: words after NOT are not in the hits."""
+        saved = (set(self.highlight), list(self.patterns))
+        expanded = self.expand(q)
+        self.highlight, self.patterns = saved
+        return expanded
 
-def _check_expansions(q: query.Query, reader) -> None:
-    for leaf in _leaves(q):
-        if isinstance(leaf, (query.Prefix, query.Wildcard)):
-            for count, _ in enumerate(leaf.expanded_terms(reader), 1):
-                if count > MAX_EXPANSIONS:
-                    raise QueryError(
-                        f"'{leaf.text}' matches more than {MAX_EXPANSIONS} words; "
-                        "give more letters before *"
-                    )
+    def _any_of(self, words, boost: float, pattern: str = "") -> query.Query:
+        words = list(dict.fromkeys(words))
+        self.highlight.update(words)
+        if not words:
+            return query.NullQuery
+        if len(words) == 1:
+            return query.Term("terms", words[0], boost=boost)
+        return query.Or([query.Term("terms", word, boost=boost) for word in words])
+
+    def _stem_forms(self, term: str) -> list[str]:
+        stems = set(light_stems(term))
+        if stems == {term} and term.isascii():
+            return []
+        forms = []
+        for stem in stems:
+            for clitic in PROCLITICS:
+                for btext in self.reader.expand_prefix("terms", clitic + stem):
+                    candidate = btext.decode("utf-8")
+                    if not stems.isdisjoint(light_stems(candidate)):
+                        forms.append(candidate)
+        return forms
+
+    def _prefix_forms(self, prefix: str) -> list[str]:
+        bare = strip_article(prefix, MIN_PREFIX_CHARS)
+        heads = {prefix, *(clitic + bare for clitic in PROCLITICS)}
+        forms = (
+            btext.decode("utf-8")
+            for head in heads
+            for btext in self.reader.expand_prefix("terms", head)
+        )
+        return self._count(prefix + "*", forms)
+
+    def _count(self, pattern: str, forms) -> list[str]:
+        found = []
+        for form in forms:
+            found.append(form)
+            if len(found) > MAX_EXPANSIONS:
+                raise QueryError(
+                    f"'{pattern}' matches more than {MAX_EXPANSIONS} words; "
+                    "give more letters before *"
+                )
+        return found
 
 
 def run_search(whoosh_index, text: str, limit: int = 10, match_any: bool = False) -> SearchResults:
@@ -221,23 +258,29 @@ def run_search(whoosh_index, text: str, limit: int = 10, match_any: bool = False
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     parsed = parse_query(text, whoosh_index.schema, match_any)
-    highlighter = _highlighter(parsed)
-    with whoosh_index.searcher(weighting=ExactFirst()) as searcher:
-        _check_expansions(parsed, searcher.reader())
-        results = searcher.search(parsed, limit=limit, mask=query.Term("kind", "file"), terms=False)
+    reader = whoosh_index.reader()
+    expander = _Expander(reader)
+    expanded = expander.expand(parsed)
+    # The weighting must be known when the searcher is made: it is handed to
+    # one sub-searcher per index segment.
+    weighting = ExactFirst(expander.exact)
+    with Searcher(reader, weighting=weighting, fromindex=whoosh_index) as searcher:
+        # Scoring every match (optimize=False) costs less than skipping blocks
+        # and then running the query again to count the matches for `total`.
+        # File records match no word, so they can only come in through NOT.
+        mask = query.Term("kind", "file") if _has_not(expanded) else None
+        results = searcher.search(expanded, limit=limit, mask=mask, terms=False, optimize=False)
         hits = [
-            _make_hit(rank, result.score, result.fields(), highlighter)
+            _make_hit(rank, result.score, result.fields(), expander)
             for rank, result in enumerate(results, 1)
         ]
         total = len(results)
     return SearchResults(query=text, total=total, hits=hits)
 
 
-def _make_hit(rank: int, score: float, stored: dict, highlighter: _Highlighter) -> Hit:
+def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit:
     text = stored["text"]
-    matches = [
-        (token.start, token.end) for token in analyze(text) if highlighter.matches(token.term)
-    ]
+    matches = [(token.start, token.end) for token in analyze(text) if expander.is_match(token.term)]
     window = snippet_window(text, matches)
     return Hit(
         rank=rank,
