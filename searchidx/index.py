@@ -25,14 +25,18 @@ import hashlib
 import json
 import os
 import shutil
+import stat as stat_module
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util.filelock import try_for
 from whoosh.writing import LockError
 
 from . import __version__
@@ -50,6 +54,9 @@ from .errors import (
 FORMAT_VERSION = 1
 ANALYZER = "arabic-fold-1"
 META_FILE = "searchidx.json"
+# Held for a whole update (reading the file records, planning, writing), so a
+# second writer plans against what the first committed and indexes nothing twice.
+LOCK_FILE = "searchidx.lock"
 ENV_INDEX = "SEARCHIDX_INDEX"
 # How long a second writer waits for the first before giving up.
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -165,13 +172,17 @@ class Index:
     def create(cls, path: str | os.PathLike) -> Index:
         """Create an empty index at ``path``, or open the one already there."""
         path = Path(path)
-        if _has_index(path):
-            return cls.open(path)
-        path.mkdir(parents=True, exist_ok=True)
-        whoosh = whoosh_index.create_in(str(path), make_schema())
-        meta = _new_meta()
-        _write_meta(path, meta)
-        return cls(path, whoosh, meta)
+        if not _has_index(path):
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise IndexNotFound(f"cannot create an index at {path}: {error.strerror}") from None
+            with _writing(path):
+                # Another process may have created it while this one waited.
+                if not _has_index(path):
+                    whoosh_index.create_in(str(path), make_schema())
+                    _write_meta(path, _new_meta())
+        return cls.open(path)
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Index:
@@ -256,14 +267,15 @@ class Index:
         refreshed. Nothing is written when nothing changed.
         """
         started = time.perf_counter()
-        records = self.file_records()
-        roots = _resolve_roots(paths, records)
-        report = IndexReport()
-        plan = _plan(roots, records, report)
-        if plan.work or plan.removed:
-            with self._writer(parallel=plan.bytes_to_read >= PARALLEL_MIN_BYTES) as writer:
-                self._write(writer, plan, records, encoding, progress, report)
-            self._touch_meta()
+        with _writing(self.path):
+            records = self.file_records()
+            roots = _resolve_roots(paths, records)
+            report = IndexReport()
+            plan = _plan(roots, records, report)
+            if plan.work or plan.removed:
+                with self._writer(parallel=plan.bytes_to_read >= PARALLEL_MIN_BYTES) as writer:
+                    self._write(writer, plan, records, encoding, progress, report)
+                self._touch_meta()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -274,22 +286,15 @@ class Index:
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
         """Index ``paths`` from empty, keeping the old index until the new one is complete."""
-        roots = _resolve_roots(paths, self.file_records())
         fresh_path = self.path.with_name(self.path.name + ".rebuild")
-        shutil.rmtree(fresh_path, ignore_errors=True)
         # Hold the old index's lock so no other writer updates it meanwhile.
-        lock = self._whoosh.storage.lock("WRITELOCK")
-        if not _acquire(lock):
-            raise _locked(self.path)
-        try:
-            fresh = Index.create(fresh_path)
-            fresh._meta["created"] = _now()
-            report = fresh.update([str(root) for root in roots], encoding, progress)
-            fresh.close()
+        with _writing(self.path):
+            roots = _resolve_roots(paths, self.file_records())
+            shutil.rmtree(fresh_path, ignore_errors=True)
+            with Index.create(fresh_path) as fresh:
+                report = fresh.update([str(root) for root in roots], encoding, progress)
             self._whoosh.close()
             _swap_dirs(fresh_path, self.path)
-        finally:
-            lock.release()
         reopened = Index.open(self.path)
         self._whoosh, self._meta = reopened._whoosh, reopened._meta
         return report
@@ -381,6 +386,8 @@ def _plan(roots: list[Path], records: dict[str, FileRecord], report: IndexReport
             seen.add(key)
             try:
                 stat = path.stat()
+                if not stat_module.S_ISREG(stat.st_mode):
+                    raise IsADirectoryError(0, "not a regular file")
             except OSError as error:
                 report.skipped.append(Skipped(key, _os_reason(error, path)))
                 if key in records:
@@ -468,13 +475,16 @@ def _write_meta(path: Path, meta: dict) -> None:
     os.replace(temporary, path / META_FILE)
 
 
-def _acquire(lock) -> bool:
-    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-    while not lock.acquire(blocking=False):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
+@contextmanager
+def _writing(path: Path):
+    """Hold the index's update lock, waiting up to LOCK_TIMEOUT_SECONDS for it."""
+    lock = FileStorage(str(path)).lock(LOCK_FILE)
+    if not try_for(lock.acquire, timeout=LOCK_TIMEOUT_SECONDS, delay=0.2):
+        raise _locked(path)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _locked(path: Path) -> SearchidxError:
