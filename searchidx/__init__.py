@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 from .analysis import Token, analyze
 from .errors import SearchidxError
 from .index import Index, IndexInfo, IndexReport
+from .readers import ReaderOptions
 from .search import Hit, SearchResults
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Index",
     "IndexInfo",
     "IndexReport",
+    "ReaderOptions",
     "SearchResults",
     "SearchidxError",
     "Token",

@@ -92,28 +92,49 @@ def analyze(text, fmt):
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @_index_option
 @click.option("--rebuild", is_flag=True, help="Start from an empty index.")
-@click.option("--encoding", help="Read every file in this encoding instead of detecting it.")
-def index(paths, index_dir, rebuild, encoding):
+@click.option("--encoding", help="Read text files in this encoding instead of detecting it.")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Also index files matching GLOB as plain text (repeatable), e.g. '*.log'.",
+)
+@click.option("--text-field", help="JSON/CSV field holding the text [default: detected].")
+@click.option("--id-field", help="JSON/CSV field holding the record id [default: detected].")
+@click.option("--title-field", help="JSON/CSV field holding the title [default: detected].")
+def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, title_field):
     """Index or update the documents under PATHS (files or folders).
 
     New files are added, changed files re-indexed and deleted files dropped.
     Without PATHS, the folders already in the index are refreshed (a new
     index starts with the bundled sample corpus).
 
+    Reads .txt, .md, .html/.htm, .docx, .epub, .jsonl, .json and .csv; in
+    JSON and CSV files every record is a document of its own.
+
     \b
     Example:
         searchidx index ~/articles ~/books
         searchidx index --rebuild ~/articles
+        searchidx index news.jsonl --text-field body --id-field url
     """
     from .index import Index
+    from .readers import ReaderOptions
 
+    options = ReaderOptions(encoding, text_field, id_field, title_field, tuple(include))
     with Index.create(_index_path(index_dir)) as idx, _progress() as progress:
         run = idx.rebuild if rebuild else idx.update
-        report = run(paths or None, encoding=encoding, progress=progress)
+        report = run(paths or None, options=options, progress=progress)
     for skipped in report.skipped:
         click.echo(f"searchidx: skipped {skipped.path}: {skipped.reason}", err=True)
     for warning in report.warnings:
         click.echo(f"searchidx: warning: {warning.path}: {warning.reason}", err=True)
+    if report.ignored:
+        kinds = ", ".join(f"{count} {suffix}" for suffix, count in sorted(report.ignored.items()))
+        click.echo(
+            f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text",
+            err=True,
+        )
     if report.nothing_changed and not rebuild:
         click.echo(
             f"index is up to date: {report.unchanged} files unchanged, "

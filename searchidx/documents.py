@@ -1,9 +1,12 @@
 """Documents: finding files, decoding them and splitting them into paragraphs.
 
-A paragraph is a block of text between blank lines. Its stored text is exactly
-what the file holds (after decoding), so search offsets point into it.
-Every paragraph is indexed, a heading included; a document's title is its
-Markdown heading or first line, else its file name.
+Plain text (``.txt``, and files asked for with ``include``) is read here: a
+paragraph is a block of text between blank lines, its stored text exactly what
+the file holds (after decoding), so search offsets point into it. Every
+paragraph is indexed, a heading included; a document's title is its first
+line, else its file name. Other formats (HTML, Markdown, Word, EPUB, JSON
+Lines, JSON, CSV) have a reader each in :mod:`searchidx.readers`, which yield
+the same paragraphs with a locator (section, chapter, record).
 
 Decoding needs no help for UTF-8 (with or without BOM), UTF-16/32 with a BOM,
 and Windows-1256, the legacy Arabic code page; ``encoding=`` forces one.
@@ -12,15 +15,17 @@ and Windows-1256, the legacy Arabic code page; ``encoding=`` forces one.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import readers
 from .errors import DocumentError
 
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
 # Larger files are skipped: a «document» of this size is a data dump, not prose.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # Longer paragraphs are cut at the nearest line or sentence end, so that one
@@ -35,7 +40,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _BLANK_LINES = re.compile(r"\n[ \t\u00a0\u200e\u200f\ufeff]*\n\s*")
-_MARKDOWN_HEADING = re.compile(r"#{1,6}\s+(.+?)\s*#*\s*$")
 # A file is damaged UTF-8 rather than another encoding when at most this share
 # of its bytes is undecodable.
 _MAX_DAMAGED_SHARE = 0.01
@@ -156,41 +160,64 @@ def _cut_point(block: str, limit: int) -> int:
 
 
 def title_of(paragraphs: list[str], path: Path) -> str:
-    """A document's title: its Markdown heading or first line, else the file name."""
-    for paragraph in paragraphs:
-        for line in paragraph.splitlines():
-            heading = _MARKDOWN_HEADING.match(line.strip())
-            if heading:
-                return heading.group(1)
-        break
-    if paragraphs:
-        first_line = paragraphs[0].splitlines()[0].strip()
-        if len(first_line) <= 200:
-            return first_line
-    return path.name
+    """A text file's title: its first line when that is short enough, else the file name."""
+    first_line = paragraphs[0].splitlines()[0].strip() if paragraphs else ""
+    return first_line if 0 < len(first_line) <= 200 else path.name
 
 
-def read_document(path: Path, doc_id: str, encoding: str | None = None) -> Document:
-    """Read one file into a :class:`Document`; raise :class:`DocumentError` if it cannot be."""
+def read_documents(
+    path: Path, doc_id: str, options: readers.ReaderOptions | None = None
+) -> list[Document]:
+    """Read one file into its documents: one, or one per record of a JSON or CSV file.
+
+    Raises :class:`DocumentError` with a one-line reason if it cannot be read.
+    """
+    options = options or readers.ReaderOptions()
+    data = _read_bytes(path)
+    reader = readers.READERS.get(path.suffix.lower())
+    if reader is None:
+        text, warnings = decode_text(data, options.encoding)
+        blocks = split_paragraphs(text)
+        if not blocks:
+            raise DocumentError("no text")
+        paragraphs = [Paragraph(number, block) for number, block in enumerate(blocks, 1)]
+        return [Document(path, doc_id, title_of(blocks, path), paragraphs, warnings)]
+    documents = []
+    for result in reader(data, options):
+        paragraphs = [
+            Paragraph(number, block.text, block.locator)
+            for number, block in enumerate(result.blocks, 1)
+        ]
+        if paragraphs:
+            title = result.title or path.name
+            documents.append(Document(path, doc_id, title, paragraphs, result.warnings))
+    if not documents:
+        raise DocumentError("no text")
+    return documents
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if path.stat().st_size > MAX_FILE_BYTES:
             raise DocumentError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError(error.strerror or str(error)) from None
     if not data.strip():
         raise DocumentError("empty file")
-    text, warnings = decode_text(data, encoding)
-    blocks = split_paragraphs(text)
-    if not blocks:
-        raise DocumentError("no text")
-    paragraphs = [Paragraph(number, block) for number, block in enumerate(blocks, 1)]
-    return Document(path, doc_id, title_of(blocks, path), paragraphs, warnings)
+    return data
+
+
+def is_indexable(path: Path, options: readers.ReaderOptions) -> bool:
+    """Whether a file is of a format searchidx reads, or asked for with ``include``."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES or suffix in readers.READERS:
+        return True
+    return any(fnmatch.fnmatch(path.name, pattern) for pattern in options.include)
 
 
 def find_files(root: Path) -> Iterator[Path]:
-    """Yield the indexable files under ``root`` (a file or folder), sorted.
+    """Yield every file under ``root`` (a file or folder), sorted.
 
     Hidden files and folders are left out; symbolic links to folders are not
     followed, so a link loop cannot trap the walk.
@@ -201,5 +228,5 @@ def find_files(root: Path) -> Iterator[Path]:
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES:
+            if not name.startswith("."):
                 yield Path(folder, name)

@@ -41,7 +41,7 @@ from whoosh.writing import LockError
 
 from . import __version__
 from .analysis import term_analyzer
-from .documents import Document, find_files, read_document
+from .documents import Document, find_files, is_indexable, read_documents
 from .errors import (
     DocumentError,
     IncompatibleIndex,
@@ -50,6 +50,7 @@ from .errors import (
     IndexNotFound,
     SearchidxError,
 )
+from .readers import ReaderOptions
 
 FORMAT_VERSION = 1
 ANALYZER = "arabic-fold-1"
@@ -125,6 +126,8 @@ class IndexReport:
     paragraphs: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[Skipped] = field(default_factory=list)
+    # Files of formats searchidx does not read, by suffix: {".pdf": 3}.
+    ignored: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -257,24 +260,26 @@ class Index:
     def update(
         self,
         paths: Sequence[str | os.PathLike] | None = None,
-        encoding: str | None = None,
+        options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
         """Bring the index up to date with ``paths`` (files or folders).
 
         New files are added, changed ones re-indexed, files deleted from under
         ``paths`` dropped. Without ``paths``, the folders already indexed are
-        refreshed. Nothing is written when nothing changed.
+        refreshed. Nothing is written when nothing changed. ``options`` set the
+        encoding, the record fields of JSON and CSV files, and extra file patterns.
         """
+        options = options or ReaderOptions()
         started = time.perf_counter()
         with _writing(self.path):
             records = self.file_records()
             roots = _resolve_roots(paths, records)
             report = IndexReport()
-            plan = _plan(roots, records, report)
+            plan = _plan(roots, records, options, report)
             if plan.work or plan.removed:
                 with self._writer(parallel=plan.bytes_to_read >= PARALLEL_MIN_BYTES) as writer:
-                    self._write(writer, plan, records, encoding, progress, report)
+                    self._write(writer, plan, records, options, progress, report)
                 self._touch_meta()
         report.seconds = time.perf_counter() - started
         return report
@@ -282,7 +287,7 @@ class Index:
     def rebuild(
         self,
         paths: Sequence[str | os.PathLike] | None = None,
-        encoding: str | None = None,
+        options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
         """Index ``paths`` from empty, keeping the old index until the new one is complete."""
@@ -292,7 +297,7 @@ class Index:
             roots = _resolve_roots(paths, self.file_records())
             shutil.rmtree(fresh_path, ignore_errors=True)
             with Index.create(fresh_path) as fresh:
-                report = fresh.update([str(root) for root in roots], encoding, progress)
+                report = fresh.update([str(root) for root in roots], options, progress)
             self._whoosh.close()
             _swap_dirs(fresh_path, self.path)
         reopened = Index.open(self.path)
@@ -312,7 +317,7 @@ class Index:
         except LockError:
             raise _locked(self.path) from None
 
-    def _write(self, writer, plan, records, encoding, progress, report) -> None:
+    def _write(self, writer, plan, records, options, progress, report) -> None:
         for path in plan.removed:
             writer.delete_by_term("source", path)
             report.removed += 1
@@ -322,14 +327,15 @@ class Index:
                 progress(done, total, doc_id)
             old = records.get(str(path))
             try:
-                document = read_document(path, doc_id, encoding)
+                documents = read_documents(path, doc_id, options)
             except DocumentError as error:
                 report.skipped.append(Skipped(str(path), str(error)))
                 if old:
                     writer.delete_by_term("source", str(path))
                     report.removed += 1
                 continue
-            report.warnings.extend(Skipped(str(path), text) for text in document.warnings)
+            for document in documents:
+                report.warnings.extend(Skipped(str(path), text) for text in document.warnings)
             if old:
                 writer.delete_by_term("source", str(path))
                 report.changed += 1
@@ -342,10 +348,10 @@ class Index:
                 sha256=digest,
                 size=stat.st_size,
                 mtime=stat.st_mtime,
-                paragraphs=len(document.paragraphs),
+                paragraphs=sum(len(document.paragraphs) for document in documents),
             )
-            _add_document(writer, document, record)
-            report.paragraphs += len(document.paragraphs)
+            _add_file(writer, documents, record)
+            report.paragraphs += record.paragraphs
 
     def _touch_meta(self) -> None:
         self._meta["updated"] = _now()
@@ -353,9 +359,14 @@ class Index:
         _write_meta(self.path, self._meta)
 
 
-def _add_document(writer, document: Document, record: FileRecord) -> None:
+def _add_file(writer, documents: list[Document], record: FileRecord) -> None:
     source = record.path
     writer.add_document(kind="file", source=source, record=record.__dict__)
+    for document in documents:
+        _add_paragraphs(writer, document, source)
+
+
+def _add_paragraphs(writer, document: Document, source: str) -> None:
     for paragraph in document.paragraphs:
         writer.add_document(
             source=source,
@@ -375,13 +386,19 @@ class _Plan:
     bytes_to_read: int = 0
 
 
-def _plan(roots: list[Path], records: dict[str, FileRecord], report: IndexReport) -> _Plan:
+def _plan(
+    roots: list[Path], records: dict[str, FileRecord], options: ReaderOptions, report: IndexReport
+) -> _Plan:
     """Decide which files to (re)read and which records to drop, by size, mtime and hash."""
     plan = _Plan()
     seen: set[str] = set()
     for root in roots:
         base = root if root.is_dir() else root.parent
         for path in find_files(root):
+            if root.is_dir() and not is_indexable(path, options):
+                suffix = path.suffix.lower() or "(none)"
+                report.ignored[suffix] = report.ignored.get(suffix, 0) + 1
+                continue
             key = str(path)
             seen.add(key)
             try:

@@ -62,6 +62,14 @@ def seed_index(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("bundled") / "index"
+    with Index.create(path) as index:
+        index.update([INDEX_DATA])
+    return path
+
+
 @pytest.fixture
 def run(monkeypatch, tmp_path):
     """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""

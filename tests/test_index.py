@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from searchidx import Index
+from searchidx import Index, ReaderOptions
 from searchidx.errors import IncompatibleIndex, IndexNotFound
 from searchidx.index import META_FILE
 
@@ -133,3 +133,38 @@ def test_large_update_uses_parallel_writer_and_loses_nothing(tmp_path, monkeypat
         assert report.paragraphs == 1000
         assert index.info().paragraphs == 1000
         assert count(index, "دمشق") == 1000
+
+
+@pytest.mark.parametrize(
+    ("word", "doc", "locator"),
+    [
+        ("الطغراء", "calligraphy-exhibition.html", "§ "),
+        ("الفسيلة", "palm-planting-guide.md", "§ اختيار الفسيلة"),
+        ("الصهاريج", "rainwater-harvesting-report.docx", "§ الصهاريج القديمة"),
+        ("زنجبار", "zanzibar-voyage.epub", "chapter 1: الإبحار من مسقط"),
+        ("عرقوب", "arabic-proverbs.jsonl", "record p01"),
+        ("مراغة", "historic-observatories.csv", "record 1"),
+        ("الباغوز", "baghouz-liberation-anniversary.txt", ""),
+    ],
+)
+def test_bundled_corpus_indexes_every_format_with_locators(bundled_index, word, doc, locator):
+    with Index.open(bundled_index) as index:
+        hits = index.search(word).hits
+    assert hits, word
+    assert {hit.doc for hit in hits} == {doc}
+    assert hits[0].locator.startswith(locator)
+    assert all(hit.text[start:end] for hit in hits for start, end in hit.matches)
+
+
+def test_unknown_types_are_noted_and_include_reads_them_as_text(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "server.log").write_text("انقطع الاتصال بالخادم\n", encoding="utf-8")
+    (docs / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update([docs])
+        assert report.ignored == {".log": 1, ".png": 1}
+        assert count(index, "الخادم") == 0
+        report = index.update([docs], options=ReaderOptions(include=("*.log",)))
+        assert report.added == 1
+        assert count(index, "الخادم") == 1
