@@ -225,10 +225,8 @@ def main(argv=None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except click.exceptions.Abort:
-        click.echo("searchidx: interrupted", err=True)
-        return 130
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # click turns Ctrl-C into Abort; both mean the user stopped us.
         click.echo("searchidx: interrupted; the index keeps its last completed update", err=True)
         return 130
     except SearchidxError as error:

@@ -21,11 +21,15 @@ message that says how to rebuild.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
+import signal
 import stat as stat_module
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
@@ -36,6 +40,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.multiproc import SubWriterTask
 from whoosh.util.filelock import try_for
 from whoosh.writing import LockError
 
@@ -273,12 +278,15 @@ class Index:
         options = options or ReaderOptions()
         started = time.perf_counter()
         with _writing(self.path):
+            # What an interrupted rebuild left behind.
+            shutil.rmtree(self._rebuild_path(), ignore_errors=True)
             records = self.file_records()
             roots = _resolve_roots(paths, records)
             report = IndexReport()
             plan = _plan(roots, records, options, report)
             if plan.work or plan.removed:
-                with self._writer(parallel=plan.bytes_to_read >= PARALLEL_MIN_BYTES) as writer:
+                parallel = plan.bytes_to_read >= PARALLEL_MIN_BYTES
+                with _worker_processes(parallel), self._writer(parallel) as writer:
                     self._write(writer, plan, records, options, progress, report)
                 self._touch_meta()
         report.seconds = time.perf_counter() - started
@@ -291,7 +299,7 @@ class Index:
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
         """Index ``paths`` from empty, keeping the old index until the new one is complete."""
-        fresh_path = self.path.with_name(self.path.name + ".rebuild")
+        fresh_path = self._rebuild_path()
         # Hold the old index's lock so no other writer updates it meanwhile.
         with _writing(self.path):
             roots = _resolve_roots(paths, self.file_records())
@@ -304,9 +312,12 @@ class Index:
         self._whoosh, self._meta = reopened._whoosh, reopened._meta
         return report
 
+    def _rebuild_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".rebuild")
+
     def _writer(self, parallel: bool):
         try:
-            if parallel and (os.cpu_count() or 1) > 1:
+            if parallel and _CAN_TIE_WORKERS and (os.cpu_count() or 1) > 1:
                 return self._whoosh.writer(
                     procs=min(os.cpu_count() or 1, 4),
                     multisegment=True,
@@ -490,6 +501,48 @@ def _write_meta(path: Path, meta: dict) -> None:
     temporary = path / (META_FILE + ".tmp")
     temporary.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     os.replace(temporary, path / META_FILE)
+
+
+# Whoosh's multiprocess writer forks worker processes. Left alone, a Ctrl-C
+# prints a traceback from each of them, and a parent killed with SIGKILL leaves
+# them waiting forever, holding the index's lock. So while indexing in
+# parallel, every forked worker ignores SIGINT (the parent cancels) and is
+# killed when its parent dies; that needs Linux's prctl, so elsewhere
+# searchidx indexes in one process.
+_PR_SET_PDEATHSIG = 1
+try:
+    _LIBC = ctypes.CDLL(None, use_errno=True)
+    _CAN_TIE_WORKERS = sys.platform.startswith("linux") and hasattr(_LIBC, "prctl")
+except OSError:
+    _CAN_TIE_WORKERS = False
+_forking_workers = False
+
+
+def _tie_forked_worker_to_parent() -> None:
+    if _forking_workers:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+if _CAN_TIE_WORKERS:
+    os.register_at_fork(after_in_child=_tie_forked_worker_to_parent)
+
+
+@contextmanager
+def _worker_processes(parallel: bool):
+    """Tie the worker processes forked inside this block to this process's life."""
+    global _forking_workers
+    _forking_workers = parallel
+    try:
+        yield
+    except BaseException:
+        # Whoosh's cancel() cannot reach its workers; end them before exiting.
+        for child in multiprocessing.active_children():
+            if isinstance(child, SubWriterTask):
+                child.terminate()
+        raise
+    finally:
+        _forking_workers = False
 
 
 @contextmanager
