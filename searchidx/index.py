@@ -173,6 +173,7 @@ class Index:
         self.path = path
         self._whoosh = whoosh
         self._meta = meta
+        self._reader = None  # kept between searches, reopened after a commit
 
     # Opening and creating
 
@@ -220,7 +221,13 @@ class Index:
         return cls(path, whoosh, meta)
 
     def close(self) -> None:
+        self._drop_reader()
         self._whoosh.close()
+
+    def _drop_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def __enter__(self) -> Index:
         return self
@@ -258,7 +265,10 @@ class Index:
         """Search paragraphs; return :class:`searchidx.search.SearchResults`."""
         from .search import run_search
 
-        return run_search(self._whoosh, query, limit=limit, match_any=match_any)
+        if self._reader is None or self._reader.generation() != self._whoosh.latest_generation():
+            self._drop_reader()
+            self._reader = self._whoosh.reader()
+        return run_search(self._whoosh, self._reader, query, limit=limit, match_any=match_any)
 
     # Writing
 
@@ -306,7 +316,7 @@ class Index:
             shutil.rmtree(fresh_path, ignore_errors=True)
             with Index.create(fresh_path) as fresh:
                 report = fresh.update([str(root) for root in roots], options, progress)
-            self._whoosh.close()
+            self.close()
             _swap_dirs(fresh_path, self.path)
         reopened = Index.open(self.path)
         self._whoosh, self._meta = reopened._whoosh, reopened._meta

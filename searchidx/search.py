@@ -253,18 +253,21 @@ class _Expander:
         return found
 
 
-def run_search(whoosh_index, text: str, limit: int = 10, match_any: bool = False) -> SearchResults:
-    """Search an open Whoosh index; see :meth:`searchidx.Index.search`."""
+def run_search(
+    whoosh_index, reader, text: str, limit: int = 10, match_any: bool = False
+) -> SearchResults:
+    """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`."""
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     parsed = parse_query(text, whoosh_index.schema, match_any)
-    reader = whoosh_index.reader()
     expander = _Expander(reader)
     expanded = expander.expand(parsed)
     # The weighting must be known when the searcher is made: it is handed to
     # one sub-searcher per index segment.
     weighting = ExactFirst(expander.exact)
-    with Searcher(reader, weighting=weighting, fromindex=whoosh_index) as searcher:
+    with Searcher(
+        reader, weighting=weighting, fromindex=whoosh_index, closereader=False
+    ) as searcher:
         # Scoring every match (optimize=False) costs less than skipping blocks
         # and then running the query again to count the matches for `total`.
         # File records match no word, so they can only come in through NOT.

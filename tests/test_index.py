@@ -168,3 +168,16 @@ def test_unknown_types_are_noted_and_include_reads_them_as_text(tmp_path):
         report = index.update([docs], options=ReaderOptions(include=("*.log",)))
         assert report.added == 1
         assert count(index, "الخادم") == 1
+
+
+def test_one_index_object_sees_its_own_updates_and_rebuilds(small_index, corpus, tmp_path):
+    with Index.open(small_index) as index:
+        assert count(index, "حلب") == 0
+        (corpus / "aleppo.txt").write_text("قلعة حلب\n", encoding="utf-8")
+        index.update([corpus])
+        assert count(index, "حلب") == 1
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        (elsewhere / "a.txt").write_text("قلعة حلب الشهباء\n", encoding="utf-8")
+        index.rebuild([elsewhere])
+        assert [hit.doc for hit in index.search("حلب")] == ["a.txt"]
