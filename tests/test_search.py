@@ -144,3 +144,18 @@ def test_snippet_is_cut_at_sentence_or_word_boundaries(tmp_path):
 def test_malformed_queries_raise_query_error(small_index, query):
     with pytest.raises(QueryError):
         search(small_index, query)
+
+
+def test_total_counts_stem_matches_beyond_the_limit(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # Later paragraphs are shorter and so score higher, which lets Whoosh's
+    # default collector drop the stem forms once its top ten are full.
+    exact = [f"زار الوفد سوريا{' مرة أخرى' * (30 - n)}." for n in range(30)]
+    by_stem = [f"وصل الوفد بسوريا في اليوم {n}." for n in range(10)]
+    (docs / "a.txt").write_text("\n\n".join(exact + by_stem), encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        results = index.search("سوريا", limit=10)
+    assert results.total == 40
+    assert all(highlighted(hit) == ["سوريا"] for hit in results)
