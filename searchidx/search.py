@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from whoosh import collectors, qparser, query, scoring
 from whoosh.searching import Searcher
 
-from .analysis import PROCLITICS, analyze, fold_term, light_stems, strip_article
+from .analysis import PROCLITICS, fold_term, iter_words, light_stems, strip_article
 from .errors import QueryError
 
 MAX_QUERY_CHARS = 1000
@@ -296,7 +296,11 @@ def run_search(
 
 def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit:
     text = stored["text"]
-    matches = [(token.start, token.end) for token in analyze(text) if expander.is_match(token.term)]
+    matches = [
+        (start, end)
+        for start, end in iter_words(text)
+        if expander.is_match(fold_term(text[start:end]))
+    ]
     window = snippet_window(text, matches)
     return Hit(
         rank=rank,
