@@ -102,9 +102,10 @@ def _table_of_contents(archive, package, manifest, base) -> dict[str, str]:
     if not titles:
         spine = next((e for e in package if _local(e.tag) == "spine"), None)
         ncx = manifest.get(spine.get("toc")) if spine is not None else None
-        ncx = ncx or next(
-            (item for item in manifest.values() if item.get("media-type") == _NCX_TYPE), None
-        )
+        if ncx is None:
+            ncx = next(
+                (item for item in manifest.values() if item.get("media-type") == _NCX_TYPE), None
+            )
         if ncx is not None:
             _ncx_titles(archive, _resolve(base, ncx.get("href")), titles)
     return titles
