@@ -8,6 +8,7 @@ malformed query), 130 interrupted. Known errors print one line; set
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 
@@ -17,6 +18,23 @@ from . import __version__
 from .errors import SearchidxError
 
 ENV_TRACEBACK = "SEARCHIDX_TRACEBACK"
+_show_traceback = False  # set by --traceback for this run
+
+
+def _wants_traceback() -> bool:
+    configured = os.environ.get(ENV_TRACEBACK, "").strip().lower()
+    return _show_traceback or configured in ("1", "true", "yes", "on")
+
+
+def _check_encoding(ctx, param, value):
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(
+                f"unknown encoding '{value}'; for example cp1256, utf-16 or latin-1"
+            ) from None
+    return value
 
 
 def _index_option(command):
@@ -65,8 +83,8 @@ def cli(traceback):
         searchidx index ~/articles
         searchidx search "الخلايا النائمة"
     """
-    if traceback:
-        os.environ[ENV_TRACEBACK] = "1"
+    global _show_traceback
+    _show_traceback = traceback
 
 
 @cli.command()
@@ -92,7 +110,11 @@ def analyze(text, fmt):
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @_index_option
 @click.option("--rebuild", is_flag=True, help="Start from an empty index.")
-@click.option("--encoding", help="Read text files in this encoding instead of detecting it.")
+@click.option(
+    "--encoding",
+    callback=_check_encoding,
+    help="Read text files in this encoding instead of detecting it.",
+)
 @click.option(
     "--include",
     multiple=True,
@@ -218,6 +240,8 @@ def info(index_dir, fmt):
 
 def main(argv=None) -> int:
     """Run the CLI; turn known errors into one line and an exit code."""
+    global _show_traceback
+    _show_traceback = False
     try:
         cli.main(args=argv, prog_name="searchidx", standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -230,7 +254,7 @@ def main(argv=None) -> int:
         click.echo("searchidx: interrupted; the index keeps its last completed update", err=True)
         return 130
     except SearchidxError as error:
-        if os.environ.get(ENV_TRACEBACK):
+        if _wants_traceback():
             raise
         click.echo(f"searchidx: error: {error}", err=True)
         return error.exit_code

@@ -137,32 +137,32 @@ def split_paragraphs(text: str) -> list[str]:
     ['عنوان', 'فقرة أولى.\\nتكملة.', 'فقرة ثانية.']
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = []
-    for block in _BLANK_LINES.split(text):
-        block = block.strip()
-        if not block:
-            continue
-        while len(block) > MAX_PARAGRAPH_CHARS:
-            cut = _cut_point(block, MAX_PARAGRAPH_CHARS)
-            paragraphs.append(block[:cut].strip())
-            block = block[cut:].strip()
-        if block:
-            paragraphs.append(block)
-    return paragraphs
+    return [block.strip() for block in _BLANK_LINES.split(text) if block.strip()]
 
 
-def _cut_point(block: str, limit: int) -> int:
+def cut_long_paragraph(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """Cut a runaway paragraph into pieces of at most ``limit`` characters,
+    at a line, sentence, clause or word end where there is one."""
+    pieces = []
+    while len(text) > limit:
+        cut = _cut_point(text, limit)
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return [*pieces, text] if text else pieces
+
+
+def _cut_point(text: str, limit: int) -> int:
     for separator in ("\n", ".", "؟", "?", "!", "،", " "):
-        cut = block.rfind(separator, limit // 2, limit)
+        cut = text.rfind(separator, limit // 2, limit)
         if cut > 0:
             return cut + 1
     return limit
 
 
-def title_of(paragraphs: list[str], path: Path) -> str:
-    """A text file's title: its first line when that is short enough, else the file name."""
+def title_of(paragraphs: list[str]) -> str:
+    """A text file's title: its first line when that is short enough, else ""."""
     first_line = paragraphs[0].splitlines()[0].strip() if paragraphs else ""
-    return first_line if 0 < len(first_line) <= 200 else path.name
+    return first_line if len(first_line) <= 200 else ""
 
 
 def read_documents(
@@ -174,32 +174,44 @@ def read_documents(
     """
     options = options or readers.ReaderOptions()
     data = _read_bytes(path)
-    reader = readers.READERS.get(path.suffix.lower())
-    if reader is None:
-        text, warnings = decode_text(data, options.encoding)
-        blocks = split_paragraphs(text)
-        if not blocks:
-            raise DocumentError("no text")
-        paragraphs = [Paragraph(number, block) for number, block in enumerate(blocks, 1)]
-        return [Document(path, doc_id, title_of(blocks, path), paragraphs, warnings)]
+    read = readers.READERS.get(path.suffix.lower(), read_text)
     documents = []
-    for result in reader(data, options):
-        paragraphs = [
-            Paragraph(number, block.text, block.locator)
-            for number, block in enumerate(result.blocks, 1)
-        ]
+    for result in read(data, options):
+        paragraphs, warnings = _number_paragraphs(result.blocks)
         if paragraphs:
             title = result.title or path.name
-            documents.append(Document(path, doc_id, title, paragraphs, result.warnings))
+            documents.append(Document(path, doc_id, title, paragraphs, result.warnings + warnings))
     if not documents:
         raise DocumentError("no text")
     return documents
 
 
+def read_text(data: bytes, options: readers.ReaderOptions) -> list[readers.ReadResult]:
+    """The reader of plain text files: decode, then split at blank lines."""
+    text, warnings = decode_text(data, options.encoding)
+    blocks = split_paragraphs(text)
+    return [readers.ReadResult(title_of(blocks), [readers.Block(b) for b in blocks], warnings)]
+
+
+def _number_paragraphs(blocks) -> tuple[list[Paragraph], list[str]]:
+    paragraphs: list[Paragraph] = []
+    warnings = []
+    for block in blocks:
+        pieces = cut_long_paragraph(block.text)
+        if len(pieces) > 1:
+            warnings.append(
+                f"a paragraph of {len(block.text):,} characters was cut into "
+                f"{len(pieces)} of at most {MAX_PARAGRAPH_CHARS:,}"
+            )
+        for piece in pieces:
+            paragraphs.append(Paragraph(len(paragraphs) + 1, piece, block.locator))
+    return paragraphs, warnings
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise DocumentError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
+            raise DocumentError(f"larger than the {MAX_FILE_BYTES / 2**20:g} MB limit")
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError(error.strerror or str(error)) from None

@@ -22,6 +22,7 @@ message that says how to rebuild.
 from __future__ import annotations
 
 import ctypes
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -283,7 +284,10 @@ class Index:
         New files are added, changed ones re-indexed, files deleted from under
         ``paths`` dropped. Without ``paths``, the folders already indexed are
         refreshed. Nothing is written when nothing changed. ``options`` set the
-        encoding, the record fields of JSON and CSV files, and extra file patterns.
+        encoding, the record fields of JSON and CSV files, and extra file
+        patterns, for the files this run reads: new, changed or earlier skipped
+        ones. Files already indexed are kept as they are; :meth:`rebuild`
+        re-reads everything.
         """
         options = options or ReaderOptions()
         started = time.perf_counter()
@@ -461,6 +465,8 @@ def _file_digest(path: Path) -> str:
 
 
 def _os_reason(error: OSError, path: Path) -> str:
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop"
     if path.is_symlink() and not path.exists():
         return "broken symbolic link"
     return error.strerror or str(error)

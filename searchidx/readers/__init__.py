@@ -14,7 +14,8 @@ visible text (no markup) and a locator saying where it is::
 
 Text formats are decoded with :func:`searchidx.documents.decode_text`; every
 block goes through :func:`searchidx.documents.split_paragraphs`, so blank lines
-split and over-long paragraphs are cut as in plain text files. HTML, Markdown and
+split as in plain text files (over-long paragraphs are cut later, for every format,
+by :func:`searchidx.documents.read_documents`). HTML, Markdown and
 EPUB share one HTML extractor (:mod:`searchidx.readers.html`).
 
 A reader raises :class:`searchidx.errors.DocumentError` with a one-line reason
