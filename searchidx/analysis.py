@@ -215,6 +215,9 @@ def strip_article(term: str, min_left: int = _MIN_STEM) -> str:
 def _strip_affixes(term: str) -> tuple[str, ...]:
     if term in FUNCTION_WORDS or not _ARABIC_LETTERS.fullmatch(term):
         return (term,)
+    if term[0] in "وف" and len(term) > _MIN_STEM and term[1:] in FUNCTION_WORDS:
+        # A conjunction before a function word: «والذين», «وعليكم».
+        return (term[1:],)
     stem = strip_article(term)
     bare = _strip_suffix(stem, _PRONOUN_SUFFIXES)
     candidates = [_strip_suffix(bare, _NUMBER_SUFFIXES)]
@@ -224,7 +227,10 @@ def _strip_affixes(term: str) -> tuple[str, ...]:
     stems = []
     for candidate in candidates:
         if candidate in FUNCTION_WORDS:
-            candidate = term
+            # «بعدكم» is «بعد» + «كم»: keep the suffix rather than become «بعد»,
+            # and do not read its ب as a preposition either.
+            stems.append(stem)
+            continue
         shorter = _strip_prefix(candidate, _PREPOSITION_PREFIXES, _MIN_STEM + 1)
         if shorter is not candidate and shorter not in FUNCTION_WORDS:
             stems.append(shorter)

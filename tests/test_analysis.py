@@ -111,6 +111,9 @@ def test_bidi_controls_and_punctuation_separate_words_but_never_join_terms():
         ["المعلمون", "معلمين", "المعلم"],
         ["سوريا", "بسوريا", "وسوريا"],
         ["مدرستها", "مدرسة", "المدرسة"],
+        ["وبعدكم", "بعدكم"],  # a suffix that leaves a function word stays on
+        ["والذين", "الذين"],  # a conjunction before a function word
+        ["وعنده", "عنده"],
     ],
 )
 def test_light_stem_joins_forms_of_one_word(family):
@@ -127,6 +130,8 @@ def test_light_stem_joins_forms_of_one_word(family):
         ("إليك", "يكون"),
         ("إليك", "إلى"),
         ("بهم", "هم"),
+        ("بعدكم", "وعدكم"),  # the ب of «بعد» is not a preposition
+        ("بينكم", "ينكم"),
     ],
 )
 def test_different_words_keep_different_stems(word, other):

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,13 @@ def test_python_dash_m_runs_the_cli():
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["tokens"][0]["term"] == "مسلم"
+
+
+def test_every_command_and_option_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert f"searchidx {name}" in readme, name
+        for param in command.params:
+            for option in param.opts:
+                if option.startswith("--") and option != "--help":
+                    assert option in readme, f"{name} {option}"
