@@ -69,6 +69,7 @@ ENV_INDEX = "SEARCHIDX_INDEX"
 LOCK_TIMEOUT_SECONDS = 10.0
 # Below this much new text, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+WRITER_PROCESSES = 2
 
 
 def default_index_dir() -> Path:
@@ -330,15 +331,21 @@ class Index:
         return self.path.with_name(self.path.name + ".rebuild")
 
     def _writer(self, parallel: bool):
+        # Segments stay separate files: Whoosh reads a compound segment file by
+        # copying its parts into memory, which cost a one-shot search 0.06 s and
+        # 130 MB at 100,000 paragraphs.
+        settings = {"limitmb": 128, "compound": False}
         try:
             if parallel and _CAN_TIE_WORKERS and (os.cpu_count() or 1) > 1:
+                # Two workers: each holds up to limitmb of postings in memory.
                 return self._whoosh.writer(
-                    procs=min(os.cpu_count() or 1, 4),
+                    procs=WRITER_PROCESSES,
                     multisegment=True,
+                    subargs=settings,
                     timeout=LOCK_TIMEOUT_SECONDS,
-                    limitmb=128,
+                    **settings,
                 )
-            return self._whoosh.writer(timeout=LOCK_TIMEOUT_SECONDS, limitmb=128)
+            return self._whoosh.writer(timeout=LOCK_TIMEOUT_SECONDS, **settings)
         except LockError:
             raise _locked(self.path) from None
 
