@@ -19,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from whoosh import collectors, qparser, query, scoring
 from whoosh.searching import Searcher
@@ -34,7 +34,7 @@ MAX_EXPANSIONS = 2000
 MIN_PREFIX_CHARS = 2
 SNIPPET_CHARS = 240
 EXACT_BONUS = 100.0
-_SEARCHABLE_FIELDS = {"terms": "words", "doc": "doc:", "title": "title:"}
+_SEARCHABLE_FIELDS = frozenset({"terms", "doc", "title"})
 _SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
@@ -54,7 +54,7 @@ class Hit:
     text: str
     snippet: str
     matches: list[tuple[int, int]]
-    window: tuple[int, int] = field(default=(0, 0))
+    window: tuple[int, int]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -102,8 +102,8 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
 
     Words must all match (``match_any`` for any), "phrases" match in order,
     ``OR``, ``AND``, ``NOT`` and parentheses combine, ``word*`` is a prefix,
-    ``doc:`` and ``title:`` filter. Stem alternatives are added later, by
-    :func:`expand_query`, because they depend on the index's vocabulary.
+    ``doc:`` and ``title:`` filter. Stem forms are added later, by
+    :class:`_Expander`, because they depend on the index's vocabulary.
     """
     cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if not cleaned:
@@ -202,7 +202,7 @@ class _Expander:
             self.exact.add(q.text)
             return self._any_of([q.text, *self._stem_forms(q.text)], q.boost)
         if isinstance(q, query.Prefix) and q.fieldname == "terms":
-            return self._any_of(self._prefix_forms(q.text), q.boost, pattern=q.text)
+            return self._any_of(self._prefix_forms(q.text), q.boost)
         if isinstance(q, query.Phrase) and q.fieldname == "terms":
             self.exact.update(q.words)
             self.highlight.update(q.words)
@@ -224,7 +224,7 @@ class _Expander:
         self.highlight, self.patterns = saved
         return expanded
 
-    def _any_of(self, words, boost: float, pattern: str = "") -> query.Query:
+    def _any_of(self, words, boost: float) -> query.Query:
         words = list(dict.fromkeys(words))
         self.highlight.update(words)
         if not words:

@@ -46,28 +46,25 @@ def corpus(tmp_path) -> Path:
     return write_corpus(tmp_path / "docs", SMALL_CORPUS)
 
 
+def build_index(path: Path, source: Path) -> Path:
+    with Index.create(path) as index:
+        index.update([source])
+    return path
+
+
 @pytest.fixture
 def small_index(tmp_path, corpus) -> Path:
-    path = tmp_path / "index"
-    with Index.create(path) as index:
-        index.update([corpus])
-    return path
+    return build_index(tmp_path / "index", corpus)
 
 
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "index"
-    with Index.create(path) as index:
-        index.update([SEED_ARTICLE])
-    return path
+    return build_index(tmp_path_factory.mktemp("seed") / "index", SEED_ARTICLE)
 
 
 @pytest.fixture(scope="session")
 def bundled_index(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("bundled") / "index"
-    with Index.create(path) as index:
-        index.update([INDEX_DATA])
-    return path
+    return build_index(tmp_path_factory.mktemp("bundled") / "index", INDEX_DATA)
 
 
 @pytest.fixture
