@@ -54,7 +54,10 @@ def _format_option(choices, default=None):
             "fmt",
             type=click.Choice(choices),
             default=default,
-            help="Output format [default: table on a terminal, plain when piped].",
+            show_default=default is not None,
+            help="Output format."
+            if default
+            else "Output format [default: table on a terminal, plain when piped].",
         )(command)
 
     return decorate
@@ -148,9 +151,9 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
         run = idx.rebuild if rebuild else idx.update
         report = run(paths or None, options=options, progress=progress)
     for skipped in report.skipped:
-        click.echo(f"searchidx: skipped {skipped.path}: {skipped.reason}", err=True)
+        click.echo(f"searchidx: skipped {skipped.path}: {skipped.message}", err=True)
     for warning in report.warnings:
-        click.echo(f"searchidx: warning: {warning.path}: {warning.reason}", err=True)
+        click.echo(f"searchidx: warning: {warning.path}: {warning.message}", err=True)
     if report.ignored:
         kinds = ", ".join(f"{count} {suffix}" for suffix, count in sorted(report.ignored.items()))
         click.echo(

@@ -117,9 +117,11 @@ class FileRecord:
 
 
 @dataclass
-class Skipped:
+class FileNote:
+    """A file and what happened to it: why it was skipped, or a warning."""
+
     path: str
-    reason: str
+    message: str
 
 
 @dataclass
@@ -131,8 +133,8 @@ class IndexReport:
     removed: int = 0
     unchanged: int = 0
     paragraphs: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[Skipped] = field(default_factory=list)
+    skipped: list[FileNote] = field(default_factory=list)
+    warnings: list[FileNote] = field(default_factory=list)
     # Files of formats searchidx does not read, by suffix: {".pdf": 3}.
     ignored: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -148,6 +150,8 @@ class IndexReport:
 
 @dataclass
 class IndexInfo:
+    """What ``searchidx info`` shows: counts, size on disk, dates, versions, roots."""
+
     path: str
     documents: int
     paragraphs: int
@@ -361,13 +365,13 @@ class Index:
             try:
                 documents = read_documents(path, doc_id, options)
             except DocumentError as error:
-                report.skipped.append(Skipped(str(path), str(error)))
+                report.skipped.append(FileNote(str(path), str(error)))
                 if old:
                     writer.delete_by_term("source", str(path))
                     report.removed += 1
                 continue
             for document in documents:
-                report.warnings.extend(Skipped(str(path), text) for text in document.warnings)
+                report.warnings.extend(FileNote(str(path), text) for text in document.warnings)
             if old:
                 writer.delete_by_term("source", str(path))
                 report.changed += 1
@@ -438,7 +442,7 @@ def _plan(
                 if not stat_module.S_ISREG(stat.st_mode):
                     raise IsADirectoryError(0, "not a regular file")
             except OSError as error:
-                report.skipped.append(Skipped(key, _os_reason(error, path)))
+                report.skipped.append(FileNote(key, _os_reason(error, path)))
                 if key in records:
                     plan.removed.append(key)
                 continue

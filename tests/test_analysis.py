@@ -15,15 +15,15 @@ from searchidx.analysis import (
     term_analyzer,
 )
 
-ISSUE_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
+VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
 
 
 def terms(text):
     return [token.term for token in analyze(text)]
 
 
-def test_issue_sentence_gives_nine_whole_words_with_marks():
-    tokens = analyze(ISSUE_SENTENCE)
+def test_vocalized_sentence_gives_nine_whole_words_with_marks():
+    tokens = analyze(VOCALIZED_SENTENCE)
     assert [t.text for t in tokens] == [
         "أكَّدَ",
         "أحمدُ",
@@ -47,7 +47,7 @@ def test_issue_sentence_gives_nine_whole_words_with_marks():
         "2019",
     ]
     for token in tokens:
-        assert ISSUE_SENTENCE[token.start : token.end] == token.text
+        assert VOCALIZED_SENTENCE[token.start : token.end] == token.text
 
 
 @pytest.mark.parametrize(

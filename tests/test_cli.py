@@ -11,17 +11,17 @@ from searchidx.cli import cli
 
 from .conftest import SEED_ARTICLE
 
-ISSUE_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
+VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
 
 
 def test_analyze_json_shape_and_offsets(run):
-    result = run("analyze", ISSUE_SENTENCE, "--format", "json")
+    result = run("analyze", VOCALIZED_SENTENCE, "--format", "json")
     assert result.exit_code == 0
     tokens = json.loads(result.stdout)["tokens"]
     assert len(tokens) == 9
     assert set(tokens[0]) == {"text", "start", "end", "term", "stem"}
     for token in tokens:
-        assert ISSUE_SENTENCE[token["start"] : token["end"]] == token["text"]
+        assert VOCALIZED_SENTENCE[token["start"] : token["end"]] == token["text"]
     assert tokens[0]["term"] == "اكد"
     assert tokens[-2]["term"] == "الرحمن"
     assert tokens[-1]["term"] == "2019"

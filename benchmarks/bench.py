@@ -1,0 +1,629 @@
+"""Benchmark searchidx against its peers on the hadith corpora: ``make bench``.
+
+For each corpus size (see ``corpus.py``) the paragraphs are written as text
+files, and searchidx and each peer (see ``peers.py``) build an index of them
+in a fresh process, reading the files as part of the build. Then, in this
+process, every engine answers the same speed queries, top 10 with snippets,
+the engines taking turns on each query so that load from other jobs on the
+machine falls on all of them alike; and the same quality queries, scored by
+recall at 10 (see ``queries.py``). Last, one search is timed as a whole
+process: ``searchidx search --format json`` against a ``python -c`` script
+that folds the query with searchidx's analyzer and asks the folded FTS5
+index, and the ``sqlite3`` shell on the raw FTS5 index where it is installed.
+
+Ratios are to SQLite FTS5 given searchidx's folding ("sqlite-fts5-folded"),
+the plainest way to get the same matching, and are the figures to compare
+across machines. What differs between the engines, by their nature: searchidx
+indexes a large corpus with two worker processes, the peers in one
+process (CPU seconds are reported beside wall time, and peak memory counts the
+workers); the ``python -c`` script pays for importing the whole searchidx
+package to fold its query, and cuts its snippet with FTS5's ``snippet()``
+from the folded text rather than from the original. Tables go to stdout,
+progress to stderr, every measurement to a JSON file::
+
+    python benchmarks/bench.py --size small --queries 90
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import whoosh
+from corpus import LARGE_SIZE, load_corpus, write_corpus_files
+from peers import ENGINES, SNIPPET_WORDS, build_in_child, directory_size, fts5_match, query_parts
+from queries import KINDS, VARIANTS, quality_queries, recall_at_10, speed_queries
+from tabulate import tabulate
+
+import searchidx
+from searchidx.errors import QueryError
+
+REFERENCE = "sqlite-fts5-folded"
+# How the Markdown report names the engines.
+LABELS = {
+    "searchidx": "searchidx",
+    "sqlite-fts5": "SQLite FTS5",
+    "sqlite-fts5-folded": "SQLite FTS5 + searchidx's folding",
+    "whoosh": "Whoosh, StandardAnalyzer",
+}
+RESULTS = Path(__file__).parent / "results"
+# Queries each engine answers, untimed, before the timed ones.
+WARM_UP_QUERIES = 10
+# Whole-process searches: this many runs of one query of each kind, per command.
+CLI_RUNS = 7
+# What a script using FTS5 and searchidx's folding runs for one search: fold
+# the query's words and phrases as the index's text was folded (as
+# peers.FoldedSqliteFts5 does), match, print the hits with FTS5's snippets of
+# the folded text. Arguments: query, database, snippet length in words.
+FOLDED_FTS5_SEARCH = r"""
+import json, re, sqlite3, sys
+from searchidx.analysis import analyze
+query, database, words = sys.argv[1:]
+pieces = (p or w for p, w in re.findall(r'"([^"]*)"|(\S+)', query))
+parts = [" ".join(t.term for t in analyze(piece)) for piece in pieces]
+match = " ".join('"' + part + '"' for part in parts if part)
+rows = sqlite3.connect(database).execute(
+    "SELECT rowid, text, snippet(paragraphs, 0, '[', ']', '…', ?) FROM paragraphs"
+    " WHERE paragraphs MATCH ? ORDER BY rank LIMIT 10", (int(words), match))
+hits = [dict(zip(("paragraph", "text", "snippet"), row)) for row in rows]
+print(json.dumps({"query": query, "hits": hits}, ensure_ascii=False))
+"""
+# Errors an engine may raise for a query it refuses; counted and listed, never hidden.
+QUERY_ERRORS = (QueryError, sqlite3.Error)
+
+_started = time.perf_counter()
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr, with the minutes and seconds since the start."""
+    minutes, seconds = divmod(int(time.perf_counter() - _started), 60)
+    print(f"[{minutes:2d}:{seconds:02d}] {message}", file=sys.stderr, flush=True)
+
+
+# Measuring
+
+
+def bench_corpus(size: str, query_count: int, workspace: Path) -> dict:
+    """Every measurement on one corpus size, as a JSON-ready dict."""
+    progress(f"{size}: loading the corpus and drawing queries")
+    paragraphs = load_corpus(size)
+    speed = speed_queries(paragraphs, per_kind=max(1, query_count // len(KINDS)))
+    quality = quality_queries(paragraphs)
+    corpus_folder = workspace / "corpus"
+    write_corpus_files(paragraphs, corpus_folder)
+    result = {
+        "paragraphs": len(paragraphs),
+        "characters": sum(map(len, paragraphs)),
+        "corpus_bytes": directory_size(corpus_folder),
+        "engines": {
+            name: {"build": build(name, corpus_folder, workspace, len(paragraphs))}
+            for name in ENGINES
+        },
+    }
+    engines = open_engines(workspace)
+    try:
+        check_positions(engines["searchidx"], speed[:20], paragraphs)
+        progress(f"{size}: {len(speed)} speed queries")
+        for name, timings in measure_latency(engines, speed).items():
+            result["engines"][name]["latency"] = timings
+        progress(f"{size}: {len(quality)} quality queries")
+        for name, scores in measure_quality(engines, quality).items():
+            result["engines"][name]["quality"] = scores
+    finally:
+        for engine in engines.values():
+            engine.close()
+    progress(f"{size}: whole-process searches")
+    result["cli"] = measure_cli(cli_commands(workspace), cli_queries(result, speed))
+    add_ratios(result)
+    result["targets"] = check_targets(result)
+    return result
+
+
+def build(name: str, corpus_folder: Path, workspace: Path, paragraphs: int) -> dict:
+    """Build one engine's index in ``workspace/name`` in a fresh process; its figures.
+
+    Fail unless the index holds the corpus's number of ``paragraphs``: the
+    quality scores rely on every engine seeing the same paragraphs.
+    """
+    load_average = os.getloadavg()[0]
+    progress(f"  building {name} (load average {load_average:.2f})")
+    workdir = workspace / name
+    workdir.mkdir()
+    figures = build_in_child(name, corpus_folder, workdir)
+    figures["load_average_before"] = load_average
+    if figures["paragraphs"] != paragraphs:
+        raise RuntimeError(f"{name} indexed {figures['paragraphs']} paragraphs, not {paragraphs}")
+    figures["paragraphs_per_second"] = paragraphs / figures["seconds"]
+    progress(f"  built {name} in {figures['seconds']:.1f} s, {figures['cpu_seconds']:.1f} s CPU")
+    return figures
+
+
+def open_engines(workspace: Path) -> dict:
+    """Every engine, opened on the index it built in ``workspace``."""
+    engines = {}
+    for name, engine_class in ENGINES.items():
+        engines[name] = engine_class()
+        engines[name].open(workspace / name)
+    return engines
+
+
+def check_positions(engine, queries: list, paragraphs: list[str]) -> None:
+    """Fail unless each hit's snippet is in the paragraph its position names.
+
+    Quality scores depend on mapping searchidx's (file, paragraph number) back
+    to the corpus position; this catches a layout that drifted.
+    """
+    for query in queries:
+        for position, snippet in engine.search(query.text):
+            if bare_words(snippet) not in bare_words(paragraphs[position]):
+                raise RuntimeError(f"hit for {query.text!r} is not paragraph {position}")
+
+
+def bare_words(text: str) -> str:
+    """Text without brackets and ellipses, its words one space apart, to compare snippets.
+
+    >>> bare_words("…قال [النبي]\\nصلى…")
+    'قال النبي صلى'
+    """
+    return " ".join(text.translate({ord("["): None, ord("]"): None, ord("…"): " "}).split())
+
+
+def timed_search(engine, text: str) -> tuple[float, list[tuple[int, str]]]:
+    """Seconds one search took and its hits."""
+    start = time.perf_counter()
+    hits = engine.search(text, limit=10)
+    return time.perf_counter() - start, hits
+
+
+def measure_latency(engines: dict, queries: list) -> dict:
+    """Per engine: each query's seconds and hits, summaries overall and by kind, errors.
+
+    Engines take turns on each query, in an order that rotates from query to query.
+    """
+    for engine in engines.values():
+        for query in queries[:WARM_UP_QUERIES]:
+            with contextlib.suppress(*QUERY_ERRORS):  # counted in the timed run below
+                engine.search(query.text, limit=10)
+    names = list(engines)
+    runs = {name: [] for name in names}
+    errors = {name: [] for name in names}
+    for number, query in enumerate(queries):
+        turn = number % len(names)
+        for name in names[turn:] + names[:turn]:
+            try:
+                seconds, hits = timed_search(engines[name], query.text)
+            except QUERY_ERRORS as error:
+                errors[name].append({"query": query.text, "kind": query.kind, "error": str(error)})
+                continue
+            runs[name].append(
+                {"query": query.text, "kind": query.kind, "seconds": seconds, "hits": len(hits)}
+            )
+    return {name: latency_summary(runs[name], errors[name]) for name in names}
+
+
+def latency_summary(runs: list[dict], errors: list[dict]) -> dict:
+    """Median and 95th percentile overall and per query kind, with the raw runs."""
+    by_kind = {
+        kind: summarize([run["seconds"] for run in runs if run["kind"] == kind]) for kind in KINDS
+    }
+    return {
+        **summarize([run["seconds"] for run in runs]),
+        "by_kind": by_kind,
+        "errors": errors,
+        "queries": runs,
+    }
+
+
+def summarize(seconds: list[float]) -> dict:
+    """Count, median and 95th percentile (in milliseconds) of some timings."""
+    if len(seconds) < 2:
+        return {"count": len(seconds), "median_ms": None, "p95_ms": None}
+    p95 = statistics.quantiles(seconds, n=20, method="inclusive")[18]
+    return {
+        "count": len(seconds),
+        "median_ms": statistics.median(seconds) * 1000,
+        "p95_ms": p95 * 1000,
+    }
+
+
+def measure_quality(engines: dict, queries: list) -> dict:
+    """Per engine: each quality query's recall at 10, and means overall and by variant."""
+    scores = {}
+    for name, engine in engines.items():
+        rows = []
+        for query in queries:
+            row = {"query": query.text, "variant": query.variant, "word": query.word}
+            try:
+                positions = [position for position, _ in engine.search(query.text, limit=10)]
+            except QUERY_ERRORS as error:
+                positions, row["error"] = [], str(error)
+            row["relevant"] = len(query.relevant)
+            row["recall"] = recall_at_10(positions, query)
+            rows.append(row)
+        scores[name] = quality_summary(rows)
+    return scores
+
+
+def quality_summary(rows: list[dict]) -> dict:
+    """Mean recall at 10 overall and per variant (only variants with queries), with the rows."""
+    by_variant = {}
+    for variant in VARIANTS:
+        recalls = [row["recall"] for row in rows if row["variant"] == variant]
+        if recalls:
+            by_variant[variant] = {"count": len(recalls), "recall": statistics.mean(recalls)}
+    return {
+        "recall": statistics.mean(row["recall"] for row in rows),
+        "by_variant": by_variant,
+        "errors": [row for row in rows if "error" in row],
+        "queries": rows,
+    }
+
+
+def cli_commands(workspace: Path) -> dict[str, Callable[[str], list[str]]]:
+    """The command line of one search, by engine, for a query."""
+    searchidx_search = [sys.executable, "-m", "searchidx", "search"]
+    searchidx_options = ["--index", str(workspace / "searchidx" / "index"), "--format", "json"]
+    folded_fts5 = [sys.executable, "-c", FOLDED_FTS5_SEARCH]
+    folded_db = str(workspace / REFERENCE / "fts5.db")
+    commands = {
+        "searchidx": lambda query: [*searchidx_search, query, *searchidx_options],
+        REFERENCE: lambda query: [*folded_fts5, query, folded_db, str(SNIPPET_WORDS)],
+    }
+    sqlite_shell = shutil.which("sqlite3")
+    if sqlite_shell:
+        raw_db = str(workspace / "sqlite-fts5" / "fts5.db")
+        commands["sqlite-fts5 (sqlite3 shell)"] = lambda query: [
+            sqlite_shell, "-json", raw_db, raw_fts5_sql(query)
+        ]  # fmt: skip
+    return commands
+
+
+def raw_fts5_sql(query: str) -> str:
+    """The SQL that :class:`peers.SqliteFts5` runs for ``query``, with the query inlined."""
+    match = fts5_match(query_parts(query)).replace("'", "''")
+    return (
+        f"SELECT rowid, snippet(paragraphs, 0, '[', ']', '…', {SNIPPET_WORDS}) FROM paragraphs"
+        f" WHERE paragraphs MATCH '{match}' ORDER BY rank LIMIT 10;"
+    )
+
+
+def cli_queries(result: dict, queries: list) -> list[str]:
+    """The first speed query of each kind that searchidx answered."""
+    refused = {error["query"] for error in result["engines"]["searchidx"]["latency"]["errors"]}
+    chosen = {}
+    for query in queries:
+        if query.text not in refused:
+            chosen.setdefault(query.kind, query.text)
+    return list(chosen.values())
+
+
+def measure_cli(commands: dict[str, Callable[[str], list[str]]], queries: list[str]) -> dict:
+    """Per command: the median seconds of a whole-process search, and every run.
+
+    Each command runs each query once untimed, then ``CLI_RUNS`` times, the
+    commands taking turns.
+    """
+    for make_command in commands.values():
+        for query in queries:
+            run_command(make_command(query))
+    runs = {name: [] for name in commands}
+    for _ in range(CLI_RUNS):
+        for query in queries:
+            for name, make_command in commands.items():
+                runs[name].append({"query": query, "seconds": run_command(make_command(query))})
+    return {
+        name: {"median_s": statistics.median(run["seconds"] for run in timings), "runs": timings}
+        for name, timings in runs.items()
+    }
+
+
+def run_command(command: list[str]) -> float:
+    """Seconds a command took from start to exit; fail with its stderr if it failed."""
+    start = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if completed.returncode != 0:
+        raise RuntimeError(f"{command[:3]} exited with {completed.returncode}: {completed.stderr}")
+    return seconds
+
+
+def add_ratios(result: dict) -> None:
+    """Add each engine's ratios to the reference engine: build time, query median and p95."""
+    reference = result["engines"][REFERENCE]
+    for figures in result["engines"].values():
+        figures["ratios"] = {
+            "build": figures["build"]["seconds"] / reference["build"]["seconds"],
+            "median": ratio(figures["latency"]["median_ms"], reference["latency"]["median_ms"]),
+            "p95": ratio(figures["latency"]["p95_ms"], reference["latency"]["p95_ms"]),
+        }
+    result["cli_ratio"] = (
+        result["cli"]["searchidx"]["median_s"] / result["cli"][REFERENCE]["median_s"]
+    )
+
+
+def ratio(value: float | None, reference: float | None) -> float | None:
+    """``value / reference``, or None when either is unknown."""
+    return None if value is None or reference is None else value / reference
+
+
+def check_targets(result: dict) -> list[dict]:
+    """searchidx's figures against its targets (set for 100,000 paragraphs), PASS or MISS."""
+    figures = result["engines"]["searchidx"]
+    measured = [
+        ("indexing time", figures["ratios"]["build"], 3.0, f"× {REFERENCE}"),
+        ("query median", figures["ratios"]["median"], 2.0, f"× {REFERENCE}"),
+        ("query p95", figures["ratios"]["p95"], 2.0, f"× {REFERENCE}"),
+        ("one CLI search", result["cli"]["searchidx"]["median_s"], 0.3, "s"),
+        ("indexing peak memory", figures["build"]["peak_rss_bytes"] / 2**20, 500.0, "MB"),
+    ]
+    return [
+        {
+            "target": target,
+            "measured": value,
+            "limit": limit,
+            "unit": unit,
+            "verdict": "PASS" if value is not None and value <= limit else "MISS",
+        }
+        for target, value, limit, unit in measured
+    ]
+
+
+def machine() -> dict:
+    """The machine and software the benchmark ran on."""
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "whoosh": whoosh.versionstring(),
+        "sqlite": sqlite3.sqlite_version,
+        "searchidx": searchidx.__version__,
+        "searchidx_commit": source_commit(),
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "load_average": os.getloadavg(),
+    }
+
+
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo, else what Python knows."""
+    try:
+        with open("/proc/cpuinfo") as lines:
+            for line in lines:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def source_commit() -> str:
+    """The git commit of the working tree measured, ``-dirty`` when it has changes."""
+    command = ["git", "-C", str(Path(__file__).parent), "describe", "--always", "--dirty"]
+    completed = subprocess.run(command, capture_output=True, text=True)
+    return completed.stdout.strip() or "unknown"
+
+
+# Reporting
+
+
+def corpus_table(result: dict) -> str:
+    """Engines as rows: build time (wall and CPU), size, memory, latency, ratios, recall."""
+    rows = []
+    for name, figures in result["engines"].items():
+        build_figures, latency = figures["build"], figures["latency"]
+        rows.append(
+            [
+                name,
+                build_figures["seconds"],
+                build_figures["cpu_seconds"],
+                build_figures["paragraphs_per_second"],
+                figures["ratios"]["build"],
+                build_figures["size_bytes"] / 2**20,
+                build_figures["peak_rss_bytes"] / 2**20,
+                latency["median_ms"],
+                latency["p95_ms"],
+                figures["ratios"]["median"],
+                figures["ratios"]["p95"],
+                figures["quality"]["recall"],
+            ]
+        )
+    headers = [
+        "engine", "build s", "CPU s", "paragraphs/s", "build ×", "size MB", "peak MB",
+        "median ms", "p95 ms", "median ×", "p95 ×", "recall@10",
+    ]  # fmt: skip
+    floatfmt = ["", ".1f", ".1f", ",.0f", ".2f", ".1f", ".0f", ".2f", ".2f", ".2f", ".2f", ".3f"]
+    return tabulate(rows, headers, floatfmt=floatfmt)
+
+
+def kind_table(result: dict) -> str:
+    """Latency by query kind, searchidx beside the reference."""
+    ours = result["engines"]["searchidx"]["latency"]["by_kind"]
+    theirs = result["engines"][REFERENCE]["latency"]["by_kind"]
+    rows = [
+        [
+            kind,
+            ours[kind]["median_ms"],
+            theirs[kind]["median_ms"],
+            ratio(ours[kind]["median_ms"], theirs[kind]["median_ms"]),
+            ours[kind]["p95_ms"],
+            theirs[kind]["p95_ms"],
+            ratio(ours[kind]["p95_ms"], theirs[kind]["p95_ms"]),
+        ]
+        for kind in KINDS
+    ]
+    headers = [
+        "query kind", "searchidx median ms", f"{REFERENCE} median ms", "×",
+        "searchidx p95 ms", f"{REFERENCE} p95 ms", "×",
+    ]  # fmt: skip
+    return tabulate(rows, headers, floatfmt=".2f")
+
+
+def quality_table(result: dict) -> str:
+    """Mean recall at 10 per spelling variant (rows) and engine (columns)."""
+    engines = result["engines"]
+    first = next(iter(engines.values()))["quality"]
+    rows = [
+        [f"{variant} ({counts['count']})"]
+        + [engines[name]["quality"]["by_variant"][variant]["recall"] for name in engines]
+        for variant, counts in first["by_variant"].items()
+    ]
+    rows.append(["all"] + [engines[name]["quality"]["recall"] for name in engines])
+    return tabulate(rows, ["variant (queries)", *engines], floatfmt=".3f")
+
+
+def cli_table(result: dict) -> str:
+    """Median seconds of one whole-process search per command."""
+    rows = [
+        [name, timing["median_s"], len(timing["runs"])] for name, timing in result["cli"].items()
+    ]
+    return tabulate(rows, ["one search as a process", "median s", "runs"], floatfmt=".3f")
+
+
+def targets_table(result: dict) -> str:
+    """searchidx's targets with what was measured and PASS or MISS."""
+    rows = [
+        [
+            target["target"],
+            f"{format_value(target['measured'])} {target['unit']}",
+            f"≤ {target['limit']:g} {target['unit']}",
+            target["verdict"],
+        ]
+        for target in result["targets"]
+    ]
+    return tabulate(rows, ["target", "measured", "limit", "verdict"])
+
+
+def format_value(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def errors_report(result: dict) -> str:
+    """The queries an engine refused, one line each, or a line saying there were none."""
+    lines = []
+    for name, figures in result["engines"].items():
+        for error in figures["latency"]["errors"] + figures["quality"]["errors"]:
+            lines.append(f"{name}: {error['query']!r}: {error['error']}")
+    return "\n".join(lines) or "no engine refused a query"
+
+
+def corpus_report(size: str, result: dict) -> str:
+    """Every table of one corpus size."""
+    ratios_to = f"ratios (×) are to {REFERENCE}"
+    return "\n\n".join(
+        [
+            f"== {size} corpus: {result['paragraphs']:,} paragraphs, "
+            f"{result['corpus_bytes'] / 2**20:.1f} MB of text; {ratios_to} ==",
+            corpus_table(result),
+            kind_table(result),
+            quality_table(result),
+            cli_table(result) + f"\nsearchidx / {REFERENCE}: {result['cli_ratio']:.2f}×",
+            f"Targets (set for {LARGE_SIZE:,} paragraphs):\n" + targets_table(result),
+            "Refused queries:\n" + errors_report(result),
+        ]
+    )
+
+
+def machine_report(info: dict) -> str:
+    return (
+        f"{info['cpu']}, {info['cores']} cores; Python {info['python']} on {info['platform']}; "
+        f"Whoosh {info['whoosh']}, SQLite {info['sqlite']}; searchidx {info['searchidx']} "
+        f"({info['searchidx_commit']}); {info['date']}"
+    )
+
+
+def markdown_report(results: dict) -> str:
+    """The headline figures as Markdown, for the README's Performance section."""
+    parts = [f"Measured with `make bench` on {machine_report(results['machine'])}."]
+    for result in results["corpora"].values():
+        cli = result["cli"]
+        parts += [
+            f"**{result['paragraphs']:,} paragraphs** ({result['corpus_bytes'] / 2**20:.0f} MB "
+            f"of hadith text); (×) is the ratio to {LABELS[REFERENCE]}:",
+            markdown_table(result),
+            f"One search as a whole process (`searchidx search --format json`): "
+            f"{cli['searchidx']['median_s']:.2f} s; a Python script doing the same with "
+            f"{LABELS[REFERENCE]}: {cli[REFERENCE]['median_s']:.2f} s.",
+        ]
+    parts.append(
+        "Recall@10 is the share of the paragraphs holding a word that come back in the top "
+        "10 when the word is typed without diacritics, with another alef, ه for ة, ى for ي "
+        "or the reverse, ئ for ؤ, Arabic for Urdu letter forms, or with a clitic added or "
+        "removed (see `benchmarks/queries.py`)."
+    )
+    return "\n\n".join(parts)
+
+
+def markdown_table(result: dict) -> str:
+    """One corpus size's engines as rows of a GitHub Markdown table."""
+    rows = []
+    for name, figures in result["engines"].items():
+        build_figures, latency, ratios = figures["build"], figures["latency"], figures["ratios"]
+        rows.append(
+            [
+                LABELS[name],
+                f"{build_figures['seconds']:,.1f} s ({ratios['build']:.1f}×)",
+                f"{build_figures['size_bytes'] / 2**20:,.0f} MB",
+                f"{build_figures['peak_rss_bytes'] / 2**20:,.0f} MB",
+                f"{latency['median_ms']:.1f} ms ({ratios['median']:.1f}×)",
+                f"{latency['p95_ms']:.1f} ms ({ratios['p95']:.1f}×)",
+                f"{figures['quality']['recall']:.2f}",
+            ]
+        )
+    headers = ["", "indexing", "index", "peak memory", "query median", "query p95", "recall@10"]
+    return tabulate(rows, headers, tablefmt="github", disable_numparse=True)
+
+
+# Running
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=["small", "large", "both"], default="both")
+    parser.add_argument("--queries", type=int, default=300, help="speed queries (default 300)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS / f"bench-{datetime.now():%Y-%m-%d}.json",
+        help="the JSON file of results (default benchmarks/results/bench-DATE.json)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark, print the tables and the Markdown, write the JSON."""
+    arguments = parse_arguments(argv)
+    sizes = ["small", "large"] if arguments.size == "both" else [arguments.size]
+    results = {
+        "machine": machine(),
+        "options": {"sizes": sizes, "queries": arguments.queries},
+        "corpora": {},
+    }
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"searchidx-bench-{size}-") as workspace:
+            results["corpora"][size] = bench_corpus(size, arguments.queries, Path(workspace))
+    results["wall_seconds"] = time.perf_counter() - _started
+    results["load_average_after"] = os.getloadavg()
+    arguments.output.parent.mkdir(parents=True, exist_ok=True)
+    arguments.output.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
+    print(machine_report(results["machine"]))
+    for size, result in results["corpora"].items():
+        print("\n" + corpus_report(size, result))
+    print(f"\nwall time {results['wall_seconds']:.0f} s; results in {arguments.output}")
+    print("\n-- Markdown for the README --\n\n" + markdown_report(results))
+
+
+if __name__ == "__main__":
+    main()
