@@ -147,7 +147,7 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
     from .readers import ReaderOptions
 
     options = ReaderOptions(encoding, text_field, id_field, title_field, tuple(include))
-    with Index.create(_index_path(index_dir)) as idx, _progress() as progress:
+    with Index.create(_index_path(index_dir)) as idx, _Progress() as progress:
         run = idx.rebuild if rebuild else idx.update
         report = run(paths or None, options=options, progress=progress)
     for skipped in report.skipped:
@@ -176,7 +176,7 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
     )
 
 
-class _progress:
+class _Progress:
     """A progress bar on stderr when it is a terminal; silent otherwise."""
 
     def __enter__(self):

@@ -104,8 +104,9 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, list[str
 
 
 def _decode_utf16_without_bom(data: bytes) -> str | None:
-    # UTF-16 text has a NUL in every other byte for Latin, in the high byte of
-    # Arabic only when the low byte is 0x06xx.. so look at which half holds NULs.
+    # Without a byte order mark, UTF-16 shows itself by its NULs: the high byte
+    # of every Latin character is 0, so one half of the bytes (odd for little-
+    # endian, even for big-endian) is largely NUL and the other almost never.
     even_nuls = data[0::2].count(0)
     odd_nuls = data[1::2].count(0)
     halves = len(data) // 2 or 1
