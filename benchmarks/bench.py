@@ -10,6 +10,9 @@ recall at 10 (see ``queries.py``). Last, one search is timed as a whole
 process: ``searchidx search --format json`` against a ``python -c`` script
 that folds the query with searchidx's analyzer and asks the folded FTS5
 index, and the ``sqlite3`` shell on the raw FTS5 index where it is installed.
+After the corpus sizes, searchidx's indexing speed per megabyte of text is
+measured for each document format it reads, against plain ``.txt`` (see
+``formats.py``).
 
 Ratios are to SQLite FTS5 given searchidx's folding ("sqlite-fts5-folded"),
 the plainest way to get the same matching, and are the figures to compare
@@ -22,6 +25,7 @@ from the folded text rather than from the original. Tables go to stdout,
 progress to stderr, every measurement to a JSON file::
 
     python benchmarks/bench.py --size small --queries 90
+    python benchmarks/bench.py --only formats
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from pathlib import Path
 
 import whoosh
 from corpus import LARGE_SIZE, load_corpus, write_corpus_files
+from formats import bench_formats, formats_markdown, formats_report
 from peers import ENGINES, SNIPPET_WORDS, build_in_child, directory_size, fts5_match, query_parts
 from queries import KINDS, VARIANTS, quality_queries, recall_at_10, speed_queries
 from tabulate import tabulate
@@ -557,12 +562,15 @@ def markdown_report(results: dict) -> str:
             f"{cli['searchidx']['median_s']:.2f} s; a Python script doing the same with "
             f"{LABELS[REFERENCE]}: {cli[REFERENCE]['median_s']:.2f} s.",
         ]
-    parts.append(
-        "Recall@10 is the share of the paragraphs holding a word that come back in the top "
-        "10 when the word is typed without diacritics, with another alef, ه for ة, ى for ي "
-        "or the reverse, ئ for ؤ, Arabic for Urdu letter forms, or with a clitic added or "
-        "removed (see `benchmarks/queries.py`)."
-    )
+    if results["corpora"]:
+        parts.append(
+            "Recall@10 is the share of the paragraphs holding a word that come back in the top "
+            "10 when the word is typed without diacritics, with another alef, ه for ة, ى for ي "
+            "or the reverse, ئ for ؤ, Arabic for Urdu letter forms, or with a clitic added or "
+            "removed (see `benchmarks/queries.py`)."
+        )
+    if "formats" in results:
+        parts.append(formats_markdown(results["formats"]))
     return "\n\n".join(parts)
 
 
@@ -594,6 +602,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", choices=["small", "large", "both"], default="both")
     parser.add_argument("--queries", type=int, default=300, help="speed queries (default 300)")
     parser.add_argument(
+        "--only",
+        choices=["corpora", "formats"],
+        help="run only the engines on the corpus sizes (--size), or only the indexing speed "
+        "by format (on the small corpus's first paragraphs, whatever --size says)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=RESULTS / f"bench-{datetime.now():%Y-%m-%d}.json",
@@ -605,15 +619,22 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark, print the tables and the Markdown, write the JSON."""
     arguments = parse_arguments(argv)
-    sizes = ["small", "large"] if arguments.size == "both" else [arguments.size]
+    if arguments.only == "formats":
+        sizes = []
+    else:
+        sizes = ["small", "large"] if arguments.size == "both" else [arguments.size]
+    measure_formats = arguments.only != "corpora"
     results = {
         "machine": machine(),
-        "options": {"sizes": sizes, "queries": arguments.queries},
+        "options": {"sizes": sizes, "queries": arguments.queries, "formats": measure_formats},
         "corpora": {},
     }
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"searchidx-bench-{size}-") as workspace:
             results["corpora"][size] = bench_corpus(size, arguments.queries, Path(workspace))
+    if measure_formats:
+        with tempfile.TemporaryDirectory(prefix="searchidx-bench-formats-") as workspace:
+            results["formats"] = bench_formats(Path(workspace), progress)
     results["wall_seconds"] = time.perf_counter() - _started
     results["load_average_after"] = os.getloadavg()
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
@@ -621,6 +642,8 @@ def main(argv: list[str] | None = None) -> None:
     print(machine_report(results["machine"]))
     for size, result in results["corpora"].items():
         print("\n" + corpus_report(size, result))
+    if "formats" in results:
+        print("\n" + formats_report(results["formats"]))
     print(f"\nwall time {results['wall_seconds']:.0f} s; results in {arguments.output}")
     print("\n-- Markdown for the README --\n\n" + markdown_report(results))
 
