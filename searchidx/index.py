@@ -25,7 +25,6 @@ import ctypes
 import errno
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -41,7 +40,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.multiproc import SubWriterTask
+from whoosh.multiproc import MpWriter
 from whoosh.util.filelock import try_for
 from whoosh.writing import LockError
 
@@ -305,7 +304,8 @@ class Index:
             plan = _plan(roots, records, options, report)
             if plan.work or plan.removed:
                 parallel = plan.bytes_to_read >= PARALLEL_MIN_BYTES
-                with _worker_processes(parallel), self._writer(parallel) as writer:
+                writer = self._writer(parallel)
+                with writer, _worker_processes(writer):
                     self._write(writer, plan, records, options, progress, report)
                 self._touch_meta()
         report.seconds = time.perf_counter() - started
@@ -556,17 +556,21 @@ if _CAN_TIE_WORKERS:
 
 
 @contextmanager
-def _worker_processes(parallel: bool):
-    """Tie the worker processes forked inside this block to this process's life."""
+def _worker_processes(writer):
+    """Tie the worker processes a parallel writer forks to this process's life."""
     global _forking_workers
+    parallel = isinstance(writer, MpWriter)
     _forking_workers = parallel
     try:
         yield
     except BaseException:
-        # Whoosh's cancel() cannot reach its workers; end them before exiting.
-        for child in multiprocessing.active_children():
-            if isinstance(child, SubWriterTask):
-                child.terminate()
+        if parallel:
+            # Whoosh's cancel() cannot reach its workers, and the feeder threads
+            # of its queues would keep the interpreter waiting at exit.
+            for task in writer.tasks:
+                task.terminate()
+            writer.jobqueue.cancel_join_thread()
+            writer.resultqueue.cancel_join_thread()
         raise
     finally:
         _forking_workers = False
