@@ -151,3 +151,14 @@ def test_every_command_and_option_is_documented_in_the_readme():
             for option in param.opts:
                 if option.startswith("--") and option != "--help":
                     assert option in readme, f"{name} {option}"
+
+
+def test_index_without_paths_starts_with_the_bundled_corpus_then_refreshes_it(run, tmp_path):
+    index_dir = str(tmp_path / "ix")
+    first = run("index", "--index", index_dir)
+    assert first.exit_code == 0
+    assert "indexed 8 files" in first.stderr
+    again = run("index", "--index", index_dir)
+    assert "up to date: 8 files unchanged" in again.stderr
+    hit = json.loads(run("search", "زنجبار", "--index", index_dir, "--format", "json").stdout)
+    assert hit["hits"][0]["doc"] == "zanzibar-voyage.epub"
