@@ -338,7 +338,7 @@ class Index:
         # Segments stay separate files: Whoosh reads a compound segment file by
         # copying its parts into memory, which cost a one-shot search 0.06 s and
         # 130 MB at 100,000 paragraphs.
-        settings = {"limitmb": 128, "compound": False}
+        settings = {"limitmb": 96, "compound": False}
         try:
             if parallel and _CAN_TIE_WORKERS and (os.cpu_count() or 1) > 1:
                 # Two workers: each holds up to limitmb of postings in memory.
