@@ -48,9 +48,15 @@ _MARK_RANGES = (
     "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0898-\u089f\u08ca-\u08ff"
     "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 )
-# Invisible characters: bidi marks and embeddings, zero-width joiners and the
-# byte order mark. Never part of a term; allowed only between letters of a word.
-_FORMAT_CONTROLS = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+# Invisible characters: soft hyphen, bidi marks and embeddings, zero-width
+# joiners and the byte order mark. Never part of a term; allowed only between
+# letters of a word.
+_FORMAT_CONTROLS = "".join(
+    chr(code)
+    for first, last in ((0xAD, 0xAD), (0x61C, 0x61C), (0x200B, 0x200F), (0x202A, 0x202E),
+                        (0x2060, 0x2069), (0xFEFF, 0xFEFF))
+    for code in range(first, last + 1)
+)  # fmt: skip
 
 _WORD = re.compile(rf"[^\W_][{_MARK_RANGES}]*(?:[{_FORMAT_CONTROLS}]*[^\W_][{_MARK_RANGES}]*)*")
 
@@ -62,10 +68,7 @@ _DELETED = (
     + araby.TATWEEL
     + "".join(chr(c) for c in range(0x0653, 0x0660))
     + _QURANIC_SIGNS
-    + "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f"
-    + "".join(chr(c) for c in range(0x202A, 0x202F))
-    + "".join(chr(c) for c in range(0x2060, 0x206A))
-    + "\ufeff"
+    + _FORMAT_CONTROLS
     + " "  # NFKC turns isolated presentation-form harakat into space + mark
 )
 

@@ -20,22 +20,22 @@ _BOLD_RED = ("\x1b[1;31m", "\x1b[0m")
 _PLAIN_MARKS = ("[", "]")
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def _json(value, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
 def render_tokens(tokens, fmt: str) -> str:
     rows = [asdict(token) for token in tokens]
     if fmt == "json":
-        return json.dumps({"tokens": rows}, ensure_ascii=False, indent=2)
+        return _json({"tokens": rows}, indent=2)
     if fmt == "jsonl":
         return "\n".join(_json(row) for row in rows)
-    return tabulate(rows, headers="keys", tablefmt="simple" if fmt == "table" else "plain")
+    return tabulate(rows, headers="keys", tablefmt="simple")
 
 
 def render_results(results: SearchResults, fmt: str, color: bool = False) -> str:
     if fmt == "json":
-        return json.dumps(results.to_dict(), ensure_ascii=False, indent=2)
+        return _json(results.to_dict(), indent=2)
     if fmt == "jsonl":
         return "\n".join(_json(hit.to_dict()) for hit in results.hits)
     if not results.hits:
@@ -67,7 +67,7 @@ def _where(hit) -> str:
 
 def render_info(info, fmt: str) -> str:
     values = asdict(info)
-    if fmt in ("json", "jsonl"):
-        return json.dumps(values, ensure_ascii=False, indent=2 if fmt == "json" else None)
+    if fmt == "json":
+        return _json(values, indent=2)
     values["roots"] = "\n".join(values["roots"])
     return tabulate(values.items(), tablefmt="plain")
