@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 from whoosh import collectors, qparser, query, scoring
+from whoosh.fields import Schema
+from whoosh.qparser.common import attach
 from whoosh.searching import Searcher
 
 from .analysis import PROCLITICS, fold_term, iter_words, light_stems, strip_article
@@ -34,11 +36,13 @@ MAX_EXPANSIONS = 2000
 MIN_PREFIX_CHARS = 2
 SNIPPET_CHARS = 240
 EXACT_BONUS = 100.0
-_SEARCHABLE_FIELDS = frozenset({"terms", "doc", "title"})
+_FILTER_FIELDS = frozenset({"doc", "title"})
+_SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
 _SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
 ELLIPSIS = "…"
+_NO_WORDS = "the query has no words to search for"
 
 
 @dataclass
@@ -97,33 +101,44 @@ class ExactFirst(scoring.BM25F):
         return super().scorer(searcher, fieldname, text, qf=qf)
 
 
-def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
+def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Query:
     """Parse the query language into a Whoosh query over folded terms.
 
-    Words must all match (``match_any`` for any), "phrases" match in order,
-    ``OR``, ``AND``, ``NOT`` and parentheses combine, ``word*`` is a prefix,
-    ``doc:`` and ``title:`` filter. Stem forms are added later, by
+    Words must all match (``match_any``: any of them), "phrases" match in
+    order, ``OR``, ``AND``, ``NOT`` (or a leading ``-``) and parentheses
+    combine, ``word*`` is a prefix, ``doc:`` and ``title:`` filter. With
+    ``match_any`` only the words become alternatives: ``NOT`` still excludes
+    and ``doc:``/``title:`` still filter. Stem forms are added later, by
     :class:`_Expander`, because they depend on the index's vocabulary.
+
+    >>> from searchidx.index import make_schema
+    >>> parse_query("السلام -عليكم", make_schema())
+    And([Term('terms', 'السلام'), Not(Term('terms', 'عليكم'))])
     """
     cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if not cleaned:
         raise QueryError("the query is empty; give the words to search for")
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
+    if not any(char.isalnum() for char in cleaned):
+        raise QueryError(_NO_WORDS)
     dangling = _DANGLING_OPERATOR.search(cleaned)
     if dangling:
         operator = dangling.group(1) or dangling.group(2)
         needs = "a word after it" if operator == "NOT" else "a word on each side"
         raise QueryError(f"{operator} needs {needs}; write it in quotes to search for the word")
-    group = qparser.OrGroup if match_any else qparser.AndGroup
+    group = _AnyWordGroup if match_any else qparser.AndGroup
     parser = qparser.QueryParser("terms", schema, group=group)
     for plugin in (
         qparser.SingleQuotePlugin,
         qparser.RangePlugin,
         qparser.BoostPlugin,
         qparser.EveryPlugin,
+        qparser.WildcardPlugin,
     ):
         parser.remove_plugin_class(plugin)
+    parser.add_plugin(_AsciiWildcardPlugin())
+    parser.replace_plugin(qparser.OperatorsPlugin(ops=[(_LEADING_MINUS, 0)]))
     try:
         parsed = parser.parse(cleaned)
     except Exception as error:  # Whoosh raises assorted errors on odd input
@@ -132,9 +147,50 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
         ) from None
     parsed = parsed.normalize()
     if isinstance(parsed, type(query.NullQuery)):
-        raise QueryError("the query has no words to search for")
+        raise QueryError(_NO_WORDS)
     _check_fields(parsed)
     return parsed
+
+
+class _AsciiWildcardPlugin(qparser.WildcardPlugin):
+    """Only ``*`` and ``?`` are wildcards: Whoosh also counts the Arabic question
+    mark, which ends questions («ما هو الإسلام؟») and must stay punctuation."""
+
+    qmarks = "?"
+    expr = r"(?P<text>[*?])"
+
+
+# A minus at the start of a word excludes it, as NOT does; inside a word
+# («2019-2020») or alone between spaces it is not an operator.
+_LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
+    r"(^|(?<=[\s(]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
+)
+
+
+class _AnyWordGroup(qparser.syntax.GroupNode):
+    """Words side by side of which any may match (``match_any``), while the
+    restrictions among them (``NOT``, ``-word``, ``doc:``, ``title:``) still
+    apply to every hit."""
+
+    # What a word the analyzer splits in parts («2019-2020») becomes: all parts.
+    qclass = query.And
+
+    def query(self, parser: qparser.QueryParser) -> query.Query:
+        subqueries = [sub for sub in (node.query(parser) for node in self.nodes) if sub]
+        restrictions = [sub for sub in subqueries if _restricts(sub)]
+        words = [sub for sub in subqueries if not _restricts(sub)]
+        if len(words) > 1:
+            restrictions.insert(0, query.Or(words))
+        elif words:
+            restrictions.insert(0, words[0])
+        return attach(query.And(restrictions, boost=self.boost), self)
+
+
+def _restricts(q: query.Query) -> bool:
+    if isinstance(q, query.Not):
+        return True
+    fields = {getattr(leaf, "fieldname", None) for leaf in _leaves(q)}
+    return bool(fields) and fields <= _FILTER_FIELDS
 
 
 def _check_fields(q: query.Query) -> None:
@@ -272,8 +328,10 @@ def run_search(
     whoosh_index, reader, text: str, limit: int = 10, match_any: bool = False
 ) -> SearchResults:
     """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`."""
-    if limit < 1:
-        raise QueryError("--limit must be at least 1")
+    if not isinstance(text, str):
+        raise QueryError(f"the query must be a str, not {type(text).__name__}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise QueryError(f"limit must be at least 1, not {limit!r}")
     parsed = parse_query(text, whoosh_index.schema, match_any)
     expander = _Expander(reader)
     expanded = expander.expand(parsed)

@@ -32,6 +32,21 @@ SMALL_CORPUS = {
     ),
 }
 
+# «السلام» with and without «عليكم», in two files, for NOT, -word and doc: under --any.
+GREETINGS = {
+    "news/politics.txt": (
+        "السياسة\n\n"
+        "قال الرئيس إن السلامَ خيارٌ استراتيجي للمنطقة.\n\n"
+        "السلام عليكم ورحمة الله، بهذه التحية افتتح الوزير كلمته.\n\n"
+        "ارتفعت الأسعار في موسم 2019-2020 بنسبة كبيرة.\n"
+    ),
+    "letters.txt": (
+        "رسائل\n\n"
+        "كتب إليه: السلام عليك يا صديقي، وصلتني رسالتك.\n\n"
+        "عليكم بالصبر فإن الفرج قريب.\n"
+    ),
+}
+
 
 def write_corpus(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
@@ -55,6 +70,12 @@ def build_index(path: Path, source: Path) -> Path:
 @pytest.fixture
 def small_index(tmp_path, corpus) -> Path:
     return build_index(tmp_path / "index", corpus)
+
+
+@pytest.fixture(scope="session")
+def greetings_index(tmp_path_factory) -> Path:
+    folder = write_corpus(tmp_path_factory.mktemp("greetings") / "docs", GREETINGS)
+    return build_index(folder.parent / "index", folder)
 
 
 @pytest.fixture(scope="session")
@@ -94,4 +115,4 @@ class _MainAdapter:
         raise SystemExit(self._main(args))
 
 
-__all__ = ["INDEX_DATA", "SEED_ARTICLE", "SMALL_CORPUS", "cli", "write_corpus"]
+__all__ = ["GREETINGS", "INDEX_DATA", "SEED_ARTICLE", "SMALL_CORPUS", "cli", "write_corpus"]

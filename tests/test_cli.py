@@ -162,3 +162,29 @@ def test_index_without_paths_starts_with_the_bundled_corpus_then_refreshes_it(ru
     assert "up to date: 8 files unchanged" in again.stderr
     hit = json.loads(run("search", "زنجبار", "--index", index_dir, "--format", "json").stdout)
     assert hit["hits"][0]["doc"] == "zanzibar-voyage.epub"
+
+
+def hits_of(result):
+    assert result.exit_code == 0, result.stderr
+    return [(hit["doc"], hit["paragraph"]) for hit in json.loads(result.stdout)["hits"]]
+
+
+@pytest.mark.parametrize("query", ["السلام NOT عليكم", "السلام -عليكم"])
+def test_any_keeps_not_and_a_leading_minus_excludes(run, greetings_index, query):
+    for extra in ([], ["--any"]):
+        result = run("search", query, *extra, "--index", str(greetings_index), "--format", "json")
+        assert sorted(hits_of(result)) == [("letters.txt", 2), ("news/politics.txt", 2)], extra
+
+
+def test_any_keeps_the_doc_filter(run, greetings_index):
+    query = "doc:news/politics.txt السلام"
+    result = run("search", query, "--any", "--index", str(greetings_index), "--format", "json")
+    assert hits_of(result) == [("news/politics.txt", 2), ("news/politics.txt", 3)]
+
+
+@pytest.mark.parametrize("query", ["؟!", "،", "...", "- «»"])
+def test_punctuation_only_query_is_a_usage_error(run, greetings_index, query):
+    result = run("search", query, "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert result.stderr == "searchidx: error: the query has no words to search for\n"
+    assert result.stdout == ""
