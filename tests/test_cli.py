@@ -188,3 +188,50 @@ def test_punctuation_only_query_is_a_usage_error(run, greetings_index, query):
     assert result.exit_code == 2
     assert result.stderr == "searchidx: error: the query has no words to search for\n"
     assert result.stdout == ""
+
+
+def test_query_may_start_with_a_minus(run, greetings_index):
+    where = ["--index", str(greetings_index), "--format", "json"]
+    for args in (
+        ["-عليكم السلام", *where],
+        ["--any", *where, "-عليكم السلام"],
+        [*where, "--", "-عليكم السلام"],
+    ):
+        result = run("search", *args)
+        assert sorted(hits_of(result)) == [("letters.txt", 2), ("news/politics.txt", 2)], args
+    typo = run("search", "السلام", "--limt", "3", "--index", str(greetings_index))
+    assert typo.exit_code == 2
+    assert "No such option '--limt'" in typo.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--index", "{ix}", "--format", "json", "search", "الرئيس"],
+        ["search", "الرئيس", "--index", "{ix}", "--format", "json"],
+        ["--format", "plain", "--index", "{missing}", "search", "الرئيس", "--index", "{ix}",
+         "--format", "json"],
+    ],
+)  # fmt: skip
+def test_index_and_format_before_or_after_the_command(run, greetings_index, tmp_path, args):
+    """The option typed last wins; SEARCHIDX_INDEX (set by `run`) is only the fallback."""
+    places = {"{ix}": str(greetings_index), "{missing}": str(tmp_path / "missing")}
+    result = run(*[places.get(arg, arg) for arg in args])
+    assert hits_of(result) == [("news/politics.txt", 2)]
+
+
+def test_format_before_the_command_is_checked_against_the_command(run, greetings_index):
+    result = run("--format", "plain", "info", "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert "'plain' is not one of 'table', 'json' for info" in result.stderr
+    tokens = run("--format", "json", "analyze", "السلامُ")
+    assert json.loads(tokens.stdout)["tokens"][0]["term"] == "السلام"
+
+
+def test_help_says_where_shared_options_go(run):
+    result = run("--help")
+    assert "--traceback, --index and --format may come before or after the command" in (
+        result.stdout
+    )
+    for command in ("search", "info", "index", "analyze"):
+        assert "--traceback" in run(command, "--help").stdout

@@ -813,21 +813,26 @@ def test_random_queries_raise_only_query_errors(fuzz_index, query, match_any):
 # 7. Tracebacks on request
 
 
-def test_traceback_flag_lets_a_known_error_propagate(run, tmp_path, monkeypatch):
-    """--traceback is for bug reports: the exception itself, not the one-line summary."""
-    monkeypatch.setenv(ENV_TRACEBACK, "")  # the flag sets it; undone at teardown
-    missing = str(tmp_path / "nothing-here")
+@pytest.mark.parametrize("where", [0, 1, 4])
+def test_traceback_flag_lets_a_known_error_propagate(run, tmp_path, where):
+    """--traceback is for bug reports: the exception itself, not the one-line summary,
+    wherever it is typed."""
+    args = ["search", "سوريا", "--index", str(tmp_path / "nothing-here")]
+    args.insert(where, "--traceback")
     with pytest.raises(IndexNotFound):
-        run("--traceback", "search", "سوريا", "--index", missing)
+        run(*args)
+    assert run(*[arg for arg in args if arg != "--traceback"]).exit_code == 1
 
 
-@pytest.mark.parametrize("how", ["flag", "environment"])
+@pytest.mark.parametrize("how", ["flag", "flag after the command", "environment"])
 def test_traceback_on_request_in_a_real_process(tmp_path, how):
     missing = str(tmp_path / "nothing-here")
     args = ["search", "سوريا", "--index", missing]
     env = cli_env()
     if how == "flag":
         args.insert(0, "--traceback")
+    elif how == "flag after the command":
+        args.append("--traceback")
     else:
         env[ENV_TRACEBACK] = "1"
     result = run_cli(*args, env=env)

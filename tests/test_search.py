@@ -144,13 +144,13 @@ def test_arabic_question_mark_is_punctuation_not_a_wildcard(greetings_index):
 @pytest.mark.parametrize("query", ["؟!", "،", "...", "?!", "«»", "- -", "؟"])
 @pytest.mark.parametrize("match_any", [False, True])
 def test_punctuation_only_queries_have_no_words(greetings_index, query, match_any):
-    with pytest.raises(QueryError, match="^the query has no words to search for$"):
+    with pytest.raises(QueryError, match=r"^the query has no words to search for$"):
         search(greetings_index, query, match_any=match_any)
 
 
 @pytest.mark.parametrize("limit", [0, -1, None, 2.5, "5", True])
 def test_limit_out_of_range_is_said_in_the_api_terms(greetings_index, limit):
-    with pytest.raises(QueryError, match="^limit must be at least 1, not ") as raised:
+    with pytest.raises(QueryError, match=r"^limit must be at least 1, not ") as raised:
         search(greetings_index, "السلام", limit=limit)
     assert isinstance(raised.value, ValueError)
 
