@@ -31,11 +31,12 @@ import signal
 import stat as stat_module
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
@@ -56,6 +57,9 @@ from .errors import (
     SearchidxError,
 )
 from .readers import ReaderOptions
+
+if TYPE_CHECKING:
+    from .search import SearchResults
 
 FORMAT_VERSION = 1
 ANALYZER = "arabic-fold-1"
@@ -163,7 +167,20 @@ class IndexInfo:
     roots: list[str]
 
 
+class IndexMeta(TypedDict):
+    """What ``searchidx.json`` holds."""
+
+    format: int
+    analyzer: str
+    version: str
+    created: str
+    updated: str
+
+
 ProgressCallback = Callable[[int, int, str], None]
+PathArg = str | os.PathLike[str]
+# What update() and rebuild() index: one file or folder, or several.
+Paths = PathArg | Iterable[PathArg]
 
 
 class Index:
@@ -174,7 +191,7 @@ class Index:
     ...     hits = index.search("الخلايا النائمة")
     """
 
-    def __init__(self, path: Path, whoosh: whoosh_index.Index, meta: dict):
+    def __init__(self, path: Path, whoosh: whoosh_index.Index, meta: IndexMeta) -> None:
         self.path = path
         self._whoosh = whoosh
         self._meta = meta
@@ -183,7 +200,7 @@ class Index:
     # Opening and creating
 
     @classmethod
-    def create(cls, path: str | os.PathLike) -> Index:
+    def create(cls, path: PathArg) -> Index:
         """Create an empty index at ``path``, or open the one already there."""
         path = Path(path)
         if not _has_index(path):
@@ -199,7 +216,7 @@ class Index:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Index:
+    def open(cls, path: PathArg) -> Index:
         """Open an existing index; raise :class:`IndexNotFound` if there is none."""
         path = Path(path)
         if not _has_index(path):
@@ -237,7 +254,7 @@ class Index:
     def __enter__(self) -> Index:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # Reading
@@ -266,8 +283,13 @@ class Index:
             roots=sorted({record.root for record in records.values()}),
         )
 
-    def search(self, query: str, limit: int = 10, match_any: bool = False):
-        """Search paragraphs; return :class:`searchidx.search.SearchResults`."""
+    def search(self, query: str, limit: int = 10, match_any: bool = False) -> SearchResults:
+        """Search paragraphs: the best ``limit`` hits, and how many matched in all.
+
+        All words must match, or any of them with ``match_any``; see the query
+        language in :func:`searchidx.search.parse_query`. A malformed query or a
+        ``limit`` below 1 raises :class:`searchidx.QueryError`.
+        """
         from .search import run_search
 
         if self._reader is None or self._reader.generation() != self._whoosh.latest_generation():
@@ -279,11 +301,11 @@ class Index:
 
     def update(
         self,
-        paths: Sequence[str | os.PathLike] | None = None,
+        paths: Paths | None = None,
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
-        """Bring the index up to date with ``paths`` (files or folders).
+        """Bring the index up to date with ``paths``: a file or folder, or a list of them.
 
         New files are added, changed ones re-indexed, files deleted from under
         ``paths`` dropped. Without ``paths``, the folders already indexed are
@@ -313,11 +335,12 @@ class Index:
 
     def rebuild(
         self,
-        paths: Sequence[str | os.PathLike] | None = None,
+        paths: Paths | None = None,
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
-        """Index ``paths`` from empty, keeping the old index until the new one is complete."""
+        """Index ``paths`` (as for :meth:`update`) from empty, keeping the old
+        index until the new one is complete."""
         fresh_path = self._rebuild_path()
         # Hold the old index's lock so no other writer updates it meanwhile.
         with _writing(self.path):
@@ -484,8 +507,11 @@ def _os_reason(error: OSError, path: Path) -> str:
 
 
 def _resolve_roots(
-    paths: Iterable[str | os.PathLike] | None, records: dict[str, FileRecord]
+    paths: Paths | None,
+    records: dict[str, FileRecord],
 ) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     if not paths:
         known = sorted({record.root for record in records.values()})
         paths = known or [bundled_corpus()]
@@ -506,7 +532,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _new_meta() -> dict:
+def _new_meta() -> IndexMeta:
     now = _now()
     return {
         "format": FORMAT_VERSION,
@@ -517,14 +543,14 @@ def _new_meta() -> dict:
     }
 
 
-def _read_meta(path: Path) -> dict:
+def _read_meta(path: Path) -> IndexMeta:
     try:
         return json.loads((path / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise IndexCorrupt(f"cannot read {path / META_FILE}: {error}") from None
 
 
-def _write_meta(path: Path, meta: dict) -> None:
+def _write_meta(path: Path, meta: IndexMeta) -> None:
     temporary = path / (META_FILE + ".tmp")
     temporary.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     os.replace(temporary, path / META_FILE)

@@ -19,11 +19,14 @@ from __future__ import annotations
 import fnmatch
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from whoosh import collectors, qparser, query, scoring
 from whoosh.fields import Schema
+from whoosh.index import Index as WhooshIndex
 from whoosh.qparser.common import attach
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .analysis import PROCLITICS, fold_term, iter_words, light_stems, strip_article
@@ -60,7 +63,7 @@ class Hit:
     matches: list[tuple[int, int]]
     window: tuple[int, int]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -72,13 +75,13 @@ class SearchResults:
     total: int
     hits: list[Hit]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
 
     def __len__(self) -> int:
         return len(self.hits)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
 
 
@@ -90,12 +93,14 @@ class _ExactFirstScorer(scoring.BM25FScorer):
 class ExactFirst(scoring.BM25F):
     """BM25F where a query word's own spelling outranks the words sharing its stem."""
 
-    def __init__(self, exact_terms: set[str]):
+    def __init__(self, exact_terms: set[str]) -> None:
         super().__init__()
         # Whoosh hands scorers the term as UTF-8 bytes.
         self.exact_terms = {term.encode("utf-8") for term in exact_terms}
 
-    def scorer(self, searcher, fieldname, text, qf=1):
+    def scorer(
+        self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1
+    ) -> scoring.BaseScorer:
         if fieldname == "terms" and text in self.exact_terms:
             return _ExactFirstScorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
         return super().scorer(searcher, fieldname, text, qf=qf)
@@ -325,7 +330,11 @@ class _Expander:
 
 
 def run_search(
-    whoosh_index, reader, text: str, limit: int = 10, match_any: bool = False
+    whoosh_index: WhooshIndex,
+    reader: IndexReader,
+    text: str,
+    limit: int = 10,
+    match_any: bool = False,
 ) -> SearchResults:
     """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`."""
     if not isinstance(text, str):
@@ -374,7 +383,9 @@ def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit
     )
 
 
-def snippet_window(text: str, matches: list[tuple[int, int]], size: int = SNIPPET_CHARS):
+def snippet_window(
+    text: str, matches: list[tuple[int, int]], size: int = SNIPPET_CHARS
+) -> tuple[int, int]:
     """The ``(start, end)`` of the snippet: the stretch of ``text`` with the most
     matched words, widened to sentence boundaries where they are near, else to words.
     """
@@ -415,7 +426,13 @@ def _snap_end(text: str, end: int) -> int:
     return space if space != -1 else end
 
 
-def render_snippet(text, window, matches, open_mark: str, close_mark: str) -> str:
+def render_snippet(
+    text: str,
+    window: tuple[int, int],
+    matches: list[tuple[int, int]],
+    open_mark: str,
+    close_mark: str,
+) -> str:
     """The snippet of ``text`` in ``window`` with matched words between markers."""
     start, end = window
     parts = [ELLIPSIS] if start > 0 else []
