@@ -100,6 +100,34 @@ def _shared_options(
     return decorate
 
 
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+class _ByteSize(click.ParamType):
+    """A size in bytes, written as people write it: 1048576, 500K, 64M, 1.5G (powers of 1024)."""
+
+    name = "size"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.fullmatch(str(value).strip())
+        if not match:
+            self.fail(
+                f"{value!r} is not a size; write bytes, or a number with K, M or G "
+                "such as 500K, 64M or 1.5G",
+                param,
+                ctx,
+            )
+        size = int(float(match[1]) * _SIZE_UNITS[match[2].upper()])
+        if size < 1:
+            self.fail(f"{value!r} is less than one byte; no file could be read", param, ctx)
+        return size
+
+
 def _check_encoding(ctx, param, value):
     if value is not None:
         try:
@@ -168,6 +196,16 @@ def analyze(choices: _Choices, text: str) -> None:
 @click.option("--text-field", help="JSON/CSV field holding the text [default: detected].")
 @click.option("--id-field", help="JSON/CSV field holding the record id [default: detected].")
 @click.option("--title-field", help="JSON/CSV field holding the title [default: detected].")
+@click.option(
+    "--hidden", is_flag=True, help="Also index hidden files and folders (names starting with .)."
+)
+@click.option(
+    "--max-file-size",
+    type=_ByteSize(),
+    default="64M",
+    show_default=True,
+    help="Skip files larger than this: bytes, or a number with K, M or G (500K, 1.5G).",
+)
 @_pass_choices
 def index(
     choices: _Choices,
@@ -178,6 +216,8 @@ def index(
     text_field: str | None,
     id_field: str | None,
     title_field: str | None,
+    hidden: bool,
+    max_file_size: int,
 ) -> None:
     """Index or update the documents under PATHS (files or folders).
 
@@ -186,18 +226,30 @@ def index(
     index starts with the bundled sample corpus).
 
     Reads .txt, .md, .html/.htm, .docx, .epub, .jsonl, .json and .csv; in
-    JSON and CSV files every record is a document of its own.
+    JSON and CSV files every record is a document of its own. Hidden files
+    and folders (names starting with a dot) are left out unless --hidden, and
+    files over --max-file-size are skipped; the summary counts both. A file
+    or folder named in PATHS is indexed even if hidden.
 
     \b
     Example:
         searchidx index ~/articles ~/books
         searchidx index --rebuild ~/articles
         searchidx index news.jsonl --text-field body --id-field url
+        searchidx index ~/notes --hidden --max-file-size 200M
     """
     from .index import Index
     from .readers import ReaderOptions
 
-    options = ReaderOptions(encoding, text_field, id_field, title_field, tuple(include))
+    options = ReaderOptions(
+        encoding,
+        text_field,
+        id_field,
+        title_field,
+        tuple(include),
+        hidden=hidden,
+        max_file_bytes=max_file_size,
+    )
     with Index.create(choices.index_path()) as idx, _Progress() as progress:
         run = idx.rebuild if rebuild else idx.update
         report = run(paths or None, options=options, progress=progress)
@@ -211,18 +263,34 @@ def index(
             f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text",
             err=True,
         )
+    for large in report.too_large:
+        click.echo(
+            f"searchidx: not indexed: {large.path}: {large.message}; "
+            "--max-file-size SIZE raises the limit",
+            err=True,
+        )
+    if report.hidden:
+        click.echo(
+            f"searchidx: not indexed, hidden: {len(report.hidden)} files or folders "
+            "(names starting with .); --hidden includes them",
+            err=True,
+        )
+    left_out = f"{len(report.skipped)} skipped"
+    if report.too_large:
+        left_out += f", {len(report.too_large)} too large"
+    if report.hidden:
+        left_out += f", {len(report.hidden)} hidden"
     if report.nothing_changed and not rebuild:
         click.echo(
             f"index is up to date: {report.unchanged} files unchanged, "
-            f"{len(report.skipped)} skipped ({report.seconds:.2f} s)",
+            f"{left_out} ({report.seconds:.2f} s)",
             err=True,
         )
         return
     click.echo(
         f"indexed {report.files} files ({report.added} new, {report.changed} changed), "
         f"{report.paragraphs} paragraphs; {report.removed} removed, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped "
-        f"in {report.seconds:.2f} s",
+        f"{report.unchanged} unchanged, {left_out} in {report.seconds:.2f} s",
         err=True,
     )
 

@@ -47,7 +47,7 @@ from whoosh.writing import LockError
 
 from . import __version__
 from .analysis import term_analyzer
-from .documents import Document, find_files, is_indexable, read_documents
+from .documents import Document, find_files, is_indexable, read_documents, too_large
 from .errors import (
     DocumentError,
     IncompatibleIndex,
@@ -140,6 +140,11 @@ class IndexReport:
     warnings: list[FileNote] = field(default_factory=list)
     # Files of formats searchidx does not read, by suffix: {".pdf": 3}.
     ignored: dict[str, int] = field(default_factory=dict)
+    # Files over ReaderOptions.max_file_bytes, not read.
+    too_large: list[FileNote] = field(default_factory=list)
+    # Hidden files and folders left out (ReaderOptions.hidden): folders, and
+    # files of a format searchidx reads.
+    hidden: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -453,7 +458,8 @@ def _plan(
     seen: set[str] = set()
     for root in roots:
         base = root if root.is_dir() else root.parent
-        for path in find_files(root):
+        hidden: list[Path] = []
+        for path in find_files(root, options.hidden, hidden):
             if root.is_dir() and not is_indexable(path, options):
                 suffix = path.suffix.lower() or "(none)"
                 report.ignored[suffix] = report.ignored.get(suffix, 0) + 1
@@ -469,6 +475,13 @@ def _plan(
                 if key in records:
                     plan.removed.append(key)
                 continue
+            if stat.st_size > options.max_file_bytes:
+                report.too_large.append(
+                    FileNote(key, too_large(stat.st_size, options.max_file_bytes))
+                )
+                if key in records:
+                    plan.removed.append(key)
+                continue
             old = records.get(key)
             if old and old.size == stat.st_size and old.mtime == stat.st_mtime:
                 report.unchanged += 1
@@ -480,6 +493,9 @@ def _plan(
             doc_id = path.relative_to(base).as_posix()
             plan.work.append((path, root, doc_id, stat, digest))
             plan.bytes_to_read += stat.st_size
+        report.hidden += [
+            str(path) for path in hidden if path.is_dir() or is_indexable(path, options)
+        ]
         for key in records:
             under_root = key == str(root) or key.startswith(str(root).rstrip(os.sep) + os.sep)
             if under_root and key not in seen:

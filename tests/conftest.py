@@ -51,6 +51,14 @@ GREETINGS = {
     ),
 }
 
+# Visible notes, a hidden note, a hidden folder and a shell dot-file.
+NOTES = {
+    "notes/visit.txt": "زرنا حلب في الربيع.",
+    "notes/.secret.txt": "ملاحظة سرية عن حلب.",
+    "notes/.drafts/plan.md": "# خطة\n\nنعود إلى حلب في الخريف.",
+    "notes/.profile": "export LANG=ar_SY.UTF-8",
+}
+
 
 def write_corpus(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
@@ -119,4 +127,12 @@ class _MainAdapter:
         raise SystemExit(self._main(args))
 
 
-__all__ = ["GREETINGS", "INDEX_DATA", "SEED_ARTICLE", "SMALL_CORPUS", "cli", "write_corpus"]
+__all__ = [
+    "GREETINGS",
+    "INDEX_DATA",
+    "NOTES",
+    "SEED_ARTICLE",
+    "SMALL_CORPUS",
+    "cli",
+    "write_corpus",
+]

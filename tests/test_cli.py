@@ -9,7 +9,7 @@ import pytest
 
 from searchidx.cli import cli
 
-from .conftest import SEED_ARTICLE
+from .conftest import NOTES, SEED_ARTICLE, write_corpus
 
 VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
 
@@ -235,3 +235,60 @@ def test_help_says_where_shared_options_go(run):
     )
     for command in ("search", "info", "index", "analyze"):
         assert "--traceback" in run(command, "--help").stdout
+
+
+def test_hidden_files_are_counted_and_included_with_hidden(run, tmp_path):
+    notes = str(write_corpus(tmp_path, NOTES) / "notes")
+    index_dir = str(tmp_path / "ix")
+    result = run("index", notes, "--index", index_dir)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "searchidx: not indexed, hidden: 2 files or folders (names starting with .); "
+        "--hidden includes them"
+    )
+    assert ", 0 skipped, 2 hidden in " in result.stderr.splitlines()[-1]
+    assert hits_of(run("search", "حلب", "--index", index_dir, "--format", "json")) == [
+        ("visit.txt", 1)
+    ]
+    result = run("index", notes, "--hidden", "--index", index_dir)
+    assert "indexed 2 files (2 new, 0 changed)" in result.stderr
+    found = hits_of(run("search", "حلب", "--index", index_dir, "--format", "json"))
+    assert sorted(found) == [(".drafts/plan.md", 2), (".secret.txt", 1), ("visit.txt", 1)]
+
+
+@pytest.mark.parametrize(
+    ("size", "indexed"), [("4096", 2), ("4K", 2), ("4 KB", 2), ("0.5k", 1), ("1M", 2)]
+)
+def test_max_file_size_takes_human_sizes(run, tmp_path, size, indexed):
+    notes = write_corpus(tmp_path, NOTES) / "notes"
+    (notes / "long.txt").write_text("حلب الشهباء. " * 100, encoding="utf-8")  # 2,300 bytes
+    result = run("index", str(notes), "--max-file-size", size, "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 0, result.stderr
+    assert f"indexed {indexed} files" in result.stderr
+    assert ("1 too large" in result.stderr) == (indexed == 1)
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        ("64X", "'64X' is not a size; write bytes, or a number with K, M or G"),
+        ("M", "'M' is not a size"),
+        ("-1", "'-1' is not a size"),
+        ("1.5.2K", "'1.5.2K' is not a size"),
+        ("0", "'0' is less than one byte; no file could be read"),
+    ],
+)
+def test_bad_max_file_size_is_a_usage_error(run, tmp_path, size, message):
+    result = run("index", str(SEED_ARTICLE), "--max-file-size", size, "--index", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"Invalid value for '--max-file-size': {message}" in result.stderr
+    assert not (tmp_path / "searchidx.json").exists()
+
+
+def test_index_help_says_what_is_left_out(run):
+    help_text = " ".join(run("index", "--help").stdout.split())
+    assert "Hidden files and folders (names starting with a dot) are left out unless --hidden" in (
+        help_text
+    )
+    assert "files over --max-file-size are skipped; the summary counts both" in help_text
+    assert "[default: 64M]" in help_text
