@@ -365,13 +365,18 @@ def search(choices: _Choices, query: str, limit: int, match_any: bool) -> None:
     Query language:
         سوريا داعش           both words (any spelling, diacritics or not)
         "الخلايا النائمة"     the words in this order
-        سوريا OR العراق       either word;  NOT excludes; ( ) group
+        سوريا OR العراق       either word;  ( ) group
+        داعش -سوريا          داعش without سوريا (also: داعش NOT سوريا)
         مستمر*               words starting with مستمر
         doc:news.txt  title:الباغوز   only that document / title
+
+    With --any only the words are alternatives: NOT, -word, doc: and title:
+    still apply. Punctuation is not searched for.
 
     \b
     Example:
         searchidx search "الخلايا النائمه" --format json
+        searchidx search "-عليكم السلام" --any
     """
     from .index import Index
     from .output import render_results

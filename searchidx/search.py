@@ -181,7 +181,8 @@ class _AnyWordGroup(qparser.syntax.GroupNode):
     qclass = query.And
 
     def query(self, parser: qparser.QueryParser) -> query.Query:
-        subqueries = [sub for sub in (node.query(parser) for node in self.nodes) if sub]
+        built = (node.query(parser) for node in self.nodes)
+        subqueries = [sub for sub in built if sub is not None]
         restrictions = [sub for sub in subqueries if _restricts(sub)]
         words = [sub for sub in subqueries if not _restricts(sub)]
         if len(words) > 1:

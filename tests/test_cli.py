@@ -235,6 +235,11 @@ def test_help_says_where_shared_options_go(run):
     )
     for command in ("search", "info", "index", "analyze"):
         assert "--traceback" in run(command, "--help").stdout
+    search_help = " ".join(run("search", "--help").stdout.split())
+    assert "داعش -سوريا داعش without سوريا" in search_help
+    assert "With --any only the words are alternatives: NOT, -word, doc: and title:" in (
+        search_help
+    )
 
 
 def test_hidden_files_are_counted_and_included_with_hidden(run, tmp_path):
