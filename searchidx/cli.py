@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import SearchidxError
+from .readers import MAX_FILE_BYTES
 
 ENV_TRACEBACK = "SEARCHIDX_TRACEBACK"
 FORMATS = ("table", "plain", "json", "jsonl")
@@ -202,7 +203,7 @@ def analyze(choices: _Choices, text: str) -> None:
 @click.option(
     "--max-file-size",
     type=_ByteSize(),
-    default="64M",
+    default=f"{MAX_FILE_BYTES // 2**20}M",
     show_default=True,
     help="Skip files larger than this: bytes, or a number with K, M or G (500K, 1.5G).",
 )

@@ -242,7 +242,7 @@ def human_size(size: int) -> str:
     for unit, name in ((2**40, "TB"), (2**30, "GB"), (2**20, "MB"), (2**10, "KB")):
         if size >= unit:
             return f"{size / unit:.1f}".removesuffix(".0") + f" {name}"
-    return f"{size} bytes"
+    return f"{size} byte" if size == 1 else f"{size} bytes"
 
 
 def find_files(
