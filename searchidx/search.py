@@ -142,8 +142,8 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         qparser.WildcardPlugin,
     ):
         parser.remove_plugin_class(plugin)
-    parser.add_plugin(_AsciiWildcardPlugin())
-    parser.replace_plugin(qparser.OperatorsPlugin(ops=[(_LEADING_MINUS, 0)]))
+    parser.add_plugin(_WILDCARDS)
+    parser.replace_plugin(_OPERATORS)
     try:
         parsed = parser.parse(cleaned)
     except Exception as error:  # Whoosh raises assorted errors on odd input
@@ -170,6 +170,10 @@ class _AsciiWildcardPlugin(qparser.WildcardPlugin):
 _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
     r"(^|(?<=[\s(]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
 )
+
+
+_WILDCARDS = _AsciiWildcardPlugin()
+_OPERATORS = qparser.OperatorsPlugin(ops=[(_LEADING_MINUS, 0)])
 
 
 class _AnyWordGroup(qparser.syntax.GroupNode):
