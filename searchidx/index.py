@@ -315,10 +315,12 @@ class Index:
         New files are added, changed ones re-indexed, files deleted from under
         ``paths`` dropped. Without ``paths``, the folders already indexed are
         refreshed. Nothing is written when nothing changed. ``options`` set the
-        encoding, the record fields of JSON and CSV files, and extra file
-        patterns, for the files this run reads: new, changed or earlier skipped
-        ones. Files already indexed are kept as they are; :meth:`rebuild`
-        re-reads everything.
+        encoding and the record fields of JSON and CSV files for the files this
+        run reads: new, changed or earlier skipped ones. Files already indexed
+        are kept as they are; :meth:`rebuild` re-reads everything. Which files
+        belong is decided by this run's ``include``, ``hidden`` and
+        ``max_file_bytes``: files they leave out are dropped from the index,
+        and counted in the report (``ignored``, ``hidden``, ``too_large``).
         """
         options = options or ReaderOptions()
         started = time.perf_counter()
