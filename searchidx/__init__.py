@@ -8,16 +8,30 @@
 __version__ = "0.1.0"
 
 from .analysis import Token, analyze
-from .errors import SearchidxError
+from .errors import (
+    DocumentError,
+    IncompatibleIndex,
+    IndexCorrupt,
+    IndexLocked,
+    IndexNotFound,
+    QueryError,
+    SearchidxError,
+)
 from .index import Index, IndexInfo, IndexReport
 from .readers import ReaderOptions
 from .search import Hit, SearchResults
 
 __all__ = [
+    "DocumentError",
     "Hit",
+    "IncompatibleIndex",
     "Index",
+    "IndexCorrupt",
     "IndexInfo",
+    "IndexLocked",
+    "IndexNotFound",
     "IndexReport",
+    "QueryError",
     "ReaderOptions",
     "SearchResults",
     "SearchidxError",

@@ -34,10 +34,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pyarabic import araby
-from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis import Analyzer, Filter, Tokenizer
 from whoosh.analysis.acore import Token as WhooshToken
 
 # Combining marks that may sit inside a word: Arabic harakat, small high marks,
@@ -255,7 +256,7 @@ def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
     return word
 
 
-def iter_words(text: str):
+def iter_words(text: str) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` of every word of ``text``, marks included."""
     for match in _WORD.finditer(text):
         yield match.span()
@@ -266,17 +267,17 @@ class ArabicTokenizer(Tokenizer):
 
     def __call__(
         self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[WhooshToken]:
         token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             # Whoosh asks for the whole string as one token for wildcard text.
@@ -308,14 +309,14 @@ class ArabicTokenizer(Tokenizer):
 class FoldFilter(Filter):
     """Replace each token's text with :func:`fold_term`; drop tokens that fold to nothing."""
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[WhooshToken]) -> Iterator[WhooshToken]:
         for token in tokens:
             token.text = fold_term(token.text)
             if token.text:
                 yield token
 
 
-def term_analyzer():
+def term_analyzer() -> Analyzer:
     """The analyzer of the folded-term field."""
     return ArabicTokenizer() | FoldFilter()
 

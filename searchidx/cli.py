@@ -10,20 +10,123 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import SearchidxError
+from .readers import MAX_FILE_BYTES
 
 ENV_TRACEBACK = "SEARCHIDX_TRACEBACK"
-_show_traceback = False  # set by --traceback for this run
+FORMATS = ("table", "plain", "json", "jsonl")
 
 
-def _wants_traceback() -> bool:
-    configured = os.environ.get(ENV_TRACEBACK, "").strip().lower()
-    return _show_traceback or configured in ("1", "true", "yes", "on")
+@dataclass
+class _Choices:
+    """The options a user may type before or after the command: the last one wins."""
+
+    traceback: bool = False
+    index_dir: str | None = None
+    fmt: str | None = None
+
+    def wants_traceback(self) -> bool:
+        configured = os.environ.get(ENV_TRACEBACK, "").strip().lower()
+        return self.traceback or configured in ("1", "true", "yes", "on")
+
+    def index_path(self) -> Path:
+        from .index import default_index_dir
+
+        return Path(self.index_dir) if self.index_dir else default_index_dir()
+
+    def output_format(self, allowed: Sequence[str], default: str | None = None) -> str:
+        """The --format asked for, checked against what this command can show."""
+        if self.fmt is None:
+            return default or ("table" if sys.stdout.isatty() else "plain")
+        if self.fmt not in allowed:
+            ctx = click.get_current_context()
+            shown = ", ".join(repr(name) for name in allowed)
+            raise click.BadParameter(
+                f"{self.fmt!r} is not one of {shown} for {ctx.info_name}",
+                param_hint="'--format'",
+            )
+        return self.fmt
+
+
+_pass_choices = click.make_pass_decorator(_Choices, ensure=True)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    if value is not None and value is not False and param.name:
+        setattr(ctx.ensure_object(_Choices), param.name, value)
+
+
+def _shared_options(
+    formats: Sequence[str] = (), format_default: str = "", index: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--traceback, and --format and --index where they apply: accepted on the
+    group and on each command, so they may come before or after the command."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        if index:
+            command = click.option(
+                "--index",
+                "index_dir",
+                type=click.Path(file_okay=False),
+                expose_value=False,
+                callback=_remember,
+                help="Index folder [env SEARCHIDX_INDEX; default ~/.local/share/searchidx/index].",
+            )(command)
+        if formats:
+            command = click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(formats),
+                expose_value=False,
+                callback=_remember,
+                help=f"Output format [default: {format_default}].",
+            )(command)
+        return click.option(
+            "--traceback",
+            is_flag=True,
+            expose_value=False,
+            callback=_remember,
+            help=f"Show the full traceback of errors [env {ENV_TRACEBACK}=1].",
+        )(command)
+
+    return decorate
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+class _ByteSize(click.ParamType):
+    """A size in bytes, written as people write it: 1048576, 500K, 64M, 1.5G (powers of 1024)."""
+
+    name = "size"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.fullmatch(str(value).strip())
+        if not match:
+            self.fail(
+                f"{value!r} is not a size; write bytes, or a number with K, M or G "
+                "such as 500K, 64M or 1.5G",
+                param,
+                ctx,
+            )
+        size = int(float(match[1]) * _SIZE_UNITS[match[2].upper()])
+        if size < 1:
+            self.fail(f"{value!r} is less than one byte; no file could be read", param, ctx)
+        return size
 
 
 def _check_encoding(ctx, param, value):
@@ -37,63 +140,29 @@ def _check_encoding(ctx, param, value):
     return value
 
 
-def _index_option(command):
-    return click.option(
-        "--index",
-        "index_dir",
-        type=click.Path(file_okay=False),
-        envvar="SEARCHIDX_INDEX",
-        help="Index folder [env SEARCHIDX_INDEX; default ~/.local/share/searchidx/index].",
-    )(command)
-
-
-def _format_option(choices, default=None):
-    def decorate(command):
-        return click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(choices),
-            default=default,
-            show_default=default is not None,
-            help="Output format."
-            if default
-            else "Output format [default: table on a terminal, plain when piped].",
-        )(command)
-
-    return decorate
-
-
-def _default_format(fmt: str | None) -> str:
-    if fmt:
-        return fmt
-    return "table" if sys.stdout.isatty() else "plain"
-
-
-def _index_path(index_dir: str | None):
-    from .index import default_index_dir
-
-    return index_dir or default_index_dir()
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="searchidx")
-@click.option("--traceback", is_flag=True, help="Show the full traceback of errors.")
-def cli(traceback):
+@_shared_options(FORMATS, "per command", index=True)
+def cli() -> None:
     """Arabic-aware full-text search over folders of documents.
+
+    --traceback, --index and --format may come before or after the command.
 
     \b
     Example:
         searchidx index ~/articles
         searchidx search "الخلايا النائمة"
     """
-    global _show_traceback
-    _show_traceback = traceback
+
+
+ANALYZE_FORMATS = ("table", "json", "jsonl")
 
 
 @cli.command()
 @click.argument("text")
-@_format_option(["table", "json", "jsonl"], default="table")
-def analyze(text, fmt):
+@_shared_options(ANALYZE_FORMATS, "table")
+@_pass_choices
+def analyze(choices: _Choices, text: str) -> None:
     """Show how TEXT is split into words, folded and stemmed.
 
     One row per word: the original text with its offsets, the folded term
@@ -106,12 +175,13 @@ def analyze(text, fmt):
     from .analysis import analyze as analyze_text
     from .output import render_tokens
 
+    fmt = choices.output_format(ANALYZE_FORMATS, "table")
     click.echo(render_tokens(analyze_text(text), fmt))
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@_index_option
+@_shared_options(index=True)
 @click.option("--rebuild", is_flag=True, help="Start from an empty index.")
 @click.option(
     "--encoding",
@@ -127,7 +197,29 @@ def analyze(text, fmt):
 @click.option("--text-field", help="JSON/CSV field holding the text [default: detected].")
 @click.option("--id-field", help="JSON/CSV field holding the record id [default: detected].")
 @click.option("--title-field", help="JSON/CSV field holding the title [default: detected].")
-def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, title_field):
+@click.option(
+    "--hidden", is_flag=True, help="Also index hidden files and folders (names starting with .)."
+)
+@click.option(
+    "--max-file-size",
+    type=_ByteSize(),
+    default=f"{MAX_FILE_BYTES // 2**20}M",
+    show_default=True,
+    help="Skip files larger than this: bytes, or a number with K, M or G (500K, 1.5G).",
+)
+@_pass_choices
+def index(
+    choices: _Choices,
+    paths: tuple[str, ...],
+    rebuild: bool,
+    encoding: str | None,
+    include: tuple[str, ...],
+    text_field: str | None,
+    id_field: str | None,
+    title_field: str | None,
+    hidden: bool,
+    max_file_size: int,
+) -> None:
     """Index or update the documents under PATHS (files or folders).
 
     New files are added, changed files re-indexed and deleted files dropped.
@@ -135,19 +227,31 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
     index starts with the bundled sample corpus).
 
     Reads .txt, .md, .html/.htm, .docx, .epub, .jsonl, .json and .csv; in
-    JSON and CSV files every record is a document of its own.
+    JSON and CSV files every record is a document of its own. Hidden files
+    and folders (names starting with a dot) are left out unless --hidden, and
+    files over --max-file-size are skipped; the summary counts both. A file
+    or folder named in PATHS is indexed even if hidden.
 
     \b
     Example:
         searchidx index ~/articles ~/books
         searchidx index --rebuild ~/articles
         searchidx index news.jsonl --text-field body --id-field url
+        searchidx index ~/notes --hidden --max-file-size 200M
     """
     from .index import Index
     from .readers import ReaderOptions
 
-    options = ReaderOptions(encoding, text_field, id_field, title_field, tuple(include))
-    with Index.create(_index_path(index_dir)) as idx, _Progress() as progress:
+    options = ReaderOptions(
+        encoding,
+        text_field,
+        id_field,
+        title_field,
+        tuple(include),
+        hidden=hidden,
+        max_file_bytes=max_file_size,
+    )
+    with Index.create(choices.index_path()) as idx, _Progress() as progress:
         run = idx.rebuild if rebuild else idx.update
         report = run(paths or None, options=options, progress=progress)
     for skipped in report.skipped:
@@ -160,18 +264,34 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
             f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text",
             err=True,
         )
+    for large in report.too_large:
+        click.echo(
+            f"searchidx: not indexed: {large.path}: {large.message}; "
+            "--max-file-size SIZE raises the limit",
+            err=True,
+        )
+    if report.hidden:
+        click.echo(
+            f"searchidx: not indexed, hidden: {len(report.hidden)} files or folders "
+            "(names starting with .); --hidden includes them",
+            err=True,
+        )
+    left_out = f"{len(report.skipped)} skipped"
+    if report.too_large:
+        left_out += f", {len(report.too_large)} too large"
+    if report.hidden:
+        left_out += f", {len(report.hidden)} hidden"
     if report.nothing_changed and not rebuild:
         click.echo(
             f"index is up to date: {report.unchanged} files unchanged, "
-            f"{len(report.skipped)} skipped ({report.seconds:.2f} s)",
+            f"{left_out} ({report.seconds:.2f} s)",
             err=True,
         )
         return
     click.echo(
         f"indexed {report.files} files ({report.added} new, {report.changed} changed), "
         f"{report.paragraphs} paragraphs; {report.removed} removed, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped "
-        f"in {report.seconds:.2f} s",
+        f"{report.unchanged} unchanged, {left_out} in {report.seconds:.2f} s",
         err=True,
     )
 
@@ -194,40 +314,87 @@ class _Progress:
             self._bar.__exit__(*exc_info)
 
 
-@cli.command()
+class _QueryFirstCommand(click.Command):
+    """A command whose query may start with a minus («-عليكم السلام»).
+
+    Click would take such an argument for an unknown option. A minus followed
+    by anything but an ASCII letter or a second minus is never one of our
+    options, so it is moved behind ``--`` and read as the query.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_flag
+            for name in param.opts
+        }
+        options: list[str] = []
+        queries: list[str] = []
+        for position, arg in enumerate(args):
+            if arg == "--":
+                options += args[position:]
+                break
+            is_value = position > 0 and args[position - 1] in takes_value
+            if _NEGATED_WORD.match(arg) and not is_value:
+                queries.append(arg)
+            else:
+                options.append(arg)
+        if queries and "--" not in options:
+            options.append("--")
+        return super().parse_args(ctx, options + queries)
+
+
+_NEGATED_WORD = re.compile(r"-[^A-Za-z-]")
+
+
+@cli.command(cls=_QueryFirstCommand)
 @click.argument("query")
-@_index_option
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1))
-@click.option("--any", "match_any", is_flag=True, help="Match paragraphs with any word, not all.")
-@_format_option(["table", "plain", "json", "jsonl"])
-def search(query, index_dir, limit, match_any, fmt):
+@click.option(
+    "--any",
+    "match_any",
+    is_flag=True,
+    help="Match paragraphs with any of the words, not all; NOT and doc:/title: still apply.",
+)
+@_shared_options(FORMATS, "table on a terminal, plain when piped", index=True)
+@_pass_choices
+def search(choices: _Choices, query: str, limit: int, match_any: bool) -> None:
     """Find the paragraphs that match QUERY, best first.
 
     \b
     Query language:
         سوريا داعش           both words (any spelling, diacritics or not)
         "الخلايا النائمة"     the words in this order
-        سوريا OR العراق       either word;  NOT excludes; ( ) group
+        سوريا OR العراق       either word;  ( ) group
+        داعش -سوريا          داعش without سوريا (also: داعش NOT سوريا)
         مستمر*               words starting with مستمر
         doc:news.txt  title:الباغوز   only that document / title
+
+    With --any only the words are alternatives: NOT, -word, doc: and title:
+    still apply. Punctuation is not searched for.
 
     \b
     Example:
         searchidx search "الخلايا النائمه" --format json
+        searchidx search "-عليكم السلام" --any
     """
     from .index import Index
     from .output import render_results
 
-    fmt = _default_format(fmt)
-    with Index.open(_index_path(index_dir)) as idx:
+    fmt = choices.output_format(FORMATS)
+    with Index.open(choices.index_path()) as idx:
         results = idx.search(query, limit=limit, match_any=match_any)
     click.echo(render_results(results, fmt, color=sys.stdout.isatty()))
 
 
+INFO_FORMATS = ("table", "json")
+
+
 @cli.command()
-@_index_option
-@_format_option(["table", "json"], default="table")
-def info(index_dir, fmt):
+@_shared_options(INFO_FORMATS, "table", index=True)
+@_pass_choices
+def info(choices: _Choices) -> None:
     """Show what the index holds: documents, paragraphs, size, dates, version.
 
     \b
@@ -237,16 +404,16 @@ def info(index_dir, fmt):
     from .index import Index
     from .output import render_info
 
-    with Index.open(_index_path(index_dir)) as idx:
+    fmt = choices.output_format(INFO_FORMATS, "table")
+    with Index.open(choices.index_path()) as idx:
         click.echo(render_info(idx.info(), fmt))
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; turn known errors into one line and an exit code."""
-    global _show_traceback
-    _show_traceback = False
+    choices = _Choices()
     try:
-        cli.main(args=argv, prog_name="searchidx", standalone_mode=False)
+        cli.main(args=argv, prog_name="searchidx", standalone_mode=False, obj=choices)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:
@@ -257,7 +424,7 @@ def main(argv=None) -> int:
         click.echo("searchidx: interrupted; the index keeps its last completed update", err=True)
         return 130
     except SearchidxError as error:
-        if _wants_traceback():
+        if choices.wants_traceback():
             raise
         click.echo(f"searchidx: error: {error}", err=True)
         return error.exit_code

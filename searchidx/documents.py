@@ -26,8 +26,6 @@ from . import readers
 from .errors import DocumentError
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
-# Larger files are skipped: a «document» of this size is a data dump, not prose.
-MAX_FILE_BYTES = 64 * 1024 * 1024
 # Longer paragraphs are cut at the nearest line or sentence end, so that one
 # runaway block cannot dominate memory or snippets.
 MAX_PARAGRAPH_CHARS = 20_000
@@ -174,7 +172,7 @@ def read_documents(
     Raises :class:`DocumentError` with a one-line reason if it cannot be read.
     """
     options = options or readers.ReaderOptions()
-    data = _read_bytes(path)
+    data = _read_bytes(path, options.max_file_bytes)
     read = readers.READERS.get(path.suffix.lower(), read_text)
     documents = []
     for result in read(data, options):
@@ -209,10 +207,11 @@ def _number_paragraphs(blocks) -> tuple[list[Paragraph], list[str]]:
     return paragraphs, warnings
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise DocumentError(f"larger than the {MAX_FILE_BYTES / 2**20:g} MB limit")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(too_large(size, max_bytes))
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError(error.strerror or str(error)) from None
@@ -229,17 +228,43 @@ def is_indexable(path: Path, options: readers.ReaderOptions) -> bool:
     return any(fnmatch.fnmatch(path.name, pattern) for pattern in options.include)
 
 
-def find_files(root: Path) -> Iterator[Path]:
+def too_large(size: int, limit: int) -> str:
+    """Why a file is not read: its size against the limit.
+
+    >>> too_large(70 * 2**20, 64 * 2**20)
+    'larger than the 64 MB limit (70 MB)'
+    """
+    return f"larger than the {human_size(limit)} limit ({human_size(size)})"
+
+
+def human_size(size: int) -> str:
+    """A byte count as people write it, in powers of 1024: ``500 KB``, ``1.5 GB``."""
+    for unit, name in ((2**40, "TB"), (2**30, "GB"), (2**20, "MB"), (2**10, "KB")):
+        if size >= unit:
+            return f"{size / unit:.1f}".removesuffix(".0") + f" {name}"
+    return f"{size} byte" if size == 1 else f"{size} bytes"
+
+
+def find_files(
+    root: Path, hidden: bool = False, left_out: list[Path] | None = None
+) -> Iterator[Path]:
     """Yield every file under ``root`` (a file or folder), sorted.
 
-    Hidden files and folders are left out; symbolic links to folders are not
-    followed, so a link loop cannot trap the walk.
+    Hidden files and folders (names starting with a dot) are left out unless
+    ``hidden``, and added to ``left_out``; a hidden folder is not walked. A
+    ``root`` is never left out. Symbolic links to folders are not followed, so
+    a link loop cannot trap the walk.
     """
     if not root.is_dir():
         yield root
         return
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        if not hidden:
+            left_out_here = [name for name in subfolders + files if name.startswith(".")]
+            if left_out is not None:
+                left_out.extend(Path(folder, name) for name in sorted(left_out_here))
+            subfolders[:] = [name for name in subfolders if name not in left_out_here]
+            files = [name for name in files if name not in left_out_here]
+        subfolders.sort()
         for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(folder, name)
+            yield Path(folder, name)

@@ -31,7 +31,7 @@ class DocumentError(SearchidxError):
     """A document cannot be read; indexing skips it and goes on."""
 
 
-class QueryError(SearchidxError):
-    """The query cannot be understood."""
+class QueryError(SearchidxError, ValueError):
+    """The query cannot be understood, or a search argument is out of range."""
 
     exit_code = 2

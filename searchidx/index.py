@@ -31,11 +31,12 @@ import signal
 import stat as stat_module
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
@@ -46,7 +47,7 @@ from whoosh.writing import LockError
 
 from . import __version__
 from .analysis import term_analyzer
-from .documents import Document, find_files, is_indexable, read_documents
+from .documents import Document, find_files, is_indexable, read_documents, too_large
 from .errors import (
     DocumentError,
     IncompatibleIndex,
@@ -56,6 +57,9 @@ from .errors import (
     SearchidxError,
 )
 from .readers import ReaderOptions
+
+if TYPE_CHECKING:
+    from .search import SearchResults
 
 FORMAT_VERSION = 1
 ANALYZER = "arabic-fold-1"
@@ -136,6 +140,11 @@ class IndexReport:
     warnings: list[FileNote] = field(default_factory=list)
     # Files of formats searchidx does not read, by suffix: {".pdf": 3}.
     ignored: dict[str, int] = field(default_factory=dict)
+    # Files over ReaderOptions.max_file_bytes, not read.
+    too_large: list[FileNote] = field(default_factory=list)
+    # Hidden files and folders left out (ReaderOptions.hidden): folders, and
+    # files of a format searchidx reads.
+    hidden: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -163,7 +172,20 @@ class IndexInfo:
     roots: list[str]
 
 
+class IndexMeta(TypedDict):
+    """What ``searchidx.json`` holds."""
+
+    format: int
+    analyzer: str
+    version: str
+    created: str
+    updated: str
+
+
 ProgressCallback = Callable[[int, int, str], None]
+PathArg = str | os.PathLike[str]
+# What update() and rebuild() index: one file or folder, or several.
+Paths = PathArg | Iterable[PathArg]
 
 
 class Index:
@@ -174,7 +196,7 @@ class Index:
     ...     hits = index.search("الخلايا النائمة")
     """
 
-    def __init__(self, path: Path, whoosh: whoosh_index.Index, meta: dict):
+    def __init__(self, path: Path, whoosh: whoosh_index.Index, meta: IndexMeta) -> None:
         self.path = path
         self._whoosh = whoosh
         self._meta = meta
@@ -183,7 +205,7 @@ class Index:
     # Opening and creating
 
     @classmethod
-    def create(cls, path: str | os.PathLike) -> Index:
+    def create(cls, path: PathArg) -> Index:
         """Create an empty index at ``path``, or open the one already there."""
         path = Path(path)
         if not _has_index(path):
@@ -199,7 +221,7 @@ class Index:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Index:
+    def open(cls, path: PathArg) -> Index:
         """Open an existing index; raise :class:`IndexNotFound` if there is none."""
         path = Path(path)
         if not _has_index(path):
@@ -237,7 +259,7 @@ class Index:
     def __enter__(self) -> Index:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # Reading
@@ -266,8 +288,13 @@ class Index:
             roots=sorted({record.root for record in records.values()}),
         )
 
-    def search(self, query: str, limit: int = 10, match_any: bool = False):
-        """Search paragraphs; return :class:`searchidx.search.SearchResults`."""
+    def search(self, query: str, limit: int = 10, match_any: bool = False) -> SearchResults:
+        """Search paragraphs: the best ``limit`` hits, and how many matched in all.
+
+        All words must match, or any of them with ``match_any``; see the query
+        language in :func:`searchidx.search.parse_query`. A malformed query or a
+        ``limit`` below 1 raises :class:`searchidx.QueryError`.
+        """
         from .search import run_search
 
         if self._reader is None or self._reader.generation() != self._whoosh.latest_generation():
@@ -279,19 +306,21 @@ class Index:
 
     def update(
         self,
-        paths: Sequence[str | os.PathLike] | None = None,
+        paths: Paths | None = None,
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
-        """Bring the index up to date with ``paths`` (files or folders).
+        """Bring the index up to date with ``paths``: a file or folder, or a list of them.
 
         New files are added, changed ones re-indexed, files deleted from under
         ``paths`` dropped. Without ``paths``, the folders already indexed are
         refreshed. Nothing is written when nothing changed. ``options`` set the
-        encoding, the record fields of JSON and CSV files, and extra file
-        patterns, for the files this run reads: new, changed or earlier skipped
-        ones. Files already indexed are kept as they are; :meth:`rebuild`
-        re-reads everything.
+        encoding and the record fields of JSON and CSV files for the files this
+        run reads: new, changed or earlier skipped ones. Files already indexed
+        are kept as they are; :meth:`rebuild` re-reads everything. Which files
+        belong is decided by this run's ``include``, ``hidden`` and
+        ``max_file_bytes``: files they leave out are dropped from the index,
+        and counted in the report (``ignored``, ``hidden``, ``too_large``).
         """
         options = options or ReaderOptions()
         started = time.perf_counter()
@@ -313,11 +342,12 @@ class Index:
 
     def rebuild(
         self,
-        paths: Sequence[str | os.PathLike] | None = None,
+        paths: Paths | None = None,
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
-        """Index ``paths`` from empty, keeping the old index until the new one is complete."""
+        """Index ``paths`` (as for :meth:`update`) from empty, keeping the old
+        index until the new one is complete."""
         fresh_path = self._rebuild_path()
         # Hold the old index's lock so no other writer updates it meanwhile.
         with _writing(self.path):
@@ -430,7 +460,8 @@ def _plan(
     seen: set[str] = set()
     for root in roots:
         base = root if root.is_dir() else root.parent
-        for path in find_files(root):
+        hidden: list[Path] = []
+        for path in find_files(root, options.hidden, hidden):
             if root.is_dir() and not is_indexable(path, options):
                 suffix = path.suffix.lower() or "(none)"
                 report.ignored[suffix] = report.ignored.get(suffix, 0) + 1
@@ -446,6 +477,13 @@ def _plan(
                 if key in records:
                     plan.removed.append(key)
                 continue
+            if stat.st_size > options.max_file_bytes:
+                report.too_large.append(
+                    FileNote(key, too_large(stat.st_size, options.max_file_bytes))
+                )
+                if key in records:
+                    plan.removed.append(key)
+                continue
             old = records.get(key)
             if old and old.size == stat.st_size and old.mtime == stat.st_mtime:
                 report.unchanged += 1
@@ -457,6 +495,9 @@ def _plan(
             doc_id = path.relative_to(base).as_posix()
             plan.work.append((path, root, doc_id, stat, digest))
             plan.bytes_to_read += stat.st_size
+        report.hidden += [
+            str(path) for path in hidden if path.is_dir() or is_indexable(path, options)
+        ]
         for key in records:
             under_root = key == str(root) or key.startswith(str(root).rstrip(os.sep) + os.sep)
             if under_root and key not in seen:
@@ -484,8 +525,11 @@ def _os_reason(error: OSError, path: Path) -> str:
 
 
 def _resolve_roots(
-    paths: Iterable[str | os.PathLike] | None, records: dict[str, FileRecord]
+    paths: Paths | None,
+    records: dict[str, FileRecord],
 ) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     if not paths:
         known = sorted({record.root for record in records.values()})
         paths = known or [bundled_corpus()]
@@ -506,7 +550,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _new_meta() -> dict:
+def _new_meta() -> IndexMeta:
     now = _now()
     return {
         "format": FORMAT_VERSION,
@@ -517,14 +561,14 @@ def _new_meta() -> dict:
     }
 
 
-def _read_meta(path: Path) -> dict:
+def _read_meta(path: Path) -> IndexMeta:
     try:
         return json.loads((path / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise IndexCorrupt(f"cannot read {path / META_FILE}: {error}") from None
 
 
-def _write_meta(path: Path, meta: dict) -> None:
+def _write_meta(path: Path, meta: IndexMeta) -> None:
     temporary = path / (META_FILE + ".tmp")
     temporary.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     os.replace(temporary, path / META_FILE)

@@ -9,22 +9,25 @@ Arabic as Arabic (``ensure_ascii=False``) and never contain colour codes;
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
 
 from tabulate import tabulate
 
-from .search import SearchResults, render_snippet
+from .analysis import Token
+from .index import IndexInfo
+from .search import Hit, SearchResults, render_snippet
 
 FORMATS = ("table", "plain", "json", "jsonl")
 _BOLD_RED = ("\x1b[1;31m", "\x1b[0m")
 _PLAIN_MARKS = ("[", "]")
 
 
-def _json(value, indent: int | None = None) -> str:
+def _json(value: object, indent: int | None = None) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
-def render_tokens(tokens, fmt: str) -> str:
+def render_tokens(tokens: Iterable[Token], fmt: str) -> str:
     rows = [asdict(token) for token in tokens]
     if fmt == "json":
         return _json({"tokens": rows}, indent=2)
@@ -58,14 +61,14 @@ def render_results(results: SearchResults, fmt: str, color: bool = False) -> str
     return f"{table}\n{summary}"
 
 
-def _where(hit) -> str:
+def _where(hit: Hit) -> str:
     where = f"{hit.doc} ¶{hit.paragraph}"
     if hit.locator:
         where += f" ({hit.locator})"
     return where
 
 
-def render_info(info, fmt: str) -> str:
+def render_info(info: IndexInfo, fmt: str) -> str:
     values = asdict(info)
     if fmt == "json":
         return _json(values, indent=2)

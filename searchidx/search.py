@@ -19,9 +19,14 @@ from __future__ import annotations
 import fnmatch
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from whoosh import collectors, qparser, query, scoring
+from whoosh.fields import Schema
+from whoosh.index import Index as WhooshIndex
+from whoosh.qparser.common import attach
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .analysis import PROCLITICS, fold_term, iter_words, light_stems, strip_article
@@ -34,11 +39,13 @@ MAX_EXPANSIONS = 2000
 MIN_PREFIX_CHARS = 2
 SNIPPET_CHARS = 240
 EXACT_BONUS = 100.0
-_SEARCHABLE_FIELDS = frozenset({"terms", "doc", "title"})
+_FILTER_FIELDS = frozenset({"doc", "title"})
+_SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
 _SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
 ELLIPSIS = "…"
+_NO_WORDS = "the query has no words to search for"
 
 
 @dataclass
@@ -56,7 +63,7 @@ class Hit:
     matches: list[tuple[int, int]]
     window: tuple[int, int]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -68,13 +75,13 @@ class SearchResults:
     total: int
     hits: list[Hit]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
 
     def __len__(self) -> int:
         return len(self.hits)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
 
 
@@ -86,44 +93,57 @@ class _ExactFirstScorer(scoring.BM25FScorer):
 class ExactFirst(scoring.BM25F):
     """BM25F where a query word's own spelling outranks the words sharing its stem."""
 
-    def __init__(self, exact_terms: set[str]):
+    def __init__(self, exact_terms: set[str]) -> None:
         super().__init__()
         # Whoosh hands scorers the term as UTF-8 bytes.
         self.exact_terms = {term.encode("utf-8") for term in exact_terms}
 
-    def scorer(self, searcher, fieldname, text, qf=1):
+    def scorer(
+        self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1
+    ) -> scoring.BaseScorer:
         if fieldname == "terms" and text in self.exact_terms:
             return _ExactFirstScorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
         return super().scorer(searcher, fieldname, text, qf=qf)
 
 
-def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
+def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Query:
     """Parse the query language into a Whoosh query over folded terms.
 
-    Words must all match (``match_any`` for any), "phrases" match in order,
-    ``OR``, ``AND``, ``NOT`` and parentheses combine, ``word*`` is a prefix,
-    ``doc:`` and ``title:`` filter. Stem forms are added later, by
+    Words must all match (``match_any``: any of them), "phrases" match in
+    order, ``OR``, ``AND``, ``NOT`` (or a leading ``-``) and parentheses
+    combine, ``word*`` is a prefix, ``doc:`` and ``title:`` filter. With
+    ``match_any`` only the words become alternatives: ``NOT`` still excludes
+    and ``doc:``/``title:`` still filter. Stem forms are added later, by
     :class:`_Expander`, because they depend on the index's vocabulary.
+
+    >>> from searchidx.index import make_schema
+    >>> parse_query("السلام -عليكم", make_schema())
+    And([Term('terms', 'السلام'), Not(Term('terms', 'عليكم'))])
     """
     cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if not cleaned:
         raise QueryError("the query is empty; give the words to search for")
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
+    if not any(char.isalnum() for char in cleaned):
+        raise QueryError(_NO_WORDS)
     dangling = _DANGLING_OPERATOR.search(cleaned)
     if dangling:
         operator = dangling.group(1) or dangling.group(2)
         needs = "a word after it" if operator == "NOT" else "a word on each side"
         raise QueryError(f"{operator} needs {needs}; write it in quotes to search for the word")
-    group = qparser.OrGroup if match_any else qparser.AndGroup
+    group = _AnyWordGroup if match_any else qparser.AndGroup
     parser = qparser.QueryParser("terms", schema, group=group)
     for plugin in (
         qparser.SingleQuotePlugin,
         qparser.RangePlugin,
         qparser.BoostPlugin,
         qparser.EveryPlugin,
+        qparser.WildcardPlugin,
     ):
         parser.remove_plugin_class(plugin)
+    parser.add_plugin(_WILDCARDS)
+    parser.replace_plugin(_OPERATORS)
     try:
         parsed = parser.parse(cleaned)
     except Exception as error:  # Whoosh raises assorted errors on odd input
@@ -132,9 +152,55 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
         ) from None
     parsed = parsed.normalize()
     if isinstance(parsed, type(query.NullQuery)):
-        raise QueryError("the query has no words to search for")
+        raise QueryError(_NO_WORDS)
     _check_fields(parsed)
     return parsed
+
+
+class _AsciiWildcardPlugin(qparser.WildcardPlugin):
+    """Only ``*`` and ``?`` are wildcards: Whoosh also counts the Arabic question
+    mark, which ends questions («ما هو الإسلام؟») and must stay punctuation."""
+
+    qmarks = "?"
+    expr = r"(?P<text>[*?])"
+
+
+# A minus at the start of a word excludes it, as NOT does; inside a word
+# («2019-2020») or alone between spaces it is not an operator.
+_LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
+    r"(^|(?<=[\s(]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
+)
+
+
+_WILDCARDS = _AsciiWildcardPlugin()
+_OPERATORS = qparser.OperatorsPlugin(ops=[(_LEADING_MINUS, 0)])
+
+
+class _AnyWordGroup(qparser.syntax.GroupNode):
+    """Words side by side of which any may match (``match_any``), while the
+    restrictions among them (``NOT``, ``-word``, ``doc:``, ``title:``) still
+    apply to every hit."""
+
+    # What a word the analyzer splits in parts («2019-2020») becomes: all parts.
+    qclass = query.And
+
+    def query(self, parser: qparser.QueryParser) -> query.Query:
+        built = (node.query(parser) for node in self.nodes)
+        subqueries = [sub for sub in built if sub is not None]
+        restrictions = [sub for sub in subqueries if _restricts(sub)]
+        words = [sub for sub in subqueries if not _restricts(sub)]
+        if len(words) > 1:
+            restrictions.insert(0, query.Or(words))
+        elif words:
+            restrictions.insert(0, words[0])
+        return attach(query.And(restrictions, boost=self.boost), self)
+
+
+def _restricts(q: query.Query) -> bool:
+    if isinstance(q, query.Not):
+        return True
+    fields = {getattr(leaf, "fieldname", None) for leaf in _leaves(q)}
+    return bool(fields) and fields <= _FILTER_FIELDS
 
 
 def _check_fields(q: query.Query) -> None:
@@ -269,11 +335,17 @@ class _Expander:
 
 
 def run_search(
-    whoosh_index, reader, text: str, limit: int = 10, match_any: bool = False
+    whoosh_index: WhooshIndex,
+    reader: IndexReader,
+    text: str,
+    limit: int = 10,
+    match_any: bool = False,
 ) -> SearchResults:
     """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`."""
-    if limit < 1:
-        raise QueryError("--limit must be at least 1")
+    if not isinstance(text, str):
+        raise QueryError(f"the query must be a str, not {type(text).__name__}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise QueryError(f"limit must be at least 1, not {limit!r}")
     parsed = parse_query(text, whoosh_index.schema, match_any)
     expander = _Expander(reader)
     expanded = expander.expand(parsed)
@@ -316,7 +388,9 @@ def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit
     )
 
 
-def snippet_window(text: str, matches: list[tuple[int, int]], size: int = SNIPPET_CHARS):
+def snippet_window(
+    text: str, matches: list[tuple[int, int]], size: int = SNIPPET_CHARS
+) -> tuple[int, int]:
     """The ``(start, end)`` of the snippet: the stretch of ``text`` with the most
     matched words, widened to sentence boundaries where they are near, else to words.
     """
@@ -357,7 +431,13 @@ def _snap_end(text: str, end: int) -> int:
     return space if space != -1 else end
 
 
-def render_snippet(text, window, matches, open_mark: str, close_mark: str) -> str:
+def render_snippet(
+    text: str,
+    window: tuple[int, int],
+    matches: list[tuple[int, int]],
+    open_mark: str,
+    close_mark: str,
+) -> str:
     """The snippet of ``text`` in ``window`` with matched words between markers."""
     start, end = window
     parts = [ELLIPSIS] if start > 0 else []

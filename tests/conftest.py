@@ -32,6 +32,33 @@ SMALL_CORPUS = {
     ),
 }
 
+# «السلام» with and without «عليكم», in two files, for NOT, -word and doc: under --any.
+GREETINGS = {
+    "news/politics.txt": "\n\n".join(
+        [
+            "السياسة",
+            "قال الرئيس إن السلامَ خيارٌ استراتيجي للمنطقة.",
+            "السلام عليكم ورحمة الله، بهذه التحية افتتح الوزير كلمته.",
+            "ارتفعت الأسعار في موسم 2019-2020 بنسبة كبيرة.",
+        ]
+    ),
+    "letters.txt": "\n\n".join(
+        [
+            "رسائل",
+            "كتب إليه: السلام عليك يا صديقي، وصلتني رسالتك.",
+            "عليكم بالصبر فإن الفرج قريب.",
+        ]
+    ),
+}
+
+# Visible notes, a hidden note, a hidden folder and a shell dot-file.
+NOTES = {
+    "notes/visit.txt": "زرنا حلب في الربيع.",
+    "notes/.secret.txt": "ملاحظة سرية عن حلب.",
+    "notes/.drafts/plan.md": "# خطة\n\nنعود إلى حلب في الخريف.",
+    "notes/.profile": "export LANG=ar_SY.UTF-8",
+}
+
 
 def write_corpus(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
@@ -55,6 +82,12 @@ def build_index(path: Path, source: Path) -> Path:
 @pytest.fixture
 def small_index(tmp_path, corpus) -> Path:
     return build_index(tmp_path / "index", corpus)
+
+
+@pytest.fixture(scope="session")
+def greetings_index(tmp_path_factory) -> Path:
+    folder = write_corpus(tmp_path_factory.mktemp("greetings") / "docs", GREETINGS)
+    return build_index(folder.parent / "index", folder)
 
 
 @pytest.fixture(scope="session")
@@ -94,4 +127,12 @@ class _MainAdapter:
         raise SystemExit(self._main(args))
 
 
-__all__ = ["INDEX_DATA", "SEED_ARTICLE", "SMALL_CORPUS", "cli", "write_corpus"]
+__all__ = [
+    "GREETINGS",
+    "INDEX_DATA",
+    "NOTES",
+    "SEED_ARTICLE",
+    "SMALL_CORPUS",
+    "cli",
+    "write_corpus",
+]

@@ -9,7 +9,7 @@ import pytest
 
 from searchidx.cli import cli
 
-from .conftest import SEED_ARTICLE
+from .conftest import NOTES, SEED_ARTICLE, write_corpus
 
 VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
 
@@ -162,3 +162,138 @@ def test_index_without_paths_starts_with_the_bundled_corpus_then_refreshes_it(ru
     assert "up to date: 8 files unchanged" in again.stderr
     hit = json.loads(run("search", "زنجبار", "--index", index_dir, "--format", "json").stdout)
     assert hit["hits"][0]["doc"] == "zanzibar-voyage.epub"
+
+
+def hits_of(result):
+    assert result.exit_code == 0, result.stderr
+    return [(hit["doc"], hit["paragraph"]) for hit in json.loads(result.stdout)["hits"]]
+
+
+@pytest.mark.parametrize("query", ["السلام NOT عليكم", "السلام -عليكم"])
+def test_any_keeps_not_and_a_leading_minus_excludes(run, greetings_index, query):
+    for extra in ([], ["--any"]):
+        result = run("search", query, *extra, "--index", str(greetings_index), "--format", "json")
+        assert sorted(hits_of(result)) == [("letters.txt", 2), ("news/politics.txt", 2)], extra
+
+
+def test_any_keeps_the_doc_filter(run, greetings_index):
+    query = "doc:news/politics.txt السلام"
+    result = run("search", query, "--any", "--index", str(greetings_index), "--format", "json")
+    assert hits_of(result) == [("news/politics.txt", 2), ("news/politics.txt", 3)]
+
+
+@pytest.mark.parametrize("query", ["؟!", "،", "...", "- «»"])
+def test_punctuation_only_query_is_a_usage_error(run, greetings_index, query):
+    result = run("search", query, "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert result.stderr == "searchidx: error: the query has no words to search for\n"
+    assert result.stdout == ""
+
+
+def test_query_may_start_with_a_minus(run, greetings_index):
+    where = ["--index", str(greetings_index), "--format", "json"]
+    for args in (
+        ["-عليكم السلام", *where],
+        ["--any", *where, "-عليكم السلام"],
+        [*where, "--", "-عليكم السلام"],
+    ):
+        result = run("search", *args)
+        assert sorted(hits_of(result)) == [("letters.txt", 2), ("news/politics.txt", 2)], args
+    typo = run("search", "السلام", "--limt", "3", "--index", str(greetings_index))
+    assert typo.exit_code == 2
+    assert "No such option '--limt'" in typo.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--index", "{ix}", "--format", "json", "search", "الرئيس"],
+        ["search", "الرئيس", "--index", "{ix}", "--format", "json"],
+        ["--format", "plain", "--index", "{missing}", "search", "الرئيس", "--index", "{ix}",
+         "--format", "json"],
+    ],
+)  # fmt: skip
+def test_index_and_format_before_or_after_the_command(run, greetings_index, tmp_path, args):
+    """The option typed last wins; SEARCHIDX_INDEX (set by `run`) is only the fallback."""
+    places = {"{ix}": str(greetings_index), "{missing}": str(tmp_path / "missing")}
+    result = run(*[places.get(arg, arg) for arg in args])
+    assert hits_of(result) == [("news/politics.txt", 2)]
+
+
+def test_format_before_the_command_is_checked_against_the_command(run, greetings_index):
+    result = run("--format", "plain", "info", "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert "'plain' is not one of 'table', 'json' for info" in result.stderr
+    tokens = run("--format", "json", "analyze", "السلامُ")
+    assert json.loads(tokens.stdout)["tokens"][0]["term"] == "السلام"
+
+
+def test_help_says_where_shared_options_go(run):
+    result = run("--help")
+    assert "--traceback, --index and --format may come before or after the command" in (
+        result.stdout
+    )
+    for command in ("search", "info", "index", "analyze"):
+        assert "--traceback" in run(command, "--help").stdout
+    search_help = " ".join(run("search", "--help").stdout.split())
+    assert "داعش -سوريا داعش without سوريا" in search_help
+    assert "With --any only the words are alternatives: NOT, -word, doc: and title:" in (
+        search_help
+    )
+
+
+def test_hidden_files_are_counted_and_included_with_hidden(run, tmp_path):
+    notes = str(write_corpus(tmp_path, NOTES) / "notes")
+    index_dir = str(tmp_path / "ix")
+    result = run("index", notes, "--index", index_dir)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "searchidx: not indexed, hidden: 2 files or folders (names starting with .); "
+        "--hidden includes them"
+    )
+    assert ", 0 skipped, 2 hidden in " in result.stderr.splitlines()[-1]
+    assert hits_of(run("search", "حلب", "--index", index_dir, "--format", "json")) == [
+        ("visit.txt", 1)
+    ]
+    result = run("index", notes, "--hidden", "--index", index_dir)
+    assert "indexed 2 files (2 new, 0 changed)" in result.stderr
+    found = hits_of(run("search", "حلب", "--index", index_dir, "--format", "json"))
+    assert sorted(found) == [(".drafts/plan.md", 2), (".secret.txt", 1), ("visit.txt", 1)]
+
+
+@pytest.mark.parametrize(
+    ("size", "indexed"), [("4096", 2), ("4K", 2), ("4 KB", 2), ("0.5k", 1), ("1M", 2)]
+)
+def test_max_file_size_takes_human_sizes(run, tmp_path, size, indexed):
+    notes = write_corpus(tmp_path, NOTES) / "notes"
+    (notes / "long.txt").write_text("حلب الشهباء. " * 100, encoding="utf-8")  # 2,300 bytes
+    result = run("index", str(notes), "--max-file-size", size, "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 0, result.stderr
+    assert f"indexed {indexed} files" in result.stderr
+    assert ("1 too large" in result.stderr) == (indexed == 1)
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        ("64X", "'64X' is not a size; write bytes, or a number with K, M or G"),
+        ("M", "'M' is not a size"),
+        ("-1", "'-1' is not a size"),
+        ("1.5.2K", "'1.5.2K' is not a size"),
+        ("0", "'0' is less than one byte; no file could be read"),
+    ],
+)
+def test_bad_max_file_size_is_a_usage_error(run, tmp_path, size, message):
+    result = run("index", str(SEED_ARTICLE), "--max-file-size", size, "--index", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"Invalid value for '--max-file-size': {message}" in result.stderr
+    assert not (tmp_path / "searchidx.json").exists()
+
+
+def test_index_help_says_what_is_left_out(run):
+    help_text = " ".join(run("index", "--help").stdout.split())
+    assert "Hidden files and folders (names starting with a dot) are left out unless --hidden" in (
+        help_text
+    )
+    assert "files over --max-file-size are skipped; the summary counts both" in help_text
+    assert "[default: 64M]" in help_text

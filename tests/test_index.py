@@ -9,7 +9,7 @@ from searchidx import Index, ReaderOptions
 from searchidx.errors import IncompatibleIndex, IndexNotFound
 from searchidx.index import META_FILE
 
-from .conftest import SMALL_CORPUS
+from .conftest import NOTES, SMALL_CORPUS, write_corpus
 
 
 def paragraphs_of(index, doc):
@@ -168,6 +168,48 @@ def test_unknown_types_are_noted_and_include_reads_them_as_text(tmp_path):
         report = index.update([docs], options=ReaderOptions(include=("*.log",)))
         assert report.added == 1
         assert count(index, "الخادم") == 1
+
+
+def docs_of(index, query):
+    return sorted(hit.doc for hit in index.search(query))
+
+
+def test_hidden_files_and_folders_are_counted_and_read_on_request(tmp_path):
+    notes = write_corpus(tmp_path, NOTES) / "notes"
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update(notes)
+        # The folder and the note; .profile is of no format searchidx reads.
+        assert sorted(report.hidden) == [str(notes / ".drafts"), str(notes / ".secret.txt")]
+        assert docs_of(index, "حلب") == ["visit.txt"]
+        report = index.update(notes, options=ReaderOptions(hidden=True))
+        assert (report.added, report.hidden, report.ignored) == (2, [], {"(none)": 1})
+        assert docs_of(index, "حلب") == [".drafts/plan.md", ".secret.txt", "visit.txt"]
+        # Each run's options decide which files belong: without hidden they go again.
+        assert index.update(notes).removed == 2
+        assert docs_of(index, "حلب") == ["visit.txt"]
+
+
+def test_a_hidden_file_or_folder_named_as_a_root_is_indexed(tmp_path):
+    notes = write_corpus(tmp_path, NOTES) / "notes"
+    with Index.create(tmp_path / "ix") as index:
+        index.update([notes / ".secret.txt", notes / ".drafts"])
+        assert docs_of(index, "حلب") == [".secret.txt", "plan.md"]
+
+
+def test_files_over_max_file_bytes_are_reported_not_read(tmp_path):
+    notes = write_corpus(tmp_path, NOTES) / "notes"
+    (notes / "long.txt").write_text("حلب الشهباء. " * 100, encoding="utf-8")  # 2,300 bytes
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update(notes, options=ReaderOptions(max_file_bytes=1000))
+        [note] = report.too_large
+        assert (note.path, note.message) == (
+            str(notes / "long.txt"),
+            "larger than the 1000 bytes limit (2.2 KB)",
+        )
+        assert report.skipped == []
+        assert docs_of(index, "الشهباء") == []
+        assert index.update(notes).added == 1
+        assert docs_of(index, "الشهباء") == ["long.txt"]
 
 
 def test_one_index_object_sees_its_own_updates_and_rebuilds(small_index, corpus, tmp_path):

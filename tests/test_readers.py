@@ -676,10 +676,9 @@ def test_csv_without_a_text_column_is_refused_naming_its_columns():
         read_bytes(".csv", "الرقم,المدينة\n1,مراغة\n")
 
 
-def test_csv_field_longer_than_a_file_may_be_is_refused_with_its_line(monkeypatch):
-    monkeypatch.setattr("searchidx.documents.MAX_FILE_BYTES", 1000)
+def test_csv_field_longer_than_a_file_may_be_is_refused_with_its_line():
     with pytest.raises(DocumentError, match=r"malformed CSV after line 2: field larger than"):
-        read_bytes(".csv", "text\nقصير\n" + "طويل " * 300)
+        read_bytes(".csv", "text\nقصير\n" + "طويل " * 300, max_file_bytes=1000)
 
 
 # Damage of any kind gives a DocumentError or a reading, nothing else

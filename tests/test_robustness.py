@@ -466,22 +466,26 @@ def test_broken_links_and_link_loops_are_skipped(run, library):
     assert_reindex_keeps_count(run, index_dir, folder)
 
 
-def test_file_over_the_size_limit_is_skipped(run, library, monkeypatch):
-    """A data dump too big to be a document is skipped with the reason; the rest goes on."""
+def test_file_over_the_size_limit_is_skipped(run, library):
+    """A file over --max-file-size is not read, named with its size; the rest goes on."""
     folder, index_dir = library
-    monkeypatch.setattr(searchidx.documents, "MAX_FILE_BYTES", 4096)
     path = folder / "dump.txt"
-    path.write_text(ARABIC * 100, encoding="utf-8")
+    path.write_text(ARABIC * 100, encoding="utf-8")  # 17,000 bytes
     (folder / "small.txt").write_text(ARABIC, encoding="utf-8")
-    result = run("index", str(folder), "--index", str(index_dir))
+    result = run("index", str(folder), "--index", str(index_dir), "--max-file-size", "4K")
     assert result.exit_code == 0
-    [line] = lines_about(result, "skipped", path)
-    assert "larger than" in line
-    assert "1 skipped" in stderr_lines(result)[-1]
+    [line] = lines_about(result, "not indexed", path)
+    assert line.endswith(
+        ": larger than the 4 KB limit (16.6 KB); --max-file-size SIZE raises the limit"
+    )
+    assert ", 0 skipped, 1 too large in " in stderr_lines(result)[-1]
     assert found(run, index_dir, "سوريا") == [("small.txt", 1)]
     assert_earlier_found(run, index_dir)
     assert paragraph_count(run, index_dir) == 3 + 2
-    assert_reindex_keeps_count(run, index_dir, folder)
+    assert_reindex_keeps_count(run, index_dir, folder, "--max-file-size", "4K")
+    # The default limit, 64 MB, reads it; each run's limit decides.
+    assert run("index", str(folder), "--index", str(index_dir)).exit_code == 0
+    assert ("dump.txt", 1) in found(run, index_dir, "سوريا")
 
 
 def test_paragraph_of_megabytes_is_cut_and_reported(run, library):
@@ -813,21 +817,26 @@ def test_random_queries_raise_only_query_errors(fuzz_index, query, match_any):
 # 7. Tracebacks on request
 
 
-def test_traceback_flag_lets_a_known_error_propagate(run, tmp_path, monkeypatch):
-    """--traceback is for bug reports: the exception itself, not the one-line summary."""
-    monkeypatch.setenv(ENV_TRACEBACK, "")  # the flag sets it; undone at teardown
-    missing = str(tmp_path / "nothing-here")
+@pytest.mark.parametrize("where", [0, 1, 4])
+def test_traceback_flag_lets_a_known_error_propagate(run, tmp_path, where):
+    """--traceback is for bug reports: the exception itself, not the one-line summary,
+    wherever it is typed."""
+    args = ["search", "سوريا", "--index", str(tmp_path / "nothing-here")]
+    args.insert(where, "--traceback")
     with pytest.raises(IndexNotFound):
-        run("--traceback", "search", "سوريا", "--index", missing)
+        run(*args)
+    assert run(*[arg for arg in args if arg != "--traceback"]).exit_code == 1
 
 
-@pytest.mark.parametrize("how", ["flag", "environment"])
+@pytest.mark.parametrize("how", ["flag", "flag after the command", "environment"])
 def test_traceback_on_request_in_a_real_process(tmp_path, how):
     missing = str(tmp_path / "nothing-here")
     args = ["search", "سوريا", "--index", missing]
     env = cli_env()
     if how == "flag":
         args.insert(0, "--traceback")
+    elif how == "flag after the command":
+        args.append("--traceback")
     else:
         env[ENV_TRACEBACK] = "1"
     result = run_cli(*args, env=env)

@@ -87,6 +87,74 @@ def test_all_words_by_default_any_on_request(small_index):
     assert search(small_index, "اللاجئون المخطوطات", match_any=True).total == 2
 
 
+def found(results):
+    return [(hit.doc, hit.paragraph) for hit in results]
+
+
+SALAM_WITHOUT_ALAYKUM = [("letters.txt", 2), ("news/politics.txt", 2)]
+
+
+@pytest.mark.parametrize("match_any", [False, True])
+@pytest.mark.parametrize("query", ["السلام NOT عليكم", "السلام -عليكم"])
+def test_not_and_leading_minus_exclude_also_with_any(greetings_index, query, match_any):
+    results = search(greetings_index, query, match_any=match_any)
+    assert sorted(found(results)) == SALAM_WITHOUT_ALAYKUM
+    assert all("عليكم" not in hit.text for hit in results)
+
+
+def test_any_keeps_doc_and_title_filters(greetings_index):
+    results = search(greetings_index, "doc:news/politics.txt السلام", match_any=True)
+    assert found(results) == [("news/politics.txt", 2), ("news/politics.txt", 3)]
+    either = search(greetings_index, "الرئيس الصبر title:رسائل", match_any=True)
+    assert found(either) == [("letters.txt", 3)]
+
+
+def test_any_makes_only_the_words_alternatives(greetings_index):
+    results = search(greetings_index, "الرئيس الصبر -عليكم", match_any=True)
+    assert found(results) == [("news/politics.txt", 2)]
+    grouped = search(greetings_index, "(الرئيس الوزير) doc:news/politics.txt", match_any=True)
+    assert sorted(found(grouped)) == [("news/politics.txt", 2), ("news/politics.txt", 3)]
+    excluded = search(greetings_index, "(الرئيس الوزير) -التحية", match_any=True)
+    assert found(excluded) == [("news/politics.txt", 2)]
+
+
+def test_leading_minus_excludes_a_phrase_and_a_document(greetings_index):
+    assert sorted(found(search(greetings_index, 'السلام -"السلام عليكم"'))) == (
+        SALAM_WITHOUT_ALAYKUM
+    )
+    assert found(search(greetings_index, "السلام -doc:news/politics.txt")) == [("letters.txt", 2)]
+
+
+def test_hyphen_inside_a_number_or_word_is_not_a_minus(greetings_index):
+    hit = search(greetings_index, "2019-2020").hits[0]
+    assert (hit.doc, hit.paragraph) == ("news/politics.txt", 4)
+    assert highlighted(hit) == ["2019", "2020"]
+    # A dash between spaces is punctuation: both words must match.
+    assert found(search(greetings_index, "السلام - الرئيس")) == [("news/politics.txt", 2)]
+
+
+def test_arabic_question_mark_is_punctuation_not_a_wildcard(greetings_index):
+    results = search(greetings_index, "ما السلام؟")
+    assert results.total == 0  # «ما» is in no paragraph: the question mark changed nothing
+    asked = search(greetings_index, "السلام؟")
+    assert found(asked) == found(search(greetings_index, "السلام"))
+    assert highlighted(asked.hits[0]) == ["السلامَ"]
+
+
+@pytest.mark.parametrize("query", ["؟!", "،", "...", "?!", "«»", "- -", "؟"])
+@pytest.mark.parametrize("match_any", [False, True])
+def test_punctuation_only_queries_have_no_words(greetings_index, query, match_any):
+    with pytest.raises(QueryError, match=r"^the query has no words to search for$"):
+        search(greetings_index, query, match_any=match_any)
+
+
+@pytest.mark.parametrize("limit", [0, -1, None, 2.5, "5", True])
+def test_limit_out_of_range_is_said_in_the_api_terms(greetings_index, limit):
+    with pytest.raises(QueryError, match=r"^limit must be at least 1, not ") as raised:
+        search(greetings_index, "السلام", limit=limit)
+    assert isinstance(raised.value, ValueError)
+
+
 def test_prefix_query_highlights_expanded_words(small_index):
     # «والمخطوطات» starts with و, so only the stem field's prefix finds it.
     results = search(small_index, "المخطو*")

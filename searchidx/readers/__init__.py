@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 
 from ..errors import DocumentError
 
+# Larger files are skipped: a «document» of this size is a data dump, not prose.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 # A zip archive that unpacks to more than this is refused: a zip bomb, not a document.
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 # What reading a member of a damaged zip archive raises (RuntimeError: it is encrypted).
@@ -67,8 +69,9 @@ class ReadResult:
 
 @dataclass(frozen=True)
 class ReaderOptions:
-    """How to read: a forced text encoding, record fields for JSON and CSV files,
-    and which files of unknown type to read as text."""
+    """How to read: a forced text encoding, record fields for JSON and CSV files;
+    and which files to read: of unknown type read as text (``include``),
+    hidden ones, and up to what size."""
 
     encoding: str | None = None
     text_field: str | None = None
@@ -76,6 +79,10 @@ class ReaderOptions:
     title_field: str | None = None
     # File-name patterns of other files to read as plain text («*.log»).
     include: tuple[str, ...] = ()
+    # Also walk hidden files and folders (names starting with a dot).
+    hidden: bool = False
+    # Files larger than this many bytes are not read.
+    max_file_bytes: int = MAX_FILE_BYTES
 
 
 Reader = Callable[[bytes, ReaderOptions], list[ReadResult]]

@@ -90,7 +90,7 @@ def read_csv(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     delimiter = max(_CSV_DELIMITERS, key=text.split("\n", 1)[0].count)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     # The default limit (128 KB) is below an article's length; raise it for this file only.
-    field_limit = csv.field_size_limit(documents.MAX_FILE_BYTES)
+    field_limit = csv.field_size_limit(options.max_file_bytes)
     try:
         if not reader.fieldnames:
             raise DocumentError("empty CSV file")
