@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +141,44 @@ def _check_encoding(ctx, param, value):
     return value
 
 
+class _QueryFirstCommand(click.Command):
+    """A command whose text may start with a minus («-عليكم السلام», «-doc:a.txt x»).
+
+    Click would take such an argument for an unknown option. An argument that
+    starts with one minus and is not one of this command's options is moved
+    behind ``--`` and read as the text.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options_here = [param for param in self.get_params(ctx) if isinstance(param, click.Option)]
+        names = {name for param in options_here for name in param.opts + param.secondary_opts}
+        takes_value = {name for param in options_here if not param.is_flag for name in param.opts}
+        options: list[str] = []
+        texts: list[str] = []
+        for position, arg in enumerate(args):
+            if arg == "--":
+                options += args[position:]
+                break
+            is_value = position > 0 and args[position - 1] in takes_value
+            if _is_text(arg, names, takes_value) and not is_value:
+                texts.append(arg)
+            else:
+                options.append(arg)
+        if texts and "--" not in options:
+            options.append("--")
+        return super().parse_args(ctx, options + texts)
+
+
+def _is_text(arg: str, names: set[str], takes_value: set[str]) -> bool:
+    """Whether an argument that looks like an option is really text to search for."""
+    if not arg.startswith("-") or arg.startswith("--") or arg == "-":
+        return False
+    if arg in names:
+        return False
+    # «-n5» is -n with its value; «-news» is a word.
+    return not (arg[:2] in takes_value and arg[2:].isdigit())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="searchidx")
 @_shared_options(FORMATS, "per command", index=True)
@@ -158,7 +197,7 @@ def cli() -> None:
 ANALYZE_FORMATS = ("table", "json", "jsonl")
 
 
-@cli.command()
+@cli.command(cls=_QueryFirstCommand)
 @click.argument("text")
 @_shared_options(ANALYZE_FORMATS, "table")
 @_pass_choices
@@ -176,7 +215,7 @@ def analyze(choices: _Choices, text: str) -> None:
     from .output import render_tokens
 
     fmt = choices.output_format(ANALYZE_FORMATS, "table")
-    click.echo(render_tokens(analyze_text(text), fmt))
+    _echo(render_tokens(analyze_text(text), fmt))
 
 
 @cli.command()
@@ -242,6 +281,10 @@ def index(
     from .index import Index
     from .readers import ReaderOptions
 
+    if choices.fmt is not None:
+        raise click.UsageError(
+            "index writes no results to format; --format is for search, info and analyze"
+        )
     options = ReaderOptions(
         encoding,
         text_field,
@@ -314,43 +357,16 @@ class _Progress:
             self._bar.__exit__(*exc_info)
 
 
-class _QueryFirstCommand(click.Command):
-    """A command whose query may start with a minus («-عليكم السلام»).
-
-    Click would take such an argument for an unknown option. A minus followed
-    by anything but an ASCII letter or a second minus is never one of our
-    options, so it is moved behind ``--`` and read as the query.
-    """
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        takes_value = {
-            name
-            for param in self.params
-            if isinstance(param, click.Option) and not param.is_flag
-            for name in param.opts
-        }
-        options: list[str] = []
-        queries: list[str] = []
-        for position, arg in enumerate(args):
-            if arg == "--":
-                options += args[position:]
-                break
-            is_value = position > 0 and args[position - 1] in takes_value
-            if _NEGATED_WORD.match(arg) and not is_value:
-                queries.append(arg)
-            else:
-                options.append(arg)
-        if queries and "--" not in options:
-            options.append("--")
-        return super().parse_args(ctx, options + queries)
-
-
-_NEGATED_WORD = re.compile(r"-[^A-Za-z-]")
-
-
 @cli.command(cls=_QueryFirstCommand)
 @click.argument("query")
-@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit",
+    "-n",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many hits to show.",
+)
 @click.option(
     "--any",
     "match_any",
@@ -385,7 +401,7 @@ def search(choices: _Choices, query: str, limit: int, match_any: bool) -> None:
     fmt = choices.output_format(FORMATS)
     with Index.open(choices.index_path()) as idx:
         results = idx.search(query, limit=limit, match_any=match_any)
-    click.echo(render_results(results, fmt, color=sys.stdout.isatty()))
+    _echo(render_results(results, fmt, color=sys.stdout.isatty()))
 
 
 INFO_FORMATS = ("table", "json")
@@ -409,6 +425,12 @@ def info(choices: _Choices) -> None:
         click.echo(render_info(idx.info(), fmt))
 
 
+def _echo(output: str) -> None:
+    """Print a command's output; nothing at all when there is none (JSON Lines of no hits)."""
+    if output:
+        click.echo(output)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; turn known errors into one line and an exit code."""
     choices = _Choices()
@@ -416,8 +438,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.main(args=argv, prog_name="searchidx", standalone_mode=False, obj=choices)
     except click.exceptions.Exit as done:
         return done.exit_code
+    except click.UsageError as error:
+        click.echo(f"searchidx: error: {_usage_message(error)}", err=True)
+        return error.exit_code
     except click.ClickException as error:
-        error.show()
+        click.echo(f"searchidx: error: {error.format_message()}", err=True)
         return error.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
         # click turns Ctrl-C into Abort; both mean the user stopped us.
@@ -425,11 +450,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except SearchidxError as error:
         if choices.wants_traceback():
-            raise
-        click.echo(f"searchidx: error: {error}", err=True)
+            traceback.print_exc()
+        else:
+            click.echo(f"searchidx: error: {error}", err=True)
         return error.exit_code
     except BrokenPipeError:
         # The reader of our output went away (| head); that is not an error.
         sys.stderr.close()
         return 0
     return 0
+
+
+def _usage_message(error: click.UsageError) -> str:
+    """Click's usage error as one line, with where to read more."""
+    message = error.format_message()
+    command = error.ctx.command_path if error.ctx else "searchidx"
+    if error.ctx and error.ctx.info_name == "search" and "unexpected extra argument" in message:
+        message += "; put a query of several words in quotes"
+    return f"{message} (see '{command} --help')"

@@ -43,6 +43,8 @@ _FILTER_FIELDS = frozenset({"doc", "title"})
 _SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
 _SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
+_EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
 _DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
 ELLIPSIS = "…"
 _NO_WORDS = "the query has no words to search for"
@@ -127,6 +129,13 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
     if not any(char.isalnum() for char in cleaned):
         raise QueryError(_NO_WORDS)
+    empty_filter = _EMPTY_FILTER.search(cleaned)
+    if empty_filter:
+        name = empty_filter.group(1)
+        raise QueryError(
+            f"{name}: needs a value right after the colon, e.g. "
+            + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
+        )
     dangling = _DANGLING_OPERATOR.search(cleaned)
     if dangling:
         operator = dangling.group(1) or dangling.group(2)

@@ -49,6 +49,10 @@ def test_usage_errors_exit_2(run, args):
     result = run(*args)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+    # One line that names the command's help.
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("searchidx: error: ")
+    assert "--help'" in result.stderr
 
 
 def test_index_then_search_then_info(run, tmp_path):
@@ -297,3 +301,55 @@ def test_index_help_says_what_is_left_out(run):
     )
     assert "files over --max-file-size are skipped; the summary counts both" in help_text
     assert "[default: 64M]" in help_text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("-doc:letters.txt السلام", [("news/politics.txt", 2), ("news/politics.txt", 3)]),
+        ("-title:رسائل السلام", [("news/politics.txt", 2), ("news/politics.txt", 3)]),
+        ("-covid السلام", [("letters.txt", 2), ("news/politics.txt", 2), ("news/politics.txt", 3)]),
+    ],
+)
+def test_query_may_start_with_a_minus_and_a_latin_letter(run, greetings_index, query, expected):
+    result = run("search", query, "--index", str(greetings_index), "--format", "json", "-n5")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(hits_of(result)) == expected
+
+
+def test_analyze_text_may_start_with_a_minus(run):
+    result = run("analyze", "-عليكم السلام", "--format", "json")
+    assert [token["term"] for token in json.loads(result.stdout)["tokens"]] == ["عليكم", "السلام"]
+
+
+def test_several_words_without_quotes_say_to_quote_them(run, greetings_index):
+    result = run("search", "السلام", "عليكم", "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert "put a query of several words in quotes" in result.stderr
+
+
+@pytest.mark.parametrize("query", ["doc:", "title:", "السلام doc:", "(title:) السلام"])
+def test_empty_filter_is_a_usage_error(run, greetings_index, query):
+    result = run("search", query, "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert "needs a value right after the colon" in result.stderr
+
+
+def test_traceback_keeps_the_exit_code(run, greetings_index):
+    result = run("search", "سوريا OR", "--traceback", "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert "Traceback" in result.stderr and "QueryError" in result.stderr
+
+
+def test_jsonl_of_no_hits_prints_nothing(run, greetings_index):
+    result = run("search", "كلمةغائبة", "--format", "jsonl", "--index", str(greetings_index))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+def test_format_given_to_index_is_refused_before_or_after(run, tmp_path):
+    before = run("--format", "json", "index", str(SEED_ARTICLE), "--index", str(tmp_path / "a"))
+    after = run("index", str(SEED_ARTICLE), "--index", str(tmp_path / "b"), "--format", "json")
+    assert before.exit_code == after.exit_code == 2
+    assert "--format is for search, info and analyze" in before.stderr
+    assert not (tmp_path / "a").exists()
