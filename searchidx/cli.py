@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import sys
 
 import click
@@ -134,7 +135,7 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
     Without PATHS, the folders already in the index are refreshed (a new
     index starts with the bundled sample corpus).
 
-    Reads .txt, .md, .html/.htm, .docx, .epub, .jsonl, .json and .csv; in
+    Reads .txt, .md, .html/.htm, .docx, .epub, .pdf, .jsonl, .json and .csv; in
     JSON and CSV files every record is a document of its own.
 
     \b
@@ -160,20 +161,30 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
             f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text",
             err=True,
         )
+    if report.nothing_changed and not report.unchanged:
+        raise SearchidxError(
+            f"nothing indexed: no readable documents found ({len(report.skipped)} skipped); "
+            "`searchidx index --help` lists the formats searchidx reads"
+        )
     if report.nothing_changed and not rebuild:
         click.echo(
-            f"index is up to date: {report.unchanged} files unchanged, "
+            f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
             f"{len(report.skipped)} skipped ({report.seconds:.2f} s)",
             err=True,
         )
         return
     click.echo(
-        f"indexed {report.files} files ({report.added} new, {report.changed} changed), "
-        f"{report.paragraphs} paragraphs; {report.removed} removed, "
+        f"indexed {_count(report.files, 'file')} ({report.added} new, {report.changed} changed), "
+        f"{_count(report.paragraphs, 'paragraph')}; {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.skipped)} skipped "
         f"in {report.seconds:.2f} s",
         err=True,
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """«1 file», «2 files»."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class _Progress:
@@ -183,10 +194,13 @@ class _Progress:
         self._bar = None
         return self.update if sys.stderr.isatty() else None
 
-    def update(self, done, total, label):
+    def update(self, done, total, doc):
         if self._bar is None:
-            self._bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            self._bar = click.progressbar(length=total, label="indexing ", file=sys.stderr)
             self._bar.__enter__()
+        if done == total:
+            # Every file is read; writing the index to disk can take a while yet.
+            self._bar.label = "committing"
         self._bar.update(1)
 
     def __exit__(self, *exc_info):
@@ -200,7 +214,19 @@ class _Progress:
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option("--any", "match_any", is_flag=True, help="Match paragraphs with any word, not all.")
 @_format_option(["table", "plain", "json", "jsonl"])
-def search(query, index_dir, limit, match_any, fmt):
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Highlight matched words in colour (auto: on a terminal, unless NO_COLOR or TERM=dumb).",
+)
+@click.option(
+    "--bidi",
+    is_flag=True,
+    help="Reorder table lines for terminals that do not lay out right-to-left text.",
+)
+def search(query, index_dir, limit, match_any, fmt, color, bidi):
     """Find the paragraphs that match QUERY, best first.
 
     \b
@@ -214,6 +240,10 @@ def search(query, index_dir, limit, match_any, fmt):
     \b
     Example:
         searchidx search "الخلايا النائمه" --format json
+        searchidx search سوريا --bidi --color never
+
+    The table fits the terminal's width. Most terminals lay out Arabic
+    themselves and want logical order; --bidi is for those that do not.
     """
     from .index import Index
     from .output import render_results
@@ -221,7 +251,19 @@ def search(query, index_dir, limit, match_any, fmt):
     fmt = _default_format(fmt)
     with Index.open(_index_path(index_dir)) as idx:
         results = idx.search(query, limit=limit, match_any=match_any)
-    click.echo(render_results(results, fmt, color=sys.stdout.isatty()))
+    width = shutil.get_terminal_size().columns
+    color = _use_color(color)
+    # click.echo would strip the colour codes on their way to a pipe.
+    click.echo(render_results(results, fmt, color=color, width=width, bidi=bidi), color=color)
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    # https://no-color.org: any non-empty NO_COLOR turns colour off.
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 @cli.command()

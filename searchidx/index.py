@@ -359,35 +359,38 @@ class Index:
             report.removed += 1
         total = len(plan.work)
         for done, (path, root, doc_id, stat, digest) in enumerate(plan.work, 1):
+            self._write_file(writer, path, root, doc_id, stat, digest, records, options, report)
             if progress:
                 progress(done, total, doc_id)
-            old = records.get(str(path))
-            try:
-                documents = read_documents(path, doc_id, options)
-            except DocumentError as error:
-                report.skipped.append(FileNote(str(path), str(error)))
-                if old:
-                    writer.delete_by_term("source", str(path))
-                    report.removed += 1
-                continue
-            for document in documents:
-                report.warnings.extend(FileNote(str(path), text) for text in document.warnings)
+
+    def _write_file(self, writer, path, root, doc_id, stat, digest, records, options, report):
+        old = records.get(str(path))
+        try:
+            documents = read_documents(path, doc_id, options)
+        except DocumentError as error:
+            report.skipped.append(FileNote(str(path), str(error)))
             if old:
                 writer.delete_by_term("source", str(path))
-                report.changed += 1
-            else:
-                report.added += 1
-            record = FileRecord(
-                path=str(path),
-                root=str(root),
-                doc=doc_id,
-                sha256=digest,
-                size=stat.st_size,
-                mtime=stat.st_mtime,
-                paragraphs=sum(len(document.paragraphs) for document in documents),
-            )
-            _add_file(writer, documents, record)
-            report.paragraphs += record.paragraphs
+                report.removed += 1
+            return
+        for document in documents:
+            report.warnings.extend(FileNote(str(path), text) for text in document.warnings)
+        if old:
+            writer.delete_by_term("source", str(path))
+            report.changed += 1
+        else:
+            report.added += 1
+        record = FileRecord(
+            path=str(path),
+            root=str(root),
+            doc=doc_id,
+            sha256=digest,
+            size=stat.st_size,
+            mtime=stat.st_mtime,
+            paragraphs=sum(len(document.paragraphs) for document in documents),
+        )
+        _add_file(writer, documents, record)
+        report.paragraphs += record.paragraphs
 
     def _touch_meta(self) -> None:
         self._meta["updated"] = _now()

@@ -185,7 +185,9 @@ def _logical_run(text: str) -> str:
             logical_words += 1
     if reversed_words <= logical_words:
         return text
-    from bidi import get_display
+    # The pure-Python algorithm mirrors brackets (rule L4); python-bidi's faster
+    # get_display does not.
+    from bidi.algorithm import get_display
 
     # Bidi reordering undoes itself: the display order of the visual text is the logical one.
     return get_display(text, base_dir="R")
