@@ -283,6 +283,52 @@ def info(index_dir, fmt):
         click.echo(render_info(idx.info(), fmt))
 
 
+@cli.command()
+@_index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8700,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+def serve(index_dir, host, port):
+    """Search the index from a web browser: a local page at http://HOST:PORT/.
+
+    The page works without JavaScript and on a phone; /api/search answers
+    with the JSON of `search --format json`. By default only this computer
+    can connect. Ctrl-C stops the server.
+
+    \b
+    Example:
+        searchidx serve
+        searchidx serve --port 8800
+    """
+    from .index import Index
+    from .serve import is_loopback, make_server
+
+    with Index.open(_index_path(index_dir)) as idx:
+        server = make_server(idx, host, port, log=lambda line: click.echo(line, err=True))
+        shown = f"[{host}]" if ":" in host else host
+        if is_loopback(host):
+            click.echo(f"serving {idx.path} at http://{shown}:{server.port}/", err=True)
+            click.echo("only this computer can connect; Ctrl-C stops", err=True)
+        else:
+            click.echo(f"serving {idx.path} on {shown}:{server.port}", err=True)
+            click.echo(
+                f"searchidx: warning: --host {host} lets other computers on the network "
+                "search this index; use --host 127.0.0.1 to keep it private",
+                err=True,
+            )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+        finally:
+            server.server_close()
+
+
 def main(argv=None) -> int:
     """Run the CLI; turn known errors into one line and an exit code."""
     global _show_traceback

@@ -46,7 +46,7 @@ from whoosh.writing import LockError
 
 from . import __version__
 from .analysis import term_analyzer
-from .documents import Document, find_files, is_indexable, read_documents
+from .documents import Document, Paragraph, find_files, is_indexable, read_documents
 from .errors import (
     DocumentError,
     IncompatibleIndex,
@@ -274,6 +274,23 @@ class Index:
             self._drop_reader()
             self._reader = self._whoosh.reader()
         return run_search(self._whoosh, self._reader, query, limit=limit, match_any=match_any)
+
+    def document(self, path: str) -> Document | None:
+        """The indexed file at ``path`` (absolute, as indexed) with its paragraphs in
+        file order, read from the index; None if the index holds no such file."""
+        record = self.file_records().get(path)
+        if record is None:
+            return None
+        with self._whoosh.searcher() as searcher:
+            stored = [
+                fields for fields in searcher.documents(source=path) if "record" not in fields
+            ]
+        paragraphs = [
+            Paragraph(fields["paragraph"], fields["text"], fields.get("locator", ""))
+            for fields in stored
+        ]
+        title = stored[0].get("title", "") if stored else ""
+        return Document(Path(path), record.doc, title, paragraphs)
 
     # Writing
 
