@@ -39,6 +39,8 @@ PAGE_SIZE = 10
 MAX_LIMIT = 100
 # Hits before the offset are ranked and given snippets too; deeper pages would be slow.
 MAX_OFFSET = 1000
+# A document page marks the query's words in at most this many paragraphs.
+MAX_MARKED_PARAGRAPHS = 1000
 # The document box suggests at most this many document names.
 MAX_SUGGESTED_DOCUMENTS = 1000
 _MARK = ("\ue000", "\ue001")  # stand-ins for <mark> while the snippet is escaped
@@ -147,8 +149,14 @@ class SearchSite:
             ),
             None,
         )
+        matches = self._matches_in(document, _text(params, "q"))
         paragraphs = "\n".join(
-            _paragraph_html(position, paragraph, paragraph is hit)
+            _paragraph_html(
+                position,
+                paragraph,
+                paragraph is hit,
+                matches.get((paragraph.number, paragraph.locator), []),
+            )
             for position, paragraph in enumerate(document.paragraphs, 1)
         )
         main = (
@@ -156,6 +164,17 @@ class SearchSite:
             f'<p class="path" dir="ltr">{_escape(path)}</p>\n{paragraphs}\n</article>'
         )
         return self._page(f"{document.doc_id} – searchidx", params, main)
+
+    def _matches_in(self, document, query: str) -> dict[tuple[int, str], list]:
+        """The matched words of ``query`` in each paragraph of ``document``, to mark them."""
+        if not query.strip():
+            return {}
+        try:
+            limit = min(len(document.paragraphs), MAX_MARKED_PARAGRAPHS)
+            results, _ = self._search(query, document.doc_id, limit, 0)
+        except QueryError:
+            return {}
+        return {(hit.paragraph, hit.locator): hit.matches for hit in results.hits}
 
     def _style(self, params) -> Response:
         return Response(200, "text/css; charset=utf-8", self._stylesheet)
@@ -246,12 +265,18 @@ def _hit_html(hit, path: str, query: str) -> str:
     )
 
 
-def _paragraph_html(position: int, paragraph, is_hit: bool) -> str:
+def _paragraph_html(position: int, paragraph, is_hit: bool, matches) -> str:
     attributes = 'id="hit" class="hit"' if is_hit else f'id="p{position}"'
     locator = f"¶{paragraph.number}" + (f" · {paragraph.locator}" if paragraph.locator else "")
+    text = paragraph.text
+    parts, done = [], 0
+    for start, end in matches:
+        parts += [_escape(text[done:start]), f"<mark>{_escape(text[start:end])}</mark>"]
+        done = end
+    parts.append(_escape(text[done:]))
     return (
         f'<p {attributes} dir="auto"><span class="locator">{_escape(locator)}</span>'
-        f"{_escape(paragraph.text)}</p>"
+        f"{''.join(parts)}</p>"
     )
 
 

@@ -105,15 +105,22 @@ def test_the_document_page_shows_every_paragraph_and_marks_the_hit(site):
     assert "وصل الوفد الدولي بسوريا أمس لبحث إعادة الإعمار." in hit
 
 
+def test_the_document_page_marks_the_query_words_in_every_paragraph(site):
+    _, docs = site
+    target = {"path": str(docs / "news" / "syria.txt"), "paragraph": 2, "q": "سوريا"}
+    _, _, body = get(site, "/doc?" + urlencode(target))
+    assert re.findall(r"<mark>([^<]+)</mark>", body) == ["سوريا", "سوريا", "بسوريا"]
+    _, _, hostile = get(site, "/doc?" + urlencode({**hostile_document(site), "q": "سوريا"}))
+    assert "<mark>سوريا</mark> فيها &lt;script&gt;" in hostile
+
+
 def test_results_link_to_their_paragraph_in_the_document(site):
     _, _, body = get(site, page(q="الإعمار"))
     [link] = re.findall(r'<a class="title" href="([^"]+)"', body)
     status, _, document = get(site, link.replace("&amp;", "&").split("#")[0])
     assert status == 200
-    assert (
-        "وصل الوفد الدولي بسوريا أمس لبحث إعادة الإعمار."
-        in re.search(r'<p id="hit"[^>]*>(.*?)</p>', document)[1]
-    )
+    hit = re.search(r'<p id="hit"[^>]*>(.*?)</p>', document)[1]
+    assert "وصل الوفد الدولي بسوريا أمس لبحث إعادة <mark>الإعمار</mark>." in hit
 
 
 @pytest.mark.parametrize(
