@@ -68,7 +68,9 @@ def read_pdf(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError("the PDF is encrypted with a password")
+            raise DocumentError(
+                "the PDF is encrypted with a password; index a copy without it (qpdf --decrypt)"
+            )
         pages = list(reader.pages)
         title = _title(reader)
     except DocumentError:
