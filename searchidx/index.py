@@ -275,6 +275,11 @@ class Index:
             self._reader = self._whoosh.reader()
         return run_search(self._whoosh, self._reader, query, limit=limit, match_any=match_any)
 
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever an update is committed to the index."""
+        return self._whoosh.latest_generation()
+
     def document(self, path: str) -> Document | None:
         """The indexed file at ``path`` (absolute, as indexed) with its paragraphs in
         file order, read from the index; None if the index holds no such file."""

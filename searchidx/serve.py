@@ -81,6 +81,7 @@ class SearchSite:
         self.index = index
         # Whoosh's readers share file handles: one request reads the index at a time.
         self._lock = threading.Lock()
+        self._documents_of: tuple[int | None, dict[str, str]] = (None, {})
         web = resources.files("searchidx") / "web"
         self._template = Template((web / "page.html").read_text(encoding="utf-8"))
         self._stylesheet = (web / "style.css").read_bytes()
@@ -186,14 +187,23 @@ class SearchSite:
             query = f"({query}) doc:{_quoted(doc)}"
         with self._lock:
             results = self.index.search(query, limit=offset + limit)
+            paths = self._documents()
+        return SearchResults(results.query, results.total, results.hits[offset:]), paths
+
+    def _documents(self) -> dict[str, str]:
+        """Each document name and its file's path (the first, when two roots hold the
+        same name), as of the index's latest update; call with the lock held."""
+        generation = self.index.generation
+        if self._documents_of[0] != generation:
             paths: dict[str, str] = {}
             for path, record in sorted(self.index.file_records().items()):
                 paths.setdefault(record.doc, path)
-        return SearchResults(results.query, results.total, results.hits[offset:]), paths
+            self._documents_of = (generation, paths)
+        return self._documents_of[1]
 
     def _page(self, title: str, params, main: str, status: int = 200) -> Response:
         with self._lock:
-            docs = sorted({record.doc for record in self.index.file_records().values()})
+            docs = sorted(self._documents())
         options = "".join(
             f'<option value="{_escape(doc)}">' for doc in docs[:MAX_SUGGESTED_DOCUMENTS]
         )

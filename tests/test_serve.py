@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from searchidx import Index
-from searchidx.serve import MAX_OFFSET, is_loopback, make_server
+from searchidx.serve import MAX_OFFSET, SearchSite, is_loopback, make_server
 
 from .conftest import SMALL_CORPUS, write_corpus
 
@@ -255,3 +255,17 @@ def test_a_busy_port_is_one_line(run, tmp_path, corpus):
         f"searchidx: error: cannot listen on 127.0.0.1:{server.port}: "
         f"port {server.port} is in use; choose another with --port"
     )
+
+
+def test_the_page_sees_documents_indexed_after_it_started(tmp_path, corpus):
+    index = Index.create(tmp_path / "index")
+    index.update([corpus])
+    site = SearchSite(index)
+    assert '<option value="later.txt">' not in site.respond("/").body.decode()
+    (corpus / "later.txt").write_text("خبر جديد عن سوريا", encoding="utf-8")
+    with Index.open(tmp_path / "index") as other_process:
+        other_process.update([corpus])
+    body = site.respond("/?" + urlencode({"q": "جديد"})).body.decode()
+    assert '<option value="later.txt">' in body
+    assert f'<div class="path" dir="ltr">{corpus / "later.txt"}</div>' in body
+    index.close()
