@@ -237,13 +237,13 @@ def search(query, index_dir, limit, match_any, fmt, color, bidi):
         مستمر*               words starting with مستمر
         doc:news.txt  title:الباغوز   only that document / title
 
+    The table fits the terminal's width. Most terminals lay out Arabic
+    themselves and want logical order; --bidi is for those that do not.
+
     \b
     Example:
         searchidx search "الخلايا النائمه" --format json
         searchidx search سوريا --bidi --color never
-
-    The table fits the terminal's width. Most terminals lay out Arabic
-    themselves and want logical order; --bidi is for those that do not.
     """
     from .index import Index
     from .output import render_results
