@@ -16,6 +16,8 @@ import termios
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wcwidth import wcswidth
 
 from searchidx import Index
@@ -183,3 +185,23 @@ def test_readme_shows_the_terminal_options():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for option in ("--color", "--bidi", "NO_COLOR"):
         assert option in readme
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(
+        st.text(alphabet="سوريااللاجئونَُِّ٠١٢abc…«»", min_size=1, max_size=12), max_size=30
+    ),
+    columns=st.integers(min_value=8, max_value=60),
+)
+def test_wrapping_keeps_every_word_and_the_width(words, columns):
+    from searchidx.output import _display_width, _wrap
+
+    text = " ".join(words)
+    lines = _wrap(text, columns)
+    assert all(_display_width(line) <= columns for line in lines)
+    # Words that fit a line come back whole and in order; longer ones are cut.
+    if all(_display_width(word) <= columns for word in words):
+        assert " ".join(lines) == " ".join(text.split())
+    else:
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
