@@ -196,11 +196,11 @@ class _Progress:
 
     def update(self, done, total, doc):
         if self._bar is None:
-            self._bar = click.progressbar(length=total, label="indexing ", file=sys.stderr)
+            self._bar = click.progressbar(length=total, label=f"{'indexing':<10}", file=sys.stderr)
             self._bar.__enter__()
         if done == total:
             # Every file is read; writing the index to disk can take a while yet.
-            self._bar.label = "committing"
+            self._bar.label = "committing"  # as wide as the first label: the bar stays put
         self._bar.update(1)
 
     def __exit__(self, *exc_info):
