@@ -1,17 +1,20 @@
 """A local web page for searching one index (``searchidx serve``).
 
 The standard library's threading HTTP server is enough for one user on one
-computer; the page is one template and one stylesheet (``searchidx/web/``),
-rendered on the server, so it works without JavaScript. Routes:
+computer. The page is one template, one stylesheet and one small script
+(``searchidx/web/``), rendered on the server, so it works without JavaScript.
+Routes:
 
 * ``GET /?q=...&doc=...&offset=N``: the search page, ten hits a page;
 * ``GET /api/search?q=...&limit=N&offset=N``: the JSON of ``searchidx search --format json``;
 * ``GET /doc?path=...&paragraph=N``: one indexed document, that paragraph highlighted;
-* ``GET /static/style.css``.
+* ``GET /static/style.css``, and ``/static/search.js``, which searches as
+  the user types by fetching the same page (the page works without it).
 
-Safety: every piece of indexed text is HTML-escaped; a document is shown only
-if the index holds it, and its text comes from the index, never from the disk;
-bad parameters get 400 with a message, and no traceback reaches a page. On a
+Safety: every piece of indexed text is HTML-escaped, and the page runs no
+script but its own (Content-Security-Policy); a document is shown only if the
+index holds it, and its text comes from the index, never from the disk; bad
+parameters get 400 with a message, and no traceback reaches a page. On a
 loopback address, requests must name a loopback host, so a web site cannot
 reach the index by pointing its own name at 127.0.0.1 (DNS rebinding).
 """
@@ -45,7 +48,10 @@ MAX_MARKED_PARAGRAPHS = 1000
 MAX_SUGGESTED_DOCUMENTS = 1000
 _MARK = ("\ue000", "\ue001")  # stand-ins for <mark> while the snippet is escaped
 _SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "
+        "form-action 'self'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -85,6 +91,7 @@ class SearchSite:
         web = resources.files("searchidx") / "web"
         self._template = Template((web / "page.html").read_text(encoding="utf-8"))
         self._stylesheet = (web / "style.css").read_bytes()
+        self._search_script = (web / "search.js").read_bytes()
 
     def respond(self, target: str) -> Response:
         """The response to ``GET target`` (a path with its query string)."""
@@ -94,6 +101,7 @@ class SearchSite:
             "/api/search": self._api_search,
             "/doc": self._document_page,
             "/static/style.css": self._style,
+            "/static/search.js": self._script,
         }
         params = parse_qs(url.query, keep_blank_values=True)
         try:
@@ -179,6 +187,9 @@ class SearchSite:
 
     def _style(self, params) -> Response:
         return Response(200, "text/css; charset=utf-8", self._stylesheet)
+
+    def _script(self, params) -> Response:
+        return Response(200, "text/javascript; charset=utf-8", self._search_script)
 
     # Parts
 

@@ -115,6 +115,14 @@ def test_opening_a_document_scrolls_to_the_highlighted_paragraph(page, base_url)
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
 
 
+def test_results_follow_typing(page, base_url):
+    page.goto(base_url + "/")
+    page.get_by_role("searchbox").press_sequentially("الصهاريج", delay=30)
+    sync_api.expect(page.locator("ol.hits li mark").first).to_have_text("الصهاريج")
+    assert page.url.startswith(base_url + "/?q=")
+    sync_api.expect(page).to_have_title("الصهاريج – searchidx")
+
+
 def test_the_page_works_without_javascript(browser, base_url):
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = context.new_page()
