@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import shutil
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -265,8 +266,8 @@ def index(
     Without PATHS, the folders already in the index are refreshed (a new
     index starts with the bundled sample corpus).
 
-    Reads .txt, .md, .html/.htm, .docx, .epub, .jsonl, .json and .csv; in
-    JSON and CSV files every record is a document of its own. Hidden files
+    Reads .txt, .md, .html/.htm, .docx, .epub, .pdf, .jsonl, .json and .csv;
+    in JSON and CSV files every record is a document of its own. Hidden files
     and folders (names starting with a dot) are left out unless --hidden, and
     files over --max-file-size are skipped; the summary counts both. A file
     or folder named in PATHS is indexed even if hidden.
@@ -314,9 +315,10 @@ def index(
             err=True,
         )
     if report.hidden:
+        hidden = _count(len(report.hidden), "file or folder", "files or folders")
         click.echo(
-            f"searchidx: not indexed, hidden: {len(report.hidden)} files or folders "
-            "(names starting with .); --hidden includes them",
+            f"searchidx: not indexed, hidden: {hidden} (names starting with .); "
+            "--hidden includes them",
             err=True,
         )
     left_out = f"{len(report.skipped)} skipped"
@@ -324,19 +326,29 @@ def index(
         left_out += f", {len(report.too_large)} too large"
     if report.hidden:
         left_out += f", {len(report.hidden)} hidden"
+    if report.nothing_changed and not report.unchanged:
+        raise SearchidxError(
+            f"nothing indexed: no readable documents found ({left_out}); "
+            "`searchidx index --help` lists the formats searchidx reads"
+        )
     if report.nothing_changed and not rebuild:
         click.echo(
-            f"index is up to date: {report.unchanged} files unchanged, "
+            f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
             f"{left_out} ({report.seconds:.2f} s)",
             err=True,
         )
         return
     click.echo(
-        f"indexed {report.files} files ({report.added} new, {report.changed} changed), "
-        f"{report.paragraphs} paragraphs; {report.removed} removed, "
+        f"indexed {_count(report.files, 'file')} ({report.added} new, {report.changed} changed), "
+        f"{_count(report.paragraphs, 'paragraph')}; {report.removed} removed, "
         f"{report.unchanged} unchanged, {left_out} in {report.seconds:.2f} s",
         err=True,
     )
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    """«1 file», «2 files»."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 class _Progress:
@@ -346,10 +358,13 @@ class _Progress:
         self._bar = None
         return self.update if sys.stderr.isatty() else None
 
-    def update(self, done, total, label):
+    def update(self, done, total, doc):
         if self._bar is None:
-            self._bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            self._bar = click.progressbar(length=total, label=f"{'indexing':<10}", file=sys.stderr)
             self._bar.__enter__()
+        if done == total:
+            # Every file is read; writing the index to disk can take a while yet.
+            self._bar.label = "committing"  # as wide as the first label: the bar stays put
         self._bar.update(1)
 
     def __exit__(self, *exc_info):
@@ -374,8 +389,22 @@ class _Progress:
     help="Match paragraphs with any of the words, not all; NOT and doc:/title: still apply.",
 )
 @_shared_options(FORMATS, "table on a terminal, plain when piped", index=True)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Highlight matched words in colour (auto: on a terminal, unless NO_COLOR or TERM=dumb).",
+)
+@click.option(
+    "--bidi",
+    is_flag=True,
+    help="Reorder table lines for terminals that do not lay out right-to-left text.",
+)
 @_pass_choices
-def search(choices: _Choices, query: str, limit: int, match_any: bool) -> None:
+def search(
+    choices: _Choices, query: str, limit: int, match_any: bool, color: str, bidi: bool
+) -> None:
     """Find the paragraphs that match QUERY, best first.
 
     \b
@@ -390,10 +419,14 @@ def search(choices: _Choices, query: str, limit: int, match_any: bool) -> None:
     With --any only the words are alternatives: NOT, -word, doc: and title:
     still apply. Punctuation is not searched for.
 
+    The table fits the terminal's width. Most terminals lay out Arabic
+    themselves and want logical order; --bidi is for those that do not.
+
     \b
     Example:
         searchidx search "الخلايا النائمه" --format json
         searchidx search "-عليكم السلام" --any
+        searchidx search سوريا --bidi --color never
     """
     from .index import Index
     from .output import render_results
@@ -401,7 +434,19 @@ def search(choices: _Choices, query: str, limit: int, match_any: bool) -> None:
     fmt = choices.output_format(FORMATS)
     with Index.open(choices.index_path()) as idx:
         results = idx.search(query, limit=limit, match_any=match_any)
-    _echo(render_results(results, fmt, color=sys.stdout.isatty()))
+    width = shutil.get_terminal_size().columns
+    use_color = _use_color(color)
+    # click.echo would strip the colour codes on their way to a pipe.
+    _echo(render_results(results, fmt, color=use_color, width=width, bidi=bidi), color=use_color)
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    # https://no-color.org: any non-empty NO_COLOR turns colour off.
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 INFO_FORMATS = ("table", "json")
@@ -425,10 +470,57 @@ def info(choices: _Choices) -> None:
         click.echo(render_info(idx.info(), fmt))
 
 
-def _echo(output: str) -> None:
+@cli.command()
+@_shared_options(index=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8700,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@_pass_choices
+def serve(choices: _Choices, host: str, port: int) -> None:
+    """Search the index from a web browser: a local page at http://HOST:PORT/.
+
+    The page works without JavaScript and on a phone; /api/search answers
+    with the JSON of `search --format json`. By default only this computer
+    can connect. Ctrl-C stops the server.
+
+    \b
+    Example:
+        searchidx serve
+        searchidx serve --port 8800
+    """
+    from .index import Index
+    from .serve import is_loopback, make_server
+
+    with Index.open(choices.index_path()) as idx:
+        server = make_server(idx, host, port, log=lambda line: click.echo(line, err=True))
+        shown = f"[{host}]" if ":" in host else host
+        if is_loopback(host):
+            click.echo(f"serving {idx.path} at http://{shown}:{server.port}/", err=True)
+            click.echo("only this computer can connect; Ctrl-C stops", err=True)
+        else:
+            click.echo(f"serving {idx.path} on {shown}:{server.port}", err=True)
+            click.echo(
+                f"searchidx: warning: --host {host} lets other computers on the network "
+                "search this index; use --host 127.0.0.1 to keep it private",
+                err=True,
+            )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+        finally:
+            server.server_close()
+
+
+def _echo(output: str, color: bool | None = None) -> None:
     """Print a command's output; nothing at all when there is none (JSON Lines of no hits)."""
     if output:
-        click.echo(output)
+        click.echo(output, color=color)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

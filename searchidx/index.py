@@ -47,7 +47,7 @@ from whoosh.writing import LockError
 
 from . import __version__
 from .analysis import term_analyzer
-from .documents import Document, find_files, is_indexable, read_documents, too_large
+from .documents import Document, Paragraph, find_files, is_indexable, read_documents, too_large
 from .errors import (
     DocumentError,
     IncompatibleIndex,
@@ -302,6 +302,28 @@ class Index:
             self._reader = self._whoosh.reader()
         return run_search(self._whoosh, self._reader, query, limit=limit, match_any=match_any)
 
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever an update is committed to the index."""
+        return self._whoosh.latest_generation()
+
+    def document(self, path: str) -> Document | None:
+        """The indexed file at ``path`` (absolute, as indexed) with its paragraphs in
+        file order, read from the index; None if the index holds no such file."""
+        record = self.file_records().get(path)
+        if record is None:
+            return None
+        with self._whoosh.searcher() as searcher:
+            stored = [
+                fields for fields in searcher.documents(source=path) if "record" not in fields
+            ]
+        paragraphs = [
+            Paragraph(fields["paragraph"], fields["text"], fields.get("locator", ""))
+            for fields in stored
+        ]
+        title = stored[0].get("title", "") if stored else ""
+        return Document(Path(path), record.doc, title, paragraphs)
+
     # Writing
 
     def update(
@@ -389,35 +411,38 @@ class Index:
             report.removed += 1
         total = len(plan.work)
         for done, (path, root, doc_id, stat, digest) in enumerate(plan.work, 1):
+            self._write_file(writer, path, root, doc_id, stat, digest, records, options, report)
             if progress:
                 progress(done, total, doc_id)
-            old = records.get(str(path))
-            try:
-                documents = read_documents(path, doc_id, options)
-            except DocumentError as error:
-                report.skipped.append(FileNote(str(path), str(error)))
-                if old:
-                    writer.delete_by_term("source", str(path))
-                    report.removed += 1
-                continue
-            for document in documents:
-                report.warnings.extend(FileNote(str(path), text) for text in document.warnings)
+
+    def _write_file(self, writer, path, root, doc_id, stat, digest, records, options, report):
+        old = records.get(str(path))
+        try:
+            documents = read_documents(path, doc_id, options)
+        except DocumentError as error:
+            report.skipped.append(FileNote(str(path), str(error)))
             if old:
                 writer.delete_by_term("source", str(path))
-                report.changed += 1
-            else:
-                report.added += 1
-            record = FileRecord(
-                path=str(path),
-                root=str(root),
-                doc=doc_id,
-                sha256=digest,
-                size=stat.st_size,
-                mtime=stat.st_mtime,
-                paragraphs=sum(len(document.paragraphs) for document in documents),
-            )
-            _add_file(writer, documents, record)
-            report.paragraphs += record.paragraphs
+                report.removed += 1
+            return
+        for document in documents:
+            report.warnings.extend(FileNote(str(path), text) for text in document.warnings)
+        if old:
+            writer.delete_by_term("source", str(path))
+            report.changed += 1
+        else:
+            report.added += 1
+        record = FileRecord(
+            path=str(path),
+            root=str(root),
+            doc=doc_id,
+            sha256=digest,
+            size=stat.st_size,
+            mtime=stat.st_mtime,
+            paragraphs=sum(len(document.paragraphs) for document in documents),
+        )
+        _add_file(writer, documents, record)
+        report.paragraphs += record.paragraphs
 
     def _touch_meta(self) -> None:
         self._meta["updated"] = _now()

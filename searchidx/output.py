@@ -9,10 +9,13 @@ Arabic as Arabic (``ensure_ascii=False``) and never contain colour codes;
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict
 
 from tabulate import tabulate
+from wcwidth import wcwidth
 
 from .analysis import Token
 from .index import IndexInfo
@@ -21,6 +24,13 @@ from .search import Hit, SearchResults, render_snippet
 FORMATS = ("table", "plain", "json", "jsonl")
 _BOLD_RED = ("\x1b[1;31m", "\x1b[0m")
 _PLAIN_MARKS = ("[", "]")
+_COLUMN_GAP = "  "  # between the columns of tabulate's "simple" table
+_MIN_WHERE = 12
+_MIN_SNIPPET = 20
+# Arabic diacritics and other combining marks: part of a word, not a boundary.
+_ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+_MARKS = "\u0300-\u036f" + _ARABIC_MARKS
+_MARKS_BEFORE_LETTER = re.compile(f"([{_ARABIC_MARKS}]+)([^{_ARABIC_MARKS}])")
 
 
 def _json(value: object, indent: int | None = None) -> str:
@@ -36,29 +46,131 @@ def render_tokens(tokens: Iterable[Token], fmt: str) -> str:
     return tabulate(rows, headers="keys", tablefmt="simple")
 
 
-def render_results(results: SearchResults, fmt: str, color: bool = False) -> str:
+def render_results(
+    results: SearchResults,
+    fmt: str,
+    color: bool = False,
+    width: int = 80,
+    bidi: bool = False,
+) -> str:
+    """Render search results; ``width``, ``color`` and ``bidi`` shape the table only."""
     if fmt == "json":
         return _json(results.to_dict(), indent=2)
     if fmt == "jsonl":
         return "\n".join(_json(hit.to_dict()) for hit in results.hits)
     if not results.hits:
-        return f"no paragraph matches «{results.query}»"
-    marks = _BOLD_RED if color and fmt == "table" else _PLAIN_MARKS
-    rows = [
-        {
-            "#": hit.rank,
-            "score": f"{hit.score:.2f}",
-            "where": _where(hit),
-            "snippet": render_snippet(hit.text, hit.window, hit.matches, *marks),
-        }
-        for hit in results.hits
-    ]
+        message = f"no paragraph matches «{results.query}»"
+        return _visual(message) if bidi and fmt == "table" else message
     summary = f"{len(results.hits)} of {results.total} matching paragraphs"
     if fmt == "plain":
-        lines = [f"{row['#']}\t{row['where']}\t{row['snippet']}" for row in rows]
+        lines = [
+            f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, _PLAIN_MARKS)}" for hit in results.hits
+        ]
         return "\n".join([*lines, summary])
-    table = tabulate(rows, headers="keys", tablefmt="simple", maxcolwidths=[None, None, 40, 80])
-    return f"{table}\n{summary}"
+    return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
+
+
+def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
+    """The hits as a table that fits ``width`` columns, snippets wrapped at word ends."""
+    scores = [f"{hit.score:.2f}" for hit in hits]
+    wheres = [_where(hit) for hit in hits]
+    # tabulate makes a column at least two wider than its header.
+    fixed = max(len("#") + 2, len(str(hits[-1].rank)))
+    fixed += max(len("score") + 2, *(len(score) for score in scores))
+    fixed += 3 * len(_COLUMN_GAP)
+    where_width = min(
+        max(len("where") + 2, *(_display_width(where) for where in wheres)),
+        max(_MIN_WHERE, (width - fixed) * 2 // 5),
+    )
+    where_cells = [_wrap(where, where_width) for where in wheres]
+    # Names cut at a / - _ or . may leave the column narrower than allowed.
+    where_width = max(
+        len("where") + 2, *(_display_width(line) for cell in where_cells for line in cell)
+    )
+    snippet_width = max(_MIN_SNIPPET, width - fixed - where_width)
+    rows = []
+    for hit, score, where_lines in zip(hits, scores, where_cells, strict=True):
+        lines = _wrap(_snippet(hit, ("", "") if color else _PLAIN_MARKS), snippet_width)
+        if bidi:
+            lines = [_visual(line) for line in lines]
+            where_lines = [_visual(line) for line in where_lines]
+        if color:
+            words = {hit.text[start:end] for start, end in hit.matches}
+            lines = [_highlight(line, words, bidi) for line in lines]
+        rows.append([hit.rank, score, "\n".join(where_lines), "\n".join(lines)])
+    table = tabulate(
+        rows,
+        headers=["#", "score", "where", "snippet"],
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=("right", "right", "left", "right" if bidi else "left"),
+    )
+    return "\n".join(line.rstrip() for line in table.splitlines())
+
+
+def _snippet(hit, marks: tuple[str, str]) -> str:
+    return render_snippet(hit.text, hit.window, hit.matches, *marks)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Cut ``text`` into lines of at most ``width`` terminal columns, at spaces
+    where it can (a word longer than a line is cut inside)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if _display_width(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while _display_width(word) > width:
+            cut = _fit(word, width)
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    return [*lines, line] if line else lines
+
+
+def _fit(word: str, width: int) -> int:
+    """How many characters of ``word`` fill ``width`` columns (at least one),
+    ending after a / - _ or . when one is in the second half."""
+    end = len(word)
+    while end > 1 and _display_width(word[:end]) > width:
+        end -= 1
+    separator = max(word.rfind(char, 0, end) for char in "/-_.") + 1
+    return separator if separator > end // 2 else end
+
+
+def _display_width(text: str) -> int:
+    # Harakat take no column, CJK takes two; unprintable characters count one.
+    return sum(
+        max(wcwidth(char), 0) if unicodedata.combining(char) else max(wcwidth(char), 1)
+        for char in text
+    )
+
+
+def _visual(line: str) -> str:
+    """A line in display order, for terminals that do not lay out right-to-left text."""
+    # python-bidi's pure-Python algorithm mirrors brackets (rule L4); its
+    # faster get_display does not, and would show «(word)» as «)word(».
+    from bidi.algorithm import get_display
+
+    # Reversed, a vowel mark would come before its letter and sit on the wrong one.
+    return _MARKS_BEFORE_LETTER.sub(r"\2\1", get_display(line))
+
+
+def _highlight(line: str, words: set[str], visual: bool) -> str:
+    """Colour every whole-word occurrence of the matched ``words`` in ``line``."""
+    if not words:
+        return line
+    forms = {_visual(word) if visual else word for word in words}
+    pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.sub(
+        rf"(?<![\w{_MARKS}])(?:{pattern})(?![\w{_MARKS}])",
+        lambda match: f"{_BOLD_RED[0]}{match[0]}{_BOLD_RED[1]}",
+        line,
+    )
 
 
 def _where(hit: Hit) -> str:

@@ -59,7 +59,7 @@ def folded_terms(results: list[ReadResult]) -> set[str]:
 
 def test_readers_cover_the_documented_suffixes():
     assert sorted(READERS) == sorted(
-        [".html", ".htm", ".md", ".markdown", ".docx", ".epub", ".jsonl", ".json", ".csv"]
+        [".html", ".htm", ".md", ".markdown", ".docx", ".epub", ".pdf", ".jsonl", ".json", ".csv"]
     )
 
 
@@ -86,7 +86,7 @@ def test_example_files_stay_small(name):
 def test_importing_the_readers_does_not_import_the_parsers():
     code = (
         "import sys, searchidx.readers; "
-        "print(sorted({'bs4', 'docx', 'markdown_it', 'lxml'} & set(sys.modules)))"
+        "print(sorted({'bs4', 'docx', 'markdown_it', 'lxml', 'pypdf', 'bidi'} & set(sys.modules)))"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert output.stdout.strip() == "[]", output.stderr

@@ -105,6 +105,7 @@ from .docx import read_docx  # noqa: E402
 from .epub import read_epub  # noqa: E402
 from .html import read_html  # noqa: E402
 from .markdown import read_markdown  # noqa: E402
+from .pdf import read_pdf  # noqa: E402
 from .records import read_csv, read_json, read_jsonl  # noqa: E402
 
 READERS: dict[str, Reader] = {
@@ -114,6 +115,7 @@ READERS: dict[str, Reader] = {
     ".markdown": read_markdown,
     ".docx": read_docx,
     ".epub": read_epub,
+    ".pdf": read_pdf,
     ".jsonl": read_jsonl,
     ".json": read_json,
     ".csv": read_csv,

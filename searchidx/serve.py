@@ -1,0 +1,384 @@
+"""A local web page for searching one index (``searchidx serve``).
+
+The standard library's threading HTTP server is enough for one user on one
+computer. The page is one template, one stylesheet and one small script
+(``searchidx/web/``), rendered on the server, so it works without JavaScript.
+Routes:
+
+* ``GET /?q=...&doc=...&offset=N``: the search page, ten hits a page;
+* ``GET /api/search?q=...&limit=N&offset=N``: the JSON of ``searchidx search --format json``;
+* ``GET /doc?path=...&paragraph=N``: one indexed document, that paragraph highlighted;
+* ``GET /static/style.css``, and ``/static/search.js``, which searches as
+  the user types by fetching the same page (the page works without it).
+
+Safety: every piece of indexed text is HTML-escaped, and the page runs no
+script but its own (Content-Security-Policy); a document is shown only if the
+index holds it, and its text comes from the index, never from the disk; bad
+parameters get 400 with a message, and no traceback reaches a page. On a
+loopback address, requests must name a loopback host, so a web site cannot
+reach the index by pointing its own name at 127.0.0.1 (DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import ipaddress
+import json
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from string import Template
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from .errors import QueryError, SearchidxError
+from .index import Index
+from .search import SearchResults, render_snippet
+
+PAGE_SIZE = 10
+MAX_LIMIT = 100
+# Hits before the offset are ranked and given snippets too; deeper pages would be slow.
+MAX_OFFSET = 1000
+# A document page marks the query's words in at most this many paragraphs.
+MAX_MARKED_PARAGRAPHS = 1000
+# The document box suggests at most this many document names.
+MAX_SUGGESTED_DOCUMENTS = 1000
+_MARK = ("\ue000", "\ue001")  # stand-ins for <mark> while the snippet is escaped
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "
+        "form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+@dataclass
+class Response:
+    status: int
+    content_type: str
+    body: bytes
+
+
+class _HttpError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this computer only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class SearchSite:
+    """The web page's answers to requests, apart from the HTTP server."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        # Whoosh's readers share file handles: one request reads the index at a time.
+        self._lock = threading.Lock()
+        self._documents_of: tuple[int | None, dict[str, str]] = (None, {})
+        web = resources.files("searchidx") / "web"
+        self._template = Template((web / "page.html").read_text(encoding="utf-8"))
+        self._stylesheet = (web / "style.css").read_bytes()
+        self._search_script = (web / "search.js").read_bytes()
+
+    def respond(self, target: str) -> Response:
+        """The response to ``GET target`` (a path with its query string)."""
+        url = urlsplit(target)
+        routes = {
+            "/": self._search_page,
+            "/api/search": self._api_search,
+            "/doc": self._document_page,
+            "/static/style.css": self._style,
+            "/static/search.js": self._script,
+        }
+        params = parse_qs(url.query, keep_blank_values=True)
+        try:
+            if url.path not in routes:
+                raise _HttpError(404, f"no page at {url.path}")
+            return routes[url.path](params)
+        except QueryError as error:
+            return self._error(url.path, params, 400, str(error))
+        except _HttpError as error:
+            return self._error(url.path, params, error.status, str(error))
+        except SearchidxError as error:
+            return self._error(url.path, params, 500, str(error))
+
+    # Pages
+
+    def _search_page(self, params) -> Response:
+        query, doc = _text(params, "q"), _text(params, "doc")
+        offset = _integer(params, "offset", 0, 0, MAX_OFFSET)
+        if not query.strip():
+            return self._page("searchidx", params, "")
+        results, paths = self._search(query, doc, PAGE_SIZE, offset)
+        if not results.hits:
+            main = f'<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>'
+            return self._page(f"{query} – searchidx", params, main)
+        items = "\n".join(_hit_html(hit, paths.get(hit.doc, ""), query) for hit in results.hits)
+        first, last = offset + 1, offset + len(results.hits)
+        main = (
+            f'<p class="summary">{first}–{last} من {results.total} فقرة مطابقة</p>\n'
+            f'<ol class="hits" start="{first}">\n{items}\n</ol>\n'
+            f"{_paging(query, doc, offset, results.total)}"
+        )
+        return self._page(f"{query} – searchidx", params, main)
+
+    def _api_search(self, params) -> Response:
+        query = _text(params, "q")
+        limit = _integer(params, "limit", PAGE_SIZE, 1, MAX_LIMIT)
+        offset = _integer(params, "offset", 0, 0, MAX_OFFSET)
+        results, _ = self._search(query, "", limit, offset)
+        return _json_response(200, results.to_dict())
+
+    def _document_page(self, params) -> Response:
+        path = _text(params, "path")
+        number = _integer(params, "paragraph", 0, 0, 10**9)
+        locator = _text(params, "locator")
+        with self._lock:
+            document = self.index.document(path) if path else None
+        if document is None:
+            raise _HttpError(404, "this index holds no such document")
+        hit = next(
+            (
+                paragraph
+                for paragraph in document.paragraphs
+                if paragraph.number == number and (not locator or paragraph.locator == locator)
+            ),
+            None,
+        )
+        matches = self._matches_in(document, _text(params, "q"))
+        paragraphs = "\n".join(
+            _paragraph_html(
+                position,
+                paragraph,
+                paragraph is hit,
+                matches.get((paragraph.number, paragraph.locator), []),
+            )
+            for position, paragraph in enumerate(document.paragraphs, 1)
+        )
+        main = (
+            f"<article>\n<h1>{_escape(document.title or document.doc_id)}</h1>\n"
+            f'<p class="path" dir="ltr">{_escape(path)}</p>\n{paragraphs}\n</article>'
+        )
+        return self._page(f"{document.doc_id} – searchidx", params, main)
+
+    def _matches_in(self, document, query: str) -> dict[tuple[int, str], list]:
+        """The matched words of ``query`` in each paragraph of ``document``, to mark them."""
+        if not query.strip():
+            return {}
+        try:
+            limit = min(len(document.paragraphs), MAX_MARKED_PARAGRAPHS)
+            results, _ = self._search(query, document.doc_id, limit, 0)
+        except QueryError:
+            return {}
+        return {(hit.paragraph, hit.locator): hit.matches for hit in results.hits}
+
+    def _style(self, params) -> Response:
+        return Response(200, "text/css; charset=utf-8", self._stylesheet)
+
+    def _script(self, params) -> Response:
+        return Response(200, "text/javascript; charset=utf-8", self._search_script)
+
+    # Parts
+
+    def _search(self, query: str, doc: str, limit: int, offset: int):
+        if doc:
+            query = f"({query}) doc:{_quoted(doc)}"
+        with self._lock:
+            results = self.index.search(query, limit=offset + limit)
+            paths = self._documents()
+        return SearchResults(results.query, results.total, results.hits[offset:]), paths
+
+    def _documents(self) -> dict[str, str]:
+        """Each document name and its file's path (the first, when two roots hold the
+        same name), as of the index's latest update; call with the lock held."""
+        generation = self.index.generation
+        if self._documents_of[0] != generation:
+            paths: dict[str, str] = {}
+            for path, record in sorted(self.index.file_records().items()):
+                paths.setdefault(record.doc, path)
+            self._documents_of = (generation, paths)
+        return self._documents_of[1]
+
+    def _page(self, title: str, params, main: str, status: int = 200) -> Response:
+        with self._lock:
+            docs = sorted(self._documents())
+        options = "".join(
+            f'<option value="{_escape(doc)}">' for doc in docs[:MAX_SUGGESTED_DOCUMENTS]
+        )
+        page = self._template.substitute(
+            title=_escape(title),
+            query=_escape(_text(params, "q", strict=False)),
+            doc=_escape(_text(params, "doc", strict=False)),
+            documents=options,
+            main=main,
+        )
+        return Response(status, "text/html; charset=utf-8", page.encode("utf-8"))
+
+    def _error(self, path: str, params, status: int, message: str) -> Response:
+        if path.startswith("/api/"):
+            return _json_response(status, {"error": message})
+        main = f'<p class="error" dir="auto">{_escape(message)}</p>'
+        return self._page("searchidx", params, main, status)
+
+
+def _text(params, name: str, strict: bool = True) -> str:
+    values = params.get(name, [])
+    if len(values) > 1 and strict:
+        raise _HttpError(400, f"give {name} once, not {len(values)} times")
+    return values[0] if values else ""
+
+
+def _integer(params, name: str, default: int, low: int, high: int) -> int:
+    text = _text(params, name).strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise _HttpError(400, f"{name} must be a whole number, not «{text}»") from None
+    if not low <= value <= high:
+        raise _HttpError(400, f"{name} must be between {low} and {high}")
+    return value
+
+
+def _quoted(doc: str) -> str:
+    # A document name with spaces or quotes is one term only inside quotes.
+    escaped = doc.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"' if any(char in doc for char in ' "()\\') else doc
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _snippet_html(hit) -> str:
+    # Private-use stand-ins for the marks survive escaping; any in the text
+    # itself are replaced first (same length, so the offsets still hold).
+    text = hit.text.replace(_MARK[0], "\ufffd").replace(_MARK[1], "\ufffd")
+    snippet = _escape(render_snippet(text, hit.window, hit.matches, *_MARK))
+    return snippet.replace(_MARK[0], "<mark>").replace(_MARK[1], "</mark>")
+
+
+def _hit_html(hit, path: str, query: str) -> str:
+    where = f"{hit.doc} ¶{hit.paragraph}" + (f" · {hit.locator}" if hit.locator else "")
+    target = {"path": path, "paragraph": hit.paragraph, "q": query}
+    if hit.locator:
+        target["locator"] = hit.locator
+    link = f"/doc?{urlencode(target)}#hit"
+    return (
+        f'<li>\n<a class="title" href="{_escape(link)}">{_escape(hit.title or hit.doc)}</a>\n'
+        f'<div class="where" dir="auto">{_escape(where)}</div>\n'
+        f'<p class="snippet" dir="auto">{_snippet_html(hit)}</p>\n'
+        f'<div class="path" dir="ltr">{_escape(path)}</div>\n</li>'
+    )
+
+
+def _paragraph_html(position: int, paragraph, is_hit: bool, matches) -> str:
+    attributes = 'id="hit" class="hit"' if is_hit else f'id="p{position}"'
+    locator = f"¶{paragraph.number}" + (f" · {paragraph.locator}" if paragraph.locator else "")
+    text = paragraph.text
+    parts, done = [], 0
+    for start, end in matches:
+        parts += [_escape(text[done:start]), f"<mark>{_escape(text[start:end])}</mark>"]
+        done = end
+    parts.append(_escape(text[done:]))
+    return (
+        f'<p {attributes} dir="auto"><span class="locator">{_escape(locator)}</span>'
+        f"{''.join(parts)}</p>"
+    )
+
+
+def _paging(query: str, doc: str, offset: int, total: int) -> str:
+    def link(to: int, label: str, rel: str) -> str:
+        params = {"q": query, **({"doc": doc} if doc else {}), **({"offset": to} if to else {})}
+        return f'<a rel="{rel}" href="/?{_escape(urlencode(params))}">{label}</a>'
+
+    previous = link(max(0, offset - PAGE_SIZE), "→ السابق", "prev") if offset else "<span></span>"
+    following = offset + PAGE_SIZE
+    more = following < total and following <= MAX_OFFSET
+    after = link(following, "التالي ←", "next") if more else "<span></span>"
+    return f'<nav class="pages">{previous}{after}</nav>'
+
+
+def _json_response(status: int, value) -> Response:
+    body = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+    return Response(status, "application/json; charset=utf-8", body)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "searchidx"
+
+    def do_GET(self):
+        if not self.server.allows_host(self.headers.get("Host", "")):
+            response = Response(421, "text/plain; charset=utf-8", b"unknown host name\n")
+        else:
+            try:
+                response = self.server.site.respond(self.path)
+            # The server must outlive any one bad request; the page gets one line.
+            except Exception as error:
+                self.server.log(f"error: {self.path}: {type(error).__name__}: {error}")
+                response = Response(500, "text/plain; charset=utf-8", b"internal error\n")
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in _SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    def log_message(self, format, *args):
+        self.server.log(f"{self.address_string()} {format % args}")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, site: SearchSite, host: str, port: int, log: Callable[[str], None]):
+        self.site = site
+        self.log = log
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        super().__init__((host.strip("[]"), port), _Handler)
+        self.port = self.server_address[1]
+        loopback_names = ("localhost", "127.0.0.1", "[::1]")
+        self._hosts = {f"{name}:{self.port}" for name in loopback_names} | set(loopback_names)
+        self._check_host = is_loopback(host)
+
+    def allows_host(self, host: str) -> bool:
+        return not self._check_host or host.lower() in self._hosts
+
+
+def make_server(
+    index: Index,
+    host: str = "127.0.0.1",
+    port: int = 8700,
+    log: Callable[[str], None] | None = None,
+) -> _Server:
+    """A server for ``index`` at ``host:port`` (port 0: any free port; see ``.port``);
+    run it with ``serve_forever()``. ``log`` receives one line per request."""
+    try:
+        return _Server(SearchSite(index), host, port, log or (lambda line: None))
+    except OSError as error:
+        raise SearchidxError(f"cannot listen on {host}:{port}: {_reason(error, port)}") from None
+
+
+def _reason(error: OSError, port: int) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is in use; choose another with --port"
+    if error.errno == errno.EACCES:
+        return "permission denied; ports below 1024 need privileges, choose another with --port"
+    return error.strerror or str(error)

@@ -1,0 +1,272 @@
+"""The web page over HTTP: what a browser or a script gets back from `searchidx serve`."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import subprocess
+import sys
+import threading
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from searchidx import Index
+from searchidx.serve import MAX_OFFSET, SearchSite, is_loopback, make_server
+
+from .conftest import SMALL_CORPUS, write_corpus
+
+HOSTILE = {
+    "hostile.txt": (
+        "تحذير\n\n"
+        'فقرة عن سوريا فيها <script>alert("x")</script> وصورة <img src=x onerror="alert(1)">.\n\n'
+        "سطر عادي بلا شيء غريب.\n"
+    )
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A server on a free port over an index of the small corpus and a hostile file."""
+    root = tmp_path_factory.mktemp("serve")
+    docs = write_corpus(root / "docs", {**SMALL_CORPUS, **HOSTILE})
+    index = Index.create(root / "index")
+    index.update([docs])
+    server = make_server(index, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, docs
+    server.shutdown()
+    server.server_close()
+    index.close()
+
+
+def get(site, target: str, host: str | None = None) -> tuple[int, dict, str]:
+    server, _ = site
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    headers = {"Host": host} if host else {}
+    connection.request("GET", target, headers=headers)
+    response = connection.getresponse()
+    body = response.read().decode("utf-8")
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def page(**params) -> str:
+    return "/?" + urlencode(params)
+
+
+def test_the_search_page_renders_results_without_javascript(site):
+    status, headers, body = get(site, page(q="سوريا"))
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert '<html lang="ar" dir="rtl">' in body
+    assert '<input type="search" name="q" value="سوريا"' in body
+    assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/search.js" defer>']
+    assert re.search(r"1–\d+ من \d+ فقرة مطابقة", body)
+    assert "عاد اللاجئون إلى <mark>سوريا</mark> بعد سنوات من الحرب." in body
+    assert "وصل الوفد الدولي <mark>بسوريا</mark> أمس" in body
+    _, docs = site
+    assert f'<div class="path" dir="ltr">{docs / "news" / "syria.txt"}</div>' in body
+
+
+def test_indexed_markup_is_shown_as_text(site):
+    _, _, body = get(site, page(q="سوريا"))
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
+    assert "<img" not in body and '<script>alert("x")' not in body
+    status, _, document = get(site, "/doc?" + urlencode(hostile_document(site)))
+    assert status == 200
+    assert "&lt;script&gt;" in document and "<script>" not in document
+
+
+def test_a_query_with_markup_is_escaped_in_the_box_and_the_message(site):
+    status, _, body = get(site, page(q='"><script>alert(1)</script>'))
+    assert status in (200, 400)
+    assert "<script>alert(1)" not in body
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in body
+
+
+def hostile_document(site) -> dict:
+    _, docs = site
+    return {"path": str(docs / "hostile.txt"), "paragraph": 2}
+
+
+def test_the_document_page_shows_every_paragraph_and_marks_the_hit(site):
+    _, docs = site
+    status, _, body = get(
+        site, "/doc?" + urlencode({"path": str(docs / "news" / "syria.txt"), "paragraph": 3})
+    )
+    assert status == 200
+    paragraphs = re.findall(r"<p (id=\"[^\"]+\"[^>]*)>", body)
+    assert len(paragraphs) == 4
+    assert paragraphs[2].startswith('id="hit" class="hit"')
+    hit = re.search(r'<p id="hit"[^>]*>(.*?)</p>', body)[1]
+    assert "وصل الوفد الدولي بسوريا أمس لبحث إعادة الإعمار." in hit
+
+
+def test_the_document_page_marks_the_query_words_in_every_paragraph(site):
+    _, docs = site
+    target = {"path": str(docs / "news" / "syria.txt"), "paragraph": 2, "q": "سوريا"}
+    _, _, body = get(site, "/doc?" + urlencode(target))
+    assert re.findall(r"<mark>([^<]+)</mark>", body) == ["سوريا", "سوريا", "بسوريا"]
+    _, _, hostile = get(site, "/doc?" + urlencode({**hostile_document(site), "q": "سوريا"}))
+    assert "<mark>سوريا</mark> فيها &lt;script&gt;" in hostile
+
+
+def test_results_link_to_their_paragraph_in_the_document(site):
+    _, _, body = get(site, page(q="الإعمار"))
+    [link] = re.findall(r'<a class="title" href="([^"]+)"', body)
+    status, _, document = get(site, link.replace("&amp;", "&").split("#")[0])
+    assert status == 200
+    hit = re.search(r'<p id="hit"[^>]*>(.*?)</p>', document)[1]
+    assert "وصل الوفد الدولي بسوريا أمس لبحث إعادة <mark>الإعمار</mark>." in hit
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/etc/passwd", "../../etc/passwd", "news/syria.txt", ""],
+)
+def test_only_documents_of_the_index_can_be_shown(site, path):
+    status, _, body = get(site, "/doc?" + urlencode({"path": path}))
+    assert status == 404
+    assert "this index holds no such document" in body
+    assert "root:" not in body
+
+
+def test_api_search_is_the_json_of_the_command_with_paging(site):
+    status, headers, body = get(site, "/api/search?" + urlencode({"q": "سوريا", "limit": 50}))
+    assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8"
+    everything = json.loads(body)
+    assert set(everything) == {"query", "total", "hits"}
+    assert everything["total"] == len(everything["hits"]) >= 3
+    _, _, body = get(site, "/api/search?" + urlencode({"q": "سوريا", "limit": 2, "offset": 1}))
+    second_page = json.loads(body)
+    assert second_page["total"] == everything["total"]
+    assert second_page["hits"] == everything["hits"][1:3]
+    assert [hit["rank"] for hit in second_page["hits"]] == [2, 3]
+
+
+def test_api_search_matches_the_command_line(site, run):
+    server, _ = site
+    index_path = server.site.index.path
+    command = run("search", "سوريا", "--index", str(index_path), "--format", "json")
+    _, _, body = get(site, "/api/search?" + urlencode({"q": "سوريا"}))
+    assert json.loads(body) == json.loads(command.stdout)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("/api/search?q=" + quote("سوريا") + "&limit=abc", "limit must be a whole number"),
+        ("/api/search?q=" + quote("سوريا") + "&limit=0", "limit must be between 1 and 100"),
+        ("/api/search?q=" + quote("سوريا") + f"&offset={MAX_OFFSET + 1}", "offset must be between"),
+        ("/api/search?q=", "the query is empty"),
+        ("/api/search?q=" + quote("سوريا OR"), "OR needs a word on each side"),
+        ("/api/search?q=a&q=b", "give q once"),
+    ],
+)
+def test_bad_api_parameters_get_400_with_a_message(site, target, message):
+    status, _, body = get(site, target)
+    assert status == 400
+    assert message in json.loads(body)["error"]
+    assert "Traceback" not in body
+
+
+def test_bad_page_parameters_get_400_with_a_page(site):
+    status, headers, body = get(site, page(q="سوريا", offset="-3"))
+    assert status == 400 and headers["Content-Type"].startswith("text/html")
+    assert '<p class="error" dir="auto">offset must be between 0 and 1000</p>' in body
+
+
+def test_unknown_pages_get_404(site):
+    status, _, body = get(site, "/admin")
+    assert status == 404 and "no page at /admin" in body
+
+
+def test_paging_links_walk_through_the_results(site):
+    server, _ = site
+    with Index.open(server.site.index.path) as index:
+        total = index.search("سوريا OR الكتاب OR العلم OR المكتبة OR قال", limit=1).total
+    assert total > 10
+    _, _, first = get(site, page(q="سوريا OR الكتاب OR العلم OR المكتبة OR قال"))
+    assert 'rel="prev"' not in first
+    [following] = re.findall(r'<a rel="next" href="([^"]+)"', first)
+    _, _, second = get(site, following.replace("&amp;", "&"))
+    assert f"11–{total} من {total} فقرة مطابقة" in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_the_document_filter_keeps_hits_of_one_document(site):
+    _, _, body = get(site, page(q="سوريا", doc="news/syria.txt"))
+    assert set(re.findall(r'<div class="where" dir="auto">([^ ]+) ¶', body)) == {"news/syria.txt"}
+    assert '<option value="news/syria.txt">' in body
+
+
+def test_a_foreign_host_name_is_refused(site):
+    status, _, _ = get(site, page(q="سوريا"), host="attacker.example:80")
+    assert status == 421
+    assert get(site, page(q="سوريا"), host=f"localhost:{site[0].port}")[0] == 200
+
+
+def test_responses_forbid_scripts_and_sniffing(site):
+    _, headers, _ = get(site, "/")
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    status, headers, css = get(site, "/static/style.css")
+    assert status == 200 and headers["Content-Type"] == "text/css; charset=utf-8"
+    assert "mark" in css
+
+
+def test_loopback_addresses():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+
+
+def test_serve_says_where_and_warns_off_loopback(tmp_path, corpus):
+    Index.create(tmp_path / "index").update([corpus])
+
+    def first_lines(*args) -> list[str]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "searchidx", "serve", "--index", str(tmp_path / "index"), *args],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lines = [process.stderr.readline().strip() for _ in range(2)]
+        process.terminate()
+        process.wait(timeout=10)
+        return lines
+
+    lines = first_lines("--port", "0")
+    assert re.fullmatch(r"serving .+ at http://127\.0\.0\.1:\d+/", lines[0])
+    assert lines[1] == "only this computer can connect; Ctrl-C stops"
+    lines = first_lines("--port", "0", "--host", "0.0.0.0")
+    assert lines[1].startswith("searchidx: warning: --host 0.0.0.0 lets other computers")
+
+
+def test_a_busy_port_is_one_line(run, tmp_path, corpus):
+    Index.create(tmp_path / "index").update([corpus])
+    with Index.open(tmp_path / "index") as index:
+        server = make_server(index, "127.0.0.1", 0)
+        result = run("serve", "--index", str(tmp_path / "index"), "--port", str(server.port))
+        server.server_close()
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"searchidx: error: cannot listen on 127.0.0.1:{server.port}: "
+        f"port {server.port} is in use; choose another with --port"
+    )
+
+
+def test_the_page_sees_documents_indexed_after_it_started(tmp_path, corpus):
+    index = Index.create(tmp_path / "index")
+    index.update([corpus])
+    site = SearchSite(index)
+    assert '<option value="later.txt">' not in site.respond("/").body.decode()
+    (corpus / "later.txt").write_text("خبر جديد عن سوريا", encoding="utf-8")
+    with Index.open(tmp_path / "index") as other_process:
+        other_process.update([corpus])
+    body = site.respond("/?" + urlencode({"q": "جديد"})).body.decode()
+    assert '<option value="later.txt">' in body
+    assert f'<div class="path" dir="ltr">{corpus / "later.txt"}</div>' in body
+    index.close()
