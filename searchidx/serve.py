@@ -83,7 +83,7 @@ def is_loopback(host: str) -> bool:
 class SearchSite:
     """The web page's answers to requests, apart from the HTTP server."""
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index) -> None:
         self.index = index
         # Whoosh's readers share file handles: one request reads the index at a time.
         self._lock = threading.Lock()

@@ -273,7 +273,7 @@ def test_max_file_size_takes_human_sizes(run, tmp_path, size, indexed):
     (notes / "long.txt").write_text("حلب الشهباء. " * 100, encoding="utf-8")  # 2,300 bytes
     result = run("index", str(notes), "--max-file-size", size, "--index", str(tmp_path / "ix"))
     assert result.exit_code == 0, result.stderr
-    assert f"indexed {indexed} files" in result.stderr
+    assert f"indexed {indexed} file{'s' if indexed > 1 else ''} (" in result.stderr
     assert ("1 too large" in result.stderr) == (indexed == 1)
 
 

@@ -25,7 +25,7 @@ import searchidx.documents
 import searchidx.index
 from searchidx import Index
 from searchidx.cli import ENV_TRACEBACK
-from searchidx.errors import IndexNotFound, QueryError
+from searchidx.errors import QueryError
 
 from .conftest import SMALL_CORPUS, write_corpus
 
@@ -818,13 +818,14 @@ def test_random_queries_raise_only_query_errors(fuzz_index, query, match_any):
 
 
 @pytest.mark.parametrize("where", [0, 1, 4])
-def test_traceback_flag_lets_a_known_error_propagate(run, tmp_path, where):
-    """--traceback is for bug reports: the exception itself, not the one-line summary,
-    wherever it is typed."""
+def test_traceback_flag_shows_the_traceback_and_keeps_the_exit_code(run, tmp_path, where):
+    """--traceback is for bug reports: the traceback, not the one-line summary,
+    wherever it is typed; the exit code stays the error's."""
     args = ["search", "سوريا", "--index", str(tmp_path / "nothing-here")]
     args.insert(where, "--traceback")
-    with pytest.raises(IndexNotFound):
-        run(*args)
+    shown = run(*args)
+    assert shown.exit_code == 1
+    assert "Traceback" in shown.stderr and "IndexNotFound" in shown.stderr
     assert run(*[arg for arg in args if arg != "--traceback"]).exit_code == 1
 
 
