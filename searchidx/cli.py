@@ -143,13 +143,17 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
         searchidx index --rebuild ~/articles
         searchidx index news.jsonl --text-field body --id-field url
     """
-    from .index import Index
+    from .index import Index, rebuild_index
     from .readers import ReaderOptions
 
     options = ReaderOptions(encoding, text_field, id_field, title_field, tuple(include))
-    with Index.create(_index_path(index_dir)) as idx, _Progress() as progress:
-        run = idx.rebuild if rebuild else idx.update
-        report = run(paths or None, options=options, progress=progress)
+    index_path = _index_path(index_dir)
+    with _Progress() as progress:
+        if rebuild:
+            report = rebuild_index(index_path, paths or None, options, progress)
+        else:
+            with Index.create(index_path, exist_ok=True) as idx:
+                report = idx.update(paths or None, options=options, progress=progress)
     for skipped in report.skipped:
         click.echo(f"searchidx: skipped {skipped.path}: {skipped.message}", err=True)
     for warning in report.warnings:

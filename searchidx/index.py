@@ -16,7 +16,9 @@ Schema (one Whoosh document per paragraph, plus one record per file):
 
 ``searchidx.json`` beside Whoosh's files records the format version, the
 analyzer and timestamps; an index from another version is refused with a
-message that says how to rebuild.
+message that says how to rebuild. It is also the marker by which searchidx
+knows its own folders (see ``folders.py``): it writes only into new, empty or
+marked folders and removes only marked folders that hold nothing else.
 """
 
 from __future__ import annotations
@@ -24,9 +26,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
-import json
 import os
-import shutil
 import signal
 import stat as stat_module
 import sys
@@ -51,18 +51,27 @@ from .errors import (
     DocumentError,
     IncompatibleIndex,
     IndexCorrupt,
+    IndexExists,
     IndexLocked,
     IndexNotFound,
+    NothingToIndex,
     SearchidxError,
+)
+from .folders import (
+    LOCK_FILE,
+    MARKER,
+    new_rebuild_folder,
+    prepare_index_folder,
+    read_marker,
+    remove_leftovers,
+    swap_index_folders,
+    write_marker,
 )
 from .readers import ReaderOptions
 
 FORMAT_VERSION = 1
 ANALYZER = "arabic-fold-1"
-META_FILE = "searchidx.json"
-# Held for a whole update (reading the file records, planning, writing), so a
-# second writer plans against what the first committed and indexes nothing twice.
-LOCK_FILE = "searchidx.lock"
+META_FILE = MARKER
 ENV_INDEX = "SEARCHIDX_INDEX"
 # How long a second writer waits for the first before giving up.
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -183,19 +192,26 @@ class Index:
     # Opening and creating
 
     @classmethod
-    def create(cls, path: str | os.PathLike) -> Index:
-        """Create an empty index at ``path``, or open the one already there."""
+    def create(cls, path: str | os.PathLike, exist_ok: bool = False) -> Index:
+        """Create an empty index at ``path``: a new or empty folder.
+
+        A folder holding anything else is refused with
+        :class:`~searchidx.errors.UnsafeFolder` and left as it was; an index
+        already there raises :class:`~searchidx.errors.IndexExists`, or is
+        opened with ``exist_ok=True``.
+        """
         path = Path(path)
-        if not _has_index(path):
-            try:
-                path.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise IndexNotFound(f"cannot create an index at {path}: {error.strerror}") from None
-            with _writing(path):
-                # Another process may have created it while this one waited.
-                if not _has_index(path):
-                    whoosh_index.create_in(str(path), make_schema())
-                    _write_meta(path, _new_meta())
+        if prepare_index_folder(path) and _has_index(path) and not exist_ok:
+            raise IndexExists(
+                f"there is already an index at {path}; update it with "
+                f"`searchidx index --index {path} PATH`"
+            )
+        with _writing(path):
+            # Another process may have created it while this one waited.
+            if not _has_index(path):
+                # The marker first: from here on the folder is known to be searchidx's.
+                write_marker(path, _new_meta())
+                whoosh_index.create_in(str(path), make_schema())
         return cls.open(path)
 
     @classmethod
@@ -296,8 +312,7 @@ class Index:
         options = options or ReaderOptions()
         started = time.perf_counter()
         with _writing(self.path):
-            # What an interrupted rebuild left behind.
-            shutil.rmtree(self._rebuild_path(), ignore_errors=True)
+            remove_leftovers(self.path)
             records = self.file_records()
             roots = _resolve_roots(paths, records)
             report = IndexReport()
@@ -317,22 +332,16 @@ class Index:
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
-        """Index ``paths`` from empty, keeping the old index until the new one is complete."""
-        fresh_path = self._rebuild_path()
-        # Hold the old index's lock so no other writer updates it meanwhile.
-        with _writing(self.path):
-            roots = _resolve_roots(paths, self.file_records())
-            shutil.rmtree(fresh_path, ignore_errors=True)
-            with Index.create(fresh_path) as fresh:
-                report = fresh.update([str(root) for root in roots], options, progress)
-            self.close()
-            _swap_dirs(fresh_path, self.path)
-        reopened = Index.open(self.path)
-        self._whoosh, self._meta = reopened._whoosh, reopened._meta
-        return report
-
-    def _rebuild_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".rebuild")
+        """Index ``paths`` (default: the indexed folders) from empty, keeping
+        the old index until the new one is complete; see :func:`rebuild_index`."""
+        if not paths:
+            paths = _known_roots(self.file_records())
+        self.close()
+        try:
+            return rebuild_index(self.path, paths, options, progress)
+        finally:
+            reopened = Index.open(self.path)
+            self._whoosh, self._meta = reopened._whoosh, reopened._meta
 
     def _writer(self, parallel: bool):
         # Segments stay separate files: Whoosh reads a compound segment file by
@@ -392,7 +401,54 @@ class Index:
     def _touch_meta(self) -> None:
         self._meta["updated"] = _now()
         self._meta["version"] = __version__
-        _write_meta(self.path, self._meta)
+        write_marker(self.path, self._meta)
+
+
+def rebuild_index(
+    path: str | os.PathLike,
+    paths: Sequence[str | os.PathLike] | None = None,
+    options: ReaderOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> IndexReport:
+    """Index ``paths`` from empty into a new folder beside ``path``, then swap it in.
+
+    The old index stays searchable until the new one is complete; it need not
+    be readable by this version (that is how an index of an older format is
+    rebuilt). Without ``paths``, the folders the old index holds are rebuilt.
+    """
+    path = Path(path)
+    if not prepare_index_folder(path):
+        with Index.create(path, exist_ok=True) as index:
+            return index.update(paths, options, progress)
+    # Hold the old index's lock so no other writer updates it meanwhile.
+    with _writing(path):
+        if not paths:
+            paths = _roots_of_index_at(path)
+        remove_leftovers(path)
+        fresh_path = new_rebuild_folder(path)
+        try:
+            with Index.create(fresh_path) as fresh:
+                report = fresh.update(paths, options, progress)
+        except BaseException:
+            remove_leftovers(path)
+            raise
+        swap_index_folders(fresh_path, path)
+    return report
+
+
+def _roots_of_index_at(path: Path) -> list[str]:
+    try:
+        with Index.open(path) as old:
+            return _known_roots(old.file_records())
+    except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
+        raise NothingToIndex(
+            f"the index at {path} cannot be read to find the folders it holds; name them: "
+            f"`searchidx index --rebuild --index {path} PATH`"
+        ) from None
+
+
+def _known_roots(records: dict[str, FileRecord]) -> list[str]:
+    return sorted({record.root for record in records.values()})
 
 
 def _add_file(writer, documents: list[Document], record: FileRecord) -> None:
@@ -487,8 +543,7 @@ def _resolve_roots(
     paths: Iterable[str | os.PathLike] | None, records: dict[str, FileRecord]
 ) -> list[Path]:
     if not paths:
-        known = sorted({record.root for record in records.values()})
-        paths = known or [bundled_corpus()]
+        paths = _known_roots(records) or [bundled_corpus()]
     roots = []
     for path in paths:
         root = Path(os.path.abspath(path))
@@ -499,7 +554,7 @@ def _resolve_roots(
 
 
 def _has_index(path: Path) -> bool:
-    return path.is_dir() and (path / META_FILE).exists() and whoosh_index.exists_in(str(path))
+    return read_marker(path) is not None and whoosh_index.exists_in(str(path))
 
 
 def _now() -> str:
@@ -518,16 +573,10 @@ def _new_meta() -> dict:
 
 
 def _read_meta(path: Path) -> dict:
-    try:
-        return json.loads((path / META_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise IndexCorrupt(f"cannot read {path / META_FILE}: {error}") from None
-
-
-def _write_meta(path: Path, meta: dict) -> None:
-    temporary = path / (META_FILE + ".tmp")
-    temporary.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(temporary, path / META_FILE)
+    meta = read_marker(path)
+    if meta is None:
+        raise IndexCorrupt(f"cannot read {path / META_FILE}; rebuild the index")
+    return meta
 
 
 # Whoosh's multiprocess writer forks worker processes. Left alone, a Ctrl-C
@@ -579,24 +628,30 @@ def _worker_processes(writer):
 @contextmanager
 def _writing(path: Path):
     """Hold the index's update lock, waiting up to LOCK_TIMEOUT_SECONDS for it."""
-    lock = FileStorage(str(path)).lock(LOCK_FILE)
-    if not try_for(lock.acquire, timeout=LOCK_TIMEOUT_SECONDS, delay=0.2):
-        raise _locked(path)
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while True:
+        lock = FileStorage(str(path)).lock(LOCK_FILE)
+        if not try_for(lock.acquire, timeout=deadline - time.monotonic(), delay=0.2):
+            raise _locked(path)
+        if _holds_current_lock(lock, path):
+            break
+        # A rebuild swapped the folder while this process waited: the lock it
+        # won belongs to the old index, so wait for the new one's.
+        lock.release()
     try:
         yield
     finally:
         lock.release()
 
 
+def _holds_current_lock(lock, path: Path) -> bool:
+    try:
+        return os.fstat(lock.fd).st_ino == os.stat(path / LOCK_FILE).st_ino
+    except OSError:
+        return False
+
+
 def _locked(path: Path) -> SearchidxError:
     return IndexLocked(
         f"another searchidx process is writing to {path}; wait for it to finish and run again"
     )
-
-
-def _swap_dirs(fresh: Path, target: Path) -> None:
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(target, old)
-    os.replace(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)
