@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import readers
 from .errors import DocumentError
+from .folders import is_index_folder
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 # Larger files are skipped: a «document» of this size is a data dump, not prose.
@@ -232,14 +233,21 @@ def is_indexable(path: Path, options: readers.ReaderOptions) -> bool:
 def find_files(root: Path) -> Iterator[Path]:
     """Yield every file under ``root`` (a file or folder), sorted.
 
-    Hidden files and folders are left out; symbolic links to folders are not
-    followed, so a link loop cannot trap the walk.
+    Hidden files and folders are left out, and so are searchidx's own index
+    folders; symbolic links to folders are not followed, so a link loop cannot
+    trap the walk.
     """
     if not root.is_dir():
         yield root
         return
+    if is_index_folder(root):
+        return
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not name.startswith(".") and not is_index_folder(Path(folder, name))
+        )
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(folder, name)

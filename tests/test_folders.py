@@ -181,3 +181,24 @@ def test_an_old_index_folder_is_still_recognised_as_searchidx_s(small_index):
     meta = (small_index / "searchidx.json").read_text(encoding="utf-8")
     assert '"format"' in meta and '"analyzer"' in meta
     assert is_index_folder(small_index)
+
+
+@pytest.mark.parametrize("include", [[], ["--include", "*"]])
+def test_the_index_never_indexes_itself_or_another_index(tmp_path, include):
+    work = write_corpus(tmp_path / "work", THESIS)
+    other = tmp_path / "work" / "old-index"
+    with Index.create(other) as index:
+        index.update([work / "chapter1.txt"])
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-m", "searchidx", "index", ".", "--index", "./idx", *include],
+            capture_output=True,
+            text=True,
+            cwd=work,
+        )
+        assert result.returncode == 0, result.stderr
+        for name in ("idx/", "old-index", "searchidx.json", ".toc", ".lock", "unknown type: 1 ."):
+            assert name not in result.stderr.replace("1 .bin", "")
+    with Index.open(work / "idx") as index:
+        docs = sorted(record.doc for record in index.file_records().values())
+    assert docs == ["chapter1.txt", "notes/sources.md"]
