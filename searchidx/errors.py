@@ -27,6 +27,10 @@ class IndexCorrupt(SearchidxError):
     """The index files cannot be read."""
 
 
+class IndexChanged(SearchidxError):
+    """Another process changed the index while it was being read, twice over."""
+
+
 class IndexExists(SearchidxError):
     """An index was to be created where one already is."""
 

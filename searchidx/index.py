@@ -31,6 +31,7 @@ import signal
 import stat as stat_module
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from .documents import Document, find_files, is_indexable, read_documents
 from .errors import (
     DocumentError,
     IncompatibleIndex,
+    IndexChanged,
     IndexCorrupt,
     IndexExists,
     IndexLocked,
@@ -283,13 +285,43 @@ class Index:
         )
 
     def search(self, query: str, limit: int = 10, match_any: bool = False):
-        """Search paragraphs; return :class:`searchidx.search.SearchResults`."""
+        """Search paragraphs; return :class:`searchidx.search.SearchResults`.
+
+        Each search sees the latest committed index, also after another
+        process updated or rebuilt it.
+        """
         from .search import run_search
 
+        for attempt in range(2):
+            try:
+                self._follow_writers()
+                return run_search(
+                    self._whoosh, self._reader, query, limit=limit, match_any=match_any
+                )
+            except SearchidxError:
+                raise
+            except Exception as error:  # Whoosh fails in assorted ways when files change under it
+                if attempt:
+                    raise IndexChanged(
+                        f"the index at {self.path} changed while it was being read "
+                        f"({type(error).__name__}); search again"
+                    ) from None
+                # A writer committed or swapped the folder during this search: once more, afresh.
+                self._reopen()
+
+    def _follow_writers(self) -> None:
+        """Reopen after a rebuild (a new build id), take a new reader after a commit."""
+        marker = read_marker(self.path)
+        if marker is not None and marker.get("build") != self._meta.get("build"):
+            self._reopen()
         if self._reader is None or self._reader.generation() != self._whoosh.latest_generation():
             self._drop_reader()
             self._reader = self._whoosh.reader()
-        return run_search(self._whoosh, self._reader, query, limit=limit, match_any=match_any)
+
+    def _reopen(self) -> None:
+        self.close()
+        reopened = Index.open(self.path)
+        self._whoosh, self._meta = reopened._whoosh, reopened._meta
 
     # Writing
 
@@ -340,8 +372,7 @@ class Index:
         try:
             return rebuild_index(self.path, paths, options, progress)
         finally:
-            reopened = Index.open(self.path)
-            self._whoosh, self._meta = reopened._whoosh, reopened._meta
+            self._reopen()
 
     def _writer(self, parallel: bool):
         # Segments stay separate files: Whoosh reads a compound segment file by
@@ -569,6 +600,8 @@ def _new_meta() -> dict:
         "version": __version__,
         "created": now,
         "updated": now,
+        # Tells a reader that the folder now holds another index (a rebuild).
+        "build": uuid.uuid4().hex,
     }
 
 

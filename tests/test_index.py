@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -181,3 +183,27 @@ def test_one_index_object_sees_its_own_updates_and_rebuilds(small_index, corpus,
         (elsewhere / "a.txt").write_text("قلعة حلب الشهباء\n", encoding="utf-8")
         index.rebuild([elsewhere])
         assert [hit.doc for hit in index.search("حلب")] == ["a.txt"]
+
+
+def test_long_lived_index_sees_a_rebuild_and_an_update_by_another_process(
+    small_index, corpus, tmp_path
+):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "nile.txt").write_text("يفيض نهر النيل كل صيف.\n", encoding="utf-8")
+    with Index.open(small_index) as index:
+        assert count(index, "اللاجئون") == 1
+        rebuilt = subprocess.run(
+            [sys.executable, "-m", "searchidx", "index", "--rebuild", str(other)],
+            env={**os.environ, "SEARCHIDX_INDEX": str(small_index)},
+            capture_output=True,
+            text=True,
+        )
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert count(index, "اللاجئون") == 0
+        assert count(index, "النيل") == 1
+        (other / "delta.txt").write_text("دلتا النيل خصبة.\n", encoding="utf-8")
+        with Index.open(small_index) as writer:
+            writer.update()
+        assert count(index, "النيل") == 2
+        assert index.info().documents == 2

@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import struct
 import subprocess
@@ -661,6 +662,75 @@ def test_searches_during_indexing_see_the_last_commit(committed, tmp_path, start
     assert {count for _, count in seen} <= {earlier, earlier + added}
     assert total_of(index_dir, "900007") == 1
     assert total_of(index_dir, "505999") == 1
+
+
+READER_LOOP_SEARCHES = 1000
+# Rebuilds the index from one corpus, then the other, and updates it in
+# between, until the stop file appears; prints how many rounds it did.
+REBUILDER = """
+import sys
+from pathlib import Path
+from searchidx.index import Index, rebuild_index
+index_dir, stop, *corpora = map(Path, sys.argv[1:])
+rounds = 0
+while not stop.exists():
+    corpus = corpora[rounds % 2]
+    rebuild_index(index_dir, [corpus])
+    with (corpus / "news000.txt").open("a", encoding="utf-8") as grown:
+        first_digit = 6 if corpus.name == "aleppo" else 7
+        grown.write("\\n\\nأضيفت فقرة عن مستشفى ميداني رقم %d%05d.\\n" % (first_digit, rounds))
+    with Index.open(index_dir) as index:
+        index.update([corpus])
+    rounds += 1
+print(rounds)
+"""
+
+
+def test_long_lived_reader_during_rebuilds_sees_only_indexes_and_clean_errors(tmp_path):
+    """A thousand searches by one API Index while another process rebuilds and updates
+    the index in a loop: every search returns a whole index's hits or raises a
+    SearchidxError; CLI searches meanwhile never print a traceback."""
+    corpora = [tmp_path / "aleppo", tmp_path / "beirut"]
+    write_news(corpora[0], 4, 20, first=600_000)
+    write_news(corpora[1], 4, 20, first=700_000)
+    index_dir, stop = tmp_path / "ix", tmp_path / "stop"
+    with Index.create(index_dir) as index:
+        index.update([corpora[0]])
+    rebuilder = subprocess.Popen(
+        [sys.executable, "-c", REBUILDER, str(index_dir), str(stop), *map(str, corpora)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    outcomes: dict[str, int] = {}
+    try:
+        with Index.open(index_dir) as reader:
+            for number in range(READER_LOOP_SEARCHES):
+                try:
+                    hits = reader.search("مستشفى", limit=10).hits
+                    # One index's hits: all from one corpus, never from both.
+                    corpora_in_hits = {n[0] for hit in hits for n in re.findall(r"\d{6}", hit.text)}
+                    assert len(corpora_in_hits) == 1
+                    outcome = "hits"
+                except searchidx.SearchidxError as error:
+                    outcome = type(error).__name__
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                if number % 100 == 0:
+                    result = run_cli("search", "مستشفى", "--index", str(index_dir))
+                    assert "Traceback" not in result.stderr
+                    assert result.returncode in (0, 1), result.stderr
+    finally:
+        stop.touch()
+        rounds, errors = rebuilder.communicate(timeout=SUBPROCESS_TIMEOUT)
+    assert rebuilder.returncode == 0, errors
+    print(
+        f"reader during rebuilds: {READER_LOOP_SEARCHES} searches, {rounds.strip()} "
+        f"rebuild+update rounds, outcomes {outcomes}"
+    )
+    assert int(rounds) >= 2
+    assert outcomes.get("hits", 0) >= READER_LOOP_SEARCHES * 0.95
+    with Index.open(index_dir) as index:
+        assert index.search("ميداني").total >= 1
 
 
 # 5. Malformed queries
