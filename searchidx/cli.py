@@ -114,6 +114,9 @@ def analyze(text, fmt):
 @_index_option
 @click.option("--rebuild", is_flag=True, help="Start from an empty index.")
 @click.option(
+    "--optimize", is_flag=True, help="Merge the index into one segment, dropping deleted entries."
+)
+@click.option(
     "--encoding",
     callback=_check_encoding,
     help="Read text files in this encoding instead of detecting it.",
@@ -127,7 +130,9 @@ def analyze(text, fmt):
 @click.option("--text-field", help="JSON/CSV field holding the text [default: detected].")
 @click.option("--id-field", help="JSON/CSV field holding the record id [default: detected].")
 @click.option("--title-field", help="JSON/CSV field holding the title [default: detected].")
-def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, title_field):
+def index(
+    paths, index_dir, rebuild, optimize, encoding, include, text_field, id_field, title_field
+):
     """Index or update the documents under PATHS (files or folders).
 
     New files are added, changed files re-indexed and deleted files dropped.
@@ -153,7 +158,7 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
             report = rebuild_index(index_path, paths or None, options, progress)
         else:
             with Index.create(index_path, exist_ok=True) as idx:
-                report = idx.update(paths or None, options=options, progress=progress)
+                report = idx.update(paths or None, options, progress, optimize=optimize)
     for skipped in report.skipped:
         click.echo(f"searchidx: skipped {skipped.path}: {skipped.message}", err=True)
     for warning in report.warnings:
@@ -164,6 +169,8 @@ def index(paths, index_dir, rebuild, encoding, include, text_field, id_field, ti
             f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text",
             err=True,
         )
+    if optimize:
+        click.echo("index optimized: one segment, no deleted entries", err=True)
     if report.nothing_changed and not rebuild:
         click.echo(
             f"index is up to date: {report.unchanged} files unchanged, "

@@ -42,8 +42,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter
+from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
-from whoosh.writing import LockError
+from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError
 
 from . import __version__
 from .analysis import term_analyzer
@@ -79,6 +80,9 @@ ENV_INDEX = "SEARCHIDX_INDEX"
 LOCK_TIMEOUT_SECONDS = 10.0
 # Below this much new text, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# A segment is rewritten without its deleted entries once they are more than
+# this share of it (see README, Indexing, for what that costs).
+MERGE_DELETED_SHARE = 0.25
 WRITER_PROCESSES = 2
 
 
@@ -172,6 +176,10 @@ class IndexInfo:
     format: int
     analyzer: str
     roots: list[str]
+    # Paragraphs and file records deleted by updates but still on disk until
+    # their segment is merged, and the number of segments.
+    deleted: int
+    segments: int
 
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -271,6 +279,9 @@ class Index:
     def info(self) -> IndexInfo:
         records = self.file_records()
         size = sum(entry.stat().st_size for entry in self.path.iterdir() if entry.is_file())
+        with self._whoosh.reader() as reader:
+            deleted = reader.doc_count_all() - reader.doc_count()
+            segments = len(reader.leaf_readers())
         return IndexInfo(
             path=str(self.path),
             documents=len(records),
@@ -282,6 +293,8 @@ class Index:
             format=self._meta["format"],
             analyzer=self._meta["analyzer"],
             roots=sorted({record.root for record in records.values()}),
+            deleted=deleted,
+            segments=segments,
         )
 
     def search(self, query: str, limit: int = 10, match_any: bool = False):
@@ -330,6 +343,7 @@ class Index:
         paths: Sequence[str | os.PathLike] | None = None,
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
+        optimize: bool = False,
     ) -> IndexReport:
         """Bring the index up to date with ``paths`` (files or folders).
 
@@ -339,7 +353,8 @@ class Index:
         encoding, the record fields of JSON and CSV files, and extra file
         patterns, for the files this run reads: new, changed or earlier skipped
         ones. Files already indexed are kept as they are; :meth:`rebuild`
-        re-reads everything.
+        re-reads everything. ``optimize`` merges the whole index into one
+        segment, dropping every deleted paragraph (see :func:`_commit`).
         """
         options = options or ReaderOptions()
         started = time.perf_counter()
@@ -349,11 +364,16 @@ class Index:
             roots = _resolve_roots(paths, records)
             report = IndexReport()
             plan = _plan(roots, records, options, report)
-            if plan.work or plan.removed:
+            if plan.work or plan.removed or optimize:
                 parallel = plan.bytes_to_read >= PARALLEL_MIN_BYTES
                 writer = self._writer(parallel)
-                with writer, _worker_processes(writer):
-                    self._write(writer, plan, records, options, progress, report)
+                with _worker_processes(writer):
+                    try:
+                        self._write(writer, plan, records, options, progress, report)
+                    except BaseException:
+                        writer.cancel()
+                        raise
+                    _commit(writer, optimize)
                 self._touch_meta()
         report.seconds = time.perf_counter() - started
         return report
@@ -433,6 +453,30 @@ class Index:
         self._meta["updated"] = _now()
         self._meta["version"] = __version__
         write_marker(self.path, self._meta)
+
+
+def _commit(writer, optimize: bool = False) -> None:
+    """Commit a writer's work: the one place where an update becomes visible.
+
+    Whoosh merges small segments; besides, each segment more than
+    MERGE_DELETED_SHARE of whose entries are deleted is rewritten without
+    them, so deleted paragraphs do not pile up; ``optimize`` merges everything.
+    """
+    writer.commit(mergetype=OPTIMIZE if optimize else _merge_worn_segments)
+
+
+def _merge_worn_segments(writer, segments):
+    """Whoosh's merge policy: rewrite the worn segments, then merge the small ones."""
+    kept = []
+    for segment in segments:
+        if segment.deleted_count() > segment.doc_count_all() * MERGE_DELETED_SHARE:
+            # Copies only the segment's live entries into the new segment.
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return MERGE_SMALL(writer, kept)
 
 
 def rebuild_index(

@@ -162,3 +162,21 @@ def test_index_without_paths_starts_with_the_bundled_corpus_then_refreshes_it(ru
     assert "up to date: 8 files unchanged" in again.stderr
     hit = json.loads(run("search", "زنجبار", "--index", index_dir, "--format", "json").stdout)
     assert hit["hits"][0]["doc"] == "zanzibar-voyage.epub"
+
+
+def test_info_shows_deleted_entries_and_optimize_merges_them(run, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(8):
+        (docs / f"{number}.txt").write_text(f"خبر رقم {number} عن سوريا.\n", encoding="utf-8")
+    index_dir = str(tmp_path / "ix")
+    assert run("index", str(docs), "--index", index_dir).exit_code == 0
+    (docs / "0.txt").write_text("خبر جديد عن حلب.\n", encoding="utf-8")
+    assert run("index", "--index", index_dir).exit_code == 0
+    info = json.loads(run("info", "--index", index_dir, "--format", "json").stdout)
+    assert (info["deleted"], info["segments"]) == (2, 2)
+    assert "deleted     2" in run("info", "--index", index_dir).stdout
+    optimized = run("index", "--optimize", "--index", index_dir)
+    assert optimized.exit_code == 0, optimized.stderr
+    info = json.loads(run("info", "--index", index_dir, "--format", "json").stdout)
+    assert (info["deleted"], info["segments"], info["paragraphs"]) == (0, 1, 8)

@@ -207,3 +207,38 @@ def test_long_lived_index_sees_a_rebuild_and_an_update_by_another_process(
             writer.update()
         assert count(index, "النيل") == 2
         assert index.info().documents == 2
+
+
+def write_chapters(folder, count):
+    folder.mkdir(exist_ok=True)
+    for number in range(count):
+        paragraphs = [
+            f"الفصل {number}: قال الراوي في الفقرة {line} إن القافلة وصلت إلى دمشق."
+            for line in range(30)
+        ]
+        (folder / f"chapter{number:02d}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+
+
+def test_deleted_paragraphs_are_merged_away_past_the_threshold_and_on_request(tmp_path):
+    books = tmp_path / "books"
+    write_chapters(books, 10)
+    with Index.create(tmp_path / "ix") as index:
+        index.update([books])
+        # One chapter of ten changed: 10 % of the segment deleted, kept for now.
+        (books / "chapter00.txt").write_text("فصل قصير عن حلب.\n", encoding="utf-8")
+        index.update([books])
+        info = index.info()
+        assert info.deleted == 31  # 30 paragraphs and the file record
+        # Three more: past a quarter of the first segment, which is rewritten.
+        for number in (1, 2, 3):
+            (books / f"chapter{number:02d}.txt").write_text("فصل قصير عن حمص.\n", encoding="utf-8")
+        index.update([books])
+        assert index.info().deleted == 0
+        assert count(index, "حمص") == 3 and count(index, "حلب") == 1
+        assert count(index, "القافلة") == 6 * 30
+        (books / "chapter09.txt").write_text("فصل عن بغداد.\n", encoding="utf-8")
+        index.update([books])
+        assert index.info().deleted > 0
+        index.update(optimize=True)
+        info = index.info()
+    assert (info.deleted, info.segments, info.paragraphs) == (0, 1, 5 * 30 + 5)
