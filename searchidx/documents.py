@@ -214,7 +214,8 @@ def _decode_utf16_without_bom(data: bytes) -> str:
             if not implausible(text):
                 return text
             break
-    if min(even.count(0), odd.count(0)) < max(even.count(0), odd.count(0)) * 0.05:
+    fewer, more = sorted((even.count(0), odd.count(0)))
+    if more > len(odd) * 0.05 and fewer < more * 0.05:
         # NULs on one side only: perhaps UTF-16 of a script not recognised here.
         raise DocumentError(
             "binary data, or UTF-16 text without a byte order mark; "
