@@ -9,7 +9,9 @@ Schema (one Whoosh document per paragraph, plus one record per file):
   snippets and match offsets are computed from it at query time;
 * ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is;
 * ``source``: the file's absolute path, shared by its paragraphs and its file
-  record, so one delete removes a file's whole contribution;
+  record, so one delete removes a file's whole contribution; stored, with the
+  ``root`` (the folder or file given to ``update``) it was found under, so a
+  hit says exactly which file it is from;
 * file records (``kind`` = ``file``) hold content hash, size and mtime, so
   updating re-reads only files that changed. They live inside the Whoosh index
   and so commit atomically with the paragraphs they describe.
@@ -72,7 +74,8 @@ from .folders import (
 )
 from .readers import ReaderOptions
 
-FORMAT_VERSION = 1
+# 2: paragraphs store their file's path and root.
+FORMAT_VERSION = 2
 ANALYZER = "arabic-fold-1"
 META_FILE = MARKER
 ENV_INDEX = "SEARCHIDX_INDEX"
@@ -111,7 +114,8 @@ def make_schema() -> Schema:
         doc=ID(stored=True),
         paragraph=STORED(),
         locator=STORED(),
-        source=ID(),
+        source=ID(stored=True),
+        root=STORED(),
         kind=ID(),
         record=STORED(),
     )
@@ -530,13 +534,14 @@ def _add_file(writer, documents: list[Document], record: FileRecord) -> None:
     source = record.path
     writer.add_document(kind="file", source=source, record=record.__dict__)
     for document in documents:
-        _add_paragraphs(writer, document, source)
+        _add_paragraphs(writer, document, record)
 
 
-def _add_paragraphs(writer, document: Document, source: str) -> None:
+def _add_paragraphs(writer, document: Document, record: FileRecord) -> None:
     for paragraph in document.paragraphs:
         writer.add_document(
-            source=source,
+            source=record.path,
+            root=record.root,
             doc=document.doc_id,
             title=document.title,
             paragraph=paragraph.number,

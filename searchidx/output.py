@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 from tabulate import tabulate
 
@@ -59,10 +60,21 @@ def render_results(results: SearchResults, fmt: str, color: bool = False) -> str
 
 
 def _where(hit) -> str:
-    where = f"{hit.doc} ¶{hit.paragraph}"
+    where = f"{_shown_path(hit.path) if hit.path else hit.doc} ¶{hit.paragraph}"
     if hit.locator:
         where += f" ({hit.locator})"
     return where
+
+
+def _shown_path(path: str) -> str:
+    """A file's path as a user types it: relative to the current folder when
+    inside it, else from ``~`` when inside the home folder, else absolute."""
+    for base, shown in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return shown + Path(path).relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path
 
 
 def render_info(info, fmt: str) -> str:

@@ -43,10 +43,16 @@ ELLIPSIS = "…"
 
 @dataclass
 class Hit:
-    """One matching paragraph, as ``--format json`` shows it."""
+    """One matching paragraph, as ``--format json`` shows it.
+
+    ``path`` is the file's absolute path when it was indexed, ``root`` the
+    folder (or file) that was indexed, ``doc`` the path relative to it.
+    """
 
     rank: int
     score: float
+    path: str
+    root: str
     doc: str
     title: str
     paragraph: int
@@ -102,7 +108,8 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
 
     Words must all match (``match_any`` for any), "phrases" match in order,
     ``OR``, ``AND``, ``NOT`` and parentheses combine, ``word*`` is a prefix,
-    ``doc:`` and ``title:`` filter. Stem forms are added later, by
+    ``doc:`` and ``title:`` filter; ``doc:news`` and ``doc:news/`` also take
+    the documents in the folder ``news``. Stem forms are added later, by
     :class:`_Expander`, because they depend on the index's vocabulary.
     """
     cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
@@ -134,7 +141,15 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
     if isinstance(parsed, type(query.NullQuery)):
         raise QueryError("the query has no words to search for")
     _check_fields(parsed)
-    return parsed
+    return _with_doc_folders(parsed)
+
+
+def _with_doc_folders(q: query.Query) -> query.Query:
+    """Let ``doc:NAME`` match the document NAME and the documents under the folder NAME/."""
+    if isinstance(q, query.Term) and q.fieldname == "doc":
+        folder = query.Prefix("doc", q.text.rstrip("/") + "/", boost=q.boost)
+        return folder if q.text.endswith("/") else query.Or([q, folder])
+    return q.apply(_with_doc_folders)
 
 
 def _check_fields(q: query.Query) -> None:
@@ -305,6 +320,8 @@ def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit
     return Hit(
         rank=rank,
         score=round(score, 4),
+        path=stored.get("source", ""),
+        root=stored.get("root", ""),
         doc=stored.get("doc", ""),
         title=stored.get("title", ""),
         paragraph=stored.get("paragraph", 0),

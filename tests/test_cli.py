@@ -180,3 +180,22 @@ def test_info_shows_deleted_entries_and_optimize_merges_them(run, tmp_path):
     assert optimized.exit_code == 0, optimized.stderr
     info = json.loads(run("info", "--index", index_dir, "--format", "json").stdout)
     assert (info["deleted"], info["segments"], info["paragraphs"]) == (0, 1, 8)
+
+
+def test_hits_show_the_path_of_their_file_in_every_format(run, tmp_path, monkeypatch):
+    for city, text in (("aleppo", "سوق المدينة في حلب."), ("damascus", "سوق الحميدية في دمشق.")):
+        (tmp_path / city).mkdir()
+        (tmp_path / city / "notes.txt").write_text(text + "\n", encoding="utf-8")
+    index_dir = str(tmp_path / "ix")
+    run("index", str(tmp_path / "aleppo"), str(tmp_path / "damascus"), "--index", index_dir)
+    monkeypatch.chdir(tmp_path)
+    hits = json.loads(run("search", "سوق", "--index", index_dir, "--format", "json").stdout)["hits"]
+    assert {(hit["root"], hit["path"]) for hit in hits} == {
+        (str(tmp_path / city), str(tmp_path / city / "notes.txt"))
+        for city in ("aleppo", "damascus")
+    }
+    plain = run("search", "سوق", "--index", index_dir, "--format", "plain").stdout
+    wheres = sorted(line.split("\t")[1] for line in plain.splitlines()[:2])
+    assert wheres == ["aleppo/notes.txt ¶1", "damascus/notes.txt ¶1"]
+    table = run("search", "حلب", "--index", index_dir, "--format", "table").stdout
+    assert "aleppo/notes.txt ¶1" in table

@@ -97,7 +97,7 @@ def test_rebuild_starts_from_empty(small_index, corpus, tmp_path):
         assert index.info().documents == 1
         assert count(index, "الأطلس") == 1
         assert count(index, "المكتبة") == 0
-    assert not (small_index.parent / (small_index.name + ".rebuild")).exists()
+    assert sorted(os.listdir(tmp_path)) == ["docs", "elsewhere", "index"]
 
 
 def test_open_missing_index(tmp_path):
@@ -105,13 +105,21 @@ def test_open_missing_index(tmp_path):
         Index.open(tmp_path / "none")
 
 
-def test_incompatible_index_says_how_to_rebuild(small_index):
+def test_incompatible_index_says_how_to_rebuild_and_that_command_works(small_index, corpus):
     meta_path = small_index / META_FILE
     meta = json.loads(meta_path.read_text())
-    meta["format"] = 0
+    meta["format"] = 1
     meta_path.write_text(json.dumps(meta))
-    with pytest.raises(IncompatibleIndex, match="--rebuild"):
+    with pytest.raises(IncompatibleIndex, match="--rebuild") as refused:
         Index.open(small_index)
+    command = str(refused.value).split("`")[1].replace("PATH", str(corpus)).split()
+    assert command[:4] == ["searchidx", "index", "--rebuild", "--index"]
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "searchidx", *command[1:]], capture_output=True, text=True
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    with Index.open(small_index) as index:
+        assert index.search("حنبل").hits[0].path == str(corpus / "hadith.txt")
 
 
 def test_info_reports_sizes_dates_and_roots(small_index, corpus):
