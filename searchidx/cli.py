@@ -136,8 +136,8 @@ def index(
     """Index or update the documents under PATHS (files or folders).
 
     New files are added, changed files re-indexed and deleted files dropped.
-    Without PATHS, the folders already in the index are refreshed (a new
-    index starts with the bundled sample corpus).
+    Without PATHS, the roots (folders and files) already in the index are
+    refreshed; a root that no longer exists is dropped with a note.
 
     Reads .txt, .md, .html/.htm, .docx, .epub, .jsonl, .json and .csv; in
     JSON and CSV files every record is a document of its own.
@@ -148,6 +148,7 @@ def index(
         searchidx index --rebuild ~/articles
         searchidx index news.jsonl --text-field body --id-field url
     """
+    from .errors import IndexNotFound, NothingToIndex
     from .index import Index, rebuild_index
     from .readers import ReaderOptions
 
@@ -157,10 +158,20 @@ def index(
         if rebuild:
             report = rebuild_index(index_path, paths or None, options, progress)
         else:
-            with Index.create(index_path, exist_ok=True) as idx:
+            try:
+                # A refresh never creates an index: there would be nothing in it.
+                idx = Index.create(index_path, exist_ok=True) if paths else Index.open(index_path)
+            except IndexNotFound:
+                raise NothingToIndex(
+                    f"there is no index at {index_path} yet; name the folders or files to "
+                    "index: `searchidx index PATH`"
+                ) from None
+            with idx:
                 report = idx.update(paths or None, options, progress, optimize=optimize)
     for skipped in report.skipped:
         click.echo(f"searchidx: skipped {skipped.path}: {skipped.message}", err=True)
+    for root in report.forgotten:
+        click.echo(f"searchidx: note: {root.path} {root.message}", err=True)
     for warning in report.warnings:
         click.echo(f"searchidx: warning: {warning.path}: {warning.message}", err=True)
     if report.ignored:
@@ -203,6 +214,25 @@ class _Progress:
     def __exit__(self, *exc_info):
         if self._bar is not None:
             self._bar.__exit__(*exc_info)
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@_index_option
+def forget(path, index_dir):
+    """Drop PATH, a folder or file that was indexed, and every document under it.
+
+    `searchidx info` lists the roots that can be forgotten.
+
+    \b
+    Example:
+        searchidx forget ~/old-articles
+    """
+    from .index import Index
+
+    with Index.open(_index_path(index_dir)) as idx:
+        report = idx.forget(path)
+    click.echo(f"forgot {path}: {report.removed} files dropped in {report.seconds:.2f} s", err=True)
 
 
 @cli.command()

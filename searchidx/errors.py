@@ -49,6 +49,12 @@ class NothingToIndex(SearchidxError):
     exit_code = 2
 
 
+class NotARoot(SearchidxError):
+    """A path to forget is not one of the index's roots."""
+
+    exit_code = 2
+
+
 class QueryError(SearchidxError):
     """The query cannot be understood."""
 

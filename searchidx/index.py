@@ -59,6 +59,7 @@ from .errors import (
     IndexExists,
     IndexLocked,
     IndexNotFound,
+    NotARoot,
     NothingToIndex,
     SearchidxError,
 )
@@ -96,14 +97,6 @@ def default_index_dir() -> Path:
         return Path(configured)
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(data_home) / "searchidx" / "index"
-
-
-def bundled_corpus() -> Path:
-    """The sample corpus shipped with searchidx (``index_data/``)."""
-    packaged = Path(__file__).with_name("index_data")
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "index_data"
 
 
 def make_schema() -> Schema:
@@ -155,6 +148,8 @@ class IndexReport:
     warnings: list[FileNote] = field(default_factory=list)
     # Files of formats searchidx does not read, by suffix: {".pdf": 3}.
     ignored: dict[str, int] = field(default_factory=dict)
+    # Roots that vanished (deleted or moved) and were dropped, with a note each.
+    forgotten: list[FileNote] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -352,22 +347,30 @@ class Index:
         """Bring the index up to date with ``paths`` (files or folders).
 
         New files are added, changed ones re-indexed, files deleted from under
-        ``paths`` dropped. Without ``paths``, the folders already indexed are
-        refreshed. Nothing is written when nothing changed. ``options`` set the
-        encoding, the record fields of JSON and CSV files, and extra file
-        patterns, for the files this run reads: new, changed or earlier skipped
-        ones. Files already indexed are kept as they are; :meth:`rebuild`
-        re-reads everything. ``optimize`` merges the whole index into one
-        segment, dropping every deleted paragraph (see :func:`_commit`).
+        ``paths`` dropped. Without ``paths``, the roots (folders and files)
+        already indexed are refreshed, and a root that no longer exists is
+        dropped with a note in the report. Nothing is written when nothing
+        changed. ``options`` set the encoding, the record fields of JSON and
+        CSV files, and extra file patterns, for the files this run reads: new,
+        changed or earlier skipped ones. Files already indexed are kept as
+        they are; :meth:`rebuild` re-reads everything. ``optimize`` merges the
+        whole index into one segment, dropping every deleted paragraph (see
+        :func:`_commit`).
         """
         options = options or ReaderOptions()
         started = time.perf_counter()
         with _writing(self.path):
             remove_leftovers(self.path)
             records = self.file_records()
-            roots = _resolve_roots(paths, records)
             report = IndexReport()
+            roots, vanished = _resolve_roots(self.path, paths, records)
             plan = _plan(roots, records, options, report)
+            for root in vanished:
+                dropped = _records_under(root, records)
+                plan.removed.extend(dropped)
+                report.forgotten.append(
+                    FileNote(str(root), f"no longer exists; dropped its {_files(len(dropped))}")
+                )
             if plan.work or plan.removed or optimize:
                 parallel = plan.bytes_to_read >= PARALLEL_MIN_BYTES
                 writer = self._writer(parallel)
@@ -397,6 +400,28 @@ class Index:
             return rebuild_index(self.path, paths, options, progress)
         finally:
             self._reopen()
+
+    def forget(self, root: str | os.PathLike) -> IndexReport:
+        """Drop a root (a folder or file given to :meth:`update`) and every file found under it."""
+        started = time.perf_counter()
+        key = Path(os.path.abspath(root))
+        with _writing(self.path):
+            records = self.file_records()
+            roots = _known_roots(records)
+            if str(key) not in roots:
+                listed = ", ".join(roots) or "none"
+                raise NotARoot(
+                    f"{root} is not a root of the index at {self.path}; its roots: {listed}"
+                )
+            report = IndexReport()
+            writer = self._writer(parallel=False)
+            for path in _records_under(key, records):
+                writer.delete_by_term("source", path)
+                report.removed += 1
+            _commit(writer)
+            self._touch_meta()
+        report.seconds = time.perf_counter() - started
+        return report
 
     def _writer(self, parallel: bool):
         # Segments stay separate files: Whoosh reads a compound segment file by
@@ -501,8 +526,7 @@ def rebuild_index(
             return index.update(paths, options, progress)
     # Hold the old index's lock so no other writer updates it meanwhile.
     with _writing(path):
-        if not paths:
-            paths = _roots_of_index_at(path)
+        paths = paths or _roots_of_index_at(path)
         remove_leftovers(path)
         fresh_path = new_rebuild_folder(path)
         try:
@@ -516,14 +540,18 @@ def rebuild_index(
 
 
 def _roots_of_index_at(path: Path) -> list[str]:
+    """The roots of the index at ``path`` that still exist, to rebuild it from them."""
     try:
         with Index.open(path) as old:
-            return _known_roots(old.file_records())
+            roots = [root for root in _known_roots(old.file_records()) if Path(root).exists()]
     except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
+        roots = []
+    if not roots:
         raise NothingToIndex(
-            f"the index at {path} cannot be read to find the folders it holds; name them: "
+            f"found no folders to rebuild the index at {path} from; name them: "
             f"`searchidx index --rebuild --index {path} PATH`"
-        ) from None
+        )
+    return roots
 
 
 def _known_roots(records: dict[str, FileRecord]) -> list[str]:
@@ -593,11 +621,18 @@ def _plan(
             doc_id = path.relative_to(base).as_posix()
             plan.work.append((path, root, doc_id, stat, digest))
             plan.bytes_to_read += stat.st_size
-        for key in records:
-            under_root = key == str(root) or key.startswith(str(root).rstrip(os.sep) + os.sep)
-            if under_root and key not in seen:
-                plan.removed.append(key)
+        plan.removed.extend(key for key in _records_under(root, records) if key not in seen)
     return plan
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _records_under(root: Path, records: dict[str, FileRecord]) -> list[str]:
+    """The indexed files found under ``root``: the root itself, or files in its folder."""
+    folder = str(root).rstrip(os.sep) + os.sep
+    return [key for key in records if key == str(root) or key.startswith(folder)]
 
 
 def _file_digest(path: Path) -> str:
@@ -620,17 +655,21 @@ def _os_reason(error: OSError, path: Path) -> str:
 
 
 def _resolve_roots(
-    paths: Iterable[str | os.PathLike] | None, records: dict[str, FileRecord]
-) -> list[Path]:
-    if not paths:
-        paths = _known_roots(records) or [bundled_corpus()]
-    roots = []
-    for path in paths:
-        root = Path(os.path.abspath(path))
-        if not root.exists():
-            raise DocumentError(f"{path}: no such file or folder")
-        roots.append(root)
-    return roots
+    index_path: Path, paths: Iterable[str | os.PathLike] | None, records: dict[str, FileRecord]
+) -> tuple[list[Path], list[Path]]:
+    """The roots to index, and the indexed roots that vanished (only when refreshing)."""
+    if paths:
+        for path in paths:
+            if not os.path.exists(path):
+                raise DocumentError(f"{path}: no such file or folder")
+        return [Path(os.path.abspath(path)) for path in paths], []
+    known = [Path(root) for root in _known_roots(records)]
+    if not known:
+        raise NothingToIndex(
+            f"the index at {index_path} holds no folders yet; name the folders or files "
+            f"to index: `searchidx index --index {index_path} PATH`"
+        )
+    return [root for root in known if root.exists()], [root for root in known if not root.exists()]
 
 
 def _has_index(path: Path) -> bool:

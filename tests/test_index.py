@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from searchidx import Index, ReaderOptions
-from searchidx.errors import IncompatibleIndex, IndexNotFound
+from searchidx.errors import IncompatibleIndex, IndexNotFound, NotARoot, NothingToIndex
 from searchidx.index import META_FILE
 
 from .conftest import SMALL_CORPUS
@@ -250,3 +250,25 @@ def test_deleted_paragraphs_are_merged_away_past_the_threshold_and_on_request(tm
         index.update(optimize=True)
         info = index.info()
     assert (info.deleted, info.segments, info.paragraphs) == (0, 1, 5 * 30 + 5)
+
+
+def test_vanished_root_is_dropped_on_refresh_and_a_root_can_be_forgotten(tmp_path, corpus):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "nile.txt").write_text("يفيض نهر النيل كل صيف.\n", encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        with pytest.raises(NothingToIndex, match="holds no folders yet"):
+            index.update()
+        index.update([corpus, other])
+        assert index.info().roots == sorted([str(corpus), str(other)])
+        (other / "nile.txt").unlink()
+        other.rmdir()
+        report = index.update()
+        assert [(note.path, note.message) for note in report.forgotten] == [
+            (str(other), "no longer exists; dropped its 1 file")
+        ]
+        assert count(index, "النيل") == 0 and index.info().roots == [str(corpus)]
+        with pytest.raises(NotARoot, match="its roots: " + str(corpus)):
+            index.forget(corpus / "news")
+        assert index.forget(corpus).removed == 3
+        assert (index.info().documents, index.info().roots) == (0, [])
