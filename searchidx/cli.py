@@ -268,18 +268,21 @@ def search(query, index_dir, limit, match_any, fmt):
 @cli.command()
 @_index_option
 @_format_option(["table", "json"], default="table")
-def info(index_dir, fmt):
-    """Show what the index holds: documents, paragraphs, size, dates, version.
+@click.option("--files", is_flag=True, help="Also list every file: path, decoding, paragraphs.")
+def info(index_dir, fmt, files):
+    """Show what the index holds: documents, paragraphs, size, dates, version, roots.
 
     \b
     Example:
         searchidx info --format json
+        searchidx info --files
     """
     from .index import Index
     from .output import render_info
 
     with Index.open(_index_path(index_dir)) as idx:
-        click.echo(render_info(idx.info(), fmt))
+        records = sorted(idx.file_records().values(), key=lambda r: r.path) if files else None
+        click.echo(render_info(idx.info(), fmt, records))
 
 
 def main(argv=None) -> int:

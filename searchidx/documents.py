@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import readers
 from .errors import DocumentError
@@ -58,6 +59,10 @@ _MAX_CONTROL_SHARE = 0.01
 # of them belong neither to the Arabic script nor to the punctuation written
 # with it: the mark of a wrong decoding.
 _MAX_UNRELATED_SHARE = 0.05
+# ...or when more than this share of its letters are accented Latin ones
+# (À to ÿ): what Arabic from a legacy code page becomes when read as Latin-1;
+# French or German prose has a few in a hundred.
+_MAX_ACCENTED_SHARE = 0.4
 _UTF8_ARABIC_PAIR = re.compile(b"[\xd8-\xdb][\x80-\xbf]")
 _PUNCTUATION_BESIDE_ARABIC = frozenset("«»\u00a0\u00a9\u00b0\u00d7\u00f7\u2022\u2026")
 
@@ -80,13 +85,23 @@ class Document:
     title: str
     paragraphs: list[Paragraph]
     warnings: list[str] = field(default_factory=list)
+    # How the file was decoded: "utf-8", "cp1256"...; "" for DOCX and EPUB.
+    encoding: str = ""
 
 
-def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
-    """Decode file bytes to text; return the text and warnings about damage.
+class Decoded(NamedTuple):
+    """Text decoded from a file's bytes, the codec that decoded it, and warnings about damage."""
+
+    text: str
+    encoding: str
+    warnings: list[str]
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode file bytes to text, detecting the encoding unless ``encoding`` names one.
 
     >>> decode_text("سوريا".encode("cp1256"))
-    ('سوريا', [])
+    Decoded(text='سوريا', encoding='cp1256', warnings=[])
     """
     if encoding:
         try:
@@ -98,19 +113,19 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, list[str
             raise DocumentError(
                 f"decoded as {encoding} the text has {doubt}; check the --encoding given"
             )
-        return text, []
+        return Decoded(text, codec_name(encoding), [])
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(name), []
+                return Decoded(data.decode(name), name, [])
             except UnicodeDecodeError:
                 raise DocumentError(
                     f"starts with a {name} byte order mark but is not {name}"
                 ) from None
     if b"\x00" in data:
-        return _decode_utf16_without_bom(data), []
+        return _decode_utf16_without_bom(data)
     try:
-        return data.decode("utf-8"), []
+        return Decoded(data.decode("utf-8"), "utf-8", [])
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
@@ -118,12 +133,12 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, list[str
     valid = len(text) - len(text.encode("ascii", errors="ignore")) - damaged
     damage_warning = [f"{damaged} undecodable byte sequence(s) replaced with \ufffd"]
     if valid >= damaged * _UTF8_EVIDENCE_RATIO:
-        return text, damage_warning
+        return Decoded(text, "utf-8", damage_warning)
     legacy = data.decode("cp1256", errors="replace")
     if _reads_as_arabic(data, legacy):
-        return legacy, []
+        return Decoded(legacy, "cp1256", [])
     if valid or damaged <= max(1, len(data) * _MAX_DAMAGED_SHARE):
-        return text, damage_warning
+        return Decoded(text, "utf-8", damage_warning)
     raise DocumentError("not UTF-8 or Windows-1256 text; use --encoding to name the encoding")
 
 
@@ -143,6 +158,10 @@ def implausible(text: str) -> str:
     foreign, arabic, unrelated = _non_ascii_profile(counts)
     if arabic >= foreign / 2 and unrelated > max(1, foreign * _MAX_UNRELATED_SHARE):
         return f"{unrelated} of {foreign} non-ASCII characters from other scripts"
+    letters = sum(n for char, n in counts.items() if char.isalpha())
+    accented = sum(n for char, n in counts.items() if "\u00c0" <= char <= "\u00ff")
+    if accented > letters * _MAX_ACCENTED_SHARE:
+        return f"{accented} of {letters} letters accented Latin ones (Arabic in a Latin code page?)"
     return ""
 
 
@@ -200,7 +219,12 @@ def _belongs_beside_arabic(char: str) -> bool:
     )
 
 
-def _decode_utf16_without_bom(data: bytes) -> str:
+def codec_name(encoding: str) -> str:
+    """The codec's canonical name: ``codec_name("UTF8")`` is ``'utf-8'``."""
+    return codecs.lookup(encoding).name
+
+
+def _decode_utf16_without_bom(data: bytes) -> Decoded:
     # Without a byte order mark, UTF-16 shows itself by its high bytes (odd
     # bytes for little-endian, even for big-endian): they name the character's
     # block, so nearly all are 0 (Latin) or 6 (Arabic), while the low bytes vary.
@@ -212,7 +236,7 @@ def _decode_utf16_without_bom(data: bytes) -> str:
             except UnicodeDecodeError:
                 break
             if not implausible(text):
-                return text
+                return Decoded(text, name, [])
             break
     fewer, more = sorted((even.count(0), odd.count(0)))
     if more > len(odd) * 0.05 and fewer < more * 0.05:
@@ -276,11 +300,15 @@ def read_documents(
     data = _read_bytes(path)
     read = readers.READERS.get(path.suffix.lower(), read_text)
     documents = []
-    for result in read(data, options):
+    results = read(data, options)
+    for result in results:
         paragraphs, warnings = _number_paragraphs(result.blocks)
         if paragraphs:
             title = result.title or path.name
-            documents.append(Document(path, doc_id, title, paragraphs, result.warnings + warnings))
+            warnings = result.warnings + warnings
+            documents.append(
+                Document(path, doc_id, title, paragraphs, warnings, results[0].encoding)
+            )
     if not documents:
         raise DocumentError("no text")
     return documents
@@ -288,9 +316,10 @@ def read_documents(
 
 def read_text(data: bytes, options: readers.ReaderOptions) -> list[readers.ReadResult]:
     """The reader of plain text files: decode, then split at blank lines."""
-    text, warnings = decode_text(data, options.encoding)
+    text, encoding, warnings = decode_text(data, options.encoding)
     blocks = split_paragraphs(text)
-    return [readers.ReadResult(title_of(blocks), [readers.Block(b) for b in blocks], warnings)]
+    title = title_of(blocks)
+    return [readers.ReadResult(title, [readers.Block(b) for b in blocks], warnings, encoding)]
 
 
 def _number_paragraphs(blocks) -> tuple[list[Paragraph], list[str]]:

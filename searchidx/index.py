@@ -50,7 +50,7 @@ from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError
 
 from . import __version__
 from .analysis import term_analyzer
-from .documents import Document, find_files, is_indexable, read_documents
+from .documents import Document, codec_name, find_files, is_indexable, read_documents
 from .errors import (
     DocumentError,
     IncompatibleIndex,
@@ -125,6 +125,8 @@ class FileRecord:
     size: int
     mtime: float
     paragraphs: int
+    # How the file's text was decoded ("utf-8", "cp1256"...); "" for DOCX and EPUB.
+    encoding: str = ""
 
 
 @dataclass
@@ -454,6 +456,12 @@ class Index:
             try:
                 documents = read_documents(path, doc_id, options)
             except DocumentError as error:
+                if old and old.sha256 == digest:
+                    # Re-read only for another encoding, which failed: keep what was indexed.
+                    note = f"{error}; kept as indexed before ({old.encoding})"
+                    report.skipped.append(FileNote(str(path), note))
+                    report.unchanged += 1
+                    continue
                 report.skipped.append(FileNote(str(path), str(error)))
                 if old:
                     writer.delete_by_term("source", str(path))
@@ -474,6 +482,7 @@ class Index:
                 size=stat.st_size,
                 mtime=stat.st_mtime,
                 paragraphs=sum(len(document.paragraphs) for document in documents),
+                encoding=documents[0].encoding,
             )
             _add_file(writer, documents, record)
             report.paragraphs += record.paragraphs
@@ -592,6 +601,7 @@ def _plan(
     """Decide which files to (re)read and which records to drop, by size, mtime and hash."""
     plan = _Plan()
     seen: set[str] = set()
+    forced = codec_name(options.encoding) if options.encoding else ""
     for root in roots:
         base = root if root.is_dir() else root.parent
         for path in find_files(root):
@@ -611,11 +621,14 @@ def _plan(
                     plan.removed.append(key)
                 continue
             old = records.get(key)
-            if old and old.size == stat.st_size and old.mtime == stat.st_mtime:
+            # A file decoded otherwise than a forced encoding says is read again.
+            decoded_otherwise = bool(old and old.encoding and forced and old.encoding != forced)
+            untouched = old and old.size == stat.st_size and old.mtime == stat.st_mtime
+            if untouched and not decoded_otherwise:
                 report.unchanged += 1
                 continue
             digest = _file_digest(path)
-            if old and digest == old.sha256:
+            if old and digest == old.sha256 and not decoded_otherwise:
                 report.unchanged += 1
                 continue
             doc_id = path.relative_to(base).as_posix()

@@ -77,9 +77,17 @@ def _shown_path(path: str) -> str:
     return path
 
 
-def render_info(info, fmt: str) -> str:
+def render_info(info, fmt: str, files=None) -> str:
+    """The index's figures, and with ``files`` (file records) one row per file."""
     values = asdict(info)
+    rows = [
+        {"path": record.path, "encoding": record.encoding, "paragraphs": record.paragraphs}
+        for record in files or []
+    ]
     if fmt == "json":
-        return _json(values, indent=2)
+        return _json({**values, "files": rows} if files is not None else values, indent=2)
     values["roots"] = "\n".join(values["roots"])
-    return tabulate(values.items(), tablefmt="plain")
+    summary = tabulate(values.items(), tablefmt="plain")
+    if files is None:
+        return summary
+    return f"{summary}\n\n{tabulate(rows, headers='keys', tablefmt='simple')}"

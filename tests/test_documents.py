@@ -64,14 +64,14 @@ def damage(data: bytes, rng: random.Random) -> bytes:
 def reading(data: bytes) -> str:
     """Which reading decode_text made of ``data``."""
     try:
-        text, _ = decode_text(data)
+        decoded = decode_text(data)
     except DocumentError:
         return "refused"
-    if text == data.decode("utf-8", errors="replace"):
-        return "utf-8"
-    if text == data.decode("cp1256", errors="replace"):
-        return "cp1256"
-    return "other"
+    readings = {
+        "utf-8": data.decode("utf-8", errors="replace"),
+        "cp1256": data.decode("cp1256", errors="replace"),
+    }
+    return decoded.encoding if decoded.text == readings.get(decoded.encoding) else "other"
 
 
 def test_damaged_utf8_arabic_is_never_read_as_windows_1256_and_windows_1256_always_is():
@@ -96,7 +96,8 @@ def test_damaged_utf8_arabic_is_never_read_as_windows_1256_and_windows_1256_alwa
 
 def test_a_short_file_with_three_damaged_bytes_stays_utf8_with_a_warning():
     data = "عنوان\n\nهذا نص عربي".encode() + b"\xff\xfe\xc3" + " ثم يستمر النص.".encode()
-    text, warnings = decode_text(data)
+    text, encoding, warnings = decode_text(data)
+    assert encoding == "utf-8"
     assert text.startswith("عنوان\n\nهذا نص عربي") and text.endswith(" ثم يستمر النص.")
     assert warnings == ["3 undecodable byte sequence(s) replaced with \ufffd"]
 
@@ -117,13 +118,13 @@ def test_a_forced_decoding_of_real_text_is_kept():
     text = Path(INDEX_DATA / "baghouz-liberation-anniversary.txt").read_text(encoding="utf-8")
     assert implausible(text) == ""
     legacy = text.encode("cp1256", errors="replace")
-    assert decode_text(legacy, "cp1256") == (legacy.decode("cp1256"), [])
+    assert decode_text(legacy, "CP1256") == (legacy.decode("cp1256"), "cp1256", [])
 
 
 def test_utf16_without_a_byte_order_mark_is_recognised_or_named():
     arabic = "مرحبا بكم في سوريا.\nعاد اللاجئون إلى ديارهم.\n"
-    assert decode_text(arabic.encode("utf-16-le"))[0] == arabic
-    assert decode_text(arabic.encode("utf-16-be"))[0] == arabic
+    assert decode_text(arabic.encode("utf-16-le")) == (arabic, "utf-16-le", [])
+    assert decode_text(arabic.encode("utf-16-be")) == (arabic, "utf-16-be", [])
     chinese_and_latin = "你好世界 hello 这是中文 text 还有更多文字 and more 汉字\n" * 3
     with pytest.raises(DocumentError, match="try --encoding utf-16-le"):
         decode_text(chinese_and_latin.encode("utf-16-le"))

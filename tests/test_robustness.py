@@ -919,3 +919,65 @@ def test_no_traceback_without_asking(tmp_path):
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("searchidx: error: no index at")
+
+
+LATIN1_NOTE = (
+    "Minutes of the meeting held in the library on Monday. The committee agreed to buy "
+    "new shelves for the manuscripts room and to open the reading hall on Saturdays. "
+    "The next meeting will be held at the café near the old gate.\n"
+)
+
+
+def test_decodings_are_recorded_and_a_forced_encoding_rereads_only_what_differs(run, library):
+    """Each file's decoding is recorded; --encoding re-reads the files recorded otherwise,
+    stores the plausible readings and reports the implausible ones, keeping what they had."""
+    folder, index_dir = library
+    (folder / "legacy.txt").write_bytes(ARABIC.encode("cp1256"))
+    (folder / "note.txt").write_bytes(LATIN1_NOTE.encode("latin-1"))
+    first = run("index", str(folder), "--index", str(index_dir))
+    assert first.exit_code == 0
+    assert len(lines_about(first, "warning", folder / "note.txt")) == 1  # one damaged byte
+
+    listing = subprocess.run(
+        cli_command("info", "--files", "--format", "json", "--index", str(index_dir)),
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+    )
+    decodings = {Path(f["path"]).name: f["encoding"] for f in json.loads(listing.stdout)["files"]}
+    assert decodings == {"earlier.txt": "utf-8", "legacy.txt": "cp1256", "note.txt": "utf-8"}
+    table = run("info", "--files", "--index", str(index_dir)).stdout
+    assert [str(folder / "legacy.txt"), "cp1256", "2"] in [
+        line.split() for line in table.splitlines()
+    ]
+
+    forced = run("index", str(folder), "--index", str(index_dir), "--encoding", "latin-1")
+    assert forced.exit_code == 0
+    [earlier] = lines_about(forced, "skipped", folder / "earlier.txt")
+    assert "decoded as latin-1 the text has" in earlier and "control" in earlier
+    assert earlier.endswith("kept as indexed before (utf-8)")
+    [legacy] = lines_about(forced, "skipped", folder / "legacy.txt")
+    assert "accented Latin ones" in legacy and legacy.endswith("(cp1256)")
+    assert lines_about(forced, "skipped", folder / "note.txt") == []
+    assert found(run, index_dir, "café") == [("note.txt", 1)]
+    assert_earlier_found(run, index_dir)
+    assert found(run, index_dir, "اللاجئون") == [("legacy.txt", 1)]
+    listing = json.loads(
+        run("info", "--files", "--format", "json", "--index", str(index_dir)).stdout
+    )
+    decodings = {Path(f["path"]).name: f["encoding"] for f in listing["files"]}
+    assert decodings == {"earlier.txt": "utf-8", "legacy.txt": "cp1256", "note.txt": "iso8859-1"}
+
+    # The files kept in their own decoding are tried again and reported again; note.txt is not.
+    again = run("index", str(folder), "--index", str(index_dir), "--encoding", "latin-1")
+    assert "index is up to date: 3 files unchanged, 2 skipped" in again.stderr
+
+
+def test_utf16_without_a_byte_order_mark_is_read_or_named(run, library):
+    folder, index_dir = library
+    (folder / "utf16.txt").write_bytes(ARABIC.encode("utf-16-le"))
+    (folder / "chinese.txt").write_bytes(("汉字 text 中文 and more 文字\n" * 4).encode("utf-16-le"))
+    result = run("index", str(folder), "--index", str(index_dir))
+    assert found(run, index_dir, "اللاجئون") == [("utf16.txt", 1)]
+    [line] = lines_about(result, "skipped", folder / "chinese.txt")
+    assert line.endswith("try --encoding utf-16-le (or utf-16-be)")
