@@ -232,7 +232,9 @@ def forget(path, index_dir):
 
     with Index.open(_index_path(index_dir)) as idx:
         report = idx.forget(path)
-    click.echo(f"forgot {path}: {report.removed} files dropped in {report.seconds:.2f} s", err=True)
+    click.echo(
+        f"forgot {path}: {report.removed} file(s) dropped in {report.seconds:.2f} s", err=True
+    )
 
 
 @cli.command()

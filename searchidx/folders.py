@@ -56,8 +56,8 @@ def prepare_index_folder(path: Path) -> bool:
         # Only the lock of another process creating an index here at this moment.
         if entries and entries != [LOCK_FILE]:
             raise UnsafeFolder(
-                f"{path} is a folder of {len(entries)} entries that is not a searchidx index; "
-                "searchidx writes its index only into a new or empty folder: choose another --index"
+                f"{path} already holds files and is not a searchidx index; searchidx writes "
+                "its index only into a new or empty folder: choose another --index"
             )
         return False
     try:

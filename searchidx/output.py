@@ -55,7 +55,8 @@ def render_results(results: SearchResults, fmt: str, color: bool = False) -> str
     if fmt == "plain":
         lines = [f"{row['#']}\t{row['where']}\t{row['snippet']}" for row in rows]
         return "\n".join([*lines, summary])
-    table = tabulate(rows, headers="keys", tablefmt="simple", maxcolwidths=[None, None, 40, 80])
+    # The "where" column is never wrapped: a path is there to be copied.
+    table = tabulate(rows, headers="keys", tablefmt="simple", maxcolwidths=[None, None, None, 80])
     return f"{table}\n{summary}"
 
 
