@@ -278,6 +278,7 @@ class Index:
             }
 
     def info(self) -> IndexInfo:
+        self._follow_writers()
         records = self.file_records()
         size = sum(entry.stat().st_size for entry in self.path.iterdir() if entry.is_file())
         with self._whoosh.reader() as reader:

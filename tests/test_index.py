@@ -210,6 +210,7 @@ def test_long_lived_index_sees_a_rebuild_and_an_update_by_another_process(
         assert rebuilt.returncode == 0, rebuilt.stderr
         assert count(index, "اللاجئون") == 0
         assert count(index, "النيل") == 1
+        assert index.info().roots == [str(other)]
         (other / "delta.txt").write_text("دلتا النيل خصبة.\n", encoding="utf-8")
         with Index.open(small_index) as writer:
             writer.update()
