@@ -11,11 +11,16 @@ from .analysis import Token, analyze
 from .errors import (
     DocumentError,
     IncompatibleIndex,
+    IndexChanged,
     IndexCorrupt,
+    IndexExists,
     IndexLocked,
     IndexNotFound,
+    NotARoot,
+    NothingToIndex,
     QueryError,
     SearchidxError,
+    UnsafeFolder,
 )
 from .index import Index, IndexInfo, IndexReport
 from .readers import ReaderOptions
@@ -26,16 +31,21 @@ __all__ = [
     "Hit",
     "IncompatibleIndex",
     "Index",
+    "IndexChanged",
     "IndexCorrupt",
+    "IndexExists",
     "IndexInfo",
     "IndexLocked",
     "IndexNotFound",
     "IndexReport",
+    "NotARoot",
+    "NothingToIndex",
     "QueryError",
     "ReaderOptions",
     "SearchResults",
     "SearchidxError",
     "Token",
+    "UnsafeFolder",
     "__version__",
     "analyze",
 ]

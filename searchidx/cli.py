@@ -224,6 +224,9 @@ def analyze(choices: _Choices, text: str) -> None:
 @_shared_options(index=True)
 @click.option("--rebuild", is_flag=True, help="Start from an empty index.")
 @click.option(
+    "--optimize", is_flag=True, help="Merge the index into one segment, dropping deleted entries."
+)
+@click.option(
     "--encoding",
     callback=_check_encoding,
     help="Read text files in this encoding instead of detecting it.",
@@ -252,6 +255,7 @@ def index(
     choices: _Choices,
     paths: tuple[str, ...],
     rebuild: bool,
+    optimize: bool,
     encoding: str | None,
     include: tuple[str, ...],
     text_field: str | None,
@@ -263,8 +267,8 @@ def index(
     """Index or update the documents under PATHS (files or folders).
 
     New files are added, changed files re-indexed and deleted files dropped.
-    Without PATHS, the folders already in the index are refreshed (a new
-    index starts with the bundled sample corpus).
+    Without PATHS, the roots (folders and files) already in the index are
+    refreshed; a root that no longer exists is dropped with a note.
 
     Reads .txt, .md, .html/.htm, .docx, .epub, .pdf, .jsonl, .json and .csv;
     in JSON and CSV files every record is a document of its own. Hidden files
@@ -279,7 +283,8 @@ def index(
         searchidx index news.jsonl --text-field body --id-field url
         searchidx index ~/notes --hidden --max-file-size 200M
     """
-    from .index import Index
+    from .errors import IndexNotFound, NothingToIndex
+    from .index import Index, rebuild_index
     from .readers import ReaderOptions
 
     if choices.fmt is not None:
@@ -295,11 +300,25 @@ def index(
         hidden=hidden,
         max_file_bytes=max_file_size,
     )
-    with Index.create(choices.index_path()) as idx, _Progress() as progress:
-        run = idx.rebuild if rebuild else idx.update
-        report = run(paths or None, options=options, progress=progress)
+    index_path = choices.index_path()
+    with _Progress() as progress:
+        if rebuild:
+            report = rebuild_index(index_path, paths or None, options, progress)
+        else:
+            try:
+                # A refresh never creates an index: there would be nothing in it.
+                idx = Index.create(index_path, exist_ok=True) if paths else Index.open(index_path)
+            except IndexNotFound:
+                raise NothingToIndex(
+                    f"there is no index at {index_path} yet; name the folders or files to "
+                    "index: `searchidx index PATH`"
+                ) from None
+            with idx:
+                report = idx.update(paths or None, options, progress, optimize=optimize)
     for skipped in report.skipped:
         click.echo(f"searchidx: skipped {skipped.path}: {skipped.message}", err=True)
+    for root in report.forgotten:
+        click.echo(f"searchidx: note: {root.path} {root.message}", err=True)
     for warning in report.warnings:
         click.echo(f"searchidx: warning: {warning.path}: {warning.message}", err=True)
     if report.ignored:
@@ -331,6 +350,8 @@ def index(
             f"nothing indexed: no readable documents found ({left_out}); "
             "`searchidx index --help` lists the formats searchidx reads"
         )
+    if optimize:
+        click.echo("index optimized: one segment, no deleted entries", err=True)
     if report.nothing_changed and not rebuild:
         click.echo(
             f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
@@ -370,6 +391,29 @@ class _Progress:
     def __exit__(self, *exc_info):
         if self._bar is not None:
             self._bar.__exit__(*exc_info)
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@_shared_options(index=True)
+@_pass_choices
+def forget(choices: _Choices, path: str) -> None:
+    """Drop PATH, a folder or file that was indexed, and every document under it.
+
+    `searchidx info` lists the roots that can be forgotten.
+
+    \b
+    Example:
+        searchidx forget ~/old-articles
+    """
+    from .index import Index
+
+    with Index.open(choices.index_path()) as idx:
+        report = idx.forget(path)
+    click.echo(
+        f"forgot {path}: {_count(report.removed, 'file')} dropped in {report.seconds:.2f} s",
+        err=True,
+    )
 
 
 @cli.command(cls=_QueryFirstCommand)
@@ -454,20 +498,23 @@ INFO_FORMATS = ("table", "json")
 
 @cli.command()
 @_shared_options(INFO_FORMATS, "table", index=True)
+@click.option("--files", is_flag=True, help="Also list every file: path, decoding, paragraphs.")
 @_pass_choices
-def info(choices: _Choices) -> None:
-    """Show what the index holds: documents, paragraphs, size, dates, version.
+def info(choices: _Choices, files: bool) -> None:
+    """Show what the index holds: documents, paragraphs, size, dates, version, roots.
 
     \b
     Example:
         searchidx info --format json
+        searchidx info --files
     """
     from .index import Index
     from .output import render_info
 
     fmt = choices.output_format(INFO_FORMATS, "table")
     with Index.open(choices.index_path()) as idx:
-        click.echo(render_info(idx.info(), fmt))
+        records = sorted(idx.file_records().values(), key=lambda r: r.path) if files else None
+        click.echo(render_info(idx.info(), fmt, records))
 
 
 @cli.command()

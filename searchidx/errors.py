@@ -27,8 +27,32 @@ class IndexCorrupt(SearchidxError):
     """The index files cannot be read."""
 
 
+class IndexChanged(SearchidxError):
+    """Another process changed the index while it was being read, twice over."""
+
+
+class IndexExists(SearchidxError):
+    """An index was to be created where one already is."""
+
+
+class UnsafeFolder(SearchidxError):
+    """A folder is not searchidx's to write into or remove; it is left as it was."""
+
+
 class DocumentError(SearchidxError):
     """A document cannot be read; indexing skips it and goes on."""
+
+
+class NothingToIndex(SearchidxError):
+    """A new index was to be built without being told what to index."""
+
+    exit_code = 2
+
+
+class NotARoot(SearchidxError):
+    """A path to forget is not one of the index's roots."""
+
+    exit_code = 2
 
 
 class QueryError(SearchidxError, ValueError):

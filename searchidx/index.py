@@ -9,14 +9,18 @@ Schema (one Whoosh document per paragraph, plus one record per file):
   snippets and match offsets are computed from it at query time;
 * ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is;
 * ``source``: the file's absolute path, shared by its paragraphs and its file
-  record, so one delete removes a file's whole contribution;
+  record, so one delete removes a file's whole contribution; stored, with the
+  ``root`` (the folder or file given to ``update``) it was found under, so a
+  hit says exactly which file it is from;
 * file records (``kind`` = ``file``) hold content hash, size and mtime, so
   updating re-reads only files that changed. They live inside the Whoosh index
   and so commit atomically with the paragraphs they describe.
 
 ``searchidx.json`` beside Whoosh's files records the format version, the
 analyzer and timestamps; an index from another version is refused with a
-message that says how to rebuild.
+message that says how to rebuild. It is also the marker by which searchidx
+knows its own folders (see ``folders.py``): it writes only into new, empty or
+marked folders and removes only marked folders that hold nothing else.
 """
 
 from __future__ import annotations
@@ -24,54 +28,77 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
-import json
 import os
-import shutil
 import signal
 import stat as stat_module
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter
+from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
-from whoosh.writing import LockError
+from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError
 
 from . import __version__
 from .analysis import term_analyzer
-from .documents import Document, Paragraph, find_files, is_indexable, read_documents, too_large
+from .documents import (
+    Document,
+    Paragraph,
+    codec_name,
+    find_files,
+    is_indexable,
+    read_documents,
+    too_large,
+)
 from .errors import (
     DocumentError,
     IncompatibleIndex,
+    IndexChanged,
     IndexCorrupt,
+    IndexExists,
     IndexLocked,
     IndexNotFound,
+    NotARoot,
+    NothingToIndex,
     SearchidxError,
+)
+from .folders import (
+    LOCK_FILE,
+    MARKER,
+    new_rebuild_folder,
+    prepare_index_folder,
+    read_marker,
+    remove_leftovers,
+    swap_index_folders,
+    write_marker,
 )
 from .readers import ReaderOptions
 
 if TYPE_CHECKING:
     from .search import SearchResults
 
-FORMAT_VERSION = 1
+# 2: paragraphs store their file's path and root.
+FORMAT_VERSION = 2
 ANALYZER = "arabic-fold-1"
-META_FILE = "searchidx.json"
-# Held for a whole update (reading the file records, planning, writing), so a
-# second writer plans against what the first committed and indexes nothing twice.
-LOCK_FILE = "searchidx.lock"
+META_FILE = MARKER
 ENV_INDEX = "SEARCHIDX_INDEX"
 # How long a second writer waits for the first before giving up.
 LOCK_TIMEOUT_SECONDS = 10.0
 # Below this much new text, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# A segment is rewritten without its deleted entries once they are more than
+# this share of it (see README, Indexing, for what that costs).
+MERGE_DELETED_SHARE = 0.25
 WRITER_PROCESSES = 2
 
 
@@ -84,14 +111,6 @@ def default_index_dir() -> Path:
     return Path(data_home) / "searchidx" / "index"
 
 
-def bundled_corpus() -> Path:
-    """The sample corpus shipped with searchidx (``index_data/``)."""
-    packaged = Path(__file__).with_name("index_data")
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "index_data"
-
-
 def make_schema() -> Schema:
     return Schema(
         terms=TEXT(analyzer=term_analyzer(), phrase=True),
@@ -100,7 +119,8 @@ def make_schema() -> Schema:
         doc=ID(stored=True),
         paragraph=STORED(),
         locator=STORED(),
-        source=ID(),
+        source=ID(stored=True),
+        root=STORED(),
         kind=ID(),
         record=STORED(),
     )
@@ -117,6 +137,8 @@ class FileRecord:
     size: int
     mtime: float
     paragraphs: int
+    # How the file's text was decoded ("utf-8", "cp1256"...); "" for DOCX and EPUB.
+    encoding: str = ""
 
 
 @dataclass
@@ -145,6 +167,8 @@ class IndexReport:
     # Hidden files and folders left out (ReaderOptions.hidden): folders, and
     # files of a format searchidx reads.
     hidden: list[str] = field(default_factory=list)
+    # Roots that vanished (deleted or moved) and were dropped, with a note each.
+    forgotten: list[FileNote] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -170,6 +194,10 @@ class IndexInfo:
     format: int
     analyzer: str
     roots: list[str]
+    # Paragraphs and file records deleted by updates but still on disk until
+    # their segment is merged, and the number of segments.
+    deleted: int
+    segments: int
 
 
 class IndexMeta(TypedDict):
@@ -180,6 +208,8 @@ class IndexMeta(TypedDict):
     version: str
     created: str
     updated: str
+    # New with each rebuild: tells a reader that the folder holds another index.
+    build: str
 
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -205,19 +235,26 @@ class Index:
     # Opening and creating
 
     @classmethod
-    def create(cls, path: PathArg) -> Index:
-        """Create an empty index at ``path``, or open the one already there."""
+    def create(cls, path: PathArg, exist_ok: bool = False) -> Index:
+        """Create an empty index at ``path``: a new or empty folder.
+
+        A folder holding anything else is refused with
+        :class:`~searchidx.errors.UnsafeFolder` and left as it was; an index
+        already there raises :class:`~searchidx.errors.IndexExists`, or is
+        opened with ``exist_ok=True``.
+        """
         path = Path(path)
-        if not _has_index(path):
-            try:
-                path.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise IndexNotFound(f"cannot create an index at {path}: {error.strerror}") from None
-            with _writing(path):
-                # Another process may have created it while this one waited.
-                if not _has_index(path):
-                    whoosh_index.create_in(str(path), make_schema())
-                    _write_meta(path, _new_meta())
+        if prepare_index_folder(path) and _has_index(path) and not exist_ok:
+            raise IndexExists(
+                f"there is already an index at {path}; update it with "
+                f"`searchidx index --index {path} PATH`"
+            )
+        with _writing(path):
+            # Another process may have created it while this one waited.
+            if not _has_index(path):
+                # The marker first: from here on the folder is known to be searchidx's.
+                write_marker(path, _new_meta())
+                whoosh_index.create_in(str(path), make_schema())
         return cls.open(path)
 
     @classmethod
@@ -273,8 +310,12 @@ class Index:
             }
 
     def info(self) -> IndexInfo:
+        self._follow_writers()
         records = self.file_records()
         size = sum(entry.stat().st_size for entry in self.path.iterdir() if entry.is_file())
+        with self._whoosh.reader() as reader:
+            deleted = reader.doc_count_all() - reader.doc_count()
+            segments = len(reader.leaf_readers())
         return IndexInfo(
             path=str(self.path),
             documents=len(records),
@@ -286,6 +327,8 @@ class Index:
             format=self._meta["format"],
             analyzer=self._meta["analyzer"],
             roots=sorted({record.root for record in records.values()}),
+            deleted=deleted,
+            segments=segments,
         )
 
     def search(self, query: str, limit: int = 10, match_any: bool = False) -> SearchResults:
@@ -294,13 +337,42 @@ class Index:
         All words must match, or any of them with ``match_any``; see the query
         language in :func:`searchidx.search.parse_query`. A malformed query or a
         ``limit`` below 1 raises :class:`searchidx.QueryError`.
+
+        Each search sees the latest committed index, also after another
+        process updated or rebuilt it.
         """
         from .search import run_search
 
+        for attempt in range(2):
+            try:
+                self._follow_writers()
+                return run_search(
+                    self._whoosh, self._reader, query, limit=limit, match_any=match_any
+                )
+            except SearchidxError:
+                raise
+            except Exception as error:  # Whoosh fails in assorted ways when files change under it
+                if attempt:
+                    raise IndexChanged(
+                        f"the index at {self.path} changed while it was being read "
+                        f"({type(error).__name__}); search again"
+                    ) from None
+                # A writer committed or swapped the folder during this search: once more, afresh.
+                self._reopen()
+
+    def _follow_writers(self) -> None:
+        """Reopen after a rebuild (a new build id), take a new reader after a commit."""
+        marker = read_marker(self.path)
+        if marker is not None and marker.get("build") != self._meta.get("build"):
+            self._reopen()
         if self._reader is None or self._reader.generation() != self._whoosh.latest_generation():
             self._drop_reader()
             self._reader = self._whoosh.reader()
-        return run_search(self._whoosh, self._reader, query, limit=limit, match_any=match_any)
+
+    def _reopen(self) -> None:
+        self.close()
+        reopened = Index.open(self.path)
+        self._whoosh, self._meta = reopened._whoosh, reopened._meta
 
     @property
     def generation(self) -> int:
@@ -331,33 +403,48 @@ class Index:
         paths: Paths | None = None,
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
+        optimize: bool = False,
     ) -> IndexReport:
         """Bring the index up to date with ``paths``: a file or folder, or a list of them.
 
         New files are added, changed ones re-indexed, files deleted from under
-        ``paths`` dropped. Without ``paths``, the folders already indexed are
-        refreshed. Nothing is written when nothing changed. ``options`` set the
-        encoding and the record fields of JSON and CSV files for the files this
-        run reads: new, changed or earlier skipped ones. Files already indexed
-        are kept as they are; :meth:`rebuild` re-reads everything. Which files
-        belong is decided by this run's ``include``, ``hidden`` and
-        ``max_file_bytes``: files they leave out are dropped from the index,
-        and counted in the report (``ignored``, ``hidden``, ``too_large``).
+        ``paths`` dropped. Without ``paths``, the roots (folders and files)
+        already indexed are refreshed, and a root that no longer exists is
+        dropped with a note in the report. Nothing is written when nothing
+        changed. ``options`` set the encoding, the record fields of JSON and
+        CSV files, and extra file patterns, for the files this run reads: new,
+        changed or earlier skipped ones. Files already indexed are kept as
+        they are; :meth:`rebuild` re-reads everything. ``optimize`` merges the
+        whole index into one segment, dropping every deleted paragraph (see
+        :func:`_commit`). Which files belong is decided by this run's
+        ``include``, ``hidden`` and ``max_file_bytes``: files they leave out are
+        dropped from the index, and counted in the report (``ignored``,
+        ``hidden``, ``too_large``).
         """
         options = options or ReaderOptions()
         started = time.perf_counter()
         with _writing(self.path):
-            # What an interrupted rebuild left behind.
-            shutil.rmtree(self._rebuild_path(), ignore_errors=True)
+            remove_leftovers(self.path)
             records = self.file_records()
-            roots = _resolve_roots(paths, records)
             report = IndexReport()
+            roots, vanished = _resolve_roots(self.path, paths, records)
             plan = _plan(roots, records, options, report)
-            if plan.work or plan.removed:
+            for root in vanished:
+                dropped = _records_under(root, records)
+                plan.removed.extend(dropped)
+                report.forgotten.append(
+                    FileNote(str(root), f"no longer exists; dropped its {_files(len(dropped))}")
+                )
+            if plan.work or plan.removed or optimize:
                 parallel = plan.bytes_to_read >= PARALLEL_MIN_BYTES
                 writer = self._writer(parallel)
-                with writer, _worker_processes(writer):
-                    self._write(writer, plan, records, options, progress, report)
+                with _worker_processes(writer):
+                    try:
+                        self._write(writer, plan, records, options, progress, report)
+                    except BaseException:
+                        writer.cancel()
+                        raise
+                    _commit(writer, optimize)
                 self._touch_meta()
         report.seconds = time.perf_counter() - started
         return report
@@ -368,23 +455,37 @@ class Index:
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
-        """Index ``paths`` (as for :meth:`update`) from empty, keeping the old
-        index until the new one is complete."""
-        fresh_path = self._rebuild_path()
-        # Hold the old index's lock so no other writer updates it meanwhile.
-        with _writing(self.path):
-            roots = _resolve_roots(paths, self.file_records())
-            shutil.rmtree(fresh_path, ignore_errors=True)
-            with Index.create(fresh_path) as fresh:
-                report = fresh.update([str(root) for root in roots], options, progress)
-            self.close()
-            _swap_dirs(fresh_path, self.path)
-        reopened = Index.open(self.path)
-        self._whoosh, self._meta = reopened._whoosh, reopened._meta
-        return report
+        """Index ``paths`` (default: the indexed folders) from empty, keeping
+        the old index until the new one is complete; see :func:`rebuild_index`."""
+        if not paths:
+            paths = _known_roots(self.file_records())
+        self.close()
+        try:
+            return rebuild_index(self.path, paths, options, progress)
+        finally:
+            self._reopen()
 
-    def _rebuild_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".rebuild")
+    def forget(self, root: PathArg) -> IndexReport:
+        """Drop a root (a folder or file given to :meth:`update`) and every file found under it."""
+        started = time.perf_counter()
+        key = Path(os.path.abspath(root))
+        with _writing(self.path):
+            records = self.file_records()
+            roots = _known_roots(records)
+            if str(key) not in roots:
+                listed = ", ".join(roots) or "none"
+                raise NotARoot(
+                    f"{root} is not a root of the index at {self.path}; its roots: {listed}"
+                )
+            report = IndexReport()
+            writer = self._writer(parallel=False)
+            for path in _records_under(key, records):
+                writer.delete_by_term("source", path)
+                report.removed += 1
+            _commit(writer)
+            self._touch_meta()
+        report.seconds = time.perf_counter() - started
+        return report
 
     def _writer(self, parallel: bool):
         # Segments stay separate files: Whoosh reads a compound segment file by
@@ -420,6 +521,12 @@ class Index:
         try:
             documents = read_documents(path, doc_id, options)
         except DocumentError as error:
+            if old and old.sha256 == digest:
+                # Re-read only for another encoding, which failed: keep what was indexed.
+                note = f"{error}; kept as indexed before ({old.encoding})"
+                report.skipped.append(FileNote(str(path), note))
+                report.unchanged += 1
+                return
             report.skipped.append(FileNote(str(path), str(error)))
             if old:
                 writer.delete_by_term("source", str(path))
@@ -440,6 +547,7 @@ class Index:
             size=stat.st_size,
             mtime=stat.st_mtime,
             paragraphs=sum(len(document.paragraphs) for document in documents),
+            encoding=documents[0].encoding,
         )
         _add_file(writer, documents, record)
         report.paragraphs += record.paragraphs
@@ -447,20 +555,95 @@ class Index:
     def _touch_meta(self) -> None:
         self._meta["updated"] = _now()
         self._meta["version"] = __version__
-        _write_meta(self.path, self._meta)
+        write_marker(self.path, self._meta)
+
+
+def _commit(writer, optimize: bool = False) -> None:
+    """Commit a writer's work: the one place where an update becomes visible.
+
+    Whoosh merges small segments; besides, each segment more than
+    MERGE_DELETED_SHARE of whose entries are deleted is rewritten without
+    them, so deleted paragraphs do not pile up; ``optimize`` merges everything.
+    """
+    writer.commit(mergetype=OPTIMIZE if optimize else _merge_worn_segments)
+
+
+def _merge_worn_segments(writer, segments):
+    """Whoosh's merge policy: rewrite the worn segments, then merge the small ones."""
+    kept = []
+    for segment in segments:
+        if segment.deleted_count() > segment.doc_count_all() * MERGE_DELETED_SHARE:
+            # Copies only the segment's live entries into the new segment.
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return MERGE_SMALL(writer, kept)
+
+
+def rebuild_index(
+    path: PathArg,
+    paths: Paths | None = None,
+    options: ReaderOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> IndexReport:
+    """Index ``paths`` from empty into a new folder beside ``path``, then swap it in.
+
+    The old index stays searchable until the new one is complete; it need not
+    be readable by this version (that is how an index of an older format is
+    rebuilt). Without ``paths``, the folders the old index holds are rebuilt.
+    """
+    path = Path(path)
+    if not prepare_index_folder(path):
+        with Index.create(path, exist_ok=True) as index:
+            return index.update(paths, options, progress)
+    # Hold the old index's lock so no other writer updates it meanwhile.
+    with _writing(path):
+        paths = paths or _roots_of_index_at(path)
+        remove_leftovers(path)
+        fresh_path = new_rebuild_folder(path)
+        try:
+            with Index.create(fresh_path) as fresh:
+                report = fresh.update(paths, options, progress)
+        except BaseException:
+            remove_leftovers(path)
+            raise
+        swap_index_folders(fresh_path, path)
+    return report
+
+
+def _roots_of_index_at(path: Path) -> list[str]:
+    """The roots of the index at ``path`` that still exist, to rebuild it from them."""
+    try:
+        with Index.open(path) as old:
+            roots = [root for root in _known_roots(old.file_records()) if Path(root).exists()]
+    except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
+        roots = []
+    if not roots:
+        raise NothingToIndex(
+            f"found no folders to rebuild the index at {path} from; name them: "
+            f"`searchidx index --rebuild --index {path} PATH`"
+        )
+    return roots
+
+
+def _known_roots(records: dict[str, FileRecord]) -> list[str]:
+    return sorted({record.root for record in records.values()})
 
 
 def _add_file(writer, documents: list[Document], record: FileRecord) -> None:
     source = record.path
     writer.add_document(kind="file", source=source, record=record.__dict__)
     for document in documents:
-        _add_paragraphs(writer, document, source)
+        _add_paragraphs(writer, document, record)
 
 
-def _add_paragraphs(writer, document: Document, source: str) -> None:
+def _add_paragraphs(writer, document: Document, record: FileRecord) -> None:
     for paragraph in document.paragraphs:
         writer.add_document(
-            source=source,
+            source=record.path,
+            root=record.root,
             doc=document.doc_id,
             title=document.title,
             paragraph=paragraph.number,
@@ -483,6 +666,7 @@ def _plan(
     """Decide which files to (re)read and which records to drop, by size, mtime and hash."""
     plan = _Plan()
     seen: set[str] = set()
+    forced = codec_name(options.encoding) if options.encoding else ""
     for root in roots:
         base = root if root.is_dir() else root.parent
         hidden: list[Path] = []
@@ -510,11 +694,14 @@ def _plan(
                     plan.removed.append(key)
                 continue
             old = records.get(key)
-            if old and old.size == stat.st_size and old.mtime == stat.st_mtime:
+            # A file decoded otherwise than a forced encoding says is read again.
+            decoded_otherwise = bool(old and old.encoding and forced and old.encoding != forced)
+            untouched = old and old.size == stat.st_size and old.mtime == stat.st_mtime
+            if untouched and not decoded_otherwise:
                 report.unchanged += 1
                 continue
             digest = _file_digest(path)
-            if old and digest == old.sha256:
+            if old and digest == old.sha256 and not decoded_otherwise:
                 report.unchanged += 1
                 continue
             doc_id = path.relative_to(base).as_posix()
@@ -523,11 +710,18 @@ def _plan(
         report.hidden += [
             str(path) for path in hidden if path.is_dir() or is_indexable(path, options)
         ]
-        for key in records:
-            under_root = key == str(root) or key.startswith(str(root).rstrip(os.sep) + os.sep)
-            if under_root and key not in seen:
-                plan.removed.append(key)
+        plan.removed.extend(key for key in _records_under(root, records) if key not in seen)
     return plan
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _records_under(root: Path, records: dict[str, FileRecord]) -> list[str]:
+    """The indexed files found under ``root``: the root itself, or files in its folder."""
+    folder = str(root).rstrip(os.sep) + os.sep
+    return [key for key in records if key == str(root) or key.startswith(folder)]
 
 
 def _file_digest(path: Path) -> str:
@@ -550,25 +744,30 @@ def _os_reason(error: OSError, path: Path) -> str:
 
 
 def _resolve_roots(
-    paths: Paths | None,
-    records: dict[str, FileRecord],
-) -> list[Path]:
-    if isinstance(paths, (str, os.PathLike)):
+    index_path: Path, paths: Paths | None, records: dict[str, FileRecord]
+) -> tuple[list[Path], list[Path]]:
+    """The roots to index, and the indexed roots that vanished (only when refreshing)."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
-    if not paths:
-        known = sorted({record.root for record in records.values()})
-        paths = known or [bundled_corpus()]
-    roots = []
-    for path in paths:
-        root = Path(os.path.abspath(path))
-        if not root.exists():
-            raise DocumentError(f"{path}: no such file or folder")
-        roots.append(root)
-    return roots
+    if paths is not None:
+        paths = [os.fsdecode(path) for path in paths]
+        if not paths:
+            raise NothingToIndex("no files or folders were given to index")
+        for path in paths:
+            if not path or not os.path.exists(path):
+                raise DocumentError(f"{path!r}: no such file or folder")
+        return [Path(os.path.abspath(path)) for path in paths], []
+    known = [Path(root) for root in _known_roots(records)]
+    if not known:
+        raise NothingToIndex(
+            f"the index at {index_path} holds no folders yet; name the folders or files "
+            f"to index: `searchidx index --index {index_path} PATH`"
+        )
+    return [root for root in known if root.exists()], [root for root in known if not root.exists()]
 
 
 def _has_index(path: Path) -> bool:
-    return path.is_dir() and (path / META_FILE).exists() and whoosh_index.exists_in(str(path))
+    return read_marker(path) is not None and whoosh_index.exists_in(str(path))
 
 
 def _now() -> str:
@@ -583,20 +782,16 @@ def _new_meta() -> IndexMeta:
         "version": __version__,
         "created": now,
         "updated": now,
+        # Tells a reader that the folder now holds another index (a rebuild).
+        "build": uuid.uuid4().hex,
     }
 
 
 def _read_meta(path: Path) -> IndexMeta:
-    try:
-        return json.loads((path / META_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise IndexCorrupt(f"cannot read {path / META_FILE}: {error}") from None
-
-
-def _write_meta(path: Path, meta: IndexMeta) -> None:
-    temporary = path / (META_FILE + ".tmp")
-    temporary.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(temporary, path / META_FILE)
+    meta = read_marker(path)
+    if meta is None:
+        raise IndexCorrupt(f"cannot read {path / META_FILE}; rebuild the index")
+    return cast(IndexMeta, meta)
 
 
 # Whoosh's multiprocess writer forks worker processes. Left alone, a Ctrl-C
@@ -648,24 +843,30 @@ def _worker_processes(writer):
 @contextmanager
 def _writing(path: Path):
     """Hold the index's update lock, waiting up to LOCK_TIMEOUT_SECONDS for it."""
-    lock = FileStorage(str(path)).lock(LOCK_FILE)
-    if not try_for(lock.acquire, timeout=LOCK_TIMEOUT_SECONDS, delay=0.2):
-        raise _locked(path)
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while True:
+        lock = FileStorage(str(path)).lock(LOCK_FILE)
+        if not try_for(lock.acquire, timeout=deadline - time.monotonic(), delay=0.2):
+            raise _locked(path)
+        if _holds_current_lock(lock, path):
+            break
+        # A rebuild swapped the folder while this process waited: the lock it
+        # won belongs to the old index, so wait for the new one's.
+        lock.release()
     try:
         yield
     finally:
         lock.release()
 
 
+def _holds_current_lock(lock, path: Path) -> bool:
+    try:
+        return os.fstat(lock.fd).st_ino == os.stat(path / LOCK_FILE).st_ino
+    except OSError:
+        return False
+
+
 def _locked(path: Path) -> SearchidxError:
     return IndexLocked(
         f"another searchidx process is writing to {path}; wait for it to finish and run again"
     )
-
-
-def _swap_dirs(fresh: Path, target: Path) -> None:
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(target, old)
-    os.replace(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)

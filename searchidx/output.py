@@ -13,12 +13,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict
+from pathlib import Path
 
 from tabulate import tabulate
 from wcwidth import wcwidth
 
 from .analysis import Token
-from .index import IndexInfo
+from .index import FileRecord, IndexInfo
 from .search import Hit, SearchResults, render_snippet
 
 FORMATS = ("table", "plain", "json", "jsonl")
@@ -174,15 +175,34 @@ def _highlight(line: str, words: set[str], visual: bool) -> str:
 
 
 def _where(hit: Hit) -> str:
-    where = f"{hit.doc} ¶{hit.paragraph}"
+    where = f"{_shown_path(hit.path) if hit.path else hit.doc} ¶{hit.paragraph}"
     if hit.locator:
         where += f" ({hit.locator})"
     return where
 
 
-def render_info(info: IndexInfo, fmt: str) -> str:
+def _shown_path(path: str) -> str:
+    """A file's path as a user types it: relative to the current folder when
+    inside it, else from ``~`` when inside the home folder, else absolute."""
+    for base, shown in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return shown + Path(path).relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path
+
+
+def render_info(info: IndexInfo, fmt: str, files: list[FileRecord] | None = None) -> str:
+    """The index's figures, and with ``files`` (file records) one row per file."""
     values = asdict(info)
+    rows = [
+        {"path": record.path, "encoding": record.encoding, "paragraphs": record.paragraphs}
+        for record in files or []
+    ]
     if fmt == "json":
-        return _json(values, indent=2)
+        return _json({**values, "files": rows} if files is not None else values, indent=2)
     values["roots"] = "\n".join(values["roots"])
-    return tabulate(values.items(), tablefmt="plain")
+    summary = tabulate(values.items(), tablefmt="plain")
+    if files is None:
+        return summary
+    return f"{summary}\n\n{tabulate(rows, headers='keys', tablefmt='simple')}"

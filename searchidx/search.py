@@ -52,10 +52,16 @@ _NO_WORDS = "the query has no words to search for"
 
 @dataclass
 class Hit:
-    """One matching paragraph, as ``--format json`` shows it."""
+    """One matching paragraph, as ``--format json`` shows it.
+
+    ``path`` is the file's absolute path when it was indexed, ``root`` the
+    folder (or file) that was indexed, ``doc`` the path relative to it.
+    """
 
     rank: int
     score: float
+    path: str
+    root: str
     doc: str
     title: str
     paragraph: int
@@ -115,7 +121,8 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     order, ``OR``, ``AND``, ``NOT`` (or a leading ``-``) and parentheses
     combine, ``word*`` is a prefix, ``doc:`` and ``title:`` filter. With
     ``match_any`` only the words become alternatives: ``NOT`` still excludes
-    and ``doc:``/``title:`` still filter. Stem forms are added later, by
+    and ``doc:``/``title:`` still filter; ``doc:news`` and ``doc:news/`` also take
+    the documents in the folder ``news``. Stem forms are added later, by
     :class:`_Expander`, because they depend on the index's vocabulary.
 
     >>> from searchidx.index import make_schema
@@ -163,7 +170,15 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     if isinstance(parsed, type(query.NullQuery)):
         raise QueryError(_NO_WORDS)
     _check_fields(parsed)
-    return parsed
+    return _with_doc_folders(parsed)
+
+
+def _with_doc_folders(q: query.Query) -> query.Query:
+    """Let ``doc:NAME`` match the document NAME and the documents under the folder NAME/."""
+    if isinstance(q, query.Term) and q.fieldname == "doc":
+        folder = query.Prefix("doc", q.text.rstrip("/") + "/", boost=q.boost)
+        return folder if q.text.endswith("/") else query.Or([q, folder])
+    return q.apply(_with_doc_folders)
 
 
 class _AsciiWildcardPlugin(qparser.WildcardPlugin):
@@ -386,6 +401,8 @@ def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit
     return Hit(
         rank=rank,
         score=round(score, 4),
+        path=stored.get("source", ""),
+        root=stored.get("root", ""),
         doc=stored.get("doc", ""),
         title=stored.get("title", ""),
         paragraph=stored.get("paragraph", 0),

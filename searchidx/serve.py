@@ -122,11 +122,11 @@ class SearchSite:
         offset = _integer(params, "offset", 0, 0, MAX_OFFSET)
         if not query.strip():
             return self._page("searchidx", params, "")
-        results, paths = self._search(query, doc, PAGE_SIZE, offset)
+        results = self._search(query, doc, PAGE_SIZE, offset)
         if not results.hits:
             main = f'<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>'
             return self._page(f"{query} – searchidx", params, main)
-        items = "\n".join(_hit_html(hit, paths.get(hit.doc, ""), query) for hit in results.hits)
+        items = "\n".join(_hit_html(hit, hit.path, query) for hit in results.hits)
         first, last = offset + 1, offset + len(results.hits)
         main = (
             f'<p class="summary">{first}–{last} من {results.total} فقرة مطابقة</p>\n'
@@ -139,7 +139,7 @@ class SearchSite:
         query = _text(params, "q")
         limit = _integer(params, "limit", PAGE_SIZE, 1, MAX_LIMIT)
         offset = _integer(params, "offset", 0, 0, MAX_OFFSET)
-        results, _ = self._search(query, "", limit, offset)
+        results = self._search(query, "", limit, offset)
         return _json_response(200, results.to_dict())
 
     def _document_page(self, params) -> Response:
@@ -180,10 +180,14 @@ class SearchSite:
             return {}
         try:
             limit = min(len(document.paragraphs), MAX_MARKED_PARAGRAPHS)
-            results, _ = self._search(query, document.doc_id, limit, 0)
+            results = self._search(query, document.doc_id, limit, 0)
         except QueryError:
             return {}
-        return {(hit.paragraph, hit.locator): hit.matches for hit in results.hits}
+        return {
+            (hit.paragraph, hit.locator): hit.matches
+            for hit in results.hits
+            if hit.path == str(document.path)
+        }
 
     def _style(self, params) -> Response:
         return Response(200, "text/css; charset=utf-8", self._stylesheet)
@@ -198,12 +202,11 @@ class SearchSite:
             query = f"({query}) doc:{_quoted(doc)}"
         with self._lock:
             results = self.index.search(query, limit=offset + limit)
-            paths = self._documents()
-        return SearchResults(results.query, results.total, results.hits[offset:]), paths
+        return SearchResults(results.query, results.total, results.hits[offset:])
 
     def _documents(self) -> dict[str, str]:
-        """Each document name and its file's path (the first, when two roots hold the
-        same name), as of the index's latest update; call with the lock held."""
+        """Each document name and its file's path, as of the index's latest
+        update; call with the lock held."""
         generation = self.index.generation
         if self._documents_of[0] != generation:
             paths: dict[str, str] = {}

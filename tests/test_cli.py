@@ -157,15 +157,87 @@ def test_every_command_and_option_is_documented_in_the_readme():
                     assert option in readme, f"{name} {option}"
 
 
-def test_index_without_paths_starts_with_the_bundled_corpus_then_refreshes_it(run, tmp_path):
+def test_a_bare_index_on_a_new_index_says_how_to_name_a_folder_and_creates_nothing(run, tmp_path):
+    index_dir = tmp_path / "ix"
+    result = run("index", "--index", str(index_dir))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"searchidx: error: there is no index at {index_dir} yet; name the folders or files "
+        "to index: `searchidx index PATH`\n"
+    )
+    assert not index_dir.exists()
+
+
+def test_roots_are_listed_refreshed_dropped_when_gone_and_forgotten(run, tmp_path):
+    roots = {}
+    for city, text in (("aleppo", "قلعة حلب"), ("homs", "ساعة حمص"), ("hama", "نواعير حماة")):
+        roots[city] = tmp_path / city
+        roots[city].mkdir()
+        (roots[city] / "a.txt").write_text(text + "\n", encoding="utf-8")
+        (roots[city] / "b.txt").write_text(text + " القديمة\n", encoding="utf-8")
     index_dir = str(tmp_path / "ix")
-    first = run("index", "--index", index_dir)
-    assert first.exit_code == 0
-    assert "indexed 8 files" in first.stderr
-    again = run("index", "--index", index_dir)
-    assert "up to date: 8 files unchanged" in again.stderr
-    hit = json.loads(run("search", "زنجبار", "--index", index_dir, "--format", "json").stdout)
-    assert hit["hits"][0]["doc"] == "zanzibar-voyage.epub"
+    assert (
+        run("index", *(str(root) for root in roots.values()), "--index", index_dir).exit_code == 0
+    )
+    info = json.loads(run("info", "--index", index_dir, "--format", "json").stdout)
+    assert info["roots"] == sorted(str(root) for root in roots.values())
+    table = run("info", "--index", index_dir).stdout
+    assert all(str(root) in table for root in roots.values())
+
+    roots["homs"].rename(tmp_path / "homs-moved")
+    refreshed = run("index", "--index", index_dir)
+    assert refreshed.exit_code == 0
+    notes = [line for line in refreshed.stderr.splitlines() if "note" in line]
+    assert notes == [f"searchidx: note: {roots['homs']} no longer exists; dropped its 2 files"]
+    assert run("search", "ساعة", "--index", index_dir).stdout == "no paragraph matches «ساعة»\n"
+
+    forgot = run("forget", str(roots["hama"]), "--index", index_dir)
+    assert forgot.exit_code == 0
+    assert forgot.stderr.startswith(f"forgot {roots['hama']}: 2 file(s) dropped")
+    info = json.loads(run("info", "--index", index_dir, "--format", "json").stdout)
+    assert (info["roots"], info["documents"]) == ([str(roots["aleppo"])], 2)
+    unknown = run("forget", str(tmp_path / "nowhere"), "--index", index_dir)
+    assert unknown.exit_code == 2
+    assert f"is not a root of the index at {index_dir}; its roots: {roots['aleppo']}" in (
+        unknown.stderr
+    )
+
+
+def test_info_shows_deleted_entries_and_optimize_merges_them(run, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(8):
+        (docs / f"{number}.txt").write_text(f"خبر رقم {number} عن سوريا.\n", encoding="utf-8")
+    index_dir = str(tmp_path / "ix")
+    assert run("index", str(docs), "--index", index_dir).exit_code == 0
+    (docs / "0.txt").write_text("خبر جديد عن حلب.\n", encoding="utf-8")
+    assert run("index", "--index", index_dir).exit_code == 0
+    info = json.loads(run("info", "--index", index_dir, "--format", "json").stdout)
+    assert (info["deleted"], info["segments"]) == (2, 2)
+    assert "deleted     2" in run("info", "--index", index_dir).stdout
+    optimized = run("index", "--optimize", "--index", index_dir)
+    assert optimized.exit_code == 0, optimized.stderr
+    info = json.loads(run("info", "--index", index_dir, "--format", "json").stdout)
+    assert (info["deleted"], info["segments"], info["paragraphs"]) == (0, 1, 8)
+
+
+def test_hits_show_the_path_of_their_file_in_every_format(run, tmp_path, monkeypatch):
+    for city, text in (("aleppo", "سوق المدينة في حلب."), ("damascus", "سوق الحميدية في دمشق.")):
+        (tmp_path / city).mkdir()
+        (tmp_path / city / "notes.txt").write_text(text + "\n", encoding="utf-8")
+    index_dir = str(tmp_path / "ix")
+    run("index", str(tmp_path / "aleppo"), str(tmp_path / "damascus"), "--index", index_dir)
+    monkeypatch.chdir(tmp_path)
+    hits = json.loads(run("search", "سوق", "--index", index_dir, "--format", "json").stdout)["hits"]
+    assert {(hit["root"], hit["path"]) for hit in hits} == {
+        (str(tmp_path / city), str(tmp_path / city / "notes.txt"))
+        for city in ("aleppo", "damascus")
+    }
+    plain = run("search", "سوق", "--index", index_dir, "--format", "plain").stdout
+    wheres = sorted(line.split("\t")[1] for line in plain.splitlines()[:2])
+    assert wheres == ["aleppo/notes.txt ¶1", "damascus/notes.txt ¶1"]
+    table = run("search", "حلب", "--index", index_dir, "--format", "table").stdout
+    assert "aleppo/notes.txt ¶1" in table
 
 
 def hits_of(result):

@@ -2,11 +2,13 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
 from searchidx import Index, ReaderOptions
-from searchidx.errors import IncompatibleIndex, IndexNotFound
+from searchidx.errors import IncompatibleIndex, IndexNotFound, NotARoot, NothingToIndex
 from searchidx.index import META_FILE
 
 from .conftest import NOTES, SMALL_CORPUS, write_corpus
@@ -95,7 +97,7 @@ def test_rebuild_starts_from_empty(small_index, corpus, tmp_path):
         assert index.info().documents == 1
         assert count(index, "الأطلس") == 1
         assert count(index, "المكتبة") == 0
-    assert not (small_index.parent / (small_index.name + ".rebuild")).exists()
+    assert sorted(os.listdir(tmp_path)) == ["docs", "elsewhere", "index"]
 
 
 def test_open_missing_index(tmp_path):
@@ -103,13 +105,21 @@ def test_open_missing_index(tmp_path):
         Index.open(tmp_path / "none")
 
 
-def test_incompatible_index_says_how_to_rebuild(small_index):
+def test_incompatible_index_says_how_to_rebuild_and_that_command_works(small_index, corpus):
     meta_path = small_index / META_FILE
     meta = json.loads(meta_path.read_text())
-    meta["format"] = 0
+    meta["format"] = 1
     meta_path.write_text(json.dumps(meta))
-    with pytest.raises(IncompatibleIndex, match="--rebuild"):
+    with pytest.raises(IncompatibleIndex, match="--rebuild") as refused:
         Index.open(small_index)
+    command = str(refused.value).split("`")[1].replace("PATH", str(corpus)).split()
+    assert command[:4] == ["searchidx", "index", "--rebuild", "--index"]
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "searchidx", *command[1:]], capture_output=True, text=True
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    with Index.open(small_index) as index:
+        assert index.search("حنبل").hits[0].path == str(corpus / "hadith.txt")
 
 
 def test_info_reports_sizes_dates_and_roots(small_index, corpus):
@@ -223,3 +233,85 @@ def test_one_index_object_sees_its_own_updates_and_rebuilds(small_index, corpus,
         (elsewhere / "a.txt").write_text("قلعة حلب الشهباء\n", encoding="utf-8")
         index.rebuild([elsewhere])
         assert [hit.doc for hit in index.search("حلب")] == ["a.txt"]
+
+
+def test_long_lived_index_sees_a_rebuild_and_an_update_by_another_process(
+    small_index, corpus, tmp_path
+):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "nile.txt").write_text("يفيض نهر النيل كل صيف.\n", encoding="utf-8")
+    with Index.open(small_index) as index:
+        assert count(index, "اللاجئون") == 1
+        rebuilt = subprocess.run(
+            [sys.executable, "-m", "searchidx", "index", "--rebuild", str(other)],
+            env={**os.environ, "SEARCHIDX_INDEX": str(small_index)},
+            capture_output=True,
+            text=True,
+        )
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert count(index, "اللاجئون") == 0
+        assert count(index, "النيل") == 1
+        assert index.info().roots == [str(other)]
+        (other / "delta.txt").write_text("دلتا النيل خصبة.\n", encoding="utf-8")
+        with Index.open(small_index) as writer:
+            writer.update()
+        assert count(index, "النيل") == 2
+        assert index.info().documents == 2
+
+
+def write_chapters(folder, count):
+    folder.mkdir(exist_ok=True)
+    for number in range(count):
+        paragraphs = [
+            f"الفصل {number}: قال الراوي في الفقرة {line} إن القافلة وصلت إلى دمشق."
+            for line in range(30)
+        ]
+        (folder / f"chapter{number:02d}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+
+
+def test_deleted_paragraphs_are_merged_away_past_the_threshold_and_on_request(tmp_path):
+    books = tmp_path / "books"
+    write_chapters(books, 10)
+    with Index.create(tmp_path / "ix") as index:
+        index.update([books])
+        # One chapter of ten changed: 10 % of the segment deleted, kept for now.
+        (books / "chapter00.txt").write_text("فصل قصير عن حلب.\n", encoding="utf-8")
+        index.update([books])
+        info = index.info()
+        assert info.deleted == 31  # 30 paragraphs and the file record
+        # Three more: past a quarter of the first segment, which is rewritten.
+        for number in (1, 2, 3):
+            (books / f"chapter{number:02d}.txt").write_text("فصل قصير عن حمص.\n", encoding="utf-8")
+        index.update([books])
+        assert index.info().deleted == 0
+        assert count(index, "حمص") == 3 and count(index, "حلب") == 1
+        assert count(index, "القافلة") == 6 * 30
+        (books / "chapter09.txt").write_text("فصل عن بغداد.\n", encoding="utf-8")
+        index.update([books])
+        assert index.info().deleted > 0
+        index.update(optimize=True)
+        info = index.info()
+    assert (info.deleted, info.segments, info.paragraphs) == (0, 1, 5 * 30 + 5)
+
+
+def test_vanished_root_is_dropped_on_refresh_and_a_root_can_be_forgotten(tmp_path, corpus):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "nile.txt").write_text("يفيض نهر النيل كل صيف.\n", encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        with pytest.raises(NothingToIndex, match="holds no folders yet"):
+            index.update()
+        index.update([corpus, other])
+        assert index.info().roots == sorted([str(corpus), str(other)])
+        (other / "nile.txt").unlink()
+        other.rmdir()
+        report = index.update()
+        assert [(note.path, note.message) for note in report.forgotten] == [
+            (str(other), "no longer exists; dropped its 1 file")
+        ]
+        assert count(index, "النيل") == 0 and index.info().roots == [str(corpus)]
+        with pytest.raises(NotARoot, match="its roots: " + str(corpus)):
+            index.forget(corpus / "news")
+        assert index.forget(corpus).removed == 3
+        assert (index.info().documents, index.info().roots) == (0, [])

@@ -227,3 +227,35 @@ def test_total_counts_stem_matches_beyond_the_limit(tmp_path):
         results = index.search("سوريا", limit=10)
     assert results.total == 40
     assert all(highlighted(hit) == ["سوريا"] for hit in results)
+
+
+def test_hits_from_two_roots_with_the_same_file_name_say_which_file(tmp_path):
+    for city, text in (
+        ("aleppo", "سوق المدينة في حلب القديمة."),
+        ("damascus", "سوق الحميدية في دمشق."),
+    ):
+        (tmp_path / city).mkdir()
+        (tmp_path / city / "notes.txt").write_text(text + "\n", encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        index.update([tmp_path / "aleppo", tmp_path / "damascus"])
+        hits = index.search("سوق").hits
+    assert [hit.doc for hit in hits] == ["notes.txt", "notes.txt"]
+    assert sorted((hit.root, hit.path) for hit in hits) == [
+        (str(tmp_path / "aleppo"), str(tmp_path / "aleppo" / "notes.txt")),
+        (str(tmp_path / "damascus"), str(tmp_path / "damascus" / "notes.txt")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "docs"),
+    [
+        ("doc:news/ NOT zzzz", ["news/library.md", "news/syria.txt"]),
+        ("doc:news NOT zzzz", ["news/library.md", "news/syria.txt"]),
+        ("doc:news/syria.txt NOT zzzz", ["news/syria.txt"]),
+        ("المدارس doc:news/", ["news/syria.txt"]),
+        ("العلم doc:news/", []),
+    ],
+)
+def test_doc_filter_takes_a_folder(small_index, query, docs):
+    found = sorted({hit.doc for hit in search(small_index, query, limit=100)})
+    assert found == docs

@@ -65,6 +65,8 @@ class ReadResult:
     title: str
     blocks: list[Block]
     warnings: list[str] = field(default_factory=list)
+    # How the file's text was decoded (on its first result; "" for DOCX and EPUB).
+    encoding: str = ""
 
 
 @dataclass(frozen=True)

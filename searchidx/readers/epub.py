@@ -57,7 +57,7 @@ def read_epub(data: bytes, options: ReaderOptions) -> list[ReadResult]:
             if path in encrypted:
                 raise DocumentError("encrypted (DRM-protected) .epub; it cannot be read")
             try:
-                text, damage = documents.decode_text(_read(archive, path))
+                text, _, damage = documents.decode_text(_read(archive, path))
                 chapter = html_text(text)
             except DocumentError as error:
                 warnings.append(f"chapter {path} skipped: {error}")
@@ -115,7 +115,7 @@ def _nav_titles(archive, path: str, titles: dict[str, str]) -> None:
     from bs4 import BeautifulSoup
 
     try:
-        text, _ = documents.decode_text(_read(archive, path))
+        text, _, _ = documents.decode_text(_read(archive, path))
     except DocumentError:
         return  # no usable table of contents: chapters fall back to their headings
     soup = BeautifulSoup(text, "html.parser")

@@ -59,12 +59,12 @@ class HtmlText:
 
 def read_html(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     """Read an HTML page; its title is the ``<title>``, else the first ``<h1>``."""
-    text, decode_warnings = documents.decode_text(data, options.encoding)
+    text, encoding, decode_warnings = documents.decode_text(data, options.encoding)
     page = html_text(text)
     if not page.blocks:
         raise DocumentError("no visible text")
     title = page.title or next((heading for level, heading in page.headings if level == 1), "")
-    return [ReadResult(title, page.blocks, warnings=decode_warnings)]
+    return [ReadResult(title, page.blocks, decode_warnings, encoding)]
 
 
 def html_text(markup: str) -> HtmlText:

@@ -36,13 +36,13 @@ def read_markdown(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     >>> result.title, [block.text for block in result.blocks]
     ('الري', ['الري', 'اسقِ الفسيلة صباحاً'])
     """
-    text, decode_warnings = documents.decode_text(data, options.encoding)
+    text, encoding, decode_warnings = documents.decode_text(data, options.encoding)
     text, front_title = _split_front_matter(text.replace("\r\n", "\n"))
     page = html_text(_parser().render(text))
     if not page.blocks:
         raise DocumentError("no text")
     title = front_title or (page.headings[0][1] if page.headings else "")
-    return [ReadResult(title, page.blocks, warnings=decode_warnings)]
+    return [ReadResult(title, page.blocks, decode_warnings, encoding)]
 
 
 def _split_front_matter(text: str) -> tuple[str, str]:

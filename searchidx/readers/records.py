@@ -37,7 +37,7 @@ _Row = tuple[str, int, dict]
 
 def read_jsonl(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     """Read JSON Lines: one object per line; malformed lines are skipped with a warning."""
-    text, warnings = documents.decode_text(data, options.encoding)
+    text, encoding, warnings = documents.decode_text(data, options.encoding)
     rows: list[_Row] = []
     bad_lines: list[str] = []
     # Not splitlines(): JSON strings may hold U+2028 and other line separators.
@@ -57,12 +57,12 @@ def read_jsonl(data: bytes, options: ReaderOptions) -> list[ReadResult]:
         if not rows:
             raise DocumentError(f"no JSON object on any line ({bad_lines[0]})")
         warnings.append(f"{len(bad_lines)} malformed line(s) skipped (first: {bad_lines[0]})")
-    return _results(rows, options, warnings)
+    return _results(rows, options, warnings, encoding)
 
 
 def read_json(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     """Read JSON: an array of objects, an object holding one such array, or one object."""
-    text, warnings = documents.decode_text(data, options.encoding)
+    text, encoding, warnings = documents.decode_text(data, options.encoding)
     try:
         value = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -80,12 +80,12 @@ def read_json(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     objects = [row for row in rows if isinstance(row[2], dict)]
     if len(objects) < len(rows):
         warnings.append(f"{len(rows) - len(objects)} array item(s) that are not objects skipped")
-    return _results(objects, options, warnings)
+    return _results(objects, options, warnings, encoding)
 
 
 def read_csv(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     """Read CSV with a header row; the delimiter (, ; or tab) is the header's most frequent."""
-    text, warnings = documents.decode_text(data, options.encoding)
+    text, encoding, warnings = documents.decode_text(data, options.encoding)
     text = text.lstrip("\r\n")
     delimiter = max(_CSV_DELIMITERS, key=text.split("\n", 1)[0].count)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -102,10 +102,12 @@ def read_csv(data: bytes, options: ReaderOptions) -> list[ReadResult]:
         csv.field_size_limit(field_limit)
     for _, _, record in rows:
         record.pop(None, None)  # cells beyond the header's columns
-    return _results(rows, options, warnings)
+    return _results(rows, options, warnings, encoding)
 
 
-def _results(rows: list[_Row], options: ReaderOptions, warnings: list[str]) -> list[ReadResult]:
+def _results(
+    rows: list[_Row], options: ReaderOptions, warnings: list[str], encoding: str
+) -> list[ReadResult]:
     fields = list(dict.fromkeys(key for _, _, record in rows for key in record))
     text_field = _pick_field(fields, options.text_field, TEXT_FIELDS, "text")
     if text_field is None:
@@ -134,6 +136,7 @@ def _results(rows: list[_Row], options: ReaderOptions, warnings: list[str]) -> l
     if len(results) < len(rows):
         warnings.append(f"{len(rows) - len(results)} record(s) without text skipped")
     results[0].warnings = warnings
+    results[0].encoding = encoding
     return results
 
 

@@ -1,0 +1,180 @@
+"""Index folders: how searchidx tells its own folders from a user's, and the
+only code that removes, swaps or writes the marker of one.
+
+An index folder carries searchidx's marker, ``searchidx.json`` (a JSON object
+with the index's format and analyzer), beside Whoosh's files, and nothing
+else: no subfolders, no files of other names. searchidx writes only into a
+folder that is new, empty or an index folder, and removes a folder only with
+:func:`remove_index_folder`, which checks that, entry by entry, first. Any
+doubt is an :class:`~searchidx.errors.UnsafeFolder` error, and the folder is
+left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fnmatch
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import UnsafeFolder
+
+MARKER = "searchidx.json"
+LOCK_FILE = "searchidx.lock"
+# Every file an index folder may hold: searchidx's own (the marker, its
+# temporary copy, the update lock, side files) and Whoosh's (segments, tables
+# of contents, its write lock).
+INDEX_FILE_PATTERNS = ("searchidx.*", "MAIN_*", "_MAIN_*.toc")
+# A rebuild is built in a hidden sibling folder with this infix and a random
+# suffix, so its name can never be a folder the user already has.
+REBUILD_INFIX = ".rebuild-"
+
+
+def is_index_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder that carries searchidx's marker."""
+    return _marker_of(path) is not None
+
+
+def prepare_index_folder(path: Path) -> bool:
+    """Make sure searchidx may write an index at ``path``; return whether one is there.
+
+    A missing folder is created; an empty one is used; a folder with anything
+    but an index in it is refused, untouched.
+    """
+    if path.is_symlink() and not path.exists():
+        raise UnsafeFolder(f"{path} is a broken symbolic link; give a folder for the index")
+    if path.exists() and not path.is_dir():
+        raise UnsafeFolder(f"{path} is a file, not a folder; give a folder for the index")
+    if is_index_folder(path):
+        return True
+    if path.is_dir():
+        entries = sorted(entry.name for entry in os.scandir(path))
+        # Only the lock of another process creating an index here at this moment.
+        if entries and entries != [LOCK_FILE]:
+            raise UnsafeFolder(
+                f"{path} already holds files and is not a searchidx index; searchidx writes "
+                "its index only into a new or empty folder: choose another --index"
+            )
+        return False
+    try:
+        path.mkdir(parents=True)
+    except FileExistsError:
+        return prepare_index_folder(path)
+    except OSError as error:
+        raise UnsafeFolder(f"cannot create the index folder {path}: {error.strerror}") from None
+    return False
+
+
+def write_marker(path: Path, meta: dict) -> None:
+    """Write the marker (the index's metadata) at once, never half."""
+    temporary = path / (MARKER + ".tmp")
+    temporary.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(temporary, path / MARKER)
+
+
+def read_marker(path: Path) -> dict | None:
+    """The marker's metadata, or None when ``path`` carries no valid marker."""
+    return _marker_of(path)
+
+
+def check_index_folder(path: Path) -> None:
+    """Raise :class:`UnsafeFolder` unless ``path`` holds a searchidx index and nothing else."""
+    if path.is_symlink() or not path.is_dir():
+        raise UnsafeFolder(f"{path} is not a folder searchidx made; left it as it is")
+    if not is_index_folder(path):
+        raise UnsafeFolder(f"{path} does not carry searchidx's marker ({MARKER}); left it as it is")
+    for entry in os.scandir(path):
+        if not _is_index_file(entry):
+            raise UnsafeFolder(
+                f"{path} holds {entry.name}, which is not a searchidx index file; "
+                "left the folder as it is: move your file out of it"
+            )
+
+
+def remove_index_folder(path: Path) -> None:
+    """Remove an index folder, after :func:`check_index_folder` says it holds only an index."""
+    check_index_folder(path)
+    for entry in os.scandir(path):
+        os.unlink(entry.path)
+    # rmdir, not a recursive removal: whatever appeared meanwhile stays, and so does the folder.
+    os.rmdir(path)
+
+
+def remove_leftovers(path: Path) -> None:
+    """Remove what interrupted rebuilds of the index at ``path`` left beside it."""
+    prefix = "." + path.name + REBUILD_INFIX
+    for entry in os.scandir(path.parent):
+        if not entry.name.startswith(prefix) or entry.is_symlink() or not entry.is_dir():
+            continue
+        leftover = Path(entry.path)
+        if not any(os.scandir(leftover)):
+            leftover.rmdir()
+        elif is_index_folder(leftover):
+            # A marked folder that holds more than an index is the user's to sort out.
+            with contextlib.suppress(UnsafeFolder):
+                remove_index_folder(leftover)
+
+
+def new_rebuild_folder(path: Path) -> Path:
+    """A new, empty, uniquely named sibling of ``path`` to build a fresh index in."""
+    try:
+        return Path(tempfile.mkdtemp(prefix="." + path.name + REBUILD_INFIX, dir=path.parent))
+    except OSError as error:
+        raise UnsafeFolder(
+            f"cannot create a folder beside {path} to rebuild in: {error.strerror}"
+        ) from None
+
+
+def swap_index_folders(fresh: Path, target: Path) -> None:
+    """Put the index at ``fresh`` in place of the one at ``target``, then remove the old one.
+
+    Both must be index folders. On Linux the two are exchanged in one step, so
+    a reader opening ``target`` finds the old index or the new, never none.
+    """
+    check_index_folder(fresh)
+    check_index_folder(target)
+    if not _exchange(fresh, target):
+        aside = Path(tempfile.mkdtemp(prefix="." + target.name + REBUILD_INFIX, dir=target.parent))
+        # Renaming onto an empty folder replaces it; the old index is then at `aside`.
+        os.replace(target, aside)
+        os.replace(fresh, target)
+        fresh = aside
+    remove_index_folder(fresh)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+except (OSError, AttributeError):
+    _renameat2 = None
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Exchange two folders atomically where the system can; return whether it did."""
+    if _renameat2 is None or not sys.platform.startswith("linux"):
+        return False
+    result = _renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return result == 0
+
+
+def _is_index_file(entry: os.DirEntry) -> bool:
+    return entry.is_file(follow_symlinks=False) and any(
+        fnmatch.fnmatchcase(entry.name, pattern) for pattern in INDEX_FILE_PATTERNS
+    )
+
+
+def _marker_of(path: Path) -> dict | None:
+    try:
+        meta = json.loads((path / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or "format" not in meta or "analyzer" not in meta:
+        return None
+    return meta

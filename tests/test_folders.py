@@ -1,0 +1,204 @@
+"""searchidx writes into and removes only its own index folders."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from searchidx import Index
+from searchidx.errors import IndexExists, UnsafeFolder
+from searchidx.folders import (
+    check_index_folder,
+    is_index_folder,
+    remove_index_folder,
+    remove_leftovers,
+)
+
+from .conftest import write_corpus
+
+PACKAGE = Path(__file__).resolve().parent.parent / "searchidx"
+THESIS = {
+    "chapter1.txt": "الفصل الأول: مقدمة البحث في تاريخ الخط العربي.\n",
+    "notes/sources.md": "# المصادر\n\nابن مقلة والخط المنسوب.\n",
+    "data.bin": "\x00\x01 بيانات",
+}
+
+
+def snapshot(folder: Path) -> dict:
+    """Every entry under ``folder`` with its bytes (None for folders): the folder as it is."""
+    entries = {}
+    for current, folders, files in os.walk(folder):
+        for name in folders:
+            entries[os.path.relpath(os.path.join(current, name), folder)] = None
+        for name in files:
+            path = os.path.join(current, name)
+            entries[os.path.relpath(path, folder)] = Path(path).read_bytes()
+    return entries
+
+
+def searchidx(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "searchidx", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SEARCHIDX_TRACEBACK": "", **(env or {})},
+    )
+
+
+@pytest.fixture
+def thesis(tmp_path) -> Path:
+    return write_corpus(tmp_path / "thesis", THESIS)
+
+
+@pytest.mark.parametrize("rebuild", [[], ["--rebuild"]])
+def test_index_into_a_users_folder_is_refused_and_leaves_it_byte_for_byte(
+    tmp_path, thesis, corpus, rebuild
+):
+    before = snapshot(thesis)
+    result = searchidx("index", *rebuild, "--index", str(thesis), str(corpus))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert f"{thesis} already holds files and is not a searchidx index" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(thesis) == before
+
+
+def test_index_environment_variable_pointing_at_a_users_folder_is_refused(thesis, corpus):
+    before = snapshot(thesis)
+    result = searchidx("index", str(corpus), env={"SEARCHIDX_INDEX": str(thesis)})
+    assert result.returncode == 1
+    assert "not a searchidx index" in result.stderr
+    assert snapshot(thesis) == before
+
+
+def test_indexing_a_folder_into_itself_then_rebuilding_loses_nothing(tmp_path, thesis):
+    victim = tmp_path / "victim"
+    write_corpus(victim, {"رسالة.txt": "رسالة إلى صديق قديم في حلب.\n"})
+    result = searchidx("index", "--index", str(victim), str(victim))
+    assert result.returncode == 1 and "not a searchidx index" in result.stderr
+    assert (victim / "رسالة.txt").read_text(encoding="utf-8") == "رسالة إلى صديق قديم في حلب.\n"
+
+    # An empty folder may become an index; a file the user later puts in it
+    # stops any rebuild from removing the folder.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert searchidx("index", "--index", str(empty), str(thesis)).returncode == 0
+    assert searchidx("index", "--rebuild", "--index", str(empty), str(thesis)).returncode == 0
+    (empty / "mine.txt").write_text("ملاحظة شخصية\n", encoding="utf-8")
+    before = snapshot(empty)
+    result = searchidx("index", "--rebuild", "--index", str(empty), str(thesis))
+    assert result.returncode == 1
+    assert "holds mine.txt, which is not a searchidx index file" in result.stderr
+    assert snapshot(empty) == before
+
+
+def test_rebuild_never_touches_sibling_folders_named_like_its_own(tmp_path, corpus):
+    index_path = tmp_path / "thesis-index"
+    siblings = [tmp_path / "thesis-index.rebuild", tmp_path / "thesis-index.old"]
+    for sibling in siblings:
+        write_corpus(sibling, THESIS)
+    before = [snapshot(sibling) for sibling in siblings]
+    with Index.create(index_path) as index:
+        index.update([corpus])
+        index.rebuild()
+        index.update([corpus])
+        assert index.search("المخطوطات").hits[0].doc == "news/library.md"
+    assert [snapshot(sibling) for sibling in siblings] == before
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ["docs", "thesis-index", "thesis-index.rebuild", "thesis-index.old"]
+    )
+
+
+def test_create_refuses_an_existing_index_unless_told_it_may_exist(small_index):
+    with pytest.raises(IndexExists, match="there is already an index at"):
+        Index.create(small_index)
+    with Index.create(small_index, exist_ok=True) as index:
+        assert index.info().documents == 3
+
+
+def test_create_refuses_a_file_and_a_users_folder(tmp_path, thesis):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("نص", encoding="utf-8")
+    with pytest.raises(UnsafeFolder, match="is a file, not a folder"):
+        Index.create(a_file)
+    with pytest.raises(UnsafeFolder, match="not a searchidx index"):
+        Index.create(thesis)
+    assert a_file.read_text(encoding="utf-8") == "نص"
+
+
+def test_removal_refuses_any_folder_that_is_not_only_an_index(tmp_path, small_index, thesis):
+    with pytest.raises(UnsafeFolder, match="does not carry searchidx's marker"):
+        remove_index_folder(thesis)
+    (small_index / "sub").mkdir()
+    with pytest.raises(UnsafeFolder, match="holds sub"):
+        remove_index_folder(small_index)
+    (small_index / "sub").rmdir()
+    link = tmp_path / "link"
+    link.symlink_to(small_index)
+    with pytest.raises(UnsafeFolder, match="not a folder searchidx made"):
+        remove_index_folder(link)
+    check_index_folder(small_index)
+    remove_index_folder(small_index)
+    assert not small_index.exists()
+
+
+def test_leftovers_of_an_interrupted_rebuild_are_removed_but_not_a_users_lookalike(
+    tmp_path, small_index
+):
+    leftover = tmp_path / ".index.rebuild-abc123"
+    with Index.create(leftover) as index:
+        index.update([tmp_path / "docs"])
+    lookalike = write_corpus(tmp_path / ".index.rebuild-mine", THESIS)
+    before = snapshot(lookalike)
+    remove_leftovers(small_index)
+    assert not leftover.exists()
+    assert snapshot(lookalike) == before
+    assert is_index_folder(small_index)
+
+
+def test_no_code_but_the_folders_module_removes_or_renames_anything():
+    # Every removal, rename and swap goes through searchidx/folders.py, which
+    # checks the marker first; nothing else in the package may call them.
+    forbidden = re.compile(
+        r"rmtree|\.unlink\(|os\.remove\(|\.rmdir\(|os\.replace\(|os\.rename\(|\.rename\(|"
+        r"renameat|removedirs|import shutil|from shutil"
+    )
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "folders.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if forbidden.search(line)
+    ]
+    assert offenders == []
+
+
+def test_an_old_index_folder_is_still_recognised_as_searchidx_s(small_index):
+    # The marker is the metadata file every index has carried since format 1.
+    meta = (small_index / "searchidx.json").read_text(encoding="utf-8")
+    assert '"format"' in meta and '"analyzer"' in meta
+    assert is_index_folder(small_index)
+
+
+@pytest.mark.parametrize("include", [[], ["--include", "*"]])
+def test_the_index_never_indexes_itself_or_another_index(tmp_path, include):
+    work = write_corpus(tmp_path / "work", THESIS)
+    other = tmp_path / "work" / "old-index"
+    with Index.create(other) as index:
+        index.update([work / "chapter1.txt"])
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-m", "searchidx", "index", ".", "--index", "./idx", *include],
+            capture_output=True,
+            text=True,
+            cwd=work,
+        )
+        assert result.returncode == 0, result.stderr
+        for name in ("idx/", "old-index", "searchidx.json", ".toc", ".lock", "unknown type: 1 ."):
+            assert name not in result.stderr.replace("1 .bin", "")
+    with Index.open(work / "idx") as index:
+        docs = sorted(record.doc for record in index.file_records().values())
+    assert docs == ["chapter1.txt", "notes/sources.md"]
