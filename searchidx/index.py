@@ -754,8 +754,10 @@ def _resolve_roots(
         if not paths:
             raise NothingToIndex("no files or folders were given to index")
         for path in paths:
-            if not path or not os.path.exists(path):
-                raise DocumentError(f"{path!r}: no such file or folder")
+            if not path:
+                raise DocumentError("an empty path names no file or folder")
+            if not os.path.exists(path):
+                raise DocumentError(f"{path}: no such file or folder")
         return [Path(os.path.abspath(path)) for path in paths], []
     known = [Path(root) for root in _known_roots(records)]
     if not known:

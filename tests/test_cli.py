@@ -193,7 +193,7 @@ def test_roots_are_listed_refreshed_dropped_when_gone_and_forgotten(run, tmp_pat
 
     forgot = run("forget", str(roots["hama"]), "--index", index_dir)
     assert forgot.exit_code == 0
-    assert forgot.stderr.startswith(f"forgot {roots['hama']}: 2 file(s) dropped")
+    assert forgot.stderr.startswith(f"forgot {roots['hama']}: 2 files dropped")
     info = json.loads(run("info", "--index", index_dir, "--format", "json").stdout)
     assert (info["roots"], info["documents"]) == ([str(roots["aleppo"])], 2)
     unknown = run("forget", str(tmp_path / "nowhere"), "--index", index_dir)

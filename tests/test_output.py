@@ -109,7 +109,9 @@ def test_colour_always_reaches_a_pipe_but_never_machine_formats(run, bundled_ind
         assert "\x1b" not in run(*query, "--format", fmt).stdout
 
 
-def test_bidi_shows_each_line_in_display_order(run, tmp_path):
+def test_bidi_shows_each_line_in_display_order(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # hits show their path from here: a short one
+    monkeypatch.setenv("COLUMNS", "120")  # wide enough for the sentence on one line
     Index.create(tmp_path / "index").update([write_corpus(tmp_path / "docs", SMALL_CORPUS)])
     query = ["search", "سوريا", "--index", str(tmp_path / "index"), "--color", "never"]
     result = run(*query, "--format", "table", "--bidi")
@@ -138,7 +140,8 @@ def test_a_long_name_is_cut_after_a_separator():
     from searchidx.search import Hit, SearchResults
 
     text = "افتتحت المكتبة الوطنية قاعة جديدة للكتب النادرة والمخطوطات."
-    hit = Hit(1, 1.0, "archive/2024/national-library-news.txt", "", 2, "", text, text, [], (0, 60))
+    name = "archive/2024/national-library-news.txt"
+    hit = Hit(1, 1.0, "", "", name, "", 2, "", text, text, [], (0, 60))
     table = render_results(SearchResults("المكتبة", 1, [hit]), "table", width=60)
     assert max(width(line) for line in table.splitlines()) <= 60
     assert "archive/2024/" in table.splitlines()[2]
