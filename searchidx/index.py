@@ -56,6 +56,7 @@ from .errors import (
     SearchidxError,
 )
 from .readers import ReaderOptions
+from .sidefiles import missing_side_files, segment_ids_of, write_missing_side_files
 
 FORMAT_VERSION = 1
 ANALYZER = "arabic-fold-1"
@@ -161,6 +162,9 @@ class IndexInfo:
     format: int
     analyzer: str
     roots: list[str]
+    # Searches run on arrays when every segment has its side file (see sidefiles.py).
+    segments: int
+    side_files: int
 
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -179,6 +183,9 @@ class Index:
         self._whoosh = whoosh
         self._meta = meta
         self._reader = None  # kept between searches, reopened after a commit
+        self._arrays = None  # the side files of the reader's segments, when all have one
+        # False answers every search with Whoosh's matchers, the reference.
+        self.array_search = True
 
     # Opening and creating
 
@@ -233,6 +240,7 @@ class Index:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+            self._arrays = None
 
     def __enter__(self) -> Index:
         return self
@@ -252,6 +260,7 @@ class Index:
 
     def info(self) -> IndexInfo:
         records = self.file_records()
+        segment_ids = segment_ids_of(self._whoosh)
         size = sum(entry.stat().st_size for entry in self.path.iterdir() if entry.is_file())
         return IndexInfo(
             path=str(self.path),
@@ -264,6 +273,8 @@ class Index:
             format=self._meta["format"],
             analyzer=self._meta["analyzer"],
             roots=sorted({record.root for record in records.values()}),
+            segments=len(segment_ids),
+            side_files=len(segment_ids) - len(missing_side_files(self.path, self._whoosh)),
         )
 
     def search(self, query: str, limit: int = 10, match_any: bool = False):
@@ -273,7 +284,18 @@ class Index:
         if self._reader is None or self._reader.generation() != self._whoosh.latest_generation():
             self._drop_reader()
             self._reader = self._whoosh.reader()
-        return run_search(self._whoosh, self._reader, query, limit=limit, match_any=match_any)
+        arrays = self._array_searcher() if self.array_search else None
+        return run_search(
+            self._whoosh, self._reader, query, limit=limit, match_any=match_any, arrays=arrays
+        )
+
+    def _array_searcher(self):
+        """The array searcher over the current reader, or None while a segment lacks a side file."""
+        from .arraysearch import ArraySearcher
+
+        if self._arrays is None:
+            self._arrays = ArraySearcher.open(self.path, self._reader) or False
+        return self._arrays or None
 
     # Writing
 
@@ -308,6 +330,7 @@ class Index:
                 with writer, _worker_processes(writer):
                     self._write(writer, plan, records, options, progress, report)
                 self._touch_meta()
+            write_missing_side_files(self.path, self._whoosh)
         report.seconds = time.perf_counter() - started
         return report
 

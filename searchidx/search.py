@@ -78,22 +78,32 @@ class SearchResults:
         return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
 
 
-class _ExactFirstScorer(scoring.BM25FScorer):
+class _BonusScorer(scoring.BM25FScorer):
+    def __init__(self, searcher, fieldname, text, B, K1, bonus: float, qf=1):
+        self.bonus = bonus  # before the parent's __init__, which scores the best case
+        super().__init__(searcher, fieldname, text, B, K1, qf=qf)
+
     def _score(self, weight, length):
-        return super()._score(weight, length) + EXACT_BONUS
+        return super()._score(weight, length) + self.bonus
 
 
-class ExactFirst(scoring.BM25F):
-    """BM25F where a query word's own spelling outranks the words sharing its stem."""
+class TermBonus(scoring.BM25F):
+    """BM25F plus a fixed bonus per matched term, from a map of folded term to bonus.
 
-    def __init__(self, exact_terms: set[str]):
+    The bonuses make ranking tiers: a query word's own spelling gets
+    ``EXACT_BONUS``, more than any BM25 score, so it outranks the words that
+    only share its stem.
+    """
+
+    def __init__(self, bonus: dict[str, float]):
         super().__init__()
         # Whoosh hands scorers the term as UTF-8 bytes.
-        self.exact_terms = {term.encode("utf-8") for term in exact_terms}
+        self.bonus = {term.encode("utf-8"): value for term, value in bonus.items() if value}
 
     def scorer(self, searcher, fieldname, text, qf=1):
-        if fieldname == "terms" and text in self.exact_terms:
-            return _ExactFirstScorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
+        if fieldname == "terms" and text in self.bonus:
+            bonus = self.bonus[text]
+            return _BonusScorer(searcher, fieldname, text, self.B, self.K1, bonus, qf=qf)
         return super().scorer(searcher, fieldname, text, qf=qf)
 
 
@@ -269,29 +279,53 @@ class _Expander:
 
 
 def run_search(
-    whoosh_index, reader, text: str, limit: int = 10, match_any: bool = False
+    whoosh_index, reader, text: str, limit: int = 10, match_any: bool = False, arrays=None
 ) -> SearchResults:
-    """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`."""
+    """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`.
+
+    With ``arrays`` (an :class:`~searchidx.arraysearch.ArraySearcher` over the
+    same reader) the query is answered from the side files, and by Whoosh's
+    matchers when it has a node the array search does not know.
+    """
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     parsed = parse_query(text, whoosh_index.schema, match_any)
     expander = _Expander(reader)
     expanded = expander.expand(parsed)
+    weighting = TermBonus({term: EXACT_BONUS for term in expander.exact})
+    ranked = _array_search(arrays, expanded, weighting, limit)
+    if ranked is None:
+        ranked = _whoosh_search(whoosh_index, reader, expanded, weighting, limit)
+    docnums, scores, total = ranked
+    hits = [
+        _make_hit(rank, score, reader.stored_fields(docnum), expander)
+        for rank, (docnum, score) in enumerate(zip(docnums, scores, strict=True), 1)
+    ]
+    return SearchResults(query=text, total=total, hits=hits)
+
+
+def _array_search(arrays, expanded: query.Query, weighting, limit: int):
+    if arrays is None:
+        return None
+    from .arraysearch import Unsupported
+
+    try:
+        return arrays.search(expanded, weighting, limit, exclude_files=_has_not(expanded))
+    except Unsupported:
+        return None
+
+
+def _whoosh_search(whoosh_index, reader, expanded: query.Query, weighting, limit: int):
+    """The top ``(docnums, scores)`` and the total, by Whoosh's own matchers."""
     # The weighting must be known when the searcher is made: it is handed to
     # one sub-searcher per index segment.
-    weighting = ExactFirst(expander.exact)
     with Searcher(
         reader, weighting=weighting, fromindex=whoosh_index, closereader=False
     ) as searcher:
         collector = _exact_top_collector(limit, expanded)
         searcher.search_with_collector(expanded, collector)
         results = collector.results()
-        total = collector.count()
-        hits = [
-            _make_hit(rank, result.score, result.fields(), expander)
-            for rank, result in enumerate(results, 1)
-        ]
-    return SearchResults(query=text, total=total, hits=hits)
+        return [r.docnum for r in results], [r.score for r in results], collector.count()
 
 
 def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit:

@@ -1,0 +1,372 @@
+"""Array search: an expanded query evaluated in numpy over the segments' side files.
+
+It returns what Whoosh's matchers return for the same query and weighting
+(see ``search.py``): the same matches, the same BM25F scores plus each term's
+bonus, the same top hits with ties broken by document number. Whoosh's
+statistics are reproduced as Whoosh computes them: ``idf = log(N / (df + 1)) + 1``
+with N and df counting deleted documents and file records, the average field
+length as the field's total length over N, field lengths as Whoosh's one-byte
+encoding returns them, 1.0 for a document matched through NOT, and a phrase
+scored as the sum of its words' scores.
+
+Each node of the query tree becomes, per segment, the sorted document numbers
+it matches and their scores: a term is a slice of its posting list, OR sums
+scores (``np.bincount``), AND intersects (``searchsorted``), NOT is kept as
+the complement of its matches until an AND removes them or an OR needs them
+whole. Phrases are checked on the candidates that have every word, by
+intersecting ``document << 32 | position - k`` keys of each k-th word.
+
+A node it does not know (or a boost, a slop) raises :class:`Unsupported`
+before any work is done, and the caller uses Whoosh's matchers instead.
+"""
+
+from __future__ import annotations
+
+from math import log
+from pathlib import Path
+
+import numpy as np
+from whoosh import query
+
+from .sidefiles import FIELDS, load_side_file, term_hash
+
+_SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
+_NULL_QUERY = type(query.NullQuery)
+
+
+class Unsupported(Exception):
+    """The query has a node array search does not evaluate."""
+
+
+class _Matches:
+    """Sorted document numbers of one segment and their scores."""
+
+    __slots__ = ("ids", "scores")
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray):
+        self.ids = ids
+        self.scores = scores
+
+
+class _Complement:
+    """Every live document except ``excluded``'s, each scoring 1.0 (Whoosh's NOT)."""
+
+    __slots__ = ("excluded",)
+
+    def __init__(self, excluded: _Matches):
+        self.excluded = excluded
+
+
+_EMPTY = _Matches(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+
+
+class _Segment:
+    """One segment's side file, with its deletions and its offset in the whole index."""
+
+    def __init__(self, side, offset: int, deleted):
+        self.side = side
+        self.offset = offset
+        self.size = side.doc_count_all
+        self.live = None
+        if deleted:
+            self.live = np.ones(self.size, dtype=bool)
+            self.live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+
+    def ordinal(self, fieldname: str, term: bytes) -> int:
+        """The term's number in this segment's vocabulary, or -1."""
+        side = self.side
+        hashes = side[f"{fieldname}.hashes"]
+        wanted = np.uint64(term_hash(term))
+        at = int(np.searchsorted(hashes, wanted))
+        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
+        while at < len(hashes) and hashes[at] == wanted:
+            ordinal = int(side[f"{fieldname}.hash_terms"][at])
+            if blob[offsets[ordinal] : offsets[ordinal + 1]].tobytes() == term:
+                return ordinal
+            at += 1
+        return -1
+
+    def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
+        pointers = self.side[f"{fieldname}.pointers"]
+        return int(pointers[ordinal]), int(pointers[ordinal + 1])
+
+    def universe(self) -> np.ndarray:
+        everything = np.arange(self.size, dtype=np.int64)
+        return everything if self.live is None else everything[self.live]
+
+
+class ArraySearcher:
+    """Searches the segments of one Whoosh reader through their side files."""
+
+    def __init__(self, segments: list[_Segment], doc_count_all: int):
+        self.segments = segments
+        self.doc_count_all = doc_count_all
+
+    @classmethod
+    def open(cls, index_dir: Path, reader) -> ArraySearcher | None:
+        """An array searcher for ``reader``, or None unless every segment has a good side file."""
+        segments = []
+        for leaf, offset in reader.leaf_readers():
+            if not hasattr(leaf, "segment"):
+                return None  # an empty index: nothing to gain
+            side = load_side_file(index_dir, leaf.segment().segment_id(), leaf.doc_count_all())
+            if side is None:
+                return None
+            segments.append(_Segment(side, offset, leaf.deleted_docs_set))
+        return cls(segments, reader.doc_count_all())
+
+    def search(self, q: query.Query, weighting, limit: int, exclude_files: bool):
+        """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
+        _check(q)
+        run = _Run(self, weighting)
+        all_ids, all_scores = [], []
+        for segment in self.segments:
+            matches = _materialize(run.evaluate(q, segment), segment)
+            if exclude_files:
+                matches = _without(matches, run.term(segment, "kind", "file"))
+            all_ids.append(matches.ids + segment.offset)
+            all_scores.append(matches.scores)
+        ids = np.concatenate(all_ids)
+        scores = np.concatenate(all_scores)
+        top = _top(ids, scores, limit)
+        return ids[top].tolist(), scores[top].tolist(), len(ids)
+
+
+def _check(q: query.Query) -> None:
+    """Raise :class:`Unsupported` unless every node of ``q`` is one array search knows."""
+    kind = type(q)
+    if kind is _NULL_QUERY:
+        return
+    if getattr(q, "boost", 1.0) != 1.0:
+        raise Unsupported("boost")
+    if kind is query.Term:
+        if q.fieldname not in FIELDS or not isinstance(q.text, str):
+            raise Unsupported("field")
+    elif kind is query.Or:
+        if q.minmatch or q.scale:
+            raise Unsupported("minmatch")
+    elif kind is query.Phrase:
+        if q.fieldname != "terms" or q.slop != 1:
+            raise Unsupported("phrase")
+    elif kind is query.Sequence:
+        if q.slop != 1 or not q.ordered:
+            raise Unsupported("sequence")
+        for child in q.subqueries:
+            if type(child) is query.Or:
+                _check_words(child.subqueries)
+            else:
+                _check_words([child])
+    elif kind not in (query.And, query.Not, query.AndNot):
+        raise Unsupported(kind.__name__)
+    for child in q.children():
+        _check(child)
+
+
+def _check_words(words) -> None:
+    for word in words:
+        if type(word) is not query.Term or word.fieldname != "terms":
+            raise Unsupported("sequence word")
+
+
+class _Run:
+    """One query's evaluation: the weighting and the global statistics it needs."""
+
+    def __init__(self, searcher: ArraySearcher, weighting):
+        self.searcher = searcher
+        self.B, self.K1 = weighting.B, weighting.K1
+        self.bonus = weighting.bonus
+        self._idf: dict = {}
+        self._avgfl: dict = {}
+
+    def evaluate(self, q, segment: _Segment):
+        kind = type(q)
+        if kind is _NULL_QUERY:
+            return _EMPTY
+        if kind is query.Term:
+            return self.term(segment, q.fieldname, q.text)
+        if kind is query.Not:
+            return _Complement(_materialize(self.evaluate(q.query, segment), segment))
+        if kind is query.AndNot:
+            positive = _materialize(self.evaluate(q.a, segment), segment)
+            return _without(positive, _materialize(self.evaluate(q.b, segment), segment))
+        if kind is query.Phrase:
+            words = [query.Term("terms", word) for word in q.words]
+            return self.sequence(segment, [[word] for word in words], words)
+        if kind is query.Sequence:
+            groups = [
+                list(child.subqueries) if type(child) is query.Or else [child]
+                for child in q.subqueries
+            ]
+            return self.sequence(segment, groups, q.subqueries)
+        children = [self.evaluate(child, segment) for child in q.subqueries]
+        if not children:
+            return _EMPTY
+        if kind is query.Or:
+            return _union([_materialize(child, segment) for child in children], segment.size)
+        return _intersection(children, segment)
+
+    def term(self, segment: _Segment, fieldname: str, text: str) -> _Matches:
+        term = text.encode("utf-8")
+        ordinal = segment.ordinal(fieldname, term)
+        if ordinal < 0:
+            return _EMPTY
+        side = segment.side
+        start, end = segment.postings(fieldname, ordinal)
+        ids = side[f"{fieldname}.docs"][start:end].astype(np.int64)
+        if fieldname in _SCORED_FIELDS:
+            tf = side[f"{fieldname}.freqs"][start:end].astype(np.float64)
+            fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
+            idf, avgfl = self.idf(fieldname, term), self.avgfl(fieldname)
+            B, K1 = self.B, self.K1
+            # Whoosh's bm25(), operation for operation, so the floats agree.
+            scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            bonus = self.bonus.get(term) if fieldname == "terms" else None
+            if bonus:
+                scores = scores + bonus
+        else:
+            # Whoosh scores an unscored field's match by the term's largest weight: 1.0.
+            scores = np.ones(len(ids), dtype=np.float64)
+        if segment.live is not None:
+            alive = segment.live[ids]
+            ids, scores = ids[alive], scores[alive]
+        return _Matches(ids, scores)
+
+    def idf(self, fieldname: str, term: bytes) -> float:
+        key = (fieldname, term)
+        if key not in self._idf:
+            df = 0
+            for segment in self.searcher.segments:
+                ordinal = segment.ordinal(fieldname, term)
+                if ordinal >= 0:
+                    df += int(segment.side[f"{fieldname}.doc_freqs"][ordinal])
+            self._idf[key] = log(self.searcher.doc_count_all / (df + 1)) + 1
+        return self._idf[key]
+
+    def avgfl(self, fieldname: str) -> float:
+        if fieldname not in self._avgfl:
+            total = sum(s.side.field_lengths[fieldname] for s in self.searcher.segments)
+            self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
+        return self._avgfl[fieldname]
+
+    def sequence(self, segment: _Segment, groups: list[list], children) -> _Matches:
+        """Documents where a word of each group follows one of the previous group, scored
+        as the AND of ``children`` (each group's words are an OR)."""
+        ordinals = []
+        for group in groups:
+            found = [segment.ordinal("terms", word.text.encode("utf-8")) for word in group]
+            found = [ordinal for ordinal in found if ordinal >= 0]
+            if not found:
+                return _EMPTY
+            ordinals.append(found)
+        candidates = _intersection([self.evaluate(child, segment) for child in children], segment)
+        if not len(candidates.ids):
+            return candidates
+        keys = None
+        for distance, group in enumerate(ordinals):
+            group_keys = np.concatenate(
+                [_position_keys(segment, ordinal, candidates.ids, distance) for ordinal in group]
+            )
+            if len(group) > 1:
+                group_keys = np.unique(group_keys)
+            keys = group_keys if keys is None else keys[_in_sorted(keys, group_keys)]
+            if not len(keys):
+                return _EMPTY
+        found = _in_sorted(candidates.ids, np.unique(keys >> 32))
+        return _Matches(candidates.ids[found], candidates.scores[found])
+
+
+def _position_keys(segment: _Segment, ordinal: int, candidates: np.ndarray, distance: int):
+    """``doc << 32 | position - distance`` for the term's positions in the candidates, sorted."""
+    side = segment.side
+    start, end = segment.postings("terms", ordinal)
+    docs = side["terms.docs"][start:end]
+    at = np.searchsorted(docs, candidates)
+    inside = at < len(docs)
+    at, present = at[inside], candidates[inside]
+    hit = docs[at] == present
+    at, present = at[hit], present[hit]
+    freqs = side["terms.freqs"][start:end].astype(np.int64)
+    before = np.zeros(len(at), dtype=np.int64)
+    if len(at):
+        # Positions are stored term by term, posting after posting.
+        cumulative = np.cumsum(freqs[: at[-1] + 1])
+        before = cumulative[at] - freqs[at]
+    counts = freqs[at]
+    first = int(side["terms.position_pointers"][ordinal]) + before
+    ends = np.cumsum(counts)
+    index = np.repeat(first - (ends - counts), counts) + np.arange(
+        int(ends[-1]) if len(ends) else 0
+    )
+    positions = side["terms.positions"][index].astype(np.int64) - distance
+    docs_of = np.repeat(present, counts)
+    keep = positions >= 0
+    return (docs_of[keep] << 32) | positions[keep]
+
+
+def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """A mask of the ``values`` found in ``sorted_values``."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_values, values)
+    at[at == len(sorted_values)] = 0
+    return sorted_values[at] == values
+
+
+def _materialize(result, segment: _Segment) -> _Matches:
+    if isinstance(result, _Matches):
+        return result
+    everything = segment.universe()
+    ids = everything[~_in_sorted(everything, result.excluded.ids)]
+    return _Matches(ids, np.ones(len(ids), dtype=np.float64))
+
+
+def _without(matches: _Matches, excluded: _Matches) -> _Matches:
+    keep = ~_in_sorted(matches.ids, excluded.ids)
+    return _Matches(matches.ids[keep], matches.scores[keep])
+
+
+def _union(parts: list[_Matches], size: int) -> _Matches:
+    parts = [part for part in parts if len(part.ids)]
+    if not parts:
+        return _EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([part.ids for part in parts])
+    scores = np.concatenate([part.scores for part in parts])
+    if len(ids) * 8 < size:
+        unique, inverse = np.unique(ids, return_inverse=True)
+        return _Matches(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
+    present = np.flatnonzero(np.bincount(ids, minlength=size))
+    return _Matches(present, np.bincount(ids, weights=scores, minlength=size)[present])
+
+
+def _intersection(children: list, segment: _Segment) -> _Matches:
+    positive = [child for child in children if isinstance(child, _Matches)]
+    negative = [child.excluded for child in children if isinstance(child, _Complement)]
+    if positive:
+        positive.sort(key=lambda part: len(part.ids))
+        result = positive[0]
+        for other in positive[1:]:
+            if not len(result.ids):
+                break
+            found = _in_sorted(result.ids, other.ids)
+            ids = result.ids[found]
+            at = np.searchsorted(other.ids, ids)
+            result = _Matches(ids, result.scores[found] + other.scores[at])
+    else:
+        ids = segment.universe()
+        result = _Matches(ids, np.zeros(len(ids), dtype=np.float64))
+    for excluded in negative:
+        result = _without(result, excluded)
+        result = _Matches(result.ids, result.scores + 1.0)
+    return result
+
+
+def _top(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Indexes of the ``limit`` best scores, best first, ties by lower document number."""
+    candidates = np.arange(len(ids))
+    if len(ids) > limit:
+        threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        candidates = np.flatnonzero(scores >= threshold)
+    order = np.lexsort((ids[candidates], -scores[candidates]))
+    return candidates[order[:limit]]
