@@ -5,23 +5,32 @@
 ['اكد', 'احمد']
 """
 
+from __future__ import annotations
+
+import importlib
+
 __version__ = "0.1.0"
 
-from .analysis import Token, analyze
-from .errors import SearchidxError
-from .index import Index, IndexInfo, IndexReport
-from .readers import ReaderOptions
-from .search import Hit, SearchResults
+# Where each public name lives. They are imported on first use, so that
+# `searchidx --help` does not pay for Whoosh and numpy.
+_EXPORTS = {
+    "Hit": "search",
+    "Index": "index",
+    "IndexInfo": "index",
+    "IndexReport": "index",
+    "ReaderOptions": "readers",
+    "SearchResults": "search",
+    "SearchidxError": "errors",
+    "Token": "analysis",
+    "analyze": "analysis",
+}
 
-__all__ = [
-    "Hit",
-    "Index",
-    "IndexInfo",
-    "IndexReport",
-    "ReaderOptions",
-    "SearchResults",
-    "SearchidxError",
-    "Token",
-    "__version__",
-    "analyze",
-]
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'searchidx' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value

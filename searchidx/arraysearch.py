@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import query
 
-from .sidefiles import FIELDS, load_side_file, term_hash
+from .sidefiles import FIELDS, load_side_file, segment_readers, term_hash
 
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
 _NULL_QUERY = type(query.NullQuery)
@@ -106,9 +106,10 @@ class ArraySearcher:
     def open(cls, index_dir: Path, reader) -> ArraySearcher | None:
         """An array searcher for ``reader``, or None unless every segment has a good side file."""
         segments = []
-        for leaf, offset in reader.leaf_readers():
-            if not hasattr(leaf, "segment"):
-                return None  # an empty index: nothing to gain
+        leaves = segment_readers(reader)
+        if not leaves:
+            return None  # an empty index: nothing to gain
+        for leaf, offset in leaves:
             side = load_side_file(index_dir, leaf.segment().segment_id(), leaf.doc_count_all())
             if side is None:
                 return None

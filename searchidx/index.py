@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
@@ -46,7 +47,6 @@ from whoosh.writing import LockError
 
 from . import __version__
 from .analysis import term_analyzer
-from .documents import Document, find_files, is_indexable, read_documents
 from .errors import (
     DocumentError,
     IncompatibleIndex,
@@ -55,8 +55,11 @@ from .errors import (
     IndexNotFound,
     SearchidxError,
 )
-from .readers import ReaderOptions
-from .sidefiles import missing_side_files, segment_ids_of, write_missing_side_files
+from .sidefiles import missing_side_files, segment_count, write_missing_side_files
+
+if TYPE_CHECKING:  # read only when indexing, so a search does not import the file readers
+    from .documents import Document
+    from .readers import ReaderOptions
 
 FORMAT_VERSION = 1
 ANALYZER = "arabic-fold-1"
@@ -260,7 +263,7 @@ class Index:
 
     def info(self) -> IndexInfo:
         records = self.file_records()
-        segment_ids = segment_ids_of(self._whoosh)
+        segments = segment_count(self._whoosh)
         size = sum(entry.stat().st_size for entry in self.path.iterdir() if entry.is_file())
         return IndexInfo(
             path=str(self.path),
@@ -273,8 +276,8 @@ class Index:
             format=self._meta["format"],
             analyzer=self._meta["analyzer"],
             roots=sorted({record.root for record in records.values()}),
-            segments=len(segment_ids),
-            side_files=len(segment_ids) - len(missing_side_files(self.path, self._whoosh)),
+            segments=segments,
+            side_files=segments - len(missing_side_files(self.path, self._whoosh)),
         )
 
     def search(self, query: str, limit: int = 10, match_any: bool = False):
@@ -315,6 +318,8 @@ class Index:
         ones. Files already indexed are kept as they are; :meth:`rebuild`
         re-reads everything.
         """
+        from .readers import ReaderOptions
+
         options = options or ReaderOptions()
         started = time.perf_counter()
         with _writing(self.path):
@@ -377,6 +382,8 @@ class Index:
             raise _locked(self.path) from None
 
     def _write(self, writer, plan, records, options, progress, report) -> None:
+        from .documents import read_documents
+
         for path in plan.removed:
             writer.delete_by_term("source", path)
             report.removed += 1
@@ -449,6 +456,8 @@ def _plan(
     roots: list[Path], records: dict[str, FileRecord], options: ReaderOptions, report: IndexReport
 ) -> _Plan:
     """Decide which files to (re)read and which records to drop, by size, mtime and hash."""
+    from .documents import find_files, is_indexable
+
     plan = _Plan()
     seen: set[str] = set()
     for root in roots:

@@ -162,7 +162,7 @@ def _check_fields(q: query.Query) -> None:
                 )
 
 
-def _exact_top_collector(limit: int, q: query.Query) -> collectors.Collector:
+def _exact_top_collector(limit: int, q: query.Query, reader) -> collectors.Collector:
     """A collector that scores every match, so the top hits and the total are exact.
 
     Whoosh's default skips blocks and drops sub-queries (here: the stem forms)
@@ -172,9 +172,23 @@ def _exact_top_collector(limit: int, q: query.Query) -> collectors.Collector:
     """
     collector = collectors.TopCollector(limit, usequality=False, replace=0)
     if _has_not(q):
-        # File records match no word, so they can only come in through NOT.
-        collector = collectors.FilterCollector(collector, restrict=query.Term("kind", "file"))
+        collector = collectors.FilterCollector(collector, restrict=_unmatchable(reader))
     return collector
+
+
+def _unmatchable(reader) -> set[int]:
+    """File records and deleted documents, which NOT lets through.
+
+    File records match no word, so they can only come in through NOT; and
+    Whoosh's NOT matcher lets a deleted document through when it follows the
+    last document that has the excluded word.
+    """
+    excluded = (
+        set(reader.postings("kind", "file").all_ids()) if ("kind", "file") in reader else set()
+    )
+    for leaf, offset in reader.leaf_readers():
+        excluded.update(offset + docnum for docnum in getattr(leaf, "deleted_docs_set", ()))
+    return excluded
 
 
 def _has_not(q: query.Query) -> bool:
@@ -322,7 +336,7 @@ def _whoosh_search(whoosh_index, reader, expanded: query.Query, weighting, limit
     with Searcher(
         reader, weighting=weighting, fromindex=whoosh_index, closereader=False
     ) as searcher:
-        collector = _exact_top_collector(limit, expanded)
+        collector = _exact_top_collector(limit, expanded, reader)
         searcher.search_with_collector(expanded, collector)
         results = collector.results()
         return [r.docnum for r in results], [r.score for r in results], collector.count()

@@ -75,32 +75,36 @@ def write_missing_side_files(index_dir: Path, whoosh_index) -> list[str]:
 
 
 def missing_side_files(index_dir: Path, whoosh_index) -> list[str]:
-    """The ids of the latest generation's segments that have no side file."""
-    return [
-        segment_id
-        for segment_id in segment_ids_of(whoosh_index)
-        if not side_file_path(index_dir, segment_id).exists()
-    ]
-
-
-def segment_ids_of(whoosh_index) -> list[str]:
-    """The ids of the latest generation's segments."""
+    """The ids of the latest generation's segments without a usable side file."""
     with whoosh_index.reader() as reader:
-        return [leaf.segment().segment_id() for leaf, _ in _segment_readers(reader)]
+        return [
+            leaf.segment().segment_id()
+            for leaf, _ in segment_readers(reader)
+            if load_side_file(index_dir, leaf.segment().segment_id(), leaf.doc_count_all()) is None
+        ]
+
+
+def segment_count(whoosh_index) -> int:
+    with whoosh_index.reader() as reader:
+        return len(segment_readers(reader))
 
 
 def _write_one(index_dir: str, segment_id: str) -> None:
     from whoosh import index as whoosh_index
 
     with whoosh_index.open_dir(index_dir).reader() as reader:
-        for leaf, _ in _segment_readers(reader):
+        for leaf, _ in segment_readers(reader):
             if leaf.segment().segment_id() == segment_id:
                 write_side_file(Path(index_dir), leaf)
 
 
-def _segment_readers(reader) -> list:
+def segment_readers(reader) -> list:
     """The reader's segments with their document offsets; none for an empty index."""
-    return [(leaf, offset) for leaf, offset in reader.leaf_readers() if hasattr(leaf, "segment")]
+    return [
+        (leaf, offset)
+        for leaf, offset in reader.leaf_readers()
+        if getattr(leaf, "segment", lambda: None)() is not None
+    ]
 
 
 def write_side_file(index_dir: Path, segment_reader) -> Path:
