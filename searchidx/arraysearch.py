@@ -22,13 +22,14 @@ before any work is done, and the caller uses Whoosh's matchers instead.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from math import log
 from pathlib import Path
 
 import numpy as np
 from whoosh import query
 
-from .sidefiles import FIELDS, load_side_file, segment_readers, term_hash
+from .sidefiles import FIELDS, load_side_file, prefix_key, segment_readers, term_hash
 
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
 _NULL_QUERY = type(query.NullQuery)
@@ -86,6 +87,22 @@ class _Segment:
             at += 1
         return -1
 
+    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
+        """This segment's terms that start with ``prefix``, in order."""
+        side = self.side
+        keys = side[f"{fieldname}.prefix_keys"]
+        low = int(np.searchsorted(keys, np.uint64(prefix_key(prefix)), "left"))
+        high = int(np.searchsorted(keys, np.uint64(prefix_key(prefix, b"\xff")), "right"))
+        if low == high:
+            return []
+        offsets = side[f"{fieldname}.offsets"][low : high + 1].tolist()
+        text = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]].tobytes()
+        base = offsets[0]
+        terms = [text[a - base : b - base] for a, b in pairwise(offsets)]
+        if len(prefix) > 8:
+            terms = [term for term in terms if term.startswith(prefix)]
+        return terms
+
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
@@ -116,6 +133,17 @@ class ArraySearcher:
             segments.append(_Segment(side, offset, leaf.deleted_docs_set))
         return cls(segments, reader.doc_count_all())
 
+    def vocabulary(self, reader) -> _VocabularyReader:
+        """``reader``, with its ``expand_prefix`` answered from the side files."""
+        return _VocabularyReader(reader, self)
+
+    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
+        """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
+        found = [segment.expand_prefix(fieldname, prefix) for segment in self.segments]
+        if len(found) == 1:
+            return found[0]
+        return sorted(set().union(*found))
+
     def search(self, q: query.Query, weighting, limit: int, exclude_files: bool):
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
         _check(q)
@@ -131,6 +159,28 @@ class ArraySearcher:
         scores = np.concatenate(all_scores)
         top = _top(ids, scores, limit)
         return ids[top].tolist(), scores[top].tolist(), len(ids)
+
+
+class _VocabularyReader:
+    """A Whoosh reader whose ``expand_prefix`` is a ``searchsorted`` on the side files
+    (Whoosh's walks its term files); everything else is the reader's own."""
+
+    def __init__(self, reader, arrays: ArraySearcher):
+        self._reader = reader
+        self._arrays = arrays
+
+    def expand_prefix(self, fieldname: str, prefix):
+        if fieldname not in FIELDS:
+            return self._reader.expand_prefix(fieldname, prefix)
+        if isinstance(prefix, str):
+            prefix = prefix.encode("utf-8")
+        return self._arrays.expand_prefix(fieldname, prefix)
+
+    def __contains__(self, term) -> bool:
+        return term in self._reader
+
+    def __getattr__(self, name: str):
+        return getattr(self._reader, name)
 
 
 def _check(q: query.Query) -> None:

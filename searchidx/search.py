@@ -304,7 +304,7 @@ def run_search(
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     parsed = parse_query(text, whoosh_index.schema, match_any)
-    expander = _Expander(reader)
+    expander = _Expander(arrays.vocabulary(reader) if arrays else reader)
     expanded = expander.expand(parsed)
     weighting = TermBonus({term: EXACT_BONUS for term in expander.exact})
     ranked = _array_search(arrays, expanded, weighting, limit)

@@ -10,8 +10,10 @@ so a side file cannot go stale.
 
 For each indexed field the file holds, as CSR-style arrays:
 
-* the vocabulary: the terms' UTF-8 bytes in Whoosh's (byte) order, and a
-  sorted table of 64-bit term hashes to look a term up in one ``searchsorted``;
+* the vocabulary: the terms' UTF-8 bytes in Whoosh's (byte) order, their
+  first 8 bytes as big-endian integers (to find the terms with a prefix by
+  ``searchsorted``), and a sorted table of 64-bit term hashes to look a term
+  up in one ``searchsorted``;
 * per term its document frequency as Whoosh counts it (deleted documents
   included), and a pointer into the flat arrays of postings;
 * per posting the document number and term frequency; for ``terms`` also a
@@ -47,6 +49,11 @@ FIELDS = {
 
 def side_file_path(index_dir: Path, segment_id: str) -> Path:
     return Path(index_dir) / (segment_id + SUFFIX)
+
+
+def prefix_key(term: bytes, pad: bytes = b"\0") -> int:
+    """The term's first 8 bytes as a big-endian integer, so keys sort as the terms do."""
+    return int.from_bytes(term[:8].ljust(8, pad), "big")
 
 
 def term_hash(term: bytes) -> int:
@@ -185,6 +192,7 @@ def _field_arrays(reader, fieldname: str, has_positions: bool, has_freqs: bool) 
     arrays = {
         "blob": np.frombuffer(bytes(blob), dtype=np.uint8),
         "offsets": np.array(offsets, dtype=np.int64),
+        "prefix_keys": np.array([prefix_key(term) for term in terms], dtype=np.uint64),
         "hashes": hashes[order],
         "hash_terms": order.astype(np.int32),
         "doc_freqs": np.array(doc_freqs, dtype=np.int64),

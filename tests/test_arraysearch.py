@@ -32,7 +32,11 @@ TOLERANCE = 1e-9
 
 
 def both_ways(index: Index, text: str, match_any: bool = False):
-    """(array answer, Whoosh answer) for one query; each is (docnums, scores, total)."""
+    """(array answer, Whoosh answer) for one query; each is (docnums, scores, total).
+
+    Each path expands the query with its own vocabulary lookup (the side
+    files' or Whoosh's term files), and the expansions must be equal.
+    """
     reader = index._whoosh.reader()
     try:
         arrays = ArraySearcher.open(index.path, reader)
@@ -40,6 +44,9 @@ def both_ways(index: Index, text: str, match_any: bool = False):
         parsed = parse_query(text, index._whoosh.schema, match_any)
         expander = _Expander(reader)
         expanded = expander.expand(parsed)
+        array_expander = _Expander(arrays.vocabulary(reader))
+        assert array_expander.expand(parsed) == expanded
+        assert array_expander.exact == expander.exact
         return answers(index, reader, arrays, expanded, expander.exact)
     finally:
         reader.close()
