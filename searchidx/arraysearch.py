@@ -29,10 +29,11 @@ from pathlib import Path
 import numpy as np
 from whoosh import query
 
-from .sidefiles import FIELDS, load_side_file, prefix_key, segment_readers, term_hash
+from .sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
 
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
 _NULL_QUERY = type(query.NullQuery)
+_ORDINAL_CACHE_LIMIT = 100_000
 
 
 class Unsupported(Exception):
@@ -68,6 +69,7 @@ class _Segment:
         self.side = side
         self.offset = offset
         self.size = side.doc_count_all
+        self._ordinals: dict[tuple[str, bytes], int] = {}
         self.live = None
         if deleted:
             self.live = np.ones(self.size, dtype=bool)
@@ -75,17 +77,38 @@ class _Segment:
 
     def ordinal(self, fieldname: str, term: bytes) -> int:
         """The term's number in this segment's vocabulary, or -1."""
+        key = (fieldname, term)
+        if key not in self._ordinals:
+            if len(self._ordinals) > _ORDINAL_CACHE_LIMIT:
+                self._ordinals.clear()
+            self._ordinals[key] = self._find(fieldname, term)
+        return self._ordinals[key]
+
+    def _find(self, fieldname: str, term: bytes) -> int:
         side = self.side
-        hashes = side[f"{fieldname}.hashes"]
-        wanted = np.uint64(term_hash(term))
-        at = int(np.searchsorted(hashes, wanted))
+        keys = side[f"{fieldname}.prefix_keys"]
+        key = np.uint64(prefix_key(term))
+        low = int(np.searchsorted(keys, key, "left"))
+        high = int(np.searchsorted(keys, key, "right"))
+        # The terms sharing the first 8 bytes: find the term among them by bisection.
         offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
-        while at < len(hashes) and hashes[at] == wanted:
-            ordinal = int(side[f"{fieldname}.hash_terms"][at])
-            if blob[offsets[ordinal] : offsets[ordinal + 1]].tobytes() == term:
-                return ordinal
-            at += 1
+        end = high
+        while low < high:
+            middle = (low + high) // 2
+            if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
+                low = middle + 1
+            else:
+                high = middle
+        if low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term:
+            return low
         return -1
+
+    def doc_frequency(self, fieldname: str, ordinal: int) -> int:
+        """Whoosh's document frequency of the term: deleted documents count."""
+        if f"{fieldname}.doc_freqs" in self.side:
+            return int(self.side[f"{fieldname}.doc_freqs"][ordinal])
+        start, end = self.postings(fieldname, ordinal)
+        return end - start
 
     def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
         """This segment's terms that start with ``prefix``, in order."""
@@ -289,7 +312,7 @@ class _Run:
             for segment in self.searcher.segments:
                 ordinal = segment.ordinal(fieldname, term)
                 if ordinal >= 0:
-                    df += int(segment.side[f"{fieldname}.doc_freqs"][ordinal])
+                    df += segment.doc_frequency(fieldname, ordinal)
             self._idf[key] = log(self.searcher.doc_count_all / (df + 1)) + 1
         return self._idf[key]
 

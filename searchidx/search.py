@@ -218,6 +218,7 @@ class _Expander:
         self.exact: set[str] = set()
         self.highlight: set[str] = set()
         self.patterns: list[str] = []
+        self._word_matches: dict[str, bool] = {}  # by word as written, across the hits
 
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
@@ -234,6 +235,19 @@ class _Expander:
             self._count(q.text, q.expanded_terms(self.reader))
             self.patterns.append(q.text)
         return q.apply(self.expand)
+
+    def matched_words(self, text: str) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of every word of ``text`` the query asked for."""
+        known = self._word_matches
+        spans = []
+        for start, end in iter_words(text):
+            word = text[start:end]
+            matched = known.get(word)
+            if matched is None:
+                matched = known[word] = self.is_match(fold_term(word))
+            if matched:
+                spans.append((start, end))
+        return spans
 
     def is_match(self, term: str) -> bool:
         """Whether a word of a hit is one the query asked for (and so is highlighted)."""
@@ -344,11 +358,7 @@ def _whoosh_search(whoosh_index, reader, expanded: query.Query, weighting, limit
 
 def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit:
     text = stored["text"]
-    matches = [
-        (start, end)
-        for start, end in iter_words(text)
-        if expander.is_match(fold_term(text[start:end]))
-    ]
+    matches = expander.matched_words(text)
     window = snippet_window(text, matches)
     return Hit(
         rank=rank,

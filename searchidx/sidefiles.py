@@ -10,12 +10,13 @@ so a side file cannot go stale.
 
 For each indexed field the file holds, as CSR-style arrays:
 
-* the vocabulary: the terms' UTF-8 bytes in Whoosh's (byte) order, their
-  first 8 bytes as big-endian integers (to find the terms with a prefix by
-  ``searchsorted``), and a sorted table of 64-bit term hashes to look a term
-  up in one ``searchsorted``;
-* per term its document frequency as Whoosh counts it (deleted documents
-  included), and a pointer into the flat arrays of postings;
+* the vocabulary: the terms' UTF-8 bytes in Whoosh's (byte) order, and their
+  first 8 bytes as big-endian integers, to find a term or the terms with a
+  prefix by ``searchsorted``;
+* per term a pointer into the flat arrays of postings, and its document
+  frequency as Whoosh counts it (deleted documents included) where that
+  differs from the number of postings (documents deleted before the side
+  file was written);
 * per posting the document number and term frequency; for ``terms`` also a
   pointer per term into the flat array of word positions;
 * per document the field length, as Whoosh's one-byte encoding returns it.
@@ -28,7 +29,6 @@ file is memory-mapped when read, so opening it costs a header parse.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
 import os
@@ -54,11 +54,6 @@ def side_file_path(index_dir: Path, segment_id: str) -> Path:
 def prefix_key(term: bytes, pad: bytes = b"\0") -> int:
     """The term's first 8 bytes as a big-endian integer, so keys sort as the terms do."""
     return int.from_bytes(term[:8].ljust(8, pad), "big")
-
-
-def term_hash(term: bytes) -> int:
-    """A stable 64-bit hash of a term's bytes (Python's own hash varies per process)."""
-    return int.from_bytes(hashlib.blake2b(term, digest_size=8).digest(), "little")
 
 
 def write_missing_side_files(index_dir: Path, whoosh_index) -> list[str]:
@@ -173,10 +168,11 @@ def _field_arrays(reader, fieldname: str, has_positions: bool, has_freqs: bool) 
     position_pointers = array("q", [0])
     positions = array("q")
     decoder = "positions" if has_positions else "weight"
-    for term in reader.lexicon(fieldname):
+    # iter_field gives each term with its statistics in one pass over the term file.
+    for term, info in reader.iter_field(fieldname):
         blob += term
         offsets.append(len(blob))
-        doc_freqs.append(reader.doc_frequency(fieldname, term))
+        doc_freqs.append(info.doc_frequency())
         for docnum, value in reader.postings(fieldname, term).items_as(decoder):
             docs.append(docnum)
             if has_positions:
@@ -187,22 +183,20 @@ def _field_arrays(reader, fieldname: str, has_positions: bool, has_freqs: bool) 
         pointers.append(len(docs))
         position_pointers.append(len(positions))
     terms = [bytes(blob[offsets[i] : offsets[i + 1]]) for i in range(len(offsets) - 1)]
-    hashes = np.array([term_hash(term) for term in terms], dtype=np.uint64)
-    order = np.argsort(hashes, kind="stable")
     arrays = {
         "blob": np.frombuffer(bytes(blob), dtype=np.uint8),
-        "offsets": np.array(offsets, dtype=np.int64),
+        "offsets": _smallest(offsets),
         "prefix_keys": np.array([prefix_key(term) for term in terms], dtype=np.uint64),
-        "hashes": hashes[order],
-        "hash_terms": order.astype(np.int32),
-        "doc_freqs": np.array(doc_freqs, dtype=np.int64),
-        "pointers": np.array(pointers, dtype=np.int64),
+        "pointers": _smallest(pointers),
         "docs": _smallest(docs),
     }
+    doc_freqs = np.array(doc_freqs, dtype=np.int64)
+    if np.any(doc_freqs != np.diff(arrays["pointers"].astype(np.int64))):
+        arrays["doc_freqs"] = _smallest(array("q", doc_freqs.tolist()))
     if has_freqs:
         arrays["freqs"] = _smallest(freqs)
     if has_positions:
-        arrays["position_pointers"] = np.array(position_pointers, dtype=np.int64)
+        arrays["position_pointers"] = _smallest(position_pointers)
         arrays["positions"] = _smallest(positions)
     return {f"{fieldname}.{name}": values for name, values in arrays.items()}
 
@@ -212,8 +206,10 @@ def _smallest(values: array):
     import numpy as np
 
     top = max(values, default=0)
-    dtype = np.uint16 if top < 2**16 else np.uint32 if top < 2**32 else np.uint64
-    return np.array(values, dtype=dtype)
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if top <= np.iinfo(dtype).max:
+            return np.array(values, dtype=dtype)
+    return np.array(values, dtype=np.uint64)
 
 
 class SideFile:
@@ -233,6 +229,9 @@ class SideFile:
 
     def __getitem__(self, name: str):
         return self._arrays[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._arrays
 
 
 def load_side_file(index_dir: Path, segment_id: str, doc_count_all: int) -> SideFile | None:
