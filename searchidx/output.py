@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from tabulate import tabulate
-
 from .search import SearchResults, render_snippet
 
 FORMATS = ("table", "plain", "json", "jsonl")
@@ -30,6 +28,8 @@ def render_tokens(tokens, fmt: str) -> str:
         return _json({"tokens": rows}, indent=2)
     if fmt == "jsonl":
         return "\n".join(_json(row) for row in rows)
+    from tabulate import tabulate  # only for tables: JSON output does without
+
     return tabulate(rows, headers="keys", tablefmt="simple")
 
 
@@ -54,6 +54,8 @@ def render_results(results: SearchResults, fmt: str, color: bool = False) -> str
     if fmt == "plain":
         lines = [f"{row['#']}\t{row['where']}\t{row['snippet']}" for row in rows]
         return "\n".join([*lines, summary])
+    from tabulate import tabulate
+
     table = tabulate(rows, headers="keys", tablefmt="simple", maxcolwidths=[None, None, 40, 80])
     return f"{table}\n{summary}"
 
@@ -70,4 +72,6 @@ def render_info(info, fmt: str) -> str:
     if fmt == "json":
         return _json(values, indent=2)
     values["roots"] = "\n".join(values["roots"])
+    from tabulate import tabulate
+
     return tabulate(values.items(), tablefmt="plain")

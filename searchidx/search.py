@@ -21,10 +21,15 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from whoosh import collectors, qparser, query, scoring
-from whoosh.searching import Searcher
+from whoosh import qparser, query, scoring
 
-from .analysis import PROCLITICS, fold_term, iter_words, light_stems, strip_article
+from .analysis import (
+    PROCLITICS,
+    fold_term,
+    light_stems,
+    strip_article,
+    word_matches,
+)
 from .errors import QueryError
 
 MAX_QUERY_CHARS = 1000
@@ -162,7 +167,7 @@ def _check_fields(q: query.Query) -> None:
                 )
 
 
-def _exact_top_collector(limit: int, q: query.Query, reader) -> collectors.Collector:
+def _exact_top_collector(limit: int, q: query.Query, reader):
     """A collector that scores every match, so the top hits and the total are exact.
 
     Whoosh's default skips blocks and drops sub-queries (here: the stem forms)
@@ -170,6 +175,8 @@ def _exact_top_collector(limit: int, q: query.Query, reader) -> collectors.Colle
     and it makes the count of matches too low and, with BM25's block bounds,
     can even miss a top hit.
     """
+    from whoosh import collectors
+
     collector = collectors.TopCollector(limit, usequality=False, replace=0)
     if _has_not(q):
         collector = collectors.FilterCollector(collector, restrict=_unmatchable(reader))
@@ -239,15 +246,11 @@ class _Expander:
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
         known = self._word_matches
-        spans = []
-        for start, end in iter_words(text):
-            word = text[start:end]
-            matched = known.get(word)
-            if matched is None:
-                matched = known[word] = self.is_match(fold_term(word))
-            if matched:
-                spans.append((start, end))
-        return spans
+        matches = word_matches(text)
+        words = list(map(re.Match.group, matches))
+        for word in set(words).difference(known):
+            known[word] = self.is_match(fold_term(word))
+        return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
 
     def is_match(self, term: str) -> bool:
         """Whether a word of a hit is one the query asked for (and so is highlighted)."""
@@ -317,7 +320,7 @@ def run_search(
     """
     if limit < 1:
         raise QueryError("--limit must be at least 1")
-    parsed = parse_query(text, whoosh_index.schema, match_any)
+    parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
     expander = _Expander(arrays.vocabulary(reader) if arrays else reader)
     expanded = expander.expand(parsed)
     weighting = TermBonus({term: EXACT_BONUS for term in expander.exact})
@@ -345,6 +348,8 @@ def _array_search(arrays, expanded: query.Query, weighting, limit: int):
 
 def _whoosh_search(whoosh_index, reader, expanded: query.Query, weighting, limit: int):
     """The top ``(docnums, scores)`` and the total, by Whoosh's own matchers."""
+    from whoosh.searching import Searcher  # only here: the array search needs neither
+
     # The weighting must be known when the searcher is made: it is handed to
     # one sub-searcher per index segment.
     with Searcher(
