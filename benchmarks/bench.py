@@ -87,6 +87,19 @@ rows = sqlite3.connect(database).execute(
 hits = [dict(zip(("paragraph", "text", "snippet"), row)) for row in rows]
 print(json.dumps({"query": query, "hits": hits}, ensure_ascii=False))
 """
+# Runs a command with its output discarded; prints its seconds from start to
+# exit and its own peak resident memory in bytes; exits with its exit code.
+MEASURE_CHILD = r"""
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss * 1024)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 # Errors an engine may raise for a query it refuses; counted and listed, never hidden.
 QUERY_ERRORS = (QueryError, sqlite3.Error)
 
@@ -346,19 +359,19 @@ def measure_cli(commands: dict[str, Callable[[str], list[str]]], queries: list[s
 
 def run_command(command: list[str]) -> tuple[float, int]:
     """Seconds a command took from start to exit and its peak resident memory in bytes;
-    fail with its stderr if it failed."""
-    start = time.perf_counter()
-    with subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    ) as process:
-        errors = process.stderr.read()
-        # wait4 gives this child's own peak, unlike RUSAGE_CHILDREN (the largest of all).
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - start
-    if process.returncode != 0:
-        raise RuntimeError(f"{command[:3]} exited with {process.returncode}: {errors}")
-    return seconds, usage.ru_maxrss * 1024
+    fail with its stderr if it failed.
+
+    The command is started by a small Python process (:data:`MEASURE_CHILD`):
+    Linux carries a forked process's peak memory through ``exec``, so a child
+    of this large process would report at least this process's size.
+    """
+    completed = subprocess.run(
+        [sys.executable, "-c", MEASURE_CHILD, *command], capture_output=True, text=True
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{command[:3]} exited with {completed.returncode}: {completed.stderr}")
+    seconds, peak = completed.stdout.split()
+    return float(seconds), int(peak)
 
 
 def add_ratios(result: dict) -> None:
