@@ -335,7 +335,14 @@ class Index:
                 with writer, _worker_processes(writer):
                     self._write(writer, plan, records, options, progress, report)
                 self._touch_meta()
-            write_missing_side_files(self.path, self._whoosh)
+            try:
+                write_missing_side_files(self.path, self._whoosh)
+            except OSError as error:
+                # The update is committed; without side files searches are slower, not wrong.
+                reason = f"cannot write the search side files ({error.strerror or error})"
+                report.warnings.append(
+                    FileNote(str(self.path), reason + "; searches will be slower")
+                )
         report.seconds = time.perf_counter() - started
         return report
 

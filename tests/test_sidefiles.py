@@ -99,3 +99,19 @@ def test_deleted_paragraphs_never_come_back_through_not(tmp_path):
             results = index.search("NOT حلب")
             assert [hit.text for hit in results] == ["عاد اللاجئون إلى سوريا"]
             assert results.total == 1
+
+
+def test_a_side_file_that_cannot_be_written_is_a_warning_not_a_failure(
+    tmp_path, corpus, monkeypatch
+):
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("searchidx.index.write_missing_side_files", disk_full)
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update([corpus])
+        assert report.added == 3
+        [warning] = report.warnings
+        assert "No space left on device" in warning.message
+        assert not side_files(tmp_path / "ix")
+        assert index.search("العلم").hits[0].doc == "hadith.txt"
