@@ -126,6 +126,11 @@ class _Segment:
             terms = [term for term in terms if term.startswith(prefix)]
         return terms
 
+    def docs(self, fieldname: str, ordinal: int) -> np.ndarray:
+        """The term's posting list: its documents' numbers, deleted ones included."""
+        start, end = self.postings(fieldname, ordinal)
+        return self.side[f"{fieldname}.docs"][start:end]
+
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
@@ -175,7 +180,7 @@ class ArraySearcher:
         for segment in self.segments:
             matches = _materialize(run.evaluate(q, segment), segment)
             if exclude_files:
-                matches = _without(matches, run.term(segment, "kind", "file"))
+                matches = _without(matches, run.term(segment, "kind", "file"), segment.size)
             all_ids.append(matches.ids + segment.offset)
             all_scores.append(matches.scores)
         ids = np.concatenate(all_ids)
@@ -262,7 +267,8 @@ class _Run:
             return _Complement(_materialize(self.evaluate(q.query, segment), segment))
         if kind is query.AndNot:
             positive = _materialize(self.evaluate(q.a, segment), segment)
-            return _without(positive, _materialize(self.evaluate(q.b, segment), segment))
+            negative = _materialize(self.evaluate(q.b, segment), segment)
+            return _without(positive, negative, segment.size)
         if kind is query.Phrase:
             words = [query.Term("terms", word) for word in q.words]
             return self.sequence(segment, [[word] for word in words], words)
@@ -279,16 +285,22 @@ class _Run:
             return _union([_materialize(child, segment) for child in children], segment.size)
         return _intersection(children, segment)
 
-    def term(self, segment: _Segment, fieldname: str, text: str) -> _Matches:
+    def term(self, segment: _Segment, fieldname: str, text: str, only=None) -> _Matches:
+        """The term's live documents and scores; only those among ``only`` (sorted ids)
+        when given, so that a phrase scores just the documents that have it."""
         term = text.encode("utf-8")
         ordinal = segment.ordinal(fieldname, term)
         if ordinal < 0:
             return _EMPTY
         side = segment.side
         start, end = segment.postings(fieldname, ordinal)
-        ids = side[f"{fieldname}.docs"][start:end].astype(np.int64)
+        ids = side[f"{fieldname}.docs"][start:end]
+        chosen = slice(None)
+        if only is not None:
+            chosen = np.flatnonzero(_among(ids, only, segment.size))
+        ids = ids[chosen].astype(np.int64)
         if fieldname in _SCORED_FIELDS:
-            tf = side[f"{fieldname}.freqs"][start:end].astype(np.float64)
+            tf = side[f"{fieldname}.freqs"][start:end][chosen].astype(np.float64)
             fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
             idf, avgfl = self.idf(fieldname, term), self.avgfl(fieldname)
             B, K1 = self.B, self.K1
@@ -332,21 +344,35 @@ class _Run:
             if not found:
                 return _EMPTY
             ordinals.append(found)
-        candidates = _intersection([self.evaluate(child, segment) for child in children], segment)
-        if not len(candidates.ids):
-            return candidates
+        # Candidates have a word of every group; nothing is scored before the phrase is found.
+        candidates = None
+        for group in ordinals:
+            ids = np.concatenate([segment.docs("terms", ordinal) for ordinal in group])
+            ids = np.unique(ids) if len(group) > 1 else ids
+            if candidates is not None:
+                ids = candidates[_among(candidates, ids, segment.size)]
+            candidates = ids
+            if not len(candidates):
+                return _EMPTY
+        candidates = candidates.astype(np.int64)
         keys = None
         for distance, group in enumerate(ordinals):
             group_keys = np.concatenate(
-                [_position_keys(segment, ordinal, candidates.ids, distance) for ordinal in group]
+                [_position_keys(segment, ordinal, candidates, distance) for ordinal in group]
             )
             if len(group) > 1:
                 group_keys = np.unique(group_keys)
             keys = group_keys if keys is None else keys[_in_sorted(keys, group_keys)]
             if not len(keys):
                 return _EMPTY
-        found = _in_sorted(candidates.ids, np.unique(keys >> 32))
-        return _Matches(candidates.ids[found], candidates.scores[found])
+        docs = keys >> 32  # sorted, as the keys are
+        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+        parts = []
+        for child in children:
+            words = child.subqueries if type(child) is query.Or else [child]
+            scored = [self.term(segment, "terms", word.text, only=docs) for word in words]
+            parts.append(_union(scored, segment.size))
+        return _intersection(parts, segment)
 
 
 def _position_keys(segment: _Segment, ordinal: int, candidates: np.ndarray, distance: int):
@@ -354,18 +380,21 @@ def _position_keys(segment: _Segment, ordinal: int, candidates: np.ndarray, dist
     side = segment.side
     start, end = segment.postings("terms", ordinal)
     docs = side["terms.docs"][start:end]
+    # In the posting list's own narrow type, so searchsorted does not convert the whole
+    # list; a candidate beyond that type's range cannot be in the list.
+    top = np.iinfo(docs.dtype).max
+    candidates = candidates[: np.searchsorted(candidates, top, "right")].astype(docs.dtype)
     at = np.searchsorted(docs, candidates)
     inside = at < len(docs)
     at, present = at[inside], candidates[inside]
     hit = docs[at] == present
-    at, present = at[hit], present[hit]
-    freqs = side["terms.freqs"][start:end].astype(np.int64)
+    at, present = at[hit], present[hit].astype(np.int64)
+    freqs = side["terms.freqs"][start:end]
     before = np.zeros(len(at), dtype=np.int64)
     if len(at):
         # Positions are stored term by term, posting after posting.
-        cumulative = np.cumsum(freqs[: at[-1] + 1])
-        before = cumulative[at] - freqs[at]
-    counts = freqs[at]
+        before = np.cumsum(freqs[: at[-1] + 1], dtype=np.int64)[at] - freqs[at]
+    counts = freqs[at].astype(np.int64)
     first = int(side["terms.position_pointers"][ordinal]) + before
     ends = np.cumsum(counts)
     index = np.repeat(first - (ends - counts), counts) + np.arange(
@@ -386,16 +415,24 @@ def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     return sorted_values[at] == values
 
 
+def _among(ids: np.ndarray, others: np.ndarray, size: int) -> np.ndarray:
+    """A mask of the document numbers ``ids`` found in ``others`` (numbers below ``size``):
+    a scatter and a gather, cheaper than searching sorted arrays."""
+    present = np.zeros(size, dtype=bool)
+    present[others] = True
+    return present[ids]
+
+
 def _materialize(result, segment: _Segment) -> _Matches:
     if isinstance(result, _Matches):
         return result
     everything = segment.universe()
-    ids = everything[~_in_sorted(everything, result.excluded.ids)]
+    ids = everything[~_among(everything, result.excluded.ids, segment.size)]
     return _Matches(ids, np.ones(len(ids), dtype=np.float64))
 
 
-def _without(matches: _Matches, excluded: _Matches) -> _Matches:
-    keep = ~_in_sorted(matches.ids, excluded.ids)
+def _without(matches: _Matches, excluded: _Matches, size: int) -> _Matches:
+    keep = ~_among(matches.ids, excluded.ids, size)
     return _Matches(matches.ids[keep], matches.scores[keep])
 
 
@@ -423,15 +460,18 @@ def _intersection(children: list, segment: _Segment) -> _Matches:
         for other in positive[1:]:
             if not len(result.ids):
                 break
-            found = _in_sorted(result.ids, other.ids)
+            scores = np.zeros(segment.size, dtype=np.float64)
+            present = np.zeros(segment.size, dtype=bool)
+            scores[other.ids] = other.scores
+            present[other.ids] = True
+            found = present[result.ids]
             ids = result.ids[found]
-            at = np.searchsorted(other.ids, ids)
-            result = _Matches(ids, result.scores[found] + other.scores[at])
+            result = _Matches(ids, result.scores[found] + scores[ids])
     else:
         ids = segment.universe()
         result = _Matches(ids, np.zeros(len(ids), dtype=np.float64))
     for excluded in negative:
-        result = _without(result, excluded)
+        result = _without(result, excluded, segment.size)
         result = _Matches(result.ids, result.scores + 1.0)
     return result
 
