@@ -400,7 +400,7 @@ def _position_keys(segment: _Segment, ordinal: int, candidates: np.ndarray, dist
     index = np.repeat(first - (ends - counts), counts) + np.arange(
         int(ends[-1]) if len(ends) else 0
     )
-    positions = side["terms.positions"][index].astype(np.int64) - distance
+    positions = side.gather("terms.positions", index) - distance
     docs_of = np.repeat(present, counts)
     keep = positions >= 0
     return (docs_of[keep] << 32) | positions[keep]

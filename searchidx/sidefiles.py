@@ -18,7 +18,9 @@ For each indexed field the file holds, as CSR-style arrays:
   differs from the number of postings (documents deleted before the side
   file was written);
 * per posting the document number and term frequency; for ``terms`` also a
-  pointer per term into the flat array of word positions;
+  pointer per term into the flat array of word positions, kept as one byte
+  each with the high bytes of the few positions past 255 in a sparse table
+  (positions are small: most paragraphs are short);
 * per document the field length, as Whoosh's one-byte encoding returns it.
 
 File layout: 8 magic bytes, an 8-byte little-endian header length, a JSON
@@ -197,8 +199,26 @@ def _field_arrays(reader, fieldname: str, has_positions: bool, has_freqs: bool) 
         arrays["freqs"] = _smallest(freqs)
     if has_positions:
         arrays["position_pointers"] = _smallest(position_pointers)
-        arrays["positions"] = _smallest(positions)
+        arrays.update(_low_bytes_and_high("positions", positions))
     return {f"{fieldname}.{name}": values for name, values in arrays.items()}
+
+
+def _low_bytes_and_high(name: str, values: array) -> dict:
+    """The values as one byte each, with the rest of those over 255 in a sparse table:
+    ``name`` (low bytes), ``name_high_at`` (where) and ``name_high`` (value >> 8)."""
+    import numpy as np
+
+    full = _smallest(values)
+    if full.dtype == np.uint8:
+        return {name: full}
+    wide = np.flatnonzero(full > 255)
+    return {
+        name: (full & 0xFF).astype(np.uint8),
+        f"{name}_high_at": _smallest(array("q", wide.tolist())),
+        f"{name}_high": (full[wide] >> 8).astype(
+            np.uint8 if full.dtype == np.uint16 else full.dtype
+        ),
+    }
 
 
 def _smallest(values: array):
@@ -232,6 +252,20 @@ class SideFile:
 
     def __contains__(self, name: str) -> bool:
         return name in self._arrays
+
+    def gather(self, name: str, index):
+        """``name``'s values at the sorted ``index``, as int64, high bytes restored."""
+        import numpy as np
+
+        values = self._arrays[name][index].astype(np.int64)
+        if f"{name}_high_at" in self._arrays and len(index):
+            wide = self._arrays[f"{name}_high_at"]
+            at = np.searchsorted(wide, index)
+            at[at == len(wide)] = 0
+            found = wide[at] == index if len(wide) else np.zeros(len(index), dtype=bool)
+            high = self._arrays[f"{name}_high"][at[found]].astype(np.int64)
+            values[found] += high << 8
+        return values
 
 
 def load_side_file(index_dir: Path, segment_id: str, doc_count_all: int) -> SideFile | None:

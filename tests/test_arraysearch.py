@@ -183,7 +183,9 @@ def generated_files(rng, vocabulary, names) -> dict[str, str]:
     for name in names:
         paragraphs = []
         for _ in range(rng.randint(2, 12)):
-            words = [rng.choice(vocabulary) for _ in range(rng.randint(3, 40))]
+            # Some paragraphs are long, so that positions pass 255.
+            length = rng.randint(300, 600) if rng.random() < 0.1 else rng.randint(3, 40)
+            words = [rng.choice(vocabulary) for _ in range(length)]
             if rng.random() < 0.3:
                 words += words[:3]  # a repeated run, for phrases found twice
             paragraphs.append(" ".join(words))
