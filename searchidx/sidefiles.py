@@ -64,13 +64,16 @@ def write_missing_side_files(index_dir: Path, whoosh_index) -> list[str]:
     Returns the segment ids written. Segments are independent, so with more
     than one to write and more than one core they are written in parallel.
     """
+    import multiprocessing
+
     missing = missing_side_files(index_dir, whoosh_index)
-    if len(missing) > 1 and (os.cpu_count() or 1) > 1:
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if len(missing) > 1 and (os.cpu_count() or 1) > 1 and can_fork:
         from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
 
         # Forked workers reopen the index themselves; nothing is shared but the path.
-        with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
             list(pool.map(_write_one, [str(index_dir)] * len(missing), missing))
     else:
         for segment_id in missing:
