@@ -10,7 +10,9 @@
   at combining marks as FTS5 does and then drops one-letter pieces.
 
 :class:`Searchidx` puts searchidx itself behind the same interface, and
-:data:`ENGINES` lists it with the peers.
+:data:`ENGINES` lists it with the peers. :class:`SearchidxWhoosh` searches
+the same index with Whoosh's matchers instead of the side files' arrays (the
+reference the array search is tested against); it builds nothing of its own.
 
 Each engine builds an index of its own in a folder from the text files that
 :func:`~corpus.write_corpus_files` wrote (:meth:`build`; reading the files is
@@ -273,6 +275,18 @@ class Searchidx:
         ]
 
 
+class SearchidxWhoosh(Searchidx):
+    """searchidx answering from Whoosh's matchers, on the index :class:`Searchidx` built."""
+
+    name = "searchidx-whoosh"
+    shares_index_of = Searchidx.name
+
+    def open(self, workdir: Path) -> None:
+        """Open the index built in ``workdir`` and turn the array search off."""
+        super().open(workdir)
+        self.index.array_search = False
+
+
 def build_figures(start: float, workdir: Path, paragraphs: int) -> dict:
     """What a build that began at ``perf_counter()`` value ``start`` reports.
 
@@ -280,11 +294,17 @@ def build_figures(start: float, workdir: Path, paragraphs: int) -> dict:
     ``paragraphs`` the index holds.
     """
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "size_bytes": directory_size(workdir), "paragraphs": paragraphs}
+    return {
+        "seconds": seconds,
+        "size_bytes": directory_size(workdir),
+        # searchidx's side files, counted in size_bytes (0 for the peers).
+        "side_file_bytes": sum(path.stat().st_size for path in workdir.rglob("*.sidx")),
+        "paragraphs": paragraphs,
+    }
 
 
 PEERS = {peer.name: peer for peer in (SqliteFts5, FoldedSqliteFts5, PlainWhoosh)}
-ENGINES = {Searchidx.name: Searchidx, **PEERS}
+ENGINES = {Searchidx.name: Searchidx, SearchidxWhoosh.name: SearchidxWhoosh, **PEERS}
 
 
 def build_in_child(engine_name: str, corpus_folder: Path, workdir: Path) -> dict:
@@ -394,9 +414,11 @@ def main() -> None:
         corpus_folder = Path(tmp, "corpus")
         write_corpus_files(paragraphs, corpus_folder)
         for name, engine_class in ENGINES.items():
-            workdir = Path(tmp, name)
-            workdir.mkdir()
-            figures = build_in_child(name, corpus_folder, workdir)
+            shared = getattr(engine_class, "shares_index_of", None)
+            workdir = Path(tmp, shared or name)
+            if not shared:
+                workdir.mkdir()
+                figures = build_in_child(name, corpus_folder, workdir)
             engine = engine_class()
             engine.open(workdir)
             timings, hits = [], 0

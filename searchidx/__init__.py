@@ -5,9 +5,11 @@
 ['اكد', 'احمد']
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from .analysis import Token, analyze
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     DocumentError,
     IncompatibleIndex,
@@ -22,9 +24,27 @@ from .errors import (
     SearchidxError,
     UnsafeFolder,
 )
-from .index import Index, IndexInfo, IndexReport
-from .readers import ReaderOptions
-from .search import Hit, SearchResults
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .analysis import Token, analyze
+    from .index import Index, IndexInfo, IndexReport
+    from .readers import ReaderOptions
+    from .search import Hit, SearchResults
+
+# Where each public name that needs Whoosh or numpy lives. They are imported on
+# first use, so that `searchidx --help` does not pay for them.
+_LAZY = {
+    "Hit": "search",
+    "Index": "index",
+    "IndexInfo": "index",
+    "IndexReport": "index",
+    "ReaderOptions": "readers",
+    "SearchResults": "search",
+    "Token": "analysis",
+    "analyze": "analysis",
+}
 
 __all__ = [
     "DocumentError",
@@ -49,3 +69,11 @@ __all__ = [
     "__version__",
     "analyze",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'searchidx' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value

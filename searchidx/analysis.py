@@ -262,6 +262,12 @@ def iter_words(text: str) -> Iterator[tuple[int, int]]:
         yield match.span()
 
 
+def word_matches(text: str) -> list[re.Match]:
+    """The regular-expression match of every word of ``text``, in order (one pass
+    gives both the words, ``.group()``, and their offsets, ``.span()``)."""
+    return list(_WORD.finditer(text))
+
+
 class ArabicTokenizer(Tokenizer):
     """Whoosh tokenizer yielding whole words with their combining marks."""
 

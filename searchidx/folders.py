@@ -76,6 +76,21 @@ def write_marker(path: Path, meta: dict) -> None:
     os.replace(temporary, path / MARKER)
 
 
+def put_index_file(temporary: Path, final: Path) -> None:
+    """Move a file written aside into its place in an index folder, at once.
+
+    Both names must be index files of one index folder; anything else is refused.
+    """
+    folder = final.parent
+    names_ok = all(
+        any(fnmatch.fnmatchcase(name, pattern) for pattern in INDEX_FILE_PATTERNS)
+        for name in (temporary.name, final.name)
+    )
+    if temporary.parent != folder or not names_ok or not is_index_folder(folder):
+        raise UnsafeFolder(f"{final} is not a file of a searchidx index; left it as it is")
+    os.replace(temporary, final)
+
+
 def read_marker(path: Path) -> dict | None:
     """The marker's metadata, or None when ``path`` carries no valid marker."""
     return _marker_of(path)

@@ -83,8 +83,10 @@ from .folders import (
     write_marker,
 )
 from .readers import ReaderOptions
+from .sidefiles import missing_side_files, write_missing_side_files
 
 if TYPE_CHECKING:
+    from .arraysearch import ArraySearcher
     from .search import SearchResults
 
 # 2: paragraphs store their file's path and root.
@@ -198,6 +200,8 @@ class IndexInfo:
     # their segment is merged, and the number of segments.
     deleted: int
     segments: int
+    # Searches run on arrays when every segment has its side file (see sidefiles.py).
+    side_files: int
 
 
 class IndexMeta(TypedDict):
@@ -231,6 +235,9 @@ class Index:
         self._whoosh = whoosh
         self._meta = meta
         self._reader = None  # kept between searches, reopened after a commit
+        self._arrays = None  # the side files of the reader's segments, when all have one
+        # False answers every search with Whoosh's matchers, the reference.
+        self.array_search = True
 
     # Opening and creating
 
@@ -292,6 +299,8 @@ class Index:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+            self._arrays = None
+            self._arrays = None
 
     def __enter__(self) -> Index:
         return self
@@ -329,6 +338,7 @@ class Index:
             roots=sorted({record.root for record in records.values()}),
             deleted=deleted,
             segments=segments,
+            side_files=segments - len(missing_side_files(self.path, self._whoosh)),
         )
 
     def search(self, query: str, limit: int = 10, match_any: bool = False) -> SearchResults:
@@ -346,8 +356,14 @@ class Index:
         for attempt in range(2):
             try:
                 self._follow_writers()
+                arrays = self._array_searcher() if self.array_search else None
                 return run_search(
-                    self._whoosh, self._reader, query, limit=limit, match_any=match_any
+                    self._whoosh,
+                    self._reader,
+                    query,
+                    limit=limit,
+                    match_any=match_any,
+                    arrays=arrays,
                 )
             except SearchidxError:
                 raise
@@ -373,6 +389,14 @@ class Index:
         self.close()
         reopened = Index.open(self.path)
         self._whoosh, self._meta = reopened._whoosh, reopened._meta
+
+    def _array_searcher(self) -> ArraySearcher | None:
+        """The array searcher over the current reader, or None while a segment lacks a side file."""
+        from .arraysearch import ArraySearcher
+
+        if self._arrays is None:
+            self._arrays = ArraySearcher.open(self.path, self._reader) or False
+        return self._arrays or None
 
     @property
     def generation(self) -> int:
@@ -421,6 +445,8 @@ class Index:
         dropped from the index, and counted in the report (``ignored``,
         ``hidden``, ``too_large``).
         """
+        from .readers import ReaderOptions
+
         options = options or ReaderOptions()
         started = time.perf_counter()
         with _writing(self.path):
@@ -446,6 +472,7 @@ class Index:
                         raise
                     _commit(writer, optimize)
                 self._touch_meta()
+            self._write_side_files(report)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -484,8 +511,18 @@ class Index:
                 report.removed += 1
             _commit(writer)
             self._touch_meta()
+            self._write_side_files(report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _write_side_files(self, report: IndexReport) -> None:
+        """Give every segment its side file (see sidefiles.py); call with the lock held."""
+        try:
+            write_missing_side_files(self.path, self._whoosh)
+        except OSError as error:
+            # The update is committed; without side files searches are slower, not wrong.
+            reason = f"cannot write the search side files ({error.strerror or error})"
+            report.warnings.append(FileNote(str(self.path), reason + "; searches will be slower"))
 
     def _writer(self, parallel: bool):
         # Segments stay separate files: Whoosh reads a compound segment file by
@@ -507,6 +544,7 @@ class Index:
             raise _locked(self.path) from None
 
     def _write(self, writer, plan, records, options, progress, report) -> None:
+
         for path in plan.removed:
             writer.delete_by_term("source", path)
             report.removed += 1
@@ -664,6 +702,7 @@ def _plan(
     roots: list[Path], records: dict[str, FileRecord], options: ReaderOptions, report: IndexReport
 ) -> _Plan:
     """Decide which files to (re)read and which records to drop, by size, mtime and hash."""
+
     plan = _Plan()
     seen: set[str] = set()
     forced = codec_name(options.encoding) if options.encoding else ""

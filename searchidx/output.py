@@ -14,13 +14,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tabulate import tabulate
 from wcwidth import wcwidth
 
-from .analysis import Token
-from .index import FileRecord, IndexInfo
-from .search import Hit, SearchResults, render_snippet
+from .search import render_snippet
+
+if TYPE_CHECKING:
+    from .analysis import Token
+    from .index import FileRecord, IndexInfo
+    from .search import Hit, SearchResults
 
 FORMATS = ("table", "plain", "json", "jsonl")
 _BOLD_RED = ("\x1b[1;31m", "\x1b[0m")
@@ -44,6 +47,8 @@ def render_tokens(tokens: Iterable[Token], fmt: str) -> str:
         return _json({"tokens": rows}, indent=2)
     if fmt == "jsonl":
         return "\n".join(_json(row) for row in rows)
+    from tabulate import tabulate  # only for tables: JSON output does without
+
     return tabulate(rows, headers="keys", tablefmt="simple")
 
 
@@ -73,6 +78,8 @@ def render_results(
 
 def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
     """The hits as a table that fits ``width`` columns, snippets wrapped at word ends."""
+    from tabulate import tabulate
+
     scores = [f"{hit.score:.2f}" for hit in hits]
     wheres = [_where(hit) for hit in hits]
     # tabulate makes a column at least two wider than its header.
@@ -202,6 +209,8 @@ def render_info(info: IndexInfo, fmt: str, files: list[FileRecord] | None = None
     if fmt == "json":
         return _json({**values, "files": rows} if files is not None else values, indent=2)
     values["roots"] = "\n".join(values["roots"])
+    from tabulate import tabulate
+
     summary = tabulate(values.items(), tablefmt="plain")
     if files is None:
         return summary

@@ -21,16 +21,26 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-from whoosh import collectors, qparser, query, scoring
-from whoosh.fields import Schema
-from whoosh.index import Index as WhooshIndex
+from whoosh import qparser, query, scoring
 from whoosh.qparser.common import attach
-from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
 
-from .analysis import PROCLITICS, fold_term, iter_words, light_stems, strip_article
+from .analysis import (
+    PROCLITICS,
+    fold_term,
+    light_stems,
+    strip_article,
+    word_matches,
+)
 from .errors import QueryError
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
+    from whoosh.index import Index as WhooshIndex
+    from whoosh.reading import IndexReader
+
+    from .arraysearch import ArraySearcher
 
 MAX_QUERY_CHARS = 1000
 # A prefix or wildcard that expands to more words than this is refused: it
@@ -93,24 +103,32 @@ class SearchResults:
         return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
 
 
-class _ExactFirstScorer(scoring.BM25FScorer):
+class _BonusScorer(scoring.BM25FScorer):
+    def __init__(self, searcher, fieldname, text, B, K1, bonus: float, qf=1):
+        self.bonus = bonus  # before the parent's __init__, which scores the best case
+        super().__init__(searcher, fieldname, text, B, K1, qf=qf)
+
     def _score(self, weight, length):
-        return super()._score(weight, length) + EXACT_BONUS
+        return super()._score(weight, length) + self.bonus
 
 
-class ExactFirst(scoring.BM25F):
-    """BM25F where a query word's own spelling outranks the words sharing its stem."""
+class TermBonus(scoring.BM25F):
+    """BM25F plus a fixed bonus per matched term, from a map of folded term to bonus.
 
-    def __init__(self, exact_terms: set[str]) -> None:
+    The bonuses make ranking tiers: a query word's own spelling gets
+    ``EXACT_BONUS``, more than any BM25 score, so it outranks the words that
+    only share its stem.
+    """
+
+    def __init__(self, bonus: dict[str, float]) -> None:
         super().__init__()
         # Whoosh hands scorers the term as UTF-8 bytes.
-        self.exact_terms = {term.encode("utf-8") for term in exact_terms}
+        self.bonus = {term.encode("utf-8"): value for term, value in bonus.items() if value}
 
-    def scorer(
-        self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1
-    ) -> scoring.BaseScorer:
-        if fieldname == "terms" and text in self.exact_terms:
-            return _ExactFirstScorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if fieldname == "terms" and text in self.bonus:
+            bonus = self.bonus[text]
+            return _BonusScorer(searcher, fieldname, text, self.B, self.K1, bonus, qf=qf)
         return super().scorer(searcher, fieldname, text, qf=qf)
 
 
@@ -242,7 +260,7 @@ def _check_fields(q: query.Query) -> None:
                 )
 
 
-def _exact_top_collector(limit: int, q: query.Query) -> collectors.Collector:
+def _exact_top_collector(limit: int, q: query.Query, reader):
     """A collector that scores every match, so the top hits and the total are exact.
 
     Whoosh's default skips blocks and drops sub-queries (here: the stem forms)
@@ -250,11 +268,27 @@ def _exact_top_collector(limit: int, q: query.Query) -> collectors.Collector:
     and it makes the count of matches too low and, with BM25's block bounds,
     can even miss a top hit.
     """
+    from whoosh import collectors
+
     collector = collectors.TopCollector(limit, usequality=False, replace=0)
     if _has_not(q):
-        # File records match no word, so they can only come in through NOT.
-        collector = collectors.FilterCollector(collector, restrict=query.Term("kind", "file"))
+        collector = collectors.FilterCollector(collector, restrict=_unmatchable(reader))
     return collector
+
+
+def _unmatchable(reader) -> set[int]:
+    """File records and deleted documents, which NOT lets through.
+
+    File records match no word, so they can only come in through NOT; and
+    Whoosh's NOT matcher lets a deleted document through when it follows the
+    last document that has the excluded word.
+    """
+    excluded = (
+        set(reader.postings("kind", "file").all_ids()) if ("kind", "file") in reader else set()
+    )
+    for leaf, offset in reader.leaf_readers():
+        excluded.update(offset + docnum for docnum in getattr(leaf, "deleted_docs_set", ()))
+    return excluded
 
 
 def _has_not(q: query.Query) -> bool:
@@ -284,6 +318,7 @@ class _Expander:
         self.exact: set[str] = set()
         self.highlight: set[str] = set()
         self.patterns: list[str] = []
+        self._word_matches: dict[str, bool] = {}  # by word as written, across the hits
 
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
@@ -300,6 +335,15 @@ class _Expander:
             self._count(q.text, q.expanded_terms(self.reader))
             self.patterns.append(q.text)
         return q.apply(self.expand)
+
+    def matched_words(self, text: str) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of every word of ``text`` the query asked for."""
+        known = self._word_matches
+        matches = word_matches(text)
+        words = list(map(re.Match.group, matches))
+        for word in set(words).difference(known):
+            known[word] = self.is_match(fold_term(word))
+        return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
 
     def is_match(self, term: str) -> bool:
         """Whether a word of a hit is one the query asked for (and so is highlighted)."""
@@ -364,39 +408,62 @@ def run_search(
     text: str,
     limit: int = 10,
     match_any: bool = False,
+    arrays: ArraySearcher | None = None,
 ) -> SearchResults:
-    """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`."""
+    """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`.
+
+    With ``arrays`` (an :class:`~searchidx.arraysearch.ArraySearcher` over the
+    same reader) the query is answered from the side files, and by Whoosh's
+    matchers when it has a node the array search does not know.
+    """
     if not isinstance(text, str):
         raise QueryError(f"the query must be a str, not {type(text).__name__}")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit!r}")
-    parsed = parse_query(text, whoosh_index.schema, match_any)
-    expander = _Expander(reader)
+    parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
+    expander = _Expander(arrays.vocabulary(reader) if arrays else reader)
     expanded = expander.expand(parsed)
+    weighting = TermBonus({term: EXACT_BONUS for term in expander.exact})
+    ranked = _array_search(arrays, expanded, weighting, limit)
+    if ranked is None:
+        ranked = _whoosh_search(whoosh_index, reader, expanded, weighting, limit)
+    docnums, scores, total = ranked
+    hits = [
+        _make_hit(rank, score, reader.stored_fields(docnum), expander)
+        for rank, (docnum, score) in enumerate(zip(docnums, scores, strict=True), 1)
+    ]
+    return SearchResults(query=text, total=total, hits=hits)
+
+
+def _array_search(arrays, expanded: query.Query, weighting, limit: int):
+    if arrays is None:
+        return None
+    from .arraysearch import Unsupported
+
+    try:
+        return arrays.search(expanded, weighting, limit, exclude_files=_has_not(expanded))
+    except Unsupported:
+        return None
+
+
+def _whoosh_search(whoosh_index, reader, expanded: query.Query, weighting, limit: int):
+    """The top ``(docnums, scores)`` and the total, by Whoosh's own matchers."""
+    from whoosh.searching import Searcher  # only here: the array search needs neither
+
     # The weighting must be known when the searcher is made: it is handed to
     # one sub-searcher per index segment.
-    weighting = ExactFirst(expander.exact)
     with Searcher(
         reader, weighting=weighting, fromindex=whoosh_index, closereader=False
     ) as searcher:
-        collector = _exact_top_collector(limit, expanded)
+        collector = _exact_top_collector(limit, expanded, reader)
         searcher.search_with_collector(expanded, collector)
         results = collector.results()
-        total = collector.count()
-        hits = [
-            _make_hit(rank, result.score, result.fields(), expander)
-            for rank, result in enumerate(results, 1)
-        ]
-    return SearchResults(query=text, total=total, hits=hits)
+        return [r.docnum for r in results], [r.score for r in results], collector.count()
 
 
 def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit:
     text = stored["text"]
-    matches = [
-        (start, end)
-        for start, end in iter_words(text)
-        if expander.is_match(fold_term(text[start:end]))
-    ]
+    matches = expander.matched_words(text)
     window = snippet_window(text, matches)
     return Hit(
         rank=rank,

@@ -1,0 +1,486 @@
+"""Array search: an expanded query evaluated in numpy over the segments' side files.
+
+It returns what Whoosh's matchers return for the same query and weighting
+(see ``search.py``): the same matches, the same BM25F scores plus each term's
+bonus, the same top hits with ties broken by document number. Whoosh's
+statistics are reproduced as Whoosh computes them: ``idf = log(N / (df + 1)) + 1``
+with N and df counting deleted documents and file records, the average field
+length as the field's total length over N, field lengths as Whoosh's one-byte
+encoding returns them, 1.0 for a document matched through NOT, and a phrase
+scored as the sum of its words' scores.
+
+Each node of the query tree becomes, per segment, the sorted document numbers
+it matches and their scores: a term is a slice of its posting list, OR sums
+scores (``np.bincount``), AND intersects (``searchsorted``), NOT is kept as
+the complement of its matches until an AND removes them or an OR needs them
+whole. Phrases are checked on the candidates that have every word, by
+intersecting ``document << 32 | position - k`` keys of each k-th word.
+
+A node it does not know (or a boost, a slop) raises :class:`Unsupported`
+before any work is done, and the caller uses Whoosh's matchers instead.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from math import log
+from pathlib import Path
+
+import numpy as np
+from whoosh import query
+
+from .sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+
+_SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
+_NULL_QUERY = type(query.NullQuery)
+_ORDINAL_CACHE_LIMIT = 100_000
+
+
+class Unsupported(Exception):
+    """The query has a node array search does not evaluate."""
+
+
+class _Matches:
+    """Sorted document numbers of one segment and their scores."""
+
+    __slots__ = ("ids", "scores")
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray):
+        self.ids = ids
+        self.scores = scores
+
+
+class _Complement:
+    """Every live document except ``excluded``'s, each scoring 1.0 (Whoosh's NOT)."""
+
+    __slots__ = ("excluded",)
+
+    def __init__(self, excluded: _Matches):
+        self.excluded = excluded
+
+
+_EMPTY = _Matches(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+
+
+class _Segment:
+    """One segment's side file, with its deletions and its offset in the whole index."""
+
+    def __init__(self, side, offset: int, deleted):
+        self.side = side
+        self.offset = offset
+        self.size = side.doc_count_all
+        self._ordinals: dict[tuple[str, bytes], int] = {}
+        self.live = None
+        if deleted:
+            self.live = np.ones(self.size, dtype=bool)
+            self.live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+
+    def ordinal(self, fieldname: str, term: bytes) -> int:
+        """The term's number in this segment's vocabulary, or -1."""
+        key = (fieldname, term)
+        if key not in self._ordinals:
+            if len(self._ordinals) > _ORDINAL_CACHE_LIMIT:
+                self._ordinals.clear()
+            self._ordinals[key] = self._find(fieldname, term)
+        return self._ordinals[key]
+
+    def _find(self, fieldname: str, term: bytes) -> int:
+        side = self.side
+        keys = side[f"{fieldname}.prefix_keys"]
+        key = np.uint64(prefix_key(term))
+        low = int(np.searchsorted(keys, key, "left"))
+        high = int(np.searchsorted(keys, key, "right"))
+        # The terms sharing the first 8 bytes: find the term among them by bisection.
+        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
+        end = high
+        while low < high:
+            middle = (low + high) // 2
+            if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
+                low = middle + 1
+            else:
+                high = middle
+        if low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term:
+            return low
+        return -1
+
+    def doc_frequency(self, fieldname: str, ordinal: int) -> int:
+        """Whoosh's document frequency of the term: deleted documents count."""
+        if f"{fieldname}.doc_freqs" in self.side:
+            return int(self.side[f"{fieldname}.doc_freqs"][ordinal])
+        start, end = self.postings(fieldname, ordinal)
+        return end - start
+
+    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
+        """This segment's terms that start with ``prefix``, in order."""
+        side = self.side
+        keys = side[f"{fieldname}.prefix_keys"]
+        low = int(np.searchsorted(keys, np.uint64(prefix_key(prefix)), "left"))
+        high = int(np.searchsorted(keys, np.uint64(prefix_key(prefix, b"\xff")), "right"))
+        if low == high:
+            return []
+        offsets = side[f"{fieldname}.offsets"][low : high + 1].tolist()
+        text = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]].tobytes()
+        base = offsets[0]
+        terms = [text[a - base : b - base] for a, b in pairwise(offsets)]
+        if len(prefix) > 8:
+            terms = [term for term in terms if term.startswith(prefix)]
+        return terms
+
+    def docs(self, fieldname: str, ordinal: int) -> np.ndarray:
+        """The term's posting list: its documents' numbers, deleted ones included."""
+        start, end = self.postings(fieldname, ordinal)
+        return self.side[f"{fieldname}.docs"][start:end]
+
+    def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
+        pointers = self.side[f"{fieldname}.pointers"]
+        return int(pointers[ordinal]), int(pointers[ordinal + 1])
+
+    def universe(self) -> np.ndarray:
+        everything = np.arange(self.size, dtype=np.int64)
+        return everything if self.live is None else everything[self.live]
+
+
+class ArraySearcher:
+    """Searches the segments of one Whoosh reader through their side files."""
+
+    def __init__(self, segments: list[_Segment], doc_count_all: int):
+        self.segments = segments
+        self.doc_count_all = doc_count_all
+
+    @classmethod
+    def open(cls, index_dir: Path, reader) -> ArraySearcher | None:
+        """An array searcher for ``reader``, or None unless every segment has a good side file."""
+        segments = []
+        leaves = segment_readers(reader)
+        if not leaves:
+            return None  # an empty index: nothing to gain
+        for leaf, offset in leaves:
+            side = load_side_file(index_dir, leaf.segment().segment_id(), leaf.doc_count_all())
+            if side is None:
+                return None
+            segments.append(_Segment(side, offset, leaf.deleted_docs_set))
+        return cls(segments, reader.doc_count_all())
+
+    def vocabulary(self, reader) -> _VocabularyReader:
+        """``reader``, with its ``expand_prefix`` answered from the side files."""
+        return _VocabularyReader(reader, self)
+
+    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
+        """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
+        found = [segment.expand_prefix(fieldname, prefix) for segment in self.segments]
+        if len(found) == 1:
+            return found[0]
+        return sorted(set().union(*found))
+
+    def search(self, q: query.Query, weighting, limit: int, exclude_files: bool):
+        """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
+        _check(q)
+        run = _Run(self, weighting)
+        all_ids, all_scores = [], []
+        for segment in self.segments:
+            matches = _materialize(run.evaluate(q, segment), segment)
+            if exclude_files:
+                matches = _without(matches, run.term(segment, "kind", "file"), segment.size)
+            all_ids.append(matches.ids + segment.offset)
+            all_scores.append(matches.scores)
+        ids = np.concatenate(all_ids)
+        scores = np.concatenate(all_scores)
+        top = _top(ids, scores, limit)
+        return ids[top].tolist(), scores[top].tolist(), len(ids)
+
+
+class _VocabularyReader:
+    """A Whoosh reader whose ``expand_prefix`` is a ``searchsorted`` on the side files
+    (Whoosh's walks its term files); everything else is the reader's own."""
+
+    def __init__(self, reader, arrays: ArraySearcher):
+        self._reader = reader
+        self._arrays = arrays
+
+    def expand_prefix(self, fieldname: str, prefix):
+        if fieldname not in FIELDS:
+            return self._reader.expand_prefix(fieldname, prefix)
+        if isinstance(prefix, str):
+            prefix = prefix.encode("utf-8")
+        return self._arrays.expand_prefix(fieldname, prefix)
+
+    def __contains__(self, term) -> bool:
+        return term in self._reader
+
+    def __getattr__(self, name: str):
+        return getattr(self._reader, name)
+
+
+def _check(q: query.Query) -> None:
+    """Raise :class:`Unsupported` unless every node of ``q`` is one array search knows."""
+    kind = type(q)
+    if kind is _NULL_QUERY:
+        return
+    if getattr(q, "boost", 1.0) != 1.0:
+        raise Unsupported("boost")
+    if kind is query.Term:
+        if q.fieldname not in FIELDS or not isinstance(q.text, str):
+            raise Unsupported("field")
+    elif kind is query.Or:
+        if q.minmatch or q.scale:
+            raise Unsupported("minmatch")
+    elif kind is query.Phrase:
+        if q.fieldname != "terms" or q.slop != 1:
+            raise Unsupported("phrase")
+    elif kind is query.Sequence:
+        if q.slop != 1 or not q.ordered:
+            raise Unsupported("sequence")
+        for child in q.subqueries:
+            if type(child) is query.Or:
+                _check_words(child.subqueries)
+            else:
+                _check_words([child])
+    elif kind not in (query.And, query.Not, query.AndNot):
+        raise Unsupported(kind.__name__)
+    for child in q.children():
+        _check(child)
+
+
+def _check_words(words) -> None:
+    for word in words:
+        if type(word) is not query.Term or word.fieldname != "terms":
+            raise Unsupported("sequence word")
+
+
+class _Run:
+    """One query's evaluation: the weighting and the global statistics it needs."""
+
+    def __init__(self, searcher: ArraySearcher, weighting):
+        self.searcher = searcher
+        self.B, self.K1 = weighting.B, weighting.K1
+        self.bonus = weighting.bonus
+        self._idf: dict = {}
+        self._avgfl: dict = {}
+
+    def evaluate(self, q, segment: _Segment):
+        kind = type(q)
+        if kind is _NULL_QUERY:
+            return _EMPTY
+        if kind is query.Term:
+            return self.term(segment, q.fieldname, q.text)
+        if kind is query.Not:
+            return _Complement(_materialize(self.evaluate(q.query, segment), segment))
+        if kind is query.AndNot:
+            positive = _materialize(self.evaluate(q.a, segment), segment)
+            negative = _materialize(self.evaluate(q.b, segment), segment)
+            return _without(positive, negative, segment.size)
+        if kind is query.Phrase:
+            words = [query.Term("terms", word) for word in q.words]
+            return self.sequence(segment, [[word] for word in words], words)
+        if kind is query.Sequence:
+            groups = [
+                list(child.subqueries) if type(child) is query.Or else [child]
+                for child in q.subqueries
+            ]
+            return self.sequence(segment, groups, q.subqueries)
+        children = [self.evaluate(child, segment) for child in q.subqueries]
+        if not children:
+            return _EMPTY
+        if kind is query.Or:
+            return _union([_materialize(child, segment) for child in children], segment.size)
+        return _intersection(children, segment)
+
+    def term(self, segment: _Segment, fieldname: str, text: str, only=None) -> _Matches:
+        """The term's live documents and scores; only those among ``only`` (sorted ids)
+        when given, so that a phrase scores just the documents that have it."""
+        term = text.encode("utf-8")
+        ordinal = segment.ordinal(fieldname, term)
+        if ordinal < 0:
+            return _EMPTY
+        side = segment.side
+        start, end = segment.postings(fieldname, ordinal)
+        ids = side[f"{fieldname}.docs"][start:end]
+        chosen = slice(None)
+        if only is not None:
+            chosen = np.flatnonzero(_among(ids, only, segment.size))
+        ids = ids[chosen].astype(np.int64)
+        if fieldname in _SCORED_FIELDS:
+            tf = side[f"{fieldname}.freqs"][start:end][chosen].astype(np.float64)
+            fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
+            idf, avgfl = self.idf(fieldname, term), self.avgfl(fieldname)
+            B, K1 = self.B, self.K1
+            # Whoosh's bm25(), operation for operation, so the floats agree.
+            scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            bonus = self.bonus.get(term) if fieldname == "terms" else None
+            if bonus:
+                scores = scores + bonus
+        else:
+            # Whoosh scores an unscored field's match by the term's largest weight: 1.0.
+            scores = np.ones(len(ids), dtype=np.float64)
+        if segment.live is not None:
+            alive = segment.live[ids]
+            ids, scores = ids[alive], scores[alive]
+        return _Matches(ids, scores)
+
+    def idf(self, fieldname: str, term: bytes) -> float:
+        key = (fieldname, term)
+        if key not in self._idf:
+            df = 0
+            for segment in self.searcher.segments:
+                ordinal = segment.ordinal(fieldname, term)
+                if ordinal >= 0:
+                    df += segment.doc_frequency(fieldname, ordinal)
+            self._idf[key] = log(self.searcher.doc_count_all / (df + 1)) + 1
+        return self._idf[key]
+
+    def avgfl(self, fieldname: str) -> float:
+        if fieldname not in self._avgfl:
+            total = sum(s.side.field_lengths[fieldname] for s in self.searcher.segments)
+            self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
+        return self._avgfl[fieldname]
+
+    def sequence(self, segment: _Segment, groups: list[list], children) -> _Matches:
+        """Documents where a word of each group follows one of the previous group, scored
+        as the AND of ``children`` (each group's words are an OR)."""
+        ordinals = []
+        for group in groups:
+            found = [segment.ordinal("terms", word.text.encode("utf-8")) for word in group]
+            found = [ordinal for ordinal in found if ordinal >= 0]
+            if not found:
+                return _EMPTY
+            ordinals.append(found)
+        # Candidates have a word of every group; nothing is scored before the phrase is found.
+        candidates = None
+        for group in ordinals:
+            ids = np.concatenate([segment.docs("terms", ordinal) for ordinal in group])
+            ids = np.unique(ids) if len(group) > 1 else ids
+            if candidates is not None:
+                ids = candidates[_among(candidates, ids, segment.size)]
+            candidates = ids
+            if not len(candidates):
+                return _EMPTY
+        candidates = candidates.astype(np.int64)
+        keys = None
+        for distance, group in enumerate(ordinals):
+            group_keys = np.concatenate(
+                [_position_keys(segment, ordinal, candidates, distance) for ordinal in group]
+            )
+            if len(group) > 1:
+                group_keys = np.unique(group_keys)
+            keys = group_keys if keys is None else keys[_in_sorted(keys, group_keys)]
+            if not len(keys):
+                return _EMPTY
+        docs = keys >> 32  # sorted, as the keys are
+        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+        parts = []
+        for child in children:
+            words = child.subqueries if type(child) is query.Or else [child]
+            scored = [self.term(segment, "terms", word.text, only=docs) for word in words]
+            parts.append(_union(scored, segment.size))
+        return _intersection(parts, segment)
+
+
+def _position_keys(segment: _Segment, ordinal: int, candidates: np.ndarray, distance: int):
+    """``doc << 32 | position - distance`` for the term's positions in the candidates, sorted."""
+    side = segment.side
+    start, end = segment.postings("terms", ordinal)
+    docs = side["terms.docs"][start:end]
+    # In the posting list's own narrow type, so searchsorted does not convert the whole
+    # list; a candidate beyond that type's range cannot be in the list.
+    top = np.iinfo(docs.dtype).max
+    candidates = candidates[: np.searchsorted(candidates, top, "right")].astype(docs.dtype)
+    at = np.searchsorted(docs, candidates)
+    inside = at < len(docs)
+    at, present = at[inside], candidates[inside]
+    hit = docs[at] == present
+    at, present = at[hit], present[hit].astype(np.int64)
+    freqs = side["terms.freqs"][start:end]
+    before = np.zeros(len(at), dtype=np.int64)
+    if len(at):
+        # Positions are stored term by term, posting after posting.
+        before = np.cumsum(freqs[: at[-1] + 1], dtype=np.int64)[at] - freqs[at]
+    counts = freqs[at].astype(np.int64)
+    first = int(side["terms.position_pointers"][ordinal]) + before
+    ends = np.cumsum(counts)
+    index = np.repeat(first - (ends - counts), counts) + np.arange(
+        int(ends[-1]) if len(ends) else 0
+    )
+    positions = side.gather("terms.positions", index) - distance
+    docs_of = np.repeat(present, counts)
+    keep = positions >= 0
+    return (docs_of[keep] << 32) | positions[keep]
+
+
+def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """A mask of the ``values`` found in ``sorted_values``."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_values, values)
+    at[at == len(sorted_values)] = 0
+    return sorted_values[at] == values
+
+
+def _among(ids: np.ndarray, others: np.ndarray, size: int) -> np.ndarray:
+    """A mask of the document numbers ``ids`` found in ``others`` (numbers below ``size``):
+    a scatter and a gather, cheaper than searching sorted arrays."""
+    present = np.zeros(size, dtype=bool)
+    present[others] = True
+    return present[ids]
+
+
+def _materialize(result, segment: _Segment) -> _Matches:
+    if isinstance(result, _Matches):
+        return result
+    everything = segment.universe()
+    ids = everything[~_among(everything, result.excluded.ids, segment.size)]
+    return _Matches(ids, np.ones(len(ids), dtype=np.float64))
+
+
+def _without(matches: _Matches, excluded: _Matches, size: int) -> _Matches:
+    keep = ~_among(matches.ids, excluded.ids, size)
+    return _Matches(matches.ids[keep], matches.scores[keep])
+
+
+def _union(parts: list[_Matches], size: int) -> _Matches:
+    parts = [part for part in parts if len(part.ids)]
+    if not parts:
+        return _EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([part.ids for part in parts])
+    scores = np.concatenate([part.scores for part in parts])
+    if len(ids) * 8 < size:
+        unique, inverse = np.unique(ids, return_inverse=True)
+        return _Matches(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
+    present = np.flatnonzero(np.bincount(ids, minlength=size))
+    return _Matches(present, np.bincount(ids, weights=scores, minlength=size)[present])
+
+
+def _intersection(children: list, segment: _Segment) -> _Matches:
+    positive = [child for child in children if isinstance(child, _Matches)]
+    negative = [child.excluded for child in children if isinstance(child, _Complement)]
+    if positive:
+        positive.sort(key=lambda part: len(part.ids))
+        result = positive[0]
+        for other in positive[1:]:
+            if not len(result.ids):
+                break
+            scores = np.zeros(segment.size, dtype=np.float64)
+            present = np.zeros(segment.size, dtype=bool)
+            scores[other.ids] = other.scores
+            present[other.ids] = True
+            found = present[result.ids]
+            ids = result.ids[found]
+            result = _Matches(ids, result.scores[found] + scores[ids])
+    else:
+        ids = segment.universe()
+        result = _Matches(ids, np.zeros(len(ids), dtype=np.float64))
+    for excluded in negative:
+        result = _without(result, excluded, segment.size)
+        result = _Matches(result.ids, result.scores + 1.0)
+    return result
+
+
+def _top(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Indexes of the ``limit`` best scores, best first, ties by lower document number."""
+    candidates = np.arange(len(ids))
+    if len(ids) > limit:
+        threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        candidates = np.flatnonzero(scores >= threshold)
+    order = np.lexsort((ids[candidates], -scores[candidates]))
+    return candidates[order[:limit]]

@@ -1,0 +1,247 @@
+"""Array search against Whoosh's matchers: the same totals, top hits and scores.
+
+Whoosh is the reference. Every query is answered both ways on the same reader
+and must agree: equal totals, equal top 10 (an order may differ only between
+hits whose scores are equal to 1e-9), scores within 1e-9. This guards the
+array search against any change in Whoosh's scoring or in the expansion.
+"""
+
+import random
+import re
+
+import pytest
+from whoosh import query
+
+from searchidx import Index
+from searchidx.analysis import iter_words
+from searchidx.arraysearch import ArraySearcher
+from searchidx.errors import QueryError
+from searchidx.search import (
+    EXACT_BONUS,
+    TermBonus,
+    _Expander,
+    _has_not,
+    _whoosh_search,
+    parse_query,
+)
+
+from .conftest import INDEX_DATA, write_corpus
+
+LIMIT = 10
+TOLERANCE = 1e-9
+
+
+def both_ways(index: Index, text: str, match_any: bool = False):
+    """(array answer, Whoosh answer) for one query; each is (docnums, scores, total).
+
+    Each path expands the query with its own vocabulary lookup (the side
+    files' or Whoosh's term files), and the expansions must be equal.
+    """
+    reader = index._whoosh.reader()
+    try:
+        arrays = ArraySearcher.open(index.path, reader)
+        assert arrays is not None, "a segment has no side file"
+        parsed = parse_query(text, index._whoosh.schema, match_any)
+        expander = _Expander(reader)
+        expanded = expander.expand(parsed)
+        array_expander = _Expander(arrays.vocabulary(reader))
+        assert array_expander.expand(parsed) == expanded
+        assert array_expander.exact == expander.exact
+        return answers(index, reader, arrays, expanded, expander.exact)
+    finally:
+        reader.close()
+
+
+def answers(index, reader, arrays, expanded, exact):
+    weighting = TermBonus({term: EXACT_BONUS for term in exact})
+    ours = arrays.search(expanded, weighting, LIMIT, exclude_files=_has_not(expanded))
+    theirs = _whoosh_search(index._whoosh, reader, expanded, weighting, LIMIT)
+    return ours, theirs
+
+
+def assert_same(ours, theirs, label):
+    our_docs, our_scores, our_total = ours
+    their_docs, their_scores, their_total = theirs
+    assert our_total == their_total, label
+    assert len(our_docs) == len(their_docs), label
+    for rank, (ours_score, theirs_score) in enumerate(zip(our_scores, their_scores, strict=True)):
+        assert abs(ours_score - theirs_score) <= TOLERANCE, (label, rank)
+    for rank, (our_doc, their_doc) in enumerate(zip(our_docs, their_docs, strict=True)):
+        if our_doc != their_doc:
+            # Only hits of equal score may trade places.
+            tied = [s for d, s in zip(their_docs, their_scores, strict=True) if d == our_doc]
+            assert tied and abs(tied[0] - their_scores[rank]) <= TOLERANCE, (label, rank)
+
+
+def corpus_words(folder) -> list[list[str]]:
+    """The words of each paragraph of the text files under ``folder``, in order."""
+    paragraphs = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in (".txt", ".md", ".jsonl", ".csv"):
+            continue
+        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+            words = [block[start:end] for start, end in iter_words(block)]
+            if len(words) >= 3:
+                paragraphs.append(words)
+    return paragraphs
+
+
+def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, bool]]:
+    """``count`` queries of every shape the query language has, as (text, match any)."""
+    rng = random.Random(seed)
+    vocabulary = [word for words in paragraphs for word in words]
+
+    def word():
+        return rng.choice(vocabulary)
+
+    def run_of(length):
+        words = rng.choice(paragraphs)
+        start = rng.randrange(len(words) - length + 1)
+        return " ".join(words[start : start + length])
+
+    shapes = [
+        lambda: word(),
+        lambda: f"{word()} {word()}",
+        lambda: run_of(2),
+        lambda: f"{word()} OR {word()}",
+        lambda: f"{word()} NOT {word()}",
+        lambda: f'"{run_of(2)}"',
+        lambda: f'"{run_of(3)}"',
+        lambda: f'"{word()} {word()}"',
+        lambda: f"{word()[:3]}*",
+        lambda: f"{word()[:4]}* {word()}",
+        lambda: f"({word()} OR {word()}) NOT {word()}",
+        lambda: f"NOT {word()}",
+        lambda: f"{word()} AND ({word()} OR NOT {word()})",
+        lambda: f"NOT {word()} NOT {word()}",
+        lambda: f'"{run_of(2)}" OR {word()}',
+        lambda: f"doc:{rng.choice(docs)} {word()}",
+        lambda: f"doc:{rng.choice(docs)}",
+        lambda: f"{word()} NOT doc:{rng.choice(docs)}",
+        lambda: f"title:{word()}",
+    ]
+    queries = []
+    while len(queries) < count:
+        shape = rng.randrange(len(shapes) + 1)
+        if shape == len(shapes):
+            queries.append((f"{word()} {word()} {word()}", True))
+        else:
+            queries.append((shapes[shape](), False))
+    return queries
+
+
+def check_queries(index: Index, queries) -> int:
+    """Compare every query both ways; return how many were compared (not refused)."""
+    compared = 0
+    for text, match_any in queries:
+        try:
+            ours, theirs = both_ways(index, text, match_any)
+        except QueryError:
+            continue  # refused before either path runs (a too short prefix, say)
+        assert_same(ours, theirs, (text, match_any))
+        compared += 1
+    return compared
+
+
+def test_bundled_corpus_agrees_with_whoosh(bundled_index):
+    paragraphs = corpus_words(INDEX_DATA)
+    docs = sorted(path.name for path in INDEX_DATA.iterdir())
+    with Index.open(bundled_index) as index:
+        assert check_queries(index, draw_queries(paragraphs, docs, 300, seed=1)) >= 250
+
+
+def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
+    """Phrases whose words have several forms: a Sequence of ORs of terms."""
+    paragraphs = corpus_words(INDEX_DATA)
+    rng = random.Random(2)
+    with Index.open(bundled_index) as index:
+        reader = index._whoosh.reader()
+        arrays = ArraySearcher.open(index.path, reader)
+        for _ in range(60):
+            words = rng.choice(paragraphs)
+            start = rng.randrange(len(words) - 1)
+            expander = _Expander(reader)
+            groups = [
+                expander.expand(parse_query(word, index._whoosh.schema))
+                for word in words[start : start + 2]
+            ]
+            if any(type(group) not in (query.Or, query.Term) for group in groups):
+                continue
+            ours, theirs = answers(index, reader, arrays, query.Sequence(groups), expander.exact)
+            assert_same(ours, theirs, groups)
+        reader.close()
+
+
+# A generated corpus: paragraphs of words drawn from the bundled corpus, so
+# words share stems and clitics, in files that are added, changed and deleted.
+
+FILES = 24
+
+
+def generated_files(rng, vocabulary, names) -> dict[str, str]:
+    files = {}
+    for name in names:
+        paragraphs = []
+        for _ in range(rng.randint(2, 12)):
+            # Some paragraphs are long, so that positions pass 255.
+            length = rng.randint(300, 600) if rng.random() < 0.1 else rng.randint(3, 40)
+            words = [rng.choice(vocabulary) for _ in range(length)]
+            if rng.random() < 0.3:
+                words += words[:3]  # a repeated run, for phrases found twice
+            paragraphs.append(" ".join(words))
+        files[name] = "\n\n".join(paragraphs) + "\n"
+    return files
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    root = tmp_path_factory.mktemp("generated")
+    rng = random.Random(7)
+    vocabulary = sorted({word for words in corpus_words(INDEX_DATA) for word in words})[::3]
+    names = [f"part{number:02d}.txt" for number in range(FILES)]
+    write_corpus(root / "docs", generated_files(rng, vocabulary, names))
+    return root, rng, vocabulary, names
+
+
+def test_generated_corpus_agrees_through_updates_and_merges(generated):
+    root, rng, vocabulary, names = generated
+    docs = root / "docs"
+    with Index.create(root / "index") as index:
+        index.update([docs])
+        for round_number in range(4):
+            changed = rng.sample(names, 4)
+            write_corpus(docs, generated_files(rng, vocabulary, changed))
+            for name in rng.sample([n for n in names if n not in changed], 2):
+                (docs / name).unlink(missing_ok=True)
+            added = [f"new{round_number}-{n}.txt" for n in range(3)]
+            write_corpus(docs, generated_files(rng, vocabulary, added))
+            index.update([docs])
+            if round_number == 1:
+                rewrite_side_files(index)
+            if round_number == 2:
+                merge_segments(index)
+            paragraphs = corpus_words(docs)
+            present = sorted(path.name for path in docs.iterdir())
+            queries = draw_queries(paragraphs, present, 70, seed=round_number)
+            assert check_queries(index, queries) >= 55
+        info = index.info()
+        assert info.side_files == info.segments
+
+
+def rewrite_side_files(index: Index) -> None:
+    """Write the side files again, now that their segments have deleted documents
+    (whose postings Whoosh no longer returns, but still counts)."""
+    for path in index.path.glob("*.sidx"):
+        path.unlink()
+    index.update()
+    assert index.info().side_files == index.info().segments
+
+
+def merge_segments(index: Index) -> None:
+    """Merge every segment into one (dropping deleted documents), then let an update
+    write the merged segment's side file; the old segments' side files go with them."""
+    writer = index._whoosh.writer()
+    writer.commit(optimize=True)
+    assert ArraySearcher.open(index.path, index._whoosh.reader()) is None
+    index.update()
+    assert len(list(index.path.glob("*.sidx"))) == index.info().segments == 1
