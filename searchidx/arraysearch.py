@@ -25,11 +25,17 @@ from __future__ import annotations
 from itertools import pairwise
 from math import log
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh import query
 
 from .sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+
+if TYPE_CHECKING:
+    from whoosh.reading import IndexReader
+
+    from .search import TermBonus
 
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
 _NULL_QUERY = type(query.NullQuery)
@@ -143,12 +149,12 @@ class _Segment:
 class ArraySearcher:
     """Searches the segments of one Whoosh reader through their side files."""
 
-    def __init__(self, segments: list[_Segment], doc_count_all: int):
+    def __init__(self, segments: list[_Segment], doc_count_all: int) -> None:
         self.segments = segments
         self.doc_count_all = doc_count_all
 
     @classmethod
-    def open(cls, index_dir: Path, reader) -> ArraySearcher | None:
+    def open(cls, index_dir: Path, reader: IndexReader) -> ArraySearcher | None:
         """An array searcher for ``reader``, or None unless every segment has a good side file."""
         segments = []
         leaves = segment_readers(reader)
@@ -161,7 +167,7 @@ class ArraySearcher:
             segments.append(_Segment(side, offset, leaf.deleted_docs_set))
         return cls(segments, reader.doc_count_all())
 
-    def vocabulary(self, reader) -> _VocabularyReader:
+    def vocabulary(self, reader: IndexReader) -> _VocabularyReader:
         """``reader``, with its ``expand_prefix`` answered from the side files."""
         return _VocabularyReader(reader, self)
 
@@ -172,7 +178,9 @@ class ArraySearcher:
             return found[0]
         return sorted(set().union(*found))
 
-    def search(self, q: query.Query, weighting, limit: int, exclude_files: bool):
+    def search(
+        self, q: query.Query, weighting: TermBonus, limit: int, exclude_files: bool
+    ) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
         _check(q)
         run = _Run(self, weighting)

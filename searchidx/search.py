@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from whoosh.fields import Schema
     from whoosh.index import Index as WhooshIndex
     from whoosh.reading import IndexReader
+    from whoosh.searching import Searcher
 
     from .arraysearch import ArraySearcher
 
@@ -125,7 +126,9 @@ class TermBonus(scoring.BM25F):
         # Whoosh hands scorers the term as UTF-8 bytes.
         self.bonus = {term.encode("utf-8"): value for term, value in bonus.items() if value}
 
-    def scorer(self, searcher, fieldname, text, qf=1):
+    def scorer(
+        self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1
+    ) -> scoring.BaseScorer:
         if fieldname == "terms" and text in self.bonus:
             bonus = self.bonus[text]
             return _BonusScorer(searcher, fieldname, text, self.B, self.K1, bonus, qf=qf)

@@ -36,8 +36,13 @@ import mmap
 import os
 from array import array
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .folders import put_index_file
+
+if TYPE_CHECKING:
+    from whoosh.index import Index as WhooshIndex
+    from whoosh.reading import IndexReader, SegmentReader
 
 SIDE_FILE_VERSION = 1
 SUFFIX = ".sidx"
@@ -60,7 +65,7 @@ def prefix_key(term: bytes, pad: bytes = b"\0") -> int:
     return int.from_bytes(term[:8].ljust(8, pad), "big")
 
 
-def write_missing_side_files(index_dir: Path, whoosh_index) -> list[str]:
+def write_missing_side_files(index_dir: Path, whoosh_index: WhooshIndex) -> list[str]:
     """Write a side file for every segment of the latest generation lacking one.
 
     Returns the segment ids written. Segments are independent, so with more
@@ -83,7 +88,7 @@ def write_missing_side_files(index_dir: Path, whoosh_index) -> list[str]:
     return missing
 
 
-def missing_side_files(index_dir: Path, whoosh_index) -> list[str]:
+def missing_side_files(index_dir: Path, whoosh_index: WhooshIndex) -> list[str]:
     """The ids of the latest generation's segments without a usable side file."""
     with whoosh_index.reader() as reader:
         return [
@@ -102,7 +107,7 @@ def _write_one(index_dir: str, segment_id: str) -> None:
                 write_side_file(Path(index_dir), leaf)
 
 
-def segment_readers(reader) -> list:
+def segment_readers(reader: IndexReader) -> list[tuple[SegmentReader, int]]:
     """The reader's segments with their document offsets; none for an empty index."""
     return [
         (leaf, offset)
@@ -111,7 +116,7 @@ def segment_readers(reader) -> list:
     ]
 
 
-def write_side_file(index_dir: Path, segment_reader) -> Path:
+def write_side_file(index_dir: Path, segment_reader: SegmentReader) -> Path:
     """Write one segment's side file (to a temporary name, then renamed into place)."""
     import numpy as np
 
@@ -235,7 +240,7 @@ def _smallest(values: array):
 class SideFile:
     """One segment's side file, memory-mapped: its arrays by name and its header."""
 
-    def __init__(self, path: Path, header: dict, buffer: mmap.mmap, data_start: int):
+    def __init__(self, path: Path, header: dict, buffer: mmap.mmap, data_start: int) -> None:
         import numpy as np
 
         self.path = path
@@ -247,13 +252,13 @@ class SideFile:
             for name, (dtype, offset, count) in header["arrays"].items()
         }
 
-    def __getitem__(self, name: str):
+    def __getitem__(self, name: str) -> Any:
         return self._arrays[name]
 
     def __contains__(self, name: str) -> bool:
         return name in self._arrays
 
-    def gather(self, name: str, index):
+    def gather(self, name: str, index: Any) -> Any:
         """``name``'s values at the sorted ``index``, as int64, high bytes restored."""
         import numpy as np
 
