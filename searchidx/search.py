@@ -331,6 +331,10 @@ class _Expander:
             return self._any_of([q.text, *self._stem_forms(q.text)], q.boost)
         if isinstance(q, query.Prefix) and q.fieldname == "terms":
             return self._any_of(self._prefix_forms(q.text), q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname == "doc":
+            # A folder of documents: the documents' ids, so both cores can answer.
+            docs = [btext.decode("utf-8") for btext in self.reader.expand_prefix("doc", q.text)]
+            return query.Or([query.Term("doc", doc, boost=q.boost) for doc in docs])
         if isinstance(q, query.Phrase) and q.fieldname == "terms":
             self.exact.update(q.words)
             self.highlight.update(q.words)
