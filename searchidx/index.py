@@ -31,9 +31,11 @@ import hashlib
 import os
 import signal
 import stat as stat_module
+import struct
 import sys
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,7 +47,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter
-from whoosh.reading import SegmentReader
+from whoosh.reading import CorruptIndexError, SegmentReader
 from whoosh.util.filelock import try_for
 from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError
 
@@ -312,11 +314,14 @@ class Index:
 
     def file_records(self) -> dict[str, FileRecord]:
         """Every indexed file, by absolute path."""
-        with self._whoosh.searcher() as searcher:
-            return {
-                fields["record"]["path"]: FileRecord(**fields["record"])
-                for fields in searcher.documents(kind="file")
-            }
+        try:
+            with self._whoosh.searcher() as searcher:
+                return {
+                    fields["record"]["path"]: FileRecord(**fields["record"])
+                    for fields in searcher.documents(kind="file")
+                }
+        except _DAMAGE as error:
+            raise _corrupt(self.path, error) from None
 
     def info(self) -> IndexInfo:
         self._follow_writers()
@@ -368,6 +373,8 @@ class Index:
             except SearchidxError:
                 raise
             except Exception as error:  # Whoosh fails in assorted ways when files change under it
+                if attempt and isinstance(error, CorruptIndexError):
+                    raise _corrupt(self.path, error) from None
                 if attempt:
                     raise IndexChanged(
                         f"the index at {self.path} changed while it was being read "
@@ -594,6 +601,17 @@ class Index:
         self._meta["updated"] = _now()
         self._meta["version"] = __version__
         write_marker(self.path, self._meta)
+
+
+# What Whoosh raises on files it cannot read: damaged on disk, not a bug of ours.
+_DAMAGE = (CorruptIndexError, EOFError, OSError, struct.error, zlib.error)
+
+
+def _corrupt(path: Path, error: Exception) -> IndexCorrupt:
+    return IndexCorrupt(
+        f"the index at {path} is damaged ({type(error).__name__}); rebuild it with "
+        f"`searchidx index --rebuild --index {path} PATH`"
+    )
 
 
 def _commit(writer, optimize: bool = False) -> None:

@@ -991,3 +991,21 @@ def test_utf16_without_a_byte_order_mark_is_read_or_named(run, library):
     assert found(run, index_dir, "اللاجئون") == [("utf16.txt", 1)]
     [line] = lines_about(result, "skipped", folder / "chinese.txt")
     assert line.endswith("try --encoding utf-16-le (or utf-16-be)")
+
+
+def test_a_damaged_index_says_to_rebuild_and_rebuild_repairs_it(run, tmp_path):
+    docs = write_corpus(tmp_path / "docs", SMALL_CORPUS)
+    index_dir = tmp_path / "ix"
+    assert run("index", str(docs), "--index", str(index_dir)).exit_code == 0
+    for damaged in index_dir.glob("MAIN_*"):
+        if damaged.suffix in (".pst", ".sidx") or "_stored" in damaged.name:
+            damaged.write_bytes(b"\x00garbage" * 12)
+    for command in (["search", "سوريا"], ["info"]):
+        result = run(*command, "--index", str(index_dir))
+        assert result.exit_code == 1, command
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert f"the index at {index_dir} is damaged" in result.stderr
+        assert f"`searchidx index --rebuild --index {index_dir} PATH`" in result.stderr
+    assert run("index", "--rebuild", str(docs), "--index", str(index_dir)).exit_code == 0
+    found = run("search", "سوريا", "--index", str(index_dir), "--format", "json")
+    assert json.loads(found.stdout)["total"] == 3
