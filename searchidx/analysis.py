@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyarabic import araby
@@ -119,7 +120,13 @@ FUNCTION_WORDS = frozenset(
 
 # Suffixes in folded spelling (ة is already ه), longest first within a group.
 _PRONOUN_SUFFIXES = ("كما", "هما", "هم", "هن", "ها", "كم", "كن", "نا")
-_NUMBER_SUFFIXES = ("يه", "ات", "ان", "ون", "ين", "ه", "ي")
+_NUMBER_SUFFIXES = ("يه", "ات", "ون", "ين", "ه", "ي")
+# After a plural or feminine ending, a ي left over is the nisba ending:
+# «الأمريكيين» → «امريكي» → «امريك», the stem of «أمريكي».
+_NISBA_BEFORE = ("ات", "ون", "ين", "ه")
+# ان ends duals («الكتابان») but also names and nouns («لبنان», «سليمان»,
+# «بيان»): the stem without it is only ever the second reading.
+_DUAL_SUFFIX = "ان"
 # Article with the conjunctions and prepositions that may precede it.
 _ARTICLE_PREFIXES = (
     "وبال",
@@ -149,6 +156,14 @@ PROCLITICS = (
     "وك",
     *_PREPOSITION_PREFIXES,
 )
+# A word seen after one of these in the index is a noun whose first and last
+# letters are its own: «الوزير» shows that the و of «وزير» is not «and»,
+# «لبريطانيا» that the ب of «بريطانيا» is not «with», «بسوريا» that the
+# final alef of «سوريا» is not a tanween alef. A bare conjunction proves
+# nothing («وبسوريا» is «و» + «بسوريا»), so it is not among them.
+_EVIDENCE_PROCLITICS = ("ال", "بال", "لل", "وال", "ب", "ل", "ك")
+
+WordTest = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,7 @@ class Token:
     end: int
     term: str
     stem: str
+    stems: tuple[str, ...]
 
 
 _fold_cache: dict[str, str] = {}
@@ -190,21 +206,60 @@ def light_stem(term: str) -> str:
     return light_stems(term)[0]
 
 
-def light_stems(term: str) -> tuple[str, ...]:
-    """Every stem indexed for a folded term, :func:`light_stem` first.
+def light_stems(term: str, is_attested: WordTest | None = None) -> tuple[str, ...]:
+    """Every reading's stem of a folded term, the likeliest (the primary stem) first.
 
     Where a light stemmer cannot tell which reading is right, the word gets
-    both stems. A bare ب, ل or ك may be a preposition («بسوريا») or the word's
-    first letter («بريطانيا»), so «سوريا» finds «بسوريا» and «بريطانيا» finds
-    «ببريطانيا»; a ت before a pronoun may be a written ة («مدرستها»).
+    every stem. A bare و, ب, ل or ك may be a clitic («وسافر», «بسوريا») or the
+    word's first letter («وزير», «بريطانيا»); «العاب» may be «ال» + «عاب» or
+    «ألعاب»; a final alef may be a tanween alef («صباحا») or a letter
+    («سوريا»); ان may end a dual or a name («لبنان»); a ت before a pronoun
+    may be a written ة («مدرستها»).
+
+    ``is_attested`` tells whether a word occurs in the index: then a word that
+    also occurs after the article or a preposition (see :func:`evidence_words`)
+    keeps its first and last letters in its primary stem, so «وزير» stems to
+    «وزير» where «الوزير» is indexed. Without it the clitic reading comes first.
+
+    >>> light_stems("وزير")
+    ('زير', 'وزير')
+    >>> light_stems("وزير", {"الوزير"}.__contains__)
+    ('وزير', 'زير')
     """
+    if is_attested is not None:
+        return _strip_affixes(term, is_attested)
     stems = _stem_cache.get(term)
     if stems is None:
-        stems = _strip_affixes(term)
+        stems = _strip_affixes(term, _nothing_attested)
         if len(_stem_cache) >= _CACHE_LIMIT:
             _stem_cache.clear()
         _stem_cache[term] = stems
     return stems
+
+
+def evidence_words(word: str) -> tuple[str, ...]:
+    """Words whose presence in a text shows that ``word``'s letters are all its own.
+
+    A noun is written after the article or a preposition; a word that starts
+    with a clitic, or ends with a tanween alef, never is. «العاب» is tested
+    with «الالعاب» and «لالعاب», not «بالعاب», which is «ب» + «العاب» or
+    «بال» + «عاب».
+
+    >>> evidence_words("وزير")
+    ('الوزير', 'بالوزير', 'للوزير', 'والوزير', 'بوزير', 'لوزير', 'كوزير')
+    """
+    proclitics = _EVIDENCE_PROCLITICS
+    if word.startswith("ال"):
+        proclitics = tuple(p for p in proclitics if p not in ("ب", "ك"))
+    return tuple(proclitic + word for proclitic in proclitics)
+
+
+def _nothing_attested(word: str) -> bool:
+    return False
+
+
+def _letters_are_own(word: str, is_attested: WordTest) -> bool:
+    return any(is_attested(evidence) for evidence in evidence_words(word))
 
 
 def strip_article(term: str, min_left: int = _MIN_STEM) -> str:
@@ -215,37 +270,121 @@ def strip_article(term: str, min_left: int = _MIN_STEM) -> str:
     return stem
 
 
-def _strip_affixes(term: str) -> tuple[str, ...]:
+def _strip_affixes(term: str, is_attested: WordTest) -> tuple[str, ...]:
     if term in FUNCTION_WORDS or not _ARABIC_LETTERS.fullmatch(term):
         return (term,)
     if term[0] in "وف" and len(term) > _MIN_STEM and term[1:] in FUNCTION_WORDS:
         # A conjunction before a function word: «والذين», «وعليكم».
         return (term[1:],)
-    stem = strip_article(term)
-    bare = _strip_suffix(stem, _PRONOUN_SUFFIXES)
-    candidates = [_strip_suffix(bare, _NUMBER_SUFFIXES)]
-    if bare is not stem and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
-        # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها».
-        candidates.append(_strip_suffix(bare[:-1] + "ه", _NUMBER_SUFFIXES))
     stems = []
-    for candidate in candidates:
-        if candidate in FUNCTION_WORDS:
-            # «بعدكم» is «بعد» + «كم»: keep the suffix rather than become «بعد»,
-            # and do not read its ب as a preposition either.
-            stems.append(stem)
-            continue
-        shorter = _strip_prefix(candidate, _PREPOSITION_PREFIXES, _MIN_STEM + 1)
-        if shorter is not candidate and shorter not in FUNCTION_WORDS:
-            stems.append(shorter)
-        stems.append(candidate)
+    for head, may_have_preposition in _prefix_readings(term, is_attested):
+        for candidate, preposition_allowed in _suffix_readings(
+            head, may_have_preposition, is_attested
+        ):
+            if candidate in FUNCTION_WORDS:
+                # «بعدكم» is «بعد» + «كم»: keep the suffix rather than become «بعد»,
+                # and do not read its ب as a preposition either.
+                stems.append(head)
+                continue
+            shorter = candidate
+            if preposition_allowed:
+                shorter = _strip_prefix(candidate, _PREPOSITION_PREFIXES, _MIN_STEM + 1)
+            if shorter is candidate or shorter in FUNCTION_WORDS:
+                stems.append(candidate)
+            elif _letters_are_own(head, is_attested):
+                stems += [candidate, shorter]
+            else:
+                stems += [shorter, candidate]
     return tuple(dict.fromkeys(stems))
 
 
-def _strip_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
+def _prefix_readings(term: str, is_attested: WordTest) -> list[tuple[str, bool]]:
+    """The word without its leading clitics, one entry per reading, likeliest first;
+    each says whether a preposition may still be in front."""
+    article = _matching_prefix(term, _ARTICLE_PREFIXES, _MIN_STEM)
+    if article:
+        readings = [(term[len(article) :], False)]
+        if article.endswith("ال"):
+            # «ألعاب» folds to «العاب»: the ال may be the word's own hamza-alef and lam.
+            own = term[len(article) - 2 :]
+            readings.append((own, False))
+            if _letters_are_own(own, is_attested):
+                readings.reverse()
+        return readings
+    if _matching_prefix(term, _CONJUNCTION_PREFIXES, _MIN_STEM):
+        readings = [(term[1:], True), (term, False)]
+        if _letters_are_own(term, is_attested):
+            readings.reverse()
+        return readings
+    return [(term, True)]
+
+
+def _suffix_readings(
+    head: str, may_have_preposition: bool, is_attested: WordTest
+) -> list[tuple[str, bool]]:
+    """``head`` without its suffixes, one entry per reading, likeliest first; each
+    says whether a preposition may still be in front."""
+    bare = _strip_suffix(head, _PRONOUN_SUFFIXES)
+    readings = [(_strip_number(bare), may_have_preposition)]
+    if bare is not head and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
+        # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها».
+        readings.append((_strip_number(bare[:-1] + "ه"), may_have_preposition))
+    if bare.endswith(_DUAL_SUFFIX) and len(bare) - len(_DUAL_SUFFIX) >= _MIN_STEM:
+        readings.append((_strip_number(bare[: -len(_DUAL_SUFFIX)]), may_have_preposition))
+    if bare is head and head.endswith("ا") and len(head) > _MIN_STEM:
+        # Tanween fath is written with an alef, mostly without the mark: «صباحا»,
+        # «كتابا», «يوميا». A noun with a tanween alef never follows a
+        # preposition, while nouns that keep their alef do: «بسوريا», «الدنيا»;
+        # where the index shows that, the alef stays. Without an index to ask,
+        # «كتابا» may still be «ك» + «تابا».
+        if not _alef_is_own(head, may_have_preposition, is_attested):
+            without_index = is_attested is _nothing_attested
+            readings = [
+                (_strip_nisba(head[:-1]), False),
+                (head, may_have_preposition and without_index),
+            ]
+    return list(dict.fromkeys(readings))
+
+
+def _alef_is_own(word: str, may_have_preposition: bool, is_attested: WordTest) -> bool:
+    if _letters_are_own(word, is_attested):
+        return True
+    if not (may_have_preposition and word[0] in "بلك"):
+        return False
+    # «بسوريا»: «سوريا» occurs alone or after another clitic.
+    bare = word[1:]
+    return is_attested(bare) or any(
+        is_attested(evidence) for evidence in evidence_words(bare) if evidence != word
+    )
+
+
+def _strip_number(word: str) -> str:
+    if word.endswith("ايه"):
+        # «ولاية», «رواية»: the ي after an alef is the word's own, only ة goes.
+        return word[:-1]
+    stem = _strip_suffix(word, _NUMBER_SUFFIXES)
+    if stem is not word and word[len(stem) :] in _NISBA_BEFORE:
+        stem = _strip_nisba(stem)
+    return stem
+
+
+def _strip_nisba(word: str) -> str:
+    # «ولاية», «نهاية»: a ي after an alef is the word's own.
+    if word.endswith("ي") and len(word) > _MIN_STEM and word[-2] != "ا":
+        return word[:-1]
+    return word
+
+
+def _matching_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
     for prefix in prefixes:
         if word.startswith(prefix) and len(word) - len(prefix) >= min_left:
-            return word[len(prefix) :]
-    return word
+            return prefix
+    return ""
+
+
+def _strip_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
+    prefix = _matching_prefix(word, prefixes, min_left)
+    return word[len(prefix) :] if prefix else word
 
 
 def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
@@ -330,5 +469,6 @@ def analyze(text: str) -> list[Token]:
     for start, end in iter_words(text):
         term = fold_term(text[start:end])
         if term:
-            tokens.append(Token(text[start:end], start, end, term, light_stem(term)))
+            stems = light_stems(term)
+            tokens.append(Token(text[start:end], start, end, term, stems[0], stems))
     return tokens

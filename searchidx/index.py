@@ -7,7 +7,8 @@ Schema (one Whoosh document per paragraph, plus one record per file):
   there is no second posting list per word to write;
 * ``text``: the paragraph exactly as the file holds it (stored, not indexed);
   snippets and match offsets are computed from it at query time;
-* ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is;
+* ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is
+  (``title`` is folded like ``terms``, with positions for title phrases);
 * ``source``: the file's absolute path, shared by its paragraphs and its file
   record, so one delete removes a file's whole contribution;
 * file records (``kind`` = ``file``) hold content hash, size and mtime, so
@@ -57,8 +58,8 @@ from .errors import (
 )
 from .readers import ReaderOptions
 
-FORMAT_VERSION = 1
-ANALYZER = "arabic-fold-1"
+FORMAT_VERSION = 2
+ANALYZER = "arabic-fold-2"
 META_FILE = "searchidx.json"
 # Held for a whole update (reading the file records, planning, writing), so a
 # second writer plans against what the first committed and indexes nothing twice.
@@ -91,7 +92,7 @@ def bundled_corpus() -> Path:
 def make_schema() -> Schema:
     return Schema(
         terms=TEXT(analyzer=term_analyzer(), phrase=True),
-        title=TEXT(analyzer=term_analyzer(), phrase=False, stored=True),
+        title=TEXT(analyzer=term_analyzer(), phrase=True, stored=True),
         text=STORED(),
         doc=ID(stored=True),
         paragraph=STORED(),

@@ -30,6 +30,8 @@ def render_tokens(tokens, fmt: str) -> str:
         return _json({"tokens": rows}, indent=2)
     if fmt == "jsonl":
         return "\n".join(_json(row) for row in rows)
+    for row in rows:
+        row["stems"] = " ".join(row["stems"])
     return tabulate(rows, headers="keys", tablefmt="simple")
 
 

@@ -1,12 +1,14 @@
 """Search: parsing queries, ranking paragraphs and cutting highlighted snippets.
 
 A query word matches a paragraph when its folded term matches exactly or when
-the paragraph has a word with the same light stem: the query word is expanded
-at query time into the indexed words that share its stem (see
-:class:`_Expander`). Ranking is BM25F over the folded-term field, and every
-exactly matched query word adds a bonus larger than any BM25 score, so for the
-same query word, paragraphs with the exact (folded) spelling rank above
-paragraphs that match only by stem.
+the paragraph has a word sharing one of its light stems: the query word is
+expanded at query time into the indexed words that share a stem
+(:func:`expand_query`), and "phrases" match those forms at consecutive
+positions. Ranking is BM25F over the folded-term field plus a bonus per
+matched word larger than any BM25F score, so for one query word its own
+(folded) spelling ranks first, then forms sharing its primary stem, then forms
+reached only through another reading of the word («وزير» finds «الوزير» before
+«الزير»).
 
 Snippets are cut from the stored original text at query time: the paragraph
 is re-analysed (cheap: folding and stemming are cached per word), the words
@@ -33,8 +35,12 @@ MAX_QUERY_CHARS = 1000
 MAX_EXPANSIONS = 2000
 MIN_PREFIX_CHARS = 2
 SNIPPET_CHARS = 240
-EXACT_BONUS = 100.0
+# Ranking tiers of one query word (see Expansion): larger than any BM25F score.
+EXACT_BONUS = 200.0
+STEM_BONUS = 100.0
 _SEARCHABLE_FIELDS = frozenset({"terms", "doc", "title"})
+# Fields of folded words, whose query words match all their forms.
+_WORD_FIELDS = frozenset({"terms", "title"})
 _SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
@@ -78,22 +84,32 @@ class SearchResults:
         return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
 
 
-class _ExactFirstScorer(scoring.BM25FScorer):
+class _BonusScorer(scoring.BM25FScorer):
+    def __init__(self, bonus: float, *args, **kwargs):
+        self.bonus = bonus  # set first: the parent's __init__ already scores
+        super().__init__(*args, **kwargs)
+
     def _score(self, weight, length):
-        return super()._score(weight, length) + EXACT_BONUS
+        return super()._score(weight, length) + self.bonus
 
 
-class ExactFirst(scoring.BM25F):
-    """BM25F where a query word's own spelling outranks the words sharing its stem."""
+class TieredBM25F(scoring.BM25F):
+    """BM25F plus a fixed bonus per matched word of the body text.
 
-    def __init__(self, exact_terms: set[str]):
+    ``bonuses`` maps a folded term to the bonus added to its BM25F
+    contribution in the ``terms`` field (see :attr:`Expansion.bonuses`); a
+    term not in it scores plain BM25F.
+    """
+
+    def __init__(self, bonuses: dict[str, float]):
         super().__init__()
         # Whoosh hands scorers the term as UTF-8 bytes.
-        self.exact_terms = {term.encode("utf-8") for term in exact_terms}
+        self.bonuses = {term.encode("utf-8"): bonus for term, bonus in bonuses.items() if bonus}
 
     def scorer(self, searcher, fieldname, text, qf=1):
-        if fieldname == "terms" and text in self.exact_terms:
-            return _ExactFirstScorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
+        bonus = self.bonuses.get(text) if fieldname == "terms" else None
+        if bonus:
+            return _BonusScorer(bonus, searcher, fieldname, text, self.B, self.K1, qf=qf)
         return super().scorer(searcher, fieldname, text, qf=qf)
 
 
@@ -103,7 +119,7 @@ def parse_query(text: str, schema, match_any: bool = False) -> query.Query:
     Words must all match (``match_any`` for any), "phrases" match in order,
     ``OR``, ``AND``, ``NOT`` and parentheses combine, ``word*`` is a prefix,
     ``doc:`` and ``title:`` filter. Stem forms are added later, by
-    :class:`_Expander`, because they depend on the index's vocabulary.
+    :func:`expand_query`, because they depend on the index's vocabulary.
     """
     cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if not cleaned:
@@ -179,43 +195,79 @@ def _leaves(q: query.Query):
             yield from _leaves(child)
 
 
-class _Expander:
-    """Turns each query word into the indexed words that share its stem.
+@dataclass
+class Expansion:
+    """A parsed query with each word expanded to the indexed words it matches.
 
-    Stems are matched here, at query time, rather than indexed in a field of
-    their own: the index then holds one posting list per word instead of two,
-    which halves indexing time. A word's forms differ only by clitics in front
-    (و ف ب ل ك ال …) and suffixes behind, so they are found by scanning the
-    vocabulary from each clitic + stem and keeping the words whose stems agree.
+    ``query`` is a tree of Whoosh's own query classes (Term, Or, And, Not,
+    AndNot, Sequence …); ``bonuses`` maps each folded term of the ``terms``
+    field to the bonus added to its BM25F score, which sets the ranking tiers
+    of one query word: its own spelling (:data:`EXACT_BONUS`), then forms
+    sharing its primary stem (:data:`STEM_BONUS`), then forms reached only
+    through another reading (no bonus). ``highlight`` and ``patterns`` say
+    which words of a hit are marked.
     """
 
-    def __init__(self, reader):
-        self.reader = reader
-        self.exact: set[str] = set()
-        self.highlight: set[str] = set()
-        self.patterns: list[str] = []
-
-    def expand(self, q: query.Query) -> query.Query:
-        if isinstance(q, query.Not):
-            return q.apply(self._quietly)
-        if isinstance(q, query.Term) and q.fieldname == "terms":
-            self.exact.add(q.text)
-            return self._any_of([q.text, *self._stem_forms(q.text)], q.boost)
-        if isinstance(q, query.Prefix) and q.fieldname == "terms":
-            return self._any_of(self._prefix_forms(q.text), q.boost)
-        if isinstance(q, query.Phrase) and q.fieldname == "terms":
-            self.exact.update(q.words)
-            self.highlight.update(q.words)
-        if isinstance(q, query.Wildcard) and q.fieldname == "terms":
-            self._count(q.text, q.expanded_terms(self.reader))
-            self.patterns.append(q.text)
-        return q.apply(self.expand)
+    query: query.Query
+    bonuses: dict[str, float]
+    highlight: set[str]
+    patterns: list[str]
 
     def is_match(self, term: str) -> bool:
         """Whether a word of a hit is one the query asked for (and so is highlighted)."""
         if term in self.highlight:
             return True
         return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
+
+
+def expand_query(q: query.Query, reader) -> Expansion:
+    """Expand every word of a parsed query against the index's vocabulary."""
+    expander = _Expander(reader)
+    expanded = expander.expand(q)
+    return Expansion(expanded, expander.bonuses, expander.highlight, expander.patterns)
+
+
+class _Expander:
+    """Turns each query word into the indexed words that share a stem with it.
+
+    Stems are matched here, at query time, rather than indexed in a field of
+    their own: the index then holds one posting list per word instead of two,
+    which halves indexing time. A word's forms differ only by clitics in front
+    (و ف ب ل ك ال …) and suffixes behind, so they are found by scanning the
+    vocabulary from each clitic + stem and keeping the words whose stems agree.
+    The vocabulary also decides between readings: «الوزير» in the index shows
+    that the و of «وزير» is a letter (see :func:`~searchidx.analysis.light_stems`).
+    """
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.bonuses: dict[str, float] = {}
+        self.highlight: set[str] = set()
+        self.patterns: list[str] = []
+        self._attested: dict[str, bool] = {}
+        self._stems: dict[str, tuple[str, ...]] = {}
+
+    def expand(self, q: query.Query) -> query.Query:
+        if isinstance(q, query.Not):
+            return q.apply(self._quietly)
+        if isinstance(q, query.Term) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._word_forms(q.fieldname, q.text), q.boost)
+        if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
+            # Each word of the phrase matches its forms, at consecutive positions.
+            words = [
+                self._any_of(q.fieldname, self._word_forms(q.fieldname, word), q.boost)
+                for word in q.words
+            ]
+            if len(words) == 1:
+                return words[0]
+            return query.Sequence(words, slop=q.slop, boost=q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname == "terms":
+            forms = dict.fromkeys(self._prefix_forms(q.text), 0.0)
+            return self._any_of(q.fieldname, forms, q.boost)
+        if isinstance(q, query.Wildcard) and q.fieldname == "terms":
+            self._count(q.text, q.expanded_terms(self.reader))
+            self.patterns.append(q.text)
+        return q.apply(self.expand)
 
     def _quietly(self, q: query.Query) -> query.Query:
         """Expand without highlighting: words after NOT are not in the hits."""
@@ -224,27 +276,46 @@ class _Expander:
         self.highlight, self.patterns = saved
         return expanded
 
-    def _any_of(self, words, boost: float) -> query.Query:
-        words = list(dict.fromkeys(words))
-        self.highlight.update(words)
-        if not words:
+    def _any_of(self, fieldname: str, forms: dict[str, float], boost: float) -> query.Query:
+        self.highlight.update(forms)
+        if fieldname == "terms":
+            for form, bonus in forms.items():
+                self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
+        if not forms:
             return query.NullQuery
-        if len(words) == 1:
-            return query.Term("terms", words[0], boost=boost)
-        return query.Or([query.Term("terms", word, boost=boost) for word in words])
+        terms = [query.Term(fieldname, form, boost=boost) for form in forms]
+        return terms[0] if len(terms) == 1 else query.Or(terms)
 
-    def _stem_forms(self, term: str) -> list[str]:
-        stems = set(light_stems(term))
-        if stems == {term} and term.isascii():
-            return []
-        forms = []
+    def _word_forms(self, fieldname: str, term: str) -> dict[str, float]:
+        """The indexed words ``term`` matches, each with the bonus of its tier."""
+        forms = {term: EXACT_BONUS}
+        stems = self._light_stems(term)
+        if stems == (term,) and term.isascii():
+            return forms
+        primary, readings = stems[0], set(stems)
         for stem in stems:
             for clitic in PROCLITICS:
-                for btext in self.reader.expand_prefix("terms", clitic + stem):
+                for btext in self.reader.expand_prefix(fieldname, clitic + stem):
                     candidate = btext.decode("utf-8")
-                    if not stems.isdisjoint(light_stems(candidate)):
-                        forms.append(candidate)
+                    if candidate in forms:
+                        continue
+                    candidate_stems = self._light_stems(candidate)
+                    if readings.isdisjoint(candidate_stems):
+                        continue
+                    forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
         return forms
+
+    def _light_stems(self, term: str) -> tuple[str, ...]:
+        stems = self._stems.get(term)
+        if stems is None:
+            stems = self._stems[term] = light_stems(term, self._is_attested)
+        return stems
+
+    def _is_attested(self, word: str) -> bool:
+        found = self._attested.get(word)
+        if found is None:
+            found = self._attested[word] = ("terms", word) in self.reader
+        return found
 
     def _prefix_forms(self, prefix: str) -> list[str]:
         bare = strip_article(prefix, MIN_PREFIX_CHARS)
@@ -275,31 +346,30 @@ def run_search(
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     parsed = parse_query(text, whoosh_index.schema, match_any)
-    expander = _Expander(reader)
-    expanded = expander.expand(parsed)
+    expansion = expand_query(parsed, reader)
     # The weighting must be known when the searcher is made: it is handed to
     # one sub-searcher per index segment.
-    weighting = ExactFirst(expander.exact)
+    weighting = TieredBM25F(expansion.bonuses)
     with Searcher(
         reader, weighting=weighting, fromindex=whoosh_index, closereader=False
     ) as searcher:
-        collector = _exact_top_collector(limit, expanded)
-        searcher.search_with_collector(expanded, collector)
+        collector = _exact_top_collector(limit, expansion.query)
+        searcher.search_with_collector(expansion.query, collector)
         results = collector.results()
         total = collector.count()
         hits = [
-            _make_hit(rank, result.score, result.fields(), expander)
+            _make_hit(rank, result.score, result.fields(), expansion)
             for rank, result in enumerate(results, 1)
         ]
     return SearchResults(query=text, total=total, hits=hits)
 
 
-def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit:
+def _make_hit(rank: int, score: float, stored: dict, expansion: Expansion) -> Hit:
     text = stored["text"]
     matches = [
         (start, end)
         for start, end in iter_words(text)
-        if expander.is_match(fold_term(text[start:end]))
+        if expansion.is_match(fold_term(text[start:end]))
     ]
     window = snippet_window(text, matches)
     return Hit(
