@@ -331,18 +331,22 @@ def _suffix_readings(
         readings.append((_strip_number(bare[:-1] + "ه"), may_have_preposition))
     if bare.endswith(_DUAL_SUFFIX) and len(bare) - len(_DUAL_SUFFIX) >= _MIN_STEM:
         readings.append((_strip_number(bare[: -len(_DUAL_SUFFIX)]), may_have_preposition))
-    if bare is head and head.endswith("ا") and len(head) > _MIN_STEM:
-        # Tanween fath is written with an alef, mostly without the mark: «صباحا»,
-        # «كتابا», «يوميا». A noun with a tanween alef never follows a
-        # preposition, while nouns that keep their alef do: «بسوريا», «الدنيا»;
-        # where the index shows that, the alef stays. Without an index to ask,
-        # «كتابا» may still be «ك» + «تابا».
-        if not _alef_is_own(head, may_have_preposition, is_attested):
-            without_index = is_attested is _nothing_attested
-            readings = [
-                (_strip_nisba(head[:-1]), False),
-                (head, may_have_preposition and without_index),
-            ]
+    # Tanween fath is written with an alef, mostly without the mark: «صباحا»,
+    # «كتابا», «يوميا». A noun with a tanween alef never follows a
+    # preposition, while nouns that keep their alef do: «بسوريا», «الدنيا»;
+    # where the index shows that, the alef stays. Without an index to ask,
+    # «كتابا» may still be «ك» + «تابا».
+    if (
+        bare is head
+        and head.endswith("ا")
+        and len(head) > _MIN_STEM
+        and not _alef_is_own(head, may_have_preposition, is_attested)
+    ):
+        without_index = is_attested is _nothing_attested
+        readings = [
+            (_strip_nisba(head[:-1]), False),
+            (head, may_have_preposition and without_index),
+        ]
     return list(dict.fromkeys(readings))
 
 
