@@ -307,9 +307,12 @@ def _prefix_readings(term: str, is_attested: WordTest) -> list[tuple[str, bool]]
         if article.endswith("ال"):
             # «ألعاب» folds to «العاب»: the ال may be the word's own hamza-alef and lam.
             own = term[len(article) - 2 :]
-            readings.append((own, False))
-            if _letters_are_own(own, is_attested):
-                readings.reverse()
+        else:
+            # «للبنان» is «لل» + «بنان» or «ل» + «لبنان».
+            own = term[len(article) - 1 :]
+        readings.append((own, False))
+        if _attested_elsewhere(own, term, is_attested, alone=not article.endswith("ال")):
+            readings.reverse()
         return readings
     if _matching_prefix(term, _CONJUNCTION_PREFIXES, _MIN_STEM):
         readings = [(term[1:], True), (term, False)]
@@ -331,35 +334,52 @@ def _suffix_readings(
         readings.append((_strip_number(bare[:-1] + "ه"), may_have_preposition))
     if bare.endswith(_DUAL_SUFFIX) and len(bare) - len(_DUAL_SUFFIX) >= _MIN_STEM:
         readings.append((_strip_number(bare[: -len(_DUAL_SUFFIX)]), may_have_preposition))
-    # Tanween fath is written with an alef, mostly without the mark: «صباحا»,
-    # «كتابا», «يوميا». A noun with a tanween alef never follows a
-    # preposition, while nouns that keep their alef do: «بسوريا», «الدنيا»;
-    # where the index shows that, the alef stays. Without an index to ask,
-    # «كتابا» may still be «ك» + «تابا».
-    if (
-        bare is head
-        and head.endswith("ا")
-        and len(head) > _MIN_STEM
-        and not _alef_is_own(head, may_have_preposition, is_attested)
-    ):
-        without_index = is_attested is _nothing_attested
-        readings = [
-            (_strip_nisba(head[:-1]), False),
-            (head, may_have_preposition and without_index),
-        ]
+    if bare is head and head.endswith("ا") and len(head) > _MIN_STEM:
+        readings = _tanween_readings(head, readings, may_have_preposition, is_attested)
     return list(dict.fromkeys(readings))
+
+
+def _tanween_readings(
+    word: str, readings: list[tuple[str, bool]], may_have_preposition: bool, is_attested: WordTest
+) -> list[tuple[str, bool]]:
+    """The readings of a word ending in alef, which may be a tanween alef.
+
+    Tanween fath is written with an alef, mostly without the mark: «صباحا»,
+    «كتابا», «يوميا». A noun with a tanween alef never follows a preposition
+    or the article, while nouns that keep their alef do: «بسوريا», «الدنيا».
+    """
+    tanween = (_strip_nisba(word[:-1]), False)
+    if is_attested is _nothing_attested:
+        # Without an index to ask, «كتابا» may also be «ك» + «تابا».
+        return [tanween, *readings]
+    if _alef_is_own(word, may_have_preposition, is_attested):
+        return readings
+    if any(
+        _attested_elsewhere(bare, word, is_attested, alone=True) for bare in (word[:-1], tanween[0])
+    ):
+        # «صباح» or «الصباح» is indexed, or «يوم» for «يوميا»; and then «كتابا»
+        # is not «ك» + «تابا».
+        return [tanween, *((stem, False) for stem, _ in readings)]
+    return [*readings, tanween]
 
 
 def _alef_is_own(word: str, may_have_preposition: bool, is_attested: WordTest) -> bool:
     if _letters_are_own(word, is_attested):
         return True
-    if not (may_have_preposition and word[0] in "بلك"):
-        return False
     # «بسوريا»: «سوريا» occurs alone or after another clitic.
-    bare = word[1:]
-    return is_attested(bare) or any(
-        is_attested(evidence) for evidence in evidence_words(bare) if evidence != word
+    return (
+        may_have_preposition
+        and word[0] in "بلك"
+        and _attested_elsewhere(word[1:], word, is_attested, alone=True)
     )
+
+
+def _attested_elsewhere(word: str, seen: str, is_attested: WordTest, alone: bool = False) -> bool:
+    """Whether the index has ``word`` after the article or a preposition (or,
+    with ``alone``, by itself) in some other form than ``seen``."""
+    if alone and is_attested(word):
+        return True
+    return any(is_attested(evidence) for evidence in evidence_words(word) if evidence != seen)
 
 
 def _strip_number(word: str) -> str:

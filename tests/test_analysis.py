@@ -209,3 +209,54 @@ def test_inserting_harakat_or_tatweel_changes_nothing(word, insertions):
     plain, marked = analyze(word), analyze(vocalized)
     assert [(t.term, t.stem) for t in marked] == [(t.term, t.stem) for t in plain]
     assert [t.text for t in marked] == [vocalized]
+
+
+# Readings decided by the index's vocabulary (a set of indexed words here).
+NEWS_VOCABULARY = frozenset(
+    ["الوزير", "للوزاره", "الالعاب", "لالمانيا", "بسوريا", "سوريا", "للبنان", "لبنان"]
+    + ["الصباح", "الكتاب", "الدنيا", "لبريطانيا"]
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "primary", "other"),
+    [
+        ("وزير", "وزير", "زير"),  # «الوزير» is indexed: و is a letter
+        ("وسافر", "سافر", "وسافر"),  # no «الوسافر»: و is «and»
+        ("وزارة", "وزار", "زار"),
+        ("ألعاب", "العاب", "عاب"),  # «الالعاب» is indexed: ال are letters
+        ("بريطانيا", "بريطانيا", "ريطانيا"),
+        ("بسوريا", "سوريا", "بسوريا"),
+        ("للبنان", "لبنان", "بنان"),
+        ("صباحاً", "صباح", "صباحا"),  # tanween alef
+        ("كتاباً", "كتاب", "كتابا"),
+        ("الدنيا", "دنيا", None),  # an alef of the word: no tanween reading
+        ("سوريا", "سوريا", None),
+    ],
+)
+def test_the_index_vocabulary_picks_the_primary_reading(word, primary, other):
+    stems = light_stems(fold_term(word), NEWS_VOCABULARY.__contains__)
+    assert stems[0] == primary
+    if other:
+        assert other in stems
+    else:
+        assert len(stems) == 1 or not any(stem.endswith("دني") for stem in stems)
+
+
+def test_tanween_word_never_stems_to_its_letters_after_a_preposition():
+    assert "تابا" not in light_stems("كتابا", NEWS_VOCABULARY.__contains__)
+    assert light_stem(fold_term("كتاباً")) == "كتاب"
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ["أمريكي", "الأمريكيين", "الأمريكية", "أمريكيون", "الأمريكيات"],
+        ["مصري", "المصريون", "المصرية"],
+        ["ولاية", "الولايات", "بالولاية"],  # a ي after alef stays
+        ["يومي", "يومياً"],
+    ],
+)
+def test_nisba_and_tanween_forms_share_a_stem(family):
+    shared = set.intersection(*(set(light_stems(fold_term(word))) for word in family))
+    assert shared, family

@@ -159,3 +159,124 @@ def test_total_counts_stem_matches_beyond_the_limit(tmp_path):
         results = index.search("سوريا", limit=10)
     assert results.total == 40
     assert all(highlighted(hit) == ["سوريا"] for hit in results)
+
+
+# Everyday news forms. Each paragraph is one line of a news file; the comment
+# says which query it is there for.
+NEWS = [
+    "صرح وزير الخارجية اليوم بأن المفاوضات مستمرة منذ أسابيع طويلة مع الأطراف كلها.",  # 1
+    "استقبل الوزير وفدا من رجال الأعمال.",  # 2 «وزير» by stem
+    "ملأت الجدة الزير، ثم غطت الزير وجلست قرب الزير.",  # 3 «وزير» only as «و» + «زير»
+    "أعلنت الوزارة عن خطة جديدة للتعليم.",  # 4
+    "زار الرئيس المدينة القديمة وزار أسواقها.",  # 5 «وزارة» must not rank «زار» first
+    "رفعت الشركة تقريرها للوزارة.",  # 6
+    "سافر الطلاب إلى الخارج.",  # 7 «وسافر» finds «سافر»
+    "تباع الألعاب في السوق، والألعاب رخيصة.",  # 8 «ألعاب»
+    "عاب عليه الناس تأخره، وعاب عليه أصدقاؤه.",  # 9 «عاب» is not «ألعاب»
+    "رسم الطفل بالألوان البيت.",  # 10 «ألوان»
+    "سافر المنتخب لألمانيا أمس.",  # 11 «ألمانيا»
+    "وصل القطار صباحاً إلى المحطة.",  # 12 tanween
+    "أهدى المعلم كتاباً إلى كل طالب.",  # 13
+    "قال المدير شكرا للحضور.",  # 14 tanween without the mark
+    "تنشر الصحيفة تقريرا يومياً عن الطقس.",  # 15
+    "تاب الرجل وتابا معا.",  # 16 «كتاباً» is not «ك» + «تابا»
+    "انتقد المسؤولون الأمريكيون القرار.",  # 17 nisba
+    "وصلت القوات الأمريكية إلى القاعدة.",  # 18
+    "التقى الرئيس بالدبلوماسيين الأمريكيين.",  # 19
+    "فاز المصريون بالمباراة وفرحت الجماهير المصرية.",  # 20
+    "عاد السفير إلى لبنان بعد زيارة طويلة للعاصمة الفرنسية دامت أسبوعين كاملين.",  # 21
+    "وصل الوفد للبنان.",  # 22
+    "شربت اللبن، واللبن الطازج، ثم اللبن.",  # 23 «لبنان» only through «لبن» + «ان»
+    "ذهب إلى الوزير الأمريكي لأجل الحدود.",  # 24
+    "وتقول التقارير إن خلايا نائمة تعمل في المدينة منذ سنوات طويلة جدا وبلا توقف.",  # 25
+    "فككت الشرطة الخلايا النائمة.",  # 26
+    "نامت الخلايا ثم النائمة.",  # 27 words of the phrase, not in order
+    "فتح الطالب الكتاب وقرأ.",  # 28 «الكتاب» shows that «كتابا» may be «كتاب» + tanween
+]
+
+
+@pytest.fixture(scope="module")
+def news_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("news")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "news.txt").write_text("\n\n".join(NEWS) + "\n", encoding="utf-8")
+    (docs / "summit.md").write_text(
+        "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n\n"
+        "# اللقاء الثنائي\n\nناقش الطرفان التعاون.\n",
+        encoding="utf-8",
+    )
+    with Index.create(root / "ix") as index:
+        index.update([docs])
+    return root / "ix"
+
+
+def news_paragraphs(index_path, query):
+    return [hit.paragraph for hit in search(index_path, query, limit=50) if hit.doc == "news.txt"]
+
+
+def test_initial_waw_of_the_word_ranks_its_forms_above_the_conjunction_reading(news_index):
+    # Tiers: «وزير» itself, then «الوزير» (و is a letter: «الوزير» is indexed),
+    # then «الزير» (water jar), reached only by reading و as «and», though denser.
+    found = news_paragraphs(news_index, "وزير")
+    assert found[:2] == [1, 2]
+    assert found.index(3) > found.index(24) > found.index(1)
+
+
+def test_waw_word_finds_its_cliticised_forms_and_ranks_the_false_root_last(news_index):
+    found = news_paragraphs(news_index, "وزارة")
+    assert set(found[:2]) == {4, 6}  # «الوزارة», «للوزارة»
+    assert 5 not in found[:2]
+    assert news_paragraphs(news_index, "وسافر") == [7, 11]
+
+
+def test_hamza_alef_words_are_not_read_as_the_article(news_index):
+    found = news_paragraphs(news_index, "ألعاب")
+    assert found[0] == 8
+    assert 9 not in found[:1]  # «عاب» (he blamed), denser, comes after if at all
+    assert news_paragraphs(news_index, "ألوان") == [10]
+    assert news_paragraphs(news_index, "ألمانيا") == [11]
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraph", "word"),
+    [
+        ("صباح", 12, "صباحاً"),
+        ("كتاب", 13, "كتاباً"),
+        ("شكر", 14, "شكرا"),
+        ("يومي", 15, "يومياً"),
+    ],
+)
+def test_tanween_alef_is_not_part_of_the_word(news_index, query, paragraph, word):
+    hits = {hit.paragraph: hit for hit in search(news_index, query) if hit.doc == "news.txt"}
+    assert highlighted(hits[paragraph]) == [word]
+
+
+def test_tanween_word_does_not_lose_its_first_letter_to_a_preposition(news_index):
+    assert news_paragraphs(news_index, "كتاباً") == [13, 28]
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs"),
+    [("أمريكي", {17, 18, 19, 24}), ("مصري", {20}), ("الأمريكيون", {17, 18, 19, 24})],
+)
+def test_nisba_adjective_finds_its_plural_and_feminine_forms(news_index, query, paragraphs):
+    assert set(news_paragraphs(news_index, query)) == paragraphs
+
+
+def test_name_ending_in_an_ranks_above_a_shorter_word_it_contains(news_index):
+    # «لبنان» itself, then «للبنان», then «اللبن» (milk) though it is denser.
+    assert news_paragraphs(news_index, "لبنان") == [21, 22, 23]
+
+
+def test_phrase_words_match_their_forms_in_order_exact_spelling_first(news_index):
+    results = search(news_index, '"خلايا نائمة"')
+    assert [hit.paragraph for hit in results] == [25, 26]
+    assert highlighted(results.hits[1]) == ["الخلايا", "النائمة"]
+
+
+def test_title_words_match_their_forms_and_title_phrases_work(news_index):
+    titled = search(news_index, "title:قمة")
+    assert {hit.title for hit in titled} == {"اجتماع القمة العربية"}
+    assert {hit.doc for hit in search(news_index, 'title:"القمة العربية"')} == {"summit.md"}
+    assert search(news_index, 'title:"العربية القمة"').total == 0
