@@ -304,12 +304,9 @@ def _prefix_readings(term: str, is_attested: WordTest) -> list[tuple[str, bool]]
     article = _matching_prefix(term, _ARTICLE_PREFIXES, _MIN_STEM)
     if article:
         readings = [(term[len(article) :], False)]
-        if article.endswith("ال"):
-            # «ألعاب» folds to «العاب»: the ال may be the word's own hamza-alef and lam.
-            own = term[len(article) - 2 :]
-        else:
-            # «للبنان» is «لل» + «بنان» or «ل» + «لبنان».
-            own = term[len(article) - 1 :]
+        # «ألعاب» folds to «العاب»: the ال may be the word's own hamza-alef and
+        # lam; «للبنان» is «لل» + «بنان» or «ل» + «لبنان».
+        own = term[len(article) - (2 if article.endswith("ال") else 1) :]
         readings.append((own, False))
         if _attested_elsewhere(own, term, is_attested, alone=not article.endswith("ال")):
             readings.reverse()

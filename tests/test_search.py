@@ -5,6 +5,8 @@ import pytest
 from searchidx import Index
 from searchidx.errors import QueryError
 
+from .conftest import build_index, write_corpus
+
 
 def search(index_path, query, **options):
     with Index.open(index_path) as index:
@@ -198,17 +200,9 @@ NEWS = [
 @pytest.fixture(scope="module")
 def news_index(tmp_path_factory):
     root = tmp_path_factory.mktemp("news")
-    docs = root / "docs"
-    docs.mkdir()
-    (docs / "news.txt").write_text("\n\n".join(NEWS) + "\n", encoding="utf-8")
-    (docs / "summit.md").write_text(
-        "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n\n"
-        "# اللقاء الثنائي\n\nناقش الطرفان التعاون.\n",
-        encoding="utf-8",
-    )
-    with Index.create(root / "ix") as index:
-        index.update([docs])
-    return root / "ix"
+    summit = "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n\n# اللقاء الثنائي\n\nناقش الطرفان التعاون.\n"
+    files = {"news.txt": "\n\n".join(NEWS) + "\n", "summit.md": summit}
+    return build_index(root / "ix", write_corpus(root / "docs", files))
 
 
 def news_paragraphs(index_path, query):
