@@ -200,7 +200,10 @@ NEWS = [
 @pytest.fixture(scope="module")
 def news_index(tmp_path_factory):
     root = tmp_path_factory.mktemp("news")
-    summit = "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n\n# اللقاء الثنائي\n\nناقش الطرفان التعاون.\n"
+    summit = (
+        "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n\n"
+        "# اللقاء الثنائي\n\nناقش الطرفان التعاون.\n"
+    )
     files = {"news.txt": "\n\n".join(NEWS) + "\n", "summit.md": summit}
     return build_index(root / "ix", write_corpus(root / "docs", files))
 
