@@ -26,7 +26,14 @@ from dataclasses import asdict, dataclass
 from whoosh import collectors, qparser, query, scoring
 from whoosh.searching import Searcher
 
-from .analysis import PROCLITICS, fold_term, iter_words, light_stems, strip_article
+from .analysis import (
+    PROCLITICS,
+    fold_readings,
+    fold_term,
+    iter_words,
+    light_stems,
+    strip_article,
+)
 from .errors import QueryError
 
 MAX_QUERY_CHARS = 1000
@@ -369,7 +376,7 @@ def _make_hit(rank: int, score: float, stored: dict, expansion: Expansion) -> Hi
     matches = [
         (start, end)
         for start, end in iter_words(text)
-        if expansion.is_match(fold_term(text[start:end]))
+        if any(expansion.is_match(term) for term in fold_readings(text[start:end]))
     ]
     window = snippet_window(text, matches)
     return Hit(

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchidx.analysis import (
+    LETTER_FATES,
     analyze,
     fold_term,
     light_stem,
@@ -172,7 +173,8 @@ def test_analyzers_survive_pickling():
 
 # Property tests
 
-HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0670", "\u0640"]
+# Not the dagger alef U+0670: it may stand for an alef (Uthmani «ٱلْكِتَـٰبُ»).
+HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0640"]
 arabic_words = st.text(
     alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآؤئةى")), min_size=1, max_size=10
 )
@@ -260,3 +262,54 @@ def test_tanween_word_never_stems_to_its_letters_after_a_preposition():
 def test_nisba_and_tanween_forms_share_a_stem(family):
     shared = set.intersection(*(set(light_stems(fold_term(word))) for word in family))
     assert shared, family
+
+
+ARABIC_BLOCKS = [(0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF)]
+ARABIC_BLOCKS.append((0xFE70, 0xFEFF))
+
+
+def observed_fate(code):
+    char = chr(code)
+    tokens = analyze("ب" + char + "ب")
+    if len(tokens) != 1 or tokens[0].text != "ب" + char + "ب":
+        return "separator"
+    middle = tokens[0].term[1:-1]
+    if not middle:
+        return "dropped"
+    if middle == char:
+        return "kept"
+    if middle.isdigit():
+        return "digit"
+    if code >= 0xFB50 and unicodedata.normalize("NFKC", char) != char:
+        return "presentation"
+    return "folded"
+
+
+def test_every_letter_of_the_arabic_blocks_has_the_fate_the_table_documents():
+    documented = {
+        code: fate for first, last, fate in LETTER_FATES for code in range(first, last + 1)
+    }
+    for first, last in ARABIC_BLOCKS:
+        for code in range(first, last + 1):
+            if unicodedata.category(chr(code)) == "Cn":
+                continue
+            assert documented.get(code) == observed_fate(code), f"U+{code:04X}"
+
+
+@pytest.mark.parametrize(
+    ("variant", "plain"),
+    [
+        ("كتابۀ", "كتابه"),  # heh with yeh above
+        ("ٯرآن", "قرآن"),  # dotless qaf
+        ("پاکستاں", "پاكستان"),  # noon ghunna; پ stays a letter of its own
+        ("ࢭحمد", "احمد"),  # low alef
+        ("ٵمن", "امن"),  # high hamza alef, split by NFKC
+    ],
+)
+def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
+    assert fold_term(variant) == fold_term(plain)
+
+
+def test_letters_of_other_languages_stay_apart():
+    assert fold_term("پل") != fold_term("بل")
+    assert fold_term("ڤيلا") != fold_term("فيلا")
