@@ -277,3 +277,57 @@ def test_title_words_match_their_forms_and_title_phrases_work(news_index):
     assert {hit.title for hit in titled} == {"اجتماع القمة العربية"}
     assert {hit.doc for hit in search(news_index, 'title:"القمة العربية"')} == {"summit.md"}
     assert search(news_index, 'title:"العربية القمة"').total == 0
+
+
+# Verses in Uthmani script, copied verbatim from the Tanzil Quran Text
+# (Uthmani, version 1.1, Copyright (C) 2007-2026 Tanzil Project, https://tanzil.net,
+# Creative Commons Attribution 3.0), one paragraph per verse.
+UTHMANI_VERSES = [
+    "ٱلْحَمْدُ لِلَّهِ رَبِّ ٱلْعَـٰلَمِينَ",  # 1 (1:2)
+    "ٱلرَّحْمَـٰنِ ٱلرَّحِيمِ",  # 2 (1:3)
+    "ذَٰلِكَ ٱلْكِتَـٰبُ لَا رَيْبَ ۛ فِيهِ ۛ هُدًى لِّلْمُتَّقِينَ",  # 3 (2:2)
+    "ٱلَّذِينَ يُؤْمِنُونَ بِٱلْغَيْبِ وَيُقِيمُونَ ٱلصَّلَوٰةَ وَمِمَّا رَزَقْنَـٰهُمْ يُنفِقُونَ",  # 4
+    "أَلَآ إِنَّهُمْ هُمُ ٱلْمُفْسِدُونَ وَلَـٰكِن لَّا يَشْعُرُونَ",  # 5 (2:12)
+    "وَٱلَّذِينَ كَفَرُوا۟ وَكَذَّبُوا۟ بِـَٔايَـٰتِنَآ أُو۟لَـٰٓئِكَ أَصْحَـٰبُ ٱلنَّارِ ۖ هُمْ فِيهَا خَـٰلِدُونَ",  # 6
+    "وَأَقِيمُوا۟ ٱلصَّلَوٰةَ وَءَاتُوا۟ ٱلزَّكَوٰةَ وَٱرْكَعُوا۟ مَعَ ٱلرَّٰكِعِينَ",  # 7 (2:43)
+    "وَٱتَّقُوا۟ يَوْمًا لَّا تَجْزِى نَفْسٌ عَن نَّفْسٍ شَيْـًٔا وَلَا يُقْبَلُ مِنْهَا شَفَـٰعَةٌ",  # 8
+    "فَوَسْوَسَ إِلَيْهِ ٱلشَّيْطَـٰنُ قَالَ يَـٰٓـَٔادَمُ هَلْ أَدُلُّكَ عَلَىٰ شَجَرَةِ ٱلْخُلْدِ",  # 9
+    "فَأَخْرَجَ بِهِۦ مِنَ ٱلثَّمَرَٰتِ رِزْقًا لَّكُمْ",  # 10 (from 2:22)
+]
+
+
+@pytest.fixture(scope="module")
+def uthmani_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("uthmani")
+    files = {"quran.txt": "\n\n".join(UTHMANI_VERSES) + "\n"}
+    return build_index(root / "ix", write_corpus(root / "docs", files))
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs", "word"),
+    [
+        ("العالمين", [1], "ٱلْعَـٰلَمِينَ"),  # dagger alef for a written alef
+        ("الرحمن", [2], "ٱلرَّحْمَـٰنِ"),  # and where standard spelling has none
+        ("ذلك الكتاب", [3], "ذَٰلِكَ"),
+        ("الصلاة", [4, 7], "ٱلصَّلَوٰةَ"),  # و with dagger alef
+        ("ولكن", [5], "وَلَـٰكِن"),
+        ("بآياتنا", [6], "بِـَٔايَـٰتِنَآ"),  # hamza on tatweel, then ءا for آ
+        ("أولئك", [6], "أُو۟لَـٰٓئِكَ"),
+        ("وآتوا الزكاة", [7], "وَءَاتُوا۟"),
+        ("شيئا", [8], "شَيْـًٔا"),
+        ("الشيطان", [9], "ٱلشَّيْطَـٰنُ"),
+        ("على", [9], "عَلَىٰ"),  # ى with dagger alef at the end
+        ("به", [10], "بِهِۦ"),  # small waw
+        ("الثمرات", [10], "ٱلثَّمَرَٰتِ"),
+    ],
+)
+def test_standard_spelling_finds_uthmani_script(uthmani_index, query, paragraphs, word):
+    results = search(uthmani_index, query)
+    assert sorted(hit.paragraph for hit in results.hits[: len(paragraphs)]) == paragraphs
+    assert word in highlighted(results.hits[0])
+
+
+def test_uthmani_readings_do_not_join_other_words(uthmani_index):
+    assert search(uthmani_index, "الزكاة").total == 1  # not «ٱلصَّلَوٰةَ»
+    assert search(uthmani_index, "شيا").total == 0  # the hamza on a tatweel is a letter
+    assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
