@@ -246,9 +246,9 @@ LETTER_FATES = (
 # these rules turn them into the letters of standard spelling (see
 # :func:`fold_readings`). The marks are first dropped, except the dagger alef
 # U+0670, the hamza above U+0654 and the tatweel that may carry it.
-_UTHMANI_SIGNS = frozenset("\u0670\u0654\u06e7\u0621")
+_UTHMANI_SIGNS = frozenset("\u0670\u0654\u0655\u06e7\u0621\u0671")
 _UTHMANI_SKELETON = str.maketrans(
-    dict.fromkeys(ch for ch in _DELETED if ch not in "\u0670\u0654\u0640\u06e7")
+    dict.fromkeys(ch for ch in _DELETED if ch not in "\u0670\u0654\u0655\u0651\u0640\u06e7")
 )
 _UTHMANI_RULES = (
     # Hamza above a tatweel or a dotless yeh is a seated hamza: «شَيْـًٔا» = «شيئا».
@@ -261,14 +261,23 @@ _UTHMANI_RULES = (
     # word: «ٱلتَّوْرَىٰةَ» = «التوراة».
     (re.compile("\u0649\u0670$"), araby.ALEF_MAKSURA),
     (re.compile("\u0649\u0670"), araby.ALEF),
+    # Hamza below a waw is a seated hamza too (KFGQPC «ٱللُّؤۡلُوِٕ» = «اللؤلؤ»).
+    (re.compile("\u0648\u0655"), araby.HAMZA),
+    # Wasla, lam and shadda write the article and a lam: «ٱلَّيْلِ» = «الليل»;
+    # but «ٱلَّذِى», «ٱلَّتِى» have one lam in standard spelling too.
+    (re.compile("^([\u0648\u0641\u0628\u0643]?\u0671\u0644)\u0651(?![\u0630\u062a])"), "\\1\u0644"),
 )
+# A word that starts with ي and a dagger alef is the vocative «يا» written
+# together with the next word: «يَـٰمَرْيَمُ» = «يا مريم».
+_VOCATIVE = re.compile("^\u064a\u0640?\u0670(?=..)")
 # «ءا» at the start, after clitics, stands for «آ» («ءَايَـٰتِنَا» = «آياتنا»,
 # «وَءَاتُوا۟» = «وآتوا»); standard spelling never starts a word so.
 _INITIAL_HAMZA_ALEF = re.compile(
     "^([\u0648\u0641\u0628\u0644\u0643]{0,2}(?:\u0627?\u0644)?)\u0621\u0627"
 )
-# Marks found only in Quranic text; inside such a word, «ءا» after a letter is
-# also «آ»: «ٱلْقُرْءَانُ» = «القرآن».
+# Marks found only in Quranic text; inside such a word, or where a hamza with
+# fatha is followed by alef, «ءا» after a letter is also «آ»: «ٱلْقُرْءَانُ»,
+# «قُرْءَانًا» = «القرآن», «قرآنا».
 _QURANIC_ONLY = frozenset("\u0671\u06e1\u06df\u06e0\u06e5\u06e6")
 _INNER_HAMZA_ALEF = re.compile("(?<=[^\\W\u0627])\u0621\u0627")
 
@@ -387,12 +396,21 @@ def _fold(text: str) -> tuple[str, ...]:
     skeleton = text.translate(_UTHMANI_SKELETON)
     for pattern, replacement in _UTHMANI_RULES:
         skeleton = pattern.sub(replacement, skeleton)
-    if not _QURANIC_ONLY.isdisjoint(text):
+    if not _QURANIC_ONLY.isdisjoint(text) or "\u0621\u064e\u0627" in text:
         skeleton = _INNER_HAMZA_ALEF.sub(araby.ALEF, skeleton)
+    return _dagger_readings(skeleton)
+
+
+def _dagger_readings(skeleton: str) -> tuple[str, ...]:
     without = _fold_letters(skeleton)
     if araby.SMALL_ALEF not in skeleton:
         return (without,)
-    return (without, _fold_letters(skeleton.replace(araby.SMALL_ALEF, araby.ALEF)))
+    readings = (without, _fold_letters(skeleton.replace(araby.SMALL_ALEF, araby.ALEF)))
+    vocative = _VOCATIVE.match(skeleton)
+    if vocative:
+        # Also indexed as its two words, so «يا مريم» finds it.
+        readings += ("\u064a\u0627", *_dagger_readings(skeleton[vocative.end() :]))
+    return tuple(dict.fromkeys(readings))
 
 
 def _fold_letters(text: str) -> str:
