@@ -255,8 +255,8 @@ _UTHMANI_RULES = (
     (re.compile("[\u0640\u0649]\u0654"), araby.HAMZA),
     # و with a dagger alef before ة is an alef: «ٱلصَّلَوٰةَ» = «الصلاة»;
     (re.compile("\u0648\u0670(?=\u0629)"), araby.ALEF),
-    # elsewhere it is و and alef: «ٱلسَّمَـٰوَٰتِ» = «السماوات».
-    (re.compile("\u0648\u0670"), "\u0648\u0627"),
+    # elsewhere it is ambiguous like any dagger alef: «ٱلسَّمَـٰوَٰتِ» is
+    # «السماوات» or «السموات».
     # ى with a dagger alef ends «عَلَىٰ» = «على», but is an alef inside a
     # word: «ٱلتَّوْرَىٰةَ» = «التوراة».
     (re.compile("\u0649\u0670$"), araby.ALEF_MAKSURA),
@@ -526,14 +526,13 @@ def _prefix_readings(term: str, is_attested: WordTest) -> list[tuple[str, bool]]
     each says whether a preposition may still be in front."""
     article = _matching_prefix(term, _ARTICLE_PREFIXES, _MIN_STEM)
     if article:
-        readings = [(term[len(article) :], False)]
         # «ألعاب» folds to «العاب»: the ال may be the word's own hamza-alef and
-        # lam; «للبنان» is «لل» + «بنان» or «ل» + «لبنان».
+        # lam; «للبنان» is «لل» + «بنان» or «ل» + «لبنان». Both are rare, so that
+        # reading is taken only where the index shows it.
         own = term[len(article) - (2 if article.endswith("ال") else 1) :]
-        readings.append((own, False))
         if _attested_elsewhere(own, term, is_attested, alone=not article.endswith("ال")):
-            readings.reverse()
-        return readings
+            return [(own, False), (term[len(article) :], False)]
+        return [(term[len(article) :], False)]
     if _matching_prefix(term, _CONJUNCTION_PREFIXES, _MIN_STEM):
         readings = [(term[1:], True), (term, False)]
         if _letters_are_own(term, is_attested):
@@ -584,12 +583,14 @@ def _tanween_readings(
 
 
 def _alef_is_own(word: str, may_have_preposition: bool, is_attested: WordTest) -> bool:
-    if _letters_are_own(word, is_attested):
+    # Not after a bare ل: an emphatic lam may stand before a tanween alef
+    # («لأجرا»), and «لدينا» is «لدى» + «نا», not «ل» + «دينا».
+    if any(is_attested(evidence) for evidence in evidence_words(word) if evidence[0] != "ل"):
         return True
     # «بسوريا»: «سوريا» occurs alone or after another clitic.
     return (
         may_have_preposition
-        and word[0] in "بلك"
+        and word[0] in "بك"
         and _attested_elsewhere(word[1:], word, is_attested, alone=True)
     )
 
