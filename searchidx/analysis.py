@@ -348,7 +348,8 @@ WordTest = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class Token:
-    """One word of the analysed text, as ``searchidx analyze`` shows it."""
+    """One word of the analysed text, as ``searchidx analyze`` shows it: its
+    (first) folded term, primary stem, and the stems of every reading."""
 
     text: str
     start: int
@@ -720,8 +721,9 @@ def analyze(text: str) -> list[Token]:
     """
     tokens = []
     for start, end in iter_words(text):
-        term = fold_term(text[start:end])
-        if term:
-            stems = light_stems(term)
-            tokens.append(Token(text[start:end], start, end, term, stems[0], stems))
+        readings = fold_readings(text[start:end])
+        if readings[0]:
+            # Every reading's stems: «ٱلْكِتَـٰبُ» is «الكتب» or «الكتاب».
+            stems = tuple(dict.fromkeys(s for term in readings for s in light_stems(term)))
+            tokens.append(Token(text[start:end], start, end, readings[0], stems[0], stems))
     return tokens
