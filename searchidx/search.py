@@ -325,8 +325,9 @@ class _Expander:
         return found
 
     def _prefix_forms(self, prefix: str) -> list[str]:
+        # «وزير*» is «و» + «زير*» or the start of «الوزير»: both readings.
         bare = strip_article(prefix, MIN_PREFIX_CHARS)
-        heads = {prefix, *(clitic + bare for clitic in PROCLITICS)}
+        heads = {clitic + head for head in (prefix, bare) for clitic in PROCLITICS}
         forms = (
             btext.decode("utf-8")
             for head in heads

@@ -225,6 +225,7 @@ def test_waw_word_finds_its_cliticised_forms_and_ranks_the_false_root_last(news_
     assert set(found[:2]) == {4, 6}  # «الوزارة», «للوزارة»
     assert 5 not in found[:2]
     assert news_paragraphs(news_index, "وسافر") == [7, 11]
+    assert {2, 24} <= set(news_paragraphs(news_index, "وزي*"))  # «الوزير» too
 
 
 def test_hamza_alef_words_are_not_read_as_the_article(news_index):
