@@ -12,7 +12,8 @@ that folds the query with searchidx's analyzer and asks the folded FTS5
 index, and the ``sqlite3`` shell on the raw FTS5 index where it is installed.
 After the corpus sizes, searchidx's indexing speed per megabyte of text is
 measured for each document format it reads, against plain ``.txt`` (see
-``formats.py``).
+``formats.py``); and last, how many verses of the Quran in Uthmani script
+three-word standard-spelling queries find in their top 10 (see ``uthmani.py``).
 
 Ratios are to SQLite FTS5 given searchidx's folding ("sqlite-fts5-folded"),
 the plainest way to get the same matching, and are the figures to compare
@@ -26,6 +27,7 @@ progress to stderr, every measurement to a JSON file::
 
     python benchmarks/bench.py --size small --queries 90
     python benchmarks/bench.py --only formats
+    python benchmarks/bench.py --only uthmani
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import uthmani
 import whoosh
 from corpus import LARGE_SIZE, load_corpus, write_corpus_files
 from formats import bench_formats, formats_markdown, formats_report
@@ -65,6 +68,8 @@ import searchidx
 from searchidx.errors import QueryError
 
 REFERENCE = "sqlite-fts5-folded"
+# Verses queried for the Uthmani recall in a full run (all 6,236: uthmani.py).
+UTHMANI_VERSES = 1000
 # How the Markdown report names the engines.
 LABELS = {
     "searchidx": "searchidx",
@@ -615,9 +620,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=300, help="speed queries (default 300)")
     parser.add_argument(
         "--only",
-        choices=["corpora", "formats"],
-        help="run only the engines on the corpus sizes (--size), or only the indexing speed "
-        "by format (on the small corpus's first paragraphs, whatever --size says)",
+        choices=["corpora", "formats", "uthmani"],
+        help="run only the engines on the corpus sizes (--size), only the indexing speed "
+        "by format (on the small corpus's first paragraphs, whatever --size says), or only "
+        "the recall of standard-spelling queries on Uthmani Quran text (see uthmani.py)",
     )
     parser.add_argument(
         "--output",
@@ -631,11 +637,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark, print the tables and the Markdown, write the JSON."""
     arguments = parse_arguments(argv)
-    if arguments.only == "formats":
+    if arguments.only in ("formats", "uthmani"):
         sizes = []
     else:
         sizes = ["small", "large"] if arguments.size == "both" else [arguments.size]
-    measure_formats = arguments.only != "corpora"
+    measure_formats = arguments.only in (None, "formats")
+    measure_uthmani = arguments.only in (None, "uthmani")
     results = {
         "machine": machine(),
         "options": {"sizes": sizes, "queries": arguments.queries, "formats": measure_formats},
@@ -647,6 +654,8 @@ def main(argv: list[str] | None = None) -> None:
     if measure_formats:
         with tempfile.TemporaryDirectory(prefix="searchidx-bench-formats-") as workspace:
             results["formats"] = bench_formats(Path(workspace), progress)
+    if measure_uthmani:
+        results["uthmani"] = uthmani.measure(UTHMANI_VERSES, progress)
     results["wall_seconds"] = time.perf_counter() - _started
     results["load_average_after"] = os.getloadavg()
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
@@ -656,6 +665,9 @@ def main(argv: list[str] | None = None) -> None:
         print("\n" + corpus_report(size, result))
     if "formats" in results:
         print("\n" + formats_report(results["formats"]))
+    if "uthmani" in results:
+        print("\n== Uthmani script: standard-spelling queries, verse in the top 10 ==")
+        print(uthmani.report(results["uthmani"]))
     print(f"\nwall time {results['wall_seconds']:.0f} s; results in {arguments.output}")
     print("\n-- Markdown for the README --\n\n" + markdown_report(results))
 

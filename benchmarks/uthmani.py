@@ -103,13 +103,10 @@ def recall(verses: list[str], queries: list[tuple[int, str]], workspace: Path) -
     return {"queries": len(queries), "found": found, "missed": missed}
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--verses", type=int, default=VERSES, help="query this many verses")
-    parser.add_argument("--json", type=Path, help="also write every measurement here")
-    arguments = parser.parse_args(argv)
+def measure(verse_count: int = VERSES, progress=print) -> dict:
+    """Recall at 10 of each text for ``verse_count`` verses' queries, by text name."""
     simple = tanzil_verses("simple")
-    chosen = sorted(random.Random(2).sample(range(VERSES), min(arguments.verses, VERSES)))
+    chosen = sorted(random.Random(2).sample(range(VERSES), min(verse_count, VERSES)))
     all_queries = verse_queries(simple)
     queries = [(number, all_queries[number]) for number in chosen]
     texts = {
@@ -119,11 +116,28 @@ def main(argv: list[str] | None = None) -> None:
     }
     results = {}
     for name, verses in texts.items():
-        print(f"{name}: indexing and searching ...", file=sys.stderr)
+        progress(f"{name}: indexing and searching {len(queries)} queries")
         with tempfile.TemporaryDirectory(prefix="searchidx-uthmani-") as workspace:
             results[name] = recall(verses, queries, Path(workspace))
-        found, asked = results[name]["found"], results[name]["queries"]
-        print(f"{name}: recall {found / asked:.4f} ({found} of {asked} verses in the top {TOP})")
+    return results
+
+
+def report(results: dict) -> str:
+    """One line per text: its recall at 10."""
+    return "\n".join(
+        f"{name}: recall {figures['found'] / figures['queries']:.4f} "
+        f"({figures['found']} of {figures['queries']} verses in the top {TOP})"
+        for name, figures in results.items()
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verses", type=int, default=VERSES, help="query this many verses")
+    parser.add_argument("--json", type=Path, help="also write every measurement here")
+    arguments = parser.parse_args(argv)
+    results = measure(arguments.verses, lambda message: print(message, file=sys.stderr))
+    print(report(results))
     if arguments.json:
         arguments.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
 
