@@ -279,6 +279,7 @@ _INITIAL_HAMZA_ALEF = re.compile(
 # fatha is followed by alef, «ءا» after a letter is also «آ»: «ٱلْقُرْءَانُ»,
 # «قُرْءَانًا» = «القرآن», «قرآنا».
 _QURANIC_ONLY = frozenset("\u0671\u06e1\u06df\u06e0\u06e5\u06e6")
+_INNER_HAMZA = re.compile("(?<=[^\\W\u0627\u0648\u064a])[\u0640]?\u0621(?=[^\\W\u0627])")
 _INNER_HAMZA_ALEF = re.compile("(?<=[^\\W\u0627])\u0621\u0627")
 
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a]+")
@@ -404,9 +405,17 @@ def _fold(text: str) -> tuple[str, ...]:
 
 def _dagger_readings(skeleton: str) -> tuple[str, ...]:
     without = _fold_letters(skeleton)
+    # A hamza between letters is written on the line in Uthmani spelling where
+    # standard spelling seats it on an alef, which folds to ا: «يَسْـَٔلُونَ» =
+    # «يسألون», «أَرَءَيْتُم» = «أرأيتم».
+    seated = _fold_letters(_INNER_HAMZA.sub(araby.ALEF, skeleton))
     if araby.SMALL_ALEF not in skeleton:
-        return (without,)
-    readings = (without, _fold_letters(skeleton.replace(araby.SMALL_ALEF, araby.ALEF)))
+        return tuple(dict.fromkeys((without, seated)))
+    readings = (
+        without,
+        _fold_letters(skeleton.replace(araby.SMALL_ALEF, araby.ALEF)),
+        seated,
+    )
     vocative = _VOCATIVE.match(skeleton)
     if vocative:
         # Also indexed as its two words, so «يا مريم» finds it.
