@@ -42,8 +42,10 @@ MAX_QUERY_CHARS = 1000
 MAX_EXPANSIONS = 2000
 MIN_PREFIX_CHARS = 2
 SNIPPET_CHARS = 240
-# Ranking tiers of one query word (see Expansion): larger than any BM25F score.
-EXACT_BONUS = 200.0
+# Ranking tiers of one query word (see Expansion). Bonuses add up over the
+# forms a paragraph holds, so each tier's is larger than any BM25F score and
+# than the sum of the lower tier's over the forms of one word in a paragraph.
+EXACT_BONUS = 10_000.0
 STEM_BONUS = 100.0
 _SEARCHABLE_FIELDS = frozenset({"terms", "doc", "title"})
 # Fields of folded words, whose query words match all their forms.

@@ -262,6 +262,20 @@ def test_nisba_adjective_finds_its_plural_and_feminine_forms(news_index, query, 
     assert set(news_paragraphs(news_index, query)) == paragraphs
 
 
+def test_a_paragraph_with_several_stem_forms_stays_below_the_exact_spelling(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "قال سيدنا وسيدنا وسيدهم ولسيدكم كلاما.\n\n"
+        "ثم جاءت سيدة من المدينة بعد أن طال انتظار الناس لها في السوق القديمة.\n",
+        encoding="utf-8",
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        results = index.search("سيدة")
+    assert [hit.paragraph for hit in results] == [2, 1]
+
+
 def test_name_ending_in_an_ranks_above_a_shorter_word_it_contains(news_index):
     # «لبنان» itself, then «للبنان», then «اللبن» (milk) though it is denser.
     assert news_paragraphs(news_index, "لبنان") == [21, 22, 23]
