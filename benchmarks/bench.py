@@ -6,13 +6,14 @@ in a fresh process, reading the files as part of the build. Then, in this
 process, every engine answers the same speed queries, top 10 with snippets,
 the engines taking turns on each query so that load from other jobs on the
 machine falls on all of them alike; and the same quality queries, scored by
-recall at 10 (see ``queries.py``). Last, one search is timed as a whole
+recall (see ``queries.py``). Last, one search is timed as a whole
 process: ``searchidx search --format json`` against a ``python -c`` script
 that folds the query with searchidx's analyzer and asks the folded FTS5
 index, and the ``sqlite3`` shell on the raw FTS5 index where it is installed.
 After the corpus sizes, searchidx's indexing speed per megabyte of text is
 measured for each document format it reads, against plain ``.txt`` (see
-``formats.py``).
+``formats.py``); and last, how many verses of the Quran in Uthmani script
+three-word standard-spelling queries find in their top 10 (see ``uthmani.py``).
 
 Ratios are to SQLite FTS5 given searchidx's folding ("sqlite-fts5-folded"),
 the plainest way to get the same matching, and are the figures to compare
@@ -26,6 +27,7 @@ progress to stderr, every measurement to a JSON file::
 
     python benchmarks/bench.py --size small --queries 90
     python benchmarks/bench.py --only formats
+    python benchmarks/bench.py --only uthmani
 """
 
 from __future__ import annotations
@@ -46,17 +48,28 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import uthmani
 import whoosh
 from corpus import LARGE_SIZE, load_corpus, write_corpus_files
 from formats import bench_formats, formats_markdown, formats_report
 from peers import ENGINES, SNIPPET_WORDS, build_in_child, directory_size, fts5_match, query_parts
-from queries import KINDS, VARIANTS, quality_queries, recall_at_10, speed_queries
+from queries import (
+    KINDS,
+    MAX_DOCUMENT_FREQUENCY,
+    STEM_VARIANTS,
+    VARIANTS,
+    quality_queries,
+    recall,
+    speed_queries,
+)
 from tabulate import tabulate
 
 import searchidx
 from searchidx.errors import QueryError
 
 REFERENCE = "sqlite-fts5-folded"
+# Verses queried for the Uthmani recall in a full run (all 6,236: uthmani.py).
+UTHMANI_VERSES = 1000
 # How the Markdown report names the engines.
 LABELS = {
     "searchidx": "searchidx",
@@ -262,25 +275,27 @@ def summarize(seconds: list[float]) -> dict:
 
 
 def measure_quality(engines: dict, queries: list) -> dict:
-    """Per engine: each quality query's recall at 10, and means overall and by variant."""
+    """Per engine: each quality query's recall, and means overall and by variant."""
     scores = {}
     for name, engine in engines.items():
         rows = []
         for query in queries:
             row = {"query": query.text, "variant": query.variant, "word": query.word}
             try:
-                positions = [position for position, _ in engine.search(query.text, limit=10)]
+                # Stem variants count every paragraph found: ask for more than can be relevant.
+                limit = 4 * MAX_DOCUMENT_FREQUENCY if query.variant in STEM_VARIANTS else 10
+                positions = [position for position, _ in engine.search(query.text, limit=limit)]
             except QUERY_ERRORS as error:
                 positions, row["error"] = [], str(error)
             row["relevant"] = len(query.relevant)
-            row["recall"] = recall_at_10(positions, query)
+            row["recall"] = recall(positions, query)
             rows.append(row)
         scores[name] = quality_summary(rows)
     return scores
 
 
 def quality_summary(rows: list[dict]) -> dict:
-    """Mean recall at 10 overall and per variant (only variants with queries), with the rows."""
+    """Mean recall overall and per variant (only variants with queries), with the rows."""
     by_variant = {}
     for variant in VARIANTS:
         recalls = [row["recall"] for row in rows if row["variant"] == variant]
@@ -483,7 +498,7 @@ def corpus_table(result: dict) -> str:
         )
     headers = [
         "engine", "build s", "CPU s", "paragraphs/s", "build ×", "size MB", "peak MB",
-        "median ms", "p95 ms", "median ×", "p95 ×", "recall@10",
+        "median ms", "p95 ms", "median ×", "p95 ×", "recall",
     ]  # fmt: skip
     floatfmt = ["", ".1f", ".1f", ",.0f", ".2f", ".1f", ".0f", ".2f", ".2f", ".2f", ".2f", ".3f"]
     return tabulate(rows, headers, floatfmt=floatfmt)
@@ -509,7 +524,7 @@ def kind_table(result: dict) -> str:
 
 
 def quality_table(result: dict) -> str:
-    """Mean recall at 10 per spelling variant (rows) and engine (columns)."""
+    """Mean recall per spelling variant (rows) and engine (columns)."""
     engines = result["engines"]
     first = next(iter(engines.values()))["quality"]
     rows = [
@@ -598,10 +613,12 @@ def markdown_report(results: dict) -> str:
         ]
     if results["corpora"]:
         parts.append(
-            "Recall@10 is the share of the paragraphs holding a word that come back in the top "
+            "Recall is the share of the paragraphs holding a word that come back in the top "
             "10 when the word is typed without diacritics, with another alef, ه for ة, ى for ي "
-            "or the reverse, ئ for ؤ, Arabic for Urdu letter forms, or with a clitic added or "
-            "removed (see `benchmarks/queries.py`)."
+            "or the reverse, ئ for ؤ, or Arabic for Urdu letter forms; and that are found at "
+            "all when it is typed with a clitic added or removed, without the article before "
+            "its own و or hamza-alef, without a tanween alef, or as the singular of a nisba "
+            "plural (see `benchmarks/queries.py`)."
         )
     if "formats" in results:
         parts.append(formats_markdown(results["formats"]))
@@ -624,7 +641,7 @@ def markdown_table(result: dict) -> str:
                 f"{figures['quality']['recall']:.2f}",
             ]
         )
-    headers = ["", "indexing", "index", "peak memory", "query median", "query p95", "recall@10"]
+    headers = ["", "indexing", "index", "peak memory", "query median", "query p95", "recall"]
     return tabulate(rows, headers, tablefmt="github", disable_numparse=True)
 
 
@@ -637,9 +654,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=300, help="speed queries (default 300)")
     parser.add_argument(
         "--only",
-        choices=["corpora", "formats"],
-        help="run only the engines on the corpus sizes (--size), or only the indexing speed "
-        "by format (on the small corpus's first paragraphs, whatever --size says)",
+        choices=["corpora", "formats", "uthmani"],
+        help="run only the engines on the corpus sizes (--size), only the indexing speed "
+        "by format (on the small corpus's first paragraphs, whatever --size says), or only "
+        "the recall of standard-spelling queries on Uthmani Quran text (see uthmani.py)",
     )
     parser.add_argument(
         "--output",
@@ -653,11 +671,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark, print the tables and the Markdown, write the JSON."""
     arguments = parse_arguments(argv)
-    if arguments.only == "formats":
+    if arguments.only in ("formats", "uthmani"):
         sizes = []
     else:
         sizes = ["small", "large"] if arguments.size == "both" else [arguments.size]
-    measure_formats = arguments.only != "corpora"
+    measure_formats = arguments.only in (None, "formats")
+    measure_uthmani = arguments.only in (None, "uthmani")
     results = {
         "machine": machine(),
         "options": {"sizes": sizes, "queries": arguments.queries, "formats": measure_formats},
@@ -669,6 +688,8 @@ def main(argv: list[str] | None = None) -> None:
     if measure_formats:
         with tempfile.TemporaryDirectory(prefix="searchidx-bench-formats-") as workspace:
             results["formats"] = bench_formats(Path(workspace), progress)
+    if measure_uthmani:
+        results["uthmani"] = uthmani.measure(UTHMANI_VERSES, progress)
     results["wall_seconds"] = time.perf_counter() - _started
     results["load_average_after"] = os.getloadavg()
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
@@ -678,6 +699,9 @@ def main(argv: list[str] | None = None) -> None:
         print("\n" + corpus_report(size, result))
     if "formats" in results:
         print("\n" + formats_report(results["formats"]))
+    if "uthmani" in results:
+        print("\n== Uthmani script: standard-spelling queries, verse in the top 10 ==")
+        print(uthmani.report(results["uthmani"]))
     print(f"\nwall time {results['wall_seconds']:.0f} s; results in {arguments.output}")
     print("\n-- Markdown for the README --\n\n" + markdown_report(results))
 

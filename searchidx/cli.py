@@ -206,7 +206,9 @@ def analyze(choices: _Choices, text: str) -> None:
     """Show how TEXT is split into words, folded and stemmed.
 
     One row per word: the original text with its offsets, the folded term
-    that exact matches use, and the light stem.
+    that exact matches use, its primary light stem, and the stems of every
+    reading (an ambiguous word such as «بريطانيا» has several). A search also
+    asks the index which reading its words support.
 
     \b
     Example:

@@ -7,7 +7,8 @@ Schema (one Whoosh document per paragraph, plus one record per file):
   there is no second posting list per word to write;
 * ``text``: the paragraph exactly as the file holds it (stored, not indexed);
   snippets and match offsets are computed from it at query time;
-* ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is;
+* ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is
+  (``title`` is folded like ``terms``, with positions for title phrases);
 * ``source``: the file's absolute path, shared by its paragraphs and its file
   record, so one delete removes a file's whole contribution; stored, with the
   ``root`` (the folder or file given to ``update``) it was found under, so a
@@ -91,9 +92,9 @@ if TYPE_CHECKING:
     from .arraysearch import ArraySearcher
     from .search import SearchResults
 
-# 2: paragraphs store their file's path and root.
+# 2: paragraphs store their file's path and root; titles have positions.
 FORMAT_VERSION = 2
-ANALYZER = "arabic-fold-1"
+ANALYZER = "arabic-fold-2"
 META_FILE = MARKER
 ENV_INDEX = "SEARCHIDX_INDEX"
 # How long a second writer waits for the first before giving up.
@@ -118,7 +119,7 @@ def default_index_dir() -> Path:
 def make_schema() -> Schema:
     return Schema(
         terms=TEXT(analyzer=term_analyzer(), phrase=True),
-        title=TEXT(analyzer=term_analyzer(), phrase=False, stored=True),
+        title=TEXT(analyzer=term_analyzer(), phrase=True, stored=True),
         text=STORED(),
         doc=ID(stored=True),
         paragraph=STORED(),

@@ -47,6 +47,8 @@ def render_tokens(tokens: Iterable[Token], fmt: str) -> str:
         return _json({"tokens": rows}, indent=2)
     if fmt == "jsonl":
         return "\n".join(_json(row) for row in rows)
+    for row in rows:
+        row["stems"] = " ".join(row["stems"])
     from tabulate import tabulate  # only for tables: JSON output does without
 
     return tabulate(rows, headers="keys", tablefmt="simple")

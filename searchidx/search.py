@@ -1,12 +1,14 @@
 """Search: parsing queries, ranking paragraphs and cutting highlighted snippets.
 
 A query word matches a paragraph when its folded term matches exactly or when
-the paragraph has a word with the same light stem: the query word is expanded
-at query time into the indexed words that share its stem (see
-:class:`_Expander`). Ranking is BM25F over the folded-term field, and every
-exactly matched query word adds a bonus larger than any BM25 score, so for the
-same query word, paragraphs with the exact (folded) spelling rank above
-paragraphs that match only by stem.
+the paragraph has a word sharing one of its light stems: the query word is
+expanded at query time into the indexed words that share a stem
+(:func:`expand_query`), and "phrases" match those forms at consecutive
+positions. Ranking is BM25F over the folded-term field plus a bonus per
+matched word larger than any BM25F score, so for one query word its own
+(folded) spelling ranks first, then forms sharing its primary stem, then forms
+reached only through another reading of the word («وزير» finds «الوزير» before
+«الزير»).
 
 Snippets are cut from the stored original text at query time: the paragraph
 is re-analysed (cheap: folding and stemming are cached per word), the words
@@ -20,7 +22,7 @@ import fnmatch
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from whoosh import qparser, query, scoring
@@ -28,6 +30,7 @@ from whoosh.qparser.common import attach
 
 from .analysis import (
     PROCLITICS,
+    fold_readings,
     fold_term,
     light_stems,
     strip_article,
@@ -49,9 +52,15 @@ MAX_QUERY_CHARS = 1000
 MAX_EXPANSIONS = 2000
 MIN_PREFIX_CHARS = 2
 SNIPPET_CHARS = 240
-EXACT_BONUS = 100.0
+# Ranking tiers of one query word (see Expansion). Bonuses add up over the
+# forms a paragraph holds, so each tier's is larger than any BM25F score and
+# than the sum of the lower tier's over the forms of one word in a paragraph.
+EXACT_BONUS = 10_000.0
+STEM_BONUS = 100.0
 _FILTER_FIELDS = frozenset({"doc", "title"})
 _SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
+# Fields of folded words, whose query words match all their forms.
+_WORD_FIELDS = frozenset({"terms", "title"})
 _SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
@@ -116,9 +125,9 @@ class _BonusScorer(scoring.BM25FScorer):
 class TermBonus(scoring.BM25F):
     """BM25F plus a fixed bonus per matched term, from a map of folded term to bonus.
 
-    The bonuses make ranking tiers: a query word's own spelling gets
-    ``EXACT_BONUS``, more than any BM25 score, so it outranks the words that
-    only share its stem.
+    The bonuses make the ranking tiers of :attr:`Expansion.bonuses`; they
+    apply to the ``terms`` field only, and a term not in the map scores plain
+    BM25F.
     """
 
     def __init__(self, bonus: dict[str, float]) -> None:
@@ -144,7 +153,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     ``match_any`` only the words become alternatives: ``NOT`` still excludes
     and ``doc:``/``title:`` still filter; ``doc:news`` and ``doc:news/`` also take
     the documents in the folder ``news``. Stem forms are added later, by
-    :class:`_Expander`, because they depend on the index's vocabulary.
+    :func:`expand_query`, because they depend on the index's vocabulary.
 
     >>> from searchidx.index import make_schema
     >>> parse_query("السلام -عليكم", make_schema())
@@ -306,42 +315,25 @@ def _leaves(q: query.Query):
             yield from _leaves(child)
 
 
-class _Expander:
-    """Turns each query word into the indexed words that share its stem.
+@dataclass
+class Expansion:
+    """A parsed query with each word expanded to the indexed words it matches.
 
-    Stems are matched here, at query time, rather than indexed in a field of
-    their own: the index then holds one posting list per word instead of two,
-    which halves indexing time. A word's forms differ only by clitics in front
-    (و ف ب ل ك ال …) and suffixes behind, so they are found by scanning the
-    vocabulary from each clitic + stem and keeping the words whose stems agree.
+    ``query`` is a tree of Whoosh's own query classes (Term, Or, And, Not,
+    AndNot, Sequence …); ``bonuses`` maps each folded term of the ``terms``
+    field to the bonus added to its BM25F score, which sets the ranking tiers
+    of one query word: its own spelling (:data:`EXACT_BONUS`), then forms
+    sharing its primary stem (:data:`STEM_BONUS`), then forms reached only
+    through another reading (no bonus). ``highlight`` and ``patterns`` say
+    which words of a hit are marked.
     """
 
-    def __init__(self, reader):
-        self.reader = reader
-        self.exact: set[str] = set()
-        self.highlight: set[str] = set()
-        self.patterns: list[str] = []
-        self._word_matches: dict[str, bool] = {}  # by word as written, across the hits
-
-    def expand(self, q: query.Query) -> query.Query:
-        if isinstance(q, query.Not):
-            return q.apply(self._quietly)
-        if isinstance(q, query.Term) and q.fieldname == "terms":
-            self.exact.add(q.text)
-            return self._any_of([q.text, *self._stem_forms(q.text)], q.boost)
-        if isinstance(q, query.Prefix) and q.fieldname == "terms":
-            return self._any_of(self._prefix_forms(q.text), q.boost)
-        if isinstance(q, query.Prefix) and q.fieldname == "doc":
-            # A folder of documents: the documents' ids, so both cores can answer.
-            docs = [btext.decode("utf-8") for btext in self.reader.expand_prefix("doc", q.text)]
-            return query.Or([query.Term("doc", doc, boost=q.boost) for doc in docs])
-        if isinstance(q, query.Phrase) and q.fieldname == "terms":
-            self.exact.update(q.words)
-            self.highlight.update(q.words)
-        if isinstance(q, query.Wildcard) and q.fieldname == "terms":
-            self._count(q.text, q.expanded_terms(self.reader))
-            self.patterns.append(q.text)
-        return q.apply(self.expand)
+    query: query.Query
+    bonuses: dict[str, float]
+    highlight: set[str]
+    patterns: list[str]
+    # Whether each word as written is matched, across the hits of one search.
+    _word_matches: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
@@ -349,7 +341,8 @@ class _Expander:
         matches = word_matches(text)
         words = list(map(re.Match.group, matches))
         for word in set(words).difference(known):
-            known[word] = self.is_match(fold_term(word))
+            # An Uthmani word is matched by any of its readings.
+            known[word] = any(self.is_match(term) for term in fold_readings(word))
         return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
 
     def is_match(self, term: str) -> bool:
@@ -358,6 +351,60 @@ class _Expander:
             return True
         return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
 
+
+def expand_query(q: query.Query, reader) -> Expansion:
+    """Expand every word of a parsed query against the index's vocabulary."""
+    expander = _Expander(reader)
+    expanded = expander.expand(q)
+    return Expansion(expanded, expander.bonuses, expander.highlight, expander.patterns)
+
+
+class _Expander:
+    """Turns each query word into the indexed words that share a stem with it.
+
+    Stems are matched here, at query time, rather than indexed in a field of
+    their own: the index then holds one posting list per word instead of two,
+    which halves indexing time. A word's forms differ only by clitics in front
+    (و ف ب ل ك ال …) and suffixes behind, so they are found by scanning the
+    vocabulary from each clitic + stem and keeping the words whose stems agree.
+    The vocabulary also decides between readings: «الوزير» in the index shows
+    that the و of «وزير» is a letter (see :func:`~searchidx.analysis.light_stems`).
+    """
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.bonuses: dict[str, float] = {}
+        self.highlight: set[str] = set()
+        self.patterns: list[str] = []
+        self._attested: dict[str, bool] = {}
+        self._stems: dict[str, tuple[str, ...]] = {}
+
+    def expand(self, q: query.Query) -> query.Query:
+        if isinstance(q, query.Not):
+            return q.apply(self._quietly)
+        if isinstance(q, query.Term) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._word_forms(q.fieldname, q.text), q.boost)
+        if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
+            # Each word of the phrase matches its forms, at consecutive positions.
+            words = [
+                self._any_of(q.fieldname, self._word_forms(q.fieldname, word), q.boost)
+                for word in q.words
+            ]
+            if len(words) == 1:
+                return words[0]
+            return query.Sequence(words, slop=q.slop, boost=q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname == "terms":
+            forms = dict.fromkeys(self._prefix_forms(q.text), 0.0)
+            return self._any_of(q.fieldname, forms, q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname == "doc":
+            # A folder of documents: the documents' ids, so both cores can answer.
+            docs = [btext.decode("utf-8") for btext in self.reader.expand_prefix("doc", q.text)]
+            return query.Or([query.Term("doc", doc, boost=q.boost) for doc in docs])
+        if isinstance(q, query.Wildcard) and q.fieldname == "terms":
+            self._count(q.text, q.expanded_terms(self.reader))
+            self.patterns.append(q.text)
+        return q.apply(self.expand)
+
     def _quietly(self, q: query.Query) -> query.Query:
         """Expand without highlighting: words after NOT are not in the hits."""
         saved = (set(self.highlight), list(self.patterns))
@@ -365,31 +412,51 @@ class _Expander:
         self.highlight, self.patterns = saved
         return expanded
 
-    def _any_of(self, words, boost: float) -> query.Query:
-        words = list(dict.fromkeys(words))
-        self.highlight.update(words)
-        if not words:
+    def _any_of(self, fieldname: str, forms: dict[str, float], boost: float) -> query.Query:
+        self.highlight.update(forms)
+        if fieldname == "terms":
+            for form, bonus in forms.items():
+                self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
+        if not forms:
             return query.NullQuery
-        if len(words) == 1:
-            return query.Term("terms", words[0], boost=boost)
-        return query.Or([query.Term("terms", word, boost=boost) for word in words])
+        terms = [query.Term(fieldname, form, boost=boost) for form in forms]
+        return terms[0] if len(terms) == 1 else query.Or(terms)
 
-    def _stem_forms(self, term: str) -> list[str]:
-        stems = set(light_stems(term))
-        if stems == {term} and term.isascii():
-            return []
-        forms = []
+    def _word_forms(self, fieldname: str, term: str) -> dict[str, float]:
+        """The indexed words ``term`` matches, each with the bonus of its tier."""
+        forms = {term: EXACT_BONUS}
+        stems = self._light_stems(term)
+        if stems == (term,) and term.isascii():
+            return forms
+        primary, readings = stems[0], set(stems)
         for stem in stems:
             for clitic in PROCLITICS:
-                for btext in self.reader.expand_prefix("terms", clitic + stem):
+                for btext in self.reader.expand_prefix(fieldname, clitic + stem):
                     candidate = btext.decode("utf-8")
-                    if not stems.isdisjoint(light_stems(candidate)):
-                        forms.append(candidate)
+                    if candidate in forms:
+                        continue
+                    candidate_stems = self._light_stems(candidate)
+                    if readings.isdisjoint(candidate_stems):
+                        continue
+                    forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
         return forms
 
+    def _light_stems(self, term: str) -> tuple[str, ...]:
+        stems = self._stems.get(term)
+        if stems is None:
+            stems = self._stems[term] = light_stems(term, self._is_attested)
+        return stems
+
+    def _is_attested(self, word: str) -> bool:
+        found = self._attested.get(word)
+        if found is None:
+            found = self._attested[word] = ("terms", word) in self.reader
+        return found
+
     def _prefix_forms(self, prefix: str) -> list[str]:
+        # «وزير*» is «و» + «زير*» or the start of «الوزير»: both readings.
         bare = strip_article(prefix, MIN_PREFIX_CHARS)
-        heads = {prefix, *(clitic + bare for clitic in PROCLITICS)}
+        heads = {clitic + head for head in (prefix, bare) for clitic in PROCLITICS}
         forms = (
             btext.decode("utf-8")
             for head in heads
@@ -428,15 +495,14 @@ def run_search(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit!r}")
     parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
-    expander = _Expander(arrays.vocabulary(reader) if arrays else reader)
-    expanded = expander.expand(parsed)
-    weighting = TermBonus({term: EXACT_BONUS for term in expander.exact})
-    ranked = _array_search(arrays, expanded, weighting, limit)
+    expansion = expand_query(parsed, arrays.vocabulary(reader) if arrays else reader)
+    weighting = TermBonus(expansion.bonuses)
+    ranked = _array_search(arrays, expansion.query, weighting, limit)
     if ranked is None:
-        ranked = _whoosh_search(whoosh_index, reader, expanded, weighting, limit)
+        ranked = _whoosh_search(whoosh_index, reader, expansion.query, weighting, limit)
     docnums, scores, total = ranked
     hits = [
-        _make_hit(rank, score, reader.stored_fields(docnum), expander)
+        _make_hit(rank, score, reader.stored_fields(docnum), expansion)
         for rank, (docnum, score) in enumerate(zip(docnums, scores, strict=True), 1)
     ]
     return SearchResults(query=text, total=total, hits=hits)
@@ -468,9 +534,9 @@ def _whoosh_search(whoosh_index, reader, expanded: query.Query, weighting, limit
         return [r.docnum for r in results], [r.score for r in results], collector.count()
 
 
-def _make_hit(rank: int, score: float, stored: dict, expander: _Expander) -> Hit:
+def _make_hit(rank: int, score: float, stored: dict, expansion: Expansion) -> Hit:
     text = stored["text"]
-    matches = expander.matched_words(text)
+    matches = expansion.matched_words(text)
     window = snippet_window(text, matches)
     return Hit(
         rank=rank,

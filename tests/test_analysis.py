@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchidx.analysis import (
+    LETTER_FATES,
     analyze,
     fold_term,
     light_stem,
@@ -172,7 +173,8 @@ def test_analyzers_survive_pickling():
 
 # Property tests
 
-HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0670", "\u0640"]
+# Not the dagger alef U+0670: it may stand for an alef (Uthmani «ٱلْكِتَـٰبُ»).
+HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0640"]
 arabic_words = st.text(
     alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآؤئةى")), min_size=1, max_size=10
 )
@@ -209,3 +211,186 @@ def test_inserting_harakat_or_tatweel_changes_nothing(word, insertions):
     plain, marked = analyze(word), analyze(vocalized)
     assert [(t.term, t.stem) for t in marked] == [(t.term, t.stem) for t in plain]
     assert [t.text for t in marked] == [vocalized]
+
+
+# Readings decided by the index's vocabulary (a set of indexed words here).
+NEWS_VOCABULARY = frozenset(
+    {"الوزير", "للوزاره", "الالعاب", "لالمانيا", "بسوريا", "سوريا", "للبنان", "لبنان"}
+    | {"الصباح", "الكتاب", "الدنيا", "لبريطانيا"}
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "primary", "other"),
+    [
+        ("وزير", "وزير", "زير"),  # «الوزير» is indexed: و is a letter
+        ("وسافر", "سافر", "وسافر"),  # no «الوسافر»: و is «and»
+        ("وزارة", "وزار", "زار"),
+        ("ألعاب", "العاب", "عاب"),  # «الالعاب» is indexed: ال are letters
+        ("بريطانيا", "بريطانيا", "ريطانيا"),
+        ("بسوريا", "سوريا", "بسوريا"),
+        ("للبنان", "لبنان", "بنان"),
+        ("صباحاً", "صباح", "صباحا"),  # tanween alef
+        ("كتاباً", "كتاب", "كتابا"),
+        ("الدنيا", "دنيا", None),  # an alef of the word: no tanween reading
+        ("سوريا", "سوريا", None),
+    ],
+)
+def test_the_index_vocabulary_picks_the_primary_reading(word, primary, other):
+    stems = light_stems(fold_term(word), NEWS_VOCABULARY.__contains__)
+    assert stems[0] == primary
+    if other:
+        assert other in stems
+    else:
+        assert len(stems) == 1 or not any(stem.endswith("دني") for stem in stems)
+
+
+def test_tanween_word_never_stems_to_its_letters_after_a_preposition():
+    assert "تابا" not in light_stems("كتابا", NEWS_VOCABULARY.__contains__)
+    assert light_stem(fold_term("كتاباً")) == "كتاب"
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ["أمريكي", "الأمريكيين", "الأمريكية", "أمريكيون", "الأمريكيات"],
+        ["مصري", "المصريون", "المصرية"],
+        ["ولاية", "الولايات", "بالولاية"],  # a ي after alef stays
+        ["يومي", "يومياً"],
+    ],
+)
+def test_nisba_and_tanween_forms_share_a_stem(family):
+    shared = set.intersection(*(set(light_stems(fold_term(word))) for word in family))
+    assert shared, family
+
+
+ARABIC_BLOCKS = [(0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF)]
+ARABIC_BLOCKS.append((0xFE70, 0xFEFF))
+
+
+def observed_fate(code):
+    char = chr(code)
+    tokens = analyze("ب" + char + "ب")
+    if len(tokens) != 1 or tokens[0].text != "ب" + char + "ب":
+        return "separator"
+    middle = tokens[0].term[1:-1]
+    if not middle:
+        return "dropped"
+    if middle == char:
+        return "kept"
+    if middle.isdigit():
+        return "digit"
+    if code >= 0xFB50 and unicodedata.normalize("NFKC", char) != char:
+        return "presentation"
+    return "folded"
+
+
+def test_every_letter_of_the_arabic_blocks_has_the_fate_the_table_documents():
+    documented = {
+        code: fate for first, last, fate in LETTER_FATES for code in range(first, last + 1)
+    }
+    for first, last in ARABIC_BLOCKS:
+        for code in range(first, last + 1):
+            if unicodedata.category(chr(code)) == "Cn":
+                continue
+            assert documented.get(code) == observed_fate(code), f"U+{code:04X}"
+
+
+@pytest.mark.parametrize(
+    ("variant", "plain"),
+    [
+        ("كتابۀ", "كتابه"),  # heh with yeh above
+        ("ٯرآن", "قرآن"),  # dotless qaf
+        ("پاکستاں", "پاكستان"),  # noon ghunna; پ stays a letter of its own
+        ("ࢭحمد", "احمد"),  # low alef
+        ("ٵمن", "امن"),  # high hamza alef, split by NFKC
+    ],
+)
+def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
+    assert fold_term(variant) == fold_term(plain)
+
+
+def test_letters_of_other_languages_stay_apart():
+    assert fold_term("پل") != fold_term("بل")
+    assert fold_term("ڤيلا") != fold_term("فيلا")
+
+
+# Lucene's published test cases, from lucene/analysis/common/src/test/org/apache/
+# lucene/analysis/ar/TestArabicStemFilter.java and TestArabicNormalizationFilter.java
+# (Apache License 2.0). searchidx keeps every reading of a word, so the test
+# asks that Lucene's stem be among them.
+LUCENE_STEMS = [
+    ("الحسن", "حسن"),
+    ("والحسن", "حسن"),
+    ("بالحسن", "حسن"),
+    ("كالحسن", "حسن"),
+    ("فالحسن", "حسن"),
+    ("للاخر", "اخر"),
+    ("وحسن", "حسن"),
+    ("زوجها", "زوج"),
+    ("ساهدان", "ساهد"),  # a second reading here: ان may also end a name
+    ("ساهدات", "ساهد"),
+    ("ساهدون", "ساهد"),
+    ("ساهدين", "ساهد"),
+    ("ساهديه", "ساهد"),
+    ("ساهدية", "ساهد"),
+    ("ساهده", "ساهد"),
+    ("ساهدة", "ساهد"),
+    ("ساهدي", "ساهد"),
+    ("وساهدون", "ساهد"),
+    ("الو", "الو"),
+    ("English", "english"),  # searchidx also lower-cases Latin
+]
+
+
+@pytest.mark.parametrize(("word", "stem"), LUCENE_STEMS)
+def test_lucene_arabic_stem_filter_cases(word, stem):
+    assert stem in light_stems(fold_term(word))
+
+
+def test_lucene_combined_suffixes_differ_by_design():
+    # Lucene strips «ه» then «ات» from «ساهدهات»; searchidx strips one number
+    # suffix and one pronoun, so a made-up stack of suffixes stays longer.
+    assert "ساهد" not in light_stems(fold_term("ساهدهات"))
+
+
+@pytest.mark.parametrize(
+    ("word", "normalized"),
+    [
+        ("آجن", "اجن"),
+        ("أحمد", "احمد"),
+        ("إعاذ", "اعاذ"),
+        ("بنى", "بني"),
+        ("فاطمة", "فاطمه"),
+        ("روبرـــــت", "روبرت"),
+        ("مَبنا", "مبنا"),
+        ("علِي", "علي"),
+        ("بُوات", "بوات"),
+        ("ولداً", "ولدا"),
+        ("ولدٍ", "ولد"),
+        ("ولدٌ", "ولد"),
+        ("نلْسون", "نلسون"),
+        ("هتميّ", "هتمي"),
+    ],
+)
+def test_lucene_arabic_normalization_filter_cases(word, normalized):
+    assert fold_term(word) == normalized
+
+
+# pyarabic's published test cases, from tests/test_araby.py (GPL-3.0), where
+# they concern what a search term is.
+def test_pyarabic_strip_tashkeel_shadda_and_vocalization_cases():
+    assert fold_term("الْعَرَبِيَّةُ") == fold_term("العربية")
+    assert fold_term("ردّ") == fold_term("ردَّ")
+    assert fold_term("ضَربٌ") == fold_term("ضَرْبٌ")
+
+
+def test_pyarabic_normalize_hamza_case_differs_by_design():
+    # pyarabic turns «سئل أحد الأئمة» into «سءل ءحد الءءمة»; searchidx folds
+    # the seated hamzas alike but reads a hamza on alef as alef.
+    assert [t.term for t in analyze("سئل أحد الأئمة")] == ["سءل", "احد", "الاءمه"]
+
+
+def test_pyarabic_tokenize_case_without_punctuation_tokens():
+    # pyarabic keeps «:» and «.» as tokens; a search term is a word.
+    assert [t.text for t in analyze("العربية: لغة جميلة.")] == ["العربية", "لغة", "جميلة"]

@@ -19,13 +19,22 @@ def test_analyze_json_shape_and_offsets(run):
     assert result.exit_code == 0
     tokens = json.loads(result.stdout)["tokens"]
     assert len(tokens) == 9
-    assert set(tokens[0]) == {"text", "start", "end", "term", "stem"}
+    assert set(tokens[0]) == {"text", "start", "end", "term", "stem", "stems"}
     for token in tokens:
         assert VOCALIZED_SENTENCE[token["start"] : token["end"]] == token["text"]
     assert tokens[0]["term"] == "اكد"
     assert tokens[-2]["term"] == "الرحمن"
     assert tokens[-1]["term"] == "2019"
     assert "\\u" not in result.stdout  # Arabic stays Arabic
+
+
+def test_analyze_shows_every_reading_of_an_ambiguous_word(run):
+    # «بريطانيا» may be «ب» + «ريطانيا»: both stems are shown, the primary one first.
+    token = json.loads(run("analyze", "بريطانيا", "--format", "json").stdout)["tokens"][0]
+    assert token["stem"] == token["stems"][0]
+    assert {"بريطانيا", "ريطانيا"} <= set(token["stems"])
+    table = run("analyze", "وزير").stdout
+    assert "زير وزير" in table
 
 
 def test_analyze_table_lists_every_word(run):
