@@ -352,7 +352,7 @@ class Expansion:
         return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
 
 
-def expand_query(q: query.Query, reader) -> Expansion:
+def expand_query(q: query.Query, reader: IndexReader) -> Expansion:
     """Expand every word of a parsed query against the index's vocabulary."""
     expander = _Expander(reader)
     expanded = expander.expand(q)

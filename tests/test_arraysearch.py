@@ -17,11 +17,10 @@ from searchidx.analysis import iter_words
 from searchidx.arraysearch import ArraySearcher
 from searchidx.errors import QueryError
 from searchidx.search import (
-    EXACT_BONUS,
     TermBonus,
-    _Expander,
     _has_not,
     _whoosh_search,
+    expand_query,
     parse_query,
 )
 
@@ -42,18 +41,17 @@ def both_ways(index: Index, text: str, match_any: bool = False):
         arrays = ArraySearcher.open(index.path, reader)
         assert arrays is not None, "a segment has no side file"
         parsed = parse_query(text, index._whoosh.schema, match_any)
-        expander = _Expander(reader)
-        expanded = expander.expand(parsed)
-        array_expander = _Expander(arrays.vocabulary(reader))
-        assert array_expander.expand(parsed) == expanded
-        assert array_expander.exact == expander.exact
-        return answers(index, reader, arrays, expanded, expander.exact)
+        expansion = expand_query(parsed, reader)
+        array_expansion = expand_query(parsed, arrays.vocabulary(reader))
+        assert array_expansion.query == expansion.query
+        assert array_expansion.bonuses == expansion.bonuses
+        return answers(index, reader, arrays, expansion.query, expansion.bonuses)
     finally:
         reader.close()
 
 
-def answers(index, reader, arrays, expanded, exact):
-    weighting = TermBonus({term: EXACT_BONUS for term in exact})
+def answers(index, reader, arrays, expanded, bonuses):
+    weighting = TermBonus(bonuses)
     ours = arrays.search(expanded, weighting, LIMIT, exclude_files=_has_not(expanded))
     theirs = _whoosh_search(index._whoosh, reader, expanded, weighting, LIMIT)
     return ours, theirs
@@ -160,14 +158,18 @@ def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
         for _ in range(60):
             words = rng.choice(paragraphs)
             start = rng.randrange(len(words) - 1)
-            expander = _Expander(reader)
-            groups = [
-                expander.expand(parse_query(word, index._whoosh.schema))
+            expansions = [
+                expand_query(parse_query(word, index._whoosh.schema), reader)
                 for word in words[start : start + 2]
             ]
+            groups = [expansion.query for expansion in expansions]
             if any(type(group) not in (query.Or, query.Term) for group in groups):
                 continue
-            ours, theirs = answers(index, reader, arrays, query.Sequence(groups), expander.exact)
+            bonuses = {}
+            for expansion in expansions:
+                for term, bonus in expansion.bonuses.items():
+                    bonuses[term] = max(bonus, bonuses.get(term, 0.0))
+            ours, theirs = answers(index, reader, arrays, query.Sequence(groups), bonuses)
             assert_same(ours, theirs, groups)
         reader.close()
 
