@@ -13,7 +13,7 @@ from searchidx import Index
 from searchidx.cli import main
 from searchidx.errors import DocumentError
 from searchidx.readers import READERS, ReaderOptions
-from searchidx.readers.pdf import _logical_run
+from searchidx.readers.pdf import _logical_run, _tidy_spaces
 
 PDFS = Path(__file__).resolve().parent / "data" / "pdf"
 # The paragraphs of the page both producers printed, as the HTML source holds them.
@@ -210,3 +210,19 @@ def test_indexing_a_scan_prints_one_skipped_line(tmp_path, capsys):
         if line.startswith("searchidx: skipped")
     ]
     assert skipped == [f"searchidx: skipped {tmp_path / 'scan.pdf'}: no text layer (scanned?)"]
+
+
+@pytest.mark.parametrize(
+    ("drawn", "written"),
+    [
+        ('في " القانون المسعودي " للبيروني .', 'في "القانون المسعودي" للبيروني.'),
+        ('قال " نعم " و " لا " معا', 'قال "نعم" و "لا" معا'),
+        ("رقم الهاتف : 0123", "رقم الهاتف: 0123"),
+        ("بلغت النسبة 75 % ( تقريبا )", "بلغت النسبة 75% (تقريبا)"),
+        # A quote whose pair is on another line never joins two words.
+        ('انتهى " ثم قال', 'انتهى "ثم قال'),
+        ('نهاية الاقتباس "', 'نهاية الاقتباس"'),
+    ],
+)
+def test_spaces_drawn_beside_punctuation_go_where_they_were_typed(drawn, written):
+    assert _tidy_spaces(drawn) == written

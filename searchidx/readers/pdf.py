@@ -221,6 +221,28 @@ def _line_text(runs: list[_Run], spaces_drawn: bool = False) -> str:
     return _fold_presentation_forms(_tidy_spaces(line))
 
 
+def _tidy_quotes(line: str) -> str:
+    """A straight quote with a space on both sides clings to what it quotes:
+    the first of a pair to the word after it, the second to the word before it."""
+    parts = line.split('"')
+    text, opened = parts[0], False
+    for part in parts[1:]:
+        spaced_before = not text or text.endswith(" ")
+        spaced_after = not part or part.startswith(" ")
+        if spaced_before and spaced_after:
+            # At the line's start a quote opens, at its end it closes.
+            opening = not text.strip() or (bool(part.strip()) and not opened)
+            if opening:
+                part = part.lstrip(" ")
+            else:
+                text = text.rstrip(" ")
+            opened = opening
+        else:
+            opened = spaced_before
+        text += '"' + part
+    return text
+
+
 def _word_break(before: str, text: str, spaces_drawn: bool) -> bool:
     """Whether runs drawn apart were words apart: a space goes between them.
 
@@ -249,10 +271,7 @@ def _tidy_spaces(line: str) -> str:
     line = re.sub(r"\s+", " ", line)
     line = re.sub(r" +(?=[.،,:;؛؟?!)\]»%])", "", line)
     line = re.sub(r"(?<=[(\[«]) +", "", line)
-    parts = line.split('"')
-    for i in range(1, len(parts), 2):  # the text inside each pair of straight quotes
-        parts[i] = parts[i].strip() if i + 1 < len(parts) else parts[i].lstrip()
-    line = '"'.join(parts)
+    line = _tidy_quotes(line)
     # An Arabic word's colon or comma is followed by a space («الهاتف: 0123»).
     return re.sub(r"(?<=[\u0621-\u064a][:،؛])(?=\S)", " ", line)
 
