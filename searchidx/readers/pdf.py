@@ -1,18 +1,27 @@
 """PDF documents: each page's text layer, one paragraph per text block, in logical order.
 
 pypdf reads the text of each drawing operation with its position. Arabic PDFs
-need three repairs before the text is searchable:
+need these repairs before the text is searchable:
 
 * **Run order.** Producers draw a line as runs (a stretch of Arabic, a number,
   a Latin name), each run's text in reading order but the runs placed left to
   right on the page: Chromium writes «سنة 310 للهجرة» as «للهجرة», «310», «سنة».
   A line's runs are sorted by where they start on the baseline and, in a
-  right-to-left line, read from the right; neighbouring Latin and digit runs
-  keep their left-to-right order.
+  right-to-left line, read from the right; neighbouring Latin runs keep their
+  left-to-right order. Numbers joined by hyphens are runs of their own, placed
+  from the right («0123-456-789» drawn as «789-456-0123»), so they read from
+  the right like the Arabic around them.
+* **Word breaks.** A producer that draws its spaces as glyphs (Chromium) also
+  splits bold text into runs inside words: on such a page two Arabic runs
+  meet without a space. Letters that join never get one between them.
 * **Visual order inside a run.** Some producers store a run's letters as drawn,
   left to right. Presentation forms give that away (a word that starts with a
   final form was reversed); such a run is put back in logical order with the
   Unicode bidi algorithm (python-bidi).
+* **Digits.** Arabic-Indic digits inside a right-to-left run arrive in glyph
+  order, from the right, and are turned back: «٢٠٢٤», not «٤٢٠٢».
+* **Spaces beside punctuation.** A space glyph drawn next to a full stop, a
+  colon, a percent sign or a quote is put where it was typed.
 * **Presentation forms.** Glyph codes such as ﻟ, the ligature ﻻ or Latin ﬁ become the
   letters they stand for (ل, لا) by NFKC, so that they fold and match like typed text.
 
