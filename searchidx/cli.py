@@ -535,7 +535,7 @@ def serve(choices: _Choices, host: str, port: int) -> None:
 
     The page works without JavaScript and on a phone; /api/search answers
     with the JSON of `search --format json`. By default only this computer
-    can connect. Ctrl-C stops the server.
+    can connect. Ctrl-C stops the server (exit code 130).
 
     \b
     Example:
@@ -552,16 +552,17 @@ def serve(choices: _Choices, host: str, port: int) -> None:
             click.echo(f"serving {idx.path} at http://{shown}:{server.port}/", err=True)
             click.echo("only this computer can connect; Ctrl-C stops", err=True)
         else:
-            click.echo(f"serving {idx.path} on {shown}:{server.port}", err=True)
+            # 0.0.0.0 and :: are every address: this computer reaches them at loopback.
+            local = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, shown)
+            click.echo(f"serving {idx.path} at http://{local}:{server.port}/", err=True)
             click.echo(
                 f"searchidx: warning: --host {host} lets other computers on the network "
                 "search this index; use --host 127.0.0.1 to keep it private",
                 err=True,
             )
+        # Ctrl-C ends it like any command: one line, exit code 130.
         try:
             server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("stopped", err=True)
         finally:
             server.server_close()
 

@@ -7,7 +7,9 @@ Routes:
 
 * ``GET /?q=...&doc=...&offset=N``: the search page, ten hits a page;
 * ``GET /api/search?q=...&limit=N&offset=N``: the JSON of ``searchidx search --format json``;
+  paging stops at the 1,000th hit (offset + limit at most 1,000);
 * ``GET /doc?path=...&paragraph=N``: one indexed document, that paragraph highlighted;
+  ``path`` is a hit's ``path`` (absolute), or its document name if that names one file;
 * ``GET /static/style.css``, and ``/static/search.js``, which searches as
   the user types by fetching the same page (the page works without it).
 
@@ -15,8 +17,9 @@ Safety: every piece of indexed text is HTML-escaped, and the page runs no
 script but its own (Content-Security-Policy); a document is shown only if the
 index holds it, and its text comes from the index, never from the disk; bad
 parameters get 400 with a message, and no traceback reaches a page. On a
-loopback address, requests must name a loopback host, so a web site cannot
-reach the index by pointing its own name at 127.0.0.1 (DNS rebinding).
+loopback address, requests must name a loopback host (or the address served),
+so a web site cannot reach the index by pointing its own name at 127.0.0.1
+(DNS rebinding).
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ from .search import SearchResults, render_snippet
 
 PAGE_SIZE = 10
 MAX_LIMIT = 100
-# Hits before the offset are ranked and given snippets too; deeper pages would be slow.
-MAX_OFFSET = 1000
+# Hits before the offset are ranked and given snippets too; deeper pages would be
+# slow: paging stops at this hit (offset + limit at most this).
+MAX_HITS = 1000
 # A document page marks the query's words in at most this many paragraphs.
 MAX_MARKED_PARAGRAPHS = 1000
 # The document box suggests at most this many document names.
@@ -119,17 +123,24 @@ class SearchSite:
 
     def _search_page(self, params) -> Response:
         query, doc = _text(params, "q"), _text(params, "doc")
-        offset = _integer(params, "offset", 0, 0, MAX_OFFSET)
+        offset = _integer(params, "offset", 0, 0, MAX_HITS - 1)
         if not query.strip():
             return self._page("searchidx", params, "")
-        results = self._search(query, doc, PAGE_SIZE, offset)
+        results = self._search(query, doc, min(PAGE_SIZE, MAX_HITS - offset), offset)
+        if not results.hits and results.total:
+            first_page = {"q": query, **({"doc": doc} if doc else {})}
+            main = (
+                f'<p class="summary">هذه الصفحة بعد آخر نتيجة من {_matching(results.total)}. '
+                f'<a href="/?{_escape(urlencode(first_page))}">الصفحة الأولى</a></p>'
+            )
+            return self._page(f"{query} – searchidx", params, main)
         if not results.hits:
             main = f'<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>'
             return self._page(f"{query} – searchidx", params, main)
         items = "\n".join(_hit_html(hit, hit.path, query) for hit in results.hits)
         first, last = offset + 1, offset + len(results.hits)
         main = (
-            f'<p class="summary">{first}–{last} من {results.total} فقرة مطابقة</p>\n'
+            f'<p class="summary">{first}–{last} من {_matching(results.total)}</p>\n'
             f'<ol class="hits" start="{first}">\n{items}\n</ol>\n'
             f"{_paging(query, doc, offset, results.total)}"
         )
@@ -138,7 +149,11 @@ class SearchSite:
     def _api_search(self, params) -> Response:
         query = _text(params, "q")
         limit = _integer(params, "limit", PAGE_SIZE, 1, MAX_LIMIT)
-        offset = _integer(params, "offset", 0, 0, MAX_OFFSET)
+        offset = _integer(params, "offset", 0, 0, MAX_HITS - 1)
+        if offset + limit > MAX_HITS:
+            raise _HttpError(
+                400, f"offset + limit must be at most {MAX_HITS}: paging stops at hit {MAX_HITS}"
+            )
         results = self._search(query, "", limit, offset)
         return _json_response(200, results.to_dict())
 
@@ -146,10 +161,10 @@ class SearchSite:
         path = _text(params, "path")
         number = _integer(params, "paragraph", 0, 0, 10**9)
         locator = _text(params, "locator")
-        with self._lock:
-            document = self.index.document(path) if path else None
-        if document is None:
-            raise _HttpError(404, "this index holds no such document")
+        document = self._document(path)
+        if number and not any(p.number == number for p in document.paragraphs):
+            raise _HttpError(404, f"this document has no paragraph {number}")
+        path = str(document.path)
         hit = next(
             (
                 paragraph
@@ -173,6 +188,22 @@ class SearchSite:
             f'<p class="path" dir="ltr">{_escape(path)}</p>\n{paragraphs}\n</article>'
         )
         return self._page(f"{document.doc_id} – searchidx", params, main)
+
+    def _document(self, path: str):
+        """The document at ``path`` (absolute, as indexed), or the one file of that name."""
+        with self._lock:
+            document = self.index.document(path) if path else None
+            if document is None and path:
+                records = self.index.file_records().items()
+                files = [file for file, record in records if record.doc == path]
+                if len(files) > 1:
+                    raise _HttpError(
+                        400, f"{len(files)} files are named {path}; give the path of one (hit.path)"
+                    )
+                document = self.index.document(files[0]) if files else None
+        if document is None:
+            raise _HttpError(404, "this index holds no such document")
+        return document
 
     def _matches_in(self, document, query: str) -> dict[tuple[int, str], list]:
         """The matched words of ``query`` in each paragraph of ``document``, to mark them."""
@@ -257,6 +288,15 @@ def _integer(params, name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def _matching(count: int) -> str:
+    """«N matching paragraphs» after «من», the Arabic noun in the number it takes after N."""
+    if count == 2:
+        return "فقرتين مطابقتين"
+    if 3 <= count % 100 <= 10:
+        return f"{count} فقرات مطابقة"
+    return f"{count} فقرة مطابقة"
+
+
 def _quoted(doc: str) -> str:
     # A document name with spaces or quotes is one term only inside quotes.
     escaped = doc.replace("\\", "\\\\").replace('"', '\\"')
@@ -311,9 +351,15 @@ def _paging(query: str, doc: str, offset: int, total: int) -> str:
 
     previous = link(max(0, offset - PAGE_SIZE), "→ السابق", "prev") if offset else "<span></span>"
     following = offset + PAGE_SIZE
-    more = following < total and following <= MAX_OFFSET
+    more = following < total and following < MAX_HITS
     after = link(following, "التالي ←", "next") if more else "<span></span>"
     return f'<nav class="pages">{previous}{after}</nav>'
+
+
+_NOT_ENCODED = (
+    "bad request: the address holds spaces or characters that are not percent-encoded; "
+    "encode them (curl -G --data-urlencode 'q=...')\n"
+)
 
 
 def _json_response(status: int, value) -> Response:
@@ -324,10 +370,21 @@ def _json_response(status: int, value) -> Response:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "searchidx"
+    # Requests too malformed to reach do_GET get one plain line too, not an HTML page.
+    error_content_type = "text/plain; charset=utf-8"
+    error_message_format = "%(message)s\n"
+
+    def send_error(self, code, message=None, explain=None):
+        # The standard message quotes the raw request line, mangled when it is not ASCII.
+        if code == 400:
+            message = _NOT_ENCODED.strip()
+        super().send_error(code, message, None)
 
     def do_GET(self):
         if not self.server.allows_host(self.headers.get("Host", "")):
             response = Response(421, "text/plain; charset=utf-8", b"unknown host name\n")
+        elif not self.path.isascii():
+            response = Response(400, "text/plain; charset=utf-8", _NOT_ENCODED.encode())
         else:
             try:
                 response = self.server.site.respond(self.path)
@@ -357,7 +414,8 @@ class _Server(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__((host.strip("[]"), port), _Handler)
         self.port = self.server_address[1]
-        loopback_names = ("localhost", "127.0.0.1", "[::1]")
+        served = f"[{host.strip('[]')}]" if ":" in host else host
+        loopback_names = ("localhost", "127.0.0.1", "[::1]", served.lower())
         self._hosts = {f"{name}:{self.port}" for name in loopback_names} | set(loopback_names)
         self._check_host = is_loopback(host)
 

@@ -13,7 +13,7 @@ from searchidx import Index
 from searchidx.cli import main
 from searchidx.errors import DocumentError
 from searchidx.readers import READERS, ReaderOptions
-from searchidx.readers.pdf import _logical_run
+from searchidx.readers.pdf import _logical_run, _tidy_spaces
 
 PDFS = Path(__file__).resolve().parent / "data" / "pdf"
 # The paragraphs of the page both producers printed, as the HTML source holds them.
@@ -90,6 +90,57 @@ def test_a_scan_without_text_is_refused_with_one_reason():
         read_pdf("scanned.pdf")
 
 
+def test_a_blank_page_with_a_text_layer_is_not_called_a_scan():
+    with pytest.raises(DocumentError, match=r"^no text: the text layer holds only spaces$"):
+        read_pdf("chromium-blank.pdf")
+
+
+# The paragraphs of the bold and numbers page, as its HTML source holds them
+# (the first four come again on page 2, in another font).
+BOLD_NUMBERS_PARAGRAPHS = [
+    re.sub(r"<[^>]+>", "", paragraph)
+    for paragraph in re.findall(
+        r"<(?:h1|p)[^>]*>(.*?)</p>|<h1>(.*?)</h1>",
+        (PDFS / "arabic-bold-numbers.html").read_text(encoding="utf-8"),
+    )
+    for paragraph in paragraph
+    if paragraph
+]
+
+
+def test_bold_text_split_into_many_runs_keeps_its_words_whole():
+    texts = [block.text for block in read_pdf("chromium-bold-numbers.pdf").blocks]
+    assert texts[:2] == ["تقرير المرصد الفلكي", "رصد المرصد الفلكي كوكبا جديدا"]
+
+
+def test_arabic_indic_digits_and_hyphenated_numbers_read_as_written():
+    texts = [block.text for block in read_pdf("chromium-bold-numbers.pdf").blocks]
+    assert texts[2] == "رصدنا ١٠٣٧ نجما في عام ٢٠٢٤ حول الكواكب."
+    for page in (texts[3], texts[5]):  # two fonts, two ways of placing the runs
+        assert page == "رقم الهاتف: 0123-456-789 والمدى 10-20 بالمئة."
+
+
+def test_punctuation_clings_to_its_word_and_quotes_to_what_they_quote():
+    texts = [block.text for block in read_pdf("chromium-bold-numbers.pdf").blocks]
+    assert texts[4] == 'نسبة النجاح 75% في "القانون المسعودي" للبيروني.'
+
+
+def test_single_line_paragraphs_stay_apart():
+    result = read_pdf("chromium-bold-numbers.pdf")
+    assert [block.text for block in result.blocks] == BOLD_NUMBERS_PARAGRAPHS
+    assert [block.locator for block in result.blocks] == ["page 1"] * 5 + ["page 2"] * 6
+
+
+def test_bold_headings_are_found_by_phrase(tmp_path, capsys):
+    shutil.copy(PDFS / "chromium-bold-numbers.pdf", tmp_path / "report.pdf")
+    assert main(["index", str(tmp_path), "--index", str(tmp_path / ".index")]) == 0
+    capsys.readouterr()
+    index = str(tmp_path / ".index")
+    assert main(["search", '"المرصد الفلكي"', "--index", index, "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "تقرير المرصد الفلكي" in out and "١٠٣٧" not in out
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -126,7 +177,10 @@ def pdf_index(tmp_path) -> Path:
     docs = shutil.copytree(PDFS, tmp_path / "pdfs", ignore=shutil.ignore_patterns("*.md", "*.html"))
     with Index.create(tmp_path / "index") as index:
         report = index.update([docs])
-    assert [Path(note.path).name for note in report.skipped] == ["scanned.pdf"]
+    assert sorted(Path(note.path).name for note in report.skipped) == [
+        "chromium-blank.pdf",
+        "scanned.pdf",
+    ]
     return tmp_path / "index"
 
 
@@ -156,3 +210,19 @@ def test_indexing_a_scan_prints_one_skipped_line(tmp_path, capsys):
         if line.startswith("searchidx: skipped")
     ]
     assert skipped == [f"searchidx: skipped {tmp_path / 'scan.pdf'}: no text layer (scanned?)"]
+
+
+@pytest.mark.parametrize(
+    ("drawn", "written"),
+    [
+        ('في " القانون المسعودي " للبيروني .', 'في "القانون المسعودي" للبيروني.'),
+        ('قال " نعم " و " لا " معا', 'قال "نعم" و "لا" معا'),
+        ("رقم الهاتف : 0123", "رقم الهاتف: 0123"),
+        ("بلغت النسبة 75 % ( تقريبا )", "بلغت النسبة 75% (تقريبا)"),
+        # A quote whose pair is on another line never joins two words.
+        ('انتهى " ثم قال', 'انتهى "ثم قال'),
+        ('نهاية الاقتباس "', 'نهاية الاقتباس"'),
+    ],
+)
+def test_spaces_drawn_beside_punctuation_go_where_they_were_typed(drawn, written):
+    assert _tidy_spaces(drawn) == written

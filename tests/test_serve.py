@@ -5,6 +5,8 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -13,7 +15,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from searchidx import Index
-from searchidx.serve import MAX_OFFSET, SearchSite, is_loopback, make_server
+from searchidx.serve import MAX_HITS, SearchSite, _matching, _paging, is_loopback, make_server
 
 from .conftest import SMALL_CORPUS, write_corpus
 
@@ -63,7 +65,7 @@ def test_the_search_page_renders_results_without_javascript(site):
     assert '<html lang="ar" dir="rtl">' in body
     assert '<input type="search" name="q" value="سوريا"' in body
     assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/search.js" defer>']
-    assert re.search(r"1–\d+ من \d+ فقرة مطابقة", body)
+    assert re.search(r"1–\d+ من \d+ فقرات مطابقة", body)
     assert "عاد اللاجئون إلى <mark>سوريا</mark> بعد سنوات من الحرب." in body
     assert "وصل الوفد الدولي <mark>بسوريا</mark> أمس" in body
     _, docs = site
@@ -125,7 +127,7 @@ def test_results_link_to_their_paragraph_in_the_document(site):
 
 @pytest.mark.parametrize(
     "path",
-    ["/etc/passwd", "../../etc/passwd", "news/syria.txt", ""],
+    ["/etc/passwd", "../../etc/passwd", "news/absent.txt", ""],
 )
 def test_only_documents_of_the_index_can_be_shown(site, path):
     status, _, body = get(site, "/doc?" + urlencode({"path": path}))
@@ -160,7 +162,11 @@ def test_api_search_matches_the_command_line(site, run):
     [
         ("/api/search?q=" + quote("سوريا") + "&limit=abc", "limit must be a whole number"),
         ("/api/search?q=" + quote("سوريا") + "&limit=0", "limit must be between 1 and 100"),
-        ("/api/search?q=" + quote("سوريا") + f"&offset={MAX_OFFSET + 1}", "offset must be between"),
+        ("/api/search?q=" + quote("سوريا") + f"&offset={MAX_HITS}", "offset must be between"),
+        (
+            "/api/search?q=" + quote("سوريا") + f"&offset={MAX_HITS - 5}&limit=10",
+            "offset + limit must be at most 1000: paging stops at hit 1000",
+        ),
         ("/api/search?q=", "the query is empty"),
         ("/api/search?q=" + quote("سوريا OR"), "OR needs a word on each side"),
         ("/api/search?q=a&q=b", "give q once"),
@@ -176,7 +182,7 @@ def test_bad_api_parameters_get_400_with_a_message(site, target, message):
 def test_bad_page_parameters_get_400_with_a_page(site):
     status, headers, body = get(site, page(q="سوريا", offset="-3"))
     assert status == 400 and headers["Content-Type"].startswith("text/html")
-    assert '<p class="error" dir="auto">offset must be between 0 and 1000</p>' in body
+    assert '<p class="error" dir="auto">offset must be between 0 and 999</p>' in body
 
 
 def test_unknown_pages_get_404(site):
@@ -242,7 +248,26 @@ def test_serve_says_where_and_warns_off_loopback(tmp_path, corpus):
     assert re.fullmatch(r"serving .+ at http://127\.0\.0\.1:\d+/", lines[0])
     assert lines[1] == "only this computer can connect; Ctrl-C stops"
     lines = first_lines("--port", "0", "--host", "0.0.0.0")
+    # Every address: the one to open on this computer is the loopback one.
+    assert re.fullmatch(r"serving .+ at http://127\.0\.0\.1:\d+/", lines[0])
     assert lines[1].startswith("searchidx: warning: --host 0.0.0.0 lets other computers")
+
+
+def test_ctrl_c_stops_serve_with_exit_code_130_and_one_line(tmp_path, corpus):
+    Index.create(tmp_path / "index").update([corpus])
+    index = str(tmp_path / "index")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "searchidx", "serve", "--index", index, "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for _ in range(2):
+        process.stderr.readline()  # serving at …, only this computer …
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 130
+    assert process.stderr.read().strip() == (
+        "searchidx: interrupted; the index keeps its last completed update"
+    )
 
 
 def test_a_busy_port_is_one_line(run, tmp_path, corpus):
@@ -270,3 +295,116 @@ def test_the_page_sees_documents_indexed_after_it_started(tmp_path, corpus):
     assert '<option value="later.txt">' in body
     assert f'<div class="path" dir="ltr">{corpus / "later.txt"}</div>' in body
     index.close()
+
+
+def test_a_hit_links_to_its_document_by_path_or_by_a_name_that_names_one_file(site):
+    _, _, body = get(site, "/api/search?" + urlencode({"q": "الإعمار"}))
+    hit = json.loads(body)["hits"][0]
+    by_path = get(site, "/doc?" + urlencode({"path": hit["path"], "paragraph": hit["paragraph"]}))
+    by_name = get(site, "/doc?" + urlencode({"path": hit["doc"], "paragraph": hit["paragraph"]}))
+    assert by_path[0] == by_name[0] == 200
+    marked = re.search(r'<p id="hit"[^>]*>(.*?)</p>', by_name[2])[1]
+    assert "وصل الوفد الدولي بسوريا أمس لبحث إعادة الإعمار." in marked
+    assert by_path[2] == by_name[2]
+
+
+def test_a_name_shared_by_two_files_asks_for_a_path(tmp_path):
+    for root in ("one", "two"):
+        write_corpus(tmp_path / root, {"تقرير.txt": f"تقرير الفريق {root} عن سوريا.\n"})
+    with Index.create(tmp_path / "index") as index:
+        index.update([tmp_path / "one", tmp_path / "two"])
+        response = SearchSite(index).respond("/doc?" + urlencode({"path": "تقرير.txt"}))
+    assert response.status == 400
+    assert "2 files are named تقرير.txt; give the path of one (hit.path)" in response.body.decode()
+
+
+def test_a_paragraph_the_document_lacks_is_404_with_a_message(site):
+    _, _, body = get(site, "/api/search?" + urlencode({"q": "الإعمار"}))
+    path = json.loads(body)["hits"][0]["path"]
+    status, _, page_body = get(site, "/doc?" + urlencode({"path": path, "paragraph": 999}))
+    assert status == 404
+    assert '<p class="error" dir="auto">this document has no paragraph 999</p>' in page_body
+
+
+def test_another_loopback_address_serves_requests_that_name_it(tmp_path, corpus):
+    with Index.create(tmp_path / "index") as index:
+        index.update([corpus])
+        server = make_server(index, "127.0.0.2", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            for host, status in (
+                (f"127.0.0.2:{server.port}", 200),
+                ("127.0.0.2", 200),
+                (f"localhost:{server.port}", 200),
+                ("attacker.example", 421),
+            ):
+                connection = http.client.HTTPConnection("127.0.0.2", server.port, timeout=10)
+                connection.request("GET", page(q="سوريا"), headers={"Host": host})
+                assert connection.getresponse().status == status, host
+                connection.close()
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def test_paging_stops_at_the_thousandth_hit():
+    def next_offset(offset: int, total: int) -> list[str]:
+        links = _paging("سوريا", "", offset, total)
+        return re.findall(r'rel="next" href="[^"]*offset=(\d+)', links)
+
+    assert next_offset(980, 5000) == ["990"]
+    assert next_offset(990, 5000) == []  # hits 991-1000 are the last page
+    assert next_offset(10, 15) == []
+
+
+def test_the_last_page_and_the_api_stop_at_the_thousandth_hit(site):
+    last_page = {"q": "سوريا", "offset": 990, "limit": 10}
+    assert get(site, "/api/search?" + urlencode(last_page))[0] == 200
+    status, _, body = get(site, page(q="سوريا", offset=999))
+    assert status == 200 and "بعد آخر نتيجة" in body
+
+
+def test_an_offset_past_the_last_hit_says_so_and_links_to_the_first_page(site):
+    status, _, body = get(site, page(q="سوريا", offset=500))
+    assert status == 200
+    summary = re.search(r'<p class="summary">(.*?)</p>', body)[1]
+    assert summary.startswith("هذه الصفحة بعد آخر نتيجة من ")
+    assert '<a href="/?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7">الصفحة الأولى</a>' in summary
+    assert "لا فقرة تطابق" not in body
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    ["GET /?q=سوريا HTTP/1.1", "GET /?q=سوريا الكتاب HTTP/1.1"],
+    ids=["not-encoded", "with-a-space"],
+)
+def test_a_request_line_that_is_not_percent_encoded_gets_one_line(site, request_line):
+    server, _ = site
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(f"{request_line}\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.decode("utf-8").partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.0 400 ")
+    assert "Content-Type: text/plain; charset=utf-8" in head
+    assert body == (
+        "bad request: the address holds spaces or characters that are not percent-encoded; "
+        "encode them (curl -G --data-urlencode 'q=...')\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [
+        (1, "1 فقرة مطابقة"),
+        (2, "فقرتين مطابقتين"),
+        (3, "3 فقرات مطابقة"),
+        (10, "10 فقرات مطابقة"),
+        (11, "11 فقرة مطابقة"),
+        (100, "100 فقرة مطابقة"),
+        (103, "103 فقرات مطابقة"),
+    ],
+)
+def test_the_count_of_hits_takes_the_arabic_number_of_its_noun(count, words):
+    assert _matching(count) == words

@@ -8,8 +8,11 @@
   form.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      const params = new URLSearchParams(new FormData(form));
-      if (!params.get("q").trim()) return;
+      const params = new URLSearchParams();
+      for (const [name, value] of new FormData(form)) {
+        if (value.trim()) params.append(name, value); // no empty doc= in the address
+      }
+      if (!params.has("q")) return;
       const request = ++latest;
       const response = await fetch("/?" + params);
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
