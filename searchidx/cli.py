@@ -63,6 +63,8 @@ _pass_choices = click.make_pass_decorator(_Choices, ensure=True)
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    if param.name == "index_dir" and value == "":
+        raise click.BadParameter("an empty value names no folder; give the index folder")
     if value is not None and value is not False and param.name:
         setattr(ctx.ensure_object(_Choices), param.name, value)
 
@@ -286,6 +288,7 @@ def index(
         searchidx index ~/notes --hidden --max-file-size 200M
     """
     from .errors import IndexNotFound, NothingToIndex
+    from .folders import is_index_folder, remove_index_folder
     from .index import Index, rebuild_index
     from .readers import ReaderOptions
 
@@ -303,6 +306,8 @@ def index(
         max_file_bytes=max_file_size,
     )
     index_path = choices.index_path()
+    folder_existed = index_path.exists()
+    new_index = not is_index_folder(index_path)
     with _Progress() as progress:
         if rebuild:
             report = rebuild_index(index_path, paths or None, options, progress)
@@ -348,6 +353,9 @@ def index(
     if report.hidden:
         left_out += f", {len(report.hidden)} hidden"
     if report.nothing_changed and not report.unchanged:
+        if new_index:
+            # An empty index would hide the folder's own files from later runs.
+            remove_index_folder(index_path, keep_folder=folder_existed)
         raise SearchidxError(
             f"nothing indexed: no readable documents found ({left_out}); "
             "`searchidx index --help` lists the formats searchidx reads"

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fnmatch
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -25,10 +25,19 @@ from .errors import UnsafeFolder
 
 MARKER = "searchidx.json"
 LOCK_FILE = "searchidx.lock"
-# Every file an index folder may hold: searchidx's own (the marker, its
-# temporary copy, the update lock, side files) and Whoosh's (segments, tables
-# of contents, its write lock).
-INDEX_FILE_PATTERNS = ("searchidx.*", "MAIN_*", "_MAIN_*.toc")
+# Every file an index folder may hold, by its exact shape, so that a file of a
+# user's is never taken for one: searchidx's own (the marker, its temporary
+# copy, the update lock), Whoosh's (the files of a segment, named by its
+# 16-character id; tables of contents; its write lock) and the side file of a
+# segment (sidefiles.py) with its temporary copy.
+_INDEX_FILE = re.compile(
+    r"searchidx\.json(\.tmp)?|searchidx\.lock|MAIN_WRITELOCK|_MAIN_[0-9]+\.toc"
+    r"|MAIN_[0-9a-z]{16}(\.(trm|pst|vps|seg)|\._[a-z0-9_]+\.col|\.sidx(\.tmp)?)"
+)
+# Whoosh's parallel writer keeps its work in this subfolder; a writer killed
+# mid-run leaves it behind, with job lists and sort runs of random names.
+_WRITER_TEMP_FOLDER = "MAIN.tmp"
+_WRITER_TEMP_FILE = re.compile(r"[0-9a-z]{28}\.(doclist|run)|" + _INDEX_FILE.pattern)
 # A rebuild is built in a hidden sibling folder with this infix and a random
 # suffix, so its name can never be a folder the user already has.
 REBUILD_INFIX = ".rebuild-"
@@ -57,7 +66,7 @@ def prepare_index_folder(path: Path) -> bool:
         if entries and entries != [LOCK_FILE]:
             raise UnsafeFolder(
                 f"{path} already holds files and is not a searchidx index; searchidx writes "
-                "its index only into a new or empty folder: choose another --index"
+                "its index only into a new or empty folder: choose another index folder"
             )
         return False
     try:
@@ -82,10 +91,7 @@ def put_index_file(temporary: Path, final: Path) -> None:
     Both names must be index files of one index folder; anything else is refused.
     """
     folder = final.parent
-    names_ok = all(
-        any(fnmatch.fnmatchcase(name, pattern) for pattern in INDEX_FILE_PATTERNS)
-        for name in (temporary.name, final.name)
-    )
+    names_ok = all(_INDEX_FILE.fullmatch(name) for name in (temporary.name, final.name))
     if temporary.parent != folder or not names_ok or not is_index_folder(folder):
         raise UnsafeFolder(f"{final} is not a file of a searchidx index; left it as it is")
     os.replace(temporary, final)
@@ -98,25 +104,37 @@ def read_marker(path: Path) -> dict | None:
 
 def check_index_folder(path: Path) -> None:
     """Raise :class:`UnsafeFolder` unless ``path`` holds a searchidx index and nothing else."""
-    if path.is_symlink() or not path.is_dir():
+    if path.is_symlink():
+        raise UnsafeFolder(
+            f"{path} is a symbolic link; give the index folder itself "
+            f"({path.resolve()}) to rebuild or remove it"
+        )
+    if not path.is_dir():
         raise UnsafeFolder(f"{path} is not a folder searchidx made; left it as it is")
     if not is_index_folder(path):
         raise UnsafeFolder(f"{path} does not carry searchidx's marker ({MARKER}); left it as it is")
     for entry in os.scandir(path):
-        if not _is_index_file(entry):
+        if not (_is_index_file(entry) or _is_writer_temp_folder(entry)):
             raise UnsafeFolder(
                 f"{path} holds {entry.name}, which is not a searchidx index file; "
                 "left the folder as it is: move your file out of it"
             )
 
 
-def remove_index_folder(path: Path) -> None:
-    """Remove an index folder, after :func:`check_index_folder` says it holds only an index."""
+def remove_index_folder(path: Path, keep_folder: bool = False) -> None:
+    """Remove an index folder, after :func:`check_index_folder` says it holds only an
+    index; with ``keep_folder``, only the index's files (the folder was the user's)."""
     check_index_folder(path)
     for entry in os.scandir(path):
-        os.unlink(entry.path)
-    # rmdir, not a recursive removal: whatever appeared meanwhile stays, and so does the folder.
-    os.rmdir(path)
+        if entry.is_dir(follow_symlinks=False):
+            for temporary in os.scandir(entry.path):
+                os.unlink(temporary.path)
+            os.rmdir(entry.path)
+        else:
+            os.unlink(entry.path)
+    if not keep_folder:
+        # rmdir, not a recursive removal: whatever appeared meanwhile stays, and so does the folder.
+        os.rmdir(path)
 
 
 def remove_leftovers(path: Path) -> None:
@@ -180,8 +198,16 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _is_index_file(entry: os.DirEntry) -> bool:
-    return entry.is_file(follow_symlinks=False) and any(
-        fnmatch.fnmatchcase(entry.name, pattern) for pattern in INDEX_FILE_PATTERNS
+    return entry.is_file(follow_symlinks=False) and bool(_INDEX_FILE.fullmatch(entry.name))
+
+
+def _is_writer_temp_folder(entry: os.DirEntry) -> bool:
+    """Whoosh's work folder of an interrupted parallel writer, holding only its own files."""
+    if entry.name != _WRITER_TEMP_FOLDER or not entry.is_dir(follow_symlinks=False):
+        return False
+    return all(
+        inner.is_file(follow_symlinks=False) and _WRITER_TEMP_FILE.fullmatch(inner.name)
+        for inner in os.scandir(entry.path)
     )
 
 

@@ -78,6 +78,8 @@ from .errors import (
 from .folders import (
     LOCK_FILE,
     MARKER,
+    check_index_folder,
+    is_index_folder,
     new_rebuild_folder,
     prepare_index_folder,
     read_marker,
@@ -655,6 +657,8 @@ def rebuild_index(
     if not prepare_index_folder(path):
         with Index.create(path, exist_ok=True) as index:
             return index.update(paths, options, progress)
+    # Refuse before the work, not after it: the old index is swapped out at the end.
+    check_index_folder(path)
     # Hold the old index's lock so no other writer updates it meanwhile.
     with _writing(path):
         paths = paths or _roots_of_index_at(path)
@@ -663,10 +667,10 @@ def rebuild_index(
         try:
             with Index.create(fresh_path) as fresh:
                 report = fresh.update(paths, options, progress)
+            swap_index_folders(fresh_path, path)
         except BaseException:
             remove_leftovers(path)
             raise
-        swap_index_folders(fresh_path, path)
     return report
 
 
@@ -727,6 +731,9 @@ def _plan(
     forced = codec_name(options.encoding) if options.encoding else ""
     for root in roots:
         base = root if root.is_dir() else root.parent
+        if root.is_dir() and is_index_folder(root):
+            report.skipped.append(FileNote(str(root), "a searchidx index folder, not documents"))
+            continue
         hidden: list[Path] = []
         for path in find_files(root, options.hidden, hidden):
             if root.is_dir() and not is_indexable(path, options):

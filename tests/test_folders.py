@@ -138,7 +138,7 @@ def test_removal_refuses_any_folder_that_is_not_only_an_index(tmp_path, small_in
     (small_index / "sub").rmdir()
     link = tmp_path / "link"
     link.symlink_to(small_index)
-    with pytest.raises(UnsafeFolder, match="not a folder searchidx made"):
+    with pytest.raises(UnsafeFolder, match="is a symbolic link; give the index folder itself"):
         remove_index_folder(link)
     check_index_folder(small_index)
     remove_index_folder(small_index)
@@ -202,3 +202,48 @@ def test_the_index_never_indexes_itself_or_another_index(tmp_path, include):
     with Index.open(work / "idx") as index:
         docs = sorted(record.doc for record in index.file_records().values())
     assert docs == ["chapter1.txt", "notes/sources.md"]
+
+
+@pytest.mark.parametrize(
+    "name", ["searchidx.md", "MAIN_README.txt", "searchidx.json.bak", "_MAIN_notes.toc"]
+)
+def test_rebuild_refuses_at_once_a_users_file_named_like_an_index_file(small_index, corpus, name):
+    (small_index / name).write_text("ملاحظاتي الخاصة", encoding="utf-8")
+    result = searchidx("index", "--rebuild", str(corpus), "--index", str(small_index))
+    assert result.returncode == 1
+    assert f"holds {name}, which is not a searchidx index file" in result.stderr
+    assert (small_index / name).read_text(encoding="utf-8") == "ملاحظاتي الخاصة"
+    # Refused before building: no copy of the index is left beside it.
+    assert [p.name for p in small_index.parent.iterdir() if ".rebuild-" in p.name] == []
+
+
+def test_a_rebuild_killed_in_the_parallel_writer_leaves_nothing_the_next_one_keeps(
+    tmp_path, small_index, corpus
+):
+    leftover = tmp_path / ".index.rebuild-killed1"
+    with Index.create(leftover) as index:
+        index.update([corpus])
+    work = leftover / "MAIN.tmp"
+    work.mkdir()
+    (work / ("a" * 28 + ".doclist")).write_bytes(b"\x80\x02")
+    remove_leftovers(small_index)
+    assert not leftover.exists()
+
+
+def test_a_first_run_that_indexes_nothing_leaves_no_index(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    result = searchidx("index", str(notes), "--index", str(notes))
+    assert result.returncode == 1 and "nothing indexed" in result.stderr
+    assert list(notes.iterdir()) == []  # the user's folder is kept, empty as it was
+    fresh = tmp_path / "fresh"
+    assert searchidx("index", str(notes), "--index", str(fresh)).returncode == 1
+    assert not fresh.exists()
+    (notes / "mine.txt").write_text("نص مهم عن حلب.", encoding="utf-8")
+    assert searchidx("index", str(notes), "--index", str(fresh)).returncode == 0
+
+
+def test_an_empty_index_option_is_a_usage_error(tmp_path, corpus):
+    result = searchidx("index", str(corpus), "--index", "")
+    assert result.returncode == 2
+    assert "an empty value names no folder" in result.stderr
