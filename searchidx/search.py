@@ -378,6 +378,10 @@ class _Expander:
         self.patterns: list[str] = []
         self._attested: dict[str, bool] = {}
         self._stems: dict[str, tuple[str, ...]] = {}
+        # Inside NOT: a word excludes only its own spelling and its primary
+        # stem's forms, never words reached through another reading of it
+        # («-زار» must not exclude «وزارة» as «و» + «زار»).
+        self._excluding = False
 
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
@@ -406,13 +410,17 @@ class _Expander:
         return q.apply(self.expand)
 
     def _quietly(self, q: query.Query) -> query.Query:
-        """Expand without highlighting: words after NOT are not in the hits."""
-        saved = (set(self.highlight), list(self.patterns))
+        """Expand without highlighting and without the looser readings: words
+        after NOT are not in the hits."""
+        saved = (set(self.highlight), list(self.patterns), self._excluding)
+        self._excluding = True
         expanded = self.expand(q)
-        self.highlight, self.patterns = saved
+        self.highlight, self.patterns, self._excluding = saved
         return expanded
 
     def _any_of(self, fieldname: str, forms: dict[str, float], boost: float) -> query.Query:
+        if self._excluding:
+            forms = {form: bonus for form, bonus in forms.items() if bonus >= STEM_BONUS}
         self.highlight.update(forms)
         if fieldname == "terms":
             for form, bonus in forms.items():

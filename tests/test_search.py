@@ -446,3 +446,54 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert search(uthmani_index, "الزكاة").total == 1  # not «ٱلصَّلَوٰةَ»
     assert search(uthmani_index, "شيا").total == 0  # the hamza on a tatweel is a letter
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
+
+
+# Sentences of a user's trial: each pairs a word with a false look-alike.
+TRIAL = [
+    "أعلنت وزارة الصحة عن حملة تطعيم جديدة، وقالت الوزارة إنها مجانية.",  # 1 not «و» + «زار»
+    "زار الطبيب قسم الصحة في المستشفى.",  # 2
+    "تفاقمت الأزمة في السودان هذا العام.",  # 3 «السودان» is not «السود» + «ان»
+    "مرت الأزمة كالأيام السود على المدينة.",  # 4
+    "رسم الفنان المنظر بألوان زاهية.",  # 5 «ألوان»
+    "اختار الفنان ألوان اللوحة وأن يرسم البحر.",  # 6
+    "علم الجميع وأن الخبر صحيح.",  # 7 «وأن» is not a form of «ألوان»
+    "قال وإن طال الزمن فسيعود.",  # 8
+    "يشعر كثير من المرضى بألم مزمن.",  # 9 hamza-alef after ب
+    "الألم شديد في الظهر.",  # 10
+    "لم يحضر الطبيب اليوم.",  # 11 «لم» is not «ألم»
+    "والذين كفروا بآياتنا أولئك أصحاب النار.",  # 12
+    "تلا الإمام آيات من القرآن.",  # 13
+    "وذكرهم بآيات الله.",  # 14
+    "استقبل الوزير وفدا وقال وزير آخر كلمة.",  # 15 prefix «وزي*»
+    "اشترت الأسرة زيت الزيتون والزير وزيارة قصيرة.",  # 16
+    "أهدى المعلم كتاباً إلى كل طالب.",  # 17 tanween
+    "تاب الرجل وتابا معا.",  # 18
+]
+
+
+@pytest.fixture(scope="module")
+def trial_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("trial")
+    files = {
+        "trial.txt": "\n\n".join(TRIAL) + "\n",
+        "summit.md": "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n",
+    }
+    return build_index(root / "ix", write_corpus(root / "docs", files))
+
+
+def trial_paragraphs(index_path, query):
+    return sorted(hit.paragraph for hit in search(index_path, query) if hit.doc == "trial.txt")
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "dropped"),
+    [
+        ("الصحة -زار", 1, 2),  # «وزارة» stays, «زار» goes
+        ("الأزمة -السود", 3, 4),  # «السودان» stays, «السود» goes
+        ("الصحة NOT زار", 1, 2),
+    ],
+)
+def test_an_excluded_word_excludes_only_its_spelling_and_primary_stem(
+    trial_index, query, kept, dropped
+):
+    assert trial_paragraphs(trial_index, query) == [kept]
