@@ -487,6 +487,13 @@ def evidence_words(word: str) -> tuple[str, ...]:
     return tuple(proclitic + word for proclitic in proclitics)
 
 
+def is_function_form(term: str) -> bool:
+    """Whether a folded term is a function word, alone or after و or ف: «ان», «وان»,
+    «فعليه». Such a word is never another word's stem form («وأن» is not «ألوان»).
+    """
+    return term in FUNCTION_WORDS or (term[:1] in ("و", "ف") and term[1:] in FUNCTION_WORDS)
+
+
 def _nothing_attested(word: str) -> bool:
     return False
 

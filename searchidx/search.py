@@ -32,6 +32,7 @@ from .analysis import (
     PROCLITICS,
     fold_readings,
     fold_term,
+    is_function_form,
     light_stems,
     strip_article,
     word_matches,
@@ -437,11 +438,12 @@ class _Expander:
         if stems == (term,) and term.isascii():
             return forms
         primary, readings = stems[0], set(stems)
+        function_form = is_function_form(term)
         for stem in stems:
             for clitic in PROCLITICS:
                 for btext in self.reader.expand_prefix(fieldname, clitic + stem):
                     candidate = btext.decode("utf-8")
-                    if candidate in forms:
+                    if candidate in forms or is_function_form(candidate) != function_form:
                         continue
                     candidate_stems = self._light_stems(candidate)
                     if readings.isdisjoint(candidate_stems):

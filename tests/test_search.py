@@ -1,5 +1,7 @@
 """Search: what is found, in which order, and which words are highlighted."""
 
+from pathlib import Path
+
 import pytest
 
 from searchidx import Index
@@ -497,3 +499,16 @@ def test_an_excluded_word_excludes_only_its_spelling_and_primary_stem(
     trial_index, query, kept, dropped
 ):
     assert trial_paragraphs(trial_index, query) == [kept]
+
+
+def test_a_function_word_is_never_a_stem_form_of_another_word(trial_index):
+    # «ألوان» stems to «وان», the letters of «وأن» (and that).
+    assert trial_paragraphs(trial_index, "ألوان") == [5, 6]
+    assert trial_paragraphs(trial_index, "وأن") == [6, 7, 8]  # «وإن» folds alike
+    assert trial_paragraphs(trial_index, "ألوان -وأن") == [5]
+
+
+def test_bundled_colours_do_not_find_and_that(tmp_path):
+    index_path = build_index(tmp_path / "ix", Path(__file__).parent.parent / "index_data")
+    for hit in search(index_path, "ألوان", limit=50):
+        assert not {"وأن", "وإن"} & set(highlighted(hit)), hit.text
