@@ -555,6 +555,10 @@ def _prefix_readings(term: str, is_attested: WordTest) -> list[tuple[str, bool]]
         if _letters_are_own(term, is_attested):
             readings.reverse()
         return readings
+    if len(term) > _MIN_STEM and term[0] in "بلك" and term[1] == "ا":
+        # A hamza-alef word after a preposition: «بألم» is «ب» + «ألم», and
+        # «بآياتنا» is «ب» + «آياتنا», though only three letters are left.
+        return [(term, True), (term[1:], False)]
     return [(term, True)]
 
 

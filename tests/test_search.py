@@ -512,3 +512,18 @@ def test_bundled_colours_do_not_find_and_that(tmp_path):
     index_path = build_index(tmp_path / "ix", Path(__file__).parent.parent / "index_data")
     for hit in search(index_path, "ألوان", limit=50):
         assert not {"وأن", "وإن"} & set(highlighted(hit)), hit.text
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs", "word"),
+    [
+        ("ألم", [9, 10], "بألم"),
+        ("آيات", [12, 13, 14], "بآيات"),
+        ("آياتنا", [12, 13, 14], "بآياتنا"),
+    ],
+)
+def test_hamza_alef_word_after_a_preposition_is_found(trial_index, query, paragraphs, word):
+    assert trial_paragraphs(trial_index, query) == paragraphs
+    assert any(word in highlighted(hit) for hit in search(trial_index, query))
+    # «لم» (did not) shares letters with «ألم» but is not one of its forms.
+    assert 11 not in trial_paragraphs(trial_index, query)
