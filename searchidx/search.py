@@ -398,15 +398,14 @@ class _Expander:
             if len(words) == 1:
                 return words[0]
             return query.Sequence(words, slop=q.slop, boost=q.boost)
-        if isinstance(q, query.Prefix) and q.fieldname == "terms":
-            forms = dict.fromkeys(self._prefix_forms(q.text), 0.0)
-            return self._any_of(q.fieldname, forms, q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._prefix_forms(q.fieldname, q.text), q.boost)
         if isinstance(q, query.Prefix) and q.fieldname == "doc":
             # A folder of documents: the documents' ids, so both cores can answer.
             docs = [btext.decode("utf-8") for btext in self.reader.expand_prefix("doc", q.text)]
             return query.Or([query.Term("doc", doc, boost=q.boost) for doc in docs])
         if isinstance(q, query.Wildcard) and q.fieldname == "terms":
-            self._count(q.text, q.expanded_terms(self.reader))
+            self._count(q.text, ((term, 0.0) for term in q.expanded_terms(self.reader)))
             self.patterns.append(q.text)
         return q.apply(self.expand)
 
@@ -463,21 +462,30 @@ class _Expander:
             found = self._attested[word] = ("terms", word) in self.reader
         return found
 
-    def _prefix_forms(self, prefix: str) -> list[str]:
-        # «وزير*» is «و» + «زير*» or the start of «الوزير»: both readings.
+    def _prefix_forms(self, fieldname: str, prefix: str) -> dict[str, float]:
+        """The indexed words a prefix matches, each with the bonus of its tier:
+        words that start with the prefix as typed, then after a clitic
+        («الوزير» for «وزي*»), then with its leading و or article read as a
+        clitic («زيت» for «وزي*» as «و» + «زي*»)."""
         bare = strip_article(prefix, MIN_PREFIX_CHARS)
-        heads = {clitic + head for head in (prefix, bare) for clitic in PROCLITICS}
-        forms = (
-            btext.decode("utf-8")
-            for head in heads
-            for btext in self.reader.expand_prefix("terms", head)
+        tiers = (
+            (EXACT_BONUS, prefix, ("",)),
+            (STEM_BONUS, prefix, PROCLITICS[1:]),
+            (0.0, bare, PROCLITICS),
         )
-        return self._count(prefix + "*", forms)
+        found = (
+            (btext.decode("utf-8"), bonus)
+            for bonus, head, clitics in tiers
+            for clitic in clitics
+            for btext in self.reader.expand_prefix(fieldname, clitic + head)
+        )
+        return self._count(prefix + "*", found)
 
-    def _count(self, pattern: str, forms) -> list[str]:
-        found = []
-        for form in forms:
-            found.append(form)
+    def _count(self, pattern: str, forms) -> dict[str, float]:
+        """``forms`` (word, bonus) pairs as a dict, the first bonus of each word kept."""
+        found: dict[str, float] = {}
+        for form, bonus in forms:
+            found.setdefault(form, bonus)
             if len(found) > MAX_EXPANSIONS:
                 raise QueryError(
                     f"'{pattern}' matches more than {MAX_EXPANSIONS} words; "

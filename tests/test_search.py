@@ -466,10 +466,11 @@ TRIAL = [
     "والذين كفروا بآياتنا أولئك أصحاب النار.",  # 12
     "تلا الإمام آيات من القرآن.",  # 13
     "وذكرهم بآيات الله.",  # 14
-    "استقبل الوزير وفدا وقال وزير آخر كلمة.",  # 15 prefix «وزي*»
-    "اشترت الأسرة زيت الزيتون والزير وزيارة قصيرة.",  # 16
+    "قال وزير الخارجية كلمة قصيرة.",  # 15 prefix «وزي*» as typed
+    "اشترت الأسرة زيت الزيتون بعد زيارة السوق، ثم ملأت الزير.",  # 16 «و» + «زي*»
     "أهدى المعلم كتاباً إلى كل طالب.",  # 17 tanween
     "تاب الرجل وتابا معا.",  # 18
+    "استقبل الوزير وفدا من التجار.",  # 19 «وزي*» after the article
 ]
 
 
@@ -484,7 +485,8 @@ def trial_index(tmp_path_factory):
 
 
 def trial_paragraphs(index_path, query):
-    return sorted(hit.paragraph for hit in search(index_path, query) if hit.doc == "trial.txt")
+    hits = search(index_path, query, limit=50)
+    return sorted(hit.paragraph for hit in hits if hit.doc == "trial.txt")
 
 
 @pytest.mark.parametrize(
@@ -527,3 +529,18 @@ def test_hamza_alef_word_after_a_preposition_is_found(trial_index, query, paragr
     assert any(word in highlighted(hit) for hit in search(trial_index, query))
     # «لم» (did not) shares letters with «ألم» but is not one of its forms.
     assert 11 not in trial_paragraphs(trial_index, query)
+
+
+def test_prefix_ranks_words_that_start_with_it_first(trial_index):
+    results = [hit for hit in search(trial_index, "وزي*") if hit.doc == "trial.txt"]
+    assert [hit.paragraph for hit in results] == [15, 19, 16]
+    assert highlighted(results[0]) == ["وزير"]
+    assert highlighted(results[2]) == ["زيت", "الزيتون", "زيارة", "الزير"]
+    # Excluded, the prefix drops its own forms, not those of «و» + «زي*».
+    assert trial_paragraphs(trial_index, "-وزي*") == [n for n in range(1, 20) if n not in (15, 19)]
+
+
+def test_title_prefix_takes_the_article(trial_index):
+    titled = search(trial_index, "title:قم*")
+    assert {hit.title for hit in titled} == {"اجتماع القمة العربية"}
+    assert search(trial_index, "title:قمح*").total == 0
