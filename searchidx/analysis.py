@@ -592,15 +592,20 @@ def _tanween_readings(
     if is_attested is _nothing_attested:
         # Without an index to ask, «كتابا» may also be «ك» + «تابا».
         return [tanween, *readings]
+    # Unless the index shows the word's letters are its own («بسوريا»,
+    # «لبريطانيا»), no preposition is read in front of a possible tanween
+    # alef: «كتابا» is not «ك» + «تابا».
+    without_preposition = [(stem, False) for stem, _ in readings]
     if _alef_is_own(word, may_have_preposition, is_attested):
         return readings
     if any(
         _attested_elsewhere(bare, word, is_attested, alone=True) for bare in (word[:-1], tanween[0])
     ):
-        # «صباح» or «الصباح» is indexed, or «يوم» for «يوميا»; and then «كتابا»
-        # is not «ك» + «تابا».
-        return [tanween, *((stem, False) for stem, _ in readings)]
-    return [*readings, tanween]
+        # «صباح» or «الصباح» is indexed, or «يوم» for «يوميا».
+        return [tanween, *without_preposition]
+    if _letters_are_own(word, is_attested):
+        return [*readings, tanween]
+    return [*without_preposition, tanween]
 
 
 def _alef_is_own(word: str, may_have_preposition: bool, is_attested: WordTest) -> bool:
@@ -750,6 +755,19 @@ def analyze(text: str) -> list[Token]:
         readings = fold_readings(text[start:end])
         if readings[0]:
             # Every reading's stems: «ٱلْكِتَـٰبُ» is «الكتب» or «الكتاب».
-            stems = tuple(dict.fromkeys(s for term in readings for s in light_stems(term)))
+            stems = tuple(
+                dict.fromkeys(
+                    s for term in readings for s in light_stems(term, _marks(text[start:end], term))
+                )
+            )
             tokens.append(Token(text[start:end], start, end, readings[0], stems[0], stems))
     return tokens
+
+
+def _marks(word: str, term: str) -> WordTest | None:
+    """What the marks of ``word`` show about its letters: a tanween fath
+    («كتاباً») shows that its final alef is a tanween alef, as the index would
+    by holding «كتاب», so no preposition is read in front of it."""
+    if araby.FATHATAN not in word:
+        return None
+    return lambda bare: term.endswith(bare + araby.ALEF)

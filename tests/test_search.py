@@ -544,3 +544,9 @@ def test_title_prefix_takes_the_article(trial_index):
     titled = search(trial_index, "title:قم*")
     assert {hit.title for hit in titled} == {"اجتماع القمة العربية"}
     assert search(trial_index, "title:قمح*").total == 0
+
+
+def test_tanween_word_is_not_read_as_a_preposition_and_a_word(trial_index):
+    # No «كتاب» or «الكتاب» in this index to show the alef is a tanween alef.
+    assert trial_paragraphs(trial_index, "كتاباً") == [17]
+    assert trial_paragraphs(trial_index, "تابا") == [18]
