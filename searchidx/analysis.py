@@ -487,6 +487,13 @@ def evidence_words(word: str) -> tuple[str, ...]:
     return tuple(proclitic + word for proclitic in proclitics)
 
 
+def is_function_form(term: str) -> bool:
+    """Whether a folded term is a function word, alone or after و or ف: «ان», «وان»,
+    «فعليه». Such a word is never another word's stem form («وأن» is not «ألوان»).
+    """
+    return term in FUNCTION_WORDS or (term[:1] in ("و", "ف") and term[1:] in FUNCTION_WORDS)
+
+
 def _nothing_attested(word: str) -> bool:
     return False
 
@@ -548,6 +555,10 @@ def _prefix_readings(term: str, is_attested: WordTest) -> list[tuple[str, bool]]
         if _letters_are_own(term, is_attested):
             readings.reverse()
         return readings
+    if len(term) > _MIN_STEM and term[0] in "بلك" and term[1] == "ا":
+        # A hamza-alef word after a preposition: «بألم» is «ب» + «ألم», and
+        # «بآياتنا» is «ب» + «آياتنا», though only three letters are left.
+        return [(term, True), (term[1:], False)]
     return [(term, True)]
 
 
@@ -581,15 +592,20 @@ def _tanween_readings(
     if is_attested is _nothing_attested:
         # Without an index to ask, «كتابا» may also be «ك» + «تابا».
         return [tanween, *readings]
+    # Unless the index shows the word's letters are its own («بسوريا»,
+    # «لبريطانيا»), no preposition is read in front of a possible tanween
+    # alef: «كتابا» is not «ك» + «تابا».
+    without_preposition = [(stem, False) for stem, _ in readings]
     if _alef_is_own(word, may_have_preposition, is_attested):
         return readings
     if any(
         _attested_elsewhere(bare, word, is_attested, alone=True) for bare in (word[:-1], tanween[0])
     ):
-        # «صباح» or «الصباح» is indexed, or «يوم» for «يوميا»; and then «كتابا»
-        # is not «ك» + «تابا».
-        return [tanween, *((stem, False) for stem, _ in readings)]
-    return [*readings, tanween]
+        # «صباح» or «الصباح» is indexed, or «يوم» for «يوميا».
+        return [tanween, *without_preposition]
+    if _letters_are_own(word, is_attested):
+        return [*readings, tanween]
+    return [*without_preposition, tanween]
 
 
 def _alef_is_own(word: str, may_have_preposition: bool, is_attested: WordTest) -> bool:
@@ -739,6 +755,19 @@ def analyze(text: str) -> list[Token]:
         readings = fold_readings(text[start:end])
         if readings[0]:
             # Every reading's stems: «ٱلْكِتَـٰبُ» is «الكتب» or «الكتاب».
-            stems = tuple(dict.fromkeys(s for term in readings for s in light_stems(term)))
+            stems = tuple(
+                dict.fromkeys(
+                    s for term in readings for s in light_stems(term, _marks(text[start:end], term))
+                )
+            )
             tokens.append(Token(text[start:end], start, end, readings[0], stems[0], stems))
     return tokens
+
+
+def _marks(word: str, term: str) -> WordTest | None:
+    """What the marks of ``word`` show about its letters: a tanween fath
+    («كتاباً») shows that its final alef is a tanween alef, as the index would
+    by holding «كتاب», so no preposition is read in front of it."""
+    if araby.FATHATAN not in word:
+        return None
+    return lambda bare: term.endswith(bare + araby.ALEF)

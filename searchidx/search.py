@@ -32,6 +32,7 @@ from .analysis import (
     PROCLITICS,
     fold_readings,
     fold_term,
+    is_function_form,
     light_stems,
     strip_article,
     word_matches,
@@ -378,6 +379,10 @@ class _Expander:
         self.patterns: list[str] = []
         self._attested: dict[str, bool] = {}
         self._stems: dict[str, tuple[str, ...]] = {}
+        # Inside NOT: a word excludes only its own spelling and its primary
+        # stem's forms, never words reached through another reading of it
+        # («-زار» must not exclude «وزارة» as «و» + «زار»).
+        self._excluding = False
 
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
@@ -393,26 +398,29 @@ class _Expander:
             if len(words) == 1:
                 return words[0]
             return query.Sequence(words, slop=q.slop, boost=q.boost)
-        if isinstance(q, query.Prefix) and q.fieldname == "terms":
-            forms = dict.fromkeys(self._prefix_forms(q.text), 0.0)
-            return self._any_of(q.fieldname, forms, q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._prefix_forms(q.fieldname, q.text), q.boost)
         if isinstance(q, query.Prefix) and q.fieldname == "doc":
             # A folder of documents: the documents' ids, so both cores can answer.
             docs = [btext.decode("utf-8") for btext in self.reader.expand_prefix("doc", q.text)]
             return query.Or([query.Term("doc", doc, boost=q.boost) for doc in docs])
         if isinstance(q, query.Wildcard) and q.fieldname == "terms":
-            self._count(q.text, q.expanded_terms(self.reader))
+            self._count(q.text, ((term, 0.0) for term in q.expanded_terms(self.reader)))
             self.patterns.append(q.text)
         return q.apply(self.expand)
 
     def _quietly(self, q: query.Query) -> query.Query:
-        """Expand without highlighting: words after NOT are not in the hits."""
-        saved = (set(self.highlight), list(self.patterns))
+        """Expand without highlighting and without the looser readings: words
+        after NOT are not in the hits."""
+        saved = (set(self.highlight), list(self.patterns), self._excluding)
+        self._excluding = True
         expanded = self.expand(q)
-        self.highlight, self.patterns = saved
+        self.highlight, self.patterns, self._excluding = saved
         return expanded
 
     def _any_of(self, fieldname: str, forms: dict[str, float], boost: float) -> query.Query:
+        if self._excluding:
+            forms = {form: bonus for form, bonus in forms.items() if bonus >= STEM_BONUS}
         self.highlight.update(forms)
         if fieldname == "terms":
             for form, bonus in forms.items():
@@ -429,11 +437,12 @@ class _Expander:
         if stems == (term,) and term.isascii():
             return forms
         primary, readings = stems[0], set(stems)
+        function_form = is_function_form(term)
         for stem in stems:
             for clitic in PROCLITICS:
                 for btext in self.reader.expand_prefix(fieldname, clitic + stem):
                     candidate = btext.decode("utf-8")
-                    if candidate in forms:
+                    if candidate in forms or is_function_form(candidate) != function_form:
                         continue
                     candidate_stems = self._light_stems(candidate)
                     if readings.isdisjoint(candidate_stems):
@@ -453,21 +462,30 @@ class _Expander:
             found = self._attested[word] = ("terms", word) in self.reader
         return found
 
-    def _prefix_forms(self, prefix: str) -> list[str]:
-        # «وزير*» is «و» + «زير*» or the start of «الوزير»: both readings.
+    def _prefix_forms(self, fieldname: str, prefix: str) -> dict[str, float]:
+        """The indexed words a prefix matches, each with the bonus of its tier:
+        words that start with the prefix as typed, then after a clitic
+        («الوزير» for «وزي*»), then with its leading و or article read as a
+        clitic («زيت» for «وزي*» as «و» + «زي*»)."""
         bare = strip_article(prefix, MIN_PREFIX_CHARS)
-        heads = {clitic + head for head in (prefix, bare) for clitic in PROCLITICS}
-        forms = (
-            btext.decode("utf-8")
-            for head in heads
-            for btext in self.reader.expand_prefix("terms", head)
+        tiers = (
+            (EXACT_BONUS, prefix, ("",)),
+            (STEM_BONUS, prefix, PROCLITICS[1:]),
+            (0.0, bare, PROCLITICS),
         )
-        return self._count(prefix + "*", forms)
+        found = (
+            (btext.decode("utf-8"), bonus)
+            for bonus, head, clitics in tiers
+            for clitic in clitics
+            for btext in self.reader.expand_prefix(fieldname, clitic + head)
+        )
+        return self._count(prefix + "*", found)
 
-    def _count(self, pattern: str, forms) -> list[str]:
-        found = []
-        for form in forms:
-            found.append(form)
+    def _count(self, pattern: str, forms) -> dict[str, float]:
+        """``forms`` (word, bonus) pairs as a dict, the first bonus of each word kept."""
+        found: dict[str, float] = {}
+        for form, bonus in forms:
+            found.setdefault(form, bonus)
             if len(found) > MAX_EXPANSIONS:
                 raise QueryError(
                     f"'{pattern}' matches more than {MAX_EXPANSIONS} words; "

@@ -394,3 +394,22 @@ def test_pyarabic_normalize_hamza_case_differs_by_design():
 def test_pyarabic_tokenize_case_without_punctuation_tokens():
     # pyarabic keeps «:» and «.» as tokens; a search term is a word.
     assert [t.text for t in analyze("العربية: لغة جميلة.")] == ["العربية", "لغة", "جميلة"]
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"), [("بألم", "الم"), ("بآياتنا", "ايات"), ("لآيات", "ايات")]
+)
+def test_preposition_before_a_hamza_alef_word_is_one_reading(word, stem):
+    assert stem in light_stems(fold_term(word))
+
+
+def test_a_short_word_does_not_lose_its_first_letter_to_a_preposition():
+    assert light_stems(fold_term("باب")) == ("باب",)
+    assert light_stems(fold_term("لأن")) == ("لان",)  # a function word, not «ل» + «أن»
+
+
+def test_tanween_mark_leaves_no_preposition_reading():
+    (marked,) = analyze("كتاباً")
+    assert marked.stems == ("كتاب", "كتابا")
+    (bare,) = analyze("بسوريا")  # no mark: the ب may be a preposition
+    assert "سوريا" in bare.stems

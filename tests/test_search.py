@@ -1,5 +1,7 @@
 """Search: what is found, in which order, and which words are highlighted."""
 
+from pathlib import Path
+
 import pytest
 
 from searchidx import Index
@@ -446,3 +448,105 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert search(uthmani_index, "الزكاة").total == 1  # not «ٱلصَّلَوٰةَ»
     assert search(uthmani_index, "شيا").total == 0  # the hamza on a tatweel is a letter
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
+
+
+# Sentences of a user's trial: each pairs a word with a false look-alike.
+TRIAL = [
+    "أعلنت وزارة الصحة عن حملة تطعيم جديدة، وقالت الوزارة إنها مجانية.",  # 1 not «و» + «زار»
+    "زار الطبيب قسم الصحة في المستشفى.",  # 2
+    "تفاقمت الأزمة في السودان هذا العام.",  # 3 «السودان» is not «السود» + «ان»
+    "مرت الأزمة كالأيام السود على المدينة.",  # 4
+    "رسم الفنان المنظر بألوان زاهية.",  # 5 «ألوان»
+    "اختار الفنان ألوان اللوحة وأن يرسم البحر.",  # 6
+    "علم الجميع وأن الخبر صحيح.",  # 7 «وأن» is not a form of «ألوان»
+    "قال وإن طال الزمن فسيعود.",  # 8
+    "يشعر كثير من المرضى بألم مزمن.",  # 9 hamza-alef after ب
+    "الألم شديد في الظهر.",  # 10
+    "لم يحضر الطبيب اليوم.",  # 11 «لم» is not «ألم»
+    "والذين كفروا بآياتنا أولئك أصحاب النار.",  # 12
+    "تلا الإمام آيات من القرآن.",  # 13
+    "وذكرهم بآيات الله.",  # 14
+    "قال وزير الخارجية كلمة قصيرة.",  # 15 prefix «وزي*» as typed
+    "اشترت الأسرة زيت الزيتون بعد زيارة السوق، ثم ملأت الزير.",  # 16 «و» + «زي*»
+    "أهدى المعلم كتاباً إلى كل طالب.",  # 17 tanween
+    "تاب الرجل وتابا معا.",  # 18
+    "استقبل الوزير وفدا من التجار.",  # 19 «وزي*» after the article
+]
+
+
+@pytest.fixture(scope="module")
+def trial_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("trial")
+    files = {
+        "trial.txt": "\n\n".join(TRIAL) + "\n",
+        "summit.md": "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n",
+    }
+    return build_index(root / "ix", write_corpus(root / "docs", files))
+
+
+def trial_paragraphs(index_path, query):
+    hits = search(index_path, query, limit=50)
+    return sorted(hit.paragraph for hit in hits if hit.doc == "trial.txt")
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "dropped"),
+    [
+        ("الصحة -زار", 1, 2),  # «وزارة» stays, «زار» goes
+        ("الأزمة -السود", 3, 4),  # «السودان» stays, «السود» goes
+        ("الصحة NOT زار", 1, 2),
+    ],
+)
+def test_an_excluded_word_excludes_only_its_spelling_and_primary_stem(
+    trial_index, query, kept, dropped
+):
+    assert trial_paragraphs(trial_index, query) == [kept]
+
+
+def test_a_function_word_is_never_a_stem_form_of_another_word(trial_index):
+    # «ألوان» stems to «وان», the letters of «وأن» (and that).
+    assert trial_paragraphs(trial_index, "ألوان") == [5, 6]
+    assert trial_paragraphs(trial_index, "وأن") == [6, 7, 8]  # «وإن» folds alike
+    assert trial_paragraphs(trial_index, "ألوان -وأن") == [5]
+
+
+def test_bundled_colours_do_not_find_and_that(tmp_path):
+    index_path = build_index(tmp_path / "ix", Path(__file__).parent.parent / "index_data")
+    for hit in search(index_path, "ألوان", limit=50):
+        assert not {"وأن", "وإن"} & set(highlighted(hit)), hit.text
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs", "word"),
+    [
+        ("ألم", [9, 10], "بألم"),
+        ("آيات", [12, 13, 14], "بآيات"),
+        ("آياتنا", [12, 13, 14], "بآياتنا"),
+    ],
+)
+def test_hamza_alef_word_after_a_preposition_is_found(trial_index, query, paragraphs, word):
+    assert trial_paragraphs(trial_index, query) == paragraphs
+    assert any(word in highlighted(hit) for hit in search(trial_index, query))
+    # «لم» (did not) shares letters with «ألم» but is not one of its forms.
+    assert 11 not in trial_paragraphs(trial_index, query)
+
+
+def test_prefix_ranks_words_that_start_with_it_first(trial_index):
+    results = [hit for hit in search(trial_index, "وزي*") if hit.doc == "trial.txt"]
+    assert [hit.paragraph for hit in results] == [15, 19, 16]
+    assert highlighted(results[0]) == ["وزير"]
+    assert highlighted(results[2]) == ["زيت", "الزيتون", "زيارة", "الزير"]
+    # Excluded, the prefix drops its own forms, not those of «و» + «زي*».
+    assert trial_paragraphs(trial_index, "-وزي*") == [n for n in range(1, 20) if n not in (15, 19)]
+
+
+def test_title_prefix_takes_the_article(trial_index):
+    titled = search(trial_index, "title:قم*")
+    assert {hit.title for hit in titled} == {"اجتماع القمة العربية"}
+    assert search(trial_index, "title:قمح*").total == 0
+
+
+def test_tanween_word_is_not_read_as_a_preposition_and_a_word(trial_index):
+    # No «كتاب» or «الكتاب» in this index to show the alef is a tanween alef.
+    assert trial_paragraphs(trial_index, "كتاباً") == [17]
+    assert trial_paragraphs(trial_index, "تابا") == [18]
