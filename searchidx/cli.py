@@ -429,6 +429,21 @@ def forget(choices: _Choices, path: str) -> None:
     help="How many hits to show.",
 )
 @click.option(
+    "--offset",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Skip this many of the best hits (the next page: --offset 10 --limit 10).",
+)
+@click.option(
+    "--context",
+    "-C",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Also show this many paragraphs of the file before and after each hit.",
+)
+@click.option(
     "--any",
     "match_any",
     is_flag=True,
@@ -449,7 +464,14 @@ def forget(choices: _Choices, path: str) -> None:
 )
 @_pass_choices
 def search(
-    choices: _Choices, query: str, limit: int, match_any: bool, color: str, bidi: bool
+    choices: _Choices,
+    query: str,
+    limit: int,
+    offset: int,
+    context: int,
+    match_any: bool,
+    color: str,
+    bidi: bool,
 ) -> None:
     """Find the paragraphs that match QUERY, best first.
 
@@ -473,13 +495,16 @@ def search(
         searchidx search "الخلايا النائمه" --format json
         searchidx search "-عليكم السلام" --any
         searchidx search سوريا --bidi --color never
+        searchidx search سوريا --offset 10 --context 1
     """
     from .index import Index
     from .output import render_results
 
     fmt = choices.output_format(FORMATS)
     with Index.open(choices.index_path()) as idx:
-        results = idx.search(query, limit=limit, match_any=match_any)
+        results = idx.search(
+            query, limit=limit, match_any=match_any, offset=offset, context=context
+        )
     width = shutil.get_terminal_size().columns
     use_color = _use_color(color)
     # click.echo would strip the colour codes on their way to a pipe.

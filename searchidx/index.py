@@ -347,12 +347,23 @@ class Index:
             side_files=segments - len(missing_side_files(self.path, self._whoosh)),
         )
 
-    def search(self, query: str, limit: int = 10, match_any: bool = False) -> SearchResults:
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        match_any: bool = False,
+        offset: int = 0,
+        context: int = 0,
+    ) -> SearchResults:
         """Search paragraphs: the best ``limit`` hits, and how many matched in all.
 
         All words must match, or any of them with ``match_any``; see the query
-        language in :func:`searchidx.search.parse_query`. A malformed query or a
-        ``limit`` below 1 raises :class:`searchidx.QueryError`.
+        language in :func:`searchidx.search.parse_query`. ``offset`` skips that
+        many of the best hits (pages follow on: offset 0 limit 5 then offset 5
+        limit 5 are limit 10); ``context`` adds to each hit up to that many
+        paragraphs of its file before and after it. A malformed query, a
+        ``limit`` below 1 or a negative ``offset`` or ``context`` raises
+        :class:`searchidx.QueryError`.
 
         Each search sees the latest committed index, also after another
         process updated or rebuilt it.
@@ -370,6 +381,8 @@ class Index:
                     limit=limit,
                     match_any=match_any,
                     arrays=arrays,
+                    offset=offset,
+                    context=context,
                 )
             except SearchidxError:
                 raise

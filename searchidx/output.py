@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from wcwidth import wcwidth
 
-from .search import render_snippet
+from .search import SNIPPET_CHARS, render_snippet
 
 if TYPE_CHECKING:
     from .analysis import Token
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "plain", "json", "jsonl")
 _BOLD_RED = ("\x1b[1;31m", "\x1b[0m")
+_DIM = ("\x1b[2m", "\x1b[0m")
+_CONTEXT_INDENT = "  "
 _PLAIN_MARKS = ("[", "]")
 _COLUMN_GAP = "  "  # between the columns of tabulate's "simple" table
 _MIN_WHERE = 12
@@ -71,9 +73,11 @@ def render_results(
         return _visual(message) if bidi and fmt == "table" else message
     summary = f"{len(results.hits)} of {results.total} matching paragraphs"
     if fmt == "plain":
-        lines = [
-            f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, _PLAIN_MARKS)}" for hit in results.hits
-        ]
+        lines = []
+        for hit in results.hits:
+            lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "b")]
+            lines.append(f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, _PLAIN_MARKS)}")
+            lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "a")]
         return "\n".join([*lines, summary])
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
 
@@ -107,7 +111,9 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
         if color:
             words = {hit.text[start:end] for start, end in hit.matches}
             lines = [_highlight(line, words, bidi) for line in lines]
+        rows += _context_rows(hit, "b", snippet_width, color, bidi)
         rows.append([hit.rank, score, "\n".join(where_lines), "\n".join(lines)])
+        rows += _context_rows(hit, "a", snippet_width, color, bidi)
     table = tabulate(
         rows,
         headers=["#", "score", "where", "snippet"],
@@ -116,6 +122,33 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
         colalign=("right", "right", "left", "right" if bidi else "left"),
     )
     return "\n".join(line.rstrip() for line in table.splitlines())
+
+
+def _context(hit: Hit, side: str) -> list[tuple[str, str]]:
+    """``(where, text)`` of the paragraphs before (``"b"``) or after (``"a"``) a hit,
+    each cut to a snippet's length at a word end."""
+    rows = (hit.before if side == "b" else hit.after) or []
+    shown = []
+    for row in rows:
+        text = " ".join(str(row["text"]).split())
+        if len(text) > SNIPPET_CHARS:
+            cut = text.rfind(" ", 0, SNIPPET_CHARS)
+            text = text[: cut if cut > 0 else SNIPPET_CHARS] + "…"
+        shown.append((f"{_CONTEXT_INDENT}¶{row['paragraph']}", text))
+    return shown
+
+
+def _context_rows(hit: Hit, side: str, width: int, color: bool, bidi: bool) -> list[list[str]]:
+    """Table rows for the paragraphs around a hit: indented, and dimmed in colour."""
+    rows = []
+    for where, text in _context(hit, side):
+        lines = _wrap(text, width)
+        if bidi:
+            lines = [_visual(line) for line in lines]
+        if color:
+            lines = [f"{_DIM[0]}{line}{_DIM[1]}" for line in lines]
+        rows.append(["", "", where, "\n".join(lines)])
+    return rows
 
 
 def _snippet(hit, marks: tuple[str, str]) -> str:

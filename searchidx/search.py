@@ -90,9 +90,17 @@ class Hit:
     snippet: str
     matches: list[tuple[int, int]]
     window: tuple[int, int]
+    # With ``context``: the paragraphs of the same document around the hit,
+    # each ``{"paragraph", "text"}``; ``None`` when no context was asked for.
+    before: list[dict[str, object]] | None = None
+    after: list[dict[str, object]] | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        values = asdict(self)
+        for name in ("before", "after"):
+            if values[name] is None:
+                del values[name]
+        return values
 
 
 @dataclass
@@ -483,6 +491,8 @@ def run_search(
     limit: int = 10,
     match_any: bool = False,
     arrays: ArraySearcher | None = None,
+    offset: int = 0,
+    context: int = 0,
 ) -> SearchResults:
     """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`.
 
@@ -494,18 +504,64 @@ def run_search(
         raise QueryError(f"the query must be a str, not {type(text).__name__}")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit!r}")
+    _check_count("offset", offset)
+    _check_count("context", context)
     parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
     expansion = expand_query(parsed, arrays.vocabulary(reader) if arrays else reader)
     weighting = TermBonus(expansion.bonuses)
-    ranked = _array_search(arrays, expansion.query, weighting, limit)
+    # Ties are broken by document number in both cores, so pages follow on.
+    ranked = _array_search(arrays, expansion.query, weighting, offset + limit)
     if ranked is None:
-        ranked = _whoosh_search(whoosh_index, reader, expansion.query, weighting, limit)
+        ranked = _whoosh_search(whoosh_index, reader, expansion.query, weighting, offset + limit)
     docnums, scores, total = ranked
-    hits = [
-        _make_hit(rank, score, reader.stored_fields(docnum), expansion)
-        for rank, (docnum, score) in enumerate(zip(docnums, scores, strict=True), 1)
-    ]
+    hits = []
+    for rank, (docnum, score) in enumerate(
+        zip(docnums[offset:], scores[offset:], strict=True), offset + 1
+    ):
+        stored = reader.stored_fields(docnum)
+        hit = _make_hit(rank, score, stored, expansion)
+        if context:
+            hit.before, hit.after = _neighbours(reader, docnum, stored, context)
+        hits.append(hit)
     return SearchResults(query=text, total=total, hits=hits)
+
+
+def _check_count(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise QueryError(f"{name} must be a whole number, 0 or more, not {value!r}")
+
+
+def _neighbours(
+    reader: IndexReader, docnum: int, stored: dict, context: int
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The ``context`` paragraphs before and after a hit's, in the same file."""
+    paragraph, doc = stored.get("paragraph", 0), stored.get("doc", "")
+    wanted = set(range(max(paragraph - context, 1), paragraph + context + 1)) - {paragraph}
+    ids = list(reader.postings("doc", doc).all_ids()) if ("doc", doc) in reader else []
+    # A file's paragraphs are written in order, so its neighbours are usually
+    # the next ids; the whole file is read only when they are not.
+    at = ids.index(docnum) if docnum in ids else 0
+    near = ids[max(at - context, 0) : at + context + 1]
+    found = _paragraphs(reader, near, stored.get("source"), wanted)
+    if set(found) != wanted:
+        found = _paragraphs(reader, ids, stored.get("source"), wanted)
+    rows = [{"paragraph": number, "text": found[number]} for number in sorted(found)]
+    return (
+        [row for row in rows if row["paragraph"] < paragraph],
+        [row for row in rows if row["paragraph"] > paragraph],
+    )
+
+
+def _paragraphs(reader: IndexReader, docnums, source, wanted: set[int]) -> dict[int, str]:
+    found = {}
+    for docnum in docnums:
+        if reader.is_deleted(docnum):
+            continue
+        fields = reader.stored_fields(docnum)
+        number = fields.get("paragraph")
+        if fields.get("source") == source and number in wanted and "text" in fields:
+            found[number] = fields["text"]
+    return found
 
 
 def _array_search(arrays, expanded: query.Query, weighting, limit: int):

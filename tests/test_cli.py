@@ -50,6 +50,8 @@ def test_analyze_table_lists_every_word(run):
         ["analyze", "نص", "--format", "xml"],
         ["search"],
         ["search", "سوريا", "--limit", "0"],
+        ["search", "سوريا", "--offset", "-1"],
+        ["search", "سوريا", "--context", "-1"],
         ["no-such-command"],
         ["index", "/no/such/folder"],
     ],
@@ -434,3 +436,24 @@ def test_format_given_to_index_is_refused_before_or_after(run, tmp_path):
     assert before.exit_code == after.exit_code == 2
     assert "--format is for search, info and analyze" in before.stderr
     assert not (tmp_path / "a").exists()
+
+
+def test_offset_and_context_in_json_plain_and_table(run, greetings_index):
+    where = ("--index", str(greetings_index))
+    first = json.loads(run("search", "السلام", *where, "--format", "json", "--limit", "1").stdout)
+    second = run("search", "السلام", *where, "--format", "json", "--offset", "1", "-C", "1")
+    payload = json.loads(second.stdout)
+    assert payload["total"] == first["total"] == 3
+    assert payload["hits"][0]["rank"] == 2
+    assert payload["hits"][0]["doc"] != first["hits"][0]["doc"] or (
+        payload["hits"][0]["paragraph"] != first["hits"][0]["paragraph"]
+    )
+    around = {row["paragraph"] for hit in payload["hits"] for row in hit["before"] + hit["after"]}
+    assert around and all(isinstance(number, int) for number in around)
+    plain = run("search", "رسالتك", *where, "--format", "plain", "--context", "1").stdout
+    lines = plain.splitlines()
+    assert lines[0] == "  \t  ¶1\tرسائل"
+    assert lines[1].startswith("1\t") and "[رسالتك]" in lines[1]
+    assert lines[2] == "  \t  ¶3\tعليكم بالصبر فإن الفرج قريب."
+    table = run("search", "رسالتك", *where, "--format", "table", "-C", "1", "--color", "always")
+    assert "\x1b[2mعليكم بالصبر فإن الفرج قريب.\x1b[0m" in table.stdout

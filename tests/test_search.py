@@ -446,3 +446,49 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert search(uthmani_index, "الزكاة").total == 1  # not «ٱلصَّلَوٰةَ»
     assert search(uthmani_index, "شيا").total == 0  # the hamza on a tatweel is a letter
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_pages_follow_on_from_each_other(bundled_index, array_search):
+    with Index.open(bundled_index) as index:
+        index.array_search = array_search
+        whole = index.search("في", limit=10)
+        pages = index.search("في", limit=5).hits + index.search("في", limit=5, offset=5).hits
+    assert whole.total > 10
+    key = [(hit.rank, hit.doc, hit.paragraph, hit.score) for hit in whole]
+    assert [(hit.rank, hit.doc, hit.paragraph, hit.score) for hit in pages] == key
+
+
+def test_offset_past_the_last_hit_keeps_the_total(small_index):
+    results = search(small_index, "سوريا", offset=50)
+    assert results.hits == [] and results.total == 3
+
+
+def test_context_gives_the_paragraphs_around_a_hit_in_its_file(small_index):
+    hit = search(small_index, "الإعمار", context=1).hits[0]
+    assert (hit.doc, hit.paragraph) == ("news/syria.txt", 3)
+    assert hit.before == [{"paragraph": 2, "text": "عاد اللاجئون إلى سوريا بعد سنوات من الحرب."}]
+    assert hit.after == [
+        {"paragraph": 4, "text": "قال مسئول في وزارة التعليم إن المدارس ستفتح أبوابها."}
+    ]
+    # The first paragraph of a file has nothing before it; no other file leaks in.
+    first = search(small_index, "باب", context=2).hits[0]
+    assert (first.doc, first.paragraph) == ("hadith.txt", 1)
+    assert first.before == [] and [row["paragraph"] for row in first.after] == [2, 3]
+
+
+def test_no_context_asked_leaves_it_out_of_json(small_index):
+    assert "before" not in search(small_index, "سوريا").hits[0].to_dict()
+    assert search(small_index, "سوريا", context=1).hits[0].to_dict()["before"] is not None
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"offset": -1}, "offset must be a whole number, 0 or more, not -1"),
+        ({"context": "2"}, "context must be a whole number, 0 or more, not '2'"),
+    ],
+)
+def test_bad_offset_or_context_is_a_query_error(small_index, options, message):
+    with pytest.raises(QueryError, match=message):
+        search(small_index, "سوريا", **options)
