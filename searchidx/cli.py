@@ -426,7 +426,7 @@ def forget(choices: _Choices, path: str) -> None:
     default=10,
     show_default=True,
     type=click.IntRange(min=1),
-    help="How many hits to show.",
+    help="How many hits (with --files: files) to show.",
 )
 @click.option(
     "--offset",
@@ -442,6 +442,12 @@ def forget(choices: _Choices, path: str) -> None:
     show_default=True,
     type=click.IntRange(min=0),
     help="Also show this many paragraphs of the file before and after each hit.",
+)
+@click.option(
+    "--files",
+    "by_file",
+    is_flag=True,
+    help="List each matching file once: its count of matching paragraphs and best score.",
 )
 @click.option(
     "--any",
@@ -469,6 +475,7 @@ def search(
     limit: int,
     offset: int,
     context: int,
+    by_file: bool,
     match_any: bool,
     color: str,
     bidi: bool,
@@ -496,12 +503,19 @@ def search(
         searchidx search "-عليكم السلام" --any
         searchidx search سوريا --bidi --color never
         searchidx search سوريا --offset 10 --context 1
+        searchidx search سوريا --files
     """
     from .index import Index
-    from .output import render_results
+    from .output import render_file_results, render_results
 
     fmt = choices.output_format(FORMATS)
+    if by_file and context:
+        raise click.UsageError("--context shows paragraphs; it does not go with --files")
     with Index.open(choices.index_path()) as idx:
+        if by_file:
+            found = idx.search_files(query, limit=limit, match_any=match_any, offset=offset)
+            click.echo(render_file_results(found, fmt, bidi=bidi))
+            return
         results = idx.search(
             query, limit=limit, match_any=match_any, offset=offset, context=context
         )

@@ -23,7 +23,7 @@ from .search import SNIPPET_CHARS, render_snippet
 if TYPE_CHECKING:
     from .analysis import Token
     from .index import FileRecord, IndexInfo
-    from .search import Hit, SearchResults
+    from .search import FileResults, Hit, SearchResults
 
 FORMATS = ("table", "plain", "json", "jsonl")
 _BOLD_RED = ("\x1b[1;31m", "\x1b[0m")
@@ -80,6 +80,41 @@ def render_results(
             lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "a")]
         return "\n".join([*lines, summary])
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
+
+
+def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> str:
+    """Render the files of a search, one per line or row: hits, best score, where."""
+    if fmt == "json":
+        return _json(results.to_dict(), indent=2)
+    if fmt == "jsonl":
+        return "\n".join(_json(found.to_dict()) for found in results.files)
+    if not results.files:
+        message = f"no file matches «{results.query}»"
+        return _visual(message) if bidi and fmt == "table" else message
+    summary = (
+        f"{len(results.files)} of {results.total} matching files ({results.paragraphs} paragraphs)"
+    )
+    wheres = [_shown_path(found.path) if found.path else found.doc for found in results.files]
+    if fmt == "plain":
+        lines = [
+            f"{found.rank}\t{found.hits}\t{found.score:.2f}\t{where}"
+            for found, where in zip(results.files, wheres, strict=True)
+        ]
+        return "\n".join([*lines, summary])
+    from tabulate import tabulate
+
+    rows = [
+        [found.rank, found.hits, f"{found.score:.2f}", _visual(where) if bidi else where]
+        for found, where in zip(results.files, wheres, strict=True)
+    ]
+    table = tabulate(
+        rows,
+        headers=["#", "hits", "score", "file"],
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=("right", "right", "right", "left"),
+    )
+    return f"{table}\n{summary}"
 
 
 def _results_table(hits, width: int, color: bool, bidi: bool) -> str:

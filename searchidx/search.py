@@ -121,6 +121,46 @@ class SearchResults:
         return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
 
 
+@dataclass
+class FileHit:
+    """One file with matching paragraphs: how many, and the best paragraph's score."""
+
+    rank: int
+    score: float
+    path: str
+    root: str
+    doc: str
+    title: str
+    hits: int
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class FileResults:
+    """The files of one query's hits, best first; ``total`` files and ``paragraphs`` in all."""
+
+    query: str
+    total: int
+    paragraphs: int
+    files: list[FileHit]
+
+    def __iter__(self) -> Iterator[FileHit]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "paragraphs": self.paragraphs,
+            "files": [f.to_dict() for f in self.files],
+        }
+
+
 class _BonusScorer(scoring.BM25FScorer):
     def __init__(self, searcher, fieldname, text, B, K1, bonus: float, qf=1):
         self.bonus = bonus  # before the parent's __init__, which scores the best case
@@ -500,20 +540,11 @@ def run_search(
     same reader) the query is answered from the side files, and by Whoosh's
     matchers when it has a node the array search does not know.
     """
-    if not isinstance(text, str):
-        raise QueryError(f"the query must be a str, not {type(text).__name__}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise QueryError(f"limit must be at least 1, not {limit!r}")
-    _check_count("offset", offset)
+    _check_arguments(text, limit, offset)
     _check_count("context", context)
-    parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
-    expansion = expand_query(parsed, arrays.vocabulary(reader) if arrays else reader)
-    weighting = TermBonus(expansion.bonuses)
-    # Ties are broken by document number in both cores, so pages follow on.
-    ranked = _array_search(arrays, expansion.query, weighting, offset + limit)
-    if ranked is None:
-        ranked = _whoosh_search(whoosh_index, reader, expansion.query, weighting, offset + limit)
-    docnums, scores, total = ranked
+    expansion, (docnums, scores, total) = _rank(
+        whoosh_index, reader, text, offset + limit, match_any, arrays
+    )
     hits = []
     for rank, (docnum, score) in enumerate(
         zip(docnums[offset:], scores[offset:], strict=True), offset + 1
@@ -524,6 +555,63 @@ def run_search(
             hit.before, hit.after = _neighbours(reader, docnum, stored, context)
         hits.append(hit)
     return SearchResults(query=text, total=total, hits=hits)
+
+
+def run_file_search(
+    whoosh_index: WhooshIndex,
+    reader: IndexReader,
+    text: str,
+    limit: int = 10,
+    match_any: bool = False,
+    arrays: ArraySearcher | None = None,
+    offset: int = 0,
+) -> FileResults:
+    """The files with matching paragraphs; see :meth:`searchidx.Index.search_files`."""
+    _check_arguments(text, limit, offset)
+    # Every match is ranked: a file's count needs all its paragraphs.
+    everything = max(reader.doc_count_all(), 1)
+    _, (docnums, scores, total) = _rank(whoosh_index, reader, text, everything, match_any, arrays)
+    files: dict[tuple[str, str], FileHit] = {}
+    for docnum, score in zip(docnums, scores, strict=True):
+        stored = reader.stored_fields(docnum)
+        key = (stored.get("source", ""), stored.get("doc", ""))
+        found = files.get(key)
+        if found is None:
+            # Best first, so a file's first paragraph seen has its best score.
+            found = files[key] = FileHit(
+                rank=len(files) + 1,
+                score=round(score, 4),
+                path=key[0],
+                root=stored.get("root", ""),
+                doc=key[1],
+                title=stored.get("title", ""),
+                hits=0,
+            )
+        found.hits += 1
+    ranked = list(files.values())
+    return FileResults(
+        query=text, total=len(ranked), paragraphs=total, files=ranked[offset : offset + limit]
+    )
+
+
+def _rank(whoosh_index, reader, text: str, limit: int, match_any: bool, arrays):
+    """The expanded query and its best ``limit`` ``(docnums, scores)`` and total."""
+    parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
+    expansion = expand_query(parsed, arrays.vocabulary(reader) if arrays else reader)
+    weighting = TermBonus(expansion.bonuses)
+    # Ties are broken by document number in both cores, so pages follow on.
+    ranked = _array_search(arrays, expansion.query, weighting, limit)
+    if ranked is None:
+        ranked = _whoosh_search(whoosh_index, reader, expansion.query, weighting, limit)
+    return expansion, ranked
+
+
+def _check_arguments(text: object, limit: object, offset: object) -> None:
+    if not isinstance(text, str):
+        raise QueryError(f"the query must be a str, not {type(text).__name__}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise QueryError(f"limit must be at least 1, not {limit!r}")
+    _check_count("offset", offset)
 
 
 def _check_count(name: str, value: object) -> None:

@@ -457,3 +457,30 @@ def test_offset_and_context_in_json_plain_and_table(run, greetings_index):
     assert lines[2] == "  \t  ¶3\tعليكم بالصبر فإن الفرج قريب."
     table = run("search", "رسالتك", *where, "--format", "table", "-C", "1", "--color", "always")
     assert "\x1b[2mعليكم بالصبر فإن الفرج قريب.\x1b[0m" in table.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "json", "jsonl"])
+def test_files_lists_each_matching_file_once_in_every_format(run, greetings_index, fmt):
+    result = run("search", "السلام", "--files", "--index", str(greetings_index), "--format", fmt)
+    assert result.exit_code == 0
+    if fmt == "json":
+        payload = json.loads(result.stdout)
+        assert payload["total"] == 2 and payload["paragraphs"] == 3
+        assert {(f["doc"], f["hits"]) for f in payload["files"]} == {
+            ("news/politics.txt", 2),
+            ("letters.txt", 1),
+        }
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [row["rank"] for row in rows] == [1, 2]
+    else:
+        lines = result.stdout.splitlines()
+        assert sum("politics.txt" in line for line in lines) == 1
+        assert sum("letters.txt" in line for line in lines) == 1
+        assert lines[-1] == "2 of 2 matching files (3 paragraphs)"
+
+
+def test_files_refuses_context(run, greetings_index):
+    result = run("search", "السلام", "--files", "-C", "1", "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "--files" in result.stderr

@@ -492,3 +492,33 @@ def test_no_context_asked_leaves_it_out_of_json(small_index):
 def test_bad_offset_or_context_is_a_query_error(small_index, options, message):
     with pytest.raises(QueryError, match=message):
         search(small_index, "سوريا", **options)
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_files_lists_each_file_once_with_its_count_and_best_score(small_index, array_search):
+    with Index.open(small_index) as index:
+        index.array_search = array_search
+        paragraphs = index.search("سوريا", limit=50)
+        found = index.search_files("سوريا")
+    assert [(f.doc, f.hits, f.rank) for f in found] == [("news/syria.txt", 3, 1)]
+    assert found.total == 1 and found.paragraphs == paragraphs.total == 3
+    assert found.files[0].score == paragraphs.hits[0].score
+    assert found.files[0].path.endswith("news/syria.txt")
+
+
+def test_files_are_ranked_by_their_best_paragraph_and_paged(small_index):
+    with Index.open(small_index) as index:
+        paragraphs = index.search("قال", limit=50)
+        found = index.search_files("قال")
+        second = index.search_files("قال", limit=1, offset=1)
+    best_first = list(dict.fromkeys(hit.doc for hit in paragraphs))
+    assert [f.doc for f in found] == best_first
+    assert set(best_first) == {"hadith.txt", "news/syria.txt", "news/library.md"}
+    counts = {doc: sum(hit.doc == doc for hit in paragraphs) for doc in best_first}
+    assert {f.doc: f.hits for f in found} == counts
+    assert [(f.rank, f.doc) for f in second] == [(2, best_first[1])] and second.total == 3
+
+
+def test_files_with_a_bad_offset_is_a_query_error(small_index):
+    with Index.open(small_index) as index, pytest.raises(QueryError, match="offset"):
+        index.search_files("سوريا", offset=-2)
