@@ -51,6 +51,15 @@ MAX_QUERY_CHARS = 1000
 # would stall the search and rarely means what the user wanted.
 MAX_EXPANSIONS = 2000
 MIN_PREFIX_CHARS = 2
+# «word~»: at least this many letters, the first two (after an article) as
+# written, and at most this many indexed words reached.
+MIN_FUZZY_CHARS = 3
+FUZZY_FIXED_CHARS = 2
+MAX_FUZZY_EXPANSIONS = 500
+# «~» after a space or at the start, or «"…"~» without a distance of 1 or more.
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![1-9])')
+# The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
+MAX_SLOP = 1000
 SNIPPET_CHARS = 240
 # Ranking tiers of one query word (see Expansion). Bonuses add up over the
 # forms a paragraph holds, so each tier's is larger than any BM25F score and
@@ -221,6 +230,10 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
             f"{name}: needs a value right after the colon, e.g. "
             + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
         )
+    if _STRAY_TILDE.search(cleaned):
+        raise QueryError(
+            '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
+        )
     dangling = _DANGLING_OPERATOR.search(cleaned)
     if dangling:
         operator = dangling.group(1) or dangling.group(2)
@@ -237,6 +250,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     ):
         parser.remove_plugin_class(plugin)
     parser.add_plugin(_WILDCARDS)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.replace_plugin(_OPERATORS)
     try:
         parsed = parser.parse(cleaned)
@@ -312,6 +326,17 @@ def _check_fields(q: query.Query) -> None:
         fieldname = getattr(leaf, "fieldname", None)
         if fieldname is not None and fieldname not in _SEARCHABLE_FIELDS:
             raise QueryError(f"unknown field '{fieldname}:'; use doc: or title:")
+        if isinstance(leaf, query.FuzzyTerm):
+            written = f"{leaf.text}~{leaf.maxdist}"
+            if leaf.maxdist not in (1, 2):
+                raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
+            if len(leaf.text) < MIN_FUZZY_CHARS:
+                raise QueryError(f"'{written}' needs a word of at least {MIN_FUZZY_CHARS} letters")
+        if isinstance(leaf, query.Phrase) and not 1 <= leaf.slop <= MAX_SLOP:
+            raise QueryError(
+                f'"…"~{leaf.slop}: the words may be 1 to {MAX_SLOP} positions apart; '
+                f'write e.g. "{" ".join(leaf.words)}"~5'
+            )
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(head) < MIN_PREFIX_CHARS:
@@ -440,7 +465,11 @@ class _Expander:
             ]
             if len(words) == 1:
                 return words[0]
-            return query.Sequence(words, slop=q.slop, boost=q.boost)
+            # «"w1 w2"~N»: the words within N positions of each other, in any order.
+            ordered = q.slop == 1
+            return query.Sequence(words, slop=q.slop, ordered=ordered, boost=q.boost)
+        if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost)
         if isinstance(q, query.Prefix) and q.fieldname == "terms":
             forms = dict.fromkeys(self._prefix_forms(q.text), 0.0)
             return self._any_of(q.fieldname, forms, q.boost)
@@ -501,6 +530,26 @@ class _Expander:
             found = self._attested[word] = ("terms", word) in self.reader
         return found
 
+    def _fuzzy_forms(self, q: query.FuzzyTerm) -> dict[str, float]:
+        """The indexed words within ``q.maxdist`` edits of ``q.text``: the word
+        itself first, then one edit away, then two."""
+        term, distance = q.text, q.maxdist
+        fixed = term[: len(term) - len(strip_article(term, MIN_FUZZY_CHARS)) + FUZZY_FIXED_CHARS]
+        forms: dict[str, float] = {}
+        for btext in self.reader.expand_prefix(q.fieldname, fixed):
+            candidate = btext.decode("utf-8")
+            if abs(len(candidate) - len(term)) > distance:
+                continue
+            edits = edit_distance(term, candidate, distance)
+            if edits <= distance:
+                forms[candidate] = (EXACT_BONUS, STEM_BONUS, 0.0)[edits]
+                if len(forms) > MAX_FUZZY_EXPANSIONS:
+                    raise QueryError(
+                        f"'{term}~{distance}' matches more than {MAX_FUZZY_EXPANSIONS} words; "
+                        "use ~1 or a longer word"
+                    )
+        return forms
+
     def _prefix_forms(self, prefix: str) -> list[str]:
         # «وزير*» is «و» + «زير*» or the start of «الوزير»: both readings.
         bare = strip_article(prefix, MIN_PREFIX_CHARS)
@@ -522,6 +571,25 @@ class _Expander:
                     "give more letters before *"
                 )
         return found
+
+
+def edit_distance(first: str, second: str, bound: int) -> int:
+    """Levenshtein distance between two words, or ``bound + 1`` once it exceeds ``bound``."""
+    previous = list(range(len(second) + 1))
+    for row, char in enumerate(first, 1):
+        current = [row]
+        for column, other in enumerate(second, 1):
+            current.append(
+                min(
+                    previous[column] + 1,
+                    current[column - 1] + 1,
+                    previous[column - 1] + (char != other),
+                )
+            )
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return min(previous[-1], bound + 1)
 
 
 def run_search(

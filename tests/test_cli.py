@@ -484,3 +484,27 @@ def test_files_refuses_context(run, greetings_index):
     result = run("search", "السلام", "--files", "-C", "1", "--index", str(greetings_index))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "--files" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ضد~", "'ضد~1' needs a word of at least 3 letters"),
+        ("~3", "~ goes right after a word"),
+        ("الباغوز~3", "the distance after ~ is 1 or 2"),
+        ('"الحرب مستمرة"~0', "~ goes right after a word"),
+    ],
+)
+def test_bad_fuzzy_or_proximity_exits_2_with_one_line(run, seed_index, query, message):
+    result = run("search", query, "--index", str(seed_index))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_fuzzy_and_proximity_in_json(run, seed_index):
+    fuzzy = run("search", "الباغوس~", "--index", str(seed_index), "--format", "json")
+    payload = json.loads(fuzzy.stdout)
+    assert payload["total"] == 6
+    assert all("[الباغوز]" in hit["snippet"] for hit in payload["hits"])
+    near = run("search", '"مستمرة الحرب"~2', "--index", str(seed_index), "--format", "json")
+    assert json.loads(near.stdout)["total"] >= 1

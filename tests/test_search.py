@@ -1,5 +1,7 @@
 """Search: what is found, in which order, and which words are highlighted."""
 
+import re
+
 import pytest
 
 from searchidx import Index
@@ -522,3 +524,67 @@ def test_files_are_ranked_by_their_best_paragraph_and_paged(small_index):
 def test_files_with_a_bad_offset_is_a_query_error(small_index):
     with Index.open(small_index) as index, pytest.raises(QueryError, match="offset"):
         index.search_files("سوريا", offset=-2)
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_proximity_finds_words_within_n_positions_in_any_order(greetings_index, array_search):
+    with Index.open(greetings_index) as index:
+        index.array_search = array_search
+        # «السلام عليكم ورحمة الله، بهذه التحية افتتح الوزير»: الوزير is 7 after السلام.
+        near = index.search('"الوزير السلام"~7')
+        too_far = index.search('"الوزير السلام"~6')
+        reversed_pair = index.search('"عليكم السلام"~2')
+    assert [(hit.doc, hit.paragraph) for hit in near] == [("news/politics.txt", 3)]
+    assert highlighted(near.hits[0]) == ["السلام", "الوزير"]
+    assert too_far.total == 0
+    assert [(hit.doc, hit.paragraph) for hit in reversed_pair] == [("news/politics.txt", 3)]
+
+
+def test_proximity_counts_clitic_forms(small_index):
+    # «وصل الوفد الدولي بسوريا»: «سوريا» finds «بسوريا» within the window.
+    results = search(small_index, '"سوريا الوفد"~3')
+    assert [(hit.doc, hit.paragraph) for hit in results] == [("news/syria.txt", 3)]
+    assert highlighted(results.hits[0]) == ["الوفد", "بسوريا"]
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_fuzzy_word_finds_a_misspelling_one_or_two_edits_away(seed_index, array_search):
+    with Index.open(seed_index) as index:
+        index.array_search = array_search
+        one = index.search("الباغوس~")
+        two = index.search("الباقوس~2")
+        exact = index.search("الباغوس")
+    assert exact.total == 0
+    assert one.total == 6 and {highlighted(hit)[0] for hit in one} == {"الباغوز"}
+    assert two.total == one.total
+    assert search(seed_index, "الباقوس~").total == 0
+
+
+def test_fuzzy_ranks_the_word_as_written_first(seed_index):
+    results = search(seed_index, "تنظيم~2", limit=50)
+    assert "تنظيم" in highlighted(results.hits[0])
+    # «تنفيذ» is two edits from «تنظيم» and is marked too.
+    assert any("تنفيذ" in highlighted(hit) for hit in results)
+
+
+def test_fuzzy_word_after_not_excludes(seed_index):
+    every = search(seed_index, "داعش", limit=50)
+    without = search(seed_index, "داعش -تنظيم~", limit=50)
+    assert 0 < without.total < every.total
+    # The word itself and «تنظيمه»-like forms one edit away are gone; «التنظيم» is two.
+    assert all(re.search(r"(?<!\w)تنظيم\w?(?!\w)", hit.text) is None for hit in without)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ضد~", "'ضد~1' needs a word of at least 3 letters"),
+        ("الاحتلال~3", "'الاحتلال~3': the distance after ~ is 1 or 2"),
+        ("~3", "~ goes right after a word"),
+        ('"السلام عليكم"~0', "~ goes right after a word"),
+        ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
+    ],
+)
+def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
+    with pytest.raises(QueryError, match=message):
+        search(seed_index, query)
