@@ -506,7 +506,7 @@ def search(
         searchidx search سوريا --files
     """
     from .index import Index
-    from .output import render_file_results, render_results
+    from .output import render_file_results, render_results, render_suggestions
 
     fmt = choices.output_format(FORMATS)
     if by_file and context:
@@ -523,6 +523,8 @@ def search(
     use_color = _use_color(color)
     # click.echo would strip the colour codes on their way to a pipe.
     _echo(render_results(results, fmt, color=use_color, width=width, bidi=bidi), color=use_color)
+    if results.suggestions and fmt in ("table", "plain"):
+        click.echo(render_suggestions(results.suggestions), err=True)
 
 
 def _use_color(choice: str) -> bool:

@@ -82,6 +82,15 @@ def render_results(
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
 
 
+def render_suggestions(suggestions: list[dict[str, object]]) -> str:
+    """One line of corrected queries: «did you mean: «الباغوز» (6 paragraphs)?»."""
+    shown = ", ".join(
+        f"«{row['query']}» ({row['total']} paragraph{'' if row['total'] == 1 else 's'})"
+        for row in suggestions
+    )
+    return f"did you mean: {shown}?"
+
+
 def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> str:
     """Render the files of a search, one per line or row: hits, best score, where."""
     if fmt == "json":

@@ -58,6 +58,8 @@ FUZZY_FIXED_CHARS = 2
 MAX_FUZZY_EXPANSIONS = 500
 # «~» after a space or at the start, or «"…"~» without a distance of 1 or more.
 _STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![1-9])')
+# A search with fewer matching paragraphs gets "did you mean" suggestions.
+SUGGEST_BELOW = 3
 # The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
 MAX_SLOP = 1000
 SNIPPET_CHARS = 240
@@ -119,6 +121,8 @@ class SearchResults:
     query: str
     total: int
     hits: list[Hit]
+    # When few paragraphs match: corrected queries, ``{"query", "total"}``, best first.
+    suggestions: list[dict[str, object]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -127,7 +131,14 @@ class SearchResults:
         return len(self.hits)
 
     def to_dict(self) -> dict[str, object]:
-        return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
+        values = {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+        if self.suggestions:
+            values["suggestions"] = self.suggestions
+        return values
 
 
 @dataclass
@@ -601,6 +612,7 @@ def run_search(
     arrays: ArraySearcher | None = None,
     offset: int = 0,
     context: int = 0,
+    suggest: bool = True,
 ) -> SearchResults:
     """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`.
 
@@ -622,7 +634,80 @@ def run_search(
         if context:
             hit.before, hit.after = _neighbours(reader, docnum, stored, context)
         hits.append(hit)
-    return SearchResults(query=text, total=total, hits=hits)
+    results = SearchResults(query=text, total=total, hits=hits)
+    if suggest and total < SUGGEST_BELOW:
+        results.suggestions = _suggestions(whoosh_index, reader, text, match_any, arrays, total)
+    return results
+
+
+def _suggestions(whoosh_index, reader, text: str, match_any: bool, arrays, total: int):
+    """Queries with rare words replaced by near indexed words, that find more."""
+    from .suggest import MAX_CORRECTIONS, corrections
+
+    vocabulary = arrays.vocabulary(reader) if arrays else reader
+    words = {
+        term
+        for term in _positive_words(parse_query(text, reader.schema, match_any))
+        if vocabulary.doc_frequency("terms", term) < SUGGEST_BELOW
+    }
+    per_word = {term: corrections(vocabulary, term) for term in sorted(words)}
+    # Each word on its own, nearest and most frequent first; then all at once.
+    fixes = [
+        {term: word}
+        for _, _, term, word in sorted(
+            (cost, -paragraphs, term, word)
+            for term, found in per_word.items()
+            for cost, paragraphs, word in found
+        )
+    ]
+    if len(per_word) > 1 and all(per_word.values()):
+        fixes.insert(0, {term: found[0][2] for term, found in per_word.items()})
+    suggestions: list[dict[str, object]] = []
+    for fix in fixes:
+        found = run_search(
+            whoosh_index, reader, _replace_words(text, fix), 1, match_any, arrays, suggest=False
+        )
+        if found.total <= total:
+            continue
+        # The words as the texts spell them, not their folded forms.
+        spelled = {term: _spelling(found.hits, word) for term, word in fix.items()}
+        shown = _replace_words(text, spelled)
+        if all(shown != other["query"] for other in suggestions):
+            suggestions.append({"query": shown, "total": found.total})
+        if len(suggestions) == MAX_CORRECTIONS:
+            break
+    return suggestions
+
+
+def _positive_words(q: query.Query) -> Iterator[str]:
+    """The folded words a query looks for, leaving out those after NOT."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.Term) and q.fieldname == "terms":
+        yield q.text
+    elif isinstance(q, query.Phrase) and q.fieldname == "terms":
+        yield from q.words
+    for child in q.children():
+        yield from _positive_words(child)
+
+
+def _replace_words(text: str, replacements: dict[str, str]) -> str:
+    """``text`` with every word that folds to a key of ``replacements`` replaced."""
+    for match in reversed(word_matches(text)):
+        replacement = replacements.get(fold_term(match.group()))
+        if replacement is not None:
+            text = text[: match.start()] + replacement + text[match.end() :]
+    return text
+
+
+def _spelling(hits: list[Hit], term: str) -> str:
+    """How the first hit spells the word folded to ``term``, without diacritics."""
+    for hit in hits:
+        for start, end in hit.matches:
+            word = hit.text[start:end]
+            if fold_term(word) == term:
+                return "".join(c for c in word if not unicodedata.combining(c) and c != "\u0640")
+    return term
 
 
 def run_file_search(

@@ -508,3 +508,14 @@ def test_fuzzy_and_proximity_in_json(run, seed_index):
     assert all("[الباغوز]" in hit["snippet"] for hit in payload["hits"])
     near = run("search", '"مستمرة الحرب"~2', "--index", str(seed_index), "--format", "json")
     assert json.loads(near.stdout)["total"] >= 1
+
+
+def test_did_you_mean_is_one_stderr_line_in_table_and_plain_and_a_list_in_json(run, seed_index):
+    where = ("--index", str(seed_index))
+    for fmt in ("table", "plain"):
+        result = run("search", "الباغوس", *where, "--format", fmt)
+        assert result.exit_code == 0
+        assert result.stderr == "did you mean: «الباغوز» (6 paragraphs)?\n"
+    payload = json.loads(run("search", "الباغوس", *where, "--format", "json").stdout)
+    assert payload["suggestions"] == [{"query": "الباغوز", "total": 6}]
+    assert "did you mean" not in run("search", "الباغوز", *where).stderr
