@@ -489,6 +489,8 @@ def search(
         سوريا OR العراق       either word;  ( ) group
         داعش -سوريا          داعش without سوريا (also: داعش NOT سوريا)
         مستمر*               words starting with مستمر
+        الباغوس~  الباقوس~2    words 1 (or 2) edits away («الباغوز»)
+        "الوزير السلام"~7     the words at most 7 positions apart, any order
         doc:news.txt  title:الباغوز   only that document / title
 
     With --any only the words are alternatives: NOT, -word, doc: and title:

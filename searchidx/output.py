@@ -70,6 +70,10 @@ def render_results(
         return "\n".join(_json(hit.to_dict()) for hit in results.hits)
     if not results.hits:
         message = f"no paragraph matches «{results.query}»"
+        if results.total:
+            message = (
+                f"{results.total} paragraphs match «{results.query}», all before this --offset"
+            )
         return _visual(message) if bidi and fmt == "table" else message
     summary = f"{len(results.hits)} of {results.total} matching paragraphs"
     if fmt == "plain":

@@ -56,8 +56,8 @@ MIN_PREFIX_CHARS = 2
 MIN_FUZZY_CHARS = 3
 FUZZY_FIXED_CHARS = 2
 MAX_FUZZY_EXPANSIONS = 500
-# «~» after a space or at the start, or «"…"~» without a distance of 1 or more.
-_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![1-9])')
+# «~» after a space or at the start, twice over, or «"…"~» without a distance of 1 or more.
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![1-9])|~[0-9]*~')
 # A search with fewer matching paragraphs gets "did you mean" suggestions.
 SUGGEST_BELOW = 3
 # The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.

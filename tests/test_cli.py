@@ -519,3 +519,9 @@ def test_did_you_mean_is_one_stderr_line_in_table_and_plain_and_a_list_in_json(r
     payload = json.loads(run("search", "الباغوس", *where, "--format", "json").stdout)
     assert payload["suggestions"] == [{"query": "الباغوز", "total": 6}]
     assert "did you mean" not in run("search", "الباغوز", *where).stderr
+
+
+def test_an_offset_past_the_last_hit_says_so(run, greetings_index):
+    result = run("search", "السلام", "--offset", "50", "--index", str(greetings_index))
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "3 paragraphs match «السلام», all before this --offset"

@@ -582,6 +582,8 @@ def test_fuzzy_word_after_not_excludes(seed_index):
         ("الاحتلال~3", "'الاحتلال~3': the distance after ~ is 1 or 2"),
         ("~3", "~ goes right after a word"),
         ('"السلام عليكم"~0', "~ goes right after a word"),
+        ("سوريا~~", "~ goes right after a word"),
+        ("سوريا~2~", "~ goes right after a word"),
         ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
     ],
 )
