@@ -26,24 +26,22 @@ MAX_CORRECTIONS = 3
 def weighted_distance(first: str, second: str, bound: float = MAX_COST) -> float:
     """Edit distance from ``first`` to ``second`` with Arabic typing slips at half
     cost; anything above ``bound`` is returned as ``bound + 1``."""
+    dropping, adding = _indel_costs(first), _indel_costs(second)
     previous = [0.0]
-    for column in range(1, len(second) + 1):
-        previous.append(previous[-1] + _indel_cost(second, column - 1))
-    for row, char in enumerate(first, 1):
-        current = [previous[0] + _indel_cost(first, row - 1)]
-        for column, other in enumerate(second, 1):
+    for cost in adding:
+        previous.append(previous[-1] + cost)
+    for row, char in enumerate(first):
+        drop = dropping[row]
+        current = [previous[0] + drop]
+        for column, other in enumerate(second):
             if char == other:
-                change = 0.0
+                change = previous[column]
             elif frozenset((char, other)) in _CONFUSIONS:
-                change = _CHEAP
+                change = previous[column] + _CHEAP
             else:
-                change = 1.0
+                change = previous[column] + 1.0
             current.append(
-                min(
-                    previous[column] + _indel_cost(first, row - 1),
-                    current[column - 1] + _indel_cost(second, column - 1),
-                    previous[column - 1] + change,
-                )
+                min(previous[column + 1] + drop, current[column] + adding[column], change)
             )
         if min(current) > bound:
             return bound + 1
@@ -51,11 +49,12 @@ def weighted_distance(first: str, second: str, bound: float = MAX_COST) -> float
     return previous[-1] if previous[-1] <= bound else bound + 1
 
 
-def _indel_cost(word: str, at: int) -> float:
-    """Dropping or adding ``word[at]`` costs half when it doubles a neighbour."""
-    char = word[at]
-    doubled = (at > 0 and word[at - 1] == char) or (at + 1 < len(word) and word[at + 1] == char)
-    return _CHEAP if doubled else 1.0
+def _indel_costs(word: str) -> list[float]:
+    """What dropping or adding each letter costs: half when it doubles a neighbour."""
+    return [
+        _CHEAP if (at > 0 and word[at - 1] == char) or word[at + 1 : at + 2] == char else 1.0
+        for at, char in enumerate(word)
+    ]
 
 
 def corrections(reader: IndexReader, term: str) -> list[tuple[float, int, str]]:
