@@ -31,11 +31,13 @@ if TYPE_CHECKING:
     from .analysis import Token, analyze
     from .index import Index, IndexInfo, IndexReport
     from .readers import ReaderOptions
-    from .search import Hit, SearchResults
+    from .search import FileHit, FileResults, Hit, SearchResults
 
 # Where each public name that needs Whoosh or numpy lives. They are imported on
 # first use, so that `searchidx --help` does not pay for them.
 _LAZY = {
+    "FileHit": "search",
+    "FileResults": "search",
     "Hit": "search",
     "Index": "index",
     "IndexInfo": "index",
@@ -48,6 +50,8 @@ _LAZY = {
 
 __all__ = [
     "DocumentError",
+    "FileHit",
+    "FileResults",
     "Hit",
     "IncompatibleIndex",
     "Index",

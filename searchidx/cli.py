@@ -434,7 +434,28 @@ def forget(choices: _Choices, path: str) -> None:
     default=10,
     show_default=True,
     type=click.IntRange(min=1),
-    help="How many hits to show.",
+    help="How many hits (with --files: files) to show.",
+)
+@click.option(
+    "--offset",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Skip this many of the best hits (the next page: --offset 10 --limit 10).",
+)
+@click.option(
+    "--context",
+    "-C",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Also show this many paragraphs of the file before and after each hit.",
+)
+@click.option(
+    "--files",
+    "by_file",
+    is_flag=True,
+    help="List each matching file once: its count of matching paragraphs and best score.",
 )
 @click.option(
     "--any",
@@ -457,7 +478,15 @@ def forget(choices: _Choices, path: str) -> None:
 )
 @_pass_choices
 def search(
-    choices: _Choices, query: str, limit: int, match_any: bool, color: str, bidi: bool
+    choices: _Choices,
+    query: str,
+    limit: int,
+    offset: int,
+    context: int,
+    by_file: bool,
+    match_any: bool,
+    color: str,
+    bidi: bool,
 ) -> None:
     """Find the paragraphs that match QUERY, best first.
 
@@ -468,6 +497,8 @@ def search(
         سوريا OR العراق       either word;  ( ) group
         داعش -سوريا          داعش without سوريا (also: داعش NOT سوريا)
         مستمر*               words starting with مستمر
+        الباغوس~  الباقوس~2    words 1 (or 2) edits away («الباغوز»)
+        "الوزير السلام"~7     the words at most 7 positions apart, any order
         doc:news.txt  title:الباغوز   only that document / title
 
     With --any only the words are alternatives: NOT, -word, doc: and title:
@@ -481,17 +512,29 @@ def search(
         searchidx search "الخلايا النائمه" --format json
         searchidx search "-عليكم السلام" --any
         searchidx search سوريا --bidi --color never
+        searchidx search سوريا --offset 10 --context 1
+        searchidx search سوريا --files
     """
     from .index import Index
-    from .output import render_results
+    from .output import render_file_results, render_results, render_suggestions
 
     fmt = choices.output_format(FORMATS)
+    if by_file and context:
+        raise click.UsageError("--context shows paragraphs; it does not go with --files")
     with Index.open(choices.index_path()) as idx:
-        results = idx.search(query, limit=limit, match_any=match_any)
+        if by_file:
+            found = idx.search_files(query, limit=limit, match_any=match_any, offset=offset)
+            click.echo(render_file_results(found, fmt, bidi=bidi))
+            return
+        results = idx.search(
+            query, limit=limit, match_any=match_any, offset=offset, context=context
+        )
     width = shutil.get_terminal_size().columns
     use_color = _use_color(color)
     # click.echo would strip the colour codes on their way to a pipe.
     _echo(render_results(results, fmt, color=use_color, width=width, bidi=bidi), color=use_color)
+    if results.suggestions and fmt in ("table", "plain"):
+        click.echo(render_suggestions(results.suggestions), err=True)
 
 
 def _use_color(choice: str) -> bool:

@@ -92,7 +92,7 @@ from .sidefiles import missing_side_files, write_missing_side_files
 
 if TYPE_CHECKING:
     from .arraysearch import ArraySearcher
-    from .search import SearchResults
+    from .search import FileResults, SearchResults
 
 # 2: paragraphs store their file's path and root; titles have positions.
 FORMAT_VERSION = 2
@@ -349,30 +349,55 @@ class Index:
             side_files=segments - len(missing_side_files(self.path, self._whoosh)),
         )
 
-    def search(self, query: str, limit: int = 10, match_any: bool = False) -> SearchResults:
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        match_any: bool = False,
+        offset: int = 0,
+        context: int = 0,
+    ) -> SearchResults:
         """Search paragraphs: the best ``limit`` hits, and how many matched in all.
 
         All words must match, or any of them with ``match_any``; see the query
-        language in :func:`searchidx.search.parse_query`. A malformed query or a
-        ``limit`` below 1 raises :class:`searchidx.QueryError`.
+        language in :func:`searchidx.search.parse_query`. ``offset`` skips that
+        many of the best hits (pages follow on: offset 0 limit 5 then offset 5
+        limit 5 are limit 10); ``context`` adds to each hit up to that many
+        paragraphs of its file before and after it. A malformed query, a
+        ``limit`` below 1 or a negative ``offset`` or ``context`` raises
+        :class:`searchidx.QueryError`.
 
         Each search sees the latest committed index, also after another
         process updated or rebuilt it.
         """
         from .search import run_search
 
+        return self._searching(
+            run_search, query, limit=limit, match_any=match_any, offset=offset, context=context
+        )
+
+    def search_files(
+        self, query: str, limit: int = 10, match_any: bool = False, offset: int = 0
+    ) -> FileResults:
+        """The files with paragraphs matching ``query``, like ``rg -c``: each once,
+        with its count of matching paragraphs and its best paragraph's score,
+        best first. ``total`` counts the files and ``paragraphs`` the paragraphs;
+        ``limit`` and ``offset`` page through the files as :meth:`search` does
+        through paragraphs.
+        """
+        from .search import run_file_search
+
+        return self._searching(
+            run_file_search, query, limit=limit, match_any=match_any, offset=offset
+        )
+
+    def _searching(self, run, query: str, **options):
+        """``run`` on the latest committed index, once more afresh if it changed meanwhile."""
         for attempt in range(2):
             try:
                 self._follow_writers()
                 arrays = self._array_searcher() if self.array_search else None
-                return run_search(
-                    self._whoosh,
-                    self._reader,
-                    query,
-                    limit=limit,
-                    match_any=match_any,
-                    arrays=arrays,
-                )
+                return run(self._whoosh, self._reader, query, arrays=arrays, **options)
             except SearchidxError:
                 raise
             except Exception as error:  # Whoosh fails in assorted ways when files change under it

@@ -18,15 +18,17 @@ from typing import TYPE_CHECKING
 
 from wcwidth import wcwidth
 
-from .search import render_snippet
+from .search import SNIPPET_CHARS, render_snippet
 
 if TYPE_CHECKING:
     from .analysis import Token
     from .index import FileRecord, IndexInfo
-    from .search import Hit, SearchResults
+    from .search import FileResults, Hit, SearchResults
 
 FORMATS = ("table", "plain", "json", "jsonl")
 _BOLD_RED = ("\x1b[1;31m", "\x1b[0m")
+_DIM = ("\x1b[2m", "\x1b[0m")
+_CONTEXT_INDENT = "  "
 _PLAIN_MARKS = ("[", "]")
 _COLUMN_GAP = "  "  # between the columns of tabulate's "simple" table
 _MIN_WHERE = 12
@@ -68,14 +70,64 @@ def render_results(
         return "\n".join(_json(hit.to_dict()) for hit in results.hits)
     if not results.hits:
         message = f"no paragraph matches «{results.query}»"
+        if results.total:
+            message = (
+                f"{results.total} paragraphs match «{results.query}», all before this --offset"
+            )
         return _visual(message) if bidi and fmt == "table" else message
     summary = f"{len(results.hits)} of {results.total} matching paragraphs"
     if fmt == "plain":
-        lines = [
-            f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, _PLAIN_MARKS)}" for hit in results.hits
-        ]
+        lines = []
+        for hit in results.hits:
+            lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "b")]
+            lines.append(f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, _PLAIN_MARKS)}")
+            lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "a")]
         return "\n".join([*lines, summary])
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
+
+
+def render_suggestions(suggestions: list[dict[str, object]]) -> str:
+    """One line of corrected queries: «did you mean: «الباغوز» (6 paragraphs)?»."""
+    shown = ", ".join(
+        f"«{row['query']}» ({row['total']} paragraph{'' if row['total'] == 1 else 's'})"
+        for row in suggestions
+    )
+    return f"did you mean: {shown}?"
+
+
+def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> str:
+    """Render the files of a search, one per line or row: hits, best score, where."""
+    if fmt == "json":
+        return _json(results.to_dict(), indent=2)
+    if fmt == "jsonl":
+        return "\n".join(_json(found.to_dict()) for found in results.files)
+    if not results.files:
+        message = f"no file matches «{results.query}»"
+        return _visual(message) if bidi and fmt == "table" else message
+    summary = (
+        f"{len(results.files)} of {results.total} matching files ({results.paragraphs} paragraphs)"
+    )
+    wheres = [_shown_path(found.path) if found.path else found.doc for found in results.files]
+    if fmt == "plain":
+        lines = [
+            f"{found.rank}\t{found.hits}\t{found.score:.2f}\t{where}"
+            for found, where in zip(results.files, wheres, strict=True)
+        ]
+        return "\n".join([*lines, summary])
+    from tabulate import tabulate
+
+    rows = [
+        [found.rank, found.hits, f"{found.score:.2f}", _visual(where) if bidi else where]
+        for found, where in zip(results.files, wheres, strict=True)
+    ]
+    table = tabulate(
+        rows,
+        headers=["#", "hits", "score", "file"],
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=("right", "right", "right", "left"),
+    )
+    return f"{table}\n{summary}"
 
 
 def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
@@ -107,7 +159,9 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
         if color:
             words = {hit.text[start:end] for start, end in hit.matches}
             lines = [_highlight(line, words, bidi) for line in lines]
+        rows += _context_rows(hit, "b", snippet_width, color, bidi)
         rows.append([hit.rank, score, "\n".join(where_lines), "\n".join(lines)])
+        rows += _context_rows(hit, "a", snippet_width, color, bidi)
     table = tabulate(
         rows,
         headers=["#", "score", "where", "snippet"],
@@ -116,6 +170,33 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
         colalign=("right", "right", "left", "right" if bidi else "left"),
     )
     return "\n".join(line.rstrip() for line in table.splitlines())
+
+
+def _context(hit: Hit, side: str) -> list[tuple[str, str]]:
+    """``(where, text)`` of the paragraphs before (``"b"``) or after (``"a"``) a hit,
+    each cut to a snippet's length at a word end."""
+    rows = (hit.before if side == "b" else hit.after) or []
+    shown = []
+    for row in rows:
+        text = " ".join(str(row["text"]).split())
+        if len(text) > SNIPPET_CHARS:
+            cut = text.rfind(" ", 0, SNIPPET_CHARS)
+            text = text[: cut if cut > 0 else SNIPPET_CHARS] + "…"
+        shown.append((f"{_CONTEXT_INDENT}¶{row['paragraph']}", text))
+    return shown
+
+
+def _context_rows(hit: Hit, side: str, width: int, color: bool, bidi: bool) -> list[list[str]]:
+    """Table rows for the paragraphs around a hit: indented, and dimmed in colour."""
+    rows = []
+    for where, text in _context(hit, side):
+        lines = _wrap(text, width)
+        if bidi:
+            lines = [_visual(line) for line in lines]
+        if color:
+            lines = [f"{_DIM[0]}{line}{_DIM[1]}" for line in lines]
+        rows.append(["", "", where, "\n".join(lines)])
+    return rows
 
 
 def _snippet(hit, marks: tuple[str, str]) -> str:

@@ -52,6 +52,17 @@ MAX_QUERY_CHARS = 1000
 # would stall the search and rarely means what the user wanted.
 MAX_EXPANSIONS = 2000
 MIN_PREFIX_CHARS = 2
+# «word~»: at least this many letters, the first two (after an article) as
+# written, and at most this many indexed words reached.
+MIN_FUZZY_CHARS = 3
+FUZZY_FIXED_CHARS = 2
+MAX_FUZZY_EXPANSIONS = 500
+# «~» after a space or at the start, twice over, or «"…"~» without a distance of 1 or more.
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![1-9])|~[0-9]*~')
+# A search with fewer matching paragraphs gets "did you mean" suggestions.
+SUGGEST_BELOW = 3
+# The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
+MAX_SLOP = 1000
 SNIPPET_CHARS = 240
 # Ranking tiers of one query word (see Expansion). Bonuses add up over the
 # forms a paragraph holds, so each tier's is larger than any BM25F score and
@@ -91,9 +102,17 @@ class Hit:
     snippet: str
     matches: list[tuple[int, int]]
     window: tuple[int, int]
+    # With ``context``: the paragraphs of the same document around the hit,
+    # each ``{"paragraph", "text"}``; ``None`` when no context was asked for.
+    before: list[dict[str, object]] | None = None
+    after: list[dict[str, object]] | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        values = asdict(self)
+        for name in ("before", "after"):
+            if values[name] is None:
+                del values[name]
+        return values
 
 
 @dataclass
@@ -103,6 +122,8 @@ class SearchResults:
     query: str
     total: int
     hits: list[Hit]
+    # When few paragraphs match: corrected queries, ``{"query", "total"}``, best first.
+    suggestions: list[dict[str, object]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -111,7 +132,54 @@ class SearchResults:
         return len(self.hits)
 
     def to_dict(self) -> dict[str, object]:
-        return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
+        values = {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+        if self.suggestions:
+            values["suggestions"] = self.suggestions
+        return values
+
+
+@dataclass
+class FileHit:
+    """One file with matching paragraphs: how many, and the best paragraph's score."""
+
+    rank: int
+    score: float
+    path: str
+    root: str
+    doc: str
+    title: str
+    hits: int
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class FileResults:
+    """The files of one query's hits, best first; ``total`` files and ``paragraphs`` in all."""
+
+    query: str
+    total: int
+    paragraphs: int
+    files: list[FileHit]
+
+    def __iter__(self) -> Iterator[FileHit]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "paragraphs": self.paragraphs,
+            "files": [f.to_dict() for f in self.files],
+        }
 
 
 class _BonusScorer(scoring.BM25FScorer):
@@ -174,6 +242,10 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
             f"{name}: needs a value right after the colon, e.g. "
             + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
         )
+    if _STRAY_TILDE.search(cleaned):
+        raise QueryError(
+            '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
+        )
     dangling = _DANGLING_OPERATOR.search(cleaned)
     if dangling:
         operator = dangling.group(1) or dangling.group(2)
@@ -190,6 +262,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     ):
         parser.remove_plugin_class(plugin)
     parser.add_plugin(_WILDCARDS)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.replace_plugin(_OPERATORS)
     try:
         parsed = parser.parse(cleaned)
@@ -265,6 +338,17 @@ def _check_fields(q: query.Query) -> None:
         fieldname = getattr(leaf, "fieldname", None)
         if fieldname is not None and fieldname not in _SEARCHABLE_FIELDS:
             raise QueryError(f"unknown field '{fieldname}:'; use doc: or title:")
+        if isinstance(leaf, query.FuzzyTerm):
+            written = f"{leaf.text}~{leaf.maxdist}"
+            if leaf.maxdist not in (1, 2):
+                raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
+            if len(leaf.text) < MIN_FUZZY_CHARS:
+                raise QueryError(f"'{written}' needs a word of at least {MIN_FUZZY_CHARS} letters")
+        if isinstance(leaf, query.Phrase) and not 1 <= leaf.slop <= MAX_SLOP:
+            raise QueryError(
+                f'"…"~{leaf.slop}: the words may be 1 to {MAX_SLOP} positions apart; '
+                f'write e.g. "{" ".join(leaf.words)}"~5'
+            )
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(head) < MIN_PREFIX_CHARS:
@@ -397,7 +481,11 @@ class _Expander:
             ]
             if len(words) == 1:
                 return words[0]
-            return query.Sequence(words, slop=q.slop, boost=q.boost)
+            # «"w1 w2"~N»: the words within N positions of each other, in any order.
+            ordered = q.slop == 1
+            return query.Sequence(words, slop=q.slop, ordered=ordered, boost=q.boost)
+        if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost)
         if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
             return self._any_of(q.fieldname, self._prefix_forms(q.fieldname, q.text), q.boost)
         if isinstance(q, query.Prefix) and q.fieldname == "doc":
@@ -462,6 +550,26 @@ class _Expander:
             found = self._attested[word] = ("terms", word) in self.reader
         return found
 
+    def _fuzzy_forms(self, q: query.FuzzyTerm) -> dict[str, float]:
+        """The indexed words within ``q.maxdist`` edits of ``q.text``: the word
+        itself first, then one edit away, then two."""
+        term, distance = q.text, q.maxdist
+        fixed = term[: len(term) - len(strip_article(term, MIN_FUZZY_CHARS)) + FUZZY_FIXED_CHARS]
+        forms: dict[str, float] = {}
+        for btext in self.reader.expand_prefix(q.fieldname, fixed):
+            candidate = btext.decode("utf-8")
+            if abs(len(candidate) - len(term)) > distance:
+                continue
+            edits = edit_distance(term, candidate, distance)
+            if edits <= distance:
+                forms[candidate] = (EXACT_BONUS, STEM_BONUS, 0.0)[edits]
+                if len(forms) > MAX_FUZZY_EXPANSIONS:
+                    raise QueryError(
+                        f"'{term}~{distance}' matches more than {MAX_FUZZY_EXPANSIONS} words; "
+                        "use ~1 or a longer word"
+                    )
+        return forms
+
     def _prefix_forms(self, fieldname: str, prefix: str) -> dict[str, float]:
         """The indexed words a prefix matches, each with the bonus of its tier:
         words that start with the prefix as typed, then after a clitic
@@ -494,6 +602,25 @@ class _Expander:
         return found
 
 
+def edit_distance(first: str, second: str, bound: int) -> int:
+    """Levenshtein distance between two words, or ``bound + 1`` once it exceeds ``bound``."""
+    previous = list(range(len(second) + 1))
+    for row, char in enumerate(first, 1):
+        current = [row]
+        for column, other in enumerate(second, 1):
+            current.append(
+                min(
+                    previous[column] + 1,
+                    current[column - 1] + 1,
+                    previous[column - 1] + (char != other),
+                )
+            )
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return min(previous[-1], bound + 1)
+
+
 def run_search(
     whoosh_index: WhooshIndex,
     reader: IndexReader,
@@ -501,6 +628,9 @@ def run_search(
     limit: int = 10,
     match_any: bool = False,
     arrays: ArraySearcher | None = None,
+    offset: int = 0,
+    context: int = 0,
+    suggest: bool = True,
 ) -> SearchResults:
     """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`.
 
@@ -508,22 +638,189 @@ def run_search(
     same reader) the query is answered from the side files, and by Whoosh's
     matchers when it has a node the array search does not know.
     """
+    _check_arguments(text, limit, offset)
+    _check_count("context", context)
+    expansion, (docnums, scores, total) = _rank(
+        whoosh_index, reader, text, offset + limit, match_any, arrays
+    )
+    hits = []
+    for rank, (docnum, score) in enumerate(
+        zip(docnums[offset:], scores[offset:], strict=True), offset + 1
+    ):
+        stored = reader.stored_fields(docnum)
+        hit = _make_hit(rank, score, stored, expansion)
+        if context:
+            hit.before, hit.after = _neighbours(reader, docnum, stored, context)
+        hits.append(hit)
+    results = SearchResults(query=text, total=total, hits=hits)
+    if suggest and total < SUGGEST_BELOW:
+        results.suggestions = _suggestions(whoosh_index, reader, text, match_any, arrays, total)
+    return results
+
+
+def _suggestions(whoosh_index, reader, text: str, match_any: bool, arrays, total: int):
+    """Queries with rare words replaced by near indexed words, that find more."""
+    from .suggest import MAX_CORRECTIONS, corrections
+
+    vocabulary = arrays.vocabulary(reader) if arrays else reader
+    words = {
+        term
+        for term in _positive_words(parse_query(text, reader.schema, match_any))
+        if vocabulary.doc_frequency("terms", term) < SUGGEST_BELOW
+    }
+    per_word = {term: corrections(vocabulary, term) for term in sorted(words)}
+    # Each word on its own, nearest and most frequent first; then all at once.
+    fixes = [
+        {term: word}
+        for _, _, term, word in sorted(
+            (cost, -paragraphs, term, word)
+            for term, found in per_word.items()
+            for cost, paragraphs, word in found
+        )
+    ]
+    if len(per_word) > 1 and all(per_word.values()):
+        fixes.insert(0, {term: found[0][2] for term, found in per_word.items()})
+    suggestions: list[dict[str, object]] = []
+    for fix in fixes:
+        found = run_search(
+            whoosh_index, reader, _replace_words(text, fix), 1, match_any, arrays, suggest=False
+        )
+        if found.total <= total:
+            continue
+        # The words as the texts spell them, not their folded forms.
+        spelled = {term: _spelling(found.hits, word) for term, word in fix.items()}
+        shown = _replace_words(text, spelled)
+        if all(shown != other["query"] for other in suggestions):
+            suggestions.append({"query": shown, "total": found.total})
+        if len(suggestions) == MAX_CORRECTIONS:
+            break
+    return suggestions
+
+
+def _positive_words(q: query.Query) -> Iterator[str]:
+    """The folded words a query looks for, leaving out those after NOT."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.Term) and q.fieldname == "terms":
+        yield q.text
+    elif isinstance(q, query.Phrase) and q.fieldname == "terms":
+        yield from q.words
+    for child in q.children():
+        yield from _positive_words(child)
+
+
+def _replace_words(text: str, replacements: dict[str, str]) -> str:
+    """``text`` with every word that folds to a key of ``replacements`` replaced."""
+    for match in reversed(word_matches(text)):
+        replacement = replacements.get(fold_term(match.group()))
+        if replacement is not None:
+            text = text[: match.start()] + replacement + text[match.end() :]
+    return text
+
+
+def _spelling(hits: list[Hit], term: str) -> str:
+    """How the first hit spells the word folded to ``term``, without diacritics."""
+    for hit in hits:
+        for start, end in hit.matches:
+            word = hit.text[start:end]
+            if fold_term(word) == term:
+                return "".join(c for c in word if not unicodedata.combining(c) and c != "\u0640")
+    return term
+
+
+def run_file_search(
+    whoosh_index: WhooshIndex,
+    reader: IndexReader,
+    text: str,
+    limit: int = 10,
+    match_any: bool = False,
+    arrays: ArraySearcher | None = None,
+    offset: int = 0,
+) -> FileResults:
+    """The files with matching paragraphs; see :meth:`searchidx.Index.search_files`."""
+    _check_arguments(text, limit, offset)
+    # Every match is ranked: a file's count needs all its paragraphs.
+    everything = max(reader.doc_count_all(), 1)
+    _, (docnums, scores, total) = _rank(whoosh_index, reader, text, everything, match_any, arrays)
+    files: dict[tuple[str, str], FileHit] = {}
+    for docnum, score in zip(docnums, scores, strict=True):
+        stored = reader.stored_fields(docnum)
+        key = (stored.get("source", ""), stored.get("doc", ""))
+        found = files.get(key)
+        if found is None:
+            # Best first, so a file's first paragraph seen has its best score.
+            found = files[key] = FileHit(
+                rank=len(files) + 1,
+                score=round(score, 4),
+                path=key[0],
+                root=stored.get("root", ""),
+                doc=key[1],
+                title=stored.get("title", ""),
+                hits=0,
+            )
+        found.hits += 1
+    ranked = list(files.values())
+    return FileResults(
+        query=text, total=len(ranked), paragraphs=total, files=ranked[offset : offset + limit]
+    )
+
+
+def _rank(whoosh_index, reader, text: str, limit: int, match_any: bool, arrays):
+    """The expanded query and its best ``limit`` ``(docnums, scores)`` and total."""
+    parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
+    expansion = expand_query(parsed, arrays.vocabulary(reader) if arrays else reader)
+    weighting = TermBonus(expansion.bonuses)
+    # Ties are broken by document number in both cores, so pages follow on.
+    ranked = _array_search(arrays, expansion.query, weighting, limit)
+    if ranked is None:
+        ranked = _whoosh_search(whoosh_index, reader, expansion.query, weighting, limit)
+    return expansion, ranked
+
+
+def _check_arguments(text: object, limit: object, offset: object) -> None:
     if not isinstance(text, str):
         raise QueryError(f"the query must be a str, not {type(text).__name__}")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit!r}")
-    parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
-    expansion = expand_query(parsed, arrays.vocabulary(reader) if arrays else reader)
-    weighting = TermBonus(expansion.bonuses)
-    ranked = _array_search(arrays, expansion.query, weighting, limit)
-    if ranked is None:
-        ranked = _whoosh_search(whoosh_index, reader, expansion.query, weighting, limit)
-    docnums, scores, total = ranked
-    hits = [
-        _make_hit(rank, score, reader.stored_fields(docnum), expansion)
-        for rank, (docnum, score) in enumerate(zip(docnums, scores, strict=True), 1)
-    ]
-    return SearchResults(query=text, total=total, hits=hits)
+    _check_count("offset", offset)
+
+
+def _check_count(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise QueryError(f"{name} must be a whole number, 0 or more, not {value!r}")
+
+
+def _neighbours(
+    reader: IndexReader, docnum: int, stored: dict, context: int
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The ``context`` paragraphs before and after a hit's, in the same file."""
+    paragraph, doc = stored.get("paragraph", 0), stored.get("doc", "")
+    wanted = set(range(max(paragraph - context, 1), paragraph + context + 1)) - {paragraph}
+    ids = list(reader.postings("doc", doc).all_ids()) if ("doc", doc) in reader else []
+    # A file's paragraphs are written in order, so its neighbours are usually
+    # the next ids; the whole file is read only when they are not.
+    at = ids.index(docnum) if docnum in ids else 0
+    near = ids[max(at - context, 0) : at + context + 1]
+    found = _paragraphs(reader, near, stored.get("source"), wanted)
+    if set(found) != wanted:
+        found = _paragraphs(reader, ids, stored.get("source"), wanted)
+    rows = [{"paragraph": number, "text": found[number]} for number in sorted(found)]
+    return (
+        [row for row in rows if row["paragraph"] < paragraph],
+        [row for row in rows if row["paragraph"] > paragraph],
+    )
+
+
+def _paragraphs(reader: IndexReader, docnums, source, wanted: set[int]) -> dict[int, str]:
+    found = {}
+    for docnum in docnums:
+        if reader.is_deleted(docnum):
+            continue
+        fields = reader.stored_fields(docnum)
+        number = fields.get("paragraph")
+        if fields.get("source") == source and number in wanted and "text" in fields:
+            found[number] = fields["text"]
+    return found
 
 
 def _array_search(arrays, expanded: query.Query, weighting, limit: int):

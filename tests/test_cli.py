@@ -50,6 +50,8 @@ def test_analyze_table_lists_every_word(run):
         ["analyze", "نص", "--format", "xml"],
         ["search"],
         ["search", "سوريا", "--limit", "0"],
+        ["search", "سوريا", "--offset", "-1"],
+        ["search", "سوريا", "--context", "-1"],
         ["no-such-command"],
         ["index", "/no/such/folder"],
     ],
@@ -434,3 +436,92 @@ def test_format_given_to_index_is_refused_before_or_after(run, tmp_path):
     assert before.exit_code == after.exit_code == 2
     assert "--format is for search, info and analyze" in before.stderr
     assert not (tmp_path / "a").exists()
+
+
+def test_offset_and_context_in_json_plain_and_table(run, greetings_index):
+    where = ("--index", str(greetings_index))
+    first = json.loads(run("search", "السلام", *where, "--format", "json", "--limit", "1").stdout)
+    second = run("search", "السلام", *where, "--format", "json", "--offset", "1", "-C", "1")
+    payload = json.loads(second.stdout)
+    assert payload["total"] == first["total"] == 3
+    assert payload["hits"][0]["rank"] == 2
+    assert payload["hits"][0]["doc"] != first["hits"][0]["doc"] or (
+        payload["hits"][0]["paragraph"] != first["hits"][0]["paragraph"]
+    )
+    around = {row["paragraph"] for hit in payload["hits"] for row in hit["before"] + hit["after"]}
+    assert around and all(isinstance(number, int) for number in around)
+    plain = run("search", "رسالتك", *where, "--format", "plain", "--context", "1").stdout
+    lines = plain.splitlines()
+    assert lines[0] == "  \t  ¶1\tرسائل"
+    assert lines[1].startswith("1\t") and "[رسالتك]" in lines[1]
+    assert lines[2] == "  \t  ¶3\tعليكم بالصبر فإن الفرج قريب."
+    table = run("search", "رسالتك", *where, "--format", "table", "-C", "1", "--color", "always")
+    assert "\x1b[2mعليكم بالصبر فإن الفرج قريب.\x1b[0m" in table.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "json", "jsonl"])
+def test_files_lists_each_matching_file_once_in_every_format(run, greetings_index, fmt):
+    result = run("search", "السلام", "--files", "--index", str(greetings_index), "--format", fmt)
+    assert result.exit_code == 0
+    if fmt == "json":
+        payload = json.loads(result.stdout)
+        assert payload["total"] == 2 and payload["paragraphs"] == 3
+        assert {(f["doc"], f["hits"]) for f in payload["files"]} == {
+            ("news/politics.txt", 2),
+            ("letters.txt", 1),
+        }
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [row["rank"] for row in rows] == [1, 2]
+    else:
+        lines = result.stdout.splitlines()
+        assert sum("politics.txt" in line for line in lines) == 1
+        assert sum("letters.txt" in line for line in lines) == 1
+        assert lines[-1] == "2 of 2 matching files (3 paragraphs)"
+
+
+def test_files_refuses_context(run, greetings_index):
+    result = run("search", "السلام", "--files", "-C", "1", "--index", str(greetings_index))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "--files" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ضد~", "'ضد~1' needs a word of at least 3 letters"),
+        ("~3", "~ goes right after a word"),
+        ("الباغوز~3", "the distance after ~ is 1 or 2"),
+        ('"الحرب مستمرة"~0', "~ goes right after a word"),
+    ],
+)
+def test_bad_fuzzy_or_proximity_exits_2_with_one_line(run, seed_index, query, message):
+    result = run("search", query, "--index", str(seed_index))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_fuzzy_and_proximity_in_json(run, seed_index):
+    fuzzy = run("search", "الباغوس~", "--index", str(seed_index), "--format", "json")
+    payload = json.loads(fuzzy.stdout)
+    assert payload["total"] == 6
+    assert all("[الباغوز]" in hit["snippet"] for hit in payload["hits"])
+    near = run("search", '"مستمرة الحرب"~2', "--index", str(seed_index), "--format", "json")
+    assert json.loads(near.stdout)["total"] >= 1
+
+
+def test_did_you_mean_is_one_stderr_line_in_table_and_plain_and_a_list_in_json(run, seed_index):
+    where = ("--index", str(seed_index))
+    for fmt in ("table", "plain"):
+        result = run("search", "الباغوس", *where, "--format", fmt)
+        assert result.exit_code == 0
+        assert result.stderr == "did you mean: «الباغوز» (6 paragraphs)?\n"
+    payload = json.loads(run("search", "الباغوس", *where, "--format", "json").stdout)
+    assert payload["suggestions"] == [{"query": "الباغوز", "total": 6}]
+    assert "did you mean" not in run("search", "الباغوز", *where).stderr
+
+
+def test_an_offset_past_the_last_hit_says_so(run, greetings_index):
+    result = run("search", "السلام", "--offset", "50", "--index", str(greetings_index))
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "3 paragraphs match «السلام», all before this --offset"

@@ -1,5 +1,6 @@
 """Search: what is found, in which order, and which words are highlighted."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -550,3 +551,166 @@ def test_tanween_word_is_not_read_as_a_preposition_and_a_word(trial_index):
     # No «كتاب» or «الكتاب» in this index to show the alef is a tanween alef.
     assert trial_paragraphs(trial_index, "كتاباً") == [17]
     assert trial_paragraphs(trial_index, "تابا") == [18]
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_pages_follow_on_from_each_other(bundled_index, array_search):
+    with Index.open(bundled_index) as index:
+        index.array_search = array_search
+        whole = index.search("في", limit=10)
+        pages = index.search("في", limit=5).hits + index.search("في", limit=5, offset=5).hits
+    assert whole.total > 10
+    key = [(hit.rank, hit.doc, hit.paragraph, hit.score) for hit in whole]
+    assert [(hit.rank, hit.doc, hit.paragraph, hit.score) for hit in pages] == key
+
+
+def test_offset_past_the_last_hit_keeps_the_total(small_index):
+    results = search(small_index, "سوريا", offset=50)
+    assert results.hits == [] and results.total == 3
+
+
+def test_context_gives_the_paragraphs_around_a_hit_in_its_file(small_index):
+    hit = search(small_index, "الإعمار", context=1).hits[0]
+    assert (hit.doc, hit.paragraph) == ("news/syria.txt", 3)
+    assert hit.before == [{"paragraph": 2, "text": "عاد اللاجئون إلى سوريا بعد سنوات من الحرب."}]
+    assert hit.after == [
+        {"paragraph": 4, "text": "قال مسئول في وزارة التعليم إن المدارس ستفتح أبوابها."}
+    ]
+    # The first paragraph of a file has nothing before it; no other file leaks in.
+    first = search(small_index, "باب", context=2).hits[0]
+    assert (first.doc, first.paragraph) == ("hadith.txt", 1)
+    assert first.before == [] and [row["paragraph"] for row in first.after] == [2, 3]
+
+
+def test_no_context_asked_leaves_it_out_of_json(small_index):
+    assert "before" not in search(small_index, "سوريا").hits[0].to_dict()
+    assert search(small_index, "سوريا", context=1).hits[0].to_dict()["before"] is not None
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"offset": -1}, "offset must be a whole number, 0 or more, not -1"),
+        ({"context": "2"}, "context must be a whole number, 0 or more, not '2'"),
+    ],
+)
+def test_bad_offset_or_context_is_a_query_error(small_index, options, message):
+    with pytest.raises(QueryError, match=message):
+        search(small_index, "سوريا", **options)
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_files_lists_each_file_once_with_its_count_and_best_score(small_index, array_search):
+    with Index.open(small_index) as index:
+        index.array_search = array_search
+        paragraphs = index.search("سوريا", limit=50)
+        found = index.search_files("سوريا")
+    assert [(f.doc, f.hits, f.rank) for f in found] == [("news/syria.txt", 3, 1)]
+    assert found.total == 1 and found.paragraphs == paragraphs.total == 3
+    assert found.files[0].score == paragraphs.hits[0].score
+    assert found.files[0].path.endswith("news/syria.txt")
+
+
+def test_files_are_ranked_by_their_best_paragraph_and_paged(small_index):
+    with Index.open(small_index) as index:
+        paragraphs = index.search("قال", limit=50)
+        found = index.search_files("قال")
+        second = index.search_files("قال", limit=1, offset=1)
+    best_first = list(dict.fromkeys(hit.doc for hit in paragraphs))
+    assert [f.doc for f in found] == best_first
+    assert set(best_first) == {"hadith.txt", "news/syria.txt", "news/library.md"}
+    counts = {doc: sum(hit.doc == doc for hit in paragraphs) for doc in best_first}
+    assert {f.doc: f.hits for f in found} == counts
+    assert [(f.rank, f.doc) for f in second] == [(2, best_first[1])] and second.total == 3
+
+
+def test_files_with_a_bad_offset_is_a_query_error(small_index):
+    with Index.open(small_index) as index, pytest.raises(QueryError, match="offset"):
+        index.search_files("سوريا", offset=-2)
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_proximity_finds_words_within_n_positions_in_any_order(greetings_index, array_search):
+    with Index.open(greetings_index) as index:
+        index.array_search = array_search
+        # «السلام عليكم ورحمة الله، بهذه التحية افتتح الوزير»: الوزير is 7 after السلام.
+        near = index.search('"الوزير السلام"~7')
+        too_far = index.search('"الوزير السلام"~6')
+        reversed_pair = index.search('"عليكم السلام"~2')
+    assert [(hit.doc, hit.paragraph) for hit in near] == [("news/politics.txt", 3)]
+    assert highlighted(near.hits[0]) == ["السلام", "الوزير"]
+    assert too_far.total == 0
+    assert [(hit.doc, hit.paragraph) for hit in reversed_pair] == [("news/politics.txt", 3)]
+
+
+def test_proximity_counts_clitic_forms(small_index):
+    # «وصل الوفد الدولي بسوريا»: «سوريا» finds «بسوريا» within the window.
+    results = search(small_index, '"سوريا الوفد"~3')
+    assert [(hit.doc, hit.paragraph) for hit in results] == [("news/syria.txt", 3)]
+    assert highlighted(results.hits[0]) == ["الوفد", "بسوريا"]
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_fuzzy_word_finds_a_misspelling_one_or_two_edits_away(seed_index, array_search):
+    with Index.open(seed_index) as index:
+        index.array_search = array_search
+        one = index.search("الباغوس~")
+        two = index.search("الباقوس~2")
+        exact = index.search("الباغوس")
+    assert exact.total == 0
+    assert one.total == 6 and {highlighted(hit)[0] for hit in one} == {"الباغوز"}
+    assert two.total == one.total
+    assert search(seed_index, "الباقوس~").total == 0
+
+
+def test_fuzzy_ranks_the_word_as_written_first(seed_index):
+    results = search(seed_index, "تنظيم~2", limit=50)
+    assert "تنظيم" in highlighted(results.hits[0])
+    # «تنفيذ» is two edits from «تنظيم» and is marked too.
+    assert any("تنفيذ" in highlighted(hit) for hit in results)
+
+
+def test_fuzzy_word_after_not_excludes(seed_index):
+    every = search(seed_index, "داعش", limit=50)
+    without = search(seed_index, "داعش -تنظيم~", limit=50)
+    assert 0 < without.total < every.total
+    # The word itself and «تنظيمه»-like forms one edit away are gone; «التنظيم» is two.
+    assert all(re.search(r"(?<!\w)تنظيم\w?(?!\w)", hit.text) is None for hit in without)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ضد~", "'ضد~1' needs a word of at least 3 letters"),
+        ("الاحتلال~3", "'الاحتلال~3': the distance after ~ is 1 or 2"),
+        ("~3", "~ goes right after a word"),
+        ('"السلام عليكم"~0', "~ goes right after a word"),
+        ("سوريا~~", "~ goes right after a word"),
+        ("سوريا~2~", "~ goes right after a word"),
+        ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
+    ],
+)
+def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
+    with pytest.raises(QueryError, match=message):
+        search(seed_index, query)
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_did_you_mean_corrects_misspelled_words_from_the_index(seed_index, array_search):
+    with Index.open(seed_index) as index:
+        index.array_search = array_search
+        one = index.search("الباغوس")
+        two = index.search("تنضيم داعص")
+        found = index.search("الباغوز")
+    assert one.total == 0 and one.suggestions == [{"query": "الباغوز", "total": found.total}]
+    # ض/ظ is a cheap confusion; both words are corrected at once.
+    assert two.suggestions[0]["query"] == "تنظيم داعش" and two.suggestions[0]["total"] > 0
+    assert found.suggestions == [] and "suggestions" not in found.to_dict()
+
+
+def test_did_you_mean_shows_the_texts_spelling_not_the_folded_term(small_index):
+    # «مسؤل» drops a letter of «مسئول», indexed folded as «مسءول».
+    results = search(small_index, "مسؤل")
+    assert results.suggestions == [{"query": "مسئول", "total": 1}]
+    phrase = search(small_index, '"الخلاية النائمة"')
+    assert phrase.suggestions == []
