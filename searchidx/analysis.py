@@ -287,8 +287,9 @@ _UTHMANI_RULES = (
     ),
 )
 # A word that starts with ي and a dagger alef is the vocative «يا» written
-# together with the next word: «يَـٰمَرْيَمُ» = «يا مريم».
-_VOCATIVE = re.compile("^\u064a\u0640?\u0670(?=..)")
+# together with the next word: «يَـٰمَرْيَمُ» = «يا مريم»; so is «ها» before a
+# pronoun with hamza: «هَـٰٓأَنتُمْ» = «ها أنتم» (but «هَـٰٓؤُلَآءِ» is one word).
+_VOCATIVE = re.compile("^(?:\u064a|\u0647(?=\u0640?\u0670\u0623))\u0640?\u0670(?=..)")
 # «ءا» at the start, after clitics, stands for «آ» («ءَايَـٰتِنَا» = «آياتنا»,
 # «وَءَاتُوا۟» = «وآتوا»); standard spelling never starts a word so.
 _INITIAL_HAMZA_ALEF = re.compile(
@@ -446,7 +447,7 @@ def _dagger_readings(skeleton: str) -> tuple[str, ...]:
     vocative = _VOCATIVE.match(skeleton)
     if vocative:
         # Also indexed as its two words, so «يا مريم» finds it.
-        readings += ("\u064a\u0627", *_dagger_readings(skeleton[vocative.end() :]))
+        readings += (skeleton[0] + "\u0627", *_dagger_readings(skeleton[vocative.end() :]))
     return tuple(dict.fromkeys(readings))
 
 

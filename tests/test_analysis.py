@@ -352,6 +352,13 @@ def test_uthmani_rules_do_not_join_other_words(uthmani, other):
     assert fold_term(other) not in fold_readings(uthmani)
 
 
+def test_ha_before_a_pronoun_is_also_read_as_its_own_word():
+    # T 3:66 «هَـٰٓأَنتُمْ هَـٰٓؤُلَآءِ حَـٰجَجْتُمْ» = «ها أنتم هؤلاء حاججتم».
+    words = analyze("هَـٰٓأَنتُمْ هَـٰٓؤُلَآءِ")
+    assert {"ها", "انتم"} <= set(fold_readings(words[0].text))
+    assert fold_readings(words[1].text) == ("هءلاء", "هاءلاء")  # one word, not «ها» + «ؤلاء»
+
+
 def test_news_spellings_with_hamza_seats_are_left_alone():
     # Only a silent-marked alef is a hamza seat: unmarked «تباطؤا» keeps its alef.
     assert fold_readings("تباطؤا") == ("تباطءا",)
