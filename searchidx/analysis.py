@@ -303,10 +303,22 @@ _INNER_HAMZA = re.compile("(?<=[^\\W\u0627\u0648\u064a])[\u0640]?\u0621(?=[^\\W\
 _INNER_HAMZA_ALEF = re.compile("(?<=[^\\W\u0627]|\u0651)\u0621\u0627")
 # A hamza with fatha before an alef, on the line or on a tatweel («مَـَٔابٍ» = «مآب»).
 _HAMZA_FATHA_ALEF = re.compile("(?:\u0621\u064e|\u064e\u0654|\u0654\u064e)\u0627")
-# A final alef marked silent after a waw with hamza is the alef seat of the
-# hamza: «يَبْدَؤُا۟» = «يبدأ», «نَبَؤٌا۟» = «نبأ». Tanzil marks it with U+06DF,
-# the KFGQPC text with U+0652; a tanween fath alef («لُؤْلُؤًا») is not silent.
-_SILENT_ALEF_SEAT = re.compile("\u0624[\u064f\u064c\u08f1]?\u0627[\u06df\u0652]$")
+# Letters marked silent (Tanzil U+06DF; the KFGQPC text marks an alef with
+# U+0652, which never sits on an alef as a sukun) where standard spelling
+# writes something else. Applied to the word before anything else.
+_SILENT_LETTERS = (
+    # A final silent alef after a waw with hamza is the alef seat of the
+    # hamza: «يَبْدَؤُا۟» = «يبدأ», «نَبَؤٌا۟» = «نبأ»; a tanween fath alef
+    # («لُؤْلُؤًا») is not silent.
+    (re.compile("\u0624[\u064f\u064c\u08f1]?\u0627[\u06df\u0652]$"), "\u0623"),
+    # «وٰا۟» at the end is an alef: «ٱلرِّبَوٰا۟» = «الربا».
+    (re.compile("\u0648\u0670\u0627[\u06df\u0652]$"), araby.ALEF),
+    # A silent alef before a yeh, and a silent yeh, are not written:
+    # «لِشَا۟ىْءٍ» = «لشيء», «تَا۟يْـَٔسُوا۟» = «تيأسوا», «بِأَيْي۟دٍ» = «بأيد»,
+    # «وَمَلَإِي۟هِۦ» = «وملئه». (A KFGQPC U+0652 on a yeh may be a sukun.)
+    (re.compile("\u0627[\u06df\u0652](?=[\u0649\u064a])|\u064a\u06df"), ""),
+)
+_SILENT_SIGNS = frozenset("\u06df\u0652")
 
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a]+")
 
@@ -419,8 +431,9 @@ def fold_readings(word: str) -> tuple[str, ...]:
 
 
 def _fold(text: str) -> tuple[str, ...]:
-    if "\u0624" in text:
-        text = _SILENT_ALEF_SEAT.sub("\u0623", text)
+    if not _SILENT_SIGNS.isdisjoint(text):
+        for pattern, replacement in _SILENT_LETTERS:
+            text = pattern.sub(replacement, text)
     if _UTHMANI_SIGNS.isdisjoint(text):
         return (_fold_letters(text),)
     skeleton = text.translate(_UTHMANI_SKELETON)

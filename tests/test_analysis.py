@@ -332,6 +332,10 @@ def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
         ("يَبۡدَؤُاْ", "يبدأ"),  # K 10:34, silent alef marked with U+0652
         ("نَبَؤٌا۟", "نبأ"),  # T 38:67 «قُلْ هُوَ نَبَؤٌا۟ عَظِيمٌ»
         ("وَبِٱلَّيْلِ", "وبالليل"),  # T 37:138 «وَبِٱلَّيْلِ ۗ أَفَلَا»: two clitics
+        ("لِشَا۟ىْءٍ", "لشيء"),  # T 18:23 «وَلَا تَقُولَنَّ لِشَا۟ىْءٍ»: silent alef
+        ("لِشَاْيۡءٍ", "لشيء"),  # K 18:23, silent alef marked with U+0652
+        ("بِأَيْي۟دٍ", "بأيد"),  # T 51:47 «بَنَيْنَـٰهَا بِأَيْي۟دٍ»: silent yeh
+        ("ٱلرِّبَوٰا۟", "الربا"),  # T 2:275 «يَأْكُلُونَ ٱلرِّبَوٰا۟»
     ],
 )
 def test_uthmani_spellings_fold_to_standard_spelling(uthmani, standard):
@@ -346,6 +350,8 @@ def test_uthmani_spellings_fold_to_standard_spelling(uthmani, standard):
         ("لُؤْلُؤًا", "لؤلا"),  # T 76:19: a tanween alef after ؤ is not a silent seat
         ("بِهِۦ", "بهو"),  # the small waw after a pronoun is no letter
         ("ءَامَنُوا۟", "أأمنوا"),  # «ءا» is still «آ», not two hamzas
+        ("كَفَرُوا۟", "كفرو"),  # T 2:6: a silent alef at the end of a verb stays
+        ("مِا۟ئَةَ", "مئة"),  # T 2:259: «مائة» keeps its alef before a hamza
     ],
 )
 def test_uthmani_rules_do_not_join_other_words(uthmani, other):
