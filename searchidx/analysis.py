@@ -300,15 +300,21 @@ _INITIAL_HAMZA_ALEF = re.compile(
 # «قُرْءَانًا» = «القرآن», «قرآنا».
 _QURANIC_ONLY = frozenset("\u0671\u06e1\u06df\u06e0\u06e5\u06e6")
 _INNER_HAMZA = re.compile("(?<=[^\\W\u0627\u0648\u064a])[\u0640]?\u0621(?=[^\\W\u0627])")
-_INNER_HAMZA_ALEF = re.compile("(?<=[^\\W\u0627]|\u0651)\u0621\u0627")
+# After a yeh the hamza sits on a yeh: «ٱلسَّيِّـَٔاتُ» = «السيئات», not «آ».
+_INNER_HAMZA_ALEF = re.compile(
+    "(?:(?<=[^\\W\u0627\u064a])|(?<=[^\\W\u0627\u064a]\u0651))\u0621\u0627"
+)
 # A hamza with fatha before an alef, on the line or on a tatweel («مَـَٔابٍ» = «مآب»).
 _HAMZA_FATHA_ALEF = re.compile("(?:\u0621\u064e|\u064e\u0654|\u0654\u064e)\u0627")
 # Letters marked silent (Tanzil U+06DF; the KFGQPC text marks an alef with
 # U+0652, which never sits on an alef as a sukun) where standard spelling
 # writes something else. Applied to the word before anything else.
 _SILENT_LETTERS = (
-    # A final silent alef after a waw with hamza is the alef seat of the
-    # hamza: «يَبْدَؤُا۟» = «يبدأ», «نَبَؤٌا۟» = «نبأ»; a tanween fath alef
+    # After a dagger alef, «ؤا۟» at the end is the hamza of «اء»: «جَزَٰٓؤُا۟» =
+    # «جزاء», «ٱلْعُلَمَـٰٓؤُا۟» = «العلماء».
+    (re.compile("\u0670\u0653?\u0624[\u064f\u064c\u08f1]?\u0627[\u06df\u0652]$"), "\u0627\u0621"),
+    # Elsewhere a final silent alef after a waw with hamza is the alef seat of
+    # the hamza: «يَبْدَؤُا۟» = «يبدأ», «نَبَؤٌا۟» = «نبأ»; a tanween fath alef
     # («لُؤْلُؤًا») is not silent.
     (re.compile("\u0624[\u064f\u064c\u08f1]?\u0627[\u06df\u0652]$"), "\u0623"),
     # «وٰا۟» at the end is an alef: «ٱلرِّبَوٰا۟» = «الربا».
