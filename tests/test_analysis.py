@@ -336,8 +336,8 @@ def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
         ("لِشَاْيۡءٍ", "لشيء"),  # K 18:23, silent alef marked with U+0652
         ("بِأَيْي۟دٍ", "بأيد"),  # T 51:47 «بَنَيْنَـٰهَا بِأَيْي۟دٍ»: silent yeh
         ("ٱلرِّبَوٰا۟", "الربا"),  # T 2:275 «يَأْكُلُونَ ٱلرِّبَوٰا۟»
-        ("جَزَٰٓؤُا۟", "جزاء"),  # T 5:29 «وَذَٰلِكَ جَزَٰٓؤُا۟ ٱلظَّـٰلِمِينَ»: ؤا۟ after a dagger alef
-        ("ٱلسَّيِّـَٔاتِ", "السيئات"),  # T 40:9 «وَقِهِمُ ٱلسَّيِّـَٔاتِ»: after a yeh, «ئا»
+        ("جَزَٰٓؤُا۟", "جزاء"),  # T 5:29 «وَذَٰلِكَ جَزَٰٓؤُا۟»: ؤا۟ after a dagger alef
+        ("ٱلسَّيِّـَٔاتِ", "السيئات"),  # T 40:9 «وَقِهِمُ ٱلسَّيِّـَٔاتِ»: after a yeh, «ئا»
     ],
 )
 def test_uthmani_spellings_fold_to_standard_spelling(uthmani, standard):
@@ -354,7 +354,7 @@ def test_uthmani_spellings_fold_to_standard_spelling(uthmani, standard):
         ("ءَامَنُوا۟", "أأمنوا"),  # «ءا» is still «آ», not two hamzas
         ("كَفَرُوا۟", "كفرو"),  # T 2:6: a silent alef at the end of a verb stays
         ("مِا۟ئَةَ", "مئة"),  # T 2:259: «مائة» keeps its alef before a hamza
-        ("ٱلسَّيِّـَٔاتِ", "السيات"),  # T 40:9: not «آ» after a yeh
+        ("ٱلسَّيِّـَٔاتِ", "السيات"),  # T 40:9: not «آ» after a yeh
     ],
 )
 def test_uthmani_rules_do_not_join_other_words(uthmani, other):
