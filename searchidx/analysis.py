@@ -193,7 +193,9 @@ LETTER_FATES = (
     (0x06D5, 0x06D5, "folded"),  # ae → ه
     (0x06D6, 0x06DC, "dropped"),  # Quranic pause and small high marks
     (0x06DD, 0x06DE, "separator"),  # end of ayah, rub el hizb
-    (0x06DF, 0x06E6, "dropped"),  # small zeros, small meem, madda, small waw and yeh
+    # Small zeros, small meem, madda, small waw and yeh; a small waw after و or a
+    # hamza is a waw (_UTHMANI_RULES).
+    (0x06DF, 0x06E6, "dropped"),
     (0x06E7, 0x06E7, "folded"),  # small high yeh → ي (Uthmani «إبراهيم»)
     (0x06E8, 0x06E8, "dropped"),  # small high noon
     (0x06E9, 0x06E9, "separator"),  # place of sajdah
@@ -246,13 +248,26 @@ LETTER_FATES = (
 # these rules turn them into the letters of standard spelling (see
 # :func:`fold_readings`). The marks are first dropped, except the dagger alef
 # U+0670, the hamza above U+0654 and the tatweel that may carry it.
-_UTHMANI_SIGNS = frozenset("\u0670\u0654\u0655\u06e7\u0621\u0671")
+_UTHMANI_SIGNS = frozenset("\u0670\u0654\u0655\u06e7\u0621\u0671\u06e5")
+# Tanween stays until the rules have run: a hamza with tanween before an alef
+# is not «آ» («شَيْـًٔا», KFGQPC «جُزۡءًا»).
+_TANWEEN = "\u064b\u064c\u064d\u08f0\u08f1\u08f2"
 _UTHMANI_SKELETON = str.maketrans(
-    dict.fromkeys(ch for ch in _DELETED if ch not in "\u0670\u0654\u0655\u0651\u0640\u06e7")
+    dict.fromkeys(
+        ch for ch in _DELETED if ch not in "\u0670\u0654\u0655\u0651\u0640\u06e7\u06e5" + _TANWEEN
+    )
 )
 _UTHMANI_RULES = (
     # Hamza above a tatweel or a dotless yeh is a seated hamza: «شَيْـًٔا» = «شيئا».
-    (re.compile("[\u0640\u0649]\u0654"), araby.HAMZA),
+    (re.compile(f"[\u0640\u0649]([{_TANWEEN}]?)\u0654"), "\u0621\\1"),
+    # A hamza before an alef with hamza is written «أأ»: «ءَأَنتُمْ» = «أأنتم».
+    (re.compile("^([\u0648\u0641]?)\u0621(?=\u0623)"), "\\1\u0627"),
+    # A hamza with a dagger alef is «آ»: «قُرْءَٰنًا» = «قرآنا».
+    (re.compile("(?<=[^\\W\u0627]|\u0651)\u0621\u0670"), araby.ALEF),
+    # A small waw after و or a hamza is the second waw of standard spelling:
+    # «ٱلْغَاوُۥنَ» = «الغاوون», «دَاوُۥدَ» = «داوود», «ٱلْمَوْءُۥدَةُ» = «الموءودة»;
+    # after a pronoun («بِهِۦ») it is dropped with the other marks.
+    (re.compile("(?<=[\u0648\u0621])\u06e5"), araby.WAW),
     # و with a dagger alef before ة is an alef: «ٱلصَّلَوٰةَ» = «الصلاة»;
     (re.compile("\u0648\u0670(?=\u0629)"), araby.ALEF),
     # elsewhere it is ambiguous like any dagger alef: «ٱلسَّمَـٰوَٰتِ» is
@@ -261,15 +276,20 @@ _UTHMANI_RULES = (
     # word: «ٱلتَّوْرَىٰةَ» = «التوراة».
     (re.compile("\u0649\u0670$"), araby.ALEF_MAKSURA),
     (re.compile("\u0649\u0670"), araby.ALEF),
-    # Hamza below a waw is a seated hamza too (KFGQPC «ٱللُّؤۡلُوِٕ» = «اللؤلؤ»).
-    (re.compile("\u0648\u0655"), araby.HAMZA),
-    # Wasla, lam and shadda write the article and a lam: «ٱلَّيْلِ» = «الليل»;
+    # Hamza below a waw or yeh is a seated hamza too (KFGQPC «ٱللُّؤۡلُوِٕ» = «اللؤلؤ»,
+    # «ٱمۡرِيࣲٕ» = «امرئ»).
+    (re.compile(f"[\u0648\u064a]([{_TANWEEN}]?)\u0655"), "\u0621\\1"),
+    # Wasla, lam and shadda write the article and a lam: «وَبِٱلَّيْلِ» = «وبالليل»;
     # but «ٱلَّذِى», «ٱلَّتِى» have one lam in standard spelling too.
-    (re.compile("^([\u0648\u0641\u0628\u0643]?\u0671\u0644)\u0651(?![\u0630\u062a])"), "\\1\u0644"),
+    (
+        re.compile("^([\u0648\u0641\u0628\u0643]{0,2}\u0671\u0644)\u0651(?![\u0630\u062a])"),
+        "\\1\u0644",
+    ),
 )
 # A word that starts with ي and a dagger alef is the vocative «يا» written
-# together with the next word: «يَـٰمَرْيَمُ» = «يا مريم».
-_VOCATIVE = re.compile("^\u064a\u0640?\u0670(?=..)")
+# together with the next word: «يَـٰمَرْيَمُ» = «يا مريم»; so is «ها» before a
+# pronoun with hamza: «هَـٰٓأَنتُمْ» = «ها أنتم» (but «هَـٰٓؤُلَآءِ» is one word).
+_VOCATIVE = re.compile("^(?:\u064a|\u0647(?=\u0640?\u0670\u0623))\u0640?\u0670(?=..)")
 # «ءا» at the start, after clitics, stands for «آ» («ءَايَـٰتِنَا» = «آياتنا»,
 # «وَءَاتُوا۟» = «وآتوا»); standard spelling never starts a word so.
 _INITIAL_HAMZA_ALEF = re.compile(
@@ -280,7 +300,31 @@ _INITIAL_HAMZA_ALEF = re.compile(
 # «قُرْءَانًا» = «القرآن», «قرآنا».
 _QURANIC_ONLY = frozenset("\u0671\u06e1\u06df\u06e0\u06e5\u06e6")
 _INNER_HAMZA = re.compile("(?<=[^\\W\u0627\u0648\u064a])[\u0640]?\u0621(?=[^\\W\u0627])")
-_INNER_HAMZA_ALEF = re.compile("(?<=[^\\W\u0627])\u0621\u0627")
+# After a yeh the hamza sits on a yeh: «ٱلسَّيِّـَٔاتُ» = «السيئات», not «آ».
+_INNER_HAMZA_ALEF = re.compile(
+    "(?:(?<=[^\\W\u0627\u064a])|(?<=[^\\W\u0627\u064a]\u0651))\u0621\u0627"
+)
+# A hamza with fatha before an alef, on the line or on a tatweel («مَـَٔابٍ» = «مآب»).
+_HAMZA_FATHA_ALEF = re.compile("(?:\u0621\u064e|\u064e\u0654|\u0654\u064e)\u0627")
+# Letters marked silent (Tanzil U+06DF; the KFGQPC text marks an alef with
+# U+0652, which never sits on an alef as a sukun) where standard spelling
+# writes something else. Applied to the word before anything else.
+_SILENT_LETTERS = (
+    # After a dagger alef, «ؤا۟» at the end is the hamza of «اء»: «جَزَٰٓؤُا۟» =
+    # «جزاء», «ٱلْعُلَمَـٰٓؤُا۟» = «العلماء».
+    (re.compile("\u0670\u0653?\u0624[\u064f\u064c\u08f1]?\u0627[\u06df\u0652]$"), "\u0627\u0621"),
+    # Elsewhere a final silent alef after a waw with hamza is the alef seat of
+    # the hamza: «يَبْدَؤُا۟» = «يبدأ», «نَبَؤٌا۟» = «نبأ»; a tanween fath alef
+    # («لُؤْلُؤًا») is not silent.
+    (re.compile("\u0624[\u064f\u064c\u08f1]?\u0627[\u06df\u0652]$"), "\u0623"),
+    # «وٰا۟» at the end is an alef: «ٱلرِّبَوٰا۟» = «الربا».
+    (re.compile("\u0648\u0670\u0627[\u06df\u0652]$"), araby.ALEF),
+    # A silent alef before a yeh, and a silent yeh, are not written:
+    # «لِشَا۟ىْءٍ» = «لشيء», «تَا۟يْـَٔسُوا۟» = «تيأسوا», «بِأَيْي۟دٍ» = «بأيد»,
+    # «وَمَلَإِي۟هِۦ» = «وملئه». (A KFGQPC U+0652 on a yeh may be a sukun.)
+    (re.compile("\u0627[\u06df\u0652](?=[\u0649\u064a])|\u064a\u06df"), ""),
+)
+_SILENT_SIGNS = frozenset("\u06df\u0652")
 
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a]+")
 
@@ -393,12 +437,15 @@ def fold_readings(word: str) -> tuple[str, ...]:
 
 
 def _fold(text: str) -> tuple[str, ...]:
+    if not _SILENT_SIGNS.isdisjoint(text):
+        for pattern, replacement in _SILENT_LETTERS:
+            text = pattern.sub(replacement, text)
     if _UTHMANI_SIGNS.isdisjoint(text):
         return (_fold_letters(text),)
     skeleton = text.translate(_UTHMANI_SKELETON)
     for pattern, replacement in _UTHMANI_RULES:
         skeleton = pattern.sub(replacement, skeleton)
-    if not _QURANIC_ONLY.isdisjoint(text) or "\u0621\u064e\u0627" in text:
+    if not _QURANIC_ONLY.isdisjoint(text) or _HAMZA_FATHA_ALEF.search(text):
         skeleton = _INNER_HAMZA_ALEF.sub(araby.ALEF, skeleton)
     return _dagger_readings(skeleton)
 
@@ -419,7 +466,7 @@ def _dagger_readings(skeleton: str) -> tuple[str, ...]:
     vocative = _VOCATIVE.match(skeleton)
     if vocative:
         # Also indexed as its two words, so «يا مريم» finds it.
-        readings += ("\u064a\u0627", *_dagger_readings(skeleton[vocative.end() :]))
+        readings += (skeleton[0] + "\u0627", *_dagger_readings(skeleton[vocative.end() :]))
     return tuple(dict.fromkeys(readings))
 
 

@@ -96,7 +96,7 @@ if TYPE_CHECKING:
 
 # 2: paragraphs store their file's path and root; titles have positions.
 FORMAT_VERSION = 2
-ANALYZER = "arabic-fold-2"
+ANALYZER = "arabic-fold-3"
 META_FILE = MARKER
 ENV_INDEX = "SEARCHIDX_INDEX"
 # How long a second writer waits for the first before giving up.

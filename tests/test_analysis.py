@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from searchidx.analysis import (
     LETTER_FATES,
     analyze,
+    fold_readings,
     fold_term,
     light_stem,
     light_stems,
@@ -308,6 +309,69 @@ def test_every_letter_of_the_arabic_blocks_has_the_fate_the_table_documents():
 )
 def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
     assert fold_term(variant) == fold_term(plain)
+
+
+# Uthmani words from Tanzil's Uthmani text (T) and the KFGQPC Hafs text (K), with
+# the spelling of Tanzil's "simple" text of the same verse.
+@pytest.mark.parametrize(
+    ("uthmani", "standard"),
+    [
+        ("ءَأَنتُمْ", "أأنتم"),  # T 56:59 «ءَأَنتُمْ تَخْلُقُونَهُۥٓ»: two hamzas at the start
+        ("ءَأَنتُمۡ", "أأنتم"),  # K 56:59
+        ("قُرْءَٰنًا", "قرآنا"),  # T 12:2 «أَنزَلْنَـٰهُ قُرْءَٰنًا عَرَبِيًّا»: hamza, dagger alef
+        ("مَـَٔابٍ", "مآب"),  # T 38:25 «وَحُسْنَ مَـَٔابٍ»: hamza with fatha on a tatweel, alef
+        ("مَـَٔابࣲ", "مآب"),  # K 38:25
+        ("رَّءَاهُ", "رآه"),  # T 96:7 «أَن رَّءَاهُ ٱسْتَغْنَىٰٓ»: after a shadda
+        ("شَيۡـࣰٔا", "شيئا"),  # K 2:123 «عَن نَّفۡسࣲ شَيۡـࣰٔا»: a tanween alef, not آ
+        ("جُزۡءًا", "جزءا"),  # K 43:15 «مِنۡ عِبَادِهِۦ جُزۡءًا»
+        ("ٱمۡرِيࣲٕ", "امرئ"),  # K 70:38 «كُلُّ ٱمۡرِيࣲٕ مِّنۡهُمۡ»: hamza below a yeh
+        ("ٱلْغَاوُۥنَ", "الغاوون"),  # T 26:224 «يَتَّبِعُهُمُ ٱلْغَاوُۥنَ»: small waw after و
+        ("دَاوُۥدَ", "داوود"),  # T 21:79 «وَسَخَّرْنَا مَعَ دَاوُۥدَ»
+        ("ٱلْمَوْءُۥدَةُ", "الموءودة"),  # T 81:8 «وَإِذَا ٱلْمَوْءُۥدَةُ سُئِلَتْ»: after a hamza
+        ("يَبْدَؤُا۟", "يبدأ"),  # T 10:34 «ٱللَّهُ يَبْدَؤُا۟ ٱلْخَلْقَ»: silent alef seat
+        ("يَبۡدَؤُاْ", "يبدأ"),  # K 10:34, silent alef marked with U+0652
+        ("نَبَؤٌا۟", "نبأ"),  # T 38:67 «قُلْ هُوَ نَبَؤٌا۟ عَظِيمٌ»
+        ("وَبِٱلَّيْلِ", "وبالليل"),  # T 37:138 «وَبِٱلَّيْلِ ۗ أَفَلَا»: two clitics
+        ("لِشَا۟ىْءٍ", "لشيء"),  # T 18:23 «وَلَا تَقُولَنَّ لِشَا۟ىْءٍ»: silent alef
+        ("لِشَاْيۡءٍ", "لشيء"),  # K 18:23, silent alef marked with U+0652
+        ("بِأَيْي۟دٍ", "بأيد"),  # T 51:47 «بَنَيْنَـٰهَا بِأَيْي۟دٍ»: silent yeh
+        ("ٱلرِّبَوٰا۟", "الربا"),  # T 2:275 «يَأْكُلُونَ ٱلرِّبَوٰا۟»
+        ("جَزَٰٓؤُا۟", "جزاء"),  # T 5:29 «وَذَٰلِكَ جَزَٰٓؤُا۟»: ؤا۟ after a dagger alef
+        ("ٱلسَّيِّـَٔاتِ", "السيئات"),  # T 40:9 «وَقِهِمُ ٱلسَّيِّـَٔاتِ»: after a yeh, «ئا»
+    ],
+)
+def test_uthmani_spellings_fold_to_standard_spelling(uthmani, standard):
+    assert fold_term(standard) in fold_readings(uthmani)
+
+
+@pytest.mark.parametrize(
+    ("uthmani", "other"),
+    [
+        ("شَيۡـࣰٔا", "شيا"),  # the hamza of «شيئا» stays a letter
+        ("جُزۡءًا", "جزا"),  # «جزاء» (reward) is another word
+        ("لُؤْلُؤًا", "لؤلا"),  # T 76:19: a tanween alef after ؤ is not a silent seat
+        ("بِهِۦ", "بهو"),  # the small waw after a pronoun is no letter
+        ("ءَامَنُوا۟", "أأمنوا"),  # «ءا» is still «آ», not two hamzas
+        ("كَفَرُوا۟", "كفرو"),  # T 2:6: a silent alef at the end of a verb stays
+        ("مِا۟ئَةَ", "مئة"),  # T 2:259: «مائة» keeps its alef before a hamza
+        ("ٱلسَّيِّـَٔاتِ", "السيات"),  # T 40:9: not «آ» after a yeh
+    ],
+)
+def test_uthmani_rules_do_not_join_other_words(uthmani, other):
+    assert fold_term(other) not in fold_readings(uthmani)
+
+
+def test_ha_before_a_pronoun_is_also_read_as_its_own_word():
+    # T 3:66 «هَـٰٓأَنتُمْ هَـٰٓؤُلَآءِ حَـٰجَجْتُمْ» = «ها أنتم هؤلاء حاججتم».
+    words = analyze("هَـٰٓأَنتُمْ هَـٰٓؤُلَآءِ")
+    assert {"ها", "انتم"} <= set(fold_readings(words[0].text))
+    assert fold_readings(words[1].text) == ("هءلاء", "هاءلاء")  # one word, not «ها» + «ؤلاء»
+
+
+def test_news_spellings_with_hamza_seats_are_left_alone():
+    # Only a silent-marked alef is a hamza seat: unmarked «تباطؤا» keeps its alef.
+    assert fold_readings("تباطؤا") == ("تباطءا",)
+    assert fold_readings("مسؤول") == ("مسءول",)
 
 
 def test_letters_of_other_languages_stay_apart():

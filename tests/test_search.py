@@ -411,6 +411,9 @@ UTHMANI_VERSES = [
     "وَٱتَّقُوا۟ يَوْمًا لَّا تَجْزِى نَفْسٌ عَن نَّفْسٍ شَيْـًٔا وَلَا يُقْبَلُ مِنْهَا شَفَـٰعَةٌ",  # 8
     "فَوَسْوَسَ إِلَيْهِ ٱلشَّيْطَـٰنُ قَالَ يَـٰٓـَٔادَمُ هَلْ أَدُلُّكَ عَلَىٰ شَجَرَةِ ٱلْخُلْدِ",  # 9
     "فَأَخْرَجَ بِهِۦ مِنَ ٱلثَّمَرَٰتِ رِزْقًا لَّكُمْ",  # 10 (from 2:22)
+    "ءَأَنتُمْ تَخْلُقُونَهُۥٓ أَمْ نَحْنُ ٱلْخَـٰلِقُونَ",  # 11 (56:59)
+    "وَٱلشُّعَرَآءُ يَتَّبِعُهُمُ ٱلْغَاوُۥنَ",  # 12 (26:224)
+    "قُلِ ٱللَّهُ يَبْدَؤُا۟ ٱلْخَلْقَ ثُمَّ يُعِيدُهُۥ",  # 13 (from 10:34)
 ]
 
 
@@ -437,6 +440,9 @@ def uthmani_index(tmp_path_factory):
         ("على", [9], "عَلَىٰ"),  # ى with dagger alef at the end
         ("به", [10], "بِهِۦ"),  # small waw
         ("الثمرات", [10], "ٱلثَّمَرَٰتِ"),
+        ("أأنتم تخلقونه", [11], "ءَأَنتُمْ"),  # two hamzas at the start
+        ("الغاوون", [12], "ٱلْغَاوُۥنَ"),  # small waw for a second waw
+        ("يبدأ الخلق", [13], "يَبْدَؤُا۟"),  # a silent alef is the hamza's seat
     ],
 )
 def test_standard_spelling_finds_uthmani_script(uthmani_index, query, paragraphs, word):
@@ -448,6 +454,8 @@ def test_standard_spelling_finds_uthmani_script(uthmani_index, query, paragraphs
 def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert search(uthmani_index, "الزكاة").total == 1  # not «ٱلصَّلَوٰةَ»
     assert search(uthmani_index, "شيا").total == 0  # the hamza on a tatweel is a letter
+    assert search(uthmani_index, "الغاون").total == 0  # the small waw is a letter there
+    assert search(uthmani_index, "يبدءا").total == 0
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
 
 
