@@ -459,7 +459,7 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
 
 
-# Sentences of a user's trial: each pairs a word with a false look-alike.
+# Sentences that each pair a word with a false look-alike.
 TRIAL = [
     "أعلنت وزارة الصحة عن حملة تطعيم جديدة، وقالت الوزارة إنها مجانية.",  # 1 not «و» + «زار»
     "زار الطبيب قسم الصحة في المستشفى.",  # 2
