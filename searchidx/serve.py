@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .errors import QueryError, SearchidxError
 from .index import Index
-from .search import SearchResults, render_snippet
+from .search import render_snippet
 
 PAGE_SIZE = 10
 MAX_LIMIT = 100
@@ -232,8 +232,7 @@ class SearchSite:
         if doc:
             query = f"({query}) doc:{_quoted(doc)}"
         with self._lock:
-            results = self.index.search(query, limit=offset + limit)
-        return SearchResults(results.query, results.total, results.hits[offset:])
+            return self.index.search(query, limit=limit, offset=offset)
 
     def _documents(self) -> dict[str, str]:
         """Each document name and its file's path, as of the index's latest

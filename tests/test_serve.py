@@ -149,12 +149,14 @@ def test_api_search_is_the_json_of_the_command_with_paging(site):
     assert [hit["rank"] for hit in second_page["hits"]] == [2, 3]
 
 
-def test_api_search_matches_the_command_line(site, run):
+@pytest.mark.parametrize("query", ["سوريا", "المكطبة"])  # the second gets a suggestion
+def test_api_search_matches_the_command_line(site, run, query):
     server, _ = site
     index_path = server.site.index.path
-    command = run("search", "سوريا", "--index", str(index_path), "--format", "json")
-    _, _, body = get(site, "/api/search?" + urlencode({"q": "سوريا"}))
+    command = run("search", query, "--index", str(index_path), "--format", "json")
+    _, _, body = get(site, "/api/search?" + urlencode({"q": query}))
     assert json.loads(body) == json.loads(command.stdout)
+    assert ("suggestions" in json.loads(body)) == (query == "المكطبة")
 
 
 @pytest.mark.parametrize(
