@@ -172,6 +172,8 @@ def start_cli():
             text=True,
             env=cli_env(),
             start_new_session=True,
+            # Interruptible even when the tests run with SIGINT ignored (in the background).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         started.append(process)
         return process

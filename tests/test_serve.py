@@ -262,6 +262,8 @@ def test_ctrl_c_stops_serve_with_exit_code_130_and_one_line(tmp_path, corpus):
         [sys.executable, "-m", "searchidx", "serve", "--index", index, "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
+        # Interruptible even when the tests run with SIGINT ignored (in the background).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     for _ in range(2):
         process.stderr.readline()  # serving at …, only this computer …
