@@ -9,9 +9,7 @@ import pytest
 
 from searchidx.cli import cli
 
-from .conftest import NOTES, SEED_ARTICLE, write_corpus
-
-VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
+from .conftest import NOTES, SEED_ARTICLE, VOCALIZED_SENTENCE, write_corpus
 
 
 def test_analyze_json_shape_and_offsets(run):
