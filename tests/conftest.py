@@ -1,12 +1,16 @@
 """Shared fixtures: small real-Arabic corpora and indexes built from them."""
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from searchidx import Index
-from searchidx.cli import cli
+from searchidx.cli import ENV_TRACEBACK, cli
 
 INDEX_DATA = Path(__file__).resolve().parent.parent / "index_data"
 SEED_ARTICLE = INDEX_DATA / "baghouz-liberation-anniversary.txt"
@@ -139,3 +143,107 @@ __all__ = [
 
 
 VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
+
+
+EARLIER = (
+    "أعلنت وزارة الصحة في دمشق عن افتتاح مستشفى جديد في ريف حلب.\n\n"
+    "قال المتحدث باسم الحكومة إن ألف أسرة عادت إلى منازلها في حمص.\n\n"
+    "ارتفعت أسعار القمح في الأسواق المحلية بنسبة عشرة بالمئة.\n"
+)
+
+
+ARABIC = (
+    "عاد اللاجئون إلى سوريا بعد سنوات من الحرب.\n\n"
+    "وصل الوفد الدولي إلى بيروت أمس لبحث إعادة الإعمار.\n"
+)
+
+
+SUBPROCESS_TIMEOUT = 120
+
+
+def stderr_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def lines_about(result, kind: str, path: Path) -> list[str]:
+    """The ``searchidx: skipped PATH: ...`` or ``searchidx: warning: PATH: ...`` lines."""
+    prefix = f"searchidx: {kind} {path}:" if kind == "skipped" else f"searchidx: {kind}: {path}:"
+    return [line for line in stderr_lines(result) if line.startswith(prefix)]
+
+
+def found_paragraphs(run, index_dir, query: str) -> list[tuple[str, int]]:
+    result = run("search", query, "--index", str(index_dir), "--format", "json", "-n", "100")
+    assert result.exit_code == 0, result.stderr
+    return [(hit["doc"], hit["paragraph"]) for hit in json.loads(result.stdout)["hits"]]
+
+
+def paragraph_count(run, index_dir) -> int:
+    result = run("info", "--index", str(index_dir), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["paragraphs"]
+
+
+def assert_earlier_found(run, index_dir) -> None:
+    assert found_paragraphs(run, index_dir, "مستشفى") == [("earlier.txt", 1)]
+    assert found_paragraphs(run, index_dir, "القمح") == [("earlier.txt", 3)]
+
+
+def assert_reindex_keeps_count(run, index_dir, folder: Path, *options: str) -> None:
+    """Indexing the same files again, updating or rebuilding, neither adds nor loses any."""
+    before = paragraph_count(run, index_dir)
+    again = run("index", str(folder), "--index", str(index_dir), *options)
+    assert again.exit_code == 0, again.stderr
+    assert paragraph_count(run, index_dir) == before
+    rebuilt = run("index", "--rebuild", str(folder), "--index", str(index_dir), *options)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert paragraph_count(run, index_dir) == before
+
+
+@pytest.fixture
+def library(run, tmp_path) -> tuple[Path, Path]:
+    """A folder whose ``earlier.txt`` is already indexed, and the index."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "earlier.txt").write_text(EARLIER, encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    assert run("index", str(folder), "--index", str(index_dir)).exit_code == 0
+    return folder, index_dir
+
+
+def cli_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "searchidx", *args]
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop(ENV_TRACEBACK, None)
+    env.pop("SEARCHIDX_INDEX", None)
+    return env
+
+
+def run_cli(*args: str, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        cli_command(*args),
+        capture_output=True,
+        text=True,
+        env=env or cli_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+
+def count_in(index_dir: Path) -> int:
+    result = run_cli("info", "--index", str(index_dir), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["paragraphs"]
+
+
+def assert_clean_outcome(result) -> None:
+    assert "Traceback" not in result.stdout and "Traceback" not in result.stderr
+    assert result.exit_code in (0, 2), result.stderr
+    if result.exit_code == 2:
+        [line] = stderr_lines(result)
+        assert line.startswith("searchidx: error: ")
+    else:
+        payload = json.loads(result.stdout)
+        assert payload["total"] >= len(payload["hits"])

@@ -7,9 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from searchidx.cli import cli
+from searchidx.cli import ENV_TRACEBACK, cli
 
-from .conftest import NOTES, SEED_ARTICLE, VOCALIZED_SENTENCE, write_corpus
+from .conftest import (
+    ARABIC,
+    NOTES,
+    SEED_ARTICLE,
+    VOCALIZED_SENTENCE,
+    cli_env,
+    paragraph_count,
+    run_cli,
+    write_corpus,
+)
 
 
 def test_analyze_json_shape_and_offsets(run):
@@ -523,3 +532,52 @@ def test_an_offset_past_the_last_hit_says_so(run, greetings_index):
     result = run("search", "السلام", "--offset", "50", "--index", str(greetings_index))
     assert result.exit_code == 0
     assert result.stdout.strip() == "3 paragraphs match «السلام», all before this --offset"
+
+
+def test_unknown_encoding_name_is_a_usage_error(run, library):
+    """A misspelt --encoding is a mistake in the command, not a reason to skip every file."""
+    folder, index_dir = library
+    (folder / "more.txt").write_text(ARABIC, encoding="utf-8")
+    result = run("index", str(folder), "--index", str(index_dir), "--encoding", "klingon")
+    assert result.exit_code == 2
+    assert "klingon" in result.stderr
+    assert "skipped" not in result.stderr
+    assert "Traceback" not in result.output
+    assert paragraph_count(run, index_dir) == 3
+
+
+@pytest.mark.parametrize("where", [0, 1, 4])
+def test_traceback_flag_shows_the_traceback_and_keeps_the_exit_code(run, tmp_path, where):
+    """--traceback is for bug reports: the traceback, not the one-line summary,
+    wherever it is typed; the exit code stays the error's."""
+    args = ["search", "سوريا", "--index", str(tmp_path / "nothing-here")]
+    args.insert(where, "--traceback")
+    shown = run(*args)
+    assert shown.exit_code == 1
+    assert "Traceback" in shown.stderr and "IndexNotFound" in shown.stderr
+    assert run(*[arg for arg in args if arg != "--traceback"]).exit_code == 1
+
+
+@pytest.mark.parametrize("how", ["flag", "flag after the command", "environment"])
+def test_traceback_on_request_in_a_real_process(tmp_path, how):
+    missing = str(tmp_path / "nothing-here")
+    args = ["search", "سوريا", "--index", missing]
+    env = cli_env()
+    if how == "flag":
+        args.insert(0, "--traceback")
+    elif how == "flag after the command":
+        args.append("--traceback")
+    else:
+        env[ENV_TRACEBACK] = "1"
+    result = run_cli(*args, env=env)
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "IndexNotFound" in result.stderr
+
+
+def test_no_traceback_without_asking(tmp_path):
+    result = run_cli("search", "سوريا", "--index", str(tmp_path / "nothing-here"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("searchidx: error: no index at")

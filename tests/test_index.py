@@ -315,3 +315,21 @@ def test_vanished_root_is_dropped_on_refresh_and_a_root_can_be_forgotten(tmp_pat
             index.forget(corpus / "news")
         assert index.forget(corpus).removed == 3
         assert (index.info().documents, index.info().roots) == (0, [])
+
+
+def test_a_damaged_index_says_to_rebuild_and_rebuild_repairs_it(run, tmp_path):
+    docs = write_corpus(tmp_path / "docs", SMALL_CORPUS)
+    index_dir = tmp_path / "ix"
+    assert run("index", str(docs), "--index", str(index_dir)).exit_code == 0
+    for damaged in index_dir.glob("MAIN_*"):
+        if damaged.suffix in (".pst", ".sidx") or "_stored" in damaged.name:
+            damaged.write_bytes(b"\x00garbage" * 12)
+    for command in (["search", "سوريا"], ["info"]):
+        result = run(*command, "--index", str(index_dir))
+        assert result.exit_code == 1, command
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert f"the index at {index_dir} is damaged" in result.stderr
+        assert f"`searchidx index --rebuild --index {index_dir} PATH`" in result.stderr
+    assert run("index", "--rebuild", str(docs), "--index", str(index_dir)).exit_code == 0
+    found = run("search", "سوريا", "--index", str(index_dir), "--format", "json")
+    assert json.loads(found.stdout)["total"] == 3
