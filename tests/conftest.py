@@ -247,3 +247,16 @@ def assert_clean_outcome(result) -> None:
     else:
         payload = json.loads(result.stdout)
         assert payload["total"] >= len(payload["hits"])
+
+
+def search(index_path, query, **options):
+    with Index.open(index_path) as index:
+        return index.search(query, **options)
+
+
+def highlighted(hit):
+    return [hit.text[start:end] for start, end in hit.matches]
+
+
+def doc_paragraphs(results):
+    return [(hit.doc, hit.paragraph) for hit in results]

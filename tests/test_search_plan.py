@@ -2,9 +2,22 @@
 exclusions, prefixes, fuzzy words and proximity."""
 
 import random
+import re
 import time
+from pathlib import Path
 
-from .conftest import assert_clean_outcome
+import pytest
+
+from searchidx import Index
+
+from .conftest import (
+    assert_clean_outcome,
+    build_index,
+    doc_paragraphs,
+    highlighted,
+    search,
+    write_corpus,
+)
 
 
 def test_prefix_with_thousands_of_words_answers_quickly(run, tmp_path):
@@ -30,3 +43,425 @@ def test_prefix_with_thousands_of_words_answers_quickly(run, tmp_path):
     assert_clean_outcome(result)
     if result.exit_code == 2:
         assert "سو*" in result.stderr
+
+
+def test_sleeper_cells_with_heh_for_teh_marbuta(seed_index):
+    results = search(seed_index, "الخلايا النائمه")
+    assert results.total == 3
+    assert [hit.paragraph for hit in results] == [4, 5, 9]
+    assert highlighted(results.hits[0]) == ["الخلايا", "النائمة"]
+    # ¶9 has «خلاياه» (its cells): a stem match, ranked below the exact ones.
+    assert highlighted(results.hits[2]) == ["خلاياه", "النائمة"]
+
+
+def test_vocalized_query_finds_unvocalized_paragraph(small_index):
+    results = search(small_index, "المَكْتَبَةُ الوَطَنِيَّةُ")
+    assert {(hit.doc, hit.paragraph) for hit in results} == {
+        ("news/library.md", 1),
+        ("news/library.md", 2),
+    }
+
+
+def test_hamza_seat_variants_find_each_other(small_index):
+    hit = search(small_index, "مسؤول").hits[0]
+    assert highlighted(hit) == ["مسئول"]
+
+
+def test_stem_finds_clitic_form_but_exact_spelling_ranks_first(small_index):
+    results = search(small_index, "سوريا")
+    assert [(hit.doc, hit.paragraph) for hit in results][:2] == [
+        ("news/syria.txt", 1),
+        ("news/syria.txt", 2),
+    ]
+    assert highlighted(results.hits[-1]) == ["بسوريا"]
+    assert results.hits[-1].score < results.hits[1].score
+
+
+def test_exact_match_outranks_stem_match_even_when_stem_match_is_denser(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "المكتبات المكتبات المكتبات في المدينة.\n\n"
+        "زرت المكتبة القديمة في المدينة الكبيرة مع أصدقائي يوم الجمعة الماضي بعد الظهر.\n",
+        encoding="utf-8",
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        results = index.search("المكتبة")
+    assert [hit.paragraph for hit in results] == [2, 1]
+
+
+SALAM_WITHOUT_ALAYKUM = [("letters.txt", 2), ("news/politics.txt", 2)]
+
+
+@pytest.mark.parametrize("match_any", [False, True])
+@pytest.mark.parametrize("query", ["السلام NOT عليكم", "السلام -عليكم"])
+def test_not_and_leading_minus_exclude_also_with_any(greetings_index, query, match_any):
+    results = search(greetings_index, query, match_any=match_any)
+    assert sorted(doc_paragraphs(results)) == SALAM_WITHOUT_ALAYKUM
+    assert all("عليكم" not in hit.text for hit in results)
+
+
+def test_leading_minus_excludes_a_phrase_and_a_document(greetings_index):
+    assert sorted(doc_paragraphs(search(greetings_index, 'السلام -"السلام عليكم"'))) == (
+        SALAM_WITHOUT_ALAYKUM
+    )
+    assert doc_paragraphs(search(greetings_index, "السلام -doc:news/politics.txt")) == [
+        ("letters.txt", 2)
+    ]
+
+
+def test_latin_and_arabic_mixed(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "mixed.txt").write_text(
+        "أعلنت شركة Google عن خدمة جديدة.\n\nوقالت Apple إنها ستنافس.\n", encoding="utf-8"
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        hit = index.search("google شركة").hits[0]
+    assert highlighted(hit) == ["شركة", "Google"]
+
+
+# Everyday news forms. Each paragraph is one line of a news file; the comment
+# says which query it is there for.
+NEWS = [
+    "صرح وزير الخارجية اليوم بأن المفاوضات مستمرة منذ أسابيع طويلة مع الأطراف كلها.",  # 1
+    "استقبل الوزير وفدا من رجال الأعمال.",  # 2 «وزير» by stem
+    "ملأت الجدة الزير، ثم غطت الزير وجلست قرب الزير.",  # 3 «وزير» only as «و» + «زير»
+    "أعلنت الوزارة عن خطة جديدة للتعليم.",  # 4
+    "زار الرئيس المدينة القديمة وزار أسواقها.",  # 5 «وزارة» must not rank «زار» first
+    "رفعت الشركة تقريرها للوزارة.",  # 6
+    "سافر الطلاب إلى الخارج.",  # 7 «وسافر» finds «سافر»
+    "تباع الألعاب في السوق، والألعاب رخيصة.",  # 8 «ألعاب»
+    "عاب عليه الناس تأخره، وعاب عليه أصدقاؤه.",  # 9 «عاب» is not «ألعاب»
+    "رسم الطفل بالألوان البيت.",  # 10 «ألوان»
+    "سافر المنتخب لألمانيا أمس.",  # 11 «ألمانيا»
+    "وصل القطار صباحاً إلى المحطة.",  # 12 tanween
+    "أهدى المعلم كتاباً إلى كل طالب.",  # 13
+    "قال المدير شكرا للحضور.",  # 14 tanween without the mark
+    "تنشر الصحيفة تقريرا يومياً عن الطقس.",  # 15
+    "تاب الرجل وتابا معا.",  # 16 «كتاباً» is not «ك» + «تابا»
+    "انتقد المسؤولون الأمريكيون القرار.",  # 17 nisba
+    "وصلت القوات الأمريكية إلى القاعدة.",  # 18
+    "التقى الرئيس بالدبلوماسيين الأمريكيين.",  # 19
+    "فاز المصريون بالمباراة وفرحت الجماهير المصرية.",  # 20
+    "عاد السفير إلى لبنان بعد زيارة طويلة للعاصمة الفرنسية دامت أسبوعين كاملين.",  # 21
+    "وصل الوفد للبنان.",  # 22
+    "شربت اللبن، واللبن الطازج، ثم اللبن.",  # 23 «لبنان» only through «لبن» + «ان»
+    "ذهب إلى الوزير الأمريكي لأجل الحدود.",  # 24
+    "وتقول التقارير إن خلايا نائمة تعمل في المدينة منذ سنوات طويلة جدا وبلا توقف.",  # 25
+    "فككت الشرطة الخلايا النائمة.",  # 26
+    "نامت الخلايا ثم النائمة.",  # 27 words of the phrase, not in order
+    "فتح الطالب الكتاب وقرأ.",  # 28 «الكتاب» shows that «كتابا» may be «كتاب» + tanween
+]
+
+
+@pytest.fixture(scope="module")
+def news_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("news")
+    summit = (
+        "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n\n"
+        "# اللقاء الثنائي\n\nناقش الطرفان التعاون.\n"
+    )
+    files = {"news.txt": "\n\n".join(NEWS) + "\n", "summit.md": summit}
+    return build_index(root / "ix", write_corpus(root / "docs", files))
+
+
+def news_paragraphs(index_path, query):
+    return [hit.paragraph for hit in search(index_path, query, limit=50) if hit.doc == "news.txt"]
+
+
+def test_initial_waw_of_the_word_ranks_its_forms_above_the_conjunction_reading(news_index):
+    # Tiers: «وزير» itself, then «الوزير» (و is a letter: «الوزير» is indexed),
+    # then «الزير» (water jar), reached only by reading و as «and», though denser.
+    found = news_paragraphs(news_index, "وزير")
+    assert found[:2] == [1, 2]
+    assert found.index(3) > found.index(24) > found.index(1)
+
+
+def test_waw_word_finds_its_cliticised_forms_and_ranks_the_false_root_last(news_index):
+    found = news_paragraphs(news_index, "وزارة")
+    assert set(found[:2]) == {4, 6}  # «الوزارة», «للوزارة»
+    assert 5 not in found[:2]
+    assert news_paragraphs(news_index, "وسافر") == [7, 11]
+    assert {2, 24} <= set(news_paragraphs(news_index, "وزي*"))  # «الوزير» too
+
+
+def test_hamza_alef_words_are_not_read_as_the_article(news_index):
+    found = news_paragraphs(news_index, "ألعاب")
+    assert found[0] == 8
+    assert 9 not in found[:1]  # «عاب» (he blamed), denser, comes after if at all
+    assert news_paragraphs(news_index, "ألوان") == [10]
+    assert news_paragraphs(news_index, "ألمانيا") == [11]
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraph", "word"),
+    [
+        ("صباح", 12, "صباحاً"),
+        ("كتاب", 13, "كتاباً"),
+        ("شكر", 14, "شكرا"),
+        ("يومي", 15, "يومياً"),
+    ],
+)
+def test_tanween_alef_is_not_part_of_the_word(news_index, query, paragraph, word):
+    hits = {hit.paragraph: hit for hit in search(news_index, query) if hit.doc == "news.txt"}
+    assert highlighted(hits[paragraph]) == [word]
+
+
+def test_tanween_word_does_not_lose_its_first_letter_to_a_preposition(news_index):
+    assert news_paragraphs(news_index, "كتاباً") == [13, 28]
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs"),
+    [("أمريكي", {17, 18, 19, 24}), ("مصري", {20}), ("الأمريكيون", {17, 18, 19, 24})],
+)
+def test_nisba_adjective_finds_its_plural_and_feminine_forms(news_index, query, paragraphs):
+    assert set(news_paragraphs(news_index, query)) == paragraphs
+
+
+def test_a_paragraph_with_several_stem_forms_stays_below_the_exact_spelling(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "قال سيدنا وسيدنا وسيدهم ولسيدكم كلاما.\n\n"
+        "ثم جاءت سيدة من المدينة بعد أن طال انتظار الناس لها في السوق القديمة.\n",
+        encoding="utf-8",
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        results = index.search("سيدة")
+    assert [hit.paragraph for hit in results] == [2, 1]
+
+
+def test_name_ending_in_an_ranks_above_a_shorter_word_it_contains(news_index):
+    # «لبنان» itself, then «للبنان», then «اللبن» (milk) though it is denser.
+    assert news_paragraphs(news_index, "لبنان") == [21, 22, 23]
+
+
+def test_phrase_words_match_their_forms_in_order_exact_spelling_first(news_index):
+    results = search(news_index, '"خلايا نائمة"')
+    assert [hit.paragraph for hit in results] == [25, 26]
+    assert highlighted(results.hits[1]) == ["الخلايا", "النائمة"]
+
+
+def test_title_words_match_their_forms_and_title_phrases_work(news_index):
+    titled = search(news_index, "title:قمة")
+    assert {hit.title for hit in titled} == {"اجتماع القمة العربية"}
+    assert {hit.doc for hit in search(news_index, 'title:"القمة العربية"')} == {"summit.md"}
+    assert search(news_index, 'title:"العربية القمة"').total == 0
+
+
+# Verses in Uthmani script, copied verbatim from the Tanzil Quran Text
+# (Uthmani, version 1.1, Copyright (C) 2007-2026 Tanzil Project, https://tanzil.net,
+# Creative Commons Attribution 3.0), one paragraph per verse.
+UTHMANI_VERSES = [
+    "ٱلْحَمْدُ لِلَّهِ رَبِّ ٱلْعَـٰلَمِينَ",  # 1 (1:2)
+    "ٱلرَّحْمَـٰنِ ٱلرَّحِيمِ",  # 2 (1:3)
+    "ذَٰلِكَ ٱلْكِتَـٰبُ لَا رَيْبَ ۛ فِيهِ ۛ هُدًى لِّلْمُتَّقِينَ",  # 3 (2:2)
+    "ٱلَّذِينَ يُؤْمِنُونَ بِٱلْغَيْبِ وَيُقِيمُونَ ٱلصَّلَوٰةَ وَمِمَّا رَزَقْنَـٰهُمْ يُنفِقُونَ",  # 4
+    "أَلَآ إِنَّهُمْ هُمُ ٱلْمُفْسِدُونَ وَلَـٰكِن لَّا يَشْعُرُونَ",  # 5 (2:12)
+    "وَٱلَّذِينَ كَفَرُوا۟ وَكَذَّبُوا۟ بِـَٔايَـٰتِنَآ أُو۟لَـٰٓئِكَ أَصْحَـٰبُ ٱلنَّارِ ۖ هُمْ فِيهَا خَـٰلِدُونَ",  # 6
+    "وَأَقِيمُوا۟ ٱلصَّلَوٰةَ وَءَاتُوا۟ ٱلزَّكَوٰةَ وَٱرْكَعُوا۟ مَعَ ٱلرَّٰكِعِينَ",  # 7 (2:43)
+    "وَٱتَّقُوا۟ يَوْمًا لَّا تَجْزِى نَفْسٌ عَن نَّفْسٍ شَيْـًٔا وَلَا يُقْبَلُ مِنْهَا شَفَـٰعَةٌ",  # 8
+    "فَوَسْوَسَ إِلَيْهِ ٱلشَّيْطَـٰنُ قَالَ يَـٰٓـَٔادَمُ هَلْ أَدُلُّكَ عَلَىٰ شَجَرَةِ ٱلْخُلْدِ",  # 9
+    "فَأَخْرَجَ بِهِۦ مِنَ ٱلثَّمَرَٰتِ رِزْقًا لَّكُمْ",  # 10 (from 2:22)
+    "ءَأَنتُمْ تَخْلُقُونَهُۥٓ أَمْ نَحْنُ ٱلْخَـٰلِقُونَ",  # 11 (56:59)
+    "وَٱلشُّعَرَآءُ يَتَّبِعُهُمُ ٱلْغَاوُۥنَ",  # 12 (26:224)
+    "قُلِ ٱللَّهُ يَبْدَؤُا۟ ٱلْخَلْقَ ثُمَّ يُعِيدُهُۥ",  # 13 (from 10:34)
+]
+
+
+@pytest.fixture(scope="module")
+def uthmani_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("uthmani")
+    files = {"quran.txt": "\n\n".join(UTHMANI_VERSES) + "\n"}
+    return build_index(root / "ix", write_corpus(root / "docs", files))
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs", "word"),
+    [
+        ("العالمين", [1], "ٱلْعَـٰلَمِينَ"),  # dagger alef for a written alef
+        ("الرحمن", [2], "ٱلرَّحْمَـٰنِ"),  # and where standard spelling has none
+        ("ذلك الكتاب", [3], "ذَٰلِكَ"),
+        ("الصلاة", [4, 7], "ٱلصَّلَوٰةَ"),  # و with dagger alef
+        ("ولكن", [5], "وَلَـٰكِن"),
+        ("بآياتنا", [6], "بِـَٔايَـٰتِنَآ"),  # hamza on tatweel, then ءا for آ
+        ("أولئك", [6], "أُو۟لَـٰٓئِكَ"),
+        ("وآتوا الزكاة", [7], "وَءَاتُوا۟"),
+        ("شيئا", [8], "شَيْـًٔا"),
+        ("الشيطان", [9], "ٱلشَّيْطَـٰنُ"),
+        ("على", [9], "عَلَىٰ"),  # ى with dagger alef at the end
+        ("به", [10], "بِهِۦ"),  # small waw
+        ("الثمرات", [10], "ٱلثَّمَرَٰتِ"),
+        ("أأنتم تخلقونه", [11], "ءَأَنتُمْ"),  # two hamzas at the start
+        ("الغاوون", [12], "ٱلْغَاوُۥنَ"),  # small waw for a second waw
+        ("يبدأ الخلق", [13], "يَبْدَؤُا۟"),  # a silent alef is the hamza's seat
+    ],
+)
+def test_standard_spelling_finds_uthmani_script(uthmani_index, query, paragraphs, word):
+    results = search(uthmani_index, query)
+    assert sorted(hit.paragraph for hit in results.hits[: len(paragraphs)]) == paragraphs
+    assert word in highlighted(results.hits[0])
+
+
+def test_uthmani_readings_do_not_join_other_words(uthmani_index):
+    assert search(uthmani_index, "الزكاة").total == 1  # not «ٱلصَّلَوٰةَ»
+    assert search(uthmani_index, "شيا").total == 0  # the hamza on a tatweel is a letter
+    assert search(uthmani_index, "الغاون").total == 0  # the small waw is a letter there
+    assert search(uthmani_index, "يبدءا").total == 0
+    assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
+
+
+# Sentences that each pair a word with a false look-alike.
+TRIAL = [
+    "أعلنت وزارة الصحة عن حملة تطعيم جديدة، وقالت الوزارة إنها مجانية.",  # 1 not «و» + «زار»
+    "زار الطبيب قسم الصحة في المستشفى.",  # 2
+    "تفاقمت الأزمة في السودان هذا العام.",  # 3 «السودان» is not «السود» + «ان»
+    "مرت الأزمة كالأيام السود على المدينة.",  # 4
+    "رسم الفنان المنظر بألوان زاهية.",  # 5 «ألوان»
+    "اختار الفنان ألوان اللوحة وأن يرسم البحر.",  # 6
+    "علم الجميع وأن الخبر صحيح.",  # 7 «وأن» is not a form of «ألوان»
+    "قال وإن طال الزمن فسيعود.",  # 8
+    "يشعر كثير من المرضى بألم مزمن.",  # 9 hamza-alef after ب
+    "الألم شديد في الظهر.",  # 10
+    "لم يحضر الطبيب اليوم.",  # 11 «لم» is not «ألم»
+    "والذين كفروا بآياتنا أولئك أصحاب النار.",  # 12
+    "تلا الإمام آيات من القرآن.",  # 13
+    "وذكرهم بآيات الله.",  # 14
+    "قال وزير الخارجية كلمة قصيرة.",  # 15 prefix «وزي*» as typed
+    "اشترت الأسرة زيت الزيتون بعد زيارة السوق، ثم ملأت الزير.",  # 16 «و» + «زي*»
+    "أهدى المعلم كتاباً إلى كل طالب.",  # 17 tanween
+    "تاب الرجل وتابا معا.",  # 18
+    "استقبل الوزير وفدا من التجار.",  # 19 «وزي*» after the article
+]
+
+
+@pytest.fixture(scope="module")
+def trial_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("trial")
+    files = {
+        "trial.txt": "\n\n".join(TRIAL) + "\n",
+        "summit.md": "# اجتماع القمة العربية\n\nاتفق القادة على بيان ختامي.\n",
+    }
+    return build_index(root / "ix", write_corpus(root / "docs", files))
+
+
+def trial_paragraphs(index_path, query):
+    hits = search(index_path, query, limit=50)
+    return sorted(hit.paragraph for hit in hits if hit.doc == "trial.txt")
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "dropped"),
+    [
+        ("الصحة -زار", 1, 2),  # «وزارة» stays, «زار» goes
+        ("الأزمة -السود", 3, 4),  # «السودان» stays, «السود» goes
+        ("الصحة NOT زار", 1, 2),
+    ],
+)
+def test_an_excluded_word_excludes_only_its_spelling_and_primary_stem(
+    trial_index, query, kept, dropped
+):
+    assert trial_paragraphs(trial_index, query) == [kept]
+
+
+def test_a_function_word_is_never_a_stem_form_of_another_word(trial_index):
+    # «ألوان» stems to «وان», the letters of «وأن» (and that).
+    assert trial_paragraphs(trial_index, "ألوان") == [5, 6]
+    assert trial_paragraphs(trial_index, "وأن") == [6, 7, 8]  # «وإن» folds alike
+    assert trial_paragraphs(trial_index, "ألوان -وأن") == [5]
+
+
+def test_bundled_colours_do_not_find_and_that(tmp_path):
+    index_path = build_index(tmp_path / "ix", Path(__file__).parent.parent / "index_data")
+    for hit in search(index_path, "ألوان", limit=50):
+        assert not {"وأن", "وإن"} & set(highlighted(hit)), hit.text
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs", "word"),
+    [
+        ("ألم", [9, 10], "بألم"),
+        ("آيات", [12, 13, 14], "بآيات"),
+        ("آياتنا", [12, 13, 14], "بآياتنا"),
+    ],
+)
+def test_hamza_alef_word_after_a_preposition_is_found(trial_index, query, paragraphs, word):
+    assert trial_paragraphs(trial_index, query) == paragraphs
+    assert any(word in highlighted(hit) for hit in search(trial_index, query))
+    # «لم» (did not) shares letters with «ألم» but is not one of its forms.
+    assert 11 not in trial_paragraphs(trial_index, query)
+
+
+def test_prefix_ranks_words_that_start_with_it_first(trial_index):
+    results = [hit for hit in search(trial_index, "وزي*") if hit.doc == "trial.txt"]
+    assert [hit.paragraph for hit in results] == [15, 19, 16]
+    assert highlighted(results[0]) == ["وزير"]
+    assert highlighted(results[2]) == ["زيت", "الزيتون", "زيارة", "الزير"]
+    # Excluded, the prefix drops its own forms, not those of «و» + «زي*».
+    assert trial_paragraphs(trial_index, "-وزي*") == [n for n in range(1, 20) if n not in (15, 19)]
+
+
+def test_title_prefix_takes_the_article(trial_index):
+    titled = search(trial_index, "title:قم*")
+    assert {hit.title for hit in titled} == {"اجتماع القمة العربية"}
+    assert search(trial_index, "title:قمح*").total == 0
+
+
+def test_tanween_word_is_not_read_as_a_preposition_and_a_word(trial_index):
+    # No «كتاب» or «الكتاب» in this index to show the alef is a tanween alef.
+    assert trial_paragraphs(trial_index, "كتاباً") == [17]
+    assert trial_paragraphs(trial_index, "تابا") == [18]
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_proximity_finds_words_within_n_positions_in_any_order(greetings_index, array_search):
+    with Index.open(greetings_index) as index:
+        index.array_search = array_search
+        # «السلام عليكم ورحمة الله، بهذه التحية افتتح الوزير»: الوزير is 7 after السلام.
+        near = index.search('"الوزير السلام"~7')
+        too_far = index.search('"الوزير السلام"~6')
+        reversed_pair = index.search('"عليكم السلام"~2')
+    assert [(hit.doc, hit.paragraph) for hit in near] == [("news/politics.txt", 3)]
+    assert highlighted(near.hits[0]) == ["السلام", "الوزير"]
+    assert too_far.total == 0
+    assert [(hit.doc, hit.paragraph) for hit in reversed_pair] == [("news/politics.txt", 3)]
+
+
+def test_proximity_counts_clitic_forms(small_index):
+    # «وصل الوفد الدولي بسوريا»: «سوريا» finds «بسوريا» within the window.
+    results = search(small_index, '"سوريا الوفد"~3')
+    assert [(hit.doc, hit.paragraph) for hit in results] == [("news/syria.txt", 3)]
+    assert highlighted(results.hits[0]) == ["الوفد", "بسوريا"]
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_fuzzy_word_finds_a_misspelling_one_or_two_edits_away(seed_index, array_search):
+    with Index.open(seed_index) as index:
+        index.array_search = array_search
+        one = index.search("الباغوس~")
+        two = index.search("الباقوس~2")
+        exact = index.search("الباغوس")
+    assert exact.total == 0
+    assert one.total == 6 and {highlighted(hit)[0] for hit in one} == {"الباغوز"}
+    assert two.total == one.total
+    assert search(seed_index, "الباقوس~").total == 0
+
+
+def test_fuzzy_ranks_the_word_as_written_first(seed_index):
+    results = search(seed_index, "تنظيم~2", limit=50)
+    assert "تنظيم" in highlighted(results.hits[0])
+    # «تنفيذ» is two edits from «تنظيم» and is marked too.
+    assert any("تنفيذ" in highlighted(hit) for hit in results)
+
+
+def test_fuzzy_word_after_not_excludes(seed_index):
+    every = search(seed_index, "داعش", limit=50)
+    without = search(seed_index, "داعش -تنظيم~", limit=50)
+    assert 0 < without.total < every.total
+    # The word itself and «تنظيمه»-like forms one edit away are gone; «التنظيم» is two.
+    assert all(re.search(r"(?<!\w)تنظيم\w?(?!\w)", hit.text) is None for hit in without)
