@@ -260,3 +260,11 @@ def highlighted(hit):
 
 def doc_paragraphs(results):
     return [(hit.doc, hit.paragraph) for hit in results]
+
+
+def total_found(index, query):
+    return index.search(query, limit=1000).total
+
+
+def docs_of(index, query):
+    return sorted(hit.doc for hit in index.search(query))

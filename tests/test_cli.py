@@ -154,6 +154,7 @@ def test_every_command_has_help_with_an_example():
         assert command.help and "Example:" in command.help, name
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_cli():
     result = subprocess.run(
         [sys.executable, "-m", "searchidx", "analyze", "مُسْلِمٍ", "--format", "json"],
@@ -558,6 +559,7 @@ def test_traceback_flag_shows_the_traceback_and_keeps_the_exit_code(run, tmp_pat
     assert run(*[arg for arg in args if arg != "--traceback"]).exit_code == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["flag", "flag after the command", "environment"])
 def test_traceback_on_request_in_a_real_process(tmp_path, how):
     missing = str(tmp_path / "nothing-here")
@@ -575,6 +577,7 @@ def test_traceback_on_request_in_a_real_process(tmp_path, how):
     assert "IndexNotFound" in result.stderr
 
 
+@pytest.mark.slow
 def test_no_traceback_without_asking(tmp_path):
     result = run_cli("search", "سوريا", "--index", str(tmp_path / "nothing-here"))
     assert result.returncode == 1

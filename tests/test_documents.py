@@ -6,18 +6,24 @@ import subprocess
 
 import pytest
 
+from searchidx import Index, ReaderOptions
+
 from .conftest import (
     ARABIC,
     EARLIER,
+    NOTES,
     assert_earlier_found,
     assert_reindex_keeps_count,
     cli_command,
     cli_env,
     count_in,
+    docs_of,
     found_paragraphs,
     lines_about,
     paragraph_count,
     stderr_lines,
+    total_found,
+    write_corpus,
 )
 
 
@@ -47,6 +53,7 @@ def test_folder_named_like_a_text_file_is_walked_not_read(run, library):
     assert paragraph_count(run, index_dir) == 3 + 2
 
 
+@pytest.mark.slow
 def test_fifo_and_device_links_do_not_hang_indexing(tmp_path):
     """A named pipe or a link to /dev/zero named .txt is skipped; indexing finishes."""
     folder = tmp_path / "docs"
@@ -99,3 +106,60 @@ def test_broken_links_and_link_loops_are_skipped(run, library):
     assert_earlier_found(run, index_dir)
     assert paragraph_count(run, index_dir) == 3 + 2
     assert_reindex_keeps_count(run, index_dir, folder)
+
+
+@pytest.mark.parametrize(
+    ("word", "doc", "locator"),
+    [
+        ("الطغراء", "calligraphy-exhibition.html", "§ "),
+        ("الفسيلة", "palm-planting-guide.md", "§ اختيار الفسيلة"),
+        ("الصهاريج", "rainwater-harvesting-report.docx", "§ الصهاريج القديمة"),
+        ("زنجبار", "zanzibar-voyage.epub", "chapter 1: الإبحار من مسقط"),
+        ("عرقوب", "arabic-proverbs.jsonl", "record p01"),
+        ("مراغة", "historic-observatories.csv", "record 1"),
+        ("الباغوز", "baghouz-liberation-anniversary.txt", ""),
+    ],
+)
+def test_bundled_corpus_indexes_every_format_with_locators(bundled_index, word, doc, locator):
+    with Index.open(bundled_index) as index:
+        hits = index.search(word).hits
+    assert hits, word
+    assert {hit.doc for hit in hits} == {doc}
+    assert hits[0].locator.startswith(locator)
+    assert all(hit.text[start:end] for hit in hits for start, end in hit.matches)
+
+
+def test_unknown_types_are_noted_and_include_reads_them_as_text(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "server.log").write_text("انقطع الاتصال بالخادم\n", encoding="utf-8")
+    (docs / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update([docs])
+        assert report.ignored == {".log": 1, ".png": 1}
+        assert total_found(index, "الخادم") == 0
+        report = index.update([docs], options=ReaderOptions(include=("*.log",)))
+        assert report.added == 1
+        assert total_found(index, "الخادم") == 1
+
+
+def test_hidden_files_and_folders_are_counted_and_read_on_request(tmp_path):
+    notes = write_corpus(tmp_path, NOTES) / "notes"
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update(notes)
+        # The folder and the note; .profile is of no format searchidx reads.
+        assert sorted(report.hidden) == [str(notes / ".drafts"), str(notes / ".secret.txt")]
+        assert docs_of(index, "حلب") == ["visit.txt"]
+        report = index.update(notes, options=ReaderOptions(hidden=True))
+        assert (report.added, report.hidden, report.ignored) == (2, [], {"(none)": 1})
+        assert docs_of(index, "حلب") == [".drafts/plan.md", ".secret.txt", "visit.txt"]
+        # Each run's options decide which files belong: without hidden they go again.
+        assert index.update(notes).removed == 2
+        assert docs_of(index, "حلب") == ["visit.txt"]
+
+
+def test_a_hidden_file_or_folder_named_as_a_root_is_indexed(tmp_path):
+    notes = write_corpus(tmp_path, NOTES) / "notes"
+    with Index.create(tmp_path / "ix") as index:
+        index.update([notes / ".secret.txt", notes / ".drafts"])
+        assert docs_of(index, "حلب") == [".secret.txt", "plan.md"]

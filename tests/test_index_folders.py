@@ -53,6 +53,7 @@ def thesis(tmp_path) -> Path:
     return write_corpus(tmp_path / "thesis", THESIS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rebuild", [[], ["--rebuild"]])
 def test_index_into_a_users_folder_is_refused_and_leaves_it_byte_for_byte(
     tmp_path, thesis, corpus, rebuild
@@ -66,6 +67,7 @@ def test_index_into_a_users_folder_is_refused_and_leaves_it_byte_for_byte(
     assert snapshot(thesis) == before
 
 
+@pytest.mark.slow
 def test_index_environment_variable_pointing_at_a_users_folder_is_refused(thesis, corpus):
     before = snapshot(thesis)
     result = searchidx("index", str(corpus), env={"SEARCHIDX_INDEX": str(thesis)})
@@ -74,6 +76,7 @@ def test_index_environment_variable_pointing_at_a_users_folder_is_refused(thesis
     assert snapshot(thesis) == before
 
 
+@pytest.mark.slow
 def test_indexing_a_folder_into_itself_then_rebuilding_loses_nothing(tmp_path, thesis):
     victim = tmp_path / "victim"
     write_corpus(victim, {"رسالة.txt": "رسالة إلى صديق قديم في حلب.\n"})
@@ -183,6 +186,7 @@ def test_an_old_index_folder_is_still_recognised_as_searchidx_s(small_index):
     assert is_index_folder(small_index)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("include", [[], ["--include", "*"]])
 def test_the_index_never_indexes_itself_or_another_index(tmp_path, include):
     work = write_corpus(tmp_path / "work", THESIS)
@@ -204,6 +208,7 @@ def test_the_index_never_indexes_itself_or_another_index(tmp_path, include):
     assert docs == ["chapter1.txt", "notes/sources.md"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["searchidx.md", "MAIN_README.txt", "searchidx.json.bak", "_MAIN_notes.toc"]
 )
@@ -230,6 +235,7 @@ def test_a_rebuild_killed_in_the_parallel_writer_leaves_nothing_the_next_one_kee
     assert not leftover.exists()
 
 
+@pytest.mark.slow
 def test_a_first_run_that_indexes_nothing_leaves_no_index(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -243,6 +249,7 @@ def test_a_first_run_that_indexes_nothing_leaves_no_index(tmp_path):
     assert searchidx("index", str(notes), "--index", str(fresh)).returncode == 0
 
 
+@pytest.mark.slow
 def test_an_empty_index_option_is_a_usage_error(tmp_path, corpus):
     result = searchidx("index", str(corpus), "--index", "")
     assert result.returncode == 2

@@ -18,7 +18,15 @@ import searchidx.documents
 import searchidx.index
 from searchidx import Index
 
-from .conftest import SUBPROCESS_TIMEOUT, cli_command, cli_env, count_in, run_cli, stderr_lines
+from .conftest import (
+    SUBPROCESS_TIMEOUT,
+    cli_command,
+    cli_env,
+    count_in,
+    run_cli,
+    stderr_lines,
+    total_found,
+)
 
 TEMPLATES = (
     "أعلنت وزارة الصحة في دمشق في البيان {n} عن افتتاح مستشفى يضم {k} سريرا في ريف حلب.",
@@ -130,6 +138,7 @@ def committed(tmp_path) -> tuple[Path, int]:
     return index_dir, count
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_keeps_last_commit_and_next_run_completes(committed, big_folder, start_cli):
     """kill -9 during a large run: earlier paragraphs are still found, and the next run
     indexes everything exactly once without any cleaning up by hand."""
@@ -154,6 +163,7 @@ def test_sigkill_mid_run_keeps_last_commit_and_next_run_completes(committed, big
     assert total_of(index_dir, str(100_000 + big - 1)) == 1
 
 
+@pytest.mark.slow
 def test_ctrl_c_mid_run_exits_130_with_one_line(committed, big_folder, start_cli):
     """Ctrl-C (SIGINT to the whole process group): exit 130, one line, no traceback, the
     index as it was, and no lock left behind."""
@@ -198,6 +208,7 @@ def _two_writers(start_cli, index_dir: Path, first: Path, second: Path) -> list[
     return succeeded
 
 
+@pytest.mark.slow
 def test_two_writers_on_one_index_neither_loses_nor_doubles(tmp_path, start_cli):
     """Two `searchidx index` at once into one index: each succeeds or says another process
     is writing; the index holds each successful folder's paragraphs exactly once."""
@@ -219,6 +230,7 @@ def test_two_writers_on_one_index_neither_loses_nor_doubles(tmp_path, start_cli)
         assert total_of(index_dir, "300000") == 1
 
 
+@pytest.mark.slow
 def test_writer_that_cannot_get_the_lock_says_so_in_one_line(
     committed, big_folder, start_cli, run, monkeypatch
 ):
@@ -239,6 +251,7 @@ def test_writer_that_cannot_get_the_lock_says_so_in_one_line(
     assert count_in(index_dir) == earlier
 
 
+@pytest.mark.slow
 def test_two_writers_on_the_same_folder_index_it_once(tmp_path, start_cli):
     """The same folder indexed twice at once into a new index: no paragraph twice."""
     index_dir = tmp_path / "ix"
@@ -249,6 +262,7 @@ def test_two_writers_on_the_same_folder_index_it_once(tmp_path, start_cli):
     assert total_of(index_dir, "400123") == 1
 
 
+@pytest.mark.slow
 def test_searches_during_indexing_see_the_last_commit(committed, tmp_path, start_cli):
     """While a writer runs, searches succeed and see the last commit, never half a run."""
     index_dir, earlier = committed
@@ -298,6 +312,7 @@ print(rounds)
 """
 
 
+@pytest.mark.slow
 def test_long_lived_reader_during_rebuilds_sees_only_indexes_and_clean_errors(tmp_path):
     """A thousand searches by one API Index while another process rebuilds and updates
     the index in a loop: every search returns a whole index's hits or raises a
@@ -343,3 +358,52 @@ def test_long_lived_reader_during_rebuilds_sees_only_indexes_and_clean_errors(tm
     assert outcomes.get("hits", 0) >= READER_LOOP_SEARCHES * 0.95
     with Index.open(index_dir) as index:
         assert index.search("ميداني").total >= 1
+
+
+def test_large_update_uses_parallel_writer_and_loses_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr("searchidx.index.PARALLEL_MIN_BYTES", 1)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(40):
+        paragraphs = [f"الفقرة رقم {number}-{i} عن مدينة دمشق وأسواقها." for i in range(25)]
+        (docs / f"{number:02}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update([docs])
+        assert report.paragraphs == 1000
+        assert index.info().paragraphs == 1000
+        assert total_found(index, "دمشق") == 1000
+
+
+def write_chapters(folder, count):
+    folder.mkdir(exist_ok=True)
+    for number in range(count):
+        paragraphs = [
+            f"الفصل {number}: قال الراوي في الفقرة {line} إن القافلة وصلت إلى دمشق."
+            for line in range(30)
+        ]
+        (folder / f"chapter{number:02d}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+
+
+def test_deleted_paragraphs_are_merged_away_past_the_threshold_and_on_request(tmp_path):
+    books = tmp_path / "books"
+    write_chapters(books, 10)
+    with Index.create(tmp_path / "ix") as index:
+        index.update([books])
+        # One chapter of ten changed: 10 % of the segment deleted, kept for now.
+        (books / "chapter00.txt").write_text("فصل قصير عن حلب.\n", encoding="utf-8")
+        index.update([books])
+        info = index.info()
+        assert info.deleted == 31  # 30 paragraphs and the file record
+        # Three more: past a quarter of the first segment, which is rewritten.
+        for number in (1, 2, 3):
+            (books / f"chapter{number:02d}.txt").write_text("فصل قصير عن حمص.\n", encoding="utf-8")
+        index.update([books])
+        assert index.info().deleted == 0
+        assert total_found(index, "حمص") == 3 and total_found(index, "حلب") == 1
+        assert total_found(index, "القافلة") == 6 * 30
+        (books / "chapter09.txt").write_text("فصل عن بغداد.\n", encoding="utf-8")
+        index.update([books])
+        assert index.info().deleted > 0
+        index.update(optimize=True)
+        info = index.info()
+    assert (info.deleted, info.segments, info.paragraphs) == (0, 1, 5 * 30 + 5)

@@ -4,7 +4,6 @@ exclusions, prefixes, fuzzy words and proximity."""
 import random
 import re
 import time
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +19,7 @@ from .conftest import (
 )
 
 
+@pytest.mark.slow
 def test_prefix_with_thousands_of_words_answers_quickly(run, tmp_path):
     """سو* over a vocabulary of 2,500 words starting with سو: refused in one line or
     answered, within a couple of seconds."""
@@ -376,9 +376,8 @@ def test_a_function_word_is_never_a_stem_form_of_another_word(trial_index):
     assert trial_paragraphs(trial_index, "ألوان -وأن") == [5]
 
 
-def test_bundled_colours_do_not_find_and_that(tmp_path):
-    index_path = build_index(tmp_path / "ix", Path(__file__).parent.parent / "index_data")
-    for hit in search(index_path, "ألوان", limit=50):
+def test_bundled_colours_do_not_find_and_that(bundled_index):
+    for hit in search(bundled_index, "ألوان", limit=50):
         assert not {"وأن", "وإن"} & set(highlighted(hit)), hit.text
 
 

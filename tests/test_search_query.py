@@ -119,6 +119,7 @@ def fuzz_index(tmp_path_factory):
         yield index
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query=QUERIES, match_any=st.booleans())
 def test_random_queries_raise_only_query_errors(fuzz_index, query, match_any):

@@ -232,6 +232,7 @@ def test_loopback_addresses():
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
 
 
+@pytest.mark.slow
 def test_serve_says_where_and_warns_off_loopback(tmp_path, corpus):
     Index.create(tmp_path / "index").update([corpus])
 
@@ -255,6 +256,7 @@ def test_serve_says_where_and_warns_off_loopback(tmp_path, corpus):
     assert lines[1].startswith("searchidx: warning: --host 0.0.0.0 lets other computers")
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_serve_with_exit_code_130_and_one_line(tmp_path, corpus):
     Index.create(tmp_path / "index").update([corpus])
     index = str(tmp_path / "index")

@@ -16,6 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from searchidx import Index
+from searchidx.serve import make_server
+
+from .conftest import INDEX_DATA
+
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip(
@@ -23,11 +30,6 @@ if CHROMIUM is None:
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api")
-
-from searchidx import Index  # noqa: E402
-from searchidx.serve import make_server  # noqa: E402
-
-from .conftest import INDEX_DATA  # noqa: E402
 
 # This machine may have no network: keep Chromium from reaching for it.
 CHROMIUM_ARGS = [

@@ -12,18 +12,24 @@ import pytest
 
 import searchidx.documents
 import searchidx.index
+from searchidx import Index, ReaderOptions
 from searchidx.documents import decode_text, implausible
-from searchidx.errors import DocumentError
+from searchidx.errors import (
+    DocumentError,
+)
 
 from .conftest import (
     ARABIC,
     INDEX_DATA,
+    NOTES,
     assert_earlier_found,
     assert_reindex_keeps_count,
+    docs_of,
     found_paragraphs,
     lines_about,
     paragraph_count,
     stderr_lines,
+    write_corpus,
 )
 
 README = INDEX_DATA.parent / "README.md"
@@ -89,6 +95,7 @@ def reading(data: bytes) -> str:
     return decoded.encoding if decoded.text == readings.get(decoded.encoding) else "other"
 
 
+@pytest.mark.slow
 def test_damaged_utf8_arabic_is_never_read_as_windows_1256_and_windows_1256_always_is():
     rng = random.Random(1256)
     texts = texts_of_many_lengths(rng)
@@ -314,6 +321,7 @@ def test_file_over_the_size_limit_is_skipped(run, library):
     assert ("dump.txt", 1) in found_paragraphs(run, index_dir, "سوريا")
 
 
+@pytest.mark.slow
 def test_paragraph_of_megabytes_is_cut_and_reported(run, library):
     """Three megabytes without a blank line become many paragraphs, every word findable,
     and one warning names the file."""
@@ -351,3 +359,19 @@ def test_utf16_without_a_byte_order_mark_is_read_or_named(run, library):
     assert found_paragraphs(run, index_dir, "اللاجئون") == [("utf16.txt", 1)]
     [line] = lines_about(result, "skipped", folder / "chinese.txt")
     assert line.endswith("try --encoding utf-16-le (or utf-16-be)")
+
+
+def test_files_over_max_file_bytes_are_reported_not_read(tmp_path):
+    notes = write_corpus(tmp_path, NOTES) / "notes"
+    (notes / "long.txt").write_text("حلب الشهباء. " * 100, encoding="utf-8")  # 2,300 bytes
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update(notes, options=ReaderOptions(max_file_bytes=1000))
+        [note] = report.too_large
+        assert (note.path, note.message) == (
+            str(notes / "long.txt"),
+            "larger than the 1000 bytes limit (2.2 KB)",
+        )
+        assert report.skipped == []
+        assert docs_of(index, "الشهباء") == []
+        assert index.update(notes).added == 1
+        assert docs_of(index, "الشهباء") == ["long.txt"]
