@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -11,7 +9,7 @@ from searchidx import Index
 from searchidx.errors import IncompatibleIndex, IndexNotFound, NotARoot, NothingToIndex
 from searchidx.index import META_FILE
 
-from .conftest import SMALL_CORPUS, total_found, write_corpus
+from .conftest import INDEX_VARIABLE, SMALL_CORPUS, run_cli, total_found, write_corpus
 
 
 def test_every_paragraph_is_indexed_with_title_and_doc(small_index):
@@ -59,9 +57,7 @@ def test_incompatible_index_says_how_to_rebuild_and_that_command_works(small_ind
         Index.open(small_index)
     command = str(refused.value).split("`")[1].replace("PATH", str(corpus)).split()
     assert command[:4] == ["searchidx", "index", "--rebuild", "--index"]
-    rebuilt = subprocess.run(
-        [sys.executable, "-m", "searchidx", *command[1:]], capture_output=True, text=True
-    )
+    rebuilt = run_cli(*command[1:])
     assert rebuilt.returncode == 0, rebuilt.stderr
     with Index.open(small_index) as index:
         assert index.search("حنبل").hits[0].path == str(corpus / "hadith.txt")
@@ -98,12 +94,7 @@ def test_long_lived_index_sees_a_rebuild_and_an_update_by_another_process(
     (other / "nile.txt").write_text("يفيض نهر النيل كل صيف.\n", encoding="utf-8")
     with Index.open(small_index) as index:
         assert total_found(index, "اللاجئون") == 1
-        rebuilt = subprocess.run(
-            [sys.executable, "-m", "searchidx", "index", "--rebuild", str(other)],
-            env={**os.environ, "SEARCHIDX_INDEX": str(small_index)},
-            capture_output=True,
-            text=True,
-        )
+        rebuilt = run_cli("index", "--rebuild", str(other), env={INDEX_VARIABLE: str(small_index)})
         assert rebuilt.returncode == 0, rebuilt.stderr
         assert total_found(index, "اللاجئون") == 0
         assert total_found(index, "النيل") == 1

@@ -2,7 +2,6 @@
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,10 +11,9 @@ from searchidx import Index
 from .conftest import (
     ARABIC,
     assert_earlier_found,
-    cli_command,
-    cli_env,
     found_paragraphs,
     lines_about,
+    run_cli,
     total_found,
 )
 
@@ -37,12 +35,7 @@ def test_decodings_are_recorded_and_a_forced_encoding_rereads_only_what_differs(
     assert first.exit_code == 0
     assert len(lines_about(first, "warning", folder / "note.txt")) == 1  # one damaged byte
 
-    listing = subprocess.run(
-        cli_command("info", "--files", "--format", "json", "--index", str(index_dir)),
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-    )
+    listing = run_cli("info", "--files", "--format", "json", "--index", str(index_dir))
     decodings = {Path(f["path"]).name: f["encoding"] for f in json.loads(listing.stdout)["files"]}
     assert decodings == {"earlier.txt": "utf-8", "legacy.txt": "cp1256", "note.txt": "utf-8"}
     table = run("info", "--files", "--index", str(index_dir)).stdout

@@ -11,7 +11,6 @@ import os
 import re
 import struct
 import subprocess
-import sys
 import termios
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from wcwidth import wcswidth
 from searchidx import Index
 from searchidx.output import render_results
 
-from .conftest import SMALL_CORPUS, write_corpus
+from .conftest import SMALL_CORPUS, cli_command, write_corpus
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -33,7 +32,7 @@ def in_terminal(args: list[str], columns: int = 80, env: dict | None = None) -> 
     leader, follower = os.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     process = subprocess.Popen(
-        [sys.executable, "-m", "searchidx", *args],
+        cli_command(*args),
         stdin=follower,
         stdout=follower,
         stderr=follower,

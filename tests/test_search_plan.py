@@ -10,6 +10,7 @@ import pytest
 from searchidx import Index
 
 from .conftest import (
+    SALAM_WITHOUT_ALAYKUM,
     assert_clean_outcome,
     build_index,
     doc_paragraphs,
@@ -89,9 +90,6 @@ def test_exact_match_outranks_stem_match_even_when_stem_match_is_denser(tmp_path
         index.update([docs])
         results = index.search("المكتبة")
     assert [hit.paragraph for hit in results] == [2, 1]
-
-
-SALAM_WITHOUT_ALAYKUM = [("letters.txt", 2), ("news/politics.txt", 2)]
 
 
 @pytest.mark.parametrize("match_any", [False, True])
