@@ -1,4 +1,4 @@
-"""Building, updating and rebuilding the index."""
+"""The Index: creating, opening, updating, rebuilding, forgetting roots, and what it reports."""
 
 import json
 import os

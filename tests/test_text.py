@@ -1,4 +1,6 @@
-"""Decoding: which encoding a file is read in, decided by evidence in its bytes."""
+"""Text: which encoding a file is read in (decided by evidence in its bytes), how it is
+split into paragraphs, and the size limits. Whatever the bytes, the user gets the words or
+one line naming the file and what to do."""
 
 import codecs
 import json
