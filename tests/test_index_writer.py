@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import searchidx.documents
 import searchidx.index
 from searchidx import Index
 

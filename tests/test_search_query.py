@@ -13,6 +13,7 @@ from searchidx.errors import QueryError
 from .conftest import (
     SMALL_CORPUS,
     assert_clean_outcome,
+    build_index,
     doc_paragraphs,
     highlighted,
     search,
@@ -112,10 +113,7 @@ QUERIES = st.lists(
 @pytest.fixture(scope="module")
 def fuzz_index(tmp_path_factory):
     folder = write_corpus(tmp_path_factory.mktemp("fuzz") / "docs", SMALL_CORPUS)
-    path = folder.parent / "index"
-    with Index.create(path) as index:
-        index.update([folder])
-    with Index.open(path) as index:
+    with Index.open(build_index(folder.parent / "index", folder)) as index:
         yield index
 
 

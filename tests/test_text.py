@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 import searchidx.documents
-import searchidx.index
 from searchidx import Index, ReaderOptions
 from searchidx.documents import decode_text, implausible
 from searchidx.errors import (
