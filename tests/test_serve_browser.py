@@ -19,8 +19,6 @@ import pytest
 from searchidx import Index
 from searchidx.serve import make_server
 
-from .conftest import INDEX_DATA
-
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -45,9 +43,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    index = Index.create(tmp_path_factory.mktemp("browser") / "index")
-    index.update([INDEX_DATA])
+def base_url(bundled_index):
+    index = Index.open(bundled_index)
     server = make_server(index, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.port}"
