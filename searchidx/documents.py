@@ -3,7 +3,8 @@
 A file's suffix picks its reader in :data:`searchidx.readers.READERS`; files of
 other types are read only when asked for (``include`` patterns, or a file named
 directly), as plain text. Every reader's blocks become numbered paragraphs here,
-over-long ones cut at a line or sentence end.
+over-long ones cut at a line or sentence end; a document without a title of its
+own takes its file name.
 """
 
 from __future__ import annotations
