@@ -1,13 +1,15 @@
 """Decoding: which encoding a file is read in, decided by evidence in its bytes."""
 
+import ast
 import random
 import re
 from pathlib import Path
 
 import pytest
 
-from searchidx.documents import decode_text, implausible
+import searchidx
 from searchidx.errors import DocumentError
+from searchidx.text import collapse_spaces, decode_text, implausible
 
 from .conftest import INDEX_DATA
 
@@ -15,6 +17,7 @@ README = INDEX_DATA.parent / "README.md"
 TEXTS_PER_DIRECTION = 400
 SHORTEST, LONGEST = 5, 1_000_000
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+PACKAGE = Path(searchidx.__file__).parent
 
 
 def real_arabic_texts() -> list[str]:
@@ -128,3 +131,32 @@ def test_utf16_without_a_byte_order_mark_is_recognised_or_named():
     chinese_and_latin = "你好世界 hello 这是中文 text 还有更多文字 and more 汉字\n" * 3
     with pytest.raises(DocumentError, match="try --encoding utf-16-le"):
         decode_text(chinese_and_latin.encode("utf-16-le"))
+
+
+def test_collapse_spaces_puts_a_heading_on_one_line_and_keeps_its_letters():
+    heading = "\n  البابُ\tالأوّل:\u00a0\r\n في  نخلةِ الـمـدينة\u200c \n"
+    assert collapse_spaces(heading) == "البابُ الأوّل: في نخلةِ الـمـدينة\u200c"
+
+
+def package_imports(module: Path) -> set[str]:
+    """The searchidx modules ``module`` imports, named from the package: ``readers.base``."""
+    folder = module.parent.relative_to(PACKAGE).parts
+    names = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = ".".join(folder[: len(folder) + 1 - node.level])
+            if node.module:
+                names.add(f"{base}.{node.module}".lstrip("."))
+            else:  # from .. import documents
+                names.update(f"{base}.{alias.name}".lstrip(".") for alias in node.names)
+    return names
+
+
+def test_text_and_the_readers_never_import_upwards():
+    """text imports only errors; a reader imports text, errors and other readers'
+    modules, never documents nor the registry that imports it."""
+    assert package_imports(PACKAGE / "text.py") == {"errors"}
+    readers = [path for path in (PACKAGE / "readers").glob("*.py") if path.stem != "__init__"]
+    allowed = {"errors", "text", *(f"readers.{path.stem}" for path in readers)}
+    for reader in readers:
+        assert package_imports(reader) <= allowed, reader.name

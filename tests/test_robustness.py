@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import searchidx.documents
 import searchidx.index
+import searchidx.text
 from searchidx import Index
 from searchidx.cli import ENV_TRACEBACK
 from searchidx.errors import QueryError
@@ -521,7 +521,7 @@ def test_paragraph_of_megabytes_is_cut_and_reported(run, library):
     hit = json.loads(
         run("search", "كلمةالختام", "--index", str(index_dir), "--format", "json").stdout
     )["hits"][0]
-    assert len(hit["text"]) <= searchidx.documents.MAX_PARAGRAPH_CHARS
+    assert len(hit["text"]) <= searchidx.text.MAX_PARAGRAPH_CHARS
     assert_earlier_found(run, index_dir)
     assert paragraph_count(run, index_dir) == 3 + last
     assert_reindex_keeps_count(run, index_dir, folder)
