@@ -30,7 +30,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .analysis import Token, analyze
     from .index import Index, IndexInfo, IndexReport
-    from .readers import ReaderOptions
+    from .readers.base import ReaderOptions
     from .search import FileHit, FileResults, Hit, SearchResults
 
 # Where each public name that needs Whoosh or numpy lives. They are imported on
@@ -42,7 +42,7 @@ _LAZY = {
     "Index": "index",
     "IndexInfo": "index",
     "IndexReport": "index",
-    "ReaderOptions": "readers",
+    "ReaderOptions": "readers.base",
     "SearchResults": "search",
     "Token": "analysis",
     "analyze": "analysis",

@@ -22,7 +22,7 @@ import click
 
 from . import __version__
 from .errors import SearchidxError
-from .readers import MAX_FILE_BYTES
+from .text import MAX_FILE_BYTES
 
 ENV_TRACEBACK = "SEARCHIDX_TRACEBACK"
 FORMATS = ("table", "plain", "json", "jsonl")
@@ -290,18 +290,18 @@ def index(
     from .errors import IndexNotFound, NothingToIndex
     from .folders import is_index_folder, remove_index_folder
     from .index import Index, rebuild_index
-    from .readers import ReaderOptions
+    from .readers.base import ReaderOptions
 
     if choices.fmt is not None:
         raise click.UsageError(
             "index writes no results to format; --format is for search, info and analyze"
         )
     options = ReaderOptions(
-        encoding,
-        text_field,
-        id_field,
-        title_field,
-        tuple(include),
+        encoding=encoding,
+        text_field=text_field,
+        id_field=id_field,
+        title_field=title_field,
+        include=tuple(include),
         hidden=hidden,
         max_file_bytes=max_file_size,
     )

@@ -57,7 +57,6 @@ from .analysis import term_analyzer
 from .documents import (
     Document,
     Paragraph,
-    codec_name,
     find_files,
     is_indexable,
     read_documents,
@@ -87,8 +86,9 @@ from .folders import (
     swap_index_folders,
     write_marker,
 )
-from .readers import ReaderOptions
+from .readers.base import ReaderOptions
 from .sidefiles import missing_side_files, write_missing_side_files
+from .text import codec_name
 
 if TYPE_CHECKING:
     from .arraysearch import ArraySearcher
@@ -480,7 +480,7 @@ class Index:
         dropped from the index, and counted in the report (``ignored``,
         ``hidden``, ``too_large``).
         """
-        from .readers import ReaderOptions
+        from .readers.base import ReaderOptions
 
         options = options or ReaderOptions()
         started = time.perf_counter()

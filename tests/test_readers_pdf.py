@@ -12,7 +12,8 @@ import pytest
 from searchidx import Index
 from searchidx.cli import main
 from searchidx.errors import DocumentError
-from searchidx.readers import READERS, ReaderOptions
+from searchidx.readers import READERS
+from searchidx.readers.base import ReaderOptions
 from searchidx.readers.pdf import _logical_run, _tidy_spaces
 
 PDFS = Path(__file__).resolve().parent / "data" / "pdf"

@@ -2,6 +2,7 @@
 split into paragraphs, and the size limits. Whatever the bytes, the user gets the words or
 one line naming the file and what to do."""
 
+import ast
 import codecs
 import json
 import random
@@ -12,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import searchidx.documents
+import searchidx.text
 from searchidx import Index, ReaderOptions
-from searchidx.documents import decode_text, implausible
-from searchidx.errors import (
-    DocumentError,
-)
+from searchidx.errors import DocumentError
+from searchidx.text import collapse_spaces, decode_text, implausible
 
 from .conftest import (
     ARABIC,
@@ -37,6 +36,7 @@ README = INDEX_DATA.parent / "README.md"
 TEXTS_PER_DIRECTION = 400
 SHORTEST, LONGEST = 5, 1_000_000
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+PACKAGE = Path(searchidx.__file__).parent
 
 
 def real_arabic_texts() -> list[str]:
@@ -346,7 +346,7 @@ def test_paragraph_of_megabytes_is_cut_and_reported(run, library):
     hit = json.loads(
         run("search", "كلمةالختام", "--index", str(index_dir), "--format", "json").stdout
     )["hits"][0]
-    assert len(hit["text"]) <= searchidx.documents.MAX_PARAGRAPH_CHARS
+    assert len(hit["text"]) <= searchidx.text.MAX_PARAGRAPH_CHARS
     assert_earlier_found(run, index_dir)
     assert paragraph_count(run, index_dir) == 3 + last
     assert_reindex_keeps_count(run, index_dir, folder)
@@ -376,3 +376,32 @@ def test_files_over_max_file_bytes_are_reported_not_read(tmp_path):
         assert docs_of(index, "الشهباء") == []
         assert index.update(notes).added == 1
         assert docs_of(index, "الشهباء") == ["long.txt"]
+
+
+def test_collapse_spaces_puts_a_heading_on_one_line_and_keeps_its_letters():
+    heading = "\n  البابُ\tالأوّل:\u00a0\r\n في  نخلةِ الـمـدينة\u200c \n"
+    assert collapse_spaces(heading) == "البابُ الأوّل: في نخلةِ الـمـدينة\u200c"
+
+
+def package_imports(module: Path) -> set[str]:
+    """The searchidx modules ``module`` imports, named from the package: ``readers.base``."""
+    folder = module.parent.relative_to(PACKAGE).parts
+    names = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = ".".join(folder[: len(folder) + 1 - node.level])
+            if node.module:
+                names.add(f"{base}.{node.module}".lstrip("."))
+            else:  # from .. import documents
+                names.update(f"{base}.{alias.name}".lstrip(".") for alias in node.names)
+    return names
+
+
+def test_text_and_the_readers_never_import_upwards():
+    """text imports only errors; a reader imports text, errors and other readers'
+    modules, never documents nor the registry that imports it."""
+    assert package_imports(PACKAGE / "text.py") == {"errors"}
+    readers = [path for path in (PACKAGE / "readers").glob("*.py") if path.stem != "__init__"]
+    allowed = {"errors", "text", *(f"readers.{path.stem}" for path in readers)}
+    for reader in readers:
+        assert package_imports(reader) <= allowed, reader.name

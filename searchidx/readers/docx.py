@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import io
 
-from .. import documents
 from ..errors import DocumentError
-from . import ZIP_MEMBER_ERRORS, Block, ReaderOptions, ReadResult, open_zip
+from ..text import collapse_spaces, split_paragraphs
+from .base import ZIP_MEMBER_ERRORS, Block, ReaderOptions, ReadResult, open_zip
 
 # Styles can be based on styles; a damaged file could make the chain a loop.
 _MAX_STYLE_DEPTH = 10
@@ -77,13 +77,13 @@ class _DocxReader:
 
     def _paragraph(self, paragraph, style: str) -> None:
         if style in self._heading_styles and paragraph.text.strip():
-            self._section = " ".join(paragraph.text.split())
+            self._section = collapse_spaces(paragraph.text)
             self.first_heading = self.first_heading or self._section
         self._add(paragraph.text)
 
     def _add(self, text: str) -> None:
         locator = f"§ {self._section}" if self._section else ""
-        self.blocks.extend(Block(part, locator) for part in documents.split_paragraphs(text))
+        self.blocks.extend(Block(part, locator) for part in split_paragraphs(text))
 
 
 def _heading_style_ids(document) -> set[str]:

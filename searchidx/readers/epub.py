@@ -20,9 +20,9 @@ import zipfile
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
-from .. import documents
 from ..errors import DocumentError
-from . import ZIP_MEMBER_ERRORS, Block, ReaderOptions, ReadResult, open_zip
+from ..text import collapse_spaces, decode_text
+from .base import ZIP_MEMBER_ERRORS, Block, ReaderOptions, ReadResult, open_zip
 from .html import html_text
 
 _CONTAINER = "META-INF/container.xml"
@@ -57,7 +57,7 @@ def read_epub(data: bytes, options: ReaderOptions) -> list[ReadResult]:
             if path in encrypted:
                 raise DocumentError("encrypted (DRM-protected) .epub; it cannot be read")
             try:
-                text, _, damage = documents.decode_text(_read(archive, path))
+                text, _, damage = decode_text(_read(archive, path))
                 chapter = html_text(text)
             except DocumentError as error:
                 warnings.append(f"chapter {path} skipped: {error}")
@@ -84,7 +84,7 @@ def _package_path(archive: zipfile.ZipFile) -> str:
 
 def _book_title(package: ElementTree.Element) -> str:
     for title in _children(package, "metadata", "title"):
-        text = " ".join("".join(title.itertext()).split())
+        text = collapse_spaces("".join(title.itertext()))
         if text:
             return text
     return ""
@@ -115,14 +115,14 @@ def _nav_titles(archive, path: str, titles: dict[str, str]) -> None:
     from bs4 import BeautifulSoup
 
     try:
-        text, _, _ = documents.decode_text(_read(archive, path))
+        text, _, _ = decode_text(_read(archive, path))
     except DocumentError:
         return  # no usable table of contents: chapters fall back to their headings
     soup = BeautifulSoup(text, "html.parser")
     navs = soup.find_all("nav")
     toc = next((nav for nav in navs if "toc" in nav.get("epub:type", "").split()), None)
     for link in (toc or next(iter(navs), soup)).find_all("a", href=True):
-        title = " ".join(link.get_text().split())
+        title = collapse_spaces(link.get_text())
         target = _resolve(posixpath.dirname(path), link["href"])
         if title:
             titles.setdefault(target, title)
@@ -139,7 +139,7 @@ def _ncx_titles(archive, path: str, titles: dict[str, str]) -> None:
         label = next((e for e in point.iter() if _local(e.tag) == "text"), None)
         content = next((e for e in point if _local(e.tag) == "content"), None)
         if label is not None and content is not None and content.get("src"):
-            title = " ".join("".join(label.itertext()).split())
+            title = collapse_spaces("".join(label.itertext()))
             if title:
                 titles.setdefault(_resolve(posixpath.dirname(path), content.get("src")), title)
 

@@ -23,9 +23,9 @@ import re
 import warnings
 from dataclasses import dataclass
 
-from .. import documents
 from ..errors import DocumentError
-from . import Block, ReaderOptions, ReadResult
+from ..text import collapse_spaces, decode_text, split_paragraphs
+from .base import Block, ReaderOptions, ReadResult
 
 _HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK_TAGS = frozenset({
@@ -59,7 +59,7 @@ class HtmlText:
 
 def read_html(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     """Read an HTML page; its title is the ``<title>``, else the first ``<h1>``."""
-    text, encoding, decode_warnings = documents.decode_text(data, options.encoding)
+    text, encoding, decode_warnings = decode_text(data, options.encoding)
     page = html_text(text)
     if not page.blocks:
         raise DocumentError("no visible text")
@@ -90,7 +90,7 @@ def html_text(markup: str) -> HtmlText:
 def _title_of(soup) -> str:
     for title in soup.find_all("title"):
         if title.find_parent("svg") is None:
-            return " ".join(title.get_text().split())
+            return collapse_spaces(title.get_text())
     return ""
 
 
@@ -165,9 +165,9 @@ class _Collector:
         if not self._pre_depth:
             text = _SPACES_AROUND_BREAKS.sub(r"\1", _SPACE_RUNS.sub(" ", text))
         if heading_level:
-            heading = " ".join(text.split())
+            heading = collapse_spaces(text)
             if heading:
                 self.headings.append((heading_level, heading))
                 self._section = heading
         locator = f"§ {self._section}" if self._section else ""
-        self.blocks.extend(Block(part, locator) for part in documents.split_paragraphs(text))
+        self.blocks.extend(Block(part, locator) for part in split_paragraphs(text))

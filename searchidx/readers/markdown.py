@@ -17,9 +17,9 @@ from __future__ import annotations
 import functools
 import re
 
-from .. import documents
 from ..errors import DocumentError
-from . import ReaderOptions, ReadResult
+from ..text import decode_text
+from .base import ReaderOptions, ReadResult
 from .html import html_text
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -36,7 +36,7 @@ def read_markdown(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     >>> result.title, [block.text for block in result.blocks]
     ('الري', ['الري', 'اسقِ الفسيلة صباحاً'])
     """
-    text, encoding, decode_warnings = documents.decode_text(data, options.encoding)
+    text, encoding, decode_warnings = decode_text(data, options.encoding)
     text, front_title = _split_front_matter(text.replace("\r\n", "\n"))
     page = html_text(_parser().render(text))
     if not page.blocks:

@@ -42,7 +42,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..errors import DocumentError
-from . import Block, ReaderOptions, ReadResult
+from .base import Block, ReaderOptions, ReadResult
 
 # pypdf logs recoverable damage (a bad font width, a broken cross-reference) as
 # warnings; without a handler Python would print them on stderr mid-progress bar.

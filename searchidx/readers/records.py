@@ -17,9 +17,9 @@ import io
 import json
 from collections.abc import Iterable
 
-from .. import documents
 from ..errors import DocumentError
-from . import Block, ReaderOptions, ReadResult
+from ..text import collapse_spaces, decode_text, split_paragraphs
+from .base import Block, ReaderOptions, ReadResult
 
 TEXT_FIELDS = (
     "text", "body", "content", "article", "paragraph", "matn",
@@ -37,7 +37,7 @@ _Row = tuple[str, int, dict]
 
 def read_jsonl(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     """Read JSON Lines: one object per line; malformed lines are skipped with a warning."""
-    text, encoding, warnings = documents.decode_text(data, options.encoding)
+    text, encoding, warnings = decode_text(data, options.encoding)
     rows: list[_Row] = []
     bad_lines: list[str] = []
     # Not splitlines(): JSON strings may hold U+2028 and other line separators.
@@ -62,7 +62,7 @@ def read_jsonl(data: bytes, options: ReaderOptions) -> list[ReadResult]:
 
 def read_json(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     """Read JSON: an array of objects, an object holding one such array, or one object."""
-    text, encoding, warnings = documents.decode_text(data, options.encoding)
+    text, encoding, warnings = decode_text(data, options.encoding)
     try:
         value = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -85,7 +85,7 @@ def read_json(data: bytes, options: ReaderOptions) -> list[ReadResult]:
 
 def read_csv(data: bytes, options: ReaderOptions) -> list[ReadResult]:
     """Read CSV with a header row; the delimiter (, ; or tab) is the header's most frequent."""
-    text, encoding, warnings = documents.decode_text(data, options.encoding)
+    text, encoding, warnings = decode_text(data, options.encoding)
     text = text.lstrip("\r\n")
     delimiter = max(_CSV_DELIMITERS, key=text.split("\n", 1)[0].count)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -119,7 +119,7 @@ def _results(
     title_field = _pick_field(fields, options.title_field, TITLE_FIELDS, "title")
     results = []
     for kind, number, record in rows:
-        paragraphs = documents.split_paragraphs(_text_of(record.get(text_field)))
+        paragraphs = split_paragraphs(_text_of(record.get(text_field)))
         if not paragraphs:
             continue
         record_id = _scalar(record.get(id_field)) if id_field else ""
@@ -127,7 +127,7 @@ def _results(
         title = _scalar(record.get(title_field)) if title_field else ""
         results.append(
             ReadResult(
-                title=" ".join(title.split()),
+                title=collapse_spaces(title),
                 blocks=[Block(paragraph, locator) for paragraph in paragraphs],
             )
         )

@@ -1,0 +1,86 @@
+"""What every reader shares: the options it reads with, what it returns, zip archives.
+
+A reader is a function from a file's bytes and :class:`ReaderOptions` to a list
+of :class:`ReadResult`, each holding a document's title and its :class:`Block` s.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..errors import DocumentError
+from ..text import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
+
+# What reading a member of a damaged zip archive raises (RuntimeError: it is encrypted).
+ZIP_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph as a reader found it: its visible text and where it is.
+
+    The locator is ``"§ heading"`` (HTML, Markdown, DOCX), ``"chapter 2: title"``
+    (EPUB), ``"record ID"``, ``"line 5"`` or ``"row 5"`` (JSON Lines, JSON, CSV).
+    """
+
+    text: str
+    locator: str = ""
+
+
+@dataclass
+class ReadResult:
+    """One document read from a file: its title ("" if none), blocks and warnings.
+
+    Records of one file are told apart by their blocks' locators. Warnings about
+    the whole file (skipped records, damaged lines) are on the file's first result.
+    """
+
+    title: str
+    blocks: list[Block]
+    warnings: list[str] = field(default_factory=list)
+    # How the file's text was decoded (on its first result; "" for DOCX and EPUB).
+    encoding: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReaderOptions:
+    """How to read: a forced text encoding, record fields for JSON and CSV files;
+    and which files to read: of unknown type read as text (``include``),
+    hidden ones, and up to what size.
+
+    >>> ReaderOptions(encoding="cp1256", include=("*.log",)).max_file_bytes == MAX_FILE_BYTES
+    True
+    """
+
+    encoding: str | None = None
+    text_field: str | None = None
+    id_field: str | None = None
+    title_field: str | None = None
+    # File-name patterns of other files to read as plain text («*.log»).
+    include: tuple[str, ...] = ()
+    # Also walk hidden files and folders (names starting with a dot).
+    hidden: bool = False
+    # Files larger than this many bytes are not read.
+    max_file_bytes: int = MAX_FILE_BYTES
+
+
+# A reader: a file's bytes and the options in, its documents out; raises
+# DocumentError with a one-line reason for a file it cannot read.
+Reader = Callable[[bytes, ReaderOptions], list[ReadResult]]
+
+
+def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
+    """Open a zip-based document (``kind`` is ".docx" or ".epub"), refusing damaged ones."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DocumentError(f"not a valid {kind} file (zip archive is damaged)") from None
+    if sum(member.file_size for member in archive.infolist()) > MAX_UNZIPPED_BYTES:
+        raise DocumentError(
+            f"not read: the {kind} file would unpack to more than {MAX_UNZIPPED_BYTES // 2**20} MB"
+        )
+    return archive

@@ -1,0 +1,259 @@
+"""Text: decoding file bytes, splitting text into paragraphs, and the size limits.
+
+Decoding needs no help for UTF-8 (with or without BOM), UTF-16/32 with a BOM,
+and Windows-1256, the legacy Arabic code page; ``encoding=`` forces one. A
+paragraph is a block of text between blank lines, its characters exactly what
+the file holds, so search offsets point into it. Every reader of a text format
+decodes with :func:`decode_text` and splits with :func:`split_paragraphs`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections import Counter
+from typing import NamedTuple
+
+from .errors import DocumentError
+
+# Larger files are skipped: a «document» of this size is a data dump, not prose.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+# A zip archive that unpacks to more than this is refused: a zip bomb, not a document.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+# Longer paragraphs are cut at the nearest line or sentence end, so that one
+# runaway block cannot dominate memory or snippets.
+MAX_PARAGRAPH_CHARS = 20_000
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BLANK_LINES = re.compile(r"\n[ \t\u00a0\u200e\u200f\ufeff]*\n\s*")
+# A file with undecodable bytes is damaged UTF-8 when its valid multi-byte
+# characters outnumber its damaged sequences this many times over: in text of
+# another encoding (Windows-1256 Arabic above all) valid multi-byte sequences
+# are rare accidents, and nearly every non-ASCII byte is undecodable.
+_UTF8_EVIDENCE_RATIO = 2
+# Without that evidence, text that is not Arabic is still read as damaged
+# UTF-8 when at most this share of its bytes is undecodable.
+_MAX_DAMAGED_SHARE = 0.01
+# Decoded text is implausible when more than this share of its characters are
+# control, unassigned or private-use characters...
+_MAX_CONTROL_SHARE = 0.01
+# ...or, where most non-ASCII characters are Arabic, when more than this share
+# of them belong neither to the Arabic script nor to the punctuation written
+# with it: the mark of a wrong decoding.
+_MAX_UNRELATED_SHARE = 0.05
+# ...or when more than this share of its letters are accented Latin ones
+# (À to ÿ): what Arabic from a legacy code page becomes when read as Latin-1;
+# French or German prose has a few in a hundred.
+_MAX_ACCENTED_SHARE = 0.4
+_UTF8_ARABIC_PAIR = re.compile(b"[\xd8-\xdb][\x80-\xbf]")
+_PUNCTUATION_BESIDE_ARABIC = frozenset("«»\u00a0\u00a9\u00b0\u00d7\u00f7\u2022\u2026")
+
+
+class Decoded(NamedTuple):
+    """Text decoded from a file's bytes, the codec that decoded it, and warnings about damage."""
+
+    text: str
+    encoding: str
+    warnings: list[str]
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode file bytes to text, detecting the encoding unless ``encoding`` names one.
+
+    >>> decode_text("سوريا".encode("cp1256"))
+    Decoded(text='سوريا', encoding='cp1256', warnings=[])
+    """
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as error:
+            raise DocumentError(f"cannot decode as {encoding}: {error}") from None
+        doubt = implausible(text)
+        if doubt:
+            raise DocumentError(
+                f"decoded as {encoding} the text has {doubt}; check the --encoding given"
+            )
+        return Decoded(text, codec_name(encoding), [])
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(name), name, [])
+            except UnicodeDecodeError:
+                raise DocumentError(
+                    f"starts with a {name} byte order mark but is not {name}"
+                ) from None
+    if b"\x00" in data:
+        return _decode_utf16_without_bom(data)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", [])
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - damaged
+    damage_warning = [f"{damaged} undecodable byte sequence(s) replaced with \ufffd"]
+    if valid >= damaged * _UTF8_EVIDENCE_RATIO:
+        return Decoded(text, "utf-8", damage_warning)
+    legacy = data.decode("cp1256", errors="replace")
+    if _reads_as_arabic(data, legacy):
+        return Decoded(legacy, "cp1256", [])
+    if valid or damaged <= max(1, len(data) * _MAX_DAMAGED_SHARE):
+        return Decoded(text, "utf-8", damage_warning)
+    raise DocumentError("not UTF-8 or Windows-1256 text; use --encoding to name the encoding")
+
+
+def implausible(text: str) -> str:
+    """What makes ``text`` look wrongly decoded, or "" when nothing does.
+
+    >>> implausible("مرحبا")
+    ''
+    >>> implausible("ظ…ط±ط­ط¨ط§")   # UTF-8 Arabic read as Windows-1256
+    '3 of 10 non-ASCII characters from other scripts'
+    """
+    # Counted per distinct character: a megabyte of text has a few hundred.
+    counts = Counter(text)
+    controls = _control_count(counts)
+    if controls > len(text) * _MAX_CONTROL_SHARE:
+        return f"{controls} control or unassigned characters"
+    foreign, arabic, unrelated = _non_ascii_profile(counts)
+    if arabic >= foreign / 2 and unrelated > max(1, foreign * _MAX_UNRELATED_SHARE):
+        return f"{unrelated} of {foreign} non-ASCII characters from other scripts"
+    letters = sum(n for char, n in counts.items() if char.isalpha())
+    accented = sum(n for char, n in counts.items() if "\u00c0" <= char <= "\u00ff")
+    if accented > letters * _MAX_ACCENTED_SHARE:
+        return f"{accented} of {letters} letters accented Latin ones (Arabic in a Latin code page?)"
+    return ""
+
+
+def _reads_as_arabic(data: bytes, legacy: str) -> bool:
+    """Whether ``legacy``, the Windows-1256 reading of ``data``, is Arabic without a flaw.
+
+    Its non-ASCII characters must be mostly Arabic, and (nearly) none of them
+    from other scripts or halves of UTF-8 Arabic: UTF-8 writes an Arabic letter
+    as a byte D8-DB and a byte 80-BF, in Windows-1256 ط ظ ع غ before a rare sign.
+    """
+    counts = Counter(legacy)
+    foreign, arabic, unrelated = _non_ascii_profile(counts)
+    flaws = unrelated + len(_UTF8_ARABIC_PAIR.findall(data))
+    return (
+        arabic >= foreign / 2 > 0
+        and flaws <= foreign * _MAX_UNRELATED_SHARE
+        and _control_count(counts) <= len(legacy) * _MAX_CONTROL_SHARE
+    )
+
+
+def _non_ascii_profile(counts: Counter) -> tuple[int, int, int]:
+    """How many characters are non-ASCII, Arabic, and neither Arabic nor written with it."""
+    foreign = arabic = unrelated = 0
+    for char, n in counts.items():
+        if char >= "\x80":
+            foreign += n
+            arabic += n if _is_arabic(char) else 0
+            unrelated += 0 if _belongs_beside_arabic(char) else n
+    return foreign, arabic, unrelated
+
+
+def _control_count(counts: Counter) -> int:
+    return sum(
+        n
+        for char, n in counts.items()
+        if char not in "\t\n\r\f" and unicodedata.category(char) in ("Cc", "Cn", "Co", "Cs")
+    )
+
+
+def _is_arabic(char: str) -> bool:
+    return (
+        "\u0600" <= char <= "\u06ff"
+        or "\u0750" <= char <= "\u077f"
+        or "\ufb50" <= char <= "\ufdff"
+        or "\ufe70" <= char <= "\ufefe"
+    )
+
+
+def _belongs_beside_arabic(char: str) -> bool:
+    return (
+        _is_arabic(char)
+        or char in _PUNCTUATION_BESIDE_ARABIC
+        # spaces, invisible marks, dashes, quotation marks
+        or unicodedata.category(char) in ("Zs", "Cf", "Pd", "Pi", "Pf")
+    )
+
+
+def codec_name(encoding: str) -> str:
+    """The codec's canonical name: ``codec_name("UTF8")`` is ``'utf-8'``."""
+    return codecs.lookup(encoding).name
+
+
+def _decode_utf16_without_bom(data: bytes) -> Decoded:
+    # Without a byte order mark, UTF-16 shows itself by its high bytes (odd
+    # bytes for little-endian, even for big-endian): they name the character's
+    # block, so nearly all are 0 (Latin) or 6 (Arabic), while the low bytes vary.
+    even, odd = data[0::2], data[1::2]
+    for high, low, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if _few_values(high) and not _few_values(low):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                break
+            if not implausible(text):
+                return Decoded(text, name, [])
+            break
+    fewer, more = sorted((even.count(0), odd.count(0)))
+    if more > len(odd) * 0.05 and fewer < more * 0.05:
+        # NULs on one side only: perhaps UTF-16 of a script not recognised here.
+        raise DocumentError(
+            "binary data, or UTF-16 text without a byte order mark; "
+            "if it is text, try --encoding utf-16-le (or utf-16-be)"
+        )
+    raise DocumentError("binary data, not text")
+
+
+def _few_values(half: bytes) -> bool:
+    """Whether two byte values make up nearly all of ``half``."""
+    counts = sorted((half.count(value) for value in set(half)), reverse=True)
+    return sum(counts[:2]) >= len(half) * 0.9
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs at blank lines; each keeps its original characters.
+
+    >>> split_paragraphs("عنوان\\n\\nفقرة أولى.\\nتكملة.\\n\\n\\nفقرة ثانية.")
+    ['عنوان', 'فقرة أولى.\\nتكملة.', 'فقرة ثانية.']
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [block.strip() for block in _BLANK_LINES.split(text) if block.strip()]
+
+
+def cut_long_paragraph(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """Cut a runaway paragraph into pieces of at most ``limit`` characters,
+    at a line, sentence, clause or word end where there is one."""
+    pieces = []
+    while len(text) > limit:
+        cut = _cut_point(text, limit)
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return [*pieces, text] if text else pieces
+
+
+def _cut_point(text: str, limit: int) -> int:
+    for separator in ("\n", ".", "؟", "?", "!", "،", " "):
+        cut = text.rfind(separator, limit // 2, limit)
+        if cut > 0:
+            return cut + 1
+    return limit
+
+
+def collapse_spaces(text: str) -> str:
+    """Text on one line, its runs of whitespace made single spaces, as a heading or title shows.
+
+    >>> collapse_spaces("  الفصل\\n\\tالأول ")
+    'الفصل الأول'
+    """
+    return " ".join(text.split())
