@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from . import uthmani
+from . import formats, uthmani
 from .corpus import LARGE_SIZE
-from .formats import MAX_RATIO
-from .formats import REFERENCE as FORMATS_REFERENCE
 from .measure import REFERENCE, ratio
 from .queries import KINDS
 
@@ -236,9 +234,10 @@ def formats_table(result: dict) -> str:
         ]
         for suffix, figures in result["formats"].items()
     ]
+    reference = formats.REFERENCE
     headers = [
         "format", "files", "file MB", "text MB", "paragraphs", "index s", "CPU s",
-        "s per text MB", f"× {FORMATS_REFERENCE}", f"≤ {MAX_RATIO:g}× {FORMATS_REFERENCE}", "check",
+        "s per text MB", f"× {reference}", f"≤ {formats.MAX_RATIO:g}× {reference}", "check",
     ]  # fmt: skip
     return tabulate(rows, headers, floatfmt=".2f", intfmt=",")
 
@@ -265,7 +264,7 @@ def formats_markdown(result: dict) -> str:
         ]
         for suffix, figures in result["formats"].items()
     ]
-    headers = ["format", "on disk", "indexing", "per MB of text", f"× {FORMATS_REFERENCE}"]
+    headers = ["format", "on disk", "indexing", "per MB of text", f"× {formats.REFERENCE}"]
     problems = [
         f"`{suffix}`: {figures['check']}"
         for suffix, figures in result["formats"].items()
