@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from . import readers
 from .errors import DocumentError
-from .folders import is_index_folder
+from .index.folders import is_index_folder
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 # Longer paragraphs are cut at the nearest line or sentence end, so that one

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import UnsafeFolder
+from ..errors import UnsafeFolder
 
 MARKER = "searchidx.json"
 LOCK_FILE = "searchidx.lock"
