@@ -247,3 +247,32 @@ def test_an_empty_index_option_is_a_usage_error(tmp_path, corpus):
     result = searchidx("index", str(corpus), "--index", "")
     assert result.returncode == 2
     assert "an empty value names no folder" in result.stderr
+
+
+def test_a_folder_that_cannot_be_created_or_written_into_is_one_line_with_what_to_do(
+    tmp_path, monkeypatch
+):
+    a_file = tmp_path / "الملاحظات.txt"
+    a_file.write_text("نص", encoding="utf-8")
+    with pytest.raises(UnsafeFolder) as refused:
+        Index.create(a_file / "ix")
+    assert str(refused.value) == (
+        f"cannot create the index folder {a_file / 'ix'}: Not a directory; "
+        "choose another folder for the index"
+    )
+    assert a_file.read_text(encoding="utf-8") == "نص"
+
+    # Root may write anywhere, so the lock file refuses as a read-only folder would.
+    def denied(self, blocking=False):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("whoosh.util.filelock.FcntlLock.acquire", denied)
+    empty = tmp_path / "read-only"
+    empty.mkdir()
+    with pytest.raises(UnsafeFolder) as refused:
+        Index.create(empty)
+    assert str(refused.value) == (
+        f"cannot write into the index folder {empty}: Permission denied; "
+        "make it writable or choose another folder for the index"
+    )
+    assert os.listdir(empty) == []

@@ -74,7 +74,10 @@ def prepare_index_folder(path: Path) -> bool:
     except FileExistsError:
         return prepare_index_folder(path)
     except OSError as error:
-        raise UnsafeFolder(f"cannot create the index folder {path}: {error.strerror}") from None
+        raise UnsafeFolder(
+            f"cannot create the index folder {path}: {error.strerror}; "
+            "choose another folder for the index"
+        ) from None
     return False
 
 

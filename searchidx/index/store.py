@@ -46,7 +46,7 @@ from whoosh.util.filelock import try_for
 
 from .. import __version__
 from ..analysis import term_analyzer
-from ..errors import IndexCorrupt, IndexLocked
+from ..errors import IndexCorrupt, IndexLocked, UnsafeFolder
 from .folders import LOCK_FILE, MARKER, read_marker, write_marker
 
 # 2: paragraphs store their file's path and root; titles have positions.
@@ -164,7 +164,14 @@ def writing(path: Path) -> Iterator[None]:
     deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
     while True:
         lock = FileStorage(str(path)).lock(LOCK_FILE)
-        if not try_for(lock.acquire, timeout=deadline - time.monotonic(), delay=0.2):
+        try:
+            acquired = try_for(lock.acquire, timeout=deadline - time.monotonic(), delay=0.2)
+        except OSError as error:
+            raise UnsafeFolder(
+                f"cannot write into the index folder {path}: {error.strerror}; "
+                "make it writable or choose another folder for the index"
+            ) from None
+        if not acquired:
             raise locked(path)
         if _holds_current_lock(lock, path):
             break
