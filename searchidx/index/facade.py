@@ -36,7 +36,6 @@ from .folders import (
     read_marker,
     remove_leftovers,
     swap_index_folders,
-    write_marker,
 )
 from .plan import (
     PathArg,
@@ -50,16 +49,13 @@ from .plan import (
 )
 from .report import IndexInfo, IndexReport
 from .store import (
-    ANALYZER,
     DAMAGE,
-    FORMAT_VERSION,
     FileRecord,
     IndexMeta,
     corrupt,
+    create_store,
     has_index,
-    make_schema,
-    new_meta,
-    read_meta,
+    open_store,
     rebuild_command,
     touch_meta,
     writing,
@@ -108,35 +104,14 @@ class Index:
         with writing(path):
             # Another process may have created it while this one waited.
             if not has_index(path):
-                # The marker first: from here on the folder is known to be searchidx's.
-                write_marker(path, new_meta())
-                whoosh_index.create_in(str(path), make_schema())
+                create_store(path)
         return cls.open(path)
 
     @classmethod
     def open(cls, path: PathArg) -> Index:
         """Open an existing index; raise :class:`IndexNotFound` if there is none."""
         path = Path(path)
-        if not has_index(path):
-            raise IndexNotFound(f"no index at {path}; run `searchidx index PATH` first")
-        meta = read_meta(path)
-        if meta.get("format") != FORMAT_VERSION or meta.get("analyzer") != ANALYZER:
-            raise IncompatibleIndex(
-                f"the index at {path} was built by searchidx {meta.get('version', '?')} "
-                f"(format {meta.get('format', '?')}); rebuild it with {rebuild_command(path)}"
-            )
-        try:
-            whoosh = whoosh_index.open_dir(str(path))
-        except (AttributeError, ImportError, ModuleNotFoundError) as error:
-            raise IncompatibleIndex(
-                f"the index at {path} cannot be loaded ({error}); "
-                f"rebuild it with {rebuild_command(path)}"
-            ) from None
-        except (OSError, EOFError, ValueError, whoosh_index.IndexError) as error:
-            raise IndexCorrupt(
-                f"the index at {path} cannot be read ({error}); "
-                f"rebuild it with {rebuild_command(path)}"
-            ) from None
+        whoosh, meta = open_store(path)
         return cls(path, whoosh, meta)
 
     def close(self) -> None:

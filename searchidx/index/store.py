@@ -46,7 +46,7 @@ from whoosh.util.filelock import try_for
 
 from .. import __version__
 from ..analysis import term_analyzer
-from ..errors import IndexCorrupt, IndexLocked, UnsafeFolder
+from ..errors import IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound, UnsafeFolder
 from .folders import LOCK_FILE, MARKER, read_marker, write_marker
 
 # 2: paragraphs store their file's path and root; titles have positions.
@@ -109,6 +109,36 @@ class IndexMeta(TypedDict):
     updated: str
     # New with each rebuild: tells a reader that the folder holds another index.
     build: str
+
+
+def create_store(path: Path) -> None:
+    """Create an empty index in ``path``, a folder searchidx may write into."""
+    # The marker first: from here on the folder is known to be searchidx's.
+    write_marker(path, new_meta())
+    whoosh_index.create_in(str(path), make_schema())
+
+
+def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
+    """The Whoosh index at ``path`` and its metadata, if this version can read it."""
+    if not has_index(path):
+        raise IndexNotFound(f"no index at {path}; run `searchidx index PATH` first")
+    meta = read_meta(path)
+    if meta.get("format") != FORMAT_VERSION or meta.get("analyzer") != ANALYZER:
+        raise IncompatibleIndex(
+            f"the index at {path} was built by searchidx {meta.get('version', '?')} "
+            f"(format {meta.get('format', '?')}); rebuild it with {rebuild_command(path)}"
+        )
+    try:
+        return whoosh_index.open_dir(str(path)), meta
+    except (AttributeError, ImportError, ModuleNotFoundError) as error:
+        raise IncompatibleIndex(
+            f"the index at {path} cannot be loaded ({error}); "
+            f"rebuild it with {rebuild_command(path)}"
+        ) from None
+    except (OSError, EOFError, ValueError, whoosh_index.IndexError) as error:
+        raise IndexCorrupt(
+            f"the index at {path} cannot be read ({error}); rebuild it with {rebuild_command(path)}"
+        ) from None
 
 
 def rebuild_command(path: Path) -> str:
