@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-import searchidx.index
+import searchidx.index.writer
 from searchidx import Index
 
 from .corpus import load_corpus, write_corpus_files
@@ -100,12 +100,12 @@ def run(size: str, workspace: Path) -> dict:
     shutil.copytree(built, no_merge)
     change_files(second, "الثانية")
     steps["+10 % changed, deleted merged"] = state(built, queries, timed_update(built, corpus))
-    share = searchidx.index.MERGE_DELETED_SHARE
-    searchidx.index.MERGE_DELETED_SHARE = 2.0  # never: Whoosh's own merging only
+    share = searchidx.index.writer.MERGE_DELETED_SHARE
+    searchidx.index.writer.MERGE_DELETED_SHARE = 2.0  # never: Whoosh's own merging only
     try:
         seconds = timed_update(no_merge, corpus)
     finally:
-        searchidx.index.MERGE_DELETED_SHARE = share
+        searchidx.index.writer.MERGE_DELETED_SHARE = share
     steps["+10 % changed, deleted kept"] = state(no_merge, queries, seconds)
     steps["then --optimize"] = state(
         no_merge, queries, timed_update(no_merge, corpus, optimize=True)

@@ -27,7 +27,7 @@ in a fresh process forked from multiprocessing's fork server, as the engines
 of ``peers.py`` build theirs. Before the clock starts, that process reads one
 file of the folder, untimed: the readers import their libraries (bs4,
 markdown-it, python-docx) on first use, a one-time cost that is not per
-megabyte. searchidx indexes less than ``searchidx.index.PARALLEL_MIN_BYTES``
+megabyte. searchidx indexes less than ``searchidx.index.writer.PARALLEL_MIN_BYTES``
 (4 MB) of files in one process and more with worker processes; every folder
 stays below it (about 3.2 MB), so all formats are indexed in one process, and
 a folder that grew past it would stop the benchmark rather than be compared
@@ -54,7 +54,7 @@ import docx
 
 from searchidx import Index
 from searchidx.documents import read_documents
-from searchidx.index import PARALLEL_MIN_BYTES
+from searchidx.index.writer import PARALLEL_MIN_BYTES
 
 from .corpus import load_corpus
 from .peers import directory_size

@@ -224,7 +224,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     the documents in the folder ``news``. Stem forms are added later, by
     :func:`expand_query`, because they depend on the index's vocabulary.
 
-    >>> from searchidx.index import make_schema
+    >>> from searchidx.index.store import make_schema
     >>> parse_query("السلام -عليكم", make_schema())
     And([Term('terms', 'السلام'), Not(Term('terms', 'عليكم'))])
     """

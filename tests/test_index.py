@@ -9,7 +9,7 @@ import pytest
 
 from searchidx import Index, ReaderOptions
 from searchidx.errors import IncompatibleIndex, IndexNotFound, NotARoot, NothingToIndex
-from searchidx.index import META_FILE
+from searchidx.index.store import META_FILE
 
 from .conftest import NOTES, SMALL_CORPUS, write_corpus
 
@@ -132,7 +132,7 @@ def test_info_reports_sizes_dates_and_roots(small_index, corpus):
 
 
 def test_large_update_uses_parallel_writer_and_loses_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr("searchidx.index.PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr("searchidx.index.writer.PARALLEL_MIN_BYTES", 1)
     docs = tmp_path / "docs"
     docs.mkdir()
     for number in range(40):

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import searchidx.index
+import searchidx.index.store
 import searchidx.text
 from searchidx import Index
 from searchidx.cli import ENV_TRACEBACK
@@ -627,7 +627,7 @@ def test_writer_that_cannot_get_the_lock_says_so_in_one_line(
 ):
     """A run that waits too long for another one exits 1 with one line, changing nothing."""
     index_dir, earlier = committed
-    monkeypatch.setattr(searchidx.index, "LOCK_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(searchidx.index.store, "LOCK_TIMEOUT_SECONDS", 0.5)
     writer = start_cli("index", str(big_folder), "--index", str(index_dir))
     wait_until_writing(writer, index_dir, seconds=0.2)
     extra = index_dir.parent / "extra"

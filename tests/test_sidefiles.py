@@ -107,7 +107,7 @@ def test_a_side_file_that_cannot_be_written_is_a_warning_not_a_failure(
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("searchidx.index.write_missing_side_files", disk_full)
+    monkeypatch.setattr("searchidx.index.writer.write_missing_side_files", disk_full)
     with Index.create(tmp_path / "ix") as index:
         report = index.update([corpus])
         assert report.added == 3
