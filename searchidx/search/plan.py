@@ -124,7 +124,9 @@ def build_plan(parsed: query.Query, vocabulary: Vocabulary) -> QueryPlan:
 
 
 class _Planner:
-    """Turns each query word into the indexed words that share a stem with it.
+    """Turns each query word into the indexed words that share a stem with it,
+    gathering the plan's bonuses and highlighted words as it goes; it lives
+    only while :func:`build_plan` runs.
 
     Stems are matched here, at query time, rather than indexed in a field of
     their own: the index then holds one posting list per word instead of two,
