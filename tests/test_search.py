@@ -1,5 +1,6 @@
 """Search: what is found, in which order, and which words are highlighted."""
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -7,6 +8,10 @@ import pytest
 
 from searchidx import Index
 from searchidx.errors import QueryError
+from searchidx.index.store import make_schema
+from searchidx.search.highlight import html_snippet
+from searchidx.search.plan import EXACT_BONUS, STEM_BONUS, build_plan
+from searchidx.search.query import parse_query
 
 from .conftest import build_index, write_corpus
 
@@ -722,3 +727,45 @@ def test_did_you_mean_shows_the_texts_spelling_not_the_folded_term(small_index):
     assert results.suggestions == [{"query": "مسئول", "total": 1}]
     phrase = search(small_index, '"الخلاية النائمة"')
     assert phrase.suggestions == []
+
+
+class _Words:
+    """A vocabulary of a few indexed words, without an index: what a plan needs of one."""
+
+    def __init__(self, *words: str) -> None:
+        self.words = sorted(words)
+
+    def contains(self, fieldname: str, term: str) -> bool:
+        return fieldname == "terms" and term in self.words
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return int(self.contains(fieldname, term))
+
+    def expand_prefix(self, fieldname: str, prefix: str):
+        return (word for word in self.words if fieldname == "terms" and word.startswith(prefix))
+
+
+def test_a_plan_ranks_the_word_then_its_stem_then_other_readings():
+    vocabulary = _Words("وزير", "الوزير", "الزير", "وزارة", "كتاب")
+    plan = build_plan(parse_query("وزير", make_schema()), vocabulary)
+    assert dict(plan.bonuses) == {
+        "وزير": EXACT_BONUS,
+        "الوزير": STEM_BONUS,  # the same stem after the article
+        "الزير": 0.0,  # «و» + «زير»: another reading only
+    }
+    assert plan.highlight == {"وزير", "الوزير", "الزير"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.highlight = frozenset()
+
+
+def test_a_plan_highlights_no_word_after_not():
+    plan = build_plan(parse_query("كتاب -الوزير", make_schema()), _Words("كتاب", "الوزير"))
+    assert plan.highlight == {"كتاب"}
+    assert plan.excludes
+
+
+def test_html_snippet_escapes_the_text_and_marks_the_words():
+    text = "<b>قال الوزير</b> & مضى"
+    start = text.index("الوزير")
+    snippet = html_snippet(text, (0, len(text)), [(start, start + len("الوزير"))])
+    assert snippet == "&lt;b&gt;قال <mark>الوزير</mark>&lt;/b&gt; &amp; مضى"

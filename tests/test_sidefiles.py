@@ -4,7 +4,7 @@ trusted when missing, cut short or another segment's: then Whoosh answers."""
 import shutil
 
 from searchidx import Index
-from searchidx.arraysearch import ArraySearcher
+from searchidx.search.rank_arrays import ArraySearcher
 from searchidx.sidefiles import SUFFIX, load_side_file
 
 from .conftest import SMALL_CORPUS, write_corpus

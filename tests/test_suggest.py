@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchidx.suggest import MAX_COST, weighted_distance
+from searchidx.search.suggest import MAX_COST, weighted_distance
 
 
 @pytest.mark.parametrize(

@@ -63,8 +63,8 @@ from .store import (
 from .writer import ProgressCallback, WriteRun, write_changes, write_side_files
 
 if TYPE_CHECKING:
-    from ..arraysearch import ArraySearcher
-    from ..search import FileResults, SearchResults
+    from ..search.rank_arrays import ArraySearcher
+    from ..search.results import FileResults, SearchResults
 
 
 class Index:
@@ -177,7 +177,7 @@ class Index:
         """Search paragraphs: the best ``limit`` hits, and how many matched in all.
 
         All words must match, or any of them with ``match_any``; see the query
-        language in :func:`searchidx.search.parse_query`. ``offset`` skips that
+        language in :func:`searchidx.search.query.parse_query`. ``offset`` skips that
         many of the best hits (pages follow on: offset 0 limit 5 then offset 5
         limit 5 are limit 10); ``context`` adds to each hit up to that many
         paragraphs of its file before and after it. A malformed query, a
@@ -244,7 +244,7 @@ class Index:
 
     def _array_searcher(self) -> ArraySearcher | None:
         """The array searcher over the current reader, or None while a segment lacks a side file."""
-        from ..arraysearch import ArraySearcher
+        from ..search.rank_arrays import ArraySearcher
 
         if self._arrays is None:
             self._arrays = ArraySearcher.open(self.path, self._reader) or False

@@ -3,7 +3,7 @@
 Schema (one Whoosh document per paragraph, plus one record per file):
 
 * ``terms``: folded words with positions, for words and "phrases"; stem
-  matches are found at query time among these words (see ``search.py``), so
+  matches are found at query time among these words (see ``search/plan.py``), so
   there is no second posting list per word to write;
 * ``text``: the paragraph exactly as the file holds it (stored, not indexed);
   snippets and match offsets are computed from it at query time;
