@@ -27,7 +27,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check searchidx tests benchmarks
 
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) $(DEMO_INDEX) .pytest_cache .hypothesis

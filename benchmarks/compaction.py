@@ -1,4 +1,4 @@
-"""What merging away deleted paragraphs costs and saves: ``python benchmarks/compaction.py``.
+"""What merging away deleted paragraphs costs and saves: ``python -m benchmarks.compaction``.
 
 On the benchmark corpus (see ``corpus.py``), written as text files, an index
 is built, then two rounds of edits change whole files (each changed file's
@@ -28,13 +28,14 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from corpus import load_corpus, write_corpus_files
-from peers import directory_size
-from queries import speed_queries
 from tabulate import tabulate
 
-import searchidx.index
+import searchidx.index.writer
 from searchidx import Index
+
+from .corpus import load_corpus, write_corpus_files
+from .peers import directory_size
+from .queries import speed_queries
 
 RESULTS = Path(__file__).parent / "results"
 QUERIES_PER_KIND = 30
@@ -99,12 +100,12 @@ def run(size: str, workspace: Path) -> dict:
     shutil.copytree(built, no_merge)
     change_files(second, "الثانية")
     steps["+10 % changed, deleted merged"] = state(built, queries, timed_update(built, corpus))
-    share = searchidx.index.MERGE_DELETED_SHARE
-    searchidx.index.MERGE_DELETED_SHARE = 2.0  # never: Whoosh's own merging only
+    share = searchidx.index.writer.MERGE_DELETED_SHARE
+    searchidx.index.writer.MERGE_DELETED_SHARE = 2.0  # never: Whoosh's own merging only
     try:
         seconds = timed_update(no_merge, corpus)
     finally:
-        searchidx.index.MERGE_DELETED_SHARE = share
+        searchidx.index.writer.MERGE_DELETED_SHARE = share
     steps["+10 % changed, deleted kept"] = state(no_merge, queries, seconds)
     steps["then --optimize"] = state(
         no_merge, queries, timed_update(no_merge, corpus, optimize=True)
@@ -135,7 +136,9 @@ def table(result: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.compaction", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--size", choices=["small", "large"], default="large")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="searchidx-compaction-") as workspace:

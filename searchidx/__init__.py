@@ -31,19 +31,19 @@ if TYPE_CHECKING:
     from .analysis import Token, analyze
     from .index import Index, IndexInfo, IndexReport
     from .readers.base import ReaderOptions
-    from .search import FileHit, FileResults, Hit, SearchResults
+    from .search.results import FileHit, FileResults, Hit, SearchResults
 
 # Where each public name that needs Whoosh or numpy lives. They are imported on
 # first use, so that `searchidx --help` does not pay for them.
 _LAZY = {
-    "FileHit": "search",
-    "FileResults": "search",
-    "Hit": "search",
+    "FileHit": "search.results",
+    "FileResults": "search.results",
+    "Hit": "search.results",
     "Index": "index",
     "IndexInfo": "index",
     "IndexReport": "index",
     "ReaderOptions": "readers.base",
-    "SearchResults": "search",
+    "SearchResults": "search.results",
     "Token": "analysis",
     "analyze": "analysis",
 }

@@ -19,7 +19,7 @@ token's text::
 * :func:`light_stem` strips clitics and suffixes from a folded term, never
   leaving fewer than three letters and never producing a function word, so
   «بالكتاب» and «الكتاب» share a stem while «الله» does not become «له».
-  Stems are compared at query time (``search.py``), not indexed.
+  Stems are compared at query time (``search/plan.py``), not indexed.
 
 The stored text is never touched: only tokens are folded. The filter leaves
 ``*`` and ``?`` alone, because Whoosh runs it on wildcard query text.

@@ -288,8 +288,8 @@ def index(
         searchidx index ~/notes --hidden --max-file-size 200M
     """
     from .errors import IndexNotFound, NothingToIndex
-    from .folders import is_index_folder, remove_index_folder
     from .index import Index, rebuild_index
+    from .index.folders import is_index_folder, remove_index_folder
     from .readers.base import ReaderOptions
 
     if choices.fmt is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DocumentError
-from .folders import is_index_folder
+from .index.folders import is_index_folder
 from .readers import READERS
 from .readers.base import Block, ReaderOptions
 from .text import MAX_PARAGRAPH_CHARS, cut_long_paragraph

@@ -36,7 +36,8 @@ class IndexExists(SearchidxError):
 
 
 class UnsafeFolder(SearchidxError):
-    """A folder is not searchidx's to write into or remove; it is left as it was."""
+    """A folder is not searchidx's to write into or remove, or cannot be created or
+    written into; it is left as it was."""
 
 
 class DocumentError(SearchidxError):
@@ -44,7 +45,7 @@ class DocumentError(SearchidxError):
 
 
 class NothingToIndex(SearchidxError):
-    """A new index was to be built without being told what to index."""
+    """Indexing was not told what to index, or was given a path that does not exist."""
 
     exit_code = 2
 

@@ -18,18 +18,22 @@ from typing import TYPE_CHECKING
 
 from wcwidth import wcwidth
 
-from .search import SNIPPET_CHARS, render_snippet
+from .search.highlight import (
+    ANSI_MARKS,
+    NO_MARKS,
+    PLAIN_MARKS,
+    SNIPPET_CHARS,
+    render_snippet,
+)
 
 if TYPE_CHECKING:
     from .analysis import Token
     from .index import FileRecord, IndexInfo
-    from .search import FileResults, Hit, SearchResults
+    from .search.results import FileResults, Hit, SearchResults
 
 FORMATS = ("table", "plain", "json", "jsonl")
-_BOLD_RED = ("\x1b[1;31m", "\x1b[0m")
 _DIM = ("\x1b[2m", "\x1b[0m")
 _CONTEXT_INDENT = "  "
-_PLAIN_MARKS = ("[", "]")
 _COLUMN_GAP = "  "  # between the columns of tabulate's "simple" table
 _MIN_WHERE = 12
 _MIN_SNIPPET = 20
@@ -80,7 +84,7 @@ def render_results(
         lines = []
         for hit in results.hits:
             lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "b")]
-            lines.append(f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, _PLAIN_MARKS)}")
+            lines.append(f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, PLAIN_MARKS)}")
             lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "a")]
         return "\n".join([*lines, summary])
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
@@ -152,7 +156,7 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
     snippet_width = max(_MIN_SNIPPET, width - fixed - where_width)
     rows = []
     for hit, score, where_lines in zip(hits, scores, where_cells, strict=True):
-        lines = _wrap(_snippet(hit, ("", "") if color else _PLAIN_MARKS), snippet_width)
+        lines = _wrap(_snippet(hit, NO_MARKS if color else PLAIN_MARKS), snippet_width)
         if bidi:
             lines = [_visual(line) for line in lines]
             where_lines = [_visual(line) for line in where_lines]
@@ -200,7 +204,7 @@ def _context_rows(hit: Hit, side: str, width: int, color: bool, bidi: bool) -> l
 
 
 def _snippet(hit, marks: tuple[str, str]) -> str:
-    return render_snippet(hit.text, hit.window, hit.matches, *marks)
+    return render_snippet(hit.text, hit.window, hit.matches, marks)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -259,7 +263,7 @@ def _highlight(line: str, words: set[str], visual: bool) -> str:
     pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
     return re.sub(
         rf"(?<![\w{_MARKS}])(?:{pattern})(?![\w{_MARKS}])",
-        lambda match: f"{_BOLD_RED[0]}{match[0]}{_BOLD_RED[1]}",
+        lambda match: f"{ANSI_MARKS[0]}{match[0]}{ANSI_MARKS[1]}",
         line,
     )
 

@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .errors import QueryError, SearchidxError
 from .index import Index
-from .search import render_snippet
+from .search.highlight import html_marked, html_snippet
 
 PAGE_SIZE = 10
 MAX_LIMIT = 100
@@ -50,7 +50,6 @@ MAX_HITS = 1000
 MAX_MARKED_PARAGRAPHS = 1000
 # The document box suggests at most this many document names.
 MAX_SUGGESTED_DOCUMENTS = 1000
-_MARK = ("\ue000", "\ue001")  # stand-ins for <mark> while the snippet is escaped
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "
@@ -306,14 +305,6 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _snippet_html(hit) -> str:
-    # Private-use stand-ins for the marks survive escaping; any in the text
-    # itself are replaced first (same length, so the offsets still hold).
-    text = hit.text.replace(_MARK[0], "\ufffd").replace(_MARK[1], "\ufffd")
-    snippet = _escape(render_snippet(text, hit.window, hit.matches, *_MARK))
-    return snippet.replace(_MARK[0], "<mark>").replace(_MARK[1], "</mark>")
-
-
 def _hit_html(hit, path: str, query: str) -> str:
     where = f"{hit.doc} ¶{hit.paragraph}" + (f" · {hit.locator}" if hit.locator else "")
     target = {"path": path, "paragraph": hit.paragraph, "q": query}
@@ -323,7 +314,7 @@ def _hit_html(hit, path: str, query: str) -> str:
     return (
         f'<li>\n<a class="title" href="{_escape(link)}">{_escape(hit.title or hit.doc)}</a>\n'
         f'<div class="where" dir="auto">{_escape(where)}</div>\n'
-        f'<p class="snippet" dir="auto">{_snippet_html(hit)}</p>\n'
+        f'<p class="snippet" dir="auto">{html_snippet(hit.text, hit.window, hit.matches)}</p>\n'
         f'<div class="path" dir="ltr">{_escape(path)}</div>\n</li>'
     )
 
@@ -331,15 +322,9 @@ def _hit_html(hit, path: str, query: str) -> str:
 def _paragraph_html(position: int, paragraph, is_hit: bool, matches) -> str:
     attributes = 'id="hit" class="hit"' if is_hit else f'id="p{position}"'
     locator = f"¶{paragraph.number}" + (f" · {paragraph.locator}" if paragraph.locator else "")
-    text = paragraph.text
-    parts, done = [], 0
-    for start, end in matches:
-        parts += [_escape(text[done:start]), f"<mark>{_escape(text[start:end])}</mark>"]
-        done = end
-    parts.append(_escape(text[done:]))
     return (
         f'<p {attributes} dir="auto"><span class="locator">{_escape(locator)}</span>'
-        f"{''.join(parts)}</p>"
+        f"{html_marked(paragraph.text, matches)}</p>"
     )
 
 

@@ -38,7 +38,7 @@ from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .folders import put_index_file
+from .index.folders import put_index_file
 
 if TYPE_CHECKING:
     from whoosh.index import Index as WhooshIndex

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 import searchidx
-from searchidx import Index, IndexNotFound, QueryError, SearchidxError
+from searchidx import (
+    DocumentError,
+    Index,
+    IndexNotFound,
+    NothingToIndex,
+    QueryError,
+    SearchidxError,
+)
 
 from . import api_example
 from .conftest import GREETINGS, write_corpus
@@ -44,9 +51,15 @@ def test_update_takes_one_path_as_str_or_pathlike_or_a_list(tmp_path, greetings,
 
 
 def test_update_of_a_missing_path_names_it(tmp_path):
-    with Index.create(tmp_path / "ix") as index, pytest.raises(SearchidxError) as raised:
+    # A usage error, as the command's own check of PATHS gives; not a skipped file.
+    with Index.create(tmp_path / "ix") as index, pytest.raises(NothingToIndex) as raised:
         index.update("no-such-folder")
     assert str(raised.value) == "no-such-folder: no such file or folder"
+    assert raised.value.exit_code == 2 and not isinstance(raised.value, DocumentError)
+    with Index.create(tmp_path / "ix", exist_ok=True) as index:
+        with pytest.raises(NothingToIndex, match=r"^an empty path names no file or folder$"):
+            index.update("")
+        assert index.info().documents == 0
 
 
 def test_the_example_program_runs(tmp_path, greetings):

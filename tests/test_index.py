@@ -7,7 +7,7 @@ import pytest
 
 from searchidx import Index
 from searchidx.errors import IncompatibleIndex, IndexNotFound, NotARoot, NothingToIndex
-from searchidx.index import META_FILE
+from searchidx.index.store import META_FILE
 
 from .conftest import INDEX_VARIABLE, SMALL_CORPUS, run_cli, total_found, write_corpus
 

@@ -8,7 +8,7 @@ import pytest
 
 from searchidx import Index
 from searchidx.errors import IndexExists, UnsafeFolder
-from searchidx.folders import (
+from searchidx.index.folders import (
     check_index_folder,
     is_index_folder,
     remove_index_folder,
@@ -152,8 +152,8 @@ def test_leftovers_of_an_interrupted_rebuild_are_removed_but_not_a_users_lookali
 
 
 def test_no_code_but_the_folders_module_removes_or_renames_anything():
-    # Every removal, rename and swap goes through searchidx/folders.py, which
-    # checks the marker first; nothing else in the package may call them.
+    # Every removal, rename and swap goes through searchidx/index/folders.py,
+    # which checks the marker first; nothing else in the package may call them.
     forbidden = re.compile(
         r"rmtree|\.unlink\(|os\.remove\(|\.rmdir\(|os\.replace\(|os\.rename\(|\.rename\(|"
         r"renameat|removedirs|shutil\.move|shutil\.copy"
@@ -161,7 +161,7 @@ def test_no_code_but_the_folders_module_removes_or_renames_anything():
     offenders = [
         f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
         for path in sorted(PACKAGE.rglob("*.py"))
-        if path.name != "folders.py"
+        if path.relative_to(PACKAGE) != Path("index", "folders.py")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if forbidden.search(line)
     ]
@@ -238,3 +238,32 @@ def test_an_empty_index_option_is_a_usage_error(tmp_path, corpus):
     result = run_cli("index", str(corpus), "--index", "")
     assert result.returncode == 2
     assert "an empty value names no folder" in result.stderr
+
+
+def test_a_folder_that_cannot_be_created_or_written_into_is_one_line_with_what_to_do(
+    tmp_path, monkeypatch
+):
+    a_file = tmp_path / "الملاحظات.txt"
+    a_file.write_text("نص", encoding="utf-8")
+    with pytest.raises(UnsafeFolder) as refused:
+        Index.create(a_file / "ix")
+    assert str(refused.value) == (
+        f"cannot create the index folder {a_file / 'ix'}: Not a directory; "
+        "choose another folder for the index"
+    )
+    assert a_file.read_text(encoding="utf-8") == "نص"
+
+    # Root may write anywhere, so the lock file refuses as a read-only folder would.
+    def denied(self, blocking=False):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("whoosh.util.filelock.FcntlLock.acquire", denied)
+    empty = tmp_path / "read-only"
+    empty.mkdir()
+    with pytest.raises(UnsafeFolder) as refused:
+        Index.create(empty)
+    assert str(refused.value) == (
+        f"cannot write into the index folder {empty}: Permission denied; "
+        "make it writable or choose another folder for the index"
+    )
+    assert os.listdir(empty) == []

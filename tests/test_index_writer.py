@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import searchidx.index
+import searchidx.index.store
 from searchidx import Index
 
 from .conftest import (
@@ -235,7 +235,7 @@ def test_writer_that_cannot_get_the_lock_says_so_in_one_line(
 ):
     """A run that waits too long for another one exits 1 with one line, changing nothing."""
     index_dir, earlier = committed
-    monkeypatch.setattr(searchidx.index, "LOCK_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(searchidx.index.store, "LOCK_TIMEOUT_SECONDS", 0.5)
     writer = start_cli("index", str(big_folder), "--index", str(index_dir))
     wait_until_writing(writer, index_dir, seconds=0.2)
     extra = index_dir.parent / "extra"
@@ -360,7 +360,7 @@ def test_long_lived_reader_during_rebuilds_sees_only_indexes_and_clean_errors(tm
 
 
 def test_large_update_uses_parallel_writer_and_loses_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr("searchidx.index.PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr("searchidx.index.writer.PARALLEL_MIN_BYTES", 1)
     docs = tmp_path / "docs"
     docs.mkdir()
     for number in range(40):

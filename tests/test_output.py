@@ -140,7 +140,7 @@ def test_bidi_colours_the_matched_words(bundled_index):
 
 
 def test_a_long_name_is_cut_after_a_separator():
-    from searchidx.search import Hit, SearchResults
+    from searchidx.search.results import Hit, SearchResults
 
     text = "افتتحت المكتبة الوطنية قاعة جديدة للكتب النادرة والمخطوطات."
     name = "archive/2024/national-library-news.txt"

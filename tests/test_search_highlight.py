@@ -1,6 +1,7 @@
 """Highlighting: which words of a hit are marked, and where its snippet is cut."""
 
 from searchidx import Index
+from searchidx.search.highlight import html_snippet
 
 from .conftest import highlighted, search
 
@@ -34,3 +35,10 @@ def test_snippet_is_cut_at_sentence_or_word_boundaries(tmp_path):
     start, end = hit.window
     assert hit.text[start:end].split()[0] in hit.text.split()
     assert len(hit.snippet) <= 260
+
+
+def test_html_snippet_escapes_the_text_and_marks_the_words():
+    text = "<b>قال الوزير</b> & مضى"
+    start = text.index("الوزير")
+    snippet = html_snippet(text, (0, len(text)), [(start, start + len("الوزير"))])
+    assert snippet == "&lt;b&gt;قال <mark>الوزير</mark>&lt;/b&gt; &amp; مضى"

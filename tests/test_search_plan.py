@@ -1,6 +1,7 @@
 """Planning a query: which indexed forms each word expands to, the exact and stem tiers,
 exclusions, prefixes, fuzzy words and proximity."""
 
+import dataclasses
 import random
 import re
 import time
@@ -8,6 +9,9 @@ import time
 import pytest
 
 from searchidx import Index
+from searchidx.index.store import make_schema
+from searchidx.search.plan import EXACT_BONUS, STEM_BONUS, build_plan
+from searchidx.search.query import parse_query
 
 from .conftest import (
     SALAM_WITHOUT_ALAYKUM,
@@ -462,3 +466,38 @@ def test_fuzzy_word_after_not_excludes(seed_index):
     assert 0 < without.total < every.total
     # The word itself and «تنظيمه»-like forms one edit away are gone; «التنظيم» is two.
     assert all(re.search(r"(?<!\w)تنظيم\w?(?!\w)", hit.text) is None for hit in without)
+
+
+class _Words:
+    """A vocabulary of a few indexed words, without an index: what a plan needs of one."""
+
+    def __init__(self, *words: str) -> None:
+        self.words = sorted(words)
+
+    def contains(self, fieldname: str, term: str) -> bool:
+        return fieldname == "terms" and term in self.words
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return int(self.contains(fieldname, term))
+
+    def expand_prefix(self, fieldname: str, prefix: str):
+        return (word for word in self.words if fieldname == "terms" and word.startswith(prefix))
+
+
+def test_a_plan_ranks_the_word_then_its_stem_then_other_readings():
+    vocabulary = _Words("وزير", "الوزير", "الزير", "وزارة", "كتاب")
+    plan = build_plan(parse_query("وزير", make_schema()), vocabulary)
+    assert dict(plan.bonuses) == {
+        "وزير": EXACT_BONUS,
+        "الوزير": STEM_BONUS,  # the same stem after the article
+        "الزير": 0.0,  # «و» + «زير»: another reading only
+    }
+    assert plan.highlight == {"وزير", "الوزير", "الزير"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.highlight = frozenset()
+
+
+def test_a_plan_highlights_no_word_after_not():
+    plan = build_plan(parse_query("كتاب -الوزير", make_schema()), _Words("كتاب", "الوزير"))
+    assert plan.highlight == {"كتاب"}
+    assert plan.excludes

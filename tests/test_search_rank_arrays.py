@@ -14,15 +14,11 @@ from whoosh import query
 
 from searchidx import Index
 from searchidx.analysis import iter_words
-from searchidx.arraysearch import ArraySearcher
 from searchidx.errors import QueryError
-from searchidx.search import (
-    TermBonus,
-    _has_not,
-    _whoosh_search,
-    expand_query,
-    parse_query,
-)
+from searchidx.search import rank_whoosh
+from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
+from searchidx.search.query import parse_query
+from searchidx.search.rank_arrays import ArraySearcher
 
 from .conftest import INDEX_DATA, write_corpus
 
@@ -33,27 +29,24 @@ TOLERANCE = 1e-9
 def both_ways(index: Index, text: str, match_any: bool = False):
     """(array answer, Whoosh answer) for one query; each is (docnums, scores, total).
 
-    Each path expands the query with its own vocabulary lookup (the side
-    files' or Whoosh's term files), and the expansions must be equal.
+    Each path plans the query with its own vocabulary (the side files' or
+    Whoosh's term files), and the plans must be equal.
     """
     reader = index._whoosh.reader()
     try:
         arrays = ArraySearcher.open(index.path, reader)
         assert arrays is not None, "a segment has no side file"
         parsed = parse_query(text, index._whoosh.schema, match_any)
-        expansion = expand_query(parsed, reader)
-        array_expansion = expand_query(parsed, arrays.vocabulary(reader))
-        assert array_expansion.query == expansion.query
-        assert array_expansion.bonuses == expansion.bonuses
-        return answers(index, reader, arrays, expansion.query, expansion.bonuses)
+        plan = build_plan(parsed, ReaderVocabulary(reader))
+        assert build_plan(parsed, arrays.vocabulary(reader)) == plan
+        return answers(index, reader, arrays, plan)
     finally:
         reader.close()
 
 
-def answers(index, reader, arrays, expanded, bonuses):
-    weighting = TermBonus(bonuses)
-    ours = arrays.search(expanded, weighting, LIMIT, exclude_files=_has_not(expanded))
-    theirs = _whoosh_search(index._whoosh, reader, expanded, weighting, LIMIT)
+def answers(index, reader, arrays, plan):
+    ours = arrays.rank(plan, LIMIT)
+    theirs = rank_whoosh.rank(index._whoosh, reader, plan, LIMIT)
     return ours, theirs
 
 
@@ -160,18 +153,19 @@ def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
         for _ in range(60):
             words = rng.choice(paragraphs)
             start = rng.randrange(len(words) - 1)
-            expansions = [
-                expand_query(parse_query(word, index._whoosh.schema), reader)
+            plans = [
+                build_plan(parse_query(word, index._whoosh.schema), ReaderVocabulary(reader))
                 for word in words[start : start + 2]
             ]
-            groups = [expansion.query for expansion in expansions]
+            groups = [plan.query for plan in plans]
             if any(type(group) not in (query.Or, query.Term) for group in groups):
                 continue
             bonuses = {}
-            for expansion in expansions:
-                for term, bonus in expansion.bonuses.items():
+            for plan in plans:
+                for term, bonus in plan.bonuses.items():
                     bonuses[term] = max(bonus, bonuses.get(term, 0.0))
-            ours, theirs = answers(index, reader, arrays, query.Sequence(groups), bonuses)
+            phrase = QueryPlan(query.Sequence(groups), bonuses, frozenset(), (), excludes=False)
+            ours, theirs = answers(index, reader, arrays, phrase)
             assert_same(ours, theirs, groups)
         reader.close()
 

@@ -3,7 +3,7 @@
 import pytest
 
 from searchidx import Index
-from searchidx.suggest import MAX_COST, weighted_distance
+from searchidx.search.suggest import MAX_COST, weighted_distance
 
 from .conftest import search
 

@@ -4,7 +4,7 @@ trusted when missing, cut short or another segment's: then Whoosh answers."""
 import shutil
 
 from searchidx import Index
-from searchidx.arraysearch import ArraySearcher
+from searchidx.search.rank_arrays import ArraySearcher
 from searchidx.sidefiles import SUFFIX, load_side_file
 
 from .conftest import SMALL_CORPUS, write_corpus
@@ -107,7 +107,7 @@ def test_a_side_file_that_cannot_be_written_is_a_warning_not_a_failure(
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("searchidx.index.write_missing_side_files", disk_full)
+    monkeypatch.setattr("searchidx.index.writer.write_missing_side_files", disk_full)
     with Index.create(tmp_path / "ix") as index:
         report = index.update([corpus])
         assert report.added == 3

@@ -1,7 +1,7 @@
-"""Array search: an expanded query evaluated in numpy over the segments' side files.
+"""Ranking in numpy over the segments' side files: a query plan evaluated array-wise.
 
-It returns what Whoosh's matchers return for the same query and weighting
-(see ``search.py``): the same matches, the same BM25F scores plus each term's
+It returns what Whoosh's matchers return for the same plan (see
+``rank_whoosh.py``): the same matches, the same BM25F scores plus each term's
 bonus, the same top hits with ties broken by document number. Whoosh's
 statistics are reproduced as Whoosh computes them: ``idf = log(N / (df + 1)) + 1``
 with N and df counting deleted documents and file records, the average field
@@ -30,12 +30,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from whoosh import query
 
-from .sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+from ..sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+from .plan import BM25_B, BM25_K1, ReaderVocabulary
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
     from whoosh.reading import IndexReader
 
-    from .search import TermBonus
+    from .plan import QueryPlan
 
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
 _NULL_QUERY = type(query.NullQuery)
@@ -167,9 +170,9 @@ class ArraySearcher:
             segments.append(_Segment(side, offset, leaf.deleted_docs_set))
         return cls(segments, reader.doc_count_all())
 
-    def vocabulary(self, reader: IndexReader) -> _VocabularyReader:
-        """``reader``, with its ``expand_prefix`` answered from the side files."""
-        return _VocabularyReader(reader, self)
+    def vocabulary(self, reader: IndexReader) -> ArrayVocabulary:
+        """``reader``'s vocabulary, with prefixes expanded from the side files."""
+        return ArrayVocabulary(reader, self)
 
     def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
         """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
@@ -178,16 +181,15 @@ class ArraySearcher:
             return found[0]
         return sorted(set().union(*found))
 
-    def search(
-        self, q: query.Query, weighting: TermBonus, limit: int, exclude_files: bool
-    ) -> tuple[list[int], list[float], int]:
+    def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
+        q = plan.query
         _check(q)
-        run = _Run(self, weighting)
+        run = _Run(self, plan.bonuses)
         all_ids, all_scores = [], []
         for segment in self.segments:
             matches = _materialize(run.evaluate(q, segment), segment)
-            if exclude_files:
+            if plan.excludes:
                 matches = _without(matches, run.term(segment, "kind", "file"), segment.size)
             all_ids.append(matches.ids + segment.offset)
             all_scores.append(matches.scores)
@@ -197,26 +199,19 @@ class ArraySearcher:
         return ids[top].tolist(), scores[top].tolist(), len(ids)
 
 
-class _VocabularyReader:
-    """A Whoosh reader whose ``expand_prefix`` is a ``searchsorted`` on the side files
-    (Whoosh's walks its term files); everything else is the reader's own."""
+class ArrayVocabulary(ReaderVocabulary):
+    """A Whoosh reader's vocabulary whose prefixes are expanded by a
+    ``searchsorted`` on the side files (Whoosh walks its term files)."""
 
-    def __init__(self, reader, arrays: ArraySearcher):
-        self._reader = reader
-        self._arrays = arrays
+    def __init__(self, reader: IndexReader, arrays: ArraySearcher) -> None:
+        super().__init__(reader)
+        self.arrays = arrays
 
-    def expand_prefix(self, fieldname: str, prefix):
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         if fieldname not in FIELDS:
-            return self._reader.expand_prefix(fieldname, prefix)
-        if isinstance(prefix, str):
-            prefix = prefix.encode("utf-8")
-        return self._arrays.expand_prefix(fieldname, prefix)
-
-    def __contains__(self, term) -> bool:
-        return term in self._reader
-
-    def __getattr__(self, name: str):
-        return getattr(self._reader, name)
+            return super().expand_prefix(fieldname, prefix)
+        found = self.arrays.expand_prefix(fieldname, prefix.encode("utf-8"))
+        return (btext.decode("utf-8") for btext in found)
 
 
 def _check(q: query.Query) -> None:
@@ -256,12 +251,13 @@ def _check_words(words) -> None:
 
 
 class _Run:
-    """One query's evaluation: the weighting and the global statistics it needs."""
+    """One query's evaluation: the bonuses and the global statistics it needs."""
 
-    def __init__(self, searcher: ArraySearcher, weighting):
+    def __init__(self, searcher: ArraySearcher, bonuses: Mapping[str, float]):
         self.searcher = searcher
-        self.B, self.K1 = weighting.B, weighting.K1
-        self.bonus = weighting.bonus
+        self.B, self.K1 = BM25_B, BM25_K1
+        # Keyed by UTF-8 bytes, as the side files hold terms.
+        self.bonus = {term.encode("utf-8"): value for term, value in bonuses.items() if value}
         self._idf: dict = {}
         self._avgfl: dict = {}
 

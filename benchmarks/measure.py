@@ -1,6 +1,6 @@
-"""Benchmark searchidx against its peers on the hadith corpora: ``make bench``.
+"""searchidx and its peers measured on one corpus size, as a JSON-ready dict.
 
-For each corpus size (see ``corpus.py``) the paragraphs are written as text
+For a corpus size (see ``corpus.py``) the paragraphs are written as text
 files, and searchidx and each peer (see ``peers.py``) build an index of them
 in a fresh process, reading the files as part of the build. Then, in this
 process, every engine answers the same speed queries, top 10 with snippets,
@@ -10,31 +10,13 @@ recall (see ``queries.py``). Last, one search is timed as a whole
 process: ``searchidx search --format json`` against a ``python -c`` script
 that folds the query with searchidx's analyzer and asks the folded FTS5
 index, and the ``sqlite3`` shell on the raw FTS5 index where it is installed.
-After the corpus sizes, searchidx's indexing speed per megabyte of text is
-measured for each document format it reads, against plain ``.txt`` (see
-``formats.py``); and last, how many verses of the Quran in Uthmani script
-three-word standard-spelling queries find in their top 10 (see ``uthmani.py``).
-
-Ratios are to SQLite FTS5 given searchidx's folding ("sqlite-fts5-folded"),
-the plainest way to get the same matching, and are the figures to compare
-across machines. What differs between the engines, by their nature: searchidx
-indexes a large corpus with two worker processes, the peers in one
-process (CPU seconds are reported beside wall time, and peak memory counts the
-workers); the ``python -c`` script pays for importing the whole searchidx
-package to fold its query, and cuts its snippet with FTS5's ``snippet()``
-from the folded text rather than from the original. Tables go to stdout,
-progress to stderr, every measurement to a JSON file::
-
-    python benchmarks/bench.py --size small --queries 90
-    python benchmarks/bench.py --only formats
-    python benchmarks/bench.py --only uthmani
+Ratios are to :data:`REFERENCE`, and searchidx's figures are checked against
+its targets. The tables of these figures are in ``report.py``.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import os
 import platform
 import shutil
@@ -42,18 +24,19 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import uthmani
 import whoosh
-from corpus import LARGE_SIZE, load_corpus, write_corpus_files
-from formats import bench_formats, formats_markdown, formats_report
-from peers import ENGINES, SNIPPET_WORDS, build_in_child, directory_size, fts5_match, query_parts
-from queries import (
+
+import searchidx
+from searchidx import QueryError
+
+from .corpus import load_corpus, write_corpus_files
+from .peers import ENGINES, SNIPPET_WORDS, build_in_child, directory_size, fts5_match, query_parts
+from .queries import (
     KINDS,
     MAX_DOCUMENT_FREQUENCY,
     STEM_VARIANTS,
@@ -62,23 +45,10 @@ from queries import (
     recall,
     speed_queries,
 )
-from tabulate import tabulate
 
-import searchidx
-from searchidx.errors import QueryError
-
+# Ratios are to SQLite FTS5 given searchidx's folding, the plainest way to get
+# the same matching, and are the figures to compare across machines.
 REFERENCE = "sqlite-fts5-folded"
-# Verses queried for the Uthmani recall in a full run (all 6,236: uthmani.py).
-UTHMANI_VERSES = 1000
-# How the Markdown report names the engines.
-LABELS = {
-    "searchidx": "searchidx",
-    "searchidx-whoosh": "searchidx, Whoosh's matchers (no side files)",
-    "sqlite-fts5": "SQLite FTS5",
-    "sqlite-fts5-folded": "SQLite FTS5 + searchidx's folding",
-    "whoosh": "Whoosh, StandardAnalyzer",
-}
-RESULTS = Path(__file__).parent / "results"
 # Queries each engine answers, untimed, before the timed ones.
 WARM_UP_QUERIES = 10
 # Whole-process searches: this many runs of one query of each kind, per command.
@@ -89,7 +59,7 @@ CLI_RUNS = 7
 # the folded text. Arguments: query, database, snippet length in words.
 FOLDED_FTS5_SEARCH = r"""
 import json, re, sqlite3, sys
-from searchidx.analysis import analyze
+from searchidx import analyze
 query, database, words = sys.argv[1:]
 pieces = (p or w for p, w in re.findall(r'"([^"]*)"|(\S+)', query))
 parts = [" ".join(t.term for t in analyze(piece)) for piece in pieces]
@@ -123,9 +93,6 @@ def progress(message: str) -> None:
     """A progress line on stderr, with the minutes and seconds since the start."""
     minutes, seconds = divmod(int(time.perf_counter() - _started), 60)
     print(f"[{minutes:2d}:{seconds:02d}] {message}", file=sys.stderr, flush=True)
-
-
-# Measuring
 
 
 def bench_corpus(size: str, query_count: int, workspace: Path) -> dict:
@@ -470,241 +437,3 @@ def source_commit() -> str:
     command = ["git", "-C", str(Path(__file__).parent), "describe", "--always", "--dirty"]
     completed = subprocess.run(command, capture_output=True, text=True)
     return completed.stdout.strip() or "unknown"
-
-
-# Reporting
-
-
-def corpus_table(result: dict) -> str:
-    """Engines as rows: build time (wall and CPU), size, memory, latency, ratios, recall."""
-    rows = []
-    for name, figures in result["engines"].items():
-        build_figures, latency = figures["build"], figures["latency"]
-        rows.append(
-            [
-                name,
-                build_figures["seconds"],
-                build_figures["cpu_seconds"],
-                build_figures["paragraphs_per_second"],
-                figures["ratios"]["build"],
-                build_figures["size_bytes"] / 2**20,
-                build_figures["peak_rss_bytes"] / 2**20,
-                latency["median_ms"],
-                latency["p95_ms"],
-                figures["ratios"]["median"],
-                figures["ratios"]["p95"],
-                figures["quality"]["recall"],
-            ]
-        )
-    headers = [
-        "engine", "build s", "CPU s", "paragraphs/s", "build ×", "size MB", "peak MB",
-        "median ms", "p95 ms", "median ×", "p95 ×", "recall",
-    ]  # fmt: skip
-    floatfmt = ["", ".1f", ".1f", ",.0f", ".2f", ".1f", ".0f", ".2f", ".2f", ".2f", ".2f", ".3f"]
-    return tabulate(rows, headers, floatfmt=floatfmt)
-
-
-def kind_table(result: dict) -> str:
-    """Latency by query kind: searchidx's two paths beside the reference, with ratios."""
-    engines = ["searchidx", "searchidx-whoosh", REFERENCE]
-    by_kind = {name: result["engines"][name]["latency"]["by_kind"] for name in engines}
-    rows = []
-    for kind in KINDS:
-        for statistic in ("median_ms", "p95_ms"):
-            reference = by_kind[REFERENCE][kind][statistic]
-            row = [kind, statistic.removesuffix("_ms")]
-            for name in engines:
-                value = by_kind[name][kind][statistic]
-                row += [value, ratio(value, reference)]
-            rows.append(row)
-    headers = ["query kind", "ms"]
-    for name in engines:
-        headers += [name, "×"]
-    return tabulate(rows, headers, floatfmt=".2f")
-
-
-def quality_table(result: dict) -> str:
-    """Mean recall per spelling variant (rows) and engine (columns)."""
-    engines = result["engines"]
-    first = next(iter(engines.values()))["quality"]
-    rows = [
-        [f"{variant} ({counts['count']})"]
-        + [engines[name]["quality"]["by_variant"][variant]["recall"] for name in engines]
-        for variant, counts in first["by_variant"].items()
-    ]
-    rows.append(["all"] + [engines[name]["quality"]["recall"] for name in engines])
-    return tabulate(rows, ["variant (queries)", *engines], floatfmt=".3f")
-
-
-def cli_table(result: dict) -> str:
-    """Median seconds of one whole-process search per command."""
-    rows = [
-        [name, timing["median_s"], timing["peak_rss_bytes"] / 2**20, len(timing["runs"])]
-        for name, timing in result["cli"].items()
-    ]
-    headers = ["one search as a process", "median s", "peak MB", "runs"]
-    return tabulate(rows, headers, floatfmt=(".3f", ".3f", ".0f", ".0f"))
-
-
-def targets_table(result: dict) -> str:
-    """searchidx's targets with what was measured and PASS or MISS."""
-    rows = [
-        [
-            target["target"],
-            f"{format_value(target['measured'])} {target['unit']}",
-            f"≤ {target['limit']:g} {target['unit']}",
-            target["verdict"],
-        ]
-        for target in result["targets"]
-    ]
-    return tabulate(rows, ["target", "measured", "limit", "verdict"])
-
-
-def format_value(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
-
-
-def errors_report(result: dict) -> str:
-    """The queries an engine refused, one line each, or a line saying there were none."""
-    lines = []
-    for name, figures in result["engines"].items():
-        for error in figures["latency"]["errors"] + figures["quality"]["errors"]:
-            lines.append(f"{name}: {error['query']!r}: {error['error']}")
-    return "\n".join(lines) or "no engine refused a query"
-
-
-def corpus_report(size: str, result: dict) -> str:
-    """Every table of one corpus size."""
-    ratios_to = f"ratios (×) are to {REFERENCE}"
-    return "\n\n".join(
-        [
-            f"== {size} corpus: {result['paragraphs']:,} paragraphs, "
-            f"{result['corpus_bytes'] / 2**20:.1f} MB of text; {ratios_to} ==",
-            corpus_table(result),
-            kind_table(result),
-            quality_table(result),
-            cli_table(result) + f"\nsearchidx / {REFERENCE}: {result['cli_ratio']:.2f}×",
-            f"Targets (set for {LARGE_SIZE:,} paragraphs):\n" + targets_table(result),
-            "Refused queries:\n" + errors_report(result),
-        ]
-    )
-
-
-def machine_report(info: dict) -> str:
-    return (
-        f"{info['cpu']}, {info['cores']} cores; Python {info['python']} on {info['platform']}; "
-        f"Whoosh {info['whoosh']}, SQLite {info['sqlite']}; searchidx {info['searchidx']} "
-        f"({info['searchidx_commit']}); {info['date']}"
-    )
-
-
-def markdown_report(results: dict) -> str:
-    """The headline figures as Markdown, for the README's Performance section."""
-    parts = [f"Measured with `make bench` on {machine_report(results['machine'])}."]
-    for result in results["corpora"].values():
-        cli = result["cli"]
-        parts += [
-            f"**{result['paragraphs']:,} paragraphs** ({result['corpus_bytes'] / 2**20:.0f} MB "
-            f"of hadith text); (×) is the ratio to {LABELS[REFERENCE]}:",
-            markdown_table(result),
-            f"One search as a whole process (`searchidx search --format json`): "
-            f"{cli['searchidx']['median_s']:.2f} s; a Python script doing the same with "
-            f"{LABELS[REFERENCE]}: {cli[REFERENCE]['median_s']:.2f} s.",
-        ]
-    if results["corpora"]:
-        parts.append(
-            "Recall is the share of the paragraphs holding a word that come back in the top "
-            "10 when the word is typed without diacritics, with another alef, ه for ة, ى for ي "
-            "or the reverse, ئ for ؤ, or Arabic for Urdu letter forms; and that are found at "
-            "all when it is typed with a clitic added or removed, without the article before "
-            "its own و or hamza-alef, without a tanween alef, or as the singular of a nisba "
-            "plural (see `benchmarks/queries.py`)."
-        )
-    if "formats" in results:
-        parts.append(formats_markdown(results["formats"]))
-    return "\n\n".join(parts)
-
-
-def markdown_table(result: dict) -> str:
-    """One corpus size's engines as rows of a GitHub Markdown table."""
-    rows = []
-    for name, figures in result["engines"].items():
-        build_figures, latency, ratios = figures["build"], figures["latency"], figures["ratios"]
-        rows.append(
-            [
-                LABELS[name],
-                f"{build_figures['seconds']:,.1f} s ({ratios['build']:.1f}×)",
-                f"{build_figures['size_bytes'] / 2**20:,.0f} MB",
-                f"{build_figures['peak_rss_bytes'] / 2**20:,.0f} MB",
-                f"{latency['median_ms']:.1f} ms ({ratios['median']:.1f}×)",
-                f"{latency['p95_ms']:.1f} ms ({ratios['p95']:.1f}×)",
-                f"{figures['quality']['recall']:.2f}",
-            ]
-        )
-    headers = ["", "indexing", "index", "peak memory", "query median", "query p95", "recall"]
-    return tabulate(rows, headers, tablefmt="github", disable_numparse=True)
-
-
-# Running
-
-
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=["small", "large", "both"], default="both")
-    parser.add_argument("--queries", type=int, default=300, help="speed queries (default 300)")
-    parser.add_argument(
-        "--only",
-        choices=["corpora", "formats", "uthmani"],
-        help="run only the engines on the corpus sizes (--size), only the indexing speed "
-        "by format (on the small corpus's first paragraphs, whatever --size says), or only "
-        "the recall of standard-spelling queries on Uthmani Quran text (see uthmani.py)",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=RESULTS / f"bench-{datetime.now():%Y-%m-%d}.json",
-        help="the JSON file of results (default benchmarks/results/bench-DATE.json)",
-    )
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Run the benchmark, print the tables and the Markdown, write the JSON."""
-    arguments = parse_arguments(argv)
-    if arguments.only in ("formats", "uthmani"):
-        sizes = []
-    else:
-        sizes = ["small", "large"] if arguments.size == "both" else [arguments.size]
-    measure_formats = arguments.only in (None, "formats")
-    measure_uthmani = arguments.only in (None, "uthmani")
-    results = {
-        "machine": machine(),
-        "options": {"sizes": sizes, "queries": arguments.queries, "formats": measure_formats},
-        "corpora": {},
-    }
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix=f"searchidx-bench-{size}-") as workspace:
-            results["corpora"][size] = bench_corpus(size, arguments.queries, Path(workspace))
-    if measure_formats:
-        with tempfile.TemporaryDirectory(prefix="searchidx-bench-formats-") as workspace:
-            results["formats"] = bench_formats(Path(workspace), progress)
-    if measure_uthmani:
-        results["uthmani"] = uthmani.measure(UTHMANI_VERSES, progress)
-    results["wall_seconds"] = time.perf_counter() - _started
-    results["load_average_after"] = os.getloadavg()
-    arguments.output.parent.mkdir(parents=True, exist_ok=True)
-    arguments.output.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
-    print(machine_report(results["machine"]))
-    for size, result in results["corpora"].items():
-        print("\n" + corpus_report(size, result))
-    if "formats" in results:
-        print("\n" + formats_report(results["formats"]))
-    if "uthmani" in results:
-        print("\n== Uthmani script: standard-spelling queries, verse in the top 10 ==")
-        print(uthmani.report(results["uthmani"]))
-    print(f"\nwall time {results['wall_seconds']:.0f} s; results in {arguments.output}")
-    print("\n-- Markdown for the README --\n\n" + markdown_report(results))
-
-
-if __name__ == "__main__":
-    main()

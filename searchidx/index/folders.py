@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import UnsafeFolder
+from ..errors import UnsafeFolder
 
 MARKER = "searchidx.json"
 LOCK_FILE = "searchidx.lock"
@@ -74,7 +74,10 @@ def prepare_index_folder(path: Path) -> bool:
     except FileExistsError:
         return prepare_index_folder(path)
     except OSError as error:
-        raise UnsafeFolder(f"cannot create the index folder {path}: {error.strerror}") from None
+        raise UnsafeFolder(
+            f"cannot create the index folder {path}: {error.strerror}; "
+            "choose another folder for the index"
+        ) from None
     return False
 
 

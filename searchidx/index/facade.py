@@ -1,0 +1,399 @@
+"""The index: a Whoosh index on disk with one document per paragraph.
+
+:class:`Index` is what callers use: open or create, search, update, rebuild,
+forget. What an index is on disk lives in ``store.py`` (schema, metadata,
+lock), which files an update reads in ``plan.py``, how it writes them in
+``writer.py``; ``folders.py`` is the only code that removes or swaps a folder.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from whoosh import index as whoosh_index
+from whoosh.reading import CorruptIndexError
+
+from ..documents import Document, Paragraph
+from ..errors import (
+    IncompatibleIndex,
+    IndexChanged,
+    IndexCorrupt,
+    IndexExists,
+    IndexNotFound,
+    NotARoot,
+    NothingToIndex,
+    SearchidxError,
+)
+from ..readers.base import ReaderOptions
+from ..sidefiles import missing_side_files
+from .folders import (
+    check_index_folder,
+    new_rebuild_folder,
+    prepare_index_folder,
+    read_marker,
+    remove_leftovers,
+    swap_index_folders,
+)
+from .plan import (
+    PathArg,
+    Paths,
+    Plan,
+    drop_vanished,
+    known_roots,
+    plan_changes,
+    records_under,
+    resolve_roots,
+)
+from .report import IndexInfo, IndexReport
+from .store import (
+    DAMAGE,
+    FileRecord,
+    IndexMeta,
+    corrupt,
+    create_store,
+    has_index,
+    open_store,
+    rebuild_command,
+    touch_meta,
+    writing,
+)
+from .writer import ProgressCallback, WriteRun, write_changes, write_side_files
+
+if TYPE_CHECKING:
+    from ..search.rank_arrays import ArraySearcher
+    from ..search.results import FileResults, SearchResults
+
+
+class Index:
+    """A searchidx index on disk.
+
+    >>> with Index.create("/tmp/idx") as index:       # doctest: +SKIP
+    ...     index.update(["index_data"])
+    ...     hits = index.search("الخلايا النائمة")
+    """
+
+    def __init__(self, path: Path, whoosh: whoosh_index.Index, meta: IndexMeta) -> None:
+        self.path = path
+        self._whoosh = whoosh
+        self._meta = meta
+        self._reader = None  # kept between searches, reopened after a commit
+        self._arrays = None  # the side files of the reader's segments, when all have one
+        # False answers every search with Whoosh's matchers, the reference.
+        self.array_search = True
+
+    # Opening and creating
+
+    @classmethod
+    def create(cls, path: PathArg, exist_ok: bool = False) -> Index:
+        """Create an empty index at ``path``: a new or empty folder.
+
+        A folder holding anything else is refused with
+        :class:`~searchidx.errors.UnsafeFolder` and left as it was; an index
+        already there raises :class:`~searchidx.errors.IndexExists`, or is
+        opened with ``exist_ok=True``.
+        """
+        path = Path(path)
+        if prepare_index_folder(path) and has_index(path) and not exist_ok:
+            raise IndexExists(
+                f"there is already an index at {path}; update it with "
+                f"`searchidx index --index {path} PATH`"
+            )
+        with writing(path):
+            # Another process may have created it while this one waited.
+            if not has_index(path):
+                create_store(path)
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: PathArg) -> Index:
+        """Open an existing index; raise :class:`IndexNotFound` if there is none."""
+        path = Path(path)
+        whoosh, meta = open_store(path)
+        return cls(path, whoosh, meta)
+
+    def close(self) -> None:
+        self._drop_reader()
+        self._whoosh.close()
+
+    def _drop_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+            self._arrays = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Reading
+
+    def file_records(self) -> dict[str, FileRecord]:
+        """Every indexed file, by absolute path."""
+        try:
+            with self._whoosh.searcher() as searcher:
+                return {
+                    fields["record"]["path"]: FileRecord(**fields["record"])
+                    for fields in searcher.documents(kind="file")
+                }
+        except DAMAGE as error:
+            raise corrupt(self.path, error) from None
+
+    def info(self) -> IndexInfo:
+        self._follow_writers()
+        records = self.file_records()
+        size = sum(entry.stat().st_size for entry in self.path.iterdir() if entry.is_file())
+        with self._whoosh.reader() as reader:
+            deleted = reader.doc_count_all() - reader.doc_count()
+            segments = len(reader.leaf_readers())
+        return IndexInfo(
+            path=str(self.path),
+            documents=len(records),
+            paragraphs=sum(record.paragraphs for record in records.values()),
+            size_bytes=size,
+            created=self._meta["created"],
+            updated=self._meta["updated"],
+            version=self._meta["version"],
+            format=self._meta["format"],
+            analyzer=self._meta["analyzer"],
+            roots=sorted({record.root for record in records.values()}),
+            deleted=deleted,
+            segments=segments,
+            side_files=segments - len(missing_side_files(self.path, self._whoosh)),
+        )
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        match_any: bool = False,
+        offset: int = 0,
+        context: int = 0,
+    ) -> SearchResults:
+        """Search paragraphs: the best ``limit`` hits, and how many matched in all.
+
+        All words must match, or any of them with ``match_any``; see the query
+        language in :func:`searchidx.search.query.parse_query`. ``offset`` skips that
+        many of the best hits (pages follow on: offset 0 limit 5 then offset 5
+        limit 5 are limit 10); ``context`` adds to each hit up to that many
+        paragraphs of its file before and after it. A malformed query, a
+        ``limit`` below 1 or a negative ``offset`` or ``context`` raises
+        :class:`searchidx.QueryError`.
+
+        Each search sees the latest committed index, also after another
+        process updated or rebuilt it.
+        """
+        from ..search import run_search
+
+        return self._searching(
+            run_search, query, limit=limit, match_any=match_any, offset=offset, context=context
+        )
+
+    def search_files(
+        self, query: str, limit: int = 10, match_any: bool = False, offset: int = 0
+    ) -> FileResults:
+        """The files with paragraphs matching ``query``, like ``rg -c``: each once,
+        with its count of matching paragraphs and its best paragraph's score,
+        best first. ``total`` counts the files and ``paragraphs`` the paragraphs;
+        ``limit`` and ``offset`` page through the files as :meth:`search` does
+        through paragraphs.
+        """
+        from ..search import run_file_search
+
+        return self._searching(
+            run_file_search, query, limit=limit, match_any=match_any, offset=offset
+        )
+
+    def _searching(self, run, query: str, **options):
+        """``run`` on the latest committed index, once more afresh if it changed meanwhile."""
+        for attempt in range(2):
+            try:
+                self._follow_writers()
+                arrays = self._array_searcher() if self.array_search else None
+                return run(self._whoosh, self._reader, query, arrays=arrays, **options)
+            except SearchidxError:
+                raise
+            except Exception as error:  # Whoosh fails in assorted ways when files change under it
+                if attempt and isinstance(error, CorruptIndexError):
+                    raise corrupt(self.path, error) from None
+                if attempt:
+                    raise IndexChanged(
+                        f"the index at {self.path} changed while it was being read "
+                        f"({type(error).__name__}); search again"
+                    ) from None
+                # A writer committed or swapped the folder during this search: once more, afresh.
+                self._reopen()
+
+    def _follow_writers(self) -> None:
+        """Reopen after a rebuild (a new build id), take a new reader after a commit."""
+        marker = read_marker(self.path)
+        if marker is not None and marker.get("build") != self._meta.get("build"):
+            self._reopen()
+        if self._reader is None or self._reader.generation() != self._whoosh.latest_generation():
+            self._drop_reader()
+            self._reader = self._whoosh.reader()
+
+    def _reopen(self) -> None:
+        self.close()
+        reopened = Index.open(self.path)
+        self._whoosh, self._meta = reopened._whoosh, reopened._meta
+
+    def _array_searcher(self) -> ArraySearcher | None:
+        """The array searcher over the current reader, or None while a segment lacks a side file."""
+        from ..search.rank_arrays import ArraySearcher
+
+        if self._arrays is None:
+            self._arrays = ArraySearcher.open(self.path, self._reader) or False
+        return self._arrays or None
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever an update is committed to the index."""
+        return self._whoosh.latest_generation()
+
+    def document(self, path: str) -> Document | None:
+        """The indexed file at ``path`` (absolute, as indexed) with its paragraphs in
+        file order, read from the index; None if the index holds no such file."""
+        record = self.file_records().get(path)
+        if record is None:
+            return None
+        with self._whoosh.searcher() as searcher:
+            stored = [
+                fields for fields in searcher.documents(source=path) if "record" not in fields
+            ]
+        paragraphs = [
+            Paragraph(fields["paragraph"], fields["text"], fields.get("locator", ""))
+            for fields in stored
+        ]
+        title = stored[0].get("title", "") if stored else ""
+        return Document(Path(path), record.doc, title, paragraphs)
+
+    # Writing
+
+    def update(
+        self,
+        paths: Paths | None = None,
+        options: ReaderOptions | None = None,
+        progress: ProgressCallback | None = None,
+        optimize: bool = False,
+    ) -> IndexReport:
+        """Bring the index up to date with ``paths``: a file or folder, or a list of them.
+
+        New files are added, changed ones re-indexed, files deleted from under
+        ``paths`` dropped. Without ``paths``, the roots (folders and files)
+        already indexed are refreshed, and a root that no longer exists is
+        dropped with a note in the report. Nothing is written when nothing
+        changed. ``options`` set the encoding, the record fields of JSON and
+        CSV files, and extra file patterns, for the files this run reads: new,
+        changed or earlier skipped ones. Files already indexed are kept as
+        they are; :meth:`rebuild` re-reads everything. ``optimize`` merges the
+        whole index into one segment, dropping every deleted paragraph (see
+        ``_commit`` in ``writer.py``). Which files belong is decided by this run's
+        ``include``, ``hidden`` and ``max_file_bytes``: files they leave out are
+        dropped from the index, and counted in the report (``ignored``,
+        ``hidden``, ``too_large``).
+        """
+        options = options or ReaderOptions()
+        started = time.perf_counter()
+        with writing(self.path):
+            remove_leftovers(self.path)
+            records = self.file_records()
+            report = IndexReport()
+            roots, vanished = resolve_roots(self.path, paths, records)
+            plan = plan_changes(roots, records, options, report)
+            drop_vanished(plan, vanished, records, report)
+            if plan.work or plan.removed or optimize:
+                run = WriteRun(records, options, report, progress)
+                write_changes(self._whoosh, self.path, plan, run, optimize)
+                touch_meta(self.path, self._meta)
+            write_side_files(self.path, self._whoosh, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def rebuild(
+        self,
+        paths: Paths | None = None,
+        options: ReaderOptions | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> IndexReport:
+        """Index ``paths`` (default: the indexed folders) from empty, keeping
+        the old index until the new one is complete; see :func:`rebuild_index`."""
+        if not paths:
+            paths = known_roots(self.file_records())
+        self.close()
+        try:
+            return rebuild_index(self.path, paths, options, progress)
+        finally:
+            self._reopen()
+
+    def forget(self, root: PathArg) -> IndexReport:
+        """Drop a root (a folder or file given to :meth:`update`) and every file found under it."""
+        started = time.perf_counter()
+        key = Path(os.path.abspath(root))
+        with writing(self.path):
+            records = self.file_records()
+            roots = known_roots(records)
+            if str(key) not in roots:
+                listed = ", ".join(roots) or "none"
+                raise NotARoot(
+                    f"{root} is not a root of the index at {self.path}; its roots: {listed}"
+                )
+            report = IndexReport()
+            plan = Plan(removed=records_under(key, records))
+            write_changes(self._whoosh, self.path, plan, WriteRun(records, ReaderOptions(), report))
+            touch_meta(self.path, self._meta)
+            write_side_files(self.path, self._whoosh, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def rebuild_index(
+    path: PathArg,
+    paths: Paths | None = None,
+    options: ReaderOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> IndexReport:
+    """Index ``paths`` from empty into a new folder beside ``path``, then swap it in.
+
+    The old index stays searchable until the new one is complete; it need not
+    be readable by this version (that is how an index of an older format is
+    rebuilt). Without ``paths``, the folders the old index holds are rebuilt.
+    """
+    path = Path(path)
+    if not prepare_index_folder(path):
+        with Index.create(path, exist_ok=True) as index:
+            return index.update(paths, options, progress)
+    # Refuse before the work, not after it: the old index is swapped out at the end.
+    check_index_folder(path)
+    # Hold the old index's lock so no other writer updates it meanwhile.
+    with writing(path):
+        paths = paths or _roots_of_index_at(path)
+        remove_leftovers(path)
+        fresh_path = new_rebuild_folder(path)
+        try:
+            with Index.create(fresh_path) as fresh:
+                report = fresh.update(paths, options, progress)
+            swap_index_folders(fresh_path, path)
+        except BaseException:
+            remove_leftovers(path)
+            raise
+    return report
+
+
+def _roots_of_index_at(path: Path) -> list[str]:
+    """The roots of the index at ``path`` that still exist, to rebuild it from them."""
+    try:
+        with Index.open(path) as old:
+            roots = [root for root in known_roots(old.file_records()) if Path(root).exists()]
+    except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
+        roots = []
+    if not roots:
+        raise NothingToIndex(
+            f"found no folders to rebuild the index at {path} from; name them: "
+            f"{rebuild_command(path)}"
+        )
+    return roots

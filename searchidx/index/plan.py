@@ -1,0 +1,178 @@
+"""Change planning: which files an update reads again and which records it drops.
+
+A file is read again when its size or mtime changed and its content hash
+differs from the one recorded, or when a forced encoding differs from the one
+it was decoded with; the rest count as unchanged and are not touched.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat as stat_module
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..documents import find_files, is_indexable, too_large
+from ..errors import NothingToIndex
+from ..readers.base import ReaderOptions
+from ..text import codec_name
+from .folders import is_index_folder
+from .report import FileNote, IndexReport
+from .store import FileRecord
+
+PathArg = str | os.PathLike[str]
+# What update() and rebuild() index: one file or folder, or several.
+Paths = PathArg | Iterable[PathArg]
+
+
+@dataclass(frozen=True)
+class FileToRead:
+    """A new or changed file to read and index."""
+
+    path: Path
+    # The folder or file given to update() that it was found under.
+    root: Path
+    # Its path relative to the root's folder: the ``doc`` of its hits.
+    doc_id: str
+    stat: os.stat_result
+    sha256: str
+
+
+@dataclass
+class Plan:
+    """What an update writes: files to (re)read, indexed files to drop."""
+
+    work: list[FileToRead] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    bytes_to_read: int = 0
+
+
+def resolve_roots(
+    index_path: Path, paths: Paths | None, records: dict[str, FileRecord]
+) -> tuple[list[Path], list[Path]]:
+    """The roots to index, and the indexed roots that vanished (only when refreshing)."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    if paths is not None:
+        paths = [os.fsdecode(path) for path in paths]
+        if not paths:
+            raise NothingToIndex("no files or folders were given to index")
+        for path in paths:
+            if not path:
+                raise NothingToIndex("an empty path names no file or folder")
+            if not os.path.exists(path):
+                raise NothingToIndex(f"{path}: no such file or folder")
+        return [Path(os.path.abspath(path)) for path in paths], []
+    known = [Path(root) for root in known_roots(records)]
+    if not known:
+        raise NothingToIndex(
+            f"the index at {index_path} holds no folders yet; name the folders or files "
+            f"to index: `searchidx index --index {index_path} PATH`"
+        )
+    return [root for root in known if root.exists()], [root for root in known if not root.exists()]
+
+
+def plan_changes(
+    roots: list[Path], records: dict[str, FileRecord], options: ReaderOptions, report: IndexReport
+) -> Plan:
+    """Decide which files to (re)read and which records to drop, by size, mtime and hash."""
+
+    plan = Plan()
+    seen: set[str] = set()
+    forced = codec_name(options.encoding) if options.encoding else ""
+    for root in roots:
+        base = root if root.is_dir() else root.parent
+        if root.is_dir() and is_index_folder(root):
+            report.skipped.append(FileNote(str(root), "a searchidx index folder, not documents"))
+            continue
+        hidden: list[Path] = []
+        for path in find_files(root, options.hidden, hidden):
+            if root.is_dir() and not is_indexable(path, options):
+                suffix = path.suffix.lower() or "(none)"
+                report.ignored[suffix] = report.ignored.get(suffix, 0) + 1
+                continue
+            key = str(path)
+            seen.add(key)
+            try:
+                stat = path.stat()
+                if not stat_module.S_ISREG(stat.st_mode):
+                    raise IsADirectoryError(0, "not a regular file")
+            except OSError as error:
+                report.skipped.append(FileNote(key, _os_reason(error, path)))
+                if key in records:
+                    plan.removed.append(key)
+                continue
+            if stat.st_size > options.max_file_bytes:
+                report.too_large.append(
+                    FileNote(key, too_large(stat.st_size, options.max_file_bytes))
+                )
+                if key in records:
+                    plan.removed.append(key)
+                continue
+            old = records.get(key)
+            # A file decoded otherwise than a forced encoding says is read again.
+            decoded_otherwise = bool(old and old.encoding and forced and old.encoding != forced)
+            untouched = old and old.size == stat.st_size and old.mtime == stat.st_mtime
+            if untouched and not decoded_otherwise:
+                report.unchanged += 1
+                continue
+            digest = _file_digest(path)
+            if old and digest == old.sha256 and not decoded_otherwise:
+                report.unchanged += 1
+                continue
+            doc_id = path.relative_to(base).as_posix()
+            plan.work.append(FileToRead(path, root, doc_id, stat, digest))
+            plan.bytes_to_read += stat.st_size
+        report.hidden += [
+            str(path) for path in hidden if path.is_dir() or is_indexable(path, options)
+        ]
+        plan.removed.extend(key for key in records_under(root, records) if key not in seen)
+    return plan
+
+
+def drop_vanished(
+    plan: Plan, vanished: list[Path], records: dict[str, FileRecord], report: IndexReport
+) -> None:
+    """Plan to drop the files of roots that no longer exist, with a note for each root."""
+    for root in vanished:
+        dropped = records_under(root, records)
+        plan.removed.extend(dropped)
+        report.forgotten.append(
+            FileNote(str(root), f"no longer exists; dropped its {_files(len(dropped))}")
+        )
+
+
+def known_roots(records: dict[str, FileRecord]) -> list[str]:
+    return sorted({record.root for record in records.values()})
+
+
+def records_under(root: Path, records: dict[str, FileRecord]) -> list[str]:
+    """The indexed files found under ``root``: the root itself, or files in its folder."""
+    folder = str(root).rstrip(os.sep) + os.sep
+    return [key for key in records if key == str(root) or key.startswith(folder)]
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""  # read_document reports why the file cannot be read
+    return digest.hexdigest()
+
+
+def _os_reason(error: OSError, path: Path) -> str:
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if path.is_symlink() and not path.exists():
+        return "broken symbolic link"
+    return error.strerror or str(error)

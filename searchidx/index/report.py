@@ -1,0 +1,66 @@
+"""What indexing reports: a run's :class:`IndexReport` and the index's :class:`IndexInfo`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FileNote:
+    """A file and what happened to it: why it was skipped, or a warning."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    paragraphs: int = 0
+    skipped: list[FileNote] = field(default_factory=list)
+    warnings: list[FileNote] = field(default_factory=list)
+    # Files of formats searchidx does not read, by suffix: {".pdf": 3}.
+    ignored: dict[str, int] = field(default_factory=dict)
+    # Files over ReaderOptions.max_file_bytes, not read.
+    too_large: list[FileNote] = field(default_factory=list)
+    # Hidden files and folders left out (ReaderOptions.hidden): folders, and
+    # files of a format searchidx reads.
+    hidden: list[str] = field(default_factory=list)
+    # Roots that vanished (deleted or moved) and were dropped, with a note each.
+    forgotten: list[FileNote] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def files(self) -> int:
+        return self.added + self.changed
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+
+@dataclass
+class IndexInfo:
+    """What ``searchidx info`` shows: counts, size on disk, dates, versions, roots."""
+
+    path: str
+    documents: int
+    paragraphs: int
+    size_bytes: int
+    created: str
+    updated: str
+    version: str
+    format: int
+    analyzer: str
+    roots: list[str]
+    # Paragraphs and file records deleted by updates but still on disk until
+    # their segment is merged, and the number of segments.
+    deleted: int
+    segments: int
+    # Searches run on arrays when every segment has its side file (see sidefiles.py).
+    side_files: int

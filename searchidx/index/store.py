@@ -1,0 +1,227 @@
+"""What an index is on disk: its schema, its metadata file and its update lock.
+
+Schema (one Whoosh document per paragraph, plus one record per file):
+
+* ``terms``: folded words with positions, for words and "phrases"; stem
+  matches are found at query time among these words (see ``search/plan.py``), so
+  there is no second posting list per word to write;
+* ``text``: the paragraph exactly as the file holds it (stored, not indexed);
+  snippets and match offsets are computed from it at query time;
+* ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is
+  (``title`` is folded like ``terms``, with positions for title phrases);
+* ``source``: the file's absolute path, shared by its paragraphs and its file
+  record, so one delete removes a file's whole contribution; stored, with the
+  ``root`` (the folder or file given to ``update``) it was found under, so a
+  hit says exactly which file it is from;
+* file records (``kind`` = ``file``) hold content hash, size and mtime
+  (:class:`FileRecord`), so updating re-reads only files that changed. They
+  live inside the Whoosh index and so commit atomically with the paragraphs
+  they describe.
+
+``searchidx.json`` beside Whoosh's files records the format version, the
+analyzer, timestamps and a build id; an index from another version is refused
+with a message that says how to rebuild. It is also the marker by which
+searchidx knows its own folders (see ``folders.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import time
+import uuid
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TypedDict, cast
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import CorruptIndexError
+from whoosh.util.filelock import try_for
+
+from .. import __version__
+from ..analysis import term_analyzer
+from ..errors import IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound, UnsafeFolder
+from .folders import LOCK_FILE, MARKER, read_marker, write_marker
+
+# 2: paragraphs store their file's path and root; titles have positions.
+FORMAT_VERSION = 2
+ANALYZER = "arabic-fold-3"
+META_FILE = MARKER
+ENV_INDEX = "SEARCHIDX_INDEX"
+# How long a second writer waits for the first before giving up.
+LOCK_TIMEOUT_SECONDS = 10.0
+# What Whoosh raises on files it cannot read: damaged on disk, not a bug of ours.
+DAMAGE = (CorruptIndexError, EOFError, OSError, struct.error, zlib.error)
+
+
+def default_index_dir() -> Path:
+    """Where the index lives: ``$SEARCHIDX_INDEX``, else ``$XDG_DATA_HOME/searchidx/index``."""
+    configured = os.environ.get(ENV_INDEX)
+    if configured:
+        return Path(configured)
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "searchidx" / "index"
+
+
+def make_schema() -> Schema:
+    return Schema(
+        terms=TEXT(analyzer=term_analyzer(), phrase=True),
+        title=TEXT(analyzer=term_analyzer(), phrase=True, stored=True),
+        text=STORED(),
+        doc=ID(stored=True),
+        paragraph=STORED(),
+        locator=STORED(),
+        source=ID(stored=True),
+        root=STORED(),
+        kind=ID(),
+        record=STORED(),
+    )
+
+
+@dataclass
+class FileRecord:
+    """What the index knows of one file, to tell whether it changed."""
+
+    path: str
+    root: str
+    doc: str
+    sha256: str
+    size: int
+    mtime: float
+    paragraphs: int
+    # How the file's text was decoded ("utf-8", "cp1256"...); "" for DOCX and EPUB.
+    encoding: str = ""
+
+
+class IndexMeta(TypedDict):
+    """What ``searchidx.json`` holds."""
+
+    format: int
+    analyzer: str
+    version: str
+    created: str
+    updated: str
+    # New with each rebuild: tells a reader that the folder holds another index.
+    build: str
+
+
+def create_store(path: Path) -> None:
+    """Create an empty index in ``path``, a folder searchidx may write into."""
+    # The marker first: from here on the folder is known to be searchidx's.
+    write_marker(path, new_meta())
+    whoosh_index.create_in(str(path), make_schema())
+
+
+def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
+    """The Whoosh index at ``path`` and its metadata, if this version can read it."""
+    if not has_index(path):
+        raise IndexNotFound(f"no index at {path}; run `searchidx index PATH` first")
+    meta = read_meta(path)
+    if meta.get("format") != FORMAT_VERSION or meta.get("analyzer") != ANALYZER:
+        raise IncompatibleIndex(
+            f"the index at {path} was built by searchidx {meta.get('version', '?')} "
+            f"(format {meta.get('format', '?')}); rebuild it with {rebuild_command(path)}"
+        )
+    try:
+        return whoosh_index.open_dir(str(path)), meta
+    except (AttributeError, ImportError, ModuleNotFoundError) as error:
+        raise IncompatibleIndex(
+            f"the index at {path} cannot be loaded ({error}); "
+            f"rebuild it with {rebuild_command(path)}"
+        ) from None
+    except (OSError, EOFError, ValueError, whoosh_index.IndexError) as error:
+        raise IndexCorrupt(
+            f"the index at {path} cannot be read ({error}); rebuild it with {rebuild_command(path)}"
+        ) from None
+
+
+def rebuild_command(path: Path) -> str:
+    """The command that rebuilds the index at ``path``, as error messages advise it."""
+    return f"`searchidx index --rebuild --index {path} PATH`"
+
+
+def corrupt(path: Path, error: Exception) -> IndexCorrupt:
+    return IndexCorrupt(
+        f"the index at {path} is damaged ({type(error).__name__}); "
+        f"rebuild it with {rebuild_command(path)}"
+    )
+
+
+def has_index(path: Path) -> bool:
+    return read_marker(path) is not None and whoosh_index.exists_in(str(path))
+
+
+def new_meta() -> IndexMeta:
+    now = _now()
+    return {
+        "format": FORMAT_VERSION,
+        "analyzer": ANALYZER,
+        "version": __version__,
+        "created": now,
+        "updated": now,
+        # Tells a reader that the folder now holds another index (a rebuild).
+        "build": uuid.uuid4().hex,
+    }
+
+
+def read_meta(path: Path) -> IndexMeta:
+    meta = read_marker(path)
+    if meta is None:
+        raise IndexCorrupt(f"cannot read {path / META_FILE}; rebuild the index")
+    return cast(IndexMeta, meta)
+
+
+def touch_meta(path: Path, meta: IndexMeta) -> None:
+    """Record in ``meta``, and on disk, that this version updated the index just now."""
+    meta["updated"] = _now()
+    meta["version"] = __version__
+    write_marker(path, meta)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Hold the index's update lock, waiting up to LOCK_TIMEOUT_SECONDS for it."""
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while True:
+        lock = FileStorage(str(path)).lock(LOCK_FILE)
+        try:
+            acquired = try_for(lock.acquire, timeout=deadline - time.monotonic(), delay=0.2)
+        except OSError as error:
+            raise UnsafeFolder(
+                f"cannot write into the index folder {path}: {error.strerror}; "
+                "make it writable or choose another folder for the index"
+            ) from None
+        if not acquired:
+            raise locked(path)
+        if _holds_current_lock(lock, path):
+            break
+        # A rebuild swapped the folder while this process waited: the lock it
+        # won belongs to the old index, so wait for the new one's.
+        lock.release()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _holds_current_lock(lock, path: Path) -> bool:
+    try:
+        return os.fstat(lock.fd).st_ino == os.stat(path / LOCK_FILE).st_ino
+    except OSError:
+        return False
+
+
+def locked(path: Path) -> IndexLocked:
+    return IndexLocked(
+        f"another searchidx process is writing to {path}; wait for it to finish and run again"
+    )

@@ -1,0 +1,227 @@
+"""Writing a plan into the index: reading files, forked workers, commit, side files.
+
+Whoosh's multiprocess writer forks worker processes. Left alone, a Ctrl-C
+prints a traceback from each of them, and a parent killed with SIGKILL leaves
+them waiting forever, holding the index's lock. So while indexing in
+parallel, every forked worker ignores SIGINT (the parent cancels) and is
+killed when its parent dies; that needs Linux's prctl, so elsewhere
+searchidx indexes in one process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.multiproc import MpWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError
+
+from ..documents import Document, read_documents
+from ..errors import DocumentError
+from ..readers.base import ReaderOptions
+from ..sidefiles import write_missing_side_files
+from .plan import FileToRead, Plan
+from .report import FileNote, IndexReport
+from .store import LOCK_TIMEOUT_SECONDS, FileRecord, locked
+
+# Below this much new text, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# A segment is rewritten without its deleted entries once they are more than
+# this share of it (see README, Indexing, for what that costs).
+MERGE_DELETED_SHARE = 0.25
+WRITER_PROCESSES = 2
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass
+class WriteRun:
+    """What writing a plan needs besides the plan itself."""
+
+    # What the index held before this run, by path: tells a changed file from a new one.
+    records: dict[str, FileRecord]
+    options: ReaderOptions
+    report: IndexReport
+    progress: ProgressCallback | None = None
+
+
+def write_changes(
+    whoosh: whoosh_index.Index, path: Path, plan: Plan, run: WriteRun, optimize: bool = False
+) -> None:
+    """Write ``plan`` and commit it, or cancel everything if anything fails or is interrupted."""
+    writer = _open_writer(whoosh, path, parallel=plan.bytes_to_read >= PARALLEL_MIN_BYTES)
+    with _worker_processes(writer):
+        try:
+            _write(writer, plan, run)
+        except BaseException:
+            writer.cancel()
+            raise
+        _commit(writer, optimize)
+
+
+def write_side_files(path: Path, whoosh: whoosh_index.Index, report: IndexReport) -> None:
+    """Give every segment its side file (see sidefiles.py); call with the lock held."""
+    try:
+        write_missing_side_files(path, whoosh)
+    except OSError as error:
+        # The update is committed; without side files searches are slower, not wrong.
+        reason = f"cannot write the search side files ({error.strerror or error})"
+        report.warnings.append(FileNote(str(path), reason + "; searches will be slower"))
+
+
+def _open_writer(whoosh: whoosh_index.Index, path: Path, parallel: bool):
+    # Segments stay separate files: Whoosh reads a compound segment file by
+    # copying its parts into memory, which cost a one-shot search 0.06 s and
+    # 130 MB at 100,000 paragraphs.
+    settings = {"limitmb": 96, "compound": False}
+    try:
+        if parallel and _CAN_TIE_WORKERS and (os.cpu_count() or 1) > 1:
+            # Two workers: each holds up to limitmb of postings in memory.
+            return whoosh.writer(
+                procs=WRITER_PROCESSES,
+                multisegment=True,
+                subargs=settings,
+                timeout=LOCK_TIMEOUT_SECONDS,
+                **settings,
+            )
+        return whoosh.writer(timeout=LOCK_TIMEOUT_SECONDS, **settings)
+    except LockError:
+        raise locked(path) from None
+
+
+def _write(writer, plan: Plan, run: WriteRun) -> None:
+    for path in plan.removed:
+        writer.delete_by_term("source", path)
+        run.report.removed += 1
+    total = len(plan.work)
+    for done, item in enumerate(plan.work, 1):
+        _write_file(writer, item, run)
+        if run.progress:
+            run.progress(done, total, item.doc_id)
+
+
+def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
+    key = str(item.path)
+    old = run.records.get(key)
+    report = run.report
+    try:
+        documents = read_documents(item.path, item.doc_id, run.options)
+    except DocumentError as error:
+        if old and old.sha256 == item.sha256:
+            # Re-read only for another encoding, which failed: keep what was indexed.
+            note = f"{error}; kept as indexed before ({old.encoding})"
+            report.skipped.append(FileNote(key, note))
+            report.unchanged += 1
+            return
+        report.skipped.append(FileNote(key, str(error)))
+        if old:
+            writer.delete_by_term("source", key)
+            report.removed += 1
+        return
+    for document in documents:
+        report.warnings.extend(FileNote(key, text) for text in document.warnings)
+    if old:
+        writer.delete_by_term("source", key)
+        report.changed += 1
+    else:
+        report.added += 1
+    record = FileRecord(
+        path=key,
+        root=str(item.root),
+        doc=item.doc_id,
+        sha256=item.sha256,
+        size=item.stat.st_size,
+        mtime=item.stat.st_mtime,
+        paragraphs=sum(len(document.paragraphs) for document in documents),
+        encoding=documents[0].encoding,
+    )
+    _add_file(writer, documents, record)
+    report.paragraphs += record.paragraphs
+
+
+def _add_file(writer, documents: list[Document], record: FileRecord) -> None:
+    writer.add_document(kind="file", source=record.path, record=record.__dict__)
+    for document in documents:
+        for paragraph in document.paragraphs:
+            writer.add_document(
+                source=record.path,
+                root=record.root,
+                doc=document.doc_id,
+                title=document.title,
+                paragraph=paragraph.number,
+                locator=paragraph.locator,
+                text=paragraph.text,
+                terms=paragraph.text,
+            )
+
+
+def _commit(writer, optimize: bool = False) -> None:
+    """Commit a writer's work: the one place where an update becomes visible.
+
+    Whoosh merges small segments; besides, each segment more than
+    MERGE_DELETED_SHARE of whose entries are deleted is rewritten without
+    them, so deleted paragraphs do not pile up; ``optimize`` merges everything.
+    """
+    writer.commit(mergetype=OPTIMIZE if optimize else _merge_worn_segments)
+
+
+def _merge_worn_segments(writer, segments):
+    """Whoosh's merge policy: rewrite the worn segments, then merge the small ones."""
+    kept = []
+    for segment in segments:
+        if segment.deleted_count() > segment.doc_count_all() * MERGE_DELETED_SHARE:
+            # Copies only the segment's live entries into the new segment.
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return MERGE_SMALL(writer, kept)
+
+
+_PR_SET_PDEATHSIG = 1
+try:
+    _LIBC = ctypes.CDLL(None, use_errno=True)
+    _CAN_TIE_WORKERS = sys.platform.startswith("linux") and hasattr(_LIBC, "prctl")
+except OSError:
+    _CAN_TIE_WORKERS = False
+_forking_workers = False
+
+
+def _tie_forked_worker_to_parent() -> None:
+    if _forking_workers:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+if _CAN_TIE_WORKERS:
+    os.register_at_fork(after_in_child=_tie_forked_worker_to_parent)
+
+
+@contextmanager
+def _worker_processes(writer):
+    """Tie the worker processes a parallel writer forks to this process's life."""
+    global _forking_workers
+    parallel = isinstance(writer, MpWriter)
+    _forking_workers = parallel
+    try:
+        yield
+    except BaseException:
+        if parallel:
+            # Whoosh's cancel() cannot reach its workers, and the feeder threads
+            # of its queues would keep the interpreter waiting at exit.
+            for task in writer.tasks:
+                task.terminate()
+            writer.jobqueue.cancel_join_thread()
+            writer.resultqueue.cancel_join_thread()
+        raise
+    finally:
+        _forking_workers = False

@@ -1,0 +1,151 @@
+"""Highlighting: the words of a hit the query matched, the snippet around them,
+and the marks around each matched word in every output.
+
+Snippets are cut from the stored original text at query time: the paragraph
+is re-analysed (cheap: folding and stemming are cached per word), the words
+that matched are located by offset, and the window with the most distinct
+matched words is widened to sentence or word boundaries.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import html
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..analysis import fold_readings, fold_term, word_matches
+
+if TYPE_CHECKING:
+    from .plan import QueryPlan
+
+# The marks around a matched word, for every output: ``Hit.snippet`` and the
+# plain format, a terminal's colours, the web page.
+PLAIN_MARKS = ("[", "]")
+ANSI_MARKS = ("\x1b[1;31m", "\x1b[0m")
+HTML_MARKS = ("<mark>", "</mark>")
+NO_MARKS = ("", "")
+SNIPPET_CHARS = 240
+_SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
+ELLIPSIS = "…"
+
+
+class Highlighter:
+    """Finds the words of a hit that a plan asked for, remembering each word's
+    answer across the hits of one search."""
+
+    def __init__(self, plan: QueryPlan) -> None:
+        self.highlight = plan.highlight
+        self.patterns = plan.patterns
+        self._known: dict[str, bool] = {}
+
+    def matched_words(self, text: str) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of every word of ``text`` the query asked for."""
+        known = self._known
+        matches = word_matches(text)
+        words = list(map(re.Match.group, matches))
+        for word in set(words).difference(known):
+            # An Uthmani word is matched by any of its readings.
+            known[word] = any(self.is_match(term) for term in fold_readings(word))
+        return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
+
+    def is_match(self, term: str) -> bool:
+        """Whether a folded word of a hit is one the query asked for."""
+        if term in self.highlight:
+            return True
+        return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
+
+
+def snippet_window(
+    text: str, matches: list[tuple[int, int]], size: int = SNIPPET_CHARS
+) -> tuple[int, int]:
+    """The ``(start, end)`` of the snippet: the stretch of ``text`` with the most
+    matched words, widened to sentence boundaries where they are near, else to words.
+    """
+    if len(text) <= size:
+        return (0, len(text))
+    best_start, best_count = 0, 0
+    for anchor, _ in matches:
+        covered = {
+            fold_term(text[start:end])
+            for start, end in matches
+            if anchor <= start and end <= anchor + size
+        }
+        if len(covered) > best_count:
+            best_start, best_count = anchor, len(covered)
+    start = _snap_start(text, max(0, best_start - size // 4), best_start)
+    end = _snap_end(text, min(len(text), start + size))
+    return (start, end)
+
+
+def _snap_start(text: str, start: int, anchor: int) -> int:
+    if start == 0:
+        return 0
+    sentence_starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, anchor) if m.end() >= start]
+    if sentence_starts:
+        return sentence_starts[0]
+    space = text.find(" ", start, anchor)
+    return space + 1 if space != -1 else start
+
+
+def _snap_end(text: str, end: int) -> int:
+    if end >= len(text):
+        return len(text)
+    window_floor = end - SNIPPET_CHARS // 4
+    sentence_ends = [m.start() + 1 for m in _SENTENCE_END.finditer(text, window_floor, end)]
+    if sentence_ends:
+        return sentence_ends[-1]
+    space = text.rfind(" ", window_floor, end)
+    return space if space != -1 else end
+
+
+def render_snippet(
+    text: str,
+    window: tuple[int, int],
+    matches: list[tuple[int, int]],
+    marks: tuple[str, str] = PLAIN_MARKS,
+) -> str:
+    """The snippet of ``text`` in ``window``, on one line, with matched words between ``marks``.
+
+    >>> render_snippet("قال الوزير", (0, 10), [(4, 10)])
+    'قال [الوزير]'
+    """
+    return _snippet(text, window, matches, marks, str)
+
+
+def html_snippet(text: str, window: tuple[int, int], matches: list[tuple[int, int]]) -> str:
+    """The snippet as HTML: the text escaped, matched words in ``<mark>``."""
+    return _snippet(text, window, matches, HTML_MARKS, _escape)
+
+
+def html_marked(text: str, matches: list[tuple[int, int]]) -> str:
+    """All of ``text`` as HTML, matched words in ``<mark>``."""
+    return _marked(text, (0, len(text)), matches, HTML_MARKS, _escape)
+
+
+def _snippet(text, window, matches, marks, escape: Callable[[str], str]) -> str:
+    start, end = window
+    before = ELLIPSIS if start > 0 else ""
+    after = ELLIPSIS if end < len(text) else ""
+    marked = _marked(text, window, matches, marks, escape)
+    return f"{before}{marked}{after}".replace("\n", " ").strip()
+
+
+def _marked(text, window, matches, marks, escape: Callable[[str], str]) -> str:
+    """``text`` in ``window``, escaped, with the matches inside it between ``marks``."""
+    start, end = window
+    parts = []
+    position = start
+    for match_start, match_end in matches:
+        if match_start < start or match_end > end:
+            continue
+        parts += [escape(text[position:match_start]), marks[0]]
+        parts += [escape(text[match_start:match_end]), marks[1]]
+        position = match_end
+    parts.append(escape(text[position:end]))
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)

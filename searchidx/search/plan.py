@@ -1,0 +1,289 @@
+"""Planning a query: each word expanded to the indexed words it matches, and their ranking tiers.
+
+A query word matches a paragraph when its folded term matches exactly or when
+the paragraph has a word sharing one of its light stems: the query word is
+expanded at query time into the indexed words that share a stem, and
+"phrases" match those forms at consecutive positions. Ranking is BM25F over
+the folded-term field plus a bonus per matched word larger than any BM25F
+score, so for one query word its own (folded) spelling ranks first, then
+forms sharing its primary stem, then forms reached only through another
+reading of the word («وزير» finds «الوزير» before «الزير»).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Protocol
+
+from whoosh import query
+
+from ..analysis import PROCLITICS, is_function_form, light_stems, strip_article
+from ..errors import QueryError
+from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, has_not
+from .suggest import edit_distance
+
+if TYPE_CHECKING:
+    from whoosh.reading import IndexReader
+
+# A prefix or wildcard that expands to more words than this is refused: it
+# would stall the search and rarely means what the user wanted.
+MAX_EXPANSIONS = 2000
+# «word~»: the first two letters (after an article) as written, and at most
+# this many indexed words reached.
+FUZZY_FIXED_CHARS = 2
+MAX_FUZZY_EXPANSIONS = 500
+# BM25F's parameters (Whoosh's defaults), which both ranking cores apply.
+BM25_B = 0.75
+BM25_K1 = 1.2
+# Ranking tiers of one query word (see QueryPlan.bonuses). Bonuses add up over the
+# forms a paragraph holds, so each tier's is larger than any BM25F score and
+# than the sum of the lower tier's over the forms of one word in a paragraph.
+EXACT_BONUS = 10_000.0
+STEM_BONUS = 100.0
+# Fields of folded words, whose query words match all their forms.
+_WORD_FIELDS = frozenset({"terms", "title"})
+
+
+class Vocabulary(Protocol):
+    """The index's words, as planning a query and suggesting corrections need them.
+
+    Terms are folded words as ``str``. A Whoosh reader's term files
+    (:class:`ReaderVocabulary`) and the segments' side files
+    (:class:`~searchidx.search.rank_arrays.ArrayVocabulary`) both provide one.
+    """
+
+    def contains(self, fieldname: str, term: str) -> bool:
+        """Whether ``term`` is indexed in ``fieldname``."""
+        ...
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        """How many documents hold ``term``, deleted ones included (as Whoosh counts)."""
+        ...
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
+        """The indexed terms of ``fieldname`` that start with ``prefix``, in order."""
+        ...
+
+
+class ReaderVocabulary:
+    """The vocabulary of an open Whoosh reader, read from its term files."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+
+    def contains(self, fieldname: str, term: str) -> bool:
+        return (fieldname, term) in self.reader
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return self.reader.doc_frequency(fieldname, term)
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
+        return (btext.decode("utf-8") for btext in self.reader.expand_prefix(fieldname, prefix))
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """One query, planned once against the index's vocabulary: what ranking and
+    highlighting need, whichever core ranks it.
+
+    ``query`` is the parsed query with each word expanded to the indexed words
+    it matches, a tree of Whoosh's own query classes (Term, Or, And, Not,
+    AndNot, Sequence …). ``bonuses`` maps each folded term of the ``terms``
+    field to the bonus added to its BM25F score, which sets the ranking tiers
+    of one query word: its own spelling (:data:`EXACT_BONUS`), then forms
+    sharing its primary stem (:data:`STEM_BONUS`), then forms reached only
+    through another reading (no bonus). ``highlight`` (folded words) and
+    ``patterns`` (wildcards) say which words of a hit are marked; words after
+    NOT are in neither. ``excludes`` says the query has a NOT, which would let
+    file records and deleted documents through.
+    """
+
+    query: query.Query
+    bonuses: Mapping[str, float]
+    highlight: frozenset[str]
+    patterns: tuple[str, ...]
+    excludes: bool
+
+
+def build_plan(parsed: query.Query, vocabulary: Vocabulary) -> QueryPlan:
+    """Plan a parsed query (:func:`~searchidx.search.query.parse_query`) against
+    the index's vocabulary."""
+    planner = _Planner(vocabulary)
+    expanded = planner.expand(parsed)
+    return QueryPlan(
+        query=expanded,
+        bonuses=MappingProxyType(planner.bonuses),
+        highlight=frozenset(planner.highlight),
+        patterns=tuple(planner.patterns),
+        excludes=has_not(expanded),
+    )
+
+
+class _Planner:
+    """Turns each query word into the indexed words that share a stem with it,
+    gathering the plan's bonuses and highlighted words as it goes; it lives
+    only while :func:`build_plan` runs.
+
+    Stems are matched here, at query time, rather than indexed in a field of
+    their own: the index then holds one posting list per word instead of two,
+    which halves indexing time. A word's forms differ only by clitics in front
+    (و ف ب ل ك ال …) and suffixes behind, so they are found by scanning the
+    vocabulary from each clitic + stem and keeping the words whose stems agree.
+    The vocabulary also decides between readings: «الوزير» in the index shows
+    that the و of «وزير» is a letter (see :func:`~searchidx.analysis.light_stems`).
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.bonuses: dict[str, float] = {}
+        self.highlight: set[str] = set()
+        self.patterns: list[str] = []
+        self._attested: dict[str, bool] = {}
+        self._stems: dict[str, tuple[str, ...]] = {}
+        # Inside NOT: a word excludes only its own spelling and its primary
+        # stem's forms, never words reached through another reading of it
+        # («-زار» must not exclude «وزارة» as «و» + «زار»).
+        self._excluding = False
+
+    def expand(self, q: query.Query) -> query.Query:
+        if isinstance(q, query.Not):
+            return q.apply(self._quietly)
+        if isinstance(q, query.Term) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._word_forms(q.fieldname, q.text), q.boost)
+        if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
+            # Each word of the phrase matches its forms, at consecutive positions.
+            words = [
+                self._any_of(q.fieldname, self._word_forms(q.fieldname, word), q.boost)
+                for word in q.words
+            ]
+            if len(words) == 1:
+                return words[0]
+            # «"w1 w2"~N»: the words within N positions of each other, in any order.
+            ordered = q.slop == 1
+            return query.Sequence(words, slop=q.slop, ordered=ordered, boost=q.boost)
+        if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
+            return self._any_of(q.fieldname, self._prefix_forms(q.fieldname, q.text), q.boost)
+        if isinstance(q, query.Prefix) and q.fieldname == "doc":
+            # A folder of documents: the documents' ids, so both cores can answer.
+            docs = self.vocabulary.expand_prefix("doc", q.text)
+            return query.Or([query.Term("doc", doc, boost=q.boost) for doc in docs])
+        if isinstance(q, query.Wildcard) and q.fieldname == "terms":
+            self._count(q.text, ((term, 0.0) for term in self._wildcard_forms(q)))
+            self.patterns.append(q.text)
+        return q.apply(self.expand)
+
+    def _quietly(self, q: query.Query) -> query.Query:
+        """Expand without highlighting and without the looser readings: words
+        after NOT are not in the hits."""
+        saved = (set(self.highlight), list(self.patterns), self._excluding)
+        self._excluding = True
+        expanded = self.expand(q)
+        self.highlight, self.patterns, self._excluding = saved
+        return expanded
+
+    def _any_of(self, fieldname: str, forms: dict[str, float], boost: float) -> query.Query:
+        if self._excluding:
+            forms = {form: bonus for form, bonus in forms.items() if bonus >= STEM_BONUS}
+        self.highlight.update(forms)
+        if fieldname == "terms":
+            for form, bonus in forms.items():
+                self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
+        if not forms:
+            return query.NullQuery
+        terms = [query.Term(fieldname, form, boost=boost) for form in forms]
+        return terms[0] if len(terms) == 1 else query.Or(terms)
+
+    def _word_forms(self, fieldname: str, term: str) -> dict[str, float]:
+        """The indexed words ``term`` matches, each with the bonus of its tier."""
+        forms = {term: EXACT_BONUS}
+        stems = self._light_stems(term)
+        if stems == (term,) and term.isascii():
+            return forms
+        primary, readings = stems[0], set(stems)
+        function_form = is_function_form(term)
+        for stem in stems:
+            for clitic in PROCLITICS:
+                for candidate in self.vocabulary.expand_prefix(fieldname, clitic + stem):
+                    if candidate in forms or is_function_form(candidate) != function_form:
+                        continue
+                    candidate_stems = self._light_stems(candidate)
+                    if readings.isdisjoint(candidate_stems):
+                        continue
+                    forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
+        return forms
+
+    def _light_stems(self, term: str) -> tuple[str, ...]:
+        stems = self._stems.get(term)
+        if stems is None:
+            stems = self._stems[term] = light_stems(term, self._is_attested)
+        return stems
+
+    def _is_attested(self, word: str) -> bool:
+        found = self._attested.get(word)
+        if found is None:
+            found = self._attested[word] = self.vocabulary.contains("terms", word)
+        return found
+
+    def _fuzzy_forms(self, q: query.FuzzyTerm) -> dict[str, float]:
+        """The indexed words within ``q.maxdist`` edits of ``q.text``: the word
+        itself first, then one edit away, then two."""
+        term, distance = q.text, q.maxdist
+        fixed = term[: len(term) - len(strip_article(term, MIN_FUZZY_CHARS)) + FUZZY_FIXED_CHARS]
+        forms: dict[str, float] = {}
+        for candidate in self.vocabulary.expand_prefix(q.fieldname, fixed):
+            if abs(len(candidate) - len(term)) > distance:
+                continue
+            edits = edit_distance(term, candidate, distance)
+            if edits <= distance:
+                forms[candidate] = (EXACT_BONUS, STEM_BONUS, 0.0)[edits]
+                if len(forms) > MAX_FUZZY_EXPANSIONS:
+                    raise QueryError(
+                        f"'{term}~{distance}' matches more than {MAX_FUZZY_EXPANSIONS} words; "
+                        "use ~1 or a longer word"
+                    )
+        return forms
+
+    def _prefix_forms(self, fieldname: str, prefix: str) -> dict[str, float]:
+        """The indexed words a prefix matches, each with the bonus of its tier:
+        words that start with the prefix as typed, then after a clitic
+        («الوزير» for «وزي*»), then with its leading و or article read as a
+        clitic («زيت» for «وزي*» as «و» + «زي*»)."""
+        bare = strip_article(prefix, MIN_PREFIX_CHARS)
+        tiers = (
+            (EXACT_BONUS, prefix, ("",)),
+            (STEM_BONUS, prefix, PROCLITICS[1:]),
+            (0.0, bare, PROCLITICS),
+        )
+        found = (
+            (candidate, bonus)
+            for bonus, head, clitics in tiers
+            for clitic in clitics
+            for candidate in self.vocabulary.expand_prefix(fieldname, clitic + head)
+        )
+        return self._count(prefix + "*", found)
+
+    def _wildcard_forms(self, q: query.Wildcard) -> Iterator[str]:
+        """The indexed words a wildcard matches, found as Whoosh finds them: from
+        the letters before the first wildcard character, then by the pattern."""
+        pattern = re.compile(fnmatch.translate(q.text))
+        head = re.split(r"[*?[]", q.text, maxsplit=1)[0]
+        forms = self.vocabulary.expand_prefix(q.fieldname, head)
+        return (form for form in forms if pattern.match(form))
+
+    def _count(self, pattern: str, forms) -> dict[str, float]:
+        """``forms`` (word, bonus) pairs as a dict, the first bonus of each word kept."""
+        found: dict[str, float] = {}
+        for form, bonus in forms:
+            found.setdefault(form, bonus)
+            if len(found) > MAX_EXPANSIONS:
+                raise QueryError(
+                    f"'{pattern}' matches more than {MAX_EXPANSIONS} words; "
+                    "give more letters before *"
+                )
+        return found

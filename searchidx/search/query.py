@@ -1,0 +1,224 @@
+"""Parsing the query language into a Whoosh query, and checking a search's arguments.
+
+Words must all match (or any of them), "phrases" match in order, ``OR``,
+``AND``, ``NOT`` (or a leading ``-``) and parentheses combine, ``word*`` is a
+prefix, ``word~`` a fuzzy word, ``doc:`` and ``title:`` filter. The parsed
+query holds folded words as written; :mod:`.plan` expands them against the
+index's vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from whoosh import qparser, query
+from whoosh.qparser.common import attach
+
+from ..errors import QueryError
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
+
+MAX_QUERY_CHARS = 1000
+MIN_PREFIX_CHARS = 2
+# «word~»: at least this many letters.
+MIN_FUZZY_CHARS = 3
+# «~» after a space or at the start, twice over, or «"…"~» without a distance of 1 or more.
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![1-9])|~[0-9]*~')
+# The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
+MAX_SLOP = 1000
+_FILTER_FIELDS = frozenset({"doc", "title"})
+_SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
+_EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
+_DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
+_NO_WORDS = "the query has no words to search for"
+
+
+def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Query:
+    """Parse the query language into a Whoosh query over folded terms.
+
+    Words must all match (``match_any``: any of them), "phrases" match in
+    order, ``OR``, ``AND``, ``NOT`` (or a leading ``-``) and parentheses
+    combine, ``word*`` is a prefix, ``doc:`` and ``title:`` filter. With
+    ``match_any`` only the words become alternatives: ``NOT`` still excludes
+    and ``doc:``/``title:`` still filter; ``doc:news`` and ``doc:news/`` also take
+    the documents in the folder ``news``. Stem forms are added later, by
+    :func:`~searchidx.search.plan.build_plan`, because they depend on the
+    index's vocabulary.
+
+    >>> from searchidx.index.store import make_schema
+    >>> parse_query("السلام -عليكم", make_schema())
+    And([Term('terms', 'السلام'), Not(Term('terms', 'عليكم'))])
+    """
+    cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not cleaned:
+        raise QueryError("the query is empty; give the words to search for")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
+    if not any(char.isalnum() for char in cleaned):
+        raise QueryError(_NO_WORDS)
+    empty_filter = _EMPTY_FILTER.search(cleaned)
+    if empty_filter:
+        name = empty_filter.group(1)
+        raise QueryError(
+            f"{name}: needs a value right after the colon, e.g. "
+            + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
+        )
+    if _STRAY_TILDE.search(cleaned):
+        raise QueryError(
+            '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
+        )
+    dangling = _DANGLING_OPERATOR.search(cleaned)
+    if dangling:
+        operator = dangling.group(1) or dangling.group(2)
+        needs = "a word after it" if operator == "NOT" else "a word on each side"
+        raise QueryError(f"{operator} needs {needs}; write it in quotes to search for the word")
+    group = _AnyWordGroup if match_any else qparser.AndGroup
+    parser = qparser.QueryParser("terms", schema, group=group)
+    for plugin in (
+        qparser.SingleQuotePlugin,
+        qparser.RangePlugin,
+        qparser.BoostPlugin,
+        qparser.EveryPlugin,
+        qparser.WildcardPlugin,
+    ):
+        parser.remove_plugin_class(plugin)
+    parser.add_plugin(_WILDCARDS)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.replace_plugin(_OPERATORS)
+    try:
+        parsed = parser.parse(cleaned)
+    except Exception as error:  # Whoosh raises assorted errors on odd input
+        raise QueryError(
+            f"cannot understand the query ({error}); check quotes and brackets"
+        ) from None
+    parsed = parsed.normalize()
+    if isinstance(parsed, type(query.NullQuery)):
+        raise QueryError(_NO_WORDS)
+    _check_fields(parsed)
+    return _with_doc_folders(parsed)
+
+
+def _with_doc_folders(q: query.Query) -> query.Query:
+    """Let ``doc:NAME`` match the document NAME and the documents under the folder NAME/."""
+    if isinstance(q, query.Term) and q.fieldname == "doc":
+        folder = query.Prefix("doc", q.text.rstrip("/") + "/", boost=q.boost)
+        return folder if q.text.endswith("/") else query.Or([q, folder])
+    return q.apply(_with_doc_folders)
+
+
+class _AsciiWildcardPlugin(qparser.WildcardPlugin):
+    """Only ``*`` and ``?`` are wildcards: Whoosh also counts the Arabic question
+    mark, which ends questions («ما هو الإسلام؟») and must stay punctuation."""
+
+    qmarks = "?"
+    expr = r"(?P<text>[*?])"
+
+
+# A minus at the start of a word excludes it, as NOT does; inside a word
+# («2019-2020») or alone between spaces it is not an operator.
+_LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
+    r"(^|(?<=[\s(]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
+)
+
+
+_WILDCARDS = _AsciiWildcardPlugin()
+_OPERATORS = qparser.OperatorsPlugin(ops=[(_LEADING_MINUS, 0)])
+
+
+class _AnyWordGroup(qparser.syntax.GroupNode):
+    """Words side by side of which any may match (``match_any``), while the
+    restrictions among them (``NOT``, ``-word``, ``doc:``, ``title:``) still
+    apply to every hit."""
+
+    # What a word the analyzer splits in parts («2019-2020») becomes: all parts.
+    qclass = query.And
+
+    def query(self, parser: qparser.QueryParser) -> query.Query:
+        built = (node.query(parser) for node in self.nodes)
+        subqueries = [sub for sub in built if sub is not None]
+        restrictions = [sub for sub in subqueries if _restricts(sub)]
+        words = [sub for sub in subqueries if not _restricts(sub)]
+        if len(words) > 1:
+            restrictions.insert(0, query.Or(words))
+        elif words:
+            restrictions.insert(0, words[0])
+        return attach(query.And(restrictions, boost=self.boost), self)
+
+
+def _restricts(q: query.Query) -> bool:
+    if isinstance(q, query.Not):
+        return True
+    fields = {getattr(leaf, "fieldname", None) for leaf in _leaves(q)}
+    return bool(fields) and fields <= _FILTER_FIELDS
+
+
+def _check_fields(q: query.Query) -> None:
+    for leaf in _leaves(q):
+        if isinstance(leaf, query.Every):
+            raise QueryError("a bare * would match everything; put some letters before it")
+        fieldname = getattr(leaf, "fieldname", None)
+        if fieldname is not None and fieldname not in _SEARCHABLE_FIELDS:
+            raise QueryError(f"unknown field '{fieldname}:'; use doc: or title:")
+        if isinstance(leaf, query.FuzzyTerm):
+            written = f"{leaf.text}~{leaf.maxdist}"
+            if leaf.maxdist not in (1, 2):
+                raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
+            if len(leaf.text) < MIN_FUZZY_CHARS:
+                raise QueryError(f"'{written}' needs a word of at least {MIN_FUZZY_CHARS} letters")
+        if isinstance(leaf, query.Phrase) and not 1 <= leaf.slop <= MAX_SLOP:
+            raise QueryError(
+                f'"…"~{leaf.slop}: the words may be 1 to {MAX_SLOP} positions apart; '
+                f'write e.g. "{" ".join(leaf.words)}"~5'
+            )
+        if isinstance(leaf, (query.Prefix, query.Wildcard)):
+            head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
+            if len(head) < MIN_PREFIX_CHARS:
+                raise QueryError(
+                    f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
+                )
+
+
+def has_not(q: query.Query) -> bool:
+    """Whether ``q`` has a NOT, which lets file records and deleted documents through."""
+    return isinstance(q, query.Not) or any(has_not(child) for child in q.children())
+
+
+def _leaves(q: query.Query):
+    if q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _leaves(child)
+
+
+def positive_words(q: query.Query) -> Iterator[str]:
+    """The folded words a query looks for, leaving out those after NOT."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.Term) and q.fieldname == "terms":
+        yield q.text
+    elif isinstance(q, query.Phrase) and q.fieldname == "terms":
+        yield from q.words
+    for child in q.children():
+        yield from positive_words(child)
+
+
+def check_arguments(text: object, limit: object, offset: object) -> None:
+    """Refuse a query that is not a str, a ``limit`` below 1 and a negative ``offset``."""
+    if not isinstance(text, str):
+        raise QueryError(f"the query must be a str, not {type(text).__name__}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise QueryError(f"limit must be at least 1, not {limit!r}")
+    check_count("offset", offset)
+
+
+def check_count(name: str, value: object) -> None:
+    """Refuse a ``value`` of the argument ``name`` that is not a whole number, 0 or more."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise QueryError(f"{name} must be a whole number, 0 or more, not {value!r}")

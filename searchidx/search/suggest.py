@@ -1,0 +1,168 @@
+"""Did you mean: the index's own words that a misspelled query word may stand for.
+
+A word is compared with the indexed (folded) words of about its length that
+start with its first letter or a letter typists confuse with it. The distance
+is an edit distance in which the confusions Arabic typists make cost half an
+edit: a letter swapped for its look- or sound-alike (ض/ظ, ذ/ز, س/ص, ت/ط, ق/ك,
+ح/ه, ث/س) and a doubled letter. Among words equally near, the more frequent
+comes first.
+
+When a search finds fewer than :data:`SUGGEST_BELOW` paragraphs, its rare
+words are replaced by near indexed words, and the corrected queries that find
+more are suggested. Fuzzy words («word~») use the plain edit distance.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..analysis import fold_term, word_matches
+from .query import positive_words
+
+if TYPE_CHECKING:
+    from whoosh import query
+
+    from .plan import Vocabulary
+    from .results import Hit, SearchResults
+
+_CONFUSED = ("ضظ", "ذز", "سص", "تط", "قك", "حه", "ثس")
+_CONFUSIONS = frozenset(frozenset(pair) for pair in _CONFUSED)
+_CHEAP = 0.5
+# At most one plain edit, or two cheap ones.
+MAX_COST = 1.0
+MAX_CORRECTIONS = 3
+# A search with fewer matching paragraphs gets "did you mean" suggestions.
+SUGGEST_BELOW = 3
+
+
+def weighted_distance(first: str, second: str, bound: float = MAX_COST) -> float:
+    """Edit distance from ``first`` to ``second`` with Arabic typing slips at half
+    cost; anything above ``bound`` is returned as ``bound + 1``."""
+    dropping, adding = _indel_costs(first), _indel_costs(second)
+    previous = [0.0]
+    for cost in adding:
+        previous.append(previous[-1] + cost)
+    for row, char in enumerate(first):
+        drop = dropping[row]
+        current = [previous[0] + drop]
+        for column, other in enumerate(second):
+            if char == other:
+                change = previous[column]
+            elif frozenset((char, other)) in _CONFUSIONS:
+                change = previous[column] + _CHEAP
+            else:
+                change = previous[column] + 1.0
+            current.append(
+                min(previous[column + 1] + drop, current[column] + adding[column], change)
+            )
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return previous[-1] if previous[-1] <= bound else bound + 1
+
+
+def _indel_costs(word: str) -> list[float]:
+    """What dropping or adding each letter costs: half when it doubles a neighbour."""
+    return [
+        _CHEAP if (at > 0 and word[at - 1] == char) or word[at + 1 : at + 2] == char else 1.0
+        for at, char in enumerate(word)
+    ]
+
+
+def corrections(vocabulary: Vocabulary, term: str) -> list[tuple[float, int, str]]:
+    """Up to :data:`MAX_CORRECTIONS` indexed words near ``term``, nearest and
+    most frequent first: ``(cost, paragraphs, word)``."""
+    firsts = {term[0]} | {other for pair in _CONFUSED if term[0] in pair for other in pair}
+    found = []
+    for first in sorted(firsts):
+        for candidate in vocabulary.expand_prefix("terms", first):
+            if candidate == term or abs(len(candidate) - len(term)) > 1:
+                continue
+            cost = weighted_distance(term, candidate)
+            if cost <= MAX_COST:
+                found.append((cost, -vocabulary.doc_frequency("terms", candidate), candidate))
+    found.sort()
+    return [(cost, -negative, word) for cost, negative, word in found[:MAX_CORRECTIONS]]
+
+
+def suggestions(
+    vocabulary: Vocabulary,
+    parsed: query.Query,
+    text: str,
+    total: int,
+    search: Callable[[str], SearchResults],
+) -> list[dict[str, object]]:
+    """Queries with the rare words of ``text`` (parsed as ``parsed``, found
+    ``total`` times) replaced by near indexed words, that find more paragraphs
+    through ``search`` (a query in, its best hit and total out): ``{"query",
+    "total"}``, best first."""
+    words = {
+        term
+        for term in positive_words(parsed)
+        if vocabulary.doc_frequency("terms", term) < SUGGEST_BELOW
+    }
+    per_word = {term: corrections(vocabulary, term) for term in sorted(words)}
+    # Each word on its own, nearest and most frequent first; then all at once.
+    fixes = [
+        {term: word}
+        for _, _, term, word in sorted(
+            (cost, -paragraphs, term, word)
+            for term, found in per_word.items()
+            for cost, paragraphs, word in found
+        )
+    ]
+    if len(per_word) > 1 and all(per_word.values()):
+        fixes.insert(0, {term: found[0][2] for term, found in per_word.items()})
+    suggested: list[dict[str, object]] = []
+    for fix in fixes:
+        found = search(_replace_words(text, fix))
+        if found.total <= total:
+            continue
+        # The words as the texts spell them, not their folded forms.
+        spelled = {term: _spelling(found.hits, word) for term, word in fix.items()}
+        shown = _replace_words(text, spelled)
+        if all(shown != other["query"] for other in suggested):
+            suggested.append({"query": shown, "total": found.total})
+        if len(suggested) == MAX_CORRECTIONS:
+            break
+    return suggested
+
+
+def _replace_words(text: str, replacements: dict[str, str]) -> str:
+    """``text`` with every word that folds to a key of ``replacements`` replaced."""
+    for match in reversed(word_matches(text)):
+        replacement = replacements.get(fold_term(match.group()))
+        if replacement is not None:
+            text = text[: match.start()] + replacement + text[match.end() :]
+    return text
+
+
+def _spelling(hits: list[Hit], term: str) -> str:
+    """How the first hit spells the word folded to ``term``, without diacritics."""
+    for hit in hits:
+        for start, end in hit.matches:
+            word = hit.text[start:end]
+            if fold_term(word) == term:
+                return "".join(c for c in word if not unicodedata.combining(c) and c != "\u0640")
+    return term
+
+
+def edit_distance(first: str, second: str, bound: int) -> int:
+    """Levenshtein distance between two words, or ``bound + 1`` once it exceeds ``bound``."""
+    previous = list(range(len(second) + 1))
+    for row, char in enumerate(first, 1):
+        current = [row]
+        for column, other in enumerate(second, 1):
+            current.append(
+                min(
+                    previous[column] + 1,
+                    current[column - 1] + 1,
+                    previous[column - 1] + (char != other),
+                )
+            )
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return min(previous[-1], bound + 1)
