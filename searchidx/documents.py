@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DocumentError
-from .index.folders import is_index_folder
 from .readers import READERS
 from .readers.base import Block, ReaderOptions
 from .text import MAX_PARAGRAPH_CHARS, cut_long_paragraph
@@ -121,20 +120,23 @@ def human_size(size: int) -> str:
 
 
 def find_files(
-    root: Path, hidden: bool = False, left_out: list[Path] | None = None
+    root: Path,
+    hidden: bool = False,
+    left_out: list[Path] | None = None,
+    skip_folder: Callable[[Path], bool] = lambda folder: False,
 ) -> Iterator[Path]:
     """Yield every file under ``root`` (a file or folder), sorted.
 
     Hidden files and folders (names starting with a dot) are left out unless
     ``hidden``, and added to ``left_out``; a hidden folder is not walked. A
-    ``root`` is never left out. searchidx's own index folders are skipped
-    silently. Symbolic links to folders are not followed, so a link loop
-    cannot trap the walk.
+    ``root`` is never left out. Folders for which ``skip_folder`` is true (the
+    index passes its test for its own folders) are skipped silently. Symbolic
+    links to folders are not followed, so a link loop cannot trap the walk.
     """
     if not root.is_dir():
         yield root
         return
-    if is_index_folder(root):
+    if skip_folder(root):
         return
     for folder, subfolders, files in os.walk(root):
         if not hidden:
@@ -143,8 +145,6 @@ def find_files(
                 left_out.extend(Path(folder, name) for name in sorted(left_out_here))
             subfolders[:] = [name for name in subfolders if name not in left_out_here]
             files = [name for name in files if name not in left_out_here]
-        subfolders[:] = sorted(
-            name for name in subfolders if not is_index_folder(Path(folder, name))
-        )
+        subfolders[:] = sorted(name for name in subfolders if not skip_folder(Path(folder, name)))
         for name in sorted(files):
             yield Path(folder, name)

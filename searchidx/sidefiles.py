@@ -38,8 +38,6 @@ from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .index.folders import put_index_file
-
 if TYPE_CHECKING:
     from whoosh.index import Index as WhooshIndex
     from whoosh.reading import IndexReader, SegmentReader
@@ -65,11 +63,13 @@ def prefix_key(term: bytes, pad: bytes = b"\0") -> int:
     return int.from_bytes(term[:8].ljust(8, pad), "big")
 
 
-def write_missing_side_files(index_dir: Path, whoosh_index: WhooshIndex) -> list[str]:
+def write_missing_side_files(index_dir: Path, whoosh_index: WhooshIndex) -> list[Path]:
     """Write a side file for every segment of the latest generation lacking one.
 
-    Returns the segment ids written. Segments are independent, so with more
-    than one to write and more than one core they are written in parallel.
+    Each is written under a temporary name (see :func:`write_side_file`);
+    returns those names, for the caller to move into place. Segments are
+    independent, so with more than one to write and more than one core they
+    are written in parallel.
     """
     import multiprocessing
 
@@ -81,11 +81,8 @@ def write_missing_side_files(index_dir: Path, whoosh_index: WhooshIndex) -> list
         # Forked workers reopen the index themselves; nothing is shared but the path.
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-            list(pool.map(_write_one, [str(index_dir)] * len(missing), missing))
-    else:
-        for segment_id in missing:
-            _write_one(str(index_dir), segment_id)
-    return missing
+            return list(pool.map(_write_one, [str(index_dir)] * len(missing), missing))
+    return [_write_one(str(index_dir), segment_id) for segment_id in missing]
 
 
 def missing_side_files(index_dir: Path, whoosh_index: WhooshIndex) -> list[str]:
@@ -98,13 +95,14 @@ def missing_side_files(index_dir: Path, whoosh_index: WhooshIndex) -> list[str]:
         ]
 
 
-def _write_one(index_dir: str, segment_id: str) -> None:
+def _write_one(index_dir: str, segment_id: str) -> Path:
     from whoosh import index as whoosh_index
 
     with whoosh_index.open_dir(index_dir).reader() as reader:
-        for leaf, _ in segment_readers(reader):
-            if leaf.segment().segment_id() == segment_id:
-                write_side_file(Path(index_dir), leaf)
+        [leaf] = [
+            leaf for leaf, _ in segment_readers(reader) if leaf.segment().segment_id() == segment_id
+        ]
+        return write_side_file(Path(index_dir), leaf)
 
 
 def segment_readers(reader: IndexReader) -> list[tuple[SegmentReader, int]]:
@@ -117,7 +115,11 @@ def segment_readers(reader: IndexReader) -> list[tuple[SegmentReader, int]]:
 
 
 def write_side_file(index_dir: Path, segment_reader: SegmentReader) -> Path:
-    """Write one segment's side file (to a temporary name, then renamed into place)."""
+    """Write one segment's side file under a temporary name, ``<side file>.tmp``.
+
+    Returns that name; the caller renames it to :func:`side_file_path` (an index
+    folder's files are moved only by ``index/folders.py``).
+    """
     import numpy as np
 
     segment_id = segment_reader.segment().segment_id()
@@ -155,8 +157,7 @@ def write_side_file(index_dir: Path, segment_reader: SegmentReader) -> Path:
             stream.write(b"\0" * (_aligned(values.nbytes) - values.nbytes))
         stream.flush()
         os.fsync(stream.fileno())
-    put_index_file(temporary, path)
-    return path
+    return temporary
 
 
 def _aligned(size: int) -> int:

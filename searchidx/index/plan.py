@@ -89,7 +89,7 @@ def plan_changes(
             report.skipped.append(FileNote(str(root), "a searchidx index folder, not documents"))
             continue
         hidden: list[Path] = []
-        for path in find_files(root, options.hidden, hidden):
+        for path in find_files(root, options.hidden, hidden, skip_folder=is_index_folder):
             if root.is_dir() and not is_indexable(path, options):
                 suffix = path.suffix.lower() or "(none)"
                 report.ignored[suffix] = report.ignored.get(suffix, 0) + 1

@@ -28,6 +28,7 @@ from ..documents import Document, read_documents
 from ..errors import DocumentError
 from ..readers.base import ReaderOptions
 from ..sidefiles import write_missing_side_files
+from .folders import put_index_file
 from .plan import FileToRead, Plan
 from .report import FileNote, IndexReport
 from .store import LOCK_TIMEOUT_SECONDS, FileRecord, locked
@@ -70,7 +71,8 @@ def write_changes(
 def write_side_files(path: Path, whoosh: whoosh_index.Index, report: IndexReport) -> None:
     """Give every segment its side file (see sidefiles.py); call with the lock held."""
     try:
-        write_missing_side_files(path, whoosh)
+        for temporary in write_missing_side_files(path, whoosh):
+            put_index_file(temporary, temporary.with_suffix(""))
     except OSError as error:
         # The update is committed; without side files searches are slower, not wrong.
         reason = f"cannot write the search side files ({error.strerror or error})"
