@@ -1,12 +1,18 @@
-"""Shared fixtures: small real-Arabic corpora and indexes built from them."""
+"""Shared fixtures and helpers: small real-Arabic corpora, indexes built from them, and the
+command run in-process (``run``) or in a process of its own (``run_cli``)."""
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from searchidx import Index
-from searchidx.cli import cli
+
+# Corpora
 
 INDEX_DATA = Path(__file__).resolve().parent.parent / "index_data"
 SEED_ARTICLE = INDEX_DATA / "baghouz-liberation-anniversary.txt"
@@ -50,6 +56,8 @@ GREETINGS = {
         ]
     ),
 }
+# What «السلام» without «عليكم» finds in GREETINGS.
+SALAM_WITHOUT_ALAYKUM = [("letters.txt", 2), ("news/politics.txt", 2)]
 
 # Visible notes, a hidden note, a hidden folder and a shell dot-file.
 NOTES = {
@@ -58,6 +66,22 @@ NOTES = {
     "notes/.drafts/plan.md": "# خطة\n\nنعود إلى حلب في الخريف.",
     "notes/.profile": "export LANG=ar_SY.UTF-8",
 }
+
+# An index's first file (``earlier.txt`` of the ``library`` fixture) and a second text.
+EARLIER = (
+    "أعلنت وزارة الصحة في دمشق عن افتتاح مستشفى جديد في ريف حلب.\n\n"
+    "قال المتحدث باسم الحكومة إن ألف أسرة عادت إلى منازلها في حمص.\n\n"
+    "ارتفعت أسعار القمح في الأسواق المحلية بنسبة عشرة بالمئة.\n"
+)
+ARABIC = (
+    "عاد اللاجئون إلى سوريا بعد سنوات من الحرب.\n\n"
+    "وصل الوفد الدولي إلى بيروت أمس لبحث إعادة الإعمار.\n"
+)
+# Vocalized words, a tatweel, punctuation on both sides and Arabic-Indic digits.
+VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
+
+
+# Corpora and indexes on disk
 
 
 def write_corpus(root: Path, files: dict[str, str]) -> Path:
@@ -100,18 +124,49 @@ def bundled_index(tmp_path_factory) -> Path:
     return build_index(tmp_path_factory.mktemp("bundled") / "index", INDEX_DATA)
 
 
+# Searching through the API
+
+
+def search(index_path, query, **options):
+    with Index.open(index_path) as index:
+        return index.search(query, **options)
+
+
+def highlighted(hit) -> list[str]:
+    """The words a hit marks, as the text spells them."""
+    return [hit.text[start:end] for start, end in hit.matches]
+
+
+def doc_paragraphs(results) -> list[tuple[str, int]]:
+    return [(hit.doc, hit.paragraph) for hit in results]
+
+
+def total_found(index, query) -> int:
+    return index.search(query, limit=1000).total
+
+
+def docs_of(index, query) -> list[str]:
+    return sorted(hit.doc for hit in index.search(query))
+
+
+# The command, in-process
+
+# The environment variables the README documents.
+INDEX_VARIABLE = "SEARCHIDX_INDEX"
+TRACEBACK_VARIABLE = "SEARCHIDX_TRACEBACK"
+
+
 @pytest.fixture
 def run(monkeypatch, tmp_path):
     """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
-    monkeypatch.setenv("SEARCHIDX_INDEX", str(tmp_path / "default-index"))
-    monkeypatch.delenv("SEARCHIDX_TRACEBACK", raising=False)
+    monkeypatch.setenv(INDEX_VARIABLE, str(tmp_path / "default-index"))
+    monkeypatch.delenv(TRACEBACK_VARIABLE, raising=False)
     runner = CliRunner()
 
     def invoke(*args):
         from searchidx.cli import main
 
-        result = runner.invoke(_MainAdapter(main), list(args), catch_exceptions=False)
-        return result
+        return runner.invoke(_MainAdapter(main), list(args), catch_exceptions=False)
 
     return invoke
 
@@ -127,12 +182,97 @@ class _MainAdapter:
         raise SystemExit(self._main(args))
 
 
-__all__ = [
-    "GREETINGS",
-    "INDEX_DATA",
-    "NOTES",
-    "SEED_ARTICLE",
-    "SMALL_CORPUS",
-    "cli",
-    "write_corpus",
-]
+def stderr_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def lines_about(result, kind: str, path: Path) -> list[str]:
+    """The ``searchidx: skipped PATH: ...`` or ``searchidx: warning: PATH: ...`` lines."""
+    prefix = f"searchidx: {kind} {path}:" if kind == "skipped" else f"searchidx: {kind}: {path}:"
+    return [line for line in stderr_lines(result) if line.startswith(prefix)]
+
+
+def found_paragraphs(run, index_dir, query: str) -> list[tuple[str, int]]:
+    result = run("search", query, "--index", str(index_dir), "--format", "json", "-n", "100")
+    assert result.exit_code == 0, result.stderr
+    return [(hit["doc"], hit["paragraph"]) for hit in json.loads(result.stdout)["hits"]]
+
+
+def paragraph_count(run, index_dir) -> int:
+    result = run("info", "--index", str(index_dir), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["paragraphs"]
+
+
+def assert_clean_outcome(result) -> None:
+    assert "Traceback" not in result.stdout and "Traceback" not in result.stderr
+    assert result.exit_code in (0, 2), result.stderr
+    if result.exit_code == 2:
+        [line] = stderr_lines(result)
+        assert line.startswith("searchidx: error: ")
+    else:
+        payload = json.loads(result.stdout)
+        assert payload["total"] >= len(payload["hits"])
+
+
+@pytest.fixture
+def library(run, tmp_path) -> tuple[Path, Path]:
+    """A folder whose ``earlier.txt`` is already indexed, and the index."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "earlier.txt").write_text(EARLIER, encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    assert run("index", str(folder), "--index", str(index_dir)).exit_code == 0
+    return folder, index_dir
+
+
+def assert_earlier_found(run, index_dir) -> None:
+    assert found_paragraphs(run, index_dir, "مستشفى") == [("earlier.txt", 1)]
+    assert found_paragraphs(run, index_dir, "القمح") == [("earlier.txt", 3)]
+
+
+def assert_reindex_keeps_count(run, index_dir, folder: Path, *options: str) -> None:
+    """Indexing the same files again, updating or rebuilding, neither adds nor loses any."""
+    before = paragraph_count(run, index_dir)
+    again = run("index", str(folder), "--index", str(index_dir), *options)
+    assert again.exit_code == 0, again.stderr
+    assert paragraph_count(run, index_dir) == before
+    rebuilt = run("index", "--rebuild", str(folder), "--index", str(index_dir), *options)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert paragraph_count(run, index_dir) == before
+
+
+# The command, in a process of its own
+
+SUBPROCESS_TIMEOUT = 120
+
+
+def cli_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "searchidx", *args]
+
+
+def cli_env() -> dict[str, str]:
+    """This environment without the variables the command reads."""
+    env = dict(os.environ)
+    env.pop(TRACEBACK_VARIABLE, None)
+    env.pop(INDEX_VARIABLE, None)
+    return env
+
+
+def run_cli(*args: str, env=None, cwd=None) -> subprocess.CompletedProcess:
+    """Run ``searchidx ARGS`` in a process of its own; ``env`` adds to :func:`cli_env`."""
+    return subprocess.run(
+        cli_command(*args),
+        capture_output=True,
+        text=True,
+        env={**cli_env(), **(env or {})},
+        cwd=cwd,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+
+def count_in(index_dir: Path) -> int:
+    result = run_cli("info", "--index", str(index_dir), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["paragraphs"]

@@ -120,6 +120,7 @@ def test_every_public_function_and_method_has_type_hints():
     assert (ROOT / "searchidx" / "py.typed").exists()
 
 
+@pytest.mark.slow
 def test_a_program_using_the_api_passes_mypy_strict():
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", "pyproject.toml", "tests/api_example.py"],

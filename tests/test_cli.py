@@ -1,17 +1,24 @@
 """The command line: output shapes, messages and exit codes."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from searchidx.cli import cli
 
-from .conftest import NOTES, SEED_ARTICLE, write_corpus
-
-VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القواتِ: «المعركةُ مستمرةٌ»؟ الرَّحْمَـٰنِ ٢٠١٩"
+from .conftest import (
+    ARABIC,
+    INDEX_VARIABLE,
+    NOTES,
+    SALAM_WITHOUT_ALAYKUM,
+    SEED_ARTICLE,
+    TRACEBACK_VARIABLE,
+    VOCALIZED_SENTENCE,
+    paragraph_count,
+    run_cli,
+    write_corpus,
+)
 
 
 def test_analyze_json_shape_and_offsets(run):
@@ -128,7 +135,7 @@ def test_missing_index_says_what_to_do(run, tmp_path):
 
 
 def test_index_location_falls_back_to_environment(run, tmp_path, monkeypatch):
-    monkeypatch.setenv("SEARCHIDX_INDEX", str(tmp_path / "from-env"))
+    monkeypatch.setenv(INDEX_VARIABLE, str(tmp_path / "from-env"))
     assert run("index", str(SEED_ARTICLE)).exit_code == 0
     assert (tmp_path / "from-env" / "searchidx.json").exists()
     assert run("search", "داعش").exit_code == 0
@@ -147,13 +154,9 @@ def test_every_command_has_help_with_an_example():
         assert command.help and "Example:" in command.help, name
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_cli():
-    result = subprocess.run(
-        [sys.executable, "-m", "searchidx", "analyze", "مُسْلِمٍ", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli("analyze", "مُسْلِمٍ", "--format", "json")
     assert result.returncode == 0
     assert json.loads(result.stdout)["tokens"][0]["term"] == "مسلم"
 
@@ -260,7 +263,7 @@ def hits_of(result):
 def test_any_keeps_not_and_a_leading_minus_excludes(run, greetings_index, query):
     for extra in ([], ["--any"]):
         result = run("search", query, *extra, "--index", str(greetings_index), "--format", "json")
-        assert sorted(hits_of(result)) == [("letters.txt", 2), ("news/politics.txt", 2)], extra
+        assert sorted(hits_of(result)) == SALAM_WITHOUT_ALAYKUM, extra
 
 
 def test_any_keeps_the_doc_filter(run, greetings_index):
@@ -285,7 +288,7 @@ def test_query_may_start_with_a_minus(run, greetings_index):
         [*where, "--", "-عليكم السلام"],
     ):
         result = run("search", *args)
-        assert sorted(hits_of(result)) == [("letters.txt", 2), ("news/politics.txt", 2)], args
+        assert sorted(hits_of(result)) == SALAM_WITHOUT_ALAYKUM, args
     typo = run("search", "السلام", "--limt", "3", "--index", str(greetings_index))
     assert typo.exit_code == 2
     assert "No such option '--limt'" in typo.stderr
@@ -525,3 +528,54 @@ def test_an_offset_past_the_last_hit_says_so(run, greetings_index):
     result = run("search", "السلام", "--offset", "50", "--index", str(greetings_index))
     assert result.exit_code == 0
     assert result.stdout.strip() == "3 paragraphs match «السلام», all before this --offset"
+
+
+def test_unknown_encoding_name_is_a_usage_error(run, library):
+    """A misspelt --encoding is a mistake in the command, not a reason to skip every file."""
+    folder, index_dir = library
+    (folder / "more.txt").write_text(ARABIC, encoding="utf-8")
+    result = run("index", str(folder), "--index", str(index_dir), "--encoding", "klingon")
+    assert result.exit_code == 2
+    assert "klingon" in result.stderr
+    assert "skipped" not in result.stderr
+    assert "Traceback" not in result.output
+    assert paragraph_count(run, index_dir) == 3
+
+
+@pytest.mark.parametrize("where", [0, 1, 4])
+def test_traceback_flag_shows_the_traceback_and_keeps_the_exit_code(run, tmp_path, where):
+    """--traceback is for bug reports: the traceback, not the one-line summary,
+    wherever it is typed; the exit code stays the error's."""
+    args = ["search", "سوريا", "--index", str(tmp_path / "nothing-here")]
+    args.insert(where, "--traceback")
+    shown = run(*args)
+    assert shown.exit_code == 1
+    assert "Traceback" in shown.stderr and "IndexNotFound" in shown.stderr
+    assert run(*[arg for arg in args if arg != "--traceback"]).exit_code == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["flag", "flag after the command", "environment"])
+def test_traceback_on_request_in_a_real_process(tmp_path, how):
+    missing = str(tmp_path / "nothing-here")
+    args = ["search", "سوريا", "--index", missing]
+    env = {}
+    if how == "flag":
+        args.insert(0, "--traceback")
+    elif how == "flag after the command":
+        args.append("--traceback")
+    else:
+        env[TRACEBACK_VARIABLE] = "1"
+    result = run_cli(*args, env=env)
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "IndexNotFound" in result.stderr
+
+
+@pytest.mark.slow
+def test_no_traceback_without_asking(tmp_path):
+    result = run_cli("search", "سوريا", "--index", str(tmp_path / "nothing-here"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("searchidx: error: no index at")

@@ -11,7 +11,6 @@ import os
 import re
 import struct
 import subprocess
-import sys
 import termios
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from wcwidth import wcswidth
 from searchidx import Index
 from searchidx.output import render_results
 
-from .conftest import SMALL_CORPUS, write_corpus
+from .conftest import SMALL_CORPUS, cli_command, write_corpus
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -33,7 +32,7 @@ def in_terminal(args: list[str], columns: int = 80, env: dict | None = None) -> 
     leader, follower = os.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     process = subprocess.Popen(
-        [sys.executable, "-m", "searchidx", *args],
+        cli_command(*args),
         stdin=follower,
         stdout=follower,
         stderr=follower,
@@ -64,6 +63,7 @@ def plain_environment(monkeypatch):
     monkeypatch.setenv("TERM", "xterm-256color")
 
 
+@pytest.mark.slow
 def test_table_fits_80_columns_and_wraps_snippets_at_word_ends(bundled_index):
     code, output = in_terminal(["search", "الخلايا النائمه", "--index", str(bundled_index)])
     assert code == 0
@@ -83,12 +83,14 @@ def test_table_fits_80_columns_and_wraps_snippets_at_word_ends(bundled_index):
     assert " ".join(first) == hits[0].snippet.replace("[", "").replace("]", "")
 
 
+@pytest.mark.slow
 def test_table_follows_a_wider_terminal(bundled_index):
     _, output = in_terminal(["search", "سوريا", "--index", str(bundled_index)], columns=140)
     widths = [width(line) for line in output.splitlines()]
     assert 110 < max(widths) <= 140
 
 
+@pytest.mark.slow
 def test_colour_on_a_terminal_only_unless_asked(bundled_index):
     query = ["search", "سوريا", "--index", str(bundled_index)]
     _, coloured = in_terminal(query)
@@ -131,6 +133,7 @@ def test_bidi_keeps_vowel_marks_on_their_letters():
     assert _visual("أنّ") == "نّأ"
 
 
+@pytest.mark.slow
 def test_bidi_colours_the_matched_words(bundled_index):
     _, output = in_terminal(["search", "الخلايا", "--index", str(bundled_index), "--bidi"])
     assert "\x1b[1;31mايالخلا\x1b[0m" in output
@@ -147,6 +150,7 @@ def test_a_long_name_is_cut_after_a_separator():
     assert "archive/2024/" in table.splitlines()[2]
 
 
+@pytest.mark.slow
 def test_progress_shows_the_commit_after_the_last_file(tmp_path):
     docs = write_corpus(tmp_path / "docs", SMALL_CORPUS)
     code, output = in_terminal(["index", str(docs), "--index", str(tmp_path / "index")])

@@ -85,6 +85,7 @@ def test_example_files_stay_small(name):
     assert (INDEX_DATA / name).stat().st_size < 20_000
 
 
+@pytest.mark.slow
 def test_importing_the_readers_does_not_import_the_parsers():
     code = (
         "import sys, searchidx.readers; "
@@ -177,6 +178,7 @@ def test_html_landmark_roles_and_inline_hidden_styles_are_dropped():
     assert texts(page) == ["ظاهر"]
 
 
+@pytest.mark.slow
 def test_html_deep_nesting_does_not_overflow_the_stack():
     [page] = read_bytes(".html", "<div>" * 20_000 + "عميق" + "</div>" * 20_000)
     assert texts(page) == ["عميق"]

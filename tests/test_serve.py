@@ -8,7 +8,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 from urllib.parse import quote, urlencode
 
@@ -17,7 +16,7 @@ import pytest
 from searchidx import Index
 from searchidx.serve import MAX_HITS, SearchSite, _matching, _paging, is_loopback, make_server
 
-from .conftest import SMALL_CORPUS, write_corpus
+from .conftest import SMALL_CORPUS, cli_command, write_corpus
 
 HOSTILE = {
     "hostile.txt": (
@@ -232,12 +231,13 @@ def test_loopback_addresses():
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
 
 
+@pytest.mark.slow
 def test_serve_says_where_and_warns_off_loopback(tmp_path, corpus):
     Index.create(tmp_path / "index").update([corpus])
 
     def first_lines(*args) -> list[str]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "searchidx", "serve", "--index", str(tmp_path / "index"), *args],
+            cli_command("serve", "--index", str(tmp_path / "index"), *args),
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -255,11 +255,12 @@ def test_serve_says_where_and_warns_off_loopback(tmp_path, corpus):
     assert lines[1].startswith("searchidx: warning: --host 0.0.0.0 lets other computers")
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_serve_with_exit_code_130_and_one_line(tmp_path, corpus):
     Index.create(tmp_path / "index").update([corpus])
     index = str(tmp_path / "index")
     process = subprocess.Popen(
-        [sys.executable, "-m", "searchidx", "serve", "--index", index, "--port", "0"],
+        cli_command("serve", "--index", index, "--port", "0"),
         stderr=subprocess.PIPE,
         text=True,
         # Interruptible even when the tests run with SIGINT ignored (in the background).

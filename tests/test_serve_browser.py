@@ -16,6 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from searchidx import Index
+from searchidx.serve import make_server
+
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip(
@@ -23,11 +28,6 @@ if CHROMIUM is None:
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api")
-
-from searchidx import Index  # noqa: E402
-from searchidx.serve import make_server  # noqa: E402
-
-from .conftest import INDEX_DATA  # noqa: E402
 
 # This machine may have no network: keep Chromium from reaching for it.
 CHROMIUM_ARGS = [
@@ -43,9 +43,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    index = Index.create(tmp_path_factory.mktemp("browser") / "index")
-    index.update([INDEX_DATA])
+def base_url(bundled_index):
+    index = Index.open(bundled_index)
     server = make_server(index, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.port}"

@@ -134,6 +134,7 @@ def check_queries(index: Index, queries) -> int:
     return compared
 
 
+@pytest.mark.slow
 def test_bundled_corpus_agrees_with_whoosh(bundled_index):
     paragraphs = corpus_words(INDEX_DATA)
     docs = sorted(path.name for path in INDEX_DATA.iterdir())
@@ -141,6 +142,7 @@ def test_bundled_corpus_agrees_with_whoosh(bundled_index):
         assert check_queries(index, draw_queries(paragraphs, docs, 300, seed=1)) >= 250
 
 
+@pytest.mark.slow
 def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
     """Phrases whose words have several forms: a Sequence of ORs of terms."""
     paragraphs = corpus_words(INDEX_DATA)
@@ -199,6 +201,7 @@ def generated(tmp_path_factory):
     return root, rng, vocabulary, names
 
 
+@pytest.mark.slow
 def test_generated_corpus_agrees_through_updates_and_merges(generated):
     root, rng, vocabulary, names = generated
     docs = root / "docs"

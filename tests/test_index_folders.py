@@ -2,8 +2,6 @@
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from searchidx.index.folders import (
     remove_leftovers,
 )
 
-from .conftest import write_corpus
+from .conftest import INDEX_VARIABLE, run_cli, write_corpus
 
 PACKAGE = Path(__file__).resolve().parent.parent / "searchidx"
 THESIS = {
@@ -39,26 +37,18 @@ def snapshot(folder: Path) -> dict:
     return entries
 
 
-def searchidx(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "searchidx", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SEARCHIDX_TRACEBACK": "", **(env or {})},
-    )
-
-
 @pytest.fixture
 def thesis(tmp_path) -> Path:
     return write_corpus(tmp_path / "thesis", THESIS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rebuild", [[], ["--rebuild"]])
 def test_index_into_a_users_folder_is_refused_and_leaves_it_byte_for_byte(
     tmp_path, thesis, corpus, rebuild
 ):
     before = snapshot(thesis)
-    result = searchidx("index", *rebuild, "--index", str(thesis), str(corpus))
+    result = run_cli("index", *rebuild, "--index", str(thesis), str(corpus))
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert f"{thesis} already holds files and is not a searchidx index" in result.stderr
@@ -66,18 +56,20 @@ def test_index_into_a_users_folder_is_refused_and_leaves_it_byte_for_byte(
     assert snapshot(thesis) == before
 
 
+@pytest.mark.slow
 def test_index_environment_variable_pointing_at_a_users_folder_is_refused(thesis, corpus):
     before = snapshot(thesis)
-    result = searchidx("index", str(corpus), env={"SEARCHIDX_INDEX": str(thesis)})
+    result = run_cli("index", str(corpus), env={INDEX_VARIABLE: str(thesis)})
     assert result.returncode == 1
     assert "not a searchidx index" in result.stderr
     assert snapshot(thesis) == before
 
 
+@pytest.mark.slow
 def test_indexing_a_folder_into_itself_then_rebuilding_loses_nothing(tmp_path, thesis):
     victim = tmp_path / "victim"
     write_corpus(victim, {"رسالة.txt": "رسالة إلى صديق قديم في حلب.\n"})
-    result = searchidx("index", "--index", str(victim), str(victim))
+    result = run_cli("index", "--index", str(victim), str(victim))
     assert result.returncode == 1 and "not a searchidx index" in result.stderr
     assert (victim / "رسالة.txt").read_text(encoding="utf-8") == "رسالة إلى صديق قديم في حلب.\n"
 
@@ -85,11 +77,11 @@ def test_indexing_a_folder_into_itself_then_rebuilding_loses_nothing(tmp_path, t
     # stops any rebuild from removing the folder.
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert searchidx("index", "--index", str(empty), str(thesis)).returncode == 0
-    assert searchidx("index", "--rebuild", "--index", str(empty), str(thesis)).returncode == 0
+    assert run_cli("index", "--index", str(empty), str(thesis)).returncode == 0
+    assert run_cli("index", "--rebuild", "--index", str(empty), str(thesis)).returncode == 0
     (empty / "mine.txt").write_text("ملاحظة شخصية\n", encoding="utf-8")
     before = snapshot(empty)
-    result = searchidx("index", "--rebuild", "--index", str(empty), str(thesis))
+    result = run_cli("index", "--rebuild", "--index", str(empty), str(thesis))
     assert result.returncode == 1
     assert "holds mine.txt, which is not a searchidx index file" in result.stderr
     assert snapshot(empty) == before
@@ -183,6 +175,7 @@ def test_an_old_index_folder_is_still_recognised_as_searchidx_s(small_index):
     assert is_index_folder(small_index)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("include", [[], ["--include", "*"]])
 def test_the_index_never_indexes_itself_or_another_index(tmp_path, include):
     work = write_corpus(tmp_path / "work", THESIS)
@@ -190,12 +183,7 @@ def test_the_index_never_indexes_itself_or_another_index(tmp_path, include):
     with Index.create(other) as index:
         index.update([work / "chapter1.txt"])
     for _ in range(2):
-        result = subprocess.run(
-            [sys.executable, "-m", "searchidx", "index", ".", "--index", "./idx", *include],
-            capture_output=True,
-            text=True,
-            cwd=work,
-        )
+        result = run_cli("index", ".", "--index", "./idx", *include, cwd=work)
         assert result.returncode == 0, result.stderr
         for name in ("idx/", "old-index", "searchidx.json", ".toc", ".lock", "unknown type: 1 ."):
             assert name not in result.stderr.replace("1 .bin", "")
@@ -204,12 +192,13 @@ def test_the_index_never_indexes_itself_or_another_index(tmp_path, include):
     assert docs == ["chapter1.txt", "notes/sources.md"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["searchidx.md", "MAIN_README.txt", "searchidx.json.bak", "_MAIN_notes.toc"]
 )
 def test_rebuild_refuses_at_once_a_users_file_named_like_an_index_file(small_index, corpus, name):
     (small_index / name).write_text("ملاحظاتي الخاصة", encoding="utf-8")
-    result = searchidx("index", "--rebuild", str(corpus), "--index", str(small_index))
+    result = run_cli("index", "--rebuild", str(corpus), "--index", str(small_index))
     assert result.returncode == 1
     assert f"holds {name}, which is not a searchidx index file" in result.stderr
     assert (small_index / name).read_text(encoding="utf-8") == "ملاحظاتي الخاصة"
@@ -230,21 +219,23 @@ def test_a_rebuild_killed_in_the_parallel_writer_leaves_nothing_the_next_one_kee
     assert not leftover.exists()
 
 
+@pytest.mark.slow
 def test_a_first_run_that_indexes_nothing_leaves_no_index(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
-    result = searchidx("index", str(notes), "--index", str(notes))
+    result = run_cli("index", str(notes), "--index", str(notes))
     assert result.returncode == 1 and "nothing indexed" in result.stderr
     assert list(notes.iterdir()) == []  # the user's folder is kept, empty as it was
     fresh = tmp_path / "fresh"
-    assert searchidx("index", str(notes), "--index", str(fresh)).returncode == 1
+    assert run_cli("index", str(notes), "--index", str(fresh)).returncode == 1
     assert not fresh.exists()
     (notes / "mine.txt").write_text("نص مهم عن حلب.", encoding="utf-8")
-    assert searchidx("index", str(notes), "--index", str(fresh)).returncode == 0
+    assert run_cli("index", str(notes), "--index", str(fresh)).returncode == 0
 
 
+@pytest.mark.slow
 def test_an_empty_index_option_is_a_usage_error(tmp_path, corpus):
-    result = searchidx("index", str(corpus), "--index", "")
+    result = run_cli("index", str(corpus), "--index", "")
     assert result.returncode == 2
     assert "an empty value names no folder" in result.stderr
 

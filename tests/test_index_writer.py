@@ -1,0 +1,408 @@
+"""Writing the index: interrupted runs, a second writer, the lock, searches during a run and
+the parallel workers. Whatever happens, the index holds every paragraph of the last
+completed run, once."""
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import searchidx.index.store
+from searchidx import Index
+
+from .conftest import (
+    SUBPROCESS_TIMEOUT,
+    cli_command,
+    cli_env,
+    count_in,
+    run_cli,
+    stderr_lines,
+    total_found,
+)
+
+TEMPLATES = (
+    "أعلنت وزارة الصحة في دمشق في البيان {n} عن افتتاح مستشفى يضم {k} سريرا في ريف حلب.",
+    "قال المتحدث باسم الحكومة إن {k} أسرة عادت إلى منازلها في حمص بحسب التقرير {n}.",
+    "ارتفعت أسعار القمح في الأسواق المحلية بنسبة {k} بالمئة وفق النشرة رقم {n}.",
+    "وصل وفد من الأمم المتحدة إلى بيروت لبحث خطة الإعمار {n} مع ممثلي {k} منظمة.",
+    "شارك {k} طالبا في مسابقة القراءة الوطنية في مكتبة الإسكندرية ضمن الدورة {n}.",
+)
+
+
+# Enough text (over 4 MB) for the indexer to fork its parallel workers.
+BIG_FILES, BIG_PARAGRAPHS = 200, 100
+
+
+def write_news(folder: Path, files: int, paragraphs: int, first: int) -> int:
+    """Write generated news paragraphs, each with its own number from ``first``; count them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in range(files):
+        blocks = []
+        for p in range(paragraphs):
+            n, k = first + f * paragraphs + p, (7 * p + f) % 90 + 2
+            blocks.append(
+                TEMPLATES[(f + p) % 5].format(n=n, k=k)
+                + " "
+                + TEMPLATES[(f + p + 2) % 5].format(n=n, k=k + 1)
+            )
+        (folder / f"news{f:03d}.txt").write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return files * paragraphs
+
+
+@pytest.fixture
+def start_cli():
+    """Start ``searchidx`` in a process group of its own; leftovers are killed at teardown."""
+    started = []
+
+    def start(*args: str) -> subprocess.Popen:
+        process = subprocess.Popen(
+            cli_command(*args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+            start_new_session=True,
+            # Interruptible even when the tests run with SIGINT ignored (in the background).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        with contextlib.suppress(ProcessLookupError):  # it and its workers are gone
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+
+def wait_until_writing(process: subprocess.Popen, index_dir: Path, seconds: float = 1.5) -> None:
+    """Return once the run has begun writing to ``index_dir`` and has run ``seconds``."""
+    before = set(os.listdir(index_dir))
+    started = time.monotonic()
+    while time.monotonic() - started < 30:
+        assert process.poll() is None, "the indexing run ended before it could be interrupted"
+        if set(os.listdir(index_dir)) - before and time.monotonic() - started >= seconds:
+            return
+        time.sleep(0.05)
+    pytest.fail("the indexing run wrote nothing to the index in 30 s")
+
+
+def wait_for_group_to_end(pgid: int, seconds: float = 5) -> None:
+    """Fail if processes of the group (parallel indexing workers) are still running."""
+    deadline = time.monotonic() + seconds
+    while True:
+        running = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+                if int(group) == pgid and state != "Z":
+                    running.append(int(stat.parent.name))
+        if not running:
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"processes {running} of the interrupted run are still running")
+        time.sleep(0.1)
+
+
+def total_of(index_dir: Path, query: str) -> int:
+    result = run_cli("search", query, "--index", str(index_dir), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)["total"]
+
+
+@pytest.fixture(scope="module")
+def big_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("big") / "news"
+    write_news(folder, BIG_FILES, BIG_PARAGRAPHS, first=100_000)
+    return folder
+
+
+@pytest.fixture
+def committed(tmp_path) -> tuple[Path, int]:
+    """An index holding 15 paragraphs (numbers 900000-900014), committed."""
+    folder = tmp_path / "earlier"
+    count = write_news(folder, 3, 5, first=900_000)
+    index_dir = tmp_path / "ix"
+    assert run_cli("index", str(folder), "--index", str(index_dir)).returncode == 0
+    return index_dir, count
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_keeps_last_commit_and_next_run_completes(committed, big_folder, start_cli):
+    """kill -9 during a large run: earlier paragraphs are still found, and the next run
+    indexes everything exactly once without any cleaning up by hand."""
+    index_dir, earlier = committed
+    process = start_cli("index", str(big_folder), "--index", str(index_dir))
+    wait_until_writing(process, index_dir)
+    process.send_signal(signal.SIGKILL)  # the main process only, as `kill -9 PID` does
+    process.wait(timeout=10)
+    wait_for_group_to_end(process.pid)
+
+    assert total_of(index_dir, "900007") == 1
+    assert count_in(index_dir) == earlier
+
+    again = run_cli("index", str(big_folder), "--index", str(index_dir))
+    assert again.returncode == 0, again.stderr
+    assert "Traceback" not in again.stderr
+    big = BIG_FILES * BIG_PARAGRAPHS
+    assert f"{big} paragraphs" in again.stderr
+    assert count_in(index_dir) == earlier + big
+    assert total_of(index_dir, "900007") == 1
+    assert total_of(index_dir, "100000") == 1
+    assert total_of(index_dir, str(100_000 + big - 1)) == 1
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_run_exits_130_with_one_line(committed, big_folder, start_cli):
+    """Ctrl-C (SIGINT to the whole process group): exit 130, one line, no traceback, the
+    index as it was, and no lock left behind."""
+    index_dir, earlier = committed
+    process = start_cli("index", str(big_folder), "--index", str(index_dir))
+    wait_until_writing(process, index_dir)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    wait_for_group_to_end(process.pid)
+
+    assert process.returncode == 130
+    assert "Traceback" not in stderr and "Traceback" not in stdout
+    [line] = [line for line in stderr.splitlines() if line.strip()]
+    assert line.startswith("searchidx:") and "interrupted" in line
+    assert total_of(index_dir, "900007") == 1
+    assert count_in(index_dir) == earlier
+
+    extra = index_dir.parent / "extra"
+    added = write_news(extra, 2, 5, first=800_000)
+    started = time.monotonic()
+    after = run_cli("index", str(extra), "--index", str(index_dir))
+    assert after.returncode == 0, after.stderr
+    assert time.monotonic() - started < 8, "the next run waited for a lock nobody holds"
+    assert count_in(index_dir) == earlier + added
+
+
+def _two_writers(start_cli, index_dir: Path, first: Path, second: Path) -> list[bool]:
+    """Start both runs at once; return whether each succeeded."""
+    processes = [
+        start_cli("index", str(folder), "--index", str(index_dir)) for folder in (first, second)
+    ]
+    succeeded = []
+    for process in processes:
+        _, stderr = process.communicate(timeout=SUBPROCESS_TIMEOUT)
+        assert "Traceback" not in stderr
+        assert process.returncode in (0, 1), stderr
+        if process.returncode == 1:
+            [line] = [line for line in stderr.splitlines() if line.strip()]
+            assert line.startswith("searchidx: error:") and "another" in line
+            assert "writing" in line
+        succeeded.append(process.returncode == 0)
+    return succeeded
+
+
+@pytest.mark.slow
+def test_two_writers_on_one_index_neither_loses_nor_doubles(tmp_path, start_cli):
+    """Two `searchidx index` at once into one index: each succeeds or says another process
+    is writing; the index holds each successful folder's paragraphs exactly once."""
+    index_dir = tmp_path / "ix"
+    sizes = {
+        tmp_path / "aleppo": write_news(tmp_path / "aleppo", 40, 50, first=200_000),
+        tmp_path / "beirut": write_news(tmp_path / "beirut", 40, 50, first=300_000),
+    }
+    first, second = sizes
+    ever = set()
+    for _ in range(2):
+        succeeded = _two_writers(start_cli, index_dir, first, second)
+        ever |= {folder for folder, ok in zip(sizes, succeeded, strict=True) if ok}
+        assert ever
+        assert count_in(index_dir) == sum(sizes[folder] for folder in ever)
+    if first in ever:
+        assert total_of(index_dir, "201999") == 1
+    if second in ever:
+        assert total_of(index_dir, "300000") == 1
+
+
+@pytest.mark.slow
+def test_writer_that_cannot_get_the_lock_says_so_in_one_line(
+    committed, big_folder, start_cli, run, monkeypatch
+):
+    """A run that waits too long for another one exits 1 with one line, changing nothing."""
+    index_dir, earlier = committed
+    monkeypatch.setattr(searchidx.index.store, "LOCK_TIMEOUT_SECONDS", 0.5)
+    writer = start_cli("index", str(big_folder), "--index", str(index_dir))
+    wait_until_writing(writer, index_dir, seconds=0.2)
+    extra = index_dir.parent / "extra"
+    write_news(extra, 2, 5, first=800_000)
+    result = run("index", str(extra), "--index", str(index_dir))
+    assert writer.poll() is None, "the first run ended before the second one tried"
+    assert result.exit_code == 1
+    [line] = stderr_lines(result)
+    assert line.startswith("searchidx: error: another") and "writing" in line
+    os.killpg(writer.pid, signal.SIGINT)
+    writer.communicate(timeout=30)
+    assert count_in(index_dir) == earlier
+
+
+@pytest.mark.slow
+def test_two_writers_on_the_same_folder_index_it_once(tmp_path, start_cli):
+    """The same folder indexed twice at once into a new index: no paragraph twice."""
+    index_dir = tmp_path / "ix"
+    folder = tmp_path / "homs"
+    size = write_news(folder, 40, 50, first=400_000)
+    assert any(_two_writers(start_cli, index_dir, folder, folder))
+    assert count_in(index_dir) == size
+    assert total_of(index_dir, "400123") == 1
+
+
+@pytest.mark.slow
+def test_searches_during_indexing_see_the_last_commit(committed, tmp_path, start_cli):
+    """While a writer runs, searches succeed and see the last commit, never half a run."""
+    index_dir, earlier = committed
+    folder = tmp_path / "incoming"
+    added = write_news(folder, 60, 100, first=500_000)
+    hospital_before = total_of(index_dir, "مستشفى")
+    writer = start_cli("index", str(folder), "--index", str(index_dir))
+    seen = []
+    while writer.poll() is None:
+        result = run_cli("search", "مستشفى", "--index", str(index_dir), "--format", "json")
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        seen.append((json.loads(result.stdout)["total"], count_in(index_dir)))
+    _, stderr = writer.communicate()
+    assert writer.returncode == 0, stderr
+    hospital_after = total_of(index_dir, "مستشفى")
+    assert count_in(index_dir) == earlier + added
+    assert hospital_after > hospital_before
+    assert len(seen) >= 2
+    assert {total for total, _ in seen} <= {hospital_before, hospital_after}
+    assert {count for _, count in seen} <= {earlier, earlier + added}
+    assert total_of(index_dir, "900007") == 1
+    assert total_of(index_dir, "505999") == 1
+
+
+READER_LOOP_SEARCHES = 1000
+
+
+# Rebuilds the index from one corpus, then the other, and updates it in
+# between, until the stop file appears; prints how many rounds it did.
+REBUILDER = """
+import sys
+from pathlib import Path
+from searchidx.index import Index, rebuild_index
+index_dir, stop, *corpora = map(Path, sys.argv[1:])
+rounds = 0
+while not stop.exists():
+    corpus = corpora[rounds % 2]
+    rebuild_index(index_dir, [corpus])
+    with (corpus / "news000.txt").open("a", encoding="utf-8") as grown:
+        first_digit = 6 if corpus.name == "aleppo" else 7
+        grown.write("\\n\\nأضيفت فقرة عن مستشفى ميداني رقم %d%05d.\\n" % (first_digit, rounds))
+    with Index.open(index_dir) as index:
+        index.update([corpus])
+    rounds += 1
+print(rounds)
+"""
+
+
+@pytest.mark.slow
+def test_long_lived_reader_during_rebuilds_sees_only_indexes_and_clean_errors(tmp_path):
+    """A thousand searches by one API Index while another process rebuilds and updates
+    the index in a loop: every search returns a whole index's hits or raises a
+    SearchidxError; CLI searches meanwhile never print a traceback."""
+    corpora = [tmp_path / "aleppo", tmp_path / "beirut"]
+    write_news(corpora[0], 4, 20, first=600_000)
+    write_news(corpora[1], 4, 20, first=700_000)
+    index_dir, stop = tmp_path / "ix", tmp_path / "stop"
+    with Index.create(index_dir) as index:
+        index.update([corpora[0]])
+    rebuilder = subprocess.Popen(
+        [sys.executable, "-c", REBUILDER, str(index_dir), str(stop), *map(str, corpora)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    outcomes: dict[str, int] = {}
+    try:
+        with Index.open(index_dir) as reader:
+            for number in range(READER_LOOP_SEARCHES):
+                try:
+                    hits = reader.search("مستشفى", limit=10).hits
+                    # One index's hits: all from one corpus, never from both.
+                    corpora_in_hits = {n[0] for hit in hits for n in re.findall(r"\d{6}", hit.text)}
+                    assert len(corpora_in_hits) == 1
+                    outcome = "hits"
+                except searchidx.SearchidxError as error:
+                    outcome = type(error).__name__
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                if number % 100 == 0:
+                    result = run_cli("search", "مستشفى", "--index", str(index_dir))
+                    assert "Traceback" not in result.stderr
+                    assert result.returncode in (0, 1), result.stderr
+    finally:
+        stop.touch()
+        rounds, errors = rebuilder.communicate(timeout=SUBPROCESS_TIMEOUT)
+    assert rebuilder.returncode == 0, errors
+    print(
+        f"reader during rebuilds: {READER_LOOP_SEARCHES} searches, {rounds.strip()} "
+        f"rebuild+update rounds, outcomes {outcomes}"
+    )
+    assert int(rounds) >= 2
+    assert outcomes.get("hits", 0) >= READER_LOOP_SEARCHES * 0.95
+    with Index.open(index_dir) as index:
+        assert index.search("ميداني").total >= 1
+
+
+def test_large_update_uses_parallel_writer_and_loses_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr("searchidx.index.writer.PARALLEL_MIN_BYTES", 1)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(40):
+        paragraphs = [f"الفقرة رقم {number}-{i} عن مدينة دمشق وأسواقها." for i in range(25)]
+        (docs / f"{number:02}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update([docs])
+        assert report.paragraphs == 1000
+        assert index.info().paragraphs == 1000
+        assert total_found(index, "دمشق") == 1000
+
+
+def write_chapters(folder, count):
+    folder.mkdir(exist_ok=True)
+    for number in range(count):
+        paragraphs = [
+            f"الفصل {number}: قال الراوي في الفقرة {line} إن القافلة وصلت إلى دمشق."
+            for line in range(30)
+        ]
+        (folder / f"chapter{number:02d}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+
+
+def test_deleted_paragraphs_are_merged_away_past_the_threshold_and_on_request(tmp_path):
+    books = tmp_path / "books"
+    write_chapters(books, 10)
+    with Index.create(tmp_path / "ix") as index:
+        index.update([books])
+        # One chapter of ten changed: 10 % of the segment deleted, kept for now.
+        (books / "chapter00.txt").write_text("فصل قصير عن حلب.\n", encoding="utf-8")
+        index.update([books])
+        info = index.info()
+        assert info.deleted == 31  # 30 paragraphs and the file record
+        # Three more: past a quarter of the first segment, which is rewritten.
+        for number in (1, 2, 3):
+            (books / f"chapter{number:02d}.txt").write_text("فصل قصير عن حمص.\n", encoding="utf-8")
+        index.update([books])
+        assert index.info().deleted == 0
+        assert total_found(index, "حمص") == 3 and total_found(index, "حلب") == 1
+        assert total_found(index, "القافلة") == 6 * 30
+        (books / "chapter09.txt").write_text("فصل عن بغداد.\n", encoding="utf-8")
+        index.update([books])
+        assert index.info().deleted > 0
+        index.update(optimize=True)
+        info = index.info()
+    assert (info.deleted, info.segments, info.paragraphs) == (0, 1, 5 * 30 + 5)

@@ -1,0 +1,44 @@
+"""Highlighting: which words of a hit are marked, and where its snippet is cut."""
+
+from searchidx import Index
+from searchidx.search.highlight import html_snippet
+
+from .conftest import highlighted, search
+
+
+def test_unvocalized_query_finds_vocalized_paragraph_and_highlights_marks(small_index):
+    results = search(small_index, "طلب العلم فريضة")
+    hit = results.hits[0]
+    assert hit.doc == "hadith.txt" and hit.paragraph == 2
+    assert highlighted(hit) == ["طَلَبُ", "العِلْمِ", "فَرِيضَةٌ"]
+
+
+def test_prefix_query_highlights_expanded_words(small_index):
+    # «والمخطوطات» starts with و, so only the stem field's prefix finds it.
+    results = search(small_index, "المخطو*")
+    assert [(hit.doc, hit.paragraph) for hit in results] == [("news/library.md", 2)]
+    assert highlighted(results.hits[0]) == ["والمخطوطات"]
+
+
+def test_snippet_is_cut_at_sentence_or_word_boundaries(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = "وتحدث المشاركون عن تاريخ المدينة وأسواقها القديمة. " * 12
+    (docs / "long.txt").write_text(
+        filler + "وفي الختام زار الوفد الجامع الأموي الكبير. " + filler, encoding="utf-8"
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        hit = index.search("الأموي").hits[0]
+    assert "[الأموي]" in hit.snippet
+    assert hit.snippet.startswith("…")
+    start, end = hit.window
+    assert hit.text[start:end].split()[0] in hit.text.split()
+    assert len(hit.snippet) <= 260
+
+
+def test_html_snippet_escapes_the_text_and_marks_the_words():
+    text = "<b>قال الوزير</b> & مضى"
+    start = text.index("الوزير")
+    snippet = html_snippet(text, (0, len(text)), [(start, start + len("الوزير"))])
+    assert snippet == "&lt;b&gt;قال <mark>الوزير</mark>&lt;/b&gt; &amp; مضى"

@@ -1,0 +1,255 @@
+"""Parsing queries: operators, filters, punctuation, and malformed queries. Whatever a
+user types, the answer is hits or one line saying what is wrong."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from searchidx import Index
+from searchidx.errors import QueryError
+
+from .conftest import (
+    SMALL_CORPUS,
+    assert_clean_outcome,
+    build_index,
+    doc_paragraphs,
+    highlighted,
+    search,
+    stderr_lines,
+    write_corpus,
+)
+
+LONG_QUERY = ("سوريا دمشق " * 500)[:5000]
+
+
+ODD_QUERIES = [
+    '"سوريا',
+    "(سوريا OR",
+    "(سوريا",
+    "سوريا)",
+    "AND",
+    "NOT",
+    "OR",
+    "AND OR NOT",
+    "*",
+    "?",
+    "",
+    "   ",
+    LONG_QUERY,
+    "\x00\x07سوريا",
+    "doc:",
+    "title:",
+    ":::",
+    "ًٌٍ",
+    "ًٌٍ ّْ",
+    '"',
+    "()",
+    'doc:"',
+    "سوريا~2",
+    "سوريا^",
+    "[سوريا TO",
+    "\u200f\u200e",
+    "ـــ",
+]
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES, ids=lambda query: repr(query[:20]))
+def test_odd_query_is_an_error_line_or_a_result(run, small_index, query):
+    """Whatever a user types, the answer is hits or one line saying what is wrong."""
+    result = run("search", query, "--index", str(small_index), "--format", "json")
+    assert_clean_outcome(result)
+
+
+def test_unbalanced_quote_and_control_characters_still_find_the_word(run, small_index):
+    """A forgotten closing quote or a stray control character does not hide the word."""
+    for query in ('"سوريا', "\x00\x07سوريا"):
+        result = run("search", query, "--index", str(small_index), "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert "news/syria.txt" in {hit["doc"] for hit in json.loads(result.stdout)["hits"]}
+
+
+@pytest.mark.parametrize("query", ["AND", "NOT", "OR", "*", "", LONG_QUERY])
+def test_queries_that_cannot_mean_anything_are_usage_errors(run, small_index, query):
+    """Lone operators, a bare *, nothing, or a pasted page: exit 2 and one line."""
+    result = run("search", query, "--index", str(small_index))
+    assert result.exit_code == 2
+    [line] = stderr_lines(result)
+    assert line.startswith("searchidx: error: ")
+
+
+# Words of SMALL_CORPUS (some vocalized, some only sharing a stem), then query syntax.
+FUZZ_WORDS = """
+    سوريا بسوريا السوري العِلْمِ العلم مُسْلِمٍ مسلمون المكتبة مكتبات الوطنية وقال حنبل
+    الطعام اللاجئون مسئول مسؤول أبوابها سور* المكت* news syria.txt hadith.txt 2019 ٢٠١٩
+""".split()  # noqa: SIM905  (one word per token reads better than a list of quoted words)
+
+
+FUZZ_SYNTAX = """
+    AND OR NOT and or not doc: title: doc:hadith.txt title:المكتبة * ? " ( ) : ^ ~ [ ] { }
+    TO - + ' \\ / ، ؟ « » ـ
+""".split()  # noqa: SIM905
+
+
+QUERY_PIECES = st.one_of(
+    st.sampled_from(FUZZ_WORDS),
+    st.sampled_from([*FUZZ_SYNTAX, " ", "  ", "\t", "\n", "\x00", "\x1b", "\u200f"]),
+    st.text(
+        alphabet=st.characters(
+            codec="utf-8", categories=("L", "M", "N", "P", "S", "Z", "Cc", "Cf")
+        ),
+        max_size=4,
+    ),
+    st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأؤإئةىًٌٍَُِّْ", min_size=1, max_size=6),
+)
+
+
+QUERIES = st.lists(
+    st.tuples(QUERY_PIECES, st.sampled_from([" ", " ", ""])).map("".join), max_size=10
+).map("".join)
+
+
+@pytest.fixture(scope="module")
+def fuzz_index(tmp_path_factory):
+    folder = write_corpus(tmp_path_factory.mktemp("fuzz") / "docs", SMALL_CORPUS)
+    with Index.open(build_index(folder.parent / "index", folder)) as index:
+        yield index
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=QUERIES, match_any=st.booleans())
+def test_random_queries_raise_only_query_errors(fuzz_index, query, match_any):
+    """Any string at all: results or a QueryError with a one-line message, nothing else."""
+    try:
+        results = fuzz_index.search(query, limit=5, match_any=match_any)
+    except QueryError as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    assert len(results.hits) <= 5 and results.total >= len(results.hits)
+    for hit in results.hits:
+        assert all(0 <= start < end <= len(hit.text) for start, end in hit.matches)
+
+
+def test_phrase_matches_words_in_order_only(small_index):
+    assert [h.paragraph for h in search(small_index, '"المكتبة الوطنية"')] == [1, 2]
+    assert search(small_index, '"الوطنية المكتبة"').total == 0
+
+
+def test_or_not_and_grouping(small_index):
+    either = search(small_index, "اللاجئون OR المخطوطات")
+    assert {hit.doc for hit in either} == {"news/syria.txt", "news/library.md"}
+    without = search(small_index, "المكتبة NOT المخطوطات")
+    assert [hit.paragraph for hit in without] == [1, 3]
+    grouped = search(small_index, "(اللاجئون OR الوفد) سوريا")
+    assert sorted(hit.paragraph for hit in grouped) == [2, 3]
+
+
+def test_all_words_by_default_any_on_request(small_index):
+    assert search(small_index, "اللاجئون المخطوطات").total == 0
+    assert search(small_index, "اللاجئون المخطوطات", match_any=True).total == 2
+
+
+def test_any_keeps_doc_and_title_filters(greetings_index):
+    results = search(greetings_index, "doc:news/politics.txt السلام", match_any=True)
+    assert doc_paragraphs(results) == [("news/politics.txt", 2), ("news/politics.txt", 3)]
+    either = search(greetings_index, "الرئيس الصبر title:رسائل", match_any=True)
+    assert doc_paragraphs(either) == [("letters.txt", 3)]
+
+
+def test_any_makes_only_the_words_alternatives(greetings_index):
+    results = search(greetings_index, "الرئيس الصبر -عليكم", match_any=True)
+    assert doc_paragraphs(results) == [("news/politics.txt", 2)]
+    grouped = search(greetings_index, "(الرئيس الوزير) doc:news/politics.txt", match_any=True)
+    assert sorted(doc_paragraphs(grouped)) == [("news/politics.txt", 2), ("news/politics.txt", 3)]
+    excluded = search(greetings_index, "(الرئيس الوزير) -التحية", match_any=True)
+    assert doc_paragraphs(excluded) == [("news/politics.txt", 2)]
+
+
+def test_hyphen_inside_a_number_or_word_is_not_a_minus(greetings_index):
+    hit = search(greetings_index, "2019-2020").hits[0]
+    assert (hit.doc, hit.paragraph) == ("news/politics.txt", 4)
+    assert highlighted(hit) == ["2019", "2020"]
+    # A dash between spaces is punctuation: both words must match.
+    assert doc_paragraphs(search(greetings_index, "السلام - الرئيس")) == [("news/politics.txt", 2)]
+
+
+def test_arabic_question_mark_is_punctuation_not_a_wildcard(greetings_index):
+    results = search(greetings_index, "ما السلام؟")
+    assert results.total == 0  # «ما» is in no paragraph: the question mark changed nothing
+    asked = search(greetings_index, "السلام؟")
+    assert doc_paragraphs(asked) == doc_paragraphs(search(greetings_index, "السلام"))
+    assert highlighted(asked.hits[0]) == ["السلامَ"]
+
+
+@pytest.mark.parametrize("query", ["؟!", "،", "...", "?!", "«»", "- -", "؟"])
+@pytest.mark.parametrize("match_any", [False, True])
+def test_punctuation_only_queries_have_no_words(greetings_index, query, match_any):
+    with pytest.raises(QueryError, match=r"^the query has no words to search for$"):
+        search(greetings_index, query, match_any=match_any)
+
+
+def test_doc_and_title_filters(small_index):
+    assert {hit.doc for hit in search(small_index, "قال doc:news/syria.txt")} == {"news/syria.txt"}
+    titled = search(small_index, "title:المكتبة قاعة")
+    assert [(hit.doc, hit.paragraph) for hit in titled] == [("news/library.md", 2)]
+    assert titled.hits[0].title == "المكتبة الوطنية"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "*", "OR", "سوريا AND", "NOT", "kind:file", "س*", "x" * 1001],
+)
+def test_malformed_queries_raise_query_error(small_index, query):
+    with pytest.raises(QueryError):
+        search(small_index, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "docs"),
+    [
+        ("doc:news/ NOT zzzz", ["news/library.md", "news/syria.txt"]),
+        ("doc:news NOT zzzz", ["news/library.md", "news/syria.txt"]),
+        ("doc:news/syria.txt NOT zzzz", ["news/syria.txt"]),
+        ("المدارس doc:news/", ["news/syria.txt"]),
+        ("العلم doc:news/", []),
+    ],
+)
+def test_doc_filter_takes_a_folder(small_index, query, docs):
+    found = sorted({hit.doc for hit in search(small_index, query, limit=100)})
+    assert found == docs
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"offset": -1}, "offset must be a whole number, 0 or more, not -1"),
+        ({"context": "2"}, "context must be a whole number, 0 or more, not '2'"),
+    ],
+)
+def test_bad_offset_or_context_is_a_query_error(small_index, options, message):
+    with pytest.raises(QueryError, match=message):
+        search(small_index, "سوريا", **options)
+
+
+def test_files_with_a_bad_offset_is_a_query_error(small_index):
+    with Index.open(small_index) as index, pytest.raises(QueryError, match="offset"):
+        index.search_files("سوريا", offset=-2)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ضد~", "'ضد~1' needs a word of at least 3 letters"),
+        ("الاحتلال~3", "'الاحتلال~3': the distance after ~ is 1 or 2"),
+        ("~3", "~ goes right after a word"),
+        ('"السلام عليكم"~0', "~ goes right after a word"),
+        ("سوريا~~", "~ goes right after a word"),
+        ("سوريا~2~", "~ goes right after a word"),
+        ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
+    ],
+)
+def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
+    with pytest.raises(QueryError, match=message):
+        search(seed_index, query)
