@@ -165,6 +165,10 @@ def test_inserting_harakat_or_tatweel_changes_nothing(word, insertions):
     for position, mark in insertions:
         # A mark attaches to the letter before it, so never lead with one.
         index = 1 + position % len(vocalized)
+        if mark == "\u0652" and vocalized[index - 1] == "ا":
+            # An alef never bears a sukun; the KFGQPC Quran text writes its sign
+            # of a silent alef that way, and the analyzer reads it so.
+            continue
         vocalized = vocalized[:index] + mark + vocalized[index:]
     plain, marked = analyze(word), analyze(vocalized)
     assert [(t.term, t.stem) for t in marked] == [(t.term, t.stem) for t in plain]
