@@ -23,6 +23,9 @@ Pure functions and tables over strings, with no Whoosh in sight (like
   or a word of its own) every reading's stem is given, and an index can say
   which it holds (:func:`evidence_words`).
 
+An index holds the terms these rules made: a change that makes other terms
+renames :data:`searchidx.analysis.ANALYZER`, so that older indexes are rebuilt.
+
 Example::
 
     >>> fold_term("أكَّدَ"), light_stems("والكتب")

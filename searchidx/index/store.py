@@ -45,13 +45,12 @@ from whoosh.reading import CorruptIndexError
 from whoosh.util.filelock import try_for
 
 from .. import __version__
-from ..analysis import term_analyzer
+from ..analysis import ANALYZER, term_analyzer
 from ..errors import IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound, UnsafeFolder
 from .folders import LOCK_FILE, MARKER, read_marker, write_marker
 
 # 2: paragraphs store their file's path and root; titles have positions.
 FORMAT_VERSION = 2
-ANALYZER = "arabic-fold-3"
 META_FILE = MARKER
 # How long a second writer waits for the first before giving up.
 LOCK_TIMEOUT_SECONDS = 10.0
