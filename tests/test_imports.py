@@ -15,6 +15,9 @@ import pytest
 
 import searchidx
 
+# Every check starts a fresh interpreter.
+pytestmark = pytest.mark.slow
+
 # Only searching, indexing and analysing need these; `searchidx --help` must not
 # wait for them.
 HEAVY = {"whoosh", "numpy", "pyarabic"}
