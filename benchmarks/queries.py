@@ -6,7 +6,7 @@ or a quoted phrase of two or three words.
 
 Quality queries (:func:`quality_queries`) are what a user types to find a
 word seen in a paragraph. Each target word has at least four letters, and its
-folded term (see :func:`~searchidx.analysis.fold_term`) is in 2 to 50
+folded term (see :func:`~searchidx.arabic.fold_term`) is in 2 to 50
 paragraphs, so that the paragraphs holding it can be told apart. Every
 variant is typed without diacritics, as users do, and changes one thing more:
 

@@ -25,6 +25,7 @@ from .errors import SearchidxError
 from .text import MAX_FILE_BYTES
 
 ENV_TRACEBACK = "SEARCHIDX_TRACEBACK"
+ENV_INDEX = "SEARCHIDX_INDEX"
 FORMATS = ("table", "plain", "json", "jsonl")
 
 
@@ -41,9 +42,12 @@ class _Choices:
         return self.traceback or configured in ("1", "true", "yes", "on")
 
     def index_path(self) -> Path:
-        from .index import default_index_dir
-
-        return Path(self.index_dir) if self.index_dir else default_index_dir()
+        """--index, else the folder in ``ENV_INDEX``, else ``$XDG_DATA_HOME/searchidx/index``."""
+        configured = self.index_dir or os.environ.get(ENV_INDEX)
+        if configured:
+            return Path(configured)
+        data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+        return Path(data_home) / "searchidx" / "index"
 
     def output_format(self, allowed: Sequence[str], default: str | None = None) -> str:
         """The --format asked for, checked against what this command can show."""
@@ -83,7 +87,7 @@ def _shared_options(
                 type=click.Path(file_okay=False),
                 expose_value=False,
                 callback=_remember,
-                help="Index folder [env SEARCHIDX_INDEX; default ~/.local/share/searchidx/index].",
+                help=f"Index folder [env {ENV_INDEX}; default ~/.local/share/searchidx/index].",
             )(command)
         if formats:
             command = click.option(
@@ -290,6 +294,7 @@ def index(
     from .errors import IndexNotFound, NothingToIndex
     from .index import Index, rebuild_index
     from .index.folders import is_index_folder, remove_index_folder
+    from .output import render_index_notes, render_index_summary, render_nothing_indexed
     from .readers.base import ReaderOptions
 
     if choices.fmt is not None:
@@ -322,64 +327,13 @@ def index(
                 ) from None
             with idx:
                 report = idx.update(paths or None, options, progress, optimize=optimize)
-    for skipped in report.skipped:
-        click.echo(f"searchidx: skipped {skipped.path}: {skipped.message}", err=True)
-    for root in report.forgotten:
-        click.echo(f"searchidx: note: {root.path} {root.message}", err=True)
-    for warning in report.warnings:
-        click.echo(f"searchidx: warning: {warning.path}: {warning.message}", err=True)
-    if report.ignored:
-        kinds = ", ".join(f"{count} {suffix}" for suffix, count in sorted(report.ignored.items()))
-        click.echo(
-            f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text",
-            err=True,
-        )
-    for large in report.too_large:
-        click.echo(
-            f"searchidx: not indexed: {large.path}: {large.message}; "
-            "--max-file-size SIZE raises the limit",
-            err=True,
-        )
-    if report.hidden:
-        hidden = _count(len(report.hidden), "file or folder", "files or folders")
-        click.echo(
-            f"searchidx: not indexed, hidden: {hidden} (names starting with .); "
-            "--hidden includes them",
-            err=True,
-        )
-    left_out = f"{len(report.skipped)} skipped"
-    if report.too_large:
-        left_out += f", {len(report.too_large)} too large"
-    if report.hidden:
-        left_out += f", {len(report.hidden)} hidden"
+    _echo(render_index_notes(report), err=True)
     if report.nothing_changed and not report.unchanged:
         if new_index:
             # An empty index would hide the folder's own files from later runs.
             remove_index_folder(index_path, keep_folder=folder_existed)
-        raise SearchidxError(
-            f"nothing indexed: no readable documents found ({left_out}); "
-            "`searchidx index --help` lists the formats searchidx reads"
-        )
-    if optimize:
-        click.echo("index optimized: one segment, no deleted entries", err=True)
-    if report.nothing_changed and not rebuild:
-        click.echo(
-            f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
-            f"{left_out} ({report.seconds:.2f} s)",
-            err=True,
-        )
-        return
-    click.echo(
-        f"indexed {_count(report.files, 'file')} ({report.added} new, {report.changed} changed), "
-        f"{_count(report.paragraphs, 'paragraph')}; {report.removed} removed, "
-        f"{report.unchanged} unchanged, {left_out} in {report.seconds:.2f} s",
-        err=True,
-    )
-
-
-def _count(number: int, noun: str, plural: str = "") -> str:
-    """«1 file», «2 files»."""
-    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
+        raise SearchidxError(render_nothing_indexed(report))
+    click.echo(render_index_summary(report, optimized=optimize, rebuilt=rebuild), err=True)
 
 
 class _Progress:
@@ -417,13 +371,11 @@ def forget(choices: _Choices, path: str) -> None:
         searchidx forget ~/old-articles
     """
     from .index import Index
+    from .output import render_forget_report
 
     with Index.open(choices.index_path()) as idx:
         report = idx.forget(path)
-    click.echo(
-        f"forgot {path}: {_count(report.removed, 'file')} dropped in {report.seconds:.2f} s",
-        err=True,
-    )
+    click.echo(render_forget_report(path, report), err=True)
 
 
 @cli.command(cls=_QueryFirstCommand)
@@ -618,10 +570,10 @@ def serve(choices: _Choices, host: str, port: int) -> None:
             server.server_close()
 
 
-def _echo(output: str, color: bool | None = None) -> None:
+def _echo(output: str, color: bool | None = None, err: bool = False) -> None:
     """Print a command's output; nothing at all when there is none (JSON Lines of no hits)."""
     if output:
-        click.echo(output, color=color)
+        click.echo(output, color=color, err=err)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

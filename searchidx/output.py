@@ -1,9 +1,11 @@
-"""Rendering results as a table, plain text, JSON or JSON Lines.
+"""Everything the commands print: results as a table, plain text, JSON or JSON Lines,
+and the reports of indexing and forgetting.
 
 One renderer serves every command. Machine formats (``json``, ``jsonl``) keep
 Arabic as Arabic (``ensure_ascii=False``) and never contain colour codes;
 ``table`` highlights in bold colour only when asked to (on a terminal), and
-``plain`` marks highlighted words as ``[word]``.
+``plain`` marks highlighted words as ``[word]``. The reports of ``index`` and
+``forget`` are lines for stderr, where progress and diagnostics go.
 """
 
 from __future__ import annotations
@@ -28,10 +30,9 @@ from .search.highlight import (
 
 if TYPE_CHECKING:
     from .analysis import Token
-    from .index import FileRecord, IndexInfo
+    from .index import FileRecord, IndexInfo, IndexReport
     from .search.results import FileResults, Hit, SearchResults
 
-FORMATS = ("table", "plain", "json", "jsonl")
 _DIM = ("\x1b[2m", "\x1b[0m")
 _CONTEXT_INDENT = "  "
 _COLUMN_GAP = "  "  # between the columns of tabulate's "simple" table
@@ -302,3 +303,77 @@ def render_info(info: IndexInfo, fmt: str, files: list[FileRecord] | None = None
     if files is None:
         return summary
     return f"{summary}\n\n{tabulate(rows, headers='keys', tablefmt='simple')}"
+
+
+def render_index_notes(report: IndexReport) -> str:
+    """What an index run left out or noticed, one ``searchidx: ...`` line each:
+    unreadable files, roots that are gone, warnings, files of unknown type, too
+    large or hidden. Empty when there is nothing to say."""
+    lines = [f"searchidx: skipped {skipped.path}: {skipped.message}" for skipped in report.skipped]
+    lines += [f"searchidx: note: {root.path} {root.message}" for root in report.forgotten]
+    lines += [
+        f"searchidx: warning: {warning.path}: {warning.message}" for warning in report.warnings
+    ]
+    if report.ignored:
+        kinds = ", ".join(f"{count} {suffix}" for suffix, count in sorted(report.ignored.items()))
+        lines.append(
+            f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text"
+        )
+    lines += [
+        f"searchidx: not indexed: {large.path}: {large.message}; "
+        "--max-file-size SIZE raises the limit"
+        for large in report.too_large
+    ]
+    if report.hidden:
+        hidden = _count(len(report.hidden), "file or folder", "files or folders")
+        lines.append(
+            f"searchidx: not indexed, hidden: {hidden} (names starting with .); "
+            "--hidden includes them"
+        )
+    return "\n".join(lines)
+
+
+def render_nothing_indexed(report: IndexReport) -> str:
+    """Why an index run found nothing to index."""
+    return (
+        f"nothing indexed: no readable documents found ({_left_out(report)}); "
+        "`searchidx index --help` lists the formats searchidx reads"
+    )
+
+
+def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) -> str:
+    """The last lines of an index run: what changed, or that nothing did, and how long it took."""
+    lines = ["index optimized: one segment, no deleted entries"] if optimized else []
+    if report.nothing_changed and not rebuilt:
+        lines.append(
+            f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
+            f"{_left_out(report)} ({report.seconds:.2f} s)"
+        )
+    else:
+        lines.append(
+            f"indexed {_count(report.files, 'file')} "
+            f"({report.added} new, {report.changed} changed), "
+            f"{_count(report.paragraphs, 'paragraph')}; {report.removed} removed, "
+            f"{report.unchanged} unchanged, {_left_out(report)} in {report.seconds:.2f} s"
+        )
+    return "\n".join(lines)
+
+
+def render_forget_report(path: str, report: IndexReport) -> str:
+    """«forgot ~/old: 3 files dropped in 0.12 s»."""
+    return f"forgot {path}: {_count(report.removed, 'file')} dropped in {report.seconds:.2f} s"
+
+
+def _left_out(report: IndexReport) -> str:
+    """«2 skipped, 1 too large, 3 hidden»: the files an index run did not index."""
+    left_out = f"{len(report.skipped)} skipped"
+    if report.too_large:
+        left_out += f", {len(report.too_large)} too large"
+    if report.hidden:
+        left_out += f", {len(report.hidden)} hidden"
+    return left_out
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    """«1 file», «2 files»."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"

@@ -8,14 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchidx.analysis import (
-    LETTER_FATES,
-    analyze,
-    fold_readings,
-    fold_term,
-    light_stem,
-    term_analyzer,
-)
+from searchidx.analysis import analyze, term_analyzer
+from searchidx.arabic import LETTER_FATES, fold_readings, fold_term, light_stem
 
 from .conftest import VOCALIZED_SENTENCE
 

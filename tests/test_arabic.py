@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchidx.analysis import (
+from searchidx.arabic import (
     fold_readings,
     fold_term,
     light_stem,

@@ -13,7 +13,7 @@ import pytest
 from whoosh import query
 
 from searchidx import Index
-from searchidx.analysis import iter_words
+from searchidx.arabic import iter_words
 from searchidx.errors import QueryError
 from searchidx.search import rank_whoosh
 from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan

@@ -9,7 +9,7 @@ code that removes or renames anything.
 
 from .facade import Index, rebuild_index
 from .report import FileNote, IndexInfo, IndexReport
-from .store import FileRecord, default_index_dir
+from .store import FileRecord
 
 __all__ = [
     "FileNote",
@@ -17,6 +17,5 @@ __all__ = [
     "Index",
     "IndexInfo",
     "IndexReport",
-    "default_index_dir",
     "rebuild_index",
 ]

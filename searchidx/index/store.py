@@ -45,28 +45,17 @@ from whoosh.reading import CorruptIndexError
 from whoosh.util.filelock import try_for
 
 from .. import __version__
-from ..analysis import term_analyzer
+from ..analysis import ANALYZER, term_analyzer
 from ..errors import IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound, UnsafeFolder
 from .folders import LOCK_FILE, MARKER, read_marker, write_marker
 
 # 2: paragraphs store their file's path and root; titles have positions.
 FORMAT_VERSION = 2
-ANALYZER = "arabic-fold-3"
 META_FILE = MARKER
-ENV_INDEX = "SEARCHIDX_INDEX"
 # How long a second writer waits for the first before giving up.
 LOCK_TIMEOUT_SECONDS = 10.0
 # What Whoosh raises on files it cannot read: damaged on disk, not a bug of ours.
 DAMAGE = (CorruptIndexError, EOFError, OSError, struct.error, zlib.error)
-
-
-def default_index_dir() -> Path:
-    """Where the index lives: ``$SEARCHIDX_INDEX``, else ``$XDG_DATA_HOME/searchidx/index``."""
-    configured = os.environ.get(ENV_INDEX)
-    if configured:
-        return Path(configured)
-    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "searchidx" / "index"
 
 
 def make_schema() -> Schema:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..analysis import fold_readings, fold_term, word_matches
+from ..arabic import fold_readings, fold_term, word_matches
 
 if TYPE_CHECKING:
     from .plan import QueryPlan

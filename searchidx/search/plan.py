@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from whoosh import query
 
-from ..analysis import PROCLITICS, is_function_form, light_stems, strip_article
+from ..arabic import PROCLITICS, is_function_form, light_stems, strip_article
 from ..errors import QueryError
 from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, has_not
 from .suggest import edit_distance
@@ -134,7 +134,7 @@ class _Planner:
     (و ف ب ل ك ال …) and suffixes behind, so they are found by scanning the
     vocabulary from each clitic + stem and keeping the words whose stems agree.
     The vocabulary also decides between readings: «الوزير» in the index shows
-    that the و of «وزير» is a letter (see :func:`~searchidx.analysis.light_stems`).
+    that the و of «وزير» is a letter (see :func:`~searchidx.arabic.light_stems`).
     """
 
     def __init__(self, vocabulary: Vocabulary) -> None:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..analysis import fold_term, word_matches
+from ..arabic import fold_term, word_matches
 from .query import positive_words
 
 if TYPE_CHECKING:

@@ -1,0 +1,715 @@
+"""Arabic spelling rules for search: words, folded terms, readings and light stems.
+
+Pure functions and tables over strings, with no Whoosh in sight (like
+``whoosh.lang``); :mod:`searchidx.analysis` builds the index's analyzer on them.
+
+* :func:`iter_words` and :func:`word_matches` find whole words: letters and
+  digits together with the combining marks, tatweel and invisible joiners
+  inside them. Python's ``\\w`` does not match combining marks, so a plain
+  ``\\w+`` cuts «أكّد» in two. Offsets slice the original word, marks
+  included, which is what lets the highlighter mark «أَحْمَدُ» for «احمد».
+* :func:`fold_term` makes spelling variation invisible: it removes diacritics,
+  Quranic marks, tatweel and format controls, unifies alef forms, ى/ي, ة/ه,
+  hamza seats and Persian letter forms, turns Arabic-Indic digits into ASCII
+  and lower-cases Latin. Presentation forms and decomposed letters are
+  normalised first (NFKC). :data:`LETTER_FATES` says what becomes of every
+  letter of the Arabic blocks.
+* :func:`fold_readings` gives every term of a word whose Uthmani (Quranic)
+  spelling has two readings: «ٱلْكِتَـٰبُ» is «الكتب» or «الكتاب».
+* :func:`light_stems` strips clitics and suffixes from a folded term, never
+  leaving fewer than three letters and never producing one of the
+  :data:`FUNCTION_WORDS`, so «بالكتاب» and «الكتاب» share a stem while «الله»
+  does not become «له». Where the letters are ambiguous («وزير»: «و» + «زير»
+  or a word of its own) every reading's stem is given, and an index can say
+  which it holds (:func:`evidence_words`).
+
+An index holds the terms these rules made: a change that makes other terms
+renames :data:`searchidx.analysis.ANALYZER`, so that older indexes are rebuilt.
+
+Example::
+
+    >>> fold_term("أكَّدَ"), light_stems("والكتب")
+    ('اكد', ('كتب',))
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+
+from pyarabic import araby
+
+# Combining marks that may sit inside a word: Arabic harakat, small high marks,
+# dagger alef, Quranic annotations, Arabic Extended-A marks, and the generic
+# combining blocks that NFD Latin or Arabic produces.
+_MARK_RANGES = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0898-\u089f\u08ca-\u08ff"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+)
+# Invisible characters: soft hyphen, bidi marks and embeddings, zero-width
+# joiners and the byte order mark. Never part of a term; allowed only between
+# letters of a word.
+_FORMAT_CONTROLS = "".join(
+    chr(code)
+    for first, last in ((0xAD, 0xAD), (0x61C, 0x61C), (0x200B, 0x200F), (0x202A, 0x202E),
+                        (0x2060, 0x2069), (0xFEFF, 0xFEFF))
+    for code in range(first, last + 1)
+)  # fmt: skip
+
+# One word: a letter or digit with its marks, then more of them, which invisible
+# controls may join (the tokenizer's and the highlighter's idea of a word).
+WORD = re.compile(rf"[^\W_][{_MARK_RANGES}]*(?:[{_FORMAT_CONTROLS}]*[^\W_][{_MARK_RANGES}]*)*")
+
+_QURANIC_SIGNS = "".join(chr(c) for c in range(0x06D6, 0x06EE))
+_EXTENDED_MARKS = "".join(
+    chr(c)
+    for c in (
+        0x0887,
+        0x088E,
+        0x0890,
+        0x0891,
+        0x08C9,
+        *range(0x0898, 0x08A0),
+        *range(0x08CA, 0x0900),
+    )
+)
+_DELETED = (
+    "".join(araby.DIACRITICS)
+    + "".join(araby.TASHKEEL)
+    + araby.SMALL_ALEF
+    + araby.TATWEEL
+    + "".join(chr(c) for c in range(0x0653, 0x0660))
+    + _QURANIC_SIGNS
+    + _EXTENDED_MARKS
+    + "\u0884"  # tatweel with overstruck waw: a small waw on a tatweel
+    + _FORMAT_CONTROLS
+    + " "  # NFKC turns isolated presentation-form harakat into space + mark
+)
+
+# Letters folded into the letter readers take them for. See LETTER_FATES for
+# every letter of the Arabic blocks.
+_FOLDS = {
+    araby.ALEF_MADDA: araby.ALEF,
+    araby.ALEF_HAMZA_ABOVE: araby.ALEF,
+    araby.ALEF_HAMZA_BELOW: araby.ALEF,
+    araby.ALEF_WASLA: araby.ALEF,
+    "\u0672": araby.ALEF,  # alef with wavy hamza above
+    "\u0673": araby.ALEF,  # alef with wavy hamza below
+    "\u08ad": araby.ALEF,  # low alef
+    araby.ALEF_MAKSURA: araby.YEH,
+    araby.TEH_MARBUTA: araby.HEH,
+    # Hamza seats vary in real text («مسؤول», «مسئول»): keep only the hamza.
+    araby.WAW_HAMZA: araby.HAMZA,
+    araby.YEH_HAMZA: araby.HAMZA,
+    "\u0674": araby.HAMZA,  # high hamza
+    "\u0883": araby.HAMZA,  # tatweel with overstruck hamza
+    "\u06d3": araby.HAMZA,  # yeh barree with hamza above, as ئ
+    # Persian and Urdu letter forms found in Arabic text.
+    "\u06a9": araby.KAF,  # keheh
+    "\u06aa": araby.KAF,  # swash kaf
+    "\u06cc": araby.YEH,  # farsi yeh
+    "\u06d2": araby.YEH,  # yeh barree
+    "\u0620": araby.YEH,  # kashmiri yeh
+    "\u063d": araby.YEH,  # farsi yeh with inverted v
+    "\u063e": araby.YEH,  # farsi yeh with two dots above
+    "\u063f": araby.YEH,  # farsi yeh with three dots above
+    "\u0886": araby.YEH,  # thin yeh
+    "\u0885": araby.YEH,  # tatweel with two dots below: a yeh on a tatweel
+    "\u06e7": araby.YEH,  # small high yeh: Uthmani «إبراهيم», «النبيين»
+    "\u06c1": araby.HEH,  # heh goal
+    "\u06c2": araby.HEH,  # heh goal with hamza above
+    "\u06c0": araby.HEH,  # heh with yeh above: «كتابۀ» is «كتابه»
+    "\u06be": araby.HEH,  # heh doachashmee
+    "\u06d5": araby.HEH,  # ae
+    "\u06c3": araby.HEH,  # teh marbuta goal
+    # Dotless and archaic forms of Arabic letters.
+    "\u066e": araby.BEH,  # dotless beh
+    "\u066f": araby.QAF,  # dotless qaf (Maghribi final qaf)
+    "\u06a1": araby.FEH,  # dotless feh
+    "\u06ba": araby.NOON,  # noon ghunna
+    "\u08bb": araby.FEH,  # African feh
+    "\u08bc": araby.QAF,  # African qaf
+    "\u08bd": araby.NOON,  # African noon
+    "\u08b1": araby.WAW,  # straight waw
+    **dict.fromkeys([chr(c) for c in range(0x0870, 0x0883)], araby.ALEF),  # alef with marks
+}
+for _digits in (araby.NUMBERS_EAST, araby.NUMBERS_PERS):
+    _FOLDS.update(zip(_digits, araby.NUMBERS_WEST, strict=True))
+# NFKC splits these into a letter and a high hamza; fold them whole first.
+_BEFORE_NFKC = str.maketrans({"\u0675": araby.ALEF, "\u0676": araby.HAMZA, "\u0678": araby.HAMZA})
+
+_FOLD_TABLE = str.maketrans({**dict.fromkeys(_DELETED), **_FOLDS})
+
+# The fate of every assigned code point of the Arabic blocks (Arabic,
+# Supplement, Extended-A and -B, presentation forms) in a term:
+#   kept          a letter of its own, matched as it is
+#   folded        replaced by the letter readers take it for (see _FOLDS)
+#   dropped       removed: marks, tatweel, invisible controls
+#   digit         replaced by the ASCII digit
+#   separator     punctuation or a sign: ends the word
+#   presentation  NFKC turns it into the letters above, which then fare as listed
+# Letters of Persian, Urdu, Pashto, Sindhi, Kurdish and African orthographies
+# that stand for sounds of their own (پ چ ژ گ ڤ ۆ …) are kept: folding them
+# would join different words.
+LETTER_FATES = (
+    (0x0600, 0x060F, "separator"),  # number signs, Afghani sign, comma, poetic signs
+    (0x0610, 0x061A, "dropped"),  # honorific signs and small Quranic marks
+    (0x061B, 0x061B, "separator"),  # semicolon
+    (0x061C, 0x061C, "dropped"),  # Arabic letter mark (bidi control)
+    (0x061D, 0x061F, "separator"),  # end of text mark, triple dot, question mark
+    (0x0620, 0x0620, "folded"),  # Kashmiri yeh → ي
+    (0x0621, 0x0621, "kept"),  # hamza
+    (0x0622, 0x0626, "folded"),  # آ أ إ → ا; ؤ ئ → ء
+    (0x0627, 0x0628, "kept"),  # ا ب
+    (0x0629, 0x0629, "folded"),  # ة → ه
+    (0x062A, 0x063C, "kept"),  # ت … غ, and keheh with dots (ػ ؼ)
+    (0x063D, 0x063F, "folded"),  # farsi yeh with marks → ي
+    (0x0640, 0x0640, "dropped"),  # tatweel
+    (0x0641, 0x0648, "kept"),  # ف … و
+    (0x0649, 0x0649, "folded"),  # ى → ي
+    (0x064A, 0x064A, "kept"),  # ي
+    (0x064B, 0x065F, "dropped"),  # harakat, shadda, sukun, madda and hamza marks
+    (0x0660, 0x0669, "digit"),  # Arabic-Indic digits
+    (0x066A, 0x066D, "separator"),  # percent, decimal and thousands separators, star
+    (0x066E, 0x066F, "folded"),  # dotless beh → ب, dotless qaf → ق
+    (0x0670, 0x0670, "dropped"),  # dagger alef, after the Uthmani rules (_UTHMANI_RULES)
+    (0x0671, 0x0678, "folded"),  # alef wasla and hamza alefs → ا; high hamza → ء
+    (0x0679, 0x06A0, "kept"),  # letters of other languages: ٹ پ چ ڈ ڑ ژ …
+    (0x06A1, 0x06A1, "folded"),  # dotless feh → ف
+    (0x06A2, 0x06A8, "kept"),  # ڤ and other feh and qaf forms
+    (0x06A9, 0x06AA, "folded"),  # keheh, swash kaf → ك
+    (0x06AB, 0x06B9, "kept"),  # گ and other kaf, gaf, lam and noon forms
+    (0x06BA, 0x06BA, "folded"),  # noon ghunna → ن
+    (0x06BB, 0x06BD, "kept"),  # other noon forms
+    (0x06BE, 0x06BE, "folded"),  # heh doachashmee → ه
+    (0x06BF, 0x06BF, "kept"),  # tcheh with dot above
+    (0x06C0, 0x06C3, "folded"),  # ۀ ہ ۂ → ه, ۃ → ه
+    (0x06C4, 0x06CB, "kept"),  # waw forms for vowels (ۆ ۇ ۈ ۋ …)
+    (0x06CC, 0x06CC, "folded"),  # farsi yeh → ي
+    (0x06CD, 0x06D1, "kept"),  # Pashto and Uyghur yeh forms
+    (0x06D2, 0x06D3, "folded"),  # yeh barree → ي, with hamza → ء
+    (0x06D4, 0x06D4, "separator"),  # Urdu full stop
+    (0x06D5, 0x06D5, "folded"),  # ae → ه
+    (0x06D6, 0x06DC, "dropped"),  # Quranic pause and small high marks
+    (0x06DD, 0x06DE, "separator"),  # end of ayah, rub el hizb
+    # Small zeros, small meem, madda, small waw and yeh; a small waw after و or a
+    # hamza is a waw (_UTHMANI_RULES).
+    (0x06DF, 0x06E6, "dropped"),
+    (0x06E7, 0x06E7, "folded"),  # small high yeh → ي (Uthmani «إبراهيم»)
+    (0x06E8, 0x06E8, "dropped"),  # small high noon
+    (0x06E9, 0x06E9, "separator"),  # place of sajdah
+    (0x06EA, 0x06ED, "dropped"),  # Quranic stops, small low meem
+    (0x06EE, 0x06EF, "kept"),  # dal and reh with inverted v
+    (0x06F0, 0x06F9, "digit"),  # Persian digits
+    (0x06FA, 0x06FC, "kept"),  # sheen, dad, ghain with dot below
+    (0x06FD, 0x06FE, "separator"),  # Sindhi signs
+    (0x06FF, 0x06FF, "kept"),  # heh with inverted v
+    (0x0750, 0x077F, "kept"),  # Arabic Supplement: letters of African and Asian languages
+    (0x0870, 0x0883, "folded"),  # alef with attached marks → ا; tatweel with hamza → ء
+    (0x0884, 0x0884, "dropped"),  # tatweel with overstruck waw (a small waw)
+    (0x0885, 0x0886, "folded"),  # tatweel with two dots below, thin yeh → ي
+    (0x0887, 0x0887, "dropped"),  # baseline round dot
+    (0x0888, 0x0888, "separator"),  # raised round dot
+    (0x0889, 0x088D, "kept"),  # noon, hah, tah, keheh forms
+    (0x088E, 0x088E, "dropped"),  # vertical tail
+    (0x0890, 0x0891, "separator"),  # pound and piastre marks above numbers
+    (0x0898, 0x089F, "dropped"),  # Quranic word marks and maddas
+    (0x08A0, 0x08AC, "kept"),  # Extended-A letters
+    (0x08AD, 0x08AD, "folded"),  # low alef → ا
+    (0x08AE, 0x08B0, "kept"),
+    (0x08B1, 0x08B1, "folded"),  # straight waw → و
+    (0x08B2, 0x08BA, "kept"),
+    (0x08BB, 0x08BD, "folded"),  # African feh, qaf, noon → ف ق ن
+    (0x08BE, 0x08C8, "kept"),
+    (0x08C9, 0x08FF, "dropped"),  # small farsi yeh, Quranic marks, KFGQPC open tanween
+    (0xFB50, 0xFBB1, "presentation"),
+    (0xFBB2, 0xFBC2, "separator"),  # symbols (dots, rings) used alone
+    (0xFBD3, 0xFC5D, "presentation"),
+    (0xFC5E, 0xFC63, "dropped"),  # shadda ligatures
+    (0xFC64, 0xFCF1, "presentation"),
+    (0xFCF2, 0xFCF4, "dropped"),  # shadda ligatures
+    (0xFCF5, 0xFD3D, "presentation"),
+    (0xFD3E, 0xFD4F, "separator"),  # ornate parentheses and signs
+    (0xFD50, 0xFD8F, "presentation"),
+    (0xFD92, 0xFDC7, "presentation"),
+    (0xFDCF, 0xFDCF, "separator"),  # salaamuhu alaynaa
+    (0xFDF0, 0xFDFB, "presentation"),  # word ligatures: ﷲ ﷺ …
+    (0xFDFC, 0xFDFF, "separator"),  # rial sign and word signs
+    (0xFE70, 0xFE72, "dropped"),  # isolated harakat
+    (0xFE73, 0xFE73, "kept"),  # tail fragment
+    (0xFE74, 0xFE74, "dropped"),
+    (0xFE76, 0xFE7F, "dropped"),
+    (0xFE80, 0xFEFC, "presentation"),
+    (0xFEFF, 0xFEFF, "dropped"),  # byte order mark
+)
+
+# Uthmani (Quranic) spelling writes some letters as marks. Before the marks go,
+# these rules turn them into the letters of standard spelling (see
+# :func:`fold_readings`). The marks are first dropped, except the dagger alef
+# U+0670, the hamza above U+0654 and the tatweel that may carry it.
+_UTHMANI_SIGNS = frozenset("\u0670\u0654\u0655\u06e7\u0621\u0671\u06e5")
+# Tanween stays until the rules have run: a hamza with tanween before an alef
+# is not «آ» («شَيْـًٔا», KFGQPC «جُزۡءًا»).
+_TANWEEN = "\u064b\u064c\u064d\u08f0\u08f1\u08f2"
+_UTHMANI_SKELETON = str.maketrans(
+    dict.fromkeys(
+        ch for ch in _DELETED if ch not in "\u0670\u0654\u0655\u0651\u0640\u06e7\u06e5" + _TANWEEN
+    )
+)
+_UTHMANI_RULES = (
+    # Hamza above a tatweel or a dotless yeh is a seated hamza: «شَيْـًٔا» = «شيئا».
+    (re.compile(f"[\u0640\u0649]([{_TANWEEN}]?)\u0654"), "\u0621\\1"),
+    # A hamza before an alef with hamza is written «أأ»: «ءَأَنتُمْ» = «أأنتم».
+    (re.compile("^([\u0648\u0641]?)\u0621(?=\u0623)"), "\\1\u0627"),
+    # A hamza with a dagger alef is «آ»: «قُرْءَٰنًا» = «قرآنا».
+    (re.compile("(?<=[^\\W\u0627]|\u0651)\u0621\u0670"), araby.ALEF),
+    # A small waw after و or a hamza is the second waw of standard spelling:
+    # «ٱلْغَاوُۥنَ» = «الغاوون», «دَاوُۥدَ» = «داوود», «ٱلْمَوْءُۥدَةُ» = «الموءودة»;
+    # after a pronoun («بِهِۦ») it is dropped with the other marks.
+    (re.compile("(?<=[\u0648\u0621])\u06e5"), araby.WAW),
+    # و with a dagger alef before ة is an alef: «ٱلصَّلَوٰةَ» = «الصلاة»;
+    (re.compile("\u0648\u0670(?=\u0629)"), araby.ALEF),
+    # elsewhere it is ambiguous like any dagger alef: «ٱلسَّمَـٰوَٰتِ» is
+    # «السماوات» or «السموات».
+    # ى with a dagger alef ends «عَلَىٰ» = «على», but is an alef inside a
+    # word: «ٱلتَّوْرَىٰةَ» = «التوراة».
+    (re.compile("\u0649\u0670$"), araby.ALEF_MAKSURA),
+    (re.compile("\u0649\u0670"), araby.ALEF),
+    # Hamza below a waw or yeh is a seated hamza too (KFGQPC «ٱللُّؤۡلُوِٕ» = «اللؤلؤ»,
+    # «ٱمۡرِيࣲٕ» = «امرئ»).
+    (re.compile(f"[\u0648\u064a]([{_TANWEEN}]?)\u0655"), "\u0621\\1"),
+    # Wasla, lam and shadda write the article and a lam: «وَبِٱلَّيْلِ» = «وبالليل»;
+    # but «ٱلَّذِى», «ٱلَّتِى» have one lam in standard spelling too.
+    (
+        re.compile("^([\u0648\u0641\u0628\u0643]{0,2}\u0671\u0644)\u0651(?![\u0630\u062a])"),
+        "\\1\u0644",
+    ),
+)
+# A word that starts with ي and a dagger alef is the vocative «يا» written
+# together with the next word: «يَـٰمَرْيَمُ» = «يا مريم»; so is «ها» before a
+# pronoun with hamza: «هَـٰٓأَنتُمْ» = «ها أنتم» (but «هَـٰٓؤُلَآءِ» is one word).
+_VOCATIVE = re.compile("^(?:\u064a|\u0647(?=\u0640?\u0670\u0623))\u0640?\u0670(?=..)")
+# «ءا» at the start, after clitics, stands for «آ» («ءَايَـٰتِنَا» = «آياتنا»,
+# «وَءَاتُوا۟» = «وآتوا»); standard spelling never starts a word so.
+_INITIAL_HAMZA_ALEF = re.compile(
+    "^([\u0648\u0641\u0628\u0644\u0643]{0,2}(?:\u0627?\u0644)?)\u0621\u0627"
+)
+# Marks found only in Quranic text; inside such a word, or where a hamza with
+# fatha is followed by alef, «ءا» after a letter is also «آ»: «ٱلْقُرْءَانُ»,
+# «قُرْءَانًا» = «القرآن», «قرآنا».
+_QURANIC_ONLY = frozenset("\u0671\u06e1\u06df\u06e0\u06e5\u06e6")
+_INNER_HAMZA = re.compile("(?<=[^\\W\u0627\u0648\u064a])[\u0640]?\u0621(?=[^\\W\u0627])")
+# After a yeh the hamza sits on a yeh: «ٱلسَّيِّـَٔاتُ» = «السيئات», not «آ».
+_INNER_HAMZA_ALEF = re.compile(
+    "(?:(?<=[^\\W\u0627\u064a])|(?<=[^\\W\u0627\u064a]\u0651))\u0621\u0627"
+)
+# A hamza with fatha before an alef, on the line or on a tatweel («مَـَٔابٍ» = «مآب»).
+_HAMZA_FATHA_ALEF = re.compile("(?:\u0621\u064e|\u064e\u0654|\u0654\u064e)\u0627")
+# Letters marked silent (Tanzil U+06DF; the KFGQPC text marks an alef with
+# U+0652, which never sits on an alef as a sukun) where standard spelling
+# writes something else. Applied to the word before anything else.
+_SILENT_LETTERS = (
+    # After a dagger alef, «ؤا۟» at the end is the hamza of «اء»: «جَزَٰٓؤُا۟» =
+    # «جزاء», «ٱلْعُلَمَـٰٓؤُا۟» = «العلماء».
+    (re.compile("\u0670\u0653?\u0624[\u064f\u064c\u08f1]?\u0627[\u06df\u0652]$"), "\u0627\u0621"),
+    # Elsewhere a final silent alef after a waw with hamza is the alef seat of
+    # the hamza: «يَبْدَؤُا۟» = «يبدأ», «نَبَؤٌا۟» = «نبأ»; a tanween fath alef
+    # («لُؤْلُؤًا») is not silent.
+    (re.compile("\u0624[\u064f\u064c\u08f1]?\u0627[\u06df\u0652]$"), "\u0623"),
+    # «وٰا۟» at the end is an alef: «ٱلرِّبَوٰا۟» = «الربا».
+    (re.compile("\u0648\u0670\u0627[\u06df\u0652]$"), araby.ALEF),
+    # A silent alef before a yeh, and a silent yeh, are not written:
+    # «لِشَا۟ىْءٍ» = «لشيء», «تَا۟يْـَٔسُوا۟» = «تيأسوا», «بِأَيْي۟دٍ» = «بأيد»,
+    # «وَمَلَإِي۟هِۦ» = «وملئه». (A KFGQPC U+0652 on a yeh may be a sukun.)
+    (re.compile("\u0627[\u06df\u0652](?=[\u0649\u064a])|\u064a\u06df"), ""),
+)
+_SILENT_SIGNS = frozenset("\u06df\u0652")
+
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a]+")
+
+# Words a stem must never turn into, and words never stemmed themselves:
+# prepositions, pronouns, particles and the name of God, in folded spelling.
+FUNCTION_WORDS = frozenset(
+    """
+    من في علي الي عن مع عند لدي منذ حتي بين دون نحو حول ضد خلال قبل بعد فوق تحت
+    امام وراء عبر لكن بل او ام ثم اذا اذ ان انه انها لان كان كانت يكون تكون ليس
+    لم لن لا ما لما هل قد كل بعض غير سوي هو هي هم هن هما انا نحن انت انتم
+    هذا هذه ذلك تلك هءلاء اولءك الذي التي الذين اللذان اللتان اللاتي
+    له لها لهم لهن لك لكم لنا لي به بها بهم بك بكم بنا بي منه منها منهم منك منكم
+    منا مني فيه فيها فيهم فيك فيكم فينا عليه عليها عليهم عليك عليكم علينا
+    اليه اليها اليهم اليك اليكم الينا عنه عنها عنهم عنك عنكم عنا معه معها معهم
+    الله اللهم
+    """.split()  # noqa: SIM905  (one word per token reads better than a list of quoted words)
+)
+
+# Suffixes in folded spelling (ة is already ه), longest first within a group.
+_PRONOUN_SUFFIXES = ("كما", "هما", "هم", "هن", "ها", "كم", "كن", "نا")
+_NUMBER_SUFFIXES = ("يه", "ات", "ون", "ين", "ه", "ي")
+# After a plural or feminine ending, a ي left over is the nisba ending:
+# «الأمريكيين» → «امريكي» → «امريك», the stem of «أمريكي».
+_NISBA_BEFORE = ("ات", "ون", "ين", "ه")
+# ان ends duals («الكتابان») but also names and nouns («لبنان», «سليمان»,
+# «بيان»): the stem without it is only ever the second reading.
+_DUAL_SUFFIX = "ان"
+# Article with the conjunctions and prepositions that may precede it.
+_ARTICLE_PREFIXES = (
+    "وبال",
+    "وكال",
+    "فبال",
+    "فكال",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "ولل",
+    "فلل",
+    "لل",
+    "ال",
+)
+_CONJUNCTION_PREFIXES = ("و",)
+# A bare preposition is stripped only from longer words: «بسوريا» but not «بنات».
+_PREPOSITION_PREFIXES = ("فب", "فل", "فك", "ب", "ل", "ك")
+_MIN_STEM = 3
+# Everything a light stem may have lost in front, the empty string first.
+PROCLITICS = (
+    "",
+    *_ARTICLE_PREFIXES,
+    *_CONJUNCTION_PREFIXES,
+    "وب",
+    "ول",
+    "وك",
+    *_PREPOSITION_PREFIXES,
+)
+# A word seen after one of these in the index is a noun whose first and last
+# letters are its own: «الوزير» shows that the و of «وزير» is not «and»,
+# «لبريطانيا» that the ب of «بريطانيا» is not «with», «بسوريا» that the
+# final alef of «سوريا» is not a tanween alef. A bare conjunction proves
+# nothing («وبسوريا» is «و» + «بسوريا»), so it is not among them.
+_EVIDENCE_PROCLITICS = ("ال", "بال", "لل", "وال", "ب", "ل", "ك")
+
+WordTest = Callable[[str], bool]
+
+# Folding and stemming are pure and a text repeats its words: each distinct
+# word is worked out once. Bounded, because a long-running server sees new words.
+_CACHE_SIZE = 500_000
+
+
+def fold_term(word: str) -> str:
+    """Fold one word to its search term: «أكَّدَ» → «اكد», «٢٠١٩» → «2019»."""
+    return fold_readings(word)[0]
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def fold_readings(word: str) -> tuple[str, ...]:
+    """Every search term of one word: one, or two where Uthmani spelling is ambiguous.
+
+    A dagger alef stands for an alef in «ٱلْكِتَـٰبُ» («الكتاب») but not in
+    «هَـٰذَا» («هذا»): such a word is indexed under both readings, the one
+    without the alef first.
+
+    >>> fold_readings("ٱلْكِتَـٰبُ")
+    ('الكتب', 'الكتاب')
+    """
+    if word.isascii():
+        return (word.lower(),)
+    return _fold(unicodedata.normalize("NFKC", word.translate(_BEFORE_NFKC)))
+
+
+def _fold(text: str) -> tuple[str, ...]:
+    if not _SILENT_SIGNS.isdisjoint(text):
+        for pattern, replacement in _SILENT_LETTERS:
+            text = pattern.sub(replacement, text)
+    if _UTHMANI_SIGNS.isdisjoint(text):
+        return (_fold_letters(text),)
+    skeleton = text.translate(_UTHMANI_SKELETON)
+    for pattern, replacement in _UTHMANI_RULES:
+        skeleton = pattern.sub(replacement, skeleton)
+    if not _QURANIC_ONLY.isdisjoint(text) or _HAMZA_FATHA_ALEF.search(text):
+        skeleton = _INNER_HAMZA_ALEF.sub(araby.ALEF, skeleton)
+    return _dagger_readings(skeleton)
+
+
+def _dagger_readings(skeleton: str) -> tuple[str, ...]:
+    without = _fold_letters(skeleton)
+    # A hamza between letters is written on the line in Uthmani spelling where
+    # standard spelling seats it on an alef, which folds to ا: «يَسْـَٔلُونَ» =
+    # «يسألون», «أَرَءَيْتُم» = «أرأيتم».
+    seated = _fold_letters(_INNER_HAMZA.sub(araby.ALEF, skeleton))
+    if araby.SMALL_ALEF not in skeleton:
+        return tuple(dict.fromkeys((without, seated)))
+    readings = (
+        without,
+        _fold_letters(skeleton.replace(araby.SMALL_ALEF, araby.ALEF)),
+        seated,
+    )
+    vocative = _VOCATIVE.match(skeleton)
+    if vocative:
+        # Also indexed as its two words, so «يا مريم» finds it.
+        readings += (skeleton[0] + "\u0627", *_dagger_readings(skeleton[vocative.end() :]))
+    return tuple(dict.fromkeys(readings))
+
+
+def _fold_letters(text: str) -> str:
+    term = text.translate(_FOLD_TABLE).lower()
+    if "\u0621\u0627" in term:
+        term = _INITIAL_HAMZA_ALEF.sub("\\1\u0627", term)
+    return term
+
+
+def light_stem(term: str) -> str:
+    """Light stem of a folded term: «والكتاب» → «كتاب», «مشروبات» → «مشروب».
+
+    Only Arabic letters are stemmed; words with digits or Latin letters, and
+    wildcard patterns, come back unchanged.
+    """
+    return light_stems(term)[0]
+
+
+def light_stems(term: str, is_attested: WordTest | None = None) -> tuple[str, ...]:
+    """Every reading's stem of a folded term, the likeliest (the primary stem) first.
+
+    Where a light stemmer cannot tell which reading is right, the word gets
+    every stem. A bare و, ب, ل or ك may be a clitic («وسافر», «بسوريا») or the
+    word's first letter («وزير», «بريطانيا»); «العاب» may be «ال» + «عاب» or
+    «ألعاب»; a final alef may be a tanween alef («صباحا») or a letter
+    («سوريا»); ان may end a dual or a name («لبنان»); a ت before a pronoun
+    may be a written ة («مدرستها»).
+
+    ``is_attested`` tells whether a word occurs in the index: then a word that
+    also occurs after the article or a preposition (see :func:`evidence_words`)
+    keeps its first and last letters in its primary stem, so «وزير» stems to
+    «وزير» where «الوزير» is indexed. Without it the clitic reading comes first.
+
+    >>> light_stems("وزير")
+    ('زير', 'وزير')
+    >>> light_stems("وزير", {"الوزير"}.__contains__)
+    ('وزير', 'زير')
+    """
+    if is_attested is not None:
+        return _strip_affixes(term, is_attested)
+    return _stems_without_index(term)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _stems_without_index(term: str) -> tuple[str, ...]:
+    return _strip_affixes(term, _nothing_attested)
+
+
+def evidence_words(word: str) -> tuple[str, ...]:
+    """Words whose presence in a text shows that ``word``'s letters are all its own.
+
+    A noun is written after the article or a preposition; a word that starts
+    with a clitic, or ends with a tanween alef, never is. «العاب» is tested
+    with «الالعاب» and «لالعاب», not «بالعاب», which is «ب» + «العاب» or
+    «بال» + «عاب».
+
+    >>> evidence_words("وزير")
+    ('الوزير', 'بالوزير', 'للوزير', 'والوزير', 'بوزير', 'لوزير', 'كوزير')
+    """
+    proclitics = _EVIDENCE_PROCLITICS
+    if word.startswith("ال"):
+        proclitics = tuple(p for p in proclitics if p not in ("ب", "ك"))
+    return tuple(proclitic + word for proclitic in proclitics)
+
+
+def is_function_form(term: str) -> bool:
+    """Whether a folded term is a function word, alone or after و or ف: «ان», «وان»,
+    «فعليه». Such a word is never another word's stem form («وأن» is not «ألوان»).
+    """
+    return term in FUNCTION_WORDS or (term[:1] in ("و", "ف") and term[1:] in FUNCTION_WORDS)
+
+
+def _nothing_attested(word: str) -> bool:
+    return False
+
+
+def _letters_are_own(word: str, is_attested: WordTest) -> bool:
+    return any(is_attested(evidence) for evidence in evidence_words(word))
+
+
+def strip_article(term: str, min_left: int = _MIN_STEM) -> str:
+    """Remove the article with its clitics, or else the conjunction و: «والكتاب» → «كتاب»."""
+    stem = _strip_prefix(term, _ARTICLE_PREFIXES, min_left)
+    if stem is term:
+        stem = _strip_prefix(term, _CONJUNCTION_PREFIXES, min_left)
+    return stem
+
+
+def _strip_affixes(term: str, is_attested: WordTest) -> tuple[str, ...]:
+    if term in FUNCTION_WORDS or not _ARABIC_LETTERS.fullmatch(term):
+        return (term,)
+    if term[0] in "وف" and len(term) > _MIN_STEM and term[1:] in FUNCTION_WORDS:
+        # A conjunction before a function word: «والذين», «وعليكم».
+        return (term[1:],)
+    stems = []
+    for head, may_have_preposition in _prefix_readings(term, is_attested):
+        for candidate, preposition_allowed in _suffix_readings(
+            head, may_have_preposition, is_attested
+        ):
+            if candidate in FUNCTION_WORDS:
+                # «بعدكم» is «بعد» + «كم»: keep the suffix rather than become «بعد»,
+                # and do not read its ب as a preposition either.
+                stems.append(head)
+                continue
+            shorter = candidate
+            if preposition_allowed:
+                shorter = _strip_prefix(candidate, _PREPOSITION_PREFIXES, _MIN_STEM + 1)
+            if shorter is candidate or shorter in FUNCTION_WORDS:
+                stems.append(candidate)
+            elif _letters_are_own(head, is_attested):
+                stems += [candidate, shorter]
+            else:
+                stems += [shorter, candidate]
+    return tuple(dict.fromkeys(stems))
+
+
+def _prefix_readings(term: str, is_attested: WordTest) -> list[tuple[str, bool]]:
+    """The word without its leading clitics, one entry per reading, likeliest first;
+    each says whether a preposition may still be in front."""
+    article = _matching_prefix(term, _ARTICLE_PREFIXES, _MIN_STEM)
+    if article:
+        # «ألعاب» folds to «العاب»: the ال may be the word's own hamza-alef and
+        # lam; «للبنان» is «لل» + «بنان» or «ل» + «لبنان». Both are rare, so that
+        # reading is taken only where the index shows it.
+        own = term[len(article) - (2 if article.endswith("ال") else 1) :]
+        if _attested_elsewhere(own, term, is_attested, alone=not article.endswith("ال")):
+            return [(own, False), (term[len(article) :], False)]
+        return [(term[len(article) :], False)]
+    if _matching_prefix(term, _CONJUNCTION_PREFIXES, _MIN_STEM):
+        readings = [(term[1:], True), (term, False)]
+        if _letters_are_own(term, is_attested):
+            readings.reverse()
+        return readings
+    if len(term) > _MIN_STEM and term[0] in "بلك" and term[1] == "ا":
+        # A hamza-alef word after a preposition: «بألم» is «ب» + «ألم», and
+        # «بآياتنا» is «ب» + «آياتنا», though only three letters are left.
+        return [(term, True), (term[1:], False)]
+    return [(term, True)]
+
+
+def _suffix_readings(
+    head: str, may_have_preposition: bool, is_attested: WordTest
+) -> list[tuple[str, bool]]:
+    """``head`` without its suffixes, one entry per reading, likeliest first; each
+    says whether a preposition may still be in front."""
+    bare = _strip_suffix(head, _PRONOUN_SUFFIXES)
+    readings = [(_strip_number(bare), may_have_preposition)]
+    if bare is not head and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
+        # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها».
+        readings.append((_strip_number(bare[:-1] + "ه"), may_have_preposition))
+    if bare.endswith(_DUAL_SUFFIX) and len(bare) - len(_DUAL_SUFFIX) >= _MIN_STEM:
+        readings.append((_strip_number(bare[: -len(_DUAL_SUFFIX)]), may_have_preposition))
+    if bare is head and head.endswith("ا") and len(head) > _MIN_STEM:
+        readings = _tanween_readings(head, readings, may_have_preposition, is_attested)
+    return list(dict.fromkeys(readings))
+
+
+def _tanween_readings(
+    word: str, readings: list[tuple[str, bool]], may_have_preposition: bool, is_attested: WordTest
+) -> list[tuple[str, bool]]:
+    """The readings of a word ending in alef, which may be a tanween alef.
+
+    Tanween fath is written with an alef, mostly without the mark: «صباحا»,
+    «كتابا», «يوميا». A noun with a tanween alef never follows a preposition
+    or the article, while nouns that keep their alef do: «بسوريا», «الدنيا».
+    """
+    tanween = (_strip_nisba(word[:-1]), False)
+    if is_attested is _nothing_attested:
+        # Without an index to ask, «كتابا» may also be «ك» + «تابا».
+        return [tanween, *readings]
+    # Unless the index shows the word's letters are its own («بسوريا»,
+    # «لبريطانيا»), no preposition is read in front of a possible tanween
+    # alef: «كتابا» is not «ك» + «تابا».
+    without_preposition = [(stem, False) for stem, _ in readings]
+    if _alef_is_own(word, may_have_preposition, is_attested):
+        return readings
+    if any(
+        _attested_elsewhere(bare, word, is_attested, alone=True) for bare in (word[:-1], tanween[0])
+    ):
+        # «صباح» or «الصباح» is indexed, or «يوم» for «يوميا».
+        return [tanween, *without_preposition]
+    if _letters_are_own(word, is_attested):
+        return [*readings, tanween]
+    return [*without_preposition, tanween]
+
+
+def _alef_is_own(word: str, may_have_preposition: bool, is_attested: WordTest) -> bool:
+    # Not after a bare ل: an emphatic lam may stand before a tanween alef
+    # («لأجرا»), and «لدينا» is «لدى» + «نا», not «ل» + «دينا».
+    if any(is_attested(evidence) for evidence in evidence_words(word) if evidence[0] != "ل"):
+        return True
+    # «بسوريا»: «سوريا» occurs alone or after another clitic.
+    return (
+        may_have_preposition
+        and word[0] in "بك"
+        and _attested_elsewhere(word[1:], word, is_attested, alone=True)
+    )
+
+
+def _attested_elsewhere(word: str, seen: str, is_attested: WordTest, alone: bool = False) -> bool:
+    """Whether the index has ``word`` after the article or a preposition (or,
+    with ``alone``, by itself) in some other form than ``seen``."""
+    if alone and is_attested(word):
+        return True
+    return any(is_attested(evidence) for evidence in evidence_words(word) if evidence != seen)
+
+
+def _strip_number(word: str) -> str:
+    if word.endswith("ايه"):
+        # «ولاية», «رواية»: the ي after an alef is the word's own, only ة goes.
+        return word[:-1]
+    stem = _strip_suffix(word, _NUMBER_SUFFIXES)
+    if stem is not word and word[len(stem) :] in _NISBA_BEFORE:
+        stem = _strip_nisba(stem)
+    return stem
+
+
+def _strip_nisba(word: str) -> str:
+    # «ولاية», «نهاية»: a ي after an alef is the word's own.
+    if word.endswith("ي") and len(word) > _MIN_STEM and word[-2] != "ا":
+        return word[:-1]
+    return word
+
+
+def _matching_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
+    for prefix in prefixes:
+        if word.startswith(prefix) and len(word) - len(prefix) >= min_left:
+            return prefix
+    return ""
+
+
+def _strip_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
+    prefix = _matching_prefix(word, prefixes, min_left)
+    return word[len(prefix) :] if prefix else word
+
+
+def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def iter_words(text: str) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of every word of ``text``, marks included."""
+    for match in WORD.finditer(text):
+        yield match.span()
+
+
+def word_matches(text: str) -> list[re.Match]:
+    """The regular-expression match of every word of ``text``, in order (one pass
+    gives both the words, ``.group()``, and their offsets, ``.span()``)."""
+    return list(WORD.finditer(text))
+
+
+def marks_evidence(word: str, term: str) -> WordTest | None:
+    """What the marks of ``word`` (folded to ``term``) show about its letters, as
+    the ``is_attested`` of :func:`light_stems`: a tanween fath («كتاباً») shows
+    that its final alef is a tanween alef, as an index would by holding «كتاب»,
+    so no preposition is read in front of it. ``None`` where they show nothing."""
+    if araby.FATHATAN not in word:
+        return None
+    return lambda bare: term.endswith(bare + araby.ALEF)

@@ -1,0 +1,130 @@
+"""Imports run one way: every module imports on its own, leaves import nothing
+of ours above them, and the command line starts without Whoosh.
+
+Each check runs in a fresh interpreter: an import cycle, or a heavy import that
+another module happened to load first, shows only there.
+"""
+
+import functools
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import searchidx
+
+# Every check starts a fresh interpreter.
+pytestmark = pytest.mark.slow
+
+# Only searching, indexing and analysing need these; `searchidx --help` must not
+# wait for them.
+HEAVY = {"whoosh", "numpy", "pyarabic"}
+# Leaves of the package: they import nothing of ours but the errors, and no Whoosh.
+LEAVES = ("searchidx.errors", "searchidx.arabic", "searchidx.text")
+# Importing ``searchidx.__main__`` runs the command.
+MODULES = sorted(
+    module.name
+    for module in pkgutil.walk_packages(searchidx.__path__, "searchidx.")
+    if module.name != "searchidx.__main__"
+)
+
+
+@functools.cache
+def loaded_after_import(module: str) -> frozenset[str]:
+    """Every module in ``sys.modules`` after importing ``module`` in a fresh interpreter."""
+    script = f"import json, sys, {module}; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return frozenset(json.loads(done.stdout))
+
+
+def ours(loaded: frozenset[str]) -> set[str]:
+    return {name for name in loaded if name.partition(".")[0] == "searchidx"}
+
+
+def packages(loaded: frozenset[str]) -> set[str]:
+    return {name.partition(".")[0] for name in loaded}
+
+
+def test_the_walk_finds_the_modules_of_the_package():
+    # A walk of the wrong path would find nothing, and every test below would pass.
+    assert {"searchidx.analysis", "searchidx.arabic", "searchidx.cli", "searchidx.errors"} <= set(
+        MODULES
+    )
+    assert any(name.startswith("searchidx.readers.") for name in MODULES)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_imports_alone_and_only_the_cli_loads_click(module):
+    loaded = loaded_after_import(module)
+    assert module in loaded
+    if module != "searchidx.cli":
+        assert "searchidx.cli" not in loaded
+        assert "click" not in packages(loaded)
+
+
+@pytest.mark.parametrize("leaf", LEAVES)
+def test_leaves_import_nothing_of_ours_but_the_errors_and_no_whoosh(leaf):
+    if leaf not in MODULES:
+        pytest.skip(f"{leaf} is not a module of this version")
+    loaded = loaded_after_import(leaf)
+    assert ours(loaded) <= {"searchidx", "searchidx.errors", leaf}
+    assert not packages(loaded) & {"whoosh", "numpy", "click"}
+
+
+def test_the_analyzer_imports_only_the_arabic_rules_of_ours():
+    loaded = loaded_after_import("searchidx.analysis")
+    assert ours(loaded) <= {
+        "searchidx",
+        "searchidx.errors",
+        "searchidx.arabic",
+        "searchidx.analysis",
+    }
+
+
+def test_importing_the_cli_loads_no_whoosh_numpy_or_pyarabic():
+    assert not packages(loaded_after_import("searchidx.cli")) & HEAVY
+
+
+def test_searchidx_help_loads_no_whoosh_numpy_or_pyarabic():
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "searchidx", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: searchidx [OPTIONS] COMMAND [ARGS]...")
+    # -X importtime writes «import time: self | cumulative | name» for each import.
+    imported = {
+        line.rpartition("|")[2].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "click" in packages(frozenset(imported))
+    assert not packages(frozenset(imported)) & HEAVY
+
+
+def test_every_commands_help_loads_no_whoosh_numpy_or_pyarabic():
+    script = """
+import contextlib, io, json, sys
+from searchidx.cli import cli, main
+shown, codes = io.StringIO(), []
+with contextlib.redirect_stdout(shown):
+    for name in sorted(cli.commands):
+        codes.append(main([name, "--help"]))
+print(json.dumps({"codes": codes, "help": shown.getvalue(), "modules": sorted(sys.modules)}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result["codes"]) == {0}
+    for name in ("analyze", "forget", "index", "info", "search", "serve"):
+        assert f"Usage: searchidx {name} [OPTIONS]" in result["help"]
+    assert not packages(frozenset(result["modules"])) & HEAVY
