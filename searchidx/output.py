@@ -27,6 +27,7 @@ from .search.highlight import (
     SNIPPET_CHARS,
     render_snippet,
 )
+from .text import collapse_spaces
 
 if TYPE_CHECKING:
     from .analysis import Token
@@ -183,7 +184,7 @@ def _context(hit: Hit, side: str) -> list[tuple[str, str]]:
     rows = (hit.before if side == "b" else hit.after) or []
     shown = []
     for row in rows:
-        text = " ".join(str(row["text"]).split())
+        text = collapse_spaces(str(row["text"]))
         if len(text) > SNIPPET_CHARS:
             cut = text.rfind(" ", 0, SNIPPET_CHARS)
             text = text[: cut if cut > 0 else SNIPPET_CHARS] + "…"

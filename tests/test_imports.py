@@ -5,6 +5,7 @@ Each check runs in a fresh interpreter: an import cycle, or a heavy import that
 another module happened to load first, shows only there.
 """
 
+import ast
 import functools
 import json
 import pkgutil
@@ -128,3 +129,44 @@ print(json.dumps({"codes": codes, "help": shown.getvalue(), "modules": sorted(sy
     for name in ("analyze", "forget", "index", "info", "search", "serve"):
         assert f"Usage: searchidx {name} [OPTIONS]" in result["help"]
     assert not packages(frozenset(result["modules"])) & HEAVY
+
+
+def imports_of(module: str) -> set[str]:
+    """The modules of ours that ``module`` imports when it runs (at the top or in a
+    function; not those under ``if TYPE_CHECKING``), and the packages they are in."""
+    spec = pkgutil.resolve_name(module).__spec__
+    tree = ast.parse(open(spec.origin, encoding="utf-8").read())
+    package = module if spec.submodule_search_locations else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            node.body = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            found |= {f"{base}.{alias.name}" for alias in node.names} | {base}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    modules = {name for name in found if name in MODULES or name == "searchidx"}
+    # Importing a.b.c runs the packages a.b and a first.
+    with_packages = {name.rsplit(".", depth)[0] for name in modules for depth in range(3)}
+    return {name for name in with_packages if name in MODULES} - {module, package}
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    graph = {module: imports_of(module) for module in MODULES}
+    assert "searchidx.index.facade" in graph["searchidx.cli"] | graph["searchidx.index"]
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for name in graph.get(start, ()):
+            if name == goal or (
+                name not in seen and not seen.add(name) and reaches(name, goal, seen)
+            ):
+                return True
+        return False
+
+    cycles = sorted(module for module in MODULES if reaches(module, module, set()))
+    assert cycles == []
