@@ -11,6 +11,7 @@ import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -135,7 +136,7 @@ def imports_of(module: str) -> set[str]:
     """The modules of ours that ``module`` imports when it runs (at the top or in a
     function; not those under ``if TYPE_CHECKING``), and the packages they are in."""
     spec = pkgutil.resolve_name(module).__spec__
-    tree = ast.parse(open(spec.origin, encoding="utf-8").read())
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
     package = module if spec.submodule_search_locations else module.rpartition(".")[0]
     found = set()
     for node in ast.walk(tree):
