@@ -347,26 +347,17 @@ class _Run:
             found = [ordinal for ordinal in found if ordinal >= 0]
             if not found:
                 return _EMPTY
-            ordinals.append(found)
-        # Candidates have a word of every group; nothing is scored before the phrase is found.
-        candidates = None
-        for group in ordinals:
-            ids = np.concatenate([segment.docs("terms", ordinal) for ordinal in group])
-            ids = np.unique(ids) if len(group) > 1 else ids
-            if candidates is not None:
-                ids = candidates[_among(candidates, ids, segment.size)]
-            candidates = ids
-            if not len(candidates):
-                return _EMPTY
-        candidates = candidates.astype(np.int64)
+            ordinals.append(np.array(found, dtype=np.int64))
+        postings = _phrase_postings(segment, ordinals)
+        if postings is None:
+            return _EMPTY
         keys = None
-        for distance, group in enumerate(ordinals):
-            group_keys = np.concatenate(
-                [_position_keys(segment, ordinal, candidates, distance) for ordinal in group]
-            )
-            if len(group) > 1:
-                group_keys = np.unique(group_keys)
-            keys = group_keys if keys is None else keys[_in_sorted(keys, group_keys)]
+        for distance in np.argsort([len(found) for found, _ in postings], kind="stable"):
+            group_keys = _position_keys(segment, *postings[distance], int(distance))
+            if keys is None:
+                keys = np.sort(group_keys)
+            else:
+                keys = keys[_in_sorted(keys, np.sort(group_keys))]
             if not len(keys):
                 return _EMPTY
         docs = keys >> 32  # sorted, as the keys are
@@ -379,33 +370,71 @@ class _Run:
         return _intersection(parts, segment)
 
 
-def _position_keys(segment: _Segment, ordinal: int, candidates: np.ndarray, distance: int):
-    """``doc << 32 | position - distance`` for the term's positions in the candidates, sorted."""
+def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
+    """Per group of forms, the postings (numbers into the flat arrays) of the documents
+    that hold a form of every group, with each posting's form; None when there are none.
+
+    The group with the fewest postings goes first and makes a mask of candidate
+    documents; every other group's postings are read only to be kept or dropped by it,
+    so no posting list is sorted or merged, and positions wait for the survivors.
+    """
     side = segment.side
-    start, end = segment.postings("terms", ordinal)
-    docs = side["terms.docs"][start:end]
-    # In the posting list's own narrow type, so searchsorted does not convert the whole
-    # list; a candidate beyond that type's range cannot be in the list.
-    top = np.iinfo(docs.dtype).max
-    candidates = candidates[: np.searchsorted(candidates, top, "right")].astype(docs.dtype)
-    at = np.searchsorted(docs, candidates)
-    inside = at < len(docs)
-    at, present = at[inside], candidates[inside]
-    hit = docs[at] == present
-    at, present = at[hit], present[hit].astype(np.int64)
-    freqs = side["terms.freqs"][start:end]
-    before = np.zeros(len(at), dtype=np.int64)
-    if len(at):
-        # Positions are stored term by term, posting after posting.
-        before = np.cumsum(freqs[: at[-1] + 1], dtype=np.int64)[at] - freqs[at]
-    counts = freqs[at].astype(np.int64)
-    first = int(side["terms.position_pointers"][ordinal]) + before
-    ends = np.cumsum(counts)
-    index = np.repeat(first - (ends - counts), counts) + np.arange(
-        int(ends[-1]) if len(ends) else 0
-    )
-    positions = side.gather("terms.positions", index) - distance
-    docs_of = np.repeat(present, counts)
+    pointers = side["terms.pointers"]
+    sizes = [np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals]
+    order = np.argsort(sizes, kind="stable")
+    candidates = None
+    kept: list = [None] * len(ordinals)
+    for group in order:
+        found = ordinals[group]
+        starts = pointers[found].astype(np.int64)
+        lengths = pointers[found + 1] - starts
+        index, form = _ranges(starts, lengths)
+        docs = side["terms.docs"][index]
+        if candidates is not None:
+            inside = candidates[docs]
+            index, form, docs = index[inside], form[inside], docs[inside]
+        if not len(index):
+            return None
+        candidates = np.zeros(segment.size, dtype=bool)
+        candidates[docs] = True
+        kept[group] = (index, form, docs)
+    # The last mask is the documents having every group; earlier groups kept more.
+    result = []
+    for group, (index, form, docs) in enumerate(kept):
+        inside = candidates[docs]
+        result.append((index[inside], ordinals[group][form[inside]]))
+    return result
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The numbers ``start .. start + length - 1`` of every range, in order, and the
+    range each came from."""
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    which = np.repeat(np.arange(len(starts)), lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(total), which
+
+
+def _position_keys(segment: _Segment, index: np.ndarray, ordinal: np.ndarray, distance: int):
+    """``doc << 32 | position - distance`` for the positions of the postings ``index``
+    (numbers into the flat arrays) of terms ``ordinal`` (one per posting), unsorted."""
+    side = segment.side
+    freqs = side["terms.freqs"]
+    pointers = side["terms.pointers"]
+    # Positions are stored term by term, posting after posting: a posting's come after
+    # its term's first position plus the frequencies of the term's earlier postings.
+    terms, term_of = np.unique(ordinal, return_inverse=True)
+    starts = pointers[terms].astype(np.int64)
+    lengths = pointers[terms + 1] - starts
+    term_index, _ = _ranges(starts, lengths)
+    before = np.concatenate(([0], np.cumsum(freqs[term_index], dtype=np.int64)))
+    block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
+    at = block + (index - starts[term_of])  # the posting's place in term_index
+    first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
+    counts = freqs[index].astype(np.int64)
+    positions_index, which = _ranges(first, counts)
+    positions = side.gather("terms.positions", positions_index) - distance
+    docs_of = side["terms.docs"][index].astype(np.int64)[which]
     keep = positions >= 0
     return (docs_of[keep] << 32) | positions[keep]
 
