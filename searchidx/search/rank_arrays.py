@@ -181,6 +181,19 @@ class ArraySearcher:
             return found[0]
         return sorted(set().union(*found))
 
+    def contains(self, fieldname: str, term: bytes) -> bool:
+        """Whether a segment has ``term``, as Whoosh's term files say."""
+        return any(segment.ordinal(fieldname, term) >= 0 for segment in self.segments)
+
+    def doc_frequency(self, fieldname: str, term: bytes) -> int:
+        """Whoosh's document frequency of ``term``: deleted documents count."""
+        df = 0
+        for segment in self.segments:
+            ordinal = segment.ordinal(fieldname, term)
+            if ordinal >= 0:
+                df += segment.doc_frequency(fieldname, ordinal)
+        return df
+
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
         q = plan.query
@@ -200,12 +213,22 @@ class ArraySearcher:
 
 
 class ArrayVocabulary(ReaderVocabulary):
-    """A Whoosh reader's vocabulary whose prefixes are expanded by a
-    ``searchsorted`` on the side files (Whoosh walks its term files)."""
+    """A Whoosh reader's vocabulary read from the side files: terms found and
+    prefixes expanded by ``searchsorted`` (Whoosh walks its term files)."""
 
     def __init__(self, reader: IndexReader, arrays: ArraySearcher) -> None:
         super().__init__(reader)
         self.arrays = arrays
+
+    def contains(self, fieldname: str, term: str) -> bool:
+        if fieldname not in FIELDS:
+            return super().contains(fieldname, term)
+        return self.arrays.contains(fieldname, term.encode("utf-8"))
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        if fieldname not in FIELDS:
+            return super().doc_frequency(fieldname, term)
+        return self.arrays.doc_frequency(fieldname, term.encode("utf-8"))
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         if fieldname not in FIELDS:
@@ -274,14 +297,13 @@ class _Run:
             negative = _materialize(self.evaluate(q.b, segment), segment)
             return _without(positive, negative, segment.size)
         if kind is query.Phrase:
-            words = [query.Term("terms", word) for word in q.words]
-            return self.sequence(segment, [[word] for word in words], words)
+            return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
         if kind is query.Sequence:
             groups = [
                 list(child.subqueries) if type(child) is query.Or else [child]
                 for child in q.subqueries
             ]
-            return self.sequence(segment, groups, q.subqueries)
+            return self.sequence(segment, groups)
         children = [self.evaluate(child, segment) for child in q.subqueries]
         if not children:
             return _EMPTY
@@ -289,22 +311,17 @@ class _Run:
             return _union([_materialize(child, segment) for child in children], segment.size)
         return _intersection(children, segment)
 
-    def term(self, segment: _Segment, fieldname: str, text: str, only=None) -> _Matches:
-        """The term's live documents and scores; only those among ``only`` (sorted ids)
-        when given, so that a phrase scores just the documents that have it."""
+    def term(self, segment: _Segment, fieldname: str, text: str) -> _Matches:
+        """The term's live documents and scores."""
         term = text.encode("utf-8")
         ordinal = segment.ordinal(fieldname, term)
         if ordinal < 0:
             return _EMPTY
         side = segment.side
         start, end = segment.postings(fieldname, ordinal)
-        ids = side[f"{fieldname}.docs"][start:end]
-        chosen = slice(None)
-        if only is not None:
-            chosen = np.flatnonzero(_among(ids, only, segment.size))
-        ids = ids[chosen].astype(np.int64)
+        ids = side[f"{fieldname}.docs"][start:end].astype(np.int64)
         if fieldname in _SCORED_FIELDS:
-            tf = side[f"{fieldname}.freqs"][start:end][chosen].astype(np.float64)
+            tf = side[f"{fieldname}.freqs"][start:end].astype(np.float64)
             fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
             idf, avgfl = self.idf(fieldname, term), self.avgfl(fieldname)
             B, K1 = self.B, self.K1
@@ -324,11 +341,7 @@ class _Run:
     def idf(self, fieldname: str, term: bytes) -> float:
         key = (fieldname, term)
         if key not in self._idf:
-            df = 0
-            for segment in self.searcher.segments:
-                ordinal = segment.ordinal(fieldname, term)
-                if ordinal >= 0:
-                    df += segment.doc_frequency(fieldname, ordinal)
+            df = self.searcher.doc_frequency(fieldname, term)
             self._idf[key] = log(self.searcher.doc_count_all / (df + 1)) + 1
         return self._idf[key]
 
@@ -338,36 +351,58 @@ class _Run:
             self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
         return self._avgfl[fieldname]
 
-    def sequence(self, segment: _Segment, groups: list[list], children) -> _Matches:
+    def sequence(self, segment: _Segment, groups: list[list]) -> _Matches:
         """Documents where a word of each group follows one of the previous group, scored
-        as the AND of ``children`` (each group's words are an OR)."""
-        ordinals = []
+        as the AND of the groups (each group's words are an OR)."""
+        forms = []
         for group in groups:
-            found = [segment.ordinal("terms", word.text.encode("utf-8")) for word in group]
-            found = [ordinal for ordinal in found if ordinal >= 0]
+            found = [word.text.encode("utf-8") for word in group]
+            found = [(segment.ordinal("terms", term), term) for term in found]
+            found = [(ordinal, term) for ordinal, term in found if ordinal >= 0]
             if not found:
                 return _EMPTY
-            ordinals.append(np.array(found, dtype=np.int64))
+            forms.append(found)
+        ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
         postings = _phrase_postings(segment, ordinals)
         if postings is None:
             return _EMPTY
         keys = None
-        for distance in np.argsort([len(found) for found, _ in postings], kind="stable"):
-            group_keys = _position_keys(segment, *postings[distance], int(distance))
+        for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
+            index, form, docs = postings[distance]
+            group_keys = _position_keys(
+                segment, index, ordinals[distance][form], docs, int(distance)
+            )
             if keys is None:
                 keys = np.sort(group_keys)
             else:
                 keys = keys[_in_sorted(keys, np.sort(group_keys))]
             if not len(keys):
                 return _EMPTY
-        docs = keys >> 32  # sorted, as the keys are
-        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+        found = np.zeros(segment.size, dtype=bool)
+        found[keys >> 32] = True
         parts = []
-        for child in children:
-            words = child.subqueries if type(child) is query.Or else [child]
-            scored = [self.term(segment, "terms", word.text, only=docs) for word in words]
-            parts.append(_union(scored, segment.size))
+        for (index, form, docs), terms in zip(postings, forms, strict=True):
+            chosen = found[docs]
+            parts.append(self.postings_scores(segment, index[chosen], form[chosen], terms))
         return _intersection(parts, segment)
+
+    def postings_scores(self, segment: _Segment, index, form, terms) -> _Matches:
+        """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
+        ``index`` (numbers into the flat arrays, form by form, each form's in document
+        order), ``form`` saying whose each is: :meth:`term` for many terms at once."""
+        side = segment.side
+        ids = side["terms.docs"][index].astype(np.int64)
+        if segment.live is not None:
+            alive = segment.live[ids]
+            ids, index, form = ids[alive], index[alive], form[alive]
+        tf = side["terms.freqs"][index].astype(np.float64)
+        fl = side["terms.lengths"][ids].astype(np.float64)
+        idf = np.array([self.idf("terms", term) for _, term in terms])[form]
+        bonus = np.array([self.bonus.get(term, 0.0) for _, term in terms])[form]
+        avgfl, B, K1 = self.avgfl("terms"), self.B, self.K1
+        # As term() computes each one; adding a zero bonus changes no score.
+        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
+        return _summed(ids, scores, segment.size)
 
 
 def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
@@ -400,9 +435,9 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
         kept[group] = (index, form, docs)
     # The last mask is the documents having every group; earlier groups kept more.
     result = []
-    for group, (index, form, docs) in enumerate(kept):
+    for index, form, docs in kept:
         inside = candidates[docs]
-        result.append((index[inside], ordinals[group][form[inside]]))
+        result.append((index[inside], form[inside], docs[inside]))
     return result
 
 
@@ -415,9 +450,10 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.repeat(starts - (ends - lengths), lengths) + np.arange(total), which
 
 
-def _position_keys(segment: _Segment, index: np.ndarray, ordinal: np.ndarray, distance: int):
+def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np.ndarray:
     """``doc << 32 | position - distance`` for the positions of the postings ``index``
-    (numbers into the flat arrays) of terms ``ordinal`` (one per posting), unsorted."""
+    (numbers into the flat arrays) of terms ``ordinal`` in documents ``docs`` (one of
+    each per posting), unsorted."""
     side = segment.side
     freqs = side["terms.freqs"]
     pointers = side["terms.pointers"]
@@ -434,7 +470,7 @@ def _position_keys(segment: _Segment, index: np.ndarray, ordinal: np.ndarray, di
     counts = freqs[index].astype(np.int64)
     positions_index, which = _ranges(first, counts)
     positions = side.gather("terms.positions", positions_index) - distance
-    docs_of = side["terms.docs"][index].astype(np.int64)[which]
+    docs_of = docs.astype(np.int64)[which]
     keep = positions >= 0
     return (docs_of[keep] << 32) | positions[keep]
 
@@ -477,6 +513,11 @@ def _union(parts: list[_Matches], size: int) -> _Matches:
         return parts[0]
     ids = np.concatenate([part.ids for part in parts])
     scores = np.concatenate([part.scores for part in parts])
+    return _summed(ids, scores, size)
+
+
+def _summed(ids: np.ndarray, scores: np.ndarray, size: int) -> _Matches:
+    """Each document of ``ids`` once, sorted, with its ``scores`` added in their order."""
     if len(ids) * 8 < size:
         unique, inverse = np.unique(ids, return_inverse=True)
         return _Matches(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
