@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
 _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
+_LARGEST_KEY = 2**64 - 1
 
 
 class Unsupported(Exception):
@@ -95,10 +96,8 @@ class _Segment:
 
     def _find(self, fieldname: str, term: bytes) -> int:
         side = self.side
-        keys = side[f"{fieldname}.prefix_keys"]
-        key = np.uint64(prefix_key(term))
-        low = int(np.searchsorted(keys, key, "left"))
-        high = int(np.searchsorted(keys, key, "right"))
+        key = prefix_key(term)
+        low, high = _key_range(side[f"{fieldname}.prefix_keys"], key, key)
         # The terms sharing the first 8 bytes: find the term among them by bisection.
         offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
         end = high
@@ -123,8 +122,7 @@ class _Segment:
         """This segment's terms that start with ``prefix``, in order."""
         side = self.side
         keys = side[f"{fieldname}.prefix_keys"]
-        low = int(np.searchsorted(keys, np.uint64(prefix_key(prefix)), "left"))
-        high = int(np.searchsorted(keys, np.uint64(prefix_key(prefix, b"\xff")), "right"))
+        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
         if low == high:
             return []
         offsets = side[f"{fieldname}.offsets"][low : high + 1].tolist()
@@ -147,6 +145,14 @@ class _Segment:
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
+
+
+def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
+    """Where the keys from ``first`` to ``last`` are in the sorted ``keys``: one
+    ``searchsorted`` for both ends (UTF-8 has no 0xff byte, so no key is the largest)."""
+    return keys.searchsorted(
+        np.array([first, min(last + 1, _LARGEST_KEY)], dtype=np.uint64)
+    ).tolist()
 
 
 class ArraySearcher:
