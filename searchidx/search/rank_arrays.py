@@ -305,11 +305,10 @@ class _Run:
         if kind is query.Phrase:
             return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
         if kind is query.Sequence:
-            groups = [
-                list(child.subqueries) if type(child) is query.Or else [child]
-                for child in q.subqueries
-            ]
-            return self.sequence(segment, groups)
+            return self.sequence(segment, [_forms(child) for child in q.subqueries])
+        if kind is query.And and q.subqueries and all(map(_is_word, q.subqueries)):
+            # Words only (a query of several words): intersected before any is scored.
+            return self.sequence(segment, [_forms(child) for child in q.subqueries], False)
         children = [self.evaluate(child, segment) for child in q.subqueries]
         if not children:
             return _EMPTY
@@ -357,9 +356,10 @@ class _Run:
             self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
         return self._avgfl[fieldname]
 
-    def sequence(self, segment: _Segment, groups: list[list]) -> _Matches:
-        """Documents where a word of each group follows one of the previous group, scored
-        as the AND of the groups (each group's words are an OR)."""
+    def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True) -> _Matches:
+        """Documents where a word of each group follows one of the previous group (or,
+        not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
+        words are an OR)."""
         forms = []
         for group in groups:
             found = [word.text.encode("utf-8") for word in group]
@@ -372,6 +372,14 @@ class _Run:
         postings = _phrase_postings(segment, ordinals)
         if postings is None:
             return _EMPTY
+        if not adjacent:
+            return _intersection(
+                [
+                    self.postings_scores(segment, index, form, terms)
+                    for (index, form, _), terms in zip(postings, forms, strict=True)
+                ],
+                segment,
+            )
         keys = None
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
             index, form, docs = postings[distance]
@@ -409,6 +417,17 @@ class _Run:
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
         return _summed(ids, scores, segment.size)
+
+
+def _is_word(q: query.Query) -> bool:
+    """Whether ``q`` is a term of the ``terms`` field or an OR of such terms (a word's forms)."""
+    words = q.subqueries if type(q) is query.Or else [q]
+    return all(type(word) is query.Term and word.fieldname == "terms" for word in words)
+
+
+def _forms(q: query.Query) -> list:
+    """The terms of a word: ``q`` itself or the terms of its OR."""
+    return list(q.subqueries) if type(q) is query.Or else [q]
 
 
 def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
