@@ -228,6 +228,7 @@ def test_phrases_and_ands_of_common_rare_and_many_form_words_agree_with_whoosh(t
         for word in COMMON:
             queries += [f"{word} {rng.choice(rare)}", f"{rng.choice(rare)} {word}"]
             queries += [f'"{word} {rng.choice(rng.choice(FAMILIES))}"', f"{word} الكتاب"]
+            queries += [f"{word} العلم {rng.choice(rare)}", f"الكتاب {word} المدرسة"]
         found = 0
         for text in queries:
             ours, theirs = both_ways(index, text)

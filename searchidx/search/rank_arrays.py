@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from whoosh import query
 
-from ..sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+from ..sidefiles import FIELDS, load_side_file, prefix_key, ranges, segment_readers
 from .plan import BM25_B, BM25_K1, ReaderVocabulary
 
 if TYPE_CHECKING:
@@ -448,7 +448,7 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
         found = ordinals[group]
         starts = pointers[found].astype(np.int64)
         lengths = pointers[found + 1] - starts
-        index, form = _ranges(starts, lengths)
+        index, form = ranges(starts, lengths)
         docs = side["terms.docs"][index]
         if candidates is not None:
             inside = candidates[docs]
@@ -466,15 +466,6 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
     return result
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The numbers ``start .. start + length - 1`` of every range, in order, and the
-    range each came from."""
-    ends = np.cumsum(lengths)
-    total = int(ends[-1]) if len(ends) else 0
-    which = np.repeat(np.arange(len(starts)), lengths)
-    return np.repeat(starts - (ends - lengths), lengths) + np.arange(total), which
-
-
 def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np.ndarray:
     """``doc << 32 | position - distance`` for the positions of the postings ``index``
     (numbers into the flat arrays) of terms ``ordinal`` in documents ``docs`` (one of
@@ -487,15 +478,14 @@ def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np
     terms, term_of = np.unique(ordinal, return_inverse=True)
     starts = pointers[terms].astype(np.int64)
     lengths = pointers[terms + 1] - starts
-    term_index, _ = _ranges(starts, lengths)
+    term_index, _ = ranges(starts, lengths)
     before = np.concatenate(([0], np.cumsum(freqs[term_index], dtype=np.int64)))
     block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
     at = block + (index - starts[term_of])  # the posting's place in term_index
     first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
     counts = freqs[index].astype(np.int64)
-    positions_index, which = _ranges(first, counts)
-    positions = side.gather("terms.positions", positions_index) - distance
-    docs_of = docs.astype(np.int64)[which]
+    positions = side.gather_runs("terms.positions", first, counts) - distance
+    docs_of = np.repeat(docs.astype(np.int64), counts)
     keep = positions >= 0
     return (docs_of[keep] << 32) | positions[keep]
 
