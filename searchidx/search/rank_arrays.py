@@ -11,10 +11,13 @@ scored as the sum of its words' scores.
 
 Each node of the query tree becomes, per segment, the sorted document numbers
 it matches and their scores: a term is a slice of its posting list, OR sums
-scores (``np.bincount``), AND intersects (``searchsorted``), NOT is kept as
-the complement of its matches until an AND removes them or an OR needs them
-whole. Phrases are checked on the candidates that have every word, by
-intersecting ``document << 32 | position - k`` keys of each k-th word.
+scores (``np.bincount``), AND intersects, NOT is kept as the complement of its
+matches until an AND removes them or an OR needs them whole. A phrase, and an
+AND of words, starts from the word (all its forms) with the fewest postings:
+its documents are a mask that the other words' postings are filtered by,
+before any position is read or any score computed. Phrases are then checked on
+the documents left, by intersecting ``document << 32 | position - k`` keys of
+each k-th word.
 
 A node it does not know (or a boost, a slop) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -132,11 +135,6 @@ class _Segment:
         if len(prefix) > 8:
             terms = [term for term in terms if term.startswith(prefix)]
         return terms
-
-    def docs(self, fieldname: str, ordinal: int) -> np.ndarray:
-        """The term's posting list: its documents' numbers, deleted ones included."""
-        start, end = self.postings(fieldname, ordinal)
-        return self.side[f"{fieldname}.docs"][start:end]
 
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
@@ -431,8 +429,10 @@ def _forms(q: query.Query) -> list:
 
 
 def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
-    """Per group of forms, the postings (numbers into the flat arrays) of the documents
-    that hold a form of every group, with each posting's form; None when there are none.
+    """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
+    hold a form of every group: each posting's number in the flat arrays, its form's
+    place in the group and its document, form by form and each form's in document
+    order; None when no document holds every group.
 
     The group with the fewest postings goes first and makes a mask of candidate
     documents; every other group's postings are read only to be kept or dropped by it,
