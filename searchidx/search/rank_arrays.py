@@ -47,6 +47,9 @@ _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_le
 _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
+# An AND of words is narrowed from its rarest word when another has this many times
+# its postings; between words about as common, scoring each whole list costs less.
+_NARROWING = 4
 
 
 class Unsupported(Exception):
@@ -305,8 +308,11 @@ class _Run:
         if kind is query.Sequence:
             return self.sequence(segment, [_forms(child) for child in q.subqueries])
         if kind is query.And and q.subqueries and all(map(_is_word, q.subqueries)):
-            # Words only (a query of several words): intersected before any is scored.
-            return self.sequence(segment, [_forms(child) for child in q.subqueries], False)
+            # Words only (a query of several words): intersected before any is scored,
+            # when one is much rarer than another.
+            found = self.sequence(segment, [_forms(child) for child in q.subqueries], False)
+            if found is not None:
+                return found
         children = [self.evaluate(child, segment) for child in q.subqueries]
         if not children:
             return _EMPTY
@@ -354,10 +360,11 @@ class _Run:
             self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
         return self._avgfl[fieldname]
 
-    def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True) -> _Matches:
+    def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True):
         """Documents where a word of each group follows one of the previous group (or,
         not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
-        words are an OR)."""
+        words are an OR). Not ``adjacent``, None when no group has :data:`_NARROWING`
+        times fewer postings than another: then scoring whole posting lists is cheaper."""
         forms = []
         for group in groups:
             found = [word.text.encode("utf-8") for word in group]
@@ -367,14 +374,20 @@ class _Run:
                 return _EMPTY
             forms.append(found)
         ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
-        postings = _phrase_postings(segment, ordinals)
+        pointers = segment.side["terms.pointers"]
+        sizes = [
+            np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
+        ]
+        if not adjacent and max(sizes) < _NARROWING * min(sizes):
+            return None
+        postings = _phrase_postings(segment, ordinals, sizes)
         if postings is None:
             return _EMPTY
         if not adjacent:
             return _intersection(
                 [
-                    self.postings_scores(segment, index, form, terms)
-                    for (index, form, _), terms in zip(postings, forms, strict=True)
+                    self.postings_scores(segment, *found, terms)
+                    for found, terms in zip(postings, forms, strict=True)
                 ],
                 segment,
             )
@@ -395,15 +408,18 @@ class _Run:
         parts = []
         for (index, form, docs), terms in zip(postings, forms, strict=True):
             chosen = found[docs]
-            parts.append(self.postings_scores(segment, index[chosen], form[chosen], terms))
+            parts.append(
+                self.postings_scores(segment, index[chosen], form[chosen], docs[chosen], terms)
+            )
         return _intersection(parts, segment)
 
-    def postings_scores(self, segment: _Segment, index, form, terms) -> _Matches:
+    def postings_scores(self, segment: _Segment, index, form, docs, terms) -> _Matches:
         """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
         ``index`` (numbers into the flat arrays, form by form, each form's in document
-        order), ``form`` saying whose each is: :meth:`term` for many terms at once."""
+        order), ``form`` and ``docs`` saying whose each is and where: :meth:`term` for
+        many terms at once."""
         side = segment.side
-        ids = side["terms.docs"][index].astype(np.int64)
+        ids = docs.astype(np.int64)
         if segment.live is not None:
             alive = segment.live[ids]
             ids, index, form = ids[alive], index[alive], form[alive]
@@ -428,11 +444,12 @@ def _forms(q: query.Query) -> list:
     return list(q.subqueries) if type(q) is query.Or else [q]
 
 
-def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
+def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list):
     """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
     hold a form of every group: each posting's number in the flat arrays, its form's
     place in the group and its document, form by form and each form's in document
-    order; None when no document holds every group.
+    order; None when no document holds every group. ``sizes`` are the groups'
+    numbers of postings.
 
     The group with the fewest postings goes first and makes a mask of candidate
     documents; every other group's postings are read only to be kept or dropped by it,
@@ -440,7 +457,6 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray]):
     """
     side = segment.side
     pointers = side["terms.pointers"]
-    sizes = [np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals]
     order = np.argsort(sizes, kind="stable")
     candidates = None
     kept: list = [None] * len(ordinals)
