@@ -259,19 +259,40 @@ class SideFile:
     def __contains__(self, name: str) -> bool:
         return name in self._arrays
 
-    def gather(self, name: str, index: Any) -> Any:
-        """``name``'s values at the sorted ``index``, as int64, high bytes restored."""
+    def gather_runs(self, name: str, starts: Any, counts: Any) -> Any:
+        """``name``'s values in the runs ``starts[i] .. starts[i] + counts[i] - 1``, one
+        run after another, as int64, with their high bytes restored."""
         import numpy as np
 
+        index, _ = ranges(starts, counts)
         values = self._arrays[name][index].astype(np.int64)
-        if f"{name}_high_at" in self._arrays and len(index):
-            wide = self._arrays[f"{name}_high_at"]
-            at = np.searchsorted(wide, index)
-            at[at == len(wide)] = 0
-            found = wide[at] == index if len(wide) else np.zeros(len(index), dtype=bool)
-            high = self._arrays[f"{name}_high"][at[found]].astype(np.int64)
-            values[found] += high << 8
+        if f"{name}_high_at" not in self._arrays or not len(index):
+            return values
+        # The few wide values are found run by run, not value by value; in the table's
+        # own type, so that searchsorted does not convert the whole table.
+        wide = self._arrays[f"{name}_high_at"]
+        top = np.iinfo(wide.dtype).max
+        lasts = starts + counts - 1
+        low = wide.searchsorted(np.minimum(starts, top).astype(wide.dtype))
+        high = wide.searchsorted(np.minimum(lasts, top).astype(wide.dtype), "right")
+        found = np.where(starts > top, 0, np.maximum(high - low, 0))
+        at, run = ranges(low, found)
+        offsets = np.cumsum(counts) - counts  # where each run begins in ``values``
+        values[offsets[run] + (wide[at].astype(np.int64) - starts[run])] += (
+            self._arrays[f"{name}_high"][at].astype(np.int64) << 8
+        )
         return values
+
+
+def ranges(starts: Any, lengths: Any) -> tuple[Any, Any]:
+    """The numbers ``start .. start + length - 1`` of every range, one range after
+    another, and the range each came from (int64 arrays)."""
+    import numpy as np
+
+    ends = np.cumsum(lengths, dtype=np.int64)
+    total = int(ends[-1]) if len(ends) else 0
+    which = np.repeat(np.arange(len(starts)), lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(total), which
 
 
 def load_side_file(index_dir: Path, segment_id: str, doc_count_all: int) -> SideFile | None:

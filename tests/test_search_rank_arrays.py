@@ -170,6 +170,81 @@ def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
         reader.close()
 
 
+# A corpus of common, rare and many-form words: what phrases and ANDs narrow
+# from their rarest word. Words of a family share a stem, so each expands to all.
+
+COMMON = ["في", "من", "على", "قال"]
+FAMILIES = [
+    ["كتاب", "الكتاب", "والكتاب", "بالكتاب", "للكتاب", "فالكتاب", "كتابه", "كتابها", "وكتابه"],
+    ["العلم", "علم", "والعلم", "بالعلم", "للعلم", "فالعلم", "علمه", "علمها"],
+    ["المدرسة", "مدرسة", "والمدرسة", "بالمدرسة", "للمدرسة", "مدرستها", "مدرسته"],
+]
+
+
+def mixed_files(rng, rare, names) -> dict[str, str]:
+    files = {}
+    for name in names:
+        paragraphs = []
+        for _ in range(rng.randint(3, 10)):
+            words = []
+            for _ in range(rng.randint(4, 50)):
+                draw = rng.random()
+                if draw < 0.35:
+                    words.append(rng.choice(COMMON))
+                elif draw < 0.85:
+                    words.append(rng.choice(rng.choice(FAMILIES)))
+                else:
+                    words.append(rng.choice(rare))
+            paragraphs.append(" ".join(words))
+        files[name] = "\n\n".join(paragraphs) + "\n"
+    return files
+
+
+@pytest.mark.slow
+def test_phrases_and_ands_of_common_rare_and_many_form_words_agree_with_whoosh(tmp_path):
+    """Phrases of two and three words with many forms each, a rare word next to a very
+    common one, and ANDs of a common and a rare word, over segments and deletions."""
+    rng = random.Random(5)
+    bundled = sorted({word for words in corpus_words(INDEX_DATA) for word in words})
+    rare = rng.sample([word for word in bundled if len(word) > 4], 150)
+    docs = tmp_path / "docs"
+    names = [f"part{number:02d}.txt" for number in range(12)]
+    write_corpus(docs, mixed_files(rng, rare, names[:8]))
+    with Index.create(tmp_path / "index") as index:
+        index.update([docs])
+        write_corpus(docs, mixed_files(rng, rare, names[8:]))
+        (docs / names[0]).unlink()  # deleted documents, still counted by Whoosh
+        index.update([docs])
+        assert index.info().segments > 1
+        paragraphs = corpus_words(docs)
+        runs = [words[start : start + 3] for words in paragraphs for start in range(len(words) - 2)]
+        rare_runs = [run for run in runs if set(run[:2]) & set(rare) and set(run[:2]) & set(COMMON)]
+        family_words = {word for family in FAMILIES for word in family}
+        family_runs = [run for run in runs if set(run) <= family_words]
+        queries = []
+        for chosen in (rng.sample(rare_runs, 15), rng.sample(family_runs, 15)):
+            for run in chosen:
+                queries += [f'"{run[0]} {run[1]}"', f'"{" ".join(run)}"']
+        for word in COMMON:
+            queries += [f"{word} {rng.choice(rare)}", f"{rng.choice(rare)} {word}"]
+            queries += [f'"{word} {rng.choice(rng.choice(FAMILIES))}"', f"{word} الكتاب"]
+            queries += [f"{word} العلم {rng.choice(rare)}", f"الكتاب {word} المدرسة"]
+        found = 0
+        for text in queries:
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+            found += ours[2] > 0
+        # The runs are copied from paragraphs: their phrases find them.
+        assert found >= 60
+        reader = index._whoosh.reader()
+        try:
+            plan = build_plan(parse_query("الكتاب", index._whoosh.schema), ReaderVocabulary(reader))
+        finally:
+            reader.close()
+        assert len(plan.bonuses) >= 8  # the phrases' words had many forms
+        assert_same_vocabulary(index)
+
+
 # A generated corpus: paragraphs of words drawn from the bundled corpus, so
 # words share stems and clitics, in files that are added, changed and deleted.
 
@@ -223,8 +298,26 @@ def test_generated_corpus_agrees_through_updates_and_merges(generated):
             present = sorted(path.name for path in docs.iterdir())
             queries = draw_queries(paragraphs, present, 70, seed=round_number)
             assert check_queries(index, queries) >= 55
+            assert_same_vocabulary(index)
         info = index.info()
         assert info.side_files == info.segments
+
+
+def assert_same_vocabulary(index: Index) -> None:
+    """The side files know the terms Whoosh's term files know, with the same document
+    frequencies (deleted documents counted), and none it does not."""
+    reader = index._whoosh.reader()
+    try:
+        ours = ArraySearcher.open(index.path, reader).vocabulary(reader)
+        theirs = ReaderVocabulary(reader)
+        terms = [(field, term.decode("utf-8")) for field, term in reader.all_terms()]
+        absent = [("terms", "كتابكم"), ("terms", "zz"), ("title", "ليس"), ("doc", "none.txt")]
+        assert {field for field, _ in terms} >= {"terms", "title", "doc", "kind"}
+        for field, term in terms + absent:
+            assert ours.contains(field, term) == theirs.contains(field, term), term
+            assert ours.doc_frequency(field, term) == theirs.doc_frequency(field, term), term
+    finally:
+        reader.close()
 
 
 def rewrite_side_files(index: Index) -> None:

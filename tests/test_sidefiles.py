@@ -2,10 +2,13 @@
 trusted when missing, cut short or another segment's: then Whoosh answers."""
 
 import shutil
+from array import array
+
+import numpy as np
 
 from searchidx import Index
 from searchidx.search.rank_arrays import ArraySearcher
-from searchidx.sidefiles import SUFFIX, load_side_file
+from searchidx.sidefiles import SUFFIX, SideFile, _low_bytes_and_high, load_side_file
 
 from .conftest import SMALL_CORPUS, write_corpus
 
@@ -115,3 +118,22 @@ def test_a_side_file_that_cannot_be_written_is_a_warning_not_a_failure(
         assert "No space left on device" in warning.message
         assert not side_files(tmp_path / "ix")
         assert index.search("العلم").hits[0].doc == "hadith.txt"
+
+
+def test_runs_of_positions_get_their_high_bytes_back():
+    """Positions past 255 keep their high bytes in a sparse table whose type may be
+    narrower than the runs' starts; every run reads back the positions stored."""
+    rng = np.random.default_rng(4)
+    stored = rng.integers(0, 256, 70_000)
+    stored[rng.choice(60_000, 2_000, replace=False)] += 256 * rng.integers(1, 4, 2_000)
+    stored[2**16 - 1] = 300  # the last wide value the table's type can place
+    side = SideFile.__new__(SideFile)
+    side._arrays = _low_bytes_and_high("positions", array("q", stored.tolist()))
+    assert side["positions_high_at"].dtype == np.uint16  # starts pass its largest value
+    starts = np.sort(rng.choice(69_990, 400, replace=False))
+    counts = rng.integers(1, 10, 400)
+    for order in (slice(None), slice(None, None, -1)):  # runs in any order
+        runs = list(zip(starts[order], counts[order], strict=True))
+        expected = np.concatenate([stored[start : start + count] for start, count in runs])
+        found = side.gather_runs("positions", starts[order], counts[order])
+        assert np.array_equal(found, expected)

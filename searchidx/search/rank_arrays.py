@@ -11,10 +11,13 @@ scored as the sum of its words' scores.
 
 Each node of the query tree becomes, per segment, the sorted document numbers
 it matches and their scores: a term is a slice of its posting list, OR sums
-scores (``np.bincount``), AND intersects (``searchsorted``), NOT is kept as
-the complement of its matches until an AND removes them or an OR needs them
-whole. Phrases are checked on the candidates that have every word, by
-intersecting ``document << 32 | position - k`` keys of each k-th word.
+scores (``np.bincount``), AND intersects, NOT is kept as the complement of its
+matches until an AND removes them or an OR needs them whole. A phrase, and an
+AND of words, starts from the word (all its forms) with the fewest postings:
+its documents are a mask that the other words' postings are filtered by,
+before any position is read or any score computed. Phrases are then checked on
+the documents left, by intersecting ``document << 32 | position - k`` keys of
+each k-th word.
 
 A node it does not know (or a boost, a slop) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from whoosh import query
 
-from ..sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+from ..sidefiles import FIELDS, load_side_file, prefix_key, ranges, segment_readers
 from .plan import BM25_B, BM25_K1, ReaderVocabulary
 
 if TYPE_CHECKING:
@@ -43,6 +46,10 @@ if TYPE_CHECKING:
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
 _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
+_LARGEST_KEY = 2**64 - 1
+# An AND of words is narrowed from its rarest word when another has this many times
+# its postings; between words about as common, scoring each whole list costs less.
+_NARROWING = 4
 
 
 class Unsupported(Exception):
@@ -95,10 +102,8 @@ class _Segment:
 
     def _find(self, fieldname: str, term: bytes) -> int:
         side = self.side
-        keys = side[f"{fieldname}.prefix_keys"]
-        key = np.uint64(prefix_key(term))
-        low = int(np.searchsorted(keys, key, "left"))
-        high = int(np.searchsorted(keys, key, "right"))
+        key = prefix_key(term)
+        low, high = _key_range(side[f"{fieldname}.prefix_keys"], key, key)
         # The terms sharing the first 8 bytes: find the term among them by bisection.
         offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
         end = high
@@ -123,8 +128,7 @@ class _Segment:
         """This segment's terms that start with ``prefix``, in order."""
         side = self.side
         keys = side[f"{fieldname}.prefix_keys"]
-        low = int(np.searchsorted(keys, np.uint64(prefix_key(prefix)), "left"))
-        high = int(np.searchsorted(keys, np.uint64(prefix_key(prefix, b"\xff")), "right"))
+        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
         if low == high:
             return []
         offsets = side[f"{fieldname}.offsets"][low : high + 1].tolist()
@@ -135,11 +139,6 @@ class _Segment:
             terms = [term for term in terms if term.startswith(prefix)]
         return terms
 
-    def docs(self, fieldname: str, ordinal: int) -> np.ndarray:
-        """The term's posting list: its documents' numbers, deleted ones included."""
-        start, end = self.postings(fieldname, ordinal)
-        return self.side[f"{fieldname}.docs"][start:end]
-
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
@@ -147,6 +146,14 @@ class _Segment:
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
+
+
+def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
+    """Where the keys from ``first`` to ``last`` are in the sorted ``keys``: one
+    ``searchsorted`` for both ends (UTF-8 has no 0xff byte, so no key is the largest)."""
+    return keys.searchsorted(
+        np.array([first, min(last + 1, _LARGEST_KEY)], dtype=np.uint64)
+    ).tolist()
 
 
 class ArraySearcher:
@@ -181,6 +188,19 @@ class ArraySearcher:
             return found[0]
         return sorted(set().union(*found))
 
+    def contains(self, fieldname: str, term: bytes) -> bool:
+        """Whether a segment has ``term``, as Whoosh's term files say."""
+        return any(segment.ordinal(fieldname, term) >= 0 for segment in self.segments)
+
+    def doc_frequency(self, fieldname: str, term: bytes) -> int:
+        """Whoosh's document frequency of ``term``: deleted documents count."""
+        df = 0
+        for segment in self.segments:
+            ordinal = segment.ordinal(fieldname, term)
+            if ordinal >= 0:
+                df += segment.doc_frequency(fieldname, ordinal)
+        return df
+
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
         q = plan.query
@@ -200,12 +220,22 @@ class ArraySearcher:
 
 
 class ArrayVocabulary(ReaderVocabulary):
-    """A Whoosh reader's vocabulary whose prefixes are expanded by a
-    ``searchsorted`` on the side files (Whoosh walks its term files)."""
+    """A Whoosh reader's vocabulary read from the side files: terms found and
+    prefixes expanded by ``searchsorted`` (Whoosh walks its term files)."""
 
     def __init__(self, reader: IndexReader, arrays: ArraySearcher) -> None:
         super().__init__(reader)
         self.arrays = arrays
+
+    def contains(self, fieldname: str, term: str) -> bool:
+        if fieldname not in FIELDS:
+            return super().contains(fieldname, term)
+        return self.arrays.contains(fieldname, term.encode("utf-8"))
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        if fieldname not in FIELDS:
+            return super().doc_frequency(fieldname, term)
+        return self.arrays.doc_frequency(fieldname, term.encode("utf-8"))
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         if fieldname not in FIELDS:
@@ -274,14 +304,15 @@ class _Run:
             negative = _materialize(self.evaluate(q.b, segment), segment)
             return _without(positive, negative, segment.size)
         if kind is query.Phrase:
-            words = [query.Term("terms", word) for word in q.words]
-            return self.sequence(segment, [[word] for word in words], words)
+            return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
         if kind is query.Sequence:
-            groups = [
-                list(child.subqueries) if type(child) is query.Or else [child]
-                for child in q.subqueries
-            ]
-            return self.sequence(segment, groups, q.subqueries)
+            return self.sequence(segment, [_forms(child) for child in q.subqueries])
+        if kind is query.And and q.subqueries and all(map(_is_word, q.subqueries)):
+            # Words only (a query of several words): intersected before any is scored,
+            # when one is much rarer than another.
+            found = self.sequence(segment, [_forms(child) for child in q.subqueries], False)
+            if found is not None:
+                return found
         children = [self.evaluate(child, segment) for child in q.subqueries]
         if not children:
             return _EMPTY
@@ -289,22 +320,17 @@ class _Run:
             return _union([_materialize(child, segment) for child in children], segment.size)
         return _intersection(children, segment)
 
-    def term(self, segment: _Segment, fieldname: str, text: str, only=None) -> _Matches:
-        """The term's live documents and scores; only those among ``only`` (sorted ids)
-        when given, so that a phrase scores just the documents that have it."""
+    def term(self, segment: _Segment, fieldname: str, text: str) -> _Matches:
+        """The term's live documents and scores."""
         term = text.encode("utf-8")
         ordinal = segment.ordinal(fieldname, term)
         if ordinal < 0:
             return _EMPTY
         side = segment.side
         start, end = segment.postings(fieldname, ordinal)
-        ids = side[f"{fieldname}.docs"][start:end]
-        chosen = slice(None)
-        if only is not None:
-            chosen = np.flatnonzero(_among(ids, only, segment.size))
-        ids = ids[chosen].astype(np.int64)
+        ids = side[f"{fieldname}.docs"][start:end].astype(np.int64)
         if fieldname in _SCORED_FIELDS:
-            tf = side[f"{fieldname}.freqs"][start:end][chosen].astype(np.float64)
+            tf = side[f"{fieldname}.freqs"][start:end].astype(np.float64)
             fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
             idf, avgfl = self.idf(fieldname, term), self.avgfl(fieldname)
             B, K1 = self.B, self.K1
@@ -324,11 +350,7 @@ class _Run:
     def idf(self, fieldname: str, term: bytes) -> float:
         key = (fieldname, term)
         if key not in self._idf:
-            df = 0
-            for segment in self.searcher.segments:
-                ordinal = segment.ordinal(fieldname, term)
-                if ordinal >= 0:
-                    df += segment.doc_frequency(fieldname, ordinal)
+            df = self.searcher.doc_frequency(fieldname, term)
             self._idf[key] = log(self.searcher.doc_count_all / (df + 1)) + 1
         return self._idf[key]
 
@@ -338,74 +360,148 @@ class _Run:
             self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
         return self._avgfl[fieldname]
 
-    def sequence(self, segment: _Segment, groups: list[list], children) -> _Matches:
-        """Documents where a word of each group follows one of the previous group, scored
-        as the AND of ``children`` (each group's words are an OR)."""
-        ordinals = []
+    def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True):
+        """Documents where a word of each group follows one of the previous group (or,
+        not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
+        words are an OR). Not ``adjacent``, None when no group has :data:`_NARROWING`
+        times fewer postings than another: then scoring whole posting lists is cheaper."""
+        forms = []
         for group in groups:
-            found = [segment.ordinal("terms", word.text.encode("utf-8")) for word in group]
-            found = [ordinal for ordinal in found if ordinal >= 0]
+            found = [word.text.encode("utf-8") for word in group]
+            found = [(segment.ordinal("terms", term), term) for term in found]
+            found = [(ordinal, term) for ordinal, term in found if ordinal >= 0]
             if not found:
                 return _EMPTY
-            ordinals.append(found)
-        # Candidates have a word of every group; nothing is scored before the phrase is found.
-        candidates = None
-        for group in ordinals:
-            ids = np.concatenate([segment.docs("terms", ordinal) for ordinal in group])
-            ids = np.unique(ids) if len(group) > 1 else ids
-            if candidates is not None:
-                ids = candidates[_among(candidates, ids, segment.size)]
-            candidates = ids
-            if not len(candidates):
-                return _EMPTY
-        candidates = candidates.astype(np.int64)
-        keys = None
-        for distance, group in enumerate(ordinals):
-            group_keys = np.concatenate(
-                [_position_keys(segment, ordinal, candidates, distance) for ordinal in group]
+            forms.append(found)
+        ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
+        pointers = segment.side["terms.pointers"]
+        sizes = [
+            np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
+        ]
+        if not adjacent and max(sizes) < _NARROWING * min(sizes):
+            return None
+        postings = _phrase_postings(segment, ordinals, sizes)
+        if postings is None:
+            return _EMPTY
+        if not adjacent:
+            return _intersection(
+                [
+                    self.postings_scores(segment, *found, terms)
+                    for found, terms in zip(postings, forms, strict=True)
+                ],
+                segment,
             )
-            if len(group) > 1:
-                group_keys = np.unique(group_keys)
-            keys = group_keys if keys is None else keys[_in_sorted(keys, group_keys)]
+        keys = None
+        for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
+            index, form, docs = postings[distance]
+            group_keys = _position_keys(
+                segment, index, ordinals[distance][form], docs, int(distance)
+            )
+            if keys is None:
+                keys = np.sort(group_keys)
+            else:
+                keys = keys[_in_sorted(keys, np.sort(group_keys))]
             if not len(keys):
                 return _EMPTY
-        docs = keys >> 32  # sorted, as the keys are
-        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+        found = np.zeros(segment.size, dtype=bool)
+        found[keys >> 32] = True
         parts = []
-        for child in children:
-            words = child.subqueries if type(child) is query.Or else [child]
-            scored = [self.term(segment, "terms", word.text, only=docs) for word in words]
-            parts.append(_union(scored, segment.size))
+        for (index, form, docs), terms in zip(postings, forms, strict=True):
+            chosen = found[docs]
+            parts.append(
+                self.postings_scores(segment, index[chosen], form[chosen], docs[chosen], terms)
+            )
         return _intersection(parts, segment)
 
+    def postings_scores(self, segment: _Segment, index, form, docs, terms) -> _Matches:
+        """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
+        ``index`` (numbers into the flat arrays, form by form, each form's in document
+        order), ``form`` and ``docs`` saying whose each is and where: :meth:`term` for
+        many terms at once."""
+        side = segment.side
+        ids = docs.astype(np.int64)
+        if segment.live is not None:
+            alive = segment.live[ids]
+            ids, index, form = ids[alive], index[alive], form[alive]
+        tf = side["terms.freqs"][index].astype(np.float64)
+        fl = side["terms.lengths"][ids].astype(np.float64)
+        idf = np.array([self.idf("terms", term) for _, term in terms])[form]
+        bonus = np.array([self.bonus.get(term, 0.0) for _, term in terms])[form]
+        avgfl, B, K1 = self.avgfl("terms"), self.B, self.K1
+        # As term() computes each one; adding a zero bonus changes no score.
+        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
+        return _summed(ids, scores, segment.size)
 
-def _position_keys(segment: _Segment, ordinal: int, candidates: np.ndarray, distance: int):
-    """``doc << 32 | position - distance`` for the term's positions in the candidates, sorted."""
+
+def _is_word(q: query.Query) -> bool:
+    """Whether ``q`` is a term of the ``terms`` field or an OR of such terms (a word's forms)."""
+    words = q.subqueries if type(q) is query.Or else [q]
+    return all(type(word) is query.Term and word.fieldname == "terms" for word in words)
+
+
+def _forms(q: query.Query) -> list:
+    """The terms of a word: ``q`` itself or the terms of its OR."""
+    return list(q.subqueries) if type(q) is query.Or else [q]
+
+
+def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list):
+    """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
+    hold a form of every group: each posting's number in the flat arrays, its form's
+    place in the group and its document, form by form and each form's in document
+    order; None when no document holds every group. ``sizes`` are the groups'
+    numbers of postings.
+
+    The group with the fewest postings goes first and makes a mask of candidate
+    documents; every other group's postings are read only to be kept or dropped by it,
+    so no posting list is sorted or merged, and positions wait for the survivors.
+    """
     side = segment.side
-    start, end = segment.postings("terms", ordinal)
-    docs = side["terms.docs"][start:end]
-    # In the posting list's own narrow type, so searchsorted does not convert the whole
-    # list; a candidate beyond that type's range cannot be in the list.
-    top = np.iinfo(docs.dtype).max
-    candidates = candidates[: np.searchsorted(candidates, top, "right")].astype(docs.dtype)
-    at = np.searchsorted(docs, candidates)
-    inside = at < len(docs)
-    at, present = at[inside], candidates[inside]
-    hit = docs[at] == present
-    at, present = at[hit], present[hit].astype(np.int64)
-    freqs = side["terms.freqs"][start:end]
-    before = np.zeros(len(at), dtype=np.int64)
-    if len(at):
-        # Positions are stored term by term, posting after posting.
-        before = np.cumsum(freqs[: at[-1] + 1], dtype=np.int64)[at] - freqs[at]
-    counts = freqs[at].astype(np.int64)
-    first = int(side["terms.position_pointers"][ordinal]) + before
-    ends = np.cumsum(counts)
-    index = np.repeat(first - (ends - counts), counts) + np.arange(
-        int(ends[-1]) if len(ends) else 0
-    )
-    positions = side.gather("terms.positions", index) - distance
-    docs_of = np.repeat(present, counts)
+    pointers = side["terms.pointers"]
+    order = np.argsort(sizes, kind="stable")
+    candidates = None
+    kept: list = [None] * len(ordinals)
+    for group in order:
+        found = ordinals[group]
+        starts = pointers[found].astype(np.int64)
+        lengths = pointers[found + 1] - starts
+        index, form = ranges(starts, lengths)
+        docs = side["terms.docs"][index]
+        if candidates is not None:
+            inside = candidates[docs]
+            index, form, docs = index[inside], form[inside], docs[inside]
+        if not len(index):
+            return None
+        candidates = np.zeros(segment.size, dtype=bool)
+        candidates[docs] = True
+        kept[group] = (index, form, docs)
+    # The last mask is the documents having every group; earlier groups kept more.
+    result = []
+    for index, form, docs in kept:
+        inside = candidates[docs]
+        result.append((index[inside], form[inside], docs[inside]))
+    return result
+
+
+def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np.ndarray:
+    """``doc << 32 | position - distance`` for the positions of the postings ``index``
+    (numbers into the flat arrays) of terms ``ordinal`` in documents ``docs`` (one of
+    each per posting), unsorted."""
+    side = segment.side
+    freqs = side["terms.freqs"]
+    pointers = side["terms.pointers"]
+    # Positions are stored term by term, posting after posting: a posting's come after
+    # its term's first position plus the frequencies of the term's earlier postings.
+    terms, term_of = np.unique(ordinal, return_inverse=True)
+    starts = pointers[terms].astype(np.int64)
+    lengths = pointers[terms + 1] - starts
+    term_index, _ = ranges(starts, lengths)
+    before = np.concatenate(([0], np.cumsum(freqs[term_index], dtype=np.int64)))
+    block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
+    at = block + (index - starts[term_of])  # the posting's place in term_index
+    first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
+    counts = freqs[index].astype(np.int64)
+    positions = side.gather_runs("terms.positions", first, counts) - distance
+    docs_of = np.repeat(docs.astype(np.int64), counts)
     keep = positions >= 0
     return (docs_of[keep] << 32) | positions[keep]
 
@@ -448,6 +544,11 @@ def _union(parts: list[_Matches], size: int) -> _Matches:
         return parts[0]
     ids = np.concatenate([part.ids for part in parts])
     scores = np.concatenate([part.scores for part in parts])
+    return _summed(ids, scores, size)
+
+
+def _summed(ids: np.ndarray, scores: np.ndarray, size: int) -> _Matches:
+    """Each document of ``ids`` once, sorted, with its ``scores`` added in their order."""
     if len(ids) * 8 < size:
         unique, inverse = np.unique(ids, return_inverse=True)
         return _Matches(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
