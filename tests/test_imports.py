@@ -125,9 +125,11 @@ def imported_by(*command: str) -> tuple[subprocess.CompletedProcess, set[str]]:
 
 
 # What a search never needs: the readers of every format and the update machinery
-# (indexing), the table renderer and its width tables, tracebacks.
+# (indexing), the table renderer and its width tables, the web page's HTML escaping,
+# tracebacks.
 NOT_FOR_A_SEARCH = {
     "bidi",
+    "html",
     "multiprocessing",
     "searchidx.documents",
     "searchidx.index.plan",
