@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -578,6 +577,9 @@ def _echo(output: str, color: bool | None = None, err: bool = False) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; turn known errors into one line and an exit code."""
+    # searchidx does no linear algebra, and OpenBLAS, loaded with numpy, would
+    # start a thread per core: on a busy machine that slows every search's start.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     choices = _Choices()
     try:
         cli.main(args=argv, prog_name="searchidx", standalone_mode=False, obj=choices)
@@ -595,6 +597,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except SearchidxError as error:
         if choices.wants_traceback():
+            import traceback  # only for bug reports: most runs never need it
+
             traceback.print_exc()
         else:
             click.echo(f"searchidx: error: {error}", err=True)

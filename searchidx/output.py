@@ -18,8 +18,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wcwidth import wcwidth
-
 from .search.highlight import (
     ANSI_MARKS,
     NO_MARKS,
@@ -240,6 +238,9 @@ def _fit(word: str, width: int) -> int:
 
 
 def _display_width(text: str) -> int:
+    # Only tables measure widths: JSON and plain output do without wcwidth's tables.
+    from wcwidth import wcwidth
+
     # Harakat take no column, CJK takes two; unprintable characters count one.
     return sum(
         max(wcwidth(char), 0) if unicodedata.combining(char) else max(wcwidth(char), 1)

@@ -111,6 +111,59 @@ def test_searchidx_help_loads_no_whoosh_numpy_or_pyarabic():
     assert not packages(frozenset(imported)) & HEAVY
 
 
+def imported_by(*command: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run ``python -X importtime COMMAND...``; its result and every module it imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *command], capture_output=True, text=True, timeout=120
+    )
+    # -X importtime writes «import time: self | cumulative | name» for each import.
+    imported = {
+        line.rpartition("|")[2].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    return done, imported
+
+
+# What a search never needs: the readers of every format and the update machinery
+# (indexing), the table renderer and its width tables, the web page's HTML escaping,
+# tracebacks.
+NOT_FOR_A_SEARCH = {
+    "bidi",
+    "html",
+    "multiprocessing",
+    "searchidx.documents",
+    "searchidx.index.plan",
+    "searchidx.index.writer",
+    "searchidx.readers",
+    "tabulate",
+    "traceback",
+    "wcwidth",
+    "zipfile",
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "plain"])
+def test_a_search_loads_nothing_of_indexing_or_tables(greetings_index, fmt):
+    done, imported = imported_by(
+        "-m", "searchidx", "search", "السلام", "--index", str(greetings_index), "--format", fmt
+    )
+    assert done.returncode == 0, done.stderr
+    assert "عليكم" in done.stdout  # it searched: «السلام عليكم» was found
+    # ...with the side files: what is left out is not left out by a different path.
+    assert "searchidx.search.rank_arrays" in imported
+    assert imported & NOT_FOR_A_SEARCH == set()
+
+
+def test_a_table_search_loads_the_table_renderer(greetings_index):
+    # The same check seeing them when they are used: the names above are spelled right.
+    done, imported = imported_by(
+        "-m", "searchidx", "search", "السلام", "--index", str(greetings_index), "--format", "table"
+    )
+    assert done.returncode == 0, done.stderr
+    assert {"tabulate", "wcwidth"} <= imported
+
+
 def test_every_commands_help_loads_no_whoosh_numpy_or_pyarabic():
     script = """
 import contextlib, io, json, sys

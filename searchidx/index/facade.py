@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.reading import CorruptIndexError
 
-from ..documents import Document, Paragraph
 from ..errors import (
     IncompatibleIndex,
     IndexChanged,
@@ -27,7 +26,6 @@ from ..errors import (
     NothingToIndex,
     SearchidxError,
 )
-from ..readers.base import ReaderOptions
 from ..sidefiles import missing_side_files
 from .folders import (
     check_index_folder,
@@ -36,16 +34,6 @@ from .folders import (
     read_marker,
     remove_leftovers,
     swap_index_folders,
-)
-from .plan import (
-    PathArg,
-    Paths,
-    Plan,
-    drop_vanished,
-    known_roots,
-    plan_changes,
-    records_under,
-    resolve_roots,
 )
 from .report import IndexInfo, IndexReport
 from .store import (
@@ -60,11 +48,17 @@ from .store import (
     touch_meta,
     writing,
 )
-from .writer import ProgressCallback, WriteRun, write_changes, write_side_files
 
+# A search loads none of the writing side: the readers of every format, the
+# update plan and the writer (with Whoosh's multiprocessing writer) are imported
+# by the methods that write, and a one-off `searchidx search` starts faster.
 if TYPE_CHECKING:
+    from ..documents import Document
+    from ..readers.base import ReaderOptions
     from ..search.rank_arrays import ArraySearcher
     from ..search.results import FileResults, SearchResults
+    from .plan import PathArg, Paths
+    from .writer import ProgressCallback
 
 
 class Index:
@@ -258,6 +252,8 @@ class Index:
     def document(self, path: str) -> Document | None:
         """The indexed file at ``path`` (absolute, as indexed) with its paragraphs in
         file order, read from the index; None if the index holds no such file."""
+        from ..documents import Document, Paragraph
+
         record = self.file_records().get(path)
         if record is None:
             return None
@@ -297,6 +293,10 @@ class Index:
         dropped from the index, and counted in the report (``ignored``,
         ``hidden``, ``too_large``).
         """
+        from ..readers.base import ReaderOptions
+        from .plan import drop_vanished, plan_changes, resolve_roots
+        from .writer import WriteRun, write_changes, write_side_files
+
         options = options or ReaderOptions()
         started = time.perf_counter()
         with writing(self.path):
@@ -322,6 +322,8 @@ class Index:
     ) -> IndexReport:
         """Index ``paths`` (default: the indexed folders) from empty, keeping
         the old index until the new one is complete; see :func:`rebuild_index`."""
+        from .plan import known_roots
+
         if not paths:
             paths = known_roots(self.file_records())
         self.close()
@@ -332,6 +334,10 @@ class Index:
 
     def forget(self, root: PathArg) -> IndexReport:
         """Drop a root (a folder or file given to :meth:`update`) and every file found under it."""
+        from ..readers.base import ReaderOptions
+        from .plan import Plan, known_roots, records_under
+        from .writer import WriteRun, write_changes, write_side_files
+
         started = time.perf_counter()
         key = Path(os.path.abspath(root))
         with writing(self.path):
@@ -386,6 +392,8 @@ def rebuild_index(
 
 def _roots_of_index_at(path: Path) -> list[str]:
     """The roots of the index at ``path`` that still exist, to rebuild it from them."""
+    from .plan import known_roots
+
     try:
         with Index.open(path) as old:
             roots = [root for root in known_roots(old.file_records()) if Path(root).exists()]

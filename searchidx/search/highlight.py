@@ -10,7 +10,6 @@ matched words is widened to sentence or word boundaries.
 from __future__ import annotations
 
 import fnmatch
-import html
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -148,4 +147,6 @@ def _marked(text, window, matches, marks, escape: Callable[[str], str]) -> str:
 
 
 def _escape(text: str) -> str:
-    return html.escape(text, quote=True)
+    from html import escape  # only the web page needs it: a CLI search does without
+
+    return escape(text, quote=True)
