@@ -17,6 +17,7 @@ from searchidx import (
     IndexNotFound,
     NothingToIndex,
     QueryError,
+    ReaderOptions,
     SearchidxError,
 )
 
@@ -130,3 +131,7 @@ def test_a_program_using_the_api_passes_mypy_strict():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_reader_options_keep_their_order_for_programs_that_pass_them_by_position():
+    assert ReaderOptions("cp1256", "body") == ReaderOptions(encoding="cp1256", text_field="body")

@@ -46,7 +46,7 @@ class ReadResult:
     encoding: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class ReaderOptions:
     """How to read: a forced text encoding, record fields for JSON and CSV files;
     and which files to read: of unknown type read as text (``include``),
