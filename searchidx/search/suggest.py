@@ -28,11 +28,18 @@ if TYPE_CHECKING:
     from .results import Hit, SearchResults
 
 _CONFUSED = ("ضظ", "ذز", "سص", "تط", "قك", "حه", "ثس")
-_CONFUSIONS = frozenset(frozenset(pair) for pair in _CONFUSED)
+# Each letter and the letters typists confuse it with.
+_CONFUSED_WITH = {
+    letter: "".join(
+        other for pair in _CONFUSED if letter in pair for other in pair if other != letter
+    )
+    for letter in "".join(_CONFUSED)
+}
 _CHEAP = 0.5
 # At most one plain edit, or two cheap ones.
 MAX_COST = 1.0
 MAX_CORRECTIONS = 3
+_MOST_LETTERS_CHANGED = int(MAX_COST / _CHEAP) * 2
 # A search with fewer matching paragraphs gets "did you mean" suggestions.
 SUGGEST_BELOW = 3
 
@@ -46,11 +53,12 @@ def weighted_distance(first: str, second: str, bound: float = MAX_COST) -> float
         previous.append(previous[-1] + cost)
     for row, char in enumerate(first):
         drop = dropping[row]
+        confused = _CONFUSED_WITH.get(char, "")
         current = [previous[0] + drop]
         for column, other in enumerate(second):
             if char == other:
                 change = previous[column]
-            elif frozenset((char, other)) in _CONFUSIONS:
+            elif other in confused:
                 change = previous[column] + _CHEAP
             else:
                 change = previous[column] + 1.0
@@ -74,11 +82,19 @@ def _indel_costs(word: str) -> list[float]:
 def corrections(vocabulary: Vocabulary, term: str) -> list[tuple[float, int, str]]:
     """Up to :data:`MAX_CORRECTIONS` indexed words near ``term``, nearest and
     most frequent first: ``(cost, paragraphs, word)``."""
-    firsts = {term[0]} | {other for pair in _CONFUSED if term[0] in pair for other in pair}
+    firsts = {term[0]} | set(_CONFUSED_WITH.get(term[0], ""))
+    letters = set(term)
+    lengths = range(len(term) - 1, len(term) + 2)
     found = []
     for first in sorted(firsts):
         for candidate in vocabulary.expand_prefix("terms", first):
-            if candidate == term or abs(len(candidate) - len(term)) > 1:
+            if (
+                len(candidate) not in lengths
+                or candidate == term
+                # Every edit costs at least half, so at most two fit in MAX_COST,
+                # and each adds or removes at most two letters of the word's set.
+                or len(letters.symmetric_difference(candidate)) > _MOST_LETTERS_CHANGED
+            ):
                 continue
             cost = weighted_distance(term, candidate)
             if cost <= MAX_COST:
