@@ -41,18 +41,19 @@ class Highlighter:
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
-        known = self._known
+        known, highlight, patterns = self._known, self.highlight, self.patterns
         matches = word_matches(text)
         words = list(map(re.Match.group, matches))
         for word in set(words).difference(known):
             # An Uthmani word is matched by any of its readings.
-            known[word] = self.is_match(fold_readings(word))
+            readings = fold_readings(word)
+            known[word] = not highlight.isdisjoint(readings) or (
+                bool(patterns) and self.matches_pattern(readings)
+            )
         return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
 
-    def is_match(self, terms: tuple[str, ...]) -> bool:
-        """Whether any of the folded readings of a word of a hit is one the query asked for."""
-        if not self.highlight.isdisjoint(terms):
-            return True
+    def matches_pattern(self, terms: tuple[str, ...]) -> bool:
+        """Whether any of the folded readings of a word of a hit fits a wildcard of the query."""
         return any(
             fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns for term in terms
         )
