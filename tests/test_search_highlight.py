@@ -42,3 +42,19 @@ def test_html_snippet_escapes_the_text_and_marks_the_words():
     start = text.index("الوزير")
     snippet = html_snippet(text, (0, len(text)), [(start, start + len("الوزير"))])
     assert snippet == "&lt;b&gt;قال <mark>الوزير</mark>&lt;/b&gt; &amp; مضى"
+
+
+def test_snippet_of_a_long_paragraph_shows_the_stretch_with_most_query_words(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # «الجامع» alone many times, and once next to «الأموي»: the snippet is there.
+    alone = "وصلى الناس في الجامع صلاة الجمعة. " * 20
+    filler = "وتحدث المشاركون عن تاريخ المدينة وأسواقها القديمة. " * 6
+    visit = "ثم زار الوفد الجامع الأموي في دمشق. "
+    (docs / "long.txt").write_text(alone + filler + visit + filler + alone, encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        hit = index.search("الجامع الأموي").hits[0]
+    assert "[الجامع] [الأموي]" in hit.snippet
+    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert highlighted(hit).count("الجامع") == 41 and len(hit.matches) == 42

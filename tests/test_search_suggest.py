@@ -3,7 +3,7 @@
 import pytest
 
 from searchidx import Index
-from searchidx.search.suggest import MAX_COST, weighted_distance
+from searchidx.search.suggest import MAX_COST, corrections, weighted_distance
 
 from .conftest import search
 
@@ -45,3 +45,31 @@ def test_did_you_mean_shows_the_texts_spelling_not_the_folded_term(small_index):
     assert results.suggestions == [{"query": "مسئول", "total": 1}]
     phrase = search(small_index, '"الخلاية النائمة"')
     assert phrase.suggestions == []
+
+
+class _Words:
+    """A vocabulary of folded words and how many paragraphs hold each."""
+
+    def __init__(self, frequencies: dict[str, int]) -> None:
+        self.frequencies = frequencies
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return self.frequencies.get(term, 0)
+
+    def expand_prefix(self, fieldname: str, prefix: str):
+        return iter(sorted(word for word in self.frequencies if word.startswith(prefix)))
+
+
+def test_corrections_are_nearest_then_most_frequent():
+    words = _Words({"تنظيم": 4, "تنظيف": 9, "تنظيمات": 30, "تنضيد": 2, "تنضير": 6, "منظم": 50})
+    # ض for ظ costs half, م for د or ر a whole edit; «تنظيف» needs both (too far),
+    # «تنظيمات» is two letters longer and «منظم» starts with another letter.
+    assert corrections(words, "تنضيم") == [(0.5, 4, "تنظيم"), (1.0, 6, "تنضير"), (1.0, 2, "تنضيد")]
+
+
+def test_corrections_allow_two_confusions_even_of_the_first_letter():
+    words = _Words({"ظاهر": 12, "ضامر": 3, "طاهر": 7, "ظاهرة": 20})
+    # «ضاحر»: ض for ظ and ح for ه, four letters of the word's set changed, a whole edit.
+    assert corrections(words, "ضاحر") == [(1.0, 12, "ظاهر"), (1.0, 3, "ضامر")]
+    # A doubled letter costs half: «ظاههر» is «ظاهر» with its ه typed twice.
+    assert corrections(words, "ظاههر")[0] == (0.5, 12, "ظاهر")

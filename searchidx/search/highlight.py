@@ -41,19 +41,22 @@ class Highlighter:
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
-        known = self._known
+        known, highlight, patterns = self._known, self.highlight, self.patterns
         matches = word_matches(text)
         words = list(map(re.Match.group, matches))
         for word in set(words).difference(known):
             # An Uthmani word is matched by any of its readings.
-            known[word] = any(self.is_match(term) for term in fold_readings(word))
+            readings = fold_readings(word)
+            known[word] = not highlight.isdisjoint(readings) or (
+                bool(patterns) and self.matches_pattern(readings)
+            )
         return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
 
-    def is_match(self, term: str) -> bool:
-        """Whether a folded word of a hit is one the query asked for."""
-        if term in self.highlight:
-            return True
-        return any(fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns)
+    def matches_pattern(self, terms: tuple[str, ...]) -> bool:
+        """Whether any of the folded readings of a word of a hit fits a wildcard of the query."""
+        return any(
+            fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns for term in terms
+        )
 
 
 def snippet_window(
@@ -64,15 +67,23 @@ def snippet_window(
     """
     if len(text) <= size:
         return (0, len(text))
+    # Matches are in text order and do not overlap, so the ones a window from
+    # each anchor covers run up to an end that only moves forward.
+    terms = [fold_term(text[start:end]) for start, end in matches]
     best_start, best_count = 0, 0
-    for anchor, _ in matches:
-        covered = {
-            fold_term(text[start:end])
-            for start, end in matches
-            if anchor <= start and end <= anchor + size
-        }
-        if len(covered) > best_count:
-            best_start, best_count = anchor, len(covered)
+    counts: dict[str, int] = {}
+    last = 0
+    for at, (anchor, _) in enumerate(matches):
+        last = max(last, at)  # a word longer than the window covers nothing
+        while last < len(matches) and matches[last][1] <= anchor + size:
+            counts[terms[last]] = counts.get(terms[last], 0) + 1
+            last += 1
+        if len(counts) > best_count:
+            best_start, best_count = anchor, len(counts)
+        if at < last:
+            counts[terms[at]] -= 1
+            if not counts[terms[at]]:
+                del counts[terms[at]]
     start = _snap_start(text, max(0, best_start - size // 4), best_start)
     end = _snap_end(text, min(len(text), start + size))
     return (start, end)

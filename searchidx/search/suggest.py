@@ -28,11 +28,18 @@ if TYPE_CHECKING:
     from .results import Hit, SearchResults
 
 _CONFUSED = ("ضظ", "ذز", "سص", "تط", "قك", "حه", "ثس")
-_CONFUSIONS = frozenset(frozenset(pair) for pair in _CONFUSED)
+# Each letter and the letters typists confuse it with.
+_CONFUSED_WITH = {
+    letter: "".join(
+        other for pair in _CONFUSED if letter in pair for other in pair if other != letter
+    )
+    for letter in "".join(_CONFUSED)
+}
 _CHEAP = 0.5
 # At most one plain edit, or two cheap ones.
 MAX_COST = 1.0
 MAX_CORRECTIONS = 3
+_MOST_LETTERS_CHANGED = int(MAX_COST / _CHEAP) * 2
 # A search with fewer matching paragraphs gets "did you mean" suggestions.
 SUGGEST_BELOW = 3
 
@@ -40,27 +47,54 @@ SUGGEST_BELOW = 3
 def weighted_distance(first: str, second: str, bound: float = MAX_COST) -> float:
     """Edit distance from ``first`` to ``second`` with Arabic typing slips at half
     cost; anything above ``bound`` is returned as ``bound + 1``."""
-    dropping, adding = _indel_costs(first), _indel_costs(second)
-    previous = [0.0]
-    for cost in adding:
-        previous.append(previous[-1] + cost)
-    for row, char in enumerate(first):
-        drop = dropping[row]
-        current = [previous[0] + drop]
-        for column, other in enumerate(second):
-            if char == other:
-                change = previous[column]
-            elif frozenset((char, other)) in _CONFUSIONS:
-                change = previous[column] + _CHEAP
-            else:
-                change = previous[column] + 1.0
-            current.append(
-                min(previous[column + 1] + drop, current[column] + adding[column], change)
+    return weighted_distances(first, [second], bound)[0]
+
+
+def weighted_distances(word: str, others: list[str], bound: float = MAX_COST) -> list[float]:
+    """:func:`weighted_distance` from ``word`` to each of ``others``.
+
+    The words of one length are compared at once: each cell of the edit table
+    is an array over them.
+    """
+    import numpy as np  # only here: a search that finds plenty never suggests
+
+    distances = [bound + 1] * len(others)
+    by_length: dict[int, list[int]] = {}
+    for at, other in enumerate(others):
+        by_length.setdefault(len(other), []).append(at)
+    dropping = _indel_costs(word)
+    for length, ats in by_length.items():
+        codes = np.array([[ord(char) for char in others[at]] for at in ats], dtype=np.int32)
+        codes = codes.reshape(len(ats), length)
+        doubled = np.zeros(codes.shape, dtype=bool)
+        doubled[:, 1:] |= codes[:, 1:] == codes[:, :-1]
+        doubled[:, :-1] |= codes[:, :-1] == codes[:, 1:]
+        adding = np.where(doubled, _CHEAP, 1.0)
+        previous = np.zeros((len(ats), length + 1))
+        previous[:, 1:] = np.cumsum(adding, axis=1)
+        for row, char in enumerate(word):
+            drop = dropping[row]
+            confused = [ord(other) for other in _CONFUSED_WITH.get(char, "")]
+            change = np.where(
+                codes == ord(char), 0.0, np.where(np.isin(codes, confused), _CHEAP, 1.0)
             )
-        if min(current) > bound:
-            return bound + 1
-        previous = current
-    return previous[-1] if previous[-1] <= bound else bound + 1
+            # Dropping this letter, or changing it; adding a letter runs along the row.
+            best = np.minimum(previous[:, 1:] + drop, previous[:, :-1] + change)
+            current = np.empty_like(previous)
+            current[:, 0] = previous[:, 0] + drop
+            for column in range(length):
+                np.minimum(
+                    best[:, column],
+                    current[:, column] + adding[:, column],
+                    out=current[:, column + 1],
+                )
+            previous = current
+            if previous.min(initial=bound + 1) > bound:
+                break  # every path through this row already costs more
+        for at, distance in zip(ats, previous[:, -1].tolist(), strict=True):
+            if distance <= bound:
+                distances[at] = distance
+    return distances
 
 
 def _indel_costs(word: str) -> list[float]:
@@ -74,15 +108,24 @@ def _indel_costs(word: str) -> list[float]:
 def corrections(vocabulary: Vocabulary, term: str) -> list[tuple[float, int, str]]:
     """Up to :data:`MAX_CORRECTIONS` indexed words near ``term``, nearest and
     most frequent first: ``(cost, paragraphs, word)``."""
-    firsts = {term[0]} | {other for pair in _CONFUSED if term[0] in pair for other in pair}
-    found = []
-    for first in sorted(firsts):
-        for candidate in vocabulary.expand_prefix("terms", first):
-            if candidate == term or abs(len(candidate) - len(term)) > 1:
-                continue
-            cost = weighted_distance(term, candidate)
-            if cost <= MAX_COST:
-                found.append((cost, -vocabulary.doc_frequency("terms", candidate), candidate))
+    firsts = {term[0]} | set(_CONFUSED_WITH.get(term[0], ""))
+    letters = set(term)
+    lengths = range(len(term) - 1, len(term) + 2)
+    near = [
+        candidate
+        for first in sorted(firsts)
+        for candidate in vocabulary.expand_prefix("terms", first)
+        if len(candidate) in lengths
+        and candidate != term
+        # Every edit costs at least half, so at most two fit in MAX_COST,
+        # and each adds or removes at most two letters of the word's set.
+        and len(letters.symmetric_difference(candidate)) <= _MOST_LETTERS_CHANGED
+    ]
+    found = [
+        (cost, -vocabulary.doc_frequency("terms", candidate), candidate)
+        for cost, candidate in zip(weighted_distances(term, near), near, strict=True)
+        if cost <= MAX_COST
+    ]
     found.sort()
     return [(cost, -negative, word) for cost, negative, word in found[:MAX_CORRECTIONS]]
 
