@@ -68,6 +68,10 @@ class Vocabulary(Protocol):
         """The indexed terms of ``fieldname`` that start with ``prefix``, in order."""
         ...
 
+    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
+        """Per prefix, what :meth:`expand_prefix` finds: many prefixes looked up at once."""
+        ...
+
 
 class ReaderVocabulary:
     """The vocabulary of an open Whoosh reader, read from its term files."""
@@ -83,6 +87,9 @@ class ReaderVocabulary:
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         return (btext.decode("utf-8") for btext in self.reader.expand_prefix(fieldname, prefix))
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
+        return [list(self.expand_prefix(fieldname, prefix)) for prefix in prefixes]
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,9 @@ class _Planner:
         self.highlight: set[str] = set()
         self.patterns: list[str] = []
         self._attested: dict[str, bool] = {}
+        # Every indexed word of the ``terms`` field that starts with each prefix
+        # expanded so far: they answer whether a longer word is indexed.
+        self._expanded: dict[str, frozenset[str]] = {}
         self._stems: dict[str, tuple[str, ...]] = {}
         # Inside NOT: a word excludes only its own spelling and its primary
         # stem's forms, never words reached through another reading of it
@@ -207,15 +217,19 @@ class _Planner:
             return forms
         primary, readings = stems[0], set(stems)
         function_form = is_function_form(term)
-        for stem in stems:
-            for clitic in PROCLITICS:
-                for candidate in self.vocabulary.expand_prefix(fieldname, clitic + stem):
-                    if candidate in forms or is_function_form(candidate) != function_form:
-                        continue
-                    candidate_stems = self._light_stems(candidate)
-                    if readings.isdisjoint(candidate_stems):
-                        continue
-                    forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
+        # Every clitic + stem looked up at once: one search of the vocabulary per segment.
+        prefixes = list(dict.fromkeys(clitic + stem for stem in stems for clitic in PROCLITICS))
+        expanded = self.vocabulary.expand_prefixes(fieldname, prefixes)
+        if fieldname == "terms":
+            self._expanded.update(zip(prefixes, map(frozenset, expanded), strict=True))
+        for candidates in expanded:
+            for candidate in candidates:
+                if candidate in forms or is_function_form(candidate) != function_form:
+                    continue
+                candidate_stems = self._light_stems(candidate)
+                if readings.isdisjoint(candidate_stems):
+                    continue
+                forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
         return forms
 
     def _light_stems(self, term: str) -> tuple[str, ...]:
@@ -227,7 +241,11 @@ class _Planner:
     def _is_attested(self, word: str) -> bool:
         found = self._attested.get(word)
         if found is None:
-            found = self._attested[word] = self.vocabulary.contains("terms", word)
+            # A word starting with an expanded prefix is indexed if that prefix found it.
+            heads = (word[:end] for end in range(len(word), 0, -1))
+            known = next((self._expanded[head] for head in heads if head in self._expanded), None)
+            found = word in known if known is not None else self.vocabulary.contains("terms", word)
+            self._attested[word] = found
         return found
 
     def _fuzzy_forms(self, q: query.FuzzyTerm) -> dict[str, float]:
