@@ -352,10 +352,11 @@ def assert_same_vocabulary(index: Index) -> None:
             assert theirs.expand_prefixes("terms", prefixes) == one_by_one, word
             found += sum(len(forms) > 1 for forms in one_by_one)
         assert found  # words with more than one form were among them
-        assert ours.expand_prefixes("doc", ["", "none"]) == [
-            list(theirs.expand_prefix("doc", "")),
-            [],
-        ]
+        for field in ("doc", "source"):  # without and with a side file's copy
+            everything = list(theirs.expand_prefix(field, ""))
+            assert everything
+            assert list(ours.expand_prefix(field, "")) == everything
+            assert ours.expand_prefixes(field, ["", "none"]) == [everything, []]
     finally:
         reader.close()
 

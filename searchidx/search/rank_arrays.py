@@ -251,6 +251,8 @@ class ArrayVocabulary(ReaderVocabulary):
         return self.arrays.doc_frequency(fieldname, term.encode("utf-8"))
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
+        if fieldname not in FIELDS:
+            return super().expand_prefix(fieldname, prefix)
         return iter(self.expand_prefixes(fieldname, [prefix])[0])
 
     def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
