@@ -483,9 +483,6 @@ class _Words:
     def expand_prefix(self, fieldname: str, prefix: str):
         return (word for word in self.words if fieldname == "terms" and word.startswith(prefix))
 
-    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
-        return [list(self.expand_prefix(fieldname, prefix)) for prefix in prefixes]
-
 
 def test_a_plan_ranks_the_word_then_its_stem_then_other_readings():
     vocabulary = _Words("وزير", "الوزير", "الزير", "وزارة", "كتاب")

@@ -73,10 +73,6 @@ class Vocabulary(Protocol):
         """The indexed terms of ``fieldname`` that start with ``prefix``, in order."""
         ...
 
-    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
-        """Per prefix, what :meth:`expand_prefix` finds: many prefixes looked up at once."""
-        ...
-
 
 class ReaderVocabulary:
     """The vocabulary of an open Whoosh reader, read from its term files."""
@@ -92,9 +88,6 @@ class ReaderVocabulary:
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         return (btext.decode("utf-8") for btext in self.reader.expand_prefix(fieldname, prefix))
-
-    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
-        return [list(self.expand_prefix(fieldname, prefix)) for prefix in prefixes]
 
 
 @dataclass(frozen=True)
@@ -164,9 +157,6 @@ class _Planner:
         self.highlight: set[str] = set()
         self.patterns: list[str] = []
         self._stems, self._attested = _memo(vocabulary)
-        # Every indexed word of the ``terms`` field that starts with each prefix
-        # expanded so far: they answer whether a longer word is indexed.
-        self._expanded: dict[str, frozenset[str]] = {}
         # Inside NOT: a word excludes only its own spelling and its primary
         # stem's forms, never words reached through another reading of it
         # («-زار» must not exclude «وزارة» as «و» + «زار»).
@@ -230,19 +220,15 @@ class _Planner:
             return forms
         primary, readings = stems[0], set(stems)
         function_form = is_function_form(term)
-        # Every clitic + stem looked up at once: one search of the vocabulary per segment.
-        prefixes = list(dict.fromkeys(clitic + stem for stem in stems for clitic in PROCLITICS))
-        expanded = self.vocabulary.expand_prefixes(fieldname, prefixes)
-        if fieldname == "terms":
-            self._expanded.update(zip(prefixes, map(frozenset, expanded), strict=True))
-        for candidates in expanded:
-            for candidate in candidates:
-                if candidate in forms or is_function_form(candidate) != function_form:
-                    continue
-                candidate_stems = self._light_stems(candidate)
-                if readings.isdisjoint(candidate_stems):
-                    continue
-                forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
+        for stem in stems:
+            for clitic in PROCLITICS:
+                for candidate in self.vocabulary.expand_prefix(fieldname, clitic + stem):
+                    if candidate in forms or is_function_form(candidate) != function_form:
+                        continue
+                    candidate_stems = self._light_stems(candidate)
+                    if readings.isdisjoint(candidate_stems):
+                        continue
+                    forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
         return forms
 
     def _light_stems(self, term: str) -> tuple[str, ...]:
@@ -254,11 +240,7 @@ class _Planner:
     def _is_attested(self, word: str) -> bool:
         found = self._attested.get(word)
         if found is None:
-            # A word starting with an expanded prefix is indexed if that prefix found it.
-            heads = (word[:end] for end in range(len(word), 0, -1))
-            known = next((self._expanded[head] for head in heads if head in self._expanded), None)
-            found = word in known if known is not None else self.vocabulary.contains("terms", word)
-            self._attested[word] = found
+            found = self._attested[word] = self.vocabulary.contains("terms", word)
         return found
 
     def _fuzzy_forms(self, q: query.FuzzyTerm) -> dict[str, float]:

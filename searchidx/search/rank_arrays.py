@@ -124,28 +124,20 @@ class _Segment:
         start, end = self.postings(fieldname, ordinal)
         return end - start
 
-    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
-        """This segment's terms that start with each of ``prefixes``, in order: both
-        ends of every prefix's range found by one ``searchsorted``."""
+    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
+        """This segment's terms that start with ``prefix``, in order."""
         side = self.side
-        ends = [prefix_key(prefix) for prefix in prefixes]
-        ends += [min(prefix_key(prefix, b"\xff") + 1, _LARGEST_KEY) for prefix in prefixes]
-        at = side[f"{fieldname}.prefix_keys"].searchsorted(np.array(ends, dtype=np.uint64))
-        lows, highs = np.split(at, 2)
-        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
-        found = []
-        for prefix, low, high in zip(prefixes, lows.tolist(), highs.tolist(), strict=True):
-            if low == high:
-                found.append([])
-                continue
-            bounds = offsets[low : high + 1].tolist()
-            text = blob[bounds[0] : bounds[-1]].tobytes()
-            base = bounds[0]
-            terms = [text[a - base : b - base] for a, b in pairwise(bounds)]
-            if len(prefix) > 8:
-                terms = [term for term in terms if term.startswith(prefix)]
-            found.append(terms)
-        return found
+        keys = side[f"{fieldname}.prefix_keys"]
+        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
+        if low == high:
+            return []
+        offsets = side[f"{fieldname}.offsets"][low : high + 1].tolist()
+        text = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]].tobytes()
+        base = offsets[0]
+        terms = [text[a - base : b - base] for a, b in pairwise(offsets)]
+        if len(prefix) > 8:
+            terms = [term for term in terms if term.startswith(prefix)]
+        return terms
 
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
@@ -193,13 +185,12 @@ class ArraySearcher:
             self._vocabulary = ArrayVocabulary(reader, self)
         return self._vocabulary
 
-    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
-        """Per prefix, every segment's terms that start with it, sorted and unique, as
-        Whoosh's."""
-        found = [segment.expand_prefixes(fieldname, prefixes) for segment in self.segments]
+    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
+        """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
+        found = [segment.expand_prefix(fieldname, prefix) for segment in self.segments]
         if len(found) == 1:
             return found[0]
-        return [sorted(set().union(*terms)) for terms in zip(*found, strict=True)]
+        return sorted(set().union(*found))
 
     def contains(self, fieldname: str, term: bytes) -> bool:
         """Whether a segment has ``term``, as Whoosh's term files say."""
@@ -253,15 +244,8 @@ class ArrayVocabulary(ReaderVocabulary):
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         if fieldname not in FIELDS:
             return super().expand_prefix(fieldname, prefix)
-        return iter(self.expand_prefixes(fieldname, [prefix])[0])
-
-    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
-        if fieldname not in FIELDS:
-            return super().expand_prefixes(fieldname, prefixes)
-        found = self.arrays.expand_prefixes(
-            fieldname, [prefix.encode("utf-8") for prefix in prefixes]
-        )
-        return [[btext.decode("utf-8") for btext in terms] for terms in found]
+        found = self.arrays.expand_prefix(fieldname, prefix.encode("utf-8"))
+        return (btext.decode("utf-8") for btext in found)
 
 
 def _check(q: query.Query) -> None:
