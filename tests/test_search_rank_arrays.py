@@ -142,6 +142,31 @@ def test_bundled_corpus_agrees_with_whoosh(bundled_index):
         assert check_queries(index, draw_queries(paragraphs, docs, 300, seed=1)) >= 250
 
 
+def test_a_vocabulary_kept_between_searches_plans_as_a_fresh_one(bundled_index):
+    """The side files' vocabulary remembers stems and indexed words from query to
+    query; every plan still equals the one planned from Whoosh's term files afresh."""
+    paragraphs = corpus_words(INDEX_DATA)
+    docs = sorted(path.name for path in INDEX_DATA.iterdir())
+    with Index.open(bundled_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            arrays = ArraySearcher.open(index.path, reader)
+            kept = arrays.vocabulary(reader)
+            assert arrays.vocabulary(reader) is kept
+            planned = 0
+            for text, match_any in draw_queries(paragraphs, docs, 300, seed=3):
+                try:
+                    parsed = parse_query(text, index._whoosh.schema, match_any)
+                    fresh = build_plan(parsed, ReaderVocabulary(reader))
+                except QueryError:
+                    continue
+                assert build_plan(parsed, kept) == fresh, text
+                planned += 1
+            assert planned >= 250
+        finally:
+            reader.close()
+
+
 @pytest.mark.slow
 def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
     """Phrases whose words have several forms: a Sequence of ORs of terms."""

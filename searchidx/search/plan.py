@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -46,6 +47,11 @@ EXACT_BONUS = 10_000.0
 STEM_BONUS = 100.0
 # Fields of folded words, whose query words match all their forms.
 _WORD_FIELDS = frozenset({"terms", "title"})
+# A word's stems and whether a word is indexed depend only on the vocabulary, which
+# never changes: a vocabulary kept between searches keeps them, up to this many words
+# (about 150 bytes each; 300 searches of the bench's small corpus keep 16,500).
+_MEMO_LIMIT = 100_000
+_MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class Vocabulary(Protocol):
@@ -123,6 +129,15 @@ def build_plan(parsed: query.Query, vocabulary: Vocabulary) -> QueryPlan:
     )
 
 
+def _memo(vocabulary: Vocabulary) -> tuple[dict[str, tuple[str, ...]], dict[str, bool]]:
+    """The stems of words and whether words are indexed, as planning found them in
+    ``vocabulary`` so far."""
+    memo = _MEMOS.get(vocabulary)
+    if memo is None or len(memo[0]) + len(memo[1]) > _MEMO_LIMIT:
+        memo = _MEMOS[vocabulary] = ({}, {})
+    return memo
+
+
 class _Planner:
     """Turns each query word into the indexed words that share a stem with it,
     gathering the plan's bonuses and highlighted words as it goes; it lives
@@ -142,8 +157,7 @@ class _Planner:
         self.bonuses: dict[str, float] = {}
         self.highlight: set[str] = set()
         self.patterns: list[str] = []
-        self._attested: dict[str, bool] = {}
-        self._stems: dict[str, tuple[str, ...]] = {}
+        self._stems, self._attested = _memo(vocabulary)
         # Inside NOT: a word excludes only its own spelling and its primary
         # stem's forms, never words reached through another reading of it
         # («-زار» must not exclude «وزارة» as «و» + «زار»).

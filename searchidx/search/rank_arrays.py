@@ -162,6 +162,7 @@ class ArraySearcher:
     def __init__(self, segments: list[_Segment], doc_count_all: int) -> None:
         self.segments = segments
         self.doc_count_all = doc_count_all
+        self._vocabulary: ArrayVocabulary | None = None
 
     @classmethod
     def open(cls, index_dir: Path, reader: IndexReader) -> ArraySearcher | None:
@@ -178,8 +179,11 @@ class ArraySearcher:
         return cls(segments, reader.doc_count_all())
 
     def vocabulary(self, reader: IndexReader) -> ArrayVocabulary:
-        """``reader``'s vocabulary, with prefixes expanded from the side files."""
-        return ArrayVocabulary(reader, self)
+        """``reader``'s vocabulary, with prefixes expanded from the side files: the same
+        object from search to search, so planning remembers what it found in it."""
+        if self._vocabulary is None or self._vocabulary.reader is not reader:
+            self._vocabulary = ArrayVocabulary(reader, self)
+        return self._vocabulary
 
     def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
         """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
