@@ -25,7 +25,6 @@ from whoosh import query
 from ..arabic import PROCLITICS, is_function_form, light_stems, strip_article
 from ..errors import QueryError
 from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, has_not
-from .suggest import edit_distance
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -301,3 +300,22 @@ class _Planner:
                     "give more letters before *"
                 )
         return found
+
+
+def edit_distance(first: str, second: str, bound: int) -> int:
+    """Levenshtein distance between two words, or ``bound + 1`` once it exceeds ``bound``."""
+    previous = list(range(len(second) + 1))
+    for row, char in enumerate(first, 1):
+        current = [row]
+        for column, other in enumerate(second, 1):
+            current.append(
+                min(
+                    previous[column] + 1,
+                    current[column - 1] + 1,
+                    previous[column - 1] + (char != other),
+                )
+            )
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return min(previous[-1], bound + 1)

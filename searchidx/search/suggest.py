@@ -190,22 +190,3 @@ def _spelling(hits: list[Hit], term: str) -> str:
             if fold_term(word) == term:
                 return "".join(c for c in word if not unicodedata.combining(c) and c != "\u0640")
     return term
-
-
-def edit_distance(first: str, second: str, bound: int) -> int:
-    """Levenshtein distance between two words, or ``bound + 1`` once it exceeds ``bound``."""
-    previous = list(range(len(second) + 1))
-    for row, char in enumerate(first, 1):
-        current = [row]
-        for column, other in enumerate(second, 1):
-            current.append(
-                min(
-                    previous[column] + 1,
-                    current[column - 1] + 1,
-                    previous[column - 1] + (char != other),
-                )
-            )
-        if min(current) > bound:
-            return bound + 1
-        previous = current
-    return min(previous[-1], bound + 1)
