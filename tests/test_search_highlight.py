@@ -58,3 +58,22 @@ def test_snippet_of_a_long_paragraph_shows_the_stretch_with_most_query_words(tmp
     assert "[الجامع] [الأموي]" in hit.snippet
     assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
     assert highlighted(hit).count("الجامع") == 41 and len(hit.matches) == 42
+
+
+def test_snippet_keeps_every_word_of_the_stretch_it_was_chosen_for(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # «الجامع» and «الأموي» about 220 characters apart: the context shown before
+    # «الجامع» must not push «الأموي» out of the snippet.
+    before = "وتحدث المشاركون عن تاريخ المدينة وأسواقها القديمة. " * 6
+    between = "وهو أقدم المساجد وأكبرها وفيه أروقة واسعة ومآذن عالية " + (
+        "وهو من أقدم المساجد وأكبرها وفيه أروقة واسعة ومآذن عالية " * 3
+    )
+    (docs / "long.txt").write_text(
+        before + "زار الوفد الجامع " + between + "الأموي. " + before, encoding="utf-8"
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        hit = index.search("الجامع الأموي").hits[0]
+    assert "[الجامع]" in hit.snippet and "[الأموي]" in hit.snippet
+    assert len(hit.snippet) <= 260

@@ -70,7 +70,7 @@ def snippet_window(
     # Matches are in text order and do not overlap, so the ones a window from
     # each anchor covers run up to an end that only moves forward.
     terms = [fold_term(text[start:end]) for start, end in matches]
-    best_start, best_count = 0, 0
+    best_start, best_end, best_count = 0, 0, 0
     counts: dict[str, int] = {}
     last = 0
     for at, (anchor, _) in enumerate(matches):
@@ -79,13 +79,18 @@ def snippet_window(
             counts[terms[last]] = counts.get(terms[last], 0) + 1
             last += 1
         if len(counts) > best_count:
-            best_start, best_count = anchor, len(counts)
+            best_start, best_end, best_count = anchor, matches[last - 1][1], len(counts)
         if at < last:
             counts[terms[at]] -= 1
             if not counts[terms[at]]:
                 del counts[terms[at]]
     start = _snap_start(text, max(0, best_start - size // 4), best_start)
     end = _snap_end(text, min(len(text), start + size))
+    if end < best_end:
+        # The context before the stretch pushed its last words out: keep less of it.
+        lead = max(0, size - (best_end - best_start))
+        start = _snap_start(text, max(0, best_start - lead), best_start)
+        end = _snap_end(text, min(len(text), start + size), best_end)
     return (start, end)
 
 
@@ -99,10 +104,11 @@ def _snap_start(text: str, start: int, anchor: int) -> int:
     return space + 1 if space != -1 else start
 
 
-def _snap_end(text: str, end: int) -> int:
+def _snap_end(text: str, end: int, floor: int = 0) -> int:
+    """``end`` moved back to a sentence's or word's end, but not before ``floor``."""
     if end >= len(text):
         return len(text)
-    window_floor = end - SNIPPET_CHARS // 4
+    window_floor = max(end - SNIPPET_CHARS // 4, floor)
     sentence_ends = [m.start() + 1 for m in _SENTENCE_END.finditer(text, window_floor, end)]
     if sentence_ends:
         return sentence_ends[-1]
