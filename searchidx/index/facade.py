@@ -181,7 +181,7 @@ class Index:
         Each search sees the latest committed index, also after another
         process updated or rebuilt it.
         """
-        from ..search import run_search
+        from ..search.run import run_search
 
         return self._searching(
             run_search, query, limit=limit, match_any=match_any, offset=offset, context=context
@@ -196,7 +196,7 @@ class Index:
         ``limit`` and ``offset`` page through the files as :meth:`search` does
         through paragraphs.
         """
-        from ..search import run_file_search
+        from ..search.run import run_file_search
 
         return self._searching(
             run_file_search, query, limit=limit, match_any=match_any, offset=offset
