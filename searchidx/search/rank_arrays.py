@@ -17,9 +17,10 @@ AND of words, starts from the word (all its forms) with the fewest postings:
 its documents are a mask that the other words' postings are filtered by,
 before any position is read or any score computed. Phrases are then checked on
 the documents left, by intersecting ``document << 32 | position - k`` keys of
-each k-th word.
+each k-th word. Proximity (``"w1 w2"~N``, any order) is the AND of its words,
+kept where their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
 
-A node it does not know (or a boost, a slop) raises :class:`Unsupported`
+A node it does not know (or a boost) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
 """
 
