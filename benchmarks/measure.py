@@ -32,9 +32,10 @@ from pathlib import Path
 import whoosh
 
 import searchidx
-from searchidx import QueryError
+from searchidx import Index, QueryError
 
 from .corpus import load_corpus, write_corpus_files
+from .features import BASELINE, FEATURES, MAX_RATIO, feature_queries
 from .peers import ENGINES, SNIPPET_WORDS, build_in_child, directory_size, fts5_match, query_parts
 from .queries import (
     KINDS,
@@ -95,8 +96,9 @@ def progress(message: str) -> None:
     print(f"[{minutes:2d}:{seconds:02d}] {message}", file=sys.stderr, flush=True)
 
 
-def bench_corpus(size: str, query_count: int, workspace: Path) -> dict:
-    """Every measurement on one corpus size, as a JSON-ready dict."""
+def bench_corpus(size: str, query_count: int, feature_count: int, workspace: Path) -> dict:
+    """Every measurement on one corpus size, as a JSON-ready dict: ``query_count``
+    speed queries, and ``feature_count`` queries of each feature (none if 0)."""
     progress(f"{size}: loading the corpus and drawing queries")
     paragraphs = load_corpus(size)
     speed = speed_queries(paragraphs, per_kind=max(1, query_count // len(KINDS)))
@@ -124,6 +126,10 @@ def bench_corpus(size: str, query_count: int, workspace: Path) -> dict:
         progress(f"{size}: {len(quality)} quality queries")
         for name, scores in measure_quality(engines, quality).items():
             result["engines"][name]["quality"] = scores
+        if feature_count:
+            progress(f"{size}: the query language's features")
+            index = engines["searchidx"].index
+            result["features"] = measure_features(index, paragraphs, feature_count)
     finally:
         for engine in engines.values():
             engine.close()
@@ -132,6 +138,59 @@ def bench_corpus(size: str, query_count: int, workspace: Path) -> dict:
     add_ratios(result)
     result["targets"] = check_targets(result)
     return result
+
+
+def bench_features(size: str, feature_count: int, workspace: Path) -> dict:
+    """The features of the query language on one corpus size, searchidx alone (see
+    ``features.py``): its build figures and ``feature_count`` queries of each feature."""
+    progress(f"{size}: loading the corpus")
+    paragraphs = load_corpus(size)
+    corpus_folder = workspace / "corpus"
+    write_corpus_files(paragraphs, corpus_folder)
+    result = {
+        "paragraphs": len(paragraphs),
+        "corpus_bytes": directory_size(corpus_folder),
+        "build": build("searchidx", corpus_folder, workspace, len(paragraphs)),
+    }
+    with Index.open(workspace / "searchidx" / "index") as index:
+        result["features"] = measure_features(index, paragraphs, feature_count)
+    return result
+
+
+def measure_features(index: Index, paragraphs: list[str], per_kind: int) -> dict:
+    """Each feature's median and p95 on ``index`` (built of ``paragraphs``) and their
+    ratios to the plain word query's in the same run, with every run and refusal."""
+    with Index.open(index.path) as drawing:
+        queries = feature_queries(paragraphs, per_kind, drawing)
+    progress(f"  {len(queries)} queries of {len(FEATURES)} kinds, taking turns")
+    for query in queries[:WARM_UP_QUERIES]:
+        with contextlib.suppress(QueryError):  # counted in the timed run below
+            query.run(index)
+    runs, errors = [], []
+    for query in queries:
+        start = time.perf_counter()
+        try:
+            found = query.run(index)
+        except QueryError as error:
+            errors.append({"query": query.text, "kind": query.kind, "error": str(error)})
+            continue
+        seconds = time.perf_counter() - start
+        runs.append(
+            {"query": query.text, "kind": query.kind, "options": query.options,
+             "files": query.files, "seconds": seconds, "total": found.total}
+        )  # fmt: skip
+    by_kind = {
+        kind: summarize([run["seconds"] for run in runs if run["kind"] == kind])
+        for kind in FEATURES
+    }
+    baseline = by_kind[BASELINE]
+    for figures in by_kind.values():
+        figures["median_ratio"] = ratio(figures["median_ms"], baseline["median_ms"])
+        figures["p95_ratio"] = ratio(figures["p95_ms"], baseline["p95_ms"])
+        ratios = (figures["median_ratio"], figures["p95_ratio"])
+        passed = None not in ratios and max(ratios) <= MAX_RATIO
+        figures["verdict"] = "PASS" if passed else "MISS"
+    return {"by_kind": by_kind, "errors": errors, "queries": runs}
 
 
 def build(name: str, corpus_folder: Path, workspace: Path, paragraphs: int) -> dict:
