@@ -12,7 +12,8 @@ kind             the search (words drawn from one paragraph)
 fuzzy ~1         the word's folded spelling with one real typo, then ``~``
 fuzzy ~2         the same with ``~2``
 proximity        ``"w1 w3"~5``: the first and the third of three words
-prefix           the word's folded spelling less its last one or two letters, ``*``
+prefix           the word's folded spelling less its last one or two letters
+                 (three kept after the article), then ``*``
 did you mean     a word with one typo that finds fewer than 3 paragraphs, so
                  the search computes its suggestions (timed with them)
 paging           the word, ``offset=50``
@@ -142,7 +143,10 @@ def _prefix(rng, tokens):
     if not words:
         return None
     term = rng.choice(words).term
-    return term[: len(term) - rng.choice((1, 2))] + "*", {}
+    # Three letters at least after the article, as a user narrows «ال*» down.
+    shortest = len(term) - len(strip_article(term)) + 3
+    length = max(len(term) - rng.choice((1, 2)), shortest)
+    return (term[:length] + "*", {}) if length < len(term) else None
 
 
 def _any(rng, tokens):

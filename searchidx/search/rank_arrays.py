@@ -537,8 +537,8 @@ def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np
 
 def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
     """The spans of one word (any of its ``forms``) in the ``candidates`` documents (a
-    mask): ``(keys, ends)``, keys ``doc << 32 | position`` sorted and unique, each
-    span one position long."""
+    mask): ``(keys, ends)``, keys ``doc << 32 | position`` sorted (twice where two
+    forms are readings of one word), each span one position long."""
     side = segment.side
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
     ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
@@ -547,9 +547,7 @@ def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
     index, form = ranges(starts, pointers[ordinals + 1] - starts)
     docs = side["terms.docs"][index]
     inside = candidates[docs]
-    keys = np.unique(
-        _position_keys(segment, index[inside], ordinals[form[inside]], docs[inside], 0)
-    )
+    keys = np.sort(_position_keys(segment, index[inside], ordinals[form[inside]], docs[inside], 0))
     return keys, keys & _POSITION
 
 
