@@ -47,11 +47,21 @@ def test_hits_from_two_roots_with_the_same_file_name_say_which_file(tmp_path):
     with Index.create(tmp_path / "ix") as index:
         index.update([tmp_path / "aleppo", tmp_path / "damascus"])
         hits = index.search("سوق").hits
+        files = index.search_files("سوق")
+        (tmp_path / "aleppo" / "notes.txt").unlink()
+        index.update([tmp_path / "aleppo", tmp_path / "damascus"])
+        left = index.search_files("سوق")
     assert [hit.doc for hit in hits] == ["notes.txt", "notes.txt"]
     assert sorted((hit.root, hit.path) for hit in hits) == [
         (str(tmp_path / "aleppo"), str(tmp_path / "aleppo" / "notes.txt")),
         (str(tmp_path / "damascus"), str(tmp_path / "damascus" / "notes.txt")),
     ]
+    # Listed by file, they are two files of one paragraph each, until one is deleted.
+    assert sorted((f.path, f.root, f.doc, f.hits) for f in files) == [
+        (str(tmp_path / city / "notes.txt"), str(tmp_path / city), "notes.txt", 1)
+        for city in ("aleppo", "damascus")
+    ]
+    assert [(f.path, f.rank) for f in left] == [(str(tmp_path / "damascus" / "notes.txt"), 1)]
 
 
 @pytest.mark.parametrize("array_search", [True, False])

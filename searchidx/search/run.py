@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from . import rank_whoosh
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from whoosh.reading import IndexReader
 
     from .rank_arrays import ArraySearcher
+
+# Each reader's map of paragraphs to files (see _files_of); a reader never changes.
+_FILES: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def run_search(
@@ -91,27 +95,42 @@ def run_file_search(
     # Every match is ranked: a file's count needs all its paragraphs.
     everything = max(reader.doc_count_all(), 1)
     docnums, scores, total = _rank(whoosh_index, reader, plan, everything, arrays)
-    files: dict[tuple[str, str], FileHit] = {}
+    file_of = _files_of(reader)
+    # Per file: its best paragraph (the first seen: best first) and its score, and a count.
+    files: dict[str, list] = {}
     for docnum, score in zip(docnums, scores, strict=True):
+        found = files.setdefault(file_of[docnum], [docnum, score, 0])
+        found[2] += 1
+    page = list(files.items())[offset : offset + limit]
+    # Only the page's files read a stored paragraph, for their root, id and title.
+    hits = []
+    for rank, (path, (docnum, score, count)) in enumerate(page, offset + 1):
         stored = reader.stored_fields(docnum)
-        key = (stored.get("source", ""), stored.get("doc", ""))
-        found = files.get(key)
-        if found is None:
-            # Best first, so a file's first paragraph seen has its best score.
-            found = files[key] = FileHit(
-                rank=len(files) + 1,
+        hits.append(
+            FileHit(
+                rank=rank,
                 score=round(score, 4),
-                path=key[0],
+                path=path,
                 root=stored.get("root", ""),
-                doc=key[1],
+                doc=stored.get("doc", ""),
                 title=stored.get("title", ""),
-                hits=0,
+                hits=count,
             )
-        found.hits += 1
-    ranked = list(files.values())
-    return FileResults(
-        query=text, total=len(ranked), paragraphs=total, files=ranked[offset : offset + limit]
-    )
+        )
+    return FileResults(query=text, total=len(files), paragraphs=total, files=hits)
+
+
+def _files_of(reader: IndexReader) -> dict[int, str]:
+    """Each paragraph's file (the path in its ``source`` field), read once per reader
+    from the field's postings: reading every matching paragraph's stored fields
+    instead costs a decompression each, seconds for a common word."""
+    file_of = _FILES.get(reader)
+    if file_of is None:
+        file_of = _FILES[reader] = {}
+        for term in reader.lexicon("source"):
+            path = term.decode("utf-8")
+            file_of.update(dict.fromkeys(reader.postings("source", term).all_ids(), path))
+    return file_of
 
 
 def _vocabulary(reader: IndexReader, arrays: ArraySearcher | None) -> Vocabulary:
