@@ -23,6 +23,12 @@ any              two adjacent words, ``match_any=True`` (``--any``)
 NOT              ``w1 NOT w2``, two words of the paragraph
 ================ =========================================================
 
+Where SQLite FTS5 has the same operation, the entry also gives its MATCH
+expression over the folded terms (the ``sqlite-fts5-folded`` peer's index):
+the word ``"w"``, ``NEAR("w1" "w3", 4)`` (four words between at most, as 5
+positions apart), ``"pre"*``, ``"w1" OR "w2"`` and ``"w1" NOT "w2"``. It
+matches the folded spellings only, where searchidx adds each word's stem forms.
+
 A typo swaps a letter for one Arabic typists confuse it with (ض/ظ, ذ/ز, س/ص,
 ت/ط, ق/ك, ح/ه) where the word has one, else drops a letter; never in the
 letters a fuzzy word keeps fixed (the article and the two letters after it).
@@ -69,14 +75,17 @@ class FeatureQuery:
     text: str
     options: dict = field(default_factory=dict)
     files: bool = False
+    # The same search as an FTS5 MATCH expression over folded terms, where FTS5 has one.
+    fts5: str | None = None
 
     def run(self, index: Index):
         search = index.search_files if self.files else index.search
         return search(self.text, limit=10, **self.options)
 
 
-# A feature's query from a paragraph's tokens: (text, options), or None if it has none.
-Draw = Callable[[random.Random, list], "tuple[str, dict] | None"]
+# A feature's query from a paragraph's tokens: (text, options, FTS5 MATCH or None), or
+# None if the paragraph has none.
+Draw = Callable[[random.Random, list], "tuple[str, dict, str | None] | None"]
 
 
 @dataclass(frozen=True)
@@ -94,10 +103,13 @@ def _words(tokens: list, letters: int = 3) -> list:
     return [t for t in tokens if len(t.term) >= letters and _ARABIC_TERM.fullmatch(t.term)]
 
 
-def _word(options: dict | None = None) -> Draw:
+def _word(options: dict | None = None, fts5: bool = False) -> Draw:
     def draw(rng, tokens):
         words = _words(tokens)
-        return (rng.choice(words).text, options or {}) if words else None
+        if not words:
+            return None
+        word = rng.choice(words)
+        return word.text, options or {}, f'"{word.term}"' if fts5 else None
 
     return draw
 
@@ -125,7 +137,7 @@ def _typo(suffix: str) -> Draw:
     def draw(rng, tokens):
         words = _words(tokens, 5)
         misspelt = typo(rng.choice(words).term, rng) if words else None
-        return (misspelt + suffix, {}) if misspelt else None
+        return (misspelt + suffix, {}, None) if misspelt else None
 
     return draw
 
@@ -134,8 +146,8 @@ def _proximity(rng, tokens):
     words = _words(tokens, 1)
     if len(words) < 3:
         return None
-    start = rng.randrange(len(words) - 2)
-    return f'"{words[start].text} {words[start + 2].text}"~5', {}
+    first, third = words[(start := rng.randrange(len(words) - 2))], words[start + 2]
+    return f'"{first.text} {third.text}"~5', {}, f'NEAR("{first.term}" "{third.term}", 4)'
 
 
 def _prefix(rng, tokens):
@@ -146,15 +158,17 @@ def _prefix(rng, tokens):
     # Three letters at least after the article, as a user narrows «ال*» down.
     shortest = len(term) - len(strip_article(term)) + 3
     length = max(len(term) - rng.choice((1, 2)), shortest)
-    return (term[:length] + "*", {}) if length < len(term) else None
+    if length >= len(term):
+        return None
+    return term[:length] + "*", {}, f'"{term[:length]}"*'
 
 
 def _any(rng, tokens):
     words = _words(tokens, 1)
     if len(words) < 2:
         return None
-    start = rng.randrange(len(words) - 1)
-    return f"{words[start].text} {words[start + 1].text}", {"match_any": True}
+    first, second = words[(start := rng.randrange(len(words) - 1))], words[start + 1]
+    return f"{first.text} {second.text}", {"match_any": True}, f'"{first.term}" OR "{second.term}"'
 
 
 def _not(rng, tokens):
@@ -164,11 +178,11 @@ def _not(rng, tokens):
     kept, excluded = rng.sample(words, 2)
     if kept.term == excluded.term:
         return None
-    return f"{kept.text} NOT {excluded.text}", {}
+    return f"{kept.text} NOT {excluded.text}", {}, f'"{kept.term}" NOT "{excluded.term}"'
 
 
 FEATURES: dict[str, Feature] = {
-    BASELINE: Feature(_word()),
+    BASELINE: Feature(_word(fts5=True)),
     "fuzzy ~1": Feature(_typo("~")),
     "fuzzy ~2": Feature(_typo("~2")),
     "proximity": Feature(_proximity),
@@ -199,7 +213,7 @@ def feature_queries(
                 drawn = feature.draw(rng, analyze(rng.choice(paragraphs)))
                 if drawn is None:
                     continue
-                query = FeatureQuery(kind, drawn[0], drawn[1], feature.files)
+                query = FeatureQuery(kind, *drawn[:2], feature.files, drawn[2])
                 if not feature.finds_little or _finds_little(index, query):
                     queries.append(query)
                     break

@@ -128,8 +128,8 @@ def bench_corpus(size: str, query_count: int, feature_count: int, workspace: Pat
             result["engines"][name]["quality"] = scores
         if feature_count:
             progress(f"{size}: the query language's features")
-            index = engines["searchidx"].index
-            result["features"] = measure_features(index, paragraphs, feature_count)
+            index, fts5 = engines["searchidx"].index, engines[REFERENCE]
+            result["features"] = measure_features(index, paragraphs, feature_count, fts5)
     finally:
         for engine in engines.values():
             engine.close()
@@ -157,17 +157,26 @@ def bench_features(size: str, feature_count: int, workspace: Path) -> dict:
     return result
 
 
-def measure_features(index: Index, paragraphs: list[str], per_kind: int) -> dict:
+def measure_features(index: Index, paragraphs: list[str], per_kind: int, fts5=None) -> dict:
     """Each feature's median and p95 on ``index`` (built of ``paragraphs``) and their
-    ratios to the plain word query's in the same run, with every run and refusal."""
+    ratios to the plain word query's in the same run, with every run and refusal.
+
+    With ``fts5`` (the :data:`REFERENCE` engine, open), the features FTS5 has are
+    also asked of it, the two taking turns, and searchidx's ratios to it added.
+    """
     with Index.open(index.path) as drawing:
         queries = feature_queries(paragraphs, per_kind, drawing)
     progress(f"  {len(queries)} queries of {len(FEATURES)} kinds, taking turns")
     for query in queries[:WARM_UP_QUERIES]:
         with contextlib.suppress(QueryError):  # counted in the timed run below
             query.run(index)
-    runs, errors = [], []
-    for query in queries:
+            if fts5 and query.fts5:
+                fts5.match(query.fts5)
+    runs, errors, fts5_runs = [], [], []
+    for number, query in enumerate(queries):
+        asked = fts5 and query.fts5
+        if asked and number % 2:
+            fts5_runs.append(timed_match(fts5, query))
         start = time.perf_counter()
         try:
             found = query.run(index)
@@ -179,10 +188,21 @@ def measure_features(index: Index, paragraphs: list[str], per_kind: int) -> dict
             {"query": query.text, "kind": query.kind, "options": query.options,
              "files": query.files, "seconds": seconds, "total": found.total}
         )  # fmt: skip
+        if asked and not number % 2:
+            fts5_runs.append(timed_match(fts5, query))
     by_kind = {
         kind: summarize([run["seconds"] for run in runs if run["kind"] == kind])
         for kind in FEATURES
     }
+    for kind, figures in by_kind.items():
+        timings = [run["seconds"] for run in fts5_runs if run["kind"] == kind]
+        if timings:
+            figures[REFERENCE] = summarize(timings)
+            for statistic in ("median", "p95"):
+                reference = figures[REFERENCE][f"{statistic}_ms"]
+                figures[f"{statistic}_{REFERENCE}_ratio"] = ratio(
+                    figures[f"{statistic}_ms"], reference
+                )
     baseline = by_kind[BASELINE]
     for figures in by_kind.values():
         figures["median_ratio"] = ratio(figures["median_ms"], baseline["median_ms"])
@@ -190,7 +210,15 @@ def measure_features(index: Index, paragraphs: list[str], per_kind: int) -> dict
         ratios = (figures["median_ratio"], figures["p95_ratio"])
         passed = None not in ratios and max(ratios) <= MAX_RATIO
         figures["verdict"] = "PASS" if passed else "MISS"
-    return {"by_kind": by_kind, "errors": errors, "queries": runs}
+    return {"by_kind": by_kind, "errors": errors, "queries": runs, REFERENCE: fts5_runs}
+
+
+def timed_match(engine, query) -> dict:
+    """One FTS5 MATCH of a feature query, timed (``engine.match``)."""
+    start = time.perf_counter()
+    hits = engine.match(query.fts5)
+    seconds = time.perf_counter() - start
+    return {"query": query.fts5, "kind": query.kind, "seconds": seconds, "hits": len(hits)}
 
 
 def build(name: str, corpus_folder: Path, workspace: Path, paragraphs: int) -> dict:

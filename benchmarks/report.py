@@ -170,23 +170,31 @@ def corpus_report(size: str, result: dict) -> str:
 
 
 def features_table(features: dict, tablefmt: str = "simple") -> str:
-    """Each feature's median and p95 and their ratios to the word query of the same run."""
-    rows = [
-        [
-            kind,
-            figures["count"],
-            format_value(figures["median_ms"]),
-            format_value(figures["p95_ms"]),
-            format_value(figures["median_ratio"]),
-            format_value(figures["p95_ratio"]),
-            figures["verdict"],
+    """Each feature's median and p95 and their ratios to the word query of the same run;
+    where FTS5 was asked the same, its median and p95 and searchidx's ratios to them."""
+    with_fts5 = any(REFERENCE in figures for figures in features["by_kind"].values())
+    rows = []
+    for kind, figures in features["by_kind"].items():
+        row = [kind, figures["count"]] + [
+            format_value(figures[key])
+            for key in ("median_ms", "p95_ms", "median_ratio", "p95_ratio")
         ]
-        for kind, figures in features["by_kind"].items()
-    ]
+        row.append(figures["verdict"])
+        if with_fts5:
+            fts5 = figures.get(REFERENCE, {})
+            row += [
+                format_value(fts5.get("median_ms")),
+                format_value(fts5.get("p95_ms")),
+                format_value(figures.get(f"median_{REFERENCE}_ratio")),
+                format_value(figures.get(f"p95_{REFERENCE}_ratio")),
+            ]
+        rows.append(row)
     headers = [
         "feature", "queries", "median ms", "p95 ms", f"median × {BASELINE}", f"p95 × {BASELINE}",
         f"≤ {MAX_RATIO:g}× {BASELINE}",
     ]  # fmt: skip
+    if with_fts5:
+        headers += ["FTS5 median ms", "FTS5 p95 ms", "median × FTS5", "p95 × FTS5"]
     return tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True)
 
 
@@ -197,7 +205,8 @@ def features_report(features: dict) -> str:
     ]
     return (
         f"searchidx by feature of the query language (× is to the plain {BASELINE} query "
-        "of the same run; see benchmarks/features.py):\n"
+        f"of the same run; FTS5 is {REFERENCE} asked the same where it can; see "
+        "benchmarks/features.py):\n"
         + features_table(features)
         + "\nRefused: "
         + ("; ".join(refused) or "none")
