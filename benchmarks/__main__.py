@@ -10,8 +10,9 @@ standard-spelling queries find in their top 10 (see ``uthmani.py``). On each
 corpus size, searchidx also answers queries of every feature of its query
 language (fuzzy words, proximity, prefixes, did you mean, paging, context,
 results per file, ``--any``, NOT), each timed against the plain word query of
-the same run (see ``features.py``); ``--only features`` measures these alone,
-building searchidx's index only.
+the same run, and with FTS5 where it has the same operation (see
+``features.py``); ``--only features`` measures these alone, building only
+searchidx's index and the folded FTS5 one.
 
 Ratios are to SQLite FTS5 given searchidx's folding ("sqlite-fts5-folded"),
 the plainest way to get the same matching, and are the figures to compare

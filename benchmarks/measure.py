@@ -141,8 +141,9 @@ def bench_corpus(size: str, query_count: int, feature_count: int, workspace: Pat
 
 
 def bench_features(size: str, feature_count: int, workspace: Path) -> dict:
-    """The features of the query language on one corpus size, searchidx alone (see
-    ``features.py``): its build figures and ``feature_count`` queries of each feature."""
+    """The features of the query language on one corpus size (see ``features.py``):
+    ``feature_count`` queries of each, searchidx beside :data:`REFERENCE` only, and
+    the two builds' figures."""
     progress(f"{size}: loading the corpus")
     paragraphs = load_corpus(size)
     corpus_folder = workspace / "corpus"
@@ -151,9 +152,16 @@ def bench_features(size: str, feature_count: int, workspace: Path) -> dict:
         "paragraphs": len(paragraphs),
         "corpus_bytes": directory_size(corpus_folder),
         "build": build("searchidx", corpus_folder, workspace, len(paragraphs)),
+        "reference_build": build(REFERENCE, corpus_folder, workspace, len(paragraphs)),
     }
-    with Index.open(workspace / "searchidx" / "index") as index:
-        result["features"] = measure_features(index, paragraphs, feature_count)
+    fts5 = ENGINES[REFERENCE]()
+    fts5.open(workspace / REFERENCE)
+    try:
+        with Index.open(workspace / "searchidx" / "index") as index:
+            progress(f"{size}: the query language's features")
+            result["features"] = measure_features(index, paragraphs, feature_count, fts5)
+    finally:
+        fts5.close()
     return result
 
 

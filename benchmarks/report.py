@@ -34,7 +34,8 @@ def text_report(results: dict) -> str:
     parts += [corpus_report(size, result) for size, result in results["corpora"].items()]
     parts += [
         f"== {size} corpus: {result['paragraphs']:,} paragraphs; searchidx built in "
-        f"{result['build']['seconds']:.0f} s ==\n\n" + features_report(result["features"])
+        f"{result['build']['seconds']:.0f} s, {REFERENCE} in "
+        f"{result['reference_build']['seconds']:.0f} s ==\n\n" + features_report(result["features"])
         for size, result in results.get("features", {}).items()
     ]
     if "formats" in results:
