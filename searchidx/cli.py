@@ -609,6 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None, choices: _Choices) -> int:
+    """:func:`main`, filling in ``choices``: :func:`run` reads which command ran."""
     # searchidx does no linear algebra, and OpenBLAS, loaded with numpy, would
     # start a thread per core: on a busy machine that slows every search's start.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
