@@ -1,7 +1,5 @@
 """``python -m searchidx``: the same as the ``searchidx`` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

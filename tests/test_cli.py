@@ -1,6 +1,8 @@
 """The command line: output shapes, messages and exit codes."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,10 @@ from .conftest import (
     NOTES,
     SALAM_WITHOUT_ALAYKUM,
     SEED_ARTICLE,
+    SUBPROCESS_TIMEOUT,
     TRACEBACK_VARIABLE,
     VOCALIZED_SENTENCE,
+    cli_env,
     paragraph_count,
     run_cli,
     write_corpus,
@@ -579,3 +583,41 @@ def test_no_traceback_without_asking(tmp_path):
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("searchidx: error: no index at")
+
+
+# Runs the command as `searchidx` does, with an exit handler that says whether
+# Python's teardown ran.
+_WITH_EXIT_HANDLER = """
+import atexit, sys
+atexit.register(lambda: print("teardown", file=sys.stderr))
+from searchidx.cli import run
+sys.argv[0] = "searchidx"
+run()
+"""
+
+
+@pytest.mark.slow
+def test_a_search_ends_without_teardown_and_an_update_ends_the_usual_way(tmp_path):
+    docs = write_corpus(tmp_path / "docs", {"a.txt": "السلام عليكم ورحمة الله\n"})
+    index = str(tmp_path / "index")
+
+    def command(*args):
+        return subprocess.run(
+            [sys.executable, "-c", _WITH_EXIT_HANDLER, *args],
+            capture_output=True,
+            text=True,
+            env=cli_env(),
+            timeout=SUBPROCESS_TIMEOUT,
+        )
+
+    updated = command("index", str(docs), "--index", index)
+    assert updated.returncode == 0, updated.stderr
+    assert updated.stderr.splitlines()[-1] == "teardown"
+    found = command("search", "السلام", "--index", index, "--format", "jsonl")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["doc"] == "a.txt"  # written out in full before the exit
+    assert "teardown" not in found.stderr
+    missing = command("search", "السلام", "--index", str(tmp_path / "none"))
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("searchidx: error: no index at")
+    assert "teardown" not in missing.stderr

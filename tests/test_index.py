@@ -4,9 +4,11 @@ import json
 import os
 
 import pytest
+import whoosh.index
 
 from searchidx import Index
 from searchidx.errors import IncompatibleIndex, IndexNotFound, NotARoot, NothingToIndex
+from searchidx.index import store
 from searchidx.index.store import META_FILE
 
 from .conftest import INDEX_VARIABLE, SMALL_CORPUS, run_cli, total_found, write_corpus
@@ -45,6 +47,32 @@ def test_rebuild_starts_from_empty(small_index, corpus, tmp_path):
 def test_open_missing_index(tmp_path):
     with pytest.raises(IndexNotFound, match="run `searchidx index PATH` first"):
         Index.open(tmp_path / "none")
+
+
+def test_a_marked_folder_without_whoosh_files_is_no_index(small_index, tmp_path):
+    # What an interrupted `searchidx index` leaves when it stops after the marker.
+    marked = tmp_path / "marked"
+    marked.mkdir()
+    (marked / META_FILE).write_bytes((small_index / META_FILE).read_bytes())
+    with pytest.raises(IndexNotFound, match="run `searchidx index PATH` first"):
+        Index.open(marked)
+
+
+def test_opening_reads_the_marker_and_whooshs_table_of_contents_once(small_index, monkeypatch):
+    reads = []
+
+    def counted(name, read):
+        def wrapper(*args, **kwargs):
+            reads.append(name)
+            return read(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(store, "read_marker", counted("marker", store.read_marker))
+    monkeypatch.setattr(whoosh.index.TOC, "read", counted("toc", whoosh.index.TOC.read))
+    with Index.open(small_index) as index:
+        assert sorted(reads) == ["marker", "toc"]
+        assert index.search("حنبل").hits[0].doc == "hadith.txt"
 
 
 @pytest.mark.slow

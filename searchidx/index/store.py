@@ -108,17 +108,23 @@ def create_store(path: Path) -> None:
 
 
 def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
-    """The Whoosh index at ``path`` and its metadata, if this version can read it."""
-    if not has_index(path):
-        raise IndexNotFound(f"no index at {path}; run `searchidx index PATH` first")
-    meta = read_meta(path)
+    """The Whoosh index at ``path`` and its metadata, if this version can read it.
+
+    The marker and Whoosh's table of contents are each read once: asking
+    :func:`has_index` first would open the Whoosh index twice.
+    """
+    meta = read_marker(path)
+    if meta is None:
+        raise not_found(path)
     if meta.get("format") != FORMAT_VERSION or meta.get("analyzer") != ANALYZER:
         raise IncompatibleIndex(
             f"the index at {path} was built by searchidx {meta.get('version', '?')} "
             f"(format {meta.get('format', '?')}); rebuild it with {rebuild_command(path)}"
         )
     try:
-        return whoosh_index.open_dir(str(path)), meta
+        return whoosh_index.open_dir(str(path)), cast(IndexMeta, meta)
+    except whoosh_index.EmptyIndexError:
+        raise not_found(path) from None
     except (AttributeError, ImportError, ModuleNotFoundError) as error:
         raise IncompatibleIndex(
             f"the index at {path} cannot be loaded ({error}); "
@@ -128,6 +134,10 @@ def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
         raise IndexCorrupt(
             f"the index at {path} cannot be read ({error}); rebuild it with {rebuild_command(path)}"
         ) from None
+
+
+def not_found(path: Path) -> IndexNotFound:
+    return IndexNotFound(f"no index at {path}; run `searchidx index PATH` first")
 
 
 def rebuild_command(path: Path) -> str:
@@ -157,13 +167,6 @@ def new_meta() -> IndexMeta:
         # Tells a reader that the folder now holds another index (a rebuild).
         "build": uuid.uuid4().hex,
     }
-
-
-def read_meta(path: Path) -> IndexMeta:
-    meta = read_marker(path)
-    if meta is None:
-        raise IndexCorrupt(f"cannot read {path / META_FILE}; rebuild the index")
-    return cast(IndexMeta, meta)
 
 
 def touch_meta(path: Path, meta: IndexMeta) -> None:
