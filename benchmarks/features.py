@@ -10,7 +10,8 @@ plainly: the baseline every other kind is compared with. The others:
 kind             the search (words drawn from one paragraph)
 ================ =========================================================
 fuzzy ~1         the word's folded spelling with one real typo, then ``~``
-fuzzy ~2         the same with ``~2``
+fuzzy ~2         the same with ``~2``, on words of six letters or more (on
+                 shorter ones ``~2`` often reaches past 500 words, and is refused)
 proximity        ``"w1 w3"~5``: the first and the third of three words
 prefix           the word's folded spelling less its last one or two letters
                  (three kept after the article), then ``*``
@@ -133,9 +134,9 @@ def typo(term: str, rng: random.Random) -> str | None:
     return term[:place] + term[place + 1 :]
 
 
-def _typo(suffix: str) -> Draw:
+def _typo(suffix: str, letters: int = 5) -> Draw:
     def draw(rng, tokens):
-        words = _words(tokens, 5)
+        words = _words(tokens, letters)
         misspelt = typo(rng.choice(words).term, rng) if words else None
         return (misspelt + suffix, {}, None) if misspelt else None
 
@@ -184,7 +185,7 @@ def _not(rng, tokens):
 FEATURES: dict[str, Feature] = {
     BASELINE: Feature(_word(fts5=True)),
     "fuzzy ~1": Feature(_typo("~")),
-    "fuzzy ~2": Feature(_typo("~2")),
+    "fuzzy ~2": Feature(_typo("~2", 6)),
     "proximity": Feature(_proximity),
     "prefix": Feature(_prefix),
     "did you mean": Feature(_typo(""), finds_little=True),
