@@ -6,7 +6,13 @@ answer the same speed and quality queries (see ``measure.py``). After the
 corpus sizes, searchidx's indexing speed per megabyte of text is measured for
 each document format it reads, against plain ``.txt`` (see ``formats.py``);
 and last, how many verses of the Quran in Uthmani script three-word
-standard-spelling queries find in their top 10 (see ``uthmani.py``).
+standard-spelling queries find in their top 10 (see ``uthmani.py``). On each
+corpus size, searchidx also answers queries of every feature of its query
+language (fuzzy words, proximity, prefixes, did you mean, paging, context,
+results per file, ``--any``, NOT), each timed against the plain word query of
+the same run, and with FTS5 where it has the same operation (see
+``features.py``); ``--only features`` measures these alone, building only
+searchidx's index and the folded FTS5 one.
 
 Ratios are to SQLite FTS5 given searchidx's folding ("sqlite-fts5-folded"),
 the plainest way to get the same matching, and are the figures to compare
@@ -19,6 +25,7 @@ from the folded text rather than from the original. Tables go to stdout (see
 ``report.py``), progress to stderr, every measurement to a JSON file::
 
     python -m benchmarks --size small --queries 90
+    python -m benchmarks --only features --size large
     python -m benchmarks --only formats
     python -m benchmarks --only uthmani
 """
@@ -35,7 +42,7 @@ from pathlib import Path
 
 from . import uthmani
 from .formats import bench_formats
-from .measure import bench_corpus, machine, progress
+from .measure import bench_corpus, bench_features, machine, progress
 from .report import markdown_report, text_report
 
 RESULTS = Path(__file__).parent / "results"
@@ -50,11 +57,18 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", choices=["small", "large", "both"], default="both")
     parser.add_argument("--queries", type=int, default=300, help="speed queries (default 300)")
     parser.add_argument(
+        "--feature-queries",
+        type=int,
+        default=200,
+        help="queries of each feature of the query language (default 200; 0: none)",
+    )
+    parser.add_argument(
         "--only",
-        choices=["corpora", "formats", "uthmani"],
-        help="run only the engines on the corpus sizes (--size), only the indexing speed "
-        "by format (on the small corpus's first paragraphs, whatever --size says), or only "
-        "the recall of standard-spelling queries on Uthmani Quran text (see uthmani.py)",
+        choices=["corpora", "features", "formats", "uthmani"],
+        help="run only the engines on the corpus sizes (--size), only searchidx's "
+        "features of the query language on them, only the indexing speed by format (on "
+        "the small corpus's first paragraphs, whatever --size says), or only the recall "
+        "of standard-spelling queries on Uthmani Quran text (see uthmani.py)",
     )
     parser.add_argument(
         "--output",
@@ -77,12 +91,25 @@ def main(argv: list[str] | None = None) -> None:
     measure_uthmani = arguments.only in (None, "uthmani")
     results = {
         "machine": machine(),
-        "options": {"sizes": sizes, "queries": arguments.queries, "formats": measure_formats},
+        "options": {
+            "sizes": sizes,
+            "queries": arguments.queries,
+            "feature_queries": arguments.feature_queries,
+            "formats": measure_formats,
+        },
         "corpora": {},
+        "features": {},
     }
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"searchidx-bench-{size}-") as workspace:
-            results["corpora"][size] = bench_corpus(size, arguments.queries, Path(workspace))
+            if arguments.only == "features":
+                results["features"][size] = bench_features(
+                    size, arguments.feature_queries, Path(workspace)
+                )
+            else:
+                results["corpora"][size] = bench_corpus(
+                    size, arguments.queries, arguments.feature_queries, Path(workspace)
+                )
     if measure_formats:
         with tempfile.TemporaryDirectory(prefix="searchidx-bench-formats-") as workspace:
             results["formats"] = bench_formats(Path(workspace), progress)

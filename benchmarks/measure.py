@@ -33,9 +33,10 @@ from pathlib import Path
 import whoosh
 
 import searchidx
-from searchidx import QueryError
+from searchidx import Index, QueryError
 
 from .corpus import load_corpus, write_corpus_files
+from .features import BASELINE, FEATURES, MAX_RATIO, feature_queries
 from .peers import ENGINES, SNIPPET_WORDS, build_in_child, directory_size, fts5_match, query_parts
 from .queries import (
     KINDS,
@@ -96,8 +97,9 @@ def progress(message: str) -> None:
     print(f"[{minutes:2d}:{seconds:02d}] {message}", file=sys.stderr, flush=True)
 
 
-def bench_corpus(size: str, query_count: int, workspace: Path) -> dict:
-    """Every measurement on one corpus size, as a JSON-ready dict."""
+def bench_corpus(size: str, query_count: int, feature_count: int, workspace: Path) -> dict:
+    """Every measurement on one corpus size, as a JSON-ready dict: ``query_count``
+    speed queries, and ``feature_count`` queries of each feature (none if 0)."""
     progress(f"{size}: loading the corpus and drawing queries")
     paragraphs = load_corpus(size)
     speed = speed_queries(paragraphs, per_kind=max(1, query_count // len(KINDS)))
@@ -125,6 +127,10 @@ def bench_corpus(size: str, query_count: int, workspace: Path) -> dict:
         progress(f"{size}: {len(quality)} quality queries")
         for name, scores in measure_quality(engines, quality).items():
             result["engines"][name]["quality"] = scores
+        if feature_count:
+            progress(f"{size}: the query language's features")
+            index, fts5 = engines["searchidx"].index, engines[REFERENCE]
+            result["features"] = measure_features(index, paragraphs, feature_count, fts5)
     finally:
         for engine in engines.values():
             engine.close()
@@ -133,6 +139,95 @@ def bench_corpus(size: str, query_count: int, workspace: Path) -> dict:
     add_ratios(result)
     result["targets"] = check_targets(result)
     return result
+
+
+def bench_features(size: str, feature_count: int, workspace: Path) -> dict:
+    """The features of the query language on one corpus size (see ``features.py``):
+    ``feature_count`` queries of each, searchidx beside :data:`REFERENCE` only, and
+    the two builds' figures."""
+    progress(f"{size}: loading the corpus")
+    paragraphs = load_corpus(size)
+    corpus_folder = workspace / "corpus"
+    write_corpus_files(paragraphs, corpus_folder)
+    result = {
+        "paragraphs": len(paragraphs),
+        "corpus_bytes": directory_size(corpus_folder),
+        "build": build("searchidx", corpus_folder, workspace, len(paragraphs)),
+        "reference_build": build(REFERENCE, corpus_folder, workspace, len(paragraphs)),
+    }
+    fts5 = ENGINES[REFERENCE]()
+    fts5.open(workspace / REFERENCE)
+    try:
+        with Index.open(workspace / "searchidx" / "index") as index:
+            progress(f"{size}: the query language's features")
+            result["features"] = measure_features(index, paragraphs, feature_count, fts5)
+    finally:
+        fts5.close()
+    return result
+
+
+def measure_features(index: Index, paragraphs: list[str], per_kind: int, fts5=None) -> dict:
+    """Each feature's median and p95 on ``index`` (built of ``paragraphs``) and their
+    ratios to the plain word query's in the same run, with every run and refusal.
+
+    With ``fts5`` (the :data:`REFERENCE` engine, open), the features FTS5 has are
+    also asked of it, the two taking turns, and searchidx's ratios to it added.
+    """
+    with Index.open(index.path) as drawing:
+        queries = feature_queries(paragraphs, per_kind, drawing)
+    progress(f"  {len(queries)} queries of {len(FEATURES)} kinds, taking turns")
+    for query in queries[:WARM_UP_QUERIES]:
+        with contextlib.suppress(QueryError):  # counted in the timed run below
+            query.run(index)
+            if fts5 and query.fts5:
+                fts5.match(query.fts5)
+    runs, errors, fts5_runs = [], [], []
+    for number, query in enumerate(queries):
+        asked = fts5 and query.fts5
+        if asked and number % 2:
+            fts5_runs.append(timed_match(fts5, query))
+        start = time.perf_counter()
+        try:
+            found = query.run(index)
+        except QueryError as error:
+            errors.append({"query": query.text, "kind": query.kind, "error": str(error)})
+            continue
+        seconds = time.perf_counter() - start
+        runs.append(
+            {"query": query.text, "kind": query.kind, "options": query.options,
+             "files": query.files, "seconds": seconds, "total": found.total}
+        )  # fmt: skip
+        if asked and not number % 2:
+            fts5_runs.append(timed_match(fts5, query))
+    by_kind = {
+        kind: summarize([run["seconds"] for run in runs if run["kind"] == kind])
+        for kind in FEATURES
+    }
+    for kind, figures in by_kind.items():
+        timings = [run["seconds"] for run in fts5_runs if run["kind"] == kind]
+        if timings:
+            figures[REFERENCE] = summarize(timings)
+            for statistic in ("median", "p95"):
+                reference = figures[REFERENCE][f"{statistic}_ms"]
+                figures[f"{statistic}_{REFERENCE}_ratio"] = ratio(
+                    figures[f"{statistic}_ms"], reference
+                )
+    baseline = by_kind[BASELINE]
+    for figures in by_kind.values():
+        figures["median_ratio"] = ratio(figures["median_ms"], baseline["median_ms"])
+        figures["p95_ratio"] = ratio(figures["p95_ms"], baseline["p95_ms"])
+        ratios = (figures["median_ratio"], figures["p95_ratio"])
+        passed = None not in ratios and max(ratios) <= MAX_RATIO
+        figures["verdict"] = "PASS" if passed else "MISS"
+    return {"by_kind": by_kind, "errors": errors, "queries": runs, REFERENCE: fts5_runs}
+
+
+def timed_match(engine, query) -> dict:
+    """One FTS5 MATCH of a feature query, timed (``engine.match``)."""
+    start = time.perf_counter()
+    hits = engine.match(query.fts5)
+    seconds = time.perf_counter() - start
+    return {"query": query.fts5, "kind": query.kind, "seconds": seconds, "hits": len(hits)}
 
 
 def build(name: str, corpus_folder: Path, workspace: Path, paragraphs: int) -> dict:

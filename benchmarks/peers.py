@@ -162,10 +162,15 @@ class FoldedSqliteFts5(SqliteFts5):
         parts = [folded for folded in map(folded_text, query_parts(query)) if folded]
         if not parts:
             return []
+        return self.match(fts5_match(parts), limit)
+
+    def match(self, expression: str, limit: int = 10) -> list[tuple[int, str]]:
+        """The best ``limit`` paragraphs for an FTS5 MATCH ``expression`` of folded
+        terms by BM25, with snippets."""
         rows = self.db.execute(
             "SELECT rowid, text, highlight(paragraphs, 0, ?, ?) FROM paragraphs"
             " WHERE paragraphs MATCH ? ORDER BY rank LIMIT ?",
-            (_OPEN, _CLOSE, fts5_match(parts), limit),
+            (_OPEN, _CLOSE, expression, limit),
         )
         return [(index, original_snippet(text, marked)) for index, text, marked in rows]
 

@@ -2,9 +2,10 @@
 
 :func:`text_report` is what ``python -m benchmarks`` prints: per corpus size
 the engines, latency by query kind, recall by variant, whole-process searches,
-targets and refused queries; then the indexing speed by format and the
-Uthmani recall. :func:`markdown_report` is the headline figures for the
-README. Nothing here measures.
+targets and refused queries, and searchidx's latency by feature of the query
+language; then the indexing speed by format and the Uthmani recall.
+:func:`markdown_report` is the headline figures for the README. Nothing here
+measures.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from tabulate import tabulate
 
 from . import formats, uthmani
 from .corpus import LARGE_SIZE
+from .features import BASELINE, MAX_RATIO
 from .measure import REFERENCE, ratio
 from .queries import KINDS
 
@@ -30,6 +32,12 @@ def text_report(results: dict) -> str:
     """Every table of a run: the machine, each corpus size, formats, Uthmani recall."""
     parts = [machine_report(results["machine"])]
     parts += [corpus_report(size, result) for size, result in results["corpora"].items()]
+    parts += [
+        f"== {size} corpus: {result['paragraphs']:,} paragraphs; searchidx built in "
+        f"{result['build']['seconds']:.0f} s, {REFERENCE} in "
+        f"{result['reference_build']['seconds']:.0f} s ==\n\n" + features_report(result["features"])
+        for size, result in results.get("features", {}).items()
+    ]
     if "formats" in results:
         parts.append(formats_report(results["formats"]))
     if "uthmani" in results:
@@ -154,7 +162,55 @@ def corpus_report(size: str, result: dict) -> str:
             cli_table(result) + f"\nsearchidx / {REFERENCE}: {result['cli_ratio']:.2f}×",
             f"Targets (set for {LARGE_SIZE:,} paragraphs):\n" + targets_table(result),
             "Refused queries:\n" + errors_report(result),
+            *([features_report(result["features"])] if "features" in result else []),
         ]
+    )
+
+
+# Features of the query language
+
+
+def features_table(features: dict, tablefmt: str = "simple") -> str:
+    """Each feature's median and p95 and their ratios to the word query of the same run;
+    where FTS5 was asked the same, its median and p95 and searchidx's ratios to them."""
+    with_fts5 = any(REFERENCE in figures for figures in features["by_kind"].values())
+    rows = []
+    for kind, figures in features["by_kind"].items():
+        row = [kind, figures["count"]] + [
+            format_value(figures[key])
+            for key in ("median_ms", "p95_ms", "median_ratio", "p95_ratio")
+        ]
+        row.append(figures["verdict"])
+        if with_fts5:
+            fts5 = figures.get(REFERENCE, {})
+            row += [
+                format_value(fts5.get("median_ms")),
+                format_value(fts5.get("p95_ms")),
+                format_value(figures.get(f"median_{REFERENCE}_ratio")),
+                format_value(figures.get(f"p95_{REFERENCE}_ratio")),
+            ]
+        rows.append(row)
+    headers = [
+        "feature", "queries", "median ms", "p95 ms", f"median × {BASELINE}", f"p95 × {BASELINE}",
+        f"≤ {MAX_RATIO:g}× {BASELINE}",
+    ]  # fmt: skip
+    if with_fts5:
+        headers += ["FTS5 median ms", "FTS5 p95 ms", "median × FTS5", "p95 × FTS5"]
+    return tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True)
+
+
+def features_report(features: dict) -> str:
+    """The features table, with the queries searchidx refused."""
+    refused = [
+        f"{error['kind']}: {error['query']!r}: {error['error']}" for error in features["errors"]
+    ]
+    return (
+        f"searchidx by feature of the query language (× is to the plain {BASELINE} query "
+        f"of the same run; FTS5 is {REFERENCE} asked the same where it can; see "
+        "benchmarks/features.py):\n"
+        + features_table(features)
+        + "\nRefused: "
+        + ("; ".join(refused) or "none")
     )
 
 
@@ -188,6 +244,14 @@ def markdown_report(results: dict) -> str:
             "its own و or hamza-alef, without a tanween alef, or as the singular of a nisba "
             "plural (see `benchmarks/queries.py`)."
         )
+    for size, result in {**results["corpora"], **results.get("features", {})}.items():
+        if "features" in result:
+            parts.append(
+                f"**The query language's features** on the {result['paragraphs']:,}-paragraph "
+                f"corpus, top 10 with snippets ({size}); (×) is the ratio to the plain "
+                f"{BASELINE} query of the same run:\n\n"
+                + features_table(result["features"], "github")
+            )
     if "formats" in results:
         parts.append(formats_markdown(results["formats"]))
     return "\n\n".join(parts)

@@ -47,11 +47,21 @@ def test_hits_from_two_roots_with_the_same_file_name_say_which_file(tmp_path):
     with Index.create(tmp_path / "ix") as index:
         index.update([tmp_path / "aleppo", tmp_path / "damascus"])
         hits = index.search("سوق").hits
+        files = index.search_files("سوق")
+        (tmp_path / "aleppo" / "notes.txt").unlink()
+        index.update([tmp_path / "aleppo", tmp_path / "damascus"])
+        left = index.search_files("سوق")
     assert [hit.doc for hit in hits] == ["notes.txt", "notes.txt"]
     assert sorted((hit.root, hit.path) for hit in hits) == [
         (str(tmp_path / "aleppo"), str(tmp_path / "aleppo" / "notes.txt")),
         (str(tmp_path / "damascus"), str(tmp_path / "damascus" / "notes.txt")),
     ]
+    # Listed by file, they are two files of one paragraph each, until one is deleted.
+    assert sorted((f.path, f.root, f.doc, f.hits) for f in files) == [
+        (str(tmp_path / city / "notes.txt"), str(tmp_path / city), "notes.txt", 1)
+        for city in ("aleppo", "damascus")
+    ]
+    assert [(f.path, f.rank) for f in left] == [(str(tmp_path / "damascus" / "notes.txt"), 1)]
 
 
 @pytest.mark.parametrize("array_search", [True, False])
@@ -111,3 +121,37 @@ def test_files_are_ranked_by_their_best_paragraph_and_paged(small_index):
     counts = {doc: sum(hit.doc == doc for hit in paragraphs) for doc in best_first}
     assert {f.doc: f.hits for f in found} == counts
     assert [(f.rank, f.doc) for f in second] == [(2, best_first[1])] and second.total == 3
+
+
+def test_context_reads_past_deleted_versions_and_ids_out_of_order(tmp_path, monkeypatch):
+    """Every paragraph within two of each hit, whatever the ids between them: an
+    earlier version of the file (deleted documents), or ids out of paragraph order
+    (then the whole file is read); a paragraph without words counts as one."""
+    from searchidx.search import run
+
+    lines = [f"سطر رقم {n} من الملف" if n != 4 else "—" for n in range(1, 10)]
+    (tmp_path / "docs").mkdir()
+    notes = tmp_path / "docs" / "notes.txt"
+    notes.write_text("\n\n".join(lines[:6]) + "\n", encoding="utf-8")
+
+    def expected(paragraph):
+        rows = [{"paragraph": n, "text": lines[n - 1]} for n in range(1, 10)]
+        return (
+            [row for row in rows if 0 < paragraph - row["paragraph"] <= 2],
+            [row for row in rows if 0 < row["paragraph"] - paragraph <= 2],
+        )
+
+    with Index.create(tmp_path / "ix") as index:
+        index.update([tmp_path / "docs"])
+        notes.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+        index.update([tmp_path / "docs"])
+        hits = index.search("سطر", limit=20, context=2).hits
+        assert {hit.paragraph: (hit.before, hit.after) for hit in hits} == {
+            n: expected(n) for n in (1, 2, 3, 5, 6, 7, 8, 9)
+        }
+        files = run._files
+        monkeypatch.setattr(run, "_files", lambda reader: (files(reader)[0], {
+            path: ids[::-1] for path, ids in files(reader)[1].items()
+        }))  # fmt: skip
+        shuffled = index.search("سطر", limit=20, context=2).hits
+        assert [(h.before, h.after) for h in shuffled] == [(h.before, h.after) for h in hits]

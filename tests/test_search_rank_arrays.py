@@ -90,6 +90,18 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
         start = rng.randrange(len(words) - length + 1)
         return " ".join(words[start : start + length])
 
+    def near(count):
+        """«"w1 w2"~N»: ``count`` words of a paragraph, up to 12 apart, in any order,
+        sometimes a word twice, within a distance N from 1 to 50."""
+        words = rng.choice(paragraphs)
+        chosen = [rng.choice(words[:13])]
+        for _ in range(count - 1):
+            chosen.append(rng.choice(words) if rng.random() < 0.2 else rng.choice(words[:13]))
+        if rng.random() < 0.15:
+            chosen.append(chosen[0])
+        rng.shuffle(chosen)
+        return f'"{" ".join(chosen)}"~{rng.choice([2, 3, 4, 5, 8, 10, 20, 50])}'
+
     shapes = [
         lambda: word(),
         lambda: f"{word()} {word()}",
@@ -110,6 +122,13 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
         lambda: f"doc:{rng.choice(docs)}",
         lambda: f"{word()} NOT doc:{rng.choice(docs)}",
         lambda: f"title:{word()}",
+        lambda: near(2),
+        lambda: near(3),
+        lambda: f'"{word()} {word()}"~{rng.randint(2, 50)}',
+        lambda: f"{near(2)} NOT {word()}",
+        lambda: f"{near(rng.choice([2, 3]))} OR {word()}",
+        lambda: f"{word()} NOT {near(2)}",
+        lambda: f"doc:{rng.choice(docs)} {near(2)}",
     ]
     queries = []
     while len(queries) < count:
@@ -193,6 +212,32 @@ def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
             ours, theirs = answers(index, reader, arrays, phrase)
             assert_same(ours, theirs, groups)
         reader.close()
+
+
+@pytest.mark.slow
+def test_proximity_agrees_with_whoosh(bundled_index):
+    """«"w1 w2"~N» and «"w1 w2 w3"~N»: words of one paragraph 1 to 12 positions apart,
+    in any order, sometimes a word twice, within N from 1 to 50: the arrays follow
+    Whoosh's tree of spans, so a third word inside the span of the other two is 0
+    positions from it and does not join."""
+    paragraphs = [words for words in corpus_words(INDEX_DATA) if len(words) > 13]
+    rng = random.Random(11)
+    found = 0
+    with Index.open(bundled_index) as index:
+        for _ in range(200):
+            words = rng.choice(paragraphs)
+            start, apart = rng.randrange(len(words) - 12), rng.randint(1, 12)
+            chosen = [words[start], words[start + apart]]
+            if rng.random() < 0.5:
+                chosen.insert(1, words[start + apart // 2])
+            rng.shuffle(chosen)
+            if rng.random() < 0.15:
+                chosen.append(chosen[0])
+            text = f'"{" ".join(chosen)}"~{rng.choice([1, 2, 3, 5, 8, 10, 20, 50])}'
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+            found += ours[2] > 0
+    assert 40 <= found <= 180  # near enough and too far both occur
 
 
 # A corpus of common, rare and many-form words: what phrases and ANDs narrow

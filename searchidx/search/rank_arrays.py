@@ -17,9 +17,10 @@ AND of words, starts from the word (all its forms) with the fewest postings:
 its documents are a mask that the other words' postings are filtered by,
 before any position is read or any score computed. Phrases are then checked on
 the documents left, by intersecting ``document << 32 | position - k`` keys of
-each k-th word.
+each k-th word. Proximity (``"w1 w2"~N``, any order) is the AND of its words,
+kept where their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
 
-A node it does not know (or a boost, a slop) raises :class:`Unsupported`
+A node it does not know (or a boost) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
 """
 
@@ -47,6 +48,8 @@ _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_le
 _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
+_POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
+_NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
 _NARROWING = 4
@@ -265,7 +268,7 @@ def _check(q: query.Query) -> None:
         if q.fieldname != "terms" or q.slop != 1:
             raise Unsupported("phrase")
     elif kind is query.Sequence:
-        if q.slop != 1 or not q.ordered:
+        if q.ordered and q.slop != 1:
             raise Unsupported("sequence")
         for child in q.subqueries:
             if type(child) is query.Or:
@@ -309,6 +312,8 @@ class _Run:
             return _without(positive, negative, segment.size)
         if kind is query.Phrase:
             return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
+        if kind is query.Sequence and not q.ordered:
+            return self.proximity(segment, q)
         if kind is query.Sequence:
             return self.sequence(segment, [_forms(child) for child in q.subqueries])
         if kind is query.And and q.subqueries and all(map(_is_word, q.subqueries)):
@@ -417,6 +422,26 @@ class _Run:
             )
         return _intersection(parts, segment)
 
+    def proximity(self, segment: _Segment, q: query.Sequence) -> _Matches:
+        """Documents where the words of ``q`` are within ``q.slop`` positions of each
+        other in any order, scored as the AND of the words (as Whoosh scores it).
+
+        The AND is evaluated first (narrowed from its rarest word), so positions are
+        read only in the documents that have every word; then Whoosh's tree of
+        ``SpanNear`` matches is followed: the first half of the words against the
+        second half, each half the same way down to single words, and a pair of
+        spans joins when 1 to ``slop`` positions separate them (spans that overlap
+        are 0 apart, so never join)."""
+        matches = _materialize(self.evaluate(query.And(q.subqueries), segment), segment)
+        if not len(matches.ids):
+            return _EMPTY
+        candidates = np.zeros(segment.size, dtype=bool)
+        candidates[matches.ids] = True
+        spans = [_word_spans(segment, _forms(child), candidates) for child in q.subqueries]
+        found = _near_tree(spans, q.slop)[0] >> 32
+        keep = _among(matches.ids, found, segment.size)
+        return _Matches(matches.ids[keep], matches.scores[keep])
+
     def postings_scores(self, segment: _Segment, index, form, docs, terms) -> _Matches:
         """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
         ``index`` (numbers into the flat arrays, form by form, each form's in document
@@ -508,6 +533,64 @@ def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np
     docs_of = np.repeat(docs.astype(np.int64), counts)
     keep = positions >= 0
     return (docs_of[keep] << 32) | positions[keep]
+
+
+def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
+    """The spans of one word (any of its ``forms``) in the ``candidates`` documents (a
+    mask): ``(keys, ends)``, keys ``doc << 32 | position`` sorted (twice where two
+    forms are readings of one word), each span one position long."""
+    side = segment.side
+    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
+    ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
+    pointers = side["terms.pointers"]
+    starts = pointers[ordinals].astype(np.int64)
+    index, form = ranges(starts, pointers[ordinals + 1] - starts)
+    docs = side["terms.docs"][index]
+    inside = candidates[docs]
+    keys = np.sort(_position_keys(segment, index[inside], ordinals[form[inside]], docs[inside], 0))
+    return keys, keys & _POSITION
+
+
+def _near_tree(spans: list, slop: int):
+    """The spans where every word of ``spans`` (one ``(keys, ends)`` per word) is near
+    the others, joined as Whoosh's binary tree of ``SpanNear`` matchers joins them."""
+    if len(spans) == 1:
+        return spans[0]
+    half = len(spans) // 2
+    return _near(_near_tree(spans[:half], slop), _near_tree(spans[half:], slop), slop)
+
+
+def _near(first, second, slop: int):
+    """Every span joining one of ``first`` with one of ``second`` (in the same document)
+    that lies 1 to ``slop`` positions before or after it: from the start of the one to
+    the end of the other, sorted by start and unique."""
+    keys, ends = first
+    other_keys, other_ends = second
+    if not len(keys) or not len(other_keys):
+        return _NO_SPANS
+    longest = int(np.max(other_ends - (other_keys & _POSITION)))
+    docs, starts = keys & ~_POSITION, keys & _POSITION
+    # The second's spans that may be near: those starting from ``slop`` (and the
+    # longest span) before this span's start to ``slop`` after its end.
+    low = other_keys.searchsorted(docs + np.maximum(starts - slop - longest, 0), "left")
+    high = other_keys.searchsorted(docs + ends + slop, "right")
+    other, this = ranges(low, high - low)
+    starts, ends, docs = starts[this], ends[this], docs[this]
+    other_starts, other_ends = other_keys[other] & _POSITION, other_ends[other]
+    # Whoosh's Span.distance_to: 0 when the spans overlap, else the gap's ends apart.
+    distance = np.where(
+        ends < other_starts,
+        other_starts - ends,
+        np.where(other_ends < starts, starts - other_ends, 0),
+    )
+    near = (distance >= 1) & (distance <= slop)
+    joined = docs[near] | np.minimum(starts[near], other_starts[near])
+    joined_ends = np.maximum(ends[near], other_ends[near])
+    order = np.lexsort((joined_ends, joined))
+    joined, joined_ends = joined[order], joined_ends[order]
+    first_of_each = np.ones(len(joined), dtype=bool)
+    first_of_each[1:] = (joined[1:] != joined[:-1]) | (joined_ends[1:] != joined_ends[:-1])
+    return joined[first_of_each], joined_ends[first_of_each]
 
 
 def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:

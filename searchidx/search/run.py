@@ -10,8 +10,12 @@ node of the plan, else Whoosh's matchers in :mod:`.rank_whoosh`), then
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
 from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from . import rank_whoosh
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
@@ -25,6 +29,9 @@ if TYPE_CHECKING:
     from whoosh.reading import IndexReader
 
     from .rank_arrays import ArraySearcher
+
+# Each reader's map of paragraphs to files (see _files_of); a reader never changes.
+_FILES: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def run_search(
@@ -91,27 +98,54 @@ def run_file_search(
     # Every match is ranked: a file's count needs all its paragraphs.
     everything = max(reader.doc_count_all(), 1)
     docnums, scores, total = _rank(whoosh_index, reader, plan, everything, arrays)
-    files: dict[tuple[str, str], FileHit] = {}
-    for docnum, score in zip(docnums, scores, strict=True):
-        stored = reader.stored_fields(docnum)
-        key = (stored.get("source", ""), stored.get("doc", ""))
-        found = files.get(key)
-        if found is None:
-            # Best first, so a file's first paragraph seen has its best score.
-            found = files[key] = FileHit(
-                rank=len(files) + 1,
-                score=round(score, 4),
-                path=key[0],
+    # Each hit's file, then per file its count and its first hit (its best: best
+    # first), built by dict and Counter in C: a common word has tens of thousands.
+    paths = list(map(_files_of(reader).__getitem__, docnums))
+    counts = Counter(paths)
+    first = dict(zip(reversed(paths), range(len(paths) - 1, -1, -1), strict=True))
+    page = sorted(first.items(), key=itemgetter(1))[offset : offset + limit]
+    # Only the page's files read a stored paragraph, for their root, id and title.
+    hits = []
+    for rank, (path, at) in enumerate(page, offset + 1):
+        stored = reader.stored_fields(docnums[at])
+        hits.append(
+            FileHit(
+                rank=rank,
+                score=round(scores[at], 4),
+                path=path,
                 root=stored.get("root", ""),
-                doc=key[1],
+                doc=stored.get("doc", ""),
                 title=stored.get("title", ""),
-                hits=0,
+                hits=counts[path],
             )
-        found.hits += 1
-    ranked = list(files.values())
-    return FileResults(
-        query=text, total=len(ranked), paragraphs=total, files=ranked[offset : offset + limit]
-    )
+        )
+    return FileResults(query=text, total=len(counts), paragraphs=total, files=hits)
+
+
+def _files_of(reader: IndexReader) -> dict[int, str]:
+    """Each paragraph's file (the path in its ``source`` field), read once per reader
+    from the field's postings: reading every matching paragraph's stored fields
+    instead costs a decompression each, seconds for a common word."""
+    return _files(reader)[0]
+
+
+def _files(reader: IndexReader) -> tuple[dict[int, str], dict[str, list[int]]]:
+    """Each paragraph's file, and each file's paragraphs (document numbers in order,
+    deleted ones included), as the ``source`` field's postings say."""
+    found = _FILES.get(reader)
+    if found is None:
+        file_of: dict[int, str] = {}
+        paragraphs_of: dict[str, list[int]] = {}
+        records = set()
+        if ("kind", "file") in reader:
+            records = set(reader.postings("kind", "file").all_ids())
+        for term in reader.lexicon("source"):
+            path = term.decode("utf-8")
+            ids = reader.postings("source", term).all_ids()
+            paragraphs_of[path] = [docnum for docnum in ids if docnum not in records]
+            file_of.update(dict.fromkeys(paragraphs_of[path], path))
+        found = _FILES[reader] = (file_of, paragraphs_of)
+    return found
 
 
 def _vocabulary(reader: IndexReader, arrays: ArraySearcher | None) -> Vocabulary:
@@ -157,30 +191,42 @@ def _neighbours(
     reader: IndexReader, docnum: int, stored: dict, context: int
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """The ``context`` paragraphs before and after a hit's, in the same file."""
-    paragraph, doc = stored.get("paragraph", 0), stored.get("doc", "")
-    wanted = set(range(max(paragraph - context, 1), paragraph + context + 1)) - {paragraph}
-    ids = list(reader.postings("doc", doc).all_ids()) if ("doc", doc) in reader else []
-    # A file's paragraphs are written in order, so its neighbours are usually
-    # the next ids; the whole file is read only when they are not.
-    at = ids.index(docnum) if docnum in ids else 0
-    near = ids[max(at - context, 0) : at + context + 1]
-    found = _paragraphs(reader, near, stored.get("source"), wanted)
-    if set(found) != wanted:
-        found = _paragraphs(reader, ids, stored.get("source"), wanted)
-    rows = [{"paragraph": number, "text": found[number]} for number in sorted(found)]
+    paragraph = stored.get("paragraph", 0)
+    ids = _files(reader)[1].get(stored.get("source", ""), [])
+    at = bisect_left(ids, docnum)
+    # A file's paragraphs are mostly written in order: its neighbours are read
+    # outwards from the hit's id, past deleted documents. Where they are not all
+    # there (the file's end, or a run of its paragraphs written elsewhere), the
+    # whole file is read.
+    before = _walk(reader, ids[at - 1 :: -1] if at else [], paragraph, -min(context, paragraph - 1))
+    after = _walk(reader, ids[at + 1 :], paragraph, context)
+    if before is None or after is None:
+        live = [i for i in ids if i != docnum and not reader.is_deleted(i)]
+        before = _walk(reader, live, paragraph, -context, whole=True)
+        after = _walk(reader, live, paragraph, context, whole=True)
     return (
-        [row for row in rows if row["paragraph"] < paragraph],
-        [row for row in rows if row["paragraph"] > paragraph],
+        [{"paragraph": n, "text": before[n]} for n in sorted(before)],
+        [{"paragraph": n, "text": after[n]} for n in sorted(after)],
     )
 
 
-def _paragraphs(reader: IndexReader, docnums, source, wanted: set[int]) -> dict[int, str]:
+def _walk(reader: IndexReader, docnums, paragraph: int, context: int, whole: bool = False):
+    """The texts of paragraphs ``paragraph + 1 .. + context`` (``context`` < 0: before
+    it) among ``docnums``, by number. Not ``whole``: the next ones along
+    ``docnums`` (deleted ones skipped), or None if they are not those paragraphs."""
+    step = 1 if context > 0 else -1
     found = {}
     for docnum in docnums:
-        if reader.is_deleted(docnum):
+        if len(found) == abs(context) and not whole:
+            break
+        if not whole and reader.is_deleted(docnum):
             continue
         fields = reader.stored_fields(docnum)
-        number = fields.get("paragraph")
-        if fields.get("source") == source and number in wanted and "text" in fields:
+        number = fields.get("paragraph", 0)
+        if 0 < (number - paragraph) * step <= abs(context) and "text" in fields:
             found[number] = fields["text"]
+        elif not whole:
+            return None
+    if not whole and len(found) < abs(context):
+        return None
     return found
