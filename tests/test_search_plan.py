@@ -527,5 +527,7 @@ def test_a_plan_of_a_phrase_with_an_exact_word_mixes_the_fields_in_order():
         [query.Term("written", "علي\x1fعلى"), query.Term("terms", "بن")]
     )
     assert (plan.query.slop, plan.query.ordered) == (1, True)
+    absent = build_plan(parse_query('"=عثمان بن"', make_schema()), vocabulary)
+    assert absent.query is query.NullQuery
     near = build_plan(parse_query('"=على بن"~3', make_schema()), vocabulary)
     assert (near.query.slop, near.query.ordered) == (3, False)

@@ -201,6 +201,8 @@ class _Planner:
         if isinstance(q, query.Sequence):
             # A phrase with «=» words: Whoosh's apply() would drop slop and order.
             words = [self.expand(word) for word in q.subqueries]
+            if any(word is query.NullQuery for word in words):
+                return query.NullQuery  # an «=» word written so nowhere: no phrase either
             return query.Sequence(words, slop=q.slop, ordered=q.ordered, boost=q.boost)
         if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
             return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost)
