@@ -120,9 +120,9 @@ class QueryPlan:
     through another reading (no bonus); an ``=word``'s written forms are all
     in its own spelling's tier. ``highlight`` (folded words, and the terms of
     ``=`` words' written forms) and ``patterns`` (wildcards) say which words
-    of a hit are marked; words after
-    NOT are in neither. ``excludes`` says the query has a NOT, which would let
-    file records and deleted documents through.
+    of a hit are marked; words after NOT are in neither. ``excludes`` says the
+    query has a NOT, which would let file records and deleted documents
+    through.
     """
 
     query: query.Query
