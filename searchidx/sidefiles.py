@@ -17,7 +17,8 @@ For each indexed field the file holds, as CSR-style arrays:
   frequency as Whoosh counts it (deleted documents included) where that
   differs from the number of postings (documents deleted before the side
   file was written);
-* per posting the document number and term frequency; for ``terms`` also a
+* per posting the document number and term frequency; for ``terms`` and
+  ``written`` (the words as written, for ``=word``) also a
   pointer per term into the flat array of word positions, kept as one byte
   each with the high bytes of the few positions past 255 in a sparse table
   (positions are small: most paragraphs are short);
@@ -42,12 +43,13 @@ if TYPE_CHECKING:
     from whoosh.index import Index as WhooshIndex
     from whoosh.reading import IndexReader, SegmentReader
 
-SIDE_FILE_VERSION = 1
+SIDE_FILE_VERSION = 2
 SUFFIX = ".sidx"
 MAGIC = b"SIDXARR\n"
 # Field name -> (has positions, has lengths, has frequencies).
 FIELDS = {
     "terms": (True, True, True),
+    "written": (True, True, True),
     "title": (False, True, True),
     "doc": (False, False, False),
     "kind": (False, False, False),

@@ -67,6 +67,38 @@ NOTES = {
     "notes/.profile": "export LANG=ar_SY.UTF-8",
 }
 
+# Words that fold alike but are written apart, for «=word»: «علي» (a name) and «على»
+# («on»), «مسؤول» and «مسئول», «الكتاب» vocalized, with tatweel, in presentation
+# forms (U+FE8D …) and with a zero-width joiner, beside «كتاب» and «بالكتاب».
+EXACT_WORDS = {
+    "exact.txt": "\n\n".join(
+        [
+            "قال علي بن أبي طالب إن العلم خير من المال.",
+            "وضع الكتاب على الطاولة ثم خرج مسرعا.",
+            "وصل عَلِيٌّ إلى المدينة أمس.",
+            "قال مسؤول الملف إن الاجتماع تأجل.",
+            "صرح مسئول في الوزارة بأن القرار نهائي.",
+            "قرأت كتاب التاريخ ثم عدت بالكتاب إلى البيت.",
+            "فتح الكِتَابُ أبوابًا جديدة للمعرفة.",
+            "هذا الكتــاب رائع، وذاك \ufe8d\ufedf\ufedc\ufe98\ufe8e\ufe8f قديم، "
+            "أما الكت\u200dاب الثالث فجديد.",
+            "ولد عام ٢٠١٩ وانتقل في 2019 إلى دمشق.",
+        ]
+    )
+}
+# The paragraphs of EXACT_WORDS each «=word» finds.
+EXACT_FOUND = {
+    "=علي": [1, 3],
+    "=على": [2],
+    "=مسؤول": [4],
+    "=مسئول": [5],
+    "=الكتاب": [2, 7, 8],
+    "=كتاب": [6],
+    "=بالكتاب": [6],
+    "=2019": [9],
+    "=٢٠١٩": [9],
+}
+
 # An index's first file (``earlier.txt`` of the ``library`` fixture) and a second text.
 EARLIER = (
     "أعلنت وزارة الصحة في دمشق عن افتتاح مستشفى جديد في ريف حلب.\n\n"
@@ -111,6 +143,12 @@ def small_index(tmp_path, corpus) -> Path:
 @pytest.fixture(scope="session")
 def greetings_index(tmp_path_factory) -> Path:
     folder = write_corpus(tmp_path_factory.mktemp("greetings") / "docs", GREETINGS)
+    return build_index(folder.parent / "index", folder)
+
+
+@pytest.fixture(scope="session")
+def exact_index(tmp_path_factory) -> Path:
+    folder = write_corpus(tmp_path_factory.mktemp("exact") / "docs", EXACT_WORDS)
     return build_index(folder.parent / "index", folder)
 
 

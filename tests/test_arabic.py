@@ -1,4 +1,5 @@
-"""The Arabic rules: folded terms, light stems, readings, the fate of every letter."""
+"""The Arabic rules: folded terms, light stems, readings, the fate of every letter,
+written forms, diacritics."""
 
 import unicodedata
 
@@ -10,6 +11,10 @@ from searchidx.arabic import (
     light_stem,
     light_stems,
     marks_compatible,
+    split_written_term,
+    written_form,
+    written_letters,
+    written_terms,
 )
 
 
@@ -338,3 +343,59 @@ def test_vocalized_query_allows_words_with_compatible_marks(query, text, compati
 )
 def test_marks_compatibility_rules(query, text, compatible):
     assert marks_compatible(query, text) is compatible
+
+
+# Written forms, for «=word»
+
+
+@pytest.mark.parametrize(
+    ("variant", "written"),
+    [
+        ("الكتــاب", "الكتاب"),  # tatweel
+        ("\ufe8d\ufedf\ufedc\ufe98\ufe8e\ufe8f", "الكتاب"),  # presentation forms
+        ("\ufefb", "لا"),  # the lam-alef ligature
+        ("الكت\u200dاب", "الكتاب"),  # a zero-width joiner
+        ("سو\u200fريا", "سوريا"),  # a bidi mark
+        ("٢٠١٩", "2019"),  # Arabic-Indic digits
+        ("۲۰۱۹", "2019"),  # Persian digits
+        # Marks stay, in canonical order: shadda then fatha is fatha then shadda.
+        ("عَّلم", "عَّلم"),
+        ("ا\u0654", "أ"),  # a decomposed hamza alef is the letter
+    ],
+)
+def test_written_form_drops_only_what_cannot_be_seen(variant, written):
+    assert written_form(variant) == written_form(written) == unicodedata.normalize("NFC", written)
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("علي", "على"),  # ى and ي
+        ("مسؤول", "مسئول"),  # hamza seats
+        ("أحمد", "احمد"),  # alef forms
+        ("مدرسة", "مدرسه"),  # ة and ه
+        ("علي", "علی"),  # Farsi yeh
+        ("كيف", "کيف"),  # keheh
+    ],
+)
+def test_written_letters_keep_every_letter_that_folding_joins(word, other):
+    assert fold_term(word) == fold_term(other)
+    assert written_letters(word) != written_letters(other)
+
+
+def test_written_letters_leave_out_every_mark():
+    assert written_letters("عَلِيٌّ") == written_letters("علي") == "علي"
+    assert written_letters("الكِتَابُ") == "الكتاب"
+    assert written_letters("ٱلرَّحْمَـٰنِ") == "ٱلرحمن"  # the wasla is a letter, the dagger alef a mark
+
+
+def test_written_terms_pair_each_reading_with_the_written_form():
+    assert written_terms("على") == ("علي\x1fعلى",)
+    assert written_terms("علي") == ("علي\x1f",)  # written as folded: no written form
+    assert written_terms("عليّ") == ("علي\x1fعليّ",)
+    # One term per reading of an Uthmani word, the same written form in each.
+    assert written_terms("ٱلْكِتَـٰبُ") == ("الكتب\x1fٱلْكِتَٰبُ", "الكتاب\x1fٱلْكِتَٰبُ")
+    for term in ("علي\x1fعلى", "علي\x1f", "الكتاب\x1fٱلْكِتَٰبُ"):
+        folded, written = split_written_term(term)
+        assert term.startswith(folded + "\x1f") and written
+    assert split_written_term("علي\x1f") == ("علي", "علي")

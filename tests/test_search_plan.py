@@ -7,8 +7,10 @@ import re
 import time
 
 import pytest
+from whoosh import query
 
 from searchidx import Index
+from searchidx.arabic import written_terms
 from searchidx.index.store import make_schema
 from searchidx.search.plan import EXACT_BONUS, STEM_BONUS, build_plan
 from searchidx.search.query import parse_query
@@ -471,17 +473,17 @@ def test_fuzzy_word_after_not_excludes(seed_index):
 class _Words:
     """A vocabulary of a few indexed words, without an index: what a plan needs of one."""
 
-    def __init__(self, *words: str) -> None:
-        self.words = sorted(words)
+    def __init__(self, *words: str, written: tuple[str, ...] = ()) -> None:
+        self.fields = {"terms": sorted(words), "written": sorted(written)}
 
     def contains(self, fieldname: str, term: str) -> bool:
-        return fieldname == "terms" and term in self.words
+        return term in self.fields.get(fieldname, ())
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return int(self.contains(fieldname, term))
 
     def expand_prefix(self, fieldname: str, prefix: str):
-        return (word for word in self.words if fieldname == "terms" and word.startswith(prefix))
+        return (word for word in self.fields.get(fieldname, ()) if word.startswith(prefix))
 
 
 def test_a_plan_ranks_the_word_then_its_stem_then_other_readings():
@@ -501,3 +503,31 @@ def test_a_plan_highlights_no_word_after_not():
     plan = build_plan(parse_query("كتاب -الوزير", make_schema()), _Words("كتاب", "الوزير"))
     assert plan.highlight == {"كتاب"}
     assert plan.excludes
+
+
+def test_a_plan_of_an_exact_word_takes_its_written_forms_marks_aside_in_the_top_tier():
+    texts = ["علي", "على", "عَلِيٌّ", "عليّ", "وعلي", "العلي"]
+    vocabulary = _Words(*texts, written=tuple(term for t in texts for term in written_terms(t)))
+    plan = build_plan(parse_query("=علي", make_schema()), vocabulary)
+    forms = {"علي\x1f", "علي\x1fعَلِيٌّ", "علي\x1fعليّ"}
+    assert dict(plan.bonuses) == dict.fromkeys(forms, EXACT_BONUS)
+    assert plan.highlight == forms  # not «علي» folded, which «على» is too
+    assert plan.query == query.Or([query.Term("written", form) for form in sorted(forms)])
+    only = build_plan(parse_query("=على", make_schema()), vocabulary)
+    assert only.query == query.Term("written", "علي\x1fعلى")
+    absent = build_plan(parse_query("=عثمان", make_schema()), vocabulary)
+    assert absent.query is query.NullQuery and not absent.highlight
+
+
+def test_a_plan_of_a_phrase_with_an_exact_word_mixes_the_fields_in_order():
+    texts = ["علي", "على", "بن", "وبن"]
+    vocabulary = _Words(*texts, written=tuple(term for t in texts for term in written_terms(t)))
+    plan = build_plan(parse_query('"=على بن"', make_schema()), vocabulary)
+    assert plan.query == query.Sequence(
+        [query.Term("written", "علي\x1fعلى"), query.Term("terms", "بن")]
+    )
+    assert (plan.query.slop, plan.query.ordered) == (1, True)
+    absent = build_plan(parse_query('"=عثمان بن"', make_schema()), vocabulary)
+    assert absent.query is query.NullQuery
+    near = build_plan(parse_query('"=على بن"~3', make_schema()), vocabulary)
+    assert (near.query.slop, near.query.ordered) == (3, False)

@@ -20,7 +20,7 @@ from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
 from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
 
-from .conftest import INDEX_DATA, write_corpus
+from .conftest import EXACT_FOUND, INDEX_DATA, write_corpus
 
 LIMIT = 10
 TOLERANCE = 1e-9
@@ -110,6 +110,13 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
         lambda: f"doc:{rng.choice(docs)}",
         lambda: f"{word()} NOT doc:{rng.choice(docs)}",
         lambda: f"title:{word()}",
+        lambda: f"={word()}",
+        lambda: f"={word()} {word()}",
+        lambda: f"={word()} OR ={word()}",
+        lambda: f"{word()} NOT ={word()}",
+        lambda: f'"={run_of(2)}"',
+        lambda: '"{} ={} {}"'.format(*run_of(3).split(" ")),
+        lambda: f"(={word()} OR {word()}) -{word()}",
     ]
     queries = []
     while len(queries) < count:
@@ -165,6 +172,33 @@ def test_a_vocabulary_kept_between_searches_plans_as_a_fresh_one(bundled_index):
             assert planned >= 250
         finally:
             reader.close()
+
+
+EXACT_QUERIES = [
+    *EXACT_FOUND,
+    "=علي بن",
+    "=الكتاب على",
+    "=على OR =مسئول",
+    "الكتاب -=الكتاب",
+    "NOT =الكتاب",
+    '"=علي بن ابي طالب"',
+    '"وضع =الكتاب على"',
+    '"قرأت =كتاب"',
+    '"=الكتاب =على"',
+    "(=على OR =علي) -طالب",
+]
+
+
+def test_exact_words_are_answered_by_the_arrays_as_by_whoosh(exact_index):
+    """``=`` words alone, with others, in phrases, with OR and after NOT: the arrays
+    answer them themselves (no Unsupported) and agree with Whoosh."""
+    with Index.open(exact_index) as index:
+        for text in EXACT_QUERIES:
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+            assert ours[2] == index.search(text).total, text
+        for text, paragraphs in EXACT_FOUND.items():
+            assert both_ways(index, text)[0][2] == len(paragraphs), text
 
 
 @pytest.mark.slow

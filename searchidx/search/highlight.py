@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_readings, fold_term, word_matches
+from ..arabic import WRITTEN_SEPARATOR, fold_readings, fold_term, word_matches, written_terms
 
 if TYPE_CHECKING:
     from .plan import QueryPlan
@@ -37,6 +37,8 @@ class Highlighter:
     def __init__(self, plan: QueryPlan) -> None:
         self.highlight = plan.highlight
         self.patterns = plan.patterns
+        # «=» words are highlighted by their written forms only.
+        self.exact = any(WRITTEN_SEPARATOR in term for term in plan.highlight)
         self._known: dict[str, bool] = {}
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
@@ -47,8 +49,10 @@ class Highlighter:
         for word in set(words).difference(known):
             # An Uthmani word is matched by any of its readings.
             readings = fold_readings(word)
-            known[word] = not highlight.isdisjoint(readings) or (
-                bool(patterns) and self.matches_pattern(readings)
+            known[word] = (
+                not highlight.isdisjoint(readings)
+                or (self.exact and not highlight.isdisjoint(written_terms(word)))
+                or (bool(patterns) and self.matches_pattern(readings))
             )
         return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
 

@@ -8,6 +8,10 @@ the folded-term field plus a bonus per matched word larger than any BM25F
 score, so for one query word its own (folded) spelling ranks first, then
 forms sharing its primary stem, then forms reached only through another
 reading of the word («وزير» finds «الوزير» before «الزير»).
+
+An ``=word`` matches no stem forms and no folded spelling: it becomes the terms
+of the field of written forms whose written form, without marks, is the word's
+(:func:`~searchidx.arabic.written_letters`), all in the exact tier.
 """
 
 from __future__ import annotations
@@ -22,9 +26,18 @@ from typing import TYPE_CHECKING, Protocol
 
 from whoosh import query
 
-from ..arabic import PROCLITICS, is_function_form, light_stems, strip_article
+from ..arabic import (
+    PROCLITICS,
+    WRITTEN_SEPARATOR,
+    fold_readings,
+    is_function_form,
+    light_stems,
+    split_written_term,
+    strip_article,
+    written_letters,
+)
 from ..errors import QueryError
-from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, has_not
+from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, ExactWord, has_not
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -46,6 +59,9 @@ EXACT_BONUS = 10_000.0
 STEM_BONUS = 100.0
 # Fields of folded words, whose query words match all their forms.
 _WORD_FIELDS = frozenset({"terms", "title"})
+# Fields whose terms get the bonuses of the ranking tiers: the folded words and
+# the written forms (whose terms hold WRITTEN_SEPARATOR, so never equal a folded one).
+BONUS_FIELDS = frozenset({"terms", "written"})
 # A word's stems and whether a word is indexed depend only on the vocabulary, which
 # never changes: a vocabulary kept between searches keeps them, up to this many words
 # (about 150 bytes each; 300 searches of the bench's small corpus keep 16,500).
@@ -97,12 +113,14 @@ class QueryPlan:
 
     ``query`` is the parsed query with each word expanded to the indexed words
     it matches, a tree of Whoosh's own query classes (Term, Or, And, Not,
-    AndNot, Sequence …). ``bonuses`` maps each folded term of the ``terms``
-    field to the bonus added to its BM25F score, which sets the ranking tiers
+    AndNot, Sequence …). ``bonuses`` maps each term of the :data:`BONUS_FIELDS`
+    to the bonus added to its BM25F score, which sets the ranking tiers
     of one query word: its own spelling (:data:`EXACT_BONUS`), then forms
     sharing its primary stem (:data:`STEM_BONUS`), then forms reached only
-    through another reading (no bonus). ``highlight`` (folded words) and
-    ``patterns`` (wildcards) say which words of a hit are marked; words after
+    through another reading (no bonus); an ``=word``'s written forms are all
+    in its own spelling's tier. ``highlight`` (folded words, and the terms of
+    ``=`` words' written forms) and ``patterns`` (wildcards) say which words
+    of a hit are marked; words after
     NOT are in neither. ``excludes`` says the query has a NOT, which would let
     file records and deleted documents through.
     """
@@ -165,6 +183,8 @@ class _Planner:
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
             return q.apply(self._quietly)
+        if isinstance(q, ExactWord):
+            return self._any_of("written", self._written_forms(q.text), q.boost)
         if isinstance(q, query.Term) and q.fieldname in _WORD_FIELDS:
             return self._any_of(q.fieldname, self._word_forms(q.fieldname, q.text), q.boost)
         if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
@@ -178,6 +198,12 @@ class _Planner:
             # «"w1 w2"~N»: the words within N positions of each other, in any order.
             ordered = q.slop == 1
             return query.Sequence(words, slop=q.slop, ordered=ordered, boost=q.boost)
+        if isinstance(q, query.Sequence):
+            # A phrase with «=» words: Whoosh's apply() would drop slop and order.
+            words = [self.expand(word) for word in q.subqueries]
+            if any(word is query.NullQuery for word in words):
+                return query.NullQuery  # an «=» word written so nowhere: no phrase either
+            return query.Sequence(words, slop=q.slop, ordered=q.ordered, boost=q.boost)
         if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
             return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost)
         if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
@@ -204,7 +230,7 @@ class _Planner:
         if self._excluding:
             forms = {form: bonus for form, bonus in forms.items() if bonus >= STEM_BONUS}
         self.highlight.update(forms)
-        if fieldname == "terms":
+        if fieldname in BONUS_FIELDS:
             for form, bonus in forms.items():
                 self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
         if not forms:
@@ -230,6 +256,19 @@ class _Planner:
                         continue
                     forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
         return forms
+
+    def _written_forms(self, word: str) -> dict[str, float]:
+        """The terms of the field of written forms holding ``word`` as written,
+        marks aside: among the written forms of its folded terms, those with
+        its letters (:func:`~searchidx.arabic.written_letters`)."""
+        letters = written_letters(word)
+        return {
+            term: EXACT_BONUS
+            for reading in fold_readings(word)
+            if reading
+            for term in self.vocabulary.expand_prefix("written", reading + WRITTEN_SEPARATOR)
+            if written_letters(split_written_term(term)[1]) == letters
+        }
 
     def _light_stems(self, term: str) -> tuple[str, ...]:
         stems = self._stems.get(term)

@@ -17,7 +17,9 @@ AND of words, starts from the word (all its forms) with the fewest postings:
 its documents are a mask that the other words' postings are filtered by,
 before any position is read or any score computed. Phrases are then checked on
 the documents left, by intersecting ``document << 32 | position - k`` keys of
-each k-th word.
+each k-th word. Each word's forms are terms of one field with positions: the
+folded words, or the written forms of an ``=word`` (whose positions are the
+same).
 
 A node it does not know (or a boost, a slop) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -34,7 +36,7 @@ import numpy as np
 from whoosh import query
 
 from ..sidefiles import FIELDS, load_side_file, prefix_key, ranges, segment_readers
-from .plan import BM25_B, BM25_K1, ReaderVocabulary
+from .plan import BM25_B, BM25_K1, BONUS_FIELDS, ReaderVocabulary
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from .plan import QueryPlan
 
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
+_POSITION_FIELDS = {name for name, (has_positions, _, _) in FIELDS.items() if has_positions}
 _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
@@ -279,9 +282,8 @@ def _check(q: query.Query) -> None:
 
 
 def _check_words(words) -> None:
-    for word in words:
-        if type(word) is not query.Term or word.fieldname != "terms":
-            raise Unsupported("sequence word")
+    if not _is_word_forms(words):
+        raise Unsupported("sequence word")
 
 
 class _Run:
@@ -340,7 +342,7 @@ class _Run:
             B, K1 = self.B, self.K1
             # Whoosh's bm25(), operation for operation, so the floats agree.
             scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-            bonus = self.bonus.get(term) if fieldname == "terms" else None
+            bonus = self.bonus.get(term) if fieldname in BONUS_FIELDS else None
             if bonus:
                 scores = scores + bonus
         else:
@@ -368,30 +370,33 @@ class _Run:
         """Documents where a word of each group follows one of the previous group (or,
         not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
         words are an OR). Not ``adjacent``, None when no group has :data:`_NARROWING`
-        times fewer postings than another: then scoring whole posting lists is cheaper."""
+        times fewer postings than another: then scoring whole posting lists is cheaper.
+        A group's words are terms of one field (``terms``, or ``written`` for an
+        ``=word``)."""
+        fields = [group[0].fieldname for group in groups]
         forms = []
-        for group in groups:
+        for fieldname, group in zip(fields, groups, strict=True):
             found = [word.text.encode("utf-8") for word in group]
-            found = [(segment.ordinal("terms", term), term) for term in found]
+            found = [(segment.ordinal(fieldname, term), term) for term in found]
             found = [(ordinal, term) for ordinal, term in found if ordinal >= 0]
             if not found:
                 return _EMPTY
             forms.append(found)
         ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
-        pointers = segment.side["terms.pointers"]
-        sizes = [
-            np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
-        ]
+        sizes = []
+        for fieldname, found in zip(fields, ordinals, strict=True):
+            pointers = segment.side[f"{fieldname}.pointers"]
+            sizes.append(np.sum(pointers[found + 1] - pointers[found].astype(np.int64)))
         if not adjacent and max(sizes) < _NARROWING * min(sizes):
             return None
-        postings = _phrase_postings(segment, ordinals, sizes)
+        postings = _phrase_postings(segment, fields, ordinals, sizes)
         if postings is None:
             return _EMPTY
         if not adjacent:
             return _intersection(
                 [
-                    self.postings_scores(segment, *found, terms)
-                    for found, terms in zip(postings, forms, strict=True)
+                    self.postings_scores(segment, fieldname, *found, terms)
+                    for fieldname, found, terms in zip(fields, postings, forms, strict=True)
                 ],
                 segment,
             )
@@ -399,7 +404,7 @@ class _Run:
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
             index, form, docs = postings[distance]
             group_keys = _position_keys(
-                segment, index, ordinals[distance][form], docs, int(distance)
+                segment, fields[distance], index, ordinals[distance][form], docs, int(distance)
             )
             if keys is None:
                 keys = np.sort(group_keys)
@@ -410,15 +415,19 @@ class _Run:
         found = np.zeros(segment.size, dtype=bool)
         found[keys >> 32] = True
         parts = []
-        for (index, form, docs), terms in zip(postings, forms, strict=True):
+        for fieldname, (index, form, docs), terms in zip(fields, postings, forms, strict=True):
             chosen = found[docs]
             parts.append(
-                self.postings_scores(segment, index[chosen], form[chosen], docs[chosen], terms)
+                self.postings_scores(
+                    segment, fieldname, index[chosen], form[chosen], docs[chosen], terms
+                )
             )
         return _intersection(parts, segment)
 
-    def postings_scores(self, segment: _Segment, index, form, docs, terms) -> _Matches:
-        """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
+    def postings_scores(
+        self, segment: _Segment, fieldname: str, index, form, docs, terms
+    ) -> _Matches:
+        """The OR of ``terms`` (``(ordinal, term)`` pairs of ``fieldname``) scored on their postings
         ``index`` (numbers into the flat arrays, form by form, each form's in document
         order), ``form`` and ``docs`` saying whose each is and where: :meth:`term` for
         many terms at once."""
@@ -427,20 +436,29 @@ class _Run:
         if segment.live is not None:
             alive = segment.live[ids]
             ids, index, form = ids[alive], index[alive], form[alive]
-        tf = side["terms.freqs"][index].astype(np.float64)
-        fl = side["terms.lengths"][ids].astype(np.float64)
-        idf = np.array([self.idf("terms", term) for _, term in terms])[form]
+        tf = side[f"{fieldname}.freqs"][index].astype(np.float64)
+        fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
+        idf = np.array([self.idf(fieldname, term) for _, term in terms])[form]
         bonus = np.array([self.bonus.get(term, 0.0) for _, term in terms])[form]
-        avgfl, B, K1 = self.avgfl("terms"), self.B, self.K1
+        avgfl, B, K1 = self.avgfl(fieldname), self.B, self.K1
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
         return _summed(ids, scores, segment.size)
 
 
 def _is_word(q: query.Query) -> bool:
-    """Whether ``q`` is a term of the ``terms`` field or an OR of such terms (a word's forms)."""
-    words = q.subqueries if type(q) is query.Or else [q]
-    return all(type(word) is query.Term and word.fieldname == "terms" for word in words)
+    """Whether ``q`` is a term of a field with positions or an OR of such terms of
+    one field (a word's forms)."""
+    return _is_word_forms(_forms(q))
+
+
+def _is_word_forms(words) -> bool:
+    fields = {getattr(word, "fieldname", None) for word in words}
+    return (
+        len(fields) == 1
+        and fields <= _POSITION_FIELDS
+        and all(type(word) is query.Term for word in words)
+    )
 
 
 def _forms(q: query.Query) -> list:
@@ -448,8 +466,9 @@ def _forms(q: query.Query) -> list:
     return list(q.subqueries) if type(q) is query.Or else [q]
 
 
-def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list):
-    """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
+def _phrase_postings(segment: _Segment, fields: list[str], ordinals: list[np.ndarray], sizes: list):
+    """Per group of forms (terms of ``fields``, one per group), ``(index, form, docs)``
+    of the postings in the documents that
     hold a form of every group: each posting's number in the flat arrays, its form's
     place in the group and its document, form by form and each form's in document
     order; None when no document holds every group. ``sizes`` are the groups'
@@ -460,16 +479,16 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list)
     so no posting list is sorted or merged, and positions wait for the survivors.
     """
     side = segment.side
-    pointers = side["terms.pointers"]
     order = np.argsort(sizes, kind="stable")
     candidates = None
     kept: list = [None] * len(ordinals)
     for group in order:
         found = ordinals[group]
+        pointers = side[f"{fields[group]}.pointers"]
         starts = pointers[found].astype(np.int64)
         lengths = pointers[found + 1] - starts
         index, form = ranges(starts, lengths)
-        docs = side["terms.docs"][index]
+        docs = side[f"{fields[group]}.docs"][index]
         if candidates is not None:
             inside = candidates[docs]
             index, form, docs = index[inside], form[inside], docs[inside]
@@ -486,13 +505,15 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list)
     return result
 
 
-def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np.ndarray:
+def _position_keys(
+    segment: _Segment, fieldname: str, index, ordinal, docs, distance: int
+) -> np.ndarray:
     """``doc << 32 | position - distance`` for the positions of the postings ``index``
-    (numbers into the flat arrays) of terms ``ordinal`` in documents ``docs`` (one of
-    each per posting), unsorted."""
+    (numbers into ``fieldname``'s flat arrays) of terms ``ordinal`` in documents
+    ``docs`` (one of each per posting), unsorted."""
     side = segment.side
-    freqs = side["terms.freqs"]
-    pointers = side["terms.pointers"]
+    freqs = side[f"{fieldname}.freqs"]
+    pointers = side[f"{fieldname}.pointers"]
     # Positions are stored term by term, posting after posting: a posting's come after
     # its term's first position plus the frequencies of the term's earlier postings.
     terms, term_of = np.unique(ordinal, return_inverse=True)
@@ -502,9 +523,13 @@ def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np
     before = np.concatenate(([0], np.cumsum(freqs[term_index], dtype=np.int64)))
     block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
     at = block + (index - starts[term_of])  # the posting's place in term_index
-    first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
+    first = (
+        side[f"{fieldname}.position_pointers"][ordinal].astype(np.int64)
+        + before[at]
+        - before[block]
+    )
     counts = freqs[index].astype(np.int64)
-    positions = side.gather_runs("terms.positions", first, counts) - distance
+    positions = side.gather_runs(f"{fieldname}.positions", first, counts) - distance
     docs_of = np.repeat(docs.astype(np.int64), counts)
     keep = positions >= 0
     return (docs_of[keep] << 32) | positions[keep]
