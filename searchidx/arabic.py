@@ -814,6 +814,16 @@ _TANWEENS = frozenset(araby.TANWIN) | frozenset("\u08f0\u08f1\u08f2")
 _TANWEEN_FATH = frozenset((araby.FATHATAN, "\u08f0"))
 
 
+def is_vocalized(word: str) -> bool:
+    """Whether a word carries a mark :func:`marks_compatible` compares: a vowel,
+    tanween, sukun, shadda or dagger alef.
+
+    >>> is_vocalized("عِلْم"), is_vocalized("علم"), is_vocalized("علـم")
+    (True, False, False)
+    """
+    return any(vowel or shadda for vowel, shadda, _ in _vocalization(word)[1])
+
+
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def marks_compatible(query_word: str, text_word: str) -> bool:
     """Whether the diacritics of ``query_word`` allow ``text_word``: «عِلْم» allows
@@ -840,8 +850,6 @@ def marks_compatible(query_word: str, text_word: str) -> bool:
     """
     query_letters, query_marks = _vocalization(query_word)
     text_letters, text_marks = _vocalization(text_word)
-    if not any(query_marks):
-        return True
     match = difflib.SequenceMatcher(None, query_letters, text_letters, autojunk=False)
     first, other, size = match.find_longest_match()
     return all(_marks_agree(query_marks[first + at], text_marks[other + at]) for at in range(size))

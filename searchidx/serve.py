@@ -6,7 +6,8 @@ computer. The page is one template, one stylesheet and one small script
 Routes:
 
 * ``GET /?q=...&doc=...&offset=N``: the search page, ten hits a page;
-* ``GET /api/search?q=...&limit=N&offset=N``: the JSON of ``searchidx search --format json``;
+* ``GET /api/search?q=...&limit=N&offset=N&marks=strict``: the JSON of
+  ``searchidx search --format json`` (``marks`` as ``--marks``, ``rank`` by default);
   paging stops at the 1,000th hit (offset + limit at most 1,000);
 * ``GET /doc?path=...&paragraph=N``: one indexed document, that paragraph highlighted;
   ``path`` is a hit's ``path`` (absolute), or its document name if that names one file;
@@ -153,7 +154,7 @@ class SearchSite:
             raise _HttpError(
                 400, f"offset + limit must be at most {MAX_HITS}: paging stops at hit {MAX_HITS}"
             )
-        results = self._search(query, "", limit, offset)
+        results = self._search(query, "", limit, offset, _text(params, "marks") or "rank")
         return _json_response(200, results.to_dict())
 
     def _document_page(self, params) -> Response:
@@ -227,11 +228,11 @@ class SearchSite:
 
     # Parts
 
-    def _search(self, query: str, doc: str, limit: int, offset: int):
+    def _search(self, query: str, doc: str, limit: int, offset: int, marks: str = "rank"):
         if doc:
             query = f"({query}) doc:{_quoted(doc)}"
         with self._lock:
-            return self.index.search(query, limit=limit, offset=offset)
+            return self.index.search(query, limit=limit, offset=offset, marks=marks)
 
     def _documents(self) -> dict[str, str]:
         """Each document name and its file's path, as of the index's latest

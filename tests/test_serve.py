@@ -171,6 +171,7 @@ def test_api_search_matches_the_command_line(site, run, query):
         ("/api/search?q=", "the query is empty"),
         ("/api/search?q=" + quote("سوريا OR"), "OR needs a word on each side"),
         ("/api/search?q=a&q=b", "give q once"),
+        ("/api/search?q=" + quote("عِلْم") + "&marks=bad", "marks must be 'rank' or 'strict'"),
     ],
 )
 def test_bad_api_parameters_get_400_with_a_message(site, target, message):
@@ -178,6 +179,15 @@ def test_bad_api_parameters_get_400_with_a_message(site, target, message):
     assert status == 400
     assert message in json.loads(body)["error"]
     assert "Traceback" not in body
+
+
+def test_api_search_takes_marks(site):
+    """«عَلَم» (a flag) finds «العِلْمِ» (knowledge) by its letters, but not strict."""
+    target = "/api/search?q=" + quote("عَلَم")
+    ranked = json.loads(get(site, target)[2])
+    strict = json.loads(get(site, target + "&marks=strict")[2])
+    assert [hit["doc"] for hit in ranked["hits"]] == ["hadith.txt"] * 3
+    assert (ranked["total"], strict["total"]) == (3, 0)
 
 
 def test_bad_page_parameters_get_400_with_a_page(site):
