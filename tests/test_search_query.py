@@ -343,6 +343,7 @@ def test_equals_sign_inside_a_file_name_still_filters_by_document(tmp_path):
         ("=علي*", "=word is one exact word: it takes no * or ~"),
         ("=علي~", "=word is one exact word: it takes no * or ~"),
         ("written:علي", "unknown field 'written:'; use doc: or title:"),
+        ("=ـــ", "the query has no words to search for"),
     ],
 )
 def test_misplaced_equals_sign_is_a_query_error_saying_how_to_write_it(exact_index, query, message):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from whoosh import qparser, query
 from whoosh.qparser.common import attach
 
-from ..arabic import WORD, is_vocalized
+from ..arabic import WORD, fold_term, is_vocalized
 from ..errors import QueryError
 
 if TYPE_CHECKING:
@@ -193,7 +193,9 @@ class _ExactWordPlugin(qparser.TaggingPlugin):
     expr = _EXACT
 
     class ExactNode(qparser.syntax.TextNode):
-        def query(self, parser: qparser.QueryParser) -> query.Query:
+        def query(self, parser: qparser.QueryParser) -> query.Query | None:
+            if not fold_term(self.text):
+                return None  # a tatweel alone, which no text holds as a word either
             return attach(ExactWord("written", self.text, boost=self.boost), self)
 
     nodetype = ExactNode
@@ -212,10 +214,10 @@ class _PhrasePlugin(qparser.PhrasePlugin):
     class PhraseNode(qparser.PhrasePlugin.PhraseNode):
         def query(self, parser: qparser.QueryParser) -> query.Query:
             exact = {match.start("text") for match in _EXACT.finditer(self.text)}
-            if not exact:
-                return super().query(parser)
-            if self.fieldname not in (None, parser.fieldname):
+            if exact and self.fieldname == "title":
                 raise QueryError(_NOT_IN_TITLES)
+            if not exact or self.fieldname not in (None, parser.fieldname):
+                return super().query(parser)  # «doc:"a =b.txt"» names a file
             # The words as the "terms" field's analyzer finds them, so that
             # the words around an «=» word are folded as in any phrase.
             words = [
@@ -226,7 +228,7 @@ class _PhrasePlugin(qparser.PhrasePlugin):
                     self.text, mode="query", chars=True
                 )
             ]
-            _check_slop(self.slop, [word.text for word in words])
+            _check_slop(self.slop, [_written(word) for word in words])
             if len(words) == 1:
                 return attach(words[0], self)
             phrase = query.Sequence(words, slop=self.slop, ordered=self.slop == 1)
@@ -292,9 +294,9 @@ def _check_fields(q: query.Query) -> None:
     for leaf in _leaves(q):
         if isinstance(leaf, query.Every):
             raise QueryError("a bare * would match everything; put some letters before it")
-        fieldname = getattr(leaf, "fieldname", None)
         if isinstance(leaf, ExactWord):
             continue
+        fieldname = getattr(leaf, "fieldname", None)
         if fieldname is not None and fieldname not in _SEARCHABLE_FIELDS:
             raise QueryError(f"unknown field '{fieldname}:'; use doc: or title:")
         if isinstance(leaf, query.FuzzyTerm):
@@ -311,6 +313,10 @@ def _check_fields(q: query.Query) -> None:
                 raise QueryError(
                     f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
                 )
+
+
+def _written(word: query.Term) -> str:
+    return f"={word.text}" if isinstance(word, ExactWord) else word.text
 
 
 def _check_slop(slop: int, words: list[str]) -> None:
