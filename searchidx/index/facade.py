@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from whoosh import index as whoosh_index
 from whoosh.reading import CorruptIndexError
@@ -167,7 +167,7 @@ class Index:
         match_any: bool = False,
         offset: int = 0,
         context: int = 0,
-        marks: str = "rank",
+        marks: Literal["rank", "strict"] = "rank",
     ) -> SearchResults:
         """Search paragraphs: the best ``limit`` hits, and how many matched in all.
 
@@ -204,7 +204,7 @@ class Index:
         limit: int = 10,
         match_any: bool = False,
         offset: int = 0,
-        marks: str = "rank",
+        marks: Literal["rank", "strict"] = "rank",
     ) -> FileResults:
         """The files with paragraphs matching ``query``, like ``rg -c``: each once,
         with its count of matching paragraphs and its best paragraph's score,
