@@ -94,6 +94,16 @@ def test_or_and_not_with_vocalized_words(hadith_index):
     assert found(hadith_index, "السَّاعَةِ -عَلَم") == set()
 
 
+def test_strict_word_written_nowhere_with_its_marks_finds_nothing(hadith_index):
+    """«مِلْك» (property): every «ملك» of the texts is vocalized otherwise."""
+    assert found(hadith_index, "مِلْك") == {9, 10, 11, 14, 15}
+    assert found(hadith_index, "مِلْك", marks="strict") == set()
+    assert found(hadith_index, '"مَلَكٌ مُوَكَّلٌ"', marks="strict") == {15}
+    assert found(hadith_index, '"مِلْكٌ مُوَكَّلٌ"', marks="strict") == set()
+    assert found(hadith_index, "فَقَالَ -مِلْك", marks="strict") == {10, 11}
+    assert found(hadith_index, "فَقَالَ OR مِلْك", marks="strict") == {10, 11}
+
+
 def test_exact_word_then_its_marks(hadith_index):
     assert found(hadith_index, "=الْمَلِكِ", marks="strict") == {9, 14, 15}
     assert found(hadith_index, "=الْمَلِكِ") == {9, 10, 14, 15}
