@@ -104,6 +104,14 @@ def test_strict_word_written_nowhere_with_its_marks_finds_nothing(hadith_index):
     assert found(hadith_index, "فَقَالَ OR مِلْك", marks="strict") == {10, 11}
 
 
+def test_strict_search_that_finds_little_suggests_the_words_without_diacritics(run, hadith_index):
+    assert search(hadith_index, "مِلْك", marks="strict").suggestions == [{"query": "ملك", "total": 5}]
+    assert search(hadith_index, "مِلْك").suggestions == []  # found: every spelling
+    result = run("search", "مِلْك", "--index", str(hadith_index), "--marks", "strict")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == "did you mean: «ملك» (5 paragraphs)?"
+
+
 def test_exact_word_then_its_marks(hadith_index):
     assert found(hadith_index, "=الْمَلِكِ", marks="strict") == {9, 14, 15}
     assert found(hadith_index, "=الْمَلِكِ") == {9, 10, 14, 15}

@@ -74,7 +74,9 @@ def run_search(
             suggest=False,
             marks=marks,
         )
-        results.suggestions = suggestions(vocabulary, parsed, text, total, search_once)
+        results.suggestions = suggestions(
+            vocabulary, parsed, text, total, search_once, unvocalized=marks == "strict"
+        )
     return results
 
 
