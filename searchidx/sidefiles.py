@@ -18,10 +18,10 @@ For each indexed field the file holds, as CSR-style arrays:
   differs from the number of postings (documents deleted before the side
   file was written);
 * per posting the document number and term frequency; for ``terms`` and
-  ``written`` (the words as written, for ``=word``) also a
-  pointer per term into the flat array of word positions, kept as one byte
-  each with the high bytes of the few positions past 255 in a sparse table
-  (positions are small: most paragraphs are short);
+  ``written`` (the words as written, for ``=word``) also a pointer per term
+  into the flat array of word positions, kept as one byte each with the high
+  bytes of the few positions past 255 in a sparse table (positions are small:
+  most paragraphs are short);
 * per document the field length, as Whoosh's one-byte encoding returns it.
 
 File layout: 8 magic bytes, an 8-byte little-endian header length, a JSON

@@ -319,6 +319,17 @@ def test_exact_word_with_or_not_and_any(exact_index):
     assert found(exact_index, "(=على OR =علي) -طالب") == [2, 3]
 
 
+def test_exact_word_through_the_api_lists_files_and_pages(exact_index):
+    with Index.open(exact_index) as index:
+        files = index.search_files("=مسئول")
+        assert [(hit.doc, hit.hits) for hit in files.files] == [("exact.txt", 1)]
+        first, rest = index.search("=الكتاب", limit=1), index.search("=الكتاب", offset=1)
+        assert [hit.paragraph for hit in first.hits + rest.hits] == [
+            hit.paragraph for hit in index.search("=الكتاب").hits
+        ]
+        assert first.total == rest.total == 3
+
+
 def test_equals_sign_inside_a_file_name_still_filters_by_document(tmp_path):
     folder = write_corpus(tmp_path / "docs", {"a=b.txt": "زرنا حلب.", "=c.txt": "زرنا حمص."})
     index_path = build_index(tmp_path / "index", folder)

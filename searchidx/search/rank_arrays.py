@@ -437,10 +437,10 @@ class _Run:
     def postings_scores(
         self, segment: _Segment, fieldname: str, index, form, docs, terms
     ) -> _Matches:
-        """The OR of ``terms`` (``(ordinal, term)`` pairs of ``fieldname``) scored on their postings
-        ``index`` (numbers into the flat arrays, form by form, each form's in document
-        order), ``form`` and ``docs`` saying whose each is and where: :meth:`term` for
-        many terms at once."""
+        """The OR of ``terms`` (``(ordinal, term)`` pairs of ``fieldname``) scored on
+        their postings ``index`` (numbers into the flat arrays, form by form, each
+        form's in document order), ``form`` and ``docs`` saying whose each is and
+        where: :meth:`term` for many terms at once."""
         side = segment.side
         ids = docs.astype(np.int64)
         if segment.live is not None:
