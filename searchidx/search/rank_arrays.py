@@ -17,11 +17,11 @@ its second part's scores where it matches too, and a constant-score node gives
 each of its matches its one score. A phrase, and an AND of words, starts from
 the word (all its forms) with the fewest postings: its documents are a mask
 that the other words' postings are filtered by, before any position is read or
-any score computed. Phrases are then checked on
-the documents left, by intersecting ``document << 32 | position - k`` keys of
-each k-th word. Each word's forms are terms of one field with positions: the
-folded words, or the written forms of an ``=word`` (whose positions are the
-same).
+any score computed. Phrases are then checked on the documents left, by
+intersecting ``document << 32 | position - k`` keys of each k-th word. Each
+word's forms are terms of one field with positions: the folded words, or the
+written forms of an ``=word`` or of a word typed with diacritics (whose
+positions are the same).
 
 A node it does not know (or a boost, a slop) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
