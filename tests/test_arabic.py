@@ -4,10 +4,13 @@ written forms, diacritics."""
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchidx.arabic import (
     fold_readings,
     fold_term,
+    iter_words,
     light_stem,
     light_stems,
     marks_compatible,
@@ -399,3 +402,36 @@ def test_written_terms_pair_each_reading_with_the_written_form():
         folded, written = split_written_term(term)
         assert term.startswith(folded + "\x1f") and written
     assert split_written_term("علي\x1f") == ("علي", "علي")
+
+
+_HADITH_WORDS = sorted(
+    {
+        clause[start:end]
+        for clause in (
+            "قَالَ سُبْحَانَ اللَّهِ مَا كَانَ يَنْبَغِي لَهُمْ أَنْ يَقُولُوا مَا لَيْسَ لَهُمْ بِهِ عِلْمٌ",
+            "إِذَا حَكَمَ الْحَاكِمُ فَاجْتَهَدَ ثُمَّ أَصَابَ فَلَهُ أَجْرَانِ",
+            "حَدَّثَنَا عَبْدُ الْمَلِكِ بْنُ أَبِي سُلَيْمَانَ عِنْدَ رَأْسِهِ مَلَكٌ مُوَكَّلٌ",
+            "وَكَانَ فِيهَا عَلَمٌ أَخْضَرُ أَوْ أَصْفَرُ، يُحْشَرُ النَّاسُ يَوْمَ الْقِيَامَةِ",
+        )
+        for start, end in iter_words(clause)
+    }
+)
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(_HADITH_WORDS), st.sampled_from(_HADITH_WORDS), st.randoms())
+def test_letters_without_marks_never_make_words_incompatible(word, other, rng):
+    """A word allows itself, and leaving the marks off some of its letters (a
+    partly vocalized spelling) never turns an allowed word into a refused one."""
+    kept, fewer = True, []
+    for char in word:
+        if not unicodedata.combining(char):
+            kept = rng.random() < 0.5
+        if kept or not unicodedata.combining(char):
+            fewer.append(char)
+    fewer = "".join(fewer)
+    assert marks_compatible(word, word)
+    assert marks_compatible(word, fewer) and marks_compatible(fewer, word)
+    if marks_compatible(word, other):
+        assert marks_compatible(fewer, other)
+        assert marks_compatible(word, "".join(c for c in other if not unicodedata.combining(c)))
