@@ -190,6 +190,23 @@ def test_api_search_takes_marks(site):
     assert (ranked["total"], strict["total"]) == (3, 0)
 
 
+def test_the_page_keeps_strict_marks_in_its_form_and_links(site):
+    _, _, ranked = get(site, page(q="عِلْم"))
+    assert '<input type="checkbox" name="marks" value="strict">' in ranked
+    status, _, strict = get(site, page(q="عِلْم", marks="strict"))
+    assert status == 200
+    assert '<input type="checkbox" name="marks" value="strict" checked>' in strict
+    assert "<mark>العِلْمِ</mark>" in strict
+    assert re.search(r'href="/doc\?[^"]*marks=strict', strict)
+    _, _, flag = get(site, page(q="عَلَم", marks="strict"))
+    assert "لا فقرة تطابق «عَلَم»" in flag
+    # The document page marks only the words whose diacritics the query allows.
+    document = {"path": "hadith.txt", "paragraph": 1, "q": "عَلَم"}
+    assert "<mark>العِلْمِ</mark>" in get(site, "/doc?" + urlencode(document))[2]
+    strict_document = get(site, "/doc?" + urlencode({**document, "marks": "strict"}))[2]
+    assert "<mark>" not in strict_document
+
+
 def test_bad_page_parameters_get_400_with_a_page(site):
     status, headers, body = get(site, page(q="سوريا", offset="-3"))
     assert status == 400 and headers["Content-Type"].startswith("text/html")
@@ -364,12 +381,14 @@ def test_another_loopback_address_serves_requests_that_name_it(tmp_path, corpus)
 
 def test_paging_stops_at_the_thousandth_hit():
     def next_offset(offset: int, total: int) -> list[str]:
-        links = _paging("سوريا", "", offset, total)
+        links = _paging("سوريا", "", offset, total, "rank")
         return re.findall(r'rel="next" href="[^"]*offset=(\d+)', links)
 
     assert next_offset(980, 5000) == ["990"]
     assert next_offset(990, 5000) == []  # hits 991-1000 are the last page
     assert next_offset(10, 15) == []
+    strict = _paging("عِلْم", "", 10, 50, "strict")
+    assert re.findall(r'rel="(prev|next)" href="[^"]*marks=strict', strict) == ["prev", "next"]
 
 
 def test_the_last_page_and_the_api_stop_at_the_thousandth_hit(site):
