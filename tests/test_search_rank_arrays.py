@@ -20,13 +20,13 @@ from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
 from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
 
-from .conftest import EXACT_FOUND, INDEX_DATA, write_corpus
+from .conftest import EXACT_FOUND, HADITH, INDEX_DATA, write_corpus
 
 LIMIT = 10
 TOLERANCE = 1e-9
 
 
-def both_ways(index: Index, text: str, match_any: bool = False):
+def both_ways(index: Index, text: str, match_any: bool = False, marks: str = "rank"):
     """(array answer, Whoosh answer) for one query; each is (docnums, scores, total).
 
     Each path plans the query with its own vocabulary (the side files' or
@@ -37,8 +37,8 @@ def both_ways(index: Index, text: str, match_any: bool = False):
         arrays = ArraySearcher.open(index.path, reader)
         assert arrays is not None, "a segment has no side file"
         parsed = parse_query(text, index._whoosh.schema, match_any)
-        plan = build_plan(parsed, ReaderVocabulary(reader))
-        assert build_plan(parsed, arrays.vocabulary(reader)) == plan
+        plan = build_plan(parsed, ReaderVocabulary(reader), marks)
+        assert build_plan(parsed, arrays.vocabulary(reader), marks) == plan
         return answers(index, reader, arrays, plan)
     finally:
         reader.close()
@@ -139,6 +139,36 @@ def check_queries(index: Index, queries) -> int:
         assert_same(ours, theirs, (text, match_any))
         compared += 1
     return compared
+
+
+def test_vocalized_and_strict_queries_agree_with_whoosh(hadith_index):
+    """Words typed with diacritics, ranked (AND MAYBE a constant score) and strict (the
+    written forms), alone, in phrases, with OR, NOT and «=»: answered by array search."""
+    rng = random.Random(13)
+    paragraphs = [[hadith[a:b] for a, b in iter_words(hadith)] for hadith in HADITH]
+    shapes = [
+        lambda words, at: words[at],
+        lambda words, at: f"{words[at]} {rng.choice(rng.choice(paragraphs))}",
+        lambda words, at: f'"{words[at]} {words[at + 1]}"',
+        lambda words, at: f"{words[at]} OR {rng.choice(rng.choice(paragraphs))}",
+        lambda words, at: f"{words[at + 1]} -{rng.choice(rng.choice(paragraphs))}",
+        lambda words, at: f"={words[at]}",
+        lambda words, at: f'"={words[at]} {words[at + 1]}"',
+    ]
+    # A word no text writes with compatible marks: strict, it matches nothing.
+    nowhere = ["مِلْك", '"مِلْكٌ مُوَكَّلٌ"', "فَقَالَ -مِلْك", "فَقَالَ OR مِلْك", "=مِلْك"]
+    drawn = []
+    for _ in range(120):
+        words = rng.choice(paragraphs)
+        drawn.append(rng.choice(shapes)(words, rng.randrange(len(words) - 1)))
+    compared = 0
+    with Index.open(hadith_index) as index:
+        for text in nowhere + drawn:
+            for marks in ("rank", "strict"):
+                ours, theirs = both_ways(index, text, marks=marks)
+                assert_same(ours, theirs, (text, marks))
+                compared += ours[2] > 0
+    assert compared > 150
 
 
 @pytest.mark.slow

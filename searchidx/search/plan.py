@@ -12,6 +12,11 @@ reading of the word («وزير» finds «الوزير» before «الزير»).
 An ``=word`` matches no stem forms and no folded spelling: it becomes the terms
 of the field of written forms whose written form, without marks, is the word's
 (:func:`~searchidx.arabic.written_letters`), all in the exact tier.
+
+A query word typed with diacritics («عِلْم») matches the same forms, and
+paragraphs where a form is written with compatible diacritics (:mod:`.marks`)
+rank above all others (:data:`MARKS_BONUS`), or, ``marks="strict"``, are the
+only ones matched.
 """
 
 from __future__ import annotations
@@ -31,13 +36,15 @@ from ..arabic import (
     WRITTEN_SEPARATOR,
     fold_readings,
     is_function_form,
+    is_vocalized,
     light_stems,
     split_written_term,
     strip_article,
     written_letters,
 )
 from ..errors import QueryError
-from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, ExactWord, has_not
+from .marks import compatible_variants, written_variants
+from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, ExactWord, has_not, typed_word
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -57,6 +64,9 @@ BM25_K1 = 1.2
 # than the sum of the lower tier's over the forms of one word in a paragraph.
 EXACT_BONUS = 10_000.0
 STEM_BONUS = 100.0
+# A paragraph holding a vocalized query word with compatible diacritics, once
+# whatever the forms it holds: above a word's own spelling and all its stem forms.
+MARKS_BONUS = 1_000_000.0
 # Fields of folded words, whose query words match all their forms.
 _WORD_FIELDS = frozenset({"terms", "title"})
 # Fields whose terms get the bonuses of the ranking tiers: the folded words and
@@ -118,11 +128,13 @@ class QueryPlan:
     of one query word: its own spelling (:data:`EXACT_BONUS`), then forms
     sharing its primary stem (:data:`STEM_BONUS`), then forms reached only
     through another reading (no bonus); an ``=word``'s written forms are all
-    in its own spelling's tier. ``highlight`` (folded words, and the terms of
-    ``=`` words' written forms) and ``patterns`` (wildcards) say which words
-    of a hit are marked; words after NOT are in neither. ``excludes`` says the
-    query has a NOT, which would let file records and deleted documents
-    through.
+    in its own spelling's tier, and a word typed with diacritics adds
+    :data:`MARKS_BONUS` once to a paragraph where it is written with compatible
+    ones. ``highlight`` (folded words, and the terms of written forms of ``=``
+    words and, strict, of vocalized words) and ``patterns`` (wildcards) say
+    which words of a hit are marked; words after
+    NOT are in neither. ``excludes`` says the query has a NOT, which would let
+    file records and deleted documents through.
     """
 
     query: query.Query
@@ -132,10 +144,11 @@ class QueryPlan:
     excludes: bool
 
 
-def build_plan(parsed: query.Query, vocabulary: Vocabulary) -> QueryPlan:
+def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank") -> QueryPlan:
     """Plan a parsed query (:func:`~searchidx.search.query.parse_query`) against
-    the index's vocabulary."""
-    planner = _Planner(vocabulary)
+    the index's vocabulary; ``marks`` says what the diacritics of a query word do
+    (:data:`~searchidx.search.query.MARKS`)."""
+    planner = _Planner(vocabulary, strict=marks == "strict")
     expanded = planner.expand(parsed)
     return QueryPlan(
         query=expanded,
@@ -169,8 +182,9 @@ class _Planner:
     that the و of «وزير» is a letter (see :func:`~searchidx.arabic.light_stems`).
     """
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, strict: bool = False) -> None:
         self.vocabulary = vocabulary
+        self.strict = strict
         self.bonuses: dict[str, float] = {}
         self.highlight: set[str] = set()
         self.patterns: list[str] = []
@@ -183,27 +197,19 @@ class _Planner:
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
             return q.apply(self._quietly)
-        if isinstance(q, ExactWord):
-            return self._any_of("written", self._written_forms(q.text), q.boost)
-        if isinstance(q, query.Term) and q.fieldname in _WORD_FIELDS:
-            return self._any_of(q.fieldname, self._word_forms(q.fieldname, q.text), q.boost)
+        if isinstance(q, ExactWord) or (type(q) is query.Term and q.fieldname in _WORD_FIELDS):
+            return self._words([self._word(q)], q)
         if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
             # Each word of the phrase matches its forms, at consecutive positions.
+            typed = typed_word(q) or ("",) * len(q.words)
             words = [
-                self._any_of(q.fieldname, self._word_forms(q.fieldname, word), q.boost)
-                for word in q.words
+                (q.fieldname, self._word_forms(q.fieldname, word), marks)
+                for word, marks in zip(q.words, typed, strict=True)
             ]
-            if len(words) == 1:
-                return words[0]
-            # «"w1 w2"~N»: the words within N positions of each other, in any order.
-            ordered = q.slop == 1
-            return query.Sequence(words, slop=q.slop, ordered=ordered, boost=q.boost)
+            return self._words(words, q)
         if isinstance(q, query.Sequence):
             # A phrase with «=» words: Whoosh's apply() would drop slop and order.
-            words = [self.expand(word) for word in q.subqueries]
-            if any(word is query.NullQuery for word in words):
-                return query.NullQuery  # an «=» word written so nowhere: no phrase either
-            return query.Sequence(words, slop=q.slop, ordered=q.ordered, boost=q.boost)
+            return self._words([self._word(word) for word in q.subqueries], q)
         if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
             return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost)
         if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
@@ -226,6 +232,57 @@ class _Planner:
         self.highlight, self.patterns, self._excluding = saved
         return expanded
 
+    def _word(self, q: query.Term) -> tuple[str, dict[str, float], str]:
+        """A word's field, the terms it matches there (each with the bonus of its
+        tier) and the word as typed where it has diacritics (else ``""``)."""
+        if isinstance(q, ExactWord):
+            return "written", self._written_forms(q.text), q.text if is_vocalized(q.text) else ""
+        return q.fieldname, self._word_forms(q.fieldname, q.text), typed_word(q) or ""
+
+    def _words(self, words: list[tuple[str, dict[str, float], str]], q: query.Query) -> query.Query:
+        """A word, or a phrase's words (:meth:`_word`), at the positions ``q`` asks for.
+
+        A word typed with diacritics matches, strict, only the written forms of
+        its terms whose marks are compatible (:mod:`.marks`), each in its term's
+        tier. Else it matches all its terms, and the paragraphs where every such
+        word is written with compatible marks (at the same positions, in a
+        phrase) get :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
+        """
+        if not any(typed for _, _, typed in words):
+            return _sequence([self._any_of(field, forms, q.boost) for field, forms, _ in words], q)
+        compatible = [self._compatible(*word) for word in words]
+        if self.strict:
+            return _sequence(
+                [
+                    self._any_of("written", variants, q.boost)
+                    if typed
+                    else self._any_of(field, forms, q.boost)
+                    for (field, forms, typed), variants in zip(words, compatible, strict=True)
+                ],
+                q,
+            )
+        plain = _sequence([self._any_of(field, forms, q.boost) for field, forms, _ in words], q)
+        if self._excluding or not all(
+            variants for (_, _, typed), variants in zip(words, compatible, strict=True) if typed
+        ):
+            return plain
+        written = _sequence(
+            [
+                _one_of("written", variants) if typed else _one_of(field, forms)
+                for (field, forms, typed), variants in zip(words, compatible, strict=True)
+            ],
+            q,
+        )
+        return query.AndMaybe(plain, query.ConstantScoreQuery(written, MARKS_BONUS))
+
+    def _compatible(self, fieldname: str, forms: dict[str, float], typed: str) -> dict[str, float]:
+        """The written forms of ``forms`` (terms of ``fieldname``) whose marks ``typed``
+        allows, each with its term's bonus; none for a word typed without marks."""
+        if not typed:
+            return {}
+        variants = forms if fieldname == "written" else written_variants(self.vocabulary, forms)
+        return compatible_variants(typed, variants)
+
     def _any_of(self, fieldname: str, forms: dict[str, float], boost: float) -> query.Query:
         if self._excluding:
             forms = {form: bonus for form, bonus in forms.items() if bonus >= STEM_BONUS}
@@ -233,10 +290,7 @@ class _Planner:
         if fieldname in BONUS_FIELDS:
             for form, bonus in forms.items():
                 self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
-        if not forms:
-            return query.NullQuery
-        terms = [query.Term(fieldname, form, boost=boost) for form in forms]
-        return terms[0] if len(terms) == 1 else query.Or(terms)
+        return _one_of(fieldname, forms, boost)
 
     def _word_forms(self, fieldname: str, term: str) -> dict[str, float]:
         """The indexed words ``term`` matches, each with the bonus of its tier."""
@@ -339,6 +393,25 @@ class _Planner:
                     "give more letters before *"
                 )
         return found
+
+
+def _one_of(fieldname: str, terms, boost: float = 1.0) -> query.Query:
+    """A query matching any of ``terms`` of ``fieldname``, or nothing without them."""
+    if not terms:
+        return query.NullQuery
+    found = [query.Term(fieldname, term, boost=boost) for term in terms]
+    return found[0] if len(found) == 1 else query.Or(found)
+
+
+def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
+    """The words of ``phrase`` (a parsed phrase or word) at the positions it asks for."""
+    if len(words) == 1:
+        return words[0]
+    if any(word is query.NullQuery for word in words):
+        return query.NullQuery  # a word written so nowhere («=» or strict): no phrase either
+    # «"w1 w2"~N»: the words within N positions of each other, in any order.
+    ordered = phrase.slop == 1
+    return query.Sequence(words, slop=phrase.slop, ordered=ordered, boost=phrase.boost)
 
 
 def edit_distance(first: str, second: str, bound: int) -> int:

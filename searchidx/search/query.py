@@ -18,13 +18,16 @@ from typing import TYPE_CHECKING
 from whoosh import qparser, query
 from whoosh.qparser.common import attach
 
-from ..arabic import WORD, fold_term
+from ..arabic import WORD, fold_term, is_vocalized
 from ..errors import QueryError
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
 MAX_QUERY_CHARS = 1000
+# What the diacritics of a query word do: rank the words written with compatible
+# marks first, or keep only them (see :func:`searchidx.arabic.marks_compatible`).
+MARKS = ("rank", "strict")
 MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
@@ -136,7 +139,35 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     if isinstance(parsed, type(query.NullQuery)):
         raise QueryError(_NO_WORDS)
     _check_fields(parsed)
+    _keep_marks(parsed, cleaned)
     return _with_doc_folders(parsed)
+
+
+def _keep_marks(q: query.Query, text: str) -> None:
+    """Keep on each word the query wrote with diacritics the word as typed
+    (:func:`typed_word`), which the parsed term, folded, has lost."""
+    if type(q) is query.Term and q.fieldname == "terms" and q.startchar is not None:
+        typed = text[q.startchar : q.endchar]
+        if is_vocalized(typed):
+            q.typed = typed
+    elif type(q) is query.Phrase and q.fieldname == "terms" and q.char_ranges:
+        words = ("" if start is None else text[start:end] for start, end in q.char_ranges)
+        typed = tuple(word if is_vocalized(word) else "" for word in words)
+        if any(typed):
+            q.typed = typed
+    for child in q.children():
+        _keep_marks(child, text)
+
+
+def typed_word(q: query.Query) -> str | tuple[str, ...] | None:
+    """A word of the ``terms`` field as the query typed it, where it has diacritics
+    (for a phrase, one per word, ``""`` for a word without them); else None.
+
+    >>> from searchidx.index.store import make_schema
+    >>> typed_word(parse_query("عِلْم", make_schema())), typed_word(parse_query("علم", make_schema()))
+    ('عِلْم', None)
+    """
+    return getattr(q, "typed", None)
 
 
 def _with_doc_folders(q: query.Query) -> query.Query:
@@ -170,6 +201,13 @@ class _ExactWordPlugin(qparser.TaggingPlugin):
     nodetype = ExactNode
 
 
+def _located(term: query.Term, phrase: qparser.syntax.TextNode, token) -> query.Term:
+    """``term`` with the offsets of its word in the query, as Whoosh gives a word's."""
+    term.startchar = phrase.textstartchar + token.startchar
+    term.endchar = phrase.textstartchar + token.endchar
+    return term
+
+
 class _PhrasePlugin(qparser.PhrasePlugin):
     """Quoted phrases, whose words may be ``=`` words: ``"=علي بن ابي طالب"``."""
 
@@ -185,7 +223,7 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             words = [
                 ExactWord("written", self.text[token.startchar : token.endchar])
                 if token.startchar in exact
-                else query.Term(parser.fieldname, token.text)
+                else _located(query.Term(parser.fieldname, token.text), self, token)
                 for token in parser.schema[parser.fieldname].tokenize(
                     self.text, mode="query", chars=True
                 )
@@ -321,6 +359,13 @@ def check_arguments(text: object, limit: object, offset: object) -> None:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit!r}")
     check_count("offset", offset)
+
+
+def check_marks(marks: object) -> None:
+    """Refuse a ``marks`` that is not one of :data:`MARKS`."""
+    if marks not in MARKS:
+        choices = " or ".join(repr(choice) for choice in MARKS)
+        raise QueryError(f"marks must be {choices}, not {marks!r}")
 
 
 def check_count(name: str, value: object) -> None:

@@ -12,14 +12,16 @@ scored as the sum of its words' scores.
 Each node of the query tree becomes, per segment, the sorted document numbers
 it matches and their scores: a term is a slice of its posting list, OR sums
 scores (``np.bincount``), AND intersects, NOT is kept as the complement of its
-matches until an AND removes them or an OR needs them whole. A phrase, and an
-AND of words, starts from the word (all its forms) with the fewest postings:
-its documents are a mask that the other words' postings are filtered by,
-before any position is read or any score computed. Phrases are then checked on
-the documents left, by intersecting ``document << 32 | position - k`` keys of
-each k-th word. Each word's forms are terms of one field with positions: the
-folded words, or the written forms of an ``=word`` (whose positions are the
-same).
+matches until an AND removes them or an OR needs them whole; AND MAYBE adds
+its second part's scores where it matches too, and a constant-score node gives
+each of its matches its one score. A phrase, and an AND of words, starts from
+the word (all its forms) with the fewest postings: its documents are a mask
+that the other words' postings are filtered by, before any position is read or
+any score computed. Phrases are then checked on the documents left, by
+intersecting ``document << 32 | position - k`` keys of each k-th word. Each
+word's forms are terms of one field with positions: the folded words, or the
+written forms of an ``=word`` or of a word typed with diacritics (whose
+positions are the same).
 
 A node it does not know (or a boost, a slop) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -275,7 +277,7 @@ def _check(q: query.Query) -> None:
                 _check_words(child.subqueries)
             else:
                 _check_words([child])
-    elif kind not in (query.And, query.Not, query.AndNot):
+    elif kind not in (query.And, query.Not, query.AndNot, query.AndMaybe, query.ConstantScoreQuery):
         raise Unsupported(kind.__name__)
     for child in q.children():
         _check(child)
@@ -309,6 +311,14 @@ class _Run:
             positive = _materialize(self.evaluate(q.a, segment), segment)
             negative = _materialize(self.evaluate(q.b, segment), segment)
             return _without(positive, negative, segment.size)
+        if kind is query.AndMaybe:
+            required = _materialize(self.evaluate(q.a, segment), segment)
+            if not len(required.ids):
+                return required
+            return _plus(required, _materialize(self.evaluate(q.b, segment), segment), segment)
+        if kind is query.ConstantScoreQuery:
+            found = _materialize(self.evaluate(q.child, segment), segment)
+            return _Matches(found.ids, np.full(len(found.ids), q.score))
         if kind is query.Phrase:
             return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
         if kind is query.Sequence:
@@ -558,6 +568,15 @@ def _materialize(result, segment: _Segment) -> _Matches:
     everything = segment.universe()
     ids = everything[~_among(everything, result.excluded.ids, segment.size)]
     return _Matches(ids, np.ones(len(ids), dtype=np.float64))
+
+
+def _plus(matches: _Matches, optional: _Matches, segment: _Segment) -> _Matches:
+    """``matches`` with the scores of ``optional`` added where it matches too (AND MAYBE)."""
+    if not len(optional.ids):
+        return matches
+    extra = np.zeros(segment.size, dtype=np.float64)
+    extra[optional.ids] = optional.scores
+    return _Matches(matches.ids, matches.scores + extra[matches.ids])
 
 
 def _without(matches: _Matches, excluded: _Matches, size: int) -> _Matches:
