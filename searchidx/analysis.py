@@ -5,7 +5,6 @@ character offsets in the original text, then a filter rewrites only the
 token's text::
 
     ArabicTokenizer() | FoldFilter()     # the index's "terms" and "title" fields
-    ArabicTokenizer() | WrittenFilter()  # the index's "written" field, for =word
 
 * :class:`ArabicTokenizer` yields whole words with their marks (the words of
   :func:`searchidx.arabic.iter_words`); ``startchar``/``endchar`` slice the
@@ -14,11 +13,6 @@ token's text::
   (:func:`searchidx.arabic.fold_readings`): both readings of an ambiguous
   Uthmani word when indexing, the first in a query. It leaves ``*`` and ``?``
   alone, because Whoosh runs it on wildcard query text.
-* :class:`WrittenFilter` replaces the word with its written terms
-  (:func:`searchidx.arabic.written_terms`): each folded reading paired with the
-  word as written, marks included. It yields a token wherever
-  :class:`FoldFilter` does, so the two fields' positions line up and a phrase
-  may mix their terms.
 
 Light stems are not indexed: they are compared at query time (``search/plan.py``).
 The stored text is never touched: only tokens are folded. Whoosh pickles the
@@ -41,12 +35,12 @@ from dataclasses import dataclass
 from whoosh.analysis import Analyzer, Filter, Tokenizer
 from whoosh.analysis.acore import Token as WhooshToken
 
-from .arabic import WORD, fold_readings, iter_words, light_stems, marks_evidence, written_terms
+from .arabic import WORD, fold_readings, iter_words, light_stems, marks_evidence
 
 # The name of the terms this analyzer makes, kept in each index's meta file: an
 # index whose terms were made otherwise is refused (rebuild it). A change to the
 # words or terms of a text (here or in :mod:`searchidx.arabic`) changes the name.
-ANALYZER = "arabic-fold-4"
+ANALYZER = "arabic-fold-3"
 
 
 @dataclass(frozen=True)
@@ -124,25 +118,9 @@ class FoldFilter(Filter):
                     yield token
 
 
-class WrittenFilter(Filter):
-    """Replace each token's text with its written terms (:func:`written_terms`):
-    one per folded reading, as :class:`FoldFilter` yields them when indexing."""
-
-    def __call__(self, tokens: Iterable[WhooshToken]) -> Iterator[WhooshToken]:
-        for token in tokens:
-            for term in written_terms(token.text):
-                token.text = term
-                yield token
-
-
 def term_analyzer() -> Analyzer:
     """The analyzer of the folded-term field."""
     return ArabicTokenizer() | FoldFilter()
-
-
-def written_analyzer() -> Analyzer:
-    """The analyzer of the field of written forms."""
-    return ArabicTokenizer() | WrittenFilter()
 
 
 def analyze(text: str) -> list[Token]:

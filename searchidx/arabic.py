@@ -18,7 +18,7 @@ Pure functions and tables over strings, with no Whoosh in sight (like
   spelling has two readings: «ٱلْكِتَـٰبُ» is «الكتب» or «الكتاب».
 * :func:`written_form` keeps a word as written, less what cannot be seen
   (presentation forms, tatweel, invisible controls; digits become ASCII), for
-  ``=word``; :func:`written_terms` pairs it with the word's folded terms.
+  ``=word`` and vocalized query words (the side files hold each word's).
 * :func:`light_stems` strips clitics and suffixes from a folded term, never
   leaving fewer than three letters and never producing one of the
   :data:`FUNCTION_WORDS`, so «بالكتاب» and «الكتاب» share a stem while «الله»
@@ -697,9 +697,6 @@ def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
     return word
 
 
-# Between a written term's folded term and its written form (see :func:`written_terms`):
-# a control character, which no word holds.
-WRITTEN_SEPARATOR = "\x1f"
 # What a written form leaves out: tatweel, invisible controls, and the spaces NFKC
 # puts before isolated presentation-form marks; other digits become ASCII ones.
 _WRITTEN_TABLE = str.maketrans(
@@ -737,37 +734,6 @@ def written_letters(word: str) -> str:
     ('علي', 'على')
     """
     return _MARKS.sub("", written_form(word))
-
-
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def written_terms(word: str) -> tuple[str, ...]:
-    """The terms of a word in the index's field of written forms: per folded
-    reading (:func:`fold_readings`), the reading, :data:`WRITTEN_SEPARATOR` and the
-    written form (:func:`written_form`), which is left out where it is the
-    reading itself (an unvocalized word in folded letters, as most are).
-
-    All the written forms of a folded term ``F`` are the terms starting with
-    ``F + WRITTEN_SEPARATOR``.
-
-    >>> written_terms("على"), written_terms("علي")
-    (('علي\\x1fعلى',), ('علي\\x1f',))
-    """
-    written = written_form(word)
-    return tuple(
-        reading + WRITTEN_SEPARATOR + ("" if written == reading else written)
-        for reading in fold_readings(word)
-        if reading
-    )
-
-
-def split_written_term(term: str) -> tuple[str, str]:
-    """A term of the field of written forms as ``(folded term, written form)``.
-
-    >>> split_written_term("علي\\x1fعلى"), split_written_term("علي\\x1f")
-    (('علي', 'على'), ('علي', 'علي'))
-    """
-    folded, _, written = term.partition(WRITTEN_SEPARATOR)
-    return folded, written or folded
 
 
 def iter_words(text: str) -> Iterator[tuple[int, int]]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchidx.analysis import analyze, term_analyzer, written_analyzer
+from searchidx.analysis import analyze, term_analyzer
 from searchidx.arabic import LETTER_FATES, fold_readings, fold_term, light_stem
 
 from .conftest import VOCALIZED_SENTENCE
@@ -114,31 +114,9 @@ def test_whoosh_analyzers_fold_offsets_into_the_original():
 
 def test_analyzers_survive_pickling():
     # Whoosh pickles the analyzers into the index schema.
-    for analyzer in (term_analyzer(), written_analyzer()):
+    for analyzer in (term_analyzer(),):
         clone = pickle.loads(pickle.dumps(analyzer))
         assert [t.text for t in clone("والكتابُ")] == [t.text for t in analyzer("والكتابُ")]
-
-
-def test_written_field_has_a_term_wherever_the_folded_field_has_one():
-    """Same positions, same offsets, the same folded reading first: phrases may mix them."""
-    text = "قالَ عليٌّ: ٱلْكِتَـٰبُ على الطاولة، ﻻ ٢٠١٩"
-    folded = [
-        (t.text, t.pos, t.startchar) for t in term_analyzer()(text, positions=True, chars=True)
-    ]
-    written = [
-        (t.text, t.pos, t.startchar) for t in written_analyzer()(text, positions=True, chars=True)
-    ]
-    assert [(term.split("\x1f")[0], pos, start) for term, pos, start in written] == folded
-    assert [term for term, _, _ in written] == [
-        "قال\x1fقالَ",
-        "علي\x1fعليٌّ",
-        "الكتب\x1fٱلْكِتَٰبُ",
-        "الكتاب\x1fٱلْكِتَٰبُ",
-        "علي\x1fعلى",
-        "الطاوله\x1fالطاولة",
-        "لا\x1f",
-        "2019\x1f",
-    ]
 
 
 # Property tests
@@ -251,10 +229,3 @@ def test_tanween_mark_leaves_no_preposition_reading():
     assert marked.stems == ("كتاب", "كتابا")
     (bare,) = analyze("بسوريا")  # no mark: the ب may be a preposition
     assert "سوريا" in bare.stems
-
-
-@given(mixed_text)
-def test_written_terms_follow_the_folded_terms(text):
-    folded = [(t.text, t.pos) for t in term_analyzer()(text, positions=True)]
-    written = [(t.text.split("\x1f")[0], t.pos) for t in written_analyzer()(text, positions=True)]
-    assert written == folded

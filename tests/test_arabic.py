@@ -14,10 +14,8 @@ from searchidx.arabic import (
     light_stem,
     light_stems,
     marks_compatible,
-    split_written_term,
     written_form,
     written_letters,
-    written_terms,
 )
 
 
@@ -390,18 +388,6 @@ def test_written_letters_leave_out_every_mark():
     assert written_letters("عَلِيٌّ") == written_letters("علي") == "علي"
     assert written_letters("الكِتَابُ") == "الكتاب"
     assert written_letters("ٱلرَّحْمَـٰنِ") == "ٱلرحمن"  # the wasla is a letter, the dagger alef a mark
-
-
-def test_written_terms_pair_each_reading_with_the_written_form():
-    assert written_terms("على") == ("علي\x1fعلى",)
-    assert written_terms("علي") == ("علي\x1f",)  # written as folded: no written form
-    assert written_terms("عليّ") == ("علي\x1fعليّ",)
-    # One term per reading of an Uthmani word, the same written form in each.
-    assert written_terms("ٱلْكِتَـٰبُ") == ("الكتب\x1fٱلْكِتَٰبُ", "الكتاب\x1fٱلْكِتَٰبُ")
-    for term in ("علي\x1fعلى", "علي\x1f", "الكتاب\x1fٱلْكِتَٰبُ"):
-        folded, written = split_written_term(term)
-        assert term.startswith(folded + "\x1f") and written
-    assert split_written_term("علي\x1f") == ("علي", "علي")
 
 
 _HADITH_WORDS = sorted(

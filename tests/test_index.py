@@ -63,20 +63,6 @@ def test_incompatible_index_says_how_to_rebuild_and_that_command_works(small_ind
         assert index.search("حنبل").hits[0].path == str(corpus / "hadith.txt")
 
 
-def test_an_index_from_before_the_written_forms_is_refused_with_the_rebuild_command(
-    small_index, run
-):
-    meta_path = small_index / META_FILE
-    meta = json.loads(meta_path.read_text())
-    meta["analyzer"] = "arabic-fold-3"
-    meta_path.write_text(json.dumps(meta))
-    with pytest.raises(IncompatibleIndex, match="rebuild it with `searchidx index --rebuild"):
-        Index.open(small_index)
-    result = run("search", "=مسئول", "--index", str(small_index))
-    assert result.exit_code == 1 and "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1 and "--rebuild" in result.stderr
-
-
 def test_info_reports_sizes_dates_and_roots(small_index, corpus):
     with Index.open(small_index) as index:
         info = index.info()

@@ -62,7 +62,7 @@ def test_unvocalized_query_is_unaffected(hadith_index):
         finally:
             reader.close()
     assert plans[0] == plans[1]
-    assert "written" not in repr(plans[0].query)
+    assert "WrittenTerm" not in repr(plans[0].query) and not plans[0].restricted
 
 
 def test_compatible_words_rank_above_any_spelling_tier(hadith_index):

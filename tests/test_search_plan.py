@@ -10,10 +10,10 @@ import pytest
 from whoosh import query
 
 from searchidx import Index
-from searchidx.arabic import written_terms
 from searchidx.index.store import make_schema
-from searchidx.search.plan import EXACT_BONUS, STEM_BONUS, build_plan
+from searchidx.search.plan import EXACT_BONUS, MARKS_BONUS, STEM_BONUS, build_plan
 from searchidx.search.query import parse_query
+from searchidx.search.written import WrittenTerm, WrittenTest
 
 from .conftest import (
     SALAM_WITHOUT_ALAYKUM,
@@ -473,17 +473,17 @@ def test_fuzzy_word_after_not_excludes(seed_index):
 class _Words:
     """A vocabulary of a few indexed words, without an index: what a plan needs of one."""
 
-    def __init__(self, *words: str, written: tuple[str, ...] = ()) -> None:
-        self.fields = {"terms": sorted(words), "written": sorted(written)}
+    def __init__(self, *words: str) -> None:
+        self.words = sorted(words)
 
     def contains(self, fieldname: str, term: str) -> bool:
-        return term in self.fields.get(fieldname, ())
+        return fieldname == "terms" and term in self.words
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return int(self.contains(fieldname, term))
 
     def expand_prefix(self, fieldname: str, prefix: str):
-        return (word for word in self.fields.get(fieldname, ()) if word.startswith(prefix))
+        return (word for word in self.words if fieldname == "terms" and word.startswith(prefix))
 
 
 def test_a_plan_ranks_the_word_then_its_stem_then_other_readings():
@@ -505,26 +505,40 @@ def test_a_plan_highlights_no_word_after_not():
     assert plan.excludes
 
 
-def test_a_plan_of_an_exact_word_takes_its_written_forms_marks_aside_in_the_top_tier():
-    texts = ["علي", "على", "عَلِيٌّ", "عليّ", "وعلي", "العلي"]
-    vocabulary = _Words(*texts, written=tuple(term for t in texts for term in written_terms(t)))
+def test_a_plan_of_an_exact_word_restricts_its_folded_term_to_its_letters_in_the_top_tier():
+    vocabulary = _Words("علي", "وعلي", "العلي")
     plan = build_plan(parse_query("=علي", make_schema()), vocabulary)
-    forms = {"علي\x1f", "علي\x1fعَلِيٌّ", "علي\x1fعليّ"}
-    assert dict(plan.bonuses) == dict.fromkeys(forms, EXACT_BONUS)
-    assert plan.highlight == forms  # not «علي» folded, which «على» is too
-    assert plan.query == query.Or([query.Term("written", form) for form in sorted(forms)])
+    letters = WrittenTest(letters="علي")
+    assert plan.query == WrittenTerm("terms", "علي", letters)
+    assert plan.query != WrittenTerm("terms", "علي", WrittenTest(letters="على"))
+    assert dict(plan.bonuses) == {"علي": EXACT_BONUS}
+    # Not «علي» whatever its spelling, which «على» is too: only words so written.
+    assert plan.restricted == {("علي", letters)} and not plan.highlight
     only = build_plan(parse_query("=على", make_schema()), vocabulary)
-    assert only.query == query.Term("written", "علي\x1fعلى")
+    assert only.query == WrittenTerm("terms", "علي", WrittenTest(letters="على"))
     absent = build_plan(parse_query("=عثمان", make_schema()), vocabulary)
-    assert absent.query is query.NullQuery and not absent.highlight
+    assert absent.query is query.NullQuery and not absent.restricted
 
 
-def test_a_plan_of_a_phrase_with_an_exact_word_mixes_the_fields_in_order():
-    texts = ["علي", "على", "بن", "وبن"]
-    vocabulary = _Words(*texts, written=tuple(term for t in texts for term in written_terms(t)))
+def test_a_plan_of_a_vocalized_exact_word_asks_for_its_letters_and_its_marks():
+    vocabulary = _Words("علم")
+    ranked = build_plan(parse_query("=عِلْم", make_schema()), vocabulary)
+    letters = WrittenTest(letters="علم")
+    both = WrittenTest(letters="علم", marks="عِلْم")
+    assert ranked.query == query.AndMaybe(
+        WrittenTerm("terms", "علم", letters),
+        query.ConstantScoreQuery(WrittenTerm("terms", "علم", both), MARKS_BONUS),
+    )
+    strict = build_plan(parse_query("=عِلْم", make_schema()), vocabulary, "strict")
+    assert strict.query == WrittenTerm("terms", "علم", both)
+    assert strict.restricted == {("علم", both)}
+
+
+def test_a_plan_of_a_phrase_with_an_exact_word_restricts_that_word_only():
+    vocabulary = _Words("علي", "بن", "وبن")
     plan = build_plan(parse_query('"=على بن"', make_schema()), vocabulary)
     assert plan.query == query.Sequence(
-        [query.Term("written", "علي\x1fعلى"), query.Term("terms", "بن")]
+        [WrittenTerm("terms", "علي", WrittenTest(letters="على")), query.Term("terms", "بن")]
     )
     assert (plan.query.slop, plan.query.ordered) == (1, True)
     absent = build_plan(parse_query('"=عثمان بن"', make_schema()), vocabulary)

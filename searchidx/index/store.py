@@ -5,10 +5,6 @@ Schema (one Whoosh document per paragraph, plus one record per file):
 * ``terms``: folded words with positions, for words and "phrases"; stem
   matches are found at query time among these words (see ``search/plan.py``), so
   there is no second posting list per word to write;
-* ``written``: each word's folded terms paired with the word as written, marks
-  included (see :func:`searchidx.arabic.written_terms`), at the same positions
-  as in ``terms``, for ``=word``; a word written as its folded term (most
-  unvocalized words) is held as that term and the separator alone;
 * ``text``: the paragraph exactly as the file holds it (stored, not indexed);
   snippets and match offsets are computed from it at query time;
 * ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is
@@ -49,7 +45,7 @@ from whoosh.reading import CorruptIndexError
 from whoosh.util.filelock import try_for
 
 from .. import __version__
-from ..analysis import ANALYZER, term_analyzer, written_analyzer
+from ..analysis import ANALYZER, term_analyzer
 from ..errors import IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound, UnsafeFolder
 from .folders import LOCK_FILE, MARKER, read_marker, write_marker
 
@@ -65,7 +61,6 @@ DAMAGE = (CorruptIndexError, EOFError, OSError, struct.error, zlib.error)
 def make_schema() -> Schema:
     return Schema(
         terms=TEXT(analyzer=term_analyzer(), phrase=True),
-        written=TEXT(analyzer=written_analyzer(), phrase=True),
         title=TEXT(analyzer=term_analyzer(), phrase=True, stored=True),
         text=STORED(),
         doc=ID(stored=True),

@@ -162,7 +162,6 @@ def _add_file(writer, documents: list[Document], record: FileRecord) -> None:
                 locator=paragraph.locator,
                 text=paragraph.text,
                 terms=paragraph.text,
-                written=paragraph.text,
             )
 
 

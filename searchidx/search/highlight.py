@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import WRITTEN_SEPARATOR, fold_readings, fold_term, word_matches, written_terms
+from ..arabic import fold_readings, fold_term, word_matches, written_form
 
 if TYPE_CHECKING:
     from .plan import QueryPlan
@@ -37,8 +37,11 @@ class Highlighter:
     def __init__(self, plan: QueryPlan) -> None:
         self.highlight = plan.highlight
         self.patterns = plan.patterns
-        # «=» words are highlighted by their written forms only.
-        self.exact = any(WRITTEN_SEPARATOR in term for term in plan.highlight)
+        # «=» words (and, strict, vocalized ones): folded term -> the tests a word
+        # so folded must pass, one enough.
+        self.restricted: dict[str, list] = {}
+        for term, test in plan.restricted:
+            self.restricted.setdefault(term, []).append(test)
         self._known: dict[str, bool] = {}
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
@@ -51,10 +54,16 @@ class Highlighter:
             readings = fold_readings(word)
             known[word] = (
                 not highlight.isdisjoint(readings)
-                or (self.exact and not highlight.isdisjoint(written_terms(word)))
+                or (bool(self.restricted) and self.passes_test(word, readings))
                 or (bool(patterns) and self.matches_pattern(readings))
             )
         return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
+
+    def passes_test(self, word: str, readings: tuple[str, ...]) -> bool:
+        """Whether the word, as written, passes the test of a restricted query word
+        of one of its folded readings."""
+        tests = [test for term in readings for test in self.restricted.get(term, ())]
+        return bool(tests) and any(test.accepts(written_form(word)) for test in tests)
 
     def matches_pattern(self, terms: tuple[str, ...]) -> bool:
         """Whether any of the folded readings of a word of a hit fits a wildcard of the query."""

@@ -9,14 +9,16 @@ score, so for one query word its own (folded) spelling ranks first, then
 forms sharing its primary stem, then forms reached only through another
 reading of the word («وزير» finds «الوزير» before «الزير»).
 
-An ``=word`` matches no stem forms and no folded spelling: it becomes the terms
-of the field of written forms whose written form, without marks, is the word's
-(:func:`~searchidx.arabic.written_letters`), all in the exact tier.
+An ``=word`` matches no stem forms and no folded spelling: it becomes its folded
+terms, each restricted (:class:`~.written.WrittenTerm`) to the occurrences
+written with its letters (:func:`~searchidx.arabic.written_letters`), all in
+the exact tier.
 
 A query word typed with diacritics («عِلْم») matches the same forms, and
-paragraphs where a form is written with compatible diacritics (:mod:`.marks`)
-rank above all others (:data:`MARKS_BONUS`), or, ``marks="strict"``, are the
-only ones matched.
+paragraphs where a form is written with compatible diacritics
+(:func:`~searchidx.arabic.marks_compatible`) rank above all others
+(:data:`MARKS_BONUS`), or, ``marks="strict"``, are the only ones matched: the
+same forms, restricted to those occurrences.
 """
 
 from __future__ import annotations
@@ -33,18 +35,16 @@ from whoosh import query
 
 from ..arabic import (
     PROCLITICS,
-    WRITTEN_SEPARATOR,
     fold_readings,
     is_function_form,
     is_vocalized,
     light_stems,
-    split_written_term,
     strip_article,
     written_letters,
 )
 from ..errors import QueryError
-from .marks import compatible_variants, written_variants
 from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, ExactWord, has_not, typed_word
+from .written import WrittenTerm, WrittenTest
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -69,9 +69,6 @@ STEM_BONUS = 100.0
 MARKS_BONUS = 1_000_000.0
 # Fields of folded words, whose query words match all their forms.
 _WORD_FIELDS = frozenset({"terms", "title"})
-# Fields whose terms get the bonuses of the ranking tiers: the folded words and
-# the written forms (whose terms hold WRITTEN_SEPARATOR, so never equal a folded one).
-BONUS_FIELDS = frozenset({"terms", "written"})
 # A word's stems and whether a word is indexed depend only on the vocabulary, which
 # never changes: a vocabulary kept between searches keeps them, up to this many words
 # (about 150 bytes each; 300 searches of the bench's small corpus keep 16,500).
@@ -123,23 +120,25 @@ class QueryPlan:
 
     ``query`` is the parsed query with each word expanded to the indexed words
     it matches, a tree of Whoosh's own query classes (Term, Or, And, Not,
-    AndNot, Sequence …). ``bonuses`` maps each term of the :data:`BONUS_FIELDS`
-    to the bonus added to its BM25F score, which sets the ranking tiers
-    of one query word: its own spelling (:data:`EXACT_BONUS`), then forms
-    sharing its primary stem (:data:`STEM_BONUS`), then forms reached only
-    through another reading (no bonus); an ``=word``'s written forms are all
-    in its own spelling's tier, and a word typed with diacritics adds
-    :data:`MARKS_BONUS` once to a paragraph where it is written with compatible
-    ones. ``highlight`` (folded words, and the terms of written forms of ``=``
-    words and, strict, of vocalized words) and ``patterns`` (wildcards) say
-    which words of a hit are marked; words after
-    NOT are in neither. ``excludes`` says the query has a NOT, which would let
-    file records and deleted documents through.
+    AndNot, Sequence …, and :class:`~.written.WrittenTerm`). ``bonuses`` maps
+    each term of the ``terms`` field to the bonus added to its BM25F score,
+    which sets the ranking tiers of one query word: its own spelling
+    (:data:`EXACT_BONUS`), then forms sharing its primary stem
+    (:data:`STEM_BONUS`), then forms reached only through another reading (no
+    bonus); an ``=word``'s terms are all in its own spelling's tier, and a word
+    typed with diacritics adds :data:`MARKS_BONUS` once to a paragraph where it
+    is written with compatible ones. ``highlight`` (folded words),
+    ``restricted`` (folded words with the test their written form must pass:
+    ``=`` words and, strict, vocalized words) and ``patterns`` (wildcards) say
+    which words of a hit are marked; words after NOT are in none. ``excludes``
+    says the query has a NOT, which would let file records and deleted
+    documents through.
     """
 
     query: query.Query
     bonuses: Mapping[str, float]
     highlight: frozenset[str]
+    restricted: frozenset[tuple[str, WrittenTest]]
     patterns: tuple[str, ...]
     excludes: bool
 
@@ -154,6 +153,7 @@ def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank")
         query=expanded,
         bonuses=MappingProxyType(planner.bonuses),
         highlight=frozenset(planner.highlight),
+        restricted=frozenset(planner.restricted),
         patterns=tuple(planner.patterns),
         excludes=has_not(expanded),
     )
@@ -187,6 +187,7 @@ class _Planner:
         self.strict = strict
         self.bonuses: dict[str, float] = {}
         self.highlight: set[str] = set()
+        self.restricted: set[tuple[str, WrittenTest]] = set()
         self.patterns: list[str] = []
         self._stems, self._attested = _memo(vocabulary)
         # Inside NOT: a word excludes only its own spelling and its primary
@@ -203,7 +204,7 @@ class _Planner:
             # Each word of the phrase matches its forms, at consecutive positions.
             typed = typed_word(q) or ("",) * len(q.words)
             words = [
-                (q.fieldname, self._word_forms(q.fieldname, word), marks)
+                (q.fieldname, self._word_forms(q.fieldname, word), None, marks)
                 for word, marks in zip(q.words, typed, strict=True)
             ]
             return self._words(words, q)
@@ -211,9 +212,10 @@ class _Planner:
             # A phrase with «=» words: Whoosh's apply() would drop slop and order.
             return self._words([self._word(word) for word in q.subqueries], q)
         if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
-            return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost)
+            return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost, None)
         if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
-            return self._any_of(q.fieldname, self._prefix_forms(q.fieldname, q.text), q.boost)
+            forms = self._prefix_forms(q.fieldname, q.text)
+            return self._any_of(q.fieldname, forms, q.boost, None)
         if isinstance(q, query.Prefix) and q.fieldname == "doc":
             # A folder of documents: the documents' ids, so both cores can answer.
             docs = self.vocabulary.expand_prefix("doc", q.text)
@@ -226,71 +228,65 @@ class _Planner:
     def _quietly(self, q: query.Query) -> query.Query:
         """Expand without highlighting and without the looser readings: words
         after NOT are not in the hits."""
-        saved = (set(self.highlight), list(self.patterns), self._excluding)
+        saved = (set(self.highlight), set(self.restricted), list(self.patterns), self._excluding)
         self._excluding = True
         expanded = self.expand(q)
-        self.highlight, self.patterns, self._excluding = saved
+        self.highlight, self.restricted, self.patterns, self._excluding = saved
         return expanded
 
-    def _word(self, q: query.Term) -> tuple[str, dict[str, float], str]:
+    def _word(self, q: query.Term) -> _Word:
         """A word's field, the terms it matches there (each with the bonus of its
-        tier) and the word as typed where it has diacritics (else ``""``)."""
+        tier), the test their written forms must pass (``=word``, else None) and
+        the word as typed where it has diacritics (else ``""``)."""
         if isinstance(q, ExactWord):
-            return "written", self._written_forms(q.text), q.text if is_vocalized(q.text) else ""
-        return q.fieldname, self._word_forms(q.fieldname, q.text), typed_word(q) or ""
+            # Terms no paragraph holds are left out, so that a phrase with such a
+            # word is planned as matching nothing.
+            readings = (term for term in fold_readings(q.text) if term)
+            forms = {term: EXACT_BONUS for term in readings if self._is_attested(term)}
+            letters = WrittenTest(letters=written_letters(q.text))
+            return "terms", forms, letters, q.text if is_vocalized(q.text) else ""
+        return q.fieldname, self._word_forms(q.fieldname, q.text), None, typed_word(q) or ""
 
-    def _words(self, words: list[tuple[str, dict[str, float], str]], q: query.Query) -> query.Query:
+    def _words(self, words: list[_Word], q: query.Query) -> query.Query:
         """A word, or a phrase's words (:meth:`_word`), at the positions ``q`` asks for.
 
-        A word typed with diacritics matches, strict, only the written forms of
-        its terms whose marks are compatible (:mod:`.marks`), each in its term's
-        tier. Else it matches all its terms, and the paragraphs where every such
-        word is written with compatible marks (at the same positions, in a
-        phrase) get :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
+        A word typed with diacritics matches, strict, only the occurrences of
+        its terms written with compatible marks, each in its term's tier. Else it
+        matches all its terms, and the paragraphs where every such word is
+        written with compatible marks (at the same positions, in a phrase) get
+        :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
         """
-        if not any(typed for _, _, typed in words):
-            return _sequence([self._any_of(field, forms, q.boost) for field, forms, _ in words], q)
-        compatible = [self._compatible(*word) for word in words]
+        if not any(typed for *_, typed in words):
+            return _sequence(
+                [self._any_of(f, forms, q.boost, test) for f, forms, test, _ in words], q
+            )
+        marked = [
+            (field, forms, _with_marks(test, typed) if typed else test)
+            for field, forms, test, typed in words
+        ]
         if self.strict:
             return _sequence(
-                [
-                    self._any_of("written", variants, q.boost)
-                    if typed
-                    else self._any_of(field, forms, q.boost)
-                    for (field, forms, typed), variants in zip(words, compatible, strict=True)
-                ],
-                q,
+                [self._any_of(f, forms, q.boost, test) for f, forms, test in marked], q
             )
-        plain = _sequence([self._any_of(field, forms, q.boost) for field, forms, _ in words], q)
-        if self._excluding or not all(
-            variants for (_, _, typed), variants in zip(words, compatible, strict=True) if typed
-        ):
+        plain = _sequence([self._any_of(f, forms, q.boost, test) for f, forms, test, _ in words], q)
+        if self._excluding:
             return plain
-        written = _sequence(
-            [
-                _one_of("written", variants) if typed else _one_of(field, forms)
-                for (field, forms, typed), variants in zip(words, compatible, strict=True)
-            ],
-            q,
-        )
-        return query.AndMaybe(plain, query.ConstantScoreQuery(written, MARKS_BONUS))
+        compatible = _sequence([_one_of(f, forms, test=test) for f, forms, test in marked], q)
+        return query.AndMaybe(plain, query.ConstantScoreQuery(compatible, MARKS_BONUS))
 
-    def _compatible(self, fieldname: str, forms: dict[str, float], typed: str) -> dict[str, float]:
-        """The written forms of ``forms`` (terms of ``fieldname``) whose marks ``typed``
-        allows, each with its term's bonus; none for a word typed without marks."""
-        if not typed:
-            return {}
-        variants = forms if fieldname == "written" else written_variants(self.vocabulary, forms)
-        return compatible_variants(typed, variants)
-
-    def _any_of(self, fieldname: str, forms: dict[str, float], boost: float) -> query.Query:
+    def _any_of(
+        self, fieldname: str, forms: dict[str, float], boost: float, test: WrittenTest | None
+    ) -> query.Query:
         if self._excluding:
             forms = {form: bonus for form, bonus in forms.items() if bonus >= STEM_BONUS}
-        self.highlight.update(forms)
-        if fieldname in BONUS_FIELDS:
+        if test is None:
+            self.highlight.update(forms)
+        else:
+            self.restricted.update((form, test) for form in forms)
+        if fieldname == "terms":
             for form, bonus in forms.items():
                 self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
-        return _one_of(fieldname, forms, boost)
+        return _one_of(fieldname, forms, boost, test)
 
     def _word_forms(self, fieldname: str, term: str) -> dict[str, float]:
         """The indexed words ``term`` matches, each with the bonus of its tier."""
@@ -310,19 +306,6 @@ class _Planner:
                         continue
                     forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
         return forms
-
-    def _written_forms(self, word: str) -> dict[str, float]:
-        """The terms of the field of written forms holding ``word`` as written,
-        marks aside: among the written forms of its folded terms, those with
-        its letters (:func:`~searchidx.arabic.written_letters`)."""
-        letters = written_letters(word)
-        return {
-            term: EXACT_BONUS
-            for reading in fold_readings(word)
-            if reading
-            for term in self.vocabulary.expand_prefix("written", reading + WRITTEN_SEPARATOR)
-            if written_letters(split_written_term(term)[1]) == letters
-        }
 
     def _light_stems(self, term: str) -> tuple[str, ...]:
         stems = self._stems.get(term)
@@ -395,11 +378,26 @@ class _Planner:
         return found
 
 
-def _one_of(fieldname: str, terms, boost: float = 1.0) -> query.Query:
-    """A query matching any of ``terms`` of ``fieldname``, or nothing without them."""
+# A query word as planning sees it (see _Planner._word).
+_Word = tuple[str, dict[str, float], WrittenTest | None, str]
+
+
+def _with_marks(test: WrittenTest | None, typed: str) -> WrittenTest:
+    """``test`` (or none) asking also for diacritics compatible with ``typed``'s."""
+    return WrittenTest(letters=test.letters if test else None, marks=typed)
+
+
+def _one_of(
+    fieldname: str, terms, boost: float = 1.0, test: WrittenTest | None = None
+) -> query.Query:
+    """A query matching any of ``terms`` of ``fieldname`` (each restricted by
+    ``test``, if given), or nothing without them."""
     if not terms:
         return query.NullQuery
-    found = [query.Term(fieldname, term, boost=boost) for term in terms]
+    if test is None:
+        found = [query.Term(fieldname, term, boost=boost) for term in terms]
+    else:
+        found = [WrittenTerm(fieldname, term, test, boost=boost) for term in terms]
     return found[0] if len(found) == 1 else query.Or(found)
 
 
@@ -408,7 +406,7 @@ def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
     if len(words) == 1:
         return words[0]
     if any(word is query.NullQuery for word in words):
-        return query.NullQuery  # a word written so nowhere («=» or strict): no phrase either
+        return query.NullQuery  # a word with no terms: no phrase either
     # «"w1 w2"~N»: the words within N positions of each other, in any order.
     ordered = phrase.slop == 1
     return query.Sequence(words, slop=phrase.slop, ordered=ordered, boost=phrase.boost)

@@ -181,9 +181,9 @@ def _with_doc_folders(q: query.Query) -> query.Query:
 
 
 class ExactWord(query.Term):
-    """``=word``: the word as written, apart from marks and what cannot be seen,
-    in the field of written forms. ``text`` is the word as the query wrote it;
-    planning finds the written forms that match it
+    """``=word``: the word as written, apart from marks and what cannot be seen.
+    ``text`` is the word as the query wrote it; planning turns it into its
+    folded terms restricted to the occurrences written with its letters
     (:func:`~searchidx.arabic.written_letters`)."""
 
 
@@ -196,7 +196,7 @@ class _ExactWordPlugin(qparser.TaggingPlugin):
         def query(self, parser: qparser.QueryParser) -> query.Query | None:
             if not fold_term(self.text):
                 return None  # a tatweel alone, which no text holds as a word either
-            return attach(ExactWord("written", self.text, boost=self.boost), self)
+            return attach(ExactWord("terms", self.text, boost=self.boost), self)
 
     nodetype = ExactNode
 
@@ -221,7 +221,7 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             # The words as the "terms" field's analyzer finds them, so that
             # the words around an «=» word are folded as in any phrase.
             words = [
-                ExactWord("written", self.text[token.startchar : token.endchar])
+                ExactWord("terms", self.text[token.startchar : token.endchar])
                 if token.startchar in exact
                 else _located(query.Term(parser.fieldname, token.text), self, token)
                 for token in parser.schema[parser.fieldname].tokenize(
@@ -344,7 +344,7 @@ def positive_words(q: query.Query) -> Iterator[str]:
     """The folded words a query looks for, leaving out those after NOT."""
     if isinstance(q, query.Not):
         return
-    if isinstance(q, query.Term) and q.fieldname == "terms":
+    if isinstance(q, query.Term) and q.fieldname == "terms" and not isinstance(q, ExactWord):
         yield q.text
     elif isinstance(q, query.Phrase) and q.fieldname == "terms":
         yield from q.words

@@ -18,10 +18,13 @@ each of its matches its one score. A phrase, and an AND of words, starts from
 the word (all its forms) with the fewest postings: its documents are a mask
 that the other words' postings are filtered by, before any position is read or
 any score computed. Phrases are then checked on the documents left, by
-intersecting ``document << 32 | position - k`` keys of each k-th word. Each
-word's forms are terms of one field with positions: the folded words, or the
-written forms of an ``=word`` or of a word typed with diacritics (whose
-positions are the same).
+intersecting ``document << 32 | position - k`` keys of each k-th word.
+
+A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
+vocalized words) reads its term's positions, looks up the written form of the
+word at each position in the side file's forward index, runs the test once per
+distinct written form, and keeps the accepted positions: its term frequency is
+their number per document, and phrases see only them.
 
 A node it does not know (or a boost, a slop) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -38,7 +41,8 @@ import numpy as np
 from whoosh import query
 
 from ..sidefiles import FIELDS, load_side_file, prefix_key, ranges, segment_readers
-from .plan import BM25_B, BM25_K1, BONUS_FIELDS, ReaderVocabulary
+from .plan import BM25_B, BM25_K1, ReaderVocabulary
+from .written import WrittenTerm, WrittenTest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -48,7 +52,6 @@ if TYPE_CHECKING:
     from .plan import QueryPlan
 
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
-_POSITION_FIELDS = {name for name, (has_positions, _, _) in FIELDS.items() if has_positions}
 _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
@@ -91,6 +94,8 @@ class _Segment:
         self.offset = offset
         self.size = side.doc_count_all
         self._ordinals: dict[tuple[str, bytes], int] = {}
+        # Per written test, its verdict on each written form of the forward index.
+        self._verdicts: dict[WrittenTest, dict[int, bool]] = {}
         self.live = None
         if deleted:
             self.live = np.ones(self.size, dtype=bool)
@@ -147,6 +152,21 @@ class _Segment:
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
+
+    def accepted(self, test: WrittenTest, written: np.ndarray) -> np.ndarray:
+        """A mask of the written forms ``written`` (numbers into this segment's table
+        of written forms) that pass ``test``; each distinct form is tested once."""
+        verdicts = self._verdicts.setdefault(test, {})
+        distinct, inverse = np.unique(written, return_inverse=True)
+        offsets, blob = self.side["written.offsets"], self.side["written.blob"]
+        answers = []
+        for number in distinct.tolist():
+            answer = verdicts.get(number)
+            if answer is None:
+                form = blob[offsets[number] : offsets[number + 1]].tobytes().decode("utf-8")
+                answer = verdicts[number] = test.accepts(form)
+            answers.append(answer)
+        return np.array(answers, dtype=bool)[inverse]
 
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
@@ -263,6 +283,8 @@ def _check(q: query.Query) -> None:
     if kind is query.Term:
         if q.fieldname not in FIELDS or not isinstance(q.text, str):
             raise Unsupported("field")
+    elif kind is WrittenTerm:
+        _check_words([q])
     elif kind is query.Or:
         if q.minmatch or q.scale:
             raise Unsupported("minmatch")
@@ -319,6 +341,8 @@ class _Run:
         if kind is query.ConstantScoreQuery:
             found = _materialize(self.evaluate(q.child, segment), segment)
             return _Matches(found.ids, np.full(len(found.ids), q.score))
+        if kind is WrittenTerm:
+            return self.sequence(segment, [[q]], False)
         if kind is query.Phrase:
             return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
         if kind is query.Sequence:
@@ -352,7 +376,7 @@ class _Run:
             B, K1 = self.B, self.K1
             # Whoosh's bm25(), operation for operation, so the floats agree.
             scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-            bonus = self.bonus.get(term) if fieldname in BONUS_FIELDS else None
+            bonus = self.bonus.get(term) if fieldname == "terms" else None
             if bonus:
                 scores = scores + bonus
         else:
@@ -379,43 +403,51 @@ class _Run:
     def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True):
         """Documents where a word of each group follows one of the previous group (or,
         not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
-        words are an OR). Not ``adjacent``, None when no group has :data:`_NARROWING`
-        times fewer postings than another: then scoring whole posting lists is cheaper.
-        A group's words are terms of one field (``terms``, or ``written`` for an
-        ``=word``)."""
-        fields = [group[0].fieldname for group in groups]
+        words are an OR, of terms or of :class:`~.written.WrittenTerm` of one test).
+        Not ``adjacent``, None when no group has :data:`_NARROWING` times fewer
+        postings than another: then scoring whole posting lists is cheaper."""
         forms = []
-        for fieldname, group in zip(fields, groups, strict=True):
+        for group in groups:
             found = [word.text.encode("utf-8") for word in group]
-            found = [(segment.ordinal(fieldname, term), term) for term in found]
+            found = [(segment.ordinal("terms", term), term) for term in found]
             found = [(ordinal, term) for ordinal, term in found if ordinal >= 0]
             if not found:
                 return _EMPTY
             forms.append(found)
+        tests = [getattr(group[0], "test", None) for group in groups]
         ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
-        sizes = []
-        for fieldname, found in zip(fields, ordinals, strict=True):
-            pointers = segment.side[f"{fieldname}.pointers"]
-            sizes.append(np.sum(pointers[found + 1] - pointers[found].astype(np.int64)))
-        if not adjacent and max(sizes) < _NARROWING * min(sizes):
+        pointers = segment.side["terms.pointers"]
+        sizes = [
+            np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
+        ]
+        if len(groups) > 1 and not adjacent and max(sizes) < _NARROWING * min(sizes):
             return None
-        postings = _phrase_postings(segment, fields, ordinals, sizes)
+        postings = _phrase_postings(segment, ordinals, sizes)
         if postings is None:
             return _EMPTY
-        if not adjacent:
+        # Each group's postings, with the positions of the restricted ones that passed.
+        groups_found = []
+        for (index, form, docs), ordinal, test in zip(postings, ordinals, tests, strict=True):
+            if test is None:
+                groups_found.append((index, form, docs, None, None))
+            else:
+                groups_found.append(_restricted(segment, index, form, docs, ordinal, test))
+        if not adjacent or len(groups) == 1:
             return _intersection(
                 [
-                    self.postings_scores(segment, fieldname, *found, terms)
-                    for fieldname, found, terms in zip(fields, postings, forms, strict=True)
+                    self.postings_scores(segment, index, form, docs, tf, terms)
+                    for (index, form, docs, tf, _), terms in zip(groups_found, forms, strict=True)
                 ],
                 segment,
             )
         keys = None
-        for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
-            index, form, docs = postings[distance]
-            group_keys = _position_keys(
-                segment, fields[distance], index, ordinals[distance][form], docs, int(distance)
-            )
+        for distance in np.argsort([len(found[0]) for found in groups_found], kind="stable"):
+            index, form, docs, _, accepted = groups_found[distance]
+            if accepted is None:
+                positions, owner = _positions(segment, index, ordinals[distance][form])
+            else:
+                positions, owner = accepted
+            group_keys = _position_keys(docs[owner], positions - distance)
             if keys is None:
                 keys = np.sort(group_keys)
             else:
@@ -425,50 +457,57 @@ class _Run:
         found = np.zeros(segment.size, dtype=bool)
         found[keys >> 32] = True
         parts = []
-        for fieldname, (index, form, docs), terms in zip(fields, postings, forms, strict=True):
+        for (index, form, docs, tf, _), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
             parts.append(
                 self.postings_scores(
-                    segment, fieldname, index[chosen], form[chosen], docs[chosen], terms
+                    segment,
+                    index[chosen],
+                    form[chosen],
+                    docs[chosen],
+                    None if tf is None else tf[chosen],
+                    terms,
                 )
             )
         return _intersection(parts, segment)
 
-    def postings_scores(
-        self, segment: _Segment, fieldname: str, index, form, docs, terms
-    ) -> _Matches:
-        """The OR of ``terms`` (``(ordinal, term)`` pairs of ``fieldname``) scored on
-        their postings ``index`` (numbers into the flat arrays, form by form, each
-        form's in document order), ``form`` and ``docs`` saying whose each is and
-        where: :meth:`term` for many terms at once."""
+    def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
+        """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
+        ``index`` (numbers into the flat arrays, form by form, each form's in document
+        order), ``form`` and ``docs`` saying whose each is and where: :meth:`term` for
+        many terms at once. ``tf``, where given, are the postings' frequencies
+        counting only the accepted occurrences of restricted terms."""
         side = segment.side
         ids = docs.astype(np.int64)
+        tf = side["terms.freqs"][index] if tf is None else tf
         if segment.live is not None:
             alive = segment.live[ids]
-            ids, index, form = ids[alive], index[alive], form[alive]
-        tf = side[f"{fieldname}.freqs"][index].astype(np.float64)
-        fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
-        idf = np.array([self.idf(fieldname, term) for _, term in terms])[form]
+            ids, form, tf = ids[alive], form[alive], tf[alive]
+        tf = tf.astype(np.float64)
+        fl = side["terms.lengths"][ids].astype(np.float64)
+        idf = np.array([self.idf("terms", term) for _, term in terms])[form]
         bonus = np.array([self.bonus.get(term, 0.0) for _, term in terms])[form]
-        avgfl, B, K1 = self.avgfl(fieldname), self.B, self.K1
+        avgfl, B, K1 = self.avgfl("terms"), self.B, self.K1
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
         return _summed(ids, scores, segment.size)
 
 
 def _is_word(q: query.Query) -> bool:
-    """Whether ``q`` is a term of a field with positions or an OR of such terms of
-    one field (a word's forms)."""
+    """Whether ``q`` is a term of the ``terms`` field or an OR of such terms (a word's
+    forms), all plain or all restricted by one written test."""
     return _is_word_forms(_forms(q))
 
 
 def _is_word_forms(words) -> bool:
-    fields = {getattr(word, "fieldname", None) for word in words}
-    return (
-        len(fields) == 1
-        and fields <= _POSITION_FIELDS
-        and all(type(word) is query.Term for word in words)
-    )
+    kinds = {
+        (type(word), getattr(word, "fieldname", None), getattr(word, "test", None))
+        for word in words
+    }
+    return len(kinds) == 1 and next(iter(kinds))[:2] in {
+        (query.Term, "terms"),
+        (WrittenTerm, "terms"),
+    }
 
 
 def _forms(q: query.Query) -> list:
@@ -476,9 +515,8 @@ def _forms(q: query.Query) -> list:
     return list(q.subqueries) if type(q) is query.Or else [q]
 
 
-def _phrase_postings(segment: _Segment, fields: list[str], ordinals: list[np.ndarray], sizes: list):
-    """Per group of forms (terms of ``fields``, one per group), ``(index, form, docs)``
-    of the postings in the documents that
+def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list):
+    """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
     hold a form of every group: each posting's number in the flat arrays, its form's
     place in the group and its document, form by form and each form's in document
     order; None when no document holds every group. ``sizes`` are the groups'
@@ -489,16 +527,16 @@ def _phrase_postings(segment: _Segment, fields: list[str], ordinals: list[np.nda
     so no posting list is sorted or merged, and positions wait for the survivors.
     """
     side = segment.side
+    pointers = side["terms.pointers"]
     order = np.argsort(sizes, kind="stable")
     candidates = None
     kept: list = [None] * len(ordinals)
     for group in order:
         found = ordinals[group]
-        pointers = side[f"{fields[group]}.pointers"]
         starts = pointers[found].astype(np.int64)
         lengths = pointers[found + 1] - starts
         index, form = ranges(starts, lengths)
-        docs = side[f"{fields[group]}.docs"][index]
+        docs = side["terms.docs"][index]
         if candidates is not None:
             inside = candidates[docs]
             index, form, docs = index[inside], form[inside], docs[inside]
@@ -515,15 +553,13 @@ def _phrase_postings(segment: _Segment, fields: list[str], ordinals: list[np.nda
     return result
 
 
-def _position_keys(
-    segment: _Segment, fieldname: str, index, ordinal, docs, distance: int
-) -> np.ndarray:
-    """``doc << 32 | position - distance`` for the positions of the postings ``index``
-    (numbers into ``fieldname``'s flat arrays) of terms ``ordinal`` in documents
-    ``docs`` (one of each per posting), unsorted."""
+def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the postings ``index`` (numbers into the flat arrays) of
+    terms ``ordinal`` (one per posting), posting after posting, and the number in
+    ``index`` of the posting each is of (int64 arrays)."""
     side = segment.side
-    freqs = side[f"{fieldname}.freqs"]
-    pointers = side[f"{fieldname}.pointers"]
+    freqs = side["terms.freqs"]
+    pointers = side["terms.pointers"]
     # Positions are stored term by term, posting after posting: a posting's come after
     # its term's first position plus the frequencies of the term's earlier postings.
     terms, term_of = np.unique(ordinal, return_inverse=True)
@@ -533,16 +569,34 @@ def _position_keys(
     before = np.concatenate(([0], np.cumsum(freqs[term_index], dtype=np.int64)))
     block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
     at = block + (index - starts[term_of])  # the posting's place in term_index
-    first = (
-        side[f"{fieldname}.position_pointers"][ordinal].astype(np.int64)
-        + before[at]
-        - before[block]
-    )
+    first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
     counts = freqs[index].astype(np.int64)
-    positions = side.gather_runs(f"{fieldname}.positions", first, counts) - distance
-    docs_of = np.repeat(docs.astype(np.int64), counts)
+    positions = side.gather_runs("terms.positions", first, counts)
+    return positions, np.repeat(np.arange(len(index)), counts)
+
+
+def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest):
+    """The postings ``index`` (of terms ``ordinal[form]``, in documents ``docs``)
+    reduced to their occurrences whose word as written passes ``test``:
+    ``(index, form, docs, tf, (positions, owner))`` of the postings left, ``tf``
+    their numbers of such occurrences, ``positions`` these and ``owner`` the
+    number of the posting each is of."""
+    positions, owner = _positions(segment, index, ordinal[form])
+    side = segment.side
+    at = side["written.doc_starts"][docs[owner]].astype(np.int64) + positions
+    keep = segment.accepted(test, side["written.ids"][at])
+    tf = np.bincount(owner[keep], minlength=len(index))
+    left = tf > 0
+    renumber = np.cumsum(left) - 1
+    accepted = (positions[keep], renumber[owner[keep]])
+    return index[left], form[left], docs[left], tf[left], accepted
+
+
+def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``doc << 32 | position`` of each position and its document, leaving out the
+    negative positions (a phrase's k-th word, moved back by k)."""
     keep = positions >= 0
-    return (docs_of[keep] << 32) | positions[keep]
+    return (docs[keep].astype(np.int64) << 32) | positions[keep]
 
 
 def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from whoosh import scoring
 
-from .plan import BM25_B, BM25_K1, BONUS_FIELDS
+from .plan import BM25_B, BM25_K1
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,11 +28,11 @@ class _BonusScorer(scoring.BM25FScorer):
 
 
 class TermBonus(scoring.BM25F):
-    """BM25F plus a fixed bonus per matched term, from a map of term to bonus.
+    """BM25F plus a fixed bonus per matched term, from a map of folded term to bonus.
 
     The bonuses make the ranking tiers of :attr:`QueryPlan.bonuses`; they
-    apply to the :data:`~.plan.BONUS_FIELDS` only, and a term not in the map
-    scores plain BM25F.
+    apply to the ``terms`` field only, and a term not in the map scores plain
+    BM25F.
     """
 
     def __init__(self, bonus: Mapping[str, float]) -> None:
@@ -43,7 +43,7 @@ class TermBonus(scoring.BM25F):
     def scorer(
         self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1
     ) -> scoring.BaseScorer:
-        if fieldname in BONUS_FIELDS and text in self.bonus:
+        if fieldname == "terms" and text in self.bonus:
             bonus = self.bonus[text]
             return _BonusScorer(searcher, fieldname, text, self.B, self.K1, bonus, qf=qf)
         return super().scorer(searcher, fieldname, text, qf=qf)
