@@ -13,7 +13,7 @@ import pytest
 from whoosh import query
 
 from searchidx import Index
-from searchidx.arabic import iter_words
+from searchidx.arabic import is_vocalized, iter_words
 from searchidx.errors import QueryError
 from searchidx.search import rank_whoosh
 from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
@@ -23,6 +23,8 @@ from searchidx.search.rank_arrays import ArraySearcher
 from .conftest import EXACT_FOUND, HADITH, INDEX_DATA, write_corpus
 
 LIMIT = 10
+# Fatha, damma, kasra, sukun, shadda.
+_VOWELS = ("\u064e", "\u064f", "\u0650", "\u0652", "\u0651")
 TOLERANCE = 1e-9
 
 
@@ -85,6 +87,15 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
     def word():
         return rng.choice(vocabulary)
 
+    def vocalized(word):
+        """The word with its own diacritics, or some drawn at random on its letters."""
+        if is_vocalized(word):
+            return word
+        return "".join(
+            char + (rng.choice(_VOWELS) if char.isalpha() and rng.random() < 0.6 else "")
+            for char in word
+        )
+
     def run_of(length):
         words = rng.choice(paragraphs)
         start = rng.randrange(len(words) - length + 1)
@@ -117,6 +128,13 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
         lambda: f'"={run_of(2)}"',
         lambda: '"{} ={} {}"'.format(*run_of(3).split(" ")),
         lambda: f"(={word()} OR {word()}) -{word()}",
+        lambda: vocalized(word()),
+        lambda: f"{vocalized(word())} {word()}",
+        lambda: '"{} {}"'.format(*map(vocalized, run_of(2).split(" "))),
+        lambda: '"{} {} {}"'.format(word(), *map(vocalized, run_of(2).split(" "))),
+        lambda: f"{vocalized(word())} OR ={vocalized(word())}",
+        lambda: f"{word()} -{vocalized(word())}",
+        lambda: f'"={vocalized(run_of(2))}"',
     ]
     queries = []
     while len(queries) < count:
@@ -129,15 +147,17 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
 
 
 def check_queries(index: Index, queries) -> int:
-    """Compare every query both ways; return how many were compared (not refused)."""
+    """Compare every query both ways, a query with diacritics in both modes of marks;
+    return how many were compared (not refused)."""
     compared = 0
     for text, match_any in queries:
-        try:
-            ours, theirs = both_ways(index, text, match_any)
-        except QueryError:
-            continue  # refused before either path runs (a too short prefix, say)
-        assert_same(ours, theirs, (text, match_any))
-        compared += 1
+        for marks in ("rank", "strict") if is_vocalized(text) else ("rank",):
+            try:
+                ours, theirs = both_ways(index, text, match_any, marks)
+            except QueryError:
+                continue  # refused before either path runs (a too short prefix, say)
+            assert_same(ours, theirs, (text, match_any, marks))
+            compared += 1
     return compared
 
 
@@ -362,6 +382,8 @@ def generated(tmp_path_factory):
     root = tmp_path_factory.mktemp("generated")
     rng = random.Random(7)
     vocabulary = sorted({word for words in corpus_words(INDEX_DATA) for word in words})[::3]
+    # Vocalized words too, several ways for one word, so that diacritics and «=» choose.
+    vocabulary += sorted({hadith[a:b] for hadith in HADITH for a, b in iter_words(hadith)})
     names = [f"part{number:02d}.txt" for number in range(FILES)]
     write_corpus(root / "docs", generated_files(rng, vocabulary, names))
     return root, rng, vocabulary, names
