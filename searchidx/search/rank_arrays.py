@@ -94,8 +94,9 @@ class _Segment:
         self.offset = offset
         self.size = side.doc_count_all
         self._ordinals: dict[tuple[str, bytes], int] = {}
-        # Per written test, its verdict on each written form of the forward index.
-        self._verdicts: dict[WrittenTest, dict[int, bool]] = {}
+        # Per written test, which written forms of the forward index it has tested
+        # and its verdicts on them (arrays over the table of written forms).
+        self._verdicts: dict[WrittenTest, tuple[np.ndarray, np.ndarray]] = {}
         self.live = None
         if deleted:
             self.live = np.ones(self.size, dtype=bool)
@@ -156,17 +157,16 @@ class _Segment:
     def accepted(self, test: WrittenTest, written: np.ndarray) -> np.ndarray:
         """A mask of the written forms ``written`` (numbers into this segment's table
         of written forms) that pass ``test``; each distinct form is tested once."""
-        verdicts = self._verdicts.setdefault(test, {})
-        distinct, inverse = np.unique(written, return_inverse=True)
         offsets, blob = self.side["written.offsets"], self.side["written.blob"]
-        answers = []
-        for number in distinct.tolist():
-            answer = verdicts.get(number)
-            if answer is None:
-                form = blob[offsets[number] : offsets[number + 1]].tobytes().decode("utf-8")
-                answer = verdicts[number] = test.accepts(form)
-            answers.append(answer)
-        return np.array(answers, dtype=bool)[inverse]
+        if test not in self._verdicts:
+            forms = len(offsets) - 1
+            self._verdicts[test] = (np.zeros(forms, dtype=bool), np.zeros(forms, dtype=bool))
+        tested, verdicts = self._verdicts[test]
+        for number in np.unique(written[~tested[written]]).tolist():
+            form = blob[offsets[number] : offsets[number + 1]].tobytes().decode("utf-8")
+            verdicts[number] = test.accepts(form)
+            tested[number] = True
+        return verdicts[written]
 
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
