@@ -401,10 +401,17 @@ def assert_same_vocabulary(index: Index) -> None:
         theirs = ReaderVocabulary(reader)
         terms = [(field, term.decode("utf-8")) for field, term in reader.all_terms()]
         absent = [("terms", "كتابكم"), ("terms", "zz"), ("title", "ليس"), ("doc", "none.txt")]
-        assert {field for field, _ in terms} >= {"terms", "title", "doc", "kind"}
+        absent += [("written", "كتابكم\x1f"), ("written", "علي\x1fعلى\x1f")]
+        assert {field for field, _ in terms} >= {"terms", "written", "title", "doc", "kind"}
         for field, term in terms + absent:
             assert ours.contains(field, term) == theirs.contains(field, term), term
             assert ours.doc_frequency(field, term) == theirs.doc_frequency(field, term), term
+        # Every written form of a folded term, as «=word» asks for them.
+        for folded in {term for field, term in terms if field == "terms"}:
+            prefix = folded + "\x1f"
+            expanded = list(ours.expand_prefix("written", prefix))
+            assert expanded == list(theirs.expand_prefix("written", prefix)), folded
+            assert expanded, folded  # each folded term is written some way
     finally:
         reader.close()
 

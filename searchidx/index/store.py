@@ -7,8 +7,8 @@ Schema (one Whoosh document per paragraph, plus one record per file):
   there is no second posting list per word to write;
 * ``written``: each word's folded terms paired with the word as written, marks
   included (see :func:`searchidx.arabic.written_terms`), at the same positions
-  as in ``terms``, for ``=word``; an unvocalized word in folded letters adds no
-  new term to the vocabulary;
+  as in ``terms``, for ``=word``; a word written as its folded term (most
+  unvocalized words) is held as that term and the separator alone;
 * ``text``: the paragraph exactly as the file holds it (stored, not indexed);
   snippets and match offsets are computed from it at query time;
 * ``doc``, ``title``, ``paragraph``, ``locator``: where the paragraph is

@@ -132,9 +132,9 @@ class QueryPlan:
     :data:`MARKS_BONUS` once to a paragraph where it is written with compatible
     ones. ``highlight`` (folded words, and the terms of written forms of ``=``
     words and, strict, of vocalized words) and ``patterns`` (wildcards) say
-    which words of a hit are marked; words after
-    NOT are in neither. ``excludes`` says the query has a NOT, which would let
-    file records and deleted documents through.
+    which words of a hit are marked; words after NOT are in neither.
+    ``excludes`` says the query has a NOT, which would let file records and
+    deleted documents through.
     """
 
     query: query.Query
