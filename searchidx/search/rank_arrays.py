@@ -341,8 +341,9 @@ class _Run:
         if kind is query.ConstantScoreQuery:
             found = _materialize(self.evaluate(q.child, segment), segment)
             return _Matches(found.ids, np.full(len(found.ids), q.score))
-        if kind is WrittenTerm:
-            return self.sequence(segment, [[q]], False)
+        if kind is WrittenTerm or (kind is query.Or and _is_restricted_word(q)):
+            # A word's forms restricted alike: their postings and positions at once.
+            return self.sequence(segment, [_forms(q)], False)
         if kind is query.Phrase:
             return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
         if kind is query.Sequence:
@@ -508,6 +509,11 @@ def _is_word_forms(words) -> bool:
         (query.Term, "terms"),
         (WrittenTerm, "terms"),
     }
+
+
+def _is_restricted_word(q: query.Query) -> bool:
+    forms = _forms(q)
+    return bool(forms) and type(forms[0]) is WrittenTerm and _is_word_forms(forms)
 
 
 def _forms(q: query.Query) -> list:
