@@ -74,6 +74,10 @@ _WORD_FIELDS = frozenset({"terms", "title"})
 # (about 150 bytes each; 300 searches of the bench's small corpus keep 16,500).
 _MEMO_LIMIT = 100_000
 _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# A query word as planning sees it: its field, its forms with their bonuses, the
+# test their written forms must pass (or None) and the word as typed with its
+# diacritics (or ""); see _Planner._word.
+_Word = tuple[str, dict[str, float], WrittenTest | None, str]
 
 
 class Vocabulary(Protocol):
@@ -376,10 +380,6 @@ class _Planner:
                     "give more letters before *"
                 )
         return found
-
-
-# A query word as planning sees it (see _Planner._word).
-_Word = tuple[str, dict[str, float], WrittenTest | None, str]
 
 
 def _with_marks(test: WrittenTest | None, typed: str) -> WrittenTest:

@@ -74,7 +74,8 @@ class WrittenTerm(query.Term):
         child = super().matcher(searcher, context)
         if not child.is_active():
             return child
-        # The term's own scorer: the child may be wrapped (deletions) and keep it inside.
+        # The term's scorer, made as Whoosh makes it for the postings (a child that
+        # filters out deletions does not expose its own).
         weighting = searcher.weighting if context is None else context.weighting
         btext = searcher.schema[self.fieldname].to_bytes(self.text)
         # No weighting (a constant-score query's children): nothing is scored.
@@ -102,14 +103,15 @@ class WrittenMatcher(matching.WrappingMatcher):
         self._positions: list[int] = []
         self._settle()
 
-    def _replacement(self, newchild: matching.Matcher) -> matching.Matcher:
-        return WrittenMatcher(newchild, self.searcher, self.test, self.scorer)
-
     def copy(self) -> matching.Matcher:
         return WrittenMatcher(self.child.copy(), self.searcher, self.test, self.scorer)
 
     def replace(self, minquality: float = 0) -> matching.Matcher:
         return self if self.is_active() else matching.NullMatcher()
+
+    def reset(self) -> None:
+        self.child.reset()
+        self._settle()
 
     def _settle(self) -> None:
         """Move to the first document, from the current one, with an accepted occurrence."""
