@@ -54,7 +54,10 @@ class Highlighter:
             readings = fold_readings(word)
             known[word] = (
                 not highlight.isdisjoint(readings)
-                or (bool(self.restricted) and self.passes_test(word, readings))
+                or (
+                    not self.restricted.keys().isdisjoint(readings)
+                    and self.passes_test(word, readings)
+                )
                 or (bool(patterns) and self.matches_pattern(readings))
             )
         return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
@@ -63,7 +66,7 @@ class Highlighter:
         """Whether the word, as written, passes the test of a restricted query word
         of one of its folded readings."""
         tests = [test for term in readings for test in self.restricted.get(term, ())]
-        return bool(tests) and any(test.accepts(written_form(word)) for test in tests)
+        return any(test.accepts(written_form(word)) for test in tests)
 
     def matches_pattern(self, terms: tuple[str, ...]) -> bool:
         """Whether any of the folded readings of a word of a hit fits a wildcard of the query."""
