@@ -16,6 +16,9 @@ Pure functions and tables over strings, with no Whoosh in sight (like
   letter of the Arabic blocks.
 * :func:`fold_readings` gives every term of a word whose Uthmani (Quranic)
   spelling has two readings: «ٱلْكِتَـٰبُ» is «الكتب» or «الكتاب».
+* :func:`written_form` keeps a word as written, less what cannot be seen
+  (presentation forms, tatweel, invisible controls; digits become ASCII), for
+  ``=word`` and vocalized query words (the side files hold each word's).
 * :func:`light_stems` strips clitics and suffixes from a folded term, never
   leaving fewer than three letters and never producing one of the
   :data:`FUNCTION_WORDS`, so «بالكتاب» and «الكتاب» share a stem while «الله»
@@ -34,6 +37,7 @@ Example::
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -694,6 +698,45 @@ def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
     return word
 
 
+# What a written form leaves out: tatweel, invisible controls, and the spaces NFKC
+# puts before isolated presentation-form marks; other digits become ASCII ones.
+_WRITTEN_TABLE = str.maketrans(
+    {
+        **dict.fromkeys(araby.TATWEEL + _FORMAT_CONTROLS + " "),
+        **dict(zip(araby.NUMBERS_EAST + araby.NUMBERS_PERS, araby.NUMBERS_WEST * 2, strict=True)),
+    }
+)
+_MARKS = re.compile(f"[{_MARK_RANGES}]")
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def written_form(word: str) -> str:
+    """One word as written, less what cannot be seen: presentation forms become
+    letters (NFKC), tatweel and invisible controls go, digits become ASCII;
+    letters are kept as they are and marks too, in canonical order.
+
+    >>> written_form("الكـتـاب"), written_form("مسؤول"), written_form("٢٠١٩")
+    ('الكتاب', 'مسؤول', '2019')
+    >>> written_form("\\ufedf\\ufe8e") == "لا"  # presentation forms of lam and alef
+    True
+    """
+    if word.isascii():
+        return word
+    return unicodedata.normalize(
+        "NFC", unicodedata.normalize("NFKC", word).translate(_WRITTEN_TABLE)
+    )
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def written_letters(word: str) -> str:
+    """A word's written form without its marks: what ``=word`` compares.
+
+    >>> written_letters("عَلِيٌّ"), written_letters("عَلَى")
+    ('علي', 'على')
+    """
+    return _MARKS.sub("", written_form(word))
+
+
 def iter_words(text: str) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` of every word of ``text``, marks included."""
     for match in WORD.finditer(text):
@@ -714,3 +757,113 @@ def marks_evidence(word: str, term: str) -> WordTest | None:
     if araby.FATHATAN not in word:
         return None
     return lambda bare: term.endswith(bare + araby.ALEF)
+
+
+# The marks a vocalized query word is compared by (see :func:`marks_compatible`),
+# as the vowel each stands for: a tanween is its short vowel (the article or a
+# case ending tells them apart, not the word), a dagger alef a long fatha; the
+# KFGQPC text writes sukun and open tanween with marks of its own.
+_VOWEL_MARKS = {
+    araby.FATHA: araby.FATHA,
+    araby.DAMMA: araby.DAMMA,
+    araby.KASRA: araby.KASRA,
+    araby.FATHATAN: araby.FATHA,
+    araby.DAMMATAN: araby.DAMMA,
+    araby.KASRATAN: araby.KASRA,
+    araby.SUKUN: araby.SUKUN,
+    araby.SMALL_ALEF: araby.FATHA,
+    "\u06e1": araby.SUKUN,
+    "\u08f0": araby.FATHA,
+    "\u08f1": araby.DAMMA,
+    "\u08f2": araby.KASRA,
+}
+_TANWEENS = frozenset(araby.TANWIN) | frozenset("\u08f0\u08f1\u08f2")
+_TANWEEN_FATH = frozenset((araby.FATHATAN, "\u08f0"))
+
+
+def is_vocalized(word: str) -> bool:
+    """Whether a word carries a mark :func:`marks_compatible` compares: a vowel,
+    tanween, sukun, shadda or dagger alef.
+
+    >>> is_vocalized("عِلْم"), is_vocalized("علم"), is_vocalized("علـم")
+    (True, False, False)
+    """
+    return any(vowel or shadda for vowel, shadda, _ in _vocalization(word)[1])
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def marks_compatible(query_word: str, text_word: str) -> bool:
+    """Whether the diacritics of ``query_word`` allow ``text_word``: «عِلْم» allows
+    «عِلْمٌ», «الْعِلْمِ» and «علم» but not «عَلَمٌ» (a flag) or «عُلِمَ».
+
+    The two words' letters are folded one by one and aligned on the longest run
+    of letters they share, so clitics and endings on either side («بالعِلْم»,
+    «عِلْمِي») are not compared; where they share no letter the text word is
+    allowed. On each aligned pair of letters that both carry marks, the vowels
+    (fatha, damma, kasra or sukun; a tanween counts as its vowel, a dagger alef
+    as a fatha) must be the same where both are written, and both or neither
+    carry a shadda: «عَلَم» does not allow «عَلَّمَ», while «مُحَمَّد» allows
+    «محمّد», whose vowel is not written. A letter without marks, in either word,
+    allows anything, and so does a letter's shadda beside a lone tanween, which
+    writers add to unvocalized words («حقاً» for «حَقًّا»). The tanween fath of
+    «كتاباً» counts on the letter before the alef, where «كتابًا» writes it.
+    Hamza seats and the madda are letters (أ إ آ ؤ ئ fold like ا ء), compared by
+    neither marks nor folding.
+
+    >>> marks_compatible("عِلْم", "بِالْعِلْمِ"), marks_compatible("عِلْم", "عَلَمٌ")
+    (True, False)
+    >>> marks_compatible("عَلَم", "عَلَّمَ"), marks_compatible("مُحَمَّد", "محمّد")
+    (False, True)
+    """
+    query_letters, query_marks = _vocalization(query_word)
+    text_letters, text_marks = _vocalization(text_word)
+    match = difflib.SequenceMatcher(None, query_letters, text_letters, autojunk=False)
+    first, other, size = match.find_longest_match()
+    return all(_marks_agree(query_marks[first + at], text_marks[other + at]) for at in range(size))
+
+
+def _marks_agree(query_marks: _LetterMarks, text_marks: _LetterMarks) -> bool:
+    query_vowel, query_shadda, query_tanween = query_marks
+    text_vowel, text_shadda, text_tanween = text_marks
+    if not (query_vowel or query_shadda) or not (text_vowel or text_shadda):
+        return True
+    lone_tanween = (query_tanween and not query_shadda) or (text_tanween and not text_shadda)
+    if query_shadda != text_shadda and not lone_tanween:
+        return False
+    return not query_vowel or not text_vowel or query_vowel == text_vowel
+
+
+# A letter's vowel ("" where none is written), shadda, and whether the vowel is a tanween.
+_LetterMarks = tuple[str, bool, bool]
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _vocalization(word: str) -> tuple[str, tuple[_LetterMarks, ...]]:
+    """A word's letters, each folded alone, and each letter's marks.
+
+    >>> _vocalization("بِالْعِلْمِ")[0]
+    'بالعلم'
+    """
+    letters: list[str] = []
+    marks: list[list] = []
+    tanween_fath = False
+    for char in unicodedata.normalize("NFKC", word.translate(_BEFORE_NFKC)):
+        if char in _VOWEL_MARKS or char == araby.SHADDA:
+            if not letters:
+                continue
+            if char == araby.SHADDA:
+                marks[-1][1] = True
+            elif not marks[-1][0]:
+                marks[-1][0], marks[-1][2] = _VOWEL_MARKS[char], char in _TANWEENS
+                tanween_fath = char in _TANWEEN_FATH
+            continue
+        folded = "" if unicodedata.combining(char) else char.translate(_FOLD_TABLE).lower()
+        if folded:
+            letters.append(folded)
+            marks.append(["", False, False])
+            tanween_fath = False
+    if tanween_fath and len(letters) > 1 and letters[-1] == araby.ALEF and not marks[-2][0]:
+        # «كتاباً»: the tanween of the letter before its alef.
+        marks[-2][0], marks[-2][2] = marks[-1][0], True
+        marks[-1][0], marks[-1][2] = "", False
+    return "".join(letters), tuple(map(tuple, marks))

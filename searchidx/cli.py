@@ -419,6 +419,14 @@ def forget(choices: _Choices, path: str) -> None:
     is_flag=True,
     help="Match paragraphs with any of the words, not all; NOT and doc:/title: still apply.",
 )
+@click.option(
+    "--marks",
+    type=click.Choice(["rank", "strict"]),
+    default="rank",
+    show_default=True,
+    help="What the diacritics of a query word do: rank its words with compatible "
+    "diacritics first, or match only those (strict: عِلْم finds عِلْمٌ and علم, not عَلَمٌ).",
+)
 @_shared_options(FORMATS, "table on a terminal, plain when piped", index=True)
 @click.option(
     "--color",
@@ -441,6 +449,7 @@ def search(
     context: int,
     by_file: bool,
     match_any: bool,
+    marks: str,
     color: str,
     bidi: bool,
 ) -> None:
@@ -455,6 +464,8 @@ def search(
         مستمر*               words starting with مستمر
         الباغوس~  الباقوس~2    words 1 (or 2) edits away («الباغوز»)
         "الوزير السلام"~7     the words at most 7 positions apart, any order
+        عِلْم                  with diacritics: words written with compatible ones
+                             first (--marks strict: only those)
         doc:news.txt  title:الباغوز   only that document / title
 
     With --any only the words are alternatives: NOT, -word, doc: and title:
@@ -470,6 +481,7 @@ def search(
         searchidx search سوريا --bidi --color never
         searchidx search سوريا --offset 10 --context 1
         searchidx search سوريا --files
+        searchidx search "عِلْم" --marks strict
     """
     from .index import Index
     from .output import render_file_results, render_results, render_suggestions
@@ -479,11 +491,13 @@ def search(
         raise click.UsageError("--context shows paragraphs; it does not go with --files")
     with Index.open(choices.index_path()) as idx:
         if by_file:
-            found = idx.search_files(query, limit=limit, match_any=match_any, offset=offset)
+            found = idx.search_files(
+                query, limit=limit, match_any=match_any, offset=offset, marks=marks
+            )
             click.echo(render_file_results(found, fmt, bidi=bidi))
             return
         results = idx.search(
-            query, limit=limit, match_any=match_any, offset=offset, context=context
+            query, limit=limit, match_any=match_any, offset=offset, context=context, marks=marks
         )
     width = shutil.get_terminal_size().columns
     use_color = _use_color(color)

@@ -5,8 +5,10 @@ computer. The page is one template, one stylesheet and one small script
 (``searchidx/web/``), rendered on the server, so it works without JavaScript.
 Routes:
 
-* ``GET /?q=...&doc=...&offset=N``: the search page, ten hits a page;
-* ``GET /api/search?q=...&limit=N&offset=N``: the JSON of ``searchidx search --format json``;
+* ``GET /?q=...&doc=...&offset=N&marks=strict``: the search page, ten hits a page
+  (``marks`` as ``--marks``);
+* ``GET /api/search?q=...&limit=N&offset=N&marks=strict``: the JSON of
+  ``searchidx search --format json`` (``marks`` as ``--marks``, ``rank`` by default);
   paging stops at the 1,000th hit (offset + limit at most 1,000);
 * ``GET /doc?path=...&paragraph=N``: one indexed document, that paragraph highlighted;
   ``path`` is a hit's ``path`` (absolute), or its document name if that names one file;
@@ -121,13 +123,13 @@ class SearchSite:
     # Pages
 
     def _search_page(self, params) -> Response:
-        query, doc = _text(params, "q"), _text(params, "doc")
+        query, doc, marks = _text(params, "q"), _text(params, "doc"), _marks(params)
         offset = _integer(params, "offset", 0, 0, MAX_HITS - 1)
         if not query.strip():
             return self._page("searchidx", params, "")
-        results = self._search(query, doc, min(PAGE_SIZE, MAX_HITS - offset), offset)
+        results = self._search(query, doc, min(PAGE_SIZE, MAX_HITS - offset), offset, marks)
         if not results.hits and results.total:
-            first_page = {"q": query, **({"doc": doc} if doc else {})}
+            first_page = {"q": query, **({"doc": doc} if doc else {}), **_marks_param(marks)}
             main = (
                 f'<p class="summary">هذه الصفحة بعد آخر نتيجة من {_matching(results.total)}. '
                 f'<a href="/?{_escape(urlencode(first_page))}">الصفحة الأولى</a></p>'
@@ -136,12 +138,12 @@ class SearchSite:
         if not results.hits:
             main = f'<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>'
             return self._page(f"{query} – searchidx", params, main)
-        items = "\n".join(_hit_html(hit, hit.path, query) for hit in results.hits)
+        items = "\n".join(_hit_html(hit, hit.path, query, marks) for hit in results.hits)
         first, last = offset + 1, offset + len(results.hits)
         main = (
             f'<p class="summary">{first}–{last} من {_matching(results.total)}</p>\n'
             f'<ol class="hits" start="{first}">\n{items}\n</ol>\n'
-            f"{_paging(query, doc, offset, results.total)}"
+            f"{_paging(query, doc, offset, results.total, marks)}"
         )
         return self._page(f"{query} – searchidx", params, main)
 
@@ -153,7 +155,7 @@ class SearchSite:
             raise _HttpError(
                 400, f"offset + limit must be at most {MAX_HITS}: paging stops at hit {MAX_HITS}"
             )
-        results = self._search(query, "", limit, offset)
+        results = self._search(query, "", limit, offset, _marks(params))
         return _json_response(200, results.to_dict())
 
     def _document_page(self, params) -> Response:
@@ -172,7 +174,7 @@ class SearchSite:
             ),
             None,
         )
-        matches = self._matches_in(document, _text(params, "q"))
+        matches = self._matches_in(document, _text(params, "q"), _marks(params))
         paragraphs = "\n".join(
             _paragraph_html(
                 position,
@@ -204,13 +206,13 @@ class SearchSite:
             raise _HttpError(404, "this index holds no such document")
         return document
 
-    def _matches_in(self, document, query: str) -> dict[tuple[int, str], list]:
+    def _matches_in(self, document, query: str, marks: str) -> dict[tuple[int, str], list]:
         """The matched words of ``query`` in each paragraph of ``document``, to mark them."""
         if not query.strip():
             return {}
         try:
             limit = min(len(document.paragraphs), MAX_MARKED_PARAGRAPHS)
-            results = self._search(query, document.doc_id, limit, 0)
+            results = self._search(query, document.doc_id, limit, 0, marks)
         except QueryError:
             return {}
         return {
@@ -227,11 +229,11 @@ class SearchSite:
 
     # Parts
 
-    def _search(self, query: str, doc: str, limit: int, offset: int):
+    def _search(self, query: str, doc: str, limit: int, offset: int, marks: str):
         if doc:
             query = f"({query}) doc:{_quoted(doc)}"
         with self._lock:
-            return self.index.search(query, limit=limit, offset=offset)
+            return self.index.search(query, limit=limit, offset=offset, marks=marks)
 
     def _documents(self) -> dict[str, str]:
         """Each document name and its file's path, as of the index's latest
@@ -253,6 +255,7 @@ class SearchSite:
         page = self._template.substitute(
             title=_escape(title),
             query=_escape(_text(params, "q", strict=False)),
+            strict=" checked" if _text(params, "marks", strict=False) == "strict" else "",
             doc=_escape(_text(params, "doc", strict=False)),
             documents=options,
             main=main,
@@ -271,6 +274,11 @@ def _text(params, name: str, strict: bool = True) -> str:
     if len(values) > 1 and strict:
         raise _HttpError(400, f"give {name} once, not {len(values)} times")
     return values[0] if values else ""
+
+
+def _marks(params) -> str:
+    """What the query's diacritics do (``--marks``): ``rank`` unless the page asks."""
+    return _text(params, "marks") or "rank"
 
 
 def _integer(params, name: str, default: int, low: int, high: int) -> int:
@@ -305,9 +313,9 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _hit_html(hit, path: str, query: str) -> str:
+def _hit_html(hit, path: str, query: str, marks: str) -> str:
     where = f"{hit.doc} ¶{hit.paragraph}" + (f" · {hit.locator}" if hit.locator else "")
-    target = {"path": path, "paragraph": hit.paragraph, "q": query}
+    target = {"path": path, "paragraph": hit.paragraph, "q": query, **_marks_param(marks)}
     if hit.locator:
         target["locator"] = hit.locator
     link = f"/doc?{urlencode(target)}#hit"
@@ -328,9 +336,19 @@ def _paragraph_html(position: int, paragraph, is_hit: bool, matches) -> str:
     )
 
 
-def _paging(query: str, doc: str, offset: int, total: int) -> str:
+def _marks_param(marks: str) -> dict[str, str]:
+    """``marks`` for a link's address, left out when it is the default."""
+    return {} if marks == "rank" else {"marks": marks}
+
+
+def _paging(query: str, doc: str, offset: int, total: int, marks: str) -> str:
     def link(to: int, label: str, rel: str) -> str:
-        params = {"q": query, **({"doc": doc} if doc else {}), **({"offset": to} if to else {})}
+        params = {
+            "q": query,
+            **({"doc": doc} if doc else {}),
+            **({"offset": to} if to else {}),
+            **_marks_param(marks),
+        }
         return f'<a rel="{rel}" href="/?{_escape(urlencode(params))}">{label}</a>'
 
     previous = link(max(0, offset - PAGE_SIZE), "→ السابق", "prev") if offset else "<span></span>"

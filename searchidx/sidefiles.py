@@ -23,6 +23,15 @@ For each indexed field the file holds, as CSR-style arrays:
   (positions are small: most paragraphs are short);
 * per document the field length, as Whoosh's one-byte encoding returns it.
 
+And a forward index of the words as written (``written.*``), for ``=word`` and
+vocalized query words: the table of the segment's distinct written forms
+(:func:`searchidx.arabic.written_form`; UTF-8 blob and offsets), per document
+where its words start, and per word, at its position in the ``terms`` field,
+the number of its written form in the table (two bytes each while the table
+has fewer than 65,536 forms, else four). It is built from the stored text with
+the tokenizer of the ``terms`` field, whose positions number the words; a
+deleted document keeps its stored text, and its words, until a merge.
+
 File layout: 8 magic bytes, an 8-byte little-endian header length, a JSON
 header (format version, segment id, document count, field lengths, and each
 array's dtype, offset and length), then the arrays, each 8-byte aligned. The
@@ -42,7 +51,7 @@ if TYPE_CHECKING:
     from whoosh.index import Index as WhooshIndex
     from whoosh.reading import IndexReader, SegmentReader
 
-SIDE_FILE_VERSION = 1
+SIDE_FILE_VERSION = 2
 SUFFIX = ".sidx"
 MAGIC = b"SIDXARR\n"
 # Field name -> (has positions, has lengths, has frequencies).
@@ -134,6 +143,7 @@ def write_side_file(index_dir: Path, segment_reader: SegmentReader) -> Path:
                 [segment_reader.doc_field_length(n, fieldname, 0) or 0 for n in range(doc_count)],
                 dtype=np.uint32,
             )
+    arrays.update(_written_arrays(segment_reader, doc_count))
     header = {
         "version": SIDE_FILE_VERSION,
         "segment": segment_id,
@@ -207,6 +217,38 @@ def _field_arrays(reader, fieldname: str, has_positions: bool, has_freqs: bool) 
         arrays["position_pointers"] = _smallest(position_pointers)
         arrays.update(_low_bytes_and_high("positions", positions))
     return {f"{fieldname}.{name}": values for name, values in arrays.items()}
+
+
+def _written_arrays(reader, doc_count: int) -> dict:
+    """The forward index of written forms: ``written.blob`` and ``written.offsets``
+    (the table), ``written.doc_starts`` and ``written.ids`` (see the module's
+    docstring)."""
+    import numpy as np
+
+    from .arabic import WORD, written_form
+
+    numbers: dict[str, int] = {}  # a word as the text has it -> its written form's number
+    table: dict[str, int] = {}  # a written form -> its number
+    ids = array("q")
+    starts = array("q", [0])
+    for docnum in range(doc_count):
+        text = reader.stored_fields(docnum).get("text") or ""
+        for word in WORD.findall(text):
+            number = numbers.get(word)
+            if number is None:
+                number = numbers[word] = table.setdefault(written_form(word), len(table))
+            ids.append(number)
+        starts.append(len(ids))
+    blob = "".join(table).encode("utf-8")
+    offsets = array("q", [0])
+    for form in table:
+        offsets.append(offsets[-1] + len(form.encode("utf-8")))
+    return {
+        "written.blob": np.frombuffer(blob, dtype=np.uint8),
+        "written.offsets": _smallest(offsets),
+        "written.doc_starts": _smallest(starts),
+        "written.ids": np.array(ids, dtype=np.uint16 if len(table) <= 1 << 16 else np.uint32),
+    }
 
 
 def _low_bytes_and_high(name: str, values: array) -> dict:

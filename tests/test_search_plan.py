@@ -7,11 +7,13 @@ import re
 import time
 
 import pytest
+from whoosh import query
 
 from searchidx import Index
 from searchidx.index.store import make_schema
-from searchidx.search.plan import EXACT_BONUS, STEM_BONUS, build_plan
+from searchidx.search.plan import EXACT_BONUS, MARKS_BONUS, STEM_BONUS, build_plan
 from searchidx.search.query import parse_query
+from searchidx.search.written import WrittenTerm, WrittenTest
 
 from .conftest import (
     SALAM_WITHOUT_ALAYKUM,
@@ -501,3 +503,45 @@ def test_a_plan_highlights_no_word_after_not():
     plan = build_plan(parse_query("كتاب -الوزير", make_schema()), _Words("كتاب", "الوزير"))
     assert plan.highlight == {"كتاب"}
     assert plan.excludes
+
+
+def test_a_plan_of_an_exact_word_restricts_its_folded_term_to_its_letters_in_the_top_tier():
+    vocabulary = _Words("علي", "وعلي", "العلي")
+    plan = build_plan(parse_query("=علي", make_schema()), vocabulary)
+    letters = WrittenTest(letters="علي")
+    assert plan.query == WrittenTerm("terms", "علي", letters)
+    assert plan.query != WrittenTerm("terms", "علي", WrittenTest(letters="على"))
+    assert dict(plan.bonuses) == {"علي": EXACT_BONUS}
+    # Not «علي» whatever its spelling, which «على» is too: only words so written.
+    assert plan.restricted == {("علي", letters)} and not plan.highlight
+    only = build_plan(parse_query("=على", make_schema()), vocabulary)
+    assert only.query == WrittenTerm("terms", "علي", WrittenTest(letters="على"))
+    absent = build_plan(parse_query("=عثمان", make_schema()), vocabulary)
+    assert absent.query is query.NullQuery and not absent.restricted
+
+
+def test_a_plan_of_a_vocalized_exact_word_asks_for_its_letters_and_its_marks():
+    vocabulary = _Words("علم")
+    ranked = build_plan(parse_query("=عِلْم", make_schema()), vocabulary)
+    letters = WrittenTest(letters="علم")
+    both = WrittenTest(letters="علم", marks="عِلْم")
+    assert ranked.query == query.AndMaybe(
+        WrittenTerm("terms", "علم", letters),
+        query.ConstantScoreQuery(WrittenTerm("terms", "علم", both), MARKS_BONUS),
+    )
+    strict = build_plan(parse_query("=عِلْم", make_schema()), vocabulary, "strict")
+    assert strict.query == WrittenTerm("terms", "علم", both)
+    assert strict.restricted == {("علم", both)}
+
+
+def test_a_plan_of_a_phrase_with_an_exact_word_restricts_that_word_only():
+    vocabulary = _Words("علي", "بن", "وبن")
+    plan = build_plan(parse_query('"=على بن"', make_schema()), vocabulary)
+    assert plan.query == query.Sequence(
+        [WrittenTerm("terms", "علي", WrittenTest(letters="على")), query.Term("terms", "بن")]
+    )
+    assert (plan.query.slop, plan.query.ordered) == (1, True)
+    absent = build_plan(parse_query('"=عثمان بن"', make_schema()), vocabulary)
+    assert absent.query is query.NullQuery
+    near = build_plan(parse_query('"=على بن"~3', make_schema()), vocabulary)
+    assert (near.query.slop, near.query.ordered) == (3, False)

@@ -2,6 +2,7 @@
 user types, the answer is hits or one line saying what is wrong."""
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +12,7 @@ from searchidx import Index
 from searchidx.errors import QueryError
 
 from .conftest import (
+    EXACT_FOUND,
     SMALL_CORPUS,
     assert_clean_outcome,
     build_index,
@@ -88,7 +90,7 @@ FUZZ_WORDS = """
 
 FUZZ_SYNTAX = """
     AND OR NOT and or not doc: title: doc:hadith.txt title:المكتبة * ? " ( ) : ^ ~ [ ] { }
-    TO - + ' \\ / ، ؟ « » ـ
+    TO - + ' \\ / ، ؟ « » ـ = == =مسؤول =العِلْمِ
 """.split()  # noqa: SIM905
 
 
@@ -253,3 +255,107 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
 def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
     with pytest.raises(QueryError, match=message):
         search(seed_index, query)
+
+
+# «=word»: the word as written, marks and invisible characters aside.
+
+
+def found(index_path, query, **options) -> list[int]:
+    return sorted(hit.paragraph for hit in search(index_path, query, limit=50, **options))
+
+
+@pytest.mark.parametrize(("query", "paragraphs"), EXACT_FOUND.items())
+def test_exact_word_finds_only_its_own_spelling(exact_index, query, paragraphs):
+    results = search(exact_index, query, limit=50)
+    assert sorted(hit.paragraph for hit in results) == paragraphs
+    assert results.total == len(paragraphs)
+
+
+def test_without_equals_the_same_words_match_every_spelling(exact_index):
+    """What «=» takes away: folded letters, hamza seats, the article and clitics."""
+    assert found(exact_index, "علي") == [1, 2, 3]
+    assert found(exact_index, "مسؤول") == [4, 5]
+    assert found(exact_index, "الكتاب") == [2, 6, 7, 8]
+
+
+def test_exact_word_ignores_the_marks_of_the_query_and_invisible_characters(exact_index):
+    assert found(exact_index, "=عَلِيّ") == [1, 3]
+    assert found(exact_index, "=\ufe8d\ufedf\ufedc\ufe98\ufe8e\ufe8f") == [2, 7, 8]
+    assert found(exact_index, "=الكتـاب") == [2, 7, 8]
+
+
+def test_exact_word_highlights_only_the_exact_occurrences(exact_index):
+    [hit] = search(exact_index, "=الكتاب هذا").hits
+    assert highlighted(hit) == [
+        "هذا",
+        "الكتــاب",
+        "\ufe8d\ufedf\ufedc\ufe98\ufe8e\ufe8f",
+        "الكت\u200dاب",
+    ]
+    [hit] = search(exact_index, "=علي بن").hits
+    assert highlighted(hit) == ["علي", "بن"]
+    [hit] = search(exact_index, "=على").hits
+    assert highlighted(hit) == ["على"]
+    assert highlighted(search(exact_index, "=2019").hits[0]) == ["٢٠١٩", "2019"]
+
+
+def test_exact_word_in_a_phrase(exact_index):
+    assert found(exact_index, '"=علي بن ابي طالب"') == [1]
+    assert found(exact_index, '"=على بن ابي طالب"') == []
+    assert found(exact_index, '"علي =بن ابي طالب"') == [1]
+    assert found(exact_index, '"وضع =الكتاب"') == [2]
+    assert found(exact_index, '"قرأت =الكتاب"') == []
+    assert found(exact_index, '"قرأت =كتاب التاريخ"') == [6]
+    [hit] = search(exact_index, '"=الكتاب على"').hits
+    assert highlighted(hit) == ["الكتاب", "على"]
+
+
+def test_exact_word_with_or_not_and_any(exact_index):
+    assert found(exact_index, "=على OR =مسئول") == [2, 5]
+    assert found(exact_index, "الكتاب -=الكتاب") == [6]
+    assert found(exact_index, "الكتاب NOT =الكتاب") == [6]
+    assert found(exact_index, "علي NOT =على") == [1, 3]
+    assert found(exact_index, "=مسؤول =مسئول", match_any=True) == [4, 5]
+    assert found(exact_index, "(=على OR =علي) -طالب") == [2, 3]
+
+
+def test_exact_word_through_the_api_lists_files_and_pages(exact_index):
+    with Index.open(exact_index) as index:
+        files = index.search_files("=مسئول")
+        assert [(hit.doc, hit.hits) for hit in files.files] == [("exact.txt", 1)]
+        first, rest = index.search("=الكتاب", limit=1), index.search("=الكتاب", offset=1)
+        assert [hit.paragraph for hit in first.hits + rest.hits] == [
+            hit.paragraph for hit in index.search("=الكتاب").hits
+        ]
+        assert first.total == rest.total == 3
+
+
+def test_equals_sign_inside_a_file_name_still_filters_by_document(tmp_path):
+    folder = write_corpus(tmp_path / "docs", {"a=b.txt": "زرنا حلب.", "=c.txt": "زرنا حمص."})
+    index_path = build_index(tmp_path / "index", folder)
+    assert doc_paragraphs(search(index_path, "doc:a=b.txt")) == [("a=b.txt", 1)]
+    assert doc_paragraphs(search(index_path, "doc:=c.txt زرنا")) == [("=c.txt", 1)]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("=", "= goes right before a word, with no space: =علي"),
+        ("= علي", "= goes right before a word, with no space: =علي"),
+        ("==علي", "= goes right before a word, with no space: =علي"),
+        ("علي =", "= goes right before a word, with no space: =علي"),
+        ("=(علي OR على)", "= goes right before a word, with no space: =علي"),
+        ('"= علي بن"', "= goes right before a word, with no space: =علي"),
+        ('="علي بن"', '= goes inside the quotes, right before a word: "=علي بن ابي طالب"'),
+        ("=title:المكتبة", "= goes right before a word of the text, not before doc: or title:"),
+        ("=doc:a.txt", "= goes right before a word of the text, not before doc: or title:"),
+        ("title:=المكتبة", "= finds words of the text, not of titles"),
+        ('title:"=المكتبة الوطنية"', "= finds words of the text, not of titles"),
+        ("=علي*", "=word is one exact word: it takes no * or ~"),
+        ("=علي~", "=word is one exact word: it takes no * or ~"),
+        ("=ـــ", "the query has no words to search for"),
+    ],
+)
+def test_misplaced_equals_sign_is_a_query_error_saying_how_to_write_it(exact_index, query, message):
+    with pytest.raises(QueryError, match=re.escape(message)):
+        search(exact_index, query)

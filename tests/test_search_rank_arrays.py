@@ -13,20 +13,22 @@ import pytest
 from whoosh import query
 
 from searchidx import Index
-from searchidx.arabic import iter_words
+from searchidx.arabic import is_vocalized, iter_words
 from searchidx.errors import QueryError
 from searchidx.search import rank_whoosh
 from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
 from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
 
-from .conftest import INDEX_DATA, write_corpus
+from .conftest import EXACT_FOUND, HADITH, INDEX_DATA, write_corpus
 
 LIMIT = 10
+# Fatha, damma, kasra, sukun, shadda.
+_VOWELS = ("\u064e", "\u064f", "\u0650", "\u0652", "\u0651")
 TOLERANCE = 1e-9
 
 
-def both_ways(index: Index, text: str, match_any: bool = False):
+def both_ways(index: Index, text: str, match_any: bool = False, marks: str = "rank"):
     """(array answer, Whoosh answer) for one query; each is (docnums, scores, total).
 
     Each path plans the query with its own vocabulary (the side files' or
@@ -37,8 +39,8 @@ def both_ways(index: Index, text: str, match_any: bool = False):
         arrays = ArraySearcher.open(index.path, reader)
         assert arrays is not None, "a segment has no side file"
         parsed = parse_query(text, index._whoosh.schema, match_any)
-        plan = build_plan(parsed, ReaderVocabulary(reader))
-        assert build_plan(parsed, arrays.vocabulary(reader)) == plan
+        plan = build_plan(parsed, ReaderVocabulary(reader), marks)
+        assert build_plan(parsed, arrays.vocabulary(reader), marks) == plan
         return answers(index, reader, arrays, plan)
     finally:
         reader.close()
@@ -85,6 +87,15 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
     def word():
         return rng.choice(vocabulary)
 
+    def vocalized(word):
+        """The word with its own diacritics, or some drawn at random on its letters."""
+        if is_vocalized(word):
+            return word
+        return "".join(
+            char + (rng.choice(_VOWELS) if char.isalpha() and rng.random() < 0.6 else "")
+            for char in word
+        )
+
     def run_of(length):
         words = rng.choice(paragraphs)
         start = rng.randrange(len(words) - length + 1)
@@ -129,6 +140,22 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
         lambda: f"{near(rng.choice([2, 3]))} OR {word()}",
         lambda: f"{word()} NOT {near(2)}",
         lambda: f"doc:{rng.choice(docs)} {near(2)}",
+        lambda: f"={word()}",
+        lambda: f"={word()} {word()}",
+        lambda: f"={word()} OR ={word()}",
+        lambda: f"{word()} NOT ={word()}",
+        lambda: f'"={run_of(2)}"',
+        lambda: '"{} ={} {}"'.format(*run_of(3).split(" ")),
+        lambda: f"(={word()} OR {word()}) -{word()}",
+        lambda: vocalized(word()),
+        lambda: f"{vocalized(word())} {word()}",
+        lambda: '"{} {}"'.format(*map(vocalized, run_of(2).split(" "))),
+        lambda: '"{} {} {}"'.format(word(), *map(vocalized, run_of(2).split(" "))),
+        lambda: f"{vocalized(word())} OR ={vocalized(word())}",
+        lambda: f"{word()} -{vocalized(word())}",
+        lambda: f'"={vocalized(run_of(2))}"',
+        lambda: '"=' + near(2)[1:],
+        lambda: '"{} {}"~{}'.format(*map(vocalized, run_of(2).split(" ")), rng.randint(2, 10)),
     ]
     queries = []
     while len(queries) < count:
@@ -141,16 +168,48 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
 
 
 def check_queries(index: Index, queries) -> int:
-    """Compare every query both ways; return how many were compared (not refused)."""
+    """Compare every query both ways, a query with diacritics in both modes of marks;
+    return how many were compared (not refused)."""
     compared = 0
     for text, match_any in queries:
-        try:
-            ours, theirs = both_ways(index, text, match_any)
-        except QueryError:
-            continue  # refused before either path runs (a too short prefix, say)
-        assert_same(ours, theirs, (text, match_any))
-        compared += 1
+        for marks in ("rank", "strict") if is_vocalized(text) else ("rank",):
+            try:
+                ours, theirs = both_ways(index, text, match_any, marks)
+            except QueryError:
+                continue  # refused before either path runs (a too short prefix, say)
+            assert_same(ours, theirs, (text, match_any, marks))
+            compared += 1
     return compared
+
+
+def test_vocalized_and_strict_queries_agree_with_whoosh(hadith_index):
+    """Words typed with diacritics, ranked (AND MAYBE a constant score) and strict (the
+    written forms), alone, in phrases, with OR, NOT and «=»: answered by array search."""
+    rng = random.Random(13)
+    paragraphs = [[hadith[a:b] for a, b in iter_words(hadith)] for hadith in HADITH]
+    shapes = [
+        lambda words, at: words[at],
+        lambda words, at: f"{words[at]} {rng.choice(rng.choice(paragraphs))}",
+        lambda words, at: f'"{words[at]} {words[at + 1]}"',
+        lambda words, at: f"{words[at]} OR {rng.choice(rng.choice(paragraphs))}",
+        lambda words, at: f"{words[at + 1]} -{rng.choice(rng.choice(paragraphs))}",
+        lambda words, at: f"={words[at]}",
+        lambda words, at: f'"={words[at]} {words[at + 1]}"',
+    ]
+    # A word no text writes with compatible marks: strict, it matches nothing.
+    nowhere = ["مِلْك", '"مِلْكٌ مُوَكَّلٌ"', "فَقَالَ -مِلْك", "فَقَالَ OR مِلْك", "=مِلْك"]
+    drawn = []
+    for _ in range(120):
+        words = rng.choice(paragraphs)
+        drawn.append(rng.choice(shapes)(words, rng.randrange(len(words) - 1)))
+    compared = 0
+    with Index.open(hadith_index) as index:
+        for text in nowhere + drawn:
+            for marks in ("rank", "strict"):
+                ours, theirs = both_ways(index, text, marks=marks)
+                assert_same(ours, theirs, (text, marks))
+                compared += ours[2] > 0
+    assert compared > 150
 
 
 @pytest.mark.slow
@@ -186,6 +245,33 @@ def test_a_vocabulary_kept_between_searches_plans_as_a_fresh_one(bundled_index):
             reader.close()
 
 
+EXACT_QUERIES = [
+    *EXACT_FOUND,
+    "=علي بن",
+    "=الكتاب على",
+    "=على OR =مسئول",
+    "الكتاب -=الكتاب",
+    "NOT =الكتاب",
+    '"=علي بن ابي طالب"',
+    '"وضع =الكتاب على"',
+    '"قرأت =كتاب"',
+    '"=الكتاب =على"',
+    "(=على OR =علي) -طالب",
+]
+
+
+def test_exact_words_are_answered_by_the_arrays_as_by_whoosh(exact_index):
+    """``=`` words alone, with others, in phrases, with OR and after NOT: the arrays
+    answer them themselves (no Unsupported) and agree with Whoosh."""
+    with Index.open(exact_index) as index:
+        for text in EXACT_QUERIES:
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+            assert ours[2] == index.search(text).total, text
+        for text, paragraphs in EXACT_FOUND.items():
+            assert both_ways(index, text)[0][2] == len(paragraphs), text
+
+
 @pytest.mark.slow
 def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
     """Phrases whose words have several forms: a Sequence of ORs of terms."""
@@ -208,7 +294,9 @@ def test_phrase_of_stem_forms_agrees_with_whoosh(bundled_index):
             for plan in plans:
                 for term, bonus in plan.bonuses.items():
                     bonuses[term] = max(bonus, bonuses.get(term, 0.0))
-            phrase = QueryPlan(query.Sequence(groups), bonuses, frozenset(), (), excludes=False)
+            phrase = QueryPlan(
+                query.Sequence(groups), bonuses, frozenset(), frozenset(), (), excludes=False
+            )
             ours, theirs = answers(index, reader, arrays, phrase)
             assert_same(ours, theirs, groups)
         reader.close()
@@ -341,6 +429,8 @@ def generated(tmp_path_factory):
     root = tmp_path_factory.mktemp("generated")
     rng = random.Random(7)
     vocabulary = sorted({word for words in corpus_words(INDEX_DATA) for word in words})[::3]
+    # Vocalized words too, several ways for one word, so that diacritics and «=» choose.
+    vocabulary += sorted({hadith[a:b] for hadith in HADITH for a, b in iter_words(hadith)})
     names = [f"part{number:02d}.txt" for number in range(FILES)]
     write_corpus(root / "docs", generated_files(rng, vocabulary, names))
     return root, rng, vocabulary, names

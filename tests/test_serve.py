@@ -171,6 +171,7 @@ def test_api_search_matches_the_command_line(site, run, query):
         ("/api/search?q=", "the query is empty"),
         ("/api/search?q=" + quote("سوريا OR"), "OR needs a word on each side"),
         ("/api/search?q=a&q=b", "give q once"),
+        ("/api/search?q=" + quote("عِلْم") + "&marks=bad", "marks must be 'rank' or 'strict'"),
     ],
 )
 def test_bad_api_parameters_get_400_with_a_message(site, target, message):
@@ -178,6 +179,32 @@ def test_bad_api_parameters_get_400_with_a_message(site, target, message):
     assert status == 400
     assert message in json.loads(body)["error"]
     assert "Traceback" not in body
+
+
+def test_api_search_takes_marks(site):
+    """«عَلَم» (a flag) finds «العِلْمِ» (knowledge) by its letters, but not strict."""
+    target = "/api/search?q=" + quote("عَلَم")
+    ranked = json.loads(get(site, target)[2])
+    strict = json.loads(get(site, target + "&marks=strict")[2])
+    assert [hit["doc"] for hit in ranked["hits"]] == ["hadith.txt"] * 3
+    assert (ranked["total"], strict["total"]) == (3, 0)
+
+
+def test_the_page_keeps_strict_marks_in_its_form_and_links(site):
+    _, _, ranked = get(site, page(q="عِلْم"))
+    assert '<input type="checkbox" name="marks" value="strict">' in ranked
+    status, _, strict = get(site, page(q="عِلْم", marks="strict"))
+    assert status == 200
+    assert '<input type="checkbox" name="marks" value="strict" checked>' in strict
+    assert "<mark>العِلْمِ</mark>" in strict
+    assert re.search(r'href="/doc\?[^"]*marks=strict', strict)
+    _, _, flag = get(site, page(q="عَلَم", marks="strict"))
+    assert "لا فقرة تطابق «عَلَم»" in flag
+    # The document page marks only the words whose diacritics the query allows.
+    document = {"path": "hadith.txt", "paragraph": 1, "q": "عَلَم"}
+    assert "<mark>العِلْمِ</mark>" in get(site, "/doc?" + urlencode(document))[2]
+    strict_document = get(site, "/doc?" + urlencode({**document, "marks": "strict"}))[2]
+    assert "<mark>" not in strict_document
 
 
 def test_bad_page_parameters_get_400_with_a_page(site):
@@ -354,12 +381,14 @@ def test_another_loopback_address_serves_requests_that_name_it(tmp_path, corpus)
 
 def test_paging_stops_at_the_thousandth_hit():
     def next_offset(offset: int, total: int) -> list[str]:
-        links = _paging("سوريا", "", offset, total)
+        links = _paging("سوريا", "", offset, total, "rank")
         return re.findall(r'rel="next" href="[^"]*offset=(\d+)', links)
 
     assert next_offset(980, 5000) == ["990"]
     assert next_offset(990, 5000) == []  # hits 991-1000 are the last page
     assert next_offset(10, 15) == []
+    strict = _paging("عِلْم", "", 10, 50, "strict")
+    assert re.findall(r'rel="(prev|next)" href="[^"]*marks=strict', strict) == ["prev", "next"]
 
 
 def test_the_last_page_and_the_api_stop_at_the_thousandth_hit(site):

@@ -7,10 +7,18 @@ from array import array
 import numpy as np
 
 from searchidx import Index
+from searchidx.arabic import fold_readings, written_form
 from searchidx.search.rank_arrays import ArraySearcher
-from searchidx.sidefiles import SUFFIX, SideFile, _low_bytes_and_high, load_side_file
+from searchidx.sidefiles import (
+    SIDE_FILE_VERSION,
+    SUFFIX,
+    SideFile,
+    _low_bytes_and_high,
+    load_side_file,
+    segment_readers,
+)
 
-from .conftest import SMALL_CORPUS, write_corpus
+from .conftest import EXACT_FOUND, EXACT_WORDS, SMALL_CORPUS, write_corpus
 
 
 def side_files(index_path):
@@ -84,6 +92,60 @@ def test_an_index_without_side_files_is_searched_by_whoosh(small_index):
     with Index.open(small_index) as index:
         assert not uses_arrays(index)
         assert index.search("العلم").hits[0].doc == "hadith.txt"
+
+
+def test_side_files_of_an_older_format_are_left_to_whoosh_and_rewritten_by_the_next_update(
+    tmp_path,
+):
+    """An index built before the forward index of written forms: its searches,
+    ``=`` words included, are Whoosh's until an update rewrites its side files."""
+    docs = write_corpus(tmp_path / "docs", EXACT_WORDS)
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+    [path] = side_files(tmp_path / "ix")
+    current = f'"version": {SIDE_FILE_VERSION},'.encode()
+    older = f'"version": {SIDE_FILE_VERSION - 1},'.encode()
+    path.write_bytes(path.read_bytes().replace(current, older, 1))
+    with Index.open(tmp_path / "ix") as index:
+        assert not uses_arrays(index) and index.info().side_files == 0
+        for text, paragraphs in EXACT_FOUND.items():
+            assert sorted(hit.paragraph for hit in index.search(text)) == paragraphs, text
+        index.update([docs])  # nothing changed in the files: the side file only
+        assert uses_arrays(index) and index.info().side_files == 1
+        for text, paragraphs in EXACT_FOUND.items():
+            assert sorted(hit.paragraph for hit in index.search(text)) == paragraphs, text
+
+
+def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(tmp_path):
+    """Every position of every folded term, after an update, points to the written
+    form of a word that folds to that term."""
+    docs = write_corpus(tmp_path / "docs", {**EXACT_WORDS, **SMALL_CORPUS})
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        (docs / "exact.txt").write_text("وصل عَلِيٌّ إلى المدينة.\n", encoding="utf-8")
+        index.update([docs])
+        with index._whoosh.reader() as reader:
+            checked, forms = 0, set()
+            for leaf, _ in segment_readers(reader):
+                side = load_side_file(index.path, leaf.segment().segment_id(), leaf.doc_count_all())
+                blob, offsets = side["written.blob"], side["written.offsets"]
+                table = [
+                    blob[offsets[i] : offsets[i + 1]].tobytes().decode("utf-8")
+                    for i in range(len(offsets) - 1)
+                ]
+                forms.update(table)
+                starts, ids = side["written.doc_starts"], side["written.ids"]
+                assert len(starts) == leaf.doc_count_all() + 1
+                for term, _ in leaf.iter_field("terms"):
+                    folded = term.decode("utf-8")
+                    for docnum, positions in leaf.postings("terms", term).items_as("positions"):
+                        for position in positions:
+                            written = table[ids[starts[docnum] + position]]
+                            assert position < starts[docnum + 1] - starts[docnum]
+                            assert folded in fold_readings(written), (folded, written)
+                            checked += 1
+            assert checked > 50
+            assert written_form("عَلِيٌّ") in forms  # the changed paragraph's
 
 
 def test_deleted_paragraphs_never_come_back_through_not(tmp_path):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from whoosh import index as whoosh_index
 from whoosh.reading import CorruptIndexError
@@ -167,6 +167,7 @@ class Index:
         match_any: bool = False,
         offset: int = 0,
         context: int = 0,
+        marks: Literal["rank", "strict"] = "rank",
     ) -> SearchResults:
         """Search paragraphs: the best ``limit`` hits, and how many matched in all.
 
@@ -174,9 +175,13 @@ class Index:
         language in :func:`searchidx.search.query.parse_query`. ``offset`` skips that
         many of the best hits (pages follow on: offset 0 limit 5 then offset 5
         limit 5 are limit 10); ``context`` adds to each hit up to that many
-        paragraphs of its file before and after it. A malformed query, a
-        ``limit`` below 1 or a negative ``offset`` or ``context`` raises
-        :class:`searchidx.QueryError`.
+        paragraphs of its file before and after it. A query word typed with
+        diacritics («عِلْم») matches every spelling, paragraphs whose word has
+        compatible diacritics first (``marks="rank"``), or only those
+        (``marks="strict"``: «عِلْمٌ», «علم», not «عَلَمٌ»); see
+        :func:`searchidx.arabic.marks_compatible`. A malformed query, a
+        ``limit`` below 1, a negative ``offset`` or ``context`` or another
+        ``marks`` raises :class:`searchidx.QueryError`.
 
         Each search sees the latest committed index, also after another
         process updated or rebuilt it.
@@ -184,22 +189,33 @@ class Index:
         from ..search.run import run_search
 
         return self._searching(
-            run_search, query, limit=limit, match_any=match_any, offset=offset, context=context
+            run_search,
+            query,
+            limit=limit,
+            match_any=match_any,
+            offset=offset,
+            context=context,
+            marks=marks,
         )
 
     def search_files(
-        self, query: str, limit: int = 10, match_any: bool = False, offset: int = 0
+        self,
+        query: str,
+        limit: int = 10,
+        match_any: bool = False,
+        offset: int = 0,
+        marks: Literal["rank", "strict"] = "rank",
     ) -> FileResults:
         """The files with paragraphs matching ``query``, like ``rg -c``: each once,
         with its count of matching paragraphs and its best paragraph's score,
         best first. ``total`` counts the files and ``paragraphs`` the paragraphs;
         ``limit`` and ``offset`` page through the files as :meth:`search` does
-        through paragraphs.
+        through paragraphs, and ``marks`` chooses what diacritics do as there.
         """
         from ..search.run import run_file_search
 
         return self._searching(
-            run_file_search, query, limit=limit, match_any=match_any, offset=offset
+            run_file_search, query, limit=limit, match_any=match_any, offset=offset, marks=marks
         )
 
     def _searching(self, run, query: str, **options):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_readings, fold_term, word_matches
+from ..arabic import fold_readings, fold_term, word_matches, written_form
 
 if TYPE_CHECKING:
     from .plan import QueryPlan
@@ -37,6 +37,11 @@ class Highlighter:
     def __init__(self, plan: QueryPlan) -> None:
         self.highlight = plan.highlight
         self.patterns = plan.patterns
+        # «=» words (and, strict, vocalized ones): folded term -> the tests a word
+        # so folded must pass, one enough.
+        self.restricted: dict[str, list] = {}
+        for term, test in plan.restricted:
+            self.restricted.setdefault(term, []).append(test)
         self._known: dict[str, bool] = {}
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
@@ -47,10 +52,21 @@ class Highlighter:
         for word in set(words).difference(known):
             # An Uthmani word is matched by any of its readings.
             readings = fold_readings(word)
-            known[word] = not highlight.isdisjoint(readings) or (
-                bool(patterns) and self.matches_pattern(readings)
+            known[word] = (
+                not highlight.isdisjoint(readings)
+                or (
+                    not self.restricted.keys().isdisjoint(readings)
+                    and self.passes_test(word, readings)
+                )
+                or (bool(patterns) and self.matches_pattern(readings))
             )
         return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
+
+    def passes_test(self, word: str, readings: tuple[str, ...]) -> bool:
+        """Whether the word, as written, passes the test of a restricted query word
+        of one of its folded readings."""
+        tests = [test for term in readings for test in self.restricted.get(term, ())]
+        return any(test.accepts(written_form(word)) for test in tests)
 
     def matches_pattern(self, terms: tuple[str, ...]) -> bool:
         """Whether any of the folded readings of a word of a hit fits a wildcard of the query."""

@@ -8,6 +8,17 @@ the folded-term field plus a bonus per matched word larger than any BM25F
 score, so for one query word its own (folded) spelling ranks first, then
 forms sharing its primary stem, then forms reached only through another
 reading of the word («وزير» finds «الوزير» before «الزير»).
+
+An ``=word`` matches no stem forms and no folded spelling: it becomes its folded
+terms, each restricted (:class:`~.written.WrittenTerm`) to the occurrences
+written with its letters (:func:`~searchidx.arabic.written_letters`), all in
+the exact tier.
+
+A query word typed with diacritics («عِلْم») matches the same forms, and
+paragraphs where a form is written with compatible diacritics
+(:func:`~searchidx.arabic.marks_compatible`) rank above all others
+(:data:`MARKS_BONUS`), or, ``marks="strict"``, are the only ones matched: the
+same forms, restricted to those occurrences.
 """
 
 from __future__ import annotations
@@ -22,9 +33,18 @@ from typing import TYPE_CHECKING, Protocol
 
 from whoosh import query
 
-from ..arabic import PROCLITICS, is_function_form, light_stems, strip_article
+from ..arabic import (
+    PROCLITICS,
+    fold_readings,
+    is_function_form,
+    is_vocalized,
+    light_stems,
+    strip_article,
+    written_letters,
+)
 from ..errors import QueryError
-from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, has_not
+from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, ExactWord, has_not, typed_word
+from .written import WrittenTerm, WrittenTest
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -44,6 +64,9 @@ BM25_K1 = 1.2
 # than the sum of the lower tier's over the forms of one word in a paragraph.
 EXACT_BONUS = 10_000.0
 STEM_BONUS = 100.0
+# A paragraph holding a vocalized query word with compatible diacritics, once
+# whatever the forms it holds: above a word's own spelling and all its stem forms.
+MARKS_BONUS = 1_000_000.0
 # Fields of folded words, whose query words match all their forms.
 _WORD_FIELDS = frozenset({"terms", "title"})
 # A word's stems and whether a word is indexed depend only on the vocabulary, which
@@ -51,6 +74,10 @@ _WORD_FIELDS = frozenset({"terms", "title"})
 # (about 150 bytes each; 300 searches of the bench's small corpus keep 16,500).
 _MEMO_LIMIT = 100_000
 _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# A query word as planning sees it: its field, its forms with their bonuses, the
+# test their written forms must pass (or None) and the word as typed with its
+# diacritics (or ""); see _Planner._word.
+_Word = tuple[str, dict[str, float], WrittenTest | None, str]
 
 
 class Vocabulary(Protocol):
@@ -97,32 +124,40 @@ class QueryPlan:
 
     ``query`` is the parsed query with each word expanded to the indexed words
     it matches, a tree of Whoosh's own query classes (Term, Or, And, Not,
-    AndNot, Sequence …). ``bonuses`` maps each folded term of the ``terms``
-    field to the bonus added to its BM25F score, which sets the ranking tiers
-    of one query word: its own spelling (:data:`EXACT_BONUS`), then forms
-    sharing its primary stem (:data:`STEM_BONUS`), then forms reached only
-    through another reading (no bonus). ``highlight`` (folded words) and
-    ``patterns`` (wildcards) say which words of a hit are marked; words after
-    NOT are in neither. ``excludes`` says the query has a NOT, which would let
-    file records and deleted documents through.
+    AndNot, Sequence …, and :class:`~.written.WrittenTerm`). ``bonuses`` maps
+    each term of the ``terms`` field to the bonus added to its BM25F score,
+    which sets the ranking tiers of one query word: its own spelling
+    (:data:`EXACT_BONUS`), then forms sharing its primary stem
+    (:data:`STEM_BONUS`), then forms reached only through another reading (no
+    bonus); an ``=word``'s terms are all in its own spelling's tier, and a word
+    typed with diacritics adds :data:`MARKS_BONUS` once to a paragraph where it
+    is written with compatible ones. ``highlight`` (folded words),
+    ``restricted`` (folded words with the test their written form must pass:
+    ``=`` words and, strict, vocalized words) and ``patterns`` (wildcards) say
+    which words of a hit are marked; words after NOT are in none. ``excludes``
+    says the query has a NOT, which would let file records and deleted
+    documents through.
     """
 
     query: query.Query
     bonuses: Mapping[str, float]
     highlight: frozenset[str]
+    restricted: frozenset[tuple[str, WrittenTest]]
     patterns: tuple[str, ...]
     excludes: bool
 
 
-def build_plan(parsed: query.Query, vocabulary: Vocabulary) -> QueryPlan:
+def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank") -> QueryPlan:
     """Plan a parsed query (:func:`~searchidx.search.query.parse_query`) against
-    the index's vocabulary."""
-    planner = _Planner(vocabulary)
+    the index's vocabulary; ``marks`` says what the diacritics of a query word do
+    (:data:`~searchidx.search.query.MARKS`)."""
+    planner = _Planner(vocabulary, strict=marks == "strict")
     expanded = planner.expand(parsed)
     return QueryPlan(
         query=expanded,
         bonuses=MappingProxyType(planner.bonuses),
         highlight=frozenset(planner.highlight),
+        restricted=frozenset(planner.restricted),
         patterns=tuple(planner.patterns),
         excludes=has_not(expanded),
     )
@@ -151,10 +186,12 @@ class _Planner:
     that the و of «وزير» is a letter (see :func:`~searchidx.arabic.light_stems`).
     """
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, strict: bool = False) -> None:
         self.vocabulary = vocabulary
+        self.strict = strict
         self.bonuses: dict[str, float] = {}
         self.highlight: set[str] = set()
+        self.restricted: set[tuple[str, WrittenTest]] = set()
         self.patterns: list[str] = []
         self._stems, self._attested = _memo(vocabulary)
         # Inside NOT: a word excludes only its own spelling and its primary
@@ -165,23 +202,24 @@ class _Planner:
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
             return q.apply(self._quietly)
-        if isinstance(q, query.Term) and q.fieldname in _WORD_FIELDS:
-            return self._any_of(q.fieldname, self._word_forms(q.fieldname, q.text), q.boost)
+        if isinstance(q, ExactWord) or (type(q) is query.Term and q.fieldname in _WORD_FIELDS):
+            return self._words([self._word(q)], q)
         if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
             # Each word of the phrase matches its forms, at consecutive positions.
+            typed = typed_word(q) or ("",) * len(q.words)
             words = [
-                self._any_of(q.fieldname, self._word_forms(q.fieldname, word), q.boost)
-                for word in q.words
+                (q.fieldname, self._word_forms(q.fieldname, word), None, marks)
+                for word, marks in zip(q.words, typed, strict=True)
             ]
-            if len(words) == 1:
-                return words[0]
-            # «"w1 w2"~N»: the words within N positions of each other, in any order.
-            ordered = q.slop == 1
-            return query.Sequence(words, slop=q.slop, ordered=ordered, boost=q.boost)
+            return self._words(words, q)
+        if isinstance(q, query.Sequence):
+            # A phrase with «=» words: Whoosh's apply() would drop slop and order.
+            return self._words([self._word(word) for word in q.subqueries], q)
         if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
-            return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost)
+            return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost, None)
         if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
-            return self._any_of(q.fieldname, self._prefix_forms(q.fieldname, q.text), q.boost)
+            forms = self._prefix_forms(q.fieldname, q.text)
+            return self._any_of(q.fieldname, forms, q.boost, None)
         if isinstance(q, query.Prefix) and q.fieldname == "doc":
             # A folder of documents: the documents' ids, so both cores can answer.
             docs = self.vocabulary.expand_prefix("doc", q.text)
@@ -194,23 +232,65 @@ class _Planner:
     def _quietly(self, q: query.Query) -> query.Query:
         """Expand without highlighting and without the looser readings: words
         after NOT are not in the hits."""
-        saved = (set(self.highlight), list(self.patterns), self._excluding)
+        saved = (set(self.highlight), set(self.restricted), list(self.patterns), self._excluding)
         self._excluding = True
         expanded = self.expand(q)
-        self.highlight, self.patterns, self._excluding = saved
+        self.highlight, self.restricted, self.patterns, self._excluding = saved
         return expanded
 
-    def _any_of(self, fieldname: str, forms: dict[str, float], boost: float) -> query.Query:
+    def _word(self, q: query.Term) -> _Word:
+        """A word's field, the terms it matches there (each with the bonus of its
+        tier), the test their written forms must pass (``=word``, else None) and
+        the word as typed where it has diacritics (else ``""``)."""
+        if isinstance(q, ExactWord):
+            # Terms no paragraph holds are left out, so that a phrase with such a
+            # word is planned as matching nothing.
+            readings = (term for term in fold_readings(q.text) if term)
+            forms = {term: EXACT_BONUS for term in readings if self._is_attested(term)}
+            letters = WrittenTest(letters=written_letters(q.text))
+            return "terms", forms, letters, q.text if is_vocalized(q.text) else ""
+        return q.fieldname, self._word_forms(q.fieldname, q.text), None, typed_word(q) or ""
+
+    def _words(self, words: list[_Word], q: query.Query) -> query.Query:
+        """A word, or a phrase's words (:meth:`_word`), at the positions ``q`` asks for.
+
+        A word typed with diacritics matches, strict, only the occurrences of
+        its terms written with compatible marks, each in its term's tier. Else it
+        matches all its terms, and the paragraphs where every such word is
+        written with compatible marks (at the same positions, in a phrase) get
+        :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
+        """
+        if not any(typed for *_, typed in words):
+            return _sequence(
+                [self._any_of(f, forms, q.boost, test) for f, forms, test, _ in words], q
+            )
+        marked = [
+            (field, forms, _with_marks(test, typed) if typed else test)
+            for field, forms, test, typed in words
+        ]
+        if self.strict:
+            return _sequence(
+                [self._any_of(f, forms, q.boost, test) for f, forms, test in marked], q
+            )
+        plain = _sequence([self._any_of(f, forms, q.boost, test) for f, forms, test, _ in words], q)
+        if self._excluding:
+            return plain
+        compatible = _sequence([_one_of(f, forms, test=test) for f, forms, test in marked], q)
+        return query.AndMaybe(plain, query.ConstantScoreQuery(compatible, MARKS_BONUS))
+
+    def _any_of(
+        self, fieldname: str, forms: dict[str, float], boost: float, test: WrittenTest | None
+    ) -> query.Query:
         if self._excluding:
             forms = {form: bonus for form, bonus in forms.items() if bonus >= STEM_BONUS}
-        self.highlight.update(forms)
+        if test is None:
+            self.highlight.update(forms)
+        else:
+            self.restricted.update((form, test) for form in forms)
         if fieldname == "terms":
             for form, bonus in forms.items():
                 self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
-        if not forms:
-            return query.NullQuery
-        terms = [query.Term(fieldname, form, boost=boost) for form in forms]
-        return terms[0] if len(terms) == 1 else query.Or(terms)
+        return _one_of(fieldname, forms, boost, test)
 
     def _word_forms(self, fieldname: str, term: str) -> dict[str, float]:
         """The indexed words ``term`` matches, each with the bonus of its tier."""
@@ -300,6 +380,36 @@ class _Planner:
                     "give more letters before *"
                 )
         return found
+
+
+def _with_marks(test: WrittenTest | None, typed: str) -> WrittenTest:
+    """``test`` (or none) asking also for diacritics compatible with ``typed``'s."""
+    return WrittenTest(letters=test.letters if test else None, marks=typed)
+
+
+def _one_of(
+    fieldname: str, terms, boost: float = 1.0, test: WrittenTest | None = None
+) -> query.Query:
+    """A query matching any of ``terms`` of ``fieldname`` (each restricted by
+    ``test``, if given), or nothing without them."""
+    if not terms:
+        return query.NullQuery
+    if test is None:
+        found = [query.Term(fieldname, term, boost=boost) for term in terms]
+    else:
+        found = [WrittenTerm(fieldname, term, test, boost=boost) for term in terms]
+    return found[0] if len(found) == 1 else query.Or(found)
+
+
+def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
+    """The words of ``phrase`` (a parsed phrase or word) at the positions it asks for."""
+    if len(words) == 1:
+        return words[0]
+    if any(word is query.NullQuery for word in words):
+        return query.NullQuery  # a word with no terms: no phrase either
+    # «"w1 w2"~N»: the words within N positions of each other, in any order.
+    ordered = phrase.slop == 1
+    return query.Sequence(words, slop=phrase.slop, ordered=ordered, boost=phrase.boost)
 
 
 def edit_distance(first: str, second: str, bound: int) -> int:

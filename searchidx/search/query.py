@@ -2,9 +2,10 @@
 
 Words must all match (or any of them), "phrases" match in order, ``OR``,
 ``AND``, ``NOT`` (or a leading ``-``) and parentheses combine, ``word*`` is a
-prefix, ``word~`` a fuzzy word, ``doc:`` and ``title:`` filter. The parsed
-query holds folded words as written; :mod:`.plan` expands them against the
-index's vocabulary.
+prefix, ``word~`` a fuzzy word, ``=word`` the word as written (an
+:class:`ExactWord`, also inside phrases), ``doc:`` and ``title:`` filter. The
+parsed query holds folded words, and ``=`` words as the query wrote them;
+:mod:`.plan` expands them against the index's vocabulary.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from typing import TYPE_CHECKING
 from whoosh import qparser, query
 from whoosh.qparser.common import attach
 
+from ..arabic import WORD, fold_term, is_vocalized
 from ..errors import QueryError
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
 MAX_QUERY_CHARS = 1000
+# What the diacritics of a query word do: rank the words written with compatible
+# marks first, or keep only them (see :func:`searchidx.arabic.marks_compatible`).
+MARKS = ("rank", "strict")
 MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
@@ -37,6 +42,30 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
 _DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
 _NO_WORDS = "the query has no words to search for"
+# «=word» at the start of a word (not inside one, nor in «doc:a=b.txt»).
+_AT_WORD_START = r"(?:^|(?<=[\s(\-]))"
+_EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{WORD.pattern})")
+_NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
+# Misplaced «=», each with how to write it.
+_STRAY_EXACT = (
+    (
+        re.compile(rf'{_AT_WORD_START}="'),
+        '= goes inside the quotes, right before a word: "=علي بن ابي طالب"',
+    ),
+    (
+        re.compile(rf"{_AT_WORD_START}=(?:doc|title):"),
+        "= goes right before a word of the text, not before doc: or title: (=علي)",
+    ),
+    (
+        re.compile(rf"(?:{_AT_WORD_START}|(?<=\"))=(?!{WORD.pattern})"),
+        "= goes right before a word, with no space: =علي",
+    ),
+    (re.compile("title:="), _NOT_IN_TITLES),
+    (
+        re.compile(rf"{_AT_WORD_START}={WORD.pattern}[*?~]"),
+        "=word is one exact word: it takes no * or ~ (write =علي, or علي* for a prefix)",
+    ),
+)
 
 
 def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Query:
@@ -44,7 +73,8 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
 
     Words must all match (``match_any``: any of them), "phrases" match in
     order, ``OR``, ``AND``, ``NOT`` (or a leading ``-``) and parentheses
-    combine, ``word*`` is a prefix, ``doc:`` and ``title:`` filter. With
+    combine, ``word*`` is a prefix, ``=word`` the word as written, ``doc:`` and
+    ``title:`` filter. With
     ``match_any`` only the words become alternatives: ``NOT`` still excludes
     and ``doc:``/``title:`` still filter; ``doc:news`` and ``doc:news/`` also take
     the documents in the folder ``news``. Stem forms are added later, by
@@ -60,6 +90,9 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         raise QueryError("the query is empty; give the words to search for")
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
+    for pattern, advice in _STRAY_EXACT:
+        if pattern.search(cleaned):
+            raise QueryError(advice)
     if not any(char.isalnum() for char in cleaned):
         raise QueryError(_NO_WORDS)
     empty_filter = _EMPTY_FILTER.search(cleaned)
@@ -86,13 +119,18 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         qparser.BoostPlugin,
         qparser.EveryPlugin,
         qparser.WildcardPlugin,
+        qparser.PhrasePlugin,
     ):
         parser.remove_plugin_class(plugin)
+    parser.add_plugin(_PHRASES)
+    parser.add_plugin(_EXACT_WORDS)
     parser.add_plugin(_WILDCARDS)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.replace_plugin(_OPERATORS)
     try:
         parsed = parser.parse(cleaned)
+    except QueryError:
+        raise
     except Exception as error:  # Whoosh raises assorted errors on odd input
         raise QueryError(
             f"cannot understand the query ({error}); check quotes and brackets"
@@ -101,7 +139,35 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     if isinstance(parsed, type(query.NullQuery)):
         raise QueryError(_NO_WORDS)
     _check_fields(parsed)
+    _keep_marks(parsed, cleaned)
     return _with_doc_folders(parsed)
+
+
+def _keep_marks(q: query.Query, text: str) -> None:
+    """Keep on each word the query wrote with diacritics the word as typed
+    (:func:`typed_word`), which the parsed term, folded, has lost."""
+    if type(q) is query.Term and q.fieldname == "terms" and q.startchar is not None:
+        typed = text[q.startchar : q.endchar]
+        if is_vocalized(typed):
+            q.typed = typed
+    elif type(q) is query.Phrase and q.fieldname == "terms" and q.char_ranges:
+        words = ("" if start is None else text[start:end] for start, end in q.char_ranges)
+        typed = tuple(word if is_vocalized(word) else "" for word in words)
+        if any(typed):
+            q.typed = typed
+    for child in q.children():
+        _keep_marks(child, text)
+
+
+def typed_word(q: query.Query) -> str | tuple[str, ...] | None:
+    """A word of the ``terms`` field as the query typed it, where it has diacritics
+    (for a phrase, one per word, ``""`` for a word without them); else None.
+
+    >>> from searchidx.index.store import make_schema
+    >>> typed_word(parse_query("عِلْم", make_schema())), typed_word(parse_query("علم", make_schema()))
+    ('عِلْم', None)
+    """
+    return getattr(q, "typed", None)
 
 
 def _with_doc_folders(q: query.Query) -> query.Query:
@@ -109,7 +175,71 @@ def _with_doc_folders(q: query.Query) -> query.Query:
     if isinstance(q, query.Term) and q.fieldname == "doc":
         folder = query.Prefix("doc", q.text.rstrip("/") + "/", boost=q.boost)
         return folder if q.text.endswith("/") else query.Or([q, folder])
+    if isinstance(q, query.Sequence):
+        return q  # a phrase's words; Whoosh's apply() would drop its slop
     return q.apply(_with_doc_folders)
+
+
+class ExactWord(query.Term):
+    """``=word``: the word as written, apart from marks and what cannot be seen.
+    ``text`` is the word as the query wrote it; planning turns it into its
+    folded terms restricted to the occurrences written with its letters
+    (:func:`~searchidx.arabic.written_letters`)."""
+
+
+class _ExactWordPlugin(qparser.TaggingPlugin):
+    """``=word`` at the start of a word: an :class:`ExactWord`."""
+
+    expr = _EXACT
+
+    class ExactNode(qparser.syntax.TextNode):
+        def query(self, parser: qparser.QueryParser) -> query.Query | None:
+            if not fold_term(self.text):
+                return None  # a tatweel alone, which no text holds as a word either
+            return attach(ExactWord("terms", self.text, boost=self.boost), self)
+
+    nodetype = ExactNode
+
+
+def _located(term: query.Term, phrase: qparser.syntax.TextNode, token) -> query.Term:
+    """``term`` with the offsets of its word in the query, as Whoosh gives a word's."""
+    term.startchar = phrase.textstartchar + token.startchar
+    term.endchar = phrase.textstartchar + token.endchar
+    return term
+
+
+class _PhrasePlugin(qparser.PhrasePlugin):
+    """Quoted phrases, whose words may be ``=`` words: ``"=علي بن ابي طالب"``."""
+
+    class PhraseNode(qparser.PhrasePlugin.PhraseNode):
+        def query(self, parser: qparser.QueryParser) -> query.Query:
+            exact = {match.start("text") for match in _EXACT.finditer(self.text)}
+            if exact and self.fieldname == "title":
+                raise QueryError(_NOT_IN_TITLES)
+            if not exact or self.fieldname not in (None, parser.fieldname):
+                return super().query(parser)  # «doc:"a =b.txt"» names a file
+            # The words as the "terms" field's analyzer finds them, so that
+            # the words around an «=» word are folded as in any phrase.
+            words = [
+                ExactWord("terms", self.text[token.startchar : token.endchar])
+                if token.startchar in exact
+                else _located(query.Term(parser.fieldname, token.text), self, token)
+                for token in parser.schema[parser.fieldname].tokenize(
+                    self.text, mode="query", chars=True
+                )
+            ]
+            _check_slop(self.slop, [_written(word) for word in words])
+            if len(words) == 1:
+                return attach(words[0], self)
+            phrase = query.Sequence(words, slop=self.slop, ordered=self.slop == 1)
+            return attach(phrase.with_boost(self.boost), self)
+
+    class PhraseTagger(qparser.PhrasePlugin.PhraseTagger):
+        def create(self, parser: qparser.QueryParser, match: re.Match) -> qparser.syntax.SyntaxNode:
+            found = super().create(parser, match)
+            node = _PhrasePlugin.PhraseNode(found.text, found.textstartchar, found.slop)
+            node.degrade = found.degrade
+            return node
 
 
 class _AsciiWildcardPlugin(qparser.WildcardPlugin):
@@ -128,6 +258,8 @@ _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
 
 
 _WILDCARDS = _AsciiWildcardPlugin()
+_EXACT_WORDS = _ExactWordPlugin()
+_PHRASES = _PhrasePlugin()
 _OPERATORS = qparser.OperatorsPlugin(ops=[(_LEADING_MINUS, 0)])
 
 
@@ -162,6 +294,8 @@ def _check_fields(q: query.Query) -> None:
     for leaf in _leaves(q):
         if isinstance(leaf, query.Every):
             raise QueryError("a bare * would match everything; put some letters before it")
+        if isinstance(leaf, ExactWord):
+            continue
         fieldname = getattr(leaf, "fieldname", None)
         if fieldname is not None and fieldname not in _SEARCHABLE_FIELDS:
             raise QueryError(f"unknown field '{fieldname}:'; use doc: or title:")
@@ -171,17 +305,26 @@ def _check_fields(q: query.Query) -> None:
                 raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
             if len(leaf.text) < MIN_FUZZY_CHARS:
                 raise QueryError(f"'{written}' needs a word of at least {MIN_FUZZY_CHARS} letters")
-        if isinstance(leaf, query.Phrase) and not 1 <= leaf.slop <= MAX_SLOP:
-            raise QueryError(
-                f'"…"~{leaf.slop}: the words may be 1 to {MAX_SLOP} positions apart; '
-                f'write e.g. "{" ".join(leaf.words)}"~5'
-            )
+        if isinstance(leaf, query.Phrase):
+            _check_slop(leaf.slop, leaf.words)
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(head) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
                 )
+
+
+def _written(word: query.Term) -> str:
+    return f"={word.text}" if isinstance(word, ExactWord) else word.text
+
+
+def _check_slop(slop: int, words: list[str]) -> None:
+    if not 1 <= slop <= MAX_SLOP:
+        raise QueryError(
+            f'"…"~{slop}: the words may be 1 to {MAX_SLOP} positions apart; '
+            f'write e.g. "{" ".join(words)}"~5'
+        )
 
 
 def has_not(q: query.Query) -> bool:
@@ -201,7 +344,7 @@ def positive_words(q: query.Query) -> Iterator[str]:
     """The folded words a query looks for, leaving out those after NOT."""
     if isinstance(q, query.Not):
         return
-    if isinstance(q, query.Term) and q.fieldname == "terms":
+    if isinstance(q, query.Term) and q.fieldname == "terms" and not isinstance(q, ExactWord):
         yield q.text
     elif isinstance(q, query.Phrase) and q.fieldname == "terms":
         yield from q.words
@@ -216,6 +359,13 @@ def check_arguments(text: object, limit: object, offset: object) -> None:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise QueryError(f"limit must be at least 1, not {limit!r}")
     check_count("offset", offset)
+
+
+def check_marks(marks: object) -> None:
+    """Refuse a ``marks`` that is not one of :data:`MARKS`."""
+    if marks not in MARKS:
+        choices = " or ".join(repr(choice) for choice in MARKS)
+        raise QueryError(f"marks must be {choices}, not {marks!r}")
 
 
 def check_count(name: str, value: object) -> None:

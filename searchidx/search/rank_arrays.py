@@ -12,13 +12,21 @@ scored as the sum of its words' scores.
 Each node of the query tree becomes, per segment, the sorted document numbers
 it matches and their scores: a term is a slice of its posting list, OR sums
 scores (``np.bincount``), AND intersects, NOT is kept as the complement of its
-matches until an AND removes them or an OR needs them whole. A phrase, and an
-AND of words, starts from the word (all its forms) with the fewest postings:
-its documents are a mask that the other words' postings are filtered by,
-before any position is read or any score computed. Phrases are then checked on
-the documents left, by intersecting ``document << 32 | position - k`` keys of
-each k-th word. Proximity (``"w1 w2"~N``, any order) is the AND of its words,
-kept where their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
+matches until an AND removes them or an OR needs them whole; AND MAYBE adds
+its second part's scores where it matches too, and a constant-score node gives
+each of its matches its one score. A phrase, and an AND of words, starts from
+the word (all its forms) with the fewest postings: its documents are a mask
+that the other words' postings are filtered by, before any position is read or
+any score computed. Phrases are then checked on the documents left, by
+intersecting ``document << 32 | position - k`` keys of each k-th word.
+Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
+their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
+
+A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
+vocalized words) reads its term's positions, looks up the written form of the
+word at each position in the side file's forward index, runs the test once per
+distinct written form, and keeps the accepted positions: its term frequency is
+their number per document, and phrases see only them.
 
 A node it does not know (or a boost) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -36,6 +44,7 @@ from whoosh import query
 
 from ..sidefiles import FIELDS, load_side_file, prefix_key, ranges, segment_readers
 from .plan import BM25_B, BM25_K1, ReaderVocabulary
+from .written import WrittenTerm, WrittenTest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -89,6 +98,9 @@ class _Segment:
         self.offset = offset
         self.size = side.doc_count_all
         self._ordinals: dict[tuple[str, bytes], int] = {}
+        # Per written test, which written forms of the forward index it has tested
+        # and its verdicts on them (arrays over the table of written forms).
+        self._verdicts: dict[WrittenTest, tuple[np.ndarray, np.ndarray]] = {}
         self.live = None
         if deleted:
             self.live = np.ones(self.size, dtype=bool)
@@ -145,6 +157,20 @@ class _Segment:
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
+
+    def accepted(self, test: WrittenTest, written: np.ndarray) -> np.ndarray:
+        """A mask of the written forms ``written`` (numbers into this segment's table
+        of written forms) that pass ``test``; each distinct form is tested once."""
+        offsets, blob = self.side["written.offsets"], self.side["written.blob"]
+        if test not in self._verdicts:
+            forms = len(offsets) - 1
+            self._verdicts[test] = (np.zeros(forms, dtype=bool), np.zeros(forms, dtype=bool))
+        tested, verdicts = self._verdicts[test]
+        for number in np.unique(written[~tested[written]]).tolist():
+            form = blob[offsets[number] : offsets[number + 1]].tobytes().decode("utf-8")
+            verdicts[number] = test.accepts(form)
+            tested[number] = True
+        return verdicts[written]
 
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
@@ -261,6 +287,8 @@ def _check(q: query.Query) -> None:
     if kind is query.Term:
         if q.fieldname not in FIELDS or not isinstance(q.text, str):
             raise Unsupported("field")
+    elif kind is WrittenTerm:
+        _check_words([q])
     elif kind is query.Or:
         if q.minmatch or q.scale:
             raise Unsupported("minmatch")
@@ -275,16 +303,15 @@ def _check(q: query.Query) -> None:
                 _check_words(child.subqueries)
             else:
                 _check_words([child])
-    elif kind not in (query.And, query.Not, query.AndNot):
+    elif kind not in (query.And, query.Not, query.AndNot, query.AndMaybe, query.ConstantScoreQuery):
         raise Unsupported(kind.__name__)
     for child in q.children():
         _check(child)
 
 
 def _check_words(words) -> None:
-    for word in words:
-        if type(word) is not query.Term or word.fieldname != "terms":
-            raise Unsupported("sequence word")
+    if not _is_word_forms(words):
+        raise Unsupported("sequence word")
 
 
 class _Run:
@@ -310,6 +337,17 @@ class _Run:
             positive = _materialize(self.evaluate(q.a, segment), segment)
             negative = _materialize(self.evaluate(q.b, segment), segment)
             return _without(positive, negative, segment.size)
+        if kind is query.AndMaybe:
+            required = _materialize(self.evaluate(q.a, segment), segment)
+            if not len(required.ids):
+                return required
+            return _plus(required, _materialize(self.evaluate(q.b, segment), segment), segment)
+        if kind is query.ConstantScoreQuery:
+            found = _materialize(self.evaluate(q.child, segment), segment)
+            return _Matches(found.ids, np.full(len(found.ids), q.score))
+        if kind is WrittenTerm or (kind is query.Or and _is_restricted_word(q)):
+            # A word's forms restricted alike: their postings and positions at once.
+            return self.sequence(segment, [_forms(q)], False)
         if kind is query.Phrase:
             return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
         if kind is query.Sequence and not q.ordered:
@@ -372,8 +410,9 @@ class _Run:
     def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True):
         """Documents where a word of each group follows one of the previous group (or,
         not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
-        words are an OR). Not ``adjacent``, None when no group has :data:`_NARROWING`
-        times fewer postings than another: then scoring whole posting lists is cheaper."""
+        words are an OR, of terms or of :class:`~.written.WrittenTerm` of one test).
+        Not ``adjacent``, None when no group has :data:`_NARROWING` times fewer
+        postings than another: then scoring whole posting lists is cheaper."""
         forms = []
         for group in groups:
             found = [word.text.encode("utf-8") for word in group]
@@ -382,30 +421,40 @@ class _Run:
             if not found:
                 return _EMPTY
             forms.append(found)
+        tests = [getattr(group[0], "test", None) for group in groups]
         ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
         pointers = segment.side["terms.pointers"]
         sizes = [
             np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
         ]
-        if not adjacent and max(sizes) < _NARROWING * min(sizes):
+        if len(groups) > 1 and not adjacent and max(sizes) < _NARROWING * min(sizes):
             return None
         postings = _phrase_postings(segment, ordinals, sizes)
         if postings is None:
             return _EMPTY
-        if not adjacent:
+        # Each group's postings, with the positions of the restricted ones that passed.
+        groups_found = []
+        for (index, form, docs), ordinal, test in zip(postings, ordinals, tests, strict=True):
+            if test is None:
+                groups_found.append((index, form, docs, None, None))
+            else:
+                groups_found.append(_restricted(segment, index, form, docs, ordinal, test))
+        if not adjacent or len(groups) == 1:
             return _intersection(
                 [
-                    self.postings_scores(segment, *found, terms)
-                    for found, terms in zip(postings, forms, strict=True)
+                    self.postings_scores(segment, index, form, docs, tf, terms)
+                    for (index, form, docs, tf, _), terms in zip(groups_found, forms, strict=True)
                 ],
                 segment,
             )
         keys = None
-        for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
-            index, form, docs = postings[distance]
-            group_keys = _position_keys(
-                segment, index, ordinals[distance][form], docs, int(distance)
-            )
+        for distance in np.argsort([len(found[0]) for found in groups_found], kind="stable"):
+            index, form, docs, _, accepted = groups_found[distance]
+            if accepted is None:
+                positions, owner = _positions(segment, index, ordinals[distance][form])
+            else:
+                positions, owner = accepted
+            group_keys = _position_keys(docs[owner], positions - distance)
             if keys is None:
                 keys = np.sort(group_keys)
             else:
@@ -415,10 +464,17 @@ class _Run:
         found = np.zeros(segment.size, dtype=bool)
         found[keys >> 32] = True
         parts = []
-        for (index, form, docs), terms in zip(postings, forms, strict=True):
+        for (index, form, docs, tf, _), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
             parts.append(
-                self.postings_scores(segment, index[chosen], form[chosen], docs[chosen], terms)
+                self.postings_scores(
+                    segment,
+                    index[chosen],
+                    form[chosen],
+                    docs[chosen],
+                    None if tf is None else tf[chosen],
+                    terms,
+                )
             )
         return _intersection(parts, segment)
 
@@ -442,17 +498,19 @@ class _Run:
         keep = _among(matches.ids, found, segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
 
-    def postings_scores(self, segment: _Segment, index, form, docs, terms) -> _Matches:
+    def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
         """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
         ``index`` (numbers into the flat arrays, form by form, each form's in document
         order), ``form`` and ``docs`` saying whose each is and where: :meth:`term` for
-        many terms at once."""
+        many terms at once. ``tf``, where given, are the postings' frequencies
+        counting only the accepted occurrences of restricted terms."""
         side = segment.side
         ids = docs.astype(np.int64)
+        tf = side["terms.freqs"][index] if tf is None else tf
         if segment.live is not None:
             alive = segment.live[ids]
-            ids, index, form = ids[alive], index[alive], form[alive]
-        tf = side["terms.freqs"][index].astype(np.float64)
+            ids, form, tf = ids[alive], form[alive], tf[alive]
+        tf = tf.astype(np.float64)
         fl = side["terms.lengths"][ids].astype(np.float64)
         idf = np.array([self.idf("terms", term) for _, term in terms])[form]
         bonus = np.array([self.bonus.get(term, 0.0) for _, term in terms])[form]
@@ -463,9 +521,25 @@ class _Run:
 
 
 def _is_word(q: query.Query) -> bool:
-    """Whether ``q`` is a term of the ``terms`` field or an OR of such terms (a word's forms)."""
-    words = q.subqueries if type(q) is query.Or else [q]
-    return all(type(word) is query.Term and word.fieldname == "terms" for word in words)
+    """Whether ``q`` is a term of the ``terms`` field or an OR of such terms (a word's
+    forms), all plain or all restricted by one written test."""
+    return _is_word_forms(_forms(q))
+
+
+def _is_word_forms(words) -> bool:
+    kinds = {
+        (type(word), getattr(word, "fieldname", None), getattr(word, "test", None))
+        for word in words
+    }
+    return len(kinds) == 1 and next(iter(kinds))[:2] in {
+        (query.Term, "terms"),
+        (WrittenTerm, "terms"),
+    }
+
+
+def _is_restricted_word(q: query.Query) -> bool:
+    forms = _forms(q)
+    return bool(forms) and type(forms[0]) is WrittenTerm and _is_word_forms(forms)
 
 
 def _forms(q: query.Query) -> list:
@@ -511,10 +585,10 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list)
     return result
 
 
-def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np.ndarray:
-    """``doc << 32 | position - distance`` for the positions of the postings ``index``
-    (numbers into the flat arrays) of terms ``ordinal`` in documents ``docs`` (one of
-    each per posting), unsorted."""
+def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the postings ``index`` (numbers into the flat arrays) of
+    terms ``ordinal`` (one per posting), posting after posting, and the number in
+    ``index`` of the posting each is of (int64 arrays)."""
     side = segment.side
     freqs = side["terms.freqs"]
     pointers = side["terms.pointers"]
@@ -529,16 +603,39 @@ def _position_keys(segment: _Segment, index, ordinal, docs, distance: int) -> np
     at = block + (index - starts[term_of])  # the posting's place in term_index
     first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
     counts = freqs[index].astype(np.int64)
-    positions = side.gather_runs("terms.positions", first, counts) - distance
-    docs_of = np.repeat(docs.astype(np.int64), counts)
+    positions = side.gather_runs("terms.positions", first, counts)
+    return positions, np.repeat(np.arange(len(index)), counts)
+
+
+def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest):
+    """The postings ``index`` (of terms ``ordinal[form]``, in documents ``docs``)
+    reduced to their occurrences whose word as written passes ``test``:
+    ``(index, form, docs, tf, (positions, owner))`` of the postings left, ``tf``
+    their numbers of such occurrences, ``positions`` these and ``owner`` the
+    number of the posting each is of."""
+    positions, owner = _positions(segment, index, ordinal[form])
+    side = segment.side
+    at = side["written.doc_starts"][docs[owner]].astype(np.int64) + positions
+    keep = segment.accepted(test, side["written.ids"][at])
+    tf = np.bincount(owner[keep], minlength=len(index))
+    left = tf > 0
+    renumber = np.cumsum(left) - 1
+    accepted = (positions[keep], renumber[owner[keep]])
+    return index[left], form[left], docs[left], tf[left], accepted
+
+
+def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``doc << 32 | position`` of each position and its document, leaving out the
+    negative positions (a phrase's k-th word, moved back by k)."""
     keep = positions >= 0
-    return (docs_of[keep] << 32) | positions[keep]
+    return (docs[keep].astype(np.int64) << 32) | positions[keep]
 
 
 def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
-    """The spans of one word (any of its ``forms``) in the ``candidates`` documents (a
-    mask): ``(keys, ends)``, keys ``doc << 32 | position`` sorted (twice where two
-    forms are readings of one word), each span one position long."""
+    """The spans of one word (any of its ``forms``, plain or all restricted by one
+    written test) in the ``candidates`` documents (a mask): ``(keys, ends)``, keys
+    ``doc << 32 | position`` sorted (twice where two forms are readings of one word),
+    each span one position long."""
     side = segment.side
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
     ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
@@ -547,7 +644,13 @@ def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
     index, form = ranges(starts, pointers[ordinals + 1] - starts)
     docs = side["terms.docs"][index]
     inside = candidates[docs]
-    keys = np.sort(_position_keys(segment, index[inside], ordinals[form[inside]], docs[inside], 0))
+    index, form, docs = index[inside], form[inside], docs[inside]
+    test = getattr(forms[0], "test", None)
+    if test is None:
+        positions, owner = _positions(segment, index, ordinals[form])
+    else:
+        *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
+    keys = np.sort(_position_keys(docs[owner], positions))
     return keys, keys & _POSITION
 
 
@@ -616,6 +719,15 @@ def _materialize(result, segment: _Segment) -> _Matches:
     everything = segment.universe()
     ids = everything[~_among(everything, result.excluded.ids, segment.size)]
     return _Matches(ids, np.ones(len(ids), dtype=np.float64))
+
+
+def _plus(matches: _Matches, optional: _Matches, segment: _Segment) -> _Matches:
+    """``matches`` with the scores of ``optional`` added where it matches too (AND MAYBE)."""
+    if not len(optional.ids):
+        return matches
+    extra = np.zeros(segment.size, dtype=np.float64)
+    extra[optional.ids] = optional.scores
+    return _Matches(matches.ids, matches.scores + extra[matches.ids])
 
 
 def _without(matches: _Matches, excluded: _Matches, size: int) -> _Matches:

@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 from . import rank_whoosh
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
 from .plan import QueryPlan, ReaderVocabulary, Vocabulary, build_plan
-from .query import check_arguments, check_count, parse_query
+from .query import check_arguments, check_count, check_marks, parse_query
 from .results import FileHit, FileResults, Hit, SearchResults
 from .suggest import SUGGEST_BELOW, suggestions
 
@@ -44,6 +44,7 @@ def run_search(
     offset: int = 0,
     context: int = 0,
     suggest: bool = True,
+    marks: str = "rank",
 ) -> SearchResults:
     """Search with an open Whoosh reader; see :meth:`searchidx.Index.search`.
 
@@ -53,9 +54,10 @@ def run_search(
     """
     check_arguments(text, limit, offset)
     check_count("context", context)
+    check_marks(marks)
     parsed = parse_query(text, reader.schema, match_any)  # the index's would reread its TOC
     vocabulary = _vocabulary(reader, arrays)
-    plan = build_plan(parsed, vocabulary)
+    plan = build_plan(parsed, vocabulary, marks)
     docnums, scores, total = _rank(whoosh_index, reader, plan, offset + limit, arrays)
     highlighter = Highlighter(plan)
     hits = []
@@ -77,8 +79,11 @@ def run_search(
             match_any=match_any,
             arrays=arrays,
             suggest=False,
+            marks=marks,
         )
-        results.suggestions = suggestions(vocabulary, parsed, text, total, search_once)
+        results.suggestions = suggestions(
+            vocabulary, parsed, text, total, search_once, unvocalized=marks == "strict"
+        )
     return results
 
 
@@ -90,11 +95,13 @@ def run_file_search(
     match_any: bool = False,
     arrays: ArraySearcher | None = None,
     offset: int = 0,
+    marks: str = "rank",
 ) -> FileResults:
     """The files with matching paragraphs; see :meth:`searchidx.Index.search_files`."""
     check_arguments(text, limit, offset)
+    check_marks(marks)
     parsed = parse_query(text, reader.schema, match_any)
-    plan = build_plan(parsed, _vocabulary(reader, arrays))
+    plan = build_plan(parsed, _vocabulary(reader, arrays), marks)
     # Every match is ranked: a file's count needs all its paragraphs.
     everything = max(reader.doc_count_all(), 1)
     docnums, scores, total = _rank(whoosh_index, reader, plan, everything, arrays)

@@ -136,11 +136,13 @@ def suggestions(
     text: str,
     total: int,
     search: Callable[[str], SearchResults],
+    unvocalized: bool = False,
 ) -> list[dict[str, object]]:
     """Queries with the rare words of ``text`` (parsed as ``parsed``, found
     ``total`` times) replaced by near indexed words, that find more paragraphs
     through ``search`` (a query in, its best hit and total out): ``{"query",
-    "total"}``, best first."""
+    "total"}``, best first. With ``unvocalized`` (diacritics that keep only
+    compatible words), ``text`` without its diacritics comes first."""
     words = {
         term
         for term in positive_words(parsed)
@@ -159,6 +161,11 @@ def suggestions(
     if len(per_word) > 1 and all(per_word.values()):
         fixes.insert(0, {term: found[0][2] for term, found in per_word.items()})
     suggested: list[dict[str, object]] = []
+    bare = _without_marks(text)
+    if unvocalized and bare != text:
+        found = search(bare)
+        if found.total > total:
+            suggested.append({"query": bare, "total": found.total})
     for fix in fixes:
         found = search(_replace_words(text, fix))
         if found.total <= total:
@@ -188,5 +195,9 @@ def _spelling(hits: list[Hit], term: str) -> str:
         for start, end in hit.matches:
             word = hit.text[start:end]
             if fold_term(word) == term:
-                return "".join(c for c in word if not unicodedata.combining(c) and c != "\u0640")
+                return _without_marks(word)
     return term
+
+
+def _without_marks(text: str) -> str:
+    return "".join(c for c in text if not unicodedata.combining(c) and c != "\u0640")
