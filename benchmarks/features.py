@@ -3,11 +3,12 @@
 Each entry of :data:`FEATURES` is one kind of search a user makes: how its
 query is drawn from a corpus paragraph, and how it is asked (the keyword
 arguments of :meth:`searchidx.Index.search`, or :meth:`~searchidx.Index.search_files`).
-"word" is a word of the paragraph as written, diacritics included, searched
-plainly: the baseline every other kind is compared with. The others:
+"word" is a word of the paragraph as typed on a keyboard (its diacritics,
+tatweel and invisible marks left out), searched plainly: the baseline every
+other kind is compared with. The others:
 
 ================ =========================================================
-kind             the search (words drawn from one paragraph)
+kind             the search (words drawn from one paragraph, as typed unless said)
 ================ =========================================================
 fuzzy ~1         the word's folded spelling with one real typo, then ``~``
 fuzzy ~2         the same with ``~2``, on words of six letters or more (on
@@ -22,6 +23,9 @@ context          the word, ``context=2``
 per file         the word, :meth:`~searchidx.Index.search_files`
 any              two adjacent words, ``match_any=True`` (``--any``)
 NOT              ``w1 NOT w2``, two words of the paragraph
+exact            ``=word``: the word as typed, letters exact
+vocalized        a word as written with its diacritics: compatible ones rank first
+marks strict     the same, ``marks="strict"``: only compatible ones
 ================ =========================================================
 
 Where SQLite FTS5 has the same operation, the entry also gives its MATCH
@@ -51,6 +55,8 @@ from searchidx.arabic import strip_article
 from searchidx.search.plan import FUZZY_FIXED_CHARS
 from searchidx.search.query import MIN_FUZZY_CHARS
 from searchidx.search.suggest import SUGGEST_BELOW
+
+from .queries import undiacritized
 
 # Each feature's median and p95 may be at most this many times the word query's.
 MAX_RATIO = 2.0
@@ -110,7 +116,7 @@ def _word(options: dict | None = None, fts5: bool = False) -> Draw:
         if not words:
             return None
         word = rng.choice(words)
-        return word.text, options or {}, f'"{word.term}"' if fts5 else None
+        return undiacritized(word.text), options or {}, f'"{word.term}"' if fts5 else None
 
     return draw
 
@@ -148,7 +154,8 @@ def _proximity(rng, tokens):
     if len(words) < 3:
         return None
     first, third = words[(start := rng.randrange(len(words) - 2))], words[start + 2]
-    return f'"{first.text} {third.text}"~5', {}, f'NEAR("{first.term}" "{third.term}", 4)'
+    typed = f'"{undiacritized(first.text)} {undiacritized(third.text)}"~5'
+    return typed, {}, f'NEAR("{first.term}" "{third.term}", 4)'
 
 
 def _prefix(rng, tokens):
@@ -169,7 +176,21 @@ def _any(rng, tokens):
     if len(words) < 2:
         return None
     first, second = words[(start := rng.randrange(len(words) - 1))], words[start + 1]
-    return f"{first.text} {second.text}", {"match_any": True}, f'"{first.term}" OR "{second.term}"'
+    typed = f"{undiacritized(first.text)} {undiacritized(second.text)}"
+    return typed, {"match_any": True}, f'"{first.term}" OR "{second.term}"'
+
+
+def _exact(rng, tokens):
+    words = _words(tokens)
+    return ("=" + undiacritized(rng.choice(words).text), {}, None) if words else None
+
+
+def _vocalized(options: dict) -> Draw:
+    def draw(rng, tokens):
+        words = [word for word in _words(tokens) if undiacritized(word.text) != word.text]
+        return (rng.choice(words).text, options, None) if words else None
+
+    return draw
 
 
 def _not(rng, tokens):
@@ -179,7 +200,8 @@ def _not(rng, tokens):
     kept, excluded = rng.sample(words, 2)
     if kept.term == excluded.term:
         return None
-    return f"{kept.text} NOT {excluded.text}", {}, f'"{kept.term}" NOT "{excluded.term}"'
+    typed = f"{undiacritized(kept.text)} NOT {undiacritized(excluded.text)}"
+    return typed, {}, f'"{kept.term}" NOT "{excluded.term}"'
 
 
 FEATURES: dict[str, Feature] = {
@@ -194,6 +216,9 @@ FEATURES: dict[str, Feature] = {
     "per file": Feature(_word(), files=True),
     "any": Feature(_any),
     "NOT": Feature(_not),
+    "exact": Feature(_exact),
+    "vocalized": Feature(_vocalized({})),
+    "marks strict": Feature(_vocalized({"marks": "strict"})),
 }
 
 
