@@ -73,6 +73,14 @@ class Vocabulary(Protocol):
         """The indexed terms of ``fieldname`` that start with ``prefix``, in order."""
         ...
 
+    def near_terms(
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_others: int
+    ) -> Iterator[str]:
+        """The indexed terms of ``fieldname`` that start with ``prefix``, whose
+        length is in ``lengths`` and that have at most ``most_others`` letters
+        (repeats counted) not among ``letters``, in order."""
+        ...
+
 
 class ReaderVocabulary:
     """The vocabulary of an open Whoosh reader, read from its term files."""
@@ -88,6 +96,16 @@ class ReaderVocabulary:
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         return (btext.decode("utf-8") for btext in self.reader.expand_prefix(fieldname, prefix))
+
+    def near_terms(
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_others: int
+    ) -> Iterator[str]:
+        return (
+            term
+            for term in self.expand_prefix(fieldname, prefix)
+            if len(term) in lengths
+            and sum(letter not in letters for letter in term) <= most_others
+        )
 
 
 @dataclass(frozen=True)

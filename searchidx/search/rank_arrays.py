@@ -142,6 +142,36 @@ class _Segment:
             terms = [term for term in terms if term.startswith(prefix)]
         return terms
 
+    def near_terms(
+        self, fieldname: str, prefix: bytes, lengths: range, letters: np.ndarray, most_others: int
+    ) -> list[str]:
+        """This segment's terms that start with ``prefix``, of a length in
+        ``lengths``, with at most ``most_others`` letters not among the code
+        points ``letters``: the terms are measured as arrays, only those kept
+        become strings."""
+        side = self.side
+        keys = side[f"{fieldname}.prefix_keys"]
+        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
+        if low == high:
+            return []
+        offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
+        raw = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]]
+        # Where each term starts in letters: UTF-8 continuation bytes are 10xxxxxx.
+        starts = _running_count((raw & 0xC0) != 0x80)[offsets - offsets[0]]
+        text = raw.tobytes().decode("utf-8")
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        others = np.diff(_running_count(~np.isin(codes, letters))[starts])
+        sizes = np.diff(starts)
+        kept = np.flatnonzero(
+            (sizes >= lengths.start) & (sizes < lengths.stop) & (others <= most_others)
+        ).tolist()
+        starts = starts.tolist()
+        terms = [text[starts[at] : starts[at + 1]] for at in kept]
+        if len(prefix) > 8:
+            start = prefix.decode("utf-8")
+            terms = [term for term in terms if term.startswith(start)]
+        return terms
+
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
@@ -149,6 +179,13 @@ class _Segment:
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
+
+
+def _running_count(flags: np.ndarray) -> np.ndarray:
+    """How many of ``flags`` are set before each place, and in all: one longer than ``flags``."""
+    counts = np.zeros(len(flags) + 1, dtype=np.int64)
+    np.cumsum(flags, out=counts[1:])
+    return counts
 
 
 def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
@@ -191,6 +228,19 @@ class ArraySearcher:
     def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
         """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
         found = [segment.expand_prefix(fieldname, prefix) for segment in self.segments]
+        if len(found) == 1:
+            return found[0]
+        return sorted(set().union(*found))
+
+    def near_terms(
+        self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_others: int
+    ) -> list[str]:
+        """Every segment's :meth:`_Segment.near_terms`, sorted and unique."""
+        codes = np.array(sorted(map(ord, set(letters))), dtype=np.uint32)
+        found = [
+            segment.near_terms(fieldname, prefix, lengths, codes, most_others)
+            for segment in self.segments
+        ]
         if len(found) == 1:
             return found[0]
         return sorted(set().union(*found))
@@ -249,6 +299,16 @@ class ArrayVocabulary(ReaderVocabulary):
             return super().expand_prefix(fieldname, prefix)
         found = self.arrays.expand_prefix(fieldname, prefix.encode("utf-8"))
         return (btext.decode("utf-8") for btext in found)
+
+    def near_terms(
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_others: int
+    ) -> Iterator[str]:
+        if fieldname not in FIELDS:
+            return super().near_terms(fieldname, prefix, lengths, letters, most_others)
+        found = self.arrays.near_terms(
+            fieldname, prefix.encode("utf-8"), lengths, letters, most_others
+        )
+        return iter(found)
 
 
 def _check(q: query.Query) -> None:

@@ -39,7 +39,8 @@ _CHEAP = 0.5
 # At most one plain edit, or two cheap ones.
 MAX_COST = 1.0
 MAX_CORRECTIONS = 3
-_MOST_LETTERS_CHANGED = int(MAX_COST / _CHEAP) * 2
+_MOST_EDITS = int(MAX_COST / _CHEAP)
+_MOST_LETTERS_CHANGED = _MOST_EDITS * 2
 # A search with fewer matching paragraphs gets "did you mean" suggestions.
 SUGGEST_BELOW = 3
 
@@ -114,11 +115,11 @@ def corrections(vocabulary: Vocabulary, term: str) -> list[tuple[float, int, str
     near = [
         candidate
         for first in sorted(firsts)
-        for candidate in vocabulary.expand_prefix("terms", first)
-        if len(candidate) in lengths
-        and candidate != term
-        # Every edit costs at least half, so at most two fit in MAX_COST,
-        # and each adds or removes at most two letters of the word's set.
+        # Each edit costs at least half, so at most _MOST_EDITS fit in MAX_COST,
+        # and each brings at most one letter the word lacks.
+        for candidate in vocabulary.near_terms("terms", first, lengths, term, _MOST_EDITS)
+        if candidate != term
+        # Each edit adds or removes at most two letters of the word's set.
         and len(letters.symmetric_difference(candidate)) <= _MOST_LETTERS_CHANGED
     ]
     found = [
