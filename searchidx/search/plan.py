@@ -74,11 +74,13 @@ class Vocabulary(Protocol):
         ...
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_others: int
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
     ) -> Iterator[str]:
-        """The indexed terms of ``fieldname`` that start with ``prefix``, whose
-        length is in ``lengths`` and that have at most ``most_others`` letters
-        (repeats counted) not among ``letters``, in order."""
+        """The indexed terms of ``fieldname`` that start with ``prefix``, in
+        order, whose length is in ``lengths`` and that differ from ``letters``
+        by at most ``most_changed`` letters each way: at most that many of the
+        term's letters (repeats counted) are not among ``letters``, and at most
+        that many of ``letters`` are not in the term."""
         ...
 
 
@@ -98,13 +100,14 @@ class ReaderVocabulary:
         return (btext.decode("utf-8") for btext in self.reader.expand_prefix(fieldname, prefix))
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_others: int
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
     ) -> Iterator[str]:
         return (
             term
             for term in self.expand_prefix(fieldname, prefix)
             if len(term) in lengths
-            and sum(letter not in letters for letter in term) <= most_others
+            and sum(letter not in letters for letter in term) <= most_changed
+            and len(set(letters).difference(term)) <= most_changed
         )
 
 

@@ -49,6 +49,8 @@ _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
 _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
+# The most letters near_terms counts as missing from a term: a bit each in a uint64.
+_LETTER_BITS = 64
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
@@ -143,12 +145,12 @@ class _Segment:
         return terms
 
     def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: np.ndarray, most_others: int
+        self, fieldname: str, prefix: bytes, lengths: range, letters: np.ndarray, most_changed: int
     ) -> list[str]:
         """This segment's terms that start with ``prefix``, of a length in
-        ``lengths``, with at most ``most_others`` letters not among the code
-        points ``letters``: the terms are measured as arrays, only those kept
-        become strings."""
+        ``lengths``, that differ from the sorted code points ``letters`` by at
+        most ``most_changed`` each way (see :meth:`ArrayVocabulary.near_terms`):
+        the terms are measured as arrays, only those kept become strings."""
         side = self.side
         keys = side[f"{fieldname}.prefix_keys"]
         low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
@@ -156,14 +158,28 @@ class _Segment:
             return []
         offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
         raw = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]]
-        # Where each term starts in letters: UTF-8 continuation bytes are 10xxxxxx.
-        starts = _running_count((raw & 0xC0) != 0x80)[offsets - offsets[0]]
+        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
+        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
+        sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
+        starts = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=starts[1:])
         text = raw.tobytes().decode("utf-8")
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        others = np.diff(_running_count(~np.isin(codes, letters))[starts])
-        sizes = np.diff(starts)
+        at = np.minimum(letters.searchsorted(codes), len(letters) - 1)
+        among = letters[at] == codes
+        others = np.add.reduceat(~among, starts[:-1], dtype=np.int64)
+        missing = np.zeros(len(sizes), dtype=np.int64)
+        if len(letters) <= _LETTER_BITS:
+            # Each of ``letters`` is a bit; a term's bits are those it has.
+            bits = np.where(among, np.left_shift(np.uint64(1), at.astype(np.uint64)), np.uint64(0))
+            has = np.bitwise_or.reduceat(bits, starts[:-1])
+            for letter in range(len(letters)):
+                missing += (has >> np.uint64(letter)) & np.uint64(1) == 0
         kept = np.flatnonzero(
-            (sizes >= lengths.start) & (sizes < lengths.stop) & (others <= most_others)
+            (sizes >= lengths.start)
+            & (sizes < lengths.stop)
+            & (others <= most_changed)
+            & (missing <= most_changed)
         ).tolist()
         starts = starts.tolist()
         terms = [text[starts[at] : starts[at + 1]] for at in kept]
@@ -179,13 +195,6 @@ class _Segment:
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
-
-
-def _running_count(flags: np.ndarray) -> np.ndarray:
-    """How many of ``flags`` are set before each place, and in all: one longer than ``flags``."""
-    counts = np.zeros(len(flags) + 1, dtype=np.int64)
-    np.cumsum(flags, out=counts[1:])
-    return counts
 
 
 def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
@@ -233,12 +242,12 @@ class ArraySearcher:
         return sorted(set().union(*found))
 
     def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_others: int
+        self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
     ) -> list[str]:
         """Every segment's :meth:`_Segment.near_terms`, sorted and unique."""
         codes = np.array(sorted(map(ord, set(letters))), dtype=np.uint32)
         found = [
-            segment.near_terms(fieldname, prefix, lengths, codes, most_others)
+            segment.near_terms(fieldname, prefix, lengths, codes, most_changed)
             for segment in self.segments
         ]
         if len(found) == 1:
@@ -301,12 +310,12 @@ class ArrayVocabulary(ReaderVocabulary):
         return (btext.decode("utf-8") for btext in found)
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_others: int
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
     ) -> Iterator[str]:
         if fieldname not in FIELDS:
-            return super().near_terms(fieldname, prefix, lengths, letters, most_others)
+            return super().near_terms(fieldname, prefix, lengths, letters, most_changed)
         found = self.arrays.near_terms(
-            fieldname, prefix.encode("utf-8"), lengths, letters, most_others
+            fieldname, prefix.encode("utf-8"), lengths, letters, most_changed
         )
         return iter(found)
 
