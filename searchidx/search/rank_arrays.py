@@ -49,8 +49,6 @@ _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
 _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
-# The most letters near_terms counts as missing from a term: a bit each in a uint64.
-_LETTER_BITS = 64
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
@@ -145,10 +143,10 @@ class _Segment:
         return terms
 
     def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: np.ndarray, most_changed: int
+        self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
     ) -> list[str]:
         """This segment's terms that start with ``prefix``, of a length in
-        ``lengths``, that differ from the sorted code points ``letters`` by at
+        ``lengths``, that differ from the code points ``letters`` (each once) by at
         most ``most_changed`` each way (see :meth:`ArrayVocabulary.near_terms`):
         the terms are measured as arrays, only those kept become strings."""
         side = self.side
@@ -165,16 +163,13 @@ class _Segment:
         np.cumsum(sizes, out=starts[1:])
         text = raw.tobytes().decode("utf-8")
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        at = np.minimum(letters.searchsorted(codes), len(letters) - 1)
-        among = letters[at] == codes
-        others = np.add.reduceat(~among, starts[:-1], dtype=np.int64)
+        among = np.zeros(len(codes), dtype=bool)
         missing = np.zeros(len(sizes), dtype=np.int64)
-        if len(letters) <= _LETTER_BITS:
-            # Each of ``letters`` is a bit; a term's bits are those it has.
-            bits = np.where(among, np.left_shift(np.uint64(1), at.astype(np.uint64)), np.uint64(0))
-            has = np.bitwise_or.reduceat(bits, starts[:-1])
-            for letter in range(len(letters)):
-                missing += (has >> np.uint64(letter)) & np.uint64(1) == 0
+        for letter in letters:
+            found = codes == letter
+            among |= found
+            missing += ~np.logical_or.reduceat(found, starts[:-1])
+        others = np.add.reduceat(~among, starts[:-1], dtype=np.int64)
         kept = np.flatnonzero(
             (sizes >= lengths.start)
             & (sizes < lengths.stop)
@@ -245,7 +240,7 @@ class ArraySearcher:
         self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
     ) -> list[str]:
         """Every segment's :meth:`_Segment.near_terms`, sorted and unique."""
-        codes = np.array(sorted(map(ord, set(letters))), dtype=np.uint32)
+        codes = [ord(letter) for letter in sorted(set(letters))]
         found = [
             segment.near_terms(fieldname, prefix, lengths, codes, most_changed)
             for segment in self.segments
