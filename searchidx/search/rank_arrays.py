@@ -159,23 +159,23 @@ class _Segment:
         # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
         leads = ((raw & 0xC0) != 0x80).view(np.uint8)
         sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
-        starts = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=starts[1:])
+        starts = _starts(sizes)
         text = raw.tobytes().decode("utf-8")
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        # The letters of the terms of a length in ``lengths``, counted term by term.
+        fits = (sizes >= lengths.start) & (sizes < lengths.stop)
+        sized = np.flatnonzero(fits)
+        if not len(sized):
+            return []
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)[np.repeat(fits, sizes)]
+        firsts = _starts(sizes[sized])[:-1]
         among = np.zeros(len(codes), dtype=bool)
-        missing = np.zeros(len(sizes), dtype=np.int64)
+        missing = np.zeros(len(sized), dtype=np.int64)
         for letter in letters:
             found = codes == letter
             among |= found
-            missing += ~np.logical_or.reduceat(found, starts[:-1])
-        others = np.add.reduceat(~among, starts[:-1], dtype=np.int64)
-        kept = np.flatnonzero(
-            (sizes >= lengths.start)
-            & (sizes < lengths.stop)
-            & (others <= most_changed)
-            & (missing <= most_changed)
-        ).tolist()
+            missing += ~np.logical_or.reduceat(found, firsts)
+        others = np.add.reduceat(~among, firsts, dtype=np.int64)
+        kept = sized[(others <= most_changed) & (missing <= most_changed)].tolist()
         starts = starts.tolist()
         terms = [text[starts[at] : starts[at + 1]] for at in kept]
         if len(prefix) > 8:
@@ -190,6 +190,13 @@ class _Segment:
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    """Where each of the items of ``sizes`` starts when laid end to end, and where they end."""
+    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    return starts
 
 
 def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
