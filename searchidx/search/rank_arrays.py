@@ -147,7 +147,7 @@ class _Segment:
     ) -> list[str]:
         """This segment's terms that start with ``prefix``, of a length in
         ``lengths``, that differ from the code points ``letters`` (each once) by at
-        most ``most_changed`` each way (see :meth:`ArrayVocabulary.near_terms`):
+        most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`):
         the terms are measured as arrays, only those kept become strings."""
         side = self.side
         keys = side[f"{fieldname}.prefix_keys"]
