@@ -1,11 +1,14 @@
 """Did you mean: the distance that makes Arabic typing slips cheap."""
 
+from pathlib import Path
+
 import pytest
 
 from searchidx import Index
-from searchidx.search.suggest import MAX_COST, corrections, weighted_distance
+from searchidx.search.plan import ReaderVocabulary
+from searchidx.search.suggest import MAX_COST, corrections, weighted_distance, weighted_distances
 
-from .conftest import search
+from .conftest import build_index, search, write_corpus
 
 
 @pytest.mark.parametrize(
@@ -47,7 +50,7 @@ def test_did_you_mean_shows_the_texts_spelling_not_the_folded_term(small_index):
     assert phrase.suggestions == []
 
 
-class _Words:
+class _Words(ReaderVocabulary):
     """A vocabulary of folded words and how many paragraphs hold each."""
 
     def __init__(self, frequencies: dict[str, int]) -> None:
@@ -73,3 +76,60 @@ def test_corrections_allow_two_confusions_even_of_the_first_letter():
     assert corrections(words, "ضاحر") == [(1.0, 12, "ظاهر"), (1.0, 3, "ضامر")]
     # A doubled letter costs half: «ظاههر» is «ظاهر» with its ه typed twice.
     assert corrections(words, "ظاههر")[0] == (0.5, 12, "ظاهر")
+
+
+def test_distances_of_words_of_many_lengths_at_once_are_each_words_own():
+    others = ["تنظيم", "تنظيمات", "تنضيم", "تن", "تنظيمم", "covid", "تنظيم19"]
+    together = weighted_distances("تنضيم", others)
+    assert together == [weighted_distance("تنضيم", other) for other in others]
+    assert together == [0.5, MAX_COST + 1, 0.0, MAX_COST + 1, 1.0, MAX_COST + 1, MAX_COST + 1]
+
+
+# Words mixing Arabic with Latin letters and digits, and words of one letter more
+# or less: the side files measure them in bytes, the suggestions in letters.
+_MIXED = {
+    "a.txt": "انتشر فيروس كوفيد19 في العالم\n\nنموذج gpt4 ونموذج كوفيد19 الجديد",
+    "b.txt": "سلالة كوفيدa من الفيروس\n\nلقاح كوفيد19 الاول\n\nمدرسة المدينة ومدرسه القرية",
+    "c.txt": "فيروسات كثيرة وفيروس واحد\n\nمدارس المدينة\n\nطلاب المدرسة",
+}
+
+
+@pytest.fixture(scope="module")
+def mixed_index(tmp_path_factory) -> Path:
+    folder = write_corpus(tmp_path_factory.mktemp("mixed") / "docs", _MIXED)
+    return build_index(folder.parent / "index", folder)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "total"),
+    [("كوفيض19", "كوفيد19", 3), ("كوفد19", "كوفيد19", 3), ("فيروص", "فيروس", 3)],
+)
+def test_did_you_mean_corrects_words_with_digits_as_both_searches_do(
+    mixed_index, typed, meant, total
+):
+    found = []
+    for array_search in (True, False):
+        with Index.open(mixed_index) as index:
+            index.array_search = array_search
+            found.append(index.search(typed).suggestions)
+    assert found[0] == found[1]
+    assert found[0][0] == {"query": meant, "total": total}
+
+
+def test_side_files_find_the_near_words_the_term_files_find(mixed_index):
+    with Index.open(mixed_index) as index:
+        index.search("فيروس")  # opens the reader and its side files
+        arrays = index._array_searcher()
+        by_arrays = arrays.vocabulary(index._reader)
+        by_reader = ReaderVocabulary(index._reader)
+        for term in ("كوفيد19", "كوفيد", "فيروس", "مدرسه", "gpt4", "ال"):
+            for prefix in {term[0], term[:2], "ك", "م"}:
+                for most_changed in (0, 1, 2):
+                    lengths = range(len(term) - 1, len(term) + 2)
+                    arguments = ("terms", prefix, lengths, term, most_changed)
+                    expected = list(by_reader.near_terms(*arguments))
+                    assert list(by_arrays.near_terms(*arguments)) == expected
+        assert list(by_arrays.near_terms("terms", "ك", range(6, 9), "كوفيد19", 2)) == [
+            "كوفيد19",
+            "كوفيدa",
+        ]

@@ -100,6 +100,16 @@ class Vocabulary(Protocol):
         """The indexed terms of ``fieldname`` that start with ``prefix``, in order."""
         ...
 
+    def near_terms(
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+    ) -> Iterator[str]:
+        """The indexed terms of ``fieldname`` that start with ``prefix``, in
+        order, whose length is in ``lengths`` and that differ from ``letters``
+        by at most ``most_changed`` letters each way: at most that many of the
+        term's letters (repeats counted) are not among ``letters``, and at most
+        that many of ``letters`` are not in the term."""
+        ...
+
 
 class ReaderVocabulary:
     """The vocabulary of an open Whoosh reader, read from its term files."""
@@ -115,6 +125,17 @@ class ReaderVocabulary:
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         return (btext.decode("utf-8") for btext in self.reader.expand_prefix(fieldname, prefix))
+
+    def near_terms(
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+    ) -> Iterator[str]:
+        return (
+            term
+            for term in self.expand_prefix(fieldname, prefix)
+            if len(term) in lengths
+            and sum(letter not in letters for letter in term) <= most_changed
+            and len(set(letters).difference(term)) <= most_changed
+        )
 
 
 @dataclass(frozen=True)

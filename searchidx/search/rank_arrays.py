@@ -154,6 +154,47 @@ class _Segment:
             terms = [term for term in terms if term.startswith(prefix)]
         return terms
 
+    def near_terms(
+        self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
+    ) -> list[str]:
+        """This segment's terms that start with ``prefix``, of a length in
+        ``lengths``, that differ from the code points ``letters`` (each once) by at
+        most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`):
+        the terms are measured as arrays, only those kept become strings."""
+        side = self.side
+        keys = side[f"{fieldname}.prefix_keys"]
+        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
+        if low == high:
+            return []
+        offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
+        raw = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]]
+        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
+        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
+        sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
+        starts = _starts(sizes)
+        text = raw.tobytes().decode("utf-8")
+        # The letters of the terms of a length in ``lengths``, counted term by term.
+        fits = (sizes >= lengths.start) & (sizes < lengths.stop)
+        sized = np.flatnonzero(fits)
+        if not len(sized):
+            return []
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)[np.repeat(fits, sizes)]
+        firsts = _starts(sizes[sized])[:-1]
+        among = np.zeros(len(codes), dtype=bool)
+        missing = np.zeros(len(sized), dtype=np.int64)
+        for letter in letters:
+            found = codes == letter
+            among |= found
+            missing += ~np.logical_or.reduceat(found, firsts)
+        others = np.add.reduceat(~among, firsts, dtype=np.int64)
+        kept = sized[(others <= most_changed) & (missing <= most_changed)].tolist()
+        starts = starts.tolist()
+        terms = [text[starts[at] : starts[at + 1]] for at in kept]
+        if len(prefix) > 8:
+            start = prefix.decode("utf-8")
+            terms = [term for term in terms if term.startswith(start)]
+        return terms
+
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
@@ -175,6 +216,13 @@ class _Segment:
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    """Where each of the items of ``sizes`` starts when laid end to end, and where they end."""
+    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    return starts
 
 
 def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
@@ -217,6 +265,19 @@ class ArraySearcher:
     def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
         """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
         found = [segment.expand_prefix(fieldname, prefix) for segment in self.segments]
+        if len(found) == 1:
+            return found[0]
+        return sorted(set().union(*found))
+
+    def near_terms(
+        self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
+    ) -> list[str]:
+        """Every segment's :meth:`_Segment.near_terms`, sorted and unique."""
+        codes = [ord(letter) for letter in sorted(set(letters))]
+        found = [
+            segment.near_terms(fieldname, prefix, lengths, codes, most_changed)
+            for segment in self.segments
+        ]
         if len(found) == 1:
             return found[0]
         return sorted(set().union(*found))
@@ -275,6 +336,16 @@ class ArrayVocabulary(ReaderVocabulary):
             return super().expand_prefix(fieldname, prefix)
         found = self.arrays.expand_prefix(fieldname, prefix.encode("utf-8"))
         return (btext.decode("utf-8") for btext in found)
+
+    def near_terms(
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+    ) -> Iterator[str]:
+        if fieldname not in FIELDS:
+            return super().near_terms(fieldname, prefix, lengths, letters, most_changed)
+        found = self.arrays.near_terms(
+            fieldname, prefix.encode("utf-8"), lengths, letters, most_changed
+        )
+        return iter(found)
 
 
 def _check(q: query.Query) -> None:

@@ -39,7 +39,7 @@ _CHEAP = 0.5
 # At most one plain edit, or two cheap ones.
 MAX_COST = 1.0
 MAX_CORRECTIONS = 3
-_MOST_LETTERS_CHANGED = int(MAX_COST / _CHEAP) * 2
+_MOST_EDITS = int(MAX_COST / _CHEAP)
 # A search with fewer matching paragraphs gets "did you mean" suggestions.
 SUGGEST_BELOW = 3
 
@@ -53,48 +53,42 @@ def weighted_distance(first: str, second: str, bound: float = MAX_COST) -> float
 def weighted_distances(word: str, others: list[str], bound: float = MAX_COST) -> list[float]:
     """:func:`weighted_distance` from ``word`` to each of ``others``.
 
-    The words of one length are compared at once: each cell of the edit table
-    is an array over them.
+    All the words are compared at once: each cell of the edit table is an array
+    over them, padded to the longest (a cell only depends on the letters before
+    it, so each word's distance is read in its own length's column).
     """
     import numpy as np  # only here: a search that finds plenty never suggests
 
-    distances = [bound + 1] * len(others)
-    by_length: dict[int, list[int]] = {}
-    for at, other in enumerate(others):
-        by_length.setdefault(len(other), []).append(at)
-    dropping = _indel_costs(word)
-    for length, ats in by_length.items():
-        codes = np.array([[ord(char) for char in others[at]] for at in ats], dtype=np.int32)
-        codes = codes.reshape(len(ats), length)
-        doubled = np.zeros(codes.shape, dtype=bool)
-        doubled[:, 1:] |= codes[:, 1:] == codes[:, :-1]
-        doubled[:, :-1] |= codes[:, :-1] == codes[:, 1:]
-        adding = np.where(doubled, _CHEAP, 1.0)
-        previous = np.zeros((len(ats), length + 1))
-        previous[:, 1:] = np.cumsum(adding, axis=1)
-        for row, char in enumerate(word):
-            drop = dropping[row]
-            confused = [ord(other) for other in _CONFUSED_WITH.get(char, "")]
-            change = np.where(
-                codes == ord(char), 0.0, np.where(np.isin(codes, confused), _CHEAP, 1.0)
+    if not others:
+        return []
+    lengths = np.fromiter(map(len, others), dtype=np.int64, count=len(others))
+    codes = np.zeros((len(others), int(lengths.max())), dtype=np.uint32)
+    flat = np.frombuffer("".join(others).encode("utf-32-le"), dtype=np.uint32)
+    codes[np.arange(codes.shape[1]) < lengths[:, None]] = flat
+    doubled = np.zeros(codes.shape, dtype=bool)
+    doubled[:, 1:] |= codes[:, 1:] == codes[:, :-1]
+    doubled[:, :-1] |= codes[:, :-1] == codes[:, 1:]
+    adding = np.where(doubled, _CHEAP, 1.0)
+    previous = np.zeros((len(others), codes.shape[1] + 1))
+    previous[:, 1:] = np.cumsum(adding, axis=1)
+    for char, drop in zip(word, _indel_costs(word), strict=True):
+        confused = np.zeros(codes.shape, dtype=bool)
+        for other in _CONFUSED_WITH.get(char, ""):
+            confused |= codes == ord(other)
+        change = np.where(codes == ord(char), 0.0, np.where(confused, _CHEAP, 1.0))
+        # Dropping this letter, or changing it; adding a letter runs along the row.
+        best = np.minimum(previous[:, 1:] + drop, previous[:, :-1] + change)
+        current = np.empty_like(previous)
+        current[:, 0] = previous[:, 0] + drop
+        for column in range(codes.shape[1]):
+            np.minimum(
+                best[:, column], current[:, column] + adding[:, column], out=current[:, column + 1]
             )
-            # Dropping this letter, or changing it; adding a letter runs along the row.
-            best = np.minimum(previous[:, 1:] + drop, previous[:, :-1] + change)
-            current = np.empty_like(previous)
-            current[:, 0] = previous[:, 0] + drop
-            for column in range(length):
-                np.minimum(
-                    best[:, column],
-                    current[:, column] + adding[:, column],
-                    out=current[:, column + 1],
-                )
-            previous = current
-            if previous.min(initial=bound + 1) > bound:
-                break  # every path through this row already costs more
-        for at, distance in zip(ats, previous[:, -1].tolist(), strict=True):
-            if distance <= bound:
-                distances[at] = distance
-    return distances
+        previous = current
+        if previous.min() > bound:
+            break  # every path through this row already costs more
+    distances = previous[np.arange(len(others)), lengths]
+    return np.where(distances <= bound, distances, bound + 1).tolist()
 
 
 def _indel_costs(word: str) -> list[float]:
@@ -109,17 +103,15 @@ def corrections(vocabulary: Vocabulary, term: str) -> list[tuple[float, int, str
     """Up to :data:`MAX_CORRECTIONS` indexed words near ``term``, nearest and
     most frequent first: ``(cost, paragraphs, word)``."""
     firsts = {term[0]} | set(_CONFUSED_WITH.get(term[0], ""))
-    letters = set(term)
     lengths = range(len(term) - 1, len(term) + 2)
     near = [
         candidate
         for first in sorted(firsts)
-        for candidate in vocabulary.expand_prefix("terms", first)
-        if len(candidate) in lengths
-        and candidate != term
-        # Every edit costs at least half, so at most two fit in MAX_COST,
-        # and each adds or removes at most two letters of the word's set.
-        and len(letters.symmetric_difference(candidate)) <= _MOST_LETTERS_CHANGED
+        # Each edit costs at least half, so at most _MOST_EDITS fit in MAX_COST;
+        # each brings at most one letter the word lacks and removes at most one
+        # of its letters.
+        for candidate in vocabulary.near_terms("terms", first, lengths, term, _MOST_EDITS)
+        if candidate != term
     ]
     found = [
         (cost, -vocabulary.doc_frequency("terms", candidate), candidate)
