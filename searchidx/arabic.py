@@ -56,7 +56,7 @@ _MARK_RANGES = (
 # Invisible characters: soft hyphen, bidi marks and embeddings, zero-width
 # joiners and the byte order mark. Never part of a term; allowed only between
 # letters of a word.
-_FORMAT_CONTROLS = "".join(
+FORMAT_CONTROLS = "".join(
     chr(code)
     for first, last in ((0xAD, 0xAD), (0x61C, 0x61C), (0x200B, 0x200F), (0x202A, 0x202E),
                         (0x2060, 0x2069), (0xFEFF, 0xFEFF))
@@ -65,7 +65,7 @@ _FORMAT_CONTROLS = "".join(
 
 # One word: a letter or digit with its marks, then more of them, which invisible
 # controls may join (the tokenizer's and the highlighter's idea of a word).
-WORD = re.compile(rf"[^\W_][{_MARK_RANGES}]*(?:[{_FORMAT_CONTROLS}]*[^\W_][{_MARK_RANGES}]*)*")
+WORD = re.compile(rf"[^\W_][{_MARK_RANGES}]*(?:[{FORMAT_CONTROLS}]*[^\W_][{_MARK_RANGES}]*)*")
 
 _QURANIC_SIGNS = "".join(chr(c) for c in range(0x06D6, 0x06EE))
 _EXTENDED_MARKS = "".join(
@@ -89,7 +89,7 @@ _DELETED = (
     + _QURANIC_SIGNS
     + _EXTENDED_MARKS
     + "\u0884"  # tatweel with overstruck waw: a small waw on a tatweel
-    + _FORMAT_CONTROLS
+    + FORMAT_CONTROLS
     + " "  # NFKC turns isolated presentation-form harakat into space + mark
 )
 
@@ -702,7 +702,7 @@ def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
 # puts before isolated presentation-form marks; other digits become ASCII ones.
 _WRITTEN_TABLE = str.maketrans(
     {
-        **dict.fromkeys(araby.TATWEEL + _FORMAT_CONTROLS + " "),
+        **dict.fromkeys(araby.TATWEEL + FORMAT_CONTROLS + " "),
         **dict(zip(araby.NUMBERS_EAST + araby.NUMBERS_PERS, araby.NUMBERS_WEST * 2, strict=True)),
     }
 )
@@ -729,12 +729,13 @@ def written_form(word: str) -> str:
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def written_letters(word: str) -> str:
-    """A word's written form without its marks: what ``=word`` compares.
+    """A word's written form without its marks: what ``=word`` compares. The alef
+    wasla of Quranic text is an alef with a reading mark, and counts as one.
 
-    >>> written_letters("عَلِيٌّ"), written_letters("عَلَى")
-    ('علي', 'على')
+    >>> written_letters("عَلِيٌّ"), written_letters("عَلَى"), written_letters("ٱللَّهِ")
+    ('علي', 'على', 'الله')
     """
-    return _MARKS.sub("", written_form(word))
+    return _MARKS.sub("", written_form(word)).replace(araby.ALEF_WASLA, araby.ALEF)
 
 
 def iter_words(text: str) -> Iterator[tuple[int, int]]:

@@ -69,7 +69,8 @@ NOTES = {
 
 # Words that fold alike but are written apart, for «=word»: «علي» (a name) and «على»
 # («on»), «مسؤول» and «مسئول», «الكتاب» vocalized, with tatweel, in presentation
-# forms (U+FE8D …) and with a zero-width joiner, beside «كتاب» and «بالكتاب».
+# forms (U+FE8D …) and with a zero-width joiner, beside «كتاب» and «بالكتاب»; a
+# verse in Uthmani script.
 EXACT_WORDS = {
     "exact.txt": "\n\n".join(
         [
@@ -83,6 +84,7 @@ EXACT_WORDS = {
             "هذا الكتــاب رائع، وذاك \ufe8d\ufedf\ufedc\ufe98\ufe8e\ufe8f قديم، "
             "أما الكت\u200dاب الثالث فجديد.",
             "ولد عام ٢٠١٩ وانتقل في 2019 إلى دمشق.",
+            "بِسْمِ ٱللَّهِ ٱلرَّحْمَٰنِ ٱلرَّحِيمِ",
         ]
     )
 }
@@ -97,6 +99,8 @@ EXACT_FOUND = {
     "=بالكتاب": [6],
     "=2019": [9],
     "=٢٠١٩": [9],
+    "=الله": [10],  # the wasla of Quranic text is an alef
+    "=الرحمن": [10],
 }
 
 # An index's first file (``earlier.txt`` of the ``library`` fixture) and a second text.

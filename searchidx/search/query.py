@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from whoosh import qparser, query
 from whoosh.qparser.common import attach
 
-from ..arabic import WORD, fold_term, is_vocalized
+from ..arabic import FORMAT_CONTROLS, WORD, fold_term, is_vocalized
 from ..errors import QueryError
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ MAX_SLOP = 1000
 _FILTER_FIELDS = frozenset({"doc", "title"})
 _SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_INVISIBLE = re.compile(f"[{FORMAT_CONTROLS}]")
 # «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
 _EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
 _DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
@@ -85,9 +86,16 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     >>> parse_query("السلام -عليكم", make_schema())
     And([Term('terms', 'السلام'), Not(Term('terms', 'عليكم'))])
     """
-    cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # Invisible characters (bidi marks copied with right-to-left text) are never part
+    # of a term, and must not hide an operator: «\u200f=علي» is «=علي».
+    cleaned = _CONTROL.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).strip()
     if not cleaned:
         raise QueryError("the query is empty; give the words to search for")
+    if cleaned.count('"') % 2:
+        # A quote never closed: the words after it are searched as words (the
+        # parser would otherwise keep them, but lose an «=» among them).
+        head, _, tail = cleaned.rpartition('"')
+        cleaned = head + " " + tail
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
     for pattern, advice in _STRAY_EXACT:
