@@ -462,14 +462,16 @@ def search(
         سوريا OR العراق       either word;  ( ) group
         داعش -سوريا          داعش without سوريا (also: داعش NOT سوريا)
         مستمر*               words starting with مستمر
-        الباغوس~  الباقوس~2    words 1 (or 2) edits away («الباغوز»)
+        =علي                 this word as written (not «على»), diacritics aside
+        الباغوس~  الباقوس~2    also words 1 (or 2) edits away («الباغوز»)
         "الوزير السلام"~7     the words at most 7 positions apart, any order
         عِلْم                  with diacritics: words written with compatible ones
                              first (--marks strict: only those)
         doc:news.txt  title:الباغوز   only that document / title
 
     With --any only the words are alternatives: NOT, -word, doc: and title:
-    still apply. Punctuation is not searched for.
+    still apply. Punctuation is not searched for. A query that finds fewer
+    than 3 paragraphs gets up to three corrections ("did you mean").
 
     The table fits the terminal's width. Most terminals lay out Arabic
     themselves and want logical order; --bidi is for those that do not.

@@ -455,6 +455,19 @@ def test_fuzzy_word_finds_a_misspelling_one_or_two_edits_away(seed_index, array_
     assert search(seed_index, "الباقوس~").total == 0
 
 
+@pytest.mark.parametrize("array_search", [True, False])
+def test_fuzzy_word_finds_everything_the_word_finds(seed_index, array_search):
+    """«سوريا~» keeps the word's stem forms («بسوريا») beside its misspellings."""
+    with Index.open(seed_index) as index:
+        index.array_search = array_search
+        for word in ("سوريا", "الخلايا"):
+            plain = index.search(word, limit=100)
+            fuzzy = index.search(word + "~", limit=100)
+            assert {(h.doc, h.paragraph) for h in plain} <= {(h.doc, h.paragraph) for h in fuzzy}
+    marked = {word for hit in search(seed_index, "سوريا~", limit=100) for word in highlighted(hit)}
+    assert "بسوريا" in marked
+
+
 def test_fuzzy_ranks_the_word_as_written_first(seed_index):
     results = search(seed_index, "تنظيم~2", limit=50)
     assert "تنظيم" in highlighted(results.hits[0])

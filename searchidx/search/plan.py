@@ -345,18 +345,21 @@ class _Planner:
         return found
 
     def _fuzzy_forms(self, q: query.FuzzyTerm) -> dict[str, float]:
-        """The indexed words within ``q.maxdist`` edits of ``q.text``: the word
-        itself first, then one edit away, then two."""
+        """What the word itself matches (its spelling and stem forms, in their tiers),
+        and the indexed words within ``q.maxdist`` edits of ``q.text``: one edit
+        away in the primary stem's tier, two in the last."""
         term, distance = q.text, q.maxdist
         fixed = term[: len(term) - len(strip_article(term, MIN_FUZZY_CHARS)) + FUZZY_FIXED_CHARS]
-        forms: dict[str, float] = {}
+        forms = self._word_forms(q.fieldname, term)
+        near = 0
         for candidate in self.vocabulary.expand_prefix(q.fieldname, fixed):
             if abs(len(candidate) - len(term)) > distance:
                 continue
             edits = edit_distance(term, candidate, distance)
             if edits <= distance:
-                forms[candidate] = (EXACT_BONUS, STEM_BONUS, 0.0)[edits]
-                if len(forms) > MAX_FUZZY_EXPANSIONS:
+                forms.setdefault(candidate, (EXACT_BONUS, STEM_BONUS, 0.0)[edits])
+                near += 1
+                if near > MAX_FUZZY_EXPANSIONS:
                     raise QueryError(
                         f"'{term}~{distance}' matches more than {MAX_FUZZY_EXPANSIONS} words; "
                         "use ~1 or a longer word"
