@@ -149,11 +149,19 @@ def _typo(suffix: str, letters: int = 5) -> Draw:
     return draw
 
 
-def _proximity(rng, tokens):
+def _apart(rng, tokens, gap: int) -> tuple | None:
+    """Two words of the paragraph ``gap`` words apart (1: side by side), or None."""
     words = _words(tokens, 1)
-    if len(words) < 3:
+    if len(words) <= gap:
         return None
-    first, third = words[(start := rng.randrange(len(words) - 2))], words[start + 2]
+    start = rng.randrange(len(words) - gap)
+    return words[start], words[start + gap]
+
+
+def _proximity(rng, tokens):
+    if (pair := _apart(rng, tokens, 2)) is None:
+        return None
+    first, third = pair
     typed = f'"{undiacritized(first.text)} {undiacritized(third.text)}"~5'
     return typed, {}, f'NEAR("{first.term}" "{third.term}", 4)'
 
@@ -172,10 +180,9 @@ def _prefix(rng, tokens):
 
 
 def _any(rng, tokens):
-    words = _words(tokens, 1)
-    if len(words) < 2:
+    if (pair := _apart(rng, tokens, 1)) is None:
         return None
-    first, second = words[(start := rng.randrange(len(words) - 1))], words[start + 1]
+    first, second = pair
     typed = f"{undiacritized(first.text)} {undiacritized(second.text)}"
     return typed, {"match_any": True}, f'"{first.term}" OR "{second.term}"'
 

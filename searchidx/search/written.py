@@ -124,7 +124,7 @@ class WrittenMatcher(matching.WrappingMatcher):
 
     def _accepted(self) -> list[int]:
         text = self.searcher.stored_fields(self.child.id()).get("text") or ""
-        words = [match.group() for match in WORD.finditer(text)]
+        words = WORD.findall(text)  # as the side files number them
         test = self.test
         return [
             position
