@@ -24,13 +24,18 @@ For each indexed field the file holds, as CSR-style arrays:
 * per document the field length, as Whoosh's one-byte encoding returns it.
 
 And a forward index of the words as written (``written.*``), for ``=word`` and
-vocalized query words: the table of the segment's distinct written forms
-(:func:`searchidx.arabic.written_form`; UTF-8 blob and offsets), per document
-where its words start, and per word, at its position in the ``terms`` field,
-the number of its written form in the table (two bytes each while the table
-has fewer than 65,536 forms, else four). It is built from the stored text with
-the tokenizer of the ``terms`` field, whose positions number the words; a
-deleted document keeps its stored text, and its words, until a merge.
+vocalized query words, laid out term by term as ``terms.positions`` is: per
+term of ``terms`` its distinct written forms (:func:`searchidx.arabic.written_form`)
+in ``written.forms`` (one chunk per term, the forms separated by newlines, in
+one byte a character where every character is ASCII or in U+0600-U+067F, else
+in UTF-8 after a zero byte), and, parallel to the term's positions, the number
+of the word's written form among the term's forms, in ``written.numbers``: as
+many bits each as the term's number of forms needs (none for a term written one
+way, 1, 2, 4, 8, 16 or 32 bits), each term's from a byte boundary. Testing a
+query word's occurrences is then a slice of its own positions and a test of its
+own forms. It is built from the stored text with the tokenizer of the ``terms``
+field, whose positions number the words; a deleted document keeps its stored
+text, and its words, until a merge.
 
 File layout: 8 magic bytes, an 8-byte little-endian header length, a JSON
 header (format version, segment id, document count, field lengths, and each
@@ -43,7 +48,9 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 from array import array
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,9 +58,19 @@ if TYPE_CHECKING:
     from whoosh.index import Index as WhooshIndex
     from whoosh.reading import IndexReader, SegmentReader
 
-SIDE_FILE_VERSION = 2
+SIDE_FILE_VERSION = 3
 SUFFIX = ".sidx"
 MAGIC = b"SIDXARR\n"
+# The written forms of a term are stored one byte a character when all are ASCII or
+# in this block (Arabic letters, marks and digits), else as UTF-8 after a zero byte.
+_ARABIC_BLOCK = 0x0600
+_ONE_BYTE = {chr(_ARABIC_BLOCK + code): chr(0x80 + code) for code in range(0x80)}
+_ONE_BYTE_BACK = str.maketrans({one: arabic for arabic, one in _ONE_BYTE.items()})
+_ONE_BYTE_TO = str.maketrans(_ONE_BYTE)
+_NOT_ONE_BYTE = re.compile("[^\0-\x7f\u0600-\u067f]")
+_UTF8 = b"\0"
+# Bits per written-form number, by the most forms a term has for each width.
+_WIDTHS = ((1, 0), (2, 1), (4, 2), (16, 4), (1 << 8, 8), (1 << 16, 16), (1 << 32, 32))
 # Field name -> (has positions, has lengths, has frequencies).
 FIELDS = {
     "terms": (True, True, True),
@@ -143,7 +160,7 @@ def write_side_file(index_dir: Path, segment_reader: SegmentReader) -> Path:
                 [segment_reader.doc_field_length(n, fieldname, 0) or 0 for n in range(doc_count)],
                 dtype=np.uint32,
             )
-    arrays.update(_written_arrays(segment_reader, doc_count))
+    arrays.update(_written_arrays(segment_reader, doc_count, arrays))
     header = {
         "version": SIDE_FILE_VERSION,
         "segment": segment_id,
@@ -219,36 +236,111 @@ def _field_arrays(reader, fieldname: str, has_positions: bool, has_freqs: bool) 
     return {f"{fieldname}.{name}": values for name, values in arrays.items()}
 
 
-def _written_arrays(reader, doc_count: int) -> dict:
-    """The forward index of written forms: ``written.blob`` and ``written.offsets``
-    (the table), ``written.doc_starts`` and ``written.ids`` (see the module's
-    docstring)."""
+def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
+    """The forward index of written forms (see the module's docstring):
+    ``written.forms`` and ``written.form_pointers`` (each term's chunk of forms),
+    ``written.numbers`` and ``written.number_pointers`` (each term's packed numbers),
+    from the stored text and the ``terms`` field's postings in ``arrays``."""
     import numpy as np
 
     from .arabic import WORD, written_form
 
     numbers: dict[str, int] = {}  # a word as the text has it -> its written form's number
-    table: dict[str, int] = {}  # a written form -> its number
-    ids = array("q")
-    starts = array("q", [0])
+    table: dict[str, int] = {"": 0}  # a written form -> its number; "" past the last word
+    ids = array("q", [0])  # first the form "", read where a position has no word
+    starts = array("q")
     for docnum in range(doc_count):
         text = reader.stored_fields(docnum).get("text") or ""
+        starts.append(len(ids))
         for word in WORD.findall(text):
             number = numbers.get(word)
             if number is None:
                 number = numbers[word] = table.setdefault(written_form(word), len(table))
             ids.append(number)
-        starts.append(len(ids))
-    blob = "".join(table).encode("utf-8")
-    offsets = array("q", [0])
-    for form in table:
-        offsets.append(offsets[-1] + len(form.encode("utf-8")))
+    starts.append(len(ids))
+    ids, starts = np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
+    freqs = arrays["terms.freqs"].astype(np.int64)
+    positions = _restored(arrays, "terms.positions")
+    docs = np.repeat(arrays["terms.docs"].astype(np.int64), freqs)
+    # A position past the document's last word (no word there) reads the form "".
+    at = starts[docs] + positions
+    at[at >= starts[docs + 1]] = 0
+    pointers = arrays["terms.pointers"].astype(np.int64)
+    term_count = len(pointers) - 1
+    term_of = np.repeat(np.repeat(np.arange(term_count), np.diff(pointers)), freqs)
+    # Each (term, form) pair once, term by term; a position's number is its pair's
+    # place among its term's pairs.
+    pairs, pair_of = np.unique((term_of << 32) | ids[at], return_inverse=True)
+    pair_terms = pairs >> 32
+    firsts = np.searchsorted(pair_terms, np.arange(term_count + 1))
+    local = pair_of.reshape(-1) - firsts[term_of]
+    form_counts = np.diff(firsts)
+    forms = list(table)
+    form_ids = (pairs & 0xFFFFFFFF).tolist()
+    chunks = bytearray()
+    form_pointers = array("q", [0])
+    for first, last in pairwise(firsts.tolist()):
+        chunks += _encoded("\n".join(forms[number] for number in form_ids[first:last]))
+        form_pointers.append(len(chunks))
+    widths = _widths(form_counts)
+    position_counts = np.diff(_restored(arrays, "terms.position_pointers"))
+    sizes = (position_counts * widths + 7) // 8
+    number_pointers = np.zeros(term_count + 1, dtype=np.int64)
+    np.cumsum(sizes, out=number_pointers[1:])
+    width_of = widths[term_of]
+    place = np.arange(len(local)) - np.repeat(
+        _restored(arrays, "terms.position_pointers")[:-1], position_counts
+    )
+    bits = place * width_of
+    byte = number_pointers[term_of] + (bits >> 3)
+    # Numbers narrower than a byte share bytes without overlapping: their sum is their OR.
+    narrow = (width_of > 0) & (width_of < 8)
+    size = int(number_pointers[-1]) + 1  # + 1: a term written one way reads a byte past its own
+    packed = np.bincount(
+        byte[narrow], weights=local[narrow] << (bits[narrow] & 7), minlength=size
+    ).astype(np.uint8)
+    for shift in range(0, 32, 8):  # wider ones byte by byte, the lowest first
+        wide = width_of > max(shift, 7)
+        packed[byte[wide] + shift // 8] = (local[wide] >> shift) & 0xFF
     return {
-        "written.blob": np.frombuffer(blob, dtype=np.uint8),
-        "written.offsets": _smallest(offsets),
-        "written.doc_starts": _smallest(starts),
-        "written.ids": np.array(ids, dtype=np.uint16 if len(table) <= 1 << 16 else np.uint32),
+        "written.forms": np.frombuffer(bytes(chunks), dtype=np.uint8),
+        "written.form_pointers": _smallest(form_pointers),
+        "written.numbers": packed,
+        "written.number_pointers": _smallest(array("q", number_pointers.tolist())),
     }
+
+
+def _restored(arrays: dict, name: str):
+    """The array ``name`` of ``arrays`` as int64, its high bytes (if any) put back."""
+    import numpy as np
+
+    values = arrays[name].astype(np.int64)
+    if f"{name}_high_at" in arrays:
+        at = arrays[f"{name}_high_at"].astype(np.int64)
+        values[at] += arrays[f"{name}_high"].astype(np.int64) << 8
+    return values
+
+
+def _widths(form_counts):
+    """The bits of a written-form number of terms with ``form_counts`` forms."""
+    import numpy as np
+
+    limits = np.array([limit for limit, _ in _WIDTHS], dtype=np.int64)
+    bits = np.array([width for _, width in _WIDTHS], dtype=np.int64)
+    return bits[np.searchsorted(limits, form_counts)]
+
+
+def _encoded(forms: str) -> bytes:
+    """A term's forms (newline-separated) as ``written.forms`` holds them."""
+    if _NOT_ONE_BYTE.search(forms):
+        return _UTF8 + forms.encode("utf-8")
+    return forms.translate(_ONE_BYTE_TO).encode("latin-1")
+
+
+def _decoded(chunk: bytes) -> str:
+    if chunk.startswith(_UTF8):
+        return chunk[len(_UTF8) :].decode("utf-8")
+    return chunk.decode("latin-1").translate(_ONE_BYTE_BACK)
 
 
 def _low_bytes_and_high(name: str, values: array) -> dict:
@@ -324,6 +416,41 @@ class SideFile:
             self._arrays[f"{name}_high"][at].astype(np.int64) << 8
         )
         return values
+
+    def term_forms(self, ordinal: int) -> list[str]:
+        """The written forms of the ``terms`` field's term ``ordinal``, in the order
+        :meth:`written_numbers` numbers them ("" where a position has no word)."""
+        pointers = self._arrays["written.form_pointers"]
+        start, end = int(pointers[ordinal]), int(pointers[ordinal + 1])
+        return _decoded(self._arrays["written.forms"][start:end].tobytes()).split("\n")
+
+    def written_numbers(self, ordinals: Any, occurrences: Any) -> Any:
+        """For each of ``occurrences`` (numbers into ``terms.positions``) of the terms
+        ``ordinals`` (one each), the number of the word's written form among its
+        term's forms (:meth:`term_forms`), as int64."""
+        import numpy as np
+
+        forms, form_pointers = self._arrays["written.forms"], self._arrays["written.form_pointers"]
+        terms, term_of = np.unique(ordinals, return_inverse=True)
+        form_counts = np.array(
+            [
+                np.count_nonzero(forms[form_pointers[term] : form_pointers[term + 1]] == 10) + 1
+                for term in terms.tolist()
+            ],
+            dtype=np.int64,
+        )
+        widths = _widths(form_counts)[term_of]
+        place = occurrences - self._arrays["terms.position_pointers"][ordinals].astype(np.int64)
+        bits = place * widths
+        byte = self._arrays["written.number_pointers"][ordinals].astype(np.int64) + (bits >> 3)
+        packed = self._arrays["written.numbers"]
+        masks = np.where(widths >= 8, 0xFF, (1 << widths) - 1)
+        numbers = (packed[byte].astype(np.int64) >> (bits & 7)) & masks
+        for shift in range(8, 32, 8):
+            wide = widths > shift
+            if wide.any():
+                numbers[wide] |= packed[byte[wide] + shift // 8].astype(np.int64) << shift
+        return numbers
 
 
 def ranges(starts: Any, lengths: Any) -> tuple[Any, Any]:

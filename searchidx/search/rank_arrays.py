@@ -98,9 +98,8 @@ class _Segment:
         self.offset = offset
         self.size = side.doc_count_all
         self._ordinals: dict[tuple[str, bytes], int] = {}
-        # Per written test, which written forms of the forward index it has tested
-        # and its verdicts on them (arrays over the table of written forms).
-        self._verdicts: dict[WrittenTest, tuple[np.ndarray, np.ndarray]] = {}
+        # Per written test and term, the test's verdict on each of the term's written forms.
+        self._verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
         self.live = None
         if deleted:
             self.live = np.ones(self.size, dtype=bool)
@@ -199,19 +198,25 @@ class _Segment:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
 
-    def accepted(self, test: WrittenTest, written: np.ndarray) -> np.ndarray:
-        """A mask of the written forms ``written`` (numbers into this segment's table
-        of written forms) that pass ``test``; each distinct form is tested once."""
-        offsets, blob = self.side["written.offsets"], self.side["written.blob"]
-        if test not in self._verdicts:
-            forms = len(offsets) - 1
-            self._verdicts[test] = (np.zeros(forms, dtype=bool), np.zeros(forms, dtype=bool))
-        tested, verdicts = self._verdicts[test]
-        for number in np.unique(written[~tested[written]]).tolist():
-            form = blob[offsets[number] : offsets[number + 1]].tobytes().decode("utf-8")
-            verdicts[number] = test.accepts(form)
-            tested[number] = True
-        return verdicts[written]
+    def accepted(self, test: WrittenTest, ordinals: np.ndarray, occurrences: np.ndarray):
+        """A mask of ``occurrences`` (numbers into ``terms.positions``, of the terms
+        ``ordinals``, one each) whose word as written passes ``test``: each of the
+        terms' own written forms is tested once."""
+        terms, term_of = np.unique(ordinals, return_inverse=True)
+        verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
+        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
+        numbers = self.side.written_numbers(ordinals, occurrences)
+        return np.concatenate(verdicts)[firsts[term_of] + numbers]
+
+    def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
+        key = (test, ordinal)
+        if key not in self._verdicts:
+            if len(self._verdicts) > _ORDINAL_CACHE_LIMIT:
+                self._verdicts.clear()
+            forms = self.side.term_forms(ordinal)
+            # "" is a position with no word: Whoosh's path finds no word there either.
+            self._verdicts[key] = np.array([bool(form) and test.accepts(form) for form in forms])
+        return self._verdicts[key]
 
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
@@ -503,14 +508,16 @@ class _Run:
         postings = _phrase_postings(segment, ordinals, sizes)
         if postings is None:
             return _EMPTY
-        # Each group's postings, with the positions of the restricted ones that passed.
+        # Each group's postings, with the positions of the restricted ones that passed
+        # (only a phrase reads positions).
+        phrase = adjacent and len(groups) > 1
         groups_found = []
         for (index, form, docs), ordinal, test in zip(postings, ordinals, tests, strict=True):
             if test is None:
                 groups_found.append((index, form, docs, None, None))
             else:
-                groups_found.append(_restricted(segment, index, form, docs, ordinal, test))
-        if not adjacent or len(groups) == 1:
+                groups_found.append(_restricted(segment, index, form, docs, ordinal, test, phrase))
+        if not phrase:
             return _intersection(
                 [
                     self.postings_scores(segment, index, form, docs, tf, terms)
@@ -656,10 +663,10 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list)
     return result
 
 
-def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
-    """The positions of the postings ``index`` (numbers into the flat arrays) of
-    terms ``ordinal`` (one per posting), posting after posting, and the number in
-    ``index`` of the posting each is of (int64 arrays)."""
+def _occurrences(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
+    """Where the positions of the postings ``index`` (numbers into the flat arrays) of
+    terms ``ordinal`` (one per posting) start in ``terms.positions``, and how many
+    each has (int64 arrays)."""
     side = segment.side
     freqs = side["terms.freqs"]
     pointers = side["terms.pointers"]
@@ -673,25 +680,46 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
     block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
     at = block + (index - starts[term_of])  # the posting's place in term_index
     first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
-    counts = freqs[index].astype(np.int64)
-    positions = side.gather_runs("terms.positions", first, counts)
+    return first, freqs[index].astype(np.int64)
+
+
+def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the postings ``index`` (numbers into the flat arrays) of
+    terms ``ordinal`` (one per posting), posting after posting, and the number in
+    ``index`` of the posting each is of (int64 arrays)."""
+    first, counts = _occurrences(segment, index, ordinal)
+    positions = segment.side.gather_runs("terms.positions", first, counts)
     return positions, np.repeat(np.arange(len(index)), counts)
 
 
-def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest):
+def written_passes(segment: _Segment, index, ordinal, test: WrittenTest) -> np.ndarray:
+    """A mask of the positions :func:`_positions` gives for the same postings (posting
+    after posting) whose word as written passes ``test``."""
+    return _passing(segment, *_occurrences(segment, index, ordinal), ordinal, test)
+
+
+def _passing(segment: _Segment, first, counts, ordinal, test: WrittenTest) -> np.ndarray:
+    occurrences, _ = ranges(first, counts)
+    return segment.accepted(test, np.repeat(ordinal, counts), occurrences)
+
+
+def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest, positions=True):
     """The postings ``index`` (of terms ``ordinal[form]``, in documents ``docs``)
     reduced to their occurrences whose word as written passes ``test``:
-    ``(index, form, docs, tf, (positions, owner))`` of the postings left, ``tf``
-    their numbers of such occurrences, ``positions`` these and ``owner`` the
-    number of the posting each is of."""
-    positions, owner = _positions(segment, index, ordinal[form])
-    side = segment.side
-    at = side["written.doc_starts"][docs[owner]].astype(np.int64) + positions
-    keep = segment.accepted(test, side["written.ids"][at])
+    ``(index, form, docs, tf, accepted)`` of the postings left, ``tf`` their
+    numbers of such occurrences and, with ``positions``, ``accepted`` the
+    ``(positions, owner)`` of these occurrences, ``owner`` the number of the
+    posting each is of (else None)."""
+    first, counts = _occurrences(segment, index, ordinal[form])
+    keep = _passing(segment, first, counts, ordinal[form], test)
+    owner = np.repeat(np.arange(len(index)), counts)
     tf = np.bincount(owner[keep], minlength=len(index))
     left = tf > 0
-    renumber = np.cumsum(left) - 1
-    accepted = (positions[keep], renumber[owner[keep]])
+    accepted = None
+    if positions:
+        renumber = np.cumsum(left) - 1
+        found = segment.side.gather_runs("terms.positions", first, counts)
+        accepted = (found[keep], renumber[owner[keep]])
     return index[left], form[left], docs[left], tf[left], accepted
 
 
