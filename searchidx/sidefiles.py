@@ -27,8 +27,8 @@ And a forward index of the words as written (``written.*``), for ``=word`` and
 vocalized query words, laid out term by term as ``terms.positions`` is: per
 term of ``terms`` its distinct written forms (:func:`searchidx.arabic.written_form`)
 in ``written.forms`` (one chunk per term, the forms separated by newlines, in
-one byte a character where every character is ASCII or in U+0600-U+067F, else
-in UTF-8 after a zero byte), and, parallel to the term's positions, the number
+one byte a character where every character is ASCII or an Arabic, Persian or
+Urdu letter or mark, else in UTF-8 after a zero byte), and, parallel to the term's positions, the number
 of the word's written form among the term's forms, in ``written.numbers``: as
 many bits each as the term's number of forms needs (none for a term written one
 way, 1, 2, 4, 8, 16 or 32 bits), each term's from a byte boundary. Testing a
@@ -61,13 +61,22 @@ if TYPE_CHECKING:
 SIDE_FILE_VERSION = 3
 SUFFIX = ".sidx"
 MAGIC = b"SIDXARR\n"
-# The written forms of a term are stored one byte a character when all are ASCII or
-# in this block (Arabic letters, marks and digits), else as UTF-8 after a zero byte.
-_ARABIC_BLOCK = 0x0600
-_ONE_BYTE = {chr(_ARABIC_BLOCK + code): chr(0x80 + code) for code in range(0x80)}
-_ONE_BYTE_BACK = str.maketrans({one: arabic for arabic, one in _ONE_BYTE.items()})
-_ONE_BYTE_TO = str.maketrans(_ONE_BYTE)
-_NOT_ONE_BYTE = re.compile("[^\0-\x7f\u0600-\u067f]")
+# The written forms of a term are stored one byte a character when every character
+# is ASCII or one of these (Arabic letters and marks, the Persian and Urdu letters,
+# the Quranic signs), as 0x80 + its place here; else as UTF-8 after a zero byte.
+_ONE_BYTE_CHARACTERS = "".join(
+    [chr(code) for code in range(0x0621, 0x0660)]
+    + [chr(code) for code in (0x0670, 0x0671, 0x067E, 0x0686, 0x0698, 0x06A9, 0x06AF, 0x06BA)]
+    + [chr(code) for code in (0x06BE, 0x06C0, 0x06C1, 0x06C3, 0x06CC, 0x06D2, 0x06D3, 0x06D5)]
+    + [chr(code) for code in range(0x06D6, 0x06EE)]
+)
+_ONE_BYTE_TO = str.maketrans(
+    {character: chr(0x80 + place) for place, character in enumerate(_ONE_BYTE_CHARACTERS)}
+)
+_ONE_BYTE_BACK = str.maketrans(
+    {chr(0x80 + place): character for place, character in enumerate(_ONE_BYTE_CHARACTERS)}
+)
+_NOT_ONE_BYTE = re.compile(f"[^\\0-\\x7f{_ONE_BYTE_CHARACTERS}]")
 _UTF8 = b"\0"
 # Bits per written-form number, by the most forms a term has for each width.
 _WIDTHS = ((1, 0), (2, 1), (4, 2), (16, 4), (1 << 8, 8), (1 << 16, 16), (1 << 32, 32))
@@ -424,14 +433,13 @@ class SideFile:
         start, end = int(pointers[ordinal]), int(pointers[ordinal + 1])
         return _decoded(self._arrays["written.forms"][start:end].tobytes()).split("\n")
 
-    def written_numbers(self, ordinals: Any, occurrences: Any) -> Any:
+    def written_numbers(self, terms: Any, term_of: Any, occurrences: Any) -> Any:
         """For each of ``occurrences`` (numbers into ``terms.positions``) of the terms
-        ``ordinals`` (one each), the number of the word's written form among its
-        term's forms (:meth:`term_forms`), as int64."""
+        ``terms[term_of]`` of the ``terms`` field, the number of the word's written
+        form among its term's forms (:meth:`term_forms`), as int64."""
         import numpy as np
 
         forms, form_pointers = self._arrays["written.forms"], self._arrays["written.form_pointers"]
-        terms, term_of = np.unique(ordinals, return_inverse=True)
         form_counts = np.array(
             [
                 np.count_nonzero(forms[form_pointers[term] : form_pointers[term + 1]] == 10) + 1
@@ -440,9 +448,10 @@ class SideFile:
             dtype=np.int64,
         )
         widths = _widths(form_counts)[term_of]
-        place = occurrences - self._arrays["terms.position_pointers"][ordinals].astype(np.int64)
-        bits = place * widths
-        byte = self._arrays["written.number_pointers"][ordinals].astype(np.int64) + (bits >> 3)
+        firsts = self._arrays["terms.position_pointers"][terms].astype(np.int64)[term_of]
+        bits = (occurrences - firsts) * widths
+        starts = self._arrays["written.number_pointers"][terms].astype(np.int64)[term_of]
+        byte = starts + (bits >> 3)
         packed = self._arrays["written.numbers"]
         masks = np.where(widths >= 8, 0xFF, (1 << widths) - 1)
         numbers = (packed[byte].astype(np.int64) >> (bits & 7)) & masks

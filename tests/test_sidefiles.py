@@ -155,7 +155,9 @@ def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
                     first, count = np.array([starts[ordinal]], dtype=np.int64), freqs.sum()
                     positions = side.gather_runs("terms.positions", first, np.array([count]))
                     numbers = side.written_numbers(
-                        np.full(count, ordinal), np.arange(first[0], first[0] + count)
+                        np.array([ordinal]),
+                        np.zeros(count, dtype=np.int64),
+                        np.arange(first[0], first[0] + count),
                     )
                     for docnum, position, number in zip(
                         docnums, positions.tolist(), numbers.tolist(), strict=True

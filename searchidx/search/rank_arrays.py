@@ -34,6 +34,7 @@ before any work is done, and the caller uses Whoosh's matchers instead.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import pairwise
 from math import log
 from pathlib import Path
@@ -198,14 +199,13 @@ class _Segment:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
 
-    def accepted(self, test: WrittenTest, ordinals: np.ndarray, occurrences: np.ndarray):
-        """A mask of ``occurrences`` (numbers into ``terms.positions``, of the terms
-        ``ordinals``, one each) whose word as written passes ``test``: each of the
-        terms' own written forms is tested once."""
-        terms, term_of = np.unique(ordinals, return_inverse=True)
+    def accepted(self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray):
+        """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
+        ``terms[term_of]``) whose word as written passes ``test``: each of the terms'
+        own written forms is tested once."""
         verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
         firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
-        numbers = self.side.written_numbers(ordinals, occurrences)
+        numbers = self.side.written_numbers(terms, term_of, occurrences)
         return np.concatenate(verdicts)[firsts[term_of] + numbers]
 
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
@@ -214,8 +214,7 @@ class _Segment:
             if len(self._verdicts) > _ORDINAL_CACHE_LIMIT:
                 self._verdicts.clear()
             forms = self.side.term_forms(ordinal)
-            # "" is a position with no word: Whoosh's path finds no word there either.
-            self._verdicts[key] = np.array([bool(form) and test.accepts(form) for form in forms])
+            self._verdicts[key] = np.array([_passes(test, form) for form in forms])
         return self._verdicts[key]
 
     def universe(self) -> np.ndarray:
@@ -663,31 +662,30 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list)
     return result
 
 
-def _occurrences(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
+def _occurrences(segment: _Segment, index, terms, term_of) -> tuple[np.ndarray, np.ndarray]:
     """Where the positions of the postings ``index`` (numbers into the flat arrays) of
-    terms ``ordinal`` (one per posting) start in ``terms.positions``, and how many
-    each has (int64 arrays)."""
+    terms ``terms[term_of]`` (``terms`` unique) start in ``terms.positions``, and how
+    many each has (int64 arrays)."""
     side = segment.side
     freqs = side["terms.freqs"]
     pointers = side["terms.pointers"]
     # Positions are stored term by term, posting after posting: a posting's come after
     # its term's first position plus the frequencies of the term's earlier postings.
-    terms, term_of = np.unique(ordinal, return_inverse=True)
     starts = pointers[terms].astype(np.int64)
     lengths = pointers[terms + 1] - starts
     term_index, _ = ranges(starts, lengths)
     before = np.concatenate(([0], np.cumsum(freqs[term_index], dtype=np.int64)))
     block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
     at = block + (index - starts[term_of])  # the posting's place in term_index
-    first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
-    return first, freqs[index].astype(np.int64)
+    first = side["terms.position_pointers"][terms].astype(np.int64)[term_of]
+    return first + before[at] - before[block], freqs[index].astype(np.int64)
 
 
 def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
     """The positions of the postings ``index`` (numbers into the flat arrays) of
     terms ``ordinal`` (one per posting), posting after posting, and the number in
     ``index`` of the posting each is of (int64 arrays)."""
-    first, counts = _occurrences(segment, index, ordinal)
+    first, counts = _occurrences(segment, index, *np.unique(ordinal, return_inverse=True))
     positions = segment.side.gather_runs("terms.positions", first, counts)
     return positions, np.repeat(np.arange(len(index)), counts)
 
@@ -695,12 +693,14 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
 def written_passes(segment: _Segment, index, ordinal, test: WrittenTest) -> np.ndarray:
     """A mask of the positions :func:`_positions` gives for the same postings (posting
     after posting) whose word as written passes ``test``."""
-    return _passing(segment, *_occurrences(segment, index, ordinal), ordinal, test)
+    terms, term_of = np.unique(ordinal, return_inverse=True)
+    first, counts = _occurrences(segment, index, terms, term_of)
+    return _passing(segment, first, counts, terms, term_of, test)
 
 
-def _passing(segment: _Segment, first, counts, ordinal, test: WrittenTest) -> np.ndarray:
+def _passing(segment: _Segment, first, counts, terms, term_of, test: WrittenTest):
     occurrences, _ = ranges(first, counts)
-    return segment.accepted(test, np.repeat(ordinal, counts), occurrences)
+    return segment.accepted(test, terms, np.repeat(term_of, counts), occurrences)
 
 
 def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest, positions=True):
@@ -710,8 +710,10 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     numbers of such occurrences and, with ``positions``, ``accepted`` the
     ``(positions, owner)`` of these occurrences, ``owner`` the number of the
     posting each is of (else None)."""
-    first, counts = _occurrences(segment, index, ordinal[form])
-    keep = _passing(segment, first, counts, ordinal[form], test)
+    terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
+    term_of = term_of[form]
+    first, counts = _occurrences(segment, index, terms, term_of)
+    keep = _passing(segment, first, counts, terms, term_of, test)
     owner = np.repeat(np.arange(len(index)), counts)
     tf = np.bincount(owner[keep], minlength=len(index))
     left = tf > 0
@@ -721,6 +723,13 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
         found = segment.side.gather_runs("terms.positions", first, counts)
         accepted = (found[keep], renumber[owner[keep]])
     return index[left], form[left], docs[left], tf[left], accepted
+
+
+@lru_cache(maxsize=_ORDINAL_CACHE_LIMIT)
+def _passes(test: WrittenTest, written: str) -> bool:
+    """Whether ``written``, a form of the forward index, passes ``test``: one verdict
+    for every segment. "" is a position with no word, which Whoosh's path skips."""
+    return bool(written) and test.accepts(written)
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
