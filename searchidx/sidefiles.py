@@ -28,10 +28,11 @@ vocalized query words, laid out term by term as ``terms.positions`` is: per
 term of ``terms`` its distinct written forms (:func:`searchidx.arabic.written_form`)
 in ``written.forms`` (one chunk per term, the forms separated by newlines, in
 one byte a character where every character is ASCII or an Arabic, Persian or
-Urdu letter or mark, else in UTF-8 after a zero byte), and, parallel to the term's positions, the number
-of the word's written form among the term's forms, in ``written.numbers``: as
-many bits each as the term's number of forms needs (none for a term written one
-way, 1, 2, 4, 8, 16 or 32 bits), each term's from a byte boundary. Testing a
+Urdu letter or mark, else in UTF-8 after a zero byte), and, parallel to the
+term's positions, the number of the word's written form among the term's forms
+in ``written.numbers``: as many bits each as the term's number of forms needs
+(none for a term written one way, 1, 2, 4, 8, 16 or 32 bits), each term's from
+a byte boundary. Testing a
 query word's occurrences is then a slice of its own positions and a test of its
 own forms. It is built from the stored text with the tokenizer of the ``terms``
 field, whose positions number the words; a deleted document keeps its stored
@@ -439,15 +440,7 @@ class SideFile:
         form among its term's forms (:meth:`term_forms`), as int64."""
         import numpy as np
 
-        forms, form_pointers = self._arrays["written.forms"], self._arrays["written.form_pointers"]
-        form_counts = np.array(
-            [
-                np.count_nonzero(forms[form_pointers[term] : form_pointers[term + 1]] == 10) + 1
-                for term in terms.tolist()
-            ],
-            dtype=np.int64,
-        )
-        widths = _widths(form_counts)[term_of]
+        widths = np.array([self._width(term) for term in terms.tolist()], dtype=np.int64)[term_of]
         firsts = self._arrays["terms.position_pointers"][terms].astype(np.int64)[term_of]
         bits = (occurrences - firsts) * widths
         starts = self._arrays["written.number_pointers"][terms].astype(np.int64)[term_of]
@@ -460,6 +453,30 @@ class SideFile:
             if wide.any():
                 numbers[wide] |= packed[byte[wide] + shift // 8].astype(np.int64) << shift
         return numbers
+
+    def term_written_numbers(self, ordinal: int) -> Any:
+        """:meth:`written_numbers` of every occurrence of the term ``ordinal``, in order."""
+        import numpy as np
+
+        positions = self._arrays["terms.position_pointers"]
+        count = int(positions[ordinal + 1]) - int(positions[ordinal])
+        width = self._width(ordinal)
+        if not width:
+            return np.zeros(count, dtype=np.uint8)
+        pointers = self._arrays["written.number_pointers"]
+        packed = self._arrays["written.numbers"][pointers[ordinal] : pointers[ordinal + 1]]
+        if width >= 8:
+            return packed.view(f"<u{width // 8}")[:count]
+        shifts = np.arange(0, 8, width, dtype=np.uint8)
+        return ((packed[:, None] >> shifts) & ((1 << width) - 1)).reshape(-1)[:count]
+
+    def _width(self, ordinal: int) -> int:
+        """The bits of each written-form number of the term ``ordinal``."""
+        import numpy as np
+
+        pointers = self._arrays["written.form_pointers"]
+        chunk = self._arrays["written.forms"][pointers[ordinal] : pointers[ordinal + 1]]
+        return int(_widths(np.count_nonzero(chunk == ord("\n")) + 1))
 
 
 def ranges(starts: Any, lengths: Any) -> tuple[Any, Any]:

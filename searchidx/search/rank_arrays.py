@@ -208,6 +208,11 @@ class _Segment:
         numbers = self.side.written_numbers(terms, term_of, occurrences)
         return np.concatenate(verdicts)[firsts[term_of] + numbers]
 
+    def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
+        """A mask of every occurrence of the term ``ordinal`` (its positions in
+        order) whose word as written passes ``test``: a slice of the forward index."""
+        return self._term_verdicts(test, ordinal)[self.side.term_written_numbers(ordinal)]
+
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         key = (test, ordinal)
         if key not in self._verdicts:
@@ -710,6 +715,17 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     numbers of such occurrences and, with ``positions``, ``accepted`` the
     ``(positions, owner)`` of these occurrences, ``owner`` the number of the
     posting each is of (else None)."""
+    side = segment.side
+    counts = side["terms.freqs"][index].astype(np.int64)
+    pointers = side["terms.pointers"]
+    whole = len(index) == np.sum(pointers[ordinal + 1] - pointers[ordinal].astype(np.int64))
+    if whole and not positions:
+        # Every posting of the word's terms (a word alone): each term's slice, in order.
+        keep = np.concatenate([segment.term_accepted(test, term) for term in ordinal.tolist()])
+        ends = np.cumsum(counts)
+        tf = np.add.reduceat(keep, ends - counts, dtype=np.int64) if len(keep) else counts
+        left = tf > 0
+        return index[left], form[left], docs[left], tf[left], None
     terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
     term_of = term_of[form]
     first, counts = _occurrences(segment, index, terms, term_of)
@@ -720,7 +736,7 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     accepted = None
     if positions:
         renumber = np.cumsum(left) - 1
-        found = segment.side.gather_runs("terms.positions", first, counts)
+        found = side.gather_runs("terms.positions", first, counts)
         accepted = (found[keep], renumber[owner[keep]])
     return index[left], form[left], docs[left], tf[left], accepted
 
