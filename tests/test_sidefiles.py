@@ -159,6 +159,7 @@ def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
                         np.zeros(count, dtype=np.int64),
                         np.arange(first[0], first[0] + count),
                     )
+                    assert np.array_equal(side.term_written_numbers(ordinal), numbers)
                     for docnum, position, number in zip(
                         docnums, positions.tolist(), numbers.tolist(), strict=True
                     ):

@@ -695,7 +695,9 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
     return positions, np.repeat(np.arange(len(index)), counts)
 
 
-def written_passes(segment: _Segment, index, ordinal, test: WrittenTest) -> np.ndarray:
+def written_passes(
+    segment: _Segment, index: np.ndarray, ordinal: np.ndarray, test: WrittenTest
+) -> np.ndarray:
     """A mask of the positions :func:`_positions` gives for the same postings (posting
     after posting) whose word as written passes ``test``."""
     terms, term_of = np.unique(ordinal, return_inverse=True)
@@ -769,11 +771,11 @@ def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
     docs = side["terms.docs"][index]
     inside = candidates[docs]
     index, form, docs = index[inside], form[inside], docs[inside]
+    positions, owner = _positions(segment, index, ordinals[form])
     test = getattr(forms[0], "test", None)
-    if test is None:
-        positions, owner = _positions(segment, index, ordinals[form])
-    else:
-        *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
+    if test is not None:
+        keep = written_passes(segment, index, ordinals[form], test)
+        positions, owner = positions[keep], owner[keep]
     keys = np.sort(_position_keys(docs[owner], positions))
     return keys, keys & _POSITION
 
