@@ -32,11 +32,10 @@ Urdu letter or mark, else in UTF-8 after a zero byte), and, parallel to the
 term's positions, the number of the word's written form among the term's forms
 in ``written.numbers``: as many bits each as the term's number of forms needs
 (none for a term written one way, 1, 2, 4, 8, 16 or 32 bits), each term's from
-a byte boundary. Testing a
-query word's occurrences is then a slice of its own positions and a test of its
-own forms. It is built from the stored text with the tokenizer of the ``terms``
-field, whose positions number the words; a deleted document keeps its stored
-text, and its words, until a merge.
+a byte boundary. Testing a query word's occurrences is then a slice of its own
+positions and a test of its own forms. It is built from the stored text with
+the tokenizer of the ``terms`` field, whose positions number the words; a
+deleted document keeps its stored text, and its words, until a merge.
 
 File layout: 8 magic bytes, an 8-byte little-endian header length, a JSON
 header (format version, segment id, document count, field lengths, and each
@@ -283,7 +282,7 @@ def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
     pairs, pair_of = np.unique((term_of << 32) | ids[at], return_inverse=True)
     pair_terms = pairs >> 32
     firsts = np.searchsorted(pair_terms, np.arange(term_count + 1))
-    local = pair_of.reshape(-1) - firsts[term_of]
+    local = pair_of - firsts[term_of]
     form_counts = np.diff(firsts)
     forms = list(table)
     form_ids = (pairs & 0xFFFFFFFF).tolist()
@@ -293,14 +292,13 @@ def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
         chunks += _encoded("\n".join(forms[number] for number in form_ids[first:last]))
         form_pointers.append(len(chunks))
     widths = _widths(form_counts)
-    position_counts = np.diff(_restored(arrays, "terms.position_pointers"))
+    position_pointers = arrays["terms.position_pointers"].astype(np.int64)
+    position_counts = np.diff(position_pointers)
     sizes = (position_counts * widths + 7) // 8
     number_pointers = np.zeros(term_count + 1, dtype=np.int64)
     np.cumsum(sizes, out=number_pointers[1:])
     width_of = widths[term_of]
-    place = np.arange(len(local)) - np.repeat(
-        _restored(arrays, "terms.position_pointers")[:-1], position_counts
-    )
+    place = np.arange(len(local)) - np.repeat(position_pointers[:-1], position_counts)
     bits = place * width_of
     byte = number_pointers[term_of] + (bits >> 3)
     # Numbers narrower than a byte share bytes without overlapping: their sum is their OR.

@@ -23,10 +23,12 @@ Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
 their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
-vocalized words) reads its term's positions, looks up the written form of the
-word at each position in the side file's forward index, runs the test once per
-distinct written form, and keeps the accepted positions: its term frequency is
-their number per document, and phrases see only them.
+vocalized words) runs its test once on each written form of its terms (the side
+file's forward index lists each term's forms), reads the number of the form
+written at each of its terms' positions (a slice per term when the word stands
+alone, beside the positions in a phrase; :func:`written_passes`), and keeps the
+accepted occurrences: its term frequency is their number per document, and
+phrases see only them.
 
 A node it does not know (or a boost) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -199,7 +201,9 @@ class _Segment:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
 
-    def accepted(self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray):
+    def accepted(
+        self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray
+    ) -> np.ndarray:
         """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
         ``terms[term_of]``) whose word as written passes ``test``: each of the terms'
         own written forms is tested once."""
