@@ -728,8 +728,8 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     if whole and not positions:
         # Every posting of the word's terms (a word alone): each term's slice, in order.
         keep = np.concatenate([segment.term_accepted(test, term) for term in ordinal.tolist()])
-        ends = np.cumsum(counts)
-        tf = np.add.reduceat(keep, ends - counts, dtype=np.int64) if len(keep) else counts
+        # Accepted occurrences per posting: the running count at each posting's end.
+        tf = np.diff(np.cumsum(keep)[np.cumsum(counts) - 1], prepend=0)
         left = tf > 0
         return index[left], form[left], docs[left], tf[left], None
     terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
