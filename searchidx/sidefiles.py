@@ -78,6 +78,8 @@ _ONE_BYTE_BACK = str.maketrans(
 )
 _NOT_ONE_BYTE = re.compile(f"[^\\0-\\x7f{_ONE_BYTE_CHARACTERS}]")
 _UTF8 = b"\0"
+# Positions of the forward index built at a time (the memory it takes grows with them).
+_BLOCK = 1 << 18
 # Bits per written-form number, by the most forms a term has for each width.
 _WIDTHS = ((1, 0), (2, 1), (4, 2), (16, 4), (1 << 8, 8), (1 << 16, 16), (1 << 32, 32))
 # Field name -> (has positions, has lengths, has frequencies).
@@ -267,55 +269,85 @@ def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
                 number = numbers[word] = table.setdefault(written_form(word), len(table))
             ids.append(number)
     starts.append(len(ids))
-    ids, starts = np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
-    freqs = arrays["terms.freqs"].astype(np.int64)
-    positions = _restored(arrays, "terms.positions")
-    docs = np.repeat(arrays["terms.docs"].astype(np.int64), freqs)
-    # A position past the document's last word (no word there) reads the form "".
-    at = starts[docs] + positions
-    at[at >= starts[docs + 1]] = 0
-    pointers = arrays["terms.pointers"].astype(np.int64)
-    term_count = len(pointers) - 1
-    term_of = np.repeat(np.repeat(np.arange(term_count), np.diff(pointers)), freqs)
-    # Each (term, form) pair once, term by term; a position's number is its pair's
-    # place among its term's pairs.
-    pairs, pair_of = np.unique((term_of << 32) | ids[at], return_inverse=True)
-    pair_terms = pairs >> 32
-    firsts = np.searchsorted(pair_terms, np.arange(term_count + 1))
-    local = pair_of - firsts[term_of]
-    form_counts = np.diff(firsts)
-    forms = list(table)
-    form_ids = (pairs & 0xFFFFFFFF).tolist()
-    chunks = bytearray()
-    form_pointers = array("q", [0])
-    for first, last in pairwise(firsts.tolist()):
-        chunks += _encoded("\n".join(forms[number] for number in form_ids[first:last]))
-        form_pointers.append(len(chunks))
-    widths = _widths(form_counts)
-    position_pointers = arrays["terms.position_pointers"].astype(np.int64)
-    position_counts = np.diff(position_pointers)
-    sizes = (position_counts * widths + 7) // 8
-    number_pointers = np.zeros(term_count + 1, dtype=np.int64)
-    np.cumsum(sizes, out=number_pointers[1:])
-    width_of = widths[term_of]
-    place = np.arange(len(local)) - np.repeat(position_pointers[:-1], position_counts)
-    bits = place * width_of
-    byte = number_pointers[term_of] + (bits >> 3)
-    # Numbers narrower than a byte share bytes without overlapping: their sum is their OR.
-    narrow = (width_of > 0) & (width_of < 8)
-    size = int(number_pointers[-1]) + 1  # + 1: a term written one way reads a byte past its own
-    packed = np.bincount(
-        byte[narrow], weights=local[narrow] << (bits[narrow] & 7), minlength=size
-    ).astype(np.uint8)
-    for shift in range(0, 32, 8):  # wider ones byte by byte, the lowest first
-        wide = width_of > max(shift, 7)
-        packed[byte[wide] + shift // 8] = (local[wide] >> shift) & 0xFF
+    words = _WrittenWords(
+        np.array(ids, dtype=np.int32), np.array(starts, dtype=np.int64), list(table), arrays
+    )
+    chunks, form_pointers = bytearray(), array("q", [0])
+    packed, number_pointers = [], array("q", [0])
+    # Term by term in blocks of about _BLOCK positions, to bound the memory used.
+    positions = words.position_pointers
+    first = 0
+    while first < len(positions) - 1:
+        reach = int(np.searchsorted(positions, positions[first] + _BLOCK, "right")) - 1
+        last = min(max(first + 1, reach), len(positions) - 1)
+        forms, sizes, numbers_packed = words.block(first, last)
+        for chunk in forms:
+            chunks += chunk
+            form_pointers.append(len(chunks))
+        number_pointers.extend((number_pointers[-1] + np.cumsum(sizes)).tolist())
+        packed.append(numbers_packed)
+        first = last
+    packed.append(np.zeros(1, dtype=np.uint8))  # a term written one way reads one byte past
     return {
         "written.forms": np.frombuffer(bytes(chunks), dtype=np.uint8),
         "written.form_pointers": _smallest(form_pointers),
-        "written.numbers": packed,
-        "written.number_pointers": _smallest(array("q", number_pointers.tolist())),
+        "written.numbers": np.concatenate(packed),
+        "written.number_pointers": _smallest(number_pointers),
     }
+
+
+class _WrittenWords:
+    """The written form of each word of a segment's documents, numbered in ``forms``
+    (``ids``, each document's from ``starts``), with the ``terms`` field's postings."""
+
+    def __init__(self, ids, starts, forms: list[str], arrays: dict) -> None:
+        import numpy as np
+
+        self.ids, self.starts, self.forms = ids, starts, forms
+        self.pointers = arrays["terms.pointers"].astype(np.int64)
+        self.position_pointers = arrays["terms.position_pointers"].astype(np.int64)
+        self.positions = _restored(arrays, "terms.positions")
+        self.arrays = arrays
+
+    def block(self, first: int, last: int):
+        """For the terms ``first`` to ``last - 1``: each one's chunk of ``written.forms``,
+        the number of bytes each has in ``written.numbers``, and these bytes."""
+        import numpy as np
+
+        postings = slice(self.pointers[first], self.pointers[last])
+        freqs = self.arrays["terms.freqs"][postings].astype(np.int64)
+        docs = np.repeat(self.arrays["terms.docs"][postings].astype(np.int64), freqs)
+        occurrences = slice(self.position_pointers[first], self.position_pointers[last])
+        # A position past the document's last word (no word there) reads the form "".
+        at = self.starts[docs] + self.positions[occurrences]
+        at[at >= self.starts[docs + 1]] = 0
+        counts = np.diff(self.position_pointers[first : last + 1])
+        term_of = np.repeat(np.arange(last - first), counts)
+        # Each (term, form) pair once, term by term; a position's number is its pair's
+        # place among its term's pairs.
+        pairs, pair_of = np.unique((term_of << 32) | self.ids[at], return_inverse=True)
+        firsts = np.searchsorted(pairs >> 32, np.arange(last - first + 1))
+        local = pair_of - firsts[term_of]
+        form_ids = (pairs & 0xFFFFFFFF).tolist()
+        forms = [
+            _encoded("\n".join(self.forms[number] for number in form_ids[start:end]))
+            for start, end in pairwise(firsts.tolist())
+        ]
+        # Each number at its place in its term's bytes, each term's from a byte boundary.
+        widths = _widths(np.diff(firsts))
+        sizes = (counts * widths + 7) // 8
+        width_of = widths[term_of]
+        bits = (np.arange(len(local)) - np.repeat(np.cumsum(counts) - counts, counts)) * width_of
+        byte = np.repeat(np.cumsum(sizes) - sizes, counts) + (bits >> 3)
+        # Numbers narrower than a byte share bytes without overlapping: their sum is their OR.
+        narrow = (width_of > 0) & (width_of < 8)
+        packed = np.bincount(
+            byte[narrow], weights=local[narrow] << (bits[narrow] & 7), minlength=int(sizes.sum())
+        ).astype(np.uint8)
+        for shift in range(0, 32, 8):  # wider ones byte by byte, the lowest first
+            wide = width_of > max(shift, 7)
+            packed[byte[wide] + shift // 8] = (local[wide] >> shift) & 0xFF
+        return forms, sizes, packed
 
 
 def _restored(arrays: dict, name: str):

@@ -5,6 +5,7 @@ import shutil
 from array import array
 
 import numpy as np
+import pytest
 
 from searchidx import Index
 from searchidx.arabic import WORD, fold_readings, written_form
@@ -129,9 +130,14 @@ MANY_FORMS = {
 }
 
 
-def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(tmp_path):
+@pytest.mark.parametrize("block", [1 << 18, 5])
+def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
+    tmp_path, monkeypatch, block
+):
     """Every position of every folded term, after an update, gives the written form
-    of the word at that position of the paragraph, whatever the number of forms."""
+    of the word at that position of the paragraph, whatever the number of forms and
+    however many terms the forward index is built at a time."""
+    monkeypatch.setattr("searchidx.sidefiles._BLOCK", block)
     corpus = {**EXACT_WORDS, **SMALL_CORPUS, **MANY_FORMS}
     docs = write_corpus(tmp_path / "docs", corpus)
     with Index.create(tmp_path / "ix") as index:
