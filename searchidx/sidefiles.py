@@ -301,6 +301,27 @@ class SideFile:
     def __contains__(self, name: str) -> bool:
         return name in self._arrays
 
+    def gather_run(self, name: str, start: int, count: int) -> Any:
+        """``name``'s ``count`` values from ``start`` on, as int64, with their high bytes
+        restored: :meth:`gather_runs` of one run, read as a slice."""
+        import numpy as np
+
+        values = self._arrays[name][start : start + count].astype(np.int64)
+        if f"{name}_high_at" not in self._arrays or not count:
+            return values
+        wide = self._arrays[f"{name}_high_at"]
+        top = np.iinfo(wide.dtype).max
+        if start > top:
+            return values
+        bounds = np.array([start, min(start + count - 1, top)], dtype=wide.dtype)
+        low, high = (
+            wide.searchsorted(bounds[:1]).item(),
+            wide.searchsorted(bounds[1:], "right").item(),
+        )
+        at = wide[low:high].astype(np.int64) - start
+        values[at] += self._arrays[f"{name}_high"][low:high].astype(np.int64) << 8
+        return values
+
     def gather_runs(self, name: str, starts: Any, counts: Any) -> Any:
         """``name``'s values in the runs ``starts[i] .. starts[i] + counts[i] - 1``, one
         run after another, as int64, with their high bytes restored."""

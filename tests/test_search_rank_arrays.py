@@ -13,7 +13,7 @@ import pytest
 from whoosh import query
 
 from searchidx import Index
-from searchidx.arabic import is_vocalized, iter_words
+from searchidx.arabic import is_vocalized, iter_words, written_letters
 from searchidx.errors import QueryError
 from searchidx.search import rank_whoosh
 from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
@@ -195,6 +195,10 @@ def test_vocalized_and_strict_queries_agree_with_whoosh(hadith_index):
         lambda words, at: f"{words[at + 1]} -{rng.choice(rng.choice(paragraphs))}",
         lambda words, at: f"={words[at]}",
         lambda words, at: f'"={words[at]} {words[at + 1]}"',
+        # The optional parts (written forms) are read only where the required ones match.
+        lambda words, at: f'"{words[at]} {words[at + 1]}"~3',
+        lambda words, at: f"{words[at]} {words[at + 1]} {rng.choice(rng.choice(paragraphs))}",
+        lambda words, at: f"{words[at]} {written_letters(words[at + 1])} -{words[0]}",
     ]
     # A word no text writes with compatible marks: strict, it matches nothing.
     nowhere = ["مِلْك", '"مِلْكٌ مُوَكَّلٌ"', "فَقَالَ -مِلْك", "فَقَالَ OR مِلْك", "=مِلْك"]
@@ -326,6 +330,25 @@ def test_proximity_agrees_with_whoosh(bundled_index):
             assert_same(ours, theirs, text)
             found += ours[2] > 0
     assert 40 <= found <= 180  # near enough and too far both occur
+
+
+def test_a_word_near_itself_needs_two_occurrences_within_n(tmp_path):
+    """«"عن عن"~N»: two occurrences of the word at most N apart, never one occurrence
+    with itself; answered as Whoosh answers it, alone and with a third word."""
+    isnads = {
+        "a.txt": "حدثنا مالك عن نافع عن ابن عمر\n\n"
+        "روى عن الزهري في كتابه الكبير المشهور عن أبيه\n\n"
+        "قال نافع عن ابن عمر",
+    }
+    write_corpus(tmp_path / "docs", isnads)
+    with Index.create(tmp_path / "index") as index:
+        index.update([tmp_path / "docs"])
+        for slop, paragraphs in ((1, []), (2, [1]), (5, [1]), (6, [1, 2]), (50, [1, 2])):
+            found = index.search(f'"عن عن"~{slop}')
+            assert sorted(hit.paragraph for hit in found) == paragraphs, slop
+        for text in ('"عن عن"~2', '"عن عن"~6', '"عن نافع عن"~2', '"عن ابن عن"~3', '"عن عن ابن"~8'):
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
 
 
 # A corpus of common, rare and many-form words: what phrases and ANDs narrow

@@ -199,3 +199,7 @@ def test_runs_of_positions_get_their_high_bytes_back():
         expected = np.concatenate([stored[start : start + count] for start, count in runs])
         found = side.gather_runs("positions", starts[order], counts[order])
         assert np.array_equal(found, expected)
+    # One run read as a slice: the same values, across and past the table's largest.
+    for start, count in ((0, 70_000), (1_000, 5_000), (2**16 - 50, 100), (2**16, 3_000)):
+        found = side.gather_run("positions", start, count)
+        assert np.array_equal(found, stored[start : start + count])

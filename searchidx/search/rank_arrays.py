@@ -21,6 +21,13 @@ any score computed. Phrases are then checked on the documents left, by
 intersecting ``document << 32 | position - k`` keys of each k-th word.
 Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
 their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
+A word's positions are read as one slice where most of its postings are wanted.
+
+A node evaluated for a parent that looks at some documents only (the optional
+part of AND MAYBE, which adds a score where the required part matches) is
+given them as a mask, ``within``, and reads nothing of the other documents:
+a word typed with diacritics checks the written forms of its occurrences only
+in the paragraphs the query matches anyway.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) reads its term's positions, looks up the written form of the
@@ -396,50 +403,74 @@ class _Run:
         self._idf: dict = {}
         self._avgfl: dict = {}
 
-    def evaluate(self, q, segment: _Segment):
+    def evaluate(self, q, segment: _Segment, within: np.ndarray | None = None):
+        """The matches of ``q`` in ``segment``. With ``within`` (a mask of documents),
+        they are exact on the documents of ``within`` only: the caller uses no other,
+        so the words' postings elsewhere need not be read, scored or positioned."""
         kind = type(q)
         if kind is _NULL_QUERY:
             return _EMPTY
         if kind is query.Term:
-            return self.term(segment, q.fieldname, q.text)
+            return self.term(segment, q.fieldname, q.text, within)
         if kind is query.Not:
-            return _Complement(_materialize(self.evaluate(q.query, segment), segment))
+            return _Complement(_materialize(self.evaluate(q.query, segment, within), segment))
         if kind is query.AndNot:
-            positive = _materialize(self.evaluate(q.a, segment), segment)
-            negative = _materialize(self.evaluate(q.b, segment), segment)
+            positive = _materialize(self.evaluate(q.a, segment, within), segment)
+            negative = _materialize(self.evaluate(q.b, segment, within), segment)
             return _without(positive, negative, segment.size)
         if kind is query.AndMaybe:
-            required = _materialize(self.evaluate(q.a, segment), segment)
-            if not len(required.ids):
-                return required
-            return _plus(required, _materialize(self.evaluate(q.b, segment), segment), segment)
+            required = _materialize(self.evaluate(q.a, segment, within), segment)
+            return self.maybe(segment, required, [q.b])
         if kind is query.ConstantScoreQuery:
-            found = _materialize(self.evaluate(q.child, segment), segment)
+            found = _materialize(self.evaluate(q.child, segment, within), segment)
             return _Matches(found.ids, np.full(len(found.ids), q.score))
         if kind is WrittenTerm or (kind is query.Or and _is_restricted_word(q)):
             # A word's forms restricted alike: their postings and positions at once.
-            return self.sequence(segment, [_forms(q)], False)
+            return self.sequence(segment, [_forms(q)], False, within)
         if kind is query.Phrase:
-            return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
+            words = [[query.Term("terms", word)] for word in q.words]
+            return self.sequence(segment, words, within=within)
         if kind is query.Sequence and not q.ordered:
-            return self.proximity(segment, q)
+            return self.proximity(segment, q, within)
         if kind is query.Sequence:
-            return self.sequence(segment, [_forms(child) for child in q.subqueries])
+            return self.sequence(segment, [_forms(child) for child in q.subqueries], within=within)
+        if kind is query.And and any(type(child) is query.AndMaybe for child in q.subqueries):
+            # Words typed with diacritics: what every word requires first, then the
+            # optional parts (their written forms, read position by position) only
+            # in the documents that all the required parts match.
+            required = [
+                child.a if type(child) is query.AndMaybe else child for child in q.subqueries
+            ]
+            found = _materialize(self.evaluate(query.And(required), segment, within), segment)
+            optional = [child.b for child in q.subqueries if type(child) is query.AndMaybe]
+            return self.maybe(segment, found, optional)
         if kind is query.And and q.subqueries and all(map(_is_word, q.subqueries)):
             # Words only (a query of several words): intersected before any is scored,
             # when one is much rarer than another.
-            found = self.sequence(segment, [_forms(child) for child in q.subqueries], False)
+            groups = [_forms(child) for child in q.subqueries]
+            found = self.sequence(segment, groups, False, within)
             if found is not None:
                 return found
-        children = [self.evaluate(child, segment) for child in q.subqueries]
+        children = [self.evaluate(child, segment, within) for child in q.subqueries]
         if not children:
             return _EMPTY
         if kind is query.Or:
             return _union([_materialize(child, segment) for child in children], segment.size)
         return _intersection(children, segment)
 
-    def term(self, segment: _Segment, fieldname: str, text: str) -> _Matches:
-        """The term's live documents and scores."""
+    def maybe(self, segment: _Segment, required: _Matches, optional: list) -> _Matches:
+        """``required`` with the scores of each ``optional`` query added where it matches
+        too (AND MAYBE), each evaluated in ``required``'s documents only."""
+        if not len(required.ids):
+            return required
+        inside = _mask(required.ids, segment.size)
+        for q in optional:
+            found = _materialize(self.evaluate(q, segment, inside), segment)
+            required = _plus(required, found, segment)
+        return required
+
+    def term(self, segment: _Segment, fieldname: str, text: str, within=None) -> _Matches:
+        """The term's live documents and scores (of those in ``within``, where given)."""
         term = text.encode("utf-8")
         ordinal = segment.ordinal(fieldname, term)
         if ordinal < 0:
@@ -447,8 +478,10 @@ class _Run:
         side = segment.side
         start, end = segment.postings(fieldname, ordinal)
         ids = side[f"{fieldname}.docs"][start:end].astype(np.int64)
+        chosen = slice(None) if within is None else within[ids]
+        ids = ids[chosen]
         if fieldname in _SCORED_FIELDS:
-            tf = side[f"{fieldname}.freqs"][start:end].astype(np.float64)
+            tf = side[f"{fieldname}.freqs"][start:end][chosen].astype(np.float64)
             fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
             idf, avgfl = self.idf(fieldname, term), self.avgfl(fieldname)
             B, K1 = self.B, self.K1
@@ -478,12 +511,13 @@ class _Run:
             self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
         return self._avgfl[fieldname]
 
-    def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True):
+    def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True, within=None):
         """Documents where a word of each group follows one of the previous group (or,
         not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
-        words are an OR, of terms or of :class:`~.written.WrittenTerm` of one test).
-        Not ``adjacent``, None when no group has :data:`_NARROWING` times fewer
-        postings than another: then scoring whole posting lists is cheaper."""
+        words are an OR, of terms or of :class:`~.written.WrittenTerm` of one test),
+        in ``within`` (a mask) where given. Not ``adjacent``, None when no group has
+        :data:`_NARROWING` times fewer postings than another and none is restricted:
+        then scoring whole posting lists is cheaper."""
         forms = []
         for group in groups:
             found = [word.text.encode("utf-8") for word in group]
@@ -498,9 +532,10 @@ class _Run:
         sizes = [
             np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
         ]
-        if len(groups) > 1 and not adjacent and max(sizes) < _NARROWING * min(sizes):
+        similar = max(sizes) < _NARROWING * min(sizes)
+        if len(groups) > 1 and not adjacent and similar and within is None and not any(tests):
             return None
-        postings = _phrase_postings(segment, ordinals, sizes)
+        postings = _phrase_postings(segment, ordinals, sizes, within)
         if postings is None:
             return _EMPTY
         # Each group's postings, with the positions of the restricted ones that passed.
@@ -549,7 +584,7 @@ class _Run:
             )
         return _intersection(parts, segment)
 
-    def proximity(self, segment: _Segment, q: query.Sequence) -> _Matches:
+    def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
         """Documents where the words of ``q`` are within ``q.slop`` positions of each
         other in any order, scored as the AND of the words (as Whoosh scores it).
 
@@ -558,15 +593,24 @@ class _Run:
         ``SpanNear`` matches is followed: the first half of the words against the
         second half, each half the same way down to single words, and a pair of
         spans joins when 1 to ``slop`` positions separate them (spans that overlap
-        are 0 apart, so never join)."""
-        matches = _materialize(self.evaluate(query.And(q.subqueries), segment), segment)
+        are 0 apart, so never join). Only the documents of the last join are needed,
+        not its spans: :func:`_near_docs`. A word given twice is read once."""
+        and_query = query.And(q.subqueries)
+        matches = _materialize(self.evaluate(and_query, segment, within), segment)
         if not len(matches.ids):
             return _EMPTY
-        candidates = np.zeros(segment.size, dtype=bool)
-        candidates[matches.ids] = True
-        spans = [_word_spans(segment, _forms(child), candidates) for child in q.subqueries]
-        found = _near_tree(spans, q.slop)[0] >> 32
-        keep = _among(matches.ids, found, segment.size)
+        candidates = _mask(matches.ids, segment.size)
+        read: dict = {}
+        spans = []
+        for child in q.subqueries:
+            forms = _forms(child)
+            key = tuple((word.text, getattr(word, "test", None)) for word in forms)
+            if key not in read:
+                read[key] = _word_spans(segment, forms, candidates)
+            spans.append(read[key])
+        half = len(spans) // 2
+        first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
+        keep = _among(matches.ids, _near_docs(first, second, q.slop), segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
 
     def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
@@ -618,12 +662,12 @@ def _forms(q: query.Query) -> list:
     return list(q.subqueries) if type(q) is query.Or else [q]
 
 
-def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list):
+def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list, within=None):
     """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
-    hold a form of every group: each posting's number in the flat arrays, its form's
-    place in the group and its document, form by form and each form's in document
-    order; None when no document holds every group. ``sizes`` are the groups'
-    numbers of postings.
+    hold a form of every group (and are in the mask ``within``, where given): each
+    posting's number in the flat arrays, its form's place in the group and its
+    document, form by form and each form's in document order; None when no document
+    holds every group. ``sizes`` are the groups' numbers of postings.
 
     The group with the fewest postings goes first and makes a mask of candidate
     documents; every other group's postings are read only to be kept or dropped by it,
@@ -632,7 +676,7 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list)
     side = segment.side
     pointers = side["terms.pointers"]
     order = np.argsort(sizes, kind="stable")
-    candidates = None
+    candidates = within
     kept: list = [None] * len(ordinals)
     for group in order:
         found = ordinals[group]
@@ -657,25 +701,48 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list)
 
 
 def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
-    """The positions of the postings ``index`` (numbers into the flat arrays) of
-    terms ``ordinal`` (one per posting), posting after posting, and the number in
-    ``index`` of the posting each is of (int64 arrays)."""
+    """The positions of the postings ``index`` (numbers into the flat arrays, term by
+    term and each term's in order) of terms ``ordinal`` (one per posting), posting
+    after posting, and the number in ``index`` of the posting each is of (int64
+    arrays).
+
+    Positions are stored term by term, posting after posting: a posting's come after
+    its term's first position plus the frequencies of the term's earlier postings,
+    added up to the last posting wanted only. Where most of a term's postings up to
+    there are wanted, its positions are read as one run and the others dropped,
+    which costs less than reading them run by run."""
     side = segment.side
-    freqs = side["terms.freqs"]
-    pointers = side["terms.pointers"]
-    # Positions are stored term by term, posting after posting: a posting's come after
-    # its term's first position plus the frequencies of the term's earlier postings.
-    terms, term_of = np.unique(ordinal, return_inverse=True)
-    starts = pointers[terms].astype(np.int64)
-    lengths = pointers[terms + 1] - starts
-    term_index, _ = ranges(starts, lengths)
-    before = np.concatenate(([0], np.cumsum(freqs[term_index], dtype=np.int64)))
-    block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
-    at = block + (index - starts[term_of])  # the posting's place in term_index
-    first = side["terms.position_pointers"][ordinal].astype(np.int64) + before[at] - before[block]
-    counts = freqs[index].astype(np.int64)
-    positions = side.gather_runs("terms.positions", first, counts)
-    return positions, np.repeat(np.arange(len(index)), counts)
+    pointers, freqs = side["terms.pointers"], side["terms.freqs"]
+    position_pointers = side["terms.position_pointers"]
+    changes = np.flatnonzero(ordinal[1:] != ordinal[:-1]) + 1
+    bounds = [0, *changes.tolist(), len(index)]
+    positions, owners = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    for low, high in pairwise(bounds):
+        if low == high:
+            continue
+        term = int(ordinal[low])
+        start = int(pointers[term])
+        chosen = index[low:high] - start
+        counts = freqs[start : start + int(chosen[-1]) + 1].astype(np.int64)
+        ends = np.cumsum(counts)
+        first = int(position_pointers[term])
+        if high - low == len(counts):  # every posting up to the last: one run
+            positions.append(side.gather_run("terms.positions", first, int(ends[-1])))
+            owners.append(np.repeat(np.arange(low, high), counts))
+        elif (high - low) * 2 >= len(counts):  # most of them: one run, the others dropped
+            values = side.gather_run("terms.positions", first, int(ends[-1]))
+            number = np.full(len(counts), -1, dtype=np.int64)
+            number[chosen] = np.arange(low, high)
+            owner = np.repeat(number, counts)
+            wanted = owner >= 0
+            positions.append(values[wanted])
+            owners.append(owner[wanted])
+        else:
+            chosen_counts = counts[chosen]
+            runs = first + ends[chosen] - chosen_counts
+            positions.append(side.gather_runs("terms.positions", runs, chosen_counts))
+            owners.append(np.repeat(np.arange(low, high), chosen_counts))
+    return np.concatenate(positions), np.concatenate(owners)
 
 
 def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest):
@@ -734,6 +801,35 @@ def _near_tree(spans: list, slop: int):
     return _near(_near_tree(spans[:half], slop), _near_tree(spans[half:], slop), slop)
 
 
+def _near_docs(first, second, slop: int) -> np.ndarray:
+    """The documents (some more than once) where a span of ``first`` lies 1 to ``slop``
+    positions before or after one of ``second``: :func:`_near`'s, without making the
+    joined spans. For each span of ``first``, the first span of ``second`` that starts
+    after it ends and the last that ends before it starts are found by
+    ``searchsorted``; keys of other documents are at least 2**32 - 2**31 apart, so
+    never near. A word near itself (``first is second``, spans one position long)
+    needs no search: its neighbours in its sorted keys are the ones to check."""
+    keys, ends = first
+    other_keys, other_ends = second
+    if not len(keys) or not len(other_keys):
+        return np.empty(0, dtype=np.int64)
+    if first is second:
+        distinct = keys[np.flatnonzero(np.diff(keys, prepend=-1))]
+        near = np.diff(distinct) <= slop
+        return np.concatenate((distinct[:-1][near], distinct[1:][near])) >> 32
+    docs = keys & ~_POSITION
+    last = len(other_keys) - 1
+    after = other_keys.searchsorted(docs | ends, "right")
+    found = other_keys[np.minimum(after, last)] - (docs | ends) <= slop
+    found &= after <= last
+    end_keys = other_keys & ~_POSITION | other_ends
+    if np.any(end_keys[1:] < end_keys[:-1]):
+        end_keys = np.sort(end_keys)
+    before = end_keys.searchsorted(keys, "left") - 1
+    found |= (before >= 0) & (keys - end_keys[np.maximum(before, 0)] <= slop)
+    return keys[found] >> 32
+
+
 def _near(first, second, slop: int):
     """Every span joining one of ``first`` with one of ``second`` (in the same document)
     that lies 1 to ``slop`` positions before or after it: from the start of the one to
@@ -779,9 +875,14 @@ def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
 def _among(ids: np.ndarray, others: np.ndarray, size: int) -> np.ndarray:
     """A mask of the document numbers ``ids`` found in ``others`` (numbers below ``size``):
     a scatter and a gather, cheaper than searching sorted arrays."""
+    return _mask(others, size)[ids]
+
+
+def _mask(ids: np.ndarray, size: int) -> np.ndarray:
+    """A mask of ``size`` documents, true at ``ids``."""
     present = np.zeros(size, dtype=bool)
-    present[others] = True
-    return present[ids]
+    present[ids] = True
+    return present
 
 
 def _materialize(result, segment: _Segment) -> _Matches:
