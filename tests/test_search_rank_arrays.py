@@ -15,7 +15,7 @@ from whoosh import query
 from searchidx import Index
 from searchidx.arabic import is_vocalized, iter_words, written_letters
 from searchidx.errors import QueryError
-from searchidx.search import rank_whoosh
+from searchidx.search import rank_arrays, rank_whoosh
 from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
 from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
@@ -330,6 +330,33 @@ def test_proximity_agrees_with_whoosh(bundled_index):
             assert_same(ours, theirs, text)
             found += ours[2] > 0
     assert 40 <= found <= 180  # near enough and too far both occur
+
+
+@pytest.mark.parametrize("one_run", [1, 10**9])
+def test_positions_read_as_one_slice_or_run_by_run_agree_with_whoosh(
+    bundled_index, hadith_index, monkeypatch, one_run
+):
+    """A term's positions are read as one slice, its unwanted postings dropped, when it
+    has many postings (here: any) or run by run (here: always): phrases, proximity and
+    words typed with diacritics find and score the same either way."""
+    monkeypatch.setattr(rank_arrays, "_ONE_RUN", one_run)
+    rng = random.Random(17)
+    paragraphs = [words for words in corpus_words(INDEX_DATA) if len(words) > 6]
+    drawn = []
+    for _ in range(40):
+        words = rng.choice(paragraphs)
+        at = rng.randrange(len(words) - 3)
+        drawn += [f'"{words[at]} {words[at + 1]}"', f'"{words[at]} {words[at + 3]}"~4']
+    drawn += ['"في من"~3', '"قال في"~8', '"من من"~2', '"على في من"~6']
+    with Index.open(bundled_index) as index:
+        for text in drawn:
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+    with Index.open(hadith_index) as index:
+        for text in ('"سُبْحَانَ اللَّهِ"', '"عِلْمٌ" عِنْدَ', '"مِنْ نَفْسٍ"~3', "=مِنْ"):
+            for marks in ("rank", "strict"):
+                ours, theirs = both_ways(index, text, marks=marks)
+                assert_same(ours, theirs, (text, marks))
 
 
 def test_a_word_near_itself_needs_two_occurrences_within_n(tmp_path):

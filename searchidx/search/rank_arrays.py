@@ -69,6 +69,9 @@ _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
 _NARROWING = 4
+# A term with at least this many postings to read, most of them wanted, has its
+# positions read as one slice; fewer cost less read together with other terms'.
+_ONE_RUN = 1024
 
 
 class Unsupported(Exception):
@@ -702,46 +705,55 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list,
 
 def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
     """The positions of the postings ``index`` (numbers into the flat arrays, term by
-    term and each term's in order) of terms ``ordinal`` (one per posting), posting
-    after posting, and the number in ``index`` of the posting each is of (int64
-    arrays).
+    term and each term's in order) of terms ``ordinal`` (one per posting), and the
+    number in ``index`` of the posting each is of (int64 arrays).
 
     Positions are stored term by term, posting after posting: a posting's come after
     its term's first position plus the frequencies of the term's earlier postings,
-    added up to the last posting wanted only. Where most of a term's postings up to
-    there are wanted, its positions are read as one run and the others dropped,
-    which costs less than reading them run by run."""
+    added up to the last posting wanted only. A term with many postings wanted, most
+    of those up to its last, has its positions read as one slice and the others
+    dropped, which costs less than reading them run by run."""
+    if not len(index):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     side = segment.side
     pointers, freqs = side["terms.pointers"], side["terms.freqs"]
     position_pointers = side["terms.position_pointers"]
     changes = np.flatnonzero(ordinal[1:] != ordinal[:-1]) + 1
-    bounds = [0, *changes.tolist(), len(index)]
-    positions, owners = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
-    for low, high in pairwise(bounds):
-        if low == high:
-            continue
-        term = int(ordinal[low])
-        start = int(pointers[term])
-        chosen = index[low:high] - start
-        counts = freqs[start : start + int(chosen[-1]) + 1].astype(np.int64)
-        ends = np.cumsum(counts)
-        first = int(position_pointers[term])
-        if high - low == len(counts):  # every posting up to the last: one run
-            positions.append(side.gather_run("terms.positions", first, int(ends[-1])))
-            owners.append(np.repeat(np.arange(low, high), counts))
-        elif (high - low) * 2 >= len(counts):  # most of them: one run, the others dropped
-            values = side.gather_run("terms.positions", first, int(ends[-1]))
-            number = np.full(len(counts), -1, dtype=np.int64)
-            number[chosen] = np.arange(low, high)
-            owner = np.repeat(number, counts)
+    lows = np.concatenate(([0], changes))
+    highs = np.concatenate((changes, [len(index)]))
+    terms = ordinal[lows]
+    starts = pointers[terms].astype(np.int64)
+    needed = index[highs - 1] - starts + 1  # the term's postings up to the last wanted
+    whole = ((highs - lows) * 2 >= needed) & (needed >= _ONE_RUN)
+    positions, owners = [], []
+    for group in np.flatnonzero(whole).tolist():
+        low, high, start = int(lows[group]), int(highs[group]), int(starts[group])
+        counts = freqs[start : start + int(needed[group])].astype(np.int64)
+        first = int(position_pointers[terms[group]])
+        positions.append(side.gather_run("terms.positions", first, int(counts.sum())))
+        number = np.full(len(counts), -1, dtype=np.int64)
+        number[index[low:high] - start] = np.arange(low, high)
+        owner = np.repeat(number, counts)
+        if high - low < len(counts):
             wanted = owner >= 0
-            positions.append(values[wanted])
-            owners.append(owner[wanted])
-        else:
-            chosen_counts = counts[chosen]
-            runs = first + ends[chosen] - chosen_counts
-            positions.append(side.gather_runs("terms.positions", runs, chosen_counts))
-            owners.append(np.repeat(np.arange(low, high), chosen_counts))
+            positions[-1], owner = positions[-1][wanted], owner[wanted]
+        owners.append(owner)
+    if not whole.all():
+        # The other terms together, their postings run by run.
+        groups = np.flatnonzero(~whole)
+        prefix, _ = ranges(starts[groups], needed[groups])
+        before = np.concatenate(([0], np.cumsum(freqs[prefix], dtype=np.int64)))
+        block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
+        taken = np.repeat(~whole, highs - lows)
+        group_of = np.repeat(np.arange(len(groups)), (highs - lows)[groups])
+        at = block[group_of] + index[taken] - starts[groups][group_of]
+        counts = before[at + 1] - before[at]
+        first = position_pointers[terms[groups]].astype(np.int64)[group_of]
+        first += before[at] - before[block[group_of]]
+        positions.append(side.gather_runs("terms.positions", first, counts))
+        owners.append(np.repeat(np.flatnonzero(taken), counts))
+    if len(positions) == 1:
+        return positions[0], owners[0]
     return np.concatenate(positions), np.concatenate(owners)
 
 
