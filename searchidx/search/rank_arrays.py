@@ -18,7 +18,9 @@ each of its matches its one score. A phrase, and an AND of words, starts from
 the word (all its forms) with the fewest postings: its documents are a mask
 that the other words' postings are filtered by, before any position is read or
 any score computed. Phrases are then checked on the documents left, by
-intersecting ``document << 32 | position - k`` keys of each k-th word.
+intersecting ``document << 32 | position - k`` keys of each k-th word, the
+positions of each next word read only in the documents where the words so far
+are in place.
 Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
 their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
 A word's positions are read as one slice where most of its postings are wanted.
@@ -72,6 +74,9 @@ _NARROWING = 4
 # A term with at least this many postings to read, most of them wanted, has its
 # positions read as one slice; fewer cost less read together with other terms'.
 _ONE_RUN = 1024
+# A group of a phrase or AND whose postings outnumber the documents left by this
+# many times has those documents looked up in its postings rather than read whole.
+_SPARSE = 16
 
 
 class Unsupported(Exception):
@@ -560,6 +565,9 @@ class _Run:
         for distance in np.argsort([len(found[0]) for found in groups_found], kind="stable"):
             index, form, docs, _, accepted = groups_found[distance]
             if accepted is None:
+                if keys is not None:  # positions only where the words so far are in place
+                    alive = _mask(keys >> 32, segment.size)[docs]
+                    index, form, docs = index[alive], form[alive], docs[alive]
                 positions, owner = _positions(segment, index, ordinals[distance][form])
             else:
                 positions, owner = accepted
@@ -675,25 +683,20 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list,
     The group with the fewest postings goes first and makes a mask of candidate
     documents; every other group's postings are read only to be kept or dropped by it,
     so no posting list is sorted or merged, and positions wait for the survivors.
+    Where the candidates are far fewer than a group's postings, they are looked up
+    in each form's sorted documents instead (:func:`_postings_in`).
     """
-    side = segment.side
-    pointers = side["terms.pointers"]
     order = np.argsort(sizes, kind="stable")
     candidates = within
     kept: list = [None] * len(ordinals)
     for group in order:
-        found = ordinals[group]
-        starts = pointers[found].astype(np.int64)
-        lengths = pointers[found + 1] - starts
-        index, form = ranges(starts, lengths)
-        docs = side["terms.docs"][index]
-        if candidates is not None:
-            inside = candidates[docs]
-            index, form, docs = index[inside], form[inside], docs[inside]
+        present = None
+        if candidates is not None and sizes[group] > _SPARSE * np.count_nonzero(candidates):
+            present = np.flatnonzero(candidates)
+        index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
         if not len(index):
             return None
-        candidates = np.zeros(segment.size, dtype=bool)
-        candidates[docs] = True
+        candidates = _mask(docs, segment.size)
         kept[group] = (index, form, docs)
     # The last mask is the documents having every group; earlier groups kept more.
     result = []
@@ -701,6 +704,41 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list,
         inside = candidates[docs]
         result.append((index[inside], form[inside], docs[inside]))
     return result
+
+
+def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
+    """``(index, form, docs)`` of the postings of the terms ``ordinals`` (see
+    :func:`_phrase_postings`) in the documents of the mask ``candidates`` (all, if
+    None). With ``present`` (the candidates' numbers, sorted), each candidate is
+    looked up in each term's sorted documents; else every posting is read and
+    kept or dropped by the mask."""
+    side = segment.side
+    pointers, all_docs = side["terms.pointers"], side["terms.docs"]
+    starts = pointers[ordinals].astype(np.int64)
+    ends = pointers[ordinals + 1].astype(np.int64)
+    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
+    if present is not None:
+        wanted = present.astype(all_docs.dtype)
+        index, form = [], []
+        for number, (start, end) in enumerate(bounds):
+            docs = all_docs[start:end]
+            at = docs.searchsorted(wanted)
+            at = at[at < len(docs)]  # a tail: ``wanted`` is sorted
+            at = at[docs[at] == wanted[: len(at)]]
+            index.append(at + start)
+            form.append(np.full(len(at), number))
+        index, form = np.concatenate(index), np.concatenate(form)
+        return index, form, all_docs[index]
+    pieces = [all_docs[start:end] for start, end in bounds]
+    docs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+    if candidates is None:
+        chosen = np.arange(len(docs))
+    else:
+        chosen = np.flatnonzero(candidates[docs])
+        docs = docs[chosen]
+    firsts = _starts(ends - starts)
+    form = np.searchsorted(firsts, chosen, "right") - 1
+    return starts[form] + chosen - firsts[form], form, docs
 
 
 def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
