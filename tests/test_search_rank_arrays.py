@@ -332,14 +332,23 @@ def test_proximity_agrees_with_whoosh(bundled_index):
     assert 40 <= found <= 180  # near enough and too far both occur
 
 
-@pytest.mark.parametrize("one_run", [1, 10**9])
-def test_positions_read_as_one_slice_or_run_by_run_agree_with_whoosh(
-    bundled_index, hadith_index, monkeypatch, one_run
+# How postings are read, forced one way then the other: positions as one slice
+# per term and candidates looked up in each posting list; or positions run by
+# run and every posting list read whole.
+READINGS = {
+    "slices and lookups": {"_ONE_RUN": 1, "_LONG_FORMS": 0, "_SPARSE": 0},
+    "runs and whole lists": {"_ONE_RUN": 10**9, "_LONG_FORMS": 10**9},
+}
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_each_way_of_reading_postings_agrees_with_whoosh(
+    bundled_index, hadith_index, monkeypatch, reading
 ):
-    """A term's positions are read as one slice, its unwanted postings dropped, when it
-    has many postings (here: any) or run by run (here: always): phrases, proximity and
-    words typed with diacritics find and score the same either way."""
-    monkeypatch.setattr(rank_arrays, "_ONE_RUN", one_run)
+    """Phrases, ANDs, proximity and words typed with diacritics find and score the
+    same whichever way the postings and positions are read."""
+    for name, value in READINGS[reading].items():
+        monkeypatch.setattr(rank_arrays, name, value)
     rng = random.Random(17)
     paragraphs = [words for words in corpus_words(INDEX_DATA) if len(words) > 6]
     drawn = []
@@ -347,13 +356,14 @@ def test_positions_read_as_one_slice_or_run_by_run_agree_with_whoosh(
         words = rng.choice(paragraphs)
         at = rng.randrange(len(words) - 3)
         drawn += [f'"{words[at]} {words[at + 1]}"', f'"{words[at]} {words[at + 3]}"~4']
-    drawn += ['"في من"~3', '"قال في"~8', '"من من"~2', '"على في من"~6']
+        drawn += [f'"{words[at]} {words[at + 1]} {words[at + 2]}"', f"{words[at]} {words[at + 2]}"]
+    drawn += ['"في من"~3', '"قال في"~8', '"من من"~2', '"على في من"~6', "في من على"]
     with Index.open(bundled_index) as index:
         for text in drawn:
             ours, theirs = both_ways(index, text)
             assert_same(ours, theirs, text)
     with Index.open(hadith_index) as index:
-        for text in ('"سُبْحَانَ اللَّهِ"', '"عِلْمٌ" عِنْدَ', '"مِنْ نَفْسٍ"~3', "=مِنْ"):
+        for text in ('"سُبْحَانَ اللَّهِ"', '"عِلْمٌ" عِنْدَ', '"مِنْ نَفْسٍ"~3', "=مِنْ", "مَا مِنْ"):
             for marks in ("rank", "strict"):
                 ours, theirs = both_ways(index, text, marks=marks)
                 assert_same(ours, theirs, (text, marks))

@@ -77,6 +77,8 @@ _ONE_RUN = 1024
 # A group of a phrase or AND whose postings outnumber the documents left by this
 # many times has those documents looked up in its postings rather than read whole.
 _SPARSE = 16
+# ... when its forms average this many postings: each form looked up costs a call.
+_LONG_FORMS = 4096
 
 
 class Unsupported(Exception):
@@ -546,31 +548,37 @@ class _Run:
         postings = _phrase_postings(segment, ordinals, sizes, within)
         if postings is None:
             return _EMPTY
-        # Each group's postings, with the positions of the restricted ones that passed.
-        groups_found = []
-        for (index, form, docs), ordinal, test in zip(postings, ordinals, tests, strict=True):
-            if test is None:
-                groups_found.append((index, form, docs, None, None))
-            else:
-                groups_found.append(_restricted(segment, index, form, docs, ordinal, test))
         if not adjacent or len(groups) == 1:
-            return _intersection(
-                [
-                    self.postings_scores(segment, index, form, docs, tf, terms)
-                    for (index, form, docs, tf, _), terms in zip(groups_found, forms, strict=True)
-                ],
-                segment,
-            )
+            # Each group's postings, restricted ones to their accepted occurrences.
+            parts = []
+            for (index, form, docs), ordinal, test, terms in zip(
+                postings, ordinals, tests, forms, strict=True
+            ):
+                tf = None
+                if test is not None:
+                    index, form, docs, tf, _ = _restricted(
+                        segment, index, form, docs, ordinal, test
+                    )
+                parts.append(self.postings_scores(segment, index, form, docs, tf, terms))
+            return _intersection(parts, segment)
+        # Word by word, the one with the fewest postings first: the positions (and
+        # written forms) of each next word are read only where the words so far are
+        # in place.
         keys = None
-        for distance in np.argsort([len(found[0]) for found in groups_found], kind="stable"):
-            index, form, docs, _, accepted = groups_found[distance]
-            if accepted is None:
-                if keys is not None:  # positions only where the words so far are in place
-                    alive = _mask(keys >> 32, segment.size)[docs]
-                    index, form, docs = index[alive], form[alive], docs[alive]
-                positions, owner = _positions(segment, index, ordinals[distance][form])
+        groups_found: list = [None] * len(groups)
+        for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
+            index, form, docs = postings[distance]
+            if keys is not None:
+                alive = _mask(keys >> 32, segment.size)[docs]
+                index, form, docs = index[alive], form[alive], docs[alive]
+            ordinal, test, tf = ordinals[distance], tests[distance], None
+            if test is None:
+                positions, owner = _positions(segment, index, ordinal[form])
             else:
-                positions, owner = accepted
+                index, form, docs, tf, (positions, owner) = _restricted(
+                    segment, index, form, docs, ordinal, test
+                )
+            groups_found[distance] = (index, form, docs, tf)
             group_keys = _position_keys(docs[owner], positions - distance)
             if keys is None:
                 keys = np.sort(group_keys)
@@ -581,7 +589,7 @@ class _Run:
         found = np.zeros(segment.size, dtype=bool)
         found[keys >> 32] = True
         parts = []
-        for (index, form, docs, tf, _), terms in zip(groups_found, forms, strict=True):
+        for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
             parts.append(
                 self.postings_scores(
@@ -690,8 +698,9 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list,
     candidates = within
     kept: list = [None] * len(ordinals)
     for group in order:
-        present = None
-        if candidates is not None and sizes[group] > _SPARSE * np.count_nonzero(candidates):
+        size, present = sizes[group], None
+        long_forms = size > _LONG_FORMS * len(ordinals[group])
+        if long_forms and candidates is not None and size > _SPARSE * np.count_nonzero(candidates):
             present = np.flatnonzero(candidates)
         index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
         if not len(index):
