@@ -336,11 +336,28 @@ class SideFile:
         wide = self._arrays[f"{name}_high_at"]
         top = np.iinfo(wide.dtype).max
         lasts = starts + counts - 1
+        offsets = np.cumsum(counts) - counts  # where each run begins in ``values``
+        low = high = 0
+        ordered = bool(np.all(starts[1:] > lasts[:-1]))
+        if ordered and starts[0] <= top:
+            first, last = np.array([starts[0], min(lasts[-1], top)], dtype=wide.dtype)
+            low = wide.searchsorted(first).item()
+            high = wide.searchsorted(last, "right").item()
+        if ordered and high - low <= len(starts):
+            # Runs in order, fewer wide values from the first to the last than runs:
+            # each wide value is placed in its run, rather than each run searched.
+            at = wide[low:high].astype(np.int64)
+            run = starts.searchsorted(at, "right") - 1
+            inside = at <= lasts[run]
+            run, at = run[inside], at[inside]
+            values[offsets[run] + at - starts[run]] += (
+                self._arrays[f"{name}_high"][low:high][inside].astype(np.int64) << 8
+            )
+            return values
         low = wide.searchsorted(np.minimum(starts, top).astype(wide.dtype))
         high = wide.searchsorted(np.minimum(lasts, top).astype(wide.dtype), "right")
         found = np.where(starts > top, 0, np.maximum(high - low, 0))
         at, run = ranges(low, found)
-        offsets = np.cumsum(counts) - counts  # where each run begins in ``values``
         values[offsets[run] + (wide[at].astype(np.int64) - starts[run])] += (
             self._arrays[f"{name}_high"][at].astype(np.int64) << 8
         )

@@ -581,9 +581,9 @@ class _Run:
             groups_found[distance] = (index, form, docs, tf)
             group_keys = _position_keys(docs[owner], positions - distance)
             if keys is None:
-                keys = np.sort(group_keys)
+                keys = _sorted(group_keys)
             else:
-                keys = keys[_in_sorted(keys, np.sort(group_keys))]
+                keys = keys[_in_sorted(keys, _sorted(group_keys))]
             if not len(keys):
                 return _EMPTY
         found = np.zeros(segment.size, dtype=bool)
@@ -786,19 +786,20 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
             positions[-1], owner = positions[-1][wanted], owner[wanted]
         owners.append(owner)
     if not whole.all():
-        # The other terms together, their postings run by run.
+        # The other terms together, their postings run by run, in the order the
+        # terms' positions are stored.
         groups = np.flatnonzero(~whole)
+        groups = groups[np.argsort(terms[groups], kind="stable")]
         prefix, _ = ranges(starts[groups], needed[groups])
         before = np.concatenate(([0], np.cumsum(freqs[prefix], dtype=np.int64)))
         block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
-        taken = np.repeat(~whole, highs - lows)
-        group_of = np.repeat(np.arange(len(groups)), (highs - lows)[groups])
+        taken, group_of = ranges(lows[groups], (highs - lows)[groups])
         at = block[group_of] + index[taken] - starts[groups][group_of]
         counts = before[at + 1] - before[at]
         first = position_pointers[terms[groups]].astype(np.int64)[group_of]
         first += before[at] - before[block[group_of]]
         positions.append(side.gather_runs("terms.positions", first, counts))
-        owners.append(np.repeat(np.flatnonzero(taken), counts))
+        owners.append(np.repeat(taken, counts))
     if len(positions) == 1:
         return positions[0], owners[0]
     return np.concatenate(positions), np.concatenate(owners)
@@ -847,7 +848,7 @@ def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
         positions, owner = _positions(segment, index, ordinals[form])
     else:
         *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
-    keys = np.sort(_position_keys(docs[owner], positions))
+    keys = _sorted(_position_keys(docs[owner], positions))
     return keys, keys & _POSITION
 
 
@@ -881,9 +882,7 @@ def _near_docs(first, second, slop: int) -> np.ndarray:
     after = other_keys.searchsorted(docs | ends, "right")
     found = other_keys[np.minimum(after, last)] - (docs | ends) <= slop
     found &= after <= last
-    end_keys = other_keys & ~_POSITION | other_ends
-    if np.any(end_keys[1:] < end_keys[:-1]):
-        end_keys = np.sort(end_keys)
+    end_keys = _sorted(other_keys & ~_POSITION | other_ends)
     before = end_keys.searchsorted(keys, "left") - 1
     found |= (before >= 0) & (keys - end_keys[np.maximum(before, 0)] <= slop)
     return keys[found] >> 32
@@ -920,6 +919,14 @@ def _near(first, second, slop: int):
     first_of_each = np.ones(len(joined), dtype=bool)
     first_of_each[1:] = (joined[1:] != joined[:-1]) | (joined_ends[1:] != joined_ends[:-1])
     return joined[first_of_each], joined_ends[first_of_each]
+
+
+def _sorted(values: np.ndarray) -> np.ndarray:
+    """``values`` sorted: often they are already (one term's keys, in document
+    and position order), and checking costs less than sorting."""
+    if len(values) > 1 and np.any(values[1:] < values[:-1]):
+        return np.sort(values)
+    return values
 
 
 def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
