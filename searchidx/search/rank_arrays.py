@@ -432,18 +432,17 @@ class _Run:
             required = _materialize(self.evaluate(q.a, segment, within), segment)
             return self.maybe(segment, required, [q.b])
         if kind is query.ConstantScoreQuery:
-            found = _materialize(self.evaluate(q.child, segment, within), segment)
+            found = None
+            if (shape := _sequence_shape(q.child)) is not None:
+                # Only its documents count: their scores are not computed.
+                found = self.sequence(segment, *shape, within, scored=False)
+            if found is None:
+                found = _materialize(self.evaluate(q.child, segment, within), segment)
             return _Matches(found.ids, np.full(len(found.ids), q.score))
-        if kind is WrittenTerm or (kind is query.Or and _is_restricted_word(q)):
-            # A word's forms restricted alike: their postings and positions at once.
-            return self.sequence(segment, [_forms(q)], False, within)
-        if kind is query.Phrase:
-            words = [[query.Term("terms", word)] for word in q.words]
-            return self.sequence(segment, words, within=within)
+        if (shape := _sequence_shape(q)) is not None:
+            return self.sequence(segment, *shape, within)
         if kind is query.Sequence and not q.ordered:
             return self.proximity(segment, q, within)
-        if kind is query.Sequence:
-            return self.sequence(segment, [_forms(child) for child in q.subqueries], within=within)
         if kind is query.And and any(type(child) is query.AndMaybe for child in q.subqueries):
             # Words typed with diacritics: what every word requires first, then the
             # optional parts (their written forms, read position by position) only
@@ -521,13 +520,21 @@ class _Run:
             self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
         return self._avgfl[fieldname]
 
-    def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True, within=None):
+    def sequence(
+        self,
+        segment: _Segment,
+        groups: list[list],
+        adjacent: bool = True,
+        within=None,
+        scored: bool = True,
+    ):
         """Documents where a word of each group follows one of the previous group (or,
         not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
         words are an OR, of terms or of :class:`~.written.WrittenTerm` of one test),
-        in ``within`` (a mask) where given. Not ``adjacent``, None when no group has
-        :data:`_NARROWING` times fewer postings than another and none is restricted:
-        then scoring whole posting lists is cheaper."""
+        in ``within`` (a mask) where given; not ``scored``, each scores 0. Not
+        ``adjacent``, None when no group has :data:`_NARROWING` times fewer
+        postings than another and none is restricted: then scoring whole posting
+        lists is cheaper."""
         forms = []
         for group in groups:
             found = [word.text.encode("utf-8") for word in group]
@@ -559,7 +566,10 @@ class _Run:
                     index, form, docs, tf, _ = _restricted(
                         segment, index, form, docs, ordinal, test
                     )
-                parts.append(self.postings_scores(segment, index, form, docs, tf, terms))
+                if scored:
+                    parts.append(self.postings_scores(segment, index, form, docs, tf, terms))
+                else:
+                    parts.append(_unscored(segment, np.flatnonzero(_mask(docs, segment.size))))
             return _intersection(parts, segment)
         # Word by word, the one with the fewest postings first: the positions (and
         # written forms) of each next word are read only where the words so far are
@@ -586,8 +596,9 @@ class _Run:
                 keys = keys[_in_sorted(keys, _sorted(group_keys))]
             if not len(keys):
                 return _EMPTY
-        found = np.zeros(segment.size, dtype=bool)
-        found[keys >> 32] = True
+        found = _mask(keys >> 32, segment.size)
+        if not scored:
+            return _unscored(segment, np.flatnonzero(found))
         parts = []
         for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
@@ -652,6 +663,28 @@ class _Run:
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
         return _summed(ids, scores, segment.size)
+
+
+def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
+    """``(groups, adjacent)`` for :meth:`_Run.sequence` where ``q`` is one of its
+    shapes (a phrase, an ordered sequence, a restricted word), else None."""
+    kind = type(q)
+    if kind is WrittenTerm or (kind is query.Or and _is_restricted_word(q)):
+        # A word's forms restricted alike: their postings and positions at once.
+        return [_forms(q)], False
+    if kind is query.Phrase:
+        return [[query.Term("terms", word)] for word in q.words], True
+    if kind is query.Sequence and q.ordered:
+        return [_forms(child) for child in q.subqueries], True
+    return None
+
+
+def _unscored(segment: _Segment, ids: np.ndarray) -> _Matches:
+    """The live documents of ``ids`` (sorted), each scoring 0."""
+    ids = ids.astype(np.int64)
+    if segment.live is not None:
+        ids = ids[segment.live[ids]]
+    return _Matches(ids, np.zeros(len(ids), dtype=np.float64))
 
 
 def _is_word(q: query.Query) -> bool:
