@@ -899,9 +899,10 @@ def _near_docs(first, second, slop: int) -> np.ndarray:
     positions before or after one of ``second``: :func:`_near`'s, without making the
     joined spans. For each span of ``first``, the first span of ``second`` that starts
     after it ends and the last that ends before it starts are found by
-    ``searchsorted``; keys of other documents are at least 2**32 - 2**31 apart, so
-    never near. A word near itself (``first is second``, spans one position long)
-    needs no search: its neighbours in its sorted keys are the ones to check."""
+    ``searchsorted``; the keys of two documents are further apart than any ``slop``
+    (positions are far below 2**32), so never near. A word near itself (``first is
+    second``, spans one position long) needs no search: its neighbours in its
+    sorted keys are the ones to check."""
     keys, ends = first
     other_keys, other_ends = second
     if not len(keys) or not len(other_keys):
