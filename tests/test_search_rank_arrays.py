@@ -333,10 +333,16 @@ def test_proximity_agrees_with_whoosh(bundled_index):
 
 
 # How postings are read, forced one way then the other: positions as one slice
-# per term and candidates looked up in each posting list; or positions run by
-# run and every posting list read whole.
+# per term or from its kept running sums (kept for a few terms at a time), and
+# candidates looked up in each posting list; or positions run by run and every
+# posting list read whole.
 READINGS = {
-    "slices and lookups": {"_ONE_RUN": 1, "_LONG_FORMS": 0, "_SPARSE": 0},
+    "slices and lookups": {
+        "_ONE_RUN": 1,
+        "_LONG_FORMS": 0,
+        "_SPARSE": 0,
+        "_POSITION_STARTS_LIMIT": 64,
+    },
     "runs and whole lists": {"_ONE_RUN": 10**9, "_LONG_FORMS": 10**9},
 }
 

@@ -79,6 +79,9 @@ _ONE_RUN = 1024
 _SPARSE = 16
 # ... when its forms average this many postings: each form looked up costs a call.
 _LONG_FORMS = 4096
+# Where each posting's positions start is kept for terms of many postings, up to
+# this many numbers per segment (4 bytes each), for the next searches.
+_POSITION_STARTS_LIMIT = 2**22
 
 
 class Unsupported(Exception):
@@ -118,6 +121,8 @@ class _Segment:
         # Per written test, which written forms of the forward index it has tested
         # and its verdicts on them (arrays over the table of written forms).
         self._verdicts: dict[WrittenTest, tuple[np.ndarray, np.ndarray]] = {}
+        self._position_starts: dict[int, np.ndarray] = {}
+        self._position_starts_kept = 0
         self.live = None
         if deleted:
             self.live = np.ones(self.size, dtype=bool)
@@ -215,6 +220,22 @@ class _Segment:
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
+
+    def position_starts(self, ordinal: int) -> np.ndarray:
+        """Where the positions of each posting of the ``terms`` term start, from its
+        first position (the running sum of its frequencies, one more at the end);
+        kept for the next searches, as long as :data:`_POSITION_STARTS_LIMIT` allows."""
+        found = self._position_starts.get(ordinal)
+        if found is None:
+            start, end = self.postings("terms", ordinal)
+            if self._position_starts_kept + end - start > _POSITION_STARTS_LIMIT:
+                self._position_starts.clear()
+                self._position_starts_kept = 0
+            found = np.zeros(end - start + 1, dtype=self.side["terms.position_pointers"].dtype)
+            np.cumsum(self.side["terms.freqs"][start:end], out=found[1:])
+            self._position_starts[ordinal] = found
+            self._position_starts_kept += len(found)
+        return found
 
     def accepted(self, test: WrittenTest, written: np.ndarray) -> np.ndarray:
         """A mask of the written forms ``written`` (numbers into this segment's table
@@ -818,13 +839,25 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
             wanted = owner >= 0
             positions[-1], owner = positions[-1][wanted], owner[wanted]
         owners.append(owner)
-    if not whole.all():
+    # Terms of many postings, few of them wanted: from their running sums, kept.
+    kept = ~whole & (needed >= _ONE_RUN)
+    for group in np.flatnonzero(kept).tolist():
+        low, high, term = int(lows[group]), int(highs[group]), int(terms[group])
+        running = segment.position_starts(term)
+        chosen = index[low:high] - starts[group]
+        first = running[chosen].astype(np.int64)
+        counts = running[chosen + 1].astype(np.int64) - first
+        first += int(position_pointers[term])
+        positions.append(side.gather_runs("terms.positions", first, counts))
+        owners.append(np.repeat(np.arange(low, high), counts))
+    if not (whole | kept).all():
         # The other terms together, their postings run by run, in the order the
         # terms' positions are stored.
-        groups = np.flatnonzero(~whole)
+        groups = np.flatnonzero(~(whole | kept))
         groups = groups[np.argsort(terms[groups], kind="stable")]
-        prefix, _ = ranges(starts[groups], needed[groups])
-        before = np.concatenate(([0], np.cumsum(freqs[prefix], dtype=np.int64)))
+        bounds = zip(starts[groups].tolist(), needed[groups].tolist(), strict=True)
+        prefix = np.concatenate([freqs[start : start + count] for start, count in bounds])
+        before = np.concatenate(([0], np.cumsum(prefix, dtype=np.int64)))
         block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
         taken, group_of = ranges(lows[groups], (highs - lows)[groups])
         at = block[group_of] + index[taken] - starts[groups][group_of]
