@@ -900,15 +900,9 @@ def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
     written test) in the ``candidates`` documents (a mask): ``(keys, ends)``, keys
     ``doc << 32 | position`` sorted (twice where two forms are readings of one word),
     each span one position long."""
-    side = segment.side
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
     ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
-    pointers = side["terms.pointers"]
-    starts = pointers[ordinals].astype(np.int64)
-    index, form = ranges(starts, pointers[ordinals + 1] - starts)
-    docs = side["terms.docs"][index]
-    inside = candidates[docs]
-    index, form, docs = index[inside], form[inside], docs[inside]
+    index, form, docs = _postings_in(segment, ordinals, candidates, None)
     test = getattr(forms[0], "test", None)
     if test is None:
         positions, owner = _positions(segment, index, ordinals[form])
