@@ -433,6 +433,27 @@ class SideFile:
     def __contains__(self, name: str) -> bool:
         return name in self._arrays
 
+    def gather_run(self, name: str, start: int, count: int) -> Any:
+        """``name``'s ``count`` values from ``start`` on, as int64, with their high bytes
+        restored: :meth:`gather_runs` of one run, read as a slice."""
+        import numpy as np
+
+        values = self._arrays[name][start : start + count].astype(np.int64)
+        if f"{name}_high_at" not in self._arrays or not count:
+            return values
+        wide = self._arrays[f"{name}_high_at"]
+        top = np.iinfo(wide.dtype).max
+        if start > top:
+            return values
+        bounds = np.array([start, min(start + count - 1, top)], dtype=wide.dtype)
+        low, high = (
+            wide.searchsorted(bounds[:1]).item(),
+            wide.searchsorted(bounds[1:], "right").item(),
+        )
+        at = wide[low:high].astype(np.int64) - start
+        values[at] += self._arrays[f"{name}_high"][low:high].astype(np.int64) << 8
+        return values
+
     def gather_runs(self, name: str, starts: Any, counts: Any) -> Any:
         """``name``'s values in the runs ``starts[i] .. starts[i] + counts[i] - 1``, one
         run after another, as int64, with their high bytes restored."""
@@ -447,11 +468,28 @@ class SideFile:
         wide = self._arrays[f"{name}_high_at"]
         top = np.iinfo(wide.dtype).max
         lasts = starts + counts - 1
+        offsets = np.cumsum(counts) - counts  # where each run begins in ``values``
+        low = high = 0
+        ordered = bool(np.all(starts[1:] > lasts[:-1]))
+        if ordered and starts[0] <= top:
+            first, last = np.array([starts[0], min(lasts[-1], top)], dtype=wide.dtype)
+            low = wide.searchsorted(first).item()
+            high = wide.searchsorted(last, "right").item()
+        if ordered and high - low <= len(starts):
+            # Runs in order, fewer wide values from the first to the last than runs:
+            # each wide value is placed in its run, rather than each run searched.
+            at = wide[low:high].astype(np.int64)
+            run = starts.searchsorted(at, "right") - 1
+            inside = at <= lasts[run]
+            run, at = run[inside], at[inside]
+            values[offsets[run] + at - starts[run]] += (
+                self._arrays[f"{name}_high"][low:high][inside].astype(np.int64) << 8
+            )
+            return values
         low = wide.searchsorted(np.minimum(starts, top).astype(wide.dtype))
         high = wide.searchsorted(np.minimum(lasts, top).astype(wide.dtype), "right")
         found = np.where(starts > top, 0, np.maximum(high - low, 0))
         at, run = ranges(low, found)
-        offsets = np.cumsum(counts) - counts  # where each run begins in ``values``
         values[offsets[run] + (wide[at].astype(np.int64) - starts[run])] += (
             self._arrays[f"{name}_high"][at].astype(np.int64) << 8
         )

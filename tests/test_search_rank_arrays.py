@@ -13,9 +13,9 @@ import pytest
 from whoosh import query
 
 from searchidx import Index
-from searchidx.arabic import is_vocalized, iter_words
+from searchidx.arabic import is_vocalized, iter_words, written_letters
 from searchidx.errors import QueryError
-from searchidx.search import rank_whoosh
+from searchidx.search import rank_arrays, rank_whoosh
 from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
 from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
@@ -195,6 +195,10 @@ def test_vocalized_and_strict_queries_agree_with_whoosh(hadith_index):
         lambda words, at: f"{words[at + 1]} -{rng.choice(rng.choice(paragraphs))}",
         lambda words, at: f"={words[at]}",
         lambda words, at: f'"={words[at]} {words[at + 1]}"',
+        # The optional parts (written forms) are read only where the required ones match.
+        lambda words, at: f'"{words[at]} {words[at + 1]}"~3',
+        lambda words, at: f"{words[at]} {words[at + 1]} {rng.choice(rng.choice(paragraphs))}",
+        lambda words, at: f"{words[at]} {written_letters(words[at + 1])} -{words[0]}",
     ]
     # A word no text writes with compatible marks: strict, it matches nothing.
     nowhere = ["مِلْك", '"مِلْكٌ مُوَكَّلٌ"', "فَقَالَ -مِلْك", "فَقَالَ OR مِلْك", "=مِلْك"]
@@ -326,6 +330,68 @@ def test_proximity_agrees_with_whoosh(bundled_index):
             assert_same(ours, theirs, text)
             found += ours[2] > 0
     assert 40 <= found <= 180  # near enough and too far both occur
+
+
+# How postings are read, forced one way then the other: positions as one slice
+# per term or from its kept running sums (kept for a few terms at a time), and
+# candidates looked up in each posting list; or positions run by run and every
+# posting list read whole.
+READINGS = {
+    "slices and lookups": {
+        "_ONE_RUN": 1,
+        "_LONG_FORMS": 0,
+        "_SPARSE": 0,
+        "_POSITION_STARTS_LIMIT": 64,
+    },
+    "runs and whole lists": {"_ONE_RUN": 10**9, "_LONG_FORMS": 10**9},
+}
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_each_way_of_reading_postings_agrees_with_whoosh(
+    bundled_index, hadith_index, monkeypatch, reading
+):
+    """Phrases, ANDs, proximity and words typed with diacritics find and score the
+    same whichever way the postings and positions are read."""
+    for name, value in READINGS[reading].items():
+        monkeypatch.setattr(rank_arrays, name, value)
+    rng = random.Random(17)
+    paragraphs = [words for words in corpus_words(INDEX_DATA) if len(words) > 6]
+    drawn = []
+    for _ in range(40):
+        words = rng.choice(paragraphs)
+        at = rng.randrange(len(words) - 3)
+        drawn += [f'"{words[at]} {words[at + 1]}"', f'"{words[at]} {words[at + 3]}"~4']
+        drawn += [f'"{words[at]} {words[at + 1]} {words[at + 2]}"', f"{words[at]} {words[at + 2]}"]
+    drawn += ['"في من"~3', '"قال في"~8', '"من من"~2', '"على في من"~6', "في من على"]
+    with Index.open(bundled_index) as index:
+        for text in drawn:
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+    with Index.open(hadith_index) as index:
+        for text in ('"سُبْحَانَ اللَّهِ"', '"عِلْمٌ" عِنْدَ', '"مِنْ نَفْسٍ"~3', "=مِنْ", "مَا مِنْ"):
+            for marks in ("rank", "strict"):
+                ours, theirs = both_ways(index, text, marks=marks)
+                assert_same(ours, theirs, (text, marks))
+
+
+def test_a_word_near_itself_needs_two_occurrences_within_n(tmp_path):
+    """«"عن عن"~N»: two occurrences of the word at most N apart, never one occurrence
+    with itself; answered as Whoosh answers it, alone and with a third word."""
+    isnads = {
+        "a.txt": "حدثنا مالك عن نافع عن ابن عمر\n\n"
+        "روى عن الزهري في كتابه الكبير المشهور عن أبيه\n\n"
+        "قال نافع عن ابن عمر",
+    }
+    write_corpus(tmp_path / "docs", isnads)
+    with Index.create(tmp_path / "index") as index:
+        index.update([tmp_path / "docs"])
+        for slop, paragraphs in ((1, []), (2, [1]), (5, [1]), (6, [1, 2]), (50, [1, 2])):
+            found = index.search(f'"عن عن"~{slop}')
+            assert sorted(hit.paragraph for hit in found) == paragraphs, slop
+        for text in ('"عن عن"~2', '"عن عن"~6', '"عن نافع عن"~2', '"عن ابن عن"~3', '"عن عن ابن"~8'):
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
 
 
 # A corpus of common, rare and many-form words: what phrases and ANDs narrow

@@ -229,3 +229,15 @@ def test_runs_of_positions_get_their_high_bytes_back():
         expected = np.concatenate([stored[start : start + count] for start, count in runs])
         found = side.gather_runs("positions", starts[order], counts[order])
         assert np.array_equal(found, expected)
+    # Many runs in order, fewer wide values among them than runs: each wide value is
+    # placed in its run; also from past the table's largest start on.
+    starts = np.arange(0, 69_990, 7)
+    counts = rng.integers(1, 8, len(starts))
+    for runs in (slice(None), slice(9_000, None), slice(2**16 // 7 + 1, None)):
+        pairs = zip(starts[runs], counts[runs], strict=True)
+        expected = np.concatenate([stored[start : start + count] for start, count in pairs])
+        assert np.array_equal(side.gather_runs("positions", starts[runs], counts[runs]), expected)
+    # One run read as a slice: the same values, across and past the table's largest.
+    for start, count in ((0, 70_000), (1_000, 5_000), (2**16 - 50, 100), (2**16, 3_000)):
+        found = side.gather_run("positions", start, count)
+        assert np.array_equal(found, stored[start : start + count])

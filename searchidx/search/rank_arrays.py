@@ -18,17 +18,25 @@ each of its matches its one score. A phrase, and an AND of words, starts from
 the word (all its forms) with the fewest postings: its documents are a mask
 that the other words' postings are filtered by, before any position is read or
 any score computed. Phrases are then checked on the documents left, by
-intersecting ``document << 32 | position - k`` keys of each k-th word.
+intersecting ``document << 32 | position - k`` keys of each k-th word, the
+positions of each next word read only in the documents where the words so far
+are in place.
 Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
 their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
+A word's positions are read as one slice where most of its postings are wanted.
+
+A node evaluated for a parent that looks at some documents only (the optional
+part of AND MAYBE, which adds a score where the required part matches) is
+given them as a mask, ``within``, and reads nothing of the other documents:
+a word typed with diacritics checks the written forms of its occurrences only
+in the paragraphs the query matches anyway.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) runs its test once on each written form of its terms (the side
 file's forward index lists each term's forms), reads the number of the form
 written at each of its terms' positions (a slice per term when the word stands
-alone, beside the positions in a phrase; :func:`written_passes`), and keeps the
-accepted occurrences: its term frequency is their number per document, and
-phrases see only them.
+alone, beside the positions in a phrase), and keeps the accepted occurrences:
+its term frequency is their number per document, and phrases see only them.
 
 A node it does not know (or a boost) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -65,6 +73,17 @@ _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
 _NARROWING = 4
+# A term with at least this many postings to read, most of them wanted, has its
+# positions read as one slice; fewer cost less read together with other terms'.
+_ONE_RUN = 1024
+# A group of a phrase or AND whose postings outnumber the documents left by this
+# many times has those documents looked up in its postings rather than read whole.
+_SPARSE = 16
+# ... when its forms average this many postings: each form looked up costs a call.
+_LONG_FORMS = 4096
+# Where each posting's positions start is kept for terms of many postings, up to
+# this many numbers per segment (4 bytes each), for the next searches.
+_POSITION_STARTS_LIMIT = 2**22
 
 
 class Unsupported(Exception):
@@ -103,6 +122,8 @@ class _Segment:
         self._ordinals: dict[tuple[str, bytes], int] = {}
         # Per written test and term, the test's verdict on each of the term's written forms.
         self._verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
+        self._position_starts: dict[int, np.ndarray] = {}
+        self._position_starts_kept = 0
         self.live = None
         if deleted:
             self.live = np.ones(self.size, dtype=bool)
@@ -200,6 +221,22 @@ class _Segment:
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
+
+    def position_starts(self, ordinal: int) -> np.ndarray:
+        """Where the positions of each posting of the ``terms`` term start, from its
+        first position (the running sum of its frequencies, one more at the end);
+        kept for the next searches, as long as :data:`_POSITION_STARTS_LIMIT` allows."""
+        found = self._position_starts.get(ordinal)
+        if found is None:
+            start, end = self.postings("terms", ordinal)
+            if self._position_starts_kept + end - start > _POSITION_STARTS_LIMIT:
+                self._position_starts.clear()
+                self._position_starts_kept = 0
+            found = np.zeros(end - start + 1, dtype=self.side["terms.position_pointers"].dtype)
+            np.cumsum(self.side["terms.freqs"][start:end], out=found[1:])
+            self._position_starts[ordinal] = found
+            self._position_starts_kept += len(found)
+        return found
 
     def accepted(
         self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray
@@ -409,50 +446,73 @@ class _Run:
         self._idf: dict = {}
         self._avgfl: dict = {}
 
-    def evaluate(self, q, segment: _Segment):
+    def evaluate(self, q, segment: _Segment, within: np.ndarray | None = None):
+        """The matches of ``q`` in ``segment``. With ``within`` (a mask of documents),
+        they are exact on the documents of ``within`` only: the caller uses no other,
+        so the words' postings elsewhere need not be read, scored or positioned."""
         kind = type(q)
         if kind is _NULL_QUERY:
             return _EMPTY
         if kind is query.Term:
-            return self.term(segment, q.fieldname, q.text)
+            return self.term(segment, q.fieldname, q.text, within)
         if kind is query.Not:
-            return _Complement(_materialize(self.evaluate(q.query, segment), segment))
+            return _Complement(_materialize(self.evaluate(q.query, segment, within), segment))
         if kind is query.AndNot:
-            positive = _materialize(self.evaluate(q.a, segment), segment)
-            negative = _materialize(self.evaluate(q.b, segment), segment)
+            positive = _materialize(self.evaluate(q.a, segment, within), segment)
+            negative = _materialize(self.evaluate(q.b, segment, within), segment)
             return _without(positive, negative, segment.size)
         if kind is query.AndMaybe:
-            required = _materialize(self.evaluate(q.a, segment), segment)
-            if not len(required.ids):
-                return required
-            return _plus(required, _materialize(self.evaluate(q.b, segment), segment), segment)
+            required = _materialize(self.evaluate(q.a, segment, within), segment)
+            return self.maybe(segment, required, [q.b])
         if kind is query.ConstantScoreQuery:
-            found = _materialize(self.evaluate(q.child, segment), segment)
+            found = None
+            if (shape := _sequence_shape(q.child)) is not None:
+                # Only its documents count: their scores are not computed.
+                found = self.sequence(segment, *shape, within, scored=False)
+            if found is None:
+                found = _materialize(self.evaluate(q.child, segment, within), segment)
             return _Matches(found.ids, np.full(len(found.ids), q.score))
-        if kind is WrittenTerm or (kind is query.Or and _is_restricted_word(q)):
-            # A word's forms restricted alike: their postings and positions at once.
-            return self.sequence(segment, [_forms(q)], False)
-        if kind is query.Phrase:
-            return self.sequence(segment, [[query.Term("terms", word)] for word in q.words])
+        if (shape := _sequence_shape(q)) is not None:
+            return self.sequence(segment, *shape, within)
         if kind is query.Sequence and not q.ordered:
-            return self.proximity(segment, q)
-        if kind is query.Sequence:
-            return self.sequence(segment, [_forms(child) for child in q.subqueries])
+            return self.proximity(segment, q, within)
+        if kind is query.And and any(type(child) is query.AndMaybe for child in q.subqueries):
+            # Words typed with diacritics: what every word requires first, then the
+            # optional parts (their written forms, read position by position) only
+            # in the documents that all the required parts match.
+            required = [
+                child.a if type(child) is query.AndMaybe else child for child in q.subqueries
+            ]
+            found = _materialize(self.evaluate(query.And(required), segment, within), segment)
+            optional = [child.b for child in q.subqueries if type(child) is query.AndMaybe]
+            return self.maybe(segment, found, optional)
         if kind is query.And and q.subqueries and all(map(_is_word, q.subqueries)):
             # Words only (a query of several words): intersected before any is scored,
             # when one is much rarer than another.
-            found = self.sequence(segment, [_forms(child) for child in q.subqueries], False)
+            groups = [_forms(child) for child in q.subqueries]
+            found = self.sequence(segment, groups, False, within)
             if found is not None:
                 return found
-        children = [self.evaluate(child, segment) for child in q.subqueries]
+        children = [self.evaluate(child, segment, within) for child in q.subqueries]
         if not children:
             return _EMPTY
         if kind is query.Or:
             return _union([_materialize(child, segment) for child in children], segment.size)
         return _intersection(children, segment)
 
-    def term(self, segment: _Segment, fieldname: str, text: str) -> _Matches:
-        """The term's live documents and scores."""
+    def maybe(self, segment: _Segment, required: _Matches, optional: list) -> _Matches:
+        """``required`` with the scores of each ``optional`` query added where it matches
+        too (AND MAYBE), each evaluated in ``required``'s documents only."""
+        if not len(required.ids):
+            return required
+        inside = _mask(required.ids, segment.size)
+        for q in optional:
+            found = _materialize(self.evaluate(q, segment, inside), segment)
+            required = _plus(required, found, segment)
+        return required
+
+    def term(self, segment: _Segment, fieldname: str, text: str, within=None) -> _Matches:
+        """The term's live documents and scores (of those in ``within``, where given)."""
         term = text.encode("utf-8")
         ordinal = segment.ordinal(fieldname, term)
         if ordinal < 0:
@@ -460,8 +520,10 @@ class _Run:
         side = segment.side
         start, end = segment.postings(fieldname, ordinal)
         ids = side[f"{fieldname}.docs"][start:end].astype(np.int64)
+        chosen = slice(None) if within is None else within[ids]
+        ids = ids[chosen]
         if fieldname in _SCORED_FIELDS:
-            tf = side[f"{fieldname}.freqs"][start:end].astype(np.float64)
+            tf = side[f"{fieldname}.freqs"][start:end][chosen].astype(np.float64)
             fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
             idf, avgfl = self.idf(fieldname, term), self.avgfl(fieldname)
             B, K1 = self.B, self.K1
@@ -491,12 +553,21 @@ class _Run:
             self._avgfl[fieldname] = total / (self.searcher.doc_count_all or 1) or 1
         return self._avgfl[fieldname]
 
-    def sequence(self, segment: _Segment, groups: list[list], adjacent: bool = True):
+    def sequence(
+        self,
+        segment: _Segment,
+        groups: list[list],
+        adjacent: bool = True,
+        within=None,
+        scored: bool = True,
+    ):
         """Documents where a word of each group follows one of the previous group (or,
         not ``adjacent``, is anywhere), scored as the AND of the groups (each group's
-        words are an OR, of terms or of :class:`~.written.WrittenTerm` of one test).
-        Not ``adjacent``, None when no group has :data:`_NARROWING` times fewer
-        postings than another: then scoring whole posting lists is cheaper."""
+        words are an OR, of terms or of :class:`~.written.WrittenTerm` of one test),
+        in ``within`` (a mask) where given; not ``scored``, each scores 0. Not
+        ``adjacent``, None when no group has :data:`_NARROWING` times fewer
+        postings than another and none is restricted: then scoring whole posting
+        lists is cheaper."""
         forms = []
         for group in groups:
             found = [word.text.encode("utf-8") for word in group]
@@ -511,46 +582,58 @@ class _Run:
         sizes = [
             np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
         ]
-        if len(groups) > 1 and not adjacent and max(sizes) < _NARROWING * min(sizes):
+        similar = max(sizes) < _NARROWING * min(sizes)
+        if len(groups) > 1 and not adjacent and similar and within is None and not any(tests):
             return None
-        postings = _phrase_postings(segment, ordinals, sizes)
+        postings = _phrase_postings(segment, ordinals, sizes, within)
         if postings is None:
             return _EMPTY
-        # Each group's postings, with the positions of the restricted ones that passed
-        # (only a phrase reads positions).
-        phrase = adjacent and len(groups) > 1
-        groups_found = []
-        for (index, form, docs), ordinal, test in zip(postings, ordinals, tests, strict=True):
-            if test is None:
-                groups_found.append((index, form, docs, None, None))
-            else:
-                groups_found.append(_restricted(segment, index, form, docs, ordinal, test, phrase))
-        if not phrase:
-            return _intersection(
-                [
-                    self.postings_scores(segment, index, form, docs, tf, terms)
-                    for (index, form, docs, tf, _), terms in zip(groups_found, forms, strict=True)
-                ],
-                segment,
-            )
+        if not adjacent or len(groups) == 1:
+            # Each group's postings, restricted ones to their accepted occurrences.
+            parts = []
+            for (index, form, docs), ordinal, test, terms in zip(
+                postings, ordinals, tests, forms, strict=True
+            ):
+                tf = None
+                if test is not None:
+                    index, form, docs, tf, _ = _restricted(
+                        segment, index, form, docs, ordinal, test, positions=False
+                    )
+                if scored:
+                    parts.append(self.postings_scores(segment, index, form, docs, tf, terms))
+                else:
+                    parts.append(_unscored(segment, np.flatnonzero(_mask(docs, segment.size))))
+            return _intersection(parts, segment)
+        # Word by word, the one with the fewest postings first: the positions (and
+        # written forms) of each next word are read only where the words so far are
+        # in place.
         keys = None
-        for distance in np.argsort([len(found[0]) for found in groups_found], kind="stable"):
-            index, form, docs, _, accepted = groups_found[distance]
-            if accepted is None:
-                positions, owner = _positions(segment, index, ordinals[distance][form])
+        groups_found: list = [None] * len(groups)
+        for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
+            index, form, docs = postings[distance]
+            if keys is not None:
+                alive = _mask(keys >> 32, segment.size)[docs]
+                index, form, docs = index[alive], form[alive], docs[alive]
+            ordinal, test, tf = ordinals[distance], tests[distance], None
+            if test is None:
+                positions, owner = _positions(segment, index, ordinal[form])
             else:
-                positions, owner = accepted
+                index, form, docs, tf, (positions, owner) = _restricted(
+                    segment, index, form, docs, ordinal, test
+                )
+            groups_found[distance] = (index, form, docs, tf)
             group_keys = _position_keys(docs[owner], positions - distance)
             if keys is None:
-                keys = np.sort(group_keys)
+                keys = _sorted(group_keys)
             else:
-                keys = keys[_in_sorted(keys, np.sort(group_keys))]
+                keys = keys[_in_sorted(keys, _sorted(group_keys))]
             if not len(keys):
                 return _EMPTY
-        found = np.zeros(segment.size, dtype=bool)
-        found[keys >> 32] = True
+        found = _mask(keys >> 32, segment.size)
+        if not scored:
+            return _unscored(segment, np.flatnonzero(found))
         parts = []
-        for (index, form, docs, tf, _), terms in zip(groups_found, forms, strict=True):
+        for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
             parts.append(
                 self.postings_scores(
@@ -564,7 +647,7 @@ class _Run:
             )
         return _intersection(parts, segment)
 
-    def proximity(self, segment: _Segment, q: query.Sequence) -> _Matches:
+    def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
         """Documents where the words of ``q`` are within ``q.slop`` positions of each
         other in any order, scored as the AND of the words (as Whoosh scores it).
 
@@ -573,15 +656,24 @@ class _Run:
         ``SpanNear`` matches is followed: the first half of the words against the
         second half, each half the same way down to single words, and a pair of
         spans joins when 1 to ``slop`` positions separate them (spans that overlap
-        are 0 apart, so never join)."""
-        matches = _materialize(self.evaluate(query.And(q.subqueries), segment), segment)
+        are 0 apart, so never join). Only the documents of the last join are needed,
+        not its spans: :func:`_near_docs`. A word given twice is read once."""
+        and_query = query.And(q.subqueries)
+        matches = _materialize(self.evaluate(and_query, segment, within), segment)
         if not len(matches.ids):
             return _EMPTY
-        candidates = np.zeros(segment.size, dtype=bool)
-        candidates[matches.ids] = True
-        spans = [_word_spans(segment, _forms(child), candidates) for child in q.subqueries]
-        found = _near_tree(spans, q.slop)[0] >> 32
-        keep = _among(matches.ids, found, segment.size)
+        candidates = _mask(matches.ids, segment.size)
+        read: dict = {}
+        spans = []
+        for child in q.subqueries:
+            forms = _forms(child)
+            key = tuple((word.text, getattr(word, "test", None)) for word in forms)
+            if key not in read:
+                read[key] = _word_spans(segment, forms, candidates)
+            spans.append(read[key])
+        half = len(spans) // 2
+        first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
+        keep = _among(matches.ids, _near_docs(first, second, q.slop), segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
 
     def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
@@ -604,6 +696,28 @@ class _Run:
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
         return _summed(ids, scores, segment.size)
+
+
+def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
+    """``(groups, adjacent)`` for :meth:`_Run.sequence` where ``q`` is one of its
+    shapes (a phrase, an ordered sequence, a restricted word), else None."""
+    kind = type(q)
+    if kind is WrittenTerm or (kind is query.Or and _is_restricted_word(q)):
+        # A word's forms restricted alike: their postings and positions at once.
+        return [_forms(q)], False
+    if kind is query.Phrase:
+        return [[query.Term("terms", word)] for word in q.words], True
+    if kind is query.Sequence and q.ordered:
+        return [_forms(child) for child in q.subqueries], True
+    return None
+
+
+def _unscored(segment: _Segment, ids: np.ndarray) -> _Matches:
+    """The live documents of ``ids`` (sorted), each scoring 0."""
+    ids = ids.astype(np.int64)
+    if segment.live is not None:
+        ids = ids[segment.live[ids]]
+    return _Matches(ids, np.zeros(len(ids), dtype=np.float64))
 
 
 def _is_word(q: query.Query) -> bool:
@@ -633,35 +747,31 @@ def _forms(q: query.Query) -> list:
     return list(q.subqueries) if type(q) is query.Or else [q]
 
 
-def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list):
+def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list, within=None):
     """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
-    hold a form of every group: each posting's number in the flat arrays, its form's
-    place in the group and its document, form by form and each form's in document
-    order; None when no document holds every group. ``sizes`` are the groups'
-    numbers of postings.
+    hold a form of every group (and are in the mask ``within``, where given): each
+    posting's number in the flat arrays, its form's place in the group and its
+    document, form by form and each form's in document order; None when no document
+    holds every group. ``sizes`` are the groups' numbers of postings.
 
     The group with the fewest postings goes first and makes a mask of candidate
     documents; every other group's postings are read only to be kept or dropped by it,
     so no posting list is sorted or merged, and positions wait for the survivors.
+    Where the candidates are far fewer than a group's postings, they are looked up
+    in each form's sorted documents instead (:func:`_postings_in`).
     """
-    side = segment.side
-    pointers = side["terms.pointers"]
     order = np.argsort(sizes, kind="stable")
-    candidates = None
+    candidates = within
     kept: list = [None] * len(ordinals)
     for group in order:
-        found = ordinals[group]
-        starts = pointers[found].astype(np.int64)
-        lengths = pointers[found + 1] - starts
-        index, form = ranges(starts, lengths)
-        docs = side["terms.docs"][index]
-        if candidates is not None:
-            inside = candidates[docs]
-            index, form, docs = index[inside], form[inside], docs[inside]
+        size, present = sizes[group], None
+        long_forms = size > _LONG_FORMS * len(ordinals[group])
+        if long_forms and candidates is not None and size > _SPARSE * np.count_nonzero(candidates):
+            present = np.flatnonzero(candidates)
+        index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
         if not len(index):
             return None
-        candidates = np.zeros(segment.size, dtype=bool)
-        candidates[docs] = True
+        candidates = _mask(docs, segment.size)
         kept[group] = (index, form, docs)
     # The last mask is the documents having every group; earlier groups kept more.
     result = []
@@ -671,47 +781,115 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list)
     return result
 
 
-def _occurrences(segment: _Segment, index, terms, term_of) -> tuple[np.ndarray, np.ndarray]:
-    """Where the positions of the postings ``index`` (numbers into the flat arrays) of
-    terms ``terms[term_of]`` (``terms`` unique) start in ``terms.positions``, and how
-    many each has (int64 arrays)."""
+def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
+    """``(index, form, docs)`` of the postings of the terms ``ordinals`` (see
+    :func:`_phrase_postings`) in the documents of the mask ``candidates`` (all, if
+    None). With ``present`` (the candidates' numbers, sorted), each candidate is
+    looked up in each term's sorted documents; else every posting is read and
+    kept or dropped by the mask."""
     side = segment.side
-    freqs = side["terms.freqs"]
-    pointers = side["terms.pointers"]
-    # Positions are stored term by term, posting after posting: a posting's come after
-    # its term's first position plus the frequencies of the term's earlier postings.
+    pointers, all_docs = side["terms.pointers"], side["terms.docs"]
+    starts = pointers[ordinals].astype(np.int64)
+    ends = pointers[ordinals + 1].astype(np.int64)
+    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
+    if present is not None:
+        wanted = present.astype(all_docs.dtype)
+        index, form = [], []
+        for number, (start, end) in enumerate(bounds):
+            docs = all_docs[start:end]
+            at = docs.searchsorted(wanted)
+            at = at[at < len(docs)]  # a tail: ``wanted`` is sorted
+            at = at[docs[at] == wanted[: len(at)]]
+            index.append(at + start)
+            form.append(np.full(len(at), number))
+        index, form = np.concatenate(index), np.concatenate(form)
+        return index, form, all_docs[index]
+    pieces = [all_docs[start:end] for start, end in bounds]
+    docs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+    if candidates is None:
+        chosen = np.arange(len(docs))
+    else:
+        chosen = np.flatnonzero(candidates[docs])
+        docs = docs[chosen]
+    firsts = _starts(ends - starts)
+    form = np.searchsorted(firsts, chosen, "right") - 1
+    return starts[form] + chosen - firsts[form], form, docs
+
+
+def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tuple:
+    """The positions of the postings ``index`` (numbers into the flat arrays, term by
+    term and each term's in order) of terms ``ordinal`` (one per posting), and the
+    number in ``index`` of the posting each is of (int64 arrays); ``numbered``, also
+    each one's number in ``terms.positions`` (where the forward index of written
+    forms has the number of the word's form).
+
+    Positions are stored term by term, posting after posting: a posting's come after
+    its term's first position plus the frequencies of the term's earlier postings,
+    added up to the last posting wanted only. A term with many postings wanted, most
+    of those up to its last, has its positions read as one slice and the others
+    dropped, which costs less than reading them run by run."""
+    if not len(index):
+        nothing = np.empty(0, dtype=np.int64)
+        return (nothing, nothing, nothing) if numbered else (nothing, nothing)
+    side = segment.side
+    pointers, freqs = side["terms.pointers"], side["terms.freqs"]
+    position_pointers = side["terms.position_pointers"]
+    changes = np.flatnonzero(ordinal[1:] != ordinal[:-1]) + 1
+    lows = np.concatenate(([0], changes))
+    highs = np.concatenate((changes, [len(index)]))
+    terms = ordinal[lows]
     starts = pointers[terms].astype(np.int64)
-    lengths = pointers[terms + 1] - starts
-    term_index, _ = ranges(starts, lengths)
-    before = np.concatenate(([0], np.cumsum(freqs[term_index], dtype=np.int64)))
-    block = np.concatenate(([0], np.cumsum(lengths)))[term_of]  # the term's first in term_index
-    at = block + (index - starts[term_of])  # the posting's place in term_index
-    first = side["terms.position_pointers"][terms].astype(np.int64)[term_of]
-    return first + before[at] - before[block], freqs[index].astype(np.int64)
-
-
-def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
-    """The positions of the postings ``index`` (numbers into the flat arrays) of
-    terms ``ordinal`` (one per posting), posting after posting, and the number in
-    ``index`` of the posting each is of (int64 arrays)."""
-    first, counts = _occurrences(segment, index, *np.unique(ordinal, return_inverse=True))
-    positions = segment.side.gather_runs("terms.positions", first, counts)
-    return positions, np.repeat(np.arange(len(index)), counts)
-
-
-def written_passes(
-    segment: _Segment, index: np.ndarray, ordinal: np.ndarray, test: WrittenTest
-) -> np.ndarray:
-    """A mask of the positions :func:`_positions` gives for the same postings (posting
-    after posting) whose word as written passes ``test``."""
-    terms, term_of = np.unique(ordinal, return_inverse=True)
-    first, counts = _occurrences(segment, index, terms, term_of)
-    return _passing(segment, first, counts, terms, term_of, test)
-
-
-def _passing(segment: _Segment, first, counts, terms, term_of, test: WrittenTest):
-    occurrences, _ = ranges(first, counts)
-    return segment.accepted(test, terms, np.repeat(term_of, counts), occurrences)
+    needed = index[highs - 1] - starts + 1  # the term's postings up to the last wanted
+    whole = ((highs - lows) * 2 >= needed) & (needed >= _ONE_RUN)
+    positions, owners, occurrences = [], [], []
+    for group in np.flatnonzero(whole).tolist():
+        low, high, start = int(lows[group]), int(highs[group]), int(starts[group])
+        counts = freqs[start : start + int(needed[group])].astype(np.int64)
+        first = int(position_pointers[terms[group]])
+        positions.append(side.gather_run("terms.positions", first, int(counts.sum())))
+        occurrences.append(np.arange(first, first + len(positions[-1])) if numbered else None)
+        number = np.full(len(counts), -1, dtype=np.int64)
+        number[index[low:high] - start] = np.arange(low, high)
+        owner = np.repeat(number, counts)
+        if high - low < len(counts):
+            wanted = owner >= 0
+            positions[-1], owner = positions[-1][wanted], owner[wanted]
+            if numbered:
+                occurrences[-1] = occurrences[-1][wanted]
+        owners.append(owner)
+    # Terms of many postings, few of them wanted: from their running sums, kept.
+    kept = ~whole & (needed >= _ONE_RUN)
+    for group in np.flatnonzero(kept).tolist():
+        low, high, term = int(lows[group]), int(highs[group]), int(terms[group])
+        running = segment.position_starts(term)
+        chosen = index[low:high] - starts[group]
+        first = running[chosen].astype(np.int64)
+        counts = running[chosen + 1].astype(np.int64) - first
+        first += int(position_pointers[term])
+        positions.append(side.gather_runs("terms.positions", first, counts))
+        occurrences.append(ranges(first, counts)[0] if numbered else None)
+        owners.append(np.repeat(np.arange(low, high), counts))
+    if not (whole | kept).all():
+        # The other terms together, their postings run by run, in the order the
+        # terms' positions are stored.
+        groups = np.flatnonzero(~(whole | kept))
+        groups = groups[np.argsort(terms[groups], kind="stable")]
+        bounds = zip(starts[groups].tolist(), needed[groups].tolist(), strict=True)
+        prefix = np.concatenate([freqs[start : start + count] for start, count in bounds])
+        before = np.concatenate(([0], np.cumsum(prefix, dtype=np.int64)))
+        block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
+        taken, group_of = ranges(lows[groups], (highs - lows)[groups])
+        at = block[group_of] + index[taken] - starts[groups][group_of]
+        counts = before[at + 1] - before[at]
+        first = position_pointers[terms[groups]].astype(np.int64)[group_of]
+        first += before[at] - before[block[group_of]]
+        positions.append(side.gather_runs("terms.positions", first, counts))
+        occurrences.append(ranges(first, counts)[0] if numbered else None)
+        owners.append(np.repeat(taken, counts))
+    found = (positions, owners, occurrences) if numbered else (positions, owners)
+    if len(positions) == 1:
+        return tuple(parts[0] for parts in found)
+    return tuple(np.concatenate(parts) for parts in found)
 
 
 def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest, positions=True):
@@ -722,27 +900,24 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     ``(positions, owner)`` of these occurrences, ``owner`` the number of the
     posting each is of (else None)."""
     side = segment.side
-    counts = side["terms.freqs"][index].astype(np.int64)
     pointers = side["terms.pointers"]
     whole = len(index) == np.sum(pointers[ordinal + 1] - pointers[ordinal].astype(np.int64))
     if whole and not positions:
         # Every posting of the word's terms (a word alone): each term's slice, in order.
         keep = np.concatenate([segment.term_accepted(test, term) for term in ordinal.tolist()])
         # Accepted occurrences per posting: the running count at each posting's end.
+        counts = side["terms.freqs"][index].astype(np.int64)
         tf = np.diff(np.cumsum(keep)[np.cumsum(counts) - 1], prepend=0)
         left = tf > 0
         return index[left], form[left], docs[left], tf[left], None
+    found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
     terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
-    term_of = term_of[form]
-    first, counts = _occurrences(segment, index, terms, term_of)
-    keep = _passing(segment, first, counts, terms, term_of, test)
-    owner = np.repeat(np.arange(len(index)), counts)
+    keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
     tf = np.bincount(owner[keep], minlength=len(index))
     left = tf > 0
     accepted = None
     if positions:
         renumber = np.cumsum(left) - 1
-        found = side.gather_runs("terms.positions", first, counts)
         accepted = (found[keep], renumber[owner[keep]])
     return index[left], form[left], docs[left], tf[left], accepted
 
@@ -766,21 +941,15 @@ def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
     written test) in the ``candidates`` documents (a mask): ``(keys, ends)``, keys
     ``doc << 32 | position`` sorted (twice where two forms are readings of one word),
     each span one position long."""
-    side = segment.side
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
     ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
-    pointers = side["terms.pointers"]
-    starts = pointers[ordinals].astype(np.int64)
-    index, form = ranges(starts, pointers[ordinals + 1] - starts)
-    docs = side["terms.docs"][index]
-    inside = candidates[docs]
-    index, form, docs = index[inside], form[inside], docs[inside]
-    positions, owner = _positions(segment, index, ordinals[form])
+    index, form, docs = _postings_in(segment, ordinals, candidates, None)
     test = getattr(forms[0], "test", None)
-    if test is not None:
-        keep = written_passes(segment, index, ordinals[form], test)
-        positions, owner = positions[keep], owner[keep]
-    keys = np.sort(_position_keys(docs[owner], positions))
+    if test is None:
+        positions, owner = _positions(segment, index, ordinals[form])
+    else:
+        *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
+    keys = _sorted(_position_keys(docs[owner], positions))
     return keys, keys & _POSITION
 
 
@@ -791,6 +960,34 @@ def _near_tree(spans: list, slop: int):
         return spans[0]
     half = len(spans) // 2
     return _near(_near_tree(spans[:half], slop), _near_tree(spans[half:], slop), slop)
+
+
+def _near_docs(first, second, slop: int) -> np.ndarray:
+    """The documents (some more than once) where a span of ``first`` lies 1 to ``slop``
+    positions before or after one of ``second``: :func:`_near`'s, without making the
+    joined spans. For each span of ``first``, the first span of ``second`` that starts
+    after it ends and the last that ends before it starts are found by
+    ``searchsorted``; the keys of two documents are further apart than any ``slop``
+    (positions are far below 2**32), so never near. A word near itself (``first is
+    second``, spans one position long) needs no search: its neighbours in its
+    sorted keys are the ones to check."""
+    keys, ends = first
+    other_keys, other_ends = second
+    if not len(keys) or not len(other_keys):
+        return np.empty(0, dtype=np.int64)
+    if first is second:
+        distinct = keys[np.flatnonzero(np.diff(keys, prepend=-1))]
+        near = np.diff(distinct) <= slop
+        return np.concatenate((distinct[:-1][near], distinct[1:][near])) >> 32
+    docs = keys & ~_POSITION
+    last = len(other_keys) - 1
+    after = other_keys.searchsorted(docs | ends, "right")
+    found = other_keys[np.minimum(after, last)] - (docs | ends) <= slop
+    found &= after <= last
+    end_keys = _sorted(other_keys & ~_POSITION | other_ends)
+    before = end_keys.searchsorted(keys, "left") - 1
+    found |= (before >= 0) & (keys - end_keys[np.maximum(before, 0)] <= slop)
+    return keys[found] >> 32
 
 
 def _near(first, second, slop: int):
@@ -826,6 +1023,14 @@ def _near(first, second, slop: int):
     return joined[first_of_each], joined_ends[first_of_each]
 
 
+def _sorted(values: np.ndarray) -> np.ndarray:
+    """``values`` sorted: often they are already (one term's keys, in document
+    and position order), and checking costs less than sorting."""
+    if len(values) > 1 and np.any(values[1:] < values[:-1]):
+        return np.sort(values)
+    return values
+
+
 def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     """A mask of the ``values`` found in ``sorted_values``."""
     if not len(sorted_values):
@@ -838,9 +1043,14 @@ def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
 def _among(ids: np.ndarray, others: np.ndarray, size: int) -> np.ndarray:
     """A mask of the document numbers ``ids`` found in ``others`` (numbers below ``size``):
     a scatter and a gather, cheaper than searching sorted arrays."""
+    return _mask(others, size)[ids]
+
+
+def _mask(ids: np.ndarray, size: int) -> np.ndarray:
+    """A mask of ``size`` documents, true at ``ids``."""
     present = np.zeros(size, dtype=bool)
-    present[others] = True
-    return present[ids]
+    present[ids] = True
+    return present
 
 
 def _materialize(result, segment: _Segment) -> _Matches:
