@@ -108,29 +108,48 @@ class _Segment:
 
     def ordinal(self, fieldname: str, term: bytes) -> int:
         """The term's number in this segment's vocabulary, or -1."""
-        key = (fieldname, term)
-        if key not in self._ordinals:
-            if len(self._ordinals) > _ORDINAL_CACHE_LIMIT:
-                self._ordinals.clear()
-            self._ordinals[key] = self._find(fieldname, term)
-        return self._ordinals[key]
+        found = self._ordinals.get((fieldname, term))
+        return self.ordinals(fieldname, [term])[0] if found is None else found
 
-    def _find(self, fieldname: str, term: bytes) -> int:
+    def ordinals(self, fieldname: str, terms: list[bytes]) -> list[int]:
+        """Each term's number in this segment's vocabulary, or -1: the terms not
+        looked up before are found by one ``searchsorted`` for them all."""
+        cache = self._ordinals
+        new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in cache]
+        if new:
+            if len(cache) + len(new) > _ORDINAL_CACHE_LIMIT:
+                cache.clear()
+            found = self._find(fieldname, new)
+            cache.update(zip(((fieldname, term) for term in new), found, strict=True))
+        return [cache[fieldname, term] for term in terms]
+
+    def _find(self, fieldname: str, terms: list[bytes]) -> list[int]:
         side = self.side
-        key = prefix_key(term)
-        low, high = _key_range(side[f"{fieldname}.prefix_keys"], key, key)
-        # The terms sharing the first 8 bytes: find the term among them by bisection.
-        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
-        end = high
-        while low < high:
-            middle = (low + high) // 2
-            if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
-                low = middle + 1
-            else:
-                high = middle
-        if low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term:
-            return low
-        return -1
+        wanted = np.fromiter(map(prefix_key, terms), dtype=np.uint64, count=len(terms))
+        keys = side[f"{fieldname}.prefix_keys"]
+        lows = keys.searchsorted(wanted, "left").tolist()
+        highs = keys.searchsorted(wanted, "right").tolist()
+        # Memory views index and slice without making a numpy object each time.
+        offsets = memoryview(side[f"{fieldname}.offsets"])
+        blob = memoryview(side[f"{fieldname}.blob"])
+        found = []
+        for term, low, high in zip(terms, lows, highs, strict=True):
+            if low == high or len(term) < 8:
+                # Keys are zero-padded and UTF-8 has no zero byte: a term shorter than
+                # its key shares it with no other term.
+                found.append(low if low < high else -1)
+                continue
+            # The terms sharing the first 8 bytes: find the term among them by bisection.
+            end = high
+            while low < high:
+                middle = (low + high) // 2
+                if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
+                    low = middle + 1
+                else:
+                    high = middle
+            at = low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term
+            found.append(low if at else -1)
+        return found
 
     def doc_frequency(self, fieldname: str, ordinal: int) -> int:
         """Whoosh's document frequency of the term: deleted documents count."""
@@ -139,20 +158,31 @@ class _Segment:
         start, end = self.postings(fieldname, ordinal)
         return end - start
 
-    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
-        """This segment's terms that start with ``prefix``, in order."""
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+        """For each prefix, this segment's terms that start with it, in order: one
+        ``searchsorted`` finds where every prefix's terms are."""
         side = self.side
+        bounds = [prefix_key(prefix) for prefix in prefixes]
+        # UTF-8 has no 0xff byte, so no key is the largest.
+        bounds += [min(prefix_key(prefix, b"\xff") + 1, _LARGEST_KEY) for prefix in prefixes]
         keys = side[f"{fieldname}.prefix_keys"]
-        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
-        if low == high:
-            return []
-        offsets = side[f"{fieldname}.offsets"][low : high + 1].tolist()
-        text = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]].tobytes()
-        base = offsets[0]
-        terms = [text[a - base : b - base] for a, b in pairwise(offsets)]
-        if len(prefix) > 8:
-            terms = [term for term in terms if term.startswith(prefix)]
-        return terms
+        at = keys.searchsorted(np.array(bounds, dtype=np.uint64)).tolist()
+        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
+        found = []
+        for prefix, low, high in zip(
+            prefixes, at[: len(prefixes)], at[len(prefixes) :], strict=True
+        ):
+            if low == high:
+                found.append([])
+                continue
+            ends = offsets[low : high + 1].tolist()
+            text = blob[ends[0] : ends[-1]].tobytes()
+            base = ends[0]
+            terms = [text[a - base : b - base] for a, b in pairwise(ends)]
+            if len(prefix) > 8:
+                terms = [term for term in terms if term.startswith(prefix)]
+            found.append(terms)
+        return found
 
     def near_terms(
         self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
@@ -262,12 +292,13 @@ class ArraySearcher:
             self._vocabulary = ArrayVocabulary(reader, self)
         return self._vocabulary
 
-    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
-        """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
-        found = [segment.expand_prefix(fieldname, prefix) for segment in self.segments]
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+        """For each prefix, every segment's terms that start with it, sorted and
+        unique, as Whoosh's."""
+        found = [segment.expand_prefixes(fieldname, prefixes) for segment in self.segments]
         if len(found) == 1:
             return found[0]
-        return sorted(set().union(*found))
+        return [sorted(set().union(*terms)) for terms in zip(*found, strict=True)]
 
     def near_terms(
         self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
@@ -282,9 +313,18 @@ class ArraySearcher:
             return found[0]
         return sorted(set().union(*found))
 
-    def contains(self, fieldname: str, term: bytes) -> bool:
-        """Whether a segment has ``term``, as Whoosh's term files say."""
-        return any(segment.ordinal(fieldname, term) >= 0 for segment in self.segments)
+    def contains_many(self, fieldname: str, terms: list[bytes]) -> list[bool]:
+        """Whether a segment has each term, as Whoosh's term files say."""
+        found = [False] * len(terms)
+        missing = list(range(len(terms)))
+        for segment in self.segments:
+            ordinals = segment.ordinals(fieldname, [terms[at] for at in missing])
+            for at, ordinal in zip(missing, ordinals, strict=True):
+                found[at] = ordinal >= 0
+            missing = [at for at in missing if not found[at]]
+            if not missing:
+                break
+        return found
 
     def doc_frequency(self, fieldname: str, term: bytes) -> int:
         """Whoosh's document frequency of ``term``: deleted documents count."""
@@ -324,7 +364,12 @@ class ArrayVocabulary(ReaderVocabulary):
     def contains(self, fieldname: str, term: str) -> bool:
         if fieldname not in FIELDS:
             return super().contains(fieldname, term)
-        return self.arrays.contains(fieldname, term.encode("utf-8"))
+        return self.contains_many(fieldname, [term])[0]
+
+    def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
+        if fieldname not in FIELDS:
+            return super().contains_many(fieldname, terms)
+        return self.arrays.contains_many(fieldname, [term.encode("utf-8") for term in terms])
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         if fieldname not in FIELDS:
@@ -334,8 +379,15 @@ class ArrayVocabulary(ReaderVocabulary):
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         if fieldname not in FIELDS:
             return super().expand_prefix(fieldname, prefix)
-        found = self.arrays.expand_prefix(fieldname, prefix.encode("utf-8"))
-        return (btext.decode("utf-8") for btext in found)
+        return iter(self.expand_prefixes(fieldname, [prefix])[0])
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
+        if fieldname not in FIELDS:
+            return super().expand_prefixes(fieldname, prefixes)
+        found = self.arrays.expand_prefixes(
+            fieldname, [prefix.encode("utf-8") for prefix in prefixes]
+        )
+        return [[btext.decode("utf-8") for btext in terms] for terms in found]
 
     def near_terms(
         self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
