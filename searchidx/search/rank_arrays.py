@@ -58,6 +58,8 @@ _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
 _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
+# How many bits of each byte value are set.
+_BITS_SET = np.array([bin(value).count("1") for value in range(256)], dtype=np.int64)
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
@@ -212,14 +214,19 @@ class _Segment:
         firsts = _starts(sizes[sized])[:-1]
         among = np.zeros(len(codes), dtype=bool)
         missing = np.zeros(len(sized), dtype=np.int64)
-        for letter in letters:
-            found = codes == letter
-            among |= found
-            missing += ~np.logical_or.reduceat(found, firsts)
+        # Eight of ``letters`` at a time, each a bit: a code's bit says which it is,
+        # and a term's bits ORed together say which it has.
+        for chunk in range(0, len(letters), 8):
+            some = letters[chunk : chunk + 8]
+            table = np.zeros(max(some) + 2, dtype=np.uint8)  # its last entry: no letter
+            table[some] = 1 << np.arange(len(some), dtype=np.uint8)
+            bits = table[np.minimum(codes, len(table) - 1)]
+            among |= bits != 0
+            missing += len(some) - _BITS_SET[np.bitwise_or.reduceat(bits, firsts)]
         others = np.add.reduceat(~among, firsts, dtype=np.int64)
-        kept = sized[(others <= most_changed) & (missing <= most_changed)].tolist()
-        starts = starts.tolist()
-        terms = [text[starts[at] : starts[at + 1]] for at in kept]
+        kept = sized[(others <= most_changed) & (missing <= most_changed)]
+        ends = zip(starts[kept].tolist(), starts[kept + 1].tolist(), strict=True)
+        terms = [text[start:end] for start, end in ends]
         if len(prefix) > 8:
             start = prefix.decode("utf-8")
             terms = [term for term in terms if term.startswith(start)]
