@@ -34,6 +34,7 @@ before any work is done, and the caller uses Whoosh's matchers instead.
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import pairwise
 from math import log
 from pathlib import Path
@@ -100,6 +101,7 @@ class _Segment:
         self.offset = offset
         self.size = side.doc_count_all
         self._ordinals: dict[tuple[str, bytes], int] = {}
+        self._views: dict[str, tuple[memoryview, memoryview]] = {}
         # Per written test, which written forms of the forward index it has tested
         # and its verdicts on them (arrays over the table of written forms).
         self._verdicts: dict[WrittenTest, tuple[np.ndarray, np.ndarray]] = {}
@@ -111,47 +113,56 @@ class _Segment:
     def ordinal(self, fieldname: str, term: bytes) -> int:
         """The term's number in this segment's vocabulary, or -1."""
         found = self._ordinals.get((fieldname, term))
-        return self.ordinals(fieldname, [term])[0] if found is None else found
+        if found is None:
+            key = prefix_key(term)
+            low, high = _key_range(self.side[f"{fieldname}.prefix_keys"], key, key)
+            found = self._remember(fieldname, [term], [self._find(fieldname, term, low, high)])[0]
+        return found
 
     def ordinals(self, fieldname: str, terms: list[bytes]) -> list[int]:
         """Each term's number in this segment's vocabulary, or -1: the terms not
         looked up before are found by one ``searchsorted`` for them all."""
-        cache = self._ordinals
-        new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in cache]
+        new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._ordinals]
         if new:
-            if len(cache) + len(new) > _ORDINAL_CACHE_LIMIT:
-                cache.clear()
-            found = self._find(fieldname, new)
-            cache.update(zip(((fieldname, term) for term in new), found, strict=True))
-        return [cache[fieldname, term] for term in terms]
+            wanted = np.fromiter(map(prefix_key, new), dtype=np.uint64, count=len(new))
+            keys = self.side[f"{fieldname}.prefix_keys"]
+            lows = keys.searchsorted(wanted, "left").tolist()
+            highs = keys.searchsorted(wanted, "right").tolist()
+            found = map(partial(self._find, fieldname), new, lows, highs)
+            self._remember(fieldname, new, list(found))
+        return [self._ordinals[fieldname, term] for term in terms]
 
-    def _find(self, fieldname: str, terms: list[bytes]) -> list[int]:
-        side = self.side
-        wanted = np.fromiter(map(prefix_key, terms), dtype=np.uint64, count=len(terms))
-        keys = side[f"{fieldname}.prefix_keys"]
-        lows = keys.searchsorted(wanted, "left").tolist()
-        highs = keys.searchsorted(wanted, "right").tolist()
+    def _remember(self, fieldname: str, terms: list[bytes], ordinals: list[int]) -> list[int]:
+        if len(self._ordinals) + len(terms) > _ORDINAL_CACHE_LIMIT:
+            self._ordinals.clear()
+        self._ordinals.update(zip(((fieldname, term) for term in terms), ordinals, strict=True))
+        return ordinals
+
+    def _find(self, fieldname: str, term: bytes, low: int, high: int) -> int:
+        """The term's number, knowing that the terms ``low`` to ``high`` share its key, or -1."""
+        if low == high or len(term) < 8:
+            # Keys are zero-padded and UTF-8 has no zero byte: a term shorter than
+            # its key shares it with no other term.
+            return low if low < high else -1
         # Memory views index and slice without making a numpy object each time.
-        offsets = memoryview(side[f"{fieldname}.offsets"])
-        blob = memoryview(side[f"{fieldname}.blob"])
-        found = []
-        for term, low, high in zip(terms, lows, highs, strict=True):
-            if low == high or len(term) < 8:
-                # Keys are zero-padded and UTF-8 has no zero byte: a term shorter than
-                # its key shares it with no other term.
-                found.append(low if low < high else -1)
-                continue
-            # The terms sharing the first 8 bytes: find the term among them by bisection.
-            end = high
-            while low < high:
-                middle = (low + high) // 2
-                if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
-                    low = middle + 1
-                else:
-                    high = middle
-            at = low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term
-            found.append(low if at else -1)
-        return found
+        if fieldname not in self._views:
+            side = self.side
+            self._views[fieldname] = (
+                memoryview(side[f"{fieldname}.offsets"]),
+                memoryview(side[f"{fieldname}.blob"]),
+            )
+        offsets, blob = self._views[fieldname]
+        # The terms sharing the first 8 bytes: find the term among them by bisection.
+        end = high
+        while low < high:
+            middle = (low + high) // 2
+            if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
+                low = middle + 1
+            else:
+                high = middle
+        if low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term:
+            return low
+        return -1
 
     def doc_frequency(self, fieldname: str, ordinal: int) -> int:
         """Whoosh's document frequency of the term: deleted documents count."""
