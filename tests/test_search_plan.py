@@ -11,7 +11,13 @@ from whoosh import query
 
 from searchidx import Index
 from searchidx.index.store import make_schema
-from searchidx.search.plan import EXACT_BONUS, MARKS_BONUS, STEM_BONUS, build_plan
+from searchidx.search.plan import (
+    EXACT_BONUS,
+    MARKS_BONUS,
+    STEM_BONUS,
+    ReaderVocabulary,
+    build_plan,
+)
 from searchidx.search.query import parse_query
 from searchidx.search.written import WrittenTerm, WrittenTest
 
@@ -483,8 +489,9 @@ def test_fuzzy_word_after_not_excludes(seed_index):
     assert all(re.search(r"(?<!\w)تنظيم\w?(?!\w)", hit.text) is None for hit in without)
 
 
-class _Words:
-    """A vocabulary of a few indexed words, without an index: what a plan needs of one."""
+class _Words(ReaderVocabulary):
+    """A vocabulary of a few indexed words, without an index: what a plan needs of one
+    (its lookups of many words at once are :class:`ReaderVocabulary`'s, one by one)."""
 
     def __init__(self, *words: str) -> None:
         self.words = sorted(words)

@@ -13,10 +13,25 @@ import pytest
 from whoosh import query
 
 from searchidx import Index
-from searchidx.arabic import is_vocalized, iter_words, written_letters
+from searchidx.arabic import (
+    PROCLITICS,
+    fold_term,
+    is_function_form,
+    is_vocalized,
+    iter_words,
+    light_stems,
+    written_letters,
+)
 from searchidx.errors import QueryError
 from searchidx.search import rank_arrays, rank_whoosh
-from searchidx.search.plan import QueryPlan, ReaderVocabulary, build_plan
+from searchidx.search.plan import (
+    EXACT_BONUS,
+    STEM_BONUS,
+    QueryPlan,
+    ReaderVocabulary,
+    _Planner,
+    build_plan,
+)
 from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
 
@@ -245,6 +260,52 @@ def test_a_vocabulary_kept_between_searches_plans_as_a_fresh_one(bundled_index):
                 assert build_plan(parsed, kept) == fresh, text
                 planned += 1
             assert planned >= 250
+        finally:
+            reader.close()
+
+
+def reference_forms(vocabulary, term: str) -> dict[str, float]:
+    """A word's forms and their bonuses found one lookup at a time: each clitic +
+    stem expanded alone, each word's stems asking the vocabulary word by word."""
+
+    def stems_of(word):
+        return light_stems(word, lambda other: vocabulary.contains("terms", other))
+
+    forms = {term: EXACT_BONUS}
+    stems = stems_of(term)
+    if stems == (term,) and term.isascii():
+        return forms
+    function_form = is_function_form(term)
+    for stem in stems:
+        for clitic in PROCLITICS:
+            for candidate in vocabulary.expand_prefix("terms", clitic + stem):
+                if candidate in forms or is_function_form(candidate) != function_form:
+                    continue
+                candidate_stems = stems_of(candidate)
+                if not set(stems).isdisjoint(candidate_stems):
+                    forms[candidate] = STEM_BONUS if candidate_stems[0] == stems[0] else 0.0
+    return forms
+
+
+def test_word_forms_found_in_batches_are_those_found_one_by_one(bundled_index):
+    """Planning expands all of a word's prefixes at once and finds its candidates'
+    stems in rounds of lookups of many words: the forms, their order and their
+    bonuses are those of one lookup at a time in Whoosh's term files."""
+    rng = random.Random(5)
+    words = sorted({fold_term(word) for words in corpus_words(INDEX_DATA) for word in words})
+    with Index.open(bundled_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            batched = ArraySearcher.open(index.path, reader).vocabulary(reader)
+            one_by_one = ReaderVocabulary(reader)
+            for term in ["وزير", "الكتاب", "كتابا", "بسوريا", "مدرستها", *rng.sample(words, 300)]:
+                # A fresh planner each time: nothing remembered from an earlier word.
+                planner = _Planner(ReaderVocabulary(reader))
+                expected = reference_forms(one_by_one, term)
+                assert list(planner._word_forms("terms", term).items()) == list(expected.items())
+                assert list(_Planner(batched)._word_forms("terms", term).items()) == list(
+                    expected.items()
+                ), term
         finally:
             reader.close()
 
@@ -542,6 +603,12 @@ def assert_same_vocabulary(index: Index) -> None:
         for field, term in terms + absent:
             assert ours.contains(field, term) == theirs.contains(field, term), term
             assert ours.doc_frequency(field, term) == theirs.doc_frequency(field, term), term
+        # Many words looked up, and many prefixes expanded, at once.
+        for field in ("terms", "title", "doc"):
+            asked = [term for name, term in terms + absent if name == field]
+            assert ours.contains_many(field, asked) == theirs.contains_many(field, asked)
+            prefixes = sorted({term[:length] for term in asked for length in (1, 2, 5)})
+            assert ours.expand_prefixes(field, prefixes) == theirs.expand_prefixes(field, prefixes)
     finally:
         reader.close()
 

@@ -5,10 +5,12 @@ from pathlib import Path
 import pytest
 
 from searchidx import Index
+from searchidx.arabic import fold_term
 from searchidx.search.plan import ReaderVocabulary
 from searchidx.search.suggest import MAX_COST, corrections, weighted_distance, weighted_distances
 
-from .conftest import build_index, search, write_corpus
+from .conftest import INDEX_DATA, build_index, search, write_corpus
+from .test_search_rank_arrays import corpus_words
 
 
 @pytest.mark.parametrize(
@@ -133,3 +135,23 @@ def test_side_files_find_the_near_words_the_term_files_find(mixed_index):
             "كوفيد19",
             "كوفيدa",
         ]
+
+
+def test_side_files_find_the_near_words_of_long_words_the_term_files_find(bundled_index):
+    """Words of many distinct letters (the arrays compare eight letters at a time)."""
+    words = {fold_term(word) for words in corpus_words(INDEX_DATA) for word in words}
+    long_words = sorted(word for word in words if len(set(word)) > 8)
+    assert len(long_words) >= 5
+    with Index.open(bundled_index) as index:
+        index.search("كتاب")  # opens the reader and its side files
+        by_arrays = index._array_searcher().vocabulary(index._reader)
+        by_reader = ReaderVocabulary(index._reader)
+        found = 0
+        for term in long_words:
+            for most_changed in (2, 3, 4):
+                lengths = range(len(term) - 3, len(term) + 3)
+                arguments = ("terms", term[0], lengths, term, most_changed)
+                expected = list(by_reader.near_terms(*arguments))
+                assert list(by_arrays.near_terms(*arguments)) == expected, term
+                found += len(expected)
+        assert found >= 10

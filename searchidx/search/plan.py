@@ -69,15 +69,18 @@ STEM_BONUS = 100.0
 MARKS_BONUS = 1_000_000.0
 # Fields of folded words, whose query words match all their forms.
 _WORD_FIELDS = frozenset({"terms", "title"})
-# A word's stems and whether a word is indexed depend only on the vocabulary, which
-# never changes: a vocabulary kept between searches keeps them, up to this many words
-# (about 150 bytes each; 300 searches of the bench's small corpus keep 16,500).
+# A word's stems, whether a word is indexed and a query word's forms depend only on
+# the vocabulary, which never changes: a vocabulary kept between searches keeps them,
+# up to this many words (about 150 bytes each, a query word's forms a few kilobytes;
+# 300 searches of the bench's small corpus keep 16,500).
 _MEMO_LIMIT = 100_000
 _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # A query word as planning sees it: its field, its forms with their bonuses, the
 # test their written forms must pass (or None) and the word as typed with its
 # diacritics (or ""); see _Planner._word.
 _Word = tuple[str, dict[str, float], WrittenTest | None, str]
+# What planning remembers of one vocabulary (see _memo).
+_Memo = tuple[dict[str, tuple[str, ...]], dict[str, bool], dict[tuple[str, str], dict[str, float]]]
 
 
 class Vocabulary(Protocol):
@@ -92,12 +95,20 @@ class Vocabulary(Protocol):
         """Whether ``term`` is indexed in ``fieldname``."""
         ...
 
+    def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
+        """Whether each of ``terms`` is indexed in ``fieldname``: one lookup for all."""
+        ...
+
     def doc_frequency(self, fieldname: str, term: str) -> int:
         """How many documents hold ``term``, deleted ones included (as Whoosh counts)."""
         ...
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         """The indexed terms of ``fieldname`` that start with ``prefix``, in order."""
+        ...
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
+        """:meth:`expand_prefix` of each of ``prefixes``: one lookup for all."""
         ...
 
     def near_terms(
@@ -120,11 +131,17 @@ class ReaderVocabulary:
     def contains(self, fieldname: str, term: str) -> bool:
         return (fieldname, term) in self.reader
 
+    def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
+        return [self.contains(fieldname, term) for term in terms]
+
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return self.reader.doc_frequency(fieldname, term)
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         return (btext.decode("utf-8") for btext in self.reader.expand_prefix(fieldname, prefix))
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
+        return [list(self.expand_prefix(fieldname, prefix)) for prefix in prefixes]
 
     def near_terms(
         self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
@@ -184,12 +201,12 @@ def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank")
     )
 
 
-def _memo(vocabulary: Vocabulary) -> tuple[dict[str, tuple[str, ...]], dict[str, bool]]:
-    """The stems of words and whether words are indexed, as planning found them in
-    ``vocabulary`` so far."""
+def _memo(vocabulary: Vocabulary) -> _Memo:
+    """The stems of words, whether words are indexed and the forms of query words,
+    as planning found them in ``vocabulary`` so far."""
     memo = _MEMOS.get(vocabulary)
-    if memo is None or len(memo[0]) + len(memo[1]) > _MEMO_LIMIT:
-        memo = _MEMOS[vocabulary] = ({}, {})
+    if memo is None or sum(map(len, memo)) > _MEMO_LIMIT:
+        memo = _MEMOS[vocabulary] = ({}, {}, {})
     return memo
 
 
@@ -214,7 +231,7 @@ class _Planner:
         self.highlight: set[str] = set()
         self.restricted: set[tuple[str, WrittenTest]] = set()
         self.patterns: list[str] = []
-        self._stems, self._attested = _memo(vocabulary)
+        self._stems, self._attested, self._forms = _memo(vocabulary)
         # Inside NOT: a word excludes only its own spelling and its primary
         # stem's forms, never words reached through another reading of it
         # («-زار» must not exclude «وزارة» as «و» + «زار»).
@@ -315,28 +332,66 @@ class _Planner:
 
     def _word_forms(self, fieldname: str, term: str) -> dict[str, float]:
         """The indexed words ``term`` matches, each with the bonus of its tier."""
+        forms = self._forms.get((fieldname, term))
+        if forms is None:
+            forms = self._forms[fieldname, term] = self._find_word_forms(fieldname, term)
+        return dict(forms)
+
+    def _find_word_forms(self, fieldname: str, term: str) -> dict[str, float]:
         forms = {term: EXACT_BONUS}
         stems = self._light_stems(term)
         if stems == (term,) and term.isascii():
             return forms
         primary, readings = stems[0], set(stems)
         function_form = is_function_form(term)
-        for stem in stems:
-            for clitic in PROCLITICS:
-                for candidate in self.vocabulary.expand_prefix(fieldname, clitic + stem):
-                    if candidate in forms or is_function_form(candidate) != function_form:
-                        continue
-                    candidate_stems = self._light_stems(candidate)
-                    if readings.isdisjoint(candidate_stems):
-                        continue
-                    forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
+        # Every clitic + stem expanded at once, every candidate's stems found at once.
+        prefixes = [clitic + stem for stem in stems for clitic in PROCLITICS]
+        candidates = [
+            candidate
+            for expanded in self.vocabulary.expand_prefixes(fieldname, prefixes)
+            for candidate in expanded
+            if is_function_form(candidate) == function_form
+        ]
+        self._find_stems(candidates)
+        for candidate in candidates:
+            if candidate in forms:
+                continue
+            candidate_stems = self._stems[candidate]
+            if readings.isdisjoint(candidate_stems):
+                continue
+            forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
         return forms
 
     def _light_stems(self, term: str) -> tuple[str, ...]:
-        stems = self._stems.get(term)
-        if stems is None:
-            stems = self._stems[term] = light_stems(term, self._is_attested)
-        return stems
+        self._find_stems([term])
+        return self._stems[term]
+
+    def _find_stems(self, words: list[str]) -> None:
+        """Find the stems of ``words`` that are not known yet.
+
+        Which words :func:`~searchidx.arabic.light_stems` asks the vocabulary
+        about depends on its answers, so the stems are found in rounds: each
+        round takes every word's stems with the words not looked up yet taken
+        as absent, then looks all of those up at once. A word whose stems asked
+        only about words now known, absent where they were guessed absent, has
+        its true stems; the others go round again.
+        """
+        pending = [word for word in dict.fromkeys(words) if word not in self._stems]
+        while pending:
+            guessed = []
+            for word in pending:
+                guess = _Guess(self._attested)
+                guessed.append((word, light_stems(word, guess), guess.unknown))
+            asked = list(dict.fromkeys(word for *_, unknown in guessed for word in unknown))
+            if asked:
+                found = self.vocabulary.contains_many("terms", asked)
+                self._attested.update(zip(asked, found, strict=True))
+            pending = []
+            for word, stems, unknown in guessed:
+                if any(self._attested[other] for other in unknown):
+                    pending.append(word)
+                else:
+                    self._stems[word] = stems
 
     def _is_attested(self, word: str) -> bool:
         found = self._attested.get(word)
@@ -403,6 +458,22 @@ class _Planner:
                     f"'{pattern}' matches more than {MAX_EXPANSIONS} words; "
                     "give more letters before *"
                 )
+        return found
+
+
+class _Guess:
+    """Whether a word is indexed, from what is known of the vocabulary: a word not
+    looked up yet is taken as absent, and noted in ``unknown``."""
+
+    def __init__(self, attested: dict[str, bool]) -> None:
+        self.attested = attested
+        self.unknown: dict[str, None] = {}
+
+    def __call__(self, word: str) -> bool:
+        found = self.attested.get(word)
+        if found is None:
+            self.unknown[word] = None
+            return False
         return found
 
 

@@ -44,7 +44,7 @@ before any work is done, and the caller uses Whoosh's matchers instead.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from math import log
 from pathlib import Path
@@ -69,6 +69,8 @@ _NULL_QUERY = type(query.NullQuery)
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
 _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
+# How many bits of each byte value are set.
+_BITS_SET = np.array([bin(value).count("1") for value in range(256)], dtype=np.int64)
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
@@ -120,6 +122,7 @@ class _Segment:
         self.offset = offset
         self.size = side.doc_count_all
         self._ordinals: dict[tuple[str, bytes], int] = {}
+        self._views: dict[str, tuple[memoryview, memoryview]] = {}
         # Per written test and term, the test's verdict on each of the term's written forms.
         self._verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
         self._position_starts: dict[int, np.ndarray] = {}
@@ -131,19 +134,47 @@ class _Segment:
 
     def ordinal(self, fieldname: str, term: bytes) -> int:
         """The term's number in this segment's vocabulary, or -1."""
-        key = (fieldname, term)
-        if key not in self._ordinals:
-            if len(self._ordinals) > _ORDINAL_CACHE_LIMIT:
-                self._ordinals.clear()
-            self._ordinals[key] = self._find(fieldname, term)
-        return self._ordinals[key]
+        found = self._ordinals.get((fieldname, term))
+        if found is None:
+            key = prefix_key(term)
+            low, high = _key_range(self.side[f"{fieldname}.prefix_keys"], key, key)
+            found = self._remember(fieldname, [term], [self._find(fieldname, term, low, high)])[0]
+        return found
 
-    def _find(self, fieldname: str, term: bytes) -> int:
-        side = self.side
-        key = prefix_key(term)
-        low, high = _key_range(side[f"{fieldname}.prefix_keys"], key, key)
+    def ordinals(self, fieldname: str, terms: list[bytes]) -> list[int]:
+        """Each term's number in this segment's vocabulary, or -1: the terms not
+        looked up before are found by one ``searchsorted`` for them all."""
+        new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._ordinals]
+        if new:
+            wanted = np.fromiter(map(prefix_key, new), dtype=np.uint64, count=len(new))
+            keys = self.side[f"{fieldname}.prefix_keys"]
+            lows = keys.searchsorted(wanted, "left").tolist()
+            highs = keys.searchsorted(wanted, "right").tolist()
+            found = map(partial(self._find, fieldname), new, lows, highs)
+            self._remember(fieldname, new, list(found))
+        return [self._ordinals[fieldname, term] for term in terms]
+
+    def _remember(self, fieldname: str, terms: list[bytes], ordinals: list[int]) -> list[int]:
+        if len(self._ordinals) + len(terms) > _ORDINAL_CACHE_LIMIT:
+            self._ordinals.clear()
+        self._ordinals.update(zip(((fieldname, term) for term in terms), ordinals, strict=True))
+        return ordinals
+
+    def _find(self, fieldname: str, term: bytes, low: int, high: int) -> int:
+        """The term's number, knowing that the terms ``low`` to ``high`` share its key, or -1."""
+        if low == high or len(term) < 8:
+            # Keys are zero-padded and UTF-8 has no zero byte: a term shorter than
+            # its key shares it with no other term.
+            return low if low < high else -1
+        # Memory views index and slice without making a numpy object each time.
+        if fieldname not in self._views:
+            side = self.side
+            self._views[fieldname] = (
+                memoryview(side[f"{fieldname}.offsets"]),
+                memoryview(side[f"{fieldname}.blob"]),
+            )
+        offsets, blob = self._views[fieldname]
         # The terms sharing the first 8 bytes: find the term among them by bisection.
-        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
         end = high
         while low < high:
             middle = (low + high) // 2
@@ -162,20 +193,31 @@ class _Segment:
         start, end = self.postings(fieldname, ordinal)
         return end - start
 
-    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
-        """This segment's terms that start with ``prefix``, in order."""
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+        """For each prefix, this segment's terms that start with it, in order: one
+        ``searchsorted`` finds where every prefix's terms are."""
         side = self.side
+        bounds = [prefix_key(prefix) for prefix in prefixes]
+        # UTF-8 has no 0xff byte, so no key is the largest.
+        bounds += [min(prefix_key(prefix, b"\xff") + 1, _LARGEST_KEY) for prefix in prefixes]
         keys = side[f"{fieldname}.prefix_keys"]
-        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
-        if low == high:
-            return []
-        offsets = side[f"{fieldname}.offsets"][low : high + 1].tolist()
-        text = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]].tobytes()
-        base = offsets[0]
-        terms = [text[a - base : b - base] for a, b in pairwise(offsets)]
-        if len(prefix) > 8:
-            terms = [term for term in terms if term.startswith(prefix)]
-        return terms
+        at = keys.searchsorted(np.array(bounds, dtype=np.uint64)).tolist()
+        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
+        found = []
+        for prefix, low, high in zip(
+            prefixes, at[: len(prefixes)], at[len(prefixes) :], strict=True
+        ):
+            if low == high:
+                found.append([])
+                continue
+            ends = offsets[low : high + 1].tolist()
+            text = blob[ends[0] : ends[-1]].tobytes()
+            base = ends[0]
+            terms = [text[a - base : b - base] for a, b in pairwise(ends)]
+            if len(prefix) > 8:
+                terms = [term for term in terms if term.startswith(prefix)]
+            found.append(terms)
+        return found
 
     def near_terms(
         self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
@@ -205,14 +247,19 @@ class _Segment:
         firsts = _starts(sizes[sized])[:-1]
         among = np.zeros(len(codes), dtype=bool)
         missing = np.zeros(len(sized), dtype=np.int64)
-        for letter in letters:
-            found = codes == letter
-            among |= found
-            missing += ~np.logical_or.reduceat(found, firsts)
+        # Eight of ``letters`` at a time, each a bit: a code's bit says which it is,
+        # and a term's bits ORed together say which it has.
+        for chunk in range(0, len(letters), 8):
+            some = letters[chunk : chunk + 8]
+            table = np.zeros(max(some) + 2, dtype=np.uint8)  # its last entry: no letter
+            table[some] = 1 << np.arange(len(some), dtype=np.uint8)
+            bits = table[np.minimum(codes, len(table) - 1)]
+            among |= bits != 0
+            missing += len(some) - _BITS_SET[np.bitwise_or.reduceat(bits, firsts)]
         others = np.add.reduceat(~among, firsts, dtype=np.int64)
-        kept = sized[(others <= most_changed) & (missing <= most_changed)].tolist()
-        starts = starts.tolist()
-        terms = [text[starts[at] : starts[at + 1]] for at in kept]
+        kept = sized[(others <= most_changed) & (missing <= most_changed)]
+        ends = zip(starts[kept].tolist(), starts[kept + 1].tolist(), strict=True)
+        terms = [text[start:end] for start, end in ends]
         if len(prefix) > 8:
             start = prefix.decode("utf-8")
             terms = [term for term in terms if term.startswith(start)]
@@ -312,12 +359,13 @@ class ArraySearcher:
             self._vocabulary = ArrayVocabulary(reader, self)
         return self._vocabulary
 
-    def expand_prefix(self, fieldname: str, prefix: bytes) -> list[bytes]:
-        """Every segment's terms that start with ``prefix``, sorted and unique, as Whoosh's."""
-        found = [segment.expand_prefix(fieldname, prefix) for segment in self.segments]
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+        """For each prefix, every segment's terms that start with it, sorted and
+        unique, as Whoosh's."""
+        found = [segment.expand_prefixes(fieldname, prefixes) for segment in self.segments]
         if len(found) == 1:
             return found[0]
-        return sorted(set().union(*found))
+        return [sorted(set().union(*terms)) for terms in zip(*found, strict=True)]
 
     def near_terms(
         self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
@@ -332,9 +380,18 @@ class ArraySearcher:
             return found[0]
         return sorted(set().union(*found))
 
-    def contains(self, fieldname: str, term: bytes) -> bool:
-        """Whether a segment has ``term``, as Whoosh's term files say."""
-        return any(segment.ordinal(fieldname, term) >= 0 for segment in self.segments)
+    def contains_many(self, fieldname: str, terms: list[bytes]) -> list[bool]:
+        """Whether a segment has each term, as Whoosh's term files say."""
+        found = [False] * len(terms)
+        missing = list(range(len(terms)))
+        for segment in self.segments:
+            ordinals = segment.ordinals(fieldname, [terms[at] for at in missing])
+            for at, ordinal in zip(missing, ordinals, strict=True):
+                found[at] = ordinal >= 0
+            missing = [at for at in missing if not found[at]]
+            if not missing:
+                break
+        return found
 
     def doc_frequency(self, fieldname: str, term: bytes) -> int:
         """Whoosh's document frequency of ``term``: deleted documents count."""
@@ -374,7 +431,12 @@ class ArrayVocabulary(ReaderVocabulary):
     def contains(self, fieldname: str, term: str) -> bool:
         if fieldname not in FIELDS:
             return super().contains(fieldname, term)
-        return self.arrays.contains(fieldname, term.encode("utf-8"))
+        return self.contains_many(fieldname, [term])[0]
+
+    def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
+        if fieldname not in FIELDS:
+            return super().contains_many(fieldname, terms)
+        return self.arrays.contains_many(fieldname, [term.encode("utf-8") for term in terms])
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         if fieldname not in FIELDS:
@@ -384,8 +446,15 @@ class ArrayVocabulary(ReaderVocabulary):
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         if fieldname not in FIELDS:
             return super().expand_prefix(fieldname, prefix)
-        found = self.arrays.expand_prefix(fieldname, prefix.encode("utf-8"))
-        return (btext.decode("utf-8") for btext in found)
+        return iter(self.expand_prefixes(fieldname, [prefix])[0])
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
+        if fieldname not in FIELDS:
+            return super().expand_prefixes(fieldname, prefixes)
+        found = self.arrays.expand_prefixes(
+            fieldname, [prefix.encode("utf-8") for prefix in prefixes]
+        )
+        return [[btext.decode("utf-8") for btext in terms] for terms in found]
 
     def near_terms(
         self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
