@@ -496,17 +496,19 @@ def search(
             found = idx.search_files(
                 query, limit=limit, match_any=match_any, offset=offset, marks=marks
             )
-            click.echo(render_file_results(found, fmt, bidi=bidi))
-            return
-        results = idx.search(
-            query, limit=limit, match_any=match_any, offset=offset, context=context, marks=marks
-        )
-    width = shutil.get_terminal_size().columns
-    use_color = _use_color(color)
-    # click.echo would strip the colour codes on their way to a pipe.
-    _echo(render_results(results, fmt, color=use_color, width=width, bidi=bidi), color=use_color)
-    if results.suggestions and fmt in ("table", "plain"):
-        click.echo(render_suggestions(results.suggestions), err=True)
+            _echo(render_file_results(found, fmt, bidi=bidi))
+        else:
+            found = idx.search(
+                query, limit=limit, match_any=match_any, offset=offset, context=context, marks=marks
+            )
+            width = shutil.get_terminal_size().columns
+            use_color = _use_color(color)
+            # click.echo would strip the colour codes on their way to a pipe.
+            shown = render_results(found, fmt, color=use_color, width=width, bidi=bidi)
+            _echo(shown, color=use_color)
+    # JSON and JSON Lines carry them; for people they go with the diagnostics.
+    if found.suggestions and fmt in ("table", "plain"):
+        click.echo(render_suggestions(found.suggestions), err=True)
 
 
 def _use_color(choice: str) -> bool:

@@ -71,7 +71,7 @@ def render_results(
     if fmt == "json":
         return _json(results.to_dict(), indent=2)
     if fmt == "jsonl":
-        return "\n".join(_json(hit.to_dict()) for hit in results.hits)
+        return _json_lines([hit.to_dict() for hit in results.hits], results.suggestions)
     if not results.hits:
         message = f"no paragraph matches «{results.query}»"
         if results.total:
@@ -90,6 +90,14 @@ def render_results(
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
 
 
+def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, object]]) -> str:
+    """One record a line, then the corrected queries, if any, as a last line of their
+    own, ``{"suggestions": [...]}``: a record without ``rank``."""
+    if suggestions:
+        records = [*records, {"suggestions": suggestions}]
+    return "\n".join(_json(record) for record in records)
+
+
 def render_suggestions(suggestions: list[dict[str, object]]) -> str:
     """One line of corrected queries: «did you mean: «الباغوز» (6 paragraphs)?»."""
     shown = ", ".join(
@@ -104,7 +112,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
     if fmt == "json":
         return _json(results.to_dict(), indent=2)
     if fmt == "jsonl":
-        return "\n".join(_json(found.to_dict()) for found in results.files)
+        return _json_lines([found.to_dict() for found in results.files], results.suggestions)
     if not results.files:
         message = f"no file matches «{results.query}»"
         return _visual(message) if bidi and fmt == "table" else message

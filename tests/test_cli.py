@@ -563,6 +563,24 @@ def test_did_you_mean_is_one_stderr_line_in_table_and_plain_and_a_list_in_json(r
     assert "did you mean" not in run("search", "الباغوز", *where).stderr
 
 
+def test_did_you_mean_comes_with_files_and_json_lines(run, seed_index):
+    """Wherever results are shown: --files in every format, and JSON Lines' last line."""
+    where = ("--index", str(seed_index))
+    for fmt in ("table", "plain"):
+        result = run("search", "الباغوس", "--files", *where, "--format", fmt)
+        assert result.exit_code == 0
+        assert result.stderr == "did you mean: «الباغوز» (6 paragraphs)?\n"
+    suggested = [{"query": "الباغوز", "total": 6}]
+    files = json.loads(run("search", "الباغوس", "--files", *where, "--format", "json").stdout)
+    assert files["total"] == 0 and files["suggestions"] == suggested
+    for options in ((), ("--files",)):
+        lines = run("search", "الباغوس", *options, *where, "--format", "jsonl").stdout
+        assert [json.loads(line) for line in lines.splitlines()] == [{"suggestions": suggested}]
+    # A word found often enough gets no suggestion line: only its records.
+    found = run("search", "الباغوز", "--files", *where, "--format", "jsonl").stdout.splitlines()
+    assert found and all("rank" in json.loads(line) for line in found)
+
+
 def test_an_offset_past_the_last_hit_says_so(run, greetings_index):
     result = run("search", "السلام", "--offset", "50", "--index", str(greetings_index))
     assert result.exit_code == 0

@@ -211,6 +211,8 @@ class Index:
         best first. ``total`` counts the files and ``paragraphs`` the paragraphs;
         ``limit`` and ``offset`` page through the files as :meth:`search` does
         through paragraphs, and ``marks`` chooses what diacritics do as there.
+        When fewer than 3 paragraphs match, ``suggestions`` holds corrected
+        queries, as :meth:`search`'s results do.
         """
         from ..search.run import run_file_search
 
