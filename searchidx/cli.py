@@ -301,10 +301,7 @@ def index(
     from .output import render_index_notes, render_index_summary, render_nothing_indexed
     from .readers.base import ReaderOptions
 
-    if choices.fmt is not None:
-        raise click.UsageError(
-            "index writes no results to format; --format is for search, info and analyze"
-        )
+    _refuse_format(choices)
     options = ReaderOptions(
         encoding=encoding,
         text_field=text_field,
@@ -338,6 +335,15 @@ def index(
             remove_index_folder(index_path, keep_folder=folder_existed)
         raise SearchidxError(render_nothing_indexed(report))
     click.echo(render_index_summary(report, optimized=optimize, rebuilt=rebuild), err=True)
+
+
+def _refuse_format(choices: _Choices) -> None:
+    """Refuse a --format given before a command that has no results to format."""
+    if choices.fmt is not None:
+        raise click.UsageError(
+            f"{choices.command} writes no results to format; "
+            "--format is for search, info and analyze"
+        )
 
 
 class _Progress:
@@ -377,6 +383,7 @@ def forget(choices: _Choices, path: str) -> None:
     from .index import Index
     from .output import render_forget_report
 
+    _refuse_format(choices)
     with Index.open(choices.index_path()) as idx:
         report = idx.forget(path)
     click.echo(render_forget_report(path, report), err=True)
@@ -570,6 +577,7 @@ def serve(choices: _Choices, host: str, port: int) -> None:
     from .index import Index
     from .serve import is_loopback, make_server
 
+    _refuse_format(choices)
     with Index.open(choices.index_path()) as idx:
         server = make_server(idx, host, port, log=lambda line: click.echo(line, err=True))
         shown = f"[{host}]" if ":" in host else host

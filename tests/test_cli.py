@@ -21,6 +21,8 @@ from .conftest import (
     cli_env,
     paragraph_count,
     run_cli,
+    search,
+    stderr_lines,
     write_corpus,
 )
 
@@ -443,6 +445,18 @@ def test_format_given_to_index_is_refused_before_or_after(run, tmp_path):
     assert before.exit_code == after.exit_code == 2
     assert "--format is for search, info and analyze" in before.stderr
     assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize("command", [["forget", str(SEED_ARTICLE)], ["serve", "--port", "0"]])
+def test_format_given_to_forget_or_serve_is_refused(run, seed_index, command):
+    """They print no results: a --format before them is a usage error, not ignored."""
+    result = run("--format", "json", *command, "--index", str(seed_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        f"searchidx: error: {command[0]} writes no results to format; "
+        f"--format is for search, info and analyze (see 'searchidx {command[0]} --help')"
+    ]
+    assert search(seed_index, "الباغوز").total == 6
 
 
 def test_offset_and_context_in_json_plain_and_table(run, greetings_index):
