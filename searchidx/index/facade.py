@@ -75,6 +75,7 @@ class Index:
         self._meta = meta
         self._reader = None  # kept between searches, reopened after a commit
         self._arrays = None  # the side files of the reader's segments, when all have one
+        self._closed = False
         # False answers every search with Whoosh's matchers, the reference.
         self.array_search = True
 
@@ -109,8 +110,17 @@ class Index:
         return cls(path, whoosh, meta)
 
     def close(self) -> None:
+        """Let go of the index's files; every later call raises :class:`SearchidxError`."""
         self._drop_reader()
         self._whoosh.close()
+        self._closed = True
+
+    def _check_open(self) -> None:
+        # Whoosh's index reads on after its close(): searches would quietly go on.
+        if self._closed:
+            raise SearchidxError(
+                f"the index at {self.path} is closed; open it again with Index.open"
+            )
 
     def _drop_reader(self) -> None:
         if self._reader is not None:
@@ -128,6 +138,7 @@ class Index:
 
     def file_records(self) -> dict[str, FileRecord]:
         """Every indexed file, by absolute path."""
+        self._check_open()
         try:
             with self._whoosh.searcher() as searcher:
                 return {
@@ -242,6 +253,7 @@ class Index:
 
     def _follow_writers(self) -> None:
         """Reopen after a rebuild (a new build id), take a new reader after a commit."""
+        self._check_open()
         marker = read_marker(self.path)
         if marker is not None and marker.get("build") != self._meta.get("build"):
             self._reopen()
@@ -253,6 +265,7 @@ class Index:
         self.close()
         reopened = Index.open(self.path)
         self._whoosh, self._meta = reopened._whoosh, reopened._meta
+        self._closed = False
 
     def _array_searcher(self) -> ArraySearcher | None:
         """The array searcher over the current reader, or None while a segment lacks a side file."""
@@ -265,6 +278,7 @@ class Index:
     @property
     def generation(self) -> int:
         """A number that changes whenever an update is committed to the index."""
+        self._check_open()
         return self._whoosh.latest_generation()
 
     def document(self, path: str) -> Document | None:
@@ -316,6 +330,7 @@ class Index:
         from .writer import WriteRun, write_changes, write_side_files
 
         options = options or ReaderOptions()
+        self._check_open()
         started = time.perf_counter()
         with writing(self.path):
             remove_leftovers(self.path)
@@ -342,6 +357,7 @@ class Index:
         the old index until the new one is complete; see :func:`rebuild_index`."""
         from .plan import known_roots
 
+        self._check_open()
         if not paths:
             paths = known_roots(self.file_records())
         self.close()
@@ -356,6 +372,7 @@ class Index:
         from .plan import Plan, known_roots, records_under
         from .writer import WriteRun, write_changes, write_side_files
 
+        self._check_open()
         started = time.perf_counter()
         key = Path(os.path.abspath(root))
         with writing(self.path):
