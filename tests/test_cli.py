@@ -510,15 +510,19 @@ def test_files_refuses_context(run, greetings_index):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("ضد~", "'ضد~1' needs a word of at least 3 letters"),
+        ("ضد~", "'ضد~' needs a word of at least 3 letters"),
         ("~3", "~ goes right after a word"),
         ("الباغوز~3", "the distance after ~ is 1 or 2"),
-        ('"الحرب مستمرة"~0', "~ goes right after a word"),
+        ('"الحرب مستمرة"~0', "the words may be 1 to 1000 positions apart"),
+        # Not an empty result with exit 0.
+        ("الباغوس~1.5", "'الباغوس~1.5': the distance after ~ is 1 or 2"),
+        ('"الباغوس~"', "~ does not work inside quotes: write الباغوس~ without them"),
     ],
 )
 def test_bad_fuzzy_or_proximity_exits_2_with_one_line(run, seed_index, query, message):
-    result = run("search", query, "--index", str(seed_index))
+    result = run("search", query, "--index", str(seed_index), "--format", "json")
     assert result.exit_code == 2
+    assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr
 
 

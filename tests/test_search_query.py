@@ -270,16 +270,6 @@ def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
         search(seed_index, query)
 
 
-@pytest.mark.parametrize("query", ["الباغوس~1.5", '"الباغوز"~0', '"الباغوس~"'])
-def test_bad_distance_on_the_command_line_is_a_usage_error(run, seed_index, query):
-    """Not an empty result with exit 0: exit 2 and one line."""
-    result = run("search", query, "--index", str(seed_index), "--format", "json")
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    [line] = stderr_lines(result)
-    assert line.startswith("searchidx: error: ")
-
-
 def test_tilde_in_a_quoted_file_name_is_no_operator(seed_index):
     """«doc:"…"» names a file, and file names may hold a ~ (backups, short names)."""
     assert search(seed_index, 'doc:"notes~1.txt" الباغوز').total == 0
