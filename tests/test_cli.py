@@ -18,6 +18,7 @@ from .conftest import (
     SUBPROCESS_TIMEOUT,
     TRACEBACK_VARIABLE,
     VOCALIZED_SENTENCE,
+    cli_command,
     cli_env,
     paragraph_count,
     run_cli,
@@ -654,6 +655,30 @@ def test_no_traceback_without_asking(tmp_path):
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("searchidx: error: no index at")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "الباغوز", "--format", "json"],
+        ["search", "الباغوز", "--files", "--format", "plain"],
+        ["analyze", "الخلايا النائمة", "--format", "jsonl"],
+        ["--help"],
+    ],
+)
+def test_output_whose_reader_went_away_ends_quietly(seed_index, args):
+    """`searchidx search … | head -1`: exit 0 and nothing on stderr, not click's exit 1."""
+    process = subprocess.Popen(
+        cli_command(*args, *(["--index", str(seed_index)] if args[0] == "search" else [])),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(),
+    )
+    process.stdout.close()  # before the command writes: its first write breaks the pipe
+    stderr = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=SUBPROCESS_TIMEOUT) == 0
+    assert stderr == ""
 
 
 # Runs the command as `searchidx` does, with an exit handler that says whether
