@@ -114,8 +114,6 @@ def test_open_of_a_missing_index_raises_index_not_found(tmp_path):
 def _public_functions():
     """Every public function and method of searchidx, with its qualified name."""
     for module_info in pkgutil.walk_packages(searchidx.__path__, "searchidx."):
-        if module_info.name == "searchidx.__main__":
-            continue  # running it is running the command
         module = importlib.import_module(module_info.name)
         for name, value in vars(module).items():
             if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:

@@ -681,6 +681,36 @@ def test_output_whose_reader_went_away_ends_quietly(seed_index, args):
     assert stderr == ""
 
 
+# Runs the command as the `searchidx` script does, with a Ctrl-C (a KeyboardInterrupt)
+# arriving while click is being imported, as it would in a command's first ~100 ms.
+_INTERRUPTED_WHILE_IMPORTING = """
+import sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, Interrupt())
+from searchidx.__main__ import run
+sys.argv[0] = "searchidx"
+run()
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130():
+    interrupted = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING, "info"],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+    )
+    assert interrupted.returncode == 130
+    assert interrupted.stderr == (
+        "searchidx: interrupted; the index keeps its last completed update\n"
+    )
+
+
 # Runs the command as `searchidx` does, with an exit handler that says whether
 # Python's teardown ran.
 _WITH_EXIT_HANDLER = """
