@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -307,12 +308,29 @@ def render_info(info: IndexInfo, fmt: str, files: list[FileRecord] | None = None
     if fmt == "json":
         return _json({**values, "files": rows} if files is not None else values, indent=2)
     values["roots"] = "\n".join(values["roots"])
+    values["side_files"] = _side_files(info)
+    del values["outdated_side_files"]
     from tabulate import tabulate
 
     summary = tabulate(values.items(), tablefmt="plain")
     if files is None:
         return summary
     return f"{summary}\n\n{tabulate(rows, headers='keys', tablefmt='simple')}"
+
+
+def _side_files(info: IndexInfo) -> str:
+    """«3», or which segments lack a usable side file and what to do about it."""
+    if info.side_files == info.segments:
+        return str(info.side_files)
+    lacking = []
+    if info.outdated_side_files:
+        lacking.append(f"{info.outdated_side_files} of an older format or damaged")
+    if info.segments - info.side_files - info.outdated_side_files:
+        lacking.append(f"{info.segments - info.side_files - info.outdated_side_files} missing")
+    return (
+        f"{info.side_files} of {info.segments} segments ({', '.join(lacking)}): searches "
+        f"are slower until `searchidx index --index {shlex.quote(info.path)}` rewrites them"
+    )
 
 
 def render_index_notes(report: IndexReport) -> str:

@@ -26,7 +26,7 @@ from ..errors import (
     NothingToIndex,
     SearchidxError,
 )
-from ..sidefiles import missing_side_files
+from ..sidefiles import missing_side_files, side_file_path
 from .folders import (
     check_index_folder,
     new_rebuild_folder,
@@ -155,6 +155,7 @@ class Index:
         with self._whoosh.reader() as reader:
             deleted = reader.doc_count_all() - reader.doc_count()
             segments = len(reader.leaf_readers())
+        missing = missing_side_files(self.path, self._whoosh)
         return IndexInfo(
             path=str(self.path),
             documents=len(records),
@@ -168,7 +169,8 @@ class Index:
             roots=sorted({record.root for record in records.values()}),
             deleted=deleted,
             segments=segments,
-            side_files=segments - len(missing_side_files(self.path, self._whoosh)),
+            side_files=segments - len(missing),
+            outdated_side_files=sum(side_file_path(self.path, s).exists() for s in missing),
         )
 
     def search(
