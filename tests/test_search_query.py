@@ -270,6 +270,13 @@ def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
         search(seed_index, query)
 
 
+def test_punctuation_after_a_distance_is_no_part_of_it(seed_index):
+    """A pasted «الباغوس~،» is the fuzzy word, not a malformed distance."""
+    assert search(seed_index, "الباغوس~،").total == search(seed_index, "الباغوس~").total == 6
+    assert search(seed_index, "الباغوس~2.").total == search(seed_index, "الباغوس~2").total
+    assert search(seed_index, '"تحرير الباغوز"~3،').total >= 1
+
+
 def test_tilde_in_a_quoted_file_name_is_no_operator(seed_index):
     """«doc:"…"» names a file, and file names may hold a ~ (backups, short names)."""
     assert search(seed_index, 'doc:"notes~1.txt" الباغوز').total == 0

@@ -170,13 +170,15 @@ def _check_tildes(text: str) -> None:
     unquoted = re.sub(r'"[^"]*"', lambda quoted: '"' + "x" * (len(quoted[0]) - 2) + '"', text)
     for tail in _TILDE_TAIL.finditer(unquoted):
         written = text[tail.start() : tail.end()]
+        # Punctuation after it is no part of it («الباغوس~»، «"…"~5،»).
+        distance = re.sub(r"\W+$", "", tail.group(2)) or "~"
         if tail.group(1).startswith('"'):
-            if not re.fullmatch("~[0-9]+", tail.group(2)):
+            if not re.fullmatch("~[0-9]+", distance):
                 raise QueryError(
                     f"'{written}': the distance after a phrase's ~ is a whole number of "
                     f'positions, 1 to {MAX_SLOP}: "w1 w2"~5'
                 )
-        elif not re.fullmatch("~[0-9]?", tail.group(2)):
+        elif not re.fullmatch("~[0-9]?", distance):
             raise QueryError(f"'{written}': the distance after ~ is 1 or 2 (word~ or word~2)")
 
 
