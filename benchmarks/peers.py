@@ -298,8 +298,8 @@ class SearchidxWhoosh(Searchidx):
 
         With them, Whoosh's matchers verify every occurrence of a vocalized word
         against its paragraph's stored text (``search/written.py``): at 15,000
-        paragraphs a median of 0.3 s and a p95 of 2.8 s per speed query, most of
-        a run's time. Without them it is the word search that the arrays answer
+        paragraphs a median of 0.3 to 0.4 s and a p95 of 2.9 s per speed query,
+        most of a run's time. Without them it is the word search that the arrays answer
         faster; quality queries are typed without diacritics already.
         """
         return super().search(undiacritized(query), limit)
