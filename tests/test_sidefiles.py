@@ -1,6 +1,7 @@
 """Side files: written after each update, removed with their segment, and never
 trusted when missing, cut short or another segment's: then Whoosh answers."""
 
+import json
 import shutil
 from array import array
 
@@ -115,6 +116,34 @@ def test_side_files_of_an_older_format_are_left_to_whoosh_and_rewritten_by_the_n
         assert uses_arrays(index) and index.info().side_files == 1
         for text, paragraphs in EXACT_FOUND.items():
             assert sorted(hit.paragraph for hit in index.search(text)) == paragraphs, text
+
+
+def test_info_says_which_side_files_are_outdated_or_missing_and_what_to_do(tmp_path, run):
+    """Not just a count: what is wrong, that searches are slower, and the command."""
+    docs = write_corpus(tmp_path / "docs", EXACT_WORDS)
+    index_path = tmp_path / "ix"
+    with Index.create(index_path) as index:
+        index.update([docs])
+    [path] = side_files(index_path)
+    current = f'"version": {SIDE_FILE_VERSION},'.encode()
+    older = f'"version": {SIDE_FILE_VERSION - 1},'.encode()
+    path.write_bytes(path.read_bytes().replace(current, older, 1))
+
+    def side_files_row() -> str:
+        result = run("info", "--index", str(index_path))
+        assert result.exit_code == 0
+        [row] = [line for line in result.output.splitlines() if line.startswith("side_files")]
+        return row.removeprefix("side_files").strip()
+
+    advice = f"searches are slower until `searchidx index --index {index_path}` rewrites them"
+    assert side_files_row() == f"0 of 1 segments (1 of an older format or damaged): {advice}"
+    shown = json.loads(run("info", "--index", str(index_path), "--format", "json").output)
+    assert (shown["side_files"], shown["outdated_side_files"]) == (0, 1)
+    path.unlink()
+    assert side_files_row() == f"0 of 1 segments (1 missing): {advice}"
+    rewritten = run("index", "--index", str(index_path))
+    assert rewritten.exit_code == 0, rewritten.output
+    assert side_files_row() == "1"
 
 
 # «كتب» written 7 ** 3 = 343 ways: past 256 forms, so each number takes 16 bits.
