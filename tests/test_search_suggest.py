@@ -175,3 +175,6 @@ def test_near_words_are_the_same_from_kept_and_from_freshly_measured_terms(
             assert list(by_arrays.near_terms(*arguments)) == first
             by_arrays.near_terms("terms", prefix, range(4, 7), "كوفيد", 2)
         assert index.search("فيروص").suggestions[0] == {"query": "فيروس", "total": 3}
+        # No indexed word starts with «ڤ»; no «ڤ» in the words of «ف».
+        assert list(by_arrays.near_terms("terms", "ڤ", range(4, 7), "ڤيروس", 2)) == []
+        assert list(by_arrays.near_terms("terms", "ف", range(4, 7), "فڤروس", 1)) == ["فيروس"]

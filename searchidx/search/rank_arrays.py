@@ -85,12 +85,10 @@ _LONG_FORMS = 4096
 # Where each posting's positions start is kept for terms of many postings, up to
 # this many numbers per segment (4 bytes each), for the next searches.
 _POSITION_STARTS_LIMIT = 2**22
-# The terms measured for near_terms are kept per segment up to this many bytes of
-# their UTF-8 (about 4 times as much memory: an Arabic letter takes 2 bytes there, 4
-# as a code point and 2 in the text kept); 100,000 paragraphs have about 2 MB.
-_NEAR_TERMS_LIMIT = 2**23
+# The terms measured for near_terms are kept per segment up to about this many bytes.
+_NEAR_TERMS_LIMIT = 2**25
 # Terms measured for near_terms: see _Segment._measured.
-_Measured = tuple[str, np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]
+_Measured = tuple[str, np.ndarray, np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]
 
 
 class Unsupported(Exception):
@@ -133,7 +131,7 @@ class _Segment:
         self._verdicts: dict[WrittenTest, tuple[np.ndarray, np.ndarray]] = {}
         self._position_starts: dict[int, np.ndarray] = {}
         self._position_starts_kept = 0
-        # Per field and prefix, its terms measured for near_terms, and their bytes.
+        # Per field and prefix, its terms measured for near_terms, and the bytes kept.
         self._near: dict[tuple[str, bytes], _Measured] = {}
         self._near_kept = 0
         self.live = None
@@ -232,27 +230,24 @@ class _Segment:
         self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
     ) -> list[str]:
         """This segment's terms that start with ``prefix``, of a length in
-        ``lengths``, that differ from the code points ``letters`` (each once) by at
+        ``lengths``, that differ from the distinct code points ``letters`` by at
         most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`),
-        in order: the terms are measured as arrays, only those kept become strings."""
-        text, starts, by_length = self._measured(fieldname, prefix)
+        in order: the terms are compared as counts of letters, only those kept
+        become strings."""
+        text, starts, alphabet, by_length = self._measured(fieldname, prefix)
+        wanted = np.array(letters, dtype=alphabet.dtype)
+        at = np.minimum(alphabet.searchsorted(wanted), max(len(alphabet) - 1, 0))
+        known = at[alphabet[at] == wanted] if len(alphabet) else at[:0]
+        # A letter no term of the prefix has is missing from every one of them.
+        absent = len(letters) - len(known)
         kept = []
         for length in lengths:
             if length not in by_length:
                 continue
-            codes, numbers = by_length[length]
-            among = np.zeros(codes.shape, dtype=bool)
-            missing = np.zeros(len(codes), dtype=np.int64)
-            # Eight of ``letters`` at a time, each a bit: a code's bit says which it
-            # is, and a term's bits ORed together say which it has.
-            for chunk in range(0, len(letters), 8):
-                some = letters[chunk : chunk + 8]
-                table = np.zeros(max(some) + 2, dtype=np.uint8)  # its last entry: no letter
-                table[some] = 1 << np.arange(len(some), dtype=np.uint8)
-                bits = table[np.minimum(codes, len(table) - 1)]
-                among |= bits != 0
-                missing += len(some) - _BITS_SET[np.bitwise_or.reduce(bits, axis=1)]
-            others = length - np.count_nonzero(among, axis=1)
+            counts, numbers = by_length[length]
+            held = counts[:, known]
+            others = length - held.sum(axis=1, dtype=np.int64)
+            missing = absent + np.count_nonzero(held == 0, axis=1)
             kept.append(numbers[(others <= most_changed) & (missing <= most_changed)])
         if not kept:
             return []
@@ -266,8 +261,9 @@ class _Segment:
 
     def _measured(self, fieldname: str, prefix: bytes) -> _Measured:
         """The terms whose key (first 8 bytes) starts as ``prefix``'s: their text
-        end to end, where each starts in it (and where the last ends), and by length
-        in letters their code points (a row per term) and numbers. Measured once
+        end to end, where each starts in it (and where the last ends), the code
+        points they use (sorted), and by length in letters how many times each term
+        has each of those (a row per term) and the terms' numbers. Measured once
         and kept for the next searches, as long as :data:`_NEAR_TERMS_LIMIT` allows:
         measuring every term of a first letter costs more than comparing them."""
         found = self._near.get((fieldname, prefix))
@@ -278,24 +274,31 @@ class _Segment:
         low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
         offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
         raw = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]]
+        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
+        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
+        sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
+        text = raw.tobytes().decode("utf-8")
+        alphabet, columns = np.unique(
+            np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), return_inverse=True
+        )
+        starts = _starts(sizes)
         by_length = {}
-        text, starts = "", np.zeros(1, dtype=np.int64)
-        if low < high:
-            # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
-            leads = ((raw & 0xC0) != 0x80).view(np.uint8)
-            sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
-            text = raw.tobytes().decode("utf-8")
-            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-            starts = _starts(sizes)
-            for length in np.unique(sizes).tolist():
-                numbers = np.flatnonzero(sizes == length)
-                by_length[length] = (codes[starts[numbers, None] + np.arange(length)], numbers)
-        found = (text, starts, by_length)
-        if self._near_kept + len(raw) > _NEAR_TERMS_LIMIT:
+        kept = len(text) * 2
+        for length in np.unique(sizes).tolist():
+            numbers = np.flatnonzero(sizes == length)
+            cells = starts[numbers, None] + np.arange(length)
+            cells = columns[cells] + np.arange(len(numbers))[:, None] * len(alphabet)
+            counts = np.bincount(cells.ravel(), minlength=len(numbers) * len(alphabet))
+            counts = counts.reshape(len(numbers), len(alphabet))
+            # A count is at most the term's length.
+            by_length[length] = (counts.astype(np.uint8 if length < 256 else np.int64), numbers)
+            kept += by_length[length][0].nbytes + numbers.nbytes
+        found = (text, starts, alphabet, by_length)
+        if self._near_kept + kept > _NEAR_TERMS_LIMIT:
             self._near.clear()
             self._near_kept = 0
         self._near[fieldname, prefix] = found
-        self._near_kept += len(raw)
+        self._near_kept += kept
         return found
 
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
