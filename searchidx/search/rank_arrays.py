@@ -87,8 +87,48 @@ _LONG_FORMS = 4096
 _POSITION_STARTS_LIMIT = 2**22
 # The terms measured for near_terms are kept per segment up to about this many bytes.
 _NEAR_TERMS_LIMIT = 2**25
-# Terms measured for near_terms: see _Segment._measured.
-_Measured = tuple[str, np.ndarray, np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]
+
+
+class _Measured:
+    """Terms as near_terms compares them: their text end to end, where each starts
+    in it (and where the last ends), and, for each length in letters once asked,
+    the code points the terms of that length use (sorted), how many times each
+    term has each of them (a row per term) and the terms' numbers."""
+
+    def __init__(self, raw: np.ndarray, offsets: np.ndarray) -> None:
+        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
+        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
+        self.sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
+        self.text = raw.tobytes().decode("utf-8")
+        self.codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
+        self.starts = _starts(self.sizes)
+        self.by_length: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._new = self.codes.nbytes + len(self.text) * 2 + self.starts.nbytes * 2
+
+    def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The code points, counts and numbers of the terms of ``length`` letters,
+        counted the first time they are asked for: a search asks for three lengths."""
+        found = self.by_length.get(length)
+        if found is None:
+            numbers = np.flatnonzero(self.sizes == length)
+            rows = self.codes[self.starts[numbers, None] + np.arange(length)]
+            # Each code point's column: its place among those used (no sort).
+            used = np.bincount(rows.ravel()) > 0
+            alphabet = np.flatnonzero(used).astype(np.uint32)
+            columns = (np.cumsum(used) - 1)[rows] + np.arange(len(numbers))[:, None] * len(alphabet)
+            counts = np.bincount(columns.ravel(), minlength=len(numbers) * len(alphabet))
+            # A count is at most the term's length.
+            counts = counts.reshape(len(numbers), len(alphabet)).astype(
+                np.uint8 if length < 256 else np.int64
+            )
+            found = self.by_length[length] = (alphabet, counts, numbers)
+            self._new += counts.nbytes + numbers.nbytes + alphabet.nbytes
+        return found
+
+    def grown(self) -> int:
+        """How many bytes were added since last asked."""
+        new, self._new = self._new, 0
+        return new
 
 
 class Unsupported(Exception):
@@ -234,71 +274,47 @@ class _Segment:
         most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`),
         in order: the terms are compared as counts of letters, only those kept
         become strings."""
-        text, starts, alphabet, by_length = self._measured(fieldname, prefix)
-        wanted = np.array(letters, dtype=alphabet.dtype)
-        at = np.minimum(alphabet.searchsorted(wanted), max(len(alphabet) - 1, 0))
-        known = at[alphabet[at] == wanted] if len(alphabet) else at[:0]
-        # A letter no term of the prefix has is missing from every one of them.
-        absent = len(letters) - len(known)
+        measured = self._measured(fieldname, prefix)
         kept = []
         for length in lengths:
-            if length not in by_length:
+            alphabet, counts, numbers = measured.of_length(length)
+            if not len(numbers):
                 continue
-            counts, numbers = by_length[length]
+            wanted = np.array(letters, dtype=alphabet.dtype)
+            at = np.minimum(alphabet.searchsorted(wanted), len(alphabet) - 1)
+            known = at[alphabet[at] == wanted]
             held = counts[:, known]
             others = length - held.sum(axis=1, dtype=np.int64)
-            missing = absent + np.count_nonzero(held == 0, axis=1)
+            # A letter none of these terms has is missing from every one of them.
+            missing = len(letters) - len(known) + np.count_nonzero(held == 0, axis=1)
             kept.append(numbers[(others <= most_changed) & (missing <= most_changed)])
         if not kept:
             return []
         kept = np.sort(np.concatenate(kept))
+        starts = measured.starts
         ends = zip(starts[kept].tolist(), starts[kept + 1].tolist(), strict=True)
-        terms = [text[start:end] for start, end in ends]
+        terms = [measured.text[start:end] for start, end in ends]
         if len(prefix) > 8:
             start = prefix.decode("utf-8")
             terms = [term for term in terms if term.startswith(start)]
         return terms
 
     def _measured(self, fieldname: str, prefix: bytes) -> _Measured:
-        """The terms whose key (first 8 bytes) starts as ``prefix``'s: their text
-        end to end, where each starts in it (and where the last ends), the code
-        points they use (sorted), and by length in letters how many times each term
-        has each of those (a row per term) and the terms' numbers. Measured once
+        """The terms whose key (first 8 bytes) starts as ``prefix``'s, measured once
         and kept for the next searches, as long as :data:`_NEAR_TERMS_LIMIT` allows:
         measuring every term of a first letter costs more than comparing them."""
         found = self._near.get((fieldname, prefix))
-        if found is not None:
-            return found
-        side = self.side
-        keys = side[f"{fieldname}.prefix_keys"]
-        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
-        offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
-        raw = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]]
-        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
-        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
-        sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
-        text = raw.tobytes().decode("utf-8")
-        alphabet, columns = np.unique(
-            np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), return_inverse=True
-        )
-        starts = _starts(sizes)
-        by_length = {}
-        kept = len(text) * 2
-        for length in np.unique(sizes).tolist():
-            numbers = np.flatnonzero(sizes == length)
-            cells = starts[numbers, None] + np.arange(length)
-            cells = columns[cells] + np.arange(len(numbers))[:, None] * len(alphabet)
-            counts = np.bincount(cells.ravel(), minlength=len(numbers) * len(alphabet))
-            counts = counts.reshape(len(numbers), len(alphabet))
-            # A count is at most the term's length.
-            by_length[length] = (counts.astype(np.uint8 if length < 256 else np.int64), numbers)
-            kept += by_length[length][0].nbytes + numbers.nbytes
-        found = (text, starts, alphabet, by_length)
-        if self._near_kept + kept > _NEAR_TERMS_LIMIT:
-            self._near.clear()
-            self._near_kept = 0
-        self._near[fieldname, prefix] = found
-        self._near_kept += kept
+        if found is None:
+            side = self.side
+            keys = side[f"{fieldname}.prefix_keys"]
+            low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
+            offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
+            found = _Measured(side[f"{fieldname}.blob"][offsets[0] : offsets[-1]], offsets)
+            if self._near_kept > _NEAR_TERMS_LIMIT:
+                self._near.clear()
+                self._near_kept = 0
+            self._near[fieldname, prefix] = found
+        self._near_kept += found.grown()
         return found
 
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
