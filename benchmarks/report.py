@@ -21,7 +21,7 @@ from .queries import KINDS
 # How the Markdown report names the engines.
 LABELS = {
     "searchidx": "searchidx",
-    "searchidx-whoosh": "searchidx, Whoosh's matchers (no side files)",
+    "searchidx-whoosh": "searchidx, Whoosh's matchers (no side files, no diacritics)",
     "sqlite-fts5": "SQLite FTS5",
     "sqlite-fts5-folded": "SQLite FTS5 + searchidx's folding",
     "whoosh": "Whoosh, StandardAnalyzer",

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from .errors import (
     DocumentError,
@@ -27,7 +26,12 @@ from .errors import (
 
 __version__ = "0.1.0"
 
+# typing.TYPE_CHECKING without importing typing, which took most of the
+# package's import: the command's Ctrl-C handling starts after it (__main__.py).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .analysis import Token, analyze
     from .index import Index, IndexInfo, IndexReport
     from .readers.base import ReaderOptions

@@ -1,5 +1,23 @@
-"""``python -m searchidx``: the same as the ``searchidx`` command."""
+"""``python -m searchidx`` and the ``searchidx`` command: :func:`run`.
 
-from .cli import run
+The command's modules (click first) take a moment to import, and a Ctrl-C
+then would end Python with a traceback: until :func:`searchidx.cli.run` takes
+over, this module turns it into the same line and exit code 130.
+"""
 
-run()
+import sys
+
+
+def run() -> None:
+    """Import the command line and run it."""
+    try:
+        from .cli import run as run_command
+    except KeyboardInterrupt:
+        # Nothing has started: the same words as a Ctrl-C during any command.
+        sys.stderr.write("searchidx: interrupted; the index keeps its last completed update\n")
+        sys.exit(130)
+    run_command()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,9 +1,10 @@
 """The ``searchidx`` command: a thin layer over the library.
 
 Data goes to stdout, progress and diagnostics to stderr. Exit codes: 0 success
-(a search with no hits included), 1 runtime error, 2 usage error (bad option,
-malformed query), 130 interrupted. Known errors print one line; set
-``SEARCHIDX_TRACEBACK=1`` or pass ``--traceback`` to see the full trace.
+(a search with no hits included, and output cut short by its reader: ``| head``),
+1 runtime error, 2 usage error (bad option, malformed query), 130 interrupted.
+Known errors print one line; set ``SEARCHIDX_TRACEBACK=1`` or pass
+``--traceback`` to see the full trace.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -188,7 +189,32 @@ def _is_text(arg: str, names: set[str], takes_value: set[str]) -> bool:
     return not (arg[:2] in takes_value and arg[2:].isdigit())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OutputClosed(Exception):
+    """The reader of our output went away (``searchidx search … | head -1``)."""
+
+
+class _Group(click.Group):
+    """The ``searchidx`` group: a broken pipe leaves it as :class:`_OutputClosed`,
+    which click's main does not turn into exit code 1 as it does a BrokenPipeError."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _output_closed():  # --help and --version print while parsing
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> object:
+        with _output_closed():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _output_closed() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError as error:
+        raise _OutputClosed from error
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="searchidx")
 @_shared_options(FORMATS, "per command", index=True)
 def cli() -> None:
@@ -301,10 +327,7 @@ def index(
     from .output import render_index_notes, render_index_summary, render_nothing_indexed
     from .readers.base import ReaderOptions
 
-    if choices.fmt is not None:
-        raise click.UsageError(
-            "index writes no results to format; --format is for search, info and analyze"
-        )
+    _refuse_format(choices)
     options = ReaderOptions(
         encoding=encoding,
         text_field=text_field,
@@ -338,6 +361,15 @@ def index(
             remove_index_folder(index_path, keep_folder=folder_existed)
         raise SearchidxError(render_nothing_indexed(report))
     click.echo(render_index_summary(report, optimized=optimize, rebuilt=rebuild), err=True)
+
+
+def _refuse_format(choices: _Choices) -> None:
+    """Refuse a --format given before a command that has no results to format."""
+    if choices.fmt is not None:
+        raise click.UsageError(
+            f"{choices.command} writes no results to format; "
+            "--format is for search, info and analyze"
+        )
 
 
 class _Progress:
@@ -377,6 +409,7 @@ def forget(choices: _Choices, path: str) -> None:
     from .index import Index
     from .output import render_forget_report
 
+    _refuse_format(choices)
     with Index.open(choices.index_path()) as idx:
         report = idx.forget(path)
     click.echo(render_forget_report(path, report), err=True)
@@ -496,17 +529,19 @@ def search(
             found = idx.search_files(
                 query, limit=limit, match_any=match_any, offset=offset, marks=marks
             )
-            click.echo(render_file_results(found, fmt, bidi=bidi))
-            return
-        results = idx.search(
-            query, limit=limit, match_any=match_any, offset=offset, context=context, marks=marks
-        )
-    width = shutil.get_terminal_size().columns
-    use_color = _use_color(color)
-    # click.echo would strip the colour codes on their way to a pipe.
-    _echo(render_results(results, fmt, color=use_color, width=width, bidi=bidi), color=use_color)
-    if results.suggestions and fmt in ("table", "plain"):
-        click.echo(render_suggestions(results.suggestions), err=True)
+            _echo(render_file_results(found, fmt, bidi=bidi))
+        else:
+            found = idx.search(
+                query, limit=limit, match_any=match_any, offset=offset, context=context, marks=marks
+            )
+            width = shutil.get_terminal_size().columns
+            use_color = _use_color(color)
+            # click.echo would strip the colour codes on their way to a pipe.
+            shown = render_results(found, fmt, color=use_color, width=width, bidi=bidi)
+            _echo(shown, color=use_color)
+    # JSON and JSON Lines carry them; for people they go with the diagnostics.
+    if found.suggestions and fmt in ("table", "plain"):
+        click.echo(render_suggestions(found.suggestions), err=True)
 
 
 def _use_color(choice: str) -> bool:
@@ -568,6 +603,7 @@ def serve(choices: _Choices, host: str, port: int) -> None:
     from .index import Index
     from .serve import is_loopback, make_server
 
+    _refuse_format(choices)
     with Index.open(choices.index_path()) as idx:
         server = make_server(idx, host, port, log=lambda line: click.echo(line, err=True))
         shown = f"[{host}]" if ":" in host else host
@@ -651,11 +687,21 @@ def _run(argv: Sequence[str] | None, choices: _Choices) -> int:
         else:
             click.echo(f"searchidx: error: {error}", err=True)
         return error.exit_code
-    except BrokenPipeError:
-        # The reader of our output went away (| head); that is not an error.
-        sys.stderr.close()
+    except _OutputClosed:
+        # Not an error (`| head` has all it wants): exit 0 quietly, as ripgrep does.
+        _discard_output()
         return 0
     return 0
+
+
+def _discard_output() -> None:
+    """Point stdout and stderr at /dev/null, so that what is still buffered for the
+    reader that went away makes no «Exception ignored» message at exit."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # not a file (CliRunner), closed
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
 
 
 def _usage_message(error: click.UsageError) -> str:

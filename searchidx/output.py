@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -71,7 +72,7 @@ def render_results(
     if fmt == "json":
         return _json(results.to_dict(), indent=2)
     if fmt == "jsonl":
-        return "\n".join(_json(hit.to_dict()) for hit in results.hits)
+        return _json_lines([hit.to_dict() for hit in results.hits], results.suggestions)
     if not results.hits:
         message = f"no paragraph matches «{results.query}»"
         if results.total:
@@ -90,6 +91,14 @@ def render_results(
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
 
 
+def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, object]]) -> str:
+    """One record a line, then the corrected queries, if any, as a last line of their
+    own, ``{"suggestions": [...]}``: a record without ``rank``."""
+    if suggestions:
+        records = [*records, {"suggestions": suggestions}]
+    return "\n".join(_json(record) for record in records)
+
+
 def render_suggestions(suggestions: list[dict[str, object]]) -> str:
     """One line of corrected queries: «did you mean: «الباغوز» (6 paragraphs)?»."""
     shown = ", ".join(
@@ -104,7 +113,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
     if fmt == "json":
         return _json(results.to_dict(), indent=2)
     if fmt == "jsonl":
-        return "\n".join(_json(found.to_dict()) for found in results.files)
+        return _json_lines([found.to_dict() for found in results.files], results.suggestions)
     if not results.files:
         message = f"no file matches «{results.query}»"
         return _visual(message) if bidi and fmt == "table" else message
@@ -299,12 +308,29 @@ def render_info(info: IndexInfo, fmt: str, files: list[FileRecord] | None = None
     if fmt == "json":
         return _json({**values, "files": rows} if files is not None else values, indent=2)
     values["roots"] = "\n".join(values["roots"])
+    values["side_files"] = _side_files(info)
+    del values["outdated_side_files"]
     from tabulate import tabulate
 
     summary = tabulate(values.items(), tablefmt="plain")
     if files is None:
         return summary
     return f"{summary}\n\n{tabulate(rows, headers='keys', tablefmt='simple')}"
+
+
+def _side_files(info: IndexInfo) -> str:
+    """«3», or which segments lack a usable side file and what to do about it."""
+    if info.side_files == info.segments:
+        return str(info.side_files)
+    lacking = []
+    if info.outdated_side_files:
+        lacking.append(f"{info.outdated_side_files} of an older format or damaged")
+    if info.segments - info.side_files - info.outdated_side_files:
+        lacking.append(f"{info.segments - info.side_files - info.outdated_side_files} missing")
+    return (
+        f"{info.side_files} of {info.segments} segments ({', '.join(lacking)}): searches "
+        f"are slower until `searchidx index --index {shlex.quote(info.path)}` rewrites them"
+    )
 
 
 def render_index_notes(report: IndexReport) -> str:

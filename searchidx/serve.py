@@ -129,19 +129,20 @@ class SearchSite:
             return self._page("searchidx", params, "")
         results = self._search(query, doc, min(PAGE_SIZE, MAX_HITS - offset), offset, marks)
         if not results.hits and results.total:
-            first_page = {"q": query, **({"doc": doc} if doc else {}), **_marks_param(marks)}
+            first_page = _search_params(query, doc, 0, marks)
             main = (
                 f'<p class="summary">هذه الصفحة بعد آخر نتيجة من {_matching(results.total)}. '
                 f'<a href="/?{_escape(urlencode(first_page))}">الصفحة الأولى</a></p>'
             )
             return self._page(f"{query} – searchidx", params, main)
+        suggested = _suggestions_html(results.suggestions, doc, marks)
         if not results.hits:
-            main = f'<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>'
+            main = f'<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>{suggested}'
             return self._page(f"{query} – searchidx", params, main)
         items = "\n".join(_hit_html(hit, hit.path, query, marks) for hit in results.hits)
         first, last = offset + 1, offset + len(results.hits)
         main = (
-            f'<p class="summary">{first}–{last} من {_matching(results.total)}</p>\n'
+            f'<p class="summary">{first}–{last} من {_matching(results.total)}</p>{suggested}\n'
             f'<ol class="hits" start="{first}">\n{items}\n</ol>\n'
             f"{_paging(query, doc, offset, results.total, marks)}"
         )
@@ -230,10 +231,20 @@ class SearchSite:
     # Parts
 
     def _search(self, query: str, doc: str, limit: int, offset: int, marks: str):
-        if doc:
-            query = f"({query}) doc:{_quoted(doc)}"
+        if not doc:
+            with self._lock:
+                return self.index.search(query, limit=limit, offset=offset, marks=marks)
+        within = f"({query}) doc:{_quoted(doc)}"
         with self._lock:
-            return self.index.search(query, limit=limit, offset=offset, marks=marks)
+            results = self.index.search(within, limit=limit, offset=offset, marks=marks)
+        # A correction of the words alone, for the page's own query box and document box.
+        head, tail = "(", f") doc:{_quoted(doc)}"
+        results.suggestions = [
+            {**row, "query": str(row["query"])[len(head) : -len(tail)]}
+            for row in results.suggestions
+            if str(row["query"]).startswith(head) and str(row["query"]).endswith(tail)
+        ]
+        return results
 
     def _documents(self) -> dict[str, str]:
         """Each document name and its file's path, as of the index's latest
@@ -336,6 +347,28 @@ def _paragraph_html(position: int, paragraph, is_hit: bool, matches) -> str:
     )
 
 
+def _suggestions_html(suggestions: list[dict[str, object]], doc: str, marks: str) -> str:
+    """«did you mean» as links to the corrected searches; empty without suggestions."""
+    if not suggestions:
+        return ""
+    links = "، ".join(
+        f'<a href="/?{_escape(urlencode(_search_params(str(row["query"]), doc, 0, marks)))}">'
+        f"«{_escape(str(row['query']))}»</a> ({_matching(row['total'])})"
+        for row in suggestions
+    )
+    return f'\n<p class="suggestions">هل تقصد: {links}؟</p>'
+
+
+def _search_params(query: str, doc: str, offset: int, marks: str) -> dict[str, object]:
+    """The address parameters of a page of results, defaults left out."""
+    return {
+        "q": query,
+        **({"doc": doc} if doc else {}),
+        **({"offset": offset} if offset else {}),
+        **_marks_param(marks),
+    }
+
+
 def _marks_param(marks: str) -> dict[str, str]:
     """``marks`` for a link's address, left out when it is the default."""
     return {} if marks == "rank" else {"marks": marks}
@@ -343,12 +376,7 @@ def _marks_param(marks: str) -> dict[str, str]:
 
 def _paging(query: str, doc: str, offset: int, total: int, marks: str) -> str:
     def link(to: int, label: str, rel: str) -> str:
-        params = {
-            "q": query,
-            **({"doc": doc} if doc else {}),
-            **({"offset": to} if to else {}),
-            **_marks_param(marks),
-        }
+        params = _search_params(query, doc, to, marks)
         return f'<a rel="{rel}" href="/?{_escape(urlencode(params))}">{label}</a>'
 
     previous = link(max(0, offset - PAGE_SIZE), "→ السابق", "prev") if offset else "<span></span>"

@@ -24,11 +24,16 @@ For each indexed field the file holds, as CSR-style arrays:
 * per document the field length, as Whoosh's one-byte encoding returns it.
 
 And a forward index of the words as written (``written.*``), for ``=word`` and
-vocalized query words: the table of the segment's distinct written forms
-(:func:`searchidx.arabic.written_form`; UTF-8 blob and offsets), per document
-where its words start, and per word, at its position in the ``terms`` field,
-the number of its written form in the table (two bytes each while the table
-has fewer than 65,536 forms, else four). It is built from the stored text with
+vocalized query words, laid out term by term as ``terms.positions`` is: per
+term of ``terms`` its distinct written forms (:func:`searchidx.arabic.written_form`)
+in ``written.forms`` (one chunk per term, the forms separated by newlines, in
+one byte a character where every character is ASCII or an Arabic, Persian or
+Urdu letter or mark, else in UTF-8 after a zero byte), and, parallel to the
+term's positions, the number of the word's written form among the term's forms
+in ``written.numbers``: as many bits each as the term's number of forms needs
+(none for a term written one way, 1, 2, 4, 8, 16 or 32 bits), each term's from
+a byte boundary. Testing a query word's occurrences is then a slice of its own
+positions and a test of its own forms. It is built from the stored text with
 the tokenizer of the ``terms`` field, whose positions number the words; a
 deleted document keeps its stored text, and its words, until a merge.
 
@@ -43,7 +48,9 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 from array import array
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,9 +58,30 @@ if TYPE_CHECKING:
     from whoosh.index import Index as WhooshIndex
     from whoosh.reading import IndexReader, SegmentReader
 
-SIDE_FILE_VERSION = 2
+SIDE_FILE_VERSION = 3
 SUFFIX = ".sidx"
 MAGIC = b"SIDXARR\n"
+# The written forms of a term are stored one byte a character when every character
+# is ASCII or one of these (Arabic letters and marks, the Persian and Urdu letters,
+# the Quranic signs), as 0x80 + its place here; else as UTF-8 after a zero byte.
+_ONE_BYTE_CHARACTERS = "".join(
+    [chr(code) for code in range(0x0621, 0x0660)]
+    + [chr(code) for code in (0x0670, 0x0671, 0x067E, 0x0686, 0x0698, 0x06A9, 0x06AF, 0x06BA)]
+    + [chr(code) for code in (0x06BE, 0x06C0, 0x06C1, 0x06C3, 0x06CC, 0x06D2, 0x06D3, 0x06D5)]
+    + [chr(code) for code in range(0x06D6, 0x06EE)]
+)
+_ONE_BYTE_TO = str.maketrans(
+    {character: chr(0x80 + place) for place, character in enumerate(_ONE_BYTE_CHARACTERS)}
+)
+_ONE_BYTE_BACK = str.maketrans(
+    {chr(0x80 + place): character for place, character in enumerate(_ONE_BYTE_CHARACTERS)}
+)
+_NOT_ONE_BYTE = re.compile(f"[^\\0-\\x7f{_ONE_BYTE_CHARACTERS}]")
+_UTF8 = b"\0"
+# Positions of the forward index built at a time (the memory it takes grows with them).
+_BLOCK = 1 << 18
+# Bits per written-form number, by the most forms a term has for each width.
+_WIDTHS = ((1, 0), (2, 1), (4, 2), (16, 4), (1 << 8, 8), (1 << 16, 16), (1 << 32, 32))
 # Field name -> (has positions, has lengths, has frequencies).
 FIELDS = {
     "terms": (True, True, True),
@@ -143,7 +171,7 @@ def write_side_file(index_dir: Path, segment_reader: SegmentReader) -> Path:
                 [segment_reader.doc_field_length(n, fieldname, 0) or 0 for n in range(doc_count)],
                 dtype=np.uint32,
             )
-    arrays.update(_written_arrays(segment_reader, doc_count))
+    arrays.update(_written_arrays(segment_reader, doc_count, arrays))
     header = {
         "version": SIDE_FILE_VERSION,
         "segment": segment_id,
@@ -219,36 +247,140 @@ def _field_arrays(reader, fieldname: str, has_positions: bool, has_freqs: bool) 
     return {f"{fieldname}.{name}": values for name, values in arrays.items()}
 
 
-def _written_arrays(reader, doc_count: int) -> dict:
-    """The forward index of written forms: ``written.blob`` and ``written.offsets``
-    (the table), ``written.doc_starts`` and ``written.ids`` (see the module's
-    docstring)."""
+def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
+    """The forward index of written forms (see the module's docstring):
+    ``written.forms`` and ``written.form_pointers`` (each term's chunk of forms),
+    ``written.numbers`` and ``written.number_pointers`` (each term's packed numbers),
+    from the stored text and the ``terms`` field's postings in ``arrays``."""
     import numpy as np
 
     from .arabic import WORD, written_form
 
     numbers: dict[str, int] = {}  # a word as the text has it -> its written form's number
-    table: dict[str, int] = {}  # a written form -> its number
-    ids = array("q")
-    starts = array("q", [0])
+    table: dict[str, int] = {"": 0}  # a written form -> its number; "" past the last word
+    ids = array("q", [0])  # first the form "", read where a position has no word
+    starts = array("q")
     for docnum in range(doc_count):
         text = reader.stored_fields(docnum).get("text") or ""
+        starts.append(len(ids))
         for word in WORD.findall(text):
             number = numbers.get(word)
             if number is None:
                 number = numbers[word] = table.setdefault(written_form(word), len(table))
             ids.append(number)
-        starts.append(len(ids))
-    blob = "".join(table).encode("utf-8")
-    offsets = array("q", [0])
-    for form in table:
-        offsets.append(offsets[-1] + len(form.encode("utf-8")))
+    starts.append(len(ids))
+    words = _WrittenWords(
+        np.array(ids, dtype=np.int32), np.array(starts, dtype=np.int64), list(table), arrays
+    )
+    chunks, form_pointers = bytearray(), array("q", [0])
+    packed, number_pointers = [], array("q", [0])
+    # Term by term in blocks of about _BLOCK positions, to bound the memory used.
+    positions = words.position_pointers
+    first = 0
+    while first < len(positions) - 1:
+        reach = int(np.searchsorted(positions, positions[first] + _BLOCK, "right")) - 1
+        last = min(max(first + 1, reach), len(positions) - 1)
+        forms, sizes, numbers_packed = words.block(first, last)
+        for chunk in forms:
+            chunks += chunk
+            form_pointers.append(len(chunks))
+        number_pointers.extend((number_pointers[-1] + np.cumsum(sizes)).tolist())
+        packed.append(numbers_packed)
+        first = last
+    packed.append(np.zeros(1, dtype=np.uint8))  # a term written one way reads one byte past
     return {
-        "written.blob": np.frombuffer(blob, dtype=np.uint8),
-        "written.offsets": _smallest(offsets),
-        "written.doc_starts": _smallest(starts),
-        "written.ids": np.array(ids, dtype=np.uint16 if len(table) <= 1 << 16 else np.uint32),
+        "written.forms": np.frombuffer(bytes(chunks), dtype=np.uint8),
+        "written.form_pointers": _smallest(form_pointers),
+        "written.numbers": np.concatenate(packed),
+        "written.number_pointers": _smallest(number_pointers),
     }
+
+
+class _WrittenWords:
+    """The written form of each word of a segment's documents, numbered in ``forms``
+    (``ids``, each document's from ``starts``), with the ``terms`` field's postings."""
+
+    def __init__(self, ids, starts, forms: list[str], arrays: dict) -> None:
+        import numpy as np
+
+        self.ids, self.starts, self.forms = ids, starts, forms
+        self.pointers = arrays["terms.pointers"].astype(np.int64)
+        self.position_pointers = arrays["terms.position_pointers"].astype(np.int64)
+        self.positions = _restored(arrays, "terms.positions")
+        self.arrays = arrays
+
+    def block(self, first: int, last: int):
+        """For the terms ``first`` to ``last - 1``: each one's chunk of ``written.forms``,
+        the number of bytes each has in ``written.numbers``, and these bytes."""
+        import numpy as np
+
+        postings = slice(self.pointers[first], self.pointers[last])
+        freqs = self.arrays["terms.freqs"][postings].astype(np.int64)
+        docs = np.repeat(self.arrays["terms.docs"][postings].astype(np.int64), freqs)
+        occurrences = slice(self.position_pointers[first], self.position_pointers[last])
+        # A position past the document's last word (no word there) reads the form "".
+        at = self.starts[docs] + self.positions[occurrences]
+        at[at >= self.starts[docs + 1]] = 0
+        counts = np.diff(self.position_pointers[first : last + 1])
+        term_of = np.repeat(np.arange(last - first), counts)
+        # Each (term, form) pair once, term by term; a position's number is its pair's
+        # place among its term's pairs.
+        pairs, pair_of = np.unique((term_of << 32) | self.ids[at], return_inverse=True)
+        firsts = np.searchsorted(pairs >> 32, np.arange(last - first + 1))
+        local = pair_of - firsts[term_of]
+        form_ids = (pairs & 0xFFFFFFFF).tolist()
+        forms = [
+            _encoded("\n".join(self.forms[number] for number in form_ids[start:end]))
+            for start, end in pairwise(firsts.tolist())
+        ]
+        # Each number at its place in its term's bytes, each term's from a byte boundary.
+        widths = _widths(np.diff(firsts))
+        sizes = (counts * widths + 7) // 8
+        width_of = widths[term_of]
+        bits = (np.arange(len(local)) - np.repeat(np.cumsum(counts) - counts, counts)) * width_of
+        byte = np.repeat(np.cumsum(sizes) - sizes, counts) + (bits >> 3)
+        # Numbers narrower than a byte share bytes without overlapping: their sum is their OR.
+        narrow = (width_of > 0) & (width_of < 8)
+        packed = np.bincount(
+            byte[narrow], weights=local[narrow] << (bits[narrow] & 7), minlength=int(sizes.sum())
+        ).astype(np.uint8)
+        for shift in range(0, 32, 8):  # wider ones byte by byte, the lowest first
+            wide = width_of > max(shift, 7)
+            packed[byte[wide] + shift // 8] = (local[wide] >> shift) & 0xFF
+        return forms, sizes, packed
+
+
+def _restored(arrays: dict, name: str):
+    """The array ``name`` of ``arrays`` as int64, its high bytes (if any) put back."""
+    import numpy as np
+
+    values = arrays[name].astype(np.int64)
+    if f"{name}_high_at" in arrays:
+        at = arrays[f"{name}_high_at"].astype(np.int64)
+        values[at] += arrays[f"{name}_high"].astype(np.int64) << 8
+    return values
+
+
+def _widths(form_counts):
+    """The bits of a written-form number of terms with ``form_counts`` forms."""
+    import numpy as np
+
+    limits = np.array([limit for limit, _ in _WIDTHS], dtype=np.int64)
+    bits = np.array([width for _, width in _WIDTHS], dtype=np.int64)
+    return bits[np.searchsorted(limits, form_counts)]
+
+
+def _encoded(forms: str) -> bytes:
+    """A term's forms (newline-separated) as ``written.forms`` holds them."""
+    if _NOT_ONE_BYTE.search(forms):
+        return _UTF8 + forms.encode("utf-8")
+    return forms.translate(_ONE_BYTE_TO).encode("latin-1")
+
+
+def _decoded(chunk: bytes) -> str:
+    if chunk.startswith(_UTF8):
+        return chunk[len(_UTF8) :].decode("utf-8")
+    return chunk.decode("latin-1").translate(_ONE_BYTE_BACK)
 
 
 def _low_bytes_and_high(name: str, values: array) -> dict:
@@ -362,6 +494,57 @@ class SideFile:
             self._arrays[f"{name}_high"][at].astype(np.int64) << 8
         )
         return values
+
+    def term_forms(self, ordinal: int) -> list[str]:
+        """The written forms of the ``terms`` field's term ``ordinal``, in the order
+        :meth:`written_numbers` numbers them ("" where a position has no word)."""
+        pointers = self._arrays["written.form_pointers"]
+        start, end = int(pointers[ordinal]), int(pointers[ordinal + 1])
+        return _decoded(self._arrays["written.forms"][start:end].tobytes()).split("\n")
+
+    def written_numbers(self, terms: Any, term_of: Any, occurrences: Any) -> Any:
+        """For each of ``occurrences`` (numbers into ``terms.positions``) of the terms
+        ``terms[term_of]`` of the ``terms`` field, the number of the word's written
+        form among its term's forms (:meth:`term_forms`), as int64."""
+        import numpy as np
+
+        widths = np.array([self._width(term) for term in terms.tolist()], dtype=np.int64)[term_of]
+        firsts = self._arrays["terms.position_pointers"][terms].astype(np.int64)[term_of]
+        bits = (occurrences - firsts) * widths
+        starts = self._arrays["written.number_pointers"][terms].astype(np.int64)[term_of]
+        byte = starts + (bits >> 3)
+        packed = self._arrays["written.numbers"]
+        masks = np.where(widths >= 8, 0xFF, (1 << widths) - 1)
+        numbers = (packed[byte].astype(np.int64) >> (bits & 7)) & masks
+        for shift in range(8, 32, 8):
+            wide = widths > shift
+            if wide.any():
+                numbers[wide] |= packed[byte[wide] + shift // 8].astype(np.int64) << shift
+        return numbers
+
+    def term_written_numbers(self, ordinal: int) -> Any:
+        """:meth:`written_numbers` of every occurrence of the term ``ordinal``, in order."""
+        import numpy as np
+
+        positions = self._arrays["terms.position_pointers"]
+        count = int(positions[ordinal + 1]) - int(positions[ordinal])
+        width = self._width(ordinal)
+        if not width:
+            return np.zeros(count, dtype=np.uint8)
+        pointers = self._arrays["written.number_pointers"]
+        packed = self._arrays["written.numbers"][pointers[ordinal] : pointers[ordinal + 1]]
+        if width >= 8:
+            return packed.view(f"<u{width // 8}")[:count]
+        shifts = np.arange(0, 8, width, dtype=np.uint8)
+        return ((packed[:, None] >> shifts) & ((1 << width) - 1)).reshape(-1)[:count]
+
+    def _width(self, ordinal: int) -> int:
+        """The bits of each written-form number of the term ``ordinal``."""
+        import numpy as np
+
+        pointers = self._arrays["written.form_pointers"]
+        chunk = self._arrays["written.forms"][pointers[ordinal] : pointers[ordinal + 1]]
+        return int(_widths(np.count_nonzero(chunk == ord("\n")) + 1))
 
 
 def ranges(starts: Any, lengths: Any) -> tuple[Any, Any]:

@@ -79,6 +79,33 @@ def test_the_example_program_runs(tmp_path, greetings):
     assert api_example.terms("السلامُ عليكمْ") == ["السلام", "عليكم"]
 
 
+def test_a_closed_index_says_so_instead_of_answering(tmp_path, greetings):
+    """After close() (or its with block), every call raises one line, nothing is written."""
+    with Index.create(tmp_path / "ix") as index:
+        index.update("greetings")
+        assert index.search("الصبر").total == 1
+    calls = {
+        "search": lambda: index.search("الصبر"),
+        "search_files": lambda: index.search_files("السلام"),
+        "info": index.info,
+        "file_records": index.file_records,
+        "document": lambda: index.document(str(greetings / "letters.txt")),
+        "update": lambda: index.update("greetings"),
+        "forget": lambda: index.forget("greetings"),
+        "rebuild": index.rebuild,
+        "generation": lambda: index.generation,
+    }
+    for name, call in calls.items():
+        with pytest.raises(SearchidxError) as raised:
+            call()
+        assert str(raised.value) == (
+            f"the index at {tmp_path / 'ix'} is closed; open it again with Index.open"
+        ), name
+    with Index.open(tmp_path / "ix") as reopened:
+        assert reopened.search("الصبر").hits[0].doc == "letters.txt"
+        assert reopened.info().documents == 2
+
+
 def test_open_of_a_missing_index_raises_index_not_found(tmp_path):
     with pytest.raises(IndexNotFound, match="run `searchidx index PATH` first"):
         Index.open(tmp_path / "none")
@@ -87,8 +114,6 @@ def test_open_of_a_missing_index_raises_index_not_found(tmp_path):
 def _public_functions():
     """Every public function and method of searchidx, with its qualified name."""
     for module_info in pkgutil.walk_packages(searchidx.__path__, "searchidx."):
-        if module_info.name == "searchidx.__main__":
-            continue  # running it is running the command
         module = importlib.import_module(module_info.name)
         for name, value in vars(module).items():
             if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:

@@ -18,9 +18,12 @@ from .conftest import (
     SUBPROCESS_TIMEOUT,
     TRACEBACK_VARIABLE,
     VOCALIZED_SENTENCE,
+    cli_command,
     cli_env,
     paragraph_count,
     run_cli,
+    search,
+    stderr_lines,
     write_corpus,
 )
 
@@ -445,6 +448,18 @@ def test_format_given_to_index_is_refused_before_or_after(run, tmp_path):
     assert not (tmp_path / "a").exists()
 
 
+@pytest.mark.parametrize("command", [["forget", str(SEED_ARTICLE)], ["serve", "--port", "0"]])
+def test_format_given_to_forget_or_serve_is_refused(run, seed_index, command):
+    """They print no results: a --format before them is a usage error, not ignored."""
+    result = run("--format", "json", *command, "--index", str(seed_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        f"searchidx: error: {command[0]} writes no results to format; "
+        f"--format is for search, info and analyze (see 'searchidx {command[0]} --help')"
+    ]
+    assert search(seed_index, "الباغوز").total == 6
+
+
 def test_offset_and_context_in_json_plain_and_table(run, greetings_index):
     where = ("--index", str(greetings_index))
     first = json.loads(run("search", "السلام", *where, "--format", "json", "--limit", "1").stdout)
@@ -496,15 +511,19 @@ def test_files_refuses_context(run, greetings_index):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("ضد~", "'ضد~1' needs a word of at least 3 letters"),
+        ("ضد~", "'ضد~' needs a word of at least 3 letters"),
         ("~3", "~ goes right after a word"),
         ("الباغوز~3", "the distance after ~ is 1 or 2"),
-        ('"الحرب مستمرة"~0', "~ goes right after a word"),
+        ('"الحرب مستمرة"~0', "the words may be 1 to 1000 positions apart"),
+        # Not an empty result with exit 0.
+        ("الباغوس~1.5", "'الباغوس~1.5': the distance after ~ is 1 or 2"),
+        ('"الباغوس~"', "~ does not work inside quotes: write الباغوس~ without them"),
     ],
 )
 def test_bad_fuzzy_or_proximity_exits_2_with_one_line(run, seed_index, query, message):
-    result = run("search", query, "--index", str(seed_index))
+    result = run("search", query, "--index", str(seed_index), "--format", "json")
     assert result.exit_code == 2
+    assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr
 
 
@@ -563,6 +582,24 @@ def test_did_you_mean_is_one_stderr_line_in_table_and_plain_and_a_list_in_json(r
     assert "did you mean" not in run("search", "الباغوز", *where).stderr
 
 
+def test_did_you_mean_comes_with_files_and_json_lines(run, seed_index):
+    """Wherever results are shown: --files in every format, and JSON Lines' last line."""
+    where = ("--index", str(seed_index))
+    for fmt in ("table", "plain"):
+        result = run("search", "الباغوس", "--files", *where, "--format", fmt)
+        assert result.exit_code == 0
+        assert result.stderr == "did you mean: «الباغوز» (6 paragraphs)?\n"
+    suggested = [{"query": "الباغوز", "total": 6}]
+    files = json.loads(run("search", "الباغوس", "--files", *where, "--format", "json").stdout)
+    assert files["total"] == 0 and files["suggestions"] == suggested
+    for options in ((), ("--files",)):
+        lines = run("search", "الباغوس", *options, *where, "--format", "jsonl").stdout
+        assert [json.loads(line) for line in lines.splitlines()] == [{"suggestions": suggested}]
+    # A word found often enough gets no suggestion line: only its records.
+    found = run("search", "الباغوز", "--files", *where, "--format", "jsonl").stdout.splitlines()
+    assert found and all("rank" in json.loads(line) for line in found)
+
+
 def test_an_offset_past_the_last_hit_says_so(run, greetings_index):
     result = run("search", "السلام", "--offset", "50", "--index", str(greetings_index))
     assert result.exit_code == 0
@@ -618,6 +655,60 @@ def test_no_traceback_without_asking(tmp_path):
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("searchidx: error: no index at")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "الباغوز", "--format", "json"],
+        ["search", "الباغوز", "--files", "--format", "plain"],
+        ["analyze", "الخلايا النائمة", "--format", "jsonl"],
+        ["--help"],
+    ],
+)
+def test_output_whose_reader_went_away_ends_quietly(seed_index, args):
+    """`searchidx search … | head -1`: exit 0 and nothing on stderr, not click's exit 1."""
+    process = subprocess.Popen(
+        cli_command(*args, *(["--index", str(seed_index)] if args[0] == "search" else [])),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(),
+    )
+    process.stdout.close()  # before the command writes: its first write breaks the pipe
+    stderr = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=SUBPROCESS_TIMEOUT) == 0
+    assert stderr == ""
+
+
+# Runs the command as the `searchidx` script does, with a Ctrl-C (a KeyboardInterrupt)
+# arriving while click is being imported, as it would in a command's first ~100 ms.
+_INTERRUPTED_WHILE_IMPORTING = """
+import sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, Interrupt())
+from searchidx.__main__ import run
+sys.argv[0] = "searchidx"
+run()
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130():
+    interrupted = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING, "info"],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+    )
+    assert interrupted.returncode == 130
+    assert interrupted.stderr == (
+        "searchidx: interrupted; the index keeps its last completed update\n"
+    )
 
 
 # Runs the command as `searchidx` does, with an exit handler that says whether

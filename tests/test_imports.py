@@ -25,12 +25,7 @@ pytestmark = pytest.mark.slow
 HEAVY = {"whoosh", "numpy", "pyarabic"}
 # Leaves of the package: they import nothing of ours but the errors, and no Whoosh.
 LEAVES = ("searchidx.errors", "searchidx.arabic", "searchidx.text")
-# Importing ``searchidx.__main__`` runs the command.
-MODULES = sorted(
-    module.name
-    for module in pkgutil.walk_packages(searchidx.__path__, "searchidx.")
-    if module.name != "searchidx.__main__"
-)
+MODULES = sorted(module.name for module in pkgutil.walk_packages(searchidx.__path__, "searchidx."))
 
 
 @functools.cache

@@ -148,6 +148,22 @@ def test_api_search_is_the_json_of_the_command_with_paging(site):
     assert [hit["rank"] for hit in second_page["hits"]] == [2, 3]
 
 
+def test_page_offers_the_corrections_as_links(site):
+    """«المكطبة» finds nothing: the page links to «المكتبة», in the same document too."""
+    _, _, body = get(site, page(q="المكطبة"))
+    assert "لا فقرة تطابق «المكطبة»" in body
+    [suggestions] = re.findall(r'<p class="suggestions">(.*?)</p>', body)
+    assert suggestions.startswith("هل تقصد: ")
+    assert f'<a href="{"/?" + urlencode({"q": "المكتبة"})}">«المكتبة»</a>' in suggestions
+    _, _, within = get(site, page(q="المكطبة", doc="news/library.md"))
+    [link] = re.findall(r'<p class="suggestions">هل تقصد: <a href="([^"]+)"', within)
+    assert link == "/?" + urlencode({"q": "المكتبة", "doc": "news/library.md"}).replace(
+        "&", "&amp;"
+    )
+    _, _, found = get(site, page(q="المكتبة"))
+    assert 'class="suggestions"' not in found
+
+
 @pytest.mark.parametrize("query", ["سوريا", "المكطبة"])  # the second gets a suggestion
 def test_api_search_matches_the_command_line(site, run, query):
     server, _ = site

@@ -1,13 +1,15 @@
 """Side files: written after each update, removed with their segment, and never
 trusted when missing, cut short or another segment's: then Whoosh answers."""
 
+import json
 import shutil
 from array import array
 
 import numpy as np
+import pytest
 
 from searchidx import Index
-from searchidx.arabic import fold_readings, written_form
+from searchidx.arabic import WORD, fold_readings, written_form
 from searchidx.search.rank_arrays import ArraySearcher
 from searchidx.sidefiles import (
     SIDE_FILE_VERSION,
@@ -116,36 +118,93 @@ def test_side_files_of_an_older_format_are_left_to_whoosh_and_rewritten_by_the_n
             assert sorted(hit.paragraph for hit in index.search(text)) == paragraphs, text
 
 
-def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(tmp_path):
-    """Every position of every folded term, after an update, points to the written
-    form of a word that folds to that term."""
-    docs = write_corpus(tmp_path / "docs", {**EXACT_WORDS, **SMALL_CORPUS})
+def test_info_says_which_side_files_are_outdated_or_missing_and_what_to_do(tmp_path, run):
+    """Not just a count: what is wrong, that searches are slower, and the command."""
+    docs = write_corpus(tmp_path / "docs", EXACT_WORDS)
+    index_path = tmp_path / "ix"
+    with Index.create(index_path) as index:
+        index.update([docs])
+    [path] = side_files(index_path)
+    current = f'"version": {SIDE_FILE_VERSION},'.encode()
+    older = f'"version": {SIDE_FILE_VERSION - 1},'.encode()
+    path.write_bytes(path.read_bytes().replace(current, older, 1))
+
+    def side_files_row() -> str:
+        result = run("info", "--index", str(index_path))
+        assert result.exit_code == 0
+        [row] = [line for line in result.output.splitlines() if line.startswith("side_files")]
+        return row.removeprefix("side_files").strip()
+
+    advice = f"searches are slower until `searchidx index --index {index_path}` rewrites them"
+    assert side_files_row() == f"0 of 1 segments (1 of an older format or damaged): {advice}"
+    shown = json.loads(run("info", "--index", str(index_path), "--format", "json").output)
+    assert (shown["side_files"], shown["outdated_side_files"]) == (0, 1)
+    path.unlink()
+    assert side_files_row() == f"0 of 1 segments (1 missing): {advice}"
+    rewritten = run("index", "--index", str(index_path))
+    assert rewritten.exit_code == 0, rewritten.output
+    assert side_files_row() == "1"
+
+
+# «كتب» written 7 ** 3 = 343 ways: past 256 forms, so each number takes 16 bits.
+_MARK_CHOICES = ("", "\u064e", "\u064f", "\u0650", "\u0652", "\u064b", "\u064d")
+MANY_FORMS = {
+    "many.txt": "\n\n".join(
+        f"{'ك' + a}{'ت' + b}{'ب' + c} في الكتاب"
+        for a in _MARK_CHOICES
+        for b in _MARK_CHOICES
+        for c in _MARK_CHOICES
+    )
+    + "\n\nکتاب فارسی و café\n",  # letters outside U+0600-U+067F and Latin-1
+}
+
+
+@pytest.mark.parametrize("block", [1 << 18, 5])
+def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
+    tmp_path, monkeypatch, block
+):
+    """Every position of every folded term, after an update, gives the written form
+    of the word at that position of the paragraph, whatever the number of forms and
+    however many terms the forward index is built at a time."""
+    monkeypatch.setattr("searchidx.sidefiles._BLOCK", block)
+    corpus = {**EXACT_WORDS, **SMALL_CORPUS, **MANY_FORMS}
+    docs = write_corpus(tmp_path / "docs", corpus)
     with Index.create(tmp_path / "ix") as index:
         index.update([docs])
         (docs / "exact.txt").write_text("وصل عَلِيٌّ إلى المدينة.\n", encoding="utf-8")
         index.update([docs])
         with index._whoosh.reader() as reader:
-            checked, forms = 0, set()
+            checked, forms, most = 0, set(), 0
             for leaf, _ in segment_readers(reader):
                 side = load_side_file(index.path, leaf.segment().segment_id(), leaf.doc_count_all())
-                blob, offsets = side["written.blob"], side["written.offsets"]
-                table = [
-                    blob[offsets[i] : offsets[i + 1]].tobytes().decode("utf-8")
-                    for i in range(len(offsets) - 1)
-                ]
-                forms.update(table)
-                starts, ids = side["written.doc_starts"], side["written.ids"]
-                assert len(starts) == leaf.doc_count_all() + 1
-                for term, _ in leaf.iter_field("terms"):
+                pointers, starts = side["terms.pointers"], side["terms.position_pointers"]
+                for ordinal, (term, _) in enumerate(leaf.iter_field("terms")):
                     folded = term.decode("utf-8")
-                    for docnum, positions in leaf.postings("terms", term).items_as("positions"):
-                        for position in positions:
-                            written = table[ids[starts[docnum] + position]]
-                            assert position < starts[docnum + 1] - starts[docnum]
-                            assert folded in fold_readings(written), (folded, written)
-                            checked += 1
-            assert checked > 50
-            assert written_form("عَلِيٌّ") in forms  # the changed paragraph's
+                    table = side.term_forms(ordinal)
+                    most = max(most, len(table))
+                    forms.update(table)
+                    # The term's postings, deleted paragraphs' too (their text stays).
+                    postings = slice(int(pointers[ordinal]), int(pointers[ordinal + 1]))
+                    freqs = side["terms.freqs"][postings].astype(np.int64)
+                    docnums = np.repeat(side["terms.docs"][postings], freqs).tolist()
+                    first, count = np.array([starts[ordinal]], dtype=np.int64), freqs.sum()
+                    positions = side.gather_runs("terms.positions", first, np.array([count]))
+                    numbers = side.written_numbers(
+                        np.array([ordinal]),
+                        np.zeros(count, dtype=np.int64),
+                        np.arange(first[0], first[0] + count),
+                    )
+                    assert np.array_equal(side.term_written_numbers(ordinal), numbers)
+                    for docnum, position, number in zip(
+                        docnums, positions.tolist(), numbers.tolist(), strict=True
+                    ):
+                        words = WORD.findall(leaf.stored_fields(docnum)["text"])
+                        written = table[number]
+                        assert written == written_form(words[position]), (folded, written)
+                        assert folded in fold_readings(written), (folded, written)
+                        checked += 1
+            assert checked > 1000 and most == 343
+            assert {written_form("عَلِيٌّ"), "کتاب", "café"} <= forms
 
 
 def test_deleted_paragraphs_never_come_back_through_not(tmp_path):

@@ -26,7 +26,7 @@ from ..errors import (
     NothingToIndex,
     SearchidxError,
 )
-from ..sidefiles import missing_side_files
+from ..sidefiles import missing_side_files, side_file_path
 from .folders import (
     check_index_folder,
     new_rebuild_folder,
@@ -75,6 +75,7 @@ class Index:
         self._meta = meta
         self._reader = None  # kept between searches, reopened after a commit
         self._arrays = None  # the side files of the reader's segments, when all have one
+        self._closed = False
         # False answers every search with Whoosh's matchers, the reference.
         self.array_search = True
 
@@ -109,8 +110,17 @@ class Index:
         return cls(path, whoosh, meta)
 
     def close(self) -> None:
+        """Let go of the index's files; every later call raises :class:`SearchidxError`."""
         self._drop_reader()
         self._whoosh.close()
+        self._closed = True
+
+    def _check_open(self) -> None:
+        # Whoosh's index reads on after its close(): searches would quietly go on.
+        if self._closed:
+            raise SearchidxError(
+                f"the index at {self.path} is closed; open it again with Index.open"
+            )
 
     def _drop_reader(self) -> None:
         if self._reader is not None:
@@ -128,6 +138,7 @@ class Index:
 
     def file_records(self) -> dict[str, FileRecord]:
         """Every indexed file, by absolute path."""
+        self._check_open()
         try:
             with self._whoosh.searcher() as searcher:
                 return {
@@ -144,6 +155,7 @@ class Index:
         with self._whoosh.reader() as reader:
             deleted = reader.doc_count_all() - reader.doc_count()
             segments = len(reader.leaf_readers())
+        missing = missing_side_files(self.path, self._whoosh)
         return IndexInfo(
             path=str(self.path),
             documents=len(records),
@@ -157,7 +169,8 @@ class Index:
             roots=sorted({record.root for record in records.values()}),
             deleted=deleted,
             segments=segments,
-            side_files=segments - len(missing_side_files(self.path, self._whoosh)),
+            side_files=segments - len(missing),
+            outdated_side_files=sum(side_file_path(self.path, s).exists() for s in missing),
         )
 
     def search(
@@ -211,6 +224,8 @@ class Index:
         best first. ``total`` counts the files and ``paragraphs`` the paragraphs;
         ``limit`` and ``offset`` page through the files as :meth:`search` does
         through paragraphs, and ``marks`` chooses what diacritics do as there.
+        When fewer than 3 paragraphs match, ``suggestions`` holds corrected
+        queries, as :meth:`search`'s results do.
         """
         from ..search.run import run_file_search
 
@@ -240,6 +255,7 @@ class Index:
 
     def _follow_writers(self) -> None:
         """Reopen after a rebuild (a new build id), take a new reader after a commit."""
+        self._check_open()
         marker = read_marker(self.path)
         if marker is not None and marker.get("build") != self._meta.get("build"):
             self._reopen()
@@ -251,6 +267,7 @@ class Index:
         self.close()
         reopened = Index.open(self.path)
         self._whoosh, self._meta = reopened._whoosh, reopened._meta
+        self._closed = False
 
     def _array_searcher(self) -> ArraySearcher | None:
         """The array searcher over the current reader, or None while a segment lacks a side file."""
@@ -263,6 +280,7 @@ class Index:
     @property
     def generation(self) -> int:
         """A number that changes whenever an update is committed to the index."""
+        self._check_open()
         return self._whoosh.latest_generation()
 
     def document(self, path: str) -> Document | None:
@@ -314,6 +332,7 @@ class Index:
         from .writer import WriteRun, write_changes, write_side_files
 
         options = options or ReaderOptions()
+        self._check_open()
         started = time.perf_counter()
         with writing(self.path):
             remove_leftovers(self.path)
@@ -340,6 +359,7 @@ class Index:
         the old index until the new one is complete; see :func:`rebuild_index`."""
         from .plan import known_roots
 
+        self._check_open()
         if not paths:
             paths = known_roots(self.file_records())
         self.close()
@@ -354,6 +374,7 @@ class Index:
         from .plan import Plan, known_roots, records_under
         from .writer import WriteRun, write_changes, write_side_files
 
+        self._check_open()
         started = time.perf_counter()
         key = Path(os.path.abspath(root))
         with writing(self.path):

@@ -64,3 +64,5 @@ class IndexInfo:
     segments: int
     # Searches run on arrays when every segment has its side file (see sidefiles.py).
     side_files: int
+    # Segments whose side file is there but unusable: of an older format, or damaged.
+    outdated_side_files: int = 0

@@ -416,8 +416,8 @@ class _Planner:
                 near += 1
                 if near > MAX_FUZZY_EXPANSIONS:
                     raise QueryError(
-                        f"'{term}~{distance}' matches more than {MAX_FUZZY_EXPANSIONS} words; "
-                        "use ~1 or a longer word"
+                        f"'{getattr(q, 'written', term)}' matches more than "
+                        f"{MAX_FUZZY_EXPANSIONS} words; use ~1 or a longer word"
                     )
         return forms
 

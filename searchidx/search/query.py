@@ -31,8 +31,16 @@ MARKS = ("rank", "strict")
 MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
-# «~» after a space or at the start, twice over, or «"…"~» without a distance of 1 or more.
-_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![1-9])|~[0-9]*~')
+# «~» after a space or at the start, twice over, or «"…"~» without a distance.
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![0-9])|~[0-9]*~')
+# «"…"~0»: a distance, out of range.
+_ZERO_SLOP = re.compile(r'"([^"]*)"~0+(?![0-9])')
+# A phrase or a word, then «~» and what follows it up to a space or «)».
+_TILDE_TAIL = re.compile(r'("[^"]*"|[^\s(~"]+)(~[^\s)]*)')
+# «word~» and «word~2» as typed, after the word.
+_DISTANCE = re.compile(r"~[0-9]*")
+# «"word~"»: inside quotes «~» is no operator, and the analyzer would drop it.
+_TILDE_IN_PHRASE = re.compile(r"(\w[^\s~]*)~[0-9]*")
 # The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
 MAX_SLOP = 1000
 _FILTER_FIELDS = frozenset({"doc", "title"})
@@ -110,10 +118,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
             f"{name}: needs a value right after the colon, e.g. "
             + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
         )
-    if _STRAY_TILDE.search(cleaned):
-        raise QueryError(
-            '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
-        )
+    _check_tildes(cleaned)
     dangling = _DANGLING_OPERATOR.search(cleaned)
     if dangling:
         operator = dangling.group(1) or dangling.group(2)
@@ -146,9 +151,35 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     parsed = parsed.normalize()
     if isinstance(parsed, type(query.NullQuery)):
         raise QueryError(_NO_WORDS)
-    _check_fields(parsed)
+    _check_fields(parsed, cleaned)
     _keep_marks(parsed, cleaned)
     return _with_doc_folders(parsed)
+
+
+def _check_tildes(text: str) -> None:
+    """Refuse a ``~`` that is not right after a word or a phrase, or whose distance
+    is not a whole number in range (Whoosh would read «word~1.5» as «word~1» and «.5»)."""
+    zero = _ZERO_SLOP.search(text)
+    if zero:
+        _check_slop(0, zero.group(1).split())
+    if _STRAY_TILDE.search(text):
+        raise QueryError(
+            '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
+        )
+    # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
+    unquoted = re.sub(r'"[^"]*"', lambda quoted: '"' + "x" * (len(quoted[0]) - 2) + '"', text)
+    for tail in _TILDE_TAIL.finditer(unquoted):
+        written = text[tail.start() : tail.end()]
+        # Punctuation after it is no part of it («الباغوس~»، «"…"~5،»).
+        distance = re.sub(r"\W+$", "", tail.group(2)) or "~"
+        if tail.group(1).startswith('"'):
+            if not re.fullmatch("~[0-9]+", distance):
+                raise QueryError(
+                    f"'{written}': the distance after a phrase's ~ is a whole number of "
+                    f'positions, 1 to {MAX_SLOP}: "w1 w2"~5'
+                )
+        elif not re.fullmatch("~[0-9]?", distance):
+            raise QueryError(f"'{written}': the distance after ~ is 1 or 2 (word~ or word~2)")
 
 
 def _keep_marks(q: query.Query, text: str) -> None:
@@ -221,6 +252,12 @@ class _PhrasePlugin(qparser.PhrasePlugin):
 
     class PhraseNode(qparser.PhrasePlugin.PhraseNode):
         def query(self, parser: qparser.QueryParser) -> query.Query:
+            fuzzy = _TILDE_IN_PHRASE.search(self.text)
+            if fuzzy and self.fieldname != "doc":
+                raise QueryError(
+                    f"~ does not work inside quotes: write {fuzzy.group(1)}~ without them, "
+                    'or put the distance after the closing quote ("w1 w2"~5)'
+                )
             exact = {match.start("text") for match in _EXACT.finditer(self.text)}
             if exact and self.fieldname == "title":
                 raise QueryError(_NOT_IN_TITLES)
@@ -298,7 +335,7 @@ def _restricts(q: query.Query) -> bool:
     return bool(fields) and fields <= _FILTER_FIELDS
 
 
-def _check_fields(q: query.Query) -> None:
+def _check_fields(q: query.Query, text: str) -> None:
     for leaf in _leaves(q):
         if isinstance(leaf, query.Every):
             raise QueryError("a bare * would match everything; put some letters before it")
@@ -308,7 +345,9 @@ def _check_fields(q: query.Query) -> None:
         if fieldname is not None and fieldname not in _SEARCHABLE_FIELDS:
             raise QueryError(f"unknown field '{fieldname}:'; use doc: or title:")
         if isinstance(leaf, query.FuzzyTerm):
-            written = f"{leaf.text}~{leaf.maxdist}"
+            # As typed («عل~», not the folded «عل~1»), for this and later messages.
+            distance = _DISTANCE.match(text, leaf.endchar)
+            written = leaf.written = text[leaf.startchar : leaf.endchar] + distance.group(0)
             if leaf.maxdist not in (1, 2):
                 raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
             if len(leaf.text) < MIN_FUZZY_CHARS:

@@ -32,10 +32,11 @@ a word typed with diacritics checks the written forms of its occurrences only
 in the paragraphs the query matches anyway.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
-vocalized words) reads its term's positions, looks up the written form of the
-word at each position in the side file's forward index, runs the test once per
-distinct written form, and keeps the accepted positions: its term frequency is
-their number per document, and phrases see only them.
+vocalized words) runs its test once on each written form of its terms (the side
+file's forward index lists each term's forms), reads the number of the form
+written at each of its terms' positions (a slice per term when the word stands
+alone, beside the positions in a phrase), and keeps the accepted occurrences:
+its term frequency is their number per document, and phrases see only them.
 
 A node it does not know (or a boost) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
@@ -43,7 +44,7 @@ before any work is done, and the caller uses Whoosh's matchers instead.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 from itertools import pairwise
 from math import log
 from pathlib import Path
@@ -166,9 +167,8 @@ class _Segment:
         self.size = side.doc_count_all
         self._ordinals: dict[tuple[str, bytes], int] = {}
         self._views: dict[str, tuple[memoryview, memoryview]] = {}
-        # Per written test, which written forms of the forward index it has tested
-        # and its verdicts on them (arrays over the table of written forms).
-        self._verdicts: dict[WrittenTest, tuple[np.ndarray, np.ndarray]] = {}
+        # Per written test and term, the test's verdict on each of the term's written forms.
+        self._verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
         self._position_starts: dict[int, np.ndarray] = {}
         self._position_starts_kept = 0
         # Per field and prefix, its terms measured for near_terms, and the bytes kept.
@@ -337,19 +337,30 @@ class _Segment:
             self._position_starts_kept += len(found)
         return found
 
-    def accepted(self, test: WrittenTest, written: np.ndarray) -> np.ndarray:
-        """A mask of the written forms ``written`` (numbers into this segment's table
-        of written forms) that pass ``test``; each distinct form is tested once."""
-        offsets, blob = self.side["written.offsets"], self.side["written.blob"]
-        if test not in self._verdicts:
-            forms = len(offsets) - 1
-            self._verdicts[test] = (np.zeros(forms, dtype=bool), np.zeros(forms, dtype=bool))
-        tested, verdicts = self._verdicts[test]
-        for number in np.unique(written[~tested[written]]).tolist():
-            form = blob[offsets[number] : offsets[number + 1]].tobytes().decode("utf-8")
-            verdicts[number] = test.accepts(form)
-            tested[number] = True
-        return verdicts[written]
+    def accepted(
+        self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray
+    ) -> np.ndarray:
+        """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
+        ``terms[term_of]``) whose word as written passes ``test``: each of the terms'
+        own written forms is tested once."""
+        verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
+        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
+        numbers = self.side.written_numbers(terms, term_of, occurrences)
+        return np.concatenate(verdicts)[firsts[term_of] + numbers]
+
+    def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
+        """A mask of every occurrence of the term ``ordinal`` (its positions in
+        order) whose word as written passes ``test``: a slice of the forward index."""
+        return self._term_verdicts(test, ordinal)[self.side.term_written_numbers(ordinal)]
+
+    def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
+        key = (test, ordinal)
+        if key not in self._verdicts:
+            if len(self._verdicts) > _ORDINAL_CACHE_LIMIT:
+                self._verdicts.clear()
+            forms = self.side.term_forms(ordinal)
+            self._verdicts[key] = np.array([_passes(test, form) for form in forms])
+        return self._verdicts[key]
 
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
@@ -707,7 +718,7 @@ class _Run:
                 tf = None
                 if test is not None:
                     index, form, docs, tf, _ = _restricted(
-                        segment, index, form, docs, ordinal, test
+                        segment, index, form, docs, ordinal, test, positions=False
                     )
                 if scored:
                     parts.append(self.postings_scores(segment, index, form, docs, tf, terms))
@@ -926,10 +937,12 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
     return starts[form] + chosen - firsts[form], form, docs
 
 
-def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarray]:
+def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tuple:
     """The positions of the postings ``index`` (numbers into the flat arrays, term by
     term and each term's in order) of terms ``ordinal`` (one per posting), and the
-    number in ``index`` of the posting each is of (int64 arrays).
+    number in ``index`` of the posting each is of (int64 arrays); ``numbered``, also
+    each one's number in ``terms.positions`` (where the forward index of written
+    forms has the number of the word's form).
 
     Positions are stored term by term, posting after posting: a posting's come after
     its term's first position plus the frequencies of the term's earlier postings,
@@ -937,7 +950,8 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
     of those up to its last, has its positions read as one slice and the others
     dropped, which costs less than reading them run by run."""
     if not len(index):
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        nothing = np.empty(0, dtype=np.int64)
+        return (nothing, nothing, nothing) if numbered else (nothing, nothing)
     side = segment.side
     pointers, freqs = side["terms.pointers"], side["terms.freqs"]
     position_pointers = side["terms.position_pointers"]
@@ -948,18 +962,21 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
     starts = pointers[terms].astype(np.int64)
     needed = index[highs - 1] - starts + 1  # the term's postings up to the last wanted
     whole = ((highs - lows) * 2 >= needed) & (needed >= _ONE_RUN)
-    positions, owners = [], []
+    positions, owners, occurrences = [], [], []
     for group in np.flatnonzero(whole).tolist():
         low, high, start = int(lows[group]), int(highs[group]), int(starts[group])
         counts = freqs[start : start + int(needed[group])].astype(np.int64)
         first = int(position_pointers[terms[group]])
         positions.append(side.gather_run("terms.positions", first, int(counts.sum())))
+        occurrences.append(np.arange(first, first + len(positions[-1])) if numbered else None)
         number = np.full(len(counts), -1, dtype=np.int64)
         number[index[low:high] - start] = np.arange(low, high)
         owner = np.repeat(number, counts)
         if high - low < len(counts):
             wanted = owner >= 0
             positions[-1], owner = positions[-1][wanted], owner[wanted]
+            if numbered:
+                occurrences[-1] = occurrences[-1][wanted]
         owners.append(owner)
     # Terms of many postings, few of them wanted: from their running sums, kept.
     kept = ~whole & (needed >= _ONE_RUN)
@@ -971,6 +988,7 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
         counts = running[chosen + 1].astype(np.int64) - first
         first += int(position_pointers[term])
         positions.append(side.gather_runs("terms.positions", first, counts))
+        occurrences.append(ranges(first, counts)[0] if numbered else None)
         owners.append(np.repeat(np.arange(low, high), counts))
     if not (whole | kept).all():
         # The other terms together, their postings run by run, in the order the
@@ -987,27 +1005,49 @@ def _positions(segment: _Segment, index, ordinal) -> tuple[np.ndarray, np.ndarra
         first = position_pointers[terms[groups]].astype(np.int64)[group_of]
         first += before[at] - before[block[group_of]]
         positions.append(side.gather_runs("terms.positions", first, counts))
+        occurrences.append(ranges(first, counts)[0] if numbered else None)
         owners.append(np.repeat(taken, counts))
+    found = (positions, owners, occurrences) if numbered else (positions, owners)
     if len(positions) == 1:
-        return positions[0], owners[0]
-    return np.concatenate(positions), np.concatenate(owners)
+        return tuple(parts[0] for parts in found)
+    return tuple(np.concatenate(parts) for parts in found)
 
 
-def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest):
+def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest, positions=True):
     """The postings ``index`` (of terms ``ordinal[form]``, in documents ``docs``)
     reduced to their occurrences whose word as written passes ``test``:
-    ``(index, form, docs, tf, (positions, owner))`` of the postings left, ``tf``
-    their numbers of such occurrences, ``positions`` these and ``owner`` the
-    number of the posting each is of."""
-    positions, owner = _positions(segment, index, ordinal[form])
+    ``(index, form, docs, tf, accepted)`` of the postings left, ``tf`` their
+    numbers of such occurrences and, with ``positions``, ``accepted`` the
+    ``(positions, owner)`` of these occurrences, ``owner`` the number of the
+    posting each is of (else None)."""
     side = segment.side
-    at = side["written.doc_starts"][docs[owner]].astype(np.int64) + positions
-    keep = segment.accepted(test, side["written.ids"][at])
+    pointers = side["terms.pointers"]
+    whole = len(index) == np.sum(pointers[ordinal + 1] - pointers[ordinal].astype(np.int64))
+    if whole and not positions:
+        # Every posting of the word's terms (a word alone): each term's slice, in order.
+        keep = np.concatenate([segment.term_accepted(test, term) for term in ordinal.tolist()])
+        # Accepted occurrences per posting: the running count at each posting's end.
+        counts = side["terms.freqs"][index].astype(np.int64)
+        tf = np.diff(np.cumsum(keep)[np.cumsum(counts) - 1], prepend=0)
+        left = tf > 0
+        return index[left], form[left], docs[left], tf[left], None
+    found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
+    terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
+    keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
     tf = np.bincount(owner[keep], minlength=len(index))
     left = tf > 0
-    renumber = np.cumsum(left) - 1
-    accepted = (positions[keep], renumber[owner[keep]])
+    accepted = None
+    if positions:
+        renumber = np.cumsum(left) - 1
+        accepted = (found[keep], renumber[owner[keep]])
     return index[left], form[left], docs[left], tf[left], accepted
+
+
+@lru_cache(maxsize=_ORDINAL_CACHE_LIMIT)
+def _passes(test: WrittenTest, written: str) -> bool:
+    """Whether ``written``, a form of the forward index, passes ``test``: one verdict
+    for every segment. "" is a position with no word, which Whoosh's path skips."""
+    return bool(written) and test.accepts(written)
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -90,6 +90,8 @@ class FileResults:
     total: int
     paragraphs: int
     files: list[FileHit]
+    # When few paragraphs match: corrected queries, as in :class:`SearchResults`.
+    suggestions: list[dict[str, object]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[FileHit]:
         return iter(self.files)
@@ -98,9 +100,12 @@ class FileResults:
         return len(self.files)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        values = {
             "query": self.query,
             "total": self.total,
             "paragraphs": self.paragraphs,
             "files": [f.to_dict() for f in self.files],
         }
+        if self.suggestions:
+            values["suggestions"] = self.suggestions
+        return values

@@ -70,21 +70,30 @@ def run_search(
             hit.before, hit.after = _neighbours(reader, docnum, stored, context)
         hits.append(hit)
     results = SearchResults(query=text, total=total, hits=hits)
-    if suggest and total < SUGGEST_BELOW:
-        search_once = partial(
-            run_search,
-            whoosh_index,
-            reader,
-            limit=1,
-            match_any=match_any,
-            arrays=arrays,
-            suggest=False,
-            marks=marks,
-        )
-        results.suggestions = suggestions(
-            vocabulary, parsed, text, total, search_once, unvocalized=marks == "strict"
+    if suggest:
+        results.suggestions = _suggestions(
+            whoosh_index, reader, vocabulary, parsed, text, total, match_any, arrays, marks
         )
     return results
+
+
+def _suggestions(
+    whoosh_index, reader, vocabulary, parsed, text, total, match_any, arrays, marks
+) -> list[dict[str, object]]:
+    """Corrected queries when ``text`` finds fewer than ``SUGGEST_BELOW`` paragraphs."""
+    if total >= SUGGEST_BELOW:
+        return []
+    search_once = partial(
+        run_search,
+        whoosh_index,
+        reader,
+        limit=1,
+        match_any=match_any,
+        arrays=arrays,
+        suggest=False,
+        marks=marks,
+    )
+    return suggestions(vocabulary, parsed, text, total, search_once, unvocalized=marks == "strict")
 
 
 def run_file_search(
@@ -101,7 +110,8 @@ def run_file_search(
     check_arguments(text, limit, offset)
     check_marks(marks)
     parsed = parse_query(text, reader.schema, match_any)
-    plan = build_plan(parsed, _vocabulary(reader, arrays), marks)
+    vocabulary = _vocabulary(reader, arrays)
+    plan = build_plan(parsed, vocabulary, marks)
     # Every match is ranked: a file's count needs all its paragraphs.
     everything = max(reader.doc_count_all(), 1)
     docnums, scores, total = _rank(whoosh_index, reader, plan, everything, arrays)
@@ -126,7 +136,12 @@ def run_file_search(
                 hits=counts[path],
             )
         )
-    return FileResults(query=text, total=len(counts), paragraphs=total, files=hits)
+    corrected = _suggestions(
+        whoosh_index, reader, vocabulary, parsed, text, total, match_any, arrays, marks
+    )
+    return FileResults(
+        query=text, total=len(counts), paragraphs=total, files=hits, suggestions=corrected
+    )
 
 
 def _files_of(reader: IndexReader) -> dict[int, str]:
