@@ -6,6 +6,7 @@ import pytest
 
 from searchidx import Index
 from searchidx.arabic import fold_term
+from searchidx.search import rank_arrays
 from searchidx.search.plan import ReaderVocabulary
 from searchidx.search.suggest import MAX_COST, corrections, weighted_distance, weighted_distances
 
@@ -155,3 +156,25 @@ def test_side_files_find_the_near_words_of_long_words_the_term_files_find(bundle
                 assert list(by_arrays.near_terms(*arguments)) == expected, term
                 found += len(expected)
         assert found >= 10
+
+
+def test_near_words_are_the_same_from_kept_and_from_freshly_measured_terms(
+    mixed_index, monkeypatch
+):
+    """The terms of a first letter are measured once and kept; dropping them
+    when the cache is full measures them again, with the same near words."""
+    arguments = ("terms", "ف", range(4, 7), "فيروص", 2)
+    with Index.open(mixed_index) as index:
+        index.search("فيروس")  # opens the reader and its side files
+        by_arrays = index._array_searcher().vocabulary(index._reader)
+        first = list(by_arrays.near_terms(*arguments))
+        assert "فيروس" in first
+        assert list(by_arrays.near_terms(*arguments)) == first
+        monkeypatch.setattr(rank_arrays, "_NEAR_TERMS_LIMIT", 1)
+        for prefix in ("ك", "ف"):  # each drops the other's terms
+            assert list(by_arrays.near_terms(*arguments)) == first
+            by_arrays.near_terms("terms", prefix, range(4, 7), "كوفيد", 2)
+        assert index.search("فيروص").suggestions[0] == {"query": "فيروس", "total": 3}
+        # No indexed word starts with «ڤ»; no «ڤ» in the words of «ف».
+        assert list(by_arrays.near_terms("terms", "ڤ", range(4, 7), "ڤيروس", 2)) == []
+        assert list(by_arrays.near_terms("terms", "ف", range(4, 7), "فڤروس", 1)) == ["فيروس"]

@@ -86,6 +86,50 @@ _LONG_FORMS = 4096
 # Where each posting's positions start is kept for terms of many postings, up to
 # this many numbers per segment (4 bytes each), for the next searches.
 _POSITION_STARTS_LIMIT = 2**22
+# The terms measured for near_terms are kept per segment up to about this many bytes.
+_NEAR_TERMS_LIMIT = 2**25
+
+
+class _Measured:
+    """Terms as near_terms compares them: their text end to end, where each starts
+    in it (and where the last ends), and, for each length in letters once asked,
+    the code points the terms of that length use (sorted), how many times each
+    term has each of them (a row per term) and the terms' numbers."""
+
+    def __init__(self, raw: np.ndarray, offsets: np.ndarray) -> None:
+        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
+        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
+        self.sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
+        self.text = raw.tobytes().decode("utf-8")
+        self.codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
+        self.starts = _starts(self.sizes)
+        self.by_length: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._new = self.codes.nbytes + len(self.text) * 2 + self.starts.nbytes * 2
+
+    def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The code points, counts and numbers of the terms of ``length`` letters,
+        counted the first time they are asked for: a search asks for three lengths."""
+        found = self.by_length.get(length)
+        if found is None:
+            numbers = np.flatnonzero(self.sizes == length)
+            rows = self.codes[self.starts[numbers, None] + np.arange(length)]
+            # Each code point's column: its place among those used (no sort).
+            used = np.bincount(rows.ravel()) > 0
+            alphabet = np.flatnonzero(used).astype(np.uint32)
+            columns = (np.cumsum(used) - 1)[rows] + np.arange(len(numbers))[:, None] * len(alphabet)
+            counts = np.bincount(columns.ravel(), minlength=len(numbers) * len(alphabet))
+            # A count is at most the term's length.
+            counts = counts.reshape(len(numbers), len(alphabet)).astype(
+                np.uint8 if length < 256 else np.int64
+            )
+            found = self.by_length[length] = (alphabet, counts, numbers)
+            self._new += counts.nbytes + numbers.nbytes + alphabet.nbytes
+        return found
+
+    def grown(self) -> int:
+        """How many bytes were added since last asked."""
+        new, self._new = self._new, 0
+        return new
 
 
 class Unsupported(Exception):
@@ -127,6 +171,9 @@ class _Segment:
         self._verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
         self._position_starts: dict[int, np.ndarray] = {}
         self._position_starts_kept = 0
+        # Per field and prefix, its terms measured for near_terms, and the bytes kept.
+        self._near: dict[tuple[str, bytes], _Measured] = {}
+        self._near_kept = 0
         self.live = None
         if deleted:
             self.live = np.ones(self.size, dtype=bool)
@@ -223,47 +270,52 @@ class _Segment:
         self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
     ) -> list[str]:
         """This segment's terms that start with ``prefix``, of a length in
-        ``lengths``, that differ from the code points ``letters`` (each once) by at
-        most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`):
-        the terms are measured as arrays, only those kept become strings."""
-        side = self.side
-        keys = side[f"{fieldname}.prefix_keys"]
-        low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
-        if low == high:
+        ``lengths``, that differ from the distinct code points ``letters`` by at
+        most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`),
+        in order: the terms are compared as counts of letters, only those kept
+        become strings."""
+        measured = self._measured(fieldname, prefix)
+        kept = []
+        for length in lengths:
+            alphabet, counts, numbers = measured.of_length(length)
+            if not len(numbers):
+                continue
+            wanted = np.array(letters, dtype=alphabet.dtype)
+            at = np.minimum(alphabet.searchsorted(wanted), len(alphabet) - 1)
+            known = at[alphabet[at] == wanted]
+            held = counts[:, known]
+            others = length - held.sum(axis=1, dtype=np.int64)
+            # A letter none of these terms has is missing from every one of them.
+            missing = len(letters) - len(known) + np.count_nonzero(held == 0, axis=1)
+            kept.append(numbers[(others <= most_changed) & (missing <= most_changed)])
+        if not kept:
             return []
-        offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
-        raw = side[f"{fieldname}.blob"][offsets[0] : offsets[-1]]
-        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
-        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
-        sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
-        starts = _starts(sizes)
-        text = raw.tobytes().decode("utf-8")
-        # The letters of the terms of a length in ``lengths``, counted term by term.
-        fits = (sizes >= lengths.start) & (sizes < lengths.stop)
-        sized = np.flatnonzero(fits)
-        if not len(sized):
-            return []
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)[np.repeat(fits, sizes)]
-        firsts = _starts(sizes[sized])[:-1]
-        among = np.zeros(len(codes), dtype=bool)
-        missing = np.zeros(len(sized), dtype=np.int64)
-        # Eight of ``letters`` at a time, each a bit: a code's bit says which it is,
-        # and a term's bits ORed together say which it has.
-        for chunk in range(0, len(letters), 8):
-            some = letters[chunk : chunk + 8]
-            table = np.zeros(max(some) + 2, dtype=np.uint8)  # its last entry: no letter
-            table[some] = 1 << np.arange(len(some), dtype=np.uint8)
-            bits = table[np.minimum(codes, len(table) - 1)]
-            among |= bits != 0
-            missing += len(some) - _BITS_SET[np.bitwise_or.reduceat(bits, firsts)]
-        others = np.add.reduceat(~among, firsts, dtype=np.int64)
-        kept = sized[(others <= most_changed) & (missing <= most_changed)]
+        kept = np.sort(np.concatenate(kept))
+        starts = measured.starts
         ends = zip(starts[kept].tolist(), starts[kept + 1].tolist(), strict=True)
-        terms = [text[start:end] for start, end in ends]
+        terms = [measured.text[start:end] for start, end in ends]
         if len(prefix) > 8:
             start = prefix.decode("utf-8")
             terms = [term for term in terms if term.startswith(start)]
         return terms
+
+    def _measured(self, fieldname: str, prefix: bytes) -> _Measured:
+        """The terms whose key (first 8 bytes) starts as ``prefix``'s, measured once
+        and kept for the next searches, as long as :data:`_NEAR_TERMS_LIMIT` allows:
+        measuring every term of a first letter costs more than comparing them."""
+        found = self._near.get((fieldname, prefix))
+        if found is None:
+            side = self.side
+            keys = side[f"{fieldname}.prefix_keys"]
+            low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
+            offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
+            found = _Measured(side[f"{fieldname}.blob"][offsets[0] : offsets[-1]], offsets)
+            if self._near_kept > _NEAR_TERMS_LIMIT:
+                self._near.clear()
+                self._near_kept = 0
+            self._near[fieldname, prefix] = found
+        self._near_kept += found.grown()
+        return found
 
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
