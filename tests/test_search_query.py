@@ -255,6 +255,10 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
         ("سوريا~~", "~ goes right after a word"),
         ("سوريا~2~", "~ goes right after a word"),
         ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
+        # The example repeats the words as typed, not folded («النائمه»).
+        ('"الخلايا النائمة"~1001', 'write e.g. "الخلايا النائمة"~5$'),
+        ('"=الخلايا النائمة"~1001', 'write e.g. "=الخلايا النائمة"~5$'),
+        ('"عِلْمٌ نافع"~2000', 'write e.g. "عِلْمٌ نافع"~5$'),
         # Whoosh would read «~1» and search for «.5» (or «0») besides.
         ("الباغوس~1.5", "'الباغوس~1.5': the distance after ~ is 1 or 2"),
         ("الباغوس~12", "'الباغوس~12': the distance after ~ is 1 or 2"),

@@ -258,6 +258,9 @@ class _PhrasePlugin(qparser.PhrasePlugin):
                     f"~ does not work inside quotes: write {fuzzy.group(1)}~ without them, "
                     'or put the distance after the closing quote ("w1 w2"~5)'
                 )
+            if self.fieldname != "doc":
+                # The words as typed, not as folded: «"الخلايا النائمة"~5», not «الناءمه».
+                _check_slop(self.slop, self.text.split())
             exact = {match.start("text") for match in _EXACT.finditer(self.text)}
             if exact and self.fieldname == "title":
                 raise QueryError(_NOT_IN_TITLES)
@@ -273,7 +276,6 @@ class _PhrasePlugin(qparser.PhrasePlugin):
                     self.text, mode="query", chars=True
                 )
             ]
-            _check_slop(self.slop, [_written(word) for word in words])
             if len(words) == 1:
                 return attach(words[0], self)
             phrase = query.Sequence(words, slop=self.slop, ordered=self.slop == 1)
@@ -352,18 +354,12 @@ def _check_fields(q: query.Query, text: str) -> None:
                 raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
             if len(leaf.text) < MIN_FUZZY_CHARS:
                 raise QueryError(f"'{written}' needs a word of at least {MIN_FUZZY_CHARS} letters")
-        if isinstance(leaf, query.Phrase):
-            _check_slop(leaf.slop, leaf.words)
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(head) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
                 )
-
-
-def _written(word: query.Term) -> str:
-    return f"={word.text}" if isinstance(word, ExactWord) else word.text
 
 
 def _check_slop(slop: int, words: list[str]) -> None:
