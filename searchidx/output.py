@@ -373,9 +373,15 @@ def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) ->
     """The last lines of an index run: what changed, or that nothing did, and how long it took."""
     lines = ["index optimized: one segment, no deleted entries"] if optimized else []
     if report.nothing_changed and not rebuilt:
+        # Side files an older version left, or lost, are the only thing written then.
+        rewritten = (
+            f"; search side files rewritten for {_count(report.side_files_written, 'segment')}"
+            if report.side_files_written
+            else ""
+        )
         lines.append(
             f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
-            f"{_left_out(report)} ({report.seconds:.2f} s)"
+            f"{_left_out(report)}{rewritten} ({report.seconds:.2f} s)"
         )
     else:
         lines.append(

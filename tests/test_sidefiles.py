@@ -143,7 +143,11 @@ def test_info_says_which_side_files_are_outdated_or_missing_and_what_to_do(tmp_p
     assert side_files_row() == f"0 of 1 segments (1 missing): {advice}"
     rewritten = run("index", "--index", str(index_path))
     assert rewritten.exit_code == 0, rewritten.output
+    # Not just «up to date»: the run wrote something, and says what.
+    assert "; search side files rewritten for 1 segment (" in rewritten.output
     assert side_files_row() == "1"
+    again = run("index", "--index", str(index_path))
+    assert "index is up to date: 1 file unchanged, 0 skipped (" in again.output
 
 
 # «كتب» written 7 ** 3 = 343 ways: past 256 forms, so each number takes 16 bits.
