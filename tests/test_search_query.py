@@ -262,7 +262,9 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
         # Whoosh would read «~1» and search for «.5» (or «0») besides.
         ("الباغوس~1.5", "'الباغوس~1.5': the distance after ~ is 1 or 2"),
         ("الباغوس~12", "'الباغوس~12': the distance after ~ is 1 or 2"),
-        ("الباغوس~١", "'الباغوس~١': the distance after ~ is 1 or 2"),
+        ("الباغوس~١", "^'الباغوس~١': write the distance in Latin digits: الباغوس~1$"),
+        ('"الخلايا النائمة"~٥', 'write the distance in Latin digits: "الخلايا النائمة"~5$'),
+        ("الباغوس~۲", "write the distance in Latin digits: الباغوس~2$"),  # Persian
         ('"السلام عليكم"~1.5', "phrase's ~ is a whole number of positions, 1 to 1000"),
         # Inside quotes «~» is no operator: the analyzer would drop it unseen.
         ('"الباغوس~"', "~ does not work inside quotes: write الباغوس~ without them"),

@@ -32,7 +32,7 @@ MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
 # «~» after a space or at the start, twice over, or «"…"~» without a distance.
-_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![0-9])|~[0-9]*~')
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?!\d)|~[0-9]*~')
 # «"…"~0»: a distance, out of range.
 _ZERO_SLOP = re.compile(r'"([^"]*)"~0+(?![0-9])')
 # A phrase or a word, then «~» and what follows it up to a space or «)».
@@ -172,6 +172,11 @@ def _check_tildes(text: str) -> None:
         written = text[tail.start() : tail.end()]
         # Punctuation after it is no part of it («الباغوس~»، «"…"~5،»).
         distance = re.sub(r"\W+$", "", tail.group(2)) or "~"
+        if re.fullmatch(r"~\d+", distance) and not distance.isascii():
+            # «~٢» from an Arabic keyboard: say how to write it, like the operators, in Latin.
+            digits = "".join(str(unicodedata.decimal(digit)) for digit in distance[1:])
+            latin = f"{text[tail.start(1) : tail.end(1)]}~{digits}"
+            raise QueryError(f"'{written}': write the distance in Latin digits: {latin}")
         if tail.group(1).startswith('"'):
             if not re.fullmatch("~[0-9]+", distance):
                 raise QueryError(
