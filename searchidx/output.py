@@ -377,10 +377,11 @@ def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) ->
     """The last lines of an index run: what changed, or that nothing did, and how long it took."""
     lines = ["index optimized: one segment, no deleted entries"] if optimized else []
     if report.nothing_changed and not rebuilt:
-        # Side files an older version left, or lost, are the only thing written then.
+        # Side files an older version left, or lost, are the only thing written
+        # then (an optimized index's one segment gets its side file as a matter of course).
         rewritten = (
             f"; search side files rewritten for {_count(report.side_files_written, 'segment')}"
-            if report.side_files_written
+            if report.side_files_written and not optimized
             else ""
         )
         lines.append(

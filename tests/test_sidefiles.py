@@ -148,6 +148,8 @@ def test_info_says_which_side_files_are_outdated_or_missing_and_what_to_do(tmp_p
     assert side_files_row() == "1"
     again = run("index", "--index", str(index_path))
     assert "index is up to date: 1 file unchanged, 0 skipped (" in again.output
+    optimized = run("index", "--optimize", "--index", str(index_path))
+    assert "index is up to date: 1 file unchanged, 0 skipped (" in optimized.output
 
 
 # «كتب» written 7 ** 3 = 343 ways: past 256 forms, so each number takes 16 bits.
