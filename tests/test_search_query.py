@@ -268,7 +268,9 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
         ('"السلام عليكم"~1.5', "phrase's ~ is a whole number of positions, 1 to 1000"),
         # Inside quotes «~» is no operator: the analyzer would drop it unseen.
         ('"الباغوس~"', "~ does not work inside quotes: write الباغوس~ without them"),
-        ('"السلام عليكم~2"', "~ does not work inside quotes: write عليكم~ without them"),
+        # The fuzzy word as typed, its distance too.
+        ('"السلام عليكم~2"', "~ does not work inside quotes: write عليكم~2 without them"),
+        ('"عِلْمٌ~2 نافع"', "~ does not work inside quotes: write عِلْمٌ~2 without them"),
     ],
 )
 def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):

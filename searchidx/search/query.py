@@ -40,7 +40,7 @@ _TILDE_TAIL = re.compile(r'("[^"]*"|[^\s(~"]+)(~[^\s)]*)')
 # «word~» and «word~2» as typed, after the word.
 _DISTANCE = re.compile(r"~[0-9]*")
 # «"word~"»: inside quotes «~» is no operator, and the analyzer would drop it.
-_TILDE_IN_PHRASE = re.compile(r"(\w[^\s~]*)~[0-9]*")
+_TILDE_IN_PHRASE = re.compile(r"\w[^\s~]*~\d*")
 # The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
 MAX_SLOP = 1000
 _FILTER_FIELDS = frozenset({"doc", "title"})
@@ -260,7 +260,7 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             fuzzy = _TILDE_IN_PHRASE.search(self.text)
             if fuzzy and self.fieldname != "doc":
                 raise QueryError(
-                    f"~ does not work inside quotes: write {fuzzy.group(1)}~ without them, "
+                    f"~ does not work inside quotes: write {fuzzy.group(0)} without them, "
                     'or put the distance after the closing quote ("w1 w2"~5)'
                 )
             if self.fieldname != "doc":
