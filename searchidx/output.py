@@ -74,11 +74,7 @@ def render_results(
     if fmt == "jsonl":
         return _json_lines([hit.to_dict() for hit in results.hits], results.suggestions)
     if not results.hits:
-        message = f"no paragraph matches «{results.query}»"
-        if results.total:
-            message = (
-                f"{results.total} paragraphs match «{results.query}», all before this --offset"
-            )
+        message = _nothing_shown(results.total, "paragraph", results.query)
         return _visual(message) if bidi and fmt == "table" else message
     summary = f"{len(results.hits)} of {results.total} matching paragraphs"
     if fmt == "plain":
@@ -99,6 +95,14 @@ def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, ob
     return "\n".join(_json(record) for record in records)
 
 
+def _nothing_shown(total: int, noun: str, query: str) -> str:
+    """Why a page has no rows: nothing matches, or everything is before its offset."""
+    if not total:
+        return f"no {noun} matches «{query}»"
+    verb = "matches" if total == 1 else "match"
+    return f"{_count(total, noun)} {verb} «{query}», all before this --offset"
+
+
 def render_suggestions(suggestions: list[dict[str, object]]) -> str:
     """One line of corrected queries: «did you mean: «الباغوز» (6 paragraphs)?»."""
     shown = ", ".join(
@@ -115,7 +119,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
     if fmt == "jsonl":
         return _json_lines([found.to_dict() for found in results.files], results.suggestions)
     if not results.files:
-        message = f"no file matches «{results.query}»"
+        message = _nothing_shown(results.total, "file", results.query)
         return _visual(message) if bidi and fmt == "table" else message
     summary = (
         f"{len(results.files)} of {results.total} matching files ({results.paragraphs} paragraphs)"
@@ -373,9 +377,16 @@ def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) ->
     """The last lines of an index run: what changed, or that nothing did, and how long it took."""
     lines = ["index optimized: one segment, no deleted entries"] if optimized else []
     if report.nothing_changed and not rebuilt:
+        # Side files an older version left, or lost, are the only thing written
+        # then (an optimized index's one segment gets its side file as a matter of course).
+        rewritten = (
+            f"; search side files rewritten for {_count(report.side_files_written, 'segment')}"
+            if report.side_files_written and not optimized
+            else ""
+        )
         lines.append(
             f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
-            f"{_left_out(report)} ({report.seconds:.2f} s)"
+            f"{_left_out(report)}{rewritten} ({report.seconds:.2f} s)"
         )
     else:
         lines.append(

@@ -604,6 +604,10 @@ def test_an_offset_past_the_last_hit_says_so(run, greetings_index):
     result = run("search", "السلام", "--offset", "50", "--index", str(greetings_index))
     assert result.exit_code == 0
     assert result.stdout.strip() == "3 paragraphs match «السلام», all before this --offset"
+    # Files too: they match, none is on this page.
+    files = run("search", "السلام", "--files", "--offset", "5", "--index", str(greetings_index))
+    assert files.exit_code == 0
+    assert files.stdout.strip() == "2 files match «السلام», all before this --offset"
 
 
 def test_unknown_encoding_name_is_a_usage_error(run, library):

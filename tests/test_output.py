@@ -150,6 +150,22 @@ def test_a_long_name_is_cut_after_a_separator():
     assert "archive/2024/" in table.splitlines()[2]
 
 
+@pytest.mark.parametrize("fmt", ["table", "plain"])
+def test_a_page_past_the_last_hit_counts_what_matched(fmt):
+    from searchidx.output import render_file_results
+    from searchidx.search.results import FileResults, SearchResults
+
+    assert render_results(SearchResults("الباغوز", 1, []), fmt) == (
+        "1 paragraph matches «الباغوز», all before this --offset"
+    )
+    assert render_file_results(FileResults("الباغوز", 1, 3, []), fmt) == (
+        "1 file matches «الباغوز», all before this --offset"
+    )
+    assert render_file_results(FileResults("الباغوز", 0, 0, []), fmt) == (
+        "no file matches «الباغوز»"
+    )
+
+
 @pytest.mark.slow
 def test_progress_shows_the_commit_after_the_last_file(tmp_path):
     docs = write_corpus(tmp_path / "docs", SMALL_CORPUS)

@@ -255,14 +255,22 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
         ("سوريا~~", "~ goes right after a word"),
         ("سوريا~2~", "~ goes right after a word"),
         ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
+        # The example repeats the words as typed, not folded («النائمه»).
+        ('"الخلايا النائمة"~1001', 'write e.g. "الخلايا النائمة"~5$'),
+        ('"=الخلايا النائمة"~1001', 'write e.g. "=الخلايا النائمة"~5$'),
+        ('"عِلْمٌ نافع"~2000', 'write e.g. "عِلْمٌ نافع"~5$'),
         # Whoosh would read «~1» and search for «.5» (or «0») besides.
         ("الباغوس~1.5", "'الباغوس~1.5': the distance after ~ is 1 or 2"),
         ("الباغوس~12", "'الباغوس~12': the distance after ~ is 1 or 2"),
-        ("الباغوس~١", "'الباغوس~١': the distance after ~ is 1 or 2"),
+        ("الباغوس~١", "^'الباغوس~١': write the distance in Latin digits: الباغوس~1$"),
+        ('"الخلايا النائمة"~٥', 'write the distance in Latin digits: "الخلايا النائمة"~5$'),
+        ("الباغوس~۲", "write the distance in Latin digits: الباغوس~2$"),  # Persian
         ('"السلام عليكم"~1.5', "phrase's ~ is a whole number of positions, 1 to 1000"),
         # Inside quotes «~» is no operator: the analyzer would drop it unseen.
         ('"الباغوس~"', "~ does not work inside quotes: write الباغوس~ without them"),
-        ('"السلام عليكم~2"', "~ does not work inside quotes: write عليكم~ without them"),
+        # The fuzzy word as typed, its distance too.
+        ('"السلام عليكم~2"', "~ does not work inside quotes: write عليكم~2 without them"),
+        ('"عِلْمٌ~2 نافع"', "~ does not work inside quotes: write عِلْمٌ~2 without them"),
     ],
 )
 def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):

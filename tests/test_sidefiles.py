@@ -4,6 +4,7 @@ trusted when missing, cut short or another segment's: then Whoosh answers."""
 import json
 import shutil
 from array import array
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -96,18 +97,24 @@ def test_an_index_without_side_files_is_searched_by_whoosh(small_index):
         assert index.search("العلم").hits[0].doc == "hadith.txt"
 
 
+def outdated_index(index_path: Path, docs: Path) -> Path:
+    """An index of ``docs`` whose one side file is of the format before this one; its path."""
+    with Index.create(index_path) as index:
+        index.update([docs])
+    [path] = side_files(index_path)
+    current = f'"version": {SIDE_FILE_VERSION},'.encode()
+    older = f'"version": {SIDE_FILE_VERSION - 1},'.encode()
+    path.write_bytes(path.read_bytes().replace(current, older, 1))
+    return path
+
+
 def test_side_files_of_an_older_format_are_left_to_whoosh_and_rewritten_by_the_next_update(
     tmp_path,
 ):
     """An index built before the forward index of written forms: its searches,
     ``=`` words included, are Whoosh's until an update rewrites its side files."""
     docs = write_corpus(tmp_path / "docs", EXACT_WORDS)
-    with Index.create(tmp_path / "ix") as index:
-        index.update([docs])
-    [path] = side_files(tmp_path / "ix")
-    current = f'"version": {SIDE_FILE_VERSION},'.encode()
-    older = f'"version": {SIDE_FILE_VERSION - 1},'.encode()
-    path.write_bytes(path.read_bytes().replace(current, older, 1))
+    outdated_index(tmp_path / "ix", docs)
     with Index.open(tmp_path / "ix") as index:
         assert not uses_arrays(index) and index.info().side_files == 0
         for text, paragraphs in EXACT_FOUND.items():
@@ -118,16 +125,23 @@ def test_side_files_of_an_older_format_are_left_to_whoosh_and_rewritten_by_the_n
             assert sorted(hit.paragraph for hit in index.search(text)) == paragraphs, text
 
 
+def test_a_long_lived_index_takes_up_side_files_rewritten_by_another_process(tmp_path, run):
+    """`searchidx serve` keeps its Index open: once `searchidx index` has rewritten
+    the outdated side files (which commits nothing), its searches use them."""
+    outdated_index(tmp_path / "ix", write_corpus(tmp_path / "docs", EXACT_WORDS))
+    with Index.open(tmp_path / "ix") as index:
+        [(text, paragraphs)] = list(EXACT_FOUND.items())[:1]
+        assert sorted(hit.paragraph for hit in index.search(text)) == paragraphs
+        assert index._arrays is False  # Whoosh's matchers answered
+        assert run("index", "--index", str(tmp_path / "ix")).exit_code == 0
+        assert sorted(hit.paragraph for hit in index.search(text)) == paragraphs
+        assert index._arrays, "the rewritten side files are not used"
+
+
 def test_info_says_which_side_files_are_outdated_or_missing_and_what_to_do(tmp_path, run):
     """Not just a count: what is wrong, that searches are slower, and the command."""
-    docs = write_corpus(tmp_path / "docs", EXACT_WORDS)
     index_path = tmp_path / "ix"
-    with Index.create(index_path) as index:
-        index.update([docs])
-    [path] = side_files(index_path)
-    current = f'"version": {SIDE_FILE_VERSION},'.encode()
-    older = f'"version": {SIDE_FILE_VERSION - 1},'.encode()
-    path.write_bytes(path.read_bytes().replace(current, older, 1))
+    path = outdated_index(index_path, write_corpus(tmp_path / "docs", EXACT_WORDS))
 
     def side_files_row() -> str:
         result = run("info", "--index", str(index_path))
@@ -143,7 +157,13 @@ def test_info_says_which_side_files_are_outdated_or_missing_and_what_to_do(tmp_p
     assert side_files_row() == f"0 of 1 segments (1 missing): {advice}"
     rewritten = run("index", "--index", str(index_path))
     assert rewritten.exit_code == 0, rewritten.output
+    # Not just «up to date»: the run wrote something, and says what.
+    assert "; search side files rewritten for 1 segment (" in rewritten.output
     assert side_files_row() == "1"
+    again = run("index", "--index", str(index_path))
+    assert "index is up to date: 1 file unchanged, 0 skipped (" in again.output
+    optimized = run("index", "--optimize", "--index", str(index_path))
+    assert "index is up to date: 1 file unchanged, 0 skipped (" in optimized.output
 
 
 # «كتب» written 7 ** 3 = 343 ways: past 256 forms, so each number takes 16 bits.

@@ -26,7 +26,7 @@ from ..errors import (
     NothingToIndex,
     SearchidxError,
 )
-from ..sidefiles import missing_side_files, side_file_path
+from ..sidefiles import missing_side_files, segment_readers, side_file_path
 from .folders import (
     check_index_folder,
     new_rebuild_folder,
@@ -75,6 +75,7 @@ class Index:
         self._meta = meta
         self._reader = None  # kept between searches, reopened after a commit
         self._arrays = None  # the side files of the reader's segments, when all have one
+        self._side_files_seen = ()  # what _side_files_state gave when _arrays was opened
         self._closed = False
         # False answers every search with Whoosh's matchers, the reference.
         self.array_search = True
@@ -273,9 +274,26 @@ class Index:
         """The array searcher over the current reader, or None while a segment lacks a side file."""
         from ..search.rank_arrays import ArraySearcher
 
+        if self._arrays is False and self._side_files_state() != self._side_files_seen:
+            # `searchidx index` rewrote outdated side files, which commits nothing: try them.
+            self._arrays = None
         if self._arrays is None:
+            self._side_files_seen = self._side_files_state()
             self._arrays = ArraySearcher.open(self.path, self._reader) or False
         return self._arrays or None
+
+    def _side_files_state(self) -> tuple[tuple[int, int] | None, ...]:
+        """The side files of the reader's segments as the file system has them
+        (inode and time, changed by a rewrite's rename), or None for a missing one."""
+        state = []
+        for leaf, _ in segment_readers(self._reader):
+            try:
+                found = side_file_path(self.path, leaf.segment().segment_id()).stat()
+            except OSError:
+                state.append(None)
+            else:
+                state.append((found.st_ino, found.st_mtime_ns))
+        return tuple(state)
 
     @property
     def generation(self) -> int:

@@ -73,6 +73,7 @@ def write_side_files(path: Path, whoosh: whoosh_index.Index, report: IndexReport
     try:
         for temporary in write_missing_side_files(path, whoosh):
             put_index_file(temporary, temporary.with_suffix(""))
+            report.side_files_written += 1
     except OSError as error:
         # The update is committed; without side files searches are slower, not wrong.
         reason = f"cannot write the search side files ({error.strerror or error})"

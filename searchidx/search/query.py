@@ -32,7 +32,7 @@ MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
 # «~» after a space or at the start, twice over, or «"…"~» without a distance.
-_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?![0-9])|~[0-9]*~')
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?!\d)|~[0-9]*~')
 # «"…"~0»: a distance, out of range.
 _ZERO_SLOP = re.compile(r'"([^"]*)"~0+(?![0-9])')
 # A phrase or a word, then «~» and what follows it up to a space or «)».
@@ -40,7 +40,7 @@ _TILDE_TAIL = re.compile(r'("[^"]*"|[^\s(~"]+)(~[^\s)]*)')
 # «word~» and «word~2» as typed, after the word.
 _DISTANCE = re.compile(r"~[0-9]*")
 # «"word~"»: inside quotes «~» is no operator, and the analyzer would drop it.
-_TILDE_IN_PHRASE = re.compile(r"(\w[^\s~]*)~[0-9]*")
+_TILDE_IN_PHRASE = re.compile(r"\w[^\s~]*~\d*")
 # The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
 MAX_SLOP = 1000
 _FILTER_FIELDS = frozenset({"doc", "title"})
@@ -172,6 +172,11 @@ def _check_tildes(text: str) -> None:
         written = text[tail.start() : tail.end()]
         # Punctuation after it is no part of it («الباغوس~»، «"…"~5،»).
         distance = re.sub(r"\W+$", "", tail.group(2)) or "~"
+        if re.fullmatch(r"~\d+", distance) and not distance.isascii():
+            # «~٢» from an Arabic keyboard: say how to write it, like the operators, in Latin.
+            digits = "".join(str(unicodedata.decimal(digit)) for digit in distance[1:])
+            latin = f"{text[tail.start(1) : tail.end(1)]}~{digits}"
+            raise QueryError(f"'{written}': write the distance in Latin digits: {latin}")
         if tail.group(1).startswith('"'):
             if not re.fullmatch("~[0-9]+", distance):
                 raise QueryError(
@@ -255,9 +260,12 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             fuzzy = _TILDE_IN_PHRASE.search(self.text)
             if fuzzy and self.fieldname != "doc":
                 raise QueryError(
-                    f"~ does not work inside quotes: write {fuzzy.group(1)}~ without them, "
+                    f"~ does not work inside quotes: write {fuzzy.group(0)} without them, "
                     'or put the distance after the closing quote ("w1 w2"~5)'
                 )
+            if self.fieldname != "doc":
+                # The words as typed, not as folded: «"الخلايا النائمة"~5», not «الناءمه».
+                _check_slop(self.slop, self.text.split())
             exact = {match.start("text") for match in _EXACT.finditer(self.text)}
             if exact and self.fieldname == "title":
                 raise QueryError(_NOT_IN_TITLES)
@@ -273,7 +281,6 @@ class _PhrasePlugin(qparser.PhrasePlugin):
                     self.text, mode="query", chars=True
                 )
             ]
-            _check_slop(self.slop, [_written(word) for word in words])
             if len(words) == 1:
                 return attach(words[0], self)
             phrase = query.Sequence(words, slop=self.slop, ordered=self.slop == 1)
@@ -352,18 +359,12 @@ def _check_fields(q: query.Query, text: str) -> None:
                 raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
             if len(leaf.text) < MIN_FUZZY_CHARS:
                 raise QueryError(f"'{written}' needs a word of at least {MIN_FUZZY_CHARS} letters")
-        if isinstance(leaf, query.Phrase):
-            _check_slop(leaf.slop, leaf.words)
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(head) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
                 )
-
-
-def _written(word: query.Term) -> str:
-    return f"={word.text}" if isinstance(word, ExactWord) else word.text
 
 
 def _check_slop(slop: int, words: list[str]) -> None:
