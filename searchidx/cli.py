@@ -539,6 +539,13 @@ def search(
             # click.echo would strip the colour codes on their way to a pipe.
             shown = render_results(found, fmt, color=use_color, width=width, bidi=bidi)
             _echo(shown, color=use_color)
+        if not idx.searches_side_files:
+            click.echo(
+                "searchidx: note: this index's search side files are missing or of an older "
+                f"format, so searches are slower; `searchidx index --index {idx.path}` "
+                "rewrites them",
+                err=True,
+            )
     # JSON and JSON Lines carry them; for people they go with the diagnostics.
     if found.suggestions and fmt in ("table", "plain"):
         click.echo(render_suggestions(found.suggestions), err=True)

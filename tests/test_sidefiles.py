@@ -166,6 +166,32 @@ def test_info_says_which_side_files_are_outdated_or_missing_and_what_to_do(tmp_p
     assert "index is up to date: 1 file unchanged, 0 skipped (" in optimized.output
 
 
+def test_a_search_on_outdated_side_files_says_it_is_slower_and_what_to_do(tmp_path, run):
+    """The same paragraphs on Whoosh's matchers, and one note on stderr until the rewrite."""
+    index_path = tmp_path / "ix"
+    outdated_index(index_path, write_corpus(tmp_path / "docs", EXACT_WORDS))
+    note = (
+        "searchidx: note: this index's search side files are missing or of an older format, "
+        f"so searches are slower; `searchidx index --index {index_path}` rewrites them"
+    )
+
+    def search() -> tuple[list[int], str]:
+        result = run("search", "=علي", "--index", str(index_path), "--format", "json")
+        assert result.exit_code == 0, result.output
+        paragraphs = [hit["paragraph"] for hit in json.loads(result.stdout)["hits"]]
+        return sorted(paragraphs), result.stderr.strip()
+
+    before, warned = search()
+    assert warned == note
+    assert run("index", "--index", str(index_path)).exit_code == 0
+    assert search() == (before, "")
+    assert before == sorted(EXACT_FOUND["=علي"])
+    with Index.create(tmp_path / "empty"):
+        pass  # no segment, so nothing is slower
+    empty = run("search", "علي", "--index", str(tmp_path / "empty"))
+    assert (empty.exit_code, empty.stderr) == (0, "")
+
+
 # «كتب» written 7 ** 3 = 343 ways: past 256 forms, so each number takes 16 bits.
 _MARK_CHOICES = ("", "\u064e", "\u064f", "\u0650", "\u0652", "\u064b", "\u064d")
 MANY_FORMS = {

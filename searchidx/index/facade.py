@@ -270,6 +270,14 @@ class Index:
         self._whoosh, self._meta = reopened._whoosh, reopened._meta
         self._closed = False
 
+    @property
+    def searches_side_files(self) -> bool:
+        """Whether searches run on the side files' arrays: every segment has a usable
+        side file. If not, they run on Whoosh's matchers (the same results, slower)
+        until ``searchidx index`` (:meth:`update`) rewrites the missing ones."""
+        self._follow_writers()
+        return self._array_searcher() is not None or not segment_readers(self._reader)
+
     def _array_searcher(self) -> ArraySearcher | None:
         """The array searcher over the current reader, or None while a segment lacks a side file."""
         from ..search.rank_arrays import ArraySearcher
