@@ -23,7 +23,7 @@ from searchidx.arabic import (
     written_letters,
 )
 from searchidx.errors import QueryError
-from searchidx.search import rank_arrays, rank_whoosh
+from searchidx.search import rank_whoosh
 from searchidx.search.plan import (
     EXACT_BONUS,
     STEM_BONUS,
@@ -399,12 +399,15 @@ def test_proximity_agrees_with_whoosh(bundled_index):
 # posting list read whole.
 READINGS = {
     "slices and lookups": {
-        "_ONE_RUN": 1,
-        "_LONG_FORMS": 0,
-        "_SPARSE": 0,
-        "_POSITION_STARTS_LIMIT": 64,
+        "array_positions._ONE_RUN": 1,
+        "array_positions._LONG_FORMS": 0,
+        "array_positions._SPARSE": 0,
+        "array_segments._POSITION_STARTS_LIMIT": 64,
     },
-    "runs and whole lists": {"_ONE_RUN": 10**9, "_LONG_FORMS": 10**9},
+    "runs and whole lists": {
+        "array_positions._ONE_RUN": 10**9,
+        "array_positions._LONG_FORMS": 10**9,
+    },
 }
 
 
@@ -415,7 +418,7 @@ def test_each_way_of_reading_postings_agrees_with_whoosh(
     """Phrases, ANDs, proximity and words typed with diacritics find and score the
     same whichever way the postings and positions are read."""
     for name, value in READINGS[reading].items():
-        monkeypatch.setattr(rank_arrays, name, value)
+        monkeypatch.setattr(f"searchidx.search.{name}", value)
     rng = random.Random(17)
     paragraphs = [words for words in corpus_words(INDEX_DATA) if len(words) > 6]
     drawn = []

@@ -6,7 +6,7 @@ import pytest
 
 from searchidx import Index
 from searchidx.arabic import fold_term
-from searchidx.search import rank_arrays
+from searchidx.search import array_segments
 from searchidx.search.plan import ReaderVocabulary
 from searchidx.search.suggest import MAX_COST, corrections, weighted_distance, weighted_distances
 
@@ -170,7 +170,7 @@ def test_near_words_are_the_same_from_kept_and_from_freshly_measured_terms(
         first = list(by_arrays.near_terms(*arguments))
         assert "فيروس" in first
         assert list(by_arrays.near_terms(*arguments)) == first
-        monkeypatch.setattr(rank_arrays, "_NEAR_TERMS_LIMIT", 1)
+        monkeypatch.setattr(array_segments, "_NEAR_TERMS_LIMIT", 1)
         for prefix in ("ك", "ف"):  # each drops the other's terms
             assert list(by_arrays.near_terms(*arguments)) == first
             by_arrays.near_terms("terms", prefix, range(4, 7), "كوفيد", 2)

@@ -88,7 +88,7 @@ class Vocabulary(Protocol):
 
     Terms are folded words as ``str``. A Whoosh reader's term files
     (:class:`ReaderVocabulary`) and the segments' side files
-    (:class:`~searchidx.search.rank_arrays.ArrayVocabulary`) both provide one.
+    (:class:`~searchidx.search.array_segments.ArrayVocabulary`) both provide one.
     """
 
     def contains(self, fieldname: str, term: str) -> bool:

@@ -23,7 +23,6 @@ positions of each next word read only in the documents where the words so far
 are in place.
 Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
 their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
-A word's positions are read as one slice where most of its postings are wanted.
 
 A node evaluated for a parent that looks at some documents only (the optional
 part of AND MAYBE, which adds a score where the required part matches) is
@@ -32,104 +31,51 @@ a word typed with diacritics checks the written forms of its occurrences only
 in the paragraphs the query matches anyway.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
-vocalized words) runs its test once on each written form of its terms (the side
-file's forward index lists each term's forms), reads the number of the form
-written at each of its terms' positions (a slice per term when the word stands
-alone, beside the positions in a phrase), and keeps the accepted occurrences:
-its term frequency is their number per document, and phrases see only them.
+vocalized words) keeps only its accepted occurrences: its term frequency is
+their number per document, and phrases see only them.
 
 A node it does not know (or a boost) raises :class:`Unsupported`
 before any work is done, and the caller uses Whoosh's matchers instead.
+
+The side files are read through ``array_segments.py`` (terms, postings, the
+verdicts on written forms) and ``array_positions.py`` (the postings a phrase
+needs, positions, written forms, proximity's spans).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
-from itertools import pairwise
 from math import log
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh import query
 
-from ..sidefiles import FIELDS, load_side_file, prefix_key, ranges, segment_readers
-from .plan import BM25_B, BM25_K1, ReaderVocabulary
-from .written import WrittenTerm, WrittenTest
+from ..sidefiles import FIELDS
+from .array_positions import (
+    _in_sorted,
+    _near_docs,
+    _near_tree,
+    _phrase_postings,
+    _position_keys,
+    _positions,
+    _restricted,
+    _sorted,
+    _word_spans,
+)
+from .array_segments import ArraySegments, _mask, _Segment
+from .plan import BM25_B, BM25_K1
+from .written import WrittenTerm
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
-
-    from whoosh.reading import IndexReader
+    from collections.abc import Mapping
 
     from .plan import QueryPlan
 
 _SCORED_FIELDS = {name for name, (_, has_lengths, _) in FIELDS.items() if has_lengths}
 _NULL_QUERY = type(query.NullQuery)
-_ORDINAL_CACHE_LIMIT = 100_000
-_LARGEST_KEY = 2**64 - 1
-_POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
-# How many bits of each byte value are set.
-_BITS_SET = np.array([bin(value).count("1") for value in range(256)], dtype=np.int64)
-_NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
 _NARROWING = 4
-# A term with at least this many postings to read, most of them wanted, has its
-# positions read as one slice; fewer cost less read together with other terms'.
-_ONE_RUN = 1024
-# A group of a phrase or AND whose postings outnumber the documents left by this
-# many times has those documents looked up in its postings rather than read whole.
-_SPARSE = 16
-# ... when its forms average this many postings: each form looked up costs a call.
-_LONG_FORMS = 4096
-# Where each posting's positions start is kept for terms of many postings, up to
-# this many numbers per segment (4 bytes each), for the next searches.
-_POSITION_STARTS_LIMIT = 2**22
-# The terms measured for near_terms are kept per segment up to about this many bytes.
-_NEAR_TERMS_LIMIT = 2**25
-
-
-class _Measured:
-    """Terms as near_terms compares them: their text end to end, where each starts
-    in it (and where the last ends), and, for each length in letters once asked,
-    the code points the terms of that length use (sorted), how many times each
-    term has each of them (a row per term) and the terms' numbers."""
-
-    def __init__(self, raw: np.ndarray, offsets: np.ndarray) -> None:
-        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
-        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
-        self.sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
-        self.text = raw.tobytes().decode("utf-8")
-        self.codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
-        self.starts = _starts(self.sizes)
-        self.by_length: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._new = self.codes.nbytes + len(self.text) * 2 + self.starts.nbytes * 2
-
-    def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The code points, counts and numbers of the terms of ``length`` letters,
-        counted the first time they are asked for: a search asks for three lengths."""
-        found = self.by_length.get(length)
-        if found is None:
-            numbers = np.flatnonzero(self.sizes == length)
-            rows = self.codes[self.starts[numbers, None] + np.arange(length)]
-            # Each code point's column: its place among those used (no sort).
-            used = np.bincount(rows.ravel()) > 0
-            alphabet = np.flatnonzero(used).astype(np.uint32)
-            columns = (np.cumsum(used) - 1)[rows] + np.arange(len(numbers))[:, None] * len(alphabet)
-            counts = np.bincount(columns.ravel(), minlength=len(numbers) * len(alphabet))
-            # A count is at most the term's length.
-            counts = counts.reshape(len(numbers), len(alphabet)).astype(
-                np.uint8 if length < 256 else np.int64
-            )
-            found = self.by_length[length] = (alphabet, counts, numbers)
-            self._new += counts.nbytes + numbers.nbytes + alphabet.nbytes
-        return found
-
-    def grown(self) -> int:
-        """How many bytes were added since last asked."""
-        new, self._new = self._new, 0
-        return new
 
 
 class Unsupported(Exception):
@@ -158,301 +104,8 @@ class _Complement:
 _EMPTY = _Matches(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
 
 
-class _Segment:
-    """One segment's side file, with its deletions and its offset in the whole index."""
-
-    def __init__(self, side, offset: int, deleted):
-        self.side = side
-        self.offset = offset
-        self.size = side.doc_count_all
-        self._ordinals: dict[tuple[str, bytes], int] = {}
-        self._views: dict[str, tuple[memoryview, memoryview]] = {}
-        # Per written test and term, the test's verdict on each of the term's written forms.
-        self._verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
-        self._position_starts: dict[int, np.ndarray] = {}
-        self._position_starts_kept = 0
-        # Per field and prefix, its terms measured for near_terms, and the bytes kept.
-        self._near: dict[tuple[str, bytes], _Measured] = {}
-        self._near_kept = 0
-        self.live = None
-        if deleted:
-            self.live = np.ones(self.size, dtype=bool)
-            self.live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
-
-    def ordinal(self, fieldname: str, term: bytes) -> int:
-        """The term's number in this segment's vocabulary, or -1."""
-        found = self._ordinals.get((fieldname, term))
-        if found is None:
-            key = prefix_key(term)
-            low, high = _key_range(self.side[f"{fieldname}.prefix_keys"], key, key)
-            found = self._remember(fieldname, [term], [self._find(fieldname, term, low, high)])[0]
-        return found
-
-    def ordinals(self, fieldname: str, terms: list[bytes]) -> list[int]:
-        """Each term's number in this segment's vocabulary, or -1: the terms not
-        looked up before are found by one ``searchsorted`` for them all."""
-        new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._ordinals]
-        if new:
-            wanted = np.fromiter(map(prefix_key, new), dtype=np.uint64, count=len(new))
-            keys = self.side[f"{fieldname}.prefix_keys"]
-            lows = keys.searchsorted(wanted, "left").tolist()
-            highs = keys.searchsorted(wanted, "right").tolist()
-            found = map(partial(self._find, fieldname), new, lows, highs)
-            self._remember(fieldname, new, list(found))
-        return [self._ordinals[fieldname, term] for term in terms]
-
-    def _remember(self, fieldname: str, terms: list[bytes], ordinals: list[int]) -> list[int]:
-        if len(self._ordinals) + len(terms) > _ORDINAL_CACHE_LIMIT:
-            self._ordinals.clear()
-        self._ordinals.update(zip(((fieldname, term) for term in terms), ordinals, strict=True))
-        return ordinals
-
-    def _find(self, fieldname: str, term: bytes, low: int, high: int) -> int:
-        """The term's number, knowing that the terms ``low`` to ``high`` share its key, or -1."""
-        if low == high or len(term) < 8:
-            # Keys are zero-padded and UTF-8 has no zero byte: a term shorter than
-            # its key shares it with no other term.
-            return low if low < high else -1
-        # Memory views index and slice without making a numpy object each time.
-        if fieldname not in self._views:
-            side = self.side
-            self._views[fieldname] = (
-                memoryview(side[f"{fieldname}.offsets"]),
-                memoryview(side[f"{fieldname}.blob"]),
-            )
-        offsets, blob = self._views[fieldname]
-        # The terms sharing the first 8 bytes: find the term among them by bisection.
-        end = high
-        while low < high:
-            middle = (low + high) // 2
-            if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
-                low = middle + 1
-            else:
-                high = middle
-        if low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term:
-            return low
-        return -1
-
-    def doc_frequency(self, fieldname: str, ordinal: int) -> int:
-        """Whoosh's document frequency of the term: deleted documents count."""
-        if f"{fieldname}.doc_freqs" in self.side:
-            return int(self.side[f"{fieldname}.doc_freqs"][ordinal])
-        start, end = self.postings(fieldname, ordinal)
-        return end - start
-
-    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
-        """For each prefix, this segment's terms that start with it, in order: one
-        ``searchsorted`` finds where every prefix's terms are."""
-        side = self.side
-        bounds = [prefix_key(prefix) for prefix in prefixes]
-        # UTF-8 has no 0xff byte, so no key is the largest.
-        bounds += [min(prefix_key(prefix, b"\xff") + 1, _LARGEST_KEY) for prefix in prefixes]
-        keys = side[f"{fieldname}.prefix_keys"]
-        at = keys.searchsorted(np.array(bounds, dtype=np.uint64)).tolist()
-        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
-        found = []
-        for prefix, low, high in zip(
-            prefixes, at[: len(prefixes)], at[len(prefixes) :], strict=True
-        ):
-            if low == high:
-                found.append([])
-                continue
-            ends = offsets[low : high + 1].tolist()
-            text = blob[ends[0] : ends[-1]].tobytes()
-            base = ends[0]
-            terms = [text[a - base : b - base] for a, b in pairwise(ends)]
-            if len(prefix) > 8:
-                terms = [term for term in terms if term.startswith(prefix)]
-            found.append(terms)
-        return found
-
-    def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
-    ) -> list[str]:
-        """This segment's terms that start with ``prefix``, of a length in
-        ``lengths``, that differ from the distinct code points ``letters`` by at
-        most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`),
-        in order: the terms are compared as counts of letters, only those kept
-        become strings."""
-        measured = self._measured(fieldname, prefix)
-        kept = []
-        for length in lengths:
-            alphabet, counts, numbers = measured.of_length(length)
-            if not len(numbers):
-                continue
-            wanted = np.array(letters, dtype=alphabet.dtype)
-            at = np.minimum(alphabet.searchsorted(wanted), len(alphabet) - 1)
-            known = at[alphabet[at] == wanted]
-            held = counts[:, known]
-            others = length - held.sum(axis=1, dtype=np.int64)
-            # A letter none of these terms has is missing from every one of them.
-            missing = len(letters) - len(known) + np.count_nonzero(held == 0, axis=1)
-            kept.append(numbers[(others <= most_changed) & (missing <= most_changed)])
-        if not kept:
-            return []
-        kept = np.sort(np.concatenate(kept))
-        starts = measured.starts
-        ends = zip(starts[kept].tolist(), starts[kept + 1].tolist(), strict=True)
-        terms = [measured.text[start:end] for start, end in ends]
-        if len(prefix) > 8:
-            start = prefix.decode("utf-8")
-            terms = [term for term in terms if term.startswith(start)]
-        return terms
-
-    def _measured(self, fieldname: str, prefix: bytes) -> _Measured:
-        """The terms whose key (first 8 bytes) starts as ``prefix``'s, measured once
-        and kept for the next searches, as long as :data:`_NEAR_TERMS_LIMIT` allows:
-        measuring every term of a first letter costs more than comparing them."""
-        found = self._near.get((fieldname, prefix))
-        if found is None:
-            side = self.side
-            keys = side[f"{fieldname}.prefix_keys"]
-            low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
-            offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
-            found = _Measured(side[f"{fieldname}.blob"][offsets[0] : offsets[-1]], offsets)
-            if self._near_kept > _NEAR_TERMS_LIMIT:
-                self._near.clear()
-                self._near_kept = 0
-            self._near[fieldname, prefix] = found
-        self._near_kept += found.grown()
-        return found
-
-    def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
-        pointers = self.side[f"{fieldname}.pointers"]
-        return int(pointers[ordinal]), int(pointers[ordinal + 1])
-
-    def position_starts(self, ordinal: int) -> np.ndarray:
-        """Where the positions of each posting of the ``terms`` term start, from its
-        first position (the running sum of its frequencies, one more at the end);
-        kept for the next searches, as long as :data:`_POSITION_STARTS_LIMIT` allows."""
-        found = self._position_starts.get(ordinal)
-        if found is None:
-            start, end = self.postings("terms", ordinal)
-            if self._position_starts_kept + end - start > _POSITION_STARTS_LIMIT:
-                self._position_starts.clear()
-                self._position_starts_kept = 0
-            found = np.zeros(end - start + 1, dtype=self.side["terms.position_pointers"].dtype)
-            np.cumsum(self.side["terms.freqs"][start:end], out=found[1:])
-            self._position_starts[ordinal] = found
-            self._position_starts_kept += len(found)
-        return found
-
-    def accepted(
-        self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray
-    ) -> np.ndarray:
-        """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
-        ``terms[term_of]``) whose word as written passes ``test``: each of the terms'
-        own written forms is tested once."""
-        verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
-        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
-        numbers = self.side.written_numbers(terms, term_of, occurrences)
-        return np.concatenate(verdicts)[firsts[term_of] + numbers]
-
-    def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
-        """A mask of every occurrence of the term ``ordinal`` (its positions in
-        order) whose word as written passes ``test``: a slice of the forward index."""
-        return self._term_verdicts(test, ordinal)[self.side.term_written_numbers(ordinal)]
-
-    def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
-        key = (test, ordinal)
-        if key not in self._verdicts:
-            if len(self._verdicts) > _ORDINAL_CACHE_LIMIT:
-                self._verdicts.clear()
-            forms = self.side.term_forms(ordinal)
-            self._verdicts[key] = np.array([_passes(test, form) for form in forms])
-        return self._verdicts[key]
-
-    def universe(self) -> np.ndarray:
-        everything = np.arange(self.size, dtype=np.int64)
-        return everything if self.live is None else everything[self.live]
-
-
-def _starts(sizes: np.ndarray) -> np.ndarray:
-    """Where each of the items of ``sizes`` starts when laid end to end, and where they end."""
-    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=starts[1:])
-    return starts
-
-
-def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
-    """Where the keys from ``first`` to ``last`` are in the sorted ``keys``: one
-    ``searchsorted`` for both ends (UTF-8 has no 0xff byte, so no key is the largest)."""
-    return keys.searchsorted(
-        np.array([first, min(last + 1, _LARGEST_KEY)], dtype=np.uint64)
-    ).tolist()
-
-
-class ArraySearcher:
+class ArraySearcher(ArraySegments):
     """Searches the segments of one Whoosh reader through their side files."""
-
-    def __init__(self, segments: list[_Segment], doc_count_all: int) -> None:
-        self.segments = segments
-        self.doc_count_all = doc_count_all
-        self._vocabulary: ArrayVocabulary | None = None
-
-    @classmethod
-    def open(cls, index_dir: Path, reader: IndexReader) -> ArraySearcher | None:
-        """An array searcher for ``reader``, or None unless every segment has a good side file."""
-        segments = []
-        leaves = segment_readers(reader)
-        if not leaves:
-            return None  # an empty index: nothing to gain
-        for leaf, offset in leaves:
-            side = load_side_file(index_dir, leaf.segment().segment_id(), leaf.doc_count_all())
-            if side is None:
-                return None
-            segments.append(_Segment(side, offset, leaf.deleted_docs_set))
-        return cls(segments, reader.doc_count_all())
-
-    def vocabulary(self, reader: IndexReader) -> ArrayVocabulary:
-        """``reader``'s vocabulary, with prefixes expanded from the side files: the same
-        object from search to search, so planning remembers what it found in it."""
-        if self._vocabulary is None or self._vocabulary.reader is not reader:
-            self._vocabulary = ArrayVocabulary(reader, self)
-        return self._vocabulary
-
-    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
-        """For each prefix, every segment's terms that start with it, sorted and
-        unique, as Whoosh's."""
-        found = [segment.expand_prefixes(fieldname, prefixes) for segment in self.segments]
-        if len(found) == 1:
-            return found[0]
-        return [sorted(set().union(*terms)) for terms in zip(*found, strict=True)]
-
-    def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
-    ) -> list[str]:
-        """Every segment's :meth:`_Segment.near_terms`, sorted and unique."""
-        codes = [ord(letter) for letter in sorted(set(letters))]
-        found = [
-            segment.near_terms(fieldname, prefix, lengths, codes, most_changed)
-            for segment in self.segments
-        ]
-        if len(found) == 1:
-            return found[0]
-        return sorted(set().union(*found))
-
-    def contains_many(self, fieldname: str, terms: list[bytes]) -> list[bool]:
-        """Whether a segment has each term, as Whoosh's term files say."""
-        found = [False] * len(terms)
-        missing = list(range(len(terms)))
-        for segment in self.segments:
-            ordinals = segment.ordinals(fieldname, [terms[at] for at in missing])
-            for at, ordinal in zip(missing, ordinals, strict=True):
-                found[at] = ordinal >= 0
-            missing = [at for at in missing if not found[at]]
-            if not missing:
-                break
-        return found
-
-    def doc_frequency(self, fieldname: str, term: bytes) -> int:
-        """Whoosh's document frequency of ``term``: deleted documents count."""
-        df = 0
-        for segment in self.segments:
-            ordinal = segment.ordinal(fieldname, term)
-            if ordinal >= 0:
-                df += segment.doc_frequency(fieldname, ordinal)
-        return df
 
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
@@ -470,53 +123,6 @@ class ArraySearcher:
         scores = np.concatenate(all_scores)
         top = _top(ids, scores, limit)
         return ids[top].tolist(), scores[top].tolist(), len(ids)
-
-
-class ArrayVocabulary(ReaderVocabulary):
-    """A Whoosh reader's vocabulary read from the side files: terms found and
-    prefixes expanded by ``searchsorted`` (Whoosh walks its term files)."""
-
-    def __init__(self, reader: IndexReader, arrays: ArraySearcher) -> None:
-        super().__init__(reader)
-        self.arrays = arrays
-
-    def contains(self, fieldname: str, term: str) -> bool:
-        if fieldname not in FIELDS:
-            return super().contains(fieldname, term)
-        return self.contains_many(fieldname, [term])[0]
-
-    def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
-        if fieldname not in FIELDS:
-            return super().contains_many(fieldname, terms)
-        return self.arrays.contains_many(fieldname, [term.encode("utf-8") for term in terms])
-
-    def doc_frequency(self, fieldname: str, term: str) -> int:
-        if fieldname not in FIELDS:
-            return super().doc_frequency(fieldname, term)
-        return self.arrays.doc_frequency(fieldname, term.encode("utf-8"))
-
-    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
-        if fieldname not in FIELDS:
-            return super().expand_prefix(fieldname, prefix)
-        return iter(self.expand_prefixes(fieldname, [prefix])[0])
-
-    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
-        if fieldname not in FIELDS:
-            return super().expand_prefixes(fieldname, prefixes)
-        found = self.arrays.expand_prefixes(
-            fieldname, [prefix.encode("utf-8") for prefix in prefixes]
-        )
-        return [[btext.decode("utf-8") for btext in terms] for terms in found]
-
-    def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
-    ) -> Iterator[str]:
-        if fieldname not in FIELDS:
-            return super().near_terms(fieldname, prefix, lengths, letters, most_changed)
-        found = self.arrays.near_terms(
-            fieldname, prefix.encode("utf-8"), lengths, letters, most_changed
-        )
-        return iter(found)
 
 
 def _check(q: query.Query) -> None:
@@ -868,310 +474,10 @@ def _forms(q: query.Query) -> list:
     return list(q.subqueries) if type(q) is query.Or else [q]
 
 
-def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list, within=None):
-    """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
-    hold a form of every group (and are in the mask ``within``, where given): each
-    posting's number in the flat arrays, its form's place in the group and its
-    document, form by form and each form's in document order; None when no document
-    holds every group. ``sizes`` are the groups' numbers of postings.
-
-    The group with the fewest postings goes first and makes a mask of candidate
-    documents; every other group's postings are read only to be kept or dropped by it,
-    so no posting list is sorted or merged, and positions wait for the survivors.
-    Where the candidates are far fewer than a group's postings, they are looked up
-    in each form's sorted documents instead (:func:`_postings_in`).
-    """
-    order = np.argsort(sizes, kind="stable")
-    candidates = within
-    kept: list = [None] * len(ordinals)
-    for group in order:
-        size, present = sizes[group], None
-        long_forms = size > _LONG_FORMS * len(ordinals[group])
-        if long_forms and candidates is not None and size > _SPARSE * np.count_nonzero(candidates):
-            present = np.flatnonzero(candidates)
-        index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
-        if not len(index):
-            return None
-        candidates = _mask(docs, segment.size)
-        kept[group] = (index, form, docs)
-    # The last mask is the documents having every group; earlier groups kept more.
-    result = []
-    for index, form, docs in kept:
-        inside = candidates[docs]
-        result.append((index[inside], form[inside], docs[inside]))
-    return result
-
-
-def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
-    """``(index, form, docs)`` of the postings of the terms ``ordinals`` (see
-    :func:`_phrase_postings`) in the documents of the mask ``candidates`` (all, if
-    None). With ``present`` (the candidates' numbers, sorted), each candidate is
-    looked up in each term's sorted documents; else every posting is read and
-    kept or dropped by the mask."""
-    side = segment.side
-    pointers, all_docs = side["terms.pointers"], side["terms.docs"]
-    starts = pointers[ordinals].astype(np.int64)
-    ends = pointers[ordinals + 1].astype(np.int64)
-    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
-    if present is not None:
-        wanted = present.astype(all_docs.dtype)
-        index, form = [], []
-        for number, (start, end) in enumerate(bounds):
-            docs = all_docs[start:end]
-            at = docs.searchsorted(wanted)
-            at = at[at < len(docs)]  # a tail: ``wanted`` is sorted
-            at = at[docs[at] == wanted[: len(at)]]
-            index.append(at + start)
-            form.append(np.full(len(at), number))
-        index, form = np.concatenate(index), np.concatenate(form)
-        return index, form, all_docs[index]
-    pieces = [all_docs[start:end] for start, end in bounds]
-    docs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
-    if candidates is None:
-        chosen = np.arange(len(docs))
-    else:
-        chosen = np.flatnonzero(candidates[docs])
-        docs = docs[chosen]
-    firsts = _starts(ends - starts)
-    form = np.searchsorted(firsts, chosen, "right") - 1
-    return starts[form] + chosen - firsts[form], form, docs
-
-
-def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tuple:
-    """The positions of the postings ``index`` (numbers into the flat arrays, term by
-    term and each term's in order) of terms ``ordinal`` (one per posting), and the
-    number in ``index`` of the posting each is of (int64 arrays); ``numbered``, also
-    each one's number in ``terms.positions`` (where the forward index of written
-    forms has the number of the word's form).
-
-    Positions are stored term by term, posting after posting: a posting's come after
-    its term's first position plus the frequencies of the term's earlier postings,
-    added up to the last posting wanted only. A term with many postings wanted, most
-    of those up to its last, has its positions read as one slice and the others
-    dropped, which costs less than reading them run by run."""
-    if not len(index):
-        nothing = np.empty(0, dtype=np.int64)
-        return (nothing, nothing, nothing) if numbered else (nothing, nothing)
-    side = segment.side
-    pointers, freqs = side["terms.pointers"], side["terms.freqs"]
-    position_pointers = side["terms.position_pointers"]
-    changes = np.flatnonzero(ordinal[1:] != ordinal[:-1]) + 1
-    lows = np.concatenate(([0], changes))
-    highs = np.concatenate((changes, [len(index)]))
-    terms = ordinal[lows]
-    starts = pointers[terms].astype(np.int64)
-    needed = index[highs - 1] - starts + 1  # the term's postings up to the last wanted
-    whole = ((highs - lows) * 2 >= needed) & (needed >= _ONE_RUN)
-    positions, owners, occurrences = [], [], []
-    for group in np.flatnonzero(whole).tolist():
-        low, high, start = int(lows[group]), int(highs[group]), int(starts[group])
-        counts = freqs[start : start + int(needed[group])].astype(np.int64)
-        first = int(position_pointers[terms[group]])
-        positions.append(side.gather_run("terms.positions", first, int(counts.sum())))
-        occurrences.append(np.arange(first, first + len(positions[-1])) if numbered else None)
-        number = np.full(len(counts), -1, dtype=np.int64)
-        number[index[low:high] - start] = np.arange(low, high)
-        owner = np.repeat(number, counts)
-        if high - low < len(counts):
-            wanted = owner >= 0
-            positions[-1], owner = positions[-1][wanted], owner[wanted]
-            if numbered:
-                occurrences[-1] = occurrences[-1][wanted]
-        owners.append(owner)
-    # Terms of many postings, few of them wanted: from their running sums, kept.
-    kept = ~whole & (needed >= _ONE_RUN)
-    for group in np.flatnonzero(kept).tolist():
-        low, high, term = int(lows[group]), int(highs[group]), int(terms[group])
-        running = segment.position_starts(term)
-        chosen = index[low:high] - starts[group]
-        first = running[chosen].astype(np.int64)
-        counts = running[chosen + 1].astype(np.int64) - first
-        first += int(position_pointers[term])
-        positions.append(side.gather_runs("terms.positions", first, counts))
-        occurrences.append(ranges(first, counts)[0] if numbered else None)
-        owners.append(np.repeat(np.arange(low, high), counts))
-    if not (whole | kept).all():
-        # The other terms together, their postings run by run, in the order the
-        # terms' positions are stored.
-        groups = np.flatnonzero(~(whole | kept))
-        groups = groups[np.argsort(terms[groups], kind="stable")]
-        bounds = zip(starts[groups].tolist(), needed[groups].tolist(), strict=True)
-        prefix = np.concatenate([freqs[start : start + count] for start, count in bounds])
-        before = np.concatenate(([0], np.cumsum(prefix, dtype=np.int64)))
-        block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
-        taken, group_of = ranges(lows[groups], (highs - lows)[groups])
-        at = block[group_of] + index[taken] - starts[groups][group_of]
-        counts = before[at + 1] - before[at]
-        first = position_pointers[terms[groups]].astype(np.int64)[group_of]
-        first += before[at] - before[block[group_of]]
-        positions.append(side.gather_runs("terms.positions", first, counts))
-        occurrences.append(ranges(first, counts)[0] if numbered else None)
-        owners.append(np.repeat(taken, counts))
-    found = (positions, owners, occurrences) if numbered else (positions, owners)
-    if len(positions) == 1:
-        return tuple(parts[0] for parts in found)
-    return tuple(np.concatenate(parts) for parts in found)
-
-
-def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest, positions=True):
-    """The postings ``index`` (of terms ``ordinal[form]``, in documents ``docs``)
-    reduced to their occurrences whose word as written passes ``test``:
-    ``(index, form, docs, tf, accepted)`` of the postings left, ``tf`` their
-    numbers of such occurrences and, with ``positions``, ``accepted`` the
-    ``(positions, owner)`` of these occurrences, ``owner`` the number of the
-    posting each is of (else None)."""
-    side = segment.side
-    pointers = side["terms.pointers"]
-    whole = len(index) == np.sum(pointers[ordinal + 1] - pointers[ordinal].astype(np.int64))
-    if whole and not positions:
-        # Every posting of the word's terms (a word alone): each term's slice, in order.
-        keep = np.concatenate([segment.term_accepted(test, term) for term in ordinal.tolist()])
-        # Accepted occurrences per posting: the running count at each posting's end.
-        counts = side["terms.freqs"][index].astype(np.int64)
-        tf = np.diff(np.cumsum(keep)[np.cumsum(counts) - 1], prepend=0)
-        left = tf > 0
-        return index[left], form[left], docs[left], tf[left], None
-    found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
-    terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
-    keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
-    tf = np.bincount(owner[keep], minlength=len(index))
-    left = tf > 0
-    accepted = None
-    if positions:
-        renumber = np.cumsum(left) - 1
-        accepted = (found[keep], renumber[owner[keep]])
-    return index[left], form[left], docs[left], tf[left], accepted
-
-
-@lru_cache(maxsize=_ORDINAL_CACHE_LIMIT)
-def _passes(test: WrittenTest, written: str) -> bool:
-    """Whether ``written``, a form of the forward index, passes ``test``: one verdict
-    for every segment. "" is a position with no word, which Whoosh's path skips."""
-    return bool(written) and test.accepts(written)
-
-
-def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """``doc << 32 | position`` of each position and its document, leaving out the
-    negative positions (a phrase's k-th word, moved back by k)."""
-    keep = positions >= 0
-    return (docs[keep].astype(np.int64) << 32) | positions[keep]
-
-
-def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
-    """The spans of one word (any of its ``forms``, plain or all restricted by one
-    written test) in the ``candidates`` documents (a mask): ``(keys, ends)``, keys
-    ``doc << 32 | position`` sorted (twice where two forms are readings of one word),
-    each span one position long."""
-    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
-    ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
-    index, form, docs = _postings_in(segment, ordinals, candidates, None)
-    test = getattr(forms[0], "test", None)
-    if test is None:
-        positions, owner = _positions(segment, index, ordinals[form])
-    else:
-        *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
-    keys = _sorted(_position_keys(docs[owner], positions))
-    return keys, keys & _POSITION
-
-
-def _near_tree(spans: list, slop: int):
-    """The spans where every word of ``spans`` (one ``(keys, ends)`` per word) is near
-    the others, joined as Whoosh's binary tree of ``SpanNear`` matchers joins them."""
-    if len(spans) == 1:
-        return spans[0]
-    half = len(spans) // 2
-    return _near(_near_tree(spans[:half], slop), _near_tree(spans[half:], slop), slop)
-
-
-def _near_docs(first, second, slop: int) -> np.ndarray:
-    """The documents (some more than once) where a span of ``first`` lies 1 to ``slop``
-    positions before or after one of ``second``: :func:`_near`'s, without making the
-    joined spans. For each span of ``first``, the first span of ``second`` that starts
-    after it ends and the last that ends before it starts are found by
-    ``searchsorted``; the keys of two documents are further apart than any ``slop``
-    (positions are far below 2**32), so never near. A word near itself (``first is
-    second``, spans one position long) needs no search: its neighbours in its
-    sorted keys are the ones to check."""
-    keys, ends = first
-    other_keys, other_ends = second
-    if not len(keys) or not len(other_keys):
-        return np.empty(0, dtype=np.int64)
-    if first is second:
-        distinct = keys[np.flatnonzero(np.diff(keys, prepend=-1))]
-        near = np.diff(distinct) <= slop
-        return np.concatenate((distinct[:-1][near], distinct[1:][near])) >> 32
-    docs = keys & ~_POSITION
-    last = len(other_keys) - 1
-    after = other_keys.searchsorted(docs | ends, "right")
-    found = other_keys[np.minimum(after, last)] - (docs | ends) <= slop
-    found &= after <= last
-    end_keys = _sorted(other_keys & ~_POSITION | other_ends)
-    before = end_keys.searchsorted(keys, "left") - 1
-    found |= (before >= 0) & (keys - end_keys[np.maximum(before, 0)] <= slop)
-    return keys[found] >> 32
-
-
-def _near(first, second, slop: int):
-    """Every span joining one of ``first`` with one of ``second`` (in the same document)
-    that lies 1 to ``slop`` positions before or after it: from the start of the one to
-    the end of the other, sorted by start and unique."""
-    keys, ends = first
-    other_keys, other_ends = second
-    if not len(keys) or not len(other_keys):
-        return _NO_SPANS
-    longest = int(np.max(other_ends - (other_keys & _POSITION)))
-    docs, starts = keys & ~_POSITION, keys & _POSITION
-    # The second's spans that may be near: those starting from ``slop`` (and the
-    # longest span) before this span's start to ``slop`` after its end.
-    low = other_keys.searchsorted(docs + np.maximum(starts - slop - longest, 0), "left")
-    high = other_keys.searchsorted(docs + ends + slop, "right")
-    other, this = ranges(low, high - low)
-    starts, ends, docs = starts[this], ends[this], docs[this]
-    other_starts, other_ends = other_keys[other] & _POSITION, other_ends[other]
-    # Whoosh's Span.distance_to: 0 when the spans overlap, else the gap's ends apart.
-    distance = np.where(
-        ends < other_starts,
-        other_starts - ends,
-        np.where(other_ends < starts, starts - other_ends, 0),
-    )
-    near = (distance >= 1) & (distance <= slop)
-    joined = docs[near] | np.minimum(starts[near], other_starts[near])
-    joined_ends = np.maximum(ends[near], other_ends[near])
-    order = np.lexsort((joined_ends, joined))
-    joined, joined_ends = joined[order], joined_ends[order]
-    first_of_each = np.ones(len(joined), dtype=bool)
-    first_of_each[1:] = (joined[1:] != joined[:-1]) | (joined_ends[1:] != joined_ends[:-1])
-    return joined[first_of_each], joined_ends[first_of_each]
-
-
-def _sorted(values: np.ndarray) -> np.ndarray:
-    """``values`` sorted: often they are already (one term's keys, in document
-    and position order), and checking costs less than sorting."""
-    if len(values) > 1 and np.any(values[1:] < values[:-1]):
-        return np.sort(values)
-    return values
-
-
-def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """A mask of the ``values`` found in ``sorted_values``."""
-    if not len(sorted_values):
-        return np.zeros(len(values), dtype=bool)
-    at = np.searchsorted(sorted_values, values)
-    at[at == len(sorted_values)] = 0
-    return sorted_values[at] == values
-
-
 def _among(ids: np.ndarray, others: np.ndarray, size: int) -> np.ndarray:
     """A mask of the document numbers ``ids`` found in ``others`` (numbers below ``size``):
     a scatter and a gather, cheaper than searching sorted arrays."""
     return _mask(others, size)[ids]
-
-
-def _mask(ids: np.ndarray, size: int) -> np.ndarray:
-    """A mask of ``size`` documents, true at ``ids``."""
-    present = np.zeros(size, dtype=bool)
-    present[ids] = True
-    return present
 
 
 def _materialize(result, segment: _Segment) -> _Matches:

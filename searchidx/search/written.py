@@ -9,7 +9,7 @@ frequency counting only those occurrences (the idf and the field lengths are
 positions.
 
 Two cores answer it: the array core reads each position's written form from the
-side files' forward index (``rank_arrays.py``); Whoosh's matchers, the reference
+side files' forward index (``array_positions.py``); Whoosh's matchers, the reference
 and the fallback, re-read the paragraph's stored text (:class:`WrittenMatcher`).
 """
 

@@ -1,0 +1,325 @@
+"""Positions and written forms read from one segment's side file, for phrases and proximity.
+
+A phrase, and an AND of words, starts from the word (all its forms) with the
+fewest postings: its documents are a mask that the other words' postings are
+filtered by, before any position is read or any score computed
+(:func:`_phrase_postings`). A word's positions are read as one slice where
+most of its postings are wanted (:func:`_positions`); a phrase's words are
+matched by their ``document << 32 | position - k`` keys (:func:`_position_keys`).
+Proximity (``"w1 w2"~N``, any order) keeps the documents where the words'
+spans join as Whoosh's tree of ``SpanNear`` spans joins them
+(:func:`_near_tree`, :func:`_near_docs`).
+
+A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
+vocalized words) reads the number of the form written at each of its terms'
+positions (a slice per term when the word stands alone, beside the positions in
+a phrase), and keeps the accepted occurrences (:func:`_restricted`).
+
+Each function takes a segment (``array_segments.py``) and returns arrays; the
+evaluator, ``rank_arrays.py``, puts them together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..sidefiles import ranges
+from .array_segments import _mask, _Segment, _starts
+from .written import WrittenTest
+
+_POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
+_NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+# A term with at least this many postings to read, most of them wanted, has its
+# positions read as one slice; fewer cost less read together with other terms'.
+_ONE_RUN = 1024
+# A group of a phrase or AND whose postings outnumber the documents left by this
+# many times has those documents looked up in its postings rather than read whole.
+_SPARSE = 16
+# ... when its forms average this many postings: each form looked up costs a call.
+_LONG_FORMS = 4096
+
+
+def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list, within=None):
+    """Per group of forms, ``(index, form, docs)`` of the postings in the documents that
+    hold a form of every group (and are in the mask ``within``, where given): each
+    posting's number in the flat arrays, its form's place in the group and its
+    document, form by form and each form's in document order; None when no document
+    holds every group. ``sizes`` are the groups' numbers of postings.
+
+    The group with the fewest postings goes first and makes a mask of candidate
+    documents; every other group's postings are read only to be kept or dropped by it,
+    so no posting list is sorted or merged, and positions wait for the survivors.
+    Where the candidates are far fewer than a group's postings, they are looked up
+    in each form's sorted documents instead (:func:`_postings_in`).
+    """
+    order = np.argsort(sizes, kind="stable")
+    candidates = within
+    kept: list = [None] * len(ordinals)
+    for group in order:
+        size, present = sizes[group], None
+        long_forms = size > _LONG_FORMS * len(ordinals[group])
+        if long_forms and candidates is not None and size > _SPARSE * np.count_nonzero(candidates):
+            present = np.flatnonzero(candidates)
+        index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
+        if not len(index):
+            return None
+        candidates = _mask(docs, segment.size)
+        kept[group] = (index, form, docs)
+    # The last mask is the documents having every group; earlier groups kept more.
+    result = []
+    for index, form, docs in kept:
+        inside = candidates[docs]
+        result.append((index[inside], form[inside], docs[inside]))
+    return result
+
+
+def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
+    """``(index, form, docs)`` of the postings of the terms ``ordinals`` (see
+    :func:`_phrase_postings`) in the documents of the mask ``candidates`` (all, if
+    None). With ``present`` (the candidates' numbers, sorted), each candidate is
+    looked up in each term's sorted documents; else every posting is read and
+    kept or dropped by the mask."""
+    side = segment.side
+    pointers, all_docs = side["terms.pointers"], side["terms.docs"]
+    starts = pointers[ordinals].astype(np.int64)
+    ends = pointers[ordinals + 1].astype(np.int64)
+    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
+    if present is not None:
+        wanted = present.astype(all_docs.dtype)
+        index, form = [], []
+        for number, (start, end) in enumerate(bounds):
+            docs = all_docs[start:end]
+            at = docs.searchsorted(wanted)
+            at = at[at < len(docs)]  # a tail: ``wanted`` is sorted
+            at = at[docs[at] == wanted[: len(at)]]
+            index.append(at + start)
+            form.append(np.full(len(at), number))
+        index, form = np.concatenate(index), np.concatenate(form)
+        return index, form, all_docs[index]
+    pieces = [all_docs[start:end] for start, end in bounds]
+    docs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+    if candidates is None:
+        chosen = np.arange(len(docs))
+    else:
+        chosen = np.flatnonzero(candidates[docs])
+        docs = docs[chosen]
+    firsts = _starts(ends - starts)
+    form = np.searchsorted(firsts, chosen, "right") - 1
+    return starts[form] + chosen - firsts[form], form, docs
+
+
+def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tuple:
+    """The positions of the postings ``index`` (numbers into the flat arrays, term by
+    term and each term's in order) of terms ``ordinal`` (one per posting), and the
+    number in ``index`` of the posting each is of (int64 arrays); ``numbered``, also
+    each one's number in ``terms.positions`` (where the forward index of written
+    forms has the number of the word's form).
+
+    Positions are stored term by term, posting after posting: a posting's come after
+    its term's first position plus the frequencies of the term's earlier postings,
+    added up to the last posting wanted only. A term with many postings wanted, most
+    of those up to its last, has its positions read as one slice and the others
+    dropped, which costs less than reading them run by run."""
+    if not len(index):
+        nothing = np.empty(0, dtype=np.int64)
+        return (nothing, nothing, nothing) if numbered else (nothing, nothing)
+    side = segment.side
+    pointers, freqs = side["terms.pointers"], side["terms.freqs"]
+    position_pointers = side["terms.position_pointers"]
+    changes = np.flatnonzero(ordinal[1:] != ordinal[:-1]) + 1
+    lows = np.concatenate(([0], changes))
+    highs = np.concatenate((changes, [len(index)]))
+    terms = ordinal[lows]
+    starts = pointers[terms].astype(np.int64)
+    needed = index[highs - 1] - starts + 1  # the term's postings up to the last wanted
+    whole = ((highs - lows) * 2 >= needed) & (needed >= _ONE_RUN)
+    positions, owners, occurrences = [], [], []
+    for group in np.flatnonzero(whole).tolist():
+        low, high, start = int(lows[group]), int(highs[group]), int(starts[group])
+        counts = freqs[start : start + int(needed[group])].astype(np.int64)
+        first = int(position_pointers[terms[group]])
+        positions.append(side.gather_run("terms.positions", first, int(counts.sum())))
+        occurrences.append(np.arange(first, first + len(positions[-1])) if numbered else None)
+        number = np.full(len(counts), -1, dtype=np.int64)
+        number[index[low:high] - start] = np.arange(low, high)
+        owner = np.repeat(number, counts)
+        if high - low < len(counts):
+            wanted = owner >= 0
+            positions[-1], owner = positions[-1][wanted], owner[wanted]
+            if numbered:
+                occurrences[-1] = occurrences[-1][wanted]
+        owners.append(owner)
+    # Terms of many postings, few of them wanted: from their running sums, kept.
+    kept = ~whole & (needed >= _ONE_RUN)
+    for group in np.flatnonzero(kept).tolist():
+        low, high, term = int(lows[group]), int(highs[group]), int(terms[group])
+        running = segment.position_starts(term)
+        chosen = index[low:high] - starts[group]
+        first = running[chosen].astype(np.int64)
+        counts = running[chosen + 1].astype(np.int64) - first
+        first += int(position_pointers[term])
+        positions.append(side.gather_runs("terms.positions", first, counts))
+        occurrences.append(ranges(first, counts)[0] if numbered else None)
+        owners.append(np.repeat(np.arange(low, high), counts))
+    if not (whole | kept).all():
+        # The other terms together, their postings run by run, in the order the
+        # terms' positions are stored.
+        groups = np.flatnonzero(~(whole | kept))
+        groups = groups[np.argsort(terms[groups], kind="stable")]
+        bounds = zip(starts[groups].tolist(), needed[groups].tolist(), strict=True)
+        prefix = np.concatenate([freqs[start : start + count] for start, count in bounds])
+        before = np.concatenate(([0], np.cumsum(prefix, dtype=np.int64)))
+        block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
+        taken, group_of = ranges(lows[groups], (highs - lows)[groups])
+        at = block[group_of] + index[taken] - starts[groups][group_of]
+        counts = before[at + 1] - before[at]
+        first = position_pointers[terms[groups]].astype(np.int64)[group_of]
+        first += before[at] - before[block[group_of]]
+        positions.append(side.gather_runs("terms.positions", first, counts))
+        occurrences.append(ranges(first, counts)[0] if numbered else None)
+        owners.append(np.repeat(taken, counts))
+    found = (positions, owners, occurrences) if numbered else (positions, owners)
+    if len(positions) == 1:
+        return tuple(parts[0] for parts in found)
+    return tuple(np.concatenate(parts) for parts in found)
+
+
+def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest, positions=True):
+    """The postings ``index`` (of terms ``ordinal[form]``, in documents ``docs``)
+    reduced to their occurrences whose word as written passes ``test``:
+    ``(index, form, docs, tf, accepted)`` of the postings left, ``tf`` their
+    numbers of such occurrences and, with ``positions``, ``accepted`` the
+    ``(positions, owner)`` of these occurrences, ``owner`` the number of the
+    posting each is of (else None)."""
+    side = segment.side
+    pointers = side["terms.pointers"]
+    whole = len(index) == np.sum(pointers[ordinal + 1] - pointers[ordinal].astype(np.int64))
+    if whole and not positions:
+        # Every posting of the word's terms (a word alone): each term's slice, in order.
+        keep = np.concatenate([segment.term_accepted(test, term) for term in ordinal.tolist()])
+        # Accepted occurrences per posting: the running count at each posting's end.
+        counts = side["terms.freqs"][index].astype(np.int64)
+        tf = np.diff(np.cumsum(keep)[np.cumsum(counts) - 1], prepend=0)
+        left = tf > 0
+        return index[left], form[left], docs[left], tf[left], None
+    found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
+    terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
+    keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
+    tf = np.bincount(owner[keep], minlength=len(index))
+    left = tf > 0
+    accepted = None
+    if positions:
+        renumber = np.cumsum(left) - 1
+        accepted = (found[keep], renumber[owner[keep]])
+    return index[left], form[left], docs[left], tf[left], accepted
+
+
+def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``doc << 32 | position`` of each position and its document, leaving out the
+    negative positions (a phrase's k-th word, moved back by k)."""
+    keep = positions >= 0
+    return (docs[keep].astype(np.int64) << 32) | positions[keep]
+
+
+def _word_spans(segment: _Segment, forms: list, candidates: np.ndarray):
+    """The spans of one word (any of its ``forms``, plain or all restricted by one
+    written test) in the ``candidates`` documents (a mask): ``(keys, ends)``, keys
+    ``doc << 32 | position`` sorted (twice where two forms are readings of one word),
+    each span one position long."""
+    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
+    ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
+    index, form, docs = _postings_in(segment, ordinals, candidates, None)
+    test = getattr(forms[0], "test", None)
+    if test is None:
+        positions, owner = _positions(segment, index, ordinals[form])
+    else:
+        *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
+    keys = _sorted(_position_keys(docs[owner], positions))
+    return keys, keys & _POSITION
+
+
+def _near_tree(spans: list, slop: int):
+    """The spans where every word of ``spans`` (one ``(keys, ends)`` per word) is near
+    the others, joined as Whoosh's binary tree of ``SpanNear`` matchers joins them."""
+    if len(spans) == 1:
+        return spans[0]
+    half = len(spans) // 2
+    return _near(_near_tree(spans[:half], slop), _near_tree(spans[half:], slop), slop)
+
+
+def _near_docs(first, second, slop: int) -> np.ndarray:
+    """The documents (some more than once) where a span of ``first`` lies 1 to ``slop``
+    positions before or after one of ``second``: :func:`_near`'s, without making the
+    joined spans. For each span of ``first``, the first span of ``second`` that starts
+    after it ends and the last that ends before it starts are found by
+    ``searchsorted``; the keys of two documents are further apart than any ``slop``
+    (positions are far below 2**32), so never near. A word near itself (``first is
+    second``, spans one position long) needs no search: its neighbours in its
+    sorted keys are the ones to check."""
+    keys, ends = first
+    other_keys, other_ends = second
+    if not len(keys) or not len(other_keys):
+        return np.empty(0, dtype=np.int64)
+    if first is second:
+        distinct = keys[np.flatnonzero(np.diff(keys, prepend=-1))]
+        near = np.diff(distinct) <= slop
+        return np.concatenate((distinct[:-1][near], distinct[1:][near])) >> 32
+    docs = keys & ~_POSITION
+    last = len(other_keys) - 1
+    after = other_keys.searchsorted(docs | ends, "right")
+    found = other_keys[np.minimum(after, last)] - (docs | ends) <= slop
+    found &= after <= last
+    end_keys = _sorted(other_keys & ~_POSITION | other_ends)
+    before = end_keys.searchsorted(keys, "left") - 1
+    found |= (before >= 0) & (keys - end_keys[np.maximum(before, 0)] <= slop)
+    return keys[found] >> 32
+
+
+def _near(first, second, slop: int):
+    """Every span joining one of ``first`` with one of ``second`` (in the same document)
+    that lies 1 to ``slop`` positions before or after it: from the start of the one to
+    the end of the other, sorted by start and unique."""
+    keys, ends = first
+    other_keys, other_ends = second
+    if not len(keys) or not len(other_keys):
+        return _NO_SPANS
+    longest = int(np.max(other_ends - (other_keys & _POSITION)))
+    docs, starts = keys & ~_POSITION, keys & _POSITION
+    # The second's spans that may be near: those starting from ``slop`` (and the
+    # longest span) before this span's start to ``slop`` after its end.
+    low = other_keys.searchsorted(docs + np.maximum(starts - slop - longest, 0), "left")
+    high = other_keys.searchsorted(docs + ends + slop, "right")
+    other, this = ranges(low, high - low)
+    starts, ends, docs = starts[this], ends[this], docs[this]
+    other_starts, other_ends = other_keys[other] & _POSITION, other_ends[other]
+    # Whoosh's Span.distance_to: 0 when the spans overlap, else the gap's ends apart.
+    distance = np.where(
+        ends < other_starts,
+        other_starts - ends,
+        np.where(other_ends < starts, starts - other_ends, 0),
+    )
+    near = (distance >= 1) & (distance <= slop)
+    joined = docs[near] | np.minimum(starts[near], other_starts[near])
+    joined_ends = np.maximum(ends[near], other_ends[near])
+    order = np.lexsort((joined_ends, joined))
+    joined, joined_ends = joined[order], joined_ends[order]
+    first_of_each = np.ones(len(joined), dtype=bool)
+    first_of_each[1:] = (joined[1:] != joined[:-1]) | (joined_ends[1:] != joined_ends[:-1])
+    return joined[first_of_each], joined_ends[first_of_each]
+
+
+def _sorted(values: np.ndarray) -> np.ndarray:
+    """``values`` sorted: often they are already (one term's keys, in document
+    and position order), and checking costs less than sorting."""
+    if len(values) > 1 and np.any(values[1:] < values[:-1]):
+        return np.sort(values)
+    return values
+
+
+def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """A mask of the ``values`` found in ``sorted_values``."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_values, values)
+    at[at == len(sorted_values)] = 0
+    return sorted_values[at] == values

@@ -1,0 +1,448 @@
+"""The side files as a vocabulary and a source of postings: each segment's, and a reader's.
+
+A segment's side file (:class:`_Segment`) finds a term's number by one
+``searchsorted`` on the terms' first 8 bytes and a bisection among the terms
+that share them, expands prefixes the same way, compares its terms by their
+letters for did you mean (:meth:`_Segment.near_terms`), and gives each term's
+postings as a slice of flat arrays. What costs to find again is kept for the
+next searches, within limits: the terms' numbers, where each posting's
+positions start, the terms measured for did you mean.
+
+A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
+vocalized words) runs its test once on each written form of its terms (the side
+file's forward index lists each term's forms): :meth:`_Segment.accepted` gives
+the verdict on each occurrence.
+
+:class:`ArraySegments` is every segment of one Whoosh reader, asked as Whoosh's
+term files are (which terms exist, their document frequency, a prefix's terms);
+:class:`ArrayVocabulary` is the planning vocabulary read from it. Ranking over
+the segments is ``rank_arrays.py``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache, partial
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+from .plan import ReaderVocabulary
+from .written import WrittenTest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from typing_extensions import Self
+    from whoosh.reading import IndexReader
+
+_ORDINAL_CACHE_LIMIT = 100_000
+_LARGEST_KEY = 2**64 - 1
+# Where each posting's positions start is kept for terms of many postings, up to
+# this many numbers per segment (4 bytes each), for the next searches.
+_POSITION_STARTS_LIMIT = 2**22
+# The terms measured for near_terms are kept per segment up to about this many bytes.
+_NEAR_TERMS_LIMIT = 2**25
+
+
+class _Measured:
+    """Terms as near_terms compares them: their text end to end, where each starts
+    in it (and where the last ends), and, for each length in letters once asked,
+    the code points the terms of that length use (sorted), how many times each
+    term has each of them (a row per term) and the terms' numbers."""
+
+    def __init__(self, raw: np.ndarray, offsets: np.ndarray) -> None:
+        # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
+        leads = ((raw & 0xC0) != 0x80).view(np.uint8)
+        self.sizes = np.add.reduceat(leads, offsets[:-1] - offsets[0], dtype=np.int64)
+        self.text = raw.tobytes().decode("utf-8")
+        self.codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
+        self.starts = _starts(self.sizes)
+        self.by_length: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._new = self.codes.nbytes + len(self.text) * 2 + self.starts.nbytes * 2
+
+    def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The code points, counts and numbers of the terms of ``length`` letters,
+        counted the first time they are asked for: a search asks for three lengths."""
+        found = self.by_length.get(length)
+        if found is None:
+            numbers = np.flatnonzero(self.sizes == length)
+            rows = self.codes[self.starts[numbers, None] + np.arange(length)]
+            # Each code point's column: its place among those used (no sort).
+            used = np.bincount(rows.ravel()) > 0
+            alphabet = np.flatnonzero(used).astype(np.uint32)
+            columns = (np.cumsum(used) - 1)[rows] + np.arange(len(numbers))[:, None] * len(alphabet)
+            counts = np.bincount(columns.ravel(), minlength=len(numbers) * len(alphabet))
+            # A count is at most the term's length.
+            counts = counts.reshape(len(numbers), len(alphabet)).astype(
+                np.uint8 if length < 256 else np.int64
+            )
+            found = self.by_length[length] = (alphabet, counts, numbers)
+            self._new += counts.nbytes + numbers.nbytes + alphabet.nbytes
+        return found
+
+    def grown(self) -> int:
+        """How many bytes were added since last asked."""
+        new, self._new = self._new, 0
+        return new
+
+
+class _Segment:
+    """One segment's side file, with its deletions and its offset in the whole index."""
+
+    def __init__(self, side, offset: int, deleted):
+        self.side = side
+        self.offset = offset
+        self.size = side.doc_count_all
+        self._ordinals: dict[tuple[str, bytes], int] = {}
+        self._views: dict[str, tuple[memoryview, memoryview]] = {}
+        # Per written test and term, the test's verdict on each of the term's written forms.
+        self._verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
+        self._position_starts: dict[int, np.ndarray] = {}
+        self._position_starts_kept = 0
+        # Per field and prefix, its terms measured for near_terms, and the bytes kept.
+        self._near: dict[tuple[str, bytes], _Measured] = {}
+        self._near_kept = 0
+        self.live = None
+        if deleted:
+            self.live = np.ones(self.size, dtype=bool)
+            self.live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+
+    def ordinal(self, fieldname: str, term: bytes) -> int:
+        """The term's number in this segment's vocabulary, or -1."""
+        found = self._ordinals.get((fieldname, term))
+        if found is None:
+            key = prefix_key(term)
+            low, high = _key_range(self.side[f"{fieldname}.prefix_keys"], key, key)
+            found = self._remember(fieldname, [term], [self._find(fieldname, term, low, high)])[0]
+        return found
+
+    def ordinals(self, fieldname: str, terms: list[bytes]) -> list[int]:
+        """Each term's number in this segment's vocabulary, or -1: the terms not
+        looked up before are found by one ``searchsorted`` for them all."""
+        new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._ordinals]
+        if new:
+            wanted = np.fromiter(map(prefix_key, new), dtype=np.uint64, count=len(new))
+            keys = self.side[f"{fieldname}.prefix_keys"]
+            lows = keys.searchsorted(wanted, "left").tolist()
+            highs = keys.searchsorted(wanted, "right").tolist()
+            found = map(partial(self._find, fieldname), new, lows, highs)
+            self._remember(fieldname, new, list(found))
+        return [self._ordinals[fieldname, term] for term in terms]
+
+    def _remember(self, fieldname: str, terms: list[bytes], ordinals: list[int]) -> list[int]:
+        if len(self._ordinals) + len(terms) > _ORDINAL_CACHE_LIMIT:
+            self._ordinals.clear()
+        self._ordinals.update(zip(((fieldname, term) for term in terms), ordinals, strict=True))
+        return ordinals
+
+    def _find(self, fieldname: str, term: bytes, low: int, high: int) -> int:
+        """The term's number, knowing that the terms ``low`` to ``high`` share its key, or -1."""
+        if low == high or len(term) < 8:
+            # Keys are zero-padded and UTF-8 has no zero byte: a term shorter than
+            # its key shares it with no other term.
+            return low if low < high else -1
+        # Memory views index and slice without making a numpy object each time.
+        if fieldname not in self._views:
+            side = self.side
+            self._views[fieldname] = (
+                memoryview(side[f"{fieldname}.offsets"]),
+                memoryview(side[f"{fieldname}.blob"]),
+            )
+        offsets, blob = self._views[fieldname]
+        # The terms sharing the first 8 bytes: find the term among them by bisection.
+        end = high
+        while low < high:
+            middle = (low + high) // 2
+            if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
+                low = middle + 1
+            else:
+                high = middle
+        if low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term:
+            return low
+        return -1
+
+    def doc_frequency(self, fieldname: str, ordinal: int) -> int:
+        """Whoosh's document frequency of the term: deleted documents count."""
+        if f"{fieldname}.doc_freqs" in self.side:
+            return int(self.side[f"{fieldname}.doc_freqs"][ordinal])
+        start, end = self.postings(fieldname, ordinal)
+        return end - start
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+        """For each prefix, this segment's terms that start with it, in order: one
+        ``searchsorted`` finds where every prefix's terms are."""
+        side = self.side
+        bounds = [prefix_key(prefix) for prefix in prefixes]
+        # UTF-8 has no 0xff byte, so no key is the largest.
+        bounds += [min(prefix_key(prefix, b"\xff") + 1, _LARGEST_KEY) for prefix in prefixes]
+        keys = side[f"{fieldname}.prefix_keys"]
+        at = keys.searchsorted(np.array(bounds, dtype=np.uint64)).tolist()
+        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
+        found = []
+        for prefix, low, high in zip(
+            prefixes, at[: len(prefixes)], at[len(prefixes) :], strict=True
+        ):
+            if low == high:
+                found.append([])
+                continue
+            ends = offsets[low : high + 1].tolist()
+            text = blob[ends[0] : ends[-1]].tobytes()
+            base = ends[0]
+            terms = [text[a - base : b - base] for a, b in pairwise(ends)]
+            if len(prefix) > 8:
+                terms = [term for term in terms if term.startswith(prefix)]
+            found.append(terms)
+        return found
+
+    def near_terms(
+        self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
+    ) -> list[str]:
+        """This segment's terms that start with ``prefix``, of a length in
+        ``lengths``, that differ from the distinct code points ``letters`` by at
+        most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`),
+        in order: the terms are compared as counts of letters, only those kept
+        become strings."""
+        measured = self._measured(fieldname, prefix)
+        kept = []
+        for length in lengths:
+            alphabet, counts, numbers = measured.of_length(length)
+            if not len(numbers):
+                continue
+            wanted = np.array(letters, dtype=alphabet.dtype)
+            at = np.minimum(alphabet.searchsorted(wanted), len(alphabet) - 1)
+            known = at[alphabet[at] == wanted]
+            held = counts[:, known]
+            others = length - held.sum(axis=1, dtype=np.int64)
+            # A letter none of these terms has is missing from every one of them.
+            missing = len(letters) - len(known) + np.count_nonzero(held == 0, axis=1)
+            kept.append(numbers[(others <= most_changed) & (missing <= most_changed)])
+        if not kept:
+            return []
+        kept = np.sort(np.concatenate(kept))
+        starts = measured.starts
+        ends = zip(starts[kept].tolist(), starts[kept + 1].tolist(), strict=True)
+        terms = [measured.text[start:end] for start, end in ends]
+        if len(prefix) > 8:
+            start = prefix.decode("utf-8")
+            terms = [term for term in terms if term.startswith(start)]
+        return terms
+
+    def _measured(self, fieldname: str, prefix: bytes) -> _Measured:
+        """The terms whose key (first 8 bytes) starts as ``prefix``'s, measured once
+        and kept for the next searches, as long as :data:`_NEAR_TERMS_LIMIT` allows:
+        measuring every term of a first letter costs more than comparing them."""
+        found = self._near.get((fieldname, prefix))
+        if found is None:
+            side = self.side
+            keys = side[f"{fieldname}.prefix_keys"]
+            low, high = _key_range(keys, prefix_key(prefix), prefix_key(prefix, b"\xff"))
+            offsets = side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
+            found = _Measured(side[f"{fieldname}.blob"][offsets[0] : offsets[-1]], offsets)
+            if self._near_kept > _NEAR_TERMS_LIMIT:
+                self._near.clear()
+                self._near_kept = 0
+            self._near[fieldname, prefix] = found
+        self._near_kept += found.grown()
+        return found
+
+    def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
+        pointers = self.side[f"{fieldname}.pointers"]
+        return int(pointers[ordinal]), int(pointers[ordinal + 1])
+
+    def position_starts(self, ordinal: int) -> np.ndarray:
+        """Where the positions of each posting of the ``terms`` term start, from its
+        first position (the running sum of its frequencies, one more at the end);
+        kept for the next searches, as long as :data:`_POSITION_STARTS_LIMIT` allows."""
+        found = self._position_starts.get(ordinal)
+        if found is None:
+            start, end = self.postings("terms", ordinal)
+            if self._position_starts_kept + end - start > _POSITION_STARTS_LIMIT:
+                self._position_starts.clear()
+                self._position_starts_kept = 0
+            found = np.zeros(end - start + 1, dtype=self.side["terms.position_pointers"].dtype)
+            np.cumsum(self.side["terms.freqs"][start:end], out=found[1:])
+            self._position_starts[ordinal] = found
+            self._position_starts_kept += len(found)
+        return found
+
+    def accepted(
+        self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray
+    ) -> np.ndarray:
+        """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
+        ``terms[term_of]``) whose word as written passes ``test``: each of the terms'
+        own written forms is tested once."""
+        verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
+        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
+        numbers = self.side.written_numbers(terms, term_of, occurrences)
+        return np.concatenate(verdicts)[firsts[term_of] + numbers]
+
+    def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
+        """A mask of every occurrence of the term ``ordinal`` (its positions in
+        order) whose word as written passes ``test``: a slice of the forward index."""
+        return self._term_verdicts(test, ordinal)[self.side.term_written_numbers(ordinal)]
+
+    def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
+        key = (test, ordinal)
+        if key not in self._verdicts:
+            if len(self._verdicts) > _ORDINAL_CACHE_LIMIT:
+                self._verdicts.clear()
+            forms = self.side.term_forms(ordinal)
+            self._verdicts[key] = np.array([_passes(test, form) for form in forms])
+        return self._verdicts[key]
+
+    def universe(self) -> np.ndarray:
+        everything = np.arange(self.size, dtype=np.int64)
+        return everything if self.live is None else everything[self.live]
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    """Where each of the items of ``sizes`` starts when laid end to end, and where they end."""
+    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    return starts
+
+
+def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
+    """Where the keys from ``first`` to ``last`` are in the sorted ``keys``: one
+    ``searchsorted`` for both ends (UTF-8 has no 0xff byte, so no key is the largest)."""
+    return keys.searchsorted(
+        np.array([first, min(last + 1, _LARGEST_KEY)], dtype=np.uint64)
+    ).tolist()
+
+
+@lru_cache(maxsize=_ORDINAL_CACHE_LIMIT)
+def _passes(test: WrittenTest, written: str) -> bool:
+    """Whether ``written``, a form of the forward index, passes ``test``: one verdict
+    for every segment. "" is a position with no word, which Whoosh's path skips."""
+    return bool(written) and test.accepts(written)
+
+
+def _mask(ids: np.ndarray, size: int) -> np.ndarray:
+    """A mask of ``size`` documents, true at ``ids``."""
+    present = np.zeros(size, dtype=bool)
+    present[ids] = True
+    return present
+
+
+class ArraySegments:
+    """The segments of one Whoosh reader read through their side files: their
+    vocabulary, terms and document frequencies."""
+
+    def __init__(self, segments: list[_Segment], doc_count_all: int) -> None:
+        self.segments = segments
+        self.doc_count_all = doc_count_all
+        self._vocabulary: ArrayVocabulary | None = None
+
+    @classmethod
+    def open(cls, index_dir: Path, reader: IndexReader) -> Self | None:
+        """An array searcher for ``reader``, or None unless every segment has a good side file."""
+        segments = []
+        leaves = segment_readers(reader)
+        if not leaves:
+            return None  # an empty index: nothing to gain
+        for leaf, offset in leaves:
+            side = load_side_file(index_dir, leaf.segment().segment_id(), leaf.doc_count_all())
+            if side is None:
+                return None
+            segments.append(_Segment(side, offset, leaf.deleted_docs_set))
+        return cls(segments, reader.doc_count_all())
+
+    def vocabulary(self, reader: IndexReader) -> ArrayVocabulary:
+        """``reader``'s vocabulary, with prefixes expanded from the side files: the same
+        object from search to search, so planning remembers what it found in it."""
+        if self._vocabulary is None or self._vocabulary.reader is not reader:
+            self._vocabulary = ArrayVocabulary(reader, self)
+        return self._vocabulary
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+        """For each prefix, every segment's terms that start with it, sorted and
+        unique, as Whoosh's."""
+        found = [segment.expand_prefixes(fieldname, prefixes) for segment in self.segments]
+        if len(found) == 1:
+            return found[0]
+        return [sorted(set().union(*terms)) for terms in zip(*found, strict=True)]
+
+    def near_terms(
+        self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
+    ) -> list[str]:
+        """Every segment's :meth:`_Segment.near_terms`, sorted and unique."""
+        codes = [ord(letter) for letter in sorted(set(letters))]
+        found = [
+            segment.near_terms(fieldname, prefix, lengths, codes, most_changed)
+            for segment in self.segments
+        ]
+        if len(found) == 1:
+            return found[0]
+        return sorted(set().union(*found))
+
+    def contains_many(self, fieldname: str, terms: list[bytes]) -> list[bool]:
+        """Whether a segment has each term, as Whoosh's term files say."""
+        found = [False] * len(terms)
+        missing = list(range(len(terms)))
+        for segment in self.segments:
+            ordinals = segment.ordinals(fieldname, [terms[at] for at in missing])
+            for at, ordinal in zip(missing, ordinals, strict=True):
+                found[at] = ordinal >= 0
+            missing = [at for at in missing if not found[at]]
+            if not missing:
+                break
+        return found
+
+    def doc_frequency(self, fieldname: str, term: bytes) -> int:
+        """Whoosh's document frequency of ``term``: deleted documents count."""
+        df = 0
+        for segment in self.segments:
+            ordinal = segment.ordinal(fieldname, term)
+            if ordinal >= 0:
+                df += segment.doc_frequency(fieldname, ordinal)
+        return df
+
+
+class ArrayVocabulary(ReaderVocabulary):
+    """A Whoosh reader's vocabulary read from the side files: terms found and
+    prefixes expanded by ``searchsorted`` (Whoosh walks its term files)."""
+
+    def __init__(self, reader: IndexReader, arrays: ArraySegments) -> None:
+        super().__init__(reader)
+        self.arrays = arrays
+
+    def contains(self, fieldname: str, term: str) -> bool:
+        if fieldname not in FIELDS:
+            return super().contains(fieldname, term)
+        return self.contains_many(fieldname, [term])[0]
+
+    def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
+        if fieldname not in FIELDS:
+            return super().contains_many(fieldname, terms)
+        return self.arrays.contains_many(fieldname, [term.encode("utf-8") for term in terms])
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        if fieldname not in FIELDS:
+            return super().doc_frequency(fieldname, term)
+        return self.arrays.doc_frequency(fieldname, term.encode("utf-8"))
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
+        if fieldname not in FIELDS:
+            return super().expand_prefix(fieldname, prefix)
+        return iter(self.expand_prefixes(fieldname, [prefix])[0])
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
+        if fieldname not in FIELDS:
+            return super().expand_prefixes(fieldname, prefixes)
+        found = self.arrays.expand_prefixes(
+            fieldname, [prefix.encode("utf-8") for prefix in prefixes]
+        )
+        return [[btext.decode("utf-8") for btext in terms] for terms in found]
+
+    def near_terms(
+        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+    ) -> Iterator[str]:
+        if fieldname not in FIELDS:
+            return super().near_terms(fieldname, prefix, lengths, letters, most_changed)
+        found = self.arrays.near_terms(
+            fieldname, prefix.encode("utf-8"), lengths, letters, most_changed
+        )
+        return iter(found)
