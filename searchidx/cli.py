@@ -519,7 +519,12 @@ def search(
         searchidx search "عِلْم" --marks strict
     """
     from .index import Index
-    from .output import render_file_results, render_results, render_suggestions
+    from .output import (
+        render_file_results,
+        render_results,
+        render_slow_search_note,
+        render_suggestions,
+    )
 
     fmt = choices.output_format(FORMATS)
     if by_file and context:
@@ -540,12 +545,7 @@ def search(
             shown = render_results(found, fmt, color=use_color, width=width, bidi=bidi)
             _echo(shown, color=use_color)
         if not idx.searches_side_files:
-            click.echo(
-                "searchidx: note: this index's search side files are missing or of an older "
-                f"format, so searches are slower; `searchidx index --index {idx.path}` "
-                "rewrites them",
-                err=True,
-            )
+            click.echo(render_slow_search_note(str(idx.path)), err=True)
     # JSON and JSON Lines carry them; for people they go with the diagnostics.
     if found.suggestions and fmt in ("table", "plain"):
         click.echo(render_suggestions(found.suggestions), err=True)

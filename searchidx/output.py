@@ -112,6 +112,19 @@ def render_suggestions(suggestions: list[dict[str, object]]) -> str:
     return f"did you mean: {shown}?"
 
 
+def render_slow_search_note(index_path: str) -> str:
+    """The line after a search of an index with a segment lacking a usable side file."""
+    return (
+        "searchidx: note: this index's search side files are missing or of an older "
+        f"format, so searches are slower; {_rewrite_side_files(index_path)} rewrites them"
+    )
+
+
+def _rewrite_side_files(index_path: str) -> str:
+    """The command that writes an index's missing or outdated side files."""
+    return f"`searchidx index --index {shlex.quote(index_path)}`"
+
+
 def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> str:
     """Render the files of a search, one per line or row: hits, best score, where."""
     if fmt == "json":
@@ -333,7 +346,7 @@ def _side_files(info: IndexInfo) -> str:
         lacking.append(f"{info.segments - info.side_files - info.outdated_side_files} missing")
     return (
         f"{info.side_files} of {info.segments} segments ({', '.join(lacking)}): searches "
-        f"are slower until `searchidx index --index {shlex.quote(info.path)}` rewrites them"
+        f"are slower until {_rewrite_side_files(info.path)} rewrites them"
     )
 
 
