@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from whoosh.writing import PostingPool
 
 import searchidx.index.store
 from searchidx import Index
@@ -371,6 +372,28 @@ def test_large_update_uses_parallel_writer_and_loses_nothing(tmp_path, monkeypat
         assert report.paragraphs == 1000
         assert index.info().paragraphs == 1000
         assert total_found(index, "دمشق") == 1000
+
+
+def test_postings_spilled_in_many_runs_index_as_sorted_in_memory(tmp_path, monkeypatch):
+    # A pool limit of a few kilobytes spills hundreds of runs (over the 128 Whoosh merges at
+    # once, so runs are merged into runs too), each pickled in batches of 7 postings.
+    docs = tmp_path / "docs"
+    write_news(docs, files=10, paragraphs=30, first=1)
+    queries = ("دمشق", "مستشفى", '"أسعار القمح"', "الإعمار 114", "منظمة NOT حلب")
+    with Index.create(tmp_path / "memory") as index:
+        index.update([docs])
+        in_memory = [index.search(q, limit=20).to_dict() for q in queries]
+    runs = []
+    write_run = PostingPool._write_run
+    monkeypatch.setattr(PostingPool, "_write_run", lambda *a: runs.append(write_run(*a)))
+    monkeypatch.setattr("searchidx.index.writer.POOL_LIMIT_MB", 0.005)
+    monkeypatch.setattr("searchidx.index.writer.RUN_BATCH", 7)
+    with Index.create(tmp_path / "spilled") as index:
+        index.update([docs])
+        spilled = [index.search(q, limit=20).to_dict() for q in queries]
+    assert len(runs) > 128
+    assert [found["total"] for found in spilled] == [120, 120, 120, 1, 60]
+    assert spilled == in_memory
 
 
 def write_chapters(folder, count):

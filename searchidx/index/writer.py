@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError
+from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError, PostingPool
 
 from ..documents import Document, read_documents
 from ..errors import DocumentError
@@ -39,6 +41,10 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 # this share of it (see README, Indexing, for what that costs).
 MERGE_DELETED_SHARE = 0.25
 WRITER_PROCESSES = 2
+# Megabytes of postings Whoosh's pool sorts in memory before spilling a run to disk.
+POOL_LIMIT_MB = 96
+# Postings pickled together when Whoosh's pool spills a sorted run to disk.
+RUN_BATCH = 4096
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -84,7 +90,7 @@ def _open_writer(whoosh: whoosh_index.Index, path: Path, parallel: bool):
     # Segments stay separate files: Whoosh reads a compound segment file by
     # copying its parts into memory, which cost a one-shot search 0.06 s and
     # 130 MB at 100,000 paragraphs.
-    settings = {"limitmb": 96, "compound": False}
+    settings = {"limitmb": POOL_LIMIT_MB, "compound": False}
     try:
         if parallel and _CAN_TIE_WORKERS and (os.cpu_count() or 1) > 1:
             # Two workers: each holds up to limitmb of postings in memory.
@@ -228,3 +234,32 @@ def _worker_processes(writer):
         raise
     finally:
         _forking_workers = False
+
+
+def _write_run_in_batches(pool: PostingPool, file, postings: Iterable) -> None:
+    postings = iter(postings)  # a list, or a merge of runs (kept lazy: runs are large)
+    while batch := list(islice(postings, RUN_BATCH)):
+        pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+    file.close()
+
+
+def _read_run_in_batches(pool: PostingPool, path: str) -> Iterator:
+    file = pool._open_run(path)
+    try:
+        while True:
+            try:
+                batch = pickle.load(file)
+            except EOFError:
+                return
+            yield from batch
+    finally:
+        file.close()
+        pool._remove_run(path)
+
+
+# Whoosh's posting pool sorts postings in runs of limitmb, spilled to disk with
+# one pickle call per posting: a quarter of an index build's CPU (17 s → 13 s for
+# 10,000 paragraphs). Runs pickled in batches hold the same postings in the same
+# order; both methods are replaced, in this process and the workers it forks.
+PostingPool._write_run = _write_run_in_batches
+PostingPool._read_run = _read_run_in_batches
