@@ -367,8 +367,7 @@ def _refuse_format(choices: _Choices) -> None:
     """Refuse a --format given before a command that has no results to format."""
     if choices.fmt is not None:
         raise click.UsageError(
-            f"{choices.command} writes no results to format; "
-            "--format is for search, info and analyze"
+            f"{choices.command} has no output to format; --format is for search, info and analyze"
         )
 
 

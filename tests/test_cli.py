@@ -454,7 +454,7 @@ def test_format_given_to_forget_or_serve_is_refused(run, seed_index, command):
     result = run("--format", "json", *command, "--index", str(seed_index))
     assert result.exit_code == 2
     assert stderr_lines(result) == [
-        f"searchidx: error: {command[0]} writes no results to format; "
+        f"searchidx: error: {command[0]} has no output to format; "
         f"--format is for search, info and analyze (see 'searchidx {command[0]} --help')"
     ]
     assert search(seed_index, "الباغوز").total == 6

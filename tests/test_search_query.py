@@ -384,8 +384,8 @@ def test_equals_sign_inside_a_file_name_still_filters_by_document(tmp_path):
         ("=doc:a.txt", "= goes right before a word of the text, not before doc: or title:"),
         ("title:=المكتبة", "= finds words of the text, not of titles"),
         ('title:"=المكتبة الوطنية"', "= finds words of the text, not of titles"),
-        ("=علي*", "=word is one exact word: it takes no * or ~"),
-        ("=علي~", "=word is one exact word: it takes no * or ~"),
+        ("=علي*", "it takes no * or ~ (write =علي, or علي~ for its near spellings, علي* for"),
+        ("=الله~", "it takes no * or ~ (write =الله, or الله~ for its near spellings, الله* for"),
         ("=ـــ", "the query has no words to search for"),
     ],
 )

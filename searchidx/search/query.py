@@ -55,7 +55,7 @@ _NO_WORDS = "the query has no words to search for"
 _AT_WORD_START = r"(?:^|(?<=[\s(\-]))"
 _EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{WORD.pattern})")
 _NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
-# Misplaced «=», each with how to write it.
+# Misplaced «=», each with how to write it (the word, where the pattern names it).
 _STRAY_EXACT = (
     (
         re.compile(rf'{_AT_WORD_START}="'),
@@ -71,8 +71,9 @@ _STRAY_EXACT = (
     ),
     (re.compile("title:="), _NOT_IN_TITLES),
     (
-        re.compile(rf"{_AT_WORD_START}={WORD.pattern}[*?~]"),
-        "=word is one exact word: it takes no * or ~ (write =علي, or علي* for a prefix)",
+        re.compile(rf"{_AT_WORD_START}=(?P<word>{WORD.pattern})[*?~]"),
+        "=word is one exact word: it takes no * or ~ "
+        "(write ={word}, or {word}~ for its near spellings, {word}* for a prefix)",
     ),
 )
 
@@ -107,8 +108,8 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
     for pattern, advice in _STRAY_EXACT:
-        if pattern.search(cleaned):
-            raise QueryError(advice)
+        if stray := pattern.search(cleaned):
+            raise QueryError(advice.format_map(stray.groupdict()))
     if not any(char.isalnum() for char in cleaned):
         raise QueryError(_NO_WORDS)
     empty_filter = _EMPTY_FILTER.search(cleaned)
