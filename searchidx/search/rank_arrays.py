@@ -67,7 +67,7 @@ from .plan import BM25_B, BM25_K1
 from .written import WrittenTerm
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from .plan import QueryPlan
 
@@ -109,6 +109,12 @@ class ArraySearcher(ArraySegments):
 
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
+        ids, scores = self.matches(plan)
+        top = _top(ids, scores, limit)
+        return ids[top].tolist(), scores[top].tolist(), len(ids)
+
+    def matches(self, plan: QueryPlan) -> tuple[np.ndarray, np.ndarray]:
+        """Every match's docnum (ascending) and score, or raise :class:`Unsupported`."""
         q = plan.query
         _check(q)
         run = _Run(self, plan.bonuses)
@@ -119,10 +125,7 @@ class ArraySearcher(ArraySegments):
                 matches = _without(matches, run.term(segment, "kind", "file"), segment.size)
             all_ids.append(matches.ids + segment.offset)
             all_scores.append(matches.scores)
-        ids = np.concatenate(all_ids)
-        scores = np.concatenate(all_scores)
-        top = _top(ids, scores, limit)
-        return ids[top].tolist(), scores[top].tolist(), len(ids)
+        return np.concatenate(all_ids), np.concatenate(all_scores)
 
 
 def _check(q: query.Query) -> None:
@@ -555,3 +558,33 @@ def _top(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
         candidates = np.flatnonzero(scores >= threshold)
     order = np.lexsort((ids[candidates], -scores[candidates]))
     return candidates[order[:limit]]
+
+
+def top_groups(
+    ids: np.ndarray, scores: np.ndarray, group_of: np.ndarray, limit: int
+) -> tuple[list[tuple[int, int, float, int]], int]:
+    """The ``limit`` best groups of the matches ``ids`` (``group_of[docnum]`` is a
+    document's group, >= 0), in the order of their first hit among the matches
+    ranked best first (ties by lower docnum): each ``(group, docnum, score,
+    matches)`` of its best match, and the number of groups."""
+    groups = group_of[ids]
+    counts = np.bincount(groups)
+    best = np.full(len(counts), -np.inf)
+    np.maximum.at(best, groups, scores)
+    # Each group's first hit is its best score's lowest docnum.
+    is_best = scores == best[groups]
+    first = np.full(len(counts), np.iinfo(np.int64).max)
+    np.minimum.at(first, groups[is_best], ids[is_best])
+    present = np.flatnonzero(counts)
+    chosen = present[_top(first[present], best[present], limit)]
+    columns = (chosen, first[chosen], best[chosen], counts[chosen])
+    return list(zip(*(column.tolist() for column in columns), strict=True)), len(present)
+
+
+def group_numbers(groups: Iterable[list[int]], size: int) -> np.ndarray:
+    """Each of ``size`` documents' group number: its place in ``groups`` (lists of
+    docnums), or -1."""
+    numbers = np.full(size, -1, dtype=np.int32)
+    for number, ids in enumerate(groups):
+        numbers[ids] = number
+    return numbers

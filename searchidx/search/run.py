@@ -10,10 +10,7 @@ node of the plan, else Whoosh's matchers in :mod:`.rank_whoosh`), then
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import Counter
 from functools import partial
-from operator import itemgetter
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -30,7 +27,7 @@ if TYPE_CHECKING:
 
     from .rank_arrays import ArraySearcher
 
-# Each reader's map of paragraphs to files (see _files_of); a reader never changes.
+# Each reader's files (see _ReaderFiles); a reader never changes.
 _FILES: WeakKeyDictionary = WeakKeyDictionary()
 
 
@@ -107,66 +104,122 @@ def run_file_search(
     marks: str = "rank",
 ) -> FileResults:
     """The files with matching paragraphs; see :meth:`searchidx.Index.search_files`."""
+    from .rank_arrays import top_groups
+
     check_arguments(text, limit, offset)
     check_marks(marks)
     parsed = parse_query(text, reader.schema, match_any)
     vocabulary = _vocabulary(reader, arrays)
     plan = build_plan(parsed, vocabulary, marks)
-    # Every match is ranked: a file's count needs all its paragraphs.
-    everything = max(reader.doc_count_all(), 1)
-    docnums, scores, total = _rank(whoosh_index, reader, plan, everything, arrays)
-    # Each hit's file, then per file its count and its first hit (its best: best
-    # first), built by dict and Counter in C: a common word has tens of thousands.
-    paths = list(map(_files_of(reader).__getitem__, docnums))
-    counts = Counter(paths)
-    first = dict(zip(reversed(paths), range(len(paths) - 1, -1, -1), strict=True))
-    page = sorted(first.items(), key=itemgetter(1))[offset : offset + limit]
+    # Every match counts: a file's count needs all its paragraphs.
+    ids, scores = _matches(whoosh_index, reader, plan, arrays)
+    files = _files(reader)
+    page, total_files = top_groups(ids, scores, files.numbers(reader), offset + limit)
     # Only the page's files read a stored paragraph, for their root, id and title.
     hits = []
-    for rank, (path, at) in enumerate(page, offset + 1):
-        stored = reader.stored_fields(docnums[at])
+    for rank, (number, docnum, score, count) in enumerate(page[offset:], offset + 1):
+        stored = reader.stored_fields(docnum)
         hits.append(
             FileHit(
                 rank=rank,
-                score=round(scores[at], 4),
-                path=path,
+                score=round(score, 4),
+                path=files.paths[number],
                 root=stored.get("root", ""),
                 doc=stored.get("doc", ""),
                 title=stored.get("title", ""),
-                hits=counts[path],
+                hits=count,
             )
         )
     corrected = _suggestions(
-        whoosh_index, reader, vocabulary, parsed, text, total, match_any, arrays, marks
+        whoosh_index, reader, vocabulary, parsed, text, len(ids), match_any, arrays, marks
     )
     return FileResults(
-        query=text, total=len(counts), paragraphs=total, files=hits, suggestions=corrected
+        query=text, total=total_files, paragraphs=len(ids), files=hits, suggestions=corrected
     )
 
 
-def _files_of(reader: IndexReader) -> dict[int, str]:
-    """Each paragraph's file (the path in its ``source`` field), read once per reader
-    from the field's postings: reading every matching paragraph's stored fields
-    instead costs a decompression each, seconds for a common word."""
-    return _files(reader)[0]
+def _matches(whoosh_index, reader, plan: QueryPlan, arrays: ArraySearcher | None):
+    """Every match of the plan: docnums and scores, as numpy arrays."""
+    import numpy as np
+
+    if arrays is not None:
+        from .rank_arrays import Unsupported
+
+        try:
+            return arrays.matches(plan)
+        except Unsupported:
+            pass
+    everything = max(reader.doc_count_all(), 1)
+    docnums, scores, _ = rank_whoosh.rank(whoosh_index, reader, plan, everything)
+    return np.array(docnums, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
-def _files(reader: IndexReader) -> tuple[dict[int, str], dict[str, list[int]]]:
-    """Each paragraph's file, and each file's paragraphs (document numbers in order,
-    deleted ones included), as the ``source`` field's postings say."""
+class _ReaderFiles:
+    """The files of one reader's paragraphs, from the ``source`` field's postings
+    (where each paragraph, and its file's record, has its file's path): reading
+    the paragraphs' stored fields instead costs a decompression each.
+
+    A search per file reads every file's, once; a hit's context its own file's,
+    where its neighbours are not next to it.
+    """
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []  # by file number, after numbers()
+        self._records: set[int] | None = None
+        self._live_paragraphs: dict[str, list[int]] = {}
+        self._finders: dict[str, _ParagraphFinder] = {}
+        self._numbers = None
+
+    def find(self, reader: IndexReader, number: int, hit: dict) -> int | None:
+        """The docnum of paragraph ``number`` of ``hit``'s file (and record), or None."""
+        path = hit.get("source", "")
+        finder = self._finders.get(path)
+        if finder is None:
+            live = self._live(reader, path)
+            # Its paragraphs are numbered from 1: none past their count.
+            if number > len(live):
+                return None
+            finder = self._finders[path] = _ParagraphFinder(reader, live)
+        return finder.find(number, hit)
+
+    def _live(self, reader: IndexReader, path: str) -> list[int]:
+        """The docnums of the file's live paragraphs."""
+        found = self._live_paragraphs.get(path)
+        if found is None:
+            term = path.encode("utf-8")
+            ids = reader.postings("source", term).all_ids() if ("source", term) in reader else ()
+            records = self._file_records(reader)
+            found = [i for i in ids if i not in records and not reader.is_deleted(i)]
+            self._live_paragraphs[path] = found
+        return found
+
+    def numbers(self, reader: IndexReader):
+        """Each document's file number (its path in :attr:`paths`), -1 for file
+        records, as a numpy array. Deleted paragraphs keep theirs: searches skip them."""
+        if self._numbers is None:
+            from .rank_arrays import group_numbers
+
+            records = self._file_records(reader)
+            paragraphs = {}
+            for term in reader.lexicon("source"):
+                ids = reader.postings("source", term).all_ids()
+                paragraphs[term.decode("utf-8")] = [i for i in ids if i not in records]
+            self._numbers = group_numbers(paragraphs.values(), reader.doc_count_all())
+            self.paths = list(paragraphs)
+        return self._numbers
+
+    def _file_records(self, reader: IndexReader) -> set[int]:
+        if self._records is None:
+            self._records = set()
+            if ("kind", "file") in reader:
+                self._records = set(reader.postings("kind", "file").all_ids())
+        return self._records
+
+
+def _files(reader: IndexReader) -> _ReaderFiles:
     found = _FILES.get(reader)
     if found is None:
-        file_of: dict[int, str] = {}
-        paragraphs_of: dict[str, list[int]] = {}
-        records = set()
-        if ("kind", "file") in reader:
-            records = set(reader.postings("kind", "file").all_ids())
-        for term in reader.lexicon("source"):
-            path = term.decode("utf-8")
-            ids = reader.postings("source", term).all_ids()
-            paragraphs_of[path] = [docnum for docnum in ids if docnum not in records]
-            file_of.update(dict.fromkeys(paragraphs_of[path], path))
-        found = _FILES[reader] = (file_of, paragraphs_of)
+        found = _FILES[reader] = _ReaderFiles()
     return found
 
 
@@ -212,43 +265,73 @@ def _make_hit(rank: int, score: float, stored: dict, highlighter: Highlighter) -
 def _neighbours(
     reader: IndexReader, docnum: int, stored: dict, context: int
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The ``context`` paragraphs before and after a hit's, in the same file."""
-    paragraph = stored.get("paragraph", 0)
-    ids = _files(reader)[1].get(stored.get("source", ""), [])
-    at = bisect_left(ids, docnum)
-    # A file's paragraphs are mostly written in order: its neighbours are read
-    # outwards from the hit's id, past deleted documents. Where they are not all
-    # there (the file's end, or a run of its paragraphs written elsewhere), the
-    # whole file is read.
-    before = _walk(reader, ids[at - 1 :: -1] if at else [], paragraph, -min(context, paragraph - 1))
-    after = _walk(reader, ids[at + 1 :], paragraph, context)
-    if before is None or after is None:
-        live = [i for i in ids if i != docnum and not reader.is_deleted(i)]
-        before = _walk(reader, live, paragraph, -context, whole=True)
-        after = _walk(reader, live, paragraph, context, whole=True)
+    """The ``context`` paragraphs before and after a hit's, in the same file (and,
+    in a file of records, the same record)."""
+    before = _beside(reader, docnum, stored, -min(context, stored.get("paragraph", 0) - 1))
+    return before[::-1], _beside(reader, docnum, stored, context)
+
+
+def _beside(reader: IndexReader, docnum: int, hit: dict, count: int) -> list[dict[str, object]]:
+    """The paragraphs numbered ``hit``'s + 1 .. + ``count`` (``count`` < 0: - 1 ..
+    + ``count``) of its file, nearest first, up to the first missing one.
+
+    A file's paragraphs are written one after the other, so each is read first
+    where it should be, next along the docnums; only where it is not is it
+    looked for among the file's own: at the end of the file or of a record (a
+    file of records numbers each record's paragraphs from 1), or where a file
+    indexed in parallel was cut in batches, each process writing its batches
+    into its own segment.
+    """
+    step = 1 if count > 0 else -1
+    size = reader.doc_count_all()
+    found = []
+    for number in range(
+        hit.get("paragraph", 0) + step, hit.get("paragraph", 0) + count + step, step
+    ):
+        docnum += step
+        fields = {}
+        if 0 <= docnum < size and not reader.is_deleted(docnum):
+            fields = reader.stored_fields(docnum)
+        if not _continues(fields, number, hit):
+            docnum = _files(reader).find(reader, number, hit)
+            if docnum is None:
+                break
+            fields = reader.stored_fields(docnum)
+        found.append({"paragraph": number, "text": fields.get("text", "")})
+    return found
+
+
+def _continues(fields: dict, number: int, hit: dict) -> bool:
+    """Whether ``fields`` are paragraph ``number`` of the file (and title) of ``hit``."""
     return (
-        [{"paragraph": n, "text": before[n]} for n in sorted(before)],
-        [{"paragraph": n, "text": after[n]} for n in sorted(after)],
+        fields.get("paragraph") == number
+        and fields.get("source") == hit.get("source")
+        and fields.get("title") == hit.get("title")
     )
 
 
-def _walk(reader: IndexReader, docnums, paragraph: int, context: int, whole: bool = False):
-    """The texts of paragraphs ``paragraph + 1 .. + context`` (``context`` < 0: before
-    it) among ``docnums``, by number. Not ``whole``: the next ones along
-    ``docnums`` (deleted ones skipped), or None if they are not those paragraphs."""
-    step = 1 if context > 0 else -1
-    found = {}
-    for docnum in docnums:
-        if len(found) == abs(context) and not whole:
-            break
-        if not whole and reader.is_deleted(docnum):
-            continue
-        fields = reader.stored_fields(docnum)
-        number = fields.get("paragraph", 0)
-        if 0 < (number - paragraph) * step <= abs(context) and "text" in fields:
-            found[number] = fields["text"]
-        elif not whole:
-            return None
-    if not whole and len(found) < abs(context):
-        return None
-    return found
+class _ParagraphFinder:
+    """Where a file's paragraphs are, by number, read from all of them at once: by
+    number, title and locator in a file of records (whose records each number
+    their paragraphs from 1, and are told apart by locator)."""
+
+    def __init__(self, reader: IndexReader, ids: list[int]) -> None:
+        keys = []
+        for docnum in ids:
+            fields = reader.stored_fields(docnum)
+            keys.append(
+                (fields.get("paragraph", 0), fields.get("title", ""), fields.get("locator", ""))
+            )
+        self._records = len({key[0] for key in keys}) < len(keys)
+        self._docnums: dict[tuple, int] = {}
+        for docnum, key in zip(ids, keys, strict=True):
+            self._docnums.setdefault(self._key(*key), docnum)
+
+    def _key(self, number: int, title: str, locator: str) -> tuple:
+        return (number, title, locator) if self._records else (number,)
+
+    def find(self, number: int, hit: dict) -> int | None:
+        """The docnum of the file's paragraph ``number`` (in ``hit``'s record, in a
+        file of records), or None if there is none."""
+        key = self._key(number, hit.get("title", ""), hit.get("locator", ""))
+        return self._docnums.get(key)
