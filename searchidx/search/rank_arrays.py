@@ -44,6 +44,7 @@ needs, positions, written forms, proximity's spans).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from math import log
 from typing import TYPE_CHECKING
 
@@ -107,11 +108,42 @@ _EMPTY = _Matches(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
 class ArraySearcher(ArraySegments):
     """Searches the segments of one Whoosh reader through their side files."""
 
+    _file_numbers: np.ndarray | bool | None = None
+
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
         ids, scores = self.matches(plan)
         top = _top(ids, scores, limit)
         return ids[top].tolist(), scores[top].tolist(), len(ids)
+
+    def file_numbers(self) -> np.ndarray | None:
+        """Each document's file as a number, -1 for a file record (which has no
+        ``doc`` id), from the side files' postings of the ``doc`` field: the file's
+        path relative to its root. None where two live files share their ``doc``
+        id (files of two roots): then it does not tell them apart."""
+        if self._file_numbers is None:
+            numbers = np.full(self.doc_count_all, -1, dtype=np.int32)
+            known: dict[bytes, int] = {}
+            files, used = 0, []
+            for segment in self.segments:
+                side, offset = segment.side, segment.offset
+                blob = side["doc.blob"].tobytes()
+                ids = [
+                    known.setdefault(blob[a:b], len(known))
+                    for a, b in pairwise(side["doc.offsets"].tolist())
+                ]
+                docs = side["doc.docs"].astype(np.int64)
+                ours = np.repeat(np.array(ids, dtype=np.int32), np.diff(side["doc.pointers"]))
+                numbers[docs + offset] = ours
+                records = _term_docs(segment, "kind", b"file")
+                if segment.live is not None:
+                    records = records[segment.live[records]]
+                    ours = ours[segment.live[docs]]
+                files += len(records)
+                used.append(ours)
+            shared = files != len(np.unique(np.concatenate(used))) if used else False
+            self._file_numbers = False if shared else numbers
+        return self._file_numbers if self._file_numbers is not False else None
 
     def matches(self, plan: QueryPlan) -> tuple[np.ndarray, np.ndarray]:
         """Every match's docnum (ascending) and score, or raise :class:`Unsupported`."""
@@ -440,6 +472,15 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
     if kind is query.Sequence and q.ordered:
         return [_forms(child) for child in q.subqueries], True
     return None
+
+
+def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
+    """The documents of a term's postings in ``segment``, deleted ones included."""
+    ordinal = segment.ordinal(fieldname, term)
+    if ordinal < 0:
+        return np.empty(0, dtype=np.int64)
+    start, end = segment.postings(fieldname, ordinal)
+    return segment.side[f"{fieldname}.docs"][start:end].astype(np.int64)
 
 
 def _unscored(segment: _Segment, ids: np.ndarray) -> _Matches:

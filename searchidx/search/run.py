@@ -113,17 +113,19 @@ def run_file_search(
     plan = build_plan(parsed, vocabulary, marks)
     # Every match counts: a file's count needs all its paragraphs.
     ids, scores = _matches(whoosh_index, reader, plan, arrays)
-    files = _files(reader)
-    page, total_files = top_groups(ids, scores, files.numbers(reader), offset + limit)
+    numbers = arrays.file_numbers() if arrays is not None else None
+    if numbers is None:
+        numbers = _files(reader).numbers(reader)
+    page, total_files = top_groups(ids, scores, numbers, offset + limit)
     # Only the page's files read a stored paragraph, for their root, id and title.
     hits = []
-    for rank, (number, docnum, score, count) in enumerate(page[offset:], offset + 1):
+    for rank, (_, docnum, score, count) in enumerate(page[offset:], offset + 1):
         stored = reader.stored_fields(docnum)
         hits.append(
             FileHit(
                 rank=rank,
                 score=round(score, 4),
-                path=files.paths[number],
+                path=stored.get("source", ""),
                 root=stored.get("root", ""),
                 doc=stored.get("doc", ""),
                 title=stored.get("title", ""),
@@ -159,12 +161,12 @@ class _ReaderFiles:
     (where each paragraph, and its file's record, has its file's path): reading
     the paragraphs' stored fields instead costs a decompression each.
 
-    A search per file reads every file's, once; a hit's context its own file's,
-    where its neighbours are not next to it.
+    A search per file reads every file's, once, where the side files cannot tell
+    files apart (see :meth:`~.rank_arrays.ArraySearcher.file_numbers`); a hit's
+    context its own file's, where its neighbours are not next to it.
     """
 
     def __init__(self) -> None:
-        self.paths: list[str] = []  # by file number, after numbers()
         self._records: set[int] | None = None
         self._live_paragraphs: dict[str, list[int]] = {}
         self._finders: dict[str, _ParagraphFinder] = {}
@@ -194,18 +196,17 @@ class _ReaderFiles:
         return found
 
     def numbers(self, reader: IndexReader):
-        """Each document's file number (its path in :attr:`paths`), -1 for file
-        records, as a numpy array. Deleted paragraphs keep theirs: searches skip them."""
+        """Each document's file as a number, -1 for file records, as a numpy array.
+        Deleted paragraphs keep theirs: searches skip them."""
         if self._numbers is None:
             from .rank_arrays import group_numbers
 
             records = self._file_records(reader)
-            paragraphs = {}
-            for term in reader.lexicon("source"):
-                ids = reader.postings("source", term).all_ids()
-                paragraphs[term.decode("utf-8")] = [i for i in ids if i not in records]
-            self._numbers = group_numbers(paragraphs.values(), reader.doc_count_all())
-            self.paths = list(paragraphs)
+            paragraphs = (
+                [i for i in reader.postings("source", term).all_ids() if i not in records]
+                for term in reader.lexicon("source")
+            )
+            self._numbers = group_numbers(paragraphs, reader.doc_count_all())
         return self._numbers
 
     def _file_records(self, reader: IndexReader) -> set[int]:
