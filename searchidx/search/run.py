@@ -182,7 +182,7 @@ class _ReaderFiles:
             if number > len(live):
                 return None
             finder = self._finders[path] = _ParagraphFinder(reader, live)
-        return finder.find(number, hit)
+        return finder.find(reader, number, hit)
 
     def _live(self, reader: IndexReader, path: str) -> list[int]:
         """The docnums of the file's live paragraphs."""
@@ -312,27 +312,62 @@ def _continues(fields: dict, number: int, hit: dict) -> bool:
 
 
 class _ParagraphFinder:
-    """Where a file's paragraphs are, by number, read from all of them at once: by
-    number, title and locator in a file of records (whose records each number
-    their paragraphs from 1, and are told apart by locator)."""
+    """Where a file's paragraphs are among its live docnums (``ids``, ascending).
+
+    They come in runs: paragraphs numbered one after the other at consecutive
+    places (the batches of a file indexed in parallel; the records of a file of
+    records, each numbering its paragraphs from 1, told apart by locator). The
+    runs are found by bisection: a stretch whose first and last numbers differ
+    by its length is taken for one run, any other is halved. So a paragraph is
+    found reading a few dozen of the file's paragraphs, not all of them; each
+    one found is checked, and only if none checks are all of them read.
+    """
 
     def __init__(self, reader: IndexReader, ids: list[int]) -> None:
-        keys = []
-        for docnum in ids:
-            fields = reader.stored_fields(docnum)
-            keys.append(
-                (fields.get("paragraph", 0), fields.get("title", ""), fields.get("locator", ""))
-            )
-        self._records = len({key[0] for key in keys}) < len(keys)
-        self._docnums: dict[tuple, int] = {}
-        for docnum, key in zip(ids, keys, strict=True):
-            self._docnums.setdefault(self._key(*key), docnum)
+        self._ids = ids
+        self._keys: dict[int, tuple[int, str, str]] = {}
+        self._runs: list[tuple[int, int, int]] = []
+        if ids:
+            self._bisect(reader, 0, len(ids) - 1)
+        # In a file of one document, paragraph 1 starts one run only.
+        self._records = sum(first == 1 for _, first, _ in self._runs) > 1
 
-    def _key(self, number: int, title: str, locator: str) -> tuple:
-        return (number, title, locator) if self._records else (number,)
-
-    def find(self, number: int, hit: dict) -> int | None:
+    def find(self, reader: IndexReader, number: int, hit: dict) -> int | None:
         """The docnum of the file's paragraph ``number`` (in ``hit``'s record, in a
         file of records), or None if there is none."""
-        key = self._key(number, hit.get("title", ""), hit.get("locator", ""))
-        return self._docnums.get(key)
+        for start, first, length in self._runs:
+            if first <= number < first + length and self._is(
+                reader, start + number - first, number, hit
+            ):
+                return self._ids[start + number - first]
+        for place in range(len(self._ids)):
+            if self._is(reader, place, number, hit):
+                return self._ids[place]
+        return None
+
+    def _is(self, reader: IndexReader, place: int, number: int, hit: dict) -> bool:
+        paragraph, title, locator = self._key(reader, place)
+        return (
+            paragraph == number
+            and title == hit.get("title", "")
+            and (not self._records or locator == hit.get("locator", ""))
+        )
+
+    def _bisect(self, reader: IndexReader, low: int, high: int) -> None:
+        first, last = self._key(reader, low)[0], self._key(reader, high)[0]
+        if last - first == high - low:
+            self._runs.append((low, first, high - low + 1))
+        elif high - low == 1:
+            self._runs += [(low, first, 1), (high, last, 1)]
+        else:
+            middle = (low + high) // 2
+            self._bisect(reader, low, middle)
+            self._bisect(reader, middle + 1, high)
+
+    def _key(self, reader: IndexReader, place: int) -> tuple[int, str, str]:
+        key = self._keys.get(place)
+        if key is None:
+            fields = reader.stored_fields(self._ids[place])
+            key = (fields.get("paragraph", 0), fields.get("title", ""), fields.get("locator", ""))
+            self._keys[place] = key
+        return key
