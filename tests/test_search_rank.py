@@ -155,35 +155,50 @@ def test_context_reads_past_deleted_versions(tmp_path):
 # A long file cut in batches when indexed in parallel, and a short one after it.
 LONG_LINES = [f"الفقرة {n} من كتاب الرحلة الطويل" for n in range(1, 351)]
 SHORT_LINES = ["سطر أول من الرسالة القصيرة", "سطر ثان من الرسالة القصيرة", "سطر أخير"]
+# Records without titles, of 90, 130 and 40 paragraphs: told apart by their ids only.
+RECORD_LINES = [[f"حكمة {n} من السجل {r}" for n in range(1, size + 1)] for r, size in
+                enumerate((90, 130, 40))]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def parallel_index(tmp_path_factory):
-    """An index written by two processes: each writes every other batch of 100
-    documents into its own segment, so the long file's paragraphs are in runs
-    out of order, and the short file's follow one of the long file's runs."""
+    """An index written by two processes: each writes the batches of 100 documents
+    it takes into its own segment, so the paragraphs of a long file are in runs
+    out of order, and the short file's follow one of the long file's runs. Which
+    process takes which batch varies: the index is built again (a few times at
+    most) until both long files are out of order."""
     import searchidx.index.writer as writer
 
     folder = tmp_path_factory.mktemp("parallel")
+    records = [
+        {"id": f"r{n}", "text": "\n\n".join(RECORD_LINES[n])} for n in range(len(RECORD_LINES))
+    ]
     docs = write_corpus(folder / "docs", {
         "long.txt": "\n\n".join(LONG_LINES) + "\n",
         "short.txt": "\n\n".join(SHORT_LINES) + "\n",
+        "sayings.jsonl": "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
     })  # fmt: skip
     original, writer.PARALLEL_MIN_BYTES = writer.PARALLEL_MIN_BYTES, 1
     try:
-        return build_index(folder / "ix", docs)
+        for attempt in range(8):
+            index_path = build_index(folder / f"ix{attempt}", docs)
+            with Index.open(index_path) as index:
+                orders = [paragraph_order(index, doc) for doc in ("long.txt", "sayings.jsonl")]
+            if all(order != sorted(order) for order in orders):
+                return index_path
     finally:
         writer.PARALLEL_MIN_BYTES = original
+    raise AssertionError("every parallel build wrote the long files in order")
 
 
 def paragraph_order(index, doc):
-    """The paragraph numbers of ``doc`` in docnum order."""
+    """The ``(locator, paragraph)`` of each paragraph of ``doc``, in docnum order."""
     reader = index._whoosh.reader()
     try:
         fields = [reader.stored_fields(n) for n in range(reader.doc_count_all())]
     finally:
         reader.close()
-    return [f["paragraph"] for f in fields if f.get("doc") == doc]
+    return [(f["locator"], f["paragraph"]) for f in fields if f.get("doc") == doc]
 
 
 def expected_context(lines, paragraph, context):
@@ -198,7 +213,7 @@ def test_context_follows_a_file_indexed_in_parallel_across_its_runs(parallel_ind
     with Index.open(parallel_index) as index:
         order = paragraph_order(index, "long.txt")
         hits = index.search("الرحلة", limit=400, context=2).hits
-    assert sorted(order) == list(range(1, 351)) and order != sorted(order)
+    assert sorted(order) == [("", n) for n in range(1, 351)] and order != sorted(order)
     assert len(hits) == 350
     for hit in hits:
         assert (hit.before, hit.after) == expected_context(LONG_LINES, hit.paragraph, 2), hit
@@ -206,8 +221,18 @@ def test_context_follows_a_file_indexed_in_parallel_across_its_runs(parallel_ind
     by_paragraph = {hit.paragraph: hit for hit in hits}
     assert by_paragraph[1].before == [] and len(by_paragraph[1].after) == 2
     assert len(by_paragraph[350].before) == 2 and by_paragraph[350].after == []
-    cuts = [n for n, m in pairwise(order) if m != n + 1]
+    cuts = [n for (_, n), (_, m) in pairwise(order) if m != n + 1]
     assert cuts and all(len(by_paragraph[n].after) == 2 for n in cuts if n < 349)
+
+
+def test_context_stays_in_its_record_in_a_file_indexed_in_parallel(parallel_index):
+    with Index.open(parallel_index) as index:
+        order = paragraph_order(index, "sayings.jsonl")
+        hits = index.search("حكمة", limit=400, context=2).hits
+    assert len(hits) == 260 and order != sorted(order)
+    for hit in hits:
+        lines = RECORD_LINES[int(hit.locator.removeprefix("record r"))]
+        assert (hit.before, hit.after) == expected_context(lines, hit.paragraph, 2), hit
 
 
 def test_context_never_takes_a_paragraph_of_the_file_next_in_the_index(parallel_index):
