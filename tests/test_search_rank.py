@@ -327,8 +327,9 @@ def files_from_paragraphs(index, query):
     return rows, len(first), everything.total
 
 
-FILE_QUERIES = ["في", "من", "قال", "الله", "النخل", "مطر", "عرقوب", "في OR الخط", "الماء NOT في",
-                '"إلى قومه"', "=الخط", "كتاب~", "حيث*", "بريد"]  # fmt: skip
+FILE_QUERIES = ["في", "من", "قال", "الله", "النخل", "مطر", "عرقوب", "في OR الخط",
+                "الماء NOT في", "NOT في", '"إلى قومه"', "=الخط", "كتاب~", "حيث*",
+                "بريد"]  # fmt: skip
 
 
 def test_files_are_the_same_through_both_cores_and_from_the_paragraphs(bundled_index):
