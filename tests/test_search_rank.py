@@ -225,6 +225,27 @@ def test_context_follows_a_file_indexed_in_parallel_across_its_runs(parallel_ind
     assert cuts and all(len(by_paragraph[n].after) == 2 for n in cuts if n < 349)
 
 
+def test_context_at_the_end_of_a_file_in_runs_reads_no_more_of_it(parallel_index, monkeypatch):
+    with Index.open(parallel_index) as index:
+        order = [n for _, n in paragraph_order(index, "long.txt")]
+        cut = next(n for n, m in pairwise(order) if m != n + 1 and n < 348)
+        read = stored_reads(index, monkeypatch)
+        # Past a cut, the next paragraph is found through the file's runs.
+        at_cut = [h for h in index.search(str(cut), context=2).hits if h.doc == "long.txt"]
+        assert [row["paragraph"] for row in at_cut[0].after] == [cut + 1, cut + 2]
+        assert len(read) < 100  # of the file's 350
+        read.clear()
+        index.search("350")
+        without_context = len(read)
+        read.clear()
+        last = index.search("350", context=2).hits
+    assert [(hit.paragraph, hit.after) for hit in last] == [(350, [])]
+    assert [row["paragraph"] for row in last[0].before] == [348, 349]
+    # The two before it (where they are, or where the file's runs say they are)
+    # and the document after it; not the rest of the file.
+    assert len(read) - without_context <= 3
+
+
 def test_context_stays_in_its_record_in_a_file_indexed_in_parallel(parallel_index):
     with Index.open(parallel_index) as index:
         order = paragraph_order(index, "sayings.jsonl")
@@ -275,12 +296,22 @@ def test_context_stays_in_the_record_of_a_hit(tmp_path):
     ]  # fmt: skip
 
 
+def stored_reads(index, monkeypatch) -> list[int]:
+    """The docnums whose stored fields the index's searches read from now on."""
+    index.search("الكتاب")  # opens the reader
+    read: list[int] = []
+    reader_type = type(index._reader)  # one segment's, or the one over all segments
+    original = reader_type.stored_fields
+    monkeypatch.setattr(
+        reader_type, "stored_fields", lambda self, n: read.append(n) or original(self, n)
+    )
+    return read
+
+
 def test_context_reads_only_the_paragraphs_it_shows_where_they_are_in_place(tmp_path, monkeypatch):
     """Neighbours written one after the other are read where they are: the hit, its
     neighbours and, past the file's last paragraph, the next document; never the
     rest of the file."""
-    from whoosh.reading import IndexReader
-
     lines = [f"الفقرة {n} من الكتاب" for n in range(1, 31)]
     lines[14] += " وفيها النخيل"
     lines[29] += " وفيها المطر"
@@ -288,17 +319,8 @@ def test_context_reads_only_the_paragraphs_it_shows_where_they_are_in_place(tmp_
         "book.txt": "\n\n".join(lines), "letter.txt": "رسالة قصيرة",
     })  # fmt: skip
     build_index(tmp_path / "ix", docs)
-    read = []
     with Index.open(tmp_path / "ix") as index:
-        index.search("الكتاب")
-        readers = {type(index._reader), *(type(leaf) for leaf, _ in index._reader.leaf_readers())}
-        for reader_type in readers:
-            original = reader_type.stored_fields
-            if original is not IndexReader.stored_fields:
-                monkeypatch.setattr(
-                    reader_type, "stored_fields",
-                    lambda self, n, original=original: read.append(n) or original(self, n),
-                )  # fmt: skip
+        read = stored_reads(index, monkeypatch)
         middle = index.search("النخيل", context=2).hits[0]
         middle_reads = set(read)
         read.clear()

@@ -10,7 +10,9 @@ node of the plan, else Whoosh's matchers in :mod:`.rank_whoosh`), then
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import partial
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -175,12 +177,12 @@ class _ReaderFiles:
     def find(self, reader: IndexReader, number: int, hit: dict) -> int | None:
         """The docnum of paragraph ``number`` of ``hit``'s file (and record), or None."""
         path = hit.get("source", "")
+        live = self._live(reader, path)
+        # Its paragraphs are numbered from 1: none past their count.
+        if number > len(live):
+            return None
         finder = self._finders.get(path)
         if finder is None:
-            live = self._live(reader, path)
-            # Its paragraphs are numbered from 1: none past their count.
-            if number > len(live):
-                return None
             finder = self._finders[path] = _ParagraphFinder(reader, live)
         return finder.find(reader, number, hit)
 
@@ -327,8 +329,13 @@ class _ParagraphFinder:
         self._ids = ids
         self._keys: dict[int, tuple[int, str, str]] = {}
         self._runs: list[tuple[int, int, int]] = []
-        if ids:
-            self._bisect(reader, 0, len(ids) - 1)
+        # Bisected segment by segment: in each, the file's paragraphs are in the
+        # order they were written, so a stretch whose ends differ by its length is
+        # one run; where segments were merged, a wrong guess is caught by find().
+        starts = [bisect_left(ids, offset) for _, offset in reader.leaf_readers()[1:]]
+        for low, high in pairwise([0, *starts, len(ids)]):
+            if low < high:
+                self._bisect(reader, low, high - 1)
         # In a file of one document, paragraph 1 starts one run only.
         self._records = sum(first == 1 for _, first, _ in self._runs) > 1
 
