@@ -329,6 +329,7 @@ class _ParagraphFinder:
         self._ids = ids
         self._keys: dict[int, tuple[int, str, str]] = {}
         self._runs: list[tuple[int, int, int]] = []
+        self._places: dict[tuple, int] | None = None  # all of them, once read
         # Bisected segment by segment: in each, the file's paragraphs are in the
         # order they were written, so a stretch whose ends differ by its length is
         # one run; where segments were merged, a wrong guess is caught by find().
@@ -347,18 +348,24 @@ class _ParagraphFinder:
                 reader, start + number - first, number, hit
             ):
                 return self._ids[start + number - first]
-        for place in range(len(self._ids)):
-            if self._is(reader, place, number, hit):
-                return self._ids[place]
-        return None
+        if self._places is None:
+            self._places = {}
+            for place in range(len(self._ids)):
+                self._places.setdefault(self._record_key(*self._key(reader, place)), place)
+        place = self._places.get(
+            self._record_key(number, hit.get("title", ""), hit.get("locator", ""))
+        )
+        return None if place is None else self._ids[place]
 
     def _is(self, reader: IndexReader, place: int, number: int, hit: dict) -> bool:
-        paragraph, title, locator = self._key(reader, place)
-        return (
-            paragraph == number
-            and title == hit.get("title", "")
-            and (not self._records or locator == hit.get("locator", ""))
+        return self._record_key(*self._key(reader, place)) == self._record_key(
+            number, hit.get("title", ""), hit.get("locator", "")
         )
+
+    def _record_key(self, number: int, title: str, locator: str) -> tuple:
+        """What tells a paragraph from the file's others: its number and title, and
+        in a file of records its locator too."""
+        return (number, title, locator if self._records else "")
 
     def _bisect(self, reader: IndexReader, low: int, high: int) -> None:
         first, last = self._key(reader, low)[0], self._key(reader, high)[0]
