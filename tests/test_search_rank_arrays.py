@@ -633,3 +633,44 @@ def merge_segments(index: Index) -> None:
     assert ArraySearcher.open(index.path, index._whoosh.reader()) is None
     index.update()
     assert len(list(index.path.glob("*.sidx"))) == index.info().segments == 1
+
+
+def files_by_source(reader) -> list[set[int]]:
+    """The live paragraphs of each file, as the ``source`` field's postings say."""
+    records = set(reader.postings("kind", "file").all_ids())
+    files = []
+    for term in reader.lexicon("source"):
+        ids = reader.postings("source", term).all_ids()
+        files.append({i for i in ids if i not in records and not reader.is_deleted(i)})
+    return [ids for ids in files if ids]
+
+
+def test_file_numbers_group_the_paragraphs_of_each_file_and_no_others(bundled_index):
+    with Index.open(bundled_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            numbers = ArraySearcher.open(index.path, reader).file_numbers()
+            expected = files_by_source(reader)
+        finally:
+            reader.close()
+    grouped: dict[int, set[int]] = {}
+    for docnum, number in enumerate(numbers.tolist()):
+        if number >= 0:
+            grouped.setdefault(number, set()).add(docnum)
+    assert len(expected) > 5
+    assert sorted(map(sorted, grouped.values())) == sorted(map(sorted, expected))
+
+
+def test_file_numbers_refuse_a_doc_id_that_two_roots_share(tmp_path):
+    """«notes.txt» of two folders: their relative paths cannot tell them apart."""
+    for city, text in (("aleppo", "سوق المدينة في حلب."), ("damascus", "سوق الحميدية.")):
+        write_corpus(tmp_path / city, {"notes.txt": text, f"{city}.txt": "مدينة قديمة"})
+    with Index.create(tmp_path / "ix") as index:
+        index.update([tmp_path / "aleppo"])
+        reader = index._whoosh.reader()
+        assert ArraySearcher.open(index.path, reader).file_numbers() is not None
+        reader.close()
+        index.update([tmp_path / "aleppo", tmp_path / "damascus"])
+        reader = index._whoosh.reader()
+        assert ArraySearcher.open(index.path, reader).file_numbers() is None
+        reader.close()

@@ -44,6 +44,7 @@ needs, positions, written forms, proximity's spans).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from math import log
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ from .plan import BM25_B, BM25_K1
 from .written import WrittenTerm
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from .plan import QueryPlan
 
@@ -107,8 +108,45 @@ _EMPTY = _Matches(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
 class ArraySearcher(ArraySegments):
     """Searches the segments of one Whoosh reader through their side files."""
 
+    _file_numbers: np.ndarray | bool | None = None
+
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
+        ids, scores = self.matches(plan)
+        top = _top(ids, scores, limit)
+        return ids[top].tolist(), scores[top].tolist(), len(ids)
+
+    def file_numbers(self) -> np.ndarray | None:
+        """Each document's file as a number, -1 for a file record (which has no
+        ``doc`` id), from the side files' postings of the ``doc`` field: the file's
+        path relative to its root. None where two live files share their ``doc``
+        id (files of two roots): then it does not tell them apart."""
+        if self._file_numbers is None:
+            numbers = np.full(self.doc_count_all, -1, dtype=np.int32)
+            known: dict[bytes, int] = {}
+            files, used = 0, []
+            for segment in self.segments:
+                side, offset = segment.side, segment.offset
+                blob = side["doc.blob"].tobytes()
+                ids = [
+                    known.setdefault(blob[a:b], len(known))
+                    for a, b in pairwise(side["doc.offsets"].tolist())
+                ]
+                docs = side["doc.docs"].astype(np.int64)
+                ours = np.repeat(np.array(ids, dtype=np.int32), np.diff(side["doc.pointers"]))
+                numbers[docs + offset] = ours
+                records = _term_docs(segment, "kind", b"file")
+                if segment.live is not None:
+                    records = records[segment.live[records]]
+                    ours = ours[segment.live[docs]]
+                files += len(records)
+                used.append(ours)
+            shared = files != len(np.unique(np.concatenate(used))) if used else False
+            self._file_numbers = False if shared else numbers
+        return self._file_numbers if self._file_numbers is not False else None
+
+    def matches(self, plan: QueryPlan) -> tuple[np.ndarray, np.ndarray]:
+        """Every match's docnum (ascending) and score, or raise :class:`Unsupported`."""
         q = plan.query
         _check(q)
         run = _Run(self, plan.bonuses)
@@ -119,10 +157,7 @@ class ArraySearcher(ArraySegments):
                 matches = _without(matches, run.term(segment, "kind", "file"), segment.size)
             all_ids.append(matches.ids + segment.offset)
             all_scores.append(matches.scores)
-        ids = np.concatenate(all_ids)
-        scores = np.concatenate(all_scores)
-        top = _top(ids, scores, limit)
-        return ids[top].tolist(), scores[top].tolist(), len(ids)
+        return np.concatenate(all_ids), np.concatenate(all_scores)
 
 
 def _check(q: query.Query) -> None:
@@ -439,6 +474,15 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
     return None
 
 
+def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
+    """The documents of a term's postings in ``segment``, deleted ones included."""
+    ordinal = segment.ordinal(fieldname, term)
+    if ordinal < 0:
+        return np.empty(0, dtype=np.int64)
+    start, end = segment.postings(fieldname, ordinal)
+    return segment.side[f"{fieldname}.docs"][start:end].astype(np.int64)
+
+
 def _unscored(segment: _Segment, ids: np.ndarray) -> _Matches:
     """The live documents of ``ids`` (sorted), each scoring 0."""
     ids = ids.astype(np.int64)
@@ -555,3 +599,33 @@ def _top(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
         candidates = np.flatnonzero(scores >= threshold)
     order = np.lexsort((ids[candidates], -scores[candidates]))
     return candidates[order[:limit]]
+
+
+def top_groups(
+    ids: np.ndarray, scores: np.ndarray, group_of: np.ndarray, limit: int
+) -> tuple[list[tuple[int, int, float, int]], int]:
+    """The ``limit`` best groups of the matches ``ids`` (``group_of[docnum]`` is a
+    document's group, >= 0), in the order of their first hit among the matches
+    ranked best first (ties by lower docnum): each ``(group, docnum, score,
+    matches)`` of its best match, and the number of groups."""
+    groups = group_of[ids]
+    counts = np.bincount(groups)
+    best = np.full(len(counts), -np.inf)
+    np.maximum.at(best, groups, scores)
+    # Each group's first hit is its best score's lowest docnum.
+    is_best = scores == best[groups]
+    first = np.full(len(counts), np.iinfo(np.int64).max)
+    np.minimum.at(first, groups[is_best], ids[is_best])
+    present = np.flatnonzero(counts)
+    chosen = present[_top(first[present], best[present], limit)]
+    columns = (chosen, first[chosen], best[chosen], counts[chosen])
+    return list(zip(*(column.tolist() for column in columns), strict=True)), len(present)
+
+
+def group_numbers(groups: Iterable[list[int]], size: int) -> np.ndarray:
+    """Each of ``size`` documents' group number: its place in ``groups`` (lists of
+    docnums), or -1."""
+    numbers = np.full(size, -1, dtype=np.int32)
+    for number, ids in enumerate(groups):
+        numbers[ids] = number
+    return numbers

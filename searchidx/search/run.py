@@ -11,9 +11,8 @@ node of the plan, else Whoosh's matchers in :mod:`.rank_whoosh`), then
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
 from functools import partial
-from operator import itemgetter
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
     from .rank_arrays import ArraySearcher
 
-# Each reader's map of paragraphs to files (see _files_of); a reader never changes.
+# Each reader's files (see _ReaderFiles); a reader never changes.
 _FILES: WeakKeyDictionary = WeakKeyDictionary()
 
 
@@ -107,66 +106,123 @@ def run_file_search(
     marks: str = "rank",
 ) -> FileResults:
     """The files with matching paragraphs; see :meth:`searchidx.Index.search_files`."""
+    from .rank_arrays import top_groups
+
     check_arguments(text, limit, offset)
     check_marks(marks)
     parsed = parse_query(text, reader.schema, match_any)
     vocabulary = _vocabulary(reader, arrays)
     plan = build_plan(parsed, vocabulary, marks)
-    # Every match is ranked: a file's count needs all its paragraphs.
-    everything = max(reader.doc_count_all(), 1)
-    docnums, scores, total = _rank(whoosh_index, reader, plan, everything, arrays)
-    # Each hit's file, then per file its count and its first hit (its best: best
-    # first), built by dict and Counter in C: a common word has tens of thousands.
-    paths = list(map(_files_of(reader).__getitem__, docnums))
-    counts = Counter(paths)
-    first = dict(zip(reversed(paths), range(len(paths) - 1, -1, -1), strict=True))
-    page = sorted(first.items(), key=itemgetter(1))[offset : offset + limit]
+    # Every match counts: a file's count needs all its paragraphs.
+    ids, scores = _matches(whoosh_index, reader, plan, arrays)
+    numbers = arrays.file_numbers() if arrays is not None else None
+    if numbers is None:
+        numbers = _files(reader).numbers(reader)
+    page, total_files = top_groups(ids, scores, numbers, offset + limit)
     # Only the page's files read a stored paragraph, for their root, id and title.
     hits = []
-    for rank, (path, at) in enumerate(page, offset + 1):
-        stored = reader.stored_fields(docnums[at])
+    for rank, (_, docnum, score, count) in enumerate(page[offset:], offset + 1):
+        stored = reader.stored_fields(docnum)
         hits.append(
             FileHit(
                 rank=rank,
-                score=round(scores[at], 4),
-                path=path,
+                score=round(score, 4),
+                path=stored.get("source", ""),
                 root=stored.get("root", ""),
                 doc=stored.get("doc", ""),
                 title=stored.get("title", ""),
-                hits=counts[path],
+                hits=count,
             )
         )
     corrected = _suggestions(
-        whoosh_index, reader, vocabulary, parsed, text, total, match_any, arrays, marks
+        whoosh_index, reader, vocabulary, parsed, text, len(ids), match_any, arrays, marks
     )
     return FileResults(
-        query=text, total=len(counts), paragraphs=total, files=hits, suggestions=corrected
+        query=text, total=total_files, paragraphs=len(ids), files=hits, suggestions=corrected
     )
 
 
-def _files_of(reader: IndexReader) -> dict[int, str]:
-    """Each paragraph's file (the path in its ``source`` field), read once per reader
-    from the field's postings: reading every matching paragraph's stored fields
-    instead costs a decompression each, seconds for a common word."""
-    return _files(reader)[0]
+def _matches(whoosh_index, reader, plan: QueryPlan, arrays: ArraySearcher | None):
+    """Every match of the plan: docnums and scores, as numpy arrays."""
+    import numpy as np
+
+    if arrays is not None:
+        from .rank_arrays import Unsupported
+
+        try:
+            return arrays.matches(plan)
+        except Unsupported:
+            pass
+    everything = max(reader.doc_count_all(), 1)
+    docnums, scores, _ = rank_whoosh.rank(whoosh_index, reader, plan, everything)
+    return np.array(docnums, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
-def _files(reader: IndexReader) -> tuple[dict[int, str], dict[str, list[int]]]:
-    """Each paragraph's file, and each file's paragraphs (document numbers in order,
-    deleted ones included), as the ``source`` field's postings say."""
+class _ReaderFiles:
+    """The files of one reader's paragraphs, from the ``source`` field's postings
+    (where each paragraph, and its file's record, has its file's path): reading
+    the paragraphs' stored fields instead costs a decompression each.
+
+    A search per file reads every file's, once, where the side files cannot tell
+    files apart (see :meth:`~.rank_arrays.ArraySearcher.file_numbers`); a hit's
+    context its own file's, where its neighbours are not next to it.
+    """
+
+    def __init__(self) -> None:
+        self._records: set[int] | None = None
+        self._live_paragraphs: dict[str, list[int]] = {}
+        self._finders: dict[str, _ParagraphFinder] = {}
+        self._numbers = None
+
+    def find(self, reader: IndexReader, number: int, hit: dict) -> int | None:
+        """The docnum of paragraph ``number`` of ``hit``'s file (and record), or None."""
+        path = hit.get("source", "")
+        live = self._live(reader, path)
+        # Its paragraphs are numbered from 1: none past their count.
+        if number > len(live):
+            return None
+        finder = self._finders.get(path)
+        if finder is None:
+            finder = self._finders[path] = _ParagraphFinder(reader, live)
+        return finder.find(reader, number, hit)
+
+    def _live(self, reader: IndexReader, path: str) -> list[int]:
+        """The docnums of the file's live paragraphs."""
+        found = self._live_paragraphs.get(path)
+        if found is None:
+            term = path.encode("utf-8")
+            ids = reader.postings("source", term).all_ids() if ("source", term) in reader else ()
+            records = self._file_records(reader)
+            found = [i for i in ids if i not in records and not reader.is_deleted(i)]
+            self._live_paragraphs[path] = found
+        return found
+
+    def numbers(self, reader: IndexReader):
+        """Each document's file as a number, -1 for file records, as a numpy array.
+        Deleted paragraphs keep theirs: searches skip them."""
+        if self._numbers is None:
+            from .rank_arrays import group_numbers
+
+            records = self._file_records(reader)
+            paragraphs = (
+                [i for i in reader.postings("source", term).all_ids() if i not in records]
+                for term in reader.lexicon("source")
+            )
+            self._numbers = group_numbers(paragraphs, reader.doc_count_all())
+        return self._numbers
+
+    def _file_records(self, reader: IndexReader) -> set[int]:
+        if self._records is None:
+            self._records = set()
+            if ("kind", "file") in reader:
+                self._records = set(reader.postings("kind", "file").all_ids())
+        return self._records
+
+
+def _files(reader: IndexReader) -> _ReaderFiles:
     found = _FILES.get(reader)
     if found is None:
-        file_of: dict[int, str] = {}
-        paragraphs_of: dict[str, list[int]] = {}
-        records = set()
-        if ("kind", "file") in reader:
-            records = set(reader.postings("kind", "file").all_ids())
-        for term in reader.lexicon("source"):
-            path = term.decode("utf-8")
-            ids = reader.postings("source", term).all_ids()
-            paragraphs_of[path] = [docnum for docnum in ids if docnum not in records]
-            file_of.update(dict.fromkeys(paragraphs_of[path], path))
-        found = _FILES[reader] = (file_of, paragraphs_of)
+        found = _FILES[reader] = _ReaderFiles()
     return found
 
 
@@ -212,43 +268,120 @@ def _make_hit(rank: int, score: float, stored: dict, highlighter: Highlighter) -
 def _neighbours(
     reader: IndexReader, docnum: int, stored: dict, context: int
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The ``context`` paragraphs before and after a hit's, in the same file."""
-    paragraph = stored.get("paragraph", 0)
-    ids = _files(reader)[1].get(stored.get("source", ""), [])
-    at = bisect_left(ids, docnum)
-    # A file's paragraphs are mostly written in order: its neighbours are read
-    # outwards from the hit's id, past deleted documents. Where they are not all
-    # there (the file's end, or a run of its paragraphs written elsewhere), the
-    # whole file is read.
-    before = _walk(reader, ids[at - 1 :: -1] if at else [], paragraph, -min(context, paragraph - 1))
-    after = _walk(reader, ids[at + 1 :], paragraph, context)
-    if before is None or after is None:
-        live = [i for i in ids if i != docnum and not reader.is_deleted(i)]
-        before = _walk(reader, live, paragraph, -context, whole=True)
-        after = _walk(reader, live, paragraph, context, whole=True)
+    """The ``context`` paragraphs before and after a hit's, in the same file (and,
+    in a file of records, the same record)."""
+    before = _beside(reader, docnum, stored, -min(context, stored.get("paragraph", 0) - 1))
+    return before[::-1], _beside(reader, docnum, stored, context)
+
+
+def _beside(reader: IndexReader, docnum: int, hit: dict, count: int) -> list[dict[str, object]]:
+    """The paragraphs numbered ``hit``'s + 1 .. + ``count`` (``count`` < 0: - 1 ..
+    + ``count``) of its file, nearest first, up to the first missing one.
+
+    A file's paragraphs are written one after the other, so each is read first
+    where it should be, next along the docnums; only where it is not is it
+    looked for among the file's own: at the end of the file or of a record (a
+    file of records numbers each record's paragraphs from 1), or where a file
+    indexed in parallel was cut in batches, each process writing its batches
+    into its own segment.
+    """
+    step = 1 if count > 0 else -1
+    size = reader.doc_count_all()
+    found = []
+    for number in range(
+        hit.get("paragraph", 0) + step, hit.get("paragraph", 0) + count + step, step
+    ):
+        docnum += step
+        fields = {}
+        if 0 <= docnum < size and not reader.is_deleted(docnum):
+            fields = reader.stored_fields(docnum)
+        if not _continues(fields, number, hit):
+            docnum = _files(reader).find(reader, number, hit)
+            if docnum is None:
+                break
+            fields = reader.stored_fields(docnum)
+        found.append({"paragraph": number, "text": fields.get("text", "")})
+    return found
+
+
+def _continues(fields: dict, number: int, hit: dict) -> bool:
+    """Whether ``fields`` are paragraph ``number`` of the file (and title) of ``hit``."""
     return (
-        [{"paragraph": n, "text": before[n]} for n in sorted(before)],
-        [{"paragraph": n, "text": after[n]} for n in sorted(after)],
+        fields.get("paragraph") == number
+        and fields.get("source") == hit.get("source")
+        and fields.get("title") == hit.get("title")
     )
 
 
-def _walk(reader: IndexReader, docnums, paragraph: int, context: int, whole: bool = False):
-    """The texts of paragraphs ``paragraph + 1 .. + context`` (``context`` < 0: before
-    it) among ``docnums``, by number. Not ``whole``: the next ones along
-    ``docnums`` (deleted ones skipped), or None if they are not those paragraphs."""
-    step = 1 if context > 0 else -1
-    found = {}
-    for docnum in docnums:
-        if len(found) == abs(context) and not whole:
-            break
-        if not whole and reader.is_deleted(docnum):
-            continue
-        fields = reader.stored_fields(docnum)
-        number = fields.get("paragraph", 0)
-        if 0 < (number - paragraph) * step <= abs(context) and "text" in fields:
-            found[number] = fields["text"]
-        elif not whole:
-            return None
-    if not whole and len(found) < abs(context):
-        return None
-    return found
+class _ParagraphFinder:
+    """Where a file's paragraphs are among its live docnums (``ids``, ascending).
+
+    They come in runs: paragraphs numbered one after the other at consecutive
+    places (the batches of a file indexed in parallel; the records of a file of
+    records, each numbering its paragraphs from 1, told apart by locator). The
+    runs are found by bisection: a stretch whose first and last numbers differ
+    by its length is taken for one run, any other is halved. So a paragraph is
+    found reading a few dozen of the file's paragraphs, not all of them; each
+    one found is checked, and only if none checks are all of them read.
+    """
+
+    def __init__(self, reader: IndexReader, ids: list[int]) -> None:
+        self._ids = ids
+        self._keys: dict[int, tuple[int, str, str]] = {}
+        self._runs: list[tuple[int, int, int]] = []
+        self._places: dict[tuple, int] | None = None  # all of them, once read
+        # Bisected segment by segment: in each, the file's paragraphs are in the
+        # order they were written, so a stretch whose ends differ by its length is
+        # one run; where segments were merged, a wrong guess is caught by find().
+        starts = [bisect_left(ids, offset) for _, offset in reader.leaf_readers()[1:]]
+        for low, high in pairwise([0, *starts, len(ids)]):
+            if low < high:
+                self._bisect(reader, low, high - 1)
+        # In a file of one document, paragraph 1 starts one run only.
+        self._records = sum(first == 1 for _, first, _ in self._runs) > 1
+
+    def find(self, reader: IndexReader, number: int, hit: dict) -> int | None:
+        """The docnum of the file's paragraph ``number`` (in ``hit``'s record, in a
+        file of records), or None if there is none."""
+        for start, first, length in self._runs:
+            if first <= number < first + length and self._is(
+                reader, start + number - first, number, hit
+            ):
+                return self._ids[start + number - first]
+        if self._places is None:
+            self._places = {}
+            for place in range(len(self._ids)):
+                self._places.setdefault(self._record_key(*self._key(reader, place)), place)
+        place = self._places.get(
+            self._record_key(number, hit.get("title", ""), hit.get("locator", ""))
+        )
+        return None if place is None else self._ids[place]
+
+    def _is(self, reader: IndexReader, place: int, number: int, hit: dict) -> bool:
+        return self._record_key(*self._key(reader, place)) == self._record_key(
+            number, hit.get("title", ""), hit.get("locator", "")
+        )
+
+    def _record_key(self, number: int, title: str, locator: str) -> tuple:
+        """What tells a paragraph from the file's others: its number and title, and
+        in a file of records its locator too."""
+        return (number, title, locator if self._records else "")
+
+    def _bisect(self, reader: IndexReader, low: int, high: int) -> None:
+        first, last = self._key(reader, low)[0], self._key(reader, high)[0]
+        if last - first == high - low:
+            self._runs.append((low, first, high - low + 1))
+        elif high - low == 1:
+            self._runs += [(low, first, 1), (high, last, 1)]
+        else:
+            middle = (low + high) // 2
+            self._bisect(reader, low, middle)
+            self._bisect(reader, middle + 1, high)
+
+    def _key(self, reader: IndexReader, place: int) -> tuple[int, str, str]:
+        key = self._keys.get(place)
+        if key is None:
+            fields = reader.stored_fields(self._ids[place])
+            key = (fields.get("paragraph", 0), fields.get("title", ""), fields.get("locator", ""))
+            self._keys[place] = key
+        return key
