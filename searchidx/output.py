@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 _DIM = ("\x1b[2m", "\x1b[0m")
 _CONTEXT_INDENT = "  "
+# Between one hit with its context and the next, in plain output (as grep -C prints).
+_GROUP_SEPARATOR = "--"
 _COLUMN_GAP = "  "  # between the columns of tabulate's "simple" table
 _MIN_WHERE = 12
 _MIN_SNIPPET = 20
@@ -80,6 +82,8 @@ def render_results(
     if fmt == "plain":
         lines = []
         for hit in results.hits:
+            if lines and (hit.before or hit.after):
+                lines.append(_GROUP_SEPARATOR)
             lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "b")]
             lines.append(f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, PLAIN_MARKS)}")
             lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "a")]
@@ -162,7 +166,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
 
 def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
     """The hits as a table that fits ``width`` columns, snippets wrapped at word ends."""
-    from tabulate import tabulate
+    from tabulate import SEPARATING_LINE, tabulate
 
     scores = [f"{hit.score:.2f}" for hit in hits]
     wheres = [_where(hit) for hit in hits]
@@ -189,6 +193,8 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
         if color:
             words = {hit.text[start:end] for start, end in hit.matches}
             lines = [_highlight(line, words, bidi) for line in lines]
+        if rows and (hit.before or hit.after):
+            rows.append(SEPARATING_LINE)  # a rule between a hit's paragraphs and the next's
         rows += _context_rows(hit, "b", snippet_width, color, bidi)
         rows.append([hit.rank, score, "\n".join(where_lines), "\n".join(lines)])
         rows += _context_rows(hit, "a", snippet_width, color, bidi)

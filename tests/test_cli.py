@@ -481,6 +481,20 @@ def test_offset_and_context_in_json_plain_and_table(run, greetings_index):
     assert "\x1b[2mعليكم بالصبر فإن الفرج قريب.\x1b[0m" in table.stdout
 
 
+def test_hits_with_context_are_set_apart_from_each_other(run, greetings_index):
+    """Each hit's paragraphs together: «--» between them in plain output, as grep -C
+    prints, and a rule in the table; without context, neither."""
+    where = ("search", "السلام", "--index", str(greetings_index))
+    plain = run(*where, "--format", "plain", "-C", "1").stdout.splitlines()
+    groups = "\n".join(plain[:-1]).split("\n--\n")
+    assert len(groups) == 3
+    assert all(sum(line[:1].isdigit() for line in group.splitlines()) == 1 for group in groups)
+    table = run(*where, "--format", "table", "-C", "1").stdout.splitlines()
+    rules = [line for line in table if line.startswith("---")]
+    assert len(rules) == 1 + 2  # under the header, then between the three hits
+    assert "--" not in run(*where, "--format", "plain").stdout.splitlines()
+
+
 @pytest.mark.parametrize("fmt", ["table", "plain", "json", "jsonl"])
 def test_files_lists_each_matching_file_once_in_every_format(run, greetings_index, fmt):
     result = run("search", "السلام", "--files", "--index", str(greetings_index), "--format", fmt)
