@@ -54,13 +54,15 @@ from ..sidefiles import FIELDS
 from .array_positions import (
     _in_sorted,
     _near_docs,
+    _near_pair,
     _near_tree,
     _phrase_postings,
     _position_keys,
     _positions,
     _restricted,
     _sorted,
-    _word_spans,
+    _spans,
+    _word_keys,
 )
 from .array_segments import ArraySegments, _mask, _Segment
 from .plan import BM25_B, BM25_K1
@@ -391,16 +393,22 @@ class _Run:
             return _EMPTY
         candidates = _mask(matches.ids, segment.size)
         read: dict = {}
-        spans = []
+        keys = []
         for child in q.subqueries:
             forms = _forms(child)
             key = tuple((word.text, getattr(word, "test", None)) for word in forms)
             if key not in read:
-                read[key] = _word_spans(segment, forms, candidates)
-            spans.append(read[key])
-        half = len(spans) // 2
-        first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
-        keep = _among(matches.ids, _near_docs(first, second, q.slop), segment.size)
+                read[key] = _word_keys(segment, forms, candidates)
+            keys.append(read[key])
+        if len(keys) == 2:
+            near = _near_pair(*keys, q.slop)
+        else:
+            spans = {id(found): _spans(found) for found in keys}
+            spans = [spans[id(found)] for found in keys]
+            half = len(spans) // 2
+            first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
+            near = _near_docs(first, second, q.slop)
+        keep = _among(matches.ids, near, segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
 
     def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
