@@ -224,16 +224,37 @@ def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
 def _word_keys(segment: _Segment, forms: list, candidates: np.ndarray) -> np.ndarray:
     """The ``doc << 32 | position`` keys of one word's occurrences (any of its
     ``forms``, plain or all restricted by one written test) in the ``candidates``
-    documents (a mask), each form's in order, one form after another."""
+    documents (a mask) at least, each form's in order, one form after another.
+
+    Every candidate has the word: where its postings are at most twice the
+    candidates, most are theirs, and all its occurrences are read as slices
+    (:func:`_term_keys`), which costs less than choosing; the caller keeps the
+    candidates."""
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
     ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
-    index, form, docs = _postings_in(segment, ordinals, candidates, None)
     test = getattr(forms[0], "test", None)
+    pointers = segment.side["terms.pointers"]
+    postings = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
+    if test is None and postings <= 2 * np.count_nonzero(candidates):
+        return np.concatenate([_term_keys(segment, ordinal) for ordinal in ordinals.tolist()])
+    index, form, docs = _postings_in(segment, ordinals, candidates, None)
     if test is None:
         positions, owner = _positions(segment, index, ordinals[form])
     else:
         *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
     return (docs.astype(np.int64) << 32)[owner] | positions
+
+
+def _term_keys(segment: _Segment, ordinal: int) -> np.ndarray:
+    """The ``doc << 32 | position`` keys of every occurrence of the ``terms`` term
+    ``ordinal``, in order: its documents, each repeated as often as it has the
+    term, beside its positions, all read as slices."""
+    side = segment.side
+    start, end = segment.postings("terms", ordinal)
+    counts = side["terms.freqs"][start:end]
+    first = int(side["terms.position_pointers"][ordinal])
+    positions = side.gather_run("terms.positions", first, int(counts.sum(dtype=np.int64)))
+    return np.repeat(side["terms.docs"][start:end].astype(np.int64) << 32, counts) | positions
 
 
 def _spans(keys: np.ndarray):
