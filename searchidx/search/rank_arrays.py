@@ -78,6 +78,9 @@ _NULL_QUERY = type(query.NullQuery)
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
 _NARROWING = 4
+# A word's forms are scored together where they have at most this many postings
+# each on average: scoring a form alone costs about as much in calls.
+_FORM_COST = 1000
 
 
 class Unsupported(Exception):
@@ -222,12 +225,37 @@ class _Run:
             found = self.sequence(segment, groups, False, within)
             if found is not None:
                 return found
+        if kind is query.Or and _is_word(q):
+            found = self.word(segment, q.subqueries, within)
+            if found is not None:
+                return found
         children = [self.evaluate(child, segment, within) for child in q.subqueries]
         if not children:
             return _EMPTY
         if kind is query.Or:
             return _union([_materialize(child, segment) for child in children], segment.size)
         return _intersection(children, segment)
+
+    def word(self, segment: _Segment, forms: list, within=None) -> _Matches | None:
+        """The OR of a word's ``forms`` (terms of the ``terms`` field): their postings
+        read as slices and scored at once (:meth:`postings_scores`), in ``within``
+        where given: :meth:`term` and :func:`_union` without a call per form. None
+        where the forms have more than :data:`_FORM_COST` postings each on average."""
+        terms = [(segment.ordinal("terms", term), term) for term in _utf8(forms)]
+        terms = [(ordinal, term) for ordinal, term in terms if ordinal >= 0]
+        if not terms:
+            return _EMPTY
+        side = segment.side
+        bounds = [segment.postings("terms", ordinal) for ordinal, _ in terms]
+        if sum(end - start for start, end in bounds) > _FORM_COST * len(terms):
+            return None
+        docs = np.concatenate([side["terms.docs"][start:end] for start, end in bounds])
+        tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
+        form = np.repeat(np.arange(len(terms)), [end - start for start, end in bounds])
+        if within is not None:
+            chosen = np.flatnonzero(within[docs])
+            docs, tf, form = docs[chosen], tf[chosen], form[chosen]
+        return self.postings_scores(segment, None, form, docs, tf, terms)
 
     def maybe(self, segment: _Segment, required: _Matches, optional: list) -> _Matches:
         """``required`` with the scores of each ``optional`` query added where it matches
@@ -475,6 +503,11 @@ def _is_word_forms(words) -> bool:
 def _is_restricted_word(q: query.Query) -> bool:
     forms = _forms(q)
     return bool(forms) and type(forms[0]) is WrittenTerm and _is_word_forms(forms)
+
+
+def _utf8(words) -> list[bytes]:
+    """The words' texts as the side files hold terms."""
+    return [word.text.encode("utf-8") for word in words]
 
 
 def _forms(q: query.Query) -> list:
