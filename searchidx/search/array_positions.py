@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..sidefiles import ranges
-from .array_segments import _mask, _Segment
+from .array_segments import _mask, _Segment, _starts
 from .written import WrittenTest
 
 _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
@@ -98,11 +98,14 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
         return index, form, all_docs[index]
     pieces = [all_docs[start:end] for start, end in bounds]
     docs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
-    index, form = ranges(starts, ends - starts)
-    if candidates is not None:
+    if candidates is None:
+        chosen = np.arange(len(docs))
+    else:
         chosen = np.flatnonzero(candidates[docs])
-        index, form, docs = index[chosen], form[chosen], docs[chosen]
-    return index, form, docs
+        docs = docs[chosen]
+    firsts = _starts(ends - starts)
+    form = np.searchsorted(firsts, chosen, "right") - 1
+    return starts[form] + chosen - firsts[form], form, docs
 
 
 def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tuple:
