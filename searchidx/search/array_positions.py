@@ -8,7 +8,8 @@ most of its postings are wanted (:func:`_positions`); a phrase's words are
 matched by their ``document << 32 | position - k`` keys (:func:`_position_keys`).
 Proximity (``"w1 w2"~N``, any order) keeps the documents where the words'
 spans join as Whoosh's tree of ``SpanNear`` spans joins them
-(:func:`_near_tree`, :func:`_near_docs`).
+(:func:`_near_tree`, :func:`_near_docs`); two words' occurrences are sorted
+together once and compared with their neighbours (:func:`_near_pair`).
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) reads the number of the form written at each of its terms'

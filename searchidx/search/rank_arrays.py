@@ -10,7 +10,8 @@ encoding returns them, 1.0 for a document matched through NOT, and a phrase
 scored as the sum of its words' scores.
 
 Each node of the query tree becomes, per segment, the sorted document numbers
-it matches and their scores: a term is a slice of its posting list, OR sums
+it matches and their scores: a term is a slice of its posting list (a word's
+forms of few postings each are read and scored together), OR sums
 scores (``np.bincount``), AND intersects, NOT is kept as the complement of its
 matches until an AND removes them or an OR needs them whole; AND MAYBE adds
 its second part's scores where it matches too, and a constant-score node gives
@@ -241,7 +242,8 @@ class _Run:
         read as slices and scored at once (:meth:`postings_scores`), in ``within``
         where given: :meth:`term` and :func:`_union` without a call per form. None
         where the forms have more than :data:`_FORM_COST` postings each on average."""
-        terms = [(segment.ordinal("terms", term), term) for term in _utf8(forms)]
+        terms = [word.text.encode("utf-8") for word in forms]
+        terms = [(segment.ordinal("terms", term), term) for term in terms]
         terms = [(ordinal, term) for ordinal, term in terms if ordinal >= 0]
         if not terms:
             return _EMPTY
@@ -409,12 +411,13 @@ class _Run:
         other in any order, scored as the AND of the words (as Whoosh scores it).
 
         The AND is evaluated first (narrowed from its rarest word), so positions are
-        read only in the documents that have every word; then Whoosh's tree of
-        ``SpanNear`` matches is followed: the first half of the words against the
-        second half, each half the same way down to single words, and a pair of
-        spans joins when 1 to ``slop`` positions separate them (spans that overlap
-        are 0 apart, so never join). Only the documents of the last join are needed,
-        not its spans: :func:`_near_docs`. A word given twice is read once."""
+        read only in the documents that have every word (:func:`_word_keys`); then
+        Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
+        words against the second half, each half the same way down to single words,
+        and a pair of spans joins when 1 to ``slop`` positions separate them (spans
+        that overlap are 0 apart, so never join). Only the documents of the last
+        join are needed, not its spans: :func:`_near_docs`, or for two words
+        :func:`_near_pair`. A word given twice is read once."""
         and_query = query.And(q.subqueries)
         matches = _materialize(self.evaluate(and_query, segment, within), segment)
         if not len(matches.ids):
@@ -431,6 +434,7 @@ class _Run:
         if len(keys) == 2:
             near = _near_pair(*keys, q.slop)
         else:
+            # A word given twice keeps one spans object: _near_docs knows it by identity.
             spans = {id(found): _spans(found) for found in keys}
             spans = [spans[id(found)] for found in keys]
             half = len(spans) // 2
@@ -503,11 +507,6 @@ def _is_word_forms(words) -> bool:
 def _is_restricted_word(q: query.Query) -> bool:
     forms = _forms(q)
     return bool(forms) and type(forms[0]) is WrittenTerm and _is_word_forms(forms)
-
-
-def _utf8(words) -> list[bytes]:
-    """The words' texts as the side files hold terms."""
-    return [word.text.encode("utf-8") for word in words]
 
 
 def _forms(q: query.Query) -> list:
