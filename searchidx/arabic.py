@@ -41,7 +41,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from pyarabic import araby
 
@@ -359,6 +359,11 @@ _NISBA_BEFORE = ("ات", "ون", "ين", "ه")
 # ان ends duals («الكتابان») but also names and nouns («لبنان», «سليمان»,
 # «بيان»): the stem without it is only ever the second reading.
 _DUAL_SUFFIX = "ان"
+# Every letter a light stem may lose behind it (see :func:`stems_filter`): those of
+# the suffixes (the nisba ي is among them) and a tanween alef.
+_SUFFIX_LETTERS = "".join(
+    sorted(set("".join((*_PRONOUN_SUFFIXES, *_NUMBER_SUFFIXES, _DUAL_SUFFIX, "ا"))))
+)
 # Article with the conjunctions and prepositions that may precede it.
 _ARTICLE_PREFIXES = (
     "وبال",
@@ -525,6 +530,25 @@ def is_function_form(term: str) -> bool:
     «فعليه». Such a word is never another word's stem form («وأن» is not «ألوان»).
     """
     return term in FUNCTION_WORDS or (term[:1] in ("و", "ف") and term[1:] in FUNCTION_WORDS)
+
+
+def stems_filter(stems: Iterable[str]) -> Callable[[str], object]:
+    """A quick test of a folded term, true where one of ``stems`` may be among its
+    :func:`light_stems` whatever the index holds; it never rejects a true stem.
+
+    A stem is the term's letters less clitics in front and suffixes behind
+    (pronouns, number and dual endings, a nisba ي, a tanween alef), its last
+    letter ه where the term has ت before a pronoun («مدرستها» → «مدرسه»).
+
+    >>> may_be = stems_filter(["كتاب", "مدرسه"])
+    >>> [bool(may_be(term)) for term in ("والكتابين", "مدرستها", "والكتب")]
+    [True, True, False]
+    """
+    endings = "|".join(
+        re.escape(stem[:-1]) + ("[هت]" if stem.endswith("ه") else re.escape(stem[-1:]))
+        for stem in stems
+    )
+    return re.compile(f"(?:{endings})[{_SUFFIX_LETTERS}]*$").search
 
 
 def _nothing_attested(word: str) -> bool:

@@ -8,12 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchidx.arabic import (
+    PROCLITICS,
     fold_readings,
     fold_term,
     iter_words,
     light_stem,
     light_stems,
     marks_compatible,
+    stems_filter,
     written_form,
     written_letters,
 )
@@ -421,3 +423,42 @@ def test_letters_without_marks_never_make_words_incompatible(word, other, rng):
     if marks_compatible(word, other):
         assert marks_compatible(fewer, other)
         assert marks_compatible(word, "".join(c for c in other if not unicodedata.combining(c)))
+
+
+_FOLDED_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+_SUFFIX_PIECES = ("", "ه", "ي", "ات", "ون", "ين", "يه", "ان", "ا", "ت", "ها", "هم", "كما", "نا")
+
+
+@settings(max_examples=500)
+@given(
+    st.sampled_from(PROCLITICS),
+    st.text(_FOLDED_LETTERS, min_size=1, max_size=6),
+    st.lists(st.sampled_from(_SUFFIX_PIECES), max_size=3),
+    st.randoms(),
+)
+def test_stems_filter_never_rejects_a_stem(clitics, letters, suffixes, rng):
+    """Whatever the index holds, each of a word's light stems passes the filter
+    planning uses to skip words before looking their stems up."""
+    term = clitics + letters + "".join(suffixes)
+    known: dict[str, bool] = {}
+
+    def is_attested(word: str) -> bool:
+        return known.setdefault(word, rng.random() < 0.5)
+
+    for stems in (light_stems(term), light_stems(term, is_attested)):
+        for stem in stems:
+            assert stems_filter([stem])(term), (term, stem)
+
+
+@pytest.mark.parametrize(
+    ("stems", "term", "may_share"),
+    [
+        (["كتاب"], "والكتابين", True),
+        (["مدرسه"], "مدرستها", True),  # ة written ت before a pronoun
+        (["اله", "وال"], "والهه", True),
+        (["اله", "وال"], "والدها", False),  # «د» is no suffix
+        (["اله", "وال"], "والقلم", False),
+    ],
+)
+def test_stems_filter_keeps_words_whose_letters_allow_the_stems(stems, term, may_share):
+    assert bool(stems_filter(stems)(term)) is may_share

@@ -519,6 +519,39 @@ def test_a_plan_ranks_the_word_then_its_stem_then_other_readings():
         plan.highlight = frozenset()
 
 
+class _CountingWords(_Words):
+    """:class:`_Words` that counts the words it is asked about."""
+
+    def __init__(self, *words: str) -> None:
+        super().__init__(*words)
+        self.asked = 0
+
+    def contains(self, fieldname: str, term: str) -> bool:
+        self.asked += 1
+        return super().contains(fieldname, term)
+
+
+def test_a_word_whose_stem_starts_thousands_of_words_plans_from_its_forms_only():
+    """«وآله» stems to «اله» (after «و») or «وال» (its ه a pronoun): every word that
+    starts with «وال» is a candidate, and those whose letters cannot give either
+    stem («والدها», «والقلم») are dropped before their stems are looked up."""
+    forms = ["واله", "اله", "الهه", "والاله", "الاله", "والهه", "لاله"]
+    others = ["الهم", "والههم", "والد", "والده", "والدها"]
+    letters = "بتثجحخدذرزسشصضطظعغفقلمن"
+    rng = random.Random(3)
+    words = set(forms + others)
+    while len(words) < 2000:
+        words.add("وال" + "".join(rng.choice(letters) for _ in range(rng.randint(2, 5))))
+    vocabulary = _CountingWords(*words)
+    plan = build_plan(parse_query("وآلہ", make_schema()), vocabulary)
+    assert dict(plan.bonuses) == {
+        "واله": EXACT_BONUS,
+        **dict.fromkeys(["اله", "الهه", "والاله", "الاله", "والهه"], STEM_BONUS),
+        "لاله": 0.0,  # «لال» + «ه» first, «ل» + «اله» second
+    }
+    assert vocabulary.asked < 200  # of about 10,000 before
+
+
 def test_a_plan_highlights_no_word_after_not():
     plan = build_plan(parse_query("كتاب -الوزير", make_schema()), _Words("كتاب", "الوزير"))
     assert plan.highlight == {"كتاب"}

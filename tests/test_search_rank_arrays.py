@@ -458,6 +458,94 @@ def test_a_word_near_itself_needs_two_occurrences_within_n(tmp_path):
             assert_same(ours, theirs, text)
 
 
+# Words to fill a paragraph past 255 positions, none a form of «قال» or «الله».
+_FILLER = (
+    "كان الناس في ذلك الزمان يخرجون إلى الأسواق ويشترون الطعام والثياب ثم يرجعون "
+    "إلى بيوتهم قبل المغرب ويجلسون مع أهلهم "
+)
+
+
+@pytest.fixture(scope="module")
+def sayings_index(tmp_path_factory):
+    """Paragraphs where «قال» and «الله» are 2, 5 and 10 apart, in either order, 4
+    apart across position 255 in clitic forms, and near in a file deleted since;
+    «عن» in many paragraphs that lack «نافع»; «الكتاب» and «كتاب», forms of one word."""
+    root = tmp_path_factory.mktemp("sayings")
+    sayings = [
+        "قال رسول الله صلى الله عليه وسلم",
+        "الله أكبر كبيرا والحمد كثيرا قال",
+        "قال أبو هريرة رضي عنه في حديثه الطويل ثم ذكر الله",
+        " ".join((_FILLER * 14).split()[:254]) + " وقال في ذلك الزمان والله",
+        "حدثنا مالك عن نافع عن ابن عمر",
+        "قرأت الكتاب ثم كتاب آخر",
+        "هذا الكتاب مفيد وفي الكتاب علم",
+    ]
+    narrators = ["الزهري", "مالك", "سفيان", "شعبة", "الأوزاعي", "الليث", "معمر"]
+    files = {
+        "sayings.txt": "\n\n".join(sayings) + "\n",
+        "isnad.txt": "\n\n".join(f"روى عن {name} في كتابه" for name in narrators) + "\n",
+        "removed.txt": "قال الله تعالى في كتابه\n",
+    }
+    write_corpus(root / "docs", files)
+    with Index.create(root / "index") as index:
+        index.update([root / "docs"])
+        (root / "docs" / "removed.txt").unlink()
+        index.update([root / "docs"])
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs"),
+    [
+        ('"قال الله"~5', [1, 2, 4]),
+        ('"الله قال"~5', [1, 2, 4]),  # either order
+        ('"قال الله"~4', [1, 4]),  # ¶2 has them 5 apart
+        ('"والله وقال"~4', [1, 4]),  # forms of each other; ¶4's at positions 254, 258
+        ('"نافع عن"~2', [5]),  # «عن» mostly in paragraphs without «نافع»
+        ('"عن نافع"~2', [5]),
+        ('"الكتاب كتاب"~2', [6]),  # never one occurrence with itself; ¶7's are 3 apart
+        ('"كتاب الكتاب"~10', [6, 7]),
+        ('"قال رسول الله"~3', [1]),
+    ],
+)
+@pytest.mark.parametrize("array_search", [True, False])
+def test_proximity_of_two_words_finds_the_paragraphs_where_they_are_near(
+    sayings_index, text, paragraphs, array_search
+):
+    with Index.open(sayings_index) as index:
+        index.array_search = array_search
+        found = index.search(text)
+        assert sorted(hit.paragraph for hit in found) == paragraphs
+        assert {hit.doc for hit in found} <= {"sayings.txt"}  # never the deleted file
+        ours, theirs = both_ways(index, text)
+        assert_same(ours, theirs, text)
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_a_word_of_several_forms_finds_each_form_once_and_none_deleted(sayings_index, array_search):
+    """«كتاب» is «كتاب», «الكتاب» (twice in ¶7) and «كتابه» here, scored together;
+    «كتابه» is also in a file deleted since."""
+    with Index.open(sayings_index) as index:
+        index.array_search = array_search
+        found = index.search("كتاب", limit=20)
+        either = index.search("كتاب نافع", match_any=True, limit=20)
+        for text, match_any in (("كتاب", False), ("كتاب نافع", True), ("كتاب NOT الكتاب", False)):
+            ours, theirs = both_ways(index, text, match_any)
+            assert_same(ours, theirs, text)
+    isnad = [("isnad.txt", paragraph) for paragraph in range(1, 8)]
+    assert sorted((hit.doc, hit.paragraph) for hit in found) == [
+        *isnad,
+        ("sayings.txt", 6),
+        ("sayings.txt", 7),
+    ]
+    assert sorted((hit.doc, hit.paragraph) for hit in either) == [
+        *isnad,
+        ("sayings.txt", 5),
+        ("sayings.txt", 6),
+        ("sayings.txt", 7),
+    ]
+
+
 # A corpus of common, rare and many-form words: what phrases and ANDs narrow
 # from their rarest word. Words of a family share a stem, so each expands to all.
 

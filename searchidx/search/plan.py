@@ -39,6 +39,7 @@ from ..arabic import (
     is_function_form,
     is_vocalized,
     light_stems,
+    stems_filter,
     strip_article,
     written_letters,
 )
@@ -344,13 +345,16 @@ class _Planner:
             return forms
         primary, readings = stems[0], set(stems)
         function_form = is_function_form(term)
-        # Every clitic + stem expanded at once, every candidate's stems found at once.
+        # Every clitic + stem expanded at once, every candidate's stems found at once,
+        # of the candidates whose letters allow one of the readings: a short stem's
+        # prefix («وال» of «واله») starts thousands of words, each costing lookups.
         prefixes = [clitic + stem for stem in stems for clitic in PROCLITICS]
+        may_share_stem = stems_filter(readings)
         candidates = [
             candidate
             for expanded in self.vocabulary.expand_prefixes(fieldname, prefixes)
             for candidate in expanded
-            if is_function_form(candidate) == function_form
+            if is_function_form(candidate) == function_form and may_share_stem(candidate)
         ]
         self._find_stems(candidates)
         for candidate in candidates:

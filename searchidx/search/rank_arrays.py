@@ -10,7 +10,8 @@ encoding returns them, 1.0 for a document matched through NOT, and a phrase
 scored as the sum of its words' scores.
 
 Each node of the query tree becomes, per segment, the sorted document numbers
-it matches and their scores: a term is a slice of its posting list, OR sums
+it matches and their scores: a term is a slice of its posting list (a word's
+forms of few postings each are read and scored together), OR sums
 scores (``np.bincount``), AND intersects, NOT is kept as the complement of its
 matches until an AND removes them or an OR needs them whole; AND MAYBE adds
 its second part's scores where it matches too, and a constant-score node gives
@@ -55,13 +56,15 @@ from ..sidefiles import FIELDS
 from .array_positions import (
     _in_sorted,
     _near_docs,
+    _near_pair,
     _near_tree,
     _phrase_postings,
     _position_keys,
     _positions,
     _restricted,
     _sorted,
-    _word_spans,
+    _spans,
+    _word_keys,
 )
 from .array_segments import ArraySegments, _mask, _Segment
 from .plan import BM25_B, BM25_K1
@@ -77,6 +80,9 @@ _NULL_QUERY = type(query.NullQuery)
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
 _NARROWING = 4
+# A word's forms are scored together where they have at most this many postings
+# each on average: scoring a form alone costs about as much in calls.
+_FORM_COST = 1000
 
 
 class Unsupported(Exception):
@@ -255,12 +261,38 @@ class _Run:
             found = self.sequence(segment, groups, False, within)
             if found is not None:
                 return found
+        if kind is query.Or and _is_word(q):
+            found = self.word(segment, q.subqueries, within)
+            if found is not None:
+                return found
         children = [self.evaluate(child, segment, within) for child in q.subqueries]
         if not children:
             return _EMPTY
         if kind is query.Or:
             return _union([_materialize(child, segment) for child in children], segment.size)
         return _intersection(children, segment)
+
+    def word(self, segment: _Segment, forms: list, within=None) -> _Matches | None:
+        """The OR of a word's ``forms`` (terms of the ``terms`` field): their postings
+        read as slices and scored at once (:meth:`postings_scores`), in ``within``
+        where given: :meth:`term` and :func:`_union` without a call per form. None
+        where the forms have more than :data:`_FORM_COST` postings each on average."""
+        terms = [word.text.encode("utf-8") for word in forms]
+        terms = [(segment.ordinal("terms", term), term) for term in terms]
+        terms = [(ordinal, term) for ordinal, term in terms if ordinal >= 0]
+        if not terms:
+            return _EMPTY
+        side = segment.side
+        bounds = [segment.postings("terms", ordinal) for ordinal, _ in terms]
+        if sum(end - start for start, end in bounds) > _FORM_COST * len(terms):
+            return None
+        docs = np.concatenate([side["terms.docs"][start:end] for start, end in bounds])
+        tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
+        form = np.repeat(np.arange(len(terms)), [end - start for start, end in bounds])
+        if within is not None:
+            chosen = np.flatnonzero(within[docs])
+            docs, tf, form = docs[chosen], tf[chosen], form[chosen]
+        return self.postings_scores(segment, None, form, docs, tf, terms)
 
     def maybe(self, segment: _Segment, required: _Matches, optional: list) -> _Matches:
         """``required`` with the scores of each ``optional`` query added where it matches
@@ -414,28 +446,36 @@ class _Run:
         other in any order, scored as the AND of the words (as Whoosh scores it).
 
         The AND is evaluated first (narrowed from its rarest word), so positions are
-        read only in the documents that have every word; then Whoosh's tree of
-        ``SpanNear`` matches is followed: the first half of the words against the
-        second half, each half the same way down to single words, and a pair of
-        spans joins when 1 to ``slop`` positions separate them (spans that overlap
-        are 0 apart, so never join). Only the documents of the last join are needed,
-        not its spans: :func:`_near_docs`. A word given twice is read once."""
+        read only in the documents that have every word (:func:`_word_keys`); then
+        Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
+        words against the second half, each half the same way down to single words,
+        and a pair of spans joins when 1 to ``slop`` positions separate them (spans
+        that overlap are 0 apart, so never join). Only the documents of the last
+        join are needed, not its spans: :func:`_near_docs`, or for two words
+        :func:`_near_pair`. A word given twice is read once."""
         and_query = query.And(q.subqueries)
         matches = _materialize(self.evaluate(and_query, segment, within), segment)
         if not len(matches.ids):
             return _EMPTY
         candidates = _mask(matches.ids, segment.size)
         read: dict = {}
-        spans = []
+        keys = []
         for child in q.subqueries:
             forms = _forms(child)
             key = tuple((word.text, getattr(word, "test", None)) for word in forms)
             if key not in read:
-                read[key] = _word_spans(segment, forms, candidates)
-            spans.append(read[key])
-        half = len(spans) // 2
-        first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
-        keep = _among(matches.ids, _near_docs(first, second, q.slop), segment.size)
+                read[key] = _word_keys(segment, forms, candidates)
+            keys.append(read[key])
+        if len(keys) == 2:
+            near = _near_pair(*keys, q.slop)
+        else:
+            # A word given twice keeps one spans object: _near_docs knows it by identity.
+            spans = {id(found): _spans(found) for found in keys}
+            spans = [spans[id(found)] for found in keys]
+            half = len(spans) // 2
+            first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
+            near = _near_docs(first, second, q.slop)
+        keep = _among(matches.ids, near, segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
 
     def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
