@@ -190,18 +190,34 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     ``(index, form, docs, tf, accepted)`` of the postings left, ``tf`` their
     numbers of such occurrences and, with ``positions``, ``accepted`` the
     ``(positions, owner)`` of these occurrences, ``owner`` the number of the
-    posting each is of (else None)."""
+    posting each is of (else None).
+
+    A term whose written forms all fail the test loses its postings, and one
+    whose forms all pass keeps them whole, before any position or written form
+    is read; only the occurrences of terms written both ways are looked up."""
     side = segment.side
+    verdicts = [segment.passing(test, term) for term in ordinal.tolist()]
+    failing = [number for number, verdict in enumerate(verdicts) if verdict is False]
+    if failing:
+        kept = ~np.isin(form, failing)
+        index, form, docs = index[kept], form[kept], docs[kept]
+    mixed = [number for number, verdict in enumerate(verdicts) if verdict is None]
+    tf = side["terms.freqs"][index].astype(np.int64)
     pointers = side["terms.pointers"]
-    whole = len(index) == np.sum(pointers[ordinal + 1] - pointers[ordinal].astype(np.int64))
-    if whole and not positions:
-        # Every posting of the word's terms (a word alone): each term's slice, in order.
-        keep = np.concatenate([segment.term_accepted(test, term) for term in ordinal.tolist()])
-        # Accepted occurrences per posting: the running count at each posting's end.
-        counts = side["terms.freqs"][index].astype(np.int64)
-        tf = np.diff(np.cumsum(keep)[np.cumsum(counts) - 1], prepend=0)
+    sizes = pointers[ordinal[mixed] + 1] - pointers[ordinal[mixed]].astype(np.int64)
+    if not positions and (np.bincount(form, minlength=len(ordinal))[mixed] == sizes).all():
+        # Every posting of the mixed terms (a word alone): each term's slice of the
+        # forward index, and per posting the running count of accepted occurrences
+        # at its end.
+        for number in mixed:
+            at = form == number
+            keep = segment.term_accepted(test, int(ordinal[number]))
+            tf[at] = np.diff(np.cumsum(keep)[np.cumsum(tf[at]) - 1], prepend=0)
         left = tf > 0
         return index[left], form[left], docs[left], tf[left], None
+    if not mixed:
+        accepted = _positions(segment, index, ordinal[form]) if positions else None
+        return index, form, docs, tf, accepted
     found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
     terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
     keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
