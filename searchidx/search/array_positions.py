@@ -218,7 +218,10 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     if not mixed:
         accepted = _positions(segment, index, ordinal[form]) if positions else None
         return index, form, docs, tf, accepted
-    found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
+    if positions:
+        found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
+    else:
+        occurrences, owner = _occurrences(segment, index, ordinal[form])
     terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
     keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
     tf = np.bincount(owner[keep], minlength=len(index))
@@ -228,6 +231,21 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
         renumber = np.cumsum(left) - 1
         accepted = (found[keep], renumber[owner[keep]])
     return index[left], form[left], docs[left], tf[left], accepted
+
+
+def _occurrences(segment: _Segment, index, ordinal) -> tuple:
+    """The number in ``terms.positions`` (where the forward index has the number of
+    the word's written form) of each occurrence of the postings ``index`` of terms
+    ``ordinal`` (one per posting), and the number in ``index`` of the posting each
+    is of: from where each term's postings' positions start, none of them read."""
+    side = segment.side
+    first = np.empty(len(index), dtype=np.int64)
+    for term in np.unique(ordinal).tolist():
+        at = ordinal == term
+        start = int(side["terms.pointers"][term])
+        first[at] = segment.position_starts(term)[index[at] - start]
+        first[at] += int(side["terms.position_pointers"][term])
+    return ranges(first, side["terms.freqs"][index].astype(np.int64))
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:

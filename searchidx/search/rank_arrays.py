@@ -374,15 +374,20 @@ class _Run:
         ``adjacent``, None when no group has :data:`_NARROWING` times fewer
         postings than another and none is restricted: then scoring whole posting
         lists is cheaper."""
+        tests = [getattr(group[0], "test", None) for group in groups]
         forms = []
-        for group in groups:
+        for group, test in zip(groups, tests, strict=True):
             found = [word.text.encode("utf-8") for word in group]
             found = [(segment.ordinal("terms", term), term) for term in found]
-            found = [(ordinal, term) for ordinal, term in found if ordinal >= 0]
+            # A restricted word's terms none of whose written forms pass are not read.
+            found = [
+                (ordinal, term)
+                for ordinal, term in found
+                if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
+            ]
             if not found:
                 return _EMPTY
             forms.append(found)
-        tests = [getattr(group[0], "test", None) for group in groups]
         ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
         pointers = segment.side["terms.pointers"]
         sizes = [
