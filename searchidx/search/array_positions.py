@@ -206,13 +206,13 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     pointers = side["terms.pointers"]
     sizes = pointers[ordinal[mixed] + 1] - pointers[ordinal[mixed]].astype(np.int64)
     if not positions and (np.bincount(form, minlength=len(ordinal))[mixed] == sizes).all():
-        # Every posting of the mixed terms (a word alone): each term's slice of the
-        # forward index, and per posting the running count of accepted occurrences
-        # at its end.
-        for number in mixed:
-            at = form == number
+        # Every posting of the mixed terms (a word alone), form by form: each term's
+        # slice of the forward index, and per posting the running count of accepted
+        # occurrences at its end.
+        bounds = np.searchsorted(form, [mixed, np.add(mixed, 1)]).T.tolist()
+        for number, (low, high) in zip(mixed, bounds, strict=True):
             keep = segment.term_accepted(test, int(ordinal[number]))
-            tf[at] = np.diff(np.cumsum(keep)[np.cumsum(tf[at]) - 1], prepend=0)
+            tf[low:high] = np.diff(np.cumsum(keep)[np.cumsum(tf[low:high]) - 1], prepend=0)
         left = tf > 0
         return index[left], form[left], docs[left], tf[left], None
     if not mixed:
