@@ -750,3 +750,19 @@ def test_strict_finds_the_compatible_forms_however_low_they_score(tiers_index):
         assert index.search("عُلِمَ").total == 107
         assert index.search('"الْجُنْدُ الْعَلَمَ"', marks="strict").total == 100
         assert index.search('"الْجُنْدُ الْعِلْمَ"', marks="strict").total == 0
+
+
+def test_bonuses_where_every_paragraph_scores_the_same(tmp_path):
+    """A hundred «الْعَلَمَ» and one «الْعِلْمَ», all as long: no paragraph scores
+    better than another, so all are checked, and the compatible one comes first."""
+    texts = ["رَفَعَ الْجُنْدُ الْعَلَمَ"] * 100 + ["طَلَبَ الْجُنْدُ الْعِلْمَ"]
+    write_corpus(tmp_path / "docs", {"a.txt": "\n\n".join(texts)})
+    with Index.create(tmp_path / "index") as index:
+        index.update([tmp_path / "docs"])
+        found = index.search("عِلْم", limit=2)
+        assert found.total == 101 and [hit.paragraph for hit in found] == [101, 1]
+        assert found.hits[0].score > MARKS_BONUS > found.hits[1].score
+        for limit in (1, 2, 10):
+            ours, theirs = ranked_both_ways(index, "عِلْم", limit)
+            assert_same(ours, theirs, limit)
+            assert ours[0] == theirs[0]

@@ -150,6 +150,8 @@ class ArraySearcher(ArraySegments):
         while checked < len(ids):
             threshold = np.partition(scores, len(ids) - checked)[len(ids) - checked]
             taken = scores >= threshold
+            if taken.all():
+                break  # every document scores as the last one checked
             chosen = np.flatnonzero(taken)
             total = self._bonused(run, found, firsts, chosen, scores[chosen], bonuses)
             reachable = scores[~taken].max()
