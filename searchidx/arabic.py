@@ -37,7 +37,6 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -842,9 +841,27 @@ def marks_compatible(query_word: str, text_word: str) -> bool:
     """
     query_letters, query_marks = _vocalization(query_word)
     text_letters, text_marks = _vocalization(text_word)
-    match = difflib.SequenceMatcher(None, query_letters, text_letters, autojunk=False)
-    first, other, size = match.find_longest_match()
+    if not any(vowel or shadda for vowel, shadda, _ in text_marks):
+        return True  # an unvocalized word: every letter allows anything
+    first, other, size = longest_common_run(query_letters, text_letters)
     return all(_marks_agree(query_marks[first + at], text_marks[other + at]) for at in range(size))
+
+
+def longest_common_run(first: str, second: str) -> tuple[int, int, int]:
+    """``(i, j, size)`` of the longest run of ``first[i:i + size]`` found in ``second``
+    at ``j``, the one earliest in ``first`` then in ``second`` where several are
+    as long (as ``difflib.SequenceMatcher.find_longest_match`` finds it, without
+    its set-up); ``(0, 0, 0)`` where they share no letter.
+
+    >>> longest_common_run("علم", "بالعلم"), longest_common_run("علم", "كتب")
+    ((0, 3, 3), (0, 0, 0))
+    """
+    for size in range(min(len(first), len(second)), 0, -1):
+        for start in range(len(first) - size + 1):
+            found = second.find(first[start : start + size])
+            if found >= 0:
+                return start, found, size
+    return 0, 0, 0
 
 
 def _marks_agree(query_marks: _LetterMarks, text_marks: _LetterMarks) -> bool:

@@ -1,6 +1,7 @@
 """The Arabic rules: folded terms, light stems, readings, the fate of every letter,
 written forms, diacritics."""
 
+import difflib
 import unicodedata
 
 import pytest
@@ -14,6 +15,7 @@ from searchidx.arabic import (
     iter_words,
     light_stem,
     light_stems,
+    longest_common_run,
     marks_compatible,
     stems_filter,
     written_form,
@@ -462,3 +464,22 @@ def test_stems_filter_never_rejects_a_stem(clitics, letters, suffixes, rng):
 )
 def test_stems_filter_keeps_words_whose_letters_allow_the_stems(stems, term, may_share):
     assert bool(stems_filter(stems)(term)) is may_share
+
+
+@settings(max_examples=500)
+@given(st.text("علمبالكتي", max_size=9), st.text("علمبالكتي", max_size=12))
+def test_longest_common_run_is_the_one_difflib_finds(first, second):
+    """The run the marks are aligned on: the longest, then the earliest in the query
+    word's letters, then in the text word's, as difflib chooses it."""
+    found = difflib.SequenceMatcher(None, first, second, autojunk=False).find_longest_match()
+    assert longest_common_run(first, second) == tuple(found)
+
+
+def test_marks_are_aligned_on_the_longest_run_of_shared_letters():
+    # «عِلْم» against «بِالْعِلْمِ»: its three letters are the text's letters 3 to 5.
+    assert longest_common_run("علم", "بالعلم") == (0, 3, 3)
+    assert longest_common_run("علم", "كتب") == (0, 0, 0)
+    assert longest_common_run("كتب", "بالكتاب") == (0, 3, 2)
+    assert marks_compatible("عِلْم", "وَبِالْعِلْمِ") and not marks_compatible("عِلْم", "بِالْعَلَمِ")
+    # An unvocalized text word, tatweel or not, is always allowed.
+    assert all(marks_compatible("عُلِمَ", word) for word in ("العلم", "عـلم", "بالعلم"))

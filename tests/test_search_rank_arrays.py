@@ -26,6 +26,7 @@ from searchidx.errors import QueryError
 from searchidx.search import rank_whoosh
 from searchidx.search.plan import (
     EXACT_BONUS,
+    MARKS_BONUS,
     STEM_BONUS,
     QueryPlan,
     ReaderVocabulary,
@@ -762,3 +763,135 @@ def test_file_numbers_refuse_a_doc_id_that_two_roots_share(tmp_path):
         reader = index._whoosh.reader()
         assert ArraySearcher.open(index.path, reader).file_numbers() is None
         reader.close()
+
+
+# Compatible diacritics found beyond the best-scoring paragraphs: «الْعَلَمَ» (a flag)
+# in a hundred paragraphs, shorter ones first, and «الْعِلْمِ» (knowledge) in three
+# as long as the thirty-second; «بِالْعِلْمِ» always written as «عِلْم» asks, in a
+# long paragraph, «وَالْعَلَمِ» never; «عِلْمُهُ» and «عَلَمُهُ», both ways. Two files,
+# indexed one after the other: two segments.
+
+FILLER = ["ذهب", "الرجل", "إلى", "السوق", "واشترى", "خبزا", "وماء", "ثم", "رجع", "بيته", "مسرورا"]
+
+
+def filler(count: int) -> str:
+    return " ".join(FILLER[number % len(FILLER)] for number in range(count))
+
+
+FLAGS = {"flags.txt": "\n\n".join(f"رَفَعَ الْجُنْدُ الْعَلَمَ {filler(n)}" for n in range(100))}
+KNOWLEDGE = {
+    "knowledge.txt": "\n\n".join(
+        [f"طَلَبُ الْعِلْمِ فَرِيضَةٌ {filler(30)}" for _ in range(3)]
+        + [
+            f"مَنْ سَلَكَ طَرِيقًا يَلْتَمِسُ فِيهِ بِالْعِلْمِ {filler(2000)}",
+            "نَشَرَ الْجُنْدُ الرَّايَةَ وَالْعَلَمِ",
+            "عَلَمُهُ أَحْمَرُ وَالْعَلَمِ أَخْضَرُ",
+            f"زَادَهُ اللَّهُ عِلْمُهُ {filler(2000)}",
+        ]
+    )
+}
+
+
+@pytest.fixture(scope="module")
+def tiers_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiers")
+    with Index.create(root / "index") as index:
+        for files in (FLAGS, KNOWLEDGE):
+            write_corpus(root / "docs", files)
+            index.update([root / "docs"])
+        assert index.info().segments == 2
+    return root / "index"
+
+
+def ranked_both_ways(index: Index, text: str, limit: int, marks: str = "rank"):
+    reader = index._whoosh.reader()
+    try:
+        arrays = ArraySearcher.open(index.path, reader)
+        plan = build_plan(parse_query(text, index._whoosh.schema), ReaderVocabulary(reader), marks)
+        ours = arrays.rank(plan, limit)
+        return ours, rank_whoosh.rank(index._whoosh, reader, plan, limit)
+    finally:
+        reader.close()
+
+
+def test_compatible_marks_are_looked_for_until_no_paragraph_left_can_reach_the_top(
+    tiers_index, monkeypatch
+):
+    """The three paragraphs of «الْعِلْمِ» rank first though thirty flags score better:
+    the written forms are read in the 16 best paragraphs, then the 64 best, not all 107;
+    pages follow on."""
+    checked = []
+    bonused = ArraySearcher._bonused
+
+    def counting(self, run, found, firsts, chosen, scores, bonuses):
+        checked.append(len(chosen))
+        return bonused(self, run, found, firsts, chosen, scores, bonuses)
+
+    monkeypatch.setattr(ArraySearcher, "_bonused", counting)
+    with Index.open(tiers_index) as index:
+        found = index.search("عِلْم", limit=2)
+        assert found.total == 107
+        assert [(hit.doc, hit.paragraph) for hit in found] == [
+            ("knowledge.txt", 1),
+            ("knowledge.txt", 2),
+        ]
+        assert all(hit.score > MARKS_BONUS for hit in found)
+        # 64 and the paragraphs tied with the last of them.
+        assert len(checked) == 2 and checked[0] == 16 and 64 <= checked[1] < found.total
+        pages = [index.search("عِلْم", limit=2, offset=at).hits for at in (0, 2)]
+        whole = index.search("عِلْم", limit=4).hits
+        assert [h.to_dict() for h in pages[0] + pages[1]] == [h.to_dict() for h in whole]
+        assert [hit.paragraph for hit in whole][2:] == [3, 4]
+
+
+def test_bonuses_beyond_the_best_paragraphs_agree_with_whoosh(tiers_index):
+    queries = [
+        "عِلْم",
+        "الْعَلَم",
+        "عِلْم فَرِيضَةٌ",
+        "عِلْم الجند",
+        '"طَلَبُ الْعِلْمِ"',
+        '"الْجُنْدُ الْعَلَمَ"',
+        "عِلْم -السوق",
+        "عِلْمِي OR عَلَم",
+    ]
+    with Index.open(tiers_index) as index:
+        for text in queries:
+            for marks in ("rank", "strict"):
+                for limit in (1, 2, 3, 10, 50, 200):
+                    ours, theirs = ranked_both_ways(index, text, limit, marks)
+                    assert_same(ours, theirs, (text, marks, limit))
+                    assert ours[0] == theirs[0], (text, marks, limit)
+
+
+def test_strict_finds_the_compatible_forms_however_low_they_score(tiers_index):
+    """Strict «عِلْم»: «الْعِلْمِ», «بِالْعِلْمِ» and «عِلْمُهُ», not «عَلَمُهُ» nor any
+    «الْعَلَمَ» or «وَالْعَلَمِ» (a form never written as asked), each word marked
+    only where written so."""
+    with Index.open(tiers_index) as index:
+        found = index.search("عِلْم", marks="strict", limit=20)
+        assert sorted(hit.paragraph for hit in found) == [1, 2, 3, 4, 7]
+        assert {hit.doc for hit in found} == {"knowledge.txt"} and found.total == 5
+        marked = {hit.paragraph: [hit.text[a:b] for a, b in hit.matches] for hit in found}
+        assert marked[4] == ["بِالْعِلْمِ"] and marked[7] == ["عِلْمُهُ"]
+        # «عُلِمَ» (it was known): no form is ever written so.
+        assert not index.search("عُلِمَ", marks="strict").total
+        assert index.search("عُلِمَ").total == 107
+        assert index.search('"الْجُنْدُ الْعَلَمَ"', marks="strict").total == 100
+        assert index.search('"الْجُنْدُ الْعِلْمَ"', marks="strict").total == 0
+
+
+def test_bonuses_where_every_paragraph_scores_the_same(tmp_path):
+    """A hundred «الْعَلَمَ» and one «الْعِلْمَ», all as long: no paragraph scores
+    better than another, so all are checked, and the compatible one comes first."""
+    texts = ["رَفَعَ الْجُنْدُ الْعَلَمَ"] * 100 + ["طَلَبَ الْجُنْدُ الْعِلْمَ"]
+    write_corpus(tmp_path / "docs", {"a.txt": "\n\n".join(texts)})
+    with Index.create(tmp_path / "index") as index:
+        index.update([tmp_path / "docs"])
+        found = index.search("عِلْم", limit=2)
+        assert found.total == 101 and [hit.paragraph for hit in found] == [101, 1]
+        assert found.hits[0].score > MARKS_BONUS > found.hits[1].score
+        for limit in (1, 2, 10):
+            ours, theirs = ranked_both_ways(index, "عِلْم", limit)
+            assert_same(ours, theirs, limit)
+            assert ours[0] == theirs[0]

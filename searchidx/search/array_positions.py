@@ -191,19 +191,38 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     ``(index, form, docs, tf, accepted)`` of the postings left, ``tf`` their
     numbers of such occurrences and, with ``positions``, ``accepted`` the
     ``(positions, owner)`` of these occurrences, ``owner`` the number of the
-    posting each is of (else None)."""
+    posting each is of (else None).
+
+    A term whose written forms all fail the test loses its postings, and one
+    whose forms all pass keeps them whole, before any position or written form
+    is read; only the occurrences of terms written both ways are looked up."""
     side = segment.side
+    verdicts = [segment.passing(test, term) for term in ordinal.tolist()]
+    failing = [number for number, verdict in enumerate(verdicts) if verdict is False]
+    if failing:
+        kept = ~np.isin(form, failing)
+        index, form, docs = index[kept], form[kept], docs[kept]
+    mixed = [number for number, verdict in enumerate(verdicts) if verdict is None]
+    tf = side["terms.freqs"][index].astype(np.int64)
     pointers = side["terms.pointers"]
-    whole = len(index) == np.sum(pointers[ordinal + 1] - pointers[ordinal].astype(np.int64))
-    if whole and not positions:
-        # Every posting of the word's terms (a word alone): each term's slice, in order.
-        keep = np.concatenate([segment.term_accepted(test, term) for term in ordinal.tolist()])
-        # Accepted occurrences per posting: the running count at each posting's end.
-        counts = side["terms.freqs"][index].astype(np.int64)
-        tf = np.diff(np.cumsum(keep)[np.cumsum(counts) - 1], prepend=0)
+    sizes = pointers[ordinal[mixed] + 1] - pointers[ordinal[mixed]].astype(np.int64)
+    if not positions and (np.bincount(form, minlength=len(ordinal))[mixed] == sizes).all():
+        # Every posting of the mixed terms (a word alone), form by form: each term's
+        # slice of the forward index, and per posting the running count of accepted
+        # occurrences at its end.
+        bounds = np.searchsorted(form, [mixed, np.add(mixed, 1)]).T.tolist()
+        for number, (low, high) in zip(mixed, bounds, strict=True):
+            keep = segment.term_accepted(test, int(ordinal[number]))
+            tf[low:high] = np.diff(np.cumsum(keep)[np.cumsum(tf[low:high]) - 1], prepend=0)
         left = tf > 0
         return index[left], form[left], docs[left], tf[left], None
-    found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
+    if not mixed:
+        accepted = _positions(segment, index, ordinal[form]) if positions else None
+        return index, form, docs, tf, accepted
+    if positions:
+        found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
+    else:
+        occurrences, owner = _occurrences(segment, index, ordinal[form])
     terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
     keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
     tf = np.bincount(owner[keep], minlength=len(index))
@@ -213,6 +232,21 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
         renumber = np.cumsum(left) - 1
         accepted = (found[keep], renumber[owner[keep]])
     return index[left], form[left], docs[left], tf[left], accepted
+
+
+def _occurrences(segment: _Segment, index, ordinal) -> tuple:
+    """The number in ``terms.positions`` (where the forward index has the number of
+    the word's written form) of each occurrence of the postings ``index`` of terms
+    ``ordinal`` (one per posting), and the number in ``index`` of the posting each
+    is of: from where each term's postings' positions start, none of them read."""
+    side = segment.side
+    first = np.empty(len(index), dtype=np.int64)
+    for term in np.unique(ordinal).tolist():
+        at = ordinal == term
+        start = int(side["terms.pointers"][term])
+        first[at] = segment.position_starts(term)[index[at] - start]
+        first[at] += int(side["terms.position_pointers"][term])
+    return ranges(first, side["terms.freqs"][index].astype(np.int64))
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -284,6 +284,13 @@ class _Segment:
         order) whose word as written passes ``test``: a slice of the forward index."""
         return self._term_verdicts(test, ordinal)[self.side.term_written_numbers(ordinal)]
 
+    def passing(self, test: WrittenTest, ordinal: int) -> bool | None:
+        """Whether every occurrence of the term ``ordinal`` passes ``test`` (True),
+        none does (False) or some do (None): its written forms' verdicts say it
+        without reading the forward index."""
+        verdicts = self._term_verdicts(test, ordinal)
+        return True if verdicts.all() else None if verdicts.any() else False
+
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         key = (test, ordinal)
         if key not in self._verdicts:

@@ -27,9 +27,12 @@ their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
 
 A node evaluated for a parent that looks at some documents only (the optional
 part of AND MAYBE, which adds a score where the required part matches) is
-given them as a mask, ``within``, and reads nothing of the other documents:
-a word typed with diacritics checks the written forms of its occurrences only
-in the paragraphs the query matches anyway.
+given them as a mask, ``within``, and reads nothing of the other documents.
+A query of words typed with diacritics adds a constant bonus to the paragraphs
+where they are written with compatible ones: only the required part is scored
+everywhere, and the bonus is looked for in its best-scoring paragraphs, more of
+them until no paragraph left could reach the top hits
+(:meth:`ArraySearcher._with_bonuses`); the total is the required part's.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) keeps only its accepted occurrences: its term frequency is
@@ -83,6 +86,9 @@ _NARROWING = 4
 # A word's forms are scored together where they have at most this many postings
 # each on average: scoring a form alone costs about as much in calls.
 _FORM_COST = 1000
+# Bonuses (see ArraySearcher._with_bonuses) are first looked for in this many
+# best-scoring documents per hit asked for.
+_TIER_FIRST = 8
 
 
 class Unsupported(Exception):
@@ -118,9 +124,9 @@ class ArraySearcher(ArraySegments):
 
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
-        ids, scores = self.matches(plan)
+        ids, scores, total = self._matched(plan, limit)
         top = _top(ids, scores, limit)
-        return ids[top].tolist(), scores[top].tolist(), len(ids)
+        return ids[top].tolist(), scores[top].tolist(), total
 
     def file_numbers(self) -> np.ndarray | None:
         """Each document's file as a number, -1 for a file record (which has no
@@ -153,17 +159,102 @@ class ArraySearcher(ArraySegments):
 
     def matches(self, plan: QueryPlan) -> tuple[np.ndarray, np.ndarray]:
         """Every match's docnum (ascending) and score, or raise :class:`Unsupported`."""
+        ids, scores, _ = self._matched(plan, None)
+        return ids, scores
+
+    def _matched(self, plan: QueryPlan, limit: int | None):
+        """``(docnums, scores, total)``: the matches, all of them or (with ``limit``)
+        enough for the top ``limit``, and how many there are."""
         q = plan.query
         _check(q)
         run = _Run(self, plan.bonuses)
-        all_ids, all_scores = [], []
+        required, bonuses = _split_bonuses(q)
+        found = []
         for segment in self.segments:
-            matches = _materialize(run.evaluate(q, segment), segment)
+            matches = _materialize(run.evaluate(required, segment), segment)
             if plan.excludes:
                 matches = _without(matches, run.term(segment, "kind", "file"), segment.size)
-            all_ids.append(matches.ids + segment.offset)
-            all_scores.append(matches.scores)
-        return np.concatenate(all_ids), np.concatenate(all_scores)
+            found.append(matches)
+        offsets = [segment.offset for segment in self.segments]
+        ids = np.concatenate([matches.ids + at for matches, at in zip(found, offsets, strict=True)])
+        scores = np.concatenate([matches.scores for matches in found])
+        total = len(ids)
+        if bonuses:
+            ids, scores = self._with_bonuses(run, found, ids, scores, bonuses, limit)
+        return ids, scores, total
+
+    def _with_bonuses(self, run, found: list, ids, scores, bonuses: list, limit: int | None):
+        """Of the documents ``ids`` (all segments' ``found`` laid end to end) with
+        their ``scores``, enough for the top ``limit`` (without it, all) with each
+        of ``bonuses`` (constant-score queries) added where it matches too, and
+        their totals.
+
+        The bonuses are looked for in the best-scoring documents first
+        (:data:`_TIER_FIRST` per hit asked for, four times as many each round),
+        until the ``limit``-th best total among them is above what any document
+        left could reach, its score plus every bonus: a word typed with
+        diacritics reads the written forms in the paragraphs that can reach the
+        top, not in every paragraph where it occurs. Every document scoring as
+        the last one checked is checked with it, so ties fall as they would."""
+        firsts = np.cumsum([0] + [len(matches.ids) for matches in found])
+        checked = len(ids) if limit is None else limit * _TIER_FIRST
+        while checked < len(ids):
+            threshold = np.partition(scores, len(ids) - checked)[len(ids) - checked]
+            taken = scores >= threshold
+            if taken.all():
+                break  # every document scores as the last one checked
+            chosen = np.flatnonzero(taken)
+            total = self._bonused(run, found, firsts, chosen, scores[chosen], bonuses)
+            reachable = scores[~taken].max()
+            for q in bonuses:
+                reachable = reachable + q.score
+            top = _top(ids[chosen], total, limit)
+            if total[top[-1]] > reachable:
+                return ids[chosen], total
+            checked *= 4
+        everything = np.arange(len(ids))
+        return ids, self._bonused(run, found, firsts, everything, scores, bonuses)
+
+    def _bonused(self, run, found: list, firsts, chosen, scores, bonuses: list) -> np.ndarray:
+        """``scores`` (of the documents ``chosen``) plus each of ``bonuses`` where it
+        matches, added as :func:`_plus` adds them (0.0 where it does not)."""
+        for q in bonuses:
+            matched = self._matching(run, q, found, firsts, chosen)
+            scores = scores + np.where(matched, q.score, 0.0)
+        return scores
+
+    def _matching(self, run, q, found: list, firsts, chosen) -> np.ndarray:
+        """A mask of ``chosen`` (numbers into the segments' ``found`` laid end to end,
+        sorted) of the documents that ``q`` matches too."""
+        matched = np.zeros(len(chosen), dtype=bool)
+        bounds = np.searchsorted(chosen, firsts)
+        for number, segment in enumerate(self.segments):
+            low, high = int(bounds[number]), int(bounds[number + 1])
+            if low == high:
+                continue
+            docs = found[number].ids[chosen[low:high] - firsts[number]]
+            inside = _mask(docs, segment.size)
+            matches = _materialize(run.evaluate(q, segment, inside), segment)
+            matched[low:high] = _among(docs, matches.ids, segment.size)
+        return matched
+
+
+def _split_bonuses(q: query.Query) -> tuple[query.Query, list]:
+    """``(required, bonuses)``: what ``q`` matches and the constant scores it adds
+    where more matches too (the paragraphs where words typed with diacritics are
+    written with compatible ones), as :meth:`_Run.evaluate` adds them; ``(q, [])``
+    where ``q`` is not of that shape."""
+    kind = type(q)
+    if kind is query.AndMaybe:
+        required, optional = q.a, [q.b]
+    elif kind is query.And and any(type(child) is query.AndMaybe for child in q.subqueries):
+        parts = q.subqueries
+        required = query.And([c.a if type(c) is query.AndMaybe else c for c in parts])
+        optional = [child.b for child in parts if type(child) is query.AndMaybe]
+    else:
+        return q, []
+    constant = all(type(part) is query.ConstantScoreQuery and part.score >= 0 for part in optional)
+    return (required, optional) if constant else (q, [])
 
 
 def _check(q: query.Query) -> None:
@@ -362,15 +453,20 @@ class _Run:
         ``adjacent``, None when no group has :data:`_NARROWING` times fewer
         postings than another and none is restricted: then scoring whole posting
         lists is cheaper."""
+        tests = [getattr(group[0], "test", None) for group in groups]
         forms = []
-        for group in groups:
+        for group, test in zip(groups, tests, strict=True):
             found = [word.text.encode("utf-8") for word in group]
             found = [(segment.ordinal("terms", term), term) for term in found]
-            found = [(ordinal, term) for ordinal, term in found if ordinal >= 0]
+            # A restricted word's terms none of whose written forms pass are not read.
+            found = [
+                (ordinal, term)
+                for ordinal, term in found
+                if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
+            ]
             if not found:
                 return _EMPTY
             forms.append(found)
-        tests = [getattr(group[0], "test", None) for group in groups]
         ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
         pointers = segment.side["terms.pointers"]
         sizes = [
