@@ -44,6 +44,7 @@ from ..arabic import (
 )
 from ..errors import QueryError
 from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, ExactWord, has_not, typed_word
+from .suggest import weighted_distances
 from .written import WrittenTerm, WrittenTest
 
 if TYPE_CHECKING:
@@ -406,19 +407,20 @@ class _Planner:
         term, distance = q.text, q.maxdist
         fixed = term[: len(term) - len(strip_article(term, MIN_FUZZY_CHARS)) + FUZZY_FIXED_CHARS]
         forms = self._word_forms(q.fieldname, term)
-        near = 0
-        for candidate in self.vocabulary.expand_prefix(q.fieldname, fixed):
-            if abs(len(candidate) - len(term)) > distance:
-                continue
-            edits = edit_distance(term, candidate, distance)
-            if edits <= distance:
-                forms.setdefault(candidate, (EXACT_BONUS, STEM_BONUS, 0.0)[edits])
-                near += 1
-                if near > MAX_FUZZY_EXPANSIONS:
-                    raise QueryError(
-                        f"'{getattr(q, 'written', term)}' matches more than "
-                        f"{MAX_FUZZY_EXPANSIONS} words; use ~1 or a longer word"
-                    )
+        # Each edit adds at most one letter and removes at most one: the words
+        # farther in letters are left out before any distance is computed.
+        lengths = range(len(term) - distance, len(term) + distance + 1)
+        candidates = list(self.vocabulary.near_terms(q.fieldname, fixed, lengths, term, distance))
+        edits = weighted_distances(term, candidates, distance, slips=False)
+        near = [(candidate, int(edit)) for candidate, edit in zip(candidates, edits, strict=True)]
+        near = [(candidate, edit) for candidate, edit in near if edit <= distance]
+        if len(near) > MAX_FUZZY_EXPANSIONS:
+            raise QueryError(
+                f"'{getattr(q, 'written', term)}' matches more than "
+                f"{MAX_FUZZY_EXPANSIONS} words; use ~1 or a longer word"
+            )
+        for candidate, edit in near:
+            forms.setdefault(candidate, (EXACT_BONUS, STEM_BONUS, 0.0)[edit])
         return forms
 
     def _prefix_forms(self, fieldname: str, prefix: str) -> dict[str, float]:
@@ -505,22 +507,3 @@ def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
     # «"w1 w2"~N»: the words within N positions of each other, in any order.
     ordered = phrase.slop == 1
     return query.Sequence(words, slop=phrase.slop, ordered=ordered, boost=phrase.boost)
-
-
-def edit_distance(first: str, second: str, bound: int) -> int:
-    """Levenshtein distance between two words, or ``bound + 1`` once it exceeds ``bound``."""
-    previous = list(range(len(second) + 1))
-    for row, char in enumerate(first, 1):
-        current = [row]
-        for column, other in enumerate(second, 1):
-            current.append(
-                min(
-                    previous[column] + 1,
-                    current[column - 1] + 1,
-                    previous[column - 1] + (char != other),
-                )
-            )
-        if min(current) > bound:
-            return bound + 1
-        previous = current
-    return min(previous[-1], bound + 1)

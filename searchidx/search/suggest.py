@@ -50,8 +50,11 @@ def weighted_distance(first: str, second: str, bound: float = MAX_COST) -> float
     return weighted_distances(first, [second], bound)[0]
 
 
-def weighted_distances(word: str, others: list[str], bound: float = MAX_COST) -> list[float]:
-    """:func:`weighted_distance` from ``word`` to each of ``others``.
+def weighted_distances(
+    word: str, others: list[str], bound: float = MAX_COST, slips: bool = True
+) -> list[float]:
+    """:func:`weighted_distance` from ``word`` to each of ``others``; without
+    ``slips``, every edit costs one: the plain Levenshtein distance.
 
     All the words are compared at once: each cell of the edit table is an array
     over them, padded to the longest (a cell only depends on the letters before
@@ -66,14 +69,16 @@ def weighted_distances(word: str, others: list[str], bound: float = MAX_COST) ->
     flat = np.frombuffer("".join(others).encode("utf-32-le"), dtype=np.uint32)
     codes[np.arange(codes.shape[1]) < lengths[:, None]] = flat
     doubled = np.zeros(codes.shape, dtype=bool)
-    doubled[:, 1:] |= codes[:, 1:] == codes[:, :-1]
-    doubled[:, :-1] |= codes[:, :-1] == codes[:, 1:]
+    if slips:
+        doubled[:, 1:] |= codes[:, 1:] == codes[:, :-1]
+        doubled[:, :-1] |= codes[:, :-1] == codes[:, 1:]
     adding = np.where(doubled, _CHEAP, 1.0)
     previous = np.zeros((len(others), codes.shape[1] + 1))
     previous[:, 1:] = np.cumsum(adding, axis=1)
-    for char, drop in zip(word, _indel_costs(word), strict=True):
+    drops = _indel_costs(word) if slips else [1.0] * len(word)
+    for char, drop in zip(word, drops, strict=True):
         confused = np.zeros(codes.shape, dtype=bool)
-        for other in _CONFUSED_WITH.get(char, ""):
+        for other in _CONFUSED_WITH.get(char, "") if slips else "":
             confused |= codes == ord(other)
         change = np.where(codes == ord(char), 0.0, np.where(confused, _CHEAP, 1.0))
         # Dropping this letter, or changing it; adding a letter runs along the row.
