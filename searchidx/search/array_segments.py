@@ -21,7 +21,9 @@ the segments is ``rank_arrays.py``.
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from bisect import bisect_left
+from collections import Counter
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,9 +130,30 @@ class _Segment:
             keys = self.side[f"{fieldname}.prefix_keys"]
             lows = keys.searchsorted(wanted, "left").tolist()
             highs = keys.searchsorted(wanted, "right").tolist()
-            found = map(partial(self._find, fieldname), new, lows, highs)
-            self._remember(fieldname, new, list(found))
+            # Planning a word asks about thousands of words sharing a few keys: the
+            # terms of a key asked about more than once are read once and bisected in C.
+            spans = list(zip(lows, highs, strict=True))
+            shared = Counter(
+                span
+                for term, span in zip(new, spans, strict=True)
+                if span[1] - span[0] > 1 and len(term) >= 8
+            )
+            read = {span: self._terms(fieldname, *span) for span, n in shared.items() if n > 1}
+            found = [
+                _bisected(read[span], term, span[0])
+                if span in read
+                else self._find(fieldname, term, *span)
+                for term, span in zip(new, spans, strict=True)
+            ]
+            self._remember(fieldname, new, found)
         return [self._ordinals[fieldname, term] for term in terms]
+
+    def _terms(self, fieldname: str, low: int, high: int) -> list[bytes]:
+        """The terms ``low`` to ``high`` (excluded), in order."""
+        ends = self.side[f"{fieldname}.offsets"][low : high + 1].tolist()
+        text = self.side[f"{fieldname}.blob"][ends[0] : ends[-1]].tobytes()
+        base = ends[0]
+        return [text[start - base : end - base] for start, end in pairwise(ends)]
 
     def _remember(self, fieldname: str, terms: list[bytes], ordinals: list[int]) -> list[int]:
         if len(self._ordinals) + len(terms) > _ORDINAL_CACHE_LIMIT:
@@ -180,7 +203,6 @@ class _Segment:
         bounds += [min(prefix_key(prefix, b"\xff") + 1, _LARGEST_KEY) for prefix in prefixes]
         keys = side[f"{fieldname}.prefix_keys"]
         at = keys.searchsorted(np.array(bounds, dtype=np.uint64)).tolist()
-        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
         found = []
         for prefix, low, high in zip(
             prefixes, at[: len(prefixes)], at[len(prefixes) :], strict=True
@@ -188,10 +210,7 @@ class _Segment:
             if low == high:
                 found.append([])
                 continue
-            ends = offsets[low : high + 1].tolist()
-            text = blob[ends[0] : ends[-1]].tobytes()
-            base = ends[0]
-            terms = [text[a - base : b - base] for a, b in pairwise(ends)]
+            terms = self._terms(fieldname, low, high)
             if len(prefix) > 8:
                 terms = [term for term in terms if term.startswith(prefix)]
             found.append(terms)
@@ -296,6 +315,12 @@ class _Segment:
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
+
+
+def _bisected(terms: list[bytes], term: bytes, first: int) -> int:
+    """The number of ``term`` among the sorted ``terms``, numbered from ``first``, or -1."""
+    at = bisect_left(terms, term)
+    return first + at if at < len(terms) and terms[at] == term else -1
 
 
 def _starts(sizes: np.ndarray) -> np.ndarray:
