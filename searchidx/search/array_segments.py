@@ -53,7 +53,8 @@ class _Measured:
     """Terms as near_terms compares them: their text end to end, where each starts
     in it (and where the last ends), and, for each length in letters once asked,
     the code points the terms of that length use (sorted), how many times each
-    term has each of them (a row per term) and the terms' numbers."""
+    term has each of them (a row per term), how many distinct ones each term has
+    and the terms' numbers."""
 
     def __init__(self, raw: np.ndarray, offsets: np.ndarray) -> None:
         # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
@@ -62,11 +63,11 @@ class _Measured:
         self.text = raw.tobytes().decode("utf-8")
         self.codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
         self.starts = _starts(self.sizes)
-        self.by_length: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.by_length: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         self._new = self.codes.nbytes + len(self.text) * 2 + self.starts.nbytes * 2
 
-    def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The code points, counts and numbers of the terms of ``length`` letters,
+    def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The code points, counts, distinct letters and numbers of the terms of ``length`` letters,
         counted the first time they are asked for: a search asks for three lengths."""
         found = self.by_length.get(length)
         if found is None:
@@ -81,8 +82,9 @@ class _Measured:
             counts = counts.reshape(len(numbers), len(alphabet)).astype(
                 np.uint8 if length < 256 else np.int64
             )
-            found = self.by_length[length] = (alphabet, counts, numbers)
-            self._new += counts.nbytes + numbers.nbytes + alphabet.nbytes
+            distinct = np.count_nonzero(counts, axis=1)
+            found = self.by_length[length] = (alphabet, counts, distinct, numbers)
+            self._new += counts.nbytes + distinct.nbytes + numbers.nbytes + alphabet.nbytes
         return found
 
     def grown(self) -> int:
@@ -217,27 +219,36 @@ class _Segment:
         return found
 
     def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
+        self,
+        fieldname: str,
+        prefix: bytes,
+        lengths: range,
+        letters: dict[int, int],
+        most_changed: int,
+        familiar: list[int],
+        most_foreign: int | None,
     ) -> list[str]:
         """This segment's terms that start with ``prefix``, of a length in
-        ``lengths``, that differ from the distinct code points ``letters`` by at
-        most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`),
-        in order: the terms are compared as counts of letters, only those kept
-        become strings."""
+        ``lengths``, near the word of ``letters`` (each code point's count in it)
+        as :meth:`.plan.Vocabulary.near_terms` says (``familiar``: the sorted
+        code points of the word and of ``alike``), in order: the terms are
+        compared as counts of letters, only those kept become strings."""
         measured = self._measured(fieldname, prefix)
+        size = sum(letters.values())
         kept = []
         for length in lengths:
-            alphabet, counts, numbers = measured.of_length(length)
+            alphabet, counts, distinct, numbers = measured.of_length(length)
             if not len(numbers):
                 continue
-            wanted = np.array(letters, dtype=alphabet.dtype)
-            at = np.minimum(alphabet.searchsorted(wanted), len(alphabet) - 1)
-            known = at[alphabet[at] == wanted]
-            held = counts[:, known]
-            others = length - held.sum(axis=1, dtype=np.int64)
-            # A letter none of these terms has is missing from every one of them.
-            missing = len(letters) - len(known) + np.count_nonzero(held == 0, axis=1)
-            kept.append(numbers[(others <= most_changed) & (missing <= most_changed)])
+            at, found = _columns(alphabet, list(letters))
+            times = np.array(list(letters.values()), dtype=counts.dtype)[found]
+            matched = np.minimum(counts[:, at[found]], times).sum(axis=1, dtype=np.int64)
+            near = max(length, size) - matched <= most_changed
+            if most_foreign is not None:
+                at, found = _columns(alphabet, familiar)
+                known = np.count_nonzero(counts[:, at[found]], axis=1)
+                near &= distinct - known <= most_foreign
+            kept.append(numbers[near])
         if not kept:
             return []
         kept = np.sort(np.concatenate(kept))
@@ -323,6 +334,13 @@ def _bisected(terms: list[bytes], term: bytes, first: int) -> int:
     return first + at if at < len(terms) and terms[at] == term else -1
 
 
+def _columns(alphabet: np.ndarray, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``codes`` is in the sorted ``alphabet``, and which of them are in it."""
+    wanted = np.array(codes, dtype=alphabet.dtype)
+    at = np.minimum(alphabet.searchsorted(wanted), len(alphabet) - 1)
+    return at, alphabet[at] == wanted
+
+
 def _starts(sizes: np.ndarray) -> np.ndarray:
     """Where each of the items of ``sizes`` starts when laid end to end, and where they end."""
     starts = np.zeros(len(sizes) + 1, dtype=np.int64)
@@ -391,12 +409,22 @@ class ArraySegments:
         return [sorted(set().union(*terms)) for terms in zip(*found, strict=True)]
 
     def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
+        self,
+        fieldname: str,
+        prefix: bytes,
+        lengths: range,
+        word: str,
+        most_changed: int,
+        alike: str = "",
+        most_foreign: int | None = None,
     ) -> list[str]:
         """Every segment's :meth:`_Segment.near_terms`, sorted and unique."""
-        codes = [ord(letter) for letter in sorted(set(letters))]
+        letters = Counter(map(ord, word))
+        familiar = sorted(set(map(ord, word + alike)))
         found = [
-            segment.near_terms(fieldname, prefix, lengths, codes, most_changed)
+            segment.near_terms(
+                fieldname, prefix, lengths, letters, most_changed, familiar, most_foreign
+            )
             for segment in self.segments
         ]
         if len(found) == 1:
@@ -463,11 +491,16 @@ class ArrayVocabulary(ReaderVocabulary):
         return [[btext.decode("utf-8") for btext in terms] for terms in found]
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+        self,
+        fieldname: str,
+        prefix: str,
+        lengths: range,
+        word: str,
+        most_changed: int,
+        alike: str = "",
+        most_foreign: int | None = None,
     ) -> Iterator[str]:
+        arguments = (lengths, word, most_changed, alike, most_foreign)
         if fieldname not in FIELDS:
-            return super().near_terms(fieldname, prefix, lengths, letters, most_changed)
-        found = self.arrays.near_terms(
-            fieldname, prefix.encode("utf-8"), lengths, letters, most_changed
-        )
-        return iter(found)
+            return super().near_terms(fieldname, prefix, *arguments)
+        return iter(self.arrays.near_terms(fieldname, prefix.encode("utf-8"), *arguments))

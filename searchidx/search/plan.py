@@ -26,6 +26,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import weakref
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -113,13 +114,22 @@ class Vocabulary(Protocol):
         ...
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+        self,
+        fieldname: str,
+        prefix: str,
+        lengths: range,
+        word: str,
+        most_changed: int,
+        alike: str = "",
+        most_foreign: int | None = None,
     ) -> Iterator[str]:
         """The indexed terms of ``fieldname`` that start with ``prefix``, in
-        order, whose length is in ``lengths`` and that differ from ``letters``
-        by at most ``most_changed`` letters each way: at most that many of the
-        term's letters (repeats counted) are not among ``letters``, and at most
-        that many of ``letters`` are not in the term."""
+        order, whose length is in ``lengths`` and that differ from ``word`` by
+        at most ``most_changed`` letters each way: each letter of the word
+        matching one of the term's, at most that many of the term's letters are
+        left unmatched, and at most that many of the word's (the bag distance,
+        which no more edits can exceed). With ``most_foreign``, at most that
+        many distinct letters of the term are neither the word's nor in ``alike``."""
         ...
 
 
@@ -145,14 +155,22 @@ class ReaderVocabulary:
         return [list(self.expand_prefix(fieldname, prefix)) for prefix in prefixes]
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+        self,
+        fieldname: str,
+        prefix: str,
+        lengths: range,
+        word: str,
+        most_changed: int,
+        alike: str = "",
+        most_foreign: int | None = None,
     ) -> Iterator[str]:
+        letters, familiar = Counter(word), set(word + alike)
         return (
             term
             for term in self.expand_prefix(fieldname, prefix)
             if len(term) in lengths
-            and sum(letter not in letters for letter in term) <= most_changed
-            and len(set(letters).difference(term)) <= most_changed
+            and max(len(term), len(word)) - (Counter(term) & letters).total() <= most_changed
+            and (most_foreign is None or len(set(term) - familiar) <= most_foreign)
         )
 
 

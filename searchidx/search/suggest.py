@@ -40,6 +40,7 @@ _CHEAP = 0.5
 MAX_COST = 1.0
 MAX_CORRECTIONS = 3
 _MOST_EDITS = int(MAX_COST / _CHEAP)
+_MOST_FOREIGN = int(MAX_COST)
 # A search with fewer matching paragraphs gets "did you mean" suggestions.
 SUGGEST_BELOW = 3
 
@@ -109,13 +110,17 @@ def corrections(vocabulary: Vocabulary, term: str) -> list[tuple[float, int, str
     most frequent first: ``(cost, paragraphs, word)``."""
     firsts = {term[0]} | set(_CONFUSED_WITH.get(term[0], ""))
     lengths = range(len(term) - 1, len(term) + 2)
+    alike = "".join(_CONFUSED_WITH.get(letter, "") for letter in term)
     near = [
         candidate
         for first in sorted(firsts)
         # Each edit costs at least half, so at most _MOST_EDITS fit in MAX_COST;
         # each brings at most one letter the word lacks and removes at most one
-        # of its letters.
-        for candidate in vocabulary.near_terms("terms", first, lengths, term, _MOST_EDITS)
+        # of its letters. A letter neither the word's nor confused with one of
+        # them costs a whole edit, however often it is doubled.
+        for candidate in vocabulary.near_terms(
+            "terms", first, lengths, term, _MOST_EDITS, alike, _MOST_FOREIGN
+        )
         if candidate != term
     ]
     found = [
