@@ -47,6 +47,11 @@ _LARGEST_KEY = 2**64 - 1
 _POSITION_STARTS_LIMIT = 2**22
 # The terms measured for near_terms are kept per segment up to about this many bytes.
 _NEAR_TERMS_LIMIT = 2**25
+# Fewer terms than this are decoded one by one: numpy's calls would cost more.
+_DECODED_ONE_BY_ONE = 64
+# The terms sharing a key are read at once, rather than bisected for each term
+# looked up, when there are at most this many per term looked up.
+_READ_PER_TERM_ASKED = 64
 
 
 class _Measured:
@@ -133,14 +138,18 @@ class _Segment:
             lows = keys.searchsorted(wanted, "left").tolist()
             highs = keys.searchsorted(wanted, "right").tolist()
             # Planning a word asks about thousands of words sharing a few keys: the
-            # terms of a key asked about more than once are read once and bisected in C.
+            # terms of a key asked about often enough are read once and bisected in C.
             spans = list(zip(lows, highs, strict=True))
             shared = Counter(
                 span
                 for term, span in zip(new, spans, strict=True)
                 if span[1] - span[0] > 1 and len(term) >= 8
             )
-            read = {span: self._terms(fieldname, *span) for span, n in shared.items() if n > 1}
+            read = {
+                span: self._terms(fieldname, *span)
+                for span, asked in shared.items()
+                if asked * _READ_PER_TERM_ASKED >= span[1] - span[0]
+            }
             found = [
                 _bisected(read[span], term, span[0])
                 if span in read
@@ -157,6 +166,15 @@ class _Segment:
         base = ends[0]
         return [text[start - base : end - base] for start, end in pairwise(ends)]
 
+    def _texts(self, fieldname: str, low: int, high: int) -> list[str]:
+        """The terms ``low`` to ``high`` (excluded), in order, as text: many are
+        decoded at once, with a NUL (which no term holds) between each."""
+        if high - low < _DECODED_ONE_BY_ONE:
+            return [term.decode("utf-8") for term in self._terms(fieldname, low, high)]
+        ends = self.side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
+        text = self.side[f"{fieldname}.blob"][ends[0] : ends[-1]]
+        return np.insert(text, ends[1:-1] - ends[0], 0).tobytes().decode("utf-8").split("\0")
+
     def _remember(self, fieldname: str, terms: list[bytes], ordinals: list[int]) -> list[int]:
         if len(self._ordinals) + len(terms) > _ORDINAL_CACHE_LIMIT:
             self._ordinals.clear()
@@ -169,6 +187,16 @@ class _Segment:
             # Keys are zero-padded and UTF-8 has no zero byte: a term shorter than
             # its key shares it with no other term.
             return low if low < high else -1
+        # The terms sharing the first 8 bytes: find the term among them by bisection.
+        at = self._bisect(fieldname, term, low, high)
+        offsets, blob = self._views[fieldname]
+        if at < high and blob[offsets[at] : offsets[at + 1]].tobytes() == term:
+            return at
+        return -1
+
+    def _bisect(self, fieldname: str, term: bytes, low: int, high: int) -> int:
+        """Where ``term`` would go among the sorted terms ``low`` to ``high``
+        (excluded): the number of the first that is not smaller."""
         # Memory views index and slice without making a numpy object each time.
         if fieldname not in self._views:
             side = self.side
@@ -177,17 +205,13 @@ class _Segment:
                 memoryview(side[f"{fieldname}.blob"]),
             )
         offsets, blob = self._views[fieldname]
-        # The terms sharing the first 8 bytes: find the term among them by bisection.
-        end = high
         while low < high:
             middle = (low + high) // 2
             if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
                 low = middle + 1
             else:
                 high = middle
-        if low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term:
-            return low
-        return -1
+        return low
 
     def doc_frequency(self, fieldname: str, ordinal: int) -> int:
         """Whoosh's document frequency of the term: deleted documents count."""
@@ -196,7 +220,7 @@ class _Segment:
         start, end = self.postings(fieldname, ordinal)
         return end - start
 
-    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[str]]:
         """For each prefix, this segment's terms that start with it, in order: one
         ``searchsorted`` finds where every prefix's terms are."""
         side = self.side
@@ -209,13 +233,12 @@ class _Segment:
         for prefix, low, high in zip(
             prefixes, at[: len(prefixes)], at[len(prefixes) :], strict=True
         ):
-            if low == high:
-                found.append([])
-                continue
-            terms = self._terms(fieldname, low, high)
-            if len(prefix) > 8:
-                terms = [term for term in terms if term.startswith(prefix)]
-            found.append(terms)
+            if len(prefix) > 8 and low < high:
+                # The terms sharing its first 8 bytes: those starting with all of it
+                # sort from the prefix to the prefix and a byte above any of UTF-8.
+                low = self._bisect(fieldname, prefix, low, high)
+                high = self._bisect(fieldname, prefix + b"\xff", low, high)
+            found.append(self._texts(fieldname, low, high) if low < high else [])
         return found
 
     def near_terms(
@@ -400,9 +423,9 @@ class ArraySegments:
             self._vocabulary = ArrayVocabulary(reader, self)
         return self._vocabulary
 
-    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[str]]:
         """For each prefix, every segment's terms that start with it, sorted and
-        unique, as Whoosh's."""
+        unique, as Whoosh's (text sorts as its UTF-8 does)."""
         found = [segment.expand_prefixes(fieldname, prefixes) for segment in self.segments]
         if len(found) == 1:
             return found[0]
@@ -485,10 +508,9 @@ class ArrayVocabulary(ReaderVocabulary):
     def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
         if fieldname not in FIELDS:
             return super().expand_prefixes(fieldname, prefixes)
-        found = self.arrays.expand_prefixes(
+        return self.arrays.expand_prefixes(
             fieldname, [prefix.encode("utf-8") for prefix in prefixes]
         )
-        return [[btext.decode("utf-8") for btext in terms] for terms in found]
 
     def near_terms(
         self,
