@@ -133,7 +133,7 @@ class _Segment:
         looked up before are found by one ``searchsorted`` for them all."""
         new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._ordinals]
         if new:
-            wanted = np.fromiter(map(prefix_key, new), dtype=np.uint64, count=len(new))
+            wanted = _prefix_keys(new)
             keys = self.side[f"{fieldname}.prefix_keys"]
             lows = keys.searchsorted(wanted, "left").tolist()
             highs = keys.searchsorted(wanted, "right").tolist()
@@ -349,6 +349,12 @@ class _Segment:
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
+
+
+def _prefix_keys(terms: list[bytes]) -> np.ndarray:
+    """:func:`~searchidx.sidefiles.prefix_key` of each term, all at once: numpy's
+    8-byte strings cut and zero-pad them, read as big-endian integers."""
+    return np.array(terms, dtype="S8").view(">u8").astype(np.uint64)
 
 
 def _bisected(terms: list[bytes], term: bytes, first: int) -> int:
