@@ -3,10 +3,10 @@
 A segment's side file (:class:`_Segment`) finds a term's number by one
 ``searchsorted`` on the terms' first 8 bytes and a bisection among the terms
 that share them, expands prefixes the same way, compares its terms by their
-letters for did you mean (:meth:`_Segment.near_terms`), and gives each term's
-postings as a slice of flat arrays. What costs to find again is kept for the
-next searches, within limits: the terms' numbers, where each posting's
-positions start, the terms measured for did you mean.
+letters for did you mean and fuzzy words (:meth:`_Segment.near_terms`), and
+gives each term's postings as a slice of flat arrays. What costs to find again
+is kept for the next searches, within limits: the terms' numbers, where each
+posting's positions start, the terms measured for near_terms.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) runs its test once on each written form of its terms (the side
@@ -72,8 +72,9 @@ class _Measured:
         self._new = self.codes.nbytes + len(self.text) * 2 + self.starts.nbytes * 2
 
     def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The code points, counts, distinct letters and numbers of the terms of ``length`` letters,
-        counted the first time they are asked for: a search asks for three lengths."""
+        """The code points, counts, distinct letters and numbers of the terms of
+        ``length`` letters, counted the first time they are asked for: a search
+        asks for three lengths."""
         found = self.by_length.get(length)
         if found is None:
             numbers = np.flatnonzero(self.sizes == length)

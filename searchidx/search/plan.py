@@ -127,9 +127,10 @@ class Vocabulary(Protocol):
         order, whose length is in ``lengths`` and that differ from ``word`` by
         at most ``most_changed`` letters each way: each letter of the word
         matching one of the term's, at most that many of the term's letters are
-        left unmatched, and at most that many of the word's (the bag distance,
-        which no more edits can exceed). With ``most_foreign``, at most that
-        many distinct letters of the term are neither the word's nor in ``alike``."""
+        left unmatched, and at most that many of the word's (the bag distance:
+        no term within that many edits is left out). With ``most_foreign``, at
+        most that many distinct letters of the term are neither the word's nor
+        in ``alike``."""
         ...
 
 
