@@ -5,20 +5,25 @@ import dataclasses
 import random
 import re
 import time
+from collections import Counter
 
 import pytest
 from whoosh import query
 
 from searchidx import Index
+from searchidx.arabic import strip_article
+from searchidx.errors import QueryError
 from searchidx.index.store import make_schema
 from searchidx.search.plan import (
     EXACT_BONUS,
+    FUZZY_FIXED_CHARS,
     MARKS_BONUS,
+    MAX_FUZZY_EXPANSIONS,
     STEM_BONUS,
     ReaderVocabulary,
     build_plan,
 )
-from searchidx.search.query import parse_query
+from searchidx.search.query import MIN_FUZZY_CHARS, parse_query
 from searchidx.search.written import WrittenTerm, WrittenTest
 
 from .conftest import (
@@ -598,3 +603,68 @@ def test_a_plan_of_a_phrase_with_an_exact_word_restricts_that_word_only():
     assert absent.query is query.NullQuery
     near = build_plan(parse_query('"=على بن"~3', make_schema()), vocabulary)
     assert (near.query.slop, near.query.ordered) == (3, False)
+
+
+def _levenshtein(first: str, second: str) -> int:
+    """The plain edit distance, computed in full: what a fuzzy word's reach is defined by."""
+    previous = list(range(len(second) + 1))
+    for row, char in enumerate(first, 1):
+        current = [row]
+        for column, other in enumerate(second, 1):
+            substitute = previous[column - 1] + (char != other)
+            current.append(min(previous[column] + 1, current[column - 1] + 1, substitute))
+        previous = current
+    return previous[-1]
+
+
+def _fuzzy_by_definition(vocabulary, term: str, distance: int) -> dict[str, float] | str:
+    """A fuzzy word's forms as defined: the word's own forms, then every indexed word
+    sharing its fixed letters within ``distance`` edits, by tier; or "refused"."""
+    fixed = term[: len(term) - len(strip_article(term, MIN_FUZZY_CHARS)) + FUZZY_FIXED_CHARS]
+    forms = dict(build_plan(query.Term("terms", term), vocabulary).bonuses)
+    near = {}
+    for candidate in vocabulary.expand_prefix("terms", fixed):
+        edits = _levenshtein(term, candidate)
+        if edits <= distance:
+            near[candidate] = (EXACT_BONUS, STEM_BONUS, 0.0)[edits]
+    if len(near) > MAX_FUZZY_EXPANSIONS:
+        return "refused"
+    for candidate, bonus in near.items():
+        forms.setdefault(candidate, bonus)
+    return forms
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_fuzzy_words_reach_exactly_the_words_within_their_distance(bundled_index, array_search):
+    """Over the bundled corpus' vocabulary: words with and without the article or a
+    clitic, and the same with a typo, at one and two edits, find the same words in
+    the same tiers and order as the edit distance computed over every word."""
+    rng = random.Random(13)
+    with Index.open(bundled_index) as index:
+        index.array_search = array_search
+        index.search("كتاب")  # opens the reader and its side files
+        reader = index._reader
+        arrays = index._array_searcher() if array_search else None
+        vocabulary = arrays.vocabulary(reader) if arrays else ReaderVocabulary(reader)
+        terms = [t for t in vocabulary.expand_prefix("terms", "") if len(t) >= 3 and t.isalpha()]
+        clitics = [t for t in terms if t.startswith(("ال", "وال", "بال", "و", "ب", "ل", "ف"))]
+        words = rng.sample(terms, 120) + rng.sample(clitics, 80)
+        for word in list(words):
+            at = rng.randrange(2, len(word))
+            words.append(word[:at] + rng.choice("ضظذزسصتطقكحه") + word[at + 1 :])
+            words.append(word[:at] + word[at + 1 :])
+        outcomes = Counter()
+        for word in words:
+            if len(word) < MIN_FUZZY_CHARS:
+                continue
+            for distance in (1, 2):
+                expected = _fuzzy_by_definition(vocabulary, word, distance)
+                fuzzy = query.FuzzyTerm("terms", word, maxdist=distance)
+                try:
+                    found = list(build_plan(fuzzy, vocabulary).bonuses.items())
+                except QueryError:
+                    found = "refused"
+                assert found == (expected if expected == "refused" else list(expected.items()))
+                outcomes[expected == "refused" or len(expected) > 1] += 1
+    # Most words reach others; a few short ones reach too many and are refused.
+    assert outcomes[True] > 500

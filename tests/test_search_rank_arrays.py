@@ -895,3 +895,26 @@ def test_bonuses_where_every_paragraph_scores_the_same(tmp_path):
             ours, theirs = ranked_both_ways(index, "عِلْم", limit)
             assert_same(ours, theirs, limit)
             assert ours[0] == theirs[0]
+
+
+def test_side_files_expand_and_look_up_many_words_as_the_term_files(bundled_index):
+    """Prefixes of one letter (hundreds of words, decoded at once), of five (more
+    than the 8 bytes the side files sort by) and absent, and every word with its
+    misspellings looked up at once (words sharing their first 8 bytes read together)."""
+    with Index.open(bundled_index) as index:
+        index.search("كتاب")  # opens the reader and its side files
+        reader = index._reader
+        ours = ArraySearcher.open(index.path, reader).vocabulary(reader)
+        theirs = ReaderVocabulary(reader)
+        words = list(theirs.expand_prefix("terms", ""))
+        prefixes = [*sorted({word[:length] for word in words for length in (1, 5)}), "ڤو", "zz"]
+        expanded = ours.expand_prefixes("terms", prefixes)
+        assert expanded == theirs.expand_prefixes("terms", prefixes)
+        assert max(map(len, expanded)) > 300
+        long_ones = [
+            found for prefix, found in zip(prefixes, expanded, strict=True) if len(prefix) == 5
+        ]
+        assert sum(len(found) > 1 for found in long_ones) > 20
+        asked = words + [word[:-1] + "ڤ" for word in words] + [word + "ه" for word in words]
+        assert ours.contains_many("terms", asked) == theirs.contains_many("terms", asked)
+        assert sum(ours.contains_many("terms", asked)) >= len(words)

@@ -1,5 +1,6 @@
 """Did you mean: the distance that makes Arabic typing slips cheap."""
 
+import random
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,14 @@ from searchidx import Index
 from searchidx.arabic import fold_term
 from searchidx.search import array_segments
 from searchidx.search.plan import ReaderVocabulary
-from searchidx.search.suggest import MAX_COST, corrections, weighted_distance, weighted_distances
+from searchidx.search.suggest import (
+    _CONFUSED_WITH,
+    MAX_CORRECTIONS,
+    MAX_COST,
+    corrections,
+    weighted_distance,
+    weighted_distances,
+)
 
 from .conftest import INDEX_DATA, build_index, search, write_corpus
 from .test_search_rank_arrays import corpus_words
@@ -127,9 +135,15 @@ def test_side_files_find_the_near_words_the_term_files_find(mixed_index):
         by_reader = ReaderVocabulary(index._reader)
         for term in ("كوفيد19", "كوفيد", "فيروس", "مدرسه", "gpt4", "ال"):
             for prefix in {term[0], term[:2], "ك", "م"}:
-                for most_changed in (0, 1, 2):
+                for most_changed, alike, most_foreign in [
+                    (0, "", None),
+                    (1, "", None),
+                    (2, "", None),
+                    (2, "ضظ", 1),
+                    (2, "", 0),
+                ]:
                     lengths = range(len(term) - 1, len(term) + 2)
-                    arguments = ("terms", prefix, lengths, term, most_changed)
+                    arguments = ("terms", prefix, lengths, term, most_changed, alike, most_foreign)
                     expected = list(by_reader.near_terms(*arguments))
                     assert list(by_arrays.near_terms(*arguments)) == expected
         assert list(by_arrays.near_terms("terms", "ك", range(6, 9), "كوفيد19", 2)) == [
@@ -178,3 +192,58 @@ def test_near_words_are_the_same_from_kept_and_from_freshly_measured_terms(
         # No indexed word starts with «ڤ»; no «ڤ» in the words of «ف».
         assert list(by_arrays.near_terms("terms", "ڤ", range(4, 7), "ڤيروس", 2)) == []
         assert list(by_arrays.near_terms("terms", "ف", range(4, 7), "فڤروس", 1)) == ["فيروس"]
+
+
+def test_near_words_count_repeated_letters_and_letters_foreign_to_the_word(mixed_index):
+    with Index.open(mixed_index) as index:
+        index.search("فيروس")  # opens the reader and its side files
+        by_arrays = index._array_searcher().vocabulary(index._reader)
+        for vocabulary in (by_arrays, ReaderVocabulary(index._reader)):
+            # «فييييس» has «فيروس»'s ي once only: four of its letters unmatched.
+            assert list(vocabulary.near_terms("terms", "ف", range(5, 7), "فييييس", 2)) == []
+            # «مدرصه» (folded): «مدرسه» holds one letter foreign to it, س, none if
+            # س is alike; «مدارس» two, ا and س.
+            near = ("terms", "م", range(4, 7), "مدرصه", 2)
+            assert list(vocabulary.near_terms(*near)) == ["مدارس", "مدرسه"]
+            assert list(vocabulary.near_terms(*near, "", 0)) == []
+            assert list(vocabulary.near_terms(*near, "", 1)) == ["مدرسه"]
+            assert list(vocabulary.near_terms(*near, "س", 0)) == ["مدرسه"]
+            assert list(vocabulary.near_terms(*near, "س", 1)) == ["مدارس", "مدرسه"]
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_corrections_are_the_nearest_of_every_word_of_their_first_letters(
+    bundled_index, array_search
+):
+    """Misspellings of the bundled corpus' words (a confused, dropped, doubled or
+    foreign letter): the near words' letter counts leave out no correction that
+    comparing every indexed word of the same first letters and lengths finds."""
+    rng = random.Random(11)
+    with Index.open(bundled_index) as index:
+        index.array_search = array_search
+        index.search("كتاب")  # opens the reader and its side files
+        arrays = index._array_searcher() if array_search else None
+        reader = index._reader
+        vocabulary = arrays.vocabulary(reader) if arrays else ReaderVocabulary(reader)
+        terms = [t for t in vocabulary.expand_prefix("terms", "") if len(t) >= 3 and t.isalpha()]
+        corrected = 0
+        for word in rng.sample(terms, 150):
+            at = rng.randrange(len(word))
+            slip = rng.choice(["ضظذزسصتطقكحه", "", word[at] * 2, "غ"])
+            typed = word[:at] + (rng.choice(slip) if len(slip) > 2 else slip) + word[at + 1 :]
+            firsts = sorted({typed[0]} | set(_CONFUSED_WITH.get(typed[0], "")))
+            every = [
+                candidate
+                for first in firsts
+                for candidate in vocabulary.expand_prefix("terms", first)
+                if abs(len(candidate) - len(typed)) <= 1 and candidate != typed
+            ]
+            nearest = sorted(
+                (cost, -vocabulary.doc_frequency("terms", candidate), candidate)
+                for candidate, cost in zip(every, weighted_distances(typed, every), strict=True)
+                if cost <= MAX_COST
+            )[:MAX_CORRECTIONS]
+            expected = [(cost, -negative, candidate) for cost, negative, candidate in nearest]
+            assert corrections(vocabulary, typed) == expected, typed
+            corrected += bool(expected)
+        assert corrected > 100

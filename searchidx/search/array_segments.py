@@ -3,10 +3,10 @@
 A segment's side file (:class:`_Segment`) finds a term's number by one
 ``searchsorted`` on the terms' first 8 bytes and a bisection among the terms
 that share them, expands prefixes the same way, compares its terms by their
-letters for did you mean (:meth:`_Segment.near_terms`), and gives each term's
-postings as a slice of flat arrays. What costs to find again is kept for the
-next searches, within limits: the terms' numbers, where each posting's
-positions start, the terms measured for did you mean.
+letters for did you mean and fuzzy words (:meth:`_Segment.near_terms`), and
+gives each term's postings as a slice of flat arrays. What costs to find again
+is kept for the next searches, within limits: the terms' numbers, where each
+posting's positions start, the terms measured for near_terms.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) runs its test once on each written form of its terms (the side
@@ -21,7 +21,9 @@ the segments is ``rank_arrays.py``.
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from bisect import bisect_left
+from collections import Counter
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,13 +47,19 @@ _LARGEST_KEY = 2**64 - 1
 _POSITION_STARTS_LIMIT = 2**22
 # The terms measured for near_terms are kept per segment up to about this many bytes.
 _NEAR_TERMS_LIMIT = 2**25
+# Fewer terms than this are decoded one by one: numpy's calls would cost more.
+_DECODED_ONE_BY_ONE = 64
+# The terms sharing a key are read at once, rather than bisected for each term
+# looked up, when there are at most this many per term looked up.
+_READ_PER_TERM_ASKED = 64
 
 
 class _Measured:
     """Terms as near_terms compares them: their text end to end, where each starts
     in it (and where the last ends), and, for each length in letters once asked,
     the code points the terms of that length use (sorted), how many times each
-    term has each of them (a row per term) and the terms' numbers."""
+    term has each of them (a row per term), how many distinct ones each term has
+    and the terms' numbers."""
 
     def __init__(self, raw: np.ndarray, offsets: np.ndarray) -> None:
         # Each term's length in letters: UTF-8 continuation bytes are 10xxxxxx.
@@ -60,12 +68,13 @@ class _Measured:
         self.text = raw.tobytes().decode("utf-8")
         self.codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
         self.starts = _starts(self.sizes)
-        self.by_length: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.by_length: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         self._new = self.codes.nbytes + len(self.text) * 2 + self.starts.nbytes * 2
 
-    def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The code points, counts and numbers of the terms of ``length`` letters,
-        counted the first time they are asked for: a search asks for three lengths."""
+    def of_length(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The code points, counts, distinct letters and numbers of the terms of
+        ``length`` letters, counted the first time they are asked for: a search
+        asks for three lengths."""
         found = self.by_length.get(length)
         if found is None:
             numbers = np.flatnonzero(self.sizes == length)
@@ -79,8 +88,9 @@ class _Measured:
             counts = counts.reshape(len(numbers), len(alphabet)).astype(
                 np.uint8 if length < 256 else np.int64
             )
-            found = self.by_length[length] = (alphabet, counts, numbers)
-            self._new += counts.nbytes + numbers.nbytes + alphabet.nbytes
+            distinct = np.count_nonzero(counts, axis=1)
+            found = self.by_length[length] = (alphabet, counts, distinct, numbers)
+            self._new += counts.nbytes + distinct.nbytes + numbers.nbytes + alphabet.nbytes
         return found
 
     def grown(self) -> int:
@@ -124,13 +134,47 @@ class _Segment:
         looked up before are found by one ``searchsorted`` for them all."""
         new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._ordinals]
         if new:
-            wanted = np.fromiter(map(prefix_key, new), dtype=np.uint64, count=len(new))
+            wanted = _prefix_keys(new)
             keys = self.side[f"{fieldname}.prefix_keys"]
             lows = keys.searchsorted(wanted, "left").tolist()
             highs = keys.searchsorted(wanted, "right").tolist()
-            found = map(partial(self._find, fieldname), new, lows, highs)
-            self._remember(fieldname, new, list(found))
+            # Planning a word asks about thousands of words sharing a few keys: the
+            # terms of a key asked about often enough are read once and bisected in C.
+            spans = list(zip(lows, highs, strict=True))
+            shared = Counter(
+                span
+                for term, span in zip(new, spans, strict=True)
+                if span[1] - span[0] > 1 and len(term) >= 8
+            )
+            read = {
+                span: self._terms(fieldname, *span)
+                for span, asked in shared.items()
+                if asked * _READ_PER_TERM_ASKED >= span[1] - span[0]
+            }
+            found = [
+                _bisected(read[span], term, span[0])
+                if span in read
+                else self._find(fieldname, term, *span)
+                for term, span in zip(new, spans, strict=True)
+            ]
+            self._remember(fieldname, new, found)
         return [self._ordinals[fieldname, term] for term in terms]
+
+    def _terms(self, fieldname: str, low: int, high: int) -> list[bytes]:
+        """The terms ``low`` to ``high`` (excluded), in order."""
+        ends = self.side[f"{fieldname}.offsets"][low : high + 1].tolist()
+        text = self.side[f"{fieldname}.blob"][ends[0] : ends[-1]].tobytes()
+        base = ends[0]
+        return [text[start - base : end - base] for start, end in pairwise(ends)]
+
+    def _texts(self, fieldname: str, low: int, high: int) -> list[str]:
+        """The terms ``low`` to ``high`` (excluded), in order, as text: many are
+        decoded at once, with a NUL (which no term holds) between each."""
+        if high - low < _DECODED_ONE_BY_ONE:
+            return [term.decode("utf-8") for term in self._terms(fieldname, low, high)]
+        ends = self.side[f"{fieldname}.offsets"][low : high + 1].astype(np.int64)
+        text = self.side[f"{fieldname}.blob"][ends[0] : ends[-1]]
+        return np.insert(text, ends[1:-1] - ends[0], 0).tobytes().decode("utf-8").split("\0")
 
     def _remember(self, fieldname: str, terms: list[bytes], ordinals: list[int]) -> list[int]:
         if len(self._ordinals) + len(terms) > _ORDINAL_CACHE_LIMIT:
@@ -144,6 +188,16 @@ class _Segment:
             # Keys are zero-padded and UTF-8 has no zero byte: a term shorter than
             # its key shares it with no other term.
             return low if low < high else -1
+        # The terms sharing the first 8 bytes: find the term among them by bisection.
+        at = self._bisect(fieldname, term, low, high)
+        offsets, blob = self._views[fieldname]
+        if at < high and blob[offsets[at] : offsets[at + 1]].tobytes() == term:
+            return at
+        return -1
+
+    def _bisect(self, fieldname: str, term: bytes, low: int, high: int) -> int:
+        """Where ``term`` would go among the sorted terms ``low`` to ``high``
+        (excluded): the number of the first that is not smaller."""
         # Memory views index and slice without making a numpy object each time.
         if fieldname not in self._views:
             side = self.side
@@ -152,17 +206,13 @@ class _Segment:
                 memoryview(side[f"{fieldname}.blob"]),
             )
         offsets, blob = self._views[fieldname]
-        # The terms sharing the first 8 bytes: find the term among them by bisection.
-        end = high
         while low < high:
             middle = (low + high) // 2
             if blob[offsets[middle] : offsets[middle + 1]].tobytes() < term:
                 low = middle + 1
             else:
                 high = middle
-        if low < end and blob[offsets[low] : offsets[low + 1]].tobytes() == term:
-            return low
-        return -1
+        return low
 
     def doc_frequency(self, fieldname: str, ordinal: int) -> int:
         """Whoosh's document frequency of the term: deleted documents count."""
@@ -171,7 +221,7 @@ class _Segment:
         start, end = self.postings(fieldname, ordinal)
         return end - start
 
-    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[str]]:
         """For each prefix, this segment's terms that start with it, in order: one
         ``searchsorted`` finds where every prefix's terms are."""
         side = self.side
@@ -180,45 +230,49 @@ class _Segment:
         bounds += [min(prefix_key(prefix, b"\xff") + 1, _LARGEST_KEY) for prefix in prefixes]
         keys = side[f"{fieldname}.prefix_keys"]
         at = keys.searchsorted(np.array(bounds, dtype=np.uint64)).tolist()
-        offsets, blob = side[f"{fieldname}.offsets"], side[f"{fieldname}.blob"]
         found = []
         for prefix, low, high in zip(
             prefixes, at[: len(prefixes)], at[len(prefixes) :], strict=True
         ):
-            if low == high:
-                found.append([])
-                continue
-            ends = offsets[low : high + 1].tolist()
-            text = blob[ends[0] : ends[-1]].tobytes()
-            base = ends[0]
-            terms = [text[a - base : b - base] for a, b in pairwise(ends)]
-            if len(prefix) > 8:
-                terms = [term for term in terms if term.startswith(prefix)]
-            found.append(terms)
+            if len(prefix) > 8 and low < high:
+                # The terms sharing its first 8 bytes: those starting with all of it
+                # sort from the prefix to the prefix and a byte above any of UTF-8.
+                low = self._bisect(fieldname, prefix, low, high)
+                high = self._bisect(fieldname, prefix + b"\xff", low, high)
+            found.append(self._texts(fieldname, low, high) if low < high else [])
         return found
 
     def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: list[int], most_changed: int
+        self,
+        fieldname: str,
+        prefix: bytes,
+        lengths: range,
+        letters: dict[int, int],
+        most_changed: int,
+        familiar: list[int],
+        most_foreign: int | None,
     ) -> list[str]:
         """This segment's terms that start with ``prefix``, of a length in
-        ``lengths``, that differ from the distinct code points ``letters`` by at
-        most ``most_changed`` each way (see :meth:`.plan.Vocabulary.near_terms`),
-        in order: the terms are compared as counts of letters, only those kept
-        become strings."""
+        ``lengths``, near the word of ``letters`` (each code point's count in it)
+        as :meth:`.plan.Vocabulary.near_terms` says (``familiar``: the sorted
+        code points of the word and of ``alike``), in order: the terms are
+        compared as counts of letters, only those kept become strings."""
         measured = self._measured(fieldname, prefix)
+        size = sum(letters.values())
         kept = []
         for length in lengths:
-            alphabet, counts, numbers = measured.of_length(length)
+            alphabet, counts, distinct, numbers = measured.of_length(length)
             if not len(numbers):
                 continue
-            wanted = np.array(letters, dtype=alphabet.dtype)
-            at = np.minimum(alphabet.searchsorted(wanted), len(alphabet) - 1)
-            known = at[alphabet[at] == wanted]
-            held = counts[:, known]
-            others = length - held.sum(axis=1, dtype=np.int64)
-            # A letter none of these terms has is missing from every one of them.
-            missing = len(letters) - len(known) + np.count_nonzero(held == 0, axis=1)
-            kept.append(numbers[(others <= most_changed) & (missing <= most_changed)])
+            at, found = _columns(alphabet, list(letters))
+            times = np.array(list(letters.values()), dtype=counts.dtype)[found]
+            matched = np.minimum(counts[:, at[found]], times).sum(axis=1, dtype=np.int64)
+            near = max(length, size) - matched <= most_changed
+            if most_foreign is not None:
+                at, found = _columns(alphabet, familiar)
+                known = np.count_nonzero(counts[:, at[found]], axis=1)
+                near &= distinct - known <= most_foreign
+            kept.append(numbers[near])
         if not kept:
             return []
         kept = np.sort(np.concatenate(kept))
@@ -305,6 +359,25 @@ class _Segment:
         return everything if self.live is None else everything[self.live]
 
 
+def _prefix_keys(terms: list[bytes]) -> np.ndarray:
+    """:func:`~searchidx.sidefiles.prefix_key` of each term, all at once: numpy's
+    8-byte strings cut and zero-pad them, read as big-endian integers."""
+    return np.array(terms, dtype="S8").view(">u8").astype(np.uint64)
+
+
+def _bisected(terms: list[bytes], term: bytes, first: int) -> int:
+    """The number of ``term`` among the sorted ``terms``, numbered from ``first``, or -1."""
+    at = bisect_left(terms, term)
+    return first + at if at < len(terms) and terms[at] == term else -1
+
+
+def _columns(alphabet: np.ndarray, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``codes`` is in the sorted ``alphabet``, and which of them are in it."""
+    wanted = np.array(codes, dtype=alphabet.dtype)
+    at = np.minimum(alphabet.searchsorted(wanted), len(alphabet) - 1)
+    return at, alphabet[at] == wanted
+
+
 def _starts(sizes: np.ndarray) -> np.ndarray:
     """Where each of the items of ``sizes`` starts when laid end to end, and where they end."""
     starts = np.zeros(len(sizes) + 1, dtype=np.int64)
@@ -364,21 +437,31 @@ class ArraySegments:
             self._vocabulary = ArrayVocabulary(reader, self)
         return self._vocabulary
 
-    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[bytes]]:
+    def expand_prefixes(self, fieldname: str, prefixes: list[bytes]) -> list[list[str]]:
         """For each prefix, every segment's terms that start with it, sorted and
-        unique, as Whoosh's."""
+        unique, as Whoosh's (text sorts as its UTF-8 does)."""
         found = [segment.expand_prefixes(fieldname, prefixes) for segment in self.segments]
         if len(found) == 1:
             return found[0]
         return [sorted(set().union(*terms)) for terms in zip(*found, strict=True)]
 
     def near_terms(
-        self, fieldname: str, prefix: bytes, lengths: range, letters: str, most_changed: int
+        self,
+        fieldname: str,
+        prefix: bytes,
+        lengths: range,
+        word: str,
+        most_changed: int,
+        alike: str = "",
+        most_foreign: int | None = None,
     ) -> list[str]:
         """Every segment's :meth:`_Segment.near_terms`, sorted and unique."""
-        codes = [ord(letter) for letter in sorted(set(letters))]
+        letters = Counter(map(ord, word))
+        familiar = sorted(set(map(ord, word + alike)))
         found = [
-            segment.near_terms(fieldname, prefix, lengths, codes, most_changed)
+            segment.near_terms(
+                fieldname, prefix, lengths, letters, most_changed, familiar, most_foreign
+            )
             for segment in self.segments
         ]
         if len(found) == 1:
@@ -439,17 +522,21 @@ class ArrayVocabulary(ReaderVocabulary):
     def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
         if fieldname not in FIELDS:
             return super().expand_prefixes(fieldname, prefixes)
-        found = self.arrays.expand_prefixes(
+        return self.arrays.expand_prefixes(
             fieldname, [prefix.encode("utf-8") for prefix in prefixes]
         )
-        return [[btext.decode("utf-8") for btext in terms] for terms in found]
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+        self,
+        fieldname: str,
+        prefix: str,
+        lengths: range,
+        word: str,
+        most_changed: int,
+        alike: str = "",
+        most_foreign: int | None = None,
     ) -> Iterator[str]:
+        arguments = (lengths, word, most_changed, alike, most_foreign)
         if fieldname not in FIELDS:
-            return super().near_terms(fieldname, prefix, lengths, letters, most_changed)
-        found = self.arrays.near_terms(
-            fieldname, prefix.encode("utf-8"), lengths, letters, most_changed
-        )
-        return iter(found)
+            return super().near_terms(fieldname, prefix, *arguments)
+        return iter(self.arrays.near_terms(fieldname, prefix.encode("utf-8"), *arguments))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import weakref
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -45,6 +46,7 @@ from ..arabic import (
 )
 from ..errors import QueryError
 from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, ExactWord, has_not, typed_word
+from .suggest import weighted_distances
 from .written import WrittenTerm, WrittenTest
 
 if TYPE_CHECKING:
@@ -113,13 +115,23 @@ class Vocabulary(Protocol):
         ...
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+        self,
+        fieldname: str,
+        prefix: str,
+        lengths: range,
+        word: str,
+        most_changed: int,
+        alike: str = "",
+        most_foreign: int | None = None,
     ) -> Iterator[str]:
         """The indexed terms of ``fieldname`` that start with ``prefix``, in
-        order, whose length is in ``lengths`` and that differ from ``letters``
-        by at most ``most_changed`` letters each way: at most that many of the
-        term's letters (repeats counted) are not among ``letters``, and at most
-        that many of ``letters`` are not in the term."""
+        order, whose length is in ``lengths`` and that differ from ``word`` by
+        at most ``most_changed`` letters each way: each letter of the word
+        matching one of the term's, at most that many of the term's letters are
+        left unmatched, and at most that many of the word's (the bag distance:
+        no term within that many edits is left out). With ``most_foreign``, at
+        most that many distinct letters of the term are neither the word's nor
+        in ``alike``."""
         ...
 
 
@@ -145,14 +157,22 @@ class ReaderVocabulary:
         return [list(self.expand_prefix(fieldname, prefix)) for prefix in prefixes]
 
     def near_terms(
-        self, fieldname: str, prefix: str, lengths: range, letters: str, most_changed: int
+        self,
+        fieldname: str,
+        prefix: str,
+        lengths: range,
+        word: str,
+        most_changed: int,
+        alike: str = "",
+        most_foreign: int | None = None,
     ) -> Iterator[str]:
+        letters, familiar = Counter(word), set(word + alike)
         return (
             term
             for term in self.expand_prefix(fieldname, prefix)
             if len(term) in lengths
-            and sum(letter not in letters for letter in term) <= most_changed
-            and len(set(letters).difference(term)) <= most_changed
+            and max(len(term), len(word)) - (Counter(term) & letters).total() <= most_changed
+            and (most_foreign is None or len(set(term) - familiar) <= most_foreign)
         )
 
 
@@ -410,19 +430,20 @@ class _Planner:
         term, distance = q.text, q.maxdist
         fixed = term[: len(term) - len(strip_article(term, MIN_FUZZY_CHARS)) + FUZZY_FIXED_CHARS]
         forms = self._word_forms(q.fieldname, term)
-        near = 0
-        for candidate in self.vocabulary.expand_prefix(q.fieldname, fixed):
-            if abs(len(candidate) - len(term)) > distance:
-                continue
-            edits = edit_distance(term, candidate, distance)
-            if edits <= distance:
-                forms.setdefault(candidate, (EXACT_BONUS, STEM_BONUS, 0.0)[edits])
-                near += 1
-                if near > MAX_FUZZY_EXPANSIONS:
-                    raise QueryError(
-                        f"'{getattr(q, 'written', term)}' matches more than "
-                        f"{MAX_FUZZY_EXPANSIONS} words; use ~1 or a longer word"
-                    )
+        # Each edit adds at most one letter and removes at most one: the words
+        # farther in letters are left out before any distance is computed.
+        lengths = range(len(term) - distance, len(term) + distance + 1)
+        candidates = list(self.vocabulary.near_terms(q.fieldname, fixed, lengths, term, distance))
+        edits = weighted_distances(term, candidates, distance, slips=False)
+        near = [(candidate, int(edit)) for candidate, edit in zip(candidates, edits, strict=True)]
+        near = [(candidate, edit) for candidate, edit in near if edit <= distance]
+        if len(near) > MAX_FUZZY_EXPANSIONS:
+            raise QueryError(
+                f"'{getattr(q, 'written', term)}' matches more than "
+                f"{MAX_FUZZY_EXPANSIONS} words; use ~1 or a longer word"
+            )
+        for candidate, edit in near:
+            forms.setdefault(candidate, (EXACT_BONUS, STEM_BONUS, 0.0)[edit])
         return forms
 
     def _prefix_forms(self, fieldname: str, prefix: str) -> dict[str, float]:
@@ -509,22 +530,3 @@ def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
     # «"w1 w2"~N»: the words within N positions of each other, in any order.
     ordered = phrase.slop == 1
     return query.Sequence(words, slop=phrase.slop, ordered=ordered, boost=phrase.boost)
-
-
-def edit_distance(first: str, second: str, bound: int) -> int:
-    """Levenshtein distance between two words, or ``bound + 1`` once it exceeds ``bound``."""
-    previous = list(range(len(second) + 1))
-    for row, char in enumerate(first, 1):
-        current = [row]
-        for column, other in enumerate(second, 1):
-            current.append(
-                min(
-                    previous[column] + 1,
-                    current[column - 1] + 1,
-                    previous[column - 1] + (char != other),
-                )
-            )
-        if min(current) > bound:
-            return bound + 1
-        previous = current
-    return min(previous[-1], bound + 1)

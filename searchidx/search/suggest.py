@@ -40,6 +40,7 @@ _CHEAP = 0.5
 MAX_COST = 1.0
 MAX_CORRECTIONS = 3
 _MOST_EDITS = int(MAX_COST / _CHEAP)
+_MOST_FOREIGN = int(MAX_COST)
 # A search with fewer matching paragraphs gets "did you mean" suggestions.
 SUGGEST_BELOW = 3
 
@@ -50,8 +51,11 @@ def weighted_distance(first: str, second: str, bound: float = MAX_COST) -> float
     return weighted_distances(first, [second], bound)[0]
 
 
-def weighted_distances(word: str, others: list[str], bound: float = MAX_COST) -> list[float]:
-    """:func:`weighted_distance` from ``word`` to each of ``others``.
+def weighted_distances(
+    word: str, others: list[str], bound: float = MAX_COST, slips: bool = True
+) -> list[float]:
+    """:func:`weighted_distance` from ``word`` to each of ``others``; without
+    ``slips``, every edit costs one: the plain Levenshtein distance.
 
     All the words are compared at once: each cell of the edit table is an array
     over them, padded to the longest (a cell only depends on the letters before
@@ -66,14 +70,16 @@ def weighted_distances(word: str, others: list[str], bound: float = MAX_COST) ->
     flat = np.frombuffer("".join(others).encode("utf-32-le"), dtype=np.uint32)
     codes[np.arange(codes.shape[1]) < lengths[:, None]] = flat
     doubled = np.zeros(codes.shape, dtype=bool)
-    doubled[:, 1:] |= codes[:, 1:] == codes[:, :-1]
-    doubled[:, :-1] |= codes[:, :-1] == codes[:, 1:]
+    if slips:
+        doubled[:, 1:] |= codes[:, 1:] == codes[:, :-1]
+        doubled[:, :-1] |= codes[:, :-1] == codes[:, 1:]
     adding = np.where(doubled, _CHEAP, 1.0)
     previous = np.zeros((len(others), codes.shape[1] + 1))
     previous[:, 1:] = np.cumsum(adding, axis=1)
-    for char, drop in zip(word, _indel_costs(word), strict=True):
+    drops = _indel_costs(word) if slips else [1.0] * len(word)
+    for char, drop in zip(word, drops, strict=True):
         confused = np.zeros(codes.shape, dtype=bool)
-        for other in _CONFUSED_WITH.get(char, ""):
+        for other in _CONFUSED_WITH.get(char, "") if slips else "":
             confused |= codes == ord(other)
         change = np.where(codes == ord(char), 0.0, np.where(confused, _CHEAP, 1.0))
         # Dropping this letter, or changing it; adding a letter runs along the row.
@@ -104,13 +110,17 @@ def corrections(vocabulary: Vocabulary, term: str) -> list[tuple[float, int, str
     most frequent first: ``(cost, paragraphs, word)``."""
     firsts = {term[0]} | set(_CONFUSED_WITH.get(term[0], ""))
     lengths = range(len(term) - 1, len(term) + 2)
+    alike = "".join(_CONFUSED_WITH.get(letter, "") for letter in term)
     near = [
         candidate
         for first in sorted(firsts)
         # Each edit costs at least half, so at most _MOST_EDITS fit in MAX_COST;
         # each brings at most one letter the word lacks and removes at most one
-        # of its letters.
-        for candidate in vocabulary.near_terms("terms", first, lengths, term, _MOST_EDITS)
+        # of its letters. A letter neither the word's nor confused with one of
+        # them costs a whole edit, however often it is doubled.
+        for candidate in vocabulary.near_terms(
+            "terms", first, lengths, term, _MOST_EDITS, alike, _MOST_FOREIGN
+        )
         if candidate != term
     ]
     found = [
