@@ -81,8 +81,8 @@ def render_results(
     summary = f"{len(results.hits)} of {results.total} matching paragraphs"
     if fmt == "plain":
         lines = []
-        for hit in results.hits:
-            if lines and (hit.before or hit.after):
+        for previous, hit in zip([None, *results.hits], results.hits, strict=False):
+            if _set_apart(previous, hit):
                 lines.append(_GROUP_SEPARATOR)
             lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "b")]
             lines.append(f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, PLAIN_MARKS)}")
@@ -185,7 +185,9 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
     )
     snippet_width = max(_MIN_SNIPPET, width - fixed - where_width)
     rows = []
-    for hit, score, where_lines in zip(hits, scores, where_cells, strict=True):
+    for previous, hit, score, where_lines in zip(
+        [None, *hits], hits, scores, where_cells, strict=False
+    ):
         lines = _wrap(_snippet(hit, NO_MARKS if color else PLAIN_MARKS), snippet_width)
         if bidi:
             lines = [_visual(line) for line in lines]
@@ -193,8 +195,8 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
         if color:
             words = {hit.text[start:end] for start, end in hit.matches}
             lines = [_highlight(line, words, bidi) for line in lines]
-        if rows and (hit.before or hit.after):
-            rows.append(SEPARATING_LINE)  # a rule between a hit's paragraphs and the next's
+        if _set_apart(previous, hit):
+            rows.append(SEPARATING_LINE)
         rows += _context_rows(hit, "b", snippet_width, color, bidi)
         rows.append([hit.rank, score, "\n".join(where_lines), "\n".join(lines)])
         rows += _context_rows(hit, "a", snippet_width, color, bidi)
@@ -206,6 +208,15 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
         colalign=("right", "right", "left", "right" if bidi else "left"),
     )
     return "\n".join(line.rstrip() for line in table.splitlines())
+
+
+def _set_apart(previous: Hit | None, hit: Hit) -> bool:
+    """Whether a line (a rule in the table, ``--`` in plain output) goes between
+    ``previous`` and ``hit``: where either shows paragraphs around it, so that
+    those are not read as the other hit's."""
+    return previous is not None and bool(
+        previous.before or previous.after or hit.before or hit.after
+    )
 
 
 def _context(hit: Hit, side: str) -> list[tuple[str, str]]:

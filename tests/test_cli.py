@@ -495,6 +495,28 @@ def test_hits_with_context_are_set_apart_from_each_other(run, greetings_index):
     assert "--" not in run(*where, "--format", "plain").stdout.splitlines()
 
 
+def test_a_hit_without_context_is_set_apart_from_the_one_before(run, tmp_path):
+    """A one-paragraph file's hit after a hit shown with the paragraph after it:
+    that paragraph must not read as the next hit's."""
+    docs = write_corpus(tmp_path / "docs", {
+        "letter.txt": "الصبر ثم الصبر ثم الصبر\n\nعليكم بالصبر فإن الفرج قريب",
+        "note.txt": "الصبر مفتاح الفرج، وهو عند أهل الحكمة من أعظم الخصال وأجملها",
+    })  # fmt: skip
+    where = ("--index", str(tmp_path / "ix"))
+    assert run("index", str(docs), *where).exit_code == 0
+    plain = run("search", "الصبر", *where, "--format", "plain", "-C", "1").stdout.splitlines()
+    assert plain[0].startswith("1\t") and plain[0].endswith(
+        "letter.txt ¶1\t[الصبر] ثم [الصبر] ثم [الصبر]"
+    )
+    assert plain[1:3] == ["  \t  ¶2\tعليكم بالصبر فإن الفرج قريب", "--"]
+    assert plain[3].startswith("2\t") and "note.txt ¶1\t[الصبر] مفتاح الفرج" in plain[3]
+    assert plain[4:6] == ["--", "  \t  ¶1\tالصبر ثم الصبر ثم الصبر"]
+    assert plain[6].endswith("letter.txt ¶2\tعليكم [بالصبر] فإن الفرج قريب")
+    assert plain[7:] == ["3 of 3 matching paragraphs"]
+    table = run("search", "الصبر", *where, "--format", "table", "-C", "1").stdout.splitlines()
+    assert len([line for line in table if line.startswith("---")]) == 1 + 2
+
+
 @pytest.mark.parametrize("fmt", ["table", "plain", "json", "jsonl"])
 def test_files_lists_each_matching_file_once_in_every_format(run, greetings_index, fmt):
     result = run("search", "السلام", "--files", "--index", str(greetings_index), "--format", fmt)

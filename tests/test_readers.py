@@ -606,6 +606,24 @@ def test_records_without_an_id_are_located_by_line():
     assert record.blocks == [Block("ثالث", "line 3")]
 
 
+def test_records_sharing_an_id_are_told_apart_by_where_they_are():
+    lines = [
+        {"id": "أمثال", "text": "الصبر مفتاح الفرج"},
+        {"id": "حكم", "text": "العلم نور"},
+        {"id": "أمثال", "text": "من جد وجد"},
+    ]
+    records = read_bytes(".jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in lines))
+    assert [r.blocks for r in records] == [
+        [Block("الصبر مفتاح الفرج", "record أمثال, line 1")],
+        [Block("العلم نور", "record حكم")],
+        [Block("من جد وجد", "record أمثال, line 3")],
+    ]
+    array = read_bytes(".json", json.dumps([lines[0], lines[0]], ensure_ascii=False))
+    assert [r.blocks[0].locator for r in array] == ["record أمثال, item 1", "record أمثال, item 2"]
+    rows = read_bytes(".csv", "id,text\n7,الصبر مفتاح الفرج\n7,من جد وجد\n")
+    assert [r.blocks[0].locator for r in rows] == ["record 7, row 1", "record 7, row 2"]
+
+
 def test_record_text_may_be_a_list_of_paragraphs():
     [record] = read_bytes(".jsonl", '{"text": ["فقرة أولى", "فقرة ثانية"]}')
     assert texts(record) == ["فقرة أولى", "فقرة ثانية"]

@@ -296,6 +296,28 @@ def test_context_stays_in_the_record_of_a_hit(tmp_path):
     ]  # fmt: skip
 
 
+def test_context_stays_in_the_record_of_a_hit_where_records_share_an_id(tmp_path):
+    """Records with one id (a collection's name, say) are still separate records:
+    the paragraph after the last record's only one is not the first record's second."""
+    records = [
+        {"id": "الأمثال", "text": "مواعيد عرقوب\n\nوعد أخاه ثمر نخلة"},
+        {"id": "الأمثال", "text": "سبق السيف العذل\n\nوالعذل هو اللوم"},
+        {"id": "الأمثال", "text": "رجع بخفي حنين"},
+    ]
+    write_corpus(tmp_path / "docs", {
+        "proverbs.jsonl": "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    })  # fmt: skip
+    build_index(tmp_path / "ix", tmp_path / "docs")
+    last = search(tmp_path / "ix", "حنين", context=2).hits
+    assert [(h.locator, h.paragraph, h.before, h.after) for h in last] == [
+        ("record الأمثال, line 3", 1, [], [])
+    ]
+    second = search(tmp_path / "ix", "السيف", context=2).hits
+    assert [(h.locator, h.after) for h in second] == [
+        ("record الأمثال, line 2", [{"paragraph": 2, "text": "والعذل هو اللوم"}])
+    ]
+
+
 def stored_reads(index, monkeypatch) -> list[int]:
     """The docnums whose stored fields the index's searches read from now on."""
     index.search("الكتاب")  # opens the reader

@@ -61,6 +61,22 @@ def test_did_you_mean_shows_the_texts_spelling_not_the_folded_term(small_index):
     assert phrase.suggestions == []
 
 
+def test_did_you_mean_suggests_one_word_of_a_stem_not_each_of_its_forms(tmp_path):
+    """«مسلم», «مسلمة» and «مسلما» find the same paragraphs: suggesting all three
+    would say one thing three times."""
+    docs = write_corpus(tmp_path / "docs", {
+        "a.txt": "رواه مسلم في صحيحه\n\nامرأة مسلمة صالحة\n\nمات مسلما\n\nقال مسلم",
+        "b.txt": "المسلمون إخوة\n\nرواه البخاري ومسلم",
+    })  # fmt: skip
+    build_index(tmp_path / "ix", docs)
+    with Index.open(tmp_path / "ix") as index:
+        results = index.search("مسلمم")
+        near = {word for _, _, word in corrections(ReaderVocabulary(index._reader), "مسلمم")}
+        meant = index.search("مسلم")
+    assert {"مسلم", "مسلمه", "مسلما"} <= near
+    assert results.suggestions == [{"query": "مسلم", "total": meant.total}]
+
+
 class _Words(ReaderVocabulary):
     """A vocabulary of folded words and how many paragraphs hold each."""
 

@@ -2,7 +2,8 @@
 
 A record's text field is split into paragraphs; its title field is the title;
 its id field (else its line, row or position) names it: locator ``"record ID"``
-(or ``"line 5"``, ``"row 5"``, ``"record 5"``).
+(or ``"line 5"``, ``"row 5"``, ``"record 5"``; an id that several records of
+the file share, with where each is: ``"record ID, line 5"``).
 Fields are found by common names, case-insensitively (``text``, ``body``,
 ``نص``…; then names ending in ``_text`` and the like), unless
 :class:`ReaderOptions` names them. A record without text is skipped and
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable
 
 from ..errors import DocumentError
@@ -33,6 +35,9 @@ _MAX_NAMED_FIELDS = 12
 
 # (how the record is located when it has no id, its number, the record)
 _Row = tuple[str, int, dict]
+# Where a record is, beside an id it shares with others (a JSON array's "record 3"
+# would read as another record's id).
+_PLACE = {"line": "line", "row": "row", "record": "item"}
 
 
 def read_jsonl(data: bytes, options: ReaderOptions) -> list[ReadResult]:
@@ -117,13 +122,17 @@ def _results(
         )
     id_field = _pick_field(fields, options.id_field, ID_FIELDS, "id")
     title_field = _pick_field(fields, options.title_field, TITLE_FIELDS, "title")
+    ids = [_scalar(record.get(id_field)) if id_field else "" for _, _, record in rows]
+    shared = {record_id for record_id, count in Counter(ids).items() if count > 1 and record_id}
     results = []
-    for kind, number, record in rows:
+    for (kind, number, record), record_id in zip(rows, ids, strict=True):
         paragraphs = split_paragraphs(_text_of(record.get(text_field)))
         if not paragraphs:
             continue
-        record_id = _scalar(record.get(id_field)) if id_field else ""
         locator = f"record {record_id}" if record_id else f"{kind} {number}"
+        if record_id in shared:
+            # Two hits, or a hit and its context, must not be taken for one record.
+            locator += f", {_PLACE[kind]} {number}"
         title = _scalar(record.get(title_field)) if title_field else ""
         results.append(
             ReadResult(

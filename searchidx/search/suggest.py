@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_term, word_matches
+from ..arabic import fold_term, light_stems, word_matches
 from .query import positive_words
 
 if TYPE_CHECKING:
@@ -168,10 +168,15 @@ def suggestions(
         found = search(bare)
         if found.total > total:
             suggested.append({"query": bare, "total": found.total})
+    reached = set()
     for fix in fixes:
         found = search(_replace_words(text, fix))
-        if found.total <= total:
+        # Words of one stem («مسلم», «مسلمة», «مسلما») find the same paragraphs:
+        # one of them is suggested, not three that all say the same.
+        reach = (found.total, frozenset((term, light_stems(word)[0]) for term, word in fix.items()))
+        if found.total <= total or reach in reached:
             continue
+        reached.add(reach)
         # The words as the texts spell them, not their folded forms.
         spelled = {term: _spelling(found.hits, word) for term, word in fix.items()}
         shown = _replace_words(text, spelled)
