@@ -201,6 +201,13 @@ def paragraph_order(index, doc):
     return [(f["locator"], f["paragraph"]) for f in fields if f.get("doc") == doc]
 
 
+def file_cuts(numbers):
+    """The paragraphs (numbered as ``numbers``, in docnum order) not followed by the
+    next one: the ends of a file's runs, the last docnum's included (the batches
+    taken by one process may end with the file's first paragraphs)."""
+    return [n for n, m in pairwise([*numbers, None]) if m != n + 1]
+
+
 def expected_context(lines, paragraph, context):
     rows = [{"paragraph": n, "text": text} for n, text in enumerate(lines, 1)]
     return (
@@ -221,14 +228,14 @@ def test_context_follows_a_file_indexed_in_parallel_across_its_runs(parallel_ind
     by_paragraph = {hit.paragraph: hit for hit in hits}
     assert by_paragraph[1].before == [] and len(by_paragraph[1].after) == 2
     assert len(by_paragraph[350].before) == 2 and by_paragraph[350].after == []
-    cuts = [n for (_, n), (_, m) in pairwise(order) if m != n + 1]
+    cuts = file_cuts([n for _, n in order])
     assert cuts and all(len(by_paragraph[n].after) == 2 for n in cuts if n < 349)
 
 
 def test_context_at_the_end_of_a_file_in_runs_reads_no_more_of_it(parallel_index, monkeypatch):
     with Index.open(parallel_index) as index:
         order = [n for _, n in paragraph_order(index, "long.txt")]
-        cut = next(n for n, m in pairwise(order) if m != n + 1 and n < 348)
+        cut = next(n for n in file_cuts(order) if n < 348)
         read = stored_reads(index, monkeypatch)
         # Past a cut, the next paragraph is found through the file's runs.
         at_cut = [h for h in index.search(str(cut), context=2).hits if h.doc == "long.txt"]
