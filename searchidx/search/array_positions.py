@@ -32,6 +32,10 @@ _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
 # Two words' sorted occurrences are compared this many at a time: arrays this
 # small are the same memory each time, where larger ones are fresh pages to map.
 _BLOCK = 2**14
+# A word of proximity whose postings are at most this many times the candidate
+# documents has every occurrence read: choosing the candidates' costs more than
+# reading the others and comparing them too (measured on words of 1 to 50 forms).
+_READ_WHOLE = 4
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # A term with at least this many postings to read, most of them wanted, has its
 # positions read as one slice; fewer cost less read together with other terms'.
@@ -265,16 +269,16 @@ def _word_occurrences(segment: _Segment, forms: list, candidates: np.ndarray) ->
     at least: each one's document and position, each form's in order, one form
     after another.
 
-    Every candidate has the word: where its postings are at most twice the
-    candidates, most are theirs, and all its occurrences are read as slices
-    (:func:`_term_occurrences`), which costs less than choosing; the caller keeps
-    the candidates."""
+    Every candidate has the word: where its postings are at most
+    :data:`_READ_WHOLE` times the candidates, all its occurrences are read as
+    slices (:func:`_term_occurrences`), which costs less than choosing; the
+    caller keeps the candidates."""
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
     ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
     test = getattr(forms[0], "test", None)
     pointers = segment.side["terms.pointers"]
     postings = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
-    if test is None and postings <= 2 * np.count_nonzero(candidates):
+    if test is None and postings <= _READ_WHOLE * np.count_nonzero(candidates):
         found = [_term_occurrences(segment, ordinal) for ordinal in ordinals.tolist()]
         if len(found) == 1:
             return found[0]
