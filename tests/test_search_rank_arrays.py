@@ -918,3 +918,64 @@ def test_side_files_expand_and_look_up_many_words_as_the_term_files(bundled_inde
         asked = words + [word[:-1] + "ڤ" for word in words] + [word + "ه" for word in words]
         assert ours.contains_many("terms", asked) == theirs.contains_many("terms", asked)
         assert sum(ours.contains_many("terms", asked)) >= len(words)
+
+
+# «بن» twice 2 and 7 apart; «قال» and «الله» 1 and 4 apart, as clitic forms and
+# vocalized, 3 apart across position 255 and 2 apart past position 3,000 in long
+# paragraphs (one holds at most 20,000 characters); «قال» twice; a file deleted
+# since, its paragraph between the others. Two files indexed one after the
+# other: two segments.
+NARRATORS = {
+    "isnad.txt": "\n\n".join(
+        [
+            "حدثنا محمد بن علي بن الحسين عن أبيه",
+            "عن عمر بن الخطاب أنه خطب الناس فذكر سعد بن أبي وقاص",
+            "قال اللهُ تعالى في كتابه العزيز",
+            "وقال رجل من القوم والله ما رأيت مثله",
+            "قال أبو هريرة قال له",
+        ]
+    )
+    + "\n",
+    "removed.txt": "قال الله تعالى عن ابن بن عمر\n",
+}
+LONG = {"long.txt": f"{filler(254)} قال في ذلك والله\n\n{filler(3000)} الله ربنا قال\n"}
+
+
+@pytest.fixture(scope="module")
+def narrators_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("narrators")
+    with Index.create(root / "index") as index:
+        write_corpus(root / "docs", NARRATORS)
+        index.update([root / "docs"])
+        (root / "docs" / "removed.txt").unlink()
+        write_corpus(root / "docs", LONG)
+        index.update([root / "docs"])
+        assert index.info().segments == 2
+    return root / "index"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('"بن بن"~3', [("isnad.txt", 1)]),  # never one «بن» with itself
+        ('"بن بن"~7', [("isnad.txt", 1), ("isnad.txt", 2)]),
+        ('"بن عن"~2', [("isnad.txt", 1), ("isnad.txt", 2)]),  # «عن» after, then before
+        ('"عن حدثنا"~5', []),  # 6 apart
+        ('"عن حدثنا"~6', [("isnad.txt", 1)]),
+        ('"وقال الله"~3', [("isnad.txt", 3), ("long.txt", 1), ("long.txt", 2)]),
+        ('"الله قال"~2', [("isnad.txt", 3), ("long.txt", 2)]),
+        ('"قال الله"~4', [("isnad.txt", 3), ("isnad.txt", 4), ("long.txt", 1), ("long.txt", 2)]),
+        ('"قال وقال"~3', [("isnad.txt", 5)]),  # words sharing forms: two occurrences
+        ('"قال وقال"~2', []),
+    ],
+)
+@pytest.mark.parametrize("array_search", [True, False])
+def test_proximity_finds_words_near_in_any_segment_form_and_position(
+    narrators_index, text, found, array_search
+):
+    with Index.open(narrators_index) as index:
+        index.array_search = array_search
+        hits = index.search(text, limit=20)
+        assert sorted((hit.doc, hit.paragraph) for hit in hits) == found
+        ours, theirs = both_ways(index, text)
+        assert_same(ours, theirs, text)

@@ -29,6 +29,13 @@ from .array_segments import _mask, _Segment, _starts
 from .written import WrittenTest
 
 _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
+# Two words' sorted occurrences are compared this many at a time: arrays this
+# small are the same memory each time, where larger ones are fresh pages to map.
+_BLOCK = 2**14
+# A word of proximity whose postings are at most this many times the candidate
+# documents has every occurrence read: choosing the candidates' costs more than
+# reading the others and comparing them too (measured on words of 1 to 50 forms).
+_READ_WHOLE = 4
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # A term with at least this many postings to read, most of them wanted, has its
 # positions read as one slice; fewer cost less read together with other terms'.
@@ -256,40 +263,44 @@ def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return (docs[keep].astype(np.int64) << 32) | positions[keep]
 
 
-def _word_keys(segment: _Segment, forms: list, candidates: np.ndarray) -> np.ndarray:
-    """The ``doc << 32 | position`` keys of one word's occurrences (any of its
-    ``forms``, plain or all restricted by one written test) in the ``candidates``
-    documents (a mask) at least, each form's in order, one form after another.
+def _word_occurrences(segment: _Segment, forms: list, candidates: np.ndarray) -> tuple:
+    """``(docs, positions)`` of one word's occurrences (any of its ``forms``, plain
+    or all restricted by one written test) in the ``candidates`` documents (a mask)
+    at least: each one's document and position, each form's in order, one form
+    after another.
 
-    Every candidate has the word: where its postings are at most twice the
-    candidates, most are theirs, and all its occurrences are read as slices
-    (:func:`_term_keys`), which costs less than choosing; the caller keeps the
-    candidates."""
+    Every candidate has the word: where its postings are at most
+    :data:`_READ_WHOLE` times the candidates, all its occurrences are read as
+    slices (:func:`_term_occurrences`), which costs less than choosing; the
+    caller keeps the candidates."""
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
     ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
     test = getattr(forms[0], "test", None)
     pointers = segment.side["terms.pointers"]
     postings = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
-    if test is None and postings <= 2 * np.count_nonzero(candidates):
-        return np.concatenate([_term_keys(segment, ordinal) for ordinal in ordinals.tolist()])
+    if test is None and postings <= _READ_WHOLE * np.count_nonzero(candidates):
+        found = [_term_occurrences(segment, ordinal) for ordinal in ordinals.tolist()]
+        if len(found) == 1:
+            return found[0]
+        return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
     index, form, docs = _postings_in(segment, ordinals, candidates, None)
     if test is None:
         positions, owner = _positions(segment, index, ordinals[form])
     else:
         *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
-    return (docs.astype(np.int64) << 32)[owner] | positions
+    return docs[owner], positions
 
 
-def _term_keys(segment: _Segment, ordinal: int) -> np.ndarray:
-    """The ``doc << 32 | position`` keys of every occurrence of the ``terms`` term
-    ``ordinal``, in order: its documents, each repeated as often as it has the
-    term, beside its positions, all read as slices."""
+def _term_occurrences(segment: _Segment, ordinal: int) -> tuple:
+    """``(docs, positions)`` of every occurrence of the ``terms`` term ``ordinal``, in
+    order: its documents, each repeated as often as it has the term, beside its
+    positions, all read as slices."""
     side = segment.side
     start, end = segment.postings("terms", ordinal)
     counts = side["terms.freqs"][start:end]
     first = int(side["terms.position_pointers"][ordinal])
     positions = side.gather_run("terms.positions", first, int(counts.sum(dtype=np.int64)))
-    return np.repeat(side["terms.docs"][start:end].astype(np.int64) << 32, counts) | positions
+    return np.repeat(side["terms.docs"][start:end], counts), positions
 
 
 def _spans(keys: np.ndarray):
@@ -337,35 +348,70 @@ def _near_docs(first, second, slop: int) -> np.ndarray:
     return keys[found] >> 32
 
 
-def _near_pair(keys: np.ndarray, other_keys: np.ndarray, slop: int) -> np.ndarray:
+def _near_pair(first: tuple, second: tuple, slop: int) -> np.ndarray:
     """The documents (some more than once) where an occurrence of one word (its
-    ``doc << 32 | position`` ``keys``, in any order) lies 1 to ``slop`` positions
-    from one of another word's: :func:`_near_docs` for two words, by one sort
-    instead of two searches per occurrence (documents are far fewer than 2**30).
+    ``(docs, positions)``, in any order) lies 1 to ``slop`` positions from one of
+    another word's: :func:`_near_docs` for two words, by one sort of both words'
+    occurrences instead of two searches per occurrence.
 
     Sorted together, the two words' occurrences that are nearest each other are
     side by side: a document has a pair near enough where some neighbours of
     different words are. This holds where no position is both words' (two words
     sharing a form), else their spans go to :func:`_near_docs`. A word near
-    itself (``keys is other_keys``) needs its distinct positions' neighbours only.
+    itself (``first is second``) needs its distinct positions' neighbours only.
+
+    An occurrence is one number, ``doc << shift | position << 1 | word``: ``shift``
+    is the fewest bits that keep two documents' positions more than ``slop``
+    apart, so that the keys of most segments fit in 32 bits, half the memory
+    to sort and compare of 64-bit keys.
     """
-    if keys is other_keys:
-        keys = _sorted(keys)
-        distinct = keys[np.flatnonzero(np.diff(keys, prepend=-1))]
-        return distinct[1:][np.diff(distinct) <= slop] >> 32
-    # Each key shifted left, its last bit saying whose it is.
-    merged = np.empty(len(keys) + len(other_keys), dtype=np.int64)
-    np.left_shift(keys, 1, out=merged[: len(keys)])
-    np.left_shift(other_keys, 1, out=merged[len(keys) :])
-    merged[len(keys) :] |= 1
-    merged.sort(kind="stable")  # a merge of the forms' sorted runs
-    changes = (merged[1:] ^ merged[:-1]) & 1 == 1
-    merged >>= 1
-    apart = np.diff(merged)
-    same = np.flatnonzero(apart == 0)
-    if changes[same].any():
-        return _near_docs(_spans(keys), _spans(other_keys), slop)
-    return merged[1:][np.flatnonzero(changes & (apart <= slop))] >> 32
+    (docs, positions), (other_docs, other_positions) = first, second
+    if not len(positions) or not len(other_positions):
+        return np.empty(0, dtype=np.int64)
+    last = max(int(positions.max()), int(other_positions.max()))
+    slop = min(slop, last)  # no two positions are further apart
+    shift = (last + slop + 1).bit_length() + 1
+    documents = max(int(docs.max()), int(other_docs.max())) + 1
+    dtype = np.uint32 if documents << shift <= 2**32 else np.uint64
+    if first is second:
+        keys = _sorted(_occurrence_keys(docs, positions, shift - 1, np.empty(len(docs), dtype)))
+        near = np.flatnonzero(np.diff(keys) - 1 < slop)  # 1 to slop positions apart
+        return (keys[near] >> (shift - 1)).astype(np.int64)
+    # Each operation in place where it can be: fresh memory costs more than work.
+    merged = np.empty(len(docs) + len(other_docs), dtype=dtype)
+    _occurrence_keys(docs, positions, shift - 1, merged[: len(docs)])
+    _occurrence_keys(other_docs, other_positions, shift - 1, merged[len(docs) :])
+    merged <<= 1
+    merged[len(docs) :] |= 1
+    merged.sort()  # keys alike are one occurrence: no order among them to keep
+    # Between neighbours of different words, a first word's at p and a second's
+    # at q, the difference is odd: 2 * (q - p) + 1, or 2 * (p - q) - 1 where the
+    # second's comes first. Twice its word's bit added, it is 2 * distance + 1
+    # either way; even between neighbours of one word. Measured block by block,
+    # in memory used again rather than fresh.
+    found = []
+    for start in range(0, len(merged) - 1, _BLOCK):
+        keys = merged[start : start + _BLOCK + 1]
+        measured = keys[:-1] & 1
+        measured <<= 1
+        measured += keys[1:]
+        measured -= keys[:-1]
+        if np.any(measured == 1):  # a position both words'
+            return _near_docs(
+                _spans(_position_keys(docs, positions)),
+                _spans(_position_keys(other_docs, other_positions)),
+                slop,
+            )
+        near = np.flatnonzero((measured & 1 == 1) & (measured <= 2 * slop + 1))
+        found.append((keys[near] >> shift).astype(np.int64))
+    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
+
+def _occurrence_keys(docs: np.ndarray, positions: np.ndarray, shift: int, out: np.ndarray):
+    """``out`` filled with ``doc << shift | position`` of each occurrence, and returned."""
+    out[...] = docs
+    out <<= shift
+    return np.add(out, positions, out=out, dtype=out.dtype, casting="unsafe")
 
 
 def _near(first, second, slop: int):

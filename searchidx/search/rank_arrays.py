@@ -67,7 +67,7 @@ from .array_positions import (
     _restricted,
     _sorted,
     _spans,
-    _word_keys,
+    _word_occurrences,
 )
 from .array_segments import ArraySegments, _mask, _Segment
 from .plan import BM25_B, BM25_K1
@@ -542,8 +542,8 @@ class _Run:
         other in any order, scored as the AND of the words (as Whoosh scores it).
 
         The AND is evaluated first (narrowed from its rarest word), so positions are
-        read only in the documents that have every word (:func:`_word_keys`); then
-        Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
+        read only in the documents that have every word (:func:`_word_occurrences`);
+        then Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
         words against the second half, each half the same way down to single words,
         and a pair of spans joins when 1 to ``slop`` positions separate them (spans
         that overlap are 0 apart, so never join). Only the documents of the last
@@ -555,19 +555,19 @@ class _Run:
             return _EMPTY
         candidates = _mask(matches.ids, segment.size)
         read: dict = {}
-        keys = []
+        words = []
         for child in q.subqueries:
             forms = _forms(child)
             key = tuple((word.text, getattr(word, "test", None)) for word in forms)
             if key not in read:
-                read[key] = _word_keys(segment, forms, candidates)
-            keys.append(read[key])
-        if len(keys) == 2:
-            near = _near_pair(*keys, q.slop)
+                read[key] = _word_occurrences(segment, forms, candidates)
+            words.append(read[key])
+        if len(words) == 2:
+            near = _near_pair(*words, q.slop)
         else:
             # A word given twice keeps one spans object: _near_docs knows it by identity.
-            spans = {id(found): _spans(found) for found in keys}
-            spans = [spans[id(found)] for found in keys]
+            spans = {id(found): _spans(_position_keys(*found)) for found in words}
+            spans = [spans[id(found)] for found in words]
             half = len(spans) // 2
             first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
             near = _near_docs(first, second, q.slop)
