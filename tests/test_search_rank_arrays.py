@@ -918,3 +918,29 @@ def test_side_files_expand_and_look_up_many_words_as_the_term_files(bundled_inde
         asked = words + [word[:-1] + "ڤ" for word in words] + [word + "ه" for word in words]
         assert ours.contains_many("terms", asked) == theirs.contains_many("terms", asked)
         assert sum(ours.contains_many("terms", asked)) >= len(words)
+
+
+@pytest.mark.parametrize("documents", [10_000, 40])
+def test_scores_of_a_document_are_added_in_their_order(documents):
+    """An OR's scores per document, few matches among many documents (sorted) and
+    many (masked): each document once, in order, its scores added one after the
+    other as Whoosh adds them, bit for bit, however many forms it holds."""
+    import numpy as np
+
+    from searchidx.search.rank_arrays import _summed
+
+    rng = np.random.default_rng(3)
+    # A word's forms' postings: each form's documents sorted, the forms one after the
+    # other, many of them in the same few documents.
+    pool = rng.choice(documents, 40, replace=False)
+    forms = [np.sort(rng.choice(pool, rng.integers(1, 30), replace=False)) for _ in range(40)]
+    ids = np.concatenate(forms).astype(np.int64)
+    scores = rng.random(len(ids)) * 10.0 ** rng.integers(-3, 5, len(ids))
+    expected: dict[int, float] = {}
+    for docnum, score in zip(ids.tolist(), scores.tolist(), strict=True):
+        expected[docnum] = expected.get(docnum, 0.0) + score
+    assert max(np.bincount(ids)) > 8  # more than pairwise addition adds one by one
+    found = _summed(ids, scores, documents)
+    assert found.ids.tolist() == sorted(expected)
+    assert found.scores.tolist() == [expected[docnum] for docnum in sorted(expected)]
+    assert _summed(ids[:0], scores[:0], documents).ids.tolist() == []
