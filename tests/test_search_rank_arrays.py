@@ -311,6 +311,62 @@ def test_word_forms_found_in_batches_are_those_found_one_by_one(bundled_index):
             reader.close()
 
 
+class _CountingVocabulary(ReaderVocabulary):
+    """Whoosh's term files, noting every word looked up."""
+
+    def __init__(self, reader) -> None:
+        super().__init__(reader)
+        self.looked_up: list[str] = []
+
+    def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
+        self.looked_up += terms
+        return super().contains_many(fieldname, terms)
+
+
+@pytest.fixture(scope="module")
+def families_index(tmp_path_factory):
+    """The forms of a few words, with clitics and suffixes."""
+    extra = ["وزير الوزير والوزير بالوزير للوزير وزيرا وزيره الوزراء", "سوريا بسوريا لسوريا وسوريا"]
+    paragraphs = [" ".join(family) for family in FAMILIES] + extra
+    folder = write_corpus(
+        tmp_path_factory.mktemp("families") / "docs", {"a.txt": "\n\n".join(paragraphs)}
+    )
+    with Index.create(folder.parent / "index") as index:
+        index.update([folder])
+    return folder.parent / "index"
+
+
+@pytest.mark.parametrize("term", ["وزير", "والوزير", "بسوريا", "الكتاب"])
+def test_words_under_a_words_prefixes_are_answered_from_their_expansion(families_index, term):
+    """Stemming a word's candidates asks whether words are indexed; those under
+    one of the prefixes expanded for it («الوزير» under «ال» + «وزير») are answered
+    from the expansion, and the forms are those of one lookup at a time."""
+    with Index.open(families_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            counting = _CountingVocabulary(reader)
+            planner = _Planner(counting)
+            stems = planner._light_stems(term)
+            before = len(counting.looked_up)
+            forms = planner._word_forms("terms", term)
+            assert list(forms.items()) == list(
+                reference_forms(ReaderVocabulary(reader), term).items()
+            )
+            prefixes = tuple(clitic + stem for stem in stems for clitic in PROCLITICS)
+            asked = counting.looked_up[before:]
+            assert not [word for word in asked if word.startswith(prefixes)]
+            # Asked about all the same, and answered as the term files answer.
+            answered = {
+                word: indexed
+                for word, indexed in planner._attested.items()
+                if word.startswith(prefixes) and word not in counting.looked_up
+            }
+            assert answered
+            assert answered == {word: ("terms", word) in reader for word in answered}
+        finally:
+            reader.close()
+
+
 EXACT_QUERIES = [
     *EXACT_FOUND,
     "=علي بن",

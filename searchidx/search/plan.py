@@ -370,13 +370,19 @@ class _Planner:
         # prefix («وال» of «واله») starts thousands of words, each costing lookups.
         prefixes = [clitic + stem for stem in stems for clitic in PROCLITICS]
         may_share_stem = stems_filter(readings)
+        expansions = self.vocabulary.expand_prefixes(fieldname, prefixes)
         candidates = [
             candidate
-            for expanded in self.vocabulary.expand_prefixes(fieldname, prefixes)
+            for expanded in expansions
             for candidate in expanded
             if is_function_form(candidate) == function_form and may_share_stem(candidate)
         ]
-        self._find_stems(candidates)
+        # Stemming them asks whether words are indexed; those that start with one of
+        # the prefixes are indexed if and only if they are among its words.
+        at_hand = None
+        if fieldname == "terms":
+            at_hand = (tuple(prefixes), {word for expanded in expansions for word in expanded})
+        self._find_stems(candidates, at_hand)
         for candidate in candidates:
             if candidate in forms:
                 continue
@@ -390,7 +396,9 @@ class _Planner:
         self._find_stems([term])
         return self._stems[term]
 
-    def _find_stems(self, words: list[str]) -> None:
+    def _find_stems(
+        self, words: list[str], at_hand: tuple[tuple[str, ...], set[str]] | None = None
+    ) -> None:
         """Find the stems of ``words`` that are not known yet.
 
         Which words :func:`~searchidx.arabic.light_stems` asks the vocabulary
@@ -398,7 +406,9 @@ class _Planner:
         round takes every word's stems with the words not looked up yet taken
         as absent, then looks all of those up at once. A word whose stems asked
         only about words now known, absent where they were guessed absent, has
-        its true stems; the others go round again.
+        its true stems; the others go round again. ``at_hand`` (prefixes, and
+        every indexed word that starts with one of them) answers for the words
+        starting with those prefixes without a lookup.
         """
         pending = [word for word in dict.fromkeys(words) if word not in self._stems]
         while pending:
@@ -407,6 +417,11 @@ class _Planner:
                 guess = _Guess(self._attested)
                 guessed.append((word, light_stems(word, guess), guess.unknown))
             asked = list(dict.fromkeys(word for *_, unknown in guessed for word in unknown))
+            if at_hand is not None:
+                prefixes, indexed = at_hand
+                answered = [word for word in asked if word.startswith(prefixes)]
+                self._attested.update((word, word in indexed) for word in answered)
+                asked = [word for word in asked if not word.startswith(prefixes)]
             if asked:
                 found = self.vocabulary.contains_many("terms", asked)
                 self._attested.update(zip(asked, found, strict=True))
