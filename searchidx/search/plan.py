@@ -414,14 +414,9 @@ class _Planner:
         while pending:
             guessed = []
             for word in pending:
-                guess = _Guess(self._attested)
+                guess = _Guess(self._attested, at_hand)
                 guessed.append((word, light_stems(word, guess), guess.unknown))
             asked = list(dict.fromkeys(word for *_, unknown in guessed for word in unknown))
-            if at_hand is not None:
-                prefixes, indexed = at_hand
-                answered = [word for word in asked if word.startswith(prefixes)]
-                self._attested.update((word, word in indexed) for word in answered)
-                asked = [word for word in asked if not word.startswith(prefixes)]
             if asked:
                 found = self.vocabulary.contains_many("terms", asked)
                 self._attested.update(zip(asked, found, strict=True))
@@ -503,15 +498,22 @@ class _Planner:
 
 class _Guess:
     """Whether a word is indexed, from what is known of the vocabulary: a word not
-    looked up yet is taken as absent, and noted in ``unknown``."""
+    looked up yet is taken as absent, and noted in ``unknown``; one under the
+    prefixes ``at_hand`` (see :meth:`_Planner._find_stems`) is known at once."""
 
-    def __init__(self, attested: dict[str, bool]) -> None:
+    def __init__(
+        self, attested: dict[str, bool], at_hand: tuple[tuple[str, ...], set[str]] | None
+    ) -> None:
         self.attested = attested
+        self.at_hand = at_hand
         self.unknown: dict[str, None] = {}
 
     def __call__(self, word: str) -> bool:
         found = self.attested.get(word)
         if found is None:
+            if self.at_hand is not None and word.startswith(self.at_hand[0]):
+                found = self.attested[word] = word in self.at_hand[1]
+                return found
             self.unknown[word] = None
             return False
         return found
