@@ -531,7 +531,7 @@ def is_function_form(term: str) -> bool:
     return term in FUNCTION_WORDS or (term[:1] in ("و", "ف") and term[1:] in FUNCTION_WORDS)
 
 
-def stems_filter(stems: Iterable[str]) -> Callable[[str], object]:
+def stems_filter(stems: Iterable[str]) -> Callable[[str], bool]:
     """A quick test of a folded term, true where one of ``stems`` may be among its
     :func:`light_stems` whatever the index holds; it never rejects a true stem.
 
@@ -543,11 +543,22 @@ def stems_filter(stems: Iterable[str]) -> Callable[[str], object]:
     >>> [bool(may_be(term)) for term in ("والكتابين", "مدرستها", "والكتب")]
     [True, True, False]
     """
-    endings = "|".join(
-        re.escape(stem[:-1]) + ("[هت]" if stem.endswith("ه") else re.escape(stem[-1:]))
+    # A test made for each query word: comparing ends is cheaper than compiling a pattern.
+    endings = tuple(
+        stem[:-1] + last
         for stem in stems
+        for last in (("ه", "ت") if stem.endswith("ه") else (stem[-1:],))
     )
-    return re.compile(f"(?:{endings})[{_SUFFIX_LETTERS}]*$").search
+
+    def may_share_stem(term: str) -> bool:
+        end = len(term)
+        while not term.endswith(endings, 0, end):
+            if not end or term[end - 1] not in _SUFFIX_LETTERS:
+                return False
+            end -= 1
+        return True
+
+    return may_share_stem
 
 
 def _nothing_attested(word: str) -> bool:

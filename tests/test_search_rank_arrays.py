@@ -311,6 +311,62 @@ def test_word_forms_found_in_batches_are_those_found_one_by_one(bundled_index):
             reader.close()
 
 
+class _CountingVocabulary(ReaderVocabulary):
+    """Whoosh's term files, noting every word looked up."""
+
+    def __init__(self, reader) -> None:
+        super().__init__(reader)
+        self.looked_up: list[str] = []
+
+    def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
+        self.looked_up += terms
+        return super().contains_many(fieldname, terms)
+
+
+@pytest.fixture(scope="module")
+def families_index(tmp_path_factory):
+    """The forms of a few words, with clitics and suffixes."""
+    extra = ["وزير الوزير والوزير بالوزير للوزير وزيرا وزيره الوزراء", "سوريا بسوريا لسوريا وسوريا"]
+    paragraphs = [" ".join(family) for family in FAMILIES] + extra
+    folder = write_corpus(
+        tmp_path_factory.mktemp("families") / "docs", {"a.txt": "\n\n".join(paragraphs)}
+    )
+    with Index.create(folder.parent / "index") as index:
+        index.update([folder])
+    return folder.parent / "index"
+
+
+@pytest.mark.parametrize("term", ["وزير", "والوزير", "بسوريا", "الكتاب"])
+def test_words_under_a_words_prefixes_are_answered_from_their_expansion(families_index, term):
+    """Stemming a word's candidates asks whether words are indexed; those under
+    one of the prefixes expanded for it («الوزير» under «ال» + «وزير») are answered
+    from the expansion, and the forms are those of one lookup at a time."""
+    with Index.open(families_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            counting = _CountingVocabulary(reader)
+            planner = _Planner(counting)
+            stems = planner._light_stems(term)
+            before = len(counting.looked_up)
+            forms = planner._word_forms("terms", term)
+            assert list(forms.items()) == list(
+                reference_forms(ReaderVocabulary(reader), term).items()
+            )
+            prefixes = tuple(clitic + stem for stem in stems for clitic in PROCLITICS)
+            asked = counting.looked_up[before:]
+            assert not [word for word in asked if word.startswith(prefixes)]
+            # Asked about all the same, and answered as the term files answer.
+            answered = {
+                word: indexed
+                for word, indexed in planner._attested.items()
+                if word.startswith(prefixes) and word not in counting.looked_up
+            }
+            assert answered
+            assert answered == {word: ("terms", word) in reader for word in answered}
+        finally:
+            reader.close()
+
+
 EXACT_QUERIES = [
     *EXACT_FOUND,
     "=علي بن",
@@ -979,3 +1035,29 @@ def test_proximity_finds_words_near_in_any_segment_form_and_position(
         assert sorted((hit.doc, hit.paragraph) for hit in hits) == found
         ours, theirs = both_ways(index, text)
         assert_same(ours, theirs, text)
+
+
+@pytest.mark.parametrize("documents", [10_000, 40])
+def test_scores_of_a_document_are_added_in_their_order(documents):
+    """An OR's scores per document, few matches among many documents (sorted) and
+    many (masked): each document once, in order, its scores added one after the
+    other as Whoosh adds them, bit for bit, however many forms it holds."""
+    import numpy as np
+
+    from searchidx.search.rank_arrays import _summed
+
+    rng = np.random.default_rng(3)
+    # A word's forms' postings: each form's documents sorted, the forms one after the
+    # other, many of them in the same few documents.
+    pool = rng.choice(documents, 40, replace=False)
+    forms = [np.sort(rng.choice(pool, rng.integers(1, 30), replace=False)) for _ in range(40)]
+    ids = np.concatenate(forms).astype(np.int64)
+    scores = rng.random(len(ids)) * 10.0 ** rng.integers(-3, 5, len(ids))
+    expected: dict[int, float] = {}
+    for docnum, score in zip(ids.tolist(), scores.tolist(), strict=True):
+        expected[docnum] = expected.get(docnum, 0.0) + score
+    assert max(np.bincount(ids)) > 8  # more than pairwise addition adds one by one
+    found = _summed(ids, scores, documents)
+    assert found.ids.tolist() == sorted(expected)
+    assert found.scores.tolist() == [expected[docnum] for docnum in sorted(expected)]
+    assert _summed(ids[:0], scores[:0], documents).ids.tolist() == []

@@ -61,6 +61,24 @@ def test_did_you_mean_shows_the_texts_spelling_not_the_folded_term(small_index):
     assert phrase.suggestions == []
 
 
+def test_did_you_mean_spells_the_word_as_its_best_paragraph_writes_it(tmp_path):
+    """The best paragraph writes «أَحْمَدُ» after «وأحمد», one of its stem forms:
+    the suggestion shows its own spelling, without the diacritics, not the
+    folded «احمد», the stem form, nor another paragraph's «احمد»."""
+    docs = write_corpus(tmp_path / "docs", {
+        "a.txt": "وأحمد قال أَحْمَدُ",
+        "b.txt": "روى احمد بن حنبل عن شيوخه الكثيرين في المسند وغيره من كتبه",
+    })  # fmt: skip
+    build_index(tmp_path / "ix", docs)
+    with Index.open(tmp_path / "ix") as index:
+        assert index.search("احمد").hits[0].path.endswith("a.txt")
+        results = index.search("اهمد")
+        files = index.search_files("اهمد")
+    assert results.total == 0
+    assert results.suggestions == [{"query": "أحمد", "total": 2}]
+    assert files.suggestions == results.suggestions
+
+
 def test_did_you_mean_suggests_one_word_of_a_stem_not_each_of_its_forms(tmp_path):
     """«مسلم», «مسلمة» and «مسلما» find the same paragraphs: suggesting all three
     would say one thing three times."""

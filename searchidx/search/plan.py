@@ -370,13 +370,19 @@ class _Planner:
         # prefix («وال» of «واله») starts thousands of words, each costing lookups.
         prefixes = [clitic + stem for stem in stems for clitic in PROCLITICS]
         may_share_stem = stems_filter(readings)
+        expansions = self.vocabulary.expand_prefixes(fieldname, prefixes)
         candidates = [
             candidate
-            for expanded in self.vocabulary.expand_prefixes(fieldname, prefixes)
+            for expanded in expansions
             for candidate in expanded
             if is_function_form(candidate) == function_form and may_share_stem(candidate)
         ]
-        self._find_stems(candidates)
+        # Stemming them asks whether words are indexed; those that start with one of
+        # the prefixes are indexed if and only if they are among its words.
+        at_hand = None
+        if fieldname == "terms":
+            at_hand = (tuple(prefixes), {word for expanded in expansions for word in expanded})
+        self._find_stems(candidates, at_hand)
         for candidate in candidates:
             if candidate in forms:
                 continue
@@ -390,7 +396,9 @@ class _Planner:
         self._find_stems([term])
         return self._stems[term]
 
-    def _find_stems(self, words: list[str]) -> None:
+    def _find_stems(
+        self, words: list[str], at_hand: tuple[tuple[str, ...], set[str]] | None = None
+    ) -> None:
         """Find the stems of ``words`` that are not known yet.
 
         Which words :func:`~searchidx.arabic.light_stems` asks the vocabulary
@@ -398,13 +406,15 @@ class _Planner:
         round takes every word's stems with the words not looked up yet taken
         as absent, then looks all of those up at once. A word whose stems asked
         only about words now known, absent where they were guessed absent, has
-        its true stems; the others go round again.
+        its true stems; the others go round again. ``at_hand`` (prefixes, and
+        every indexed word that starts with one of them) answers for the words
+        starting with those prefixes without a lookup.
         """
         pending = [word for word in dict.fromkeys(words) if word not in self._stems]
         while pending:
             guessed = []
             for word in pending:
-                guess = _Guess(self._attested)
+                guess = _Guess(self._attested, at_hand)
                 guessed.append((word, light_stems(word, guess), guess.unknown))
             asked = list(dict.fromkeys(word for *_, unknown in guessed for word in unknown))
             if asked:
@@ -488,15 +498,22 @@ class _Planner:
 
 class _Guess:
     """Whether a word is indexed, from what is known of the vocabulary: a word not
-    looked up yet is taken as absent, and noted in ``unknown``."""
+    looked up yet is taken as absent, and noted in ``unknown``; one under the
+    prefixes ``at_hand`` (see :meth:`_Planner._find_stems`) is known at once."""
 
-    def __init__(self, attested: dict[str, bool]) -> None:
+    def __init__(
+        self, attested: dict[str, bool], at_hand: tuple[tuple[str, ...], set[str]] | None
+    ) -> None:
         self.attested = attested
+        self.at_hand = at_hand
         self.unknown: dict[str, None] = {}
 
     def __call__(self, word: str) -> bool:
         found = self.attested.get(word)
         if found is None:
+            if self.at_hand is not None and word.startswith(self.at_hand[0]):
+                found = self.attested[word] = word in self.at_hand[1]
+                return found
             self.unknown[word] = None
             return False
         return found

@@ -10,12 +10,15 @@ node of the plan, else Whoosh's matchers in :mod:`.rank_whoosh`), then
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from collections.abc import Callable
 from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from ..arabic import fold_term, word_matches
 from . import rank_whoosh
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
 from .plan import QueryPlan, ReaderVocabulary, Vocabulary, build_plan
@@ -83,16 +86,38 @@ def _suggestions(
     if total >= SUGGEST_BELOW:
         return []
     search_once = partial(
-        run_search,
+        _corrected,
         whoosh_index,
         reader,
-        limit=1,
+        vocabulary,
         match_any=match_any,
         arrays=arrays,
-        suggest=False,
         marks=marks,
     )
     return suggestions(vocabulary, parsed, text, total, search_once, unvocalized=marks == "strict")
+
+
+def _corrected(
+    whoosh_index, reader, vocabulary, text, match_any, arrays, marks
+) -> tuple[int, Callable[[str], str | None]]:
+    """What a corrected query finds: its total, and how its best hit writes a
+    folded word among the words the query matched there (None if it does not).
+
+    No hit is made: a suggestion shows one word of the best hit, and needs
+    neither its snippet nor the rest of its highlighted words.
+    """
+    plan = build_plan(parse_query(text, reader.schema, match_any), vocabulary, marks)
+    docnums, _, total = _rank(whoosh_index, reader, plan, 1, arrays)
+
+    def spelling(term: str) -> str | None:
+        if not docnums:
+            return None
+        # The corrected word is a plain word of the query: the plan highlights
+        # its own spelling, so every word of the hit folded to it is marked.
+        words = map(re.Match.group, word_matches(reader.stored_fields(docnums[0])["text"]))
+        return next((word for word in words if fold_term(word) == term), None)
+
+    return total, spelling
 
 
 def run_file_search(

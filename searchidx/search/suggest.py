@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from whoosh import query
 
     from .plan import Vocabulary
-    from .results import Hit, SearchResults
 
 _CONFUSED = ("ضظ", "ذز", "سص", "تط", "قك", "حه", "ثس")
 # Each letter and the letters typists confuse it with.
@@ -137,13 +136,14 @@ def suggestions(
     parsed: query.Query,
     text: str,
     total: int,
-    search: Callable[[str], SearchResults],
+    search: Callable[[str], tuple[int, Callable[[str], str | None]]],
     unvocalized: bool = False,
 ) -> list[dict[str, object]]:
     """Queries with the rare words of ``text`` (parsed as ``parsed``, found
     ``total`` times) replaced by near indexed words, that find more paragraphs
-    through ``search`` (a query in, its best hit and total out): ``{"query",
-    "total"}``, best first. With ``unvocalized`` (diacritics that keep only
+    through ``search`` (a query in; its total out, and how its best hit writes
+    a folded word the query matched there, or None): ``{"query", "total"}``,
+    best first. With ``unvocalized`` (diacritics that keep only
     compatible words), ``text`` without its diacritics comes first."""
     words = {
         term
@@ -165,23 +165,23 @@ def suggestions(
     suggested: list[dict[str, object]] = []
     bare = _without_marks(text)
     if unvocalized and bare != text:
-        found = search(bare)
-        if found.total > total:
-            suggested.append({"query": bare, "total": found.total})
+        found, _ = search(bare)
+        if found > total:
+            suggested.append({"query": bare, "total": found})
     reached = set()
     for fix in fixes:
-        found = search(_replace_words(text, fix))
+        found, spelling = search(_replace_words(text, fix))
         # Words of one stem («مسلم», «مسلمة», «مسلما») find the same paragraphs:
         # one of them is suggested, not three that all say the same.
-        reach = (found.total, frozenset((term, light_stems(word)[0]) for term, word in fix.items()))
-        if found.total <= total or reach in reached:
+        reach = (found, frozenset((term, light_stems(word)[0]) for term, word in fix.items()))
+        if found <= total or reach in reached:
             continue
         reached.add(reach)
         # The words as the texts spell them, not their folded forms.
-        spelled = {term: _spelling(found.hits, word) for term, word in fix.items()}
+        spelled = {term: _without_marks(spelling(word) or word) for term, word in fix.items()}
         shown = _replace_words(text, spelled)
         if all(shown != other["query"] for other in suggested):
-            suggested.append({"query": shown, "total": found.total})
+            suggested.append({"query": shown, "total": found})
         if len(suggested) == MAX_CORRECTIONS:
             break
     return suggested
@@ -194,16 +194,6 @@ def _replace_words(text: str, replacements: dict[str, str]) -> str:
         if replacement is not None:
             text = text[: match.start()] + replacement + text[match.end() :]
     return text
-
-
-def _spelling(hits: list[Hit], term: str) -> str:
-    """How the first hit spells the word folded to ``term``, without diacritics."""
-    for hit in hits:
-        for start, end in hit.matches:
-            word = hit.text[start:end]
-            if fold_term(word) == term:
-                return _without_marks(word)
-    return term
 
 
 def _without_marks(text: str) -> str:
