@@ -516,7 +516,10 @@ def _runs(values) -> dict:
 
 
 def _runs_decoded(arrays: dict, name: str):
-    return ranges(arrays[f"{name}.run_firsts"].astype("int64"), arrays[f"{name}.run_lengths"])[0]
+    import numpy as np
+
+    firsts = arrays[f"{name}.run_firsts"].astype(np.int64)
+    return ranges(firsts, arrays[f"{name}.run_lengths"])[0]
 
 
 def _repeats(values) -> dict:
