@@ -751,9 +751,8 @@ class SideFile:
             table = self._arrays["written.exceptions_at"]
             bounds = np.array([first, last], dtype=table.dtype)
             low, high = table.searchsorted(bounds).tolist()
-            numbers[table[low:high].astype(np.int64) - first] = self._arrays["written.exceptions"][
-                low:high
-            ]
+            exceptions = self._arrays["written.exceptions"][low:high]
+            numbers[table[low:high].astype(np.int64) - first] = exceptions
         return numbers
 
     def _written_layout(self, ordinal: int) -> tuple[int, int, int]:
