@@ -29,7 +29,7 @@ kept as runs where that takes fewer bytes: documents as runs of consecutive
 numbers (a file's paragraphs are numbered in a row and share its title),
 frequencies and lengths as runs of one value. Such coded arrays, and the field
 lengths, are decoded whole the first time they are read (at 100,000 paragraphs,
-about 2 ms for a segment's titles, 0.2 ms for its lengths), and kept.
+about 2 ms for a segment's titles, 0.3–0.5 ms for its lengths), and kept.
 
 And a forward index of the words as written (``written.*``), for ``=word`` and
 vocalized query words, laid out term by term as ``terms.positions`` is. Per term
