@@ -21,25 +21,42 @@ For each indexed field the file holds, as CSR-style arrays:
   pointer per term into the flat array of word positions, kept as one byte
   each with the high bytes of the few positions past 255 in a sparse table
   (positions are small: most paragraphs are short);
-* per document the field length, as Whoosh's one-byte encoding returns it.
+* per document the field length, as Whoosh's one-byte code (Whoosh keeps
+  lengths so, and its search reads them decoded: a table of 256 gives them back).
+
+The arrays of the fields only filters search (``title``, ``doc``, ``kind``) are
+kept as runs where that takes fewer bytes: documents as runs of consecutive
+numbers (a file's paragraphs are numbered in a row and share its title),
+frequencies and lengths as runs of one value. Such coded arrays, and the field
+lengths, are decoded whole the first time they are read (at 100,000 paragraphs,
+about 2 ms for a segment's titles, 0.3–0.5 ms for its lengths), and kept.
 
 And a forward index of the words as written (``written.*``), for ``=word`` and
-vocalized query words, laid out term by term as ``terms.positions`` is: per
-term of ``terms`` its distinct written forms (:func:`searchidx.arabic.written_form`)
-in ``written.forms`` (one chunk per term, the forms separated by newlines, in
-one byte a character where every character is ASCII or an Arabic, Persian or
-Urdu letter or mark, else in UTF-8 after a zero byte), and, parallel to the
-term's positions, the number of the word's written form among the term's forms
-in ``written.numbers``: as many bits each as the term's number of forms needs
-(none for a term written one way, 1, 2, 4, 8, 16 or 32 bits), each term's from
-a byte boundary. Testing a query word's occurrences is then a slice of its own
-positions and a test of its own forms. It is built from the stored text with
-the tokenizer of the ``terms`` field, whose positions number the words; a
-deleted document keeps its stored text, and its words, until a merge.
+vocalized query words, laid out term by term as ``terms.positions`` is. Per term
+of ``terms``, its distinct written forms (:func:`searchidx.arabic.written_form`),
+the most used first, separated by newlines, in one byte a character where every
+character is ASCII or an Arabic, Persian or Urdu letter or mark, else in UTF-8
+after a zero byte, after a header byte that gives the bits of its numbers and
+whether it has exceptions; the terms' chunks are compressed (zlib) 16 terms at
+a time (``written.blocks``, ``written.block_pointers``). Parallel to the term's
+positions, ``written.numbers`` holds the number of the word's written form among
+the term's forms in as many bits (0, 1, 2, 4, 8, 16 or 32) as take the fewest
+bytes with the exceptions, each term's from a byte boundary (where each 16
+terms' numbers start is ``written.number_blocks``; a term's, past the
+occurrences times bits of the terms before it). A number too large for its
+term's bits is an exception: the largest number of the bits stands for it (with
+no bits, every occurrence may be one) and it is kept in a sparse table
+(``written.exceptions_at``, the occurrence's number in ``terms.positions``, and
+``written.exceptions``). A term written one way has no bits; a common word
+written mostly one way has few. Testing a query word's occurrences is then a
+slice of its own positions and a test of its own forms. It is built from the
+stored text with the tokenizer of the ``terms`` field, whose positions number
+the words; a deleted document keeps its stored text, and its words, until a merge.
 
 File layout: 8 magic bytes, an 8-byte little-endian header length, a JSON
-header (format version, segment id, document count, field lengths, and each
-array's dtype, offset and length), then the arrays, each 8-byte aligned. The
+header (format version, segment id, document count, field lengths, the coded
+arrays with their coding and type, and each array's dtype, offset and length),
+then the arrays, each 8-byte aligned. The
 file is memory-mapped when read, so opening it costs a header parse.
 """
 
@@ -49,16 +66,18 @@ import json
 import mmap
 import os
 import re
+import zlib
 from array import array
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from whoosh.index import Index as WhooshIndex
     from whoosh.reading import IndexReader, SegmentReader
 
-SIDE_FILE_VERSION = 3
+SIDE_FILE_VERSION = 4
 SUFFIX = ".sidx"
 MAGIC = b"SIDXARR\n"
 # The written forms of a term are stored one byte a character when every character
@@ -80,8 +99,23 @@ _NOT_ONE_BYTE = re.compile(f"[^\\0-\\x7f{_ONE_BYTE_CHARACTERS}]")
 _UTF8 = b"\0"
 # Positions of the forward index built at a time (the memory it takes grows with them).
 _BLOCK = 1 << 18
-# Bits per written-form number, by the most forms a term has for each width.
-_WIDTHS = ((1, 0), (2, 1), (4, 2), (16, 4), (1 << 8, 8), (1 << 16, 16), (1 << 32, 32))
+# The bits a term's written-form numbers may take, and what an exception costs: its
+# place (4 bytes) and its number (1).
+_WIDTHS = (0, 1, 2, 4, 8, 16, 32)
+_EXCEPTION_BYTES = 5
+# The forward index keeps each this many terms' forms compressed together.
+_TERMS_A_BLOCK = 16
+# A term's chunk of forms starts with this byte + 2 * its width's place in _WIDTHS,
+# + 1 where it has exceptions: bytes no form holds (they are word characters).
+_HEADER = 0x10
+_HEADERS = re.compile(b"([\x10-\x1f])")
+# The blocks of forms decoded, kept per side file up to this many.
+_BLOCKS_KEPT = 4096
+# How an array may be coded (the header's "coded" names it): runs of consecutive
+# numbers, runs of one value (for the arrays of the fields only filters search),
+# Whoosh's one-byte field lengths. Each is decoded whole when first read.
+_RUNS, _REPEATS, _LENGTH_CODES = "runs", "repeats", "length codes"
+_FILTER_FIELDS = ("title", "doc", "kind")
 # Field name -> (has positions, has lengths, has frequencies).
 FIELDS = {
     "terms": (True, True, True),
@@ -172,11 +206,13 @@ def write_side_file(index_dir: Path, segment_reader: SegmentReader) -> Path:
                 dtype=np.uint32,
             )
     arrays.update(_written_arrays(segment_reader, doc_count, arrays))
+    arrays, coded = _coded_arrays(arrays)
     header = {
         "version": SIDE_FILE_VERSION,
         "segment": segment_id,
         "doc_count_all": doc_count,
         "field_lengths": field_lengths,
+        "coded": coded,
         "arrays": {},
     }
     offset = 0
@@ -249,9 +285,10 @@ def _field_arrays(reader, fieldname: str, has_positions: bool, has_freqs: bool) 
 
 def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
     """The forward index of written forms (see the module's docstring):
-    ``written.forms`` and ``written.form_pointers`` (each term's chunk of forms),
-    ``written.numbers`` and ``written.number_pointers`` (each term's packed numbers),
-    from the stored text and the ``terms`` field's postings in ``arrays``."""
+    ``written.blocks`` and ``written.block_pointers`` (each 16 terms' forms),
+    ``written.numbers`` and ``written.number_blocks`` (each 16 terms' packed
+    numbers), ``written.exceptions_at`` and ``written.exceptions``, from the
+    stored text and the ``terms`` field's postings in ``arrays``."""
     import numpy as np
 
     from .arabic import WORD, written_form
@@ -272,28 +309,52 @@ def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
     words = _WrittenWords(
         np.array(ids, dtype=np.int32), np.array(starts, dtype=np.int64), list(table), arrays
     )
-    chunks, form_pointers = bytearray(), array("q", [0])
-    packed, number_pointers = [], array("q", [0])
+    chunks: list[bytes] = []
+    nothing = np.zeros(0, dtype=np.int64)  # a segment may have no terms
+    sizes, packed, exceptions_at, exceptions = [nothing], [], [nothing], [nothing]
     # Term by term in blocks of about _BLOCK positions, to bound the memory used.
     positions = words.position_pointers
     first = 0
     while first < len(positions) - 1:
         reach = int(np.searchsorted(positions, positions[first] + _BLOCK, "right")) - 1
         last = min(max(first + 1, reach), len(positions) - 1)
-        forms, sizes, numbers_packed = words.block(first, last)
-        for chunk in forms:
-            chunks += chunk
-            form_pointers.append(len(chunks))
-        number_pointers.extend((number_pointers[-1] + np.cumsum(sizes)).tolist())
-        packed.append(numbers_packed)
+        block = words.block(first, last)
+        chunks += block.chunks
+        sizes.append(block.sizes)
+        packed.append(block.packed)
+        exceptions_at.append(block.exceptions_at)
+        exceptions.append(block.exceptions)
         first = last
     packed.append(np.zeros(1, dtype=np.uint8))  # a term written one way reads one byte past
+    blocks, block_pointers = bytearray(), array("q", [0])
+    for start in range(0, len(chunks), _TERMS_A_BLOCK):
+        blocks += zlib.compress(b"".join(chunks[start : start + _TERMS_A_BLOCK]), 9)
+        block_pointers.append(len(blocks))
+    number_starts = np.concatenate([[0], np.cumsum(np.concatenate(sizes))])
     return {
-        "written.forms": np.frombuffer(bytes(chunks), dtype=np.uint8),
-        "written.form_pointers": _smallest(form_pointers),
+        "written.blocks": np.frombuffer(bytes(blocks), dtype=np.uint8),
+        "written.block_pointers": _smallest(block_pointers),
         "written.numbers": np.concatenate(packed),
-        "written.number_pointers": _smallest(number_pointers),
+        "written.number_blocks": _smallest(array("q", number_starts[::_TERMS_A_BLOCK].tolist())),
+        # In a type that holds every occurrence's number, so that one is looked up in it
+        # without converting it.
+        "written.exceptions_at": np.concatenate(exceptions_at).astype(
+            np.uint32 if len(words.positions) < 2**32 else np.uint64
+        ),
+        "written.exceptions": _smallest(array("q", np.concatenate(exceptions).tolist())),
     }
+
+
+class _WrittenBlock(NamedTuple):
+    """Some terms' part of the forward index: each one's chunk of forms (its header
+    byte first), the bytes each has in ``written.numbers`` and these bytes, and its
+    exceptions (where in ``terms.positions``, and their numbers)."""
+
+    chunks: list[bytes]
+    sizes: Any
+    packed: Any
+    exceptions_at: Any
+    exceptions: Any
 
 
 class _WrittenWords:
@@ -309,9 +370,8 @@ class _WrittenWords:
         self.positions = _restored(arrays, "terms.positions")
         self.arrays = arrays
 
-    def block(self, first: int, last: int):
-        """For the terms ``first`` to ``last - 1``: each one's chunk of ``written.forms``,
-        the number of bytes each has in ``written.numbers``, and these bytes."""
+    def block(self, first: int, last: int) -> _WrittenBlock:
+        """The forward index of the terms ``first`` to ``last - 1``."""
         import numpy as np
 
         postings = slice(self.pointers[first], self.pointers[last])
@@ -321,20 +381,38 @@ class _WrittenWords:
         # A position past the document's last word (no word there) reads the form "".
         at = self.starts[docs] + self.positions[occurrences]
         at[at >= self.starts[docs + 1]] = 0
+        terms = last - first
         counts = np.diff(self.position_pointers[first : last + 1])
-        term_of = np.repeat(np.arange(last - first), counts)
-        # Each (term, form) pair once, term by term; a position's number is its pair's
-        # place among its term's pairs.
+        term_of = np.repeat(np.arange(terms), counts)
+        # Each (term, form) pair once, term by term; then each term's pairs the most
+        # used first (ties in the order of the forms' numbers): a position's number is
+        # its pair's place among its term's pairs in that order.
         pairs, pair_of = np.unique((term_of << 32) | self.ids[at], return_inverse=True)
-        firsts = np.searchsorted(pairs >> 32, np.arange(last - first + 1))
-        local = pair_of - firsts[term_of]
-        form_ids = (pairs & 0xFFFFFFFF).tolist()
-        forms = [
-            _encoded("\n".join(self.forms[number] for number in form_ids[start:end]))
-            for start, end in pairwise(firsts.tolist())
+        pair_of = pair_of.reshape(-1)
+        firsts = np.searchsorted(pairs >> 32, np.arange(terms + 1))
+        pair_term = pairs >> 32
+        uses = np.bincount(pair_of, minlength=len(pairs))
+        ranked = np.lexsort((np.arange(len(pairs)), -uses, pair_term))
+        rank = np.empty(len(pairs), dtype=np.int64)
+        rank[ranked] = np.arange(len(pairs)) - firsts[pair_term[ranked]]
+        local = rank[pair_of]
+        widths, escapes = _chosen_widths(local, term_of, counts, np.diff(firsts))
+        escape_of = escapes[term_of]
+        excepted = (escape_of >= 0) & (local >= np.maximum(escape_of, 1))
+        stored = np.where(excepted, escape_of, local)
+        form_ids = (pairs[ranked] & 0xFFFFFFFF).tolist()
+        chunks = [
+            bytes([_HEADER + 2 * _WIDTHS.index(width) + (escape >= 0)])
+            + _encoded("\n".join(self.forms[number] for number in form_ids[start:end]))
+            for start, end, width, escape in zip(
+                firsts[:-1].tolist(),
+                firsts[1:].tolist(),
+                widths.tolist(),
+                escapes.tolist(),
+                strict=True,
+            )
         ]
         # Each number at its place in its term's bytes, each term's from a byte boundary.
-        widths = _widths(np.diff(firsts))
         sizes = (counts * widths + 7) // 8
         width_of = widths[term_of]
         bits = (np.arange(len(local)) - np.repeat(np.cumsum(counts) - counts, counts)) * width_of
@@ -342,12 +420,38 @@ class _WrittenWords:
         # Numbers narrower than a byte share bytes without overlapping: their sum is their OR.
         narrow = (width_of > 0) & (width_of < 8)
         packed = np.bincount(
-            byte[narrow], weights=local[narrow] << (bits[narrow] & 7), minlength=int(sizes.sum())
+            byte[narrow], weights=stored[narrow] << (bits[narrow] & 7), minlength=int(sizes.sum())
         ).astype(np.uint8)
         for shift in range(0, 32, 8):  # wider ones byte by byte, the lowest first
             wide = width_of > max(shift, 7)
-            packed[byte[wide] + shift // 8] = (local[wide] >> shift) & 0xFF
-        return forms, sizes, packed
+            packed[byte[wide] + shift // 8] = (stored[wide] >> shift) & 0xFF
+        where = np.flatnonzero(excepted)
+        return _WrittenBlock(
+            chunks, sizes, packed, where + self.position_pointers[first], local[where]
+        )
+
+
+def _chosen_widths(local, term_of, counts, form_counts):
+    """Per term, the bits of its stored numbers and the number that stands for an
+    exception (-1 for none): the width that takes the fewest bytes, exceptions
+    counted at :data:`_EXCEPTION_BYTES` each. Terms have ``counts`` occurrences
+    whose numbers are ``local`` (the most used form 0), and ``form_counts`` forms."""
+    import numpy as np
+
+    terms = len(counts)
+    best = np.full(terms, np.iinfo(np.int64).max)
+    widths = np.zeros(terms, dtype=np.int64)
+    escapes = np.full(terms, -1, dtype=np.int64)
+    for width in _WIDTHS:
+        # The largest number of the width stands for an exception (with no bits, every
+        # number); numbers from it on (from 1 on) are exceptions.
+        whole = form_counts <= (1 << width)  # every number fits: no exceptions
+        excepted = np.bincount(term_of[local >= max((1 << width) - 1, 1)], minlength=terms)
+        cost = (counts * width + 7) // 8 + np.where(whole, 0, excepted * _EXCEPTION_BYTES)
+        better = cost < best
+        best[better], widths[better] = cost[better], width
+        escapes[better] = np.where(whole, -1, (1 << width) - 1)[better]
+    return widths, escapes
 
 
 def _restored(arrays: dict, name: str):
@@ -361,15 +465,6 @@ def _restored(arrays: dict, name: str):
     return values
 
 
-def _widths(form_counts):
-    """The bits of a written-form number of terms with ``form_counts`` forms."""
-    import numpy as np
-
-    limits = np.array([limit for limit, _ in _WIDTHS], dtype=np.int64)
-    bits = np.array([width for _, width in _WIDTHS], dtype=np.int64)
-    return bits[np.searchsorted(limits, form_counts)]
-
-
 def _encoded(forms: str) -> bytes:
     """A term's forms (newline-separated) as ``written.forms`` holds them."""
     if _NOT_ONE_BYTE.search(forms):
@@ -381,6 +476,100 @@ def _decoded(chunk: bytes) -> str:
     if chunk.startswith(_UTF8):
         return chunk[len(_UTF8) :].decode("utf-8")
     return chunk.decode("latin-1").translate(_ONE_BYTE_BACK)
+
+
+def _coded_arrays(arrays: dict) -> tuple[dict, dict]:
+    """``arrays`` with the field lengths and the filter fields' arrays coded where
+    that takes fewer bytes, and the coded ones' coding and type (the header's
+    ``coded``): each coded array is stored as its parts, ``<name>.<part>``."""
+    result, coded = {}, {}
+    for name, values in arrays.items():
+        field, _, part = name.partition(".")
+        codings = [_LENGTH_CODES] if part == "lengths" else []
+        if field in _FILTER_FIELDS:
+            codings += {"docs": [_RUNS], "freqs": [_REPEATS], "lengths": [_REPEATS]}.get(part, [])
+        best, chosen = {name: values}, None
+        for coding in codings:
+            parts = _CODERS[coding](values)
+            if parts is not None and _bytes(parts) < _bytes(best):
+                best, chosen = {f"{name}.{key}": found for key, found in parts.items()}, coding
+        result.update(best)
+        if chosen:
+            coded[name] = [chosen, values.dtype.str]
+    return result, coded
+
+
+def _bytes(arrays: dict) -> int:
+    return sum(values.nbytes for values in arrays.values())
+
+
+def _runs(values) -> dict:
+    """Runs of consecutive numbers (a filter's documents): each run's first and length."""
+    import numpy as np
+
+    firsts = np.flatnonzero(np.diff(values.astype(np.int64), prepend=-2) != 1)
+    lengths = np.diff(firsts, append=len(values))
+    return {
+        "run_firsts": _smallest(array("q", values[firsts].tolist())),
+        "run_lengths": _smallest(array("q", lengths.tolist())),
+    }
+
+
+def _repeats(values) -> dict:
+    """Runs of one value repeated (a filter's frequencies and lengths): each run's
+    value and length."""
+    import numpy as np
+
+    firsts = np.flatnonzero(np.diff(values.astype(np.int64), prepend=-1) != 0)
+    lengths = np.diff(firsts, append=len(values))
+    return {"run_values": values[firsts], "run_lengths": _smallest(array("q", lengths.tolist()))}
+
+
+def _length_codes(values) -> dict | None:
+    """Field lengths as Whoosh keeps them, one byte each (its search reads them
+    decoded, so they take its values): None where one is not such a value."""
+    import numpy as np
+    from whoosh.util.numeric import length_to_byte
+
+    codes = np.array([length_to_byte(length) for length in values.tolist()], dtype=np.uint8)
+    if not np.array_equal(_length_table()[codes], values):
+        return None
+    return {"codes": codes}
+
+
+def _length_codes_decoded(arrays: dict, name: str, dtype: str):
+    return _length_table()[arrays[f"{name}.codes"]].astype(dtype)
+
+
+@cache
+def _length_table():
+    """Each of Whoosh's one-byte length codes' length."""
+    import numpy as np
+    from whoosh.util.numeric import byte_to_length
+
+    return np.array([byte_to_length(code) for code in range(256)], dtype=np.int64)
+
+
+_CODERS = {_RUNS: _runs, _REPEATS: _repeats, _LENGTH_CODES: _length_codes}
+
+
+def _runs_decoded(arrays: dict, name: str, dtype: str):
+    import numpy as np
+
+    lengths = arrays[f"{name}.run_lengths"]
+    begins = np.cumsum(lengths, dtype=np.int64) - lengths  # where each run begins
+    # Each value: its run's first, plus its place in the run.
+    shifts = arrays[f"{name}.run_firsts"].astype(np.int64) - begins
+    return (np.repeat(shifts, lengths) + np.arange(int(lengths.sum(dtype=np.int64)))).astype(dtype)
+
+
+def _repeats_decoded(arrays: dict, name: str, dtype: str):
+    import numpy as np
+
+    return np.repeat(arrays[f"{name}.run_values"], arrays[f"{name}.run_lengths"]).astype(dtype)
+
+
+_DECODERS = {_RUNS: _runs_decoded, _REPEATS: _repeats_decoded, _LENGTH_CODES: _length_codes_decoded}
 
 
 def _low_bytes_and_high(name: str, values: array) -> dict:
@@ -426,12 +615,23 @@ class SideFile:
             name: np.frombuffer(buffer, dtype=dtype, count=count, offset=data_start + offset)
             for name, (dtype, offset, count) in header["arrays"].items()
         }
+        self._coded = header["coded"]
+        self._blocks: dict[int, _DecodedBlock] = {}
 
     def __getitem__(self, name: str) -> Any:
-        return self._arrays[name]
+        try:
+            return self._arrays[name]
+        except KeyError:
+            return self._decoded(name)
 
     def __contains__(self, name: str) -> bool:
-        return name in self._arrays
+        return name in self._arrays or name in self._coded
+
+    def _decoded(self, name: str) -> Any:
+        """The coded array ``name``, decoded whole and kept: it is read again as is."""
+        coding, dtype = self._coded[name]
+        self._arrays[name] = _DECODERS[coding](self._arrays, name, dtype)
+        return self._arrays[name]
 
     def gather_run(self, name: str, start: int, count: int) -> Any:
         """``name``'s ``count`` values from ``start`` on, as int64, with their high bytes
@@ -498,9 +698,8 @@ class SideFile:
     def term_forms(self, ordinal: int) -> list[str]:
         """The written forms of the ``terms`` field's term ``ordinal``, in the order
         :meth:`written_numbers` numbers them ("" where a position has no word)."""
-        pointers = self._arrays["written.form_pointers"]
-        start, end = int(pointers[ordinal]), int(pointers[ordinal + 1])
-        return _decoded(self._arrays["written.forms"][start:end].tobytes()).split("\n")
+        block = self._written_block(ordinal // _TERMS_A_BLOCK)
+        return _decoded(block.chunks[ordinal % _TERMS_A_BLOCK]).split("\n")
 
     def written_numbers(self, terms: Any, term_of: Any, occurrences: Any) -> Any:
         """For each of ``occurrences`` (numbers into ``terms.positions``) of the terms
@@ -508,10 +707,12 @@ class SideFile:
         form among its term's forms (:meth:`term_forms`), as int64."""
         import numpy as np
 
-        widths = np.array([self._width(term) for term in terms.tolist()], dtype=np.int64)[term_of]
+        layouts = np.array(
+            [self._written_layout(term) for term in terms.tolist()], dtype=np.int64
+        ).reshape(-1, 3)
+        widths, starts, escapes = (layouts[:, column][term_of] for column in range(3))
         firsts = self._arrays["terms.position_pointers"][terms].astype(np.int64)[term_of]
         bits = (occurrences - firsts) * widths
-        starts = self._arrays["written.number_pointers"][terms].astype(np.int64)[term_of]
         byte = starts + (bits >> 3)
         packed = self._arrays["written.numbers"]
         masks = np.where(widths >= 8, 0xFF, (1 << widths) - 1)
@@ -520,6 +721,13 @@ class SideFile:
             wide = widths > shift
             if wide.any():
                 numbers[wide] |= packed[byte[wide] + shift // 8].astype(np.int64) << shift
+        excepted = np.flatnonzero(numbers == escapes)
+        if len(excepted):
+            table = self._arrays["written.exceptions_at"]
+            wanted = occurrences[excepted].astype(table.dtype)
+            at = np.minimum(table.searchsorted(wanted), len(table) - 1)
+            found = table[at] == wanted  # a term without bits: only its exceptions
+            numbers[excepted[found]] = self._arrays["written.exceptions"][at[found]]
         return numbers
 
     def term_written_numbers(self, ordinal: int) -> Any:
@@ -527,24 +735,68 @@ class SideFile:
         import numpy as np
 
         positions = self._arrays["terms.position_pointers"]
-        count = int(positions[ordinal + 1]) - int(positions[ordinal])
-        width = self._width(ordinal)
+        first, last = int(positions[ordinal]), int(positions[ordinal + 1])
+        count = last - first
+        width, start, escape = self._written_layout(ordinal)
+        packed = self._arrays["written.numbers"][start : start + (count * width + 7) // 8]
         if not width:
-            return np.zeros(count, dtype=np.uint8)
-        pointers = self._arrays["written.number_pointers"]
-        packed = self._arrays["written.numbers"][pointers[ordinal] : pointers[ordinal + 1]]
-        if width >= 8:
-            return packed.view(f"<u{width // 8}")[:count]
-        shifts = np.arange(0, 8, width, dtype=np.uint8)
-        return ((packed[:, None] >> shifts) & ((1 << width) - 1)).reshape(-1)[:count]
+            numbers = np.zeros(count, dtype=np.int64)
+        elif width >= 8:
+            numbers = packed.view(f"<u{width // 8}")[:count].astype(np.int64)
+        else:
+            shifts = np.arange(0, 8, width, dtype=np.uint8)
+            numbers = ((packed[:, None] >> shifts) & ((1 << width) - 1)).reshape(-1)[:count]
+            numbers = numbers.astype(np.int64)
+        if escape >= 0:
+            table = self._arrays["written.exceptions_at"]
+            bounds = np.array([first, last], dtype=table.dtype)
+            low, high = table.searchsorted(bounds).tolist()
+            exceptions = self._arrays["written.exceptions"][low:high]
+            numbers[table[low:high].astype(np.int64) - first] = exceptions
+        return numbers
 
-    def _width(self, ordinal: int) -> int:
-        """The bits of each written-form number of the term ``ordinal``."""
-        import numpy as np
+    def _written_layout(self, ordinal: int) -> tuple[int, int, int]:
+        """The term's bits per number, where its numbers start in ``written.numbers``
+        and the number that stands for an exception (-1 for none)."""
+        block = self._written_block(ordinal // _TERMS_A_BLOCK)
+        at = ordinal % _TERMS_A_BLOCK
+        return block.widths[at], block.starts[at], block.escapes[at]
 
-        pointers = self._arrays["written.form_pointers"]
-        chunk = self._arrays["written.forms"][pointers[ordinal] : pointers[ordinal + 1]]
-        return int(_widths(np.count_nonzero(chunk == ord("\n")) + 1))
+    def _written_block(self, number: int) -> _DecodedBlock:
+        """The forward index's block ``number`` (:data:`_TERMS_A_BLOCK` terms), decoded
+        once and kept, as long as :data:`_BLOCKS_KEPT` allows."""
+        found = self._blocks.get(number)
+        if found is None:
+            pointers = self._arrays["written.block_pointers"]
+            start, end = int(pointers[number]), int(pointers[number + 1])
+            pieces = _HEADERS.split(zlib.decompress(self._arrays["written.blocks"][start:end]))
+            headers = [header[0] - _HEADER for header in pieces[1::2]]
+            widths = [_WIDTHS[header // 2] for header in headers]
+            escapes = [
+                (1 << width) - 1 if header % 2 else -1
+                for width, header in zip(widths, headers, strict=True)
+            ]
+            first = number * _TERMS_A_BLOCK
+            ends = self._arrays["terms.position_pointers"][first : first + len(widths) + 1]
+            counts = [end - start for start, end in pairwise(ends.tolist())]
+            starts = [int(self._arrays["written.number_blocks"][number])]
+            for count, width in zip(counts, widths, strict=True):
+                starts.append(starts[-1] + (count * width + 7) // 8)
+            found = _DecodedBlock(pieces[2::2], widths, starts, escapes)
+            if len(self._blocks) >= _BLOCKS_KEPT:
+                self._blocks.clear()
+            self._blocks[number] = found
+        return found
+
+
+class _DecodedBlock(NamedTuple):
+    """A block of the forward index: each term's chunk of forms, its bits per number,
+    where its numbers start and the number standing for an exception (-1: none)."""
+
+    chunks: list[bytes]
+    widths: list[int]
+    starts: list[int]
+    escapes: list[int]
 
 
 def ranges(starts: Any, lengths: Any) -> tuple[Any, Any]:

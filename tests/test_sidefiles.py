@@ -16,6 +16,7 @@ from searchidx.sidefiles import (
     SIDE_FILE_VERSION,
     SUFFIX,
     SideFile,
+    _coded_arrays,
     _low_bytes_and_high,
     load_side_file,
     segment_readers,
@@ -205,6 +206,20 @@ MANY_FORMS = {
 }
 
 
+# Words written mostly one way: «عِلْمٌ» 40 times and «عَلَمٌ» (a flag) once, so the
+# term «علم» keeps no bits, its one rare form an exception; «قال» three ways 100
+# times each and six rare ways once, so its numbers take 2 bits, the rare ones
+# exceptions.
+_RARE_MARKS = ("\u064b", "\u064c", "\u064d", "\u0651\u064e", "\u0651\u064f", "\u0651\u0650")
+MOSTLY_ONE_WAY = {
+    "flag.txt": "\n\n".join(["طلب عِلْمٌ نافع"] * 40 + ["رفع عَلَمٌ أخضر"]),
+    "said.txt": "\n\n".join(
+        [f"{word} الرجل" for word in ("قَالَ", "قَالُ", "قَالِ") for _ in range(100)]
+        + [f"قَال{mark} الرجل" for mark in _RARE_MARKS]
+    ),
+}
+
+
 @pytest.mark.parametrize("block", [1 << 18, 5])
 def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
     tmp_path, monkeypatch, block
@@ -213,20 +228,22 @@ def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
     of the word at that position of the paragraph, whatever the number of forms and
     however many terms the forward index is built at a time."""
     monkeypatch.setattr("searchidx.sidefiles._BLOCK", block)
-    corpus = {**EXACT_WORDS, **SMALL_CORPUS, **MANY_FORMS}
+    corpus = {**EXACT_WORDS, **SMALL_CORPUS, **MANY_FORMS, **MOSTLY_ONE_WAY}
     docs = write_corpus(tmp_path / "docs", corpus)
     with Index.create(tmp_path / "ix") as index:
         index.update([docs])
         (docs / "exact.txt").write_text("وصل عَلِيٌّ إلى المدينة.\n", encoding="utf-8")
         index.update([docs])
         with index._whoosh.reader() as reader:
-            checked, forms, most = 0, set(), 0
+            checked, forms, most, layouts = 0, set(), 0, set()
             for leaf, _ in segment_readers(reader):
                 side = load_side_file(index.path, leaf.segment().segment_id(), leaf.doc_count_all())
                 pointers, starts = side["terms.pointers"], side["terms.position_pointers"]
                 for ordinal, (term, _) in enumerate(leaf.iter_field("terms")):
                     folded = term.decode("utf-8")
                     table = side.term_forms(ordinal)
+                    width, _, escape = side._written_layout(ordinal)
+                    layouts.add((folded, width, escape))
                     most = max(most, len(table))
                     forms.update(table)
                     # The term's postings, deleted paragraphs' too (their text stays).
@@ -251,6 +268,102 @@ def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
                         checked += 1
             assert checked > 1000 and most == 343
             assert {written_form("عَلِيٌّ"), "کتاب", "café"} <= forms
+            # The written ways of coding a term's numbers all occur: none, bits alone,
+            # bits with exceptions (the largest number stands for one), exceptions alone.
+            assert {("علم", 0, 0), ("قال", 2, 3), ("كتب", 16, -1), ("نافع", 0, -1)} <= layouts
+
+
+def test_a_form_kept_as_an_exception_is_found_and_told_apart(tmp_path):
+    """A word's rare written form, kept apart from its common one, is found by the
+    words whose diacritics allow it, and only by them, as Whoosh's path finds it."""
+    docs = write_corpus(tmp_path / "docs", MOSTLY_ONE_WAY)
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        assert uses_arrays(index)
+        for array_search in (True, False):
+            index.array_search = array_search
+            flag = index.search("عَلَم", marks="strict")
+            assert [hit.text for hit in flag] == ["رفع عَلَمٌ أخضر"]
+            knowledge = index.search("عِلْم", marks="strict", limit=100)
+            assert knowledge.total == 40
+            assert {hit.text for hit in knowledge} == {"طلب عِلْمٌ نافع"}
+            # Two rare forms (exceptions) allow «قَالِّ»: its own and the lone tanween.
+            rare = index.search("قَالِّ", marks="strict")
+            assert {hit.text for hit in rare} == {
+                f"قَال{marks} الرجل" for marks in ("\u064d", "\u0651\u0650")
+            }
+            assert rare.total == 2
+            assert index.search("قَالَ", marks="strict").total == 100 + 1  # and «قَالً»
+
+
+def test_a_segment_without_words_gets_a_side_file_that_searches(tmp_path):
+    """A file of no words (a record of its own, no paragraph): its segment has no
+    terms, and its side file is written, read and searched all the same."""
+    docs = write_corpus(tmp_path / "docs", {"empty.txt": "... !!! ---\n"})
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        assert len(side_files(tmp_path / "ix")) == 1 and uses_arrays(index)
+        with index._whoosh.reader() as reader:
+            [(leaf, _)] = segment_readers(reader)
+            side = load_side_file(index.path, leaf.segment().segment_id(), leaf.doc_count_all())
+            assert len(side["terms.pointers"]) == 1  # no term
+            assert not len(side["written.blocks"]) and not len(side["written.exceptions"])
+        assert index.search("علم").total == 0
+        write_corpus(docs, {"words.txt": "طلب العلم فريضة\n"})
+        index.update([docs])
+        assert uses_arrays(index)
+        assert [hit.doc for hit in index.search("=العلم")] == ["words.txt"]
+
+
+def test_coded_arrays_read_back_as_they_were_written():
+    """The filter fields' arrays as runs, field lengths as Whoosh's one-byte codes,
+    each kept only where it takes fewer bytes, read back whole and unchanged."""
+    title_docs = np.array([*range(3, 2000), *range(2100, 5000), 7000], dtype=np.uint16)
+    # Whoosh's lengths: exact up to its code's steps, the largest code 106,374 words.
+    lengths = np.array([0, 1, 5, 12, 106_374] * 50, dtype=np.uint32)
+    arrays = {
+        "title.docs": title_docs,
+        "title.freqs": np.array([1] * 4000 + [2] * 897 + [1], dtype=np.uint8),
+        "title.lengths": np.repeat(np.array([4, 9, 0], dtype=np.uint32), [3000, 1000, 1000]),
+        "terms.lengths": lengths,
+        "terms.docs": title_docs,  # never coded: read as a slice on every search
+        "kind.docs": np.array([5, 900, 4000], dtype=np.uint16),  # no runs to gain
+        "doc.lengths": np.array([3, 1001], dtype=np.uint32),  # 1001: not a Whoosh length
+    }
+    stored, coded = _coded_arrays(dict(arrays))
+    assert coded == {
+        "title.docs": ["runs", "<u2"],
+        "title.freqs": ["repeats", "|u1"],
+        "title.lengths": ["repeats", "<u4"],
+        "terms.lengths": ["length codes", "<u4"],
+    }
+    assert stored["terms.lengths.codes"].dtype == np.uint8
+    assert {"terms.docs", "kind.docs", "doc.lengths"} <= set(stored)
+    side = SideFile.__new__(SideFile)
+    side._arrays, side._coded = stored, coded
+    rng = np.random.default_rng(7)
+    for name, values in arrays.items():
+        assert name in side
+        found = side[name]
+        assert side[name] is found  # decoded once, then kept
+        assert found.dtype == values.dtype and len(found) == len(values), name
+        assert np.array_equal(np.asarray(found), values), name
+        # Read as a search reads them: slices (a term's postings), the values at some
+        # numbers (the lengths of the documents found), a mask.
+        size = len(values)
+        for start, stop in (
+            (0, size),
+            (0, 0),
+            (size - 1, size),
+            (1, 3),
+            *rng.integers(0, size, (20, 2)),
+        ):
+            piece = found[start:stop]
+            assert piece.dtype == values.dtype and np.array_equal(piece, values[start:stop])
+        at = np.sort(rng.integers(0, size, 50))
+        assert np.array_equal(found[at], values[at]), name
+        mask = rng.random(size) < 0.5
+        assert np.array_equal(found[mask], values[mask]), name
 
 
 def test_deleted_paragraphs_never_come_back_through_not(tmp_path):
