@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sidefiles import ranges
+from ..sidefiles import distinct, ranges
 from .array_segments import _mask, _Segment, _starts
 from .written import WrittenTest
 
@@ -241,7 +241,7 @@ def _occurrences(segment: _Segment, index, ordinal) -> tuple:
     is of: from where each term's postings' positions start, none of them read."""
     side = segment.side
     first = np.empty(len(index), dtype=np.int64)
-    for term in np.unique(ordinal).tolist():
+    for term in distinct(ordinal).tolist():
         at = ordinal == term
         start = int(side["terms.pointers"][term])
         first[at] = segment.position_starts(term)[index[at] - start]
