@@ -131,10 +131,13 @@ NOT_FOR_A_SEARCH = {
     "numpy.ma",
     "searchidx.documents",
     "searchidx.index.plan",
+    "searchidx.index.report",
     "searchidx.index.writer",
     "searchidx.readers",
     "searchidx.search.rank_whoosh",
+    "shlex",
     "tabulate",
+    "tempfile",
     "traceback",
     "wcwidth",
     "whoosh.lang.morph_en",
@@ -255,3 +258,30 @@ def test_whoosh_english_morphology_loads_on_first_use_and_works_as_before():
     assert not loaded  # importing Whoosh's queries after searchidx's left it out
     assert "render" in words
     assert [loaded, words, rules] == [False, *variations_after("")[1:]]
+
+
+def test_the_index_package_gives_its_report_types_on_first_use():
+    script = """
+import json, sys
+import searchidx.index as index
+loaded = "searchidx.index.report" in sys.modules
+from searchidx.index import FileNote, IndexInfo, IndexReport
+from searchidx.index.report import IndexReport as reported
+try:
+    index.IndexSummary
+    missing = ""
+except AttributeError as error:
+    missing = str(error)
+print(json.dumps([loaded, IndexReport is reported, FileNote.__name__, IndexInfo.__name__, missing]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        False,
+        True,
+        "FileNote",
+        "IndexInfo",
+        "module 'searchidx.index' has no attribute 'IndexSummary'",
+    ]
