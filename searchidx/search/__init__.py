@@ -11,16 +11,18 @@ queries; ``run`` ties them together (:func:`~.run.run_search`,
 :func:`~.run.run_file_search`). Results are the dataclasses of ``results``.
 """
 
+import functools
 import sys
 import types
 
 # Whoosh's query package imports its English morphology for the ``Variations``
-# query, which compiles two dozen large regular expressions (10 ms, a twentieth
-# of a one-shot search). searchidx never builds that query: the module is
-# loaded on first use instead, by whoever uses it.
+# query, which compiles two dozen large regular expressions (6 ms of CPU, 3 % of
+# a one-shot search). searchidx never builds that query: the module is loaded
+# on first use instead, by whoever uses it.
 _MORPHOLOGY = "whoosh.lang.morph_en"
 
 
+@functools.cache
 def _load_morphology() -> types.ModuleType:
     """Whoosh's English morphology, loaded for real in place of its stand-in."""
     from importlib.machinery import PathFinder
@@ -43,7 +45,8 @@ def _defer_morphology() -> None:
     import whoosh.lang
 
     def forward(name: str) -> object:
-        # The import system asks a module for __path__ and the like: a module has none.
+        # The import system asks a module for __path__ and the like: answering
+        # must not load the real module.
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(_load_morphology(), name)
