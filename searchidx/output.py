@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -126,6 +125,8 @@ def render_slow_search_note(index_path: str) -> str:
 
 def _rewrite_side_files(index_path: str) -> str:
     """The command that writes an index's missing or outdated side files."""
+    import shlex  # only here: most output names no command
+
     return f"`searchidx index --index {shlex.quote(index_path)}`"
 
 

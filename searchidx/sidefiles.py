@@ -810,6 +810,22 @@ def ranges(starts: Any, lengths: Any) -> tuple[Any, Any]:
     return np.repeat(starts - (ends - lengths), lengths) + np.arange(total), which
 
 
+def distinct(values: Any) -> Any:
+    """The distinct values of an array, in order: ``np.unique(values)``, by a sort.
+
+    ``np.unique`` asks whether its argument is a masked array, which imports
+    ``numpy.ma`` (10 ms, a twentieth of a one-shot search); a sort is also
+    faster than its hash table on the arrays of a search.
+    """
+    import numpy as np
+
+    ordered = np.sort(values, axis=None)
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
+
+
 def load_side_file(index_dir: Path, segment_id: str, doc_count_all: int) -> SideFile | None:
     """The segment's side file, or None when it is missing, partial or not this segment's."""
     path = side_file_path(index_dir, segment_id)

@@ -122,18 +122,26 @@ def imported_by(*command: str) -> tuple[subprocess.CompletedProcess, set[str]]:
 
 # What a search never needs: the readers of every format and the update machinery
 # (indexing), the table renderer and its width tables, the web page's HTML escaping,
-# tracebacks.
+# tracebacks, Whoosh's ranking (the side files rank) and English morphology,
+# numpy's masked arrays.
 NOT_FOR_A_SEARCH = {
     "bidi",
     "html",
     "multiprocessing",
+    "numpy.ma",
     "searchidx.documents",
     "searchidx.index.plan",
+    "searchidx.index.report",
     "searchidx.index.writer",
     "searchidx.readers",
+    "searchidx.search.rank_whoosh",
+    "shlex",
     "tabulate",
+    "tempfile",
     "traceback",
     "wcwidth",
+    "whoosh.lang.morph_en",
+    "whoosh.scoring",
     "zipfile",
 }
 
@@ -222,3 +230,58 @@ def test_no_module_imports_one_that_imports_it_back():
 
     cycles = sorted(module for module in MODULES if reaches(module, module, set()))
     assert cycles == []
+
+
+VARIATIONS = """
+import json, sys
+{before}
+from whoosh import query
+module = sys.modules["whoosh.lang.morph_en"]
+loaded_with_query = "__file__" in vars(module)
+from whoosh.lang.morph_en import variations
+import whoosh.lang.morph_en as morph_en
+print(json.dumps([loaded_with_query, sorted(variations("rendering")), len(morph_en.rules)]))
+"""
+
+
+def variations_after(before: str) -> list:
+    script = VARIATIONS.format(before=before)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_whoosh_english_morphology_loads_on_first_use_and_works_as_before():
+    loaded, words, rules = variations_after("import searchidx.search.plan")
+    assert not loaded  # importing Whoosh's queries after searchidx's left it out
+    assert "render" in words
+    assert [loaded, words, rules] == [False, *variations_after("")[1:]]
+
+
+def test_the_index_package_gives_its_report_types_on_first_use():
+    script = """
+import json, sys
+import searchidx.index as index
+loaded = "searchidx.index.report" in sys.modules
+from searchidx.index import FileNote, IndexInfo, IndexReport
+from searchidx.index.report import IndexReport as reported
+try:
+    index.IndexSummary
+    missing = ""
+except AttributeError as error:
+    missing = str(error)
+print(json.dumps([loaded, IndexReport is reported, FileNote.__name__, IndexInfo.__name__, missing]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        False,
+        True,
+        "FileNote",
+        "IndexInfo",
+        "module 'searchidx.index' has no attribute 'IndexSummary'",
+    ]

@@ -7,9 +7,13 @@ report; ``folders.py`` tells searchidx's folders from a user's and is the only
 code that removes or renames anything.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .facade import Index, rebuild_index
-from .report import FileNote, IndexInfo, IndexReport
 from .store import FileRecord
+
+if TYPE_CHECKING:
+    from .report import FileNote, IndexInfo, IndexReport
 
 __all__ = [
     "FileNote",
@@ -19,3 +23,12 @@ __all__ = [
     "IndexReport",
     "rebuild_index",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # What an update and `info` report: imported on first use, a search makes no report.
+    if name not in ("FileNote", "IndexInfo", "IndexReport"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import report
+
+    return getattr(report, name)

@@ -35,7 +35,6 @@ from .folders import (
     remove_leftovers,
     swap_index_folders,
 )
-from .report import IndexInfo, IndexReport
 from .store import (
     DAMAGE,
     FileRecord,
@@ -50,14 +49,16 @@ from .store import (
 )
 
 # A search loads none of the writing side: the readers of every format, the
-# update plan and the writer (with Whoosh's multiprocessing writer) are imported
-# by the methods that write, and a one-off `searchidx search` starts faster.
+# update plan, the writer (with Whoosh's multiprocessing writer) and the reports
+# are imported by the methods that write or report, and a one-off
+# `searchidx search` starts faster.
 if TYPE_CHECKING:
     from ..documents import Document
     from ..readers.base import ReaderOptions
     from ..search.rank_arrays import ArraySearcher
     from ..search.results import FileResults, SearchResults
     from .plan import PathArg, Paths
+    from .report import IndexInfo, IndexReport
     from .writer import ProgressCallback
 
 
@@ -150,6 +151,8 @@ class Index:
             raise corrupt(self.path, error) from None
 
     def info(self) -> IndexInfo:
+        from .report import IndexInfo
+
         self._follow_writers()
         records = self.file_records()
         size = sum(entry.stat().st_size for entry in self.path.iterdir() if entry.is_file())
@@ -355,6 +358,7 @@ class Index:
         """
         from ..readers.base import ReaderOptions
         from .plan import drop_vanished, plan_changes, resolve_roots
+        from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
 
         options = options or ReaderOptions()
@@ -398,6 +402,7 @@ class Index:
         """Drop a root (a folder or file given to :meth:`update`) and every file found under it."""
         from ..readers.base import ReaderOptions
         from .plan import Plan, known_roots, records_under
+        from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
 
         self._check_open()

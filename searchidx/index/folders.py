@@ -18,7 +18,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from ..errors import UnsafeFolder
@@ -157,6 +156,8 @@ def remove_leftovers(path: Path) -> None:
 
 def new_rebuild_folder(path: Path) -> Path:
     """A new, empty, uniquely named sibling of ``path`` to build a fresh index in."""
+    import tempfile  # only here: a search does without it
+
     try:
         return Path(tempfile.mkdtemp(prefix="." + path.name + REBUILD_INFIX, dir=path.parent))
     except OSError as error:
@@ -174,6 +175,8 @@ def swap_index_folders(fresh: Path, target: Path) -> None:
     check_index_folder(fresh)
     check_index_folder(target)
     if not _exchange(fresh, target):
+        import tempfile
+
         aside = Path(tempfile.mkdtemp(prefix="." + target.name + REBUILD_INFIX, dir=target.parent))
         # Renaming onto an empty folder replaces it; the old index is then at `aside`.
         os.replace(target, aside)

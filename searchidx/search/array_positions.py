@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sidefiles import ranges
+from ..sidefiles import distinct, ranges
 from .array_segments import _mask, _Segment, _starts
 from .written import WrittenTest
 
@@ -248,7 +248,7 @@ def _occurrences(segment: _Segment, index, ordinal) -> tuple:
     is of: from where each term's postings' positions start, none of them read."""
     side = segment.side
     first = np.empty(len(index), dtype=np.int64)
-    for term in np.unique(ordinal).tolist():
+    for term in distinct(ordinal).tolist():
         at = ordinal == term
         start = int(side["terms.pointers"][term])
         first[at] = segment.position_starts(term)[index[at] - start]
@@ -334,9 +334,9 @@ def _near_docs(first, second, slop: int) -> np.ndarray:
     if not len(keys) or not len(other_keys):
         return np.empty(0, dtype=np.int64)
     if first is second:
-        distinct = keys[np.flatnonzero(np.diff(keys, prepend=-1))]
-        near = np.diff(distinct) <= slop
-        return np.concatenate((distinct[:-1][near], distinct[1:][near])) >> 32
+        each_once = keys[np.flatnonzero(np.diff(keys, prepend=-1))]
+        near = np.diff(each_once) <= slop
+        return np.concatenate((each_once[:-1][near], each_once[1:][near])) >> 32
     docs = keys & ~_POSITION
     last = len(other_keys) - 1
     after = other_keys.searchsorted(docs | ends, "right")

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from whoosh import query
 
-from ..sidefiles import FIELDS
+from ..sidefiles import FIELDS, distinct
 from .array_positions import (
     _in_sorted,
     _near_docs,
@@ -153,7 +153,7 @@ class ArraySearcher(ArraySegments):
                     ours = ours[segment.live[docs]]
                 files += len(records)
                 used.append(ours)
-            shared = files != len(np.unique(np.concatenate(used))) if used else False
+            shared = files != len(distinct(np.concatenate(used))) if used else False
             self._file_numbers = False if shared else numbers
         return self._file_numbers if self._file_numbers is not False else None
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from ..arabic import fold_term, word_matches
-from . import rank_whoosh
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
 from .plan import QueryPlan, ReaderVocabulary, Vocabulary, build_plan
 from .query import check_arguments, check_count, check_marks, parse_query
@@ -178,6 +177,8 @@ def _matches(whoosh_index, reader, plan: QueryPlan, arrays: ArraySearcher | None
             return arrays.matches(plan)
         except Unsupported:
             pass
+    from . import rank_whoosh  # only here: the side files answer most searches
+
     everything = max(reader.doc_count_all(), 1)
     docnums, scores, _ = rank_whoosh.rank(whoosh_index, reader, plan, everything)
     return np.array(docnums, dtype=np.int64), np.array(scores, dtype=np.float64)
@@ -267,6 +268,8 @@ def _rank(whoosh_index, reader, plan: QueryPlan, limit: int, arrays: ArraySearch
             return arrays.rank(plan, limit)
         except Unsupported:
             pass
+    from . import rank_whoosh  # only here: the side files answer most searches
+
     return rank_whoosh.rank(whoosh_index, reader, plan, limit)
 
 
