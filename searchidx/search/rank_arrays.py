@@ -167,8 +167,8 @@ class ArraySearcher(ArraySegments):
         enough for the top ``limit``, and how many there are."""
         q = plan.query
         _check(q)
-        run = _Run(self, plan.bonuses)
         required, bonuses = _split_bonuses(q)
+        run = _Run(self, plan.bonuses, keep_phrases=bool(bonuses))
         found = []
         for segment in self.segments:
             matches = _materialize(run.evaluate(required, segment), segment)
@@ -297,8 +297,14 @@ def _check_words(words) -> None:
 class _Run:
     """One query's evaluation: the bonuses and the global statistics it needs."""
 
-    def __init__(self, searcher: ArraySearcher, bonuses: Mapping[str, float]):
+    def __init__(
+        self, searcher: ArraySearcher, bonuses: Mapping[str, float], keep_phrases: bool = False
+    ):
         self.searcher = searcher
+        # With ``keep_phrases``, each phrase's matches found in a whole segment, by
+        # segment and words: the bonus of the same phrase written with compatible
+        # marks is then looked for among them (see :meth:`sequence`).
+        self.phrases: dict | None = {} if keep_phrases else None
         self.B, self.K1 = BM25_B, BM25_K1
         # Keyed by UTF-8 bytes, as the side files hold terms.
         self.bonus = {term.encode("utf-8"): value for term, value in bonuses.items() if value}
@@ -454,6 +460,14 @@ class _Run:
         postings than another and none is restricted: then scoring whole posting
         lists is cheaper."""
         tests = [getattr(group[0], "test", None) for group in groups]
+        if adjacent and self.phrases is not None and len(groups) > 1:
+            words = tuple(tuple(word.text for word in group) for group in groups)
+            kept = self.phrases.get((segment, words))
+            if kept is not None and not scored and any(tests):
+                return _written_as_asked(segment, kept, tests, within)
+            keeping = within is None and scored and not any(tests)
+        else:
+            keeping = False
         forms = []
         for group, test in zip(groups, tests, strict=True):
             found = [word.text.encode("utf-8") for word in group]
@@ -499,13 +513,16 @@ class _Run:
         # in place.
         keys = None
         groups_found: list = [None] * len(groups)
+        occurrences: list = [None] * len(groups)
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
             index, form, docs = postings[distance]
             if keys is not None:
                 alive = _mask(keys >> 32, segment.size)[docs]
                 index, form, docs = index[alive], form[alive], docs[alive]
             ordinal, test, tf = ordinals[distance], tests[distance], None
-            if test is None:
+            if keeping:
+                positions, owner, numbers = _positions(segment, index, ordinal[form], numbered=True)
+            elif test is None:
                 positions, owner = _positions(segment, index, ordinal[form])
             else:
                 index, form, docs, tf, (positions, owner) = _restricted(
@@ -513,12 +530,17 @@ class _Run:
                 )
             groups_found[distance] = (index, form, docs, tf)
             group_keys = _position_keys(docs[owner], positions - distance)
+            if keeping:
+                read = positions >= distance  # as _position_keys keeps them
+                occurrences[distance] = (group_keys, numbers[read], ordinal[form[owner[read]]])
             if keys is None:
                 keys = _sorted(group_keys)
             else:
                 keys = keys[_in_sorted(keys, _sorted(group_keys))]
             if not len(keys):
                 return _EMPTY
+        if keeping:
+            self.phrases[segment, words] = (keys, occurrences)
         found = _mask(keys >> 32, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
@@ -608,6 +630,32 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
     if kind is query.Sequence and q.ordered:
         return [_forms(child) for child in q.subqueries], True
     return None
+
+
+def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _Matches:
+    """The documents (in ``within``, where given) where a phrase whose matches were
+    kept (:meth:`_Run.sequence`) matches with each word of a written test passing
+    it, each scoring 0: its words' occurrences at the kept matches are tested, no
+    posting or position read again.
+
+    ``kept`` is the phrase's ``doc << 32 | start`` keys, sorted, and per word the
+    keys, numbers in ``terms.positions`` and terms of its occurrences read (two
+    readings of one word share a key: either may pass)."""
+    keys, words = kept
+    if within is not None:
+        keys = keys[within[keys >> 32]]
+    for test, (word_keys, numbers, terms) in zip(tests, words, strict=True):
+        if test is None or not len(keys):
+            continue
+        at = np.flatnonzero(_in_sorted(word_keys, keys))
+        found, term_of = np.unique(terms[at], return_inverse=True)
+        verdicts = {segment.passing(test, term) for term in found.tolist()}
+        if verdicts == {False}:
+            return _EMPTY
+        if verdicts != {True}:
+            at = at[segment.accepted(test, found, term_of, numbers[at])]
+        keys = keys[_in_sorted(keys, np.unique(word_keys[at]))]
+    return _unscored(segment, np.unique(keys >> 32))
 
 
 def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
