@@ -405,7 +405,7 @@ def _sorted(values: np.ndarray) -> np.ndarray:
     """``values`` sorted: often they are already (one term's keys, in document
     and position order), and checking costs less than sorting."""
     if len(values) > 1 and np.any(values[1:] < values[:-1]):
-        return np.sort(values)
+        return np.sort(values, kind="stable")  # a merge of sorted runs, most often
     return values
 
 

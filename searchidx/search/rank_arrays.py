@@ -309,6 +309,7 @@ class _Run:
         # Keyed by UTF-8 bytes, as the side files hold terms.
         self.bonus = {term.encode("utf-8"): value for term, value in bonuses.items() if value}
         self._idf: dict = {}
+        self._weights: dict = {}
         self._avgfl: dict = {}
 
     def evaluate(self, q, segment: _Segment, within: np.ndarray | None = None):
@@ -431,6 +432,17 @@ class _Run:
             ids, scores = ids[alive], scores[alive]
         return _Matches(ids, scores)
 
+    def weights(self, terms) -> tuple[np.ndarray, np.ndarray]:
+        """The idf and the bonus of each of ``terms`` (``(ordinal, term)`` pairs) of the
+        ``terms`` field, as arrays: kept for the next segment, where a word most
+        often has the same terms."""
+        key = tuple(term for _, term in terms)
+        found = self._weights.get(key)
+        if found is None:
+            idf = np.array([self.idf("terms", term) for term in key])
+            found = self._weights[key] = (idf, np.array([self.bonus.get(t, 0.0) for t in key]))
+        return found
+
     def idf(self, fieldname: str, term: bytes) -> float:
         key = (fieldname, term)
         if key not in self._idf:
@@ -544,20 +556,17 @@ class _Run:
         found = _mask(keys >> 32, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
-        parts = []
+        ids, scores = None, None
         for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
-            parts.append(
-                self.postings_scores(
-                    segment,
-                    index[chosen],
-                    form[chosen],
-                    docs[chosen],
-                    None if tf is None else tf[chosen],
-                    terms,
-                )
+            tf = None if tf is None else tf[chosen]
+            part = self.postings_scores(
+                segment, index[chosen], form[chosen], docs[chosen], tf, terms
             )
-        return _intersection(parts, segment)
+            # Every word is in each document found: the words' matches are the same
+            # documents, their scores added word by word as an AND adds them.
+            ids, scores = part.ids, part.scores if scores is None else scores + part.scores
+        return _Matches(ids, scores)
 
     def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
         """Documents where the words of ``q`` are within ``q.slop`` positions of each
@@ -610,8 +619,8 @@ class _Run:
             ids, form, tf = ids[alive], form[alive], tf[alive]
         tf = tf.astype(np.float64)
         fl = side["terms.lengths"][ids].astype(np.float64)
-        idf = np.array([self.idf("terms", term) for _, term in terms])[form]
-        bonus = np.array([self.bonus.get(term, 0.0) for _, term in terms])[form]
+        idf, bonus = self.weights(terms)
+        idf, bonus = idf[form], bonus[form]
         avgfl, B, K1 = self.avgfl("terms"), self.B, self.K1
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
@@ -647,7 +656,12 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
     for test, (word_keys, numbers, terms) in zip(tests, words, strict=True):
         if test is None or not len(keys):
             continue
-        at = np.flatnonzero(_in_sorted(word_keys, keys))
+        # The occurrences in ``within`` (a few documents: a mask costs less than a
+        # search per occurrence), then those at the phrase's matches.
+        at = (
+            np.arange(len(word_keys)) if within is None else np.flatnonzero(within[word_keys >> 32])
+        )
+        at = at[_in_sorted(word_keys[at], keys)]
         found, term_of = np.unique(terms[at], return_inverse=True)
         verdicts = {segment.passing(test, term) for term in found.tolist()}
         if verdicts == {False}:
