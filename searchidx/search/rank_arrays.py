@@ -525,16 +525,13 @@ class _Run:
         # in place.
         keys = None
         groups_found: list = [None] * len(groups)
-        occurrences: list = [None] * len(groups)
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
             index, form, docs = postings[distance]
             if keys is not None:
                 alive = _mask(keys >> 32, segment.size)[docs]
                 index, form, docs = index[alive], form[alive], docs[alive]
             ordinal, test, tf = ordinals[distance], tests[distance], None
-            if keeping:
-                positions, owner, numbers = _positions(segment, index, ordinal[form], numbered=True)
-            elif test is None:
+            if test is None:
                 positions, owner = _positions(segment, index, ordinal[form])
             else:
                 index, form, docs, tf, (positions, owner) = _restricted(
@@ -542,9 +539,6 @@ class _Run:
                 )
             groups_found[distance] = (index, form, docs, tf)
             group_keys = _position_keys(docs[owner], positions - distance)
-            if keeping:
-                read = positions >= distance  # as _position_keys keeps them
-                occurrences[distance] = (group_keys, numbers[read], ordinal[form[owner[read]]])
             if keys is None:
                 keys = _sorted(group_keys)
             else:
@@ -552,7 +546,7 @@ class _Run:
             if not len(keys):
                 return _EMPTY
         if keeping:
-            self.phrases[segment, words] = (keys, occurrences)
+            self.phrases[segment, words] = (keys, groups_found, ordinals)
         found = _mask(keys >> 32, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
@@ -644,31 +638,28 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
 def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _Matches:
     """The documents (in ``within``, where given) where a phrase whose matches were
     kept (:meth:`_Run.sequence`) matches with each word of a written test passing
-    it, each scoring 0: its words' occurrences at the kept matches are tested, no
-    posting or position read again.
+    it, each scoring 0: only the postings of the documents where the phrase
+    matches are read again, for their written forms.
 
-    ``kept`` is the phrase's ``doc << 32 | start`` keys, sorted, and per word the
-    keys, numbers in ``terms.positions`` and terms of its occurrences read (two
-    readings of one word share a key: either may pass)."""
-    keys, words = kept
+    ``kept`` is the phrase's ``doc << 32 | start`` keys, sorted, each word's
+    ``(index, form, docs, tf)`` postings read (see :func:`_phrase_postings`) and
+    each word's terms."""
+    keys, words, ordinals = kept
     if within is not None:
         keys = keys[within[keys >> 32]]
-    for test, (word_keys, numbers, terms) in zip(tests, words, strict=True):
+    for distance, (test, (index, form, docs, _), ordinal) in enumerate(
+        zip(tests, words, ordinals, strict=True)
+    ):
         if test is None or not len(keys):
             continue
-        # The occurrences in ``within`` (a few documents: a mask costs less than a
-        # search per occurrence), then those at the phrase's matches.
-        at = (
-            np.arange(len(word_keys)) if within is None else np.flatnonzero(within[word_keys >> 32])
-        )
-        at = at[_in_sorted(word_keys[at], keys)]
-        found, term_of = np.unique(terms[at], return_inverse=True)
-        verdicts = {segment.passing(test, term) for term in found.tolist()}
-        if verdicts == {False}:
-            return _EMPTY
-        if verdicts != {True}:
-            at = at[segment.accepted(test, found, term_of, numbers[at])]
-        keys = keys[_in_sorted(keys, np.unique(word_keys[at]))]
+        chosen = _mask(keys >> 32, segment.size)[docs]
+        terms = ordinal[form[chosen]]  # a few of the word's many forms
+        positions, owner, numbers = _positions(segment, index[chosen], terms, numbered=True)
+        found, term_of = np.unique(terms, return_inverse=True)
+        accepted = segment.accepted(test, found, term_of[owner], numbers)
+        owner = owner[accepted]
+        word_keys = _position_keys(docs[chosen][owner], positions[accepted] - distance)
+        keys = keys[_in_sorted(keys, _sorted(word_keys))]
     return _unscored(segment, np.unique(keys >> 32))
 
 
