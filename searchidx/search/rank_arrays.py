@@ -654,8 +654,14 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
             continue
         chosen = _mask(keys >> 32, segment.size)[docs]
         terms = ordinal[form[chosen]]  # a few of the word's many forms
-        positions, owner, numbers = _positions(segment, index[chosen], terms, numbered=True)
         found, term_of = np.unique(terms, return_inverse=True)
+        # Terms written only ways that pass (or fail) need no position read.
+        verdicts = {segment.passing(test, term) for term in found.tolist()}
+        if verdicts == {True}:
+            continue
+        if verdicts == {False}:
+            return _EMPTY
+        positions, owner, numbers = _positions(segment, index[chosen], terms, numbered=True)
         accepted = segment.accepted(test, found, term_of[owner], numbers)
         owner = owner[accepted]
         word_keys = _position_keys(docs[chosen][owner], positions[accepted] - distance)
