@@ -814,6 +814,17 @@ def ranked_both_ways(index: Index, text: str, limit: int, marks: str = "rank"):
         reader.close()
 
 
+def assert_ranked_alike(index: Index, queries: list[str], limits: tuple[int, ...]) -> None:
+    """Each query ranked both ways, ranked and strict, at each limit: the same hits in
+    the same order."""
+    for text in queries:
+        for marks in ("rank", "strict"):
+            for limit in limits:
+                ours, theirs = ranked_both_ways(index, text, limit, marks)
+                assert_same(ours, theirs, (text, marks, limit))
+                assert ours[0] == theirs[0], (text, marks, limit)
+
+
 def test_compatible_marks_are_looked_for_until_no_paragraph_left_can_reach_the_top(
     tiers_index, monkeypatch
 ):
@@ -856,12 +867,7 @@ def test_bonuses_beyond_the_best_paragraphs_agree_with_whoosh(tiers_index):
         "عِلْمِي OR عَلَم",
     ]
     with Index.open(tiers_index) as index:
-        for text in queries:
-            for marks in ("rank", "strict"):
-                for limit in (1, 2, 3, 10, 50, 200):
-                    ours, theirs = ranked_both_ways(index, text, limit, marks)
-                    assert_same(ours, theirs, (text, marks, limit))
-                    assert ours[0] == theirs[0], (text, marks, limit)
+        assert_ranked_alike(index, queries, (1, 2, 3, 10, 50, 200))
 
 
 def test_strict_finds_the_compatible_forms_however_low_they_score(tiers_index):
@@ -981,12 +987,7 @@ def test_vocalized_phrases_agree_with_whoosh_whichever_way_postings_are_read(
         '"طَلَبُ الْعِلْمِ" -نُورٌ',
     ]
     with Index.open(seeking_index) as index:
-        for text in queries:
-            for marks in ("rank", "strict"):
-                for limit in (1, 2, 3, 10):
-                    ours, theirs = ranked_both_ways(index, text, limit, marks)
-                    assert_same(ours, theirs, (text, marks, limit))
-                    assert ours[0] == theirs[0], (text, marks, limit)
+        assert_ranked_alike(index, queries, (1, 2, 3, 10))
         assert index.search('"الْعِلْمِ عُبَادَةٌ"', marks="strict").total == 0
         assert index.search('"طَلَبُ الْعِلْمِ عِبَادَةٌ"').hits[0].score > MARKS_BONUS
 

@@ -32,7 +32,10 @@ A query of words typed with diacritics adds a constant bonus to the paragraphs
 where they are written with compatible ones: only the required part is scored
 everywhere, and the bonus is looked for in its best-scoring paragraphs, more of
 them until no paragraph left could reach the top hits
-(:meth:`ArraySearcher._with_bonuses`); the total is the required part's.
+(:meth:`ArraySearcher._with_bonuses`); the total is the required part's. A
+phrase's matches are kept for its bonus, which tests the written forms of the
+occurrences the phrase read, in the paragraphs looked at, and reads no posting
+again.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) keeps only its accepted occurrences: its term frequency is
@@ -61,6 +64,7 @@ from .array_positions import (
     _near_docs,
     _near_pair,
     _near_tree,
+    _occurrences,
     _phrase_postings,
     _position_keys,
     _positions,
@@ -470,7 +474,11 @@ class _Run:
         in ``within`` (a mask) where given; not ``scored``, each scores 0. Not
         ``adjacent``, None when no group has :data:`_NARROWING` times fewer
         postings than another and none is restricted: then scoring whole posting
-        lists is cheaper."""
+        lists is cheaper.
+
+        A phrase of plain words evaluated in a whole segment is kept where the run
+        keeps phrases; the same phrase restricted by written tests, unscored (its
+        bonus), is then found among the kept matches (:func:`_written_as_asked`)."""
         tests = [getattr(group[0], "test", None) for group in groups]
         if adjacent and self.phrases is not None and len(groups) > 1:
             words = tuple(tuple(word.text for word in group) for group in groups)
@@ -525,6 +533,7 @@ class _Run:
         # in place.
         keys = None
         groups_found: list = [None] * len(groups)
+        read: list = [None] * len(groups)
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
             index, form, docs = postings[distance]
             if keys is not None:
@@ -538,6 +547,7 @@ class _Run:
                     segment, index, form, docs, ordinal, test
                 )
             groups_found[distance] = (index, form, docs, tf)
+            read[distance] = (positions, owner)
             group_keys = _position_keys(docs[owner], positions - distance)
             if keys is None:
                 keys = _sorted(group_keys)
@@ -546,7 +556,7 @@ class _Run:
             if not len(keys):
                 return _EMPTY
         if keeping:
-            self.phrases[segment, words] = (keys, groups_found, ordinals)
+            self.phrases[segment, words] = (keys, groups_found, read, ordinals)
         found = _mask(keys >> 32, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
@@ -638,33 +648,36 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
 def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _Matches:
     """The documents (in ``within``, where given) where a phrase whose matches were
     kept (:meth:`_Run.sequence`) matches with each word of a written test passing
-    it, each scoring 0: only the postings of the documents where the phrase
-    matches are read again, for their written forms.
+    it, each scoring 0: the occurrences the phrase read, in the documents where it
+    matches, have their written forms tested; no posting or position is read again.
 
-    ``kept`` is the phrase's ``doc << 32 | start`` keys, sorted, each word's
-    ``(index, form, docs, tf)`` postings read (see :func:`_phrase_postings`) and
-    each word's terms."""
-    keys, words, ordinals = kept
+    ``kept`` is the phrase's ``doc << 32 | start`` keys, sorted, and per word its
+    ``(index, form, docs, tf)`` postings read (see :func:`_phrase_postings`), the
+    ``(positions, owner)`` of their occurrences (:func:`_positions`) and its terms."""
+    keys, words, read, ordinals = kept
     if within is not None:
         keys = keys[within[keys >> 32]]
-    for distance, (test, (index, form, docs, _), ordinal) in enumerate(
-        zip(tests, words, ordinals, strict=True)
+    for distance, (test, (index, form, docs, _), (positions, owner), ordinal) in enumerate(
+        zip(tests, words, read, ordinals, strict=True)
     ):
         if test is None or not len(keys):
             continue
-        chosen = _mask(keys >> 32, segment.size)[docs]
-        terms = ordinal[form[chosen]]  # a few of the word's many forms
+        at = np.flatnonzero(_mask(keys >> 32, segment.size)[docs[owner]])
+        postings = owner[at]
+        terms = ordinal[form[postings]]  # a few of the word's many forms
         found, term_of = np.unique(terms, return_inverse=True)
-        # Terms written only ways that pass (or fail) need no position read.
+        # Terms written only ways that pass (or fail) need no written form read.
         verdicts = {segment.passing(test, term) for term in found.tolist()}
         if verdicts == {True}:
             continue
         if verdicts == {False}:
             return _EMPTY
-        positions, owner, numbers = _positions(segment, index[chosen], terms, numbered=True)
-        accepted = segment.accepted(test, found, term_of[owner], numbers)
-        owner = owner[accepted]
-        word_keys = _position_keys(docs[chosen][owner], positions[accepted] - distance)
+        # Each posting's occurrences are all there, side by side and in order: their
+        # numbers in ``terms.positions`` follow from where each posting's start.
+        runs = postings[np.flatnonzero(np.diff(postings, prepend=-1))]
+        numbers, _ = _occurrences(segment, index[runs], ordinal[form[runs]])
+        accepted = segment.accepted(test, found, term_of, numbers)
+        word_keys = _position_keys(docs[postings[accepted]], positions[at[accepted]] - distance)
         keys = keys[_in_sorted(keys, _sorted(word_keys))]
     return _unscored(segment, np.unique(keys >> 32))
 
