@@ -560,16 +560,17 @@ class _Run:
         found = _mask(keys >> 32, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
-        ids, scores = None, None
+        # Every word is in each document found: each word's scores are added up in
+        # them (one place per document), then word to word, as an AND adds them.
+        ids = _unscored(segment, np.flatnonzero(found)).ids
+        scores = np.zeros(len(ids))
         for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
             tf = None if tf is None else tf[chosen]
-            part = self.postings_scores(
+            docs, each = self.each_posting(
                 segment, index[chosen], form[chosen], docs[chosen], tf, terms
             )
-            # Every word is in each document found: the words' matches are the same
-            # documents, their scores added word by word as an AND adds them.
-            ids, scores = part.ids, part.scores if scores is None else scores + part.scores
+            scores = scores + np.bincount(ids.searchsorted(docs), each, len(ids))
         return _Matches(ids, scores)
 
     def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
@@ -615,6 +616,11 @@ class _Run:
         order), ``form`` and ``docs`` saying whose each is and where: :meth:`term` for
         many terms at once. ``tf``, where given, are the postings' frequencies
         counting only the accepted occurrences of restricted terms."""
+        return _summed(*self.each_posting(segment, index, form, docs, tf, terms), segment.size)
+
+    def each_posting(self, segment: _Segment, index, form, docs, tf, terms) -> tuple:
+        """The live postings' documents and scores, one per posting: :meth:`postings_scores`
+        before the scores of a document are added up."""
         side = segment.side
         ids = docs.astype(np.int64)
         tf = side["terms.freqs"][index] if tf is None else tf
@@ -628,7 +634,7 @@ class _Run:
         avgfl, B, K1 = self.avgfl("terms"), self.B, self.K1
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
-        return _summed(ids, scores, segment.size)
+        return ids, scores
 
 
 def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
