@@ -23,7 +23,7 @@ from searchidx.arabic import (
     written_letters,
 )
 from searchidx.errors import QueryError
-from searchidx.search import rank_whoosh
+from searchidx.search import rank_arrays, rank_whoosh
 from searchidx.search.plan import (
     EXACT_BONUS,
     MARKS_BONUS,
@@ -870,6 +870,17 @@ def ranked_both_ways(index: Index, text: str, limit: int, marks: str = "rank"):
         reader.close()
 
 
+def assert_ranked_alike(index: Index, queries: list[str], limits: tuple[int, ...]) -> None:
+    """Each query ranked both ways, ranked and strict, at each limit: the same hits in
+    the same order."""
+    for text in queries:
+        for marks in ("rank", "strict"):
+            for limit in limits:
+                ours, theirs = ranked_both_ways(index, text, limit, marks)
+                assert_same(ours, theirs, (text, marks, limit))
+                assert ours[0] == theirs[0], (text, marks, limit)
+
+
 def test_compatible_marks_are_looked_for_until_no_paragraph_left_can_reach_the_top(
     tiers_index, monkeypatch
 ):
@@ -912,12 +923,7 @@ def test_bonuses_beyond_the_best_paragraphs_agree_with_whoosh(tiers_index):
         "عِلْمِي OR عَلَم",
     ]
     with Index.open(tiers_index) as index:
-        for text in queries:
-            for marks in ("rank", "strict"):
-                for limit in (1, 2, 3, 10, 50, 200):
-                    ours, theirs = ranked_both_ways(index, text, limit, marks)
-                    assert_same(ours, theirs, (text, marks, limit))
-                    assert ours[0] == theirs[0], (text, marks, limit)
+        assert_ranked_alike(index, queries, (1, 2, 3, 10, 50, 200))
 
 
 def test_strict_finds_the_compatible_forms_however_low_they_score(tiers_index):
@@ -951,6 +957,95 @@ def test_bonuses_where_every_paragraph_scores_the_same(tmp_path):
             ours, theirs = ranked_both_ways(index, "عِلْم", limit)
             assert_same(ours, theirs, limit)
             assert ours[0] == theirs[0]
+
+
+# «طَلَبُ الْعِلْمِ» (seeking knowledge) written as a vocalized phrase asks: in
+# longer paragraphs, in clitic forms («وَطَلَبُ», «بِالْعِلْمِ», «عِلْمِهِ»), past
+# position 255, and in a file deleted since; «الْعَلَمِ» (the flag) and «طَلَبَ»
+# in shorter paragraphs, which score better but are written otherwise. Two
+# files, indexed one after the other: two segments.
+SEEKING = [
+    "طَلَبُ الْعَلَمِ",
+    "قَالَ النَّاسُ إِنَّ طَلَبُ الْعِلْمِ فَرِيضَةٌ عَلَى كُلِّ مُسْلِمٍ",
+    "طَلَبُ بِالْعِلْمِ",
+    "وَطَلَبُ الْعِلْمِ نُورٌ",
+    "طَلَبُ عِلْمِهِ",
+    f"{filler(300)} طَلَبُ الْعِلْمِ",
+    "طَلَبَ الْعِلْمَ",
+]
+
+
+@pytest.fixture(scope="module")
+def seeking_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("seeking")
+    write_corpus(root / "docs", {"first.txt": "\n\n".join(SEEKING), "removed.txt": "طَلَبُ الْعِلْمِ"})
+    with Index.create(root / "index") as index:
+        index.update([root / "docs"])
+        (root / "docs" / "removed.txt").unlink()
+        write_corpus(root / "docs", {"second.txt": "طَلَبُ الْعِلْمِ عِبَادَةٌ"})
+        index.update([root / "docs"])
+        info = index.info()
+        assert info.segments == 2 and info.deleted
+    return root / "index"
+
+
+def test_a_vocalized_phrase_ranks_the_paragraphs_written_so_first(seeking_index, monkeypatch):
+    """The paragraphs where «طَلَبُ الْعِلْمِ» is written with compatible marks come
+    first, clitic forms and the phrase past position 255 among them, never the
+    deleted file's; the written forms are read among the phrase's own matches,
+    no posting list read twice. Strict, only they match."""
+    read = []
+    phrase_postings = rank_arrays._phrase_postings
+
+    def counting(*arguments):
+        read.append(arguments[0])
+        return phrase_postings(*arguments)
+
+    monkeypatch.setattr(rank_arrays, "_phrase_postings", counting)
+    compatible = {("second.txt", 1), ("first.txt", 2), ("first.txt", 3), ("first.txt", 4)}
+    compatible |= {("first.txt", 5), ("first.txt", 6)}
+    with Index.open(seeking_index) as index:
+        found = index.search('"طَلَبُ الْعِلْمِ"', limit=20)
+        assert len(read) == 2  # one phrase per segment, none for the bonus
+        places = [(hit.doc, hit.paragraph) for hit in found]
+        assert places[0] == ("second.txt", 1)
+        assert set(places[:6]) == compatible
+        assert places[6:] == [("first.txt", 1), ("first.txt", 7)]
+        assert all(hit.score > MARKS_BONUS for hit in found.hits[:6])
+        assert all(hit.score < MARKS_BONUS for hit in found.hits[6:])
+        marked = {
+            (hit.doc, hit.paragraph): [hit.text[a:b] for a, b in hit.matches] for hit in found
+        }
+        assert marked["first.txt", 4] == ["وَطَلَبُ", "الْعِلْمِ"]
+        assert marked["first.txt", 6][-2:] == ["طَلَبُ", "الْعِلْمِ"]
+        strict = index.search('"طَلَبُ الْعِلْمِ"', marks="strict", limit=20)
+        assert {(hit.doc, hit.paragraph) for hit in strict} == compatible
+        assert strict.total == 6
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_vocalized_phrases_agree_with_whoosh_whichever_way_postings_are_read(
+    seeking_index, monkeypatch, reading
+):
+    """Phrases whose every word, some words or no word is written as asked (a
+    term written one way only passes or fails whole), ranked and strict, at
+    every depth of the bonus rounds."""
+    for name, value in READINGS[reading].items():
+        monkeypatch.setattr(f"searchidx.search.{name}", value)
+    queries = [
+        '"طَلَبُ الْعِلْمِ"',
+        '"طَلَبُ الْعِلْمِ عِبَادَةٌ"',  # «عِبَادَةٌ» is written so only
+        '"الْعِلْمِ عُبَادَةٌ"',  # ... and never so
+        '"طَلَبَ الْعَلَمِ"',
+        '"إِنَّ طَلَبُ الْعِلْمِ"',
+        '"طلب الْعِلْمِ"',
+        '"طَلَبُ الْعِلْمِ" OR فَرِيضَةٌ',
+        '"طَلَبُ الْعِلْمِ" -نُورٌ',
+    ]
+    with Index.open(seeking_index) as index:
+        assert_ranked_alike(index, queries, (1, 2, 3, 10))
+        assert index.search('"الْعِلْمِ عُبَادَةٌ"', marks="strict").total == 0
+        assert index.search('"طَلَبُ الْعِلْمِ عِبَادَةٌ"').hits[0].score > MARKS_BONUS
 
 
 def test_side_files_expand_and_look_up_many_words_as_the_term_files(bundled_index):

@@ -157,6 +157,9 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
             if numbered:
                 occurrences[-1] = occurrences[-1][wanted]
         owners.append(owner)
+    # The other terms' postings are read run by run, all in one call: the runs'
+    # first positions, lengths and postings (numbers in ``index``).
+    run_firsts, run_counts, run_owners = [], [], []
     # Terms of many postings, few of them wanted: from their running sums, kept.
     kept = ~whole & (needed >= _ONE_RUN)
     for group in np.flatnonzero(kept).tolist():
@@ -164,14 +167,12 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
         running = segment.position_starts(term)
         chosen = index[low:high] - starts[group]
         first = running[chosen].astype(np.int64)
-        counts = running[chosen + 1].astype(np.int64) - first
-        first += int(position_pointers[term])
-        positions.append(side.gather_runs("terms.positions", first, counts))
-        occurrences.append(ranges(first, counts)[0] if numbered else None)
-        owners.append(np.repeat(np.arange(low, high), counts))
+        run_counts.append(running[chosen + 1].astype(np.int64) - first)
+        run_firsts.append(first + int(position_pointers[term]))
+        run_owners.append(np.arange(low, high))
     if not (whole | kept).all():
-        # The other terms together, their postings run by run, in the order the
-        # terms' positions are stored.
+        # The others from their frequencies, term by term in the order the terms'
+        # positions are stored.
         groups = np.flatnonzero(~(whole | kept))
         groups = groups[np.argsort(terms[groups], kind="stable")]
         bounds = zip(starts[groups].tolist(), needed[groups].tolist(), strict=True)
@@ -180,12 +181,18 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
         block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
         taken, group_of = ranges(lows[groups], (highs - lows)[groups])
         at = block[group_of] + index[taken] - starts[groups][group_of]
-        counts = before[at + 1] - before[at]
+        run_counts.append(before[at + 1] - before[at])
         first = position_pointers[terms[groups]].astype(np.int64)[group_of]
-        first += before[at] - before[block[group_of]]
+        run_firsts.append(first + before[at] - before[block[group_of]])
+        run_owners.append(taken)
+    if run_firsts:
+        first, counts, owner = (
+            parts[0] if len(parts) == 1 else np.concatenate(parts)
+            for parts in (run_firsts, run_counts, run_owners)
+        )
         positions.append(side.gather_runs("terms.positions", first, counts))
         occurrences.append(ranges(first, counts)[0] if numbered else None)
-        owners.append(np.repeat(taken, counts))
+        owners.append(np.repeat(owner, counts))
     found = (positions, owners, occurrences) if numbered else (positions, owners)
     if len(positions) == 1:
         return tuple(parts[0] for parts in found)
@@ -451,7 +458,7 @@ def _sorted(values: np.ndarray) -> np.ndarray:
     """``values`` sorted: often they are already (one term's keys, in document
     and position order), and checking costs less than sorting."""
     if len(values) > 1 and np.any(values[1:] < values[:-1]):
-        return np.sort(values)
+        return np.sort(values, kind="stable")  # a merge of sorted runs, most often
     return values
 
 

@@ -32,7 +32,10 @@ A query of words typed with diacritics adds a constant bonus to the paragraphs
 where they are written with compatible ones: only the required part is scored
 everywhere, and the bonus is looked for in its best-scoring paragraphs, more of
 them until no paragraph left could reach the top hits
-(:meth:`ArraySearcher._with_bonuses`); the total is the required part's.
+(:meth:`ArraySearcher._with_bonuses`); the total is the required part's. A
+phrase's matches are kept for its bonus, which tests the written forms of the
+occurrences the phrase read, in the paragraphs looked at, and reads no posting
+again.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) keeps only its accepted occurrences: its term frequency is
@@ -61,6 +64,7 @@ from .array_positions import (
     _near_docs,
     _near_pair,
     _near_tree,
+    _occurrences,
     _phrase_postings,
     _position_keys,
     _positions,
@@ -167,8 +171,8 @@ class ArraySearcher(ArraySegments):
         enough for the top ``limit``, and how many there are."""
         q = plan.query
         _check(q)
-        run = _Run(self, plan.bonuses)
         required, bonuses = _split_bonuses(q)
+        run = _Run(self, plan.bonuses, keep_phrases=bool(bonuses))
         found = []
         for segment in self.segments:
             matches = _materialize(run.evaluate(required, segment), segment)
@@ -297,12 +301,19 @@ def _check_words(words) -> None:
 class _Run:
     """One query's evaluation: the bonuses and the global statistics it needs."""
 
-    def __init__(self, searcher: ArraySearcher, bonuses: Mapping[str, float]):
+    def __init__(
+        self, searcher: ArraySearcher, bonuses: Mapping[str, float], keep_phrases: bool = False
+    ):
         self.searcher = searcher
+        # With ``keep_phrases``, each phrase's matches found in a whole segment, by
+        # segment and words: the bonus of the same phrase written with compatible
+        # marks is then looked for among them (see :meth:`sequence`).
+        self.phrases: dict | None = {} if keep_phrases else None
         self.B, self.K1 = BM25_B, BM25_K1
         # Keyed by UTF-8 bytes, as the side files hold terms.
         self.bonus = {term.encode("utf-8"): value for term, value in bonuses.items() if value}
         self._idf: dict = {}
+        self._weights: dict = {}
         self._avgfl: dict = {}
 
     def evaluate(self, q, segment: _Segment, within: np.ndarray | None = None):
@@ -425,6 +436,17 @@ class _Run:
             ids, scores = ids[alive], scores[alive]
         return _Matches(ids, scores)
 
+    def weights(self, terms) -> tuple[np.ndarray, np.ndarray]:
+        """The idf and the bonus of each of ``terms`` (``(ordinal, term)`` pairs) of the
+        ``terms`` field, as arrays: kept for the next segment, where a word most
+        often has the same terms."""
+        key = tuple(term for _, term in terms)
+        found = self._weights.get(key)
+        if found is None:
+            idf = np.array([self.idf("terms", term) for term in key])
+            found = self._weights[key] = (idf, np.array([self.bonus.get(t, 0.0) for t in key]))
+        return found
+
     def idf(self, fieldname: str, term: bytes) -> float:
         key = (fieldname, term)
         if key not in self._idf:
@@ -452,8 +474,20 @@ class _Run:
         in ``within`` (a mask) where given; not ``scored``, each scores 0. Not
         ``adjacent``, None when no group has :data:`_NARROWING` times fewer
         postings than another and none is restricted: then scoring whole posting
-        lists is cheaper."""
+        lists is cheaper.
+
+        A phrase of plain words evaluated in a whole segment is kept where the run
+        keeps phrases; the same phrase restricted by written tests, unscored (its
+        bonus), is then found among the kept matches (:func:`_written_as_asked`)."""
         tests = [getattr(group[0], "test", None) for group in groups]
+        if adjacent and self.phrases is not None and len(groups) > 1:
+            words = tuple(tuple(word.text for word in group) for group in groups)
+            kept = self.phrases.get((segment, words))
+            if kept is not None and not scored and any(tests):
+                return _written_as_asked(segment, kept, tests, within)
+            keeping = within is None and scored and not any(tests)
+        else:
+            keeping = False
         forms = []
         for group, test in zip(groups, tests, strict=True):
             found = [word.text.encode("utf-8") for word in group]
@@ -499,6 +533,7 @@ class _Run:
         # in place.
         keys = None
         groups_found: list = [None] * len(groups)
+        read: list = [None] * len(groups)
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
             index, form, docs = postings[distance]
             if keys is not None:
@@ -512,6 +547,7 @@ class _Run:
                     segment, index, form, docs, ordinal, test
                 )
             groups_found[distance] = (index, form, docs, tf)
+            read[distance] = (positions, owner)
             group_keys = _position_keys(docs[owner], positions - distance)
             if keys is None:
                 keys = _sorted(group_keys)
@@ -519,23 +555,23 @@ class _Run:
                 keys = keys[_in_sorted(keys, _sorted(group_keys))]
             if not len(keys):
                 return _EMPTY
+        if keeping:
+            self.phrases[segment, words] = (keys, groups_found, read, ordinals)
         found = _mask(keys >> 32, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
-        parts = []
+        # Every word is in each document found: each word's scores are added up in
+        # them (one place per document), then word to word, as an AND adds them.
+        ids = _unscored(segment, np.flatnonzero(found)).ids
+        scores = np.zeros(len(ids))
         for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
-            parts.append(
-                self.postings_scores(
-                    segment,
-                    index[chosen],
-                    form[chosen],
-                    docs[chosen],
-                    None if tf is None else tf[chosen],
-                    terms,
-                )
+            tf = None if tf is None else tf[chosen]
+            docs, each = self.each_posting(
+                segment, index[chosen], form[chosen], docs[chosen], tf, terms
             )
-        return _intersection(parts, segment)
+            scores = scores + np.bincount(ids.searchsorted(docs), each, len(ids))
+        return _Matches(ids, scores)
 
     def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
         """Documents where the words of ``q`` are within ``q.slop`` positions of each
@@ -580,6 +616,11 @@ class _Run:
         order), ``form`` and ``docs`` saying whose each is and where: :meth:`term` for
         many terms at once. ``tf``, where given, are the postings' frequencies
         counting only the accepted occurrences of restricted terms."""
+        return _summed(*self.each_posting(segment, index, form, docs, tf, terms), segment.size)
+
+    def each_posting(self, segment: _Segment, index, form, docs, tf, terms) -> tuple:
+        """The live postings' documents and scores, one per posting: :meth:`postings_scores`
+        before the scores of a document are added up."""
         side = segment.side
         ids = docs.astype(np.int64)
         tf = side["terms.freqs"][index] if tf is None else tf
@@ -588,12 +629,12 @@ class _Run:
             ids, form, tf = ids[alive], form[alive], tf[alive]
         tf = tf.astype(np.float64)
         fl = side["terms.lengths"][ids].astype(np.float64)
-        idf = np.array([self.idf("terms", term) for _, term in terms])[form]
-        bonus = np.array([self.bonus.get(term, 0.0) for _, term in terms])[form]
+        idf, bonus = self.weights(terms)
+        idf, bonus = idf[form], bonus[form]
         avgfl, B, K1 = self.avgfl("terms"), self.B, self.K1
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
-        return _summed(ids, scores, segment.size)
+        return ids, scores
 
 
 def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
@@ -608,6 +649,43 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
     if kind is query.Sequence and q.ordered:
         return [_forms(child) for child in q.subqueries], True
     return None
+
+
+def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _Matches:
+    """The documents (in ``within``, where given) where a phrase whose matches were
+    kept (:meth:`_Run.sequence`) matches with each word of a written test passing
+    it, each scoring 0: the occurrences the phrase read, in the documents where it
+    matches, have their written forms tested; no posting or position is read again.
+
+    ``kept`` is the phrase's ``doc << 32 | start`` keys, sorted, and per word its
+    ``(index, form, docs, tf)`` postings read (see :func:`_phrase_postings`), the
+    ``(positions, owner)`` of their occurrences (:func:`_positions`) and its terms."""
+    keys, words, read, ordinals = kept
+    if within is not None:
+        keys = keys[within[keys >> 32]]
+    for distance, (test, (index, form, docs, _), (positions, owner), ordinal) in enumerate(
+        zip(tests, words, read, ordinals, strict=True)
+    ):
+        if test is None or not len(keys):
+            continue
+        at = np.flatnonzero(_mask(keys >> 32, segment.size)[docs[owner]])
+        postings = owner[at]
+        terms = ordinal[form[postings]]  # a few of the word's many forms
+        found, term_of = np.unique(terms, return_inverse=True)
+        # Terms written only ways that pass (or fail) need no written form read.
+        verdicts = {segment.passing(test, term) for term in found.tolist()}
+        if verdicts == {True}:
+            continue
+        if verdicts == {False}:
+            return _EMPTY
+        # Each posting's occurrences are all there, side by side and in order: their
+        # numbers in ``terms.positions`` follow from where each posting's start.
+        runs = postings[np.flatnonzero(np.diff(postings, prepend=-1))]
+        numbers, _ = _occurrences(segment, index[runs], ordinal[form[runs]])
+        accepted = segment.accepted(test, found, term_of, numbers)
+        word_keys = _position_keys(docs[postings[accepted]], positions[at[accepted]] - distance)
+        keys = keys[_in_sorted(keys, _sorted(word_keys))]
+    return _unscored(segment, np.unique(keys >> 32))
 
 
 def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
