@@ -430,15 +430,16 @@ def test_letters_without_marks_never_make_words_incompatible(word, other, rng):
 
 _FOLDED_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _SUFFIX_PIECES = ("", "ه", "ي", "ات", "ون", "ين", "يه", "ان", "ا", "ت", "ها", "هم", "كما", "نا")
-
-
-@settings(max_examples=500)
-@given(
+# A word made of clitics, letters and suffixes, in three parts.
+_CLITICS_LETTERS_SUFFIXES = (
     st.sampled_from(PROCLITICS),
     st.text(_FOLDED_LETTERS, min_size=1, max_size=6),
     st.lists(st.sampled_from(_SUFFIX_PIECES), max_size=3),
-    st.randoms(),
 )
+
+
+@settings(max_examples=500)
+@given(*_CLITICS_LETTERS_SUFFIXES, st.randoms())
 def test_stems_filter_never_rejects_a_stem(clitics, letters, suffixes, rng):
     """Whatever the index holds, each of a word's light stems passes the filter
     planning uses to skip words before looking their stems up."""
@@ -461,12 +462,7 @@ def _short_stems_reach_only_through_their_prefixes(term: str, is_attested) -> No
 
 
 @settings(max_examples=500)
-@given(
-    st.sampled_from(PROCLITICS),
-    st.text(_FOLDED_LETTERS, min_size=1, max_size=6),
-    st.lists(st.sampled_from(_SUFFIX_PIECES), max_size=3),
-    st.randoms(),
-)
+@given(*_CLITICS_LETTERS_SUFFIXES, st.randoms())
 def test_a_stem_shorter_than_three_letters_is_its_own_words_or_aya(clitics, letters, suffixes, rng):
     """Whatever the index holds, a stem shorter than three letters is the word's
     own, or «اي» (of «ايه»), under one of its :func:`stem_prefixes`."""
