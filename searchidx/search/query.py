@@ -397,11 +397,9 @@ def positive_words(q: query.Query, exact: bool = False) -> Iterator[str]:
     if isinstance(q, ExactWord):
         if exact:
             yield fold_term(q.text)
-    elif exact:
-        pass
-    elif isinstance(q, query.Term) and q.fieldname == "terms":
+    elif not exact and isinstance(q, query.Term) and q.fieldname == "terms":
         yield q.text
-    elif isinstance(q, query.Phrase) and q.fieldname == "terms":
+    elif not exact and isinstance(q, query.Phrase) and q.fieldname == "terms":
         yield from q.words
     for child in q.children():
         yield from positive_words(child, exact)

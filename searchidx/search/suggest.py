@@ -9,7 +9,9 @@ comes first.
 
 When a search finds fewer than :data:`SUGGEST_BELOW` paragraphs, its rare
 words are replaced by near indexed words, and the corrected queries that find
-more are suggested. Fuzzy words («word~») use the plain edit distance.
+more are suggested. An ``=word`` keeps its ``=``: it is spelled as the best
+paragraph of the corrected word writes it, and counted as that exact word.
+Fuzzy words («word~») use the plain edit distance.
 """
 
 from __future__ import annotations
