@@ -398,6 +398,9 @@ PROCLITICS = (
 # final alef of «سوريا» is not a tanween alef. A bare conjunction proves
 # nothing («وبسوريا» is «و» + «بسوريا»), so it is not among them.
 _EVIDENCE_PROCLITICS = ("ال", "بال", "لل", "وال", "ب", "ل", "ك")
+# The one stem shorter than _MIN_STEM that words other than itself have (see
+# stem_prefixes): «ايه» loses its ة after an alef.
+_SHORT_STEM = "اي"
 
 WordTest = Callable[[str], bool]
 
@@ -529,6 +532,26 @@ def is_function_form(term: str) -> bool:
     «فعليه». Such a word is never another word's stem form («وأن» is not «ألوان»).
     """
     return term in FUNCTION_WORDS or (term[:1] in ("و", "ف") and term[1:] in FUNCTION_WORDS)
+
+
+def stem_prefixes(stem: str) -> tuple[str, ...]:
+    """What every word other than ``stem`` whose :func:`light_stems` may include
+    ``stem`` starts with: a proclitic (:data:`PROCLITICS`) and the stem.
+
+    A stem is shorter than three letters only as a short word's own stem, except
+    «اي», which «ايه» («آية»), «الايه», «ايهها» … reach by losing the ة after an
+    alef (:func:`_strip_number`). Any other short stem is no other word's: a
+    search for «و» or «في» matches only that word, and planning need not look
+    through the thousands of words starting with it.
+
+    >>> stem_prefixes("كتاب")[:3]
+    ('كتاب', 'وبالكتاب', 'وكالكتاب')
+    >>> stem_prefixes("اي")[:2], stem_prefixes("في")
+    (('اي', 'وبالاي'), ())
+    """
+    if len(stem) < _MIN_STEM and stem != _SHORT_STEM:
+        return ()
+    return tuple(clitic + stem for clitic in PROCLITICS)
 
 
 def stems_filter(stems: Iterable[str]) -> Callable[[str], bool]:

@@ -17,6 +17,7 @@ from searchidx.arabic import (
     light_stems,
     longest_common_run,
     marks_compatible,
+    stem_prefixes,
     stems_filter,
     written_form,
     written_letters,
@@ -429,15 +430,16 @@ def test_letters_without_marks_never_make_words_incompatible(word, other, rng):
 
 _FOLDED_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _SUFFIX_PIECES = ("", "ه", "ي", "ات", "ون", "ين", "يه", "ان", "ا", "ت", "ها", "هم", "كما", "نا")
-
-
-@settings(max_examples=500)
-@given(
+# A word made of clitics, letters and suffixes, in three parts.
+_CLITICS_LETTERS_SUFFIXES = (
     st.sampled_from(PROCLITICS),
     st.text(_FOLDED_LETTERS, min_size=1, max_size=6),
     st.lists(st.sampled_from(_SUFFIX_PIECES), max_size=3),
-    st.randoms(),
 )
+
+
+@settings(max_examples=500)
+@given(*_CLITICS_LETTERS_SUFFIXES, st.randoms())
 def test_stems_filter_never_rejects_a_stem(clitics, letters, suffixes, rng):
     """Whatever the index holds, each of a word's light stems passes the filter
     planning uses to skip words before looking their stems up."""
@@ -450,6 +452,47 @@ def test_stems_filter_never_rejects_a_stem(clitics, letters, suffixes, rng):
     for stems in (light_stems(term), light_stems(term, is_attested)):
         for stem in stems:
             assert stems_filter([stem])(term), (term, stem)
+
+
+def _short_stems_reach_only_through_their_prefixes(term: str, is_attested) -> None:
+    for stem in light_stems(term, is_attested) if is_attested else light_stems(term):
+        if len(stem) < 3:
+            assert stem in (term, "اي"), (term, stem)
+            assert stem == term or term.startswith(stem_prefixes(stem)), (term, stem)
+
+
+@settings(max_examples=500)
+@given(*_CLITICS_LETTERS_SUFFIXES, st.randoms())
+def test_a_stem_shorter_than_three_letters_is_its_own_words_or_aya(clitics, letters, suffixes, rng):
+    """Whatever the index holds, a stem shorter than three letters is the word's
+    own, or «اي» (of «ايه»), under one of its :func:`stem_prefixes`."""
+    known: dict[str, bool] = {}
+    term = clitics + letters + "".join(suffixes)
+    _short_stems_reach_only_through_their_prefixes(
+        term, lambda word: known.setdefault(word, rng.random() < 0.5)
+    )
+
+
+def test_every_word_around_a_short_stem_keeps_it_its_own():
+    """Every clitic, one or two letters of those clitics and suffixes are made of
+    and every suffix, with nothing or everything indexed: no short stem but «اي»
+    is another word's."""
+    letters = "ايهوبلكفنت"
+    cores = [*letters, *(first + second for first in letters for second in letters)]
+    for clitic in PROCLITICS:
+        for core in cores:
+            for suffix in _SUFFIX_PIECES:
+                for is_attested in (None, lambda word: True):
+                    _short_stems_reach_only_through_their_prefixes(
+                        clitic + core + suffix, is_attested
+                    )
+
+
+def test_short_words_have_no_stem_prefixes_but_aya():
+    assert stem_prefixes("و") == stem_prefixes("في") == stem_prefixes("ال") == ()
+    assert stem_prefixes("اي") == tuple(clitic + "اي" for clitic in PROCLITICS)
+    assert stem_prefixes("كتاب")[:2] == ("كتاب", "وبالكتاب")
+    assert light_stems("الايه") == light_stems("ايهها") == ("اي",)
 
 
 @pytest.mark.parametrize(

@@ -311,12 +311,58 @@ def test_word_forms_found_in_batches_are_those_found_one_by_one(bundled_index):
             reader.close()
 
 
+_SHORT_WORDS = [
+    "و قال و الله",
+    "وزير في الوزارة",
+    "ال الكتاب",
+    "اي آية فاقرأ الآية وآية آيتها",
+    "أي كتاب ايهم",
+    "ف فيه فف",
+]
+
+
+def test_short_words_plan_to_the_forms_found_one_by_one_without_looking_at_others(tmp_path):
+    """A one- or two-letter word is no other word's stem (but «اي», of «آية»):
+    planning it expands no prefix, and finds what one lookup at a time finds."""
+    folder = write_corpus(tmp_path / "docs", {"a.txt": "\n\n".join(_SHORT_WORDS)})
+    with Index.create(tmp_path / "index") as index:
+        index.update([folder])
+        reader = index._whoosh.reader()
+        try:
+            terms = [term.decode("utf-8") for term in reader.lexicon("terms")]
+            for term in [term for term in terms if len(term) <= 3]:
+                counting = _CountingVocabulary(reader)
+                forms = _Planner(counting)._word_forms("terms", term)
+                assert list(forms.items()) == list(
+                    reference_forms(ReaderVocabulary(reader), term).items()
+                ), term
+                if len(term) < 3 and term != "اي":
+                    assert forms == {term: EXACT_BONUS}
+                    assert not counting.expanded, term
+        finally:
+            reader.close()
+        assert _found(index, "و") == [1]
+        assert _found(index, "ف") == [6]
+        # «اي» is also the stem of «آية», «الآية», «وآية» and «آيتها».
+        assert _found(index, "اي") == [4, 5]
+        assert _found(index, "ايه") == [4, 5]
+
+
+def _found(index, text: str) -> list[int]:
+    return sorted(hit.paragraph for hit in index.search(text).hits)
+
+
 class _CountingVocabulary(ReaderVocabulary):
     """Whoosh's term files, noting every word looked up."""
 
     def __init__(self, reader) -> None:
         super().__init__(reader)
         self.looked_up: list[str] = []
+        self.expanded: list[str] = []
+
+    def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
+        self.expanded += prefixes
+        return super().expand_prefixes(fieldname, prefixes)
 
     def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
         self.looked_up += terms

@@ -1,5 +1,6 @@
 """Did you mean: the distance that makes Arabic typing slips cheap."""
 
+import json
 import random
 from pathlib import Path
 
@@ -281,3 +282,63 @@ def test_corrections_are_the_nearest_of_every_word_of_their_first_letters(
             assert corrections(vocabulary, typed) == expected, typed
             corrected += bool(expected)
         assert corrected > 100
+
+
+@pytest.fixture(scope="module")
+def responsible_index(tmp_path_factory):
+    """«مسؤول» written with its hamza on a waw in two paragraphs, on a ya in one."""
+    root = tmp_path_factory.mktemp("responsible")
+    docs = write_corpus(root / "docs", {
+        "a.txt": "الإمام مسؤول مسؤول عن رعيته\n\nوالرجل مسؤول عن أهله",
+        "b.txt": "والخادم مسئول عن مال سيده",
+    })  # fmt: skip
+    return build_index(root / "ix", docs)
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("=مسؤل", "=مسؤول"),
+        ("=مسؤولل", "=مسؤول"),
+        ('"=مسؤل عن"', '"=مسؤول عن"'),
+        ("=مسؤل -رعيته", "=مسؤول -رعيته"),
+        ("=مسؤل عن", "=مسؤول عن"),
+    ],
+)
+def test_did_you_mean_corrects_an_exact_word_and_counts_it_exactly(
+    responsible_index, array_search, typed, meant
+):
+    """A misspelt «=word» gets the word as its best paragraph writes it, still
+    after «=», with the total that query finds: the paragraphs with «مسؤول», not
+    the one with «مسئول»."""
+    with Index.open(responsible_index) as index:
+        index.array_search = array_search
+        results = index.search(typed)
+        files = index.search_files(typed)
+        exact = index.search(meant)
+        loose = index.search(meant.replace("=", ""))
+    assert results.total == 0
+    assert 0 < exact.total < loose.total
+    assert results.suggestions == [{"query": meant, "total": exact.total}]
+    assert files.suggestions == results.suggestions
+
+
+def test_did_you_mean_leaves_an_excluded_exact_word_alone(responsible_index):
+    with Index.open(responsible_index) as index:
+        results = index.search("الإمام -=مسؤل")
+        excluded = index.search("سيده -=مسؤول")
+    assert results.total == 1 and results.suggestions == []
+    assert excluded.total == 1 and excluded.suggestions == []
+
+
+def test_did_you_mean_for_an_exact_word_on_stderr_and_in_json(run, responsible_index):
+    where = ("--index", str(responsible_index))
+    for fmt in ("table", "plain"):
+        result = run("search", "=مسؤل", *where, "--format", fmt)
+        assert result.exit_code == 0
+        assert result.stderr == "did you mean: «=مسؤول» (2 paragraphs)?\n"
+    payload = json.loads(run("search", "=مسؤل", *where, "--format", "json").stdout)
+    assert payload["total"] == 0
+    assert payload["suggestions"] == [{"query": "=مسؤول", "total": 2}]
+    assert "did you mean" not in run("search", "=مسؤول", *where).stderr

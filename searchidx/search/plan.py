@@ -40,6 +40,7 @@ from ..arabic import (
     is_function_form,
     is_vocalized,
     light_stems,
+    stem_prefixes,
     stems_filter,
     strip_article,
     written_letters,
@@ -368,7 +369,9 @@ class _Planner:
         # Every clitic + stem expanded at once, every candidate's stems found at once,
         # of the candidates whose letters allow one of the readings: a short stem's
         # prefix («وال» of «واله») starts thousands of words, each costing lookups.
-        prefixes = [clitic + stem for stem in stems for clitic in PROCLITICS]
+        prefixes = [prefix for stem in stems for prefix in stem_prefixes(stem)]
+        if not prefixes:
+            return forms  # «و», «في»: a short word is no other word's stem
         may_share_stem = stems_filter(readings)
         expansions = self.vocabulary.expand_prefixes(fieldname, prefixes)
         candidates = [

@@ -398,16 +398,20 @@ def _leaves(q: query.Query):
             yield from _leaves(child)
 
 
-def positive_words(q: query.Query) -> Iterator[str]:
-    """The folded words a query looks for, leaving out those after NOT."""
+def positive_words(q: query.Query, exact: bool = False) -> Iterator[str]:
+    """The folded words a query looks for, leaving out those after NOT; with
+    ``exact``, those of its ``=`` words instead."""
     if isinstance(q, query.Not):
         return
-    if isinstance(q, query.Term) and q.fieldname == "terms" and not isinstance(q, ExactWord):
+    if isinstance(q, ExactWord):
+        if exact:
+            yield fold_term(q.text)
+    elif not exact and isinstance(q, query.Term) and q.fieldname == "terms":
         yield q.text
-    elif isinstance(q, query.Phrase) and q.fieldname == "terms":
+    elif not exact and isinstance(q, query.Phrase) and q.fieldname == "terms":
         yield from q.words
     for child in q.children():
-        yield from positive_words(child)
+        yield from positive_words(child, exact)
 
 
 def check_arguments(text: object, limit: object, offset: object) -> None:

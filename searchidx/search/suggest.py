@@ -9,7 +9,9 @@ comes first.
 
 When a search finds fewer than :data:`SUGGEST_BELOW` paragraphs, its rare
 words are replaced by near indexed words, and the corrected queries that find
-more are suggested. Fuzzy words («word~») use the plain edit distance.
+more are suggested. An ``=word`` keeps its ``=``: it is spelled as the best
+paragraph of the corrected word writes it, and counted as that exact word.
+Fuzzy words («word~») use the plain edit distance.
 """
 
 from __future__ import annotations
@@ -145,11 +147,15 @@ def suggestions(
     a folded word the query matched there, or None): ``{"query", "total"}``,
     best first. With ``unvocalized`` (diacritics that keep only
     compatible words), ``text`` without its diacritics comes first."""
-    words = {
-        term
-        for term in positive_words(parsed)
-        if vocabulary.doc_frequency("terms", term) < SUGGEST_BELOW
-    }
+    words, exact = (
+        {
+            term
+            for term in positive_words(parsed, exact)
+            if vocabulary.doc_frequency("terms", term) < SUGGEST_BELOW
+        }
+        for exact in (False, True)
+    )
+    words |= exact
     per_word = {term: corrections(vocabulary, term) for term in sorted(words)}
     # Each word on its own, nearest and most frequent first; then all at once.
     fixes = [
@@ -170,16 +176,20 @@ def suggestions(
             suggested.append({"query": bare, "total": found})
     reached = set()
     for fix in fixes:
-        found, spelling = search(_replace_words(text, fix))
+        found, spelling = search(_replace_words(text, fix, exact))
+        spelled = None
+        if not exact.isdisjoint(fix):
+            # «=word» counts only the occurrences written as suggested: the word's
+            # best paragraph spells it, and the query with «=» and that spelling counts.
+            spelled = _spelled(fix, spelling)
+            found, _ = search(_replace_words(text, spelled))
         # Words of one stem («مسلم», «مسلمة», «مسلما») find the same paragraphs:
         # one of them is suggested, not three that all say the same.
         reach = (found, frozenset((term, light_stems(word)[0]) for term, word in fix.items()))
         if found <= total or reach in reached:
             continue
         reached.add(reach)
-        # The words as the texts spell them, not their folded forms.
-        spelled = {term: _without_marks(spelling(word) or word) for term, word in fix.items()}
-        shown = _replace_words(text, spelled)
+        shown = _replace_words(text, spelled or _spelled(fix, spelling))
         if all(shown != other["query"] for other in suggested):
             suggested.append({"query": shown, "total": found})
         if len(suggested) == MAX_CORRECTIONS:
@@ -187,12 +197,24 @@ def suggestions(
     return suggested
 
 
-def _replace_words(text: str, replacements: dict[str, str]) -> str:
-    """``text`` with every word that folds to a key of ``replacements`` replaced."""
+def _spelled(fix: dict[str, str], spelling: Callable[[str], str | None]) -> dict[str, str]:
+    """The words of ``fix`` as the texts spell them, not their folded forms."""
+    return {term: _without_marks(spelling(word) or word) for term, word in fix.items()}
+
+
+def _replace_words(
+    text: str, replacements: dict[str, str], loosened: frozenset[str] | set[str] = frozenset()
+) -> str:
+    """``text`` with every word that folds to a key of ``replacements`` replaced;
+    those folding to one of ``loosened`` lose the «=» before them."""
     for match in reversed(word_matches(text)):
-        replacement = replacements.get(fold_term(match.group()))
+        term = fold_term(match.group())
+        replacement = replacements.get(term)
         if replacement is not None:
-            text = text[: match.start()] + replacement + text[match.end() :]
+            start = match.start()
+            if term in loosened and text[start - 1 : start] == "=":
+                start -= 1
+            text = text[:start] + replacement + text[match.end() :]
     return text
 
 
