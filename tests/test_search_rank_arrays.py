@@ -1202,3 +1202,26 @@ def test_scores_of_a_document_are_added_in_their_order(documents):
     assert found.ids.tolist() == sorted(expected)
     assert found.scores.tolist() == [expected[docnum] for docnum in sorted(expected)]
     assert _summed(ids[:0], scores[:0], documents).ids.tolist() == []
+
+
+def test_terms_looked_up_when_the_cache_is_full_are_still_answered(bundled_index, monkeypatch):
+    """A long-running process looks up more terms than it keeps: a batch mixing
+    terms it remembers with new ones, arriving when the cache is full, is answered
+    whole (the cache is emptied to remember the new ones) and as one by one."""
+    from searchidx.search import array_segments
+
+    monkeypatch.setattr(array_segments, "_ORDINAL_CACHE_LIMIT", 50)
+    with Index.open(bundled_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            segment = ArraySearcher.open(index.path, reader).segments[0]
+            terms = [term for _, term in zip(range(80), reader.lexicon("terms"), strict=False)]
+            assert len(terms) == 80
+            expected = [segment.ordinal("terms", term) for term in terms]
+            assert sorted(expected) == expected and -1 not in expected
+            segment._ordinals.clear()
+            assert segment.ordinals("terms", terms[:40]) == expected[:40]
+            mixed = [*terms[:10], "ززز".encode(), *terms[40:70]]
+            assert segment.ordinals("terms", mixed) == [*expected[:10], -1, *expected[40:70]]
+        finally:
+            reader.close()

@@ -132,7 +132,9 @@ class _Segment:
     def ordinals(self, fieldname: str, terms: list[bytes]) -> list[int]:
         """Each term's number in this segment's vocabulary, or -1: the terms not
         looked up before are found by one ``searchsorted`` for them all."""
-        new = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._ordinals]
+        # Read from the cache first: remembering the new ones may clear it.
+        known = {term: self._ordinals.get((fieldname, term)) for term in terms}
+        new = [term for term, ordinal in known.items() if ordinal is None]
         if new:
             wanted = _prefix_keys(new)
             keys = self.side[f"{fieldname}.prefix_keys"]
@@ -157,8 +159,8 @@ class _Segment:
                 else self._find(fieldname, term, *span)
                 for term, span in zip(new, spans, strict=True)
             ]
-            self._remember(fieldname, new, found)
-        return [self._ordinals[fieldname, term] for term in terms]
+            known.update(zip(new, self._remember(fieldname, new, found), strict=True))
+        return [known[term] for term in terms]
 
     def _terms(self, fieldname: str, low: int, high: int) -> list[bytes]:
         """The terms ``low`` to ``high`` (excluded), in order."""
