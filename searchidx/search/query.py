@@ -284,17 +284,16 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             # «"w1 w2"~1» is the words side by side in either order; Whoosh parses
             # it to the slop of the phrase «"w1 w2"», whose words keep their order.
             side_by_side = self.near and self.slop == 1
-            if not (exact or side_by_side) or self.fieldname not in (None, parser.fieldname):
+            fieldname = self.fieldname or parser.fieldname
+            if not (exact or side_by_side) or fieldname not in (parser.fieldname, "title"):
                 return super().query(parser)  # «doc:"a =b.txt"» names a file
-            # The words as the "terms" field's analyzer finds them, so that
-            # the words around an «=» word are folded as in any phrase.
+            # The words as the field's analyzer finds them, so that the words
+            # around an «=» word are folded as in any phrase.
             words = [
                 ExactWord("terms", self.text[token.startchar : token.endchar])
                 if token.startchar in exact
-                else _located(query.Term(parser.fieldname, token.text), self, token)
-                for token in parser.schema[parser.fieldname].tokenize(
-                    self.text, mode="query", chars=True
-                )
+                else _located(query.Term(fieldname, token.text), self, token)
+                for token in parser.schema[fieldname].tokenize(self.text, mode="query", chars=True)
             ]
             if len(words) <= 1:
                 return attach(words[0], self) if words else super().query(parser)
