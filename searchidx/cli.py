@@ -661,6 +661,11 @@ def run() -> NoReturn:
     os._exit(code)
 
 
+# A bare `searchidx`: click 8.2+ raises this, with the help as its message;
+# click 8.1 prints the help itself and exits.
+_NO_COMMAND = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; turn known errors into one line and an exit code."""
     return _run(argv, _Choices())
@@ -675,6 +680,9 @@ def _run(argv: Sequence[str] | None, choices: _Choices) -> int:
         cli.main(args=argv, prog_name="searchidx", standalone_mode=False, obj=choices)
     except click.exceptions.Exit as done:
         return done.exit_code
+    except _NO_COMMAND as bare:
+        bare.show()  # the help, not an error line with the help inside it
+        return bare.exit_code
     except click.UsageError as error:
         click.echo(f"searchidx: error: {_usage_message(error)}", err=True)
         return error.exit_code

@@ -325,6 +325,14 @@ def test_format_before_the_command_is_checked_against_the_command(run, greetings
     assert json.loads(tokens.stdout)["tokens"][0]["term"] == "السلام"
 
 
+def test_a_bare_searchidx_shows_the_help_not_an_error(run):
+    result = run()
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: searchidx [OPTIONS] COMMAND")
+    assert "searchidx: error" not in result.stderr
+    assert "search   Find the paragraphs that match QUERY" in result.stderr
+
+
 def test_help_says_where_shared_options_go(run):
     result = run("--help")
     assert "--traceback, --index and --format may come before or after the command" in (

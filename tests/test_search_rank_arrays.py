@@ -561,6 +561,43 @@ def test_a_word_near_itself_needs_two_occurrences_within_n(tmp_path):
             assert_same(ours, theirs, text)
 
 
+def test_proximity_one_finds_two_words_side_by_side_in_either_order(tmp_path):
+    """«"w1 w2"~1» is the two words next to each other, in any order (the phrase
+    «"w1 w2"» keeps its order), in their forms and clitic forms, in titles, both ways alike."""
+    texts = {
+        "news.md": "# أخبار سوريا\n\nعاد اللاجئون إلى بلدهم",
+        "a.txt": "الزيتون شجرة مباركة\n\n"
+        "كتب الكاتب كتاباً عن الكتابة\n\n"
+        "وأكد وزيرُ الخارجية أن الأزمة كبيرة\n\n"
+        "شجرة التين غير شجرة الزيتون",
+    }
+    write_corpus(tmp_path / "docs", texts)
+    with Index.create(tmp_path / "index") as index:
+        index.update([tmp_path / "docs"])
+        for text, paragraphs in (
+            ('"شجرة الزيتون"~1', [1, 4]),
+            ('"شجرة الزيتون"', [4]),
+            ('"الكاتب كتب"~1', [2]),
+            ('"الخارجية الوزير"~1', [3]),
+            ('"الخارجية الوزير"', []),
+            ('"=الخارجية وزير"~1', [3]),
+            ('"التين الزيتون"~1', []),
+        ):
+            found = index.search(text)
+            assert sorted(hit.paragraph for hit in found) == paragraphs, text
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+        # In a title too: «title:"w2 w1"~1» finds the title «w1 w2» as ~2 does.
+        in_titles = index.search('title:"سوريا أخبار"~1')
+        assert sorted(hit.paragraph for hit in in_titles) == [1, 2]
+        assert index.search('title:"سوريا أخبار"').total == 0
+        side_by_side = index.search('"شجرة الزيتون"~1')
+        assert [side_by_side.hits[0].text[a:b] for a, b in side_by_side.hits[0].matches] == [
+            "الزيتون",
+            "شجرة",
+        ]
+
+
 # Words to fill a paragraph past 255 positions, none a form of «قال» or «الله».
 _FILLER = (
     "كان الناس في ذلك الزمان يخرجون إلى الأسواق ويشترون الطعام والثياب ثم يرجعون "

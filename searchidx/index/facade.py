@@ -239,6 +239,7 @@ class Index:
 
     def _searching(self, run, query: str, **options):
         """``run`` on the latest committed index, once more afresh if it changed meanwhile."""
+        arrays = None
         for attempt in range(2):
             try:
                 self._follow_writers()
@@ -249,6 +250,10 @@ class Index:
             except Exception as error:  # Whoosh fails in assorted ways when files change under it
                 if attempt and isinstance(error, CorruptIndexError):
                     raise corrupt(self.path, error) from None
+                if attempt and arrays is not None and self._whoosh_answers(run, query, options):
+                    # Twice the same failure, which Whoosh's matchers do not share: a side
+                    # file damaged in place (its header intact), not a writer's change.
+                    raise corrupt(self.path, error) from None
                 if attempt:
                     raise IndexChanged(
                         f"the index at {self.path} changed while it was being read "
@@ -256,6 +261,14 @@ class Index:
                     ) from None
                 # A writer committed or swapped the folder during this search: once more, afresh.
                 self._reopen()
+
+    def _whoosh_answers(self, run, query: str, options: dict) -> bool:
+        """Whether ``run`` succeeds on Whoosh's matchers alone, without the side files."""
+        try:
+            run(self._whoosh, self._reader, query, arrays=None, **options)
+        except Exception:  # any failure of Whoosh's own: the side files are not to blame
+            return False
+        return True
 
     def _follow_writers(self) -> None:
         """Reopen after a rebuild (a new build id), take a new reader after a commit."""

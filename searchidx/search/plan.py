@@ -547,6 +547,7 @@ def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
         return words[0]
     if any(word is query.NullQuery for word in words):
         return query.NullQuery  # a word with no terms: no phrase either
-    # «"w1 w2"~N»: the words within N positions of each other, in any order.
-    ordered = phrase.slop == 1
+    # «"w1 w2"~N»: the words within N positions of each other, in any order
+    # (also at ~1, which the parser makes a Sequence, where a phrase is ordered).
+    ordered = phrase.ordered if isinstance(phrase, query.Sequence) else phrase.slop == 1
     return query.Sequence(words, slop=phrase.slop, ordered=ordered, boost=phrase.boost)

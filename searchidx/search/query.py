@@ -266,6 +266,8 @@ class _PhrasePlugin(qparser.PhrasePlugin):
     """Quoted phrases, whose words may be ``=`` words: ``"=علي بن ابي طالب"``."""
 
     class PhraseNode(qparser.PhrasePlugin.PhraseNode):
+        near = False  # a distance was written after the quotes: «"w1 w2"~1»
+
         def query(self, parser: qparser.QueryParser) -> query.Query:
             fuzzy = _TILDE_IN_PHRASE.search(self.text)
             if fuzzy and self.fieldname != "doc":
@@ -279,21 +281,24 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             exact = {match.start("text") for match in _EXACT.finditer(self.text)}
             if exact and self.fieldname == "title":
                 raise QueryError(_NOT_IN_TITLES)
-            if not exact or self.fieldname not in (None, parser.fieldname):
+            # «"w1 w2"~1» is the words side by side in either order; Whoosh parses
+            # it to the slop of the phrase «"w1 w2"», whose words keep their order.
+            side_by_side = self.near and self.slop == 1
+            fieldname = self.fieldname or parser.fieldname
+            if not (exact or side_by_side) or fieldname not in (parser.fieldname, "title"):
                 return super().query(parser)  # «doc:"a =b.txt"» names a file
-            # The words as the "terms" field's analyzer finds them, so that
-            # the words around an «=» word are folded as in any phrase.
+            # The words as the field's analyzer finds them, so that the words
+            # around an «=» word are folded as in any phrase.
             words = [
                 ExactWord("terms", self.text[token.startchar : token.endchar])
                 if token.startchar in exact
-                else _located(query.Term(parser.fieldname, token.text), self, token)
-                for token in parser.schema[parser.fieldname].tokenize(
-                    self.text, mode="query", chars=True
-                )
+                else _located(query.Term(fieldname, token.text), self, token)
+                for token in parser.schema[fieldname].tokenize(self.text, mode="query", chars=True)
             ]
-            if len(words) == 1:
-                return attach(words[0], self)
-            phrase = query.Sequence(words, slop=self.slop, ordered=self.slop == 1)
+            if len(words) <= 1:
+                return attach(words[0], self) if words else super().query(parser)
+            ordered = self.slop == 1 and not side_by_side
+            phrase = query.Sequence(words, slop=self.slop, ordered=ordered)
             return attach(phrase.with_boost(self.boost), self)
 
     class PhraseTagger(qparser.PhrasePlugin.PhraseTagger):
@@ -301,6 +306,7 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             found = super().create(parser, match)
             node = _PhrasePlugin.PhraseNode(found.text, found.textstartchar, found.slop)
             node.degrade = found.degrade
+            node.near = match.group("slop") is not None
             return node
 
 
