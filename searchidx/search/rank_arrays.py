@@ -68,6 +68,7 @@ from .array_positions import (
     _phrase_postings,
     _position_keys,
     _positions,
+    _postings_in,
     _restricted,
     _sorted,
     _spans,
@@ -237,6 +238,9 @@ class ArraySearcher(ArraySegments):
             if low == high:
                 continue
             docs = found[number].ids[chosen[low:high] - firsts[number]]
+            if type(q) is query.ConstantScoreQuery and _is_restricted_word(q.child):
+                matched[low:high] = _written_in(segment, _forms(q.child), docs)
+                continue
             inside = _mask(docs, segment.size)
             matches = _materialize(run.evaluate(q, segment, inside), segment)
             matched[low:high] = _among(docs, matches.ids, segment.size)
@@ -686,6 +690,33 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         word_keys = _position_keys(docs[postings[accepted]], positions[at[accepted]] - distance)
         keys = keys[_in_sorted(keys, _sorted(word_keys))]
     return _unscored(segment, np.unique(keys >> 32))
+
+
+def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
+    """A mask of ``docs`` (live documents of ``segment``, sorted) where a word's ``forms``
+    (:class:`~.written.WrittenTerm` of one test) occur written as the test accepts:
+    what :meth:`_Run.evaluate` finds of the word there, in fewer calls. A term whose
+    written forms all pass needs only its postings; only the occurrences of terms
+    written both ways have their written forms read."""
+    test = forms[0].test
+    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
+    ordinals = [o for o in ordinals if o >= 0 and segment.passing(test, o) is not False]
+    if not ordinals or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    ordinals = np.array(ordinals, dtype=np.int64)
+    index, form, found = _postings_in(segment, ordinals, _mask(docs, segment.size), None)
+    mixed = np.array([segment.passing(test, o) is None for o in ordinals.tolist()])
+    chosen = mixed[form]
+    if chosen.any():
+        # Each posting of a term written both ways counts if one of its occurrences passes.
+        numbers, owner = _occurrences(segment, index[chosen], ordinals[form[chosen]])
+        terms, term_of = np.unique(ordinals[form[chosen]], return_inverse=True)
+        accepted = segment.accepted(test, terms, term_of[owner], numbers)
+        kept = np.zeros(len(index), dtype=bool)
+        kept[~chosen] = True
+        kept[np.flatnonzero(chosen)[owner[accepted]]] = True
+        found = found[kept]
+    return _among(docs, found, segment.size)
 
 
 def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
