@@ -136,7 +136,9 @@ class ArraySearcher(ArraySegments):
         self._idf: dict[tuple[str, bytes], float] = {}
         self._norms: dict[tuple[_Segment, str], np.ndarray] = {}
 
-    def length_norms(self, segment: _Segment, fieldname: str, avgfl: float, B: float, K1: float):
+    def length_norms(
+        self, segment: _Segment, fieldname: str, avgfl: float, B: float, K1: float
+    ) -> np.ndarray:
         """:meth:`_Run.length_norms` of every document of ``segment``, kept."""
         key = (segment, fieldname)
         found = self._norms.get(key)
