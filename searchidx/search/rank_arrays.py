@@ -11,7 +11,7 @@ scored as the sum of its words' scores.
 
 Each node of the query tree becomes, per segment, the sorted document numbers
 it matches and their scores: a term is a slice of its posting list (a word's
-forms of few postings each are read and scored together), OR sums
+forms are read and scored together), OR sums
 scores (``np.bincount``), AND intersects, NOT is kept as the complement of its
 matches until an AND removes them or an OR needs them whole; AND MAYBE adds
 its second part's scores where it matches too, and a constant-score node gives
@@ -33,9 +33,10 @@ where they are written with compatible ones: only the required part is scored
 everywhere, and the bonus is looked for in its best-scoring paragraphs, more of
 them until no paragraph left could reach the top hits
 (:meth:`ArraySearcher._with_bonuses`); the total is the required part's. A
-phrase's matches are kept for its bonus, which tests the written forms of the
-occurrences the phrase read, in the paragraphs looked at, and reads no posting
-again.
+word's bonus reads its forms' postings in those paragraphs and the written
+forms of their occurrences only (:func:`_written_in`). A phrase's matches are
+kept for its bonus, which tests the written forms of the occurrences the phrase
+read, in the paragraphs looked at, and reads no posting again.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) keeps only its accepted occurrences: its term frequency is
