@@ -9,6 +9,7 @@ array search against any change in Whoosh's scoring or in the expansion.
 import random
 import re
 
+import numpy as np
 import pytest
 from whoosh import query
 
@@ -23,7 +24,7 @@ from searchidx.arabic import (
     written_letters,
 )
 from searchidx.errors import QueryError
-from searchidx.search import rank_arrays, rank_whoosh
+from searchidx.search import array_positions, rank_arrays, rank_whoosh
 from searchidx.search.plan import (
     EXACT_BONUS,
     MARKS_BONUS,
@@ -1262,3 +1263,97 @@ def test_terms_looked_up_when_the_cache_is_full_are_still_answered(bundled_index
             assert segment.ordinals("terms", mixed) == [*expected[:10], -1, *expected[40:70]]
         finally:
             reader.close()
+
+
+def test_two_vocalized_words_rank_the_paragraphs_written_so_first(seeking_index):
+    """«طَلَبُ الْعِلْمِ» unquoted: every paragraph with both words, in two segments and
+    clitic forms («وَطَلَبُ», «بِالْعِلْمِ», «عِلْمِهِ»), never the deleted file's; those
+    where both are written with compatible marks first, then «طَلَبُ الْعَلَمِ»
+    (the flag: one word written so), as Whoosh ranks them."""
+    compatible = {("second.txt", 1), ("first.txt", 2), ("first.txt", 3), ("first.txt", 4)}
+    compatible |= {("first.txt", 5), ("first.txt", 6)}
+    with Index.open(seeking_index) as index:
+        found = index.search("طَلَبُ الْعِلْمِ", limit=20)
+        assert found.total == 8
+        places = [(hit.doc, hit.paragraph) for hit in found]
+        assert set(places[:6]) == compatible and ("removed.txt", 1) not in places
+        assert all(hit.score > 2 * MARKS_BONUS for hit in found.hits[:6])
+        assert MARKS_BONUS < found.hits[6].score < 2 * MARKS_BONUS
+        assert places[6] == ("first.txt", 1)
+        marked = {
+            (hit.doc, hit.paragraph): [hit.text[a:b] for a, b in hit.matches] for hit in found
+        }
+        assert marked["first.txt", 4] == ["وَطَلَبُ", "الْعِلْمِ"]
+        assert marked["first.txt", 5] == ["طَلَبُ", "عِلْمِهِ"]
+        strict = index.search("طَلَبُ الْعِلْمِ", marks="strict", limit=20)
+        assert {(hit.doc, hit.paragraph) for hit in strict} == compatible
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_vocalized_words_agree_with_whoosh_whichever_way_postings_are_read(
+    seeking_index, hadith_index, monkeypatch, reading
+):
+    """Words typed with diacritics, alone and two or three together, a word written
+    so everywhere («عِبَادَةٌ»), nowhere («عُبَادَةٌ») or both ways, ranked and
+    strict, at every depth of the bonus rounds."""
+    for name, value in READINGS[reading].items():
+        monkeypatch.setattr(f"searchidx.search.{name}", value)
+    queries = [
+        "طَلَبُ الْعِلْمِ",
+        "الْعِلْمِ طَلَبُ",
+        "طَلَبُ الْعِلْمِ عِبَادَةٌ",
+        "الْعِلْمِ عُبَادَةٌ",
+        "طَلَبَ الْعَلَمِ",
+        "طلب الْعِلْمِ",
+        "طَلَبُ الْعِلْمِ -نُورٌ",
+    ]
+    with Index.open(seeking_index) as index:
+        assert_ranked_alike(index, queries, (1, 2, 3, 10))
+    with Index.open(hadith_index) as index:
+        assert_ranked_alike(index, ["حَدَّثَنَا عَبْدُ", "قَالَ رَسُولُ اللَّهِ", "عَنْ أَبِي"], (1, 10))
+
+
+def test_postings_looked_up_for_long_terms_and_read_for_short_are_those_read(
+    bundled_index, monkeypatch
+):
+    """A word's forms' postings in three paragraphs: «في» and «من» (many postings)
+    looked up in them, «وفي» and «ومن» read and kept by the mask, come out as every
+    form read whole and kept: form by form, each form's in document order."""
+    monkeypatch.setattr(array_positions, "_SPARSE", 4)
+    with Index.open(bundled_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            (segment,) = ArraySearcher.open(index.path, reader).segments
+            ordinals = np.array(
+                [
+                    segment.ordinal("terms", form.encode("utf-8"))
+                    for form in ("وفي", "في", "ومن", "من")
+                ]
+            )
+            assert (ordinals >= 0).all()
+            docs = segment.side["terms.docs"]
+            (start, end), (other, _) = (segment.postings("terms", o) for o in ordinals[1::-1])
+            present = np.unique([docs[start], docs[end - 1], docs[other]]).astype(np.int64)
+            sizes = np.diff([segment.postings("terms", o) for o in ordinals]).ravel()
+            long = sizes > array_positions._SPARSE * len(present)
+            assert long.tolist() == [False, True, False, True]
+            candidates = np.zeros(segment.size, dtype=bool)
+            candidates[present] = True
+            looked_up = array_positions._postings_in(segment, ordinals, candidates, present)
+            read = array_positions._postings_in(segment, ordinals, candidates, None)
+            assert set(looked_up[1].tolist()) >= {0, 1}  # «وفي» in one of them, «في» in all
+            for ours, whole in zip(looked_up, read, strict=True):
+                assert np.array_equal(ours, whole)
+        finally:
+            reader.close()
+
+
+def test_an_and_narrowed_from_its_rarest_word_scores_as_whoosh(sayings_index):
+    """«عن نافع»: «نافع» in one paragraph, «عن» in eight (one in a file deleted since);
+    «قال الله»: words about as common, in clitic forms («وقال», «والله»)."""
+    with Index.open(sayings_index) as index:
+        assert [hit.paragraph for hit in index.search("عن نافع")] == [5]
+        assert sorted(hit.paragraph for hit in index.search("قال الله")) == [1, 2, 3, 4]
+        for text in ("عن نافع", "نافع عن", "قال الله", "كتاب عن", "عن كتاب قال"):
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)

@@ -85,25 +85,35 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
     """``(index, form, docs)`` of the postings of the terms ``ordinals`` (see
     :func:`_phrase_postings`) in the documents of the mask ``candidates`` (all, if
     None). With ``present`` (the candidates' numbers, sorted), each candidate is
-    looked up in each term's sorted documents; else every posting is read and
-    kept or dropped by the mask."""
+    looked up in the sorted documents of each term of more than :data:`_SPARSE`
+    times as many postings; the other terms' postings are read and kept or
+    dropped by the mask."""
     side = segment.side
     pointers, all_docs = side["terms.pointers"], side["terms.docs"]
     starts = pointers[ordinals].astype(np.int64)
     ends = pointers[ordinals + 1].astype(np.int64)
-    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
-    if present is not None:
+    looked_up = [] if present is None else np.flatnonzero(ends - starts > _SPARSE * len(present))
+    if len(looked_up):
         wanted = present.astype(all_docs.dtype)
         index, form = [], []
-        for number, (start, end) in enumerate(bounds):
-            docs = all_docs[start:end]
+        for number in looked_up.tolist():
+            docs = all_docs[starts[number] : ends[number]]
             at = docs.searchsorted(wanted)
             at = at[at < len(docs)]  # a tail: ``wanted`` is sorted
             at = at[docs[at] == wanted[: len(at)]]
-            index.append(at + start)
+            index.append(at + starts[number])
             form.append(np.full(len(at), number))
+        if len(looked_up) < len(ordinals):
+            read = np.flatnonzero(~np.isin(np.arange(len(ordinals)), looked_up))
+            found, number, _ = _postings_in(segment, ordinals[read], candidates, None)
+            index.append(found)
+            form.append(read[number])
         index, form = np.concatenate(index), np.concatenate(form)
+        if len(looked_up) < len(ordinals):
+            order = np.lexsort((index, form))  # form by form, as read
+            index, form = index[order], form[order]
         return index, form, all_docs[index]
+    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
     pieces = [all_docs[start:end] for start, end in bounds]
     docs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
     if candidates is None:

@@ -108,8 +108,9 @@ class _Segment:
         self.size = side.doc_count_all
         self._ordinals: dict[tuple[str, bytes], int] = {}
         self._views: dict[str, tuple[memoryview, memoryview]] = {}
-        # Per written test and term, the test's verdict on each of the term's written forms.
-        self._verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
+        # Per written test and term, the test's verdict on each of the term's written
+        # forms, and on all of them (see passing).
+        self._verdicts: dict[tuple[WrittenTest, int], tuple[np.ndarray, bool | None]] = {}
         self._position_starts: dict[int, np.ndarray] = {}
         self._position_starts_kept = 0
         # Per field and prefix, its terms measured for near_terms, and the bytes kept.
@@ -344,17 +345,23 @@ class _Segment:
         """Whether every occurrence of the term ``ordinal`` passes ``test`` (True),
         none does (False) or some do (None): its written forms' verdicts say it
         without reading the forward index."""
-        verdicts = self._term_verdicts(test, ordinal)
-        return True if verdicts.all() else None if verdicts.any() else False
+        return self._judged(test, ordinal)[1]
 
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
-        key = (test, ordinal)
-        if key not in self._verdicts:
+        return self._judged(test, ordinal)[0]
+
+    def _judged(self, test: WrittenTest, ordinal: int) -> tuple[np.ndarray, bool | None]:
+        """The test's verdict on each of the term's written forms, and :meth:`passing`:
+        worked out once, as a search asks for them form after form."""
+        found = self._verdicts.get((test, ordinal))
+        if found is None:
             if len(self._verdicts) > _ORDINAL_CACHE_LIMIT:
                 self._verdicts.clear()
             forms = self.side.term_forms(ordinal)
-            self._verdicts[key] = np.array([_passes(test, form) for form in forms])
-        return self._verdicts[key]
+            verdicts = np.array([_passes(test, form) for form in forms])
+            passing = True if verdicts.all() else None if verdicts.any() else False
+            found = self._verdicts[test, ordinal] = (verdicts, passing)
+        return found
 
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)

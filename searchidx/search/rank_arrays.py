@@ -11,7 +11,7 @@ scored as the sum of its words' scores.
 
 Each node of the query tree becomes, per segment, the sorted document numbers
 it matches and their scores: a term is a slice of its posting list (a word's
-forms of few postings each are read and scored together), OR sums
+forms are read and scored together), OR sums
 scores (``np.bincount``), AND intersects, NOT is kept as the complement of its
 matches until an AND removes them or an OR needs them whole; AND MAYBE adds
 its second part's scores where it matches too, and a constant-score node gives
@@ -33,9 +33,10 @@ where they are written with compatible ones: only the required part is scored
 everywhere, and the bonus is looked for in its best-scoring paragraphs, more of
 them until no paragraph left could reach the top hits
 (:meth:`ArraySearcher._with_bonuses`); the total is the required part's. A
-phrase's matches are kept for its bonus, which tests the written forms of the
-occurrences the phrase read, in the paragraphs looked at, and reads no posting
-again.
+word's bonus reads its forms' postings in those paragraphs and the written
+forms of their occurrences only (:func:`_written_in`). A phrase's matches are
+kept for its bonus, which tests the written forms of the occurrences the phrase
+read, in the paragraphs looked at, and reads no posting again.
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) keeps only its accepted occurrences: its term frequency is
@@ -68,6 +69,7 @@ from .array_positions import (
     _phrase_postings,
     _position_keys,
     _positions,
+    _postings_in,
     _restricted,
     _sorted,
     _spans,
@@ -87,12 +89,14 @@ _NULL_QUERY = type(query.NullQuery)
 # An AND of words is narrowed from its rarest word when another has this many times
 # its postings; between words about as common, scoring each whole list costs less.
 _NARROWING = 4
-# A word's forms are scored together where they have at most this many postings
-# each on average: scoring a form alone costs about as much in calls.
-_FORM_COST = 1000
 # Bonuses (see ArraySearcher._with_bonuses) are first looked for in this many
 # best-scoring documents per hit asked for.
 _TIER_FIRST = 8
+# A term (or word) with postings in at least one document in this many has the
+# length part of its scores taken from the whole segment's, worked out once.
+_NORMS_KEPT = 8
+# The idf of up to this many terms is kept from search to search.
+_IDF_KEPT = 100_000
 
 
 class Unsupported(Exception):
@@ -125,6 +129,35 @@ class ArraySearcher(ArraySegments):
     """Searches the segments of one Whoosh reader through their side files."""
 
     _file_numbers: np.ndarray | bool | None = None
+
+    def __init__(self, segments: list[_Segment], doc_count_all: int) -> None:
+        super().__init__(segments, doc_count_all)
+        # Each term's idf: a reader's statistics never change, and a search's words
+        # often come back in the next search.
+        self._idf: dict[tuple[str, bytes], float] = {}
+        self._norms: dict[tuple[_Segment, str], np.ndarray] = {}
+
+    def length_norms(
+        self, segment: _Segment, fieldname: str, avgfl: float, B: float, K1: float
+    ) -> np.ndarray:
+        """:meth:`_Run.length_norms` of every document of ``segment``, kept."""
+        key = (segment, fieldname)
+        found = self._norms.get(key)
+        if found is None:
+            fl = segment.side[f"{fieldname}.lengths"].astype(np.float64)
+            found = self._norms[key] = K1 * ((1 - B) + B * fl / avgfl)
+        return found
+
+    def idf(self, fieldname: str, term: bytes) -> float:
+        """Whoosh's idf of the term: ``log(N / (df + 1)) + 1``, deleted documents counted."""
+        key = (fieldname, term)
+        found = self._idf.get(key)
+        if found is None:
+            if len(self._idf) > _IDF_KEPT:
+                self._idf.clear()
+            df = self.doc_frequency(fieldname, term)
+            found = self._idf[key] = log(self.doc_count_all / (df + 1)) + 1
+        return found
 
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
@@ -237,6 +270,9 @@ class ArraySearcher(ArraySegments):
             if low == high:
                 continue
             docs = found[number].ids[chosen[low:high] - firsts[number]]
+            if type(q) is query.ConstantScoreQuery and _is_restricted_word(q.child):
+                matched[low:high] = _written_in(segment, _forms(q.child), docs)
+                continue
             inside = _mask(docs, segment.size)
             matches = _materialize(run.evaluate(q, segment, inside), segment)
             matched[low:high] = _among(docs, matches.ids, segment.size)
@@ -276,6 +312,11 @@ def _check(q: query.Query) -> None:
     elif kind is query.Or:
         if q.minmatch or q.scale:
             raise Unsupported("minmatch")
+        words = q.subqueries
+        if _is_word_forms(words) and all(
+            word.boost == 1.0 and isinstance(word.text, str) for word in words
+        ):
+            return  # a word's forms: each passes as a term of its own would
     elif kind is query.Phrase:
         if q.fieldname != "terms" or q.slop != 1:
             raise Unsupported("phrase")
@@ -312,7 +353,6 @@ class _Run:
         self.B, self.K1 = BM25_B, BM25_K1
         # Keyed by UTF-8 bytes, as the side files hold terms.
         self.bonus = {term.encode("utf-8"): value for term, value in bonuses.items() if value}
-        self._idf: dict = {}
         self._weights: dict = {}
         self._avgfl: dict = {}
 
@@ -364,9 +404,7 @@ class _Run:
             if found is not None:
                 return found
         if kind is query.Or and _is_word(q):
-            found = self.word(segment, q.subqueries, within)
-            if found is not None:
-                return found
+            return self.word(segment, q.subqueries, within)
         children = [self.evaluate(child, segment, within) for child in q.subqueries]
         if not children:
             return _EMPTY
@@ -374,20 +412,21 @@ class _Run:
             return _union([_materialize(child, segment) for child in children], segment.size)
         return _intersection(children, segment)
 
-    def word(self, segment: _Segment, forms: list, within=None) -> _Matches | None:
+    def word(self, segment: _Segment, forms: list, within=None) -> _Matches:
         """The OR of a word's ``forms`` (terms of the ``terms`` field): their postings
         read as slices and scored at once (:meth:`postings_scores`), in ``within``
-        where given: :meth:`term` and :func:`_union` without a call per form. None
-        where the forms have more than :data:`_FORM_COST` postings each on average."""
+        where given: :meth:`term` and :func:`_union` without a call per form (the
+        few more operations per posting cost less than a call per form, also where
+        one form has tens of thousands of postings)."""
         terms = [word.text.encode("utf-8") for word in forms]
         terms = [(segment.ordinal("terms", term), term) for term in terms]
         terms = [(ordinal, term) for ordinal, term in terms if ordinal >= 0]
         if not terms:
             return _EMPTY
+        if len(terms) == 1:
+            return self.term(segment, "terms", terms[0][1].decode("utf-8"), within)
         side = segment.side
         bounds = [segment.postings("terms", ordinal) for ordinal, _ in terms]
-        if sum(end - start for start, end in bounds) > _FORM_COST * len(terms):
-            return None
         docs = np.concatenate([side["terms.docs"][start:end] for start, end in bounds])
         tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
         form = np.repeat(np.arange(len(terms)), [end - start for start, end in bounds])
@@ -420,11 +459,9 @@ class _Run:
         ids = ids[chosen]
         if fieldname in _SCORED_FIELDS:
             tf = side[f"{fieldname}.freqs"][start:end][chosen].astype(np.float64)
-            fl = side[f"{fieldname}.lengths"][ids].astype(np.float64)
-            idf, avgfl = self.idf(fieldname, term), self.avgfl(fieldname)
-            B, K1 = self.B, self.K1
+            idf, K1 = self.searcher.idf(fieldname, term), self.K1
             # Whoosh's bm25(), operation for operation, so the floats agree.
-            scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            scores = idf * ((tf * (K1 + 1)) / (tf + self.length_norms(segment, fieldname, ids)))
             bonus = self.bonus.get(term) if fieldname == "terms" else None
             if bonus:
                 scores = scores + bonus
@@ -443,16 +480,20 @@ class _Run:
         key = tuple(term for _, term in terms)
         found = self._weights.get(key)
         if found is None:
-            idf = np.array([self.idf("terms", term) for term in key])
+            idf = np.array([self.searcher.idf("terms", term) for term in key])
             found = self._weights[key] = (idf, np.array([self.bonus.get(t, 0.0) for t in key]))
         return found
 
-    def idf(self, fieldname: str, term: bytes) -> float:
-        key = (fieldname, term)
-        if key not in self._idf:
-            df = self.searcher.doc_frequency(fieldname, term)
-            self._idf[key] = log(self.searcher.doc_count_all / (df + 1)) + 1
-        return self._idf[key]
+    def length_norms(self, segment: _Segment, fieldname: str, ids: np.ndarray) -> np.ndarray:
+        """``K1 * ((1 - B) + B * fl / avgfl)`` of the documents ``ids``: the part of
+        Whoosh's bm25() that depends on the document's field length alone, computed
+        as it computes it. For many documents, taken from the segment's, worked out
+        once for the reader (:meth:`ArraySearcher.length_norms`)."""
+        B, K1 = self.B, self.K1
+        if len(ids) * _NORMS_KEPT < segment.size:
+            fl = segment.side[f"{fieldname}.lengths"][ids].astype(np.float64)
+            return K1 * ((1 - B) + B * fl / self.avgfl(fieldname))
+        return self.searcher.length_norms(segment, fieldname, self.avgfl(fieldname), B, K1)[ids]
 
     def avgfl(self, fieldname: str) -> float:
         if fieldname not in self._avgfl:
@@ -512,6 +553,16 @@ class _Run:
         postings = _phrase_postings(segment, ordinals, sizes, within)
         if postings is None:
             return _EMPTY
+        if not adjacent and scored and len(groups) > 1 and not any(tests):
+            # Every group is in each document left: each group's scores are added up
+            # straight into them (one bincount per group), then group to group, as
+            # an AND adds them.
+            ids = _unscored(segment, np.flatnonzero(_mask(postings[0][2], segment.size))).ids
+            scores = np.zeros(len(ids))
+            for (index, form, docs), terms in zip(postings, forms, strict=True):
+                docs, each = self.each_posting(segment, index, form, docs, None, terms)
+                scores = scores + np.bincount(ids.searchsorted(docs), each, len(ids))
+            return _Matches(ids, scores)
         if not adjacent or len(groups) == 1:
             # Each group's postings, restricted ones to their accepted occurrences.
             parts = []
@@ -628,12 +679,10 @@ class _Run:
             alive = segment.live[ids]
             ids, form, tf = ids[alive], form[alive], tf[alive]
         tf = tf.astype(np.float64)
-        fl = side["terms.lengths"][ids].astype(np.float64)
         idf, bonus = self.weights(terms)
-        idf, bonus = idf[form], bonus[form]
-        avgfl, B, K1 = self.avgfl("terms"), self.B, self.K1
+        idf, bonus, K1 = idf[form], bonus[form], self.K1
         # As term() computes each one; adding a zero bonus changes no score.
-        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) + bonus
+        scores = idf * ((tf * (K1 + 1)) / (tf + self.length_norms(segment, "terms", ids))) + bonus
         return ids, scores
 
 
@@ -688,6 +737,33 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
     return _unscored(segment, np.unique(keys >> 32))
 
 
+def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
+    """A mask of ``docs`` (live documents of ``segment``, sorted) where a word's ``forms``
+    (:class:`~.written.WrittenTerm` of one test) occur written as the test accepts:
+    what :meth:`_Run.evaluate` finds of the word there, in fewer calls. A term whose
+    written forms all pass needs only its postings; only the occurrences of terms
+    written both ways have their written forms read."""
+    test = forms[0].test
+    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
+    ordinals = [o for o in ordinals if o >= 0 and segment.passing(test, o) is not False]
+    if not ordinals or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    ordinals = np.array(ordinals, dtype=np.int64)
+    index, form, found = _postings_in(segment, ordinals, _mask(docs, segment.size), docs)
+    mixed = np.array([segment.passing(test, o) is None for o in ordinals.tolist()])
+    chosen = mixed[form]
+    if chosen.any():
+        # Each posting of a term written both ways counts if one of its occurrences passes.
+        numbers, owner = _occurrences(segment, index[chosen], ordinals[form[chosen]])
+        terms, term_of = np.unique(ordinals[form[chosen]], return_inverse=True)
+        accepted = segment.accepted(test, terms, term_of[owner], numbers)
+        kept = np.zeros(len(index), dtype=bool)
+        kept[~chosen] = True
+        kept[np.flatnonzero(chosen)[owner[accepted]]] = True
+        found = found[kept]
+    return _among(docs, found, segment.size)
+
+
 def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
     """The documents of a term's postings in ``segment``, deleted ones included."""
     ordinal = segment.ordinal(fieldname, term)
@@ -712,14 +788,16 @@ def _is_word(q: query.Query) -> bool:
 
 
 def _is_word_forms(words) -> bool:
-    kinds = {
-        (type(word), getattr(word, "fieldname", None), getattr(word, "test", None))
+    if not words or type(words[0]) not in (query.Term, WrittenTerm):
+        return False
+    kind, test = type(words[0]), getattr(words[0], "test", None)
+    # A word's forms share one test: compared as the same object first, not hashed.
+    return all(
+        type(word) is kind
+        and word.fieldname == "terms"
+        and (kind is query.Term or word.test is test or word.test == test)
         for word in words
-    }
-    return len(kinds) == 1 and next(iter(kinds))[:2] in {
-        (query.Term, "terms"),
-        (WrittenTerm, "terms"),
-    }
+    )
 
 
 def _is_restricted_word(q: query.Query) -> bool:
