@@ -19,9 +19,9 @@ each of its matches its one score. A phrase, and an AND of words, starts from
 the word (all its forms) with the fewest postings: its documents are a mask
 that the other words' postings are filtered by, before any position is read or
 any score computed. Phrases are then checked on the documents left, by
-intersecting ``document << 32 | position - k`` keys of each k-th word, the
-positions of each next word read only in the documents where the words so far
-are in place.
+intersecting the keys of where the phrase would start, ``document << shift |
+position - k``, of each k-th word, the positions of each next word read only
+in the documents where the words so far are in place.
 Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
 their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
 
@@ -60,7 +60,7 @@ from whoosh import query
 
 from ..sidefiles import FIELDS, distinct
 from .array_positions import (
-    _in_sorted,
+    _common_keys,
     _near_docs,
     _near_pair,
     _near_tree,
@@ -69,8 +69,9 @@ from .array_positions import (
     _position_keys,
     _positions,
     _restricted,
-    _sorted,
     _spans,
+    _start_keys,
+    _start_layout,
     _word_occurrences,
 )
 from .array_segments import ArraySegments, _mask, _Segment
@@ -531,13 +532,15 @@ class _Run:
         # Word by word, the one with the fewest postings first: the positions (and
         # written forms) of each next word are read only where the words so far are
         # in place.
+        layout = _start_layout(segment, len(groups))
+        shift = layout[0]
         keys = None
         groups_found: list = [None] * len(groups)
         read: list = [None] * len(groups)
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
             index, form, docs = postings[distance]
             if keys is not None:
-                alive = _mask(keys >> 32, segment.size)[docs]
+                alive = _mask(keys >> shift, segment.size)[docs]
                 index, form, docs = index[alive], form[alive], docs[alive]
             ordinal, test, tf = ordinals[distance], tests[distance], None
             if test is None:
@@ -548,16 +551,13 @@ class _Run:
                 )
             groups_found[distance] = (index, form, docs, tf)
             read[distance] = (positions, owner)
-            group_keys = _position_keys(docs[owner], positions - distance)
-            if keys is None:
-                keys = _sorted(group_keys)
-            else:
-                keys = keys[_in_sorted(keys, _sorted(group_keys))]
+            group_keys = _start_keys(docs[owner], positions, distance, layout)
+            keys = group_keys if keys is None else _common_keys(keys, group_keys)
             if not len(keys):
                 return _EMPTY
         if keeping:
-            self.phrases[segment, words] = (keys, groups_found, read, ordinals)
-        found = _mask(keys >> 32, segment.size)
+            self.phrases[segment, words] = (keys, layout, groups_found, read, ordinals)
+        found = _mask(keys >> shift, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
         # Every word is in each document found: each word's scores are added up in
@@ -657,18 +657,20 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
     it, each scoring 0: the occurrences the phrase read, in the documents where it
     matches, have their written forms tested; no posting or position is read again.
 
-    ``kept`` is the phrase's ``doc << 32 | start`` keys, sorted, and per word its
-    ``(index, form, docs, tf)`` postings read (see :func:`_phrase_postings`), the
-    ``(positions, owner)`` of their occurrences (:func:`_positions`) and its terms."""
-    keys, words, read, ordinals = kept
+    ``kept`` is the phrase's start keys (:func:`_start_keys`), sorted, and their
+    layout, and per word its ``(index, form, docs, tf)`` postings read (see
+    :func:`_phrase_postings`), the ``(positions, owner)`` of their occurrences
+    (:func:`_positions`) and its terms."""
+    keys, layout, words, read, ordinals = kept
+    shift = layout[0]
     if within is not None:
-        keys = keys[within[keys >> 32]]
+        keys = keys[within[keys >> shift]]
     for distance, (test, (index, form, docs, _), (positions, owner), ordinal) in enumerate(
         zip(tests, words, read, ordinals, strict=True)
     ):
         if test is None or not len(keys):
             continue
-        at = np.flatnonzero(_mask(keys >> 32, segment.size)[docs[owner]])
+        at = np.flatnonzero(_mask(keys >> shift, segment.size)[docs[owner]])
         postings = owner[at]
         terms = ordinal[form[postings]]  # a few of the word's many forms
         found, term_of = np.unique(terms, return_inverse=True)
@@ -683,9 +685,9 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         runs = postings[np.flatnonzero(np.diff(postings, prepend=-1))]
         numbers, _ = _occurrences(segment, index[runs], ordinal[form[runs]])
         accepted = segment.accepted(test, found, term_of, numbers)
-        word_keys = _position_keys(docs[postings[accepted]], positions[at[accepted]] - distance)
-        keys = keys[_in_sorted(keys, _sorted(word_keys))]
-    return _unscored(segment, np.unique(keys >> 32))
+        word_keys = _start_keys(docs[postings[accepted]], positions[at[accepted]], distance, layout)
+        keys = _common_keys(keys, word_keys)
+    return _unscored(segment, np.flatnonzero(_mask(keys >> shift, segment.size)))
 
 
 def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
