@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sidefiles import distinct, ranges
+from ..sidefiles import distinct, range_numbers, ranges
 from .array_segments import _mask, _Segment, _starts
 from .written import WrittenTest
 
@@ -121,7 +121,7 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
 def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tuple:
     """The positions of the postings ``index`` (numbers into the flat arrays, term by
     term and each term's in order) of terms ``ordinal`` (one per posting), and the
-    number in ``index`` of the posting each is of (int64 arrays); ``numbered``, also
+    number in ``index`` of the posting each is of (int64, and int32 or int64); ``numbered``, also
     each one's number in ``terms.positions`` (where the forward index of written
     forms has the number of the word's form).
 
@@ -150,11 +150,13 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
         first = int(position_pointers[terms[group]])
         positions.append(side.gather_run("terms.positions", first, int(counts.sum())))
         occurrences.append(np.arange(first, first + len(positions[-1])) if numbered else None)
-        number = np.full(len(counts), -1, dtype=np.int64)
+        # Each position's posting (its number in ``index``) as int32, half the
+        # memory of int64 to repeat and choose from; -1 where not wanted.
+        number = np.full(len(counts), -1, dtype=np.int32)
         number[index[low:high] - start] = np.arange(low, high)
         owner = np.repeat(number, counts)
         if high - low < len(counts):
-            wanted = owner >= 0
+            wanted = np.flatnonzero(owner >= 0)
             positions[-1], owner = positions[-1][wanted], owner[wanted]
             if numbered:
                 occurrences[-1] = occurrences[-1][wanted]
@@ -193,7 +195,7 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
             for parts in (run_firsts, run_counts, run_owners)
         )
         positions.append(side.gather_runs("terms.positions", first, counts))
-        occurrences.append(ranges(first, counts)[0] if numbered else None)
+        occurrences.append(range_numbers(first, counts) if numbered else None)
         owners.append(np.repeat(owner, counts))
     found = (positions, owners, occurrences) if numbered else (positions, owners)
     if len(positions) == 1:

@@ -549,9 +549,9 @@ class _Run:
                 index, form, docs, tf, (positions, owner) = _restricted(
                     segment, index, form, docs, ordinal, test
                 )
-            groups_found[distance] = (index, form, docs, tf)
-            read[distance] = (positions, owner)
             group_keys = _start_keys(docs[owner], positions, distance, layout)
+            groups_found[distance] = (index, form, docs, tf)
+            read[distance] = (group_keys, owner)
             keys = group_keys if keys is None else _common_keys(keys, group_keys)
             if not len(keys):
                 return _EMPTY
@@ -562,7 +562,9 @@ class _Run:
             return _unscored(segment, np.flatnonzero(found))
         # Every word is in each document found: each word's scores are added up in
         # them (one place per document), then word to word, as an AND adds them.
-        ids = _unscored(segment, np.flatnonzero(found)).ids
+        live = found if segment.live is None else found & segment.live
+        ids = np.flatnonzero(live)
+        place = np.cumsum(live) - 1  # each live document's place in ``ids``
         scores = np.zeros(len(ids))
         for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
@@ -570,7 +572,7 @@ class _Run:
             docs, each = self.each_posting(
                 segment, index[chosen], form[chosen], docs[chosen], tf, terms
             )
-            scores = scores + np.bincount(ids.searchsorted(docs), each, len(ids))
+            scores = scores + np.bincount(place[docs], each, len(ids))
         return _Matches(ids, scores)
 
     def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
@@ -659,18 +661,18 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
 
     ``kept`` is the phrase's start keys (:func:`_start_keys`), sorted, and their
     layout, and per word its ``(index, form, docs, tf)`` postings read (see
-    :func:`_phrase_postings`), the ``(positions, owner)`` of their occurrences
-    (:func:`_positions`) and its terms."""
+    :func:`_phrase_postings`), the start keys of their occurrences and the posting
+    each is of (:func:`_positions`), and its terms."""
     keys, layout, words, read, ordinals = kept
     shift = layout[0]
     if within is not None:
         keys = keys[within[keys >> shift]]
-    for distance, (test, (index, form, docs, _), (positions, owner), ordinal) in enumerate(
-        zip(tests, words, read, ordinals, strict=True)
+    for test, (index, form, _, _), (word_keys, owner), ordinal in zip(
+        tests, words, read, ordinals, strict=True
     ):
         if test is None or not len(keys):
             continue
-        at = np.flatnonzero(_mask(keys >> shift, segment.size)[docs[owner]])
+        at = np.flatnonzero(_mask(keys >> shift, segment.size)[word_keys >> shift])
         postings = owner[at]
         terms = ordinal[form[postings]]  # a few of the word's many forms
         found, term_of = np.unique(terms, return_inverse=True)
@@ -685,8 +687,7 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         runs = postings[np.flatnonzero(np.diff(postings, prepend=-1))]
         numbers, _ = _occurrences(segment, index[runs], ordinal[form[runs]])
         accepted = segment.accepted(test, found, term_of, numbers)
-        word_keys = _start_keys(docs[postings[accepted]], positions[at[accepted]], distance, layout)
-        keys = _common_keys(keys, word_keys)
+        keys = _common_keys(keys, word_keys[at[accepted]])
     return _unscored(segment, np.flatnonzero(_mask(keys >> shift, segment.size)))
 
 
