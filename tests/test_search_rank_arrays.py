@@ -1190,9 +1190,19 @@ def saying_index(tmp_path_factory):
         ('"أبو قال قال"', [4]),
     ],
 )
-def test_phrases_of_a_word_twice_find_it_in_a_row(saying_index, text, found):
+def test_phrases_of_a_word_twice_find_it_in_a_row(saying_index, monkeypatch, text, found):
+    """The word given twice has its positions read once per segment."""
+    read = []
+    positions = rank_arrays._positions
+
+    def counting(segment, index, ordinal, *rest):
+        read.append((segment, ordinal[0]))
+        return positions(segment, index, ordinal, *rest)
+
+    monkeypatch.setattr(rank_arrays, "_positions", counting)
     with Index.open(saying_index) as index:
         hits = index.search(text, limit=20)
+        assert len(read) == len(set(read)) == 2 * len(set(text.strip('"').split()))
         places = {"later" if hit.doc == "later.txt" else hit.paragraph for hit in hits}
         assert places == set(found) and hits.total == len(found)
         assert all(hit.doc != "removed.txt" for hit in hits)

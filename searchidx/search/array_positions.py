@@ -301,6 +301,12 @@ def _start_keys(docs: np.ndarray, positions: np.ndarray, distance: int, layout: 
     return keys
 
 
+def _moved(keys: np.ndarray, by: int) -> np.ndarray:
+    """Start keys of a phrase's word moved to where the same word is ``by`` places
+    before it in the phrase (:func:`_start_keys`), in their own unsigned type."""
+    return keys + by if by >= 0 else keys - -by
+
+
 def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     """The keys both in ``keys`` and in ``other`` (of one unsigned type, the top bit
     free, in any order, with repeats or not), each once, sorted.

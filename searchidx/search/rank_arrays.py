@@ -61,6 +61,7 @@ from whoosh import query
 from ..sidefiles import FIELDS, distinct
 from .array_positions import (
     _common_keys,
+    _moved,
     _near_docs,
     _near_pair,
     _near_tree,
@@ -537,12 +538,25 @@ class _Run:
         keys = None
         groups_found: list = [None] * len(groups)
         read: list = [None] * len(groups)
+        given: dict = {}  # each word's terms and test: where it was read
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
+            distance = int(distance)
+            ordinal, test, tf = ordinals[distance], tests[distance], None
+            earlier = given.setdefault((ordinal.tobytes(), test), distance)
+            if earlier != distance:
+                # A word given again («قال قال»): the occurrences read for it, each
+                # one's start key moved by the distance between the two.
+                group_keys, owner = read[earlier]
+                group_keys = _moved(group_keys, earlier - distance)
+                groups_found[distance], read[distance] = groups_found[earlier], (group_keys, owner)
+                keys = _common_keys(keys, group_keys)
+                if not len(keys):
+                    return _EMPTY
+                continue
             index, form, docs = postings[distance]
             if keys is not None:
                 alive = _mask(keys >> shift, segment.size)[docs]
                 index, form, docs = index[alive], form[alive], docs[alive]
-            ordinal, test, tf = ordinals[distance], tests[distance], None
             if test is None:
                 positions, owner = _positions(segment, index, ordinal[form])
             else:
