@@ -121,7 +121,7 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
 def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tuple:
     """The positions of the postings ``index`` (numbers into the flat arrays, term by
     term and each term's in order) of terms ``ordinal`` (one per posting), and the
-    number in ``index`` of the posting each is of (int64, and int32 or int64); ``numbered``, also
+    number in ``index`` of the posting each is of (int64 arrays); ``numbered``, also
     each one's number in ``terms.positions`` (where the forward index of written
     forms has the number of the word's form).
 
@@ -150,9 +150,9 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
         first = int(position_pointers[terms[group]])
         positions.append(side.gather_run("terms.positions", first, int(counts.sum())))
         occurrences.append(np.arange(first, first + len(positions[-1])) if numbered else None)
-        # Each position's posting (its number in ``index``) as int32, half the
-        # memory of int64 to repeat and choose from; -1 where not wanted.
-        number = np.full(len(counts), -1, dtype=np.int32)
+        # Each position's posting (its number in ``index``), -1 where not wanted;
+        # int64, as numpy converts any other index to it before using it.
+        number = np.full(len(counts), -1, dtype=np.int64)
         number[index[low:high] - start] = np.arange(low, high)
         owner = np.repeat(number, counts)
         if high - low < len(counts):
