@@ -268,10 +268,8 @@ def _occurrences(segment: _Segment, index, ordinal) -> tuple:
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """``doc << 32 | position`` of each position and its document, leaving out the
-    negative positions (a phrase's k-th word, moved back by k)."""
-    keep = positions >= 0
-    return (docs[keep].astype(np.int64) << 32) | positions[keep]
+    """``doc << 32 | position`` of each position and its document (proximity's spans)."""
+    return (docs.astype(np.int64) << 32) | positions
 
 
 def _start_layout(segment: _Segment, words: int) -> tuple:
