@@ -75,10 +75,16 @@ def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length)
     assert found >= 10 and missed >= 5  # words near, and words in one document far
 
 
+class Side(dict):
+    """A side file's arrays by name, kept apart by identity as side files are."""
+
+    __hash__ = object.__hash__
+
+
 def segment_of(documents: int, positions_high: list[int]) -> SimpleNamespace:
     """What :func:`_start_layout` reads of a segment: its size and its positions'
     low bytes and high bytes (those over 255)."""
-    side = {"terms.positions": np.zeros(4, dtype=np.uint8)}
+    side = Side({"terms.positions": np.zeros(4, dtype=np.uint8)})
     if positions_high:
         side["terms.positions_high"] = np.array(positions_high, dtype=np.uint8)
     return SimpleNamespace(side=side, size=documents)

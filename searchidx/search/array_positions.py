@@ -24,6 +24,8 @@ evaluator, ``rank_arrays.py``, puts them together.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import numpy as np
 
 from ..sidefiles import distinct, range_numbers, ranges
@@ -31,6 +33,8 @@ from .array_segments import _mask, _Segment, _starts
 from .written import WrittenTest
 
 _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
+# Each side file's bound on its positions (see _start_layout), found once.
+_BOUNDS: WeakKeyDictionary = WeakKeyDictionary()
 # Two words' sorted occurrences are compared this many at a time: arrays this
 # small are the same memory each time, where larger ones are fresh pages to map.
 _BLOCK = 2**14
@@ -278,11 +282,14 @@ def _start_layout(segment: _Segment, words: int) -> tuple:
     its positions plus ``last`` (``words - 1``), and ``dtype`` uint32 where every
     key, with the bit :func:`_common_keys` adds, fits in it (half the memory to
     sort of 64-bit keys), else uint64."""
-    side = segment.side
-    bound = 2 ** (8 * side["terms.positions"].itemsize)
-    if "terms.positions_high" in side and len(side["terms.positions_high"]):
-        # Positions over 255 keep their high bytes apart: the largest bounds them.
-        bound = (int(side["terms.positions_high"].max()) + 1) << 8
+    bound = _BOUNDS.get(segment.side)
+    if bound is None:
+        side = segment.side
+        bound = 2 ** (8 * side["terms.positions"].itemsize)
+        if "terms.positions_high" in side and len(side["terms.positions_high"]):
+            # Positions over 255 keep their high bytes apart: the largest bounds them.
+            bound = (int(side["terms.positions_high"].max()) + 1) << 8
+        _BOUNDS[segment.side] = bound
     shift = (bound - 1 + words - 1).bit_length()
     fits = segment.size << (shift + 1) <= 2**32
     return shift, np.uint32 if fits else np.uint64, words - 1

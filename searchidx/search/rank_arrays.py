@@ -578,7 +578,9 @@ class _Run:
         # them (one place per document), then word to word, as an AND adds them.
         live = found if segment.live is None else found & segment.live
         ids = np.flatnonzero(live)
-        place = np.cumsum(live) - 1  # each live document's place in ``ids``
+        # Each live document's place in ``ids``: searched where they are few,
+        # else counted once through the segment.
+        place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
         scores = np.zeros(len(ids))
         for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
@@ -586,7 +588,7 @@ class _Run:
             docs, each = self.each_posting(
                 segment, index[chosen], form[chosen], docs[chosen], tf, terms
             )
-            scores = scores + np.bincount(place[docs], each, len(ids))
+            scores = scores + np.bincount(place(docs), each, len(ids))
         return _Matches(ids, scores)
 
     def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
