@@ -1,4 +1,5 @@
-"""Proximity's comparison of two words' occurrences against counting every pair.
+"""Proximity's comparison of two words' occurrences against counting every pair,
+and phrases' start keys against looking at every occurrence.
 
 The index's paragraphs stop at 20,000 characters, so no test corpus reaches the
 documents and positions that need 64-bit keys: here the occurrences are made up,
@@ -6,11 +7,17 @@ with positions past 2**15 in documents past 2**20.
 """
 
 import random
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from searchidx.search.array_positions import _near_pair
+from searchidx.search.array_positions import (
+    _common_keys,
+    _near_pair,
+    _start_keys,
+    _start_layout,
+)
 
 
 def occurrences(rng: random.Random, documents: list, length: int, forms: int, count: int):
@@ -66,3 +73,86 @@ def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length)
         # A word near itself: two distinct positions, never one with itself.
         assert set(_near_pair(first, first, slop).tolist()) == counted(first, first, slop)
     assert found >= 10 and missed >= 5  # words near, and words in one document far
+
+
+class Side(dict):
+    """A side file's arrays by name, kept apart by identity as side files are."""
+
+    __hash__ = object.__hash__
+
+
+def segment_of(documents: int, positions_high: list[int]) -> SimpleNamespace:
+    """What :func:`_start_layout` reads of a segment: its size and its positions'
+    low bytes and high bytes (those over 255)."""
+    side = Side({"terms.positions": np.zeros(4, dtype=np.uint8)})
+    if positions_high:
+        side["terms.positions_high"] = np.array(positions_high, dtype=np.uint8)
+    return SimpleNamespace(side=side, size=documents)
+
+
+@pytest.mark.parametrize(
+    ("documents", "high", "dtype"),
+    [
+        (50_000, [], np.uint32),  # positions below 256
+        (100_000, [3, 7], np.uint32),  # below 2048: 17 + 11 bits and one
+        (2**21, [255], np.uint64),  # 22 + 16 bits
+    ],
+)
+def test_start_layout_takes_32_bits_where_every_key_fits(documents, high, dtype):
+    shift, chosen, last = _start_layout(segment_of(documents, high), 3)
+    assert chosen is dtype and last == 2
+    bound = (max(high) + 1) << 8 if high else 256
+    assert 2**shift > bound + 1 >= 2 ** (shift - 1)
+    if dtype is np.uint32:
+        assert documents << (shift + 1) <= 2**32
+
+
+def phrase_starts(words: list) -> set[tuple[int, int]]:
+    """Where each word of ``words`` (their ``(docs, positions)``) follows the one
+    before, by looking at every occurrence: each start's document and position."""
+    places = [set(zip(docs.tolist(), positions.tolist(), strict=True)) for docs, positions in words]
+    return {
+        (doc, position)
+        for doc, position in places[0]
+        if all((doc, position + k) in places[k] for k in range(1, len(words)))
+    }
+
+
+@pytest.mark.parametrize(
+    ("documents", "length", "high"),
+    [
+        (range(6), 12, []),
+        (range(40), 600, [2]),
+        ([0, *range(2**21 - 4, 2**21)], 2**16, [255]),  # 64-bit keys
+    ],
+)
+def test_phrase_start_keys_in_common_are_where_the_words_follow_each_other(documents, length, high):
+    """Start keys of each word's occurrences (some forms sharing positions, so
+    some keys repeated), intersected in any order of the words, are the places
+    where every word follows the one before, each once and sorted."""
+    rng = random.Random(length)
+    documents = list(documents)
+    size = max(documents) + 1
+    for _ in range(30):
+        count = rng.randint(2, 4)
+        layout = _start_layout(segment_of(size, high), count)
+        shift = layout[0]
+        words = [
+            occurrences(rng, documents, length, rng.randint(1, 3), rng.randint(1, 200))
+            for _ in range(count)
+        ]
+        if rng.random() < 0.5:  # the phrase's words in a run, a few times over
+            for doc in rng.sample(documents, min(3, len(documents))):
+                start = rng.randrange(length - count)
+                words = [
+                    (np.append(d, doc).astype(np.uint32), np.append(p, start + k))
+                    for k, (d, p) in enumerate(words)
+                ]
+        keys = None
+        for distance in rng.sample(range(count), count):
+            found = _start_keys(*words[distance], distance, layout)
+            assert found.dtype == layout[1]
+            keys = found if keys is None else _common_keys(keys, found)
+        assert list(keys) == sorted(set(keys.tolist()))
+        starts = {(int(key) >> shift, (int(key) & (2**shift - 1)) - count + 1) for key in keys}
+        assert starts == phrase_starts(words)

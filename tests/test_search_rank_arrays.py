@@ -1059,18 +1059,25 @@ SEEKING = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seeking_index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seeking")
-    write_corpus(root / "docs", {"first.txt": "\n\n".join(SEEKING), "removed.txt": "طَلَبُ الْعِلْمِ"})
+def two_segments(root, first: dict, second: dict):
+    """An index in ``root`` of the files ``first``, then of ``second`` with ``first``'s
+    «removed.txt» deleted: two segments, the first with a deleted file."""
     with Index.create(root / "index") as index:
+        write_corpus(root / "docs", first)
         index.update([root / "docs"])
         (root / "docs" / "removed.txt").unlink()
-        write_corpus(root / "docs", {"second.txt": "طَلَبُ الْعِلْمِ عِبَادَةٌ"})
+        write_corpus(root / "docs", second)
         index.update([root / "docs"])
         info = index.info()
         assert info.segments == 2 and info.deleted
     return root / "index"
+
+
+@pytest.fixture(scope="module")
+def seeking_index(tmp_path_factory):
+    first = {"first.txt": "\n\n".join(SEEKING), "removed.txt": "طَلَبُ الْعِلْمِ"}
+    second = {"second.txt": "طَلَبُ الْعِلْمِ عِبَادَةٌ"}
+    return two_segments(tmp_path_factory.mktemp("seeking"), first, second)
 
 
 def test_a_vocalized_phrase_ranks_the_paragraphs_written_so_first(seeking_index, monkeypatch):
@@ -1178,15 +1185,7 @@ LONG = {"long.txt": f"{filler(254)} قال في ذلك والله\n\n{filler(300
 
 @pytest.fixture(scope="module")
 def narrators_index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("narrators")
-    with Index.create(root / "index") as index:
-        write_corpus(root / "docs", NARRATORS)
-        index.update([root / "docs"])
-        (root / "docs" / "removed.txt").unlink()
-        write_corpus(root / "docs", LONG)
-        index.update([root / "docs"])
-        assert index.info().segments == 2
-    return root / "index"
+    return two_segments(tmp_path_factory.mktemp("narrators"), NARRATORS, LONG)
 
 
 @pytest.mark.parametrize(
@@ -1357,3 +1356,55 @@ def test_an_and_narrowed_from_its_rarest_word_scores_as_whoosh(sayings_index):
         for text in ("عن نافع", "نافع عن", "قال الله", "كتاب عن", "عن كتاب قال"):
             ours, theirs = both_ways(index, text)
             assert_same(ours, theirs, text)
+
+
+# «قَالَ» doubled, as isnads repeat it: a phrase of a word twice, in the first
+# paragraph written with the marks asked, in one tripled, in a clitic form, past
+# position 255, not in a row in the fourth; a file deleted since; two segments.
+SAYING = {
+    "sayings.txt": "\n\n".join(
+        [
+            "قَالَ قَالَ أَبُو هُرَيْرَةَ",
+            "قال قال قال أبو بكر",
+            "وقال قال أبو سعيد",
+            "قال أبو قال قال",
+            f"{filler(300)} قال قال أبو ذر",
+        ]
+    ),
+    "removed.txt": "قال قال أبو موسى",
+}
+
+
+@pytest.fixture(scope="module")
+def saying_index(tmp_path_factory):
+    later = {"later.txt": "ثم قال قال أبو أيوب"}
+    return two_segments(tmp_path_factory.mktemp("saying"), SAYING, later)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('"قال قال"', [1, 2, 3, 4, 5, "later"]),
+        ('"قال قال أبو"', [1, 2, 3, 5, "later"]),
+        ('"قَالَ قَالَ أَبُو"', [1, 2, 3, 5, "later"]),
+        ('"قال قال قال"', [2]),
+        ('"أبو قال قال"', [4]),
+    ],
+)
+def test_phrases_of_a_word_twice_find_it_in_a_row(saying_index, monkeypatch, text, found):
+    """The word given twice has its positions read once per segment."""
+    read = []
+    positions = rank_arrays._positions
+
+    def counting(segment, index, ordinal, *rest):
+        read.append((segment, ordinal[0]))
+        return positions(segment, index, ordinal, *rest)
+
+    monkeypatch.setattr(rank_arrays, "_positions", counting)
+    with Index.open(saying_index) as index:
+        hits = index.search(text, limit=20)
+        assert len(read) == len(set(read)) == 2 * len(set(text.strip('"').split()))
+        places = {"later" if hit.doc == "later.txt" else hit.paragraph for hit in hits}
+        assert places == set(found) and hits.total == len(found)
+        assert all(hit.doc != "removed.txt" for hit in hits)
+        assert_ranked_alike(index, [text], (1, 3, 10))

@@ -5,7 +5,9 @@ fewest postings: its documents are a mask that the other words' postings are
 filtered by, before any position is read or any score computed
 (:func:`_phrase_postings`). A word's positions are read as one slice where
 most of its postings are wanted (:func:`_positions`); a phrase's words are
-matched by their ``document << 32 | position - k`` keys (:func:`_position_keys`).
+matched by the keys of where the phrase would start, ``document << shift |
+position - k``, of each k-th word's occurrences (:func:`_start_keys`), 32 bits
+where they fit, intersected by one sort (:func:`_common_keys`).
 Proximity (``"w1 w2"~N``, any order) keeps the documents where the words'
 spans join as Whoosh's tree of ``SpanNear`` spans joins them
 (:func:`_near_tree`, :func:`_near_docs`); two words' occurrences are sorted
@@ -22,13 +24,17 @@ evaluator, ``rank_arrays.py``, puts them together.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import numpy as np
 
-from ..sidefiles import distinct, ranges
+from ..sidefiles import distinct, range_numbers, ranges
 from .array_segments import _mask, _Segment, _starts
 from .written import WrittenTest
 
 _POSITION = 2**32 - 1  # the position in a ``doc << 32 | position`` key
+# Each side file's bound on its positions (see _start_layout), found once.
+_BOUNDS: WeakKeyDictionary = WeakKeyDictionary()
 # Two words' sorted occurrences are compared this many at a time: arrays this
 # small are the same memory each time, where larger ones are fresh pages to map.
 _BLOCK = 2**14
@@ -158,11 +164,13 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
         first = int(position_pointers[terms[group]])
         positions.append(side.gather_run("terms.positions", first, int(counts.sum())))
         occurrences.append(np.arange(first, first + len(positions[-1])) if numbered else None)
+        # Each position's posting (its number in ``index``), -1 where not wanted;
+        # int64, as numpy converts any other index to it before using it.
         number = np.full(len(counts), -1, dtype=np.int64)
         number[index[low:high] - start] = np.arange(low, high)
         owner = np.repeat(number, counts)
         if high - low < len(counts):
-            wanted = owner >= 0
+            wanted = np.flatnonzero(owner >= 0)
             positions[-1], owner = positions[-1][wanted], owner[wanted]
             if numbered:
                 occurrences[-1] = occurrences[-1][wanted]
@@ -201,7 +209,7 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
             for parts in (run_firsts, run_counts, run_owners)
         )
         positions.append(side.gather_runs("terms.positions", first, counts))
-        occurrences.append(ranges(first, counts)[0] if numbered else None)
+        occurrences.append(range_numbers(first, counts) if numbered else None)
         owners.append(np.repeat(owner, counts))
     found = (positions, owners, occurrences) if numbered else (positions, owners)
     if len(positions) == 1:
@@ -274,10 +282,62 @@ def _occurrences(segment: _Segment, index, ordinal) -> tuple:
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """``doc << 32 | position`` of each position and its document, leaving out the
-    negative positions (a phrase's k-th word, moved back by k)."""
-    keep = positions >= 0
-    return (docs[keep].astype(np.int64) << 32) | positions[keep]
+    """``doc << 32 | position`` of each position and its document (proximity's spans)."""
+    return (docs.astype(np.int64) << 32) | positions
+
+
+def _start_layout(segment: _Segment, words: int) -> tuple:
+    """``(shift, dtype, last)`` of the keys of a phrase of ``words`` words in
+    ``segment`` (:func:`_start_keys`): ``shift`` the fewest bits that hold any of
+    its positions plus ``last`` (``words - 1``), and ``dtype`` uint32 where every
+    key, with the bit :func:`_common_keys` adds, fits in it (half the memory to
+    sort of 64-bit keys), else uint64."""
+    bound = _BOUNDS.get(segment.side)
+    if bound is None:
+        side = segment.side
+        bound = 2 ** (8 * side["terms.positions"].itemsize)
+        if "terms.positions_high" in side and len(side["terms.positions_high"]):
+            # Positions over 255 keep their high bytes apart: the largest bounds them.
+            bound = (int(side["terms.positions_high"].max()) + 1) << 8
+        _BOUNDS[segment.side] = bound
+    shift = (bound - 1 + words - 1).bit_length()
+    fits = segment.size << (shift + 1) <= 2**32
+    return shift, np.uint32 if fits else np.uint64, words - 1
+
+
+def _start_keys(docs: np.ndarray, positions: np.ndarray, distance: int, layout: tuple):
+    """``doc << shift | position - distance + last`` of each occurrence of a phrase's
+    ``distance``-th word (its document and position), in the ``layout`` of
+    :func:`_start_layout`: the key of the phrase's start, where its first word would
+    be (``last`` added, so that none is negative)."""
+    shift, dtype, last = layout
+    keys = _occurrence_keys(docs, positions, shift, np.empty(len(positions), dtype))
+    keys += int(last - distance)
+    return keys
+
+
+def _moved(keys: np.ndarray, by: int) -> np.ndarray:
+    """Start keys of a phrase's word moved to where the same word is ``by`` places
+    before it in the phrase (:func:`_start_keys`), in their own unsigned type."""
+    return keys + by if by >= 0 else keys - -by
+
+
+def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The keys both in ``keys`` and in ``other`` (of one unsigned type, the top bit
+    free, in any order, with repeats or not), each once, sorted.
+
+    Both are sorted together, each key with its side as its lowest bit: a key of
+    both is ``2k`` followed by ``2k + 1``, the only neighbours whose bits differ
+    in the lowest one alone. One sort of both costs less than searching the one's
+    keys in the other's, sorted first."""
+    merged = np.empty(len(keys) + len(other), dtype=keys.dtype)
+    merged[: len(keys)] = keys
+    merged[len(keys) :] = other
+    merged <<= 1
+    merged[len(keys) :] |= 1
+    merged.sort()
+    first = merged[:-1]
+    return first[np.flatnonzero((merged[1:] ^ first) == 1)] >> 1
 
 
 def _word_occurrences(segment: _Segment, forms: list, candidates: np.ndarray) -> tuple:
@@ -470,12 +530,3 @@ def _sorted(values: np.ndarray) -> np.ndarray:
     if len(values) > 1 and np.any(values[1:] < values[:-1]):
         return np.sort(values, kind="stable")  # a merge of sorted runs, most often
     return values
-
-
-def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """A mask of the ``values`` found in ``sorted_values``."""
-    if not len(sorted_values):
-        return np.zeros(len(values), dtype=bool)
-    at = np.searchsorted(sorted_values, values)
-    at[at == len(sorted_values)] = 0
-    return sorted_values[at] == values

@@ -19,9 +19,9 @@ each of its matches its one score. A phrase, and an AND of words, starts from
 the word (all its forms) with the fewest postings: its documents are a mask
 that the other words' postings are filtered by, before any position is read or
 any score computed. Phrases are then checked on the documents left, by
-intersecting ``document << 32 | position - k`` keys of each k-th word, the
-positions of each next word read only in the documents where the words so far
-are in place.
+intersecting the keys of where the phrase would start, ``document << shift |
+position - k``, of each k-th word, the positions of each next word read only
+in the documents where the words so far are in place.
 Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
 their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
 
@@ -61,7 +61,8 @@ from whoosh import query
 
 from ..sidefiles import FIELDS, distinct
 from .array_positions import (
-    _in_sorted,
+    _common_keys,
+    _moved,
     _near_docs,
     _near_pair,
     _near_tree,
@@ -71,8 +72,9 @@ from .array_positions import (
     _positions,
     _postings_in,
     _restricted,
-    _sorted,
     _spans,
+    _start_keys,
+    _start_layout,
     _word_occurrences,
 )
 from .array_segments import ArraySegments, _mask, _Segment
@@ -582,38 +584,54 @@ class _Run:
         # Word by word, the one with the fewest postings first: the positions (and
         # written forms) of each next word are read only where the words so far are
         # in place.
+        layout = _start_layout(segment, len(groups))
+        shift = layout[0]
         keys = None
         groups_found: list = [None] * len(groups)
         read: list = [None] * len(groups)
+        given: dict = {}  # each word's terms and test: where it was read
         for distance in np.argsort([len(index) for index, _, _ in postings], kind="stable"):
+            distance = int(distance)
+            ordinal, test, tf = ordinals[distance], tests[distance], None
+            earlier = given.setdefault((ordinal.tobytes(), test), distance)
+            if earlier != distance:
+                # A word given again («قال قال»): the occurrences read for it, each
+                # one's start key moved by the distance between the two.
+                group_keys, owner = read[earlier]
+                group_keys = _moved(group_keys, earlier - distance)
+                groups_found[distance], read[distance] = groups_found[earlier], (group_keys, owner)
+                keys = _common_keys(keys, group_keys)
+                if not len(keys):
+                    return _EMPTY
+                continue
             index, form, docs = postings[distance]
             if keys is not None:
-                alive = _mask(keys >> 32, segment.size)[docs]
+                alive = _mask(keys >> shift, segment.size)[docs]
                 index, form, docs = index[alive], form[alive], docs[alive]
-            ordinal, test, tf = ordinals[distance], tests[distance], None
             if test is None:
                 positions, owner = _positions(segment, index, ordinal[form])
             else:
                 index, form, docs, tf, (positions, owner) = _restricted(
                     segment, index, form, docs, ordinal, test
                 )
+            group_keys = _start_keys(docs[owner], positions, distance, layout)
             groups_found[distance] = (index, form, docs, tf)
-            read[distance] = (positions, owner)
-            group_keys = _position_keys(docs[owner], positions - distance)
-            if keys is None:
-                keys = _sorted(group_keys)
-            else:
-                keys = keys[_in_sorted(keys, _sorted(group_keys))]
+            read[distance] = (group_keys, owner)
+            keys = group_keys if keys is None else _common_keys(keys, group_keys)
             if not len(keys):
                 return _EMPTY
         if keeping:
-            self.phrases[segment, words] = (keys, groups_found, read, ordinals)
-        found = _mask(keys >> 32, segment.size)
+            self.phrases[segment, words] = (keys, layout, groups_found, read, ordinals)
+        found = _mask(keys >> shift, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
         # Every word is in each document found: each word's scores are added up in
         # them (one place per document), then word to word, as an AND adds them.
-        ids = _unscored(segment, np.flatnonzero(found)).ids
+        live = found if segment.live is None else found & segment.live
+        ids = np.flatnonzero(live)
+        # Each live document's place in ``ids``: searched where they are few,
+        # else counted once through the segment.
+        place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
         scores = np.zeros(len(ids))
         for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
             chosen = found[docs]
@@ -621,7 +639,7 @@ class _Run:
             docs, each = self.each_posting(
                 segment, index[chosen], form[chosen], docs[chosen], tf, terms
             )
-            scores = scores + np.bincount(ids.searchsorted(docs), each, len(ids))
+            scores = scores + np.bincount(place(docs), each, len(ids))
         return _Matches(ids, scores)
 
     def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
@@ -706,18 +724,20 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
     it, each scoring 0: the occurrences the phrase read, in the documents where it
     matches, have their written forms tested; no posting or position is read again.
 
-    ``kept`` is the phrase's ``doc << 32 | start`` keys, sorted, and per word its
-    ``(index, form, docs, tf)`` postings read (see :func:`_phrase_postings`), the
-    ``(positions, owner)`` of their occurrences (:func:`_positions`) and its terms."""
-    keys, words, read, ordinals = kept
+    ``kept`` is the phrase's start keys (:func:`_start_keys`), sorted, and their
+    layout, and per word its ``(index, form, docs, tf)`` postings read (see
+    :func:`_phrase_postings`), the start keys of their occurrences and the posting
+    each is of (:func:`_positions`), and its terms."""
+    keys, layout, words, read, ordinals = kept
+    shift = layout[0]
     if within is not None:
-        keys = keys[within[keys >> 32]]
-    for distance, (test, (index, form, docs, _), (positions, owner), ordinal) in enumerate(
-        zip(tests, words, read, ordinals, strict=True)
+        keys = keys[within[keys >> shift]]
+    for test, (index, form, _, _), (word_keys, owner), ordinal in zip(
+        tests, words, read, ordinals, strict=True
     ):
         if test is None or not len(keys):
             continue
-        at = np.flatnonzero(_mask(keys >> 32, segment.size)[docs[owner]])
+        at = np.flatnonzero(_mask(keys >> shift, segment.size)[word_keys >> shift])
         postings = owner[at]
         terms = ordinal[form[postings]]  # a few of the word's many forms
         found, term_of = np.unique(terms, return_inverse=True)
@@ -732,9 +752,8 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         runs = postings[np.flatnonzero(np.diff(postings, prepend=-1))]
         numbers, _ = _occurrences(segment, index[runs], ordinal[form[runs]])
         accepted = segment.accepted(test, found, term_of, numbers)
-        word_keys = _position_keys(docs[postings[accepted]], positions[at[accepted]] - distance)
-        keys = keys[_in_sorted(keys, _sorted(word_keys))]
-    return _unscored(segment, np.unique(keys >> 32))
+        keys = _common_keys(keys, word_keys[at[accepted]])
+    return _unscored(segment, np.flatnonzero(_mask(keys >> shift, segment.size)))
 
 
 def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
