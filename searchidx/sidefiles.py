@@ -505,10 +505,7 @@ def _bytes(arrays: dict) -> int:
 
 def _runs(values) -> dict:
     """Runs of consecutive numbers (a filter's documents): each run's first and length."""
-    import numpy as np
-
-    firsts = np.flatnonzero(np.diff(values.astype(np.int64), prepend=-2) != 1)
-    lengths = np.diff(firsts, append=len(values))
+    firsts, lengths = _run_bounds(values, 1)
     return {
         "run_firsts": _smallest(array("q", values[firsts].tolist())),
         "run_lengths": _smallest(array("q", lengths.tolist())),
@@ -518,11 +515,18 @@ def _runs(values) -> dict:
 def _repeats(values) -> dict:
     """Runs of one value repeated (a filter's frequencies and lengths): each run's
     value and length."""
+    firsts, lengths = _run_bounds(values, 0)
+    return {"run_values": values[firsts], "run_lengths": _smallest(array("q", lengths.tolist()))}
+
+
+def _run_bounds(values, step: int) -> tuple:
+    """Where each run of ``values`` rising by ``step`` from one to the next (1:
+    consecutive numbers, 0: one value repeated) starts, and its length."""
     import numpy as np
 
-    firsts = np.flatnonzero(np.diff(values.astype(np.int64), prepend=-1) != 0)
-    lengths = np.diff(firsts, append=len(values))
-    return {"run_values": values[firsts], "run_lengths": _smallest(array("q", lengths.tolist()))}
+    # The value before the first is one no run of unsigned values continues.
+    firsts = np.flatnonzero(np.diff(values.astype(np.int64), prepend=-1 - step) != step)
+    return firsts, np.diff(firsts, append=len(values))
 
 
 def _length_codes(values) -> dict | None:
@@ -556,11 +560,8 @@ _CODERS = {_RUNS: _runs, _REPEATS: _repeats, _LENGTH_CODES: _length_codes}
 def _runs_decoded(arrays: dict, name: str, dtype: str):
     import numpy as np
 
-    lengths = arrays[f"{name}.run_lengths"]
-    begins = np.cumsum(lengths, dtype=np.int64) - lengths  # where each run begins
-    # Each value: its run's first, plus its place in the run.
-    shifts = arrays[f"{name}.run_firsts"].astype(np.int64) - begins
-    return (np.repeat(shifts, lengths) + np.arange(int(lengths.sum(dtype=np.int64)))).astype(dtype)
+    firsts = arrays[f"{name}.run_firsts"].astype(np.int64)
+    return range_numbers(firsts, arrays[f"{name}.run_lengths"]).astype(dtype)
 
 
 def _repeats_decoded(arrays: dict, name: str, dtype: str):

@@ -253,10 +253,10 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
         return index, form, docs, tf, accepted
     if positions:
         found, owner, occurrences = _positions(segment, index, ordinal[form], numbered=True)
+        terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
+        keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
     else:
-        occurrences, owner = _occurrences(segment, index, ordinal[form])
-    terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
-    keep = segment.accepted(test, terms, term_of[form][owner], occurrences)
+        keep, owner = _accepted_occurrences(segment, test, index, ordinal[form])
     tf = np.bincount(owner[keep], minlength=len(index))
     left = tf > 0
     accepted = None
@@ -279,6 +279,15 @@ def _occurrences(segment: _Segment, index, ordinal) -> tuple:
         first[at] = segment.position_starts(term)[index[at] - start]
         first[at] += int(side["terms.position_pointers"][term])
     return ranges(first, side["terms.freqs"][index].astype(np.int64))
+
+
+def _accepted_occurrences(segment: _Segment, test: WrittenTest, index, ordinal) -> tuple:
+    """A mask of the occurrences of the postings ``index`` (of the terms ``ordinal``,
+    one per posting) written as ``test`` accepts, and the number in ``index`` of the
+    posting each is of: :func:`_occurrences`, their written forms tested."""
+    numbers, owner = _occurrences(segment, index, ordinal)
+    terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
+    return segment.accepted(test, terms, term_of[owner], numbers), owner
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:

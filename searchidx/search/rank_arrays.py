@@ -61,12 +61,12 @@ from whoosh import query
 
 from ..sidefiles import FIELDS, distinct
 from .array_positions import (
+    _accepted_occurrences,
     _common_keys,
     _moved,
     _near_docs,
     _near_pair,
     _near_tree,
-    _occurrences,
     _phrase_postings,
     _position_keys,
     _positions,
@@ -740,9 +740,8 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         at = np.flatnonzero(_mask(keys >> shift, segment.size)[word_keys >> shift])
         postings = owner[at]
         terms = ordinal[form[postings]]  # a few of the word's many forms
-        found, term_of = np.unique(terms, return_inverse=True)
         # Terms written only ways that pass (or fail) need no written form read.
-        verdicts = {segment.passing(test, term) for term in found.tolist()}
+        verdicts = {segment.passing(test, term) for term in distinct(terms).tolist()}
         if verdicts == {True}:
             continue
         if verdicts == {False}:
@@ -750,8 +749,7 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         # Each posting's occurrences are all there, side by side and in order: their
         # numbers in ``terms.positions`` follow from where each posting's start.
         runs = postings[np.flatnonzero(np.diff(postings, prepend=-1))]
-        numbers, _ = _occurrences(segment, index[runs], ordinal[form[runs]])
-        accepted = segment.accepted(test, found, term_of, numbers)
+        accepted, _ = _accepted_occurrences(segment, test, index[runs], ordinal[form[runs]])
         keys = _common_keys(keys, word_keys[at[accepted]])
     return _unscored(segment, np.flatnonzero(_mask(keys >> shift, segment.size)))
 
@@ -773,9 +771,9 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     chosen = mixed[form]
     if chosen.any():
         # Each posting of a term written both ways counts if one of its occurrences passes.
-        numbers, owner = _occurrences(segment, index[chosen], ordinals[form[chosen]])
-        terms, term_of = np.unique(ordinals[form[chosen]], return_inverse=True)
-        accepted = segment.accepted(test, terms, term_of[owner], numbers)
+        accepted, owner = _accepted_occurrences(
+            segment, test, index[chosen], ordinals[form[chosen]]
+        )
         kept = np.zeros(len(index), dtype=bool)
         kept[~chosen] = True
         kept[np.flatnonzero(chosen)[owner[accepted]]] = True
