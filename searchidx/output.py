@@ -42,7 +42,8 @@ _MIN_SNIPPET = 20
 # Arabic diacritics and other combining marks: part of a word, not a boundary.
 _ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS = "\u0300-\u036f" + _ARABIC_MARKS
-_MARKS_BEFORE_LETTER = re.compile(f"([{_ARABIC_MARKS}]+)([^{_ARABIC_MARKS}])")
+# A pattern, compiled by re on first use: only --bidi needs it.
+_MARKS_BEFORE_LETTER = f"([{_ARABIC_MARKS}]+)([^{_ARABIC_MARKS}])"
 
 
 def _json(value: object, indent: int | None = None) -> str:
@@ -299,7 +300,7 @@ def _visual(line: str) -> str:
     from bidi.algorithm import get_display
 
     # Reversed, a vowel mark would come before its letter and sit on the wrong one.
-    return _MARKS_BEFORE_LETTER.sub(r"\2\1", get_display(line))
+    return re.sub(_MARKS_BEFORE_LETTER, r"\2\1", get_display(line))
 
 
 def _highlight(line: str, words: set[str], visual: bool) -> str:
