@@ -256,19 +256,23 @@ def _wrap(text: str, width: int) -> list[str]:
     """Cut ``text`` into lines of at most ``width`` terminal columns, at spaces
     where it can (a word longer than a line is cut inside)."""
     lines: list[str] = []
-    line = ""
+    line, line_width = "", 0
     for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if _display_width(candidate) <= width:
-            line = candidate
+        word_width = _display_width(word)
+        # Widths add up (a space is one column): each word is measured once.
+        candidate_width = line_width + 1 + word_width if line else word_width
+        if candidate_width <= width:
+            line = f"{line} {word}" if line else word
+            line_width = candidate_width
             continue
         if line:
             lines.append(line)
-        while _display_width(word) > width:
+        while word_width > width:
             cut = _fit(word, width)
             lines.append(word[:cut])
             word = word[cut:]
-        line = word
+            word_width = _display_width(word)
+        line, line_width = word, word_width
     return [*lines, line] if line else lines
 
 

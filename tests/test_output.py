@@ -226,5 +226,8 @@ def test_wrapping_keeps_every_word_and_the_width(words, columns):
     # Words that fit a line come back whole and in order; longer ones are cut.
     if all(_display_width(word) <= columns for word in words):
         assert " ".join(lines) == " ".join(text.split())
+        # Each line is as full as it can be: the next line's first word did not fit.
+        for line, following in zip(lines, lines[1:]):
+            assert _display_width(f"{line} {following.split()[0]}") > columns
     else:
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
