@@ -5,11 +5,14 @@ then would end Python with a traceback: until :func:`searchidx.cli.run` takes
 over, this module turns it into the same line and exit code 130.
 """
 
+import gc
 import sys
 
 
 def run() -> None:
-    """Import the command line and run it."""
+    """Import the command line and run it, the cyclic garbage collector off
+    until the command is known (see :func:`searchidx.cli.run`)."""
+    gc.disable()
     try:
         from .cli import run as run_command
     except KeyboardInterrupt:

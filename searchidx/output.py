@@ -42,7 +42,8 @@ _MIN_SNIPPET = 20
 # Arabic diacritics and other combining marks: part of a word, not a boundary.
 _ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS = "\u0300-\u036f" + _ARABIC_MARKS
-_MARKS_BEFORE_LETTER = re.compile(f"([{_ARABIC_MARKS}]+)([^{_ARABIC_MARKS}])")
+# A pattern, compiled by re on first use: only --bidi needs it.
+_MARKS_BEFORE_LETTER = f"([{_ARABIC_MARKS}]+)([^{_ARABIC_MARKS}])"
 
 
 def _json(value: object, indent: int | None = None) -> str:
@@ -255,19 +256,23 @@ def _wrap(text: str, width: int) -> list[str]:
     """Cut ``text`` into lines of at most ``width`` terminal columns, at spaces
     where it can (a word longer than a line is cut inside)."""
     lines: list[str] = []
-    line = ""
+    line, line_width = "", 0
     for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if _display_width(candidate) <= width:
-            line = candidate
+        word_width = _display_width(word)
+        # Widths add up (a space is one column): each word is measured once.
+        candidate_width = line_width + 1 + word_width if line else word_width
+        if candidate_width <= width:
+            line = f"{line} {word}" if line else word
+            line_width = candidate_width
             continue
         if line:
             lines.append(line)
-        while _display_width(word) > width:
+        while word_width > width:
             cut = _fit(word, width)
             lines.append(word[:cut])
             word = word[cut:]
-        line = word
+            word_width = _display_width(word)
+        line, line_width = word, word_width
     return [*lines, line] if line else lines
 
 
@@ -299,7 +304,7 @@ def _visual(line: str) -> str:
     from bidi.algorithm import get_display
 
     # Reversed, a vowel mark would come before its letter and sit on the wrong one.
-    return _MARKS_BEFORE_LETTER.sub(r"\2\1", get_display(line))
+    return re.sub(_MARKS_BEFORE_LETTER, r"\2\1", get_display(line))
 
 
 def _highlight(line: str, words: set[str], visual: bool) -> str:

@@ -95,7 +95,8 @@ _ONE_BYTE_TO = str.maketrans(
 _ONE_BYTE_BACK = str.maketrans(
     {chr(0x80 + place): character for place, character in enumerate(_ONE_BYTE_CHARACTERS)}
 )
-_NOT_ONE_BYTE = re.compile(f"[^\\0-\\x7f{_ONE_BYTE_CHARACTERS}]")
+# A pattern, compiled by re on first use: only writing a side file needs it.
+_NOT_ONE_BYTE = f"[^\\0-\\x7f{_ONE_BYTE_CHARACTERS}]"
 _UTF8 = b"\0"
 # Positions of the forward index built at a time (the memory it takes grows with them).
 _BLOCK = 1 << 18
@@ -467,7 +468,7 @@ def _restored(arrays: dict, name: str):
 
 def _encoded(forms: str) -> bytes:
     """A term's forms (newline-separated) as ``written.forms`` holds them."""
-    if _NOT_ONE_BYTE.search(forms):
+    if re.search(_NOT_ONE_BYTE, forms):
         return _UTF8 + forms.encode("utf-8")
     return forms.translate(_ONE_BYTE_TO).encode("latin-1")
 

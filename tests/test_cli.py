@@ -1,5 +1,6 @@
 """The command line: output shapes, messages and exit codes."""
 
+import gc
 import json
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from searchidx.cli import cli
+from searchidx.cli import cli, main
 
 from .conftest import (
     ARABIC,
@@ -770,14 +771,15 @@ run()
 """
 
 
-@pytest.mark.slow
-def test_a_search_ends_without_teardown_and_an_update_ends_the_usual_way(tmp_path):
+def _update_then_search(script: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess, ...]:
+    """``script`` run with the arguments of an update of a new index, then of a
+    search of it (which must find «السلام» in a.txt), then of a search of no index."""
     docs = write_corpus(tmp_path / "docs", {"a.txt": "السلام عليكم ورحمة الله\n"})
     index = str(tmp_path / "index")
 
     def command(*args):
         return subprocess.run(
-            [sys.executable, "-c", _WITH_EXIT_HANDLER, *args],
+            [sys.executable, "-c", script, *args],
             capture_output=True,
             text=True,
             env=cli_env(),
@@ -786,12 +788,50 @@ def test_a_search_ends_without_teardown_and_an_update_ends_the_usual_way(tmp_pat
 
     updated = command("index", str(docs), "--index", index)
     assert updated.returncode == 0, updated.stderr
-    assert updated.stderr.splitlines()[-1] == "teardown"
     found = command("search", "السلام", "--index", index, "--format", "jsonl")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["doc"] == "a.txt"  # written out in full before the exit
-    assert "teardown" not in found.stderr
     missing = command("search", "السلام", "--index", str(tmp_path / "none"))
+    return updated, found, missing
+
+
+@pytest.mark.slow
+def test_a_search_ends_without_teardown_and_an_update_ends_the_usual_way(tmp_path):
+    updated, found, missing = _update_then_search(_WITH_EXIT_HANDLER, tmp_path)
+    assert updated.stderr.splitlines()[-1] == "teardown"
+    assert "teardown" not in found.stderr
     assert missing.returncode == 1
     assert missing.stderr.startswith("searchidx: error: no index at")
     assert "teardown" not in missing.stderr
+
+
+# Runs the command as `searchidx` does, saying on stderr whether Python's cyclic
+# garbage collector was on while the index was searched or updated.
+_WITH_COLLECTOR_REPORT = """
+import gc, sys
+from searchidx.index import Index
+
+def reporting(method):
+    def run(*args, **kwargs):
+        print(f"{method.__name__}: collector {'on' if gc.isenabled() else 'off'}", file=sys.stderr)
+        return method(*args, **kwargs)
+    return run
+
+Index.search = reporting(Index.search)
+Index.update = reporting(Index.update)
+sys.argv[0] = "searchidx"
+from searchidx.__main__ import run
+run()
+"""
+
+
+@pytest.mark.slow
+def test_a_search_runs_without_the_cyclic_collector_and_an_update_with_it(tmp_path):
+    updated, found, missing = _update_then_search(_WITH_COLLECTOR_REPORT, tmp_path)
+    assert "update: collector on" in updated.stderr.splitlines()
+    assert found.stderr.splitlines() == ["search: collector off"]
+    assert missing.returncode == 1
+    # The library, and main() as tests call it, leave the collector as they found it.
+    index = str(tmp_path / "index")
+    assert main(["search", "السلام", "--index", index, "--format", "jsonl"]) == 0
+    assert gc.isenabled()

@@ -285,3 +285,52 @@ print(json.dumps([loaded, IndexReport is reported, FileNote.__name__, IndexInfo.
         "IndexInfo",
         "module 'searchidx.index' has no attribute 'IndexSummary'",
     ]
+
+
+# Records every pattern compiled through re's functions (Whoosh's included), runs a
+# search as the command does, and prints the patterns.
+_PATTERNS_OF_A_SEARCH = """
+import contextlib, io, json, re, sys
+patterns = set()
+for name in ("compile", "search", "match", "fullmatch", "sub", "subn", "split", "finditer"):
+    def spy(pattern, *args, _function=getattr(re, name), **kwargs):
+        patterns.add(getattr(pattern, "pattern", pattern))
+        return _function(pattern, *args, **kwargs)
+    setattr(re, name, spy)
+from searchidx.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as shown:
+    code = main(["search", "السلام", "--index", sys.argv[1], "--format", "json"])
+print(json.dumps({"code": code, "shown": shown.getvalue(), "patterns": sorted(map(str, patterns))}))
+"""
+
+
+def test_a_search_compiles_no_pattern_of_indexing_or_of_syntax_it_turns_off(greetings_index):
+    from whoosh import qparser
+
+    from searchidx import output, sidefiles
+    from searchidx.index import folders
+
+    done = subprocess.run(
+        [sys.executable, "-c", _PATTERNS_OF_A_SEARCH, str(greetings_index)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["code"] == 0
+    assert "عليكم" in result["shown"]  # it searched: «السلام عليكم» was found
+    compiled = set(result["patterns"])
+    assert qparser.FuzzyTermPlugin.expr.pattern in compiled  # the spy sees Whoosh's...
+    # ...but not those of the query syntax searchidx leaves out (single quotes,
+    # boosts, «*:*»), of index folders, of writing side files, or of --bidi.
+    unused = {
+        qparser.SingleQuotePlugin.expr,
+        qparser.BoostPlugin.expr,
+        qparser.EveryPlugin.expr,
+        folders._INDEX_FILE,
+        folders._WRITER_TEMP_FILE,
+        sidefiles._NOT_ONE_BYTE,
+        output._MARKS_BEFORE_LETTER,
+    }
+    assert compiled & unused == set()

@@ -28,15 +28,16 @@ LOCK_FILE = "searchidx.lock"
 # user's is never taken for one: searchidx's own (the marker, its temporary
 # copy, the update lock), Whoosh's (the files of a segment, named by its
 # 16-character id; tables of contents; its write lock) and the side file of a
-# segment (sidefiles.py) with its temporary copy.
-_INDEX_FILE = re.compile(
+# segment (sidefiles.py) with its temporary copy. Patterns, not compiled ones: a
+# search never looks at them, and re compiles each on its first use.
+_INDEX_FILE = (
     r"searchidx\.json(\.tmp)?|searchidx\.lock|MAIN_WRITELOCK|_MAIN_[0-9]+\.toc"
     r"|MAIN_[0-9a-z]{16}(\.(trm|pst|vps|seg)|\._[a-z0-9_]+\.col|\.sidx(\.tmp)?)"
 )
 # Whoosh's parallel writer keeps its work in this subfolder; a writer killed
 # mid-run leaves it behind, with job lists and sort runs of random names.
 _WRITER_TEMP_FOLDER = "MAIN.tmp"
-_WRITER_TEMP_FILE = re.compile(r"[0-9a-z]{28}\.(doclist|run)|" + _INDEX_FILE.pattern)
+_WRITER_TEMP_FILE = r"[0-9a-z]{28}\.(doclist|run)|" + _INDEX_FILE
 # A rebuild is built in a hidden sibling folder with this infix and a random
 # suffix, so its name can never be a folder the user already has.
 REBUILD_INFIX = ".rebuild-"
@@ -93,7 +94,7 @@ def put_index_file(temporary: Path, final: Path) -> None:
     Both names must be index files of one index folder; anything else is refused.
     """
     folder = final.parent
-    names_ok = all(_INDEX_FILE.fullmatch(name) for name in (temporary.name, final.name))
+    names_ok = all(re.fullmatch(_INDEX_FILE, name) for name in (temporary.name, final.name))
     if temporary.parent != folder or not names_ok or not is_index_folder(folder):
         raise UnsafeFolder(f"{final} is not a file of a searchidx index; left it as it is")
     os.replace(temporary, final)
@@ -187,24 +188,25 @@ def swap_index_folders(fresh: Path, target: Path) -> None:
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-try:
-    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-except (OSError, AttributeError):
-    _renameat2 = None
 
 
 def _exchange(first: Path, second: Path) -> bool:
     """Exchange two folders atomically where the system can; return whether it did."""
-    if _renameat2 is None or not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux"):
         return False
-    result = _renameat2(
+    # Looked up here, not on import: only a rebuild swaps folders.
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )
     return result == 0
 
 
 def _is_index_file(entry: os.DirEntry) -> bool:
-    return entry.is_file(follow_symlinks=False) and bool(_INDEX_FILE.fullmatch(entry.name))
+    return entry.is_file(follow_symlinks=False) and bool(re.fullmatch(_INDEX_FILE, entry.name))
 
 
 def _is_writer_temp_folder(entry: os.DirEntry) -> bool:
@@ -212,7 +214,7 @@ def _is_writer_temp_folder(entry: os.DirEntry) -> bool:
     if entry.name != _WRITER_TEMP_FOLDER or not entry.is_dir(follow_symlinks=False):
         return False
     return all(
-        inner.is_file(follow_symlinks=False) and _WRITER_TEMP_FILE.fullmatch(inner.name)
+        inner.is_file(follow_symlinks=False) and re.fullmatch(_WRITER_TEMP_FILE, inner.name)
         for inner in os.scandir(entry.path)
     )
 

@@ -46,8 +46,10 @@ _TILDE_IN_PHRASE = re.compile(r"\w[^\s~]*~\d*")
 MAX_SLOP = 1000
 _FILTER_FIELDS = frozenset({"doc", "title"})
 _SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_INVISIBLE = re.compile(f"[{FORMAT_CONTROLS}]")
+# Control characters become spaces, invisible ones go (a table: no pattern to compile).
+_CLEANED = str.maketrans(
+    {**dict.fromkeys([*map(chr, range(0x20)), "\x7f"], " "), **dict.fromkeys(FORMAT_CONTROLS)}
+)
 # «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
 _EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
 _DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
@@ -105,7 +107,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     """
     # Invisible characters (bidi marks copied with right-to-left text) are never part
     # of a term, and must not hide an operator: «\u200f=علي» is «=علي».
-    cleaned = _CONTROL.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).strip()
+    cleaned = unicodedata.normalize("NFC", text).translate(_CLEANED).strip()
     if not cleaned:
         raise QueryError("the query is empty; give the words to search for")
     if cleaned.count('"') % 2:
@@ -135,21 +137,19 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         needs = "a word after it" if operator == "NOT" else "a word on each side"
         raise QueryError(f"{operator} needs {needs}; write it in quotes to search for the word")
     group = _AnyWordGroup if match_any else qparser.AndGroup
-    parser = qparser.QueryParser("terms", schema, group=group)
-    for plugin in (
-        qparser.SingleQuotePlugin,
-        qparser.RangePlugin,
-        qparser.BoostPlugin,
-        qparser.EveryPlugin,
-        qparser.WildcardPlugin,
-        qparser.PhrasePlugin,
-    ):
-        parser.remove_plugin_class(plugin)
-    parser.add_plugin(_PHRASES)
-    parser.add_plugin(_EXACT_WORDS)
-    parser.add_plugin(_WILDCARDS)
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.replace_plugin(_OPERATORS)
+    # Whoosh's default plugins less single quotes, ranges, boosts and «*:*», with
+    # searchidx's phrases, wildcards and operators: named here rather than
+    # removed from the defaults, whose patterns would be compiled for nothing.
+    plugins = [
+        qparser.FieldsPlugin(),
+        qparser.GroupPlugin(),
+        _PHRASES,
+        _EXACT_WORDS,
+        _WILDCARDS,
+        qparser.FuzzyTermPlugin(),
+        _OPERATORS,
+    ]
+    parser = qparser.QueryParser("terms", schema, plugins=plugins, group=group)
     try:
         parsed = parser.parse(cleaned)
     except QueryError:
