@@ -148,6 +148,37 @@ def test_or_not_and_grouping(small_index):
     assert sorted(hit.paragraph for hit in grouped) == [2, 3]
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("اللاجئون OR OR المخطوطات", "OR needs a word on each side"),
+        ("اللاجئون OR AND المخطوطات", "OR needs a word on each side"),
+        ("اللاجئون AND AND المخطوطات", "AND needs a word on each side"),
+        ("(اللاجئون OR) المخطوطات", "OR needs a word on each side"),
+        ("(OR اللاجئون) المخطوطات", "OR needs a word on each side"),
+        ("المكتبة (NOT) المخطوطات", "NOT needs a word after it"),
+        ("المكتبة NOT AND المخطوطات", "NOT needs a word after it"),
+    ],
+)
+def test_operator_without_its_words_is_a_usage_error(run, small_index, query, message):
+    """An operator beside a bracket or another operator was searched for as the
+    English word (or dropped, turning OR into AND): now it is one line, exit 2."""
+    result = run("search", query, "--index", str(small_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        f"searchidx: error: {message}; write it in quotes to search for the word"
+    ]
+
+
+def test_operators_beside_brackets_still_combine(small_index):
+    either = search(small_index, "(اللاجئون)OR(المخطوطات)")
+    assert {hit.doc for hit in either} == {"news/syria.txt", "news/library.md"}
+    without = search(small_index, "المكتبة NOT(المخطوطات)")
+    assert [hit.paragraph for hit in without] == [1, 3]
+    # In quotes an operator is a word, wherever it stands.
+    assert search(small_index, '"سوريا OR" اللاجئون').total == 0
+
+
 def test_all_words_by_default_any_on_request(small_index):
     assert search(small_index, "اللاجئون المخطوطات").total == 0
     assert search(small_index, "اللاجئون المخطوطات", match_any=True).total == 2

@@ -50,7 +50,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _INVISIBLE = re.compile(f"[{FORMAT_CONTROLS}]")
 # «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
 _EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
-_DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
+_OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
+# The query's pieces, for where its operators stand: brackets, and what lies between spaces.
+_PIECES = re.compile(r"[()]|[^\s()]+")
 _NO_WORDS = "the query has no words to search for"
 # «=word» at the start of a word (not inside one, nor in «doc:a=b.txt»).
 _AT_WORD_START = r"(?:^|(?<=[\s(\-]))"
@@ -129,11 +131,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
             + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
         )
     _check_tildes(cleaned)
-    dangling = _DANGLING_OPERATOR.search(cleaned)
-    if dangling:
-        operator = dangling.group(1) or dangling.group(2)
-        needs = "a word after it" if operator == "NOT" else "a word on each side"
-        raise QueryError(f"{operator} needs {needs}; write it in quotes to search for the word")
+    _check_operators(cleaned)
     group = _AnyWordGroup if match_any else qparser.AndGroup
     parser = qparser.QueryParser("terms", schema, group=group)
     for plugin in (
@@ -166,6 +164,29 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     return _with_doc_folders(parsed)
 
 
+def _check_operators(text: str) -> None:
+    """Refuse an ``AND``, ``OR`` or ``NOT`` without the words it joins: at either
+    end, beside a bracket or beside another operator («(سوريا OR)», «سوريا OR OR
+    العراق»), where Whoosh would search for the English word or drop it."""
+    pieces = _PIECES.findall(_blank_quotes(text))
+    for at, piece in enumerate(pieces):
+        if piece not in _OPERATORS_WRITTEN:
+            continue
+        before = pieces[at - 1] if at else "("
+        after = pieces[at + 1] if at + 1 < len(pieces) else ")"
+        alone = after in {")", "AND", "OR"}
+        if piece != "NOT" and before in {"(", *_OPERATORS_WRITTEN}:
+            alone = True
+        if alone:
+            needs = "a word after it" if piece == "NOT" else "a word on each side"
+            raise QueryError(f"{piece} needs {needs}; write it in quotes to search for the word")
+
+
+def _blank_quotes(text: str) -> str:
+    """``text`` with what is inside its quotes blanked, keeping the offsets."""
+    return re.sub(r'"[^"]*"', lambda quoted: '"' + "x" * (len(quoted[0]) - 2) + '"', text)
+
+
 def _check_tildes(text: str) -> None:
     """Refuse a ``~`` that is not right after a word or a phrase, or whose distance
     is not a whole number in range (Whoosh would read «word~1.5» as «word~1» and «.5»)."""
@@ -177,8 +198,7 @@ def _check_tildes(text: str) -> None:
             '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
         )
     # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
-    unquoted = re.sub(r'"[^"]*"', lambda quoted: '"' + "x" * (len(quoted[0]) - 2) + '"', text)
-    for tail in _TILDE_TAIL.finditer(unquoted):
+    for tail in _TILDE_TAIL.finditer(_blank_quotes(text)):
         written = text[tail.start() : tail.end()]
         # Punctuation after it is no part of it («الباغوس~»، «"…"~5،»).
         distance = re.sub(r"\W+$", "", tail.group(2)) or "~"
@@ -328,7 +348,13 @@ _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
 _WILDCARDS = _AsciiWildcardPlugin()
 _EXACT_WORDS = _ExactWordPlugin()
 _PHRASES = _PhrasePlugin()
-_OPERATORS = qparser.OperatorsPlugin(ops=[(_LEADING_MINUS, 0)])
+# Operators stand between spaces, or beside a bracket: «سوريا OR(العراق)» is an OR.
+_OPERATORS = qparser.OperatorsPlugin(
+    ops=[(_LEADING_MINUS, 0)],
+    And=r"(?<=[\s)])AND(?=[\s(])",
+    Or=r"(?<=[\s)])OR(?=[\s(])",
+    Not=r"(^|(?<=[\s()]))NOT(?=[\s(])",
+)
 
 
 class _AnyWordGroup(qparser.syntax.GroupNode):
