@@ -316,6 +316,22 @@ def test_punctuation_after_a_distance_is_no_part_of_it(seed_index):
     assert search(seed_index, '"تحرير الباغوز"~3،').total >= 1
 
 
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [('"الخلايا النا*"', "النا*"), ('"الخلا* النائمة"~3', "الخلا*"), ('title:"ذكرى تحر*"', "تحر*")],
+)
+def test_prefix_inside_quotes_is_a_query_error(run, seed_index, query, word):
+    """The phrase would look for «النا» whole and find nothing, with no word why."""
+    result = run("search", query, "--index", str(seed_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        "searchidx: error: * does not work inside quotes: a phrase's words are "
+        f"matched whole; write {word} without them"
+    ]
+    # Outside the quotes the prefix finds «الخلايا النائمة».
+    assert search(seed_index, "الخلايا النا*").total == 3
+
+
 def test_tilde_in_a_quoted_file_name_is_no_operator(seed_index):
     """«doc:"…"» names a file, and file names may hold a ~ (backups, short names)."""
     assert search(seed_index, 'doc:"notes~1.txt" الباغوز').total == 0

@@ -42,6 +42,8 @@ _TILDE_TAIL = re.compile(r'("[^"]*"|[^\s(~"]+)(~[^\s)]*)')
 _DISTANCE = re.compile(r"~[0-9]*")
 # «"word~"»: inside quotes «~» is no operator, and the analyzer would drop it.
 _TILDE_IN_PHRASE = re.compile(r"\w[^\s~]*~\d*")
+# «"word*"»: nor is «*», and the phrase would look for the word without it.
+_PREFIX_IN_PHRASE = re.compile(r"\w[^\s*]*\*")
 # The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
 MAX_SLOP = 1000
 _FILTER_FIELDS = frozenset({"doc", "title"})
@@ -294,6 +296,12 @@ class _PhrasePlugin(qparser.PhrasePlugin):
                 raise QueryError(
                     f"~ does not work inside quotes: write {fuzzy.group(0)} without them, "
                     'or put the distance after the closing quote ("w1 w2"~5)'
+                )
+            prefix = _PREFIX_IN_PHRASE.search(self.text)
+            if prefix and self.fieldname != "doc":
+                raise QueryError(
+                    f"* does not work inside quotes: a phrase's words are matched whole; "
+                    f"write {prefix.group(0)} without them"
                 )
             if self.fieldname != "doc":
                 # The words as typed, not as folded: «"الخلايا النائمة"~5», not «الناءمه».
