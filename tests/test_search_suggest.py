@@ -324,6 +324,20 @@ def test_did_you_mean_corrects_an_exact_word_and_counts_it_exactly(
     assert files.suggestions == results.suggestions
 
 
+@pytest.mark.parametrize("array_search", [True, False])
+def test_did_you_mean_gives_an_exact_word_as_the_texts_write_it(responsible_index, array_search):
+    """«=مسئول» where the texts mostly write «مسؤول» is no misspelling but another
+    seat of the hamza: the suggestion is the word as its best paragraph writes it."""
+    with Index.open(responsible_index) as index:
+        index.array_search = array_search
+        quoted = index.search('"=مسئول عن رعيته"')
+        alone = index.search("=مسئول")
+    assert quoted.total == 0
+    assert quoted.suggestions == [{"query": '"=مسؤول عن رعيته"', "total": 1}]
+    assert alone.total == 1
+    assert alone.suggestions == [{"query": "=مسؤول", "total": 2}]
+
+
 def test_did_you_mean_leaves_an_excluded_exact_word_alone(responsible_index):
     with Index.open(responsible_index) as index:
         results = index.search("الإمام -=مسؤل")

@@ -10,7 +10,8 @@ comes first.
 When a search finds fewer than :data:`SUGGEST_BELOW` paragraphs, its rare
 words are replaced by near indexed words, and the corrected queries that find
 more are suggested. An ``=word`` keeps its ``=``: it is spelled as the best
-paragraph of the corrected word writes it, and counted as that exact word.
+paragraph of the corrected word writes it, and counted as that exact word; an
+``=word`` whose folded word is indexed is first offered as the texts write it.
 Fuzzy words («word~») use the plain edit distance.
 """
 
@@ -157,6 +158,13 @@ def suggestions(
     )
     words |= exact
     per_word = {term: corrections(vocabulary, term) for term in sorted(words)}
+    # An «=word» whose folded word the texts hold, written otherwise («=مسؤول»
+    # where they write «مسئول»): first of all, the word as they write it.
+    exact = set(positive_words(parsed, exact=True))
+    for term in sorted(exact):
+        paragraphs = vocabulary.doc_frequency("terms", term)
+        if paragraphs:
+            per_word.setdefault(term, []).insert(0, (0.0, paragraphs, term))
     # Each word on its own, nearest and most frequent first; then all at once.
     fixes = [
         {term: word}
