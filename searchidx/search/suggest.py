@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_term, light_stems, word_matches
+from ..arabic import fold_term, light_stems, word_matches, written_letters
 from .query import positive_words
 
 if TYPE_CHECKING:
@@ -189,7 +189,7 @@ def suggestions(
         if not exact.isdisjoint(fix):
             # «=word» counts only the occurrences written as suggested: the word's
             # best paragraph spells it, and the query with «=» and that spelling counts.
-            spelled = _spelled(fix, spelling)
+            spelled = _spelled(fix, spelling, exact)
             found, _ = search(_replace_words(text, spelled))
         # Words of one stem («مسلم», «مسلمة», «مسلما») find the same paragraphs:
         # one of them is suggested, not three that all say the same.
@@ -205,9 +205,17 @@ def suggestions(
     return suggested
 
 
-def _spelled(fix: dict[str, str], spelling: Callable[[str], str | None]) -> dict[str, str]:
-    """The words of ``fix`` as the texts spell them, not their folded forms."""
-    return {term: _without_marks(spelling(word) or word) for term, word in fix.items()}
+def _spelled(
+    fix: dict[str, str],
+    spelling: Callable[[str], str | None],
+    exact: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, str]:
+    """The words of ``fix`` as the texts spell them, not their folded forms; those
+    of ``exact`` as ``=word`` compares them (a Quranic «ٱلْكِتَـٰبُ» is «=الكتب»)."""
+    return {
+        term: (written_letters if term in exact else _without_marks)(spelling(word) or word)
+        for term, word in fix.items()
+    }
 
 
 def _replace_words(
