@@ -161,8 +161,8 @@ def test_or_not_and_grouping(small_index):
     ],
 )
 def test_operator_without_its_words_is_a_usage_error(run, small_index, query, message):
-    """An operator beside a bracket or another operator was searched for as the
-    English word (or dropped, turning OR into AND): now it is one line, exit 2."""
+    """An operator beside a bracket or another operator would be searched for as
+    the English word (or dropped, turning OR into AND): one line, exit 2."""
     result = run("search", query, "--index", str(small_index))
     assert result.exit_code == 2
     assert stderr_lines(result) == [
