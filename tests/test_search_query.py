@@ -344,6 +344,33 @@ def found(index_path, query, **options) -> list[int]:
     return sorted(hit.paragraph for hit in search(index_path, query, limit=50, **options))
 
 
+@pytest.mark.parametrize("array_search", [True, False])
+def test_exact_word_finds_the_quranic_spelling_with_a_madd_sign(tmp_path, array_search):
+    """The mushaf lengthens the alef of «ٱلسَّمَآءِ» and «ٱلضَّآلِّينَ» with a maddah:
+    «=السماء» and «=الضالين» find them, while «=وآمن» still tells «وآمن» from «وامن»."""
+    docs = write_corpus(tmp_path / "docs", {
+        "sura.txt": "\n\n".join([
+            "سورة البقرة",
+            "وَأَنزَلَ مِنَ ٱلسَّمَآءِ مَآءً فَأَخْرَجَ بِهِۦ مِنَ ٱلثَّمَرَٰتِ رِزْقًا لَّكُمْ",
+            "صَرَطَ ٱلَّذِينَ أَنْعَمْتَ عَلَيْهِمْ غَيْرِ ٱلْمَغْضُوبِ عَلَيْهِمْ وَلَا ٱلضَّآلِّينَ",
+            "السماء صافية والماء عذب، وآمن الناس وامن الطريق.",
+        ]),
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        index.array_search = array_search
+        sky = index.search("=السماء")
+        water = index.search('"=السماء ماء"')
+        astray = index.search("=الضالين")
+        believed = index.search("=وآمن")
+        safe = index.search("=وامن")
+    assert sorted(hit.paragraph for hit in sky) == [2, 4]
+    assert [highlighted(hit) for hit in sky if hit.paragraph == 2] == [["ٱلسَّمَآءِ"]]
+    assert [hit.paragraph for hit in water] == [2]
+    assert [highlighted(hit) for hit in astray] == [["ٱلضَّآلِّينَ"]]
+    assert [highlighted(hit) for hit in believed] == [["وآمن"]]
+    assert [highlighted(hit) for hit in safe] == [["وامن"]]
+
+
 @pytest.mark.parametrize(("query", "paragraphs"), EXACT_FOUND.items())
 def test_exact_word_finds_only_its_own_spelling(exact_index, query, paragraphs):
     results = search(exact_index, query, limit=50)
