@@ -158,13 +158,6 @@ def suggestions(
     )
     words |= exact
     per_word = {term: corrections(vocabulary, term) for term in sorted(words)}
-    # An «=word» whose folded word the texts hold, written otherwise («=مسؤول»
-    # where they write «مسئول»): first of all, the word as they write it.
-    exact = set(positive_words(parsed, exact=True))
-    for term in sorted(exact):
-        paragraphs = vocabulary.doc_frequency("terms", term)
-        if paragraphs:
-            per_word.setdefault(term, []).insert(0, (0.0, paragraphs, term))
     # Each word on its own, nearest and most frequent first; then all at once.
     fixes = [
         {term: word}
@@ -176,6 +169,10 @@ def suggestions(
     ]
     if len(per_word) > 1 and all(per_word.values()):
         fixes.insert(0, {term: found[0][2] for term, found in per_word.items()})
+    # Before them, an «=word» whose folded word the texts hold, written otherwise
+    # («=مسئول» where they write «مسؤول»): the word as they write it, on its own.
+    exact = set(positive_words(parsed, exact=True))
+    fixes[:0] = [{term: term} for term in sorted(exact) if vocabulary.doc_frequency("terms", term)]
     suggested: list[dict[str, object]] = []
     bare = _without_marks(text)
     if unvocalized and bare != text:
