@@ -784,15 +784,28 @@ def written_form(word: str) -> str:
     )
 
 
+# A maddah on an alef before a hamza («ٱلسَّمَآءِ», «جَآءَ») or a doubled letter
+# («ٱلضَّآلِّينَ»): in Quranic text the sign to lengthen a plain alef, not the
+# letter «آ» (standard spelling never writes «آء»: «السماء», «جاء», «الضالين»).
+_HAMZAS = "".join(araby.HAMZAT)
+_MADD_SIGN = re.compile(
+    f"{araby.ALEF_MADDA}(?=[{_MARK_RANGES}]*(?:[{_HAMZAS}]|\\w[{_MARK_RANGES}]*{araby.SHADDA}))"
+)
+
+
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def written_letters(word: str) -> str:
     """A word's written form without its marks: what ``=word`` compares. The alef
-    wasla of Quranic text is an alef with a reading mark, and counts as one.
+    wasla of Quranic text is an alef with a reading mark, and counts as one; so
+    does an alef carrying the Quranic sign of a long vowel (:data:`_MADD_SIGN`).
 
     >>> written_letters("عَلِيٌّ"), written_letters("عَلَى"), written_letters("ٱللَّهِ")
     ('علي', 'على', 'الله')
+    >>> written_letters("ٱلسَّمَآءِ"), written_letters("ٱلضَّآلِّينَ"), written_letters("آمن")
+    ('السماء', 'الضالين', 'آمن')
     """
-    return _MARKS.sub("", written_form(word)).replace(araby.ALEF_WASLA, araby.ALEF)
+    written = _MADD_SIGN.sub(araby.ALEF, written_form(word))
+    return _MARKS.sub("", written).replace(araby.ALEF_WASLA, araby.ALEF)
 
 
 def iter_words(text: str) -> Iterator[tuple[int, int]]:

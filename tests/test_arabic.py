@@ -395,6 +395,21 @@ def test_written_letters_leave_out_every_mark():
     assert written_letters("ٱلرَّحْمَـٰنِ") == "الرحمن"  # the wasla is an alef, the dagger alef a mark
 
 
+@pytest.mark.parametrize(
+    ("quranic", "standard"),
+    [("ٱلسَّمَآءِ", "السماء"), ("جَآءَ", "جاء"), ("ٱلسَّآئِلَ", "السائل"), ("ٱلضَّآلِّينَ", "الضالين")],
+)
+def test_written_letters_read_the_quranic_madd_sign_as_a_plain_alef(quranic, standard):
+    """Before a hamza or a doubled letter the mushaf's maddah lengthens a plain alef."""
+    assert written_letters(quranic) == standard
+
+
+@pytest.mark.parametrize("word", ["آمن", "القرآن", "الآن", "مآب", "آبَاءَ"])
+def test_written_letters_keep_the_letter_alef_madda(word):
+    assert written_letters(word) == written_form(word).replace("\u064e", "")
+    assert "آ" in written_letters(word)
+
+
 _HADITH_WORDS = sorted(
     {
         clause[start:end]

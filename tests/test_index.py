@@ -49,6 +49,17 @@ def test_open_missing_index(tmp_path):
         Index.open(tmp_path / "none")
 
 
+def test_a_folder_of_other_files_is_said_to_be_no_index(tmp_path):
+    """Not «run `searchidx index` first», which would be refused there."""
+    folder = write_corpus(tmp_path / "articles", {"a.txt": "السلام عليكم"})
+    with pytest.raises(IndexNotFound) as raised:
+        Index.open(folder)
+    assert str(raised.value) == (
+        f"{folder} holds files and is not a searchidx index; give --index the folder of an index"
+    )
+    assert sorted(os.listdir(folder)) == ["a.txt"]
+
+
 def test_a_marked_folder_without_whoosh_files_is_no_index(small_index, tmp_path):
     # What an interrupted `searchidx index` leaves when it stops after the marker.
     marked = tmp_path / "marked"

@@ -148,6 +148,37 @@ def test_or_not_and_grouping(small_index):
     assert sorted(hit.paragraph for hit in grouped) == [2, 3]
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("اللاجئون OR OR المخطوطات", "OR needs a word on each side"),
+        ("اللاجئون OR AND المخطوطات", "OR needs a word on each side"),
+        ("اللاجئون AND AND المخطوطات", "AND needs a word on each side"),
+        ("(اللاجئون OR) المخطوطات", "OR needs a word on each side"),
+        ("(OR اللاجئون) المخطوطات", "OR needs a word on each side"),
+        ("المكتبة (NOT) المخطوطات", "NOT needs a word after it"),
+        ("المكتبة NOT AND المخطوطات", "NOT needs a word after it"),
+    ],
+)
+def test_operator_without_its_words_is_a_usage_error(run, small_index, query, message):
+    """An operator beside a bracket or another operator would be searched for as
+    the English word (or dropped, turning OR into AND): one line, exit 2."""
+    result = run("search", query, "--index", str(small_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        f"searchidx: error: {message}; write it in quotes to search for the word"
+    ]
+
+
+def test_operators_beside_brackets_still_combine(small_index):
+    either = search(small_index, "(اللاجئون)OR(المخطوطات)")
+    assert {hit.doc for hit in either} == {"news/syria.txt", "news/library.md"}
+    without = search(small_index, "المكتبة NOT(المخطوطات)")
+    assert [hit.paragraph for hit in without] == [1, 3]
+    # In quotes an operator is a word, wherever it stands.
+    assert search(small_index, '"سوريا OR" اللاجئون').total == 0
+
+
 def test_all_words_by_default_any_on_request(small_index):
     assert search(small_index, "اللاجئون المخطوطات").total == 0
     assert search(small_index, "اللاجئون المخطوطات", match_any=True).total == 2
@@ -285,6 +316,22 @@ def test_punctuation_after_a_distance_is_no_part_of_it(seed_index):
     assert search(seed_index, '"تحرير الباغوز"~3،').total >= 1
 
 
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [('"الخلايا النا*"', "النا*"), ('"الخلا* النائمة"~3', "الخلا*"), ('title:"ذكرى تحر*"', "تحر*")],
+)
+def test_prefix_inside_quotes_is_a_query_error(run, seed_index, query, word):
+    """The phrase would look for «النا» whole and find nothing, with no word why."""
+    result = run("search", query, "--index", str(seed_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        "searchidx: error: * does not work inside quotes: a phrase's words are "
+        f"matched whole; write {word} without them"
+    ]
+    # Outside the quotes the prefix finds «الخلايا النائمة».
+    assert search(seed_index, "الخلايا النا*").total == 3
+
+
 def test_tilde_in_a_quoted_file_name_is_no_operator(seed_index):
     """«doc:"…"» names a file, and file names may hold a ~ (backups, short names)."""
     assert search(seed_index, 'doc:"notes~1.txt" الباغوز').total == 0
@@ -295,6 +342,33 @@ def test_tilde_in_a_quoted_file_name_is_no_operator(seed_index):
 
 def found(index_path, query, **options) -> list[int]:
     return sorted(hit.paragraph for hit in search(index_path, query, limit=50, **options))
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_exact_word_finds_the_quranic_spelling_with_a_madd_sign(tmp_path, array_search):
+    """The mushaf lengthens the alef of «ٱلسَّمَآءِ» and «ٱلضَّآلِّينَ» with a maddah:
+    «=السماء» and «=الضالين» find them, while «=وآمن» still tells «وآمن» from «وامن»."""
+    docs = write_corpus(tmp_path / "docs", {
+        "sura.txt": "\n\n".join([
+            "سورة البقرة",
+            "وَأَنزَلَ مِنَ ٱلسَّمَآءِ مَآءً فَأَخْرَجَ بِهِۦ مِنَ ٱلثَّمَرَٰتِ رِزْقًا لَّكُمْ",
+            "صَرَطَ ٱلَّذِينَ أَنْعَمْتَ عَلَيْهِمْ غَيْرِ ٱلْمَغْضُوبِ عَلَيْهِمْ وَلَا ٱلضَّآلِّينَ",
+            "السماء صافية والماء عذب، وآمن الناس وامن الطريق.",
+        ]),
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        index.array_search = array_search
+        sky = index.search("=السماء")
+        water = index.search('"=السماء ماء"')
+        astray = index.search("=الضالين")
+        believed = index.search("=وآمن")
+        safe = index.search("=وامن")
+    assert sorted(hit.paragraph for hit in sky) == [2, 4]
+    assert [highlighted(hit) for hit in sky if hit.paragraph == 2] == [["ٱلسَّمَآءِ"]]
+    assert [hit.paragraph for hit in water] == [2]
+    assert [highlighted(hit) for hit in astray] == [["ٱلضَّآلِّينَ"]]
+    assert [highlighted(hit) for hit in believed] == [["وآمن"]]
+    assert [highlighted(hit) for hit in safe] == [["وامن"]]
 
 
 @pytest.mark.parametrize(("query", "paragraphs"), EXACT_FOUND.items())

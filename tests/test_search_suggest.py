@@ -19,7 +19,7 @@ from searchidx.search.suggest import (
     weighted_distances,
 )
 
-from .conftest import INDEX_DATA, build_index, search, write_corpus
+from .conftest import INDEX_DATA, build_index, highlighted, search, write_corpus
 from .test_search_rank_arrays import corpus_words
 
 
@@ -322,6 +322,36 @@ def test_did_you_mean_corrects_an_exact_word_and_counts_it_exactly(
     assert 0 < exact.total < loose.total
     assert results.suggestions == [{"query": meant, "total": exact.total}]
     assert files.suggestions == results.suggestions
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+def test_did_you_mean_gives_an_exact_word_as_the_texts_write_it(responsible_index, array_search):
+    """«=مسئول» where the texts mostly write «مسؤول» is no misspelling but another
+    seat of the hamza: the suggestion is the word as its best paragraph writes it."""
+    with Index.open(responsible_index) as index:
+        index.array_search = array_search
+        quoted = index.search('"=مسئول عن رعيته"')
+        alone = index.search("=مسئول")
+    assert quoted.total == 0
+    assert quoted.suggestions == [{"query": '"=مسؤول عن رعيته"', "total": 1}]
+    assert alone.total == 1
+    assert alone.suggestions == [{"query": "=مسؤول", "total": 2}]
+
+
+def test_did_you_mean_gives_a_quranic_exact_word_as_it_is_compared(tmp_path):
+    """The mushaf writes «ٱلْكِتَـٰبُ» with a dagger alef (a mark) and an alef wasla:
+    «=الكتاب» finds nothing there, and the suggestion is the word as «=» compares
+    it, «=الكتب», not «=ٱلكتب» with a wasla no keyboard types."""
+    docs = write_corpus(tmp_path / "docs", {
+        "baqara.txt": "سورة البقرة\n\nذَٰلِكَ ٱلْكِتَـٰبُ لَا رَيْبَ ۛ فِيهِ ۛ هُدًى لِّلْمُتَّقِينَ",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        results = index.search("=الكتاب")
+        suggested = index.search("=الكتب")
+    assert results.total == 0
+    assert results.suggestions == [{"query": "=الكتب", "total": 1}]
+    assert [hit.paragraph for hit in suggested] == [2]
+    assert highlighted(suggested.hits[0]) == ["ٱلْكِتَـٰبُ"]
 
 
 def test_did_you_mean_leaves_an_excluded_exact_word_alone(responsible_index):

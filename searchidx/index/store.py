@@ -115,6 +115,12 @@ def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
     """
     meta = read_marker(path)
     if meta is None:
+        if _holds_anything(path):
+            # «Run `searchidx index` first» would be refused there: the folder is not ours.
+            raise IndexNotFound(
+                f"{path} holds files and is not a searchidx index; "
+                "give --index the folder of an index"
+            )
         raise not_found(path)
     if meta.get("format") != FORMAT_VERSION or meta.get("analyzer") != ANALYZER:
         raise IncompatibleIndex(
@@ -134,6 +140,13 @@ def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
         raise IndexCorrupt(
             f"the index at {path} cannot be read ({error}); rebuild it with {rebuild_command(path)}"
         ) from None
+
+
+def _holds_anything(path: Path) -> bool:
+    try:
+        return path.is_dir() and any(path.iterdir())
+    except OSError:
+        return False
 
 
 def not_found(path: Path) -> IndexNotFound:

@@ -42,6 +42,8 @@ _TILDE_TAIL = re.compile(r'("[^"]*"|[^\s(~"]+)(~[^\s)]*)')
 _DISTANCE = re.compile(r"~[0-9]*")
 # «"word~"»: inside quotes «~» is no operator, and the analyzer would drop it.
 _TILDE_IN_PHRASE = re.compile(r"\w[^\s~]*~\d*")
+# «"word*"»: nor is «*», and the phrase would look for the word without it.
+_PREFIX_IN_PHRASE = re.compile(r"\w[^\s*]*\*")
 # The widest «"w1 w2"~N»: a paragraph is rarely longer than a few hundred words.
 MAX_SLOP = 1000
 _FILTER_FIELDS = frozenset({"doc", "title"})
@@ -52,7 +54,9 @@ _CLEANED = str.maketrans(
 )
 # «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
 _EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
-_DANGLING_OPERATOR = re.compile(r"^\s*(AND|OR)\b|\b(AND|OR|NOT)\s*$")
+_OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
+# The query's pieces, for where its operators stand: brackets, and what lies between spaces.
+_PIECES = re.compile(r"[()]|[^\s()]+")
 _NO_WORDS = "the query has no words to search for"
 # «=word» at the start of a word (not inside one, nor in «doc:a=b.txt»).
 _AT_WORD_START = r"(?:^|(?<=[\s(\-]))"
@@ -131,11 +135,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
             + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
         )
     _check_tildes(cleaned)
-    dangling = _DANGLING_OPERATOR.search(cleaned)
-    if dangling:
-        operator = dangling.group(1) or dangling.group(2)
-        needs = "a word after it" if operator == "NOT" else "a word on each side"
-        raise QueryError(f"{operator} needs {needs}; write it in quotes to search for the word")
+    _check_operators(cleaned)
     group = _AnyWordGroup if match_any else qparser.AndGroup
     # Whoosh's default plugins less single quotes, ranges, boosts and «*:*», with
     # searchidx's phrases, wildcards and operators: named here rather than
@@ -166,6 +166,29 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     return _with_doc_folders(parsed)
 
 
+def _check_operators(text: str) -> None:
+    """Refuse an ``AND``, ``OR`` or ``NOT`` without the words it joins: at either
+    end, beside a bracket or beside another operator («(سوريا OR)», «سوريا OR OR
+    العراق»), where Whoosh would search for the English word or drop it."""
+    pieces = _PIECES.findall(_blank_quotes(text))
+    for at, piece in enumerate(pieces):
+        if piece not in _OPERATORS_WRITTEN:
+            continue
+        before = pieces[at - 1] if at else "("
+        after = pieces[at + 1] if at + 1 < len(pieces) else ")"
+        alone = after in {")", "AND", "OR"}
+        if piece != "NOT" and before in {"(", *_OPERATORS_WRITTEN}:
+            alone = True
+        if alone:
+            needs = "a word after it" if piece == "NOT" else "a word on each side"
+            raise QueryError(f"{piece} needs {needs}; write it in quotes to search for the word")
+
+
+def _blank_quotes(text: str) -> str:
+    """``text`` with what is inside its quotes blanked, keeping the offsets."""
+    return re.sub(r'"[^"]*"', lambda quoted: '"' + "x" * (len(quoted[0]) - 2) + '"', text)
+
+
 def _check_tildes(text: str) -> None:
     """Refuse a ``~`` that is not right after a word or a phrase, or whose distance
     is not a whole number in range (Whoosh would read «word~1.5» as «word~1» and «.5»)."""
@@ -177,8 +200,7 @@ def _check_tildes(text: str) -> None:
             '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
         )
     # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
-    unquoted = re.sub(r'"[^"]*"', lambda quoted: '"' + "x" * (len(quoted[0]) - 2) + '"', text)
-    for tail in _TILDE_TAIL.finditer(unquoted):
+    for tail in _TILDE_TAIL.finditer(_blank_quotes(text)):
         written = text[tail.start() : tail.end()]
         # Punctuation after it is no part of it («الباغوس~»، «"…"~5،»).
         distance = re.sub(r"\W+$", "", tail.group(2)) or "~"
@@ -275,6 +297,12 @@ class _PhrasePlugin(qparser.PhrasePlugin):
                     f"~ does not work inside quotes: write {fuzzy.group(0)} without them, "
                     'or put the distance after the closing quote ("w1 w2"~5)'
                 )
+            prefix = _PREFIX_IN_PHRASE.search(self.text)
+            if prefix and self.fieldname != "doc":
+                raise QueryError(
+                    f"* does not work inside quotes: a phrase's words are matched whole; "
+                    f"write {prefix.group(0)} without them"
+                )
             if self.fieldname != "doc":
                 # The words as typed, not as folded: «"الخلايا النائمة"~5», not «الناءمه».
                 _check_slop(self.slop, self.text.split())
@@ -328,7 +356,13 @@ _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
 _WILDCARDS = _AsciiWildcardPlugin()
 _EXACT_WORDS = _ExactWordPlugin()
 _PHRASES = _PhrasePlugin()
-_OPERATORS = qparser.OperatorsPlugin(ops=[(_LEADING_MINUS, 0)])
+# Operators stand between spaces, or beside a bracket: «سوريا OR(العراق)» is an OR.
+_OPERATORS = qparser.OperatorsPlugin(
+    ops=[(_LEADING_MINUS, 0)],
+    And=r"(?<=[\s)])AND(?=[\s(])",
+    Or=r"(?<=[\s)])OR(?=[\s(])",
+    Not=r"(^|(?<=[\s()]))NOT(?=[\s(])",
+)
 
 
 class _AnyWordGroup(qparser.syntax.GroupNode):

@@ -10,7 +10,8 @@ comes first.
 When a search finds fewer than :data:`SUGGEST_BELOW` paragraphs, its rare
 words are replaced by near indexed words, and the corrected queries that find
 more are suggested. An ``=word`` keeps its ``=``: it is spelled as the best
-paragraph of the corrected word writes it, and counted as that exact word.
+paragraph of the corrected word writes it, and counted as that exact word; an
+``=word`` whose folded word is indexed is first offered as the texts write it.
 Fuzzy words («word~») use the plain edit distance.
 """
 
@@ -20,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_term, light_stems, word_matches
+from ..arabic import fold_term, light_stems, word_matches, written_letters
 from .query import positive_words
 
 if TYPE_CHECKING:
@@ -168,6 +169,10 @@ def suggestions(
     ]
     if len(per_word) > 1 and all(per_word.values()):
         fixes.insert(0, {term: found[0][2] for term, found in per_word.items()})
+    # Before them, an «=word» whose folded word the texts hold, written otherwise
+    # («=مسئول» where they write «مسؤول»): the word as they write it, on its own.
+    exact = set(positive_words(parsed, exact=True))
+    fixes[:0] = [{term: term} for term in sorted(exact) if vocabulary.doc_frequency("terms", term)]
     suggested: list[dict[str, object]] = []
     bare = _without_marks(text)
     if unvocalized and bare != text:
@@ -181,7 +186,7 @@ def suggestions(
         if not exact.isdisjoint(fix):
             # «=word» counts only the occurrences written as suggested: the word's
             # best paragraph spells it, and the query with «=» and that spelling counts.
-            spelled = _spelled(fix, spelling)
+            spelled = _spelled(fix, spelling, exact)
             found, _ = search(_replace_words(text, spelled))
         # Words of one stem («مسلم», «مسلمة», «مسلما») find the same paragraphs:
         # one of them is suggested, not three that all say the same.
@@ -197,9 +202,17 @@ def suggestions(
     return suggested
 
 
-def _spelled(fix: dict[str, str], spelling: Callable[[str], str | None]) -> dict[str, str]:
-    """The words of ``fix`` as the texts spell them, not their folded forms."""
-    return {term: _without_marks(spelling(word) or word) for term, word in fix.items()}
+def _spelled(
+    fix: dict[str, str],
+    spelling: Callable[[str], str | None],
+    exact: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, str]:
+    """The words of ``fix`` as the texts spell them, not their folded forms; those
+    of ``exact`` as ``=word`` compares them (a Quranic «ٱلْكِتَـٰبُ» is «=الكتب»)."""
+    return {
+        term: (written_letters if term in exact else _without_marks)(spelling(word) or word)
+        for term, word in fix.items()
+    }
 
 
 def _replace_words(
