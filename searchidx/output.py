@@ -99,8 +99,14 @@ def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, ob
     return "\n".join(_json(record) for record in records)
 
 
+# Control characters in a query echoed back, shown as escapes: a terminal would
+# act on them (colours, cursor moves) and a pipe would drop them.
+_CONTROLS = r"[\x00-\x1f\x7f-\x9f]"
+
+
 def _nothing_shown(total: int, noun: str, query: str) -> str:
     """Why a page has no rows: nothing matches, or everything is before its offset."""
+    query = re.sub(_CONTROLS, lambda control: ascii(control[0])[1:-1], query)
     if not total:
         return f"no {noun} matches «{query}»"
     verb = "matches" if total == 1 else "match"

@@ -135,6 +135,13 @@ def test_no_hits_is_success(run, tmp_path):
     assert json.loads(result.stdout) == {"query": "بطريق", "total": 0, "hits": []}
 
 
+def test_a_query_echoed_back_shows_its_control_characters_as_escapes(run, greetings_index):
+    # «\x1b[2J» would clear the terminal the line is printed on.
+    result = run("search", "بطريق\x1b[2J", "--index", str(greetings_index))
+    assert result.exit_code == 0
+    assert result.stdout == "no paragraph matches «بطريق\\x1b[2J»\n"
+
+
 def test_missing_index_says_what_to_do(run, tmp_path):
     result = run("search", "سوريا", "--index", str(tmp_path / "nothing-here"))
     assert result.exit_code == 1
