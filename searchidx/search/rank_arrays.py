@@ -61,18 +61,20 @@ from whoosh import query
 
 from ..sidefiles import FIELDS, distinct
 from .array_positions import (
+    KeptKeys,
     _accepted_occurrences,
     _common_keys,
+    _holding_every,
+    _key_spans,
     _moved,
     _near_docs,
+    _near_layout,
     _near_pair,
     _near_tree,
     _phrase_postings,
-    _position_keys,
     _positions,
     _postings_in,
     _restricted,
-    _spans,
     _start_keys,
     _start_layout,
     _word_occurrences,
@@ -138,6 +140,8 @@ class ArraySearcher(ArraySegments):
         # often come back in the next search.
         self._idf: dict[tuple[str, bytes], float] = {}
         self._norms: dict[tuple[_Segment, str], np.ndarray] = {}
+        # Proximity's keys of the commonest words, which come back search after search.
+        self.kept_keys = KeptKeys()
 
     def length_norms(
         self, segment: _Segment, fieldname: str, avgfl: float, B: float, K1: float
@@ -646,36 +650,52 @@ class _Run:
         """Documents where the words of ``q`` are within ``q.slop`` positions of each
         other in any order, scored as the AND of the words (as Whoosh scores it).
 
-        The AND is evaluated first (narrowed from its rarest word), so positions are
-        read only in the documents that have every word (:func:`_word_occurrences`);
-        then Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
-        words against the second half, each half the same way down to single words,
-        and a pair of spans joins when 1 to ``slop`` positions separate them (spans
-        that overlap are 0 apart, so never join). Only the documents of the last
-        join are needed, not its spans: :func:`_near_docs`, or for two words
-        :func:`_near_pair`. A word given twice is read once."""
+        Positions are read only in the documents that have every word (their
+        postings' documents, :func:`_holding_every`; :func:`_word_occurrences`),
+        a word given twice once; then Whoosh's tree of ``SpanNear`` matches is
+        followed: the first half of the words against the second half, each half
+        the same way down to single words, and a pair of spans joins when 1 to
+        ``slop`` positions separate them (spans that overlap are 0 apart, so never
+        join). Only the documents of the last join are needed, not its spans:
+        :func:`_near_docs`, or for two words :func:`_near_pair`, whose documents
+        are the only ones scored: each word in them, added up as an AND adds two
+        words (a word near itself scored once, twice its score)."""
+        distinct: dict = {}  # the first child of each word, by its forms' texts and test
+        keys = [_word_key(child) for child in q.subqueries]
+        for key, child in zip(keys, q.subqueries, strict=True):
+            distinct.setdefault(key, child)
+        forms = [_forms(child) for child in distinct.values()]
+        candidates = _holding_every(segment, forms, within)
+        if candidates is None:
+            return _EMPTY
+        kept = self.searcher.kept_keys
+        read = {
+            key: _word_occurrences(segment, word, candidates, kept)
+            for key, word in zip(distinct, forms, strict=True)
+        }
+        words = [read[key] for key in keys]
+        shift = _near_layout(segment)[0]
+        if len(words) == 2:
+            inside = _mask(_near_pair(*words, q.slop, shift), segment.size)
+            if within is not None:
+                inside &= within
+            parts = [
+                _materialize(self.evaluate(child, segment, inside), segment)
+                for child in distinct.values()
+            ]
+            if len(parts) == 1:  # the same word twice: the AND adds its score to itself
+                return _Matches(parts[0].ids, parts[0].scores + parts[0].scores)
+            return _intersection(parts, segment)
         and_query = query.And(q.subqueries)
         matches = _materialize(self.evaluate(and_query, segment, within), segment)
         if not len(matches.ids):
             return _EMPTY
-        candidates = _mask(matches.ids, segment.size)
-        read: dict = {}
-        words = []
-        for child in q.subqueries:
-            forms = _forms(child)
-            key = tuple((word.text, getattr(word, "test", None)) for word in forms)
-            if key not in read:
-                read[key] = _word_occurrences(segment, forms, candidates)
-            words.append(read[key])
-        if len(words) == 2:
-            near = _near_pair(*words, q.slop)
-        else:
-            # A word given twice keeps one spans object: _near_docs knows it by identity.
-            spans = {id(found): _spans(_position_keys(*found)) for found in words}
-            spans = [spans[id(found)] for found in words]
-            half = len(spans) // 2
-            first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
-            near = _near_docs(first, second, q.slop)
+        # A word given twice keeps one spans object: _near_docs knows it by identity.
+        spans = {id(found): _key_spans(found, shift) for found in words}
+        spans = [spans[id(found)] for found in words]
+        half = len(spans) // 2
+        first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
+        near = _near_docs(first, second, q.slop)
         keep = _among(matches.ids, near, segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
 
@@ -702,6 +722,11 @@ class _Run:
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + self.length_norms(segment, "terms", ids))) + bonus
         return ids, scores
+
+
+def _word_key(q: query.Query) -> tuple:
+    """What tells a word of a proximity apart: its forms' texts and written test."""
+    return tuple((word.text, getattr(word, "test", None)) for word in _forms(q))
 
 
 def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
