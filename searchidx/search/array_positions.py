@@ -372,44 +372,23 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     return first[np.flatnonzero((merged[1:] ^ first) == 1)] >> 1
 
 
-def _holding_every(segment: _Segment, words: list, within=None):
-    """A mask of the documents (deleted ones too) holding a form of each of ``words``
-    (each a list of forms, terms of the ``terms`` field), in the mask ``within``
-    where given, or None where none does: their postings' documents, no score
-    computed."""
-    side = segment.side
-    pointers, all_docs = side["terms.pointers"], side["terms.docs"]
-    holding = within
-    for forms in words:
-        ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
-        bounds = [(int(pointers[o]), int(pointers[o + 1])) for o in ordinals if o >= 0]
-        if not bounds:
-            return None
-        found = np.zeros(segment.size, dtype=bool)
-        for start, end in bounds:
-            found[all_docs[start:end]] = True
-        holding = found if holding is None else holding & found
-    return holding if holding.any() else None
-
-
-def _word_occurrences(segment: _Segment, forms: list, candidates: np.ndarray, kept=None):
-    """The keys (:func:`_near_layout`) of one word's occurrences (any of its
-    ``forms``, plain or all restricted by one written test) in the ``candidates``
-    documents (a mask) at least, each form's in order, one form after another.
+def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candidates, kept=None):
+    """The keys (:func:`_near_layout`) of one word's occurrences (of its terms
+    ``ordinals``, plain or all restricted by the written ``test``) in the
+    ``candidates`` documents (a mask) at least, each term's in order, one term after
+    another; ``postings`` are the word's ``(index, form, docs)`` there
+    (:func:`_phrase_postings`).
 
     Every candidate has the word: where its postings are at most
     :data:`_READ_WHOLE` times the candidates, all its occurrences are read as
     slices (:func:`_term_keys`), which costs less than choosing; the caller keeps
     the candidates. A plain term's keys read whole are kept in ``kept`` (a
     :class:`KeptKeys`, where given) and taken from it the next time."""
-    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
-    ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
-    test = getattr(forms[0], "test", None)
     layout = _near_layout(segment)
     if test is None:
         pointers = segment.side["terms.pointers"]
-        postings = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
-        if postings <= _READ_WHOLE * np.count_nonzero(candidates):
+        size = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
+        if size <= _READ_WHOLE * np.count_nonzero(candidates):
             found = [kept.get(segment, o) if kept else None for o in ordinals.tolist()]
             for number, ordinal in enumerate(ordinals.tolist()):
                 if found[number] is None:
@@ -417,7 +396,7 @@ def _word_occurrences(segment: _Segment, forms: list, candidates: np.ndarray, ke
                     if kept is not None:
                         kept.put(segment, ordinal, found[number])
             return found[0] if len(found) == 1 else np.concatenate(found)
-    index, form, docs = _postings_in(segment, ordinals, candidates, None)
+    index, form, docs = postings
     if test is None:
         positions, owner = _positions(segment, index, ordinals[form])
     else:

@@ -64,7 +64,6 @@ from .array_positions import (
     KeptKeys,
     _accepted_occurrences,
     _common_keys,
-    _holding_every,
     _key_spans,
     _moved,
     _near_docs,
@@ -536,19 +535,9 @@ class _Run:
             keeping = within is None and scored and not any(tests)
         else:
             keeping = False
-        forms = []
-        for group, test in zip(groups, tests, strict=True):
-            found = [word.text.encode("utf-8") for word in group]
-            found = [(segment.ordinal("terms", term), term) for term in found]
-            # A restricted word's terms none of whose written forms pass are not read.
-            found = [
-                (ordinal, term)
-                for ordinal, term in found
-                if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
-            ]
-            if not found:
-                return _EMPTY
-            forms.append(found)
+        forms = [self.word_terms(segment, group) for group in groups]
+        if not all(forms):
+            return _EMPTY
         ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
         pointers = segment.side["terms.pointers"]
         sizes = [
@@ -630,63 +619,61 @@ class _Run:
         found = _mask(keys >> shift, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
-        # Every word is in each document found: each word's scores are added up in
-        # them (one place per document), then word to word, as an AND adds them.
-        live = found if segment.live is None else found & segment.live
-        ids = np.flatnonzero(live)
-        # Each live document's place in ``ids``: searched where they are few,
-        # else counted once through the segment.
-        place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
-        scores = np.zeros(len(ids))
-        for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
-            chosen = found[docs]
-            tf = None if tf is None else tf[chosen]
-            docs, each = self.each_posting(
-                segment, index[chosen], form[chosen], docs[chosen], tf, terms
-            )
-            scores = scores + np.bincount(place(docs), each, len(ids))
-        return _Matches(ids, scores)
+        return self.scores_in(segment, found, list(zip(groups_found, forms, strict=True)))
 
     def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
         """Documents where the words of ``q`` are within ``q.slop`` positions of each
         other in any order, scored as the AND of the words (as Whoosh scores it).
 
-        Positions are read only in the documents that have every word (their
-        postings' documents, :func:`_holding_every`; :func:`_word_occurrences`),
-        a word given twice once; then Whoosh's tree of ``SpanNear`` matches is
-        followed: the first half of the words against the second half, each half
-        the same way down to single words, and a pair of spans joins when 1 to
-        ``slop`` positions separate them (spans that overlap are 0 apart, so never
-        join). Only the documents of the last join are needed, not its spans:
-        :func:`_near_docs`, or for two words :func:`_near_pair`, whose documents
-        are the only ones scored: each word in them, added up as an AND adds two
-        words (a word near itself scored once, twice its score)."""
-        distinct: dict = {}  # the first child of each word, by its forms' texts and test
+        The documents having every word are found from their postings, narrowed
+        from the rarest word (:func:`_phrase_postings`), and positions are read
+        only there (:func:`_word_occurrences`), a word given twice once; then
+        Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
+        words against the second half, each half the same way down to single
+        words, and a pair of spans joins when 1 to ``slop`` positions separate
+        them (spans that overlap are 0 apart, so never join). Only the documents
+        of the last join are needed, not its spans: :func:`_near_docs`, or for two
+        words :func:`_near_pair`, whose documents alone are scored
+        (:meth:`scores_in`)."""
         keys = [_word_key(child) for child in q.subqueries]
-        for key, child in zip(keys, q.subqueries, strict=True):
-            distinct.setdefault(key, child)
-        forms = [_forms(child) for child in distinct.values()]
-        candidates = _holding_every(segment, forms, within)
-        if candidates is None:
+        distinct = list(dict.fromkeys(keys))  # each word once, in order
+        forms = [_forms(q.subqueries[keys.index(key)]) for key in distinct]
+        terms = [self.word_terms(segment, word) for word in forms]
+        if not all(terms):
             return _EMPTY
-        kept = self.searcher.kept_keys
-        read = {
-            key: _word_occurrences(segment, word, candidates, kept)
-            for key, word in zip(distinct, forms, strict=True)
-        }
-        words = [read[key] for key in keys]
+        ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in terms]
+        pointers = segment.side["terms.pointers"]
+        sizes = [
+            np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
+        ]
+        postings = _phrase_postings(segment, ordinals, sizes, within)
+        if postings is None:
+            return _EMPTY
+        candidates = _mask(postings[0][2], segment.size)
+        tests = [getattr(word[0], "test", None) for word in forms]
+        read = [
+            _word_occurrences(segment, *word, candidates, self.searcher.kept_keys)
+            for word in zip(ordinals, tests, postings, strict=True)
+        ]
+        words = [read[distinct.index(key)] for key in keys]
         shift = _near_layout(segment)[0]
         if len(words) == 2:
-            inside = _mask(_near_pair(*words, q.slop, shift), segment.size)
-            if within is not None:
-                inside &= within
-            parts = [
-                _materialize(self.evaluate(child, segment, inside), segment)
-                for child in distinct.values()
-            ]
-            if len(parts) == 1:  # the same word twice: the AND adds its score to itself
-                return _Matches(parts[0].ids, parts[0].scores + parts[0].scores)
-            return _intersection(parts, segment)
+            # Keys read whole are of documents outside the candidates too.
+            near = _mask(_near_pair(*words, q.slop, shift), segment.size) & candidates
+            if not near.any():
+                return _EMPTY
+            groups = []
+            for number in (distinct.index(key) for key in keys):
+                (index, form, docs), tf = postings[number], None
+                if tests[number] is not None:
+                    # Only the near documents' occurrences have their written forms read.
+                    inside = np.flatnonzero(near[docs])
+                    index, form, docs, tf, _ = _restricted(
+                        segment, index[inside], form[inside], docs[inside],
+                        ordinals[number], tests[number], positions=False,
+                    )  # fmt: skip
+                groups.append(((index, form, docs, tf), terms[number]))
+            return self.scores_in(segment, near, groups)
         and_query = query.And(q.subqueries)
         matches = _materialize(self.evaluate(and_query, segment, within), segment)
         if not len(matches.ids):
@@ -699,6 +686,40 @@ class _Run:
         near = _near_docs(first, second, q.slop)
         keep = _among(matches.ids, near, segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
+
+    def word_terms(self, segment: _Segment, forms: list) -> list:
+        """The ``(ordinal, term)`` of each of a word's ``forms`` in ``segment`` (a
+        restricted word's none of whose written forms pass left out)."""
+        test = getattr(forms[0], "test", None)
+        found = [word.text.encode("utf-8") for word in forms]
+        found = [(segment.ordinal("terms", term), term) for term in found]
+        return [
+            (ordinal, term)
+            for ordinal, term in found
+            if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
+        ]
+
+    def scores_in(self, segment: _Segment, found: np.ndarray, groups: list) -> _Matches:
+        """The live documents of the mask ``found``, each holding every one of
+        ``groups``, scored as their AND: each group's ``((index, form, docs, tf),
+        terms)``, its postings (in ``found`` and elsewhere; ``tf`` None or counting
+        the accepted occurrences of restricted terms) and ``(ordinal, term)``
+        pairs. Each group's scores are added up in the documents (one place per
+        document), then group to group, as an AND adds them."""
+        live = found if segment.live is None else found & segment.live
+        ids = np.flatnonzero(live)
+        # Each live document's place in ``ids``: searched where they are few,
+        # else counted once through the segment.
+        place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
+        scores = np.zeros(len(ids))
+        for (index, form, docs, tf), terms in groups:
+            chosen = np.flatnonzero(found[docs])
+            tf = None if tf is None else tf[chosen]
+            docs, each = self.each_posting(
+                segment, index[chosen], form[chosen], docs[chosen], tf, terms
+            )
+            scores = scores + np.bincount(place(docs), each, len(ids))
+        return _Matches(ids, scores)
 
     def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
         """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
