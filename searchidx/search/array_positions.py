@@ -372,12 +372,25 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     return first[np.flatnonzero((merged[1:] ^ first) == 1)] >> 1
 
 
+def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:
+    """A mask of the documents (deleted ones too) holding a term of each of the
+    words ``ordinals`` (each word's terms): their postings' documents, marked."""
+    pointers, all_docs = segment.side["terms.pointers"], segment.side["terms.docs"]
+    holding = None
+    for terms in ordinals:
+        found = np.zeros(segment.size, dtype=bool)
+        for term in terms.tolist():
+            found[all_docs[int(pointers[term]) : int(pointers[term + 1])]] = True
+        holding = found if holding is None else holding & found
+    return holding
+
+
 def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candidates, kept=None):
     """The keys (:func:`_near_layout`) of one word's occurrences (of its terms
     ``ordinals``, plain or all restricted by the written ``test``) in the
     ``candidates`` documents (a mask) at least, each term's in order, one term after
     another; ``postings`` are the word's ``(index, form, docs)`` there
-    (:func:`_phrase_postings`).
+    (:func:`_phrase_postings`), or None where not read yet.
 
     Every candidate has the word: where its postings are at most
     :data:`_READ_WHOLE` times the candidates, all its occurrences are read as
@@ -396,7 +409,7 @@ def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candid
                     if kept is not None:
                         kept.put(segment, ordinal, found[number])
             return found[0] if len(found) == 1 else np.concatenate(found)
-    index, form, docs = postings
+    index, form, docs = postings or _postings_in(segment, ordinals, candidates, None)
     if test is None:
         positions, owner = _positions(segment, index, ordinals[form])
     else:

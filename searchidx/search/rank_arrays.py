@@ -64,6 +64,7 @@ from .array_positions import (
     KeptKeys,
     _accepted_occurrences,
     _common_keys,
+    _holding_every,
     _key_spans,
     _moved,
     _near_docs,
@@ -626,7 +627,8 @@ class _Run:
         other in any order, scored as the AND of the words (as Whoosh scores it).
 
         The documents having every word are found from their postings, narrowed
-        from the rarest word (:func:`_phrase_postings`), and positions are read
+        from the rarest word (:func:`_phrase_postings`) where one is much rarer
+        (else marked, :func:`_holding_every`), and positions are read
         only there (:func:`_word_occurrences`), a word given twice once; then
         Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
         words against the second half, each half the same way down to single
@@ -646,11 +648,21 @@ class _Run:
         sizes = [
             np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
         ]
-        postings = _phrase_postings(segment, ordinals, sizes, within)
-        if postings is None:
-            return _EMPTY
-        candidates = _mask(postings[0][2], segment.size)
         tests = [getattr(word[0], "test", None) for word in forms]
+        if max(sizes) < _NARROWING * min(sizes) and not any(tests):
+            # Words about as common: their documents marked cost less than choosing
+            # postings, which each word reads where it needs them.
+            candidates = _holding_every(segment, ordinals)
+            if within is not None:
+                candidates &= within
+            if not candidates.any():
+                return _EMPTY
+            postings = [None] * len(distinct)
+        else:
+            postings = _phrase_postings(segment, ordinals, sizes, within)
+            if postings is None:
+                return _EMPTY
+            candidates = _mask(postings[0][2], segment.size)
         read = [
             _word_occurrences(segment, *word, candidates, self.searcher.kept_keys)
             for word in zip(ordinals, tests, postings, strict=True)
@@ -664,6 +676,15 @@ class _Run:
                 return _EMPTY
             groups = []
             for number in (distinct.index(key) for key in keys):
+                if (
+                    postings[number] is None
+                    or len(postings[number][0]) * _NARROWING > sizes[number]
+                ):
+                    # A word not narrowed (most of its postings in the candidates):
+                    # scored as a word in the near documents, which costs less.
+                    child = q.subqueries[keys.index(distinct[number])]
+                    groups.append(_materialize(self.evaluate(child, segment, near), segment))
+                    continue
                 (index, form, docs), tf = postings[number], None
                 if tests[number] is not None:
                     # Only the near documents' occurrences have their written forms read.
@@ -704,15 +725,22 @@ class _Run:
         ``groups``, scored as their AND: each group's ``((index, form, docs, tf),
         terms)``, its postings (in ``found`` and elsewhere; ``tf`` None or counting
         the accepted occurrences of restricted terms) and ``(ordinal, term)``
-        pairs. Each group's scores are added up in the documents (one place per
-        document), then group to group, as an AND adds them."""
+        pairs, or its :class:`_Matches` in ``found``. Each group's scores are added
+        up in the documents (one place per document), then group to group, as an
+        AND adds them."""
         live = found if segment.live is None else found & segment.live
         ids = np.flatnonzero(live)
         # Each live document's place in ``ids``: searched where they are few,
         # else counted once through the segment.
         place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
         scores = np.zeros(len(ids))
-        for (index, form, docs, tf), terms in groups:
+        for group in groups:
+            if isinstance(group, _Matches):  # a group scored in ``found`` already
+                part = np.zeros(len(ids))
+                part[place(group.ids)] = group.scores
+                scores = scores + part
+                continue
+            (index, form, docs, tf), terms = group
             chosen = np.flatnonzero(found[docs])
             tf = None if tf is None else tf[chosen]
             docs, each = self.each_posting(
