@@ -443,13 +443,16 @@ class KeptKeys:
         self.size = 0  # bytes kept
         self._keys: OrderedDict = OrderedDict()
 
-    def get(self, segment: _Segment, ordinal: int):
+    def get(self, segment: _Segment, ordinal: int) -> np.ndarray | None:
+        """The term's keys kept, now the most recently used, or None."""
         keys = self._keys.get((segment, ordinal))
         if keys is not None:
             self._keys.move_to_end((segment, ordinal))
         return keys
 
     def put(self, segment: _Segment, ordinal: int, keys: np.ndarray) -> None:
+        """Keep the term's keys (read-only from now on), unless they alone outgrow
+        the room."""
         if keys.nbytes > self.limit:
             return
         keys.flags.writeable = False  # shared by the searches to come
