@@ -13,8 +13,11 @@ import numpy as np
 import pytest
 
 from searchidx.search.array_positions import (
+    KeptKeys,
     _common_keys,
+    _near_layout,
     _near_pair,
+    _occurrence_keys,
     _start_keys,
     _start_layout,
 )
@@ -58,6 +61,13 @@ def counted(first, second, slop: int) -> set[int]:
 def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length):
     rng = random.Random(length)
     documents = list(documents)
+    # As _near_layout lays out the keys of a segment of these documents and positions.
+    shift = (2 * length - 1).bit_length()
+    dtype = np.uint32 if (max(documents) + 1) << (shift + 1) <= 2**32 else np.uint64
+
+    def keys(word):
+        return _occurrence_keys(*word, shift, np.empty(len(word[0]), dtype))
+
     found = missed = 0
     for _ in range(40):
         first = occurrences(rng, documents, length, rng.randint(1, 3), rng.randint(1, 80))
@@ -65,14 +75,32 @@ def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length)
             second = (first[0].copy(), first[1].copy())
         else:
             second = occurrences(rng, documents, length, rng.randint(1, 3), rng.randint(1, 80))
-        slop = rng.choice([2, 3, 5, 8, 1000])
-        near = set(_near_pair(first, second, slop).tolist())
+        slop = rng.choice([2, 3, 5, 8, 1000, 10**9])
+        near = set(_near_pair(keys(first), keys(second), slop, shift).tolist())
         assert near == counted(first, second, slop)
         found += bool(near)
         missed += bool(set(first[0].tolist()) & set(second[0].tolist()) - near)
         # A word near itself: two distinct positions, never one with itself.
-        assert set(_near_pair(first, first, slop).tolist()) == counted(first, first, slop)
+        itself = keys(first)
+        assert set(_near_pair(itself, itself, slop, shift).tolist()) == counted(first, first, slop)
     assert found >= 10 and missed >= 5  # words near, and words in one document far
+
+
+def test_kept_keys_drop_the_least_recently_used_past_their_bytes():
+    segment, other = object(), object()  # kept apart by identity, as segments are
+    words = [np.arange(100, dtype=np.uint32) + number for number in range(4)]  # 400 bytes
+    kept = KeptKeys(limit=3 * 400)
+    for number in range(3):
+        kept.put(segment, number, words[number])
+    assert kept.get(other, 0) is None  # the same term of another segment
+    assert kept.get(segment, 0) is words[0]  # now the most recently used
+    kept.put(segment, 3, words[3])
+    assert kept.get(segment, 1) is None and kept.size == 3 * 400
+    assert [kept.get(segment, number) is words[number] for number in (0, 2, 3)] == [True] * 3
+    kept.put(segment, 9, np.zeros(400, dtype=np.uint32))  # more than all the room: not kept
+    assert kept.get(segment, 9) is None and kept.get(segment, 2) is words[2]
+    with pytest.raises(ValueError):
+        words[0][0] = 7  # shared by the searches to come: read-only
 
 
 class Side(dict):
@@ -103,6 +131,28 @@ def test_start_layout_takes_32_bits_where_every_key_fits(documents, high, dtype)
     assert chosen is dtype and last == 2
     bound = (max(high) + 1) << 8 if high else 256
     assert 2**shift > bound + 1 >= 2 ** (shift - 1)
+    if dtype is np.uint32:
+        assert documents << (shift + 1) <= 2**32
+
+
+@pytest.mark.parametrize(
+    ("documents", "high", "dtype"),
+    [
+        (50_000, [], np.uint32),  # positions below 256: 16 + 9 bits and one
+        (100_000, [3, 7], np.uint32),  # below 2048: 17 + 12 bits and one
+        (2**20, [255], np.uint64),  # below 2**16: 20 + 17 bits
+    ],
+)
+def test_near_layout_keeps_documents_further_apart_than_any_slop(documents, high, dtype):
+    segment = segment_of(documents, high)
+    shift, chosen = _near_layout(segment)
+    bound = (max(high) + 1) << 8 if high else 256
+    assert chosen is dtype
+    # The last position of a document and the first of the next are further
+    # apart than the largest slop _near_pair keeps, which no two positions of
+    # one document are.
+    largest = 2 ** (shift - 1) - 1
+    assert (1 << shift) - (bound - 1) > largest >= bound - 1
     if dtype is np.uint32:
         assert documents << (shift + 1) <= 2**32
 

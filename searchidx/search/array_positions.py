@@ -24,6 +24,7 @@ evaluator, ``rank_arrays.py``, puts them together.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -42,6 +43,10 @@ _BLOCK = 2**14
 # documents has every occurrence read: choosing the candidates' costs more than
 # reading the others and comparing them too (measured on words of 1 to 50 forms).
 _READ_WHOLE = 4
+# The bytes of proximity's keys of terms read whole kept from search to search
+# (:class:`KeptKeys`): the commonest words' (tens of thousands of paragraphs,
+# half a megabyte per segment) come back in search after search.
+_KEYS_KEPT = 32 * 2**20
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 # A term with at least this many postings to read, most of them wanted, has its
 # positions read as one slice; fewer cost less read together with other terms'.
@@ -295,12 +300,9 @@ def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return (docs.astype(np.int64) << 32) | positions
 
 
-def _start_layout(segment: _Segment, words: int) -> tuple:
-    """``(shift, dtype, last)`` of the keys of a phrase of ``words`` words in
-    ``segment`` (:func:`_start_keys`): ``shift`` the fewest bits that hold any of
-    its positions plus ``last`` (``words - 1``), and ``dtype`` uint32 where every
-    key, with the bit :func:`_common_keys` adds, fits in it (half the memory to
-    sort of 64-bit keys), else uint64."""
+def _position_bound(segment: _Segment) -> int:
+    """A bound on the positions of ``segment``'s side file (every one is below it),
+    found once per side file."""
     bound = _BOUNDS.get(segment.side)
     if bound is None:
         side = segment.side
@@ -309,9 +311,30 @@ def _start_layout(segment: _Segment, words: int) -> tuple:
             # Positions over 255 keep their high bytes apart: the largest bounds them.
             bound = (int(side["terms.positions_high"].max()) + 1) << 8
         _BOUNDS[segment.side] = bound
-    shift = (bound - 1 + words - 1).bit_length()
+    return bound
+
+
+def _start_layout(segment: _Segment, words: int) -> tuple:
+    """``(shift, dtype, last)`` of the keys of a phrase of ``words`` words in
+    ``segment`` (:func:`_start_keys`): ``shift`` the fewest bits that hold any of
+    its positions plus ``last`` (``words - 1``), and ``dtype`` uint32 where every
+    key, with the bit :func:`_common_keys` adds, fits in it (half the memory to
+    sort of 64-bit keys), else uint64."""
+    shift = (_position_bound(segment) - 1 + words - 1).bit_length()
     fits = segment.size << (shift + 1) <= 2**32
     return shift, np.uint32 if fits else np.uint64, words - 1
+
+
+def _near_layout(segment: _Segment) -> tuple:
+    """``(shift, dtype)`` of proximity's occurrence keys in ``segment``,
+    ``doc << shift | position``: ``shift`` the fewest bits that hold twice the
+    bound on its positions, so that the keys of two documents are further apart
+    than any two positions of one document (and than any slop, kept below
+    ``2 ** (shift - 1)`` by :func:`_near_pair`), whatever the words; ``dtype``
+    uint32 where every key, with the bit :func:`_near_pair` adds, fits in it."""
+    shift = (2 * _position_bound(segment) - 1).bit_length()
+    fits = segment.size << (shift + 1) <= 2**32
+    return shift, np.uint32 if fits else np.uint64
 
 
 def _start_keys(docs: np.ndarray, positions: np.ndarray, distance: int, layout: tuple):
@@ -349,44 +372,95 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     return first[np.flatnonzero((merged[1:] ^ first) == 1)] >> 1
 
 
-def _word_occurrences(segment: _Segment, forms: list, candidates: np.ndarray) -> tuple:
-    """``(docs, positions)`` of one word's occurrences (any of its ``forms``, plain
-    or all restricted by one written test) in the ``candidates`` documents (a mask)
-    at least: each one's document and position, each form's in order, one form
-    after another.
+def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:
+    """A mask of the documents (deleted ones too) holding a term of each of the
+    words ``ordinals`` (each word's terms): their postings' documents, marked."""
+    pointers, all_docs = segment.side["terms.pointers"], segment.side["terms.docs"]
+    holding = None
+    for terms in ordinals:
+        found = np.zeros(segment.size, dtype=bool)
+        for term in terms.tolist():
+            found[all_docs[int(pointers[term]) : int(pointers[term + 1])]] = True
+        holding = found if holding is None else holding & found
+    return holding
+
+
+def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candidates, kept=None):
+    """The keys (:func:`_near_layout`) of one word's occurrences (of its terms
+    ``ordinals``, plain or all restricted by the written ``test``) in the
+    ``candidates`` documents (a mask) at least, each term's in order, one term after
+    another; ``postings`` are the word's ``(index, form, docs)`` there
+    (:func:`_phrase_postings`), or None where not read yet.
 
     Every candidate has the word: where its postings are at most
     :data:`_READ_WHOLE` times the candidates, all its occurrences are read as
-    slices (:func:`_term_occurrences`), which costs less than choosing; the
-    caller keeps the candidates."""
-    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
-    ordinals = np.array([ordinal for ordinal in ordinals if ordinal >= 0], dtype=np.int64)
-    test = getattr(forms[0], "test", None)
-    pointers = segment.side["terms.pointers"]
-    postings = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
-    if test is None and postings <= _READ_WHOLE * np.count_nonzero(candidates):
-        found = [_term_occurrences(segment, ordinal) for ordinal in ordinals.tolist()]
-        if len(found) == 1:
-            return found[0]
-        return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
-    index, form, docs = _postings_in(segment, ordinals, candidates, None)
+    slices (:func:`_term_keys`), which costs less than choosing; the caller keeps
+    the candidates. A plain term's keys read whole are kept in ``kept`` (a
+    :class:`KeptKeys`, where given) and taken from it the next time."""
+    layout = _near_layout(segment)
+    if test is None:
+        pointers = segment.side["terms.pointers"]
+        size = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
+        if size <= _READ_WHOLE * np.count_nonzero(candidates):
+            found = [kept.get(segment, o) if kept else None for o in ordinals.tolist()]
+            for number, ordinal in enumerate(ordinals.tolist()):
+                if found[number] is None:
+                    found[number] = _term_keys(segment, ordinal, layout)
+                    if kept is not None:
+                        kept.put(segment, ordinal, found[number])
+            return found[0] if len(found) == 1 else np.concatenate(found)
+    index, form, docs = postings or _postings_in(segment, ordinals, candidates, None)
     if test is None:
         positions, owner = _positions(segment, index, ordinals[form])
     else:
         *_, docs, _, (positions, owner) = _restricted(segment, index, form, docs, ordinals, test)
-    return docs[owner], positions
+    shift, dtype = layout
+    return _occurrence_keys(docs[owner], positions, shift, np.empty(len(positions), dtype))
 
 
-def _term_occurrences(segment: _Segment, ordinal: int) -> tuple:
-    """``(docs, positions)`` of every occurrence of the ``terms`` term ``ordinal``, in
-    order: its documents, each repeated as often as it has the term, beside its
-    positions, all read as slices."""
+def _term_keys(segment: _Segment, ordinal: int, layout: tuple) -> np.ndarray:
+    """The keys (``layout``, :func:`_near_layout`) of every occurrence of the
+    ``terms`` term ``ordinal``, sorted: its documents shifted, each repeated as
+    often as it has the term, its positions added, all read as slices."""
     side = segment.side
+    shift, dtype = layout
     start, end = segment.postings("terms", ordinal)
     counts = side["terms.freqs"][start:end]
+    keys = np.repeat(side["terms.docs"][start:end].astype(dtype) << shift, counts)
     first = int(side["terms.position_pointers"][ordinal])
-    positions = side.gather_run("terms.positions", first, int(counts.sum(dtype=np.int64)))
-    return np.repeat(side["terms.docs"][start:end], counts), positions
+    positions = side.gather_run("terms.positions", first, len(keys))
+    return np.add(keys, positions, out=keys, dtype=dtype, casting="unsafe")
+
+
+class KeptKeys:
+    """The keys of the terms proximity read whole (:func:`_term_keys`), kept from
+    search to search by segment and term, up to :data:`_KEYS_KEPT` bytes: the
+    least recently used are dropped first. A reader's segments never change, so
+    a kept entry is never stale; a new reader has its own."""
+
+    def __init__(self, limit: int = _KEYS_KEPT) -> None:
+        self.limit = limit
+        self.size = 0  # bytes kept
+        self._keys: OrderedDict = OrderedDict()
+
+    def get(self, segment: _Segment, ordinal: int) -> np.ndarray | None:
+        """The term's keys kept, now the most recently used, or None."""
+        keys = self._keys.get((segment, ordinal))
+        if keys is not None:
+            self._keys.move_to_end((segment, ordinal))
+        return keys
+
+    def put(self, segment: _Segment, ordinal: int, keys: np.ndarray) -> None:
+        """Keep the term's keys (read-only from now on), unless they alone outgrow
+        the room."""
+        if keys.nbytes > self.limit:
+            return
+        keys.flags.writeable = False  # shared by the searches to come
+        self._keys[segment, ordinal] = keys
+        self.size += keys.nbytes
+        while self.size > self.limit:
+            _, dropped = self._keys.popitem(last=False)
+            self.size -= dropped.nbytes
 
 
 def _spans(keys: np.ndarray):
@@ -434,41 +508,35 @@ def _near_docs(first, second, slop: int) -> np.ndarray:
     return keys[found] >> 32
 
 
-def _near_pair(first: tuple, second: tuple, slop: int) -> np.ndarray:
-    """The documents (some more than once) where an occurrence of one word (its
-    ``(docs, positions)``, in any order) lies 1 to ``slop`` positions from one of
-    another word's: :func:`_near_docs` for two words, by one sort of both words'
-    occurrences instead of two searches per occurrence.
+def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> np.ndarray:
+    """The documents (some more than once) where an occurrence of one word lies 1 to
+    ``slop`` positions from one of another word's: each word's occurrences as keys
+    ``doc << shift | position`` (:func:`_near_layout`, in any order), compared by one
+    sort of both words' keys instead of two searches per occurrence
+    (:func:`_near_docs`).
 
     Sorted together, the two words' occurrences that are nearest each other are
     side by side: a document has a pair near enough where some neighbours of
     different words are. This holds where no position is both words' (two words
     sharing a form), else their spans go to :func:`_near_docs`. A word near
     itself (``first is second``) needs its distinct positions' neighbours only.
-
-    An occurrence is one number, ``doc << shift | position << 1 | word``: ``shift``
-    is the fewest bits that keep two documents' positions more than ``slop``
-    apart, so that the keys of most segments fit in 32 bits, half the memory
-    to sort and compare of 64-bit keys.
+    Two documents' keys are further apart than ``2 ** (shift - 1)``, and no two
+    positions of one document are that far apart: a larger slop is cut to it.
     """
-    (docs, positions), (other_docs, other_positions) = first, second
-    if not len(positions) or not len(other_positions):
+    if not len(first) or not len(second):
         return np.empty(0, dtype=np.int64)
-    last = max(int(positions.max()), int(other_positions.max()))
-    slop = min(slop, last)  # no two positions are further apart
-    shift = (last + slop + 1).bit_length() + 1
-    documents = max(int(docs.max()), int(other_docs.max())) + 1
-    dtype = np.uint32 if documents << shift <= 2**32 else np.uint64
+    slop = min(slop, 2 ** (shift - 1) - 1)
     if first is second:
-        keys = _sorted(_occurrence_keys(docs, positions, shift - 1, np.empty(len(docs), dtype)))
+        keys = _sorted(first)
         near = np.flatnonzero(np.diff(keys) - 1 < slop)  # 1 to slop positions apart
-        return (keys[near] >> (shift - 1)).astype(np.int64)
+        return (keys[near] >> shift).astype(np.int64)
     # Each operation in place where it can be: fresh memory costs more than work.
-    merged = np.empty(len(docs) + len(other_docs), dtype=dtype)
-    _occurrence_keys(docs, positions, shift - 1, merged[: len(docs)])
-    _occurrence_keys(other_docs, other_positions, shift - 1, merged[len(docs) :])
+    # An occurrence is ``key << 1 | word``.
+    merged = np.empty(len(first) + len(second), dtype=first.dtype)
+    merged[: len(first)] = first
+    merged[len(first) :] = second
     merged <<= 1
-    merged[len(docs) :] |= 1
+    merged[len(first) :] |= 1
     merged.sort()  # keys alike are one occurrence: no order among them to keep
     # Between neighbours of different words, a first word's at p and a second's
     # at q, the difference is odd: 2 * (q - p) + 1, or 2 * (p - q) - 1 where the
@@ -483,14 +551,16 @@ def _near_pair(first: tuple, second: tuple, slop: int) -> np.ndarray:
         measured += keys[1:]
         measured -= keys[:-1]
         if np.any(measured == 1):  # a position both words'
-            return _near_docs(
-                _spans(_position_keys(docs, positions)),
-                _spans(_position_keys(other_docs, other_positions)),
-                slop,
-            )
+            return _near_docs(_key_spans(first, shift), _key_spans(second, shift), slop)
         near = np.flatnonzero((measured & 1 == 1) & (measured <= 2 * slop + 1))
-        found.append((keys[near] >> shift).astype(np.int64))
+        found.append((keys[near] >> (shift + 1)).astype(np.int64))
     return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
+
+def _key_spans(keys: np.ndarray, shift: int):
+    """:func:`_spans` of a word's occurrences given as keys ``doc << shift | position``."""
+    docs = (keys >> shift).astype(np.int64)
+    return _spans(_position_keys(docs, (keys & ((1 << shift) - 1)).astype(np.int64)))
 
 
 def _occurrence_keys(docs: np.ndarray, positions: np.ndarray, shift: int, out: np.ndarray):

@@ -61,18 +61,20 @@ from whoosh import query
 
 from ..sidefiles import FIELDS, distinct
 from .array_positions import (
+    KeptKeys,
     _accepted_occurrences,
     _common_keys,
+    _holding_every,
+    _key_spans,
     _moved,
     _near_docs,
+    _near_layout,
     _near_pair,
     _near_tree,
     _phrase_postings,
-    _position_keys,
     _positions,
     _postings_in,
     _restricted,
-    _spans,
     _start_keys,
     _start_layout,
     _word_occurrences,
@@ -138,6 +140,8 @@ class ArraySearcher(ArraySegments):
         # often come back in the next search.
         self._idf: dict[tuple[str, bytes], float] = {}
         self._norms: dict[tuple[_Segment, str], np.ndarray] = {}
+        # Proximity's keys of the commonest words, which come back search after search.
+        self.kept_keys = KeptKeys()
 
     def length_norms(
         self, segment: _Segment, fieldname: str, avgfl: float, B: float, K1: float
@@ -457,7 +461,8 @@ class _Run:
         side = segment.side
         start, end = segment.postings(fieldname, ordinal)
         ids = side[f"{fieldname}.docs"][start:end].astype(np.int64)
-        chosen = slice(None) if within is None else within[ids]
+        # Taken by number: a mask of scattered documents costs more to apply.
+        chosen = slice(None) if within is None else np.flatnonzero(within[ids])
         ids = ids[chosen]
         if fieldname in _SCORED_FIELDS:
             tf = side[f"{fieldname}.freqs"][start:end][chosen].astype(np.float64)
@@ -531,19 +536,9 @@ class _Run:
             keeping = within is None and scored and not any(tests)
         else:
             keeping = False
-        forms = []
-        for group, test in zip(groups, tests, strict=True):
-            found = [word.text.encode("utf-8") for word in group]
-            found = [(segment.ordinal("terms", term), term) for term in found]
-            # A restricted word's terms none of whose written forms pass are not read.
-            found = [
-                (ordinal, term)
-                for ordinal, term in found
-                if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
-            ]
-            if not found:
-                return _EMPTY
-            forms.append(found)
+        forms = [self.word_terms(segment, group) for group in groups]
+        if not all(forms):
+            return _EMPTY
         ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
         pointers = segment.side["terms.pointers"]
         sizes = [
@@ -625,59 +620,134 @@ class _Run:
         found = _mask(keys >> shift, segment.size)
         if not scored:
             return _unscored(segment, np.flatnonzero(found))
-        # Every word is in each document found: each word's scores are added up in
-        # them (one place per document), then word to word, as an AND adds them.
+        return self.scores_in(segment, found, list(zip(groups_found, forms, strict=True)))
+
+    def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
+        """Documents where the words of ``q`` are within ``q.slop`` positions of each
+        other in any order, scored as the AND of the words (as Whoosh scores it).
+
+        The documents having every word are found from their postings, narrowed
+        from the rarest word (:func:`_phrase_postings`) where one is much rarer
+        (else marked, :func:`_holding_every`), and positions are read
+        only there (:func:`_word_occurrences`), a word given twice once; then
+        Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
+        words against the second half, each half the same way down to single
+        words, and a pair of spans joins when 1 to ``slop`` positions separate
+        them (spans that overlap are 0 apart, so never join). Only the documents
+        of the last join are needed, not its spans: :func:`_near_docs`, or for two
+        words :func:`_near_pair`, whose documents alone are scored
+        (:meth:`scores_in`)."""
+        keys = [_word_key(child) for child in q.subqueries]
+        distinct = list(dict.fromkeys(keys))  # each word once, in order
+        forms = [_forms(q.subqueries[keys.index(key)]) for key in distinct]
+        terms = [self.word_terms(segment, word) for word in forms]
+        if not all(terms):
+            return _EMPTY
+        ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in terms]
+        pointers = segment.side["terms.pointers"]
+        sizes = [
+            np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
+        ]
+        tests = [getattr(word[0], "test", None) for word in forms]
+        if max(sizes) < _NARROWING * min(sizes) and not any(tests):
+            # Words about as common: their documents marked cost less than choosing
+            # postings, which each word reads where it needs them.
+            candidates = _holding_every(segment, ordinals)
+            if within is not None:
+                candidates &= within
+            if not candidates.any():
+                return _EMPTY
+            postings = [None] * len(distinct)
+        else:
+            postings = _phrase_postings(segment, ordinals, sizes, within)
+            if postings is None:
+                return _EMPTY
+            candidates = _mask(postings[0][2], segment.size)
+        read = [
+            _word_occurrences(segment, *word, candidates, self.searcher.kept_keys)
+            for word in zip(ordinals, tests, postings, strict=True)
+        ]
+        words = [read[distinct.index(key)] for key in keys]
+        shift = _near_layout(segment)[0]
+        if len(words) == 2:
+            # Keys read whole are of documents outside the candidates too.
+            near = _mask(_near_pair(*words, q.slop, shift), segment.size) & candidates
+            if not near.any():
+                return _EMPTY
+            groups = []
+            for number in (distinct.index(key) for key in keys):
+                if (
+                    postings[number] is None
+                    or len(postings[number][0]) * _NARROWING > sizes[number]
+                ):
+                    # A word not narrowed (most of its postings in the candidates):
+                    # scored as a word in the near documents, which costs less.
+                    child = q.subqueries[keys.index(distinct[number])]
+                    groups.append(_materialize(self.evaluate(child, segment, near), segment))
+                    continue
+                (index, form, docs), tf = postings[number], None
+                if tests[number] is not None:
+                    # Only the near documents' occurrences have their written forms read.
+                    inside = np.flatnonzero(near[docs])
+                    index, form, docs, tf, _ = _restricted(
+                        segment, index[inside], form[inside], docs[inside],
+                        ordinals[number], tests[number], positions=False,
+                    )  # fmt: skip
+                groups.append(((index, form, docs, tf), terms[number]))
+            return self.scores_in(segment, near, groups)
+        and_query = query.And(q.subqueries)
+        matches = _materialize(self.evaluate(and_query, segment, within), segment)
+        if not len(matches.ids):
+            return _EMPTY
+        # A word given twice keeps one spans object: _near_docs knows it by identity.
+        spans = {id(found): _key_spans(found, shift) for found in words}
+        spans = [spans[id(found)] for found in words]
+        half = len(spans) // 2
+        first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
+        near = _near_docs(first, second, q.slop)
+        keep = _among(matches.ids, near, segment.size)
+        return _Matches(matches.ids[keep], matches.scores[keep])
+
+    def word_terms(self, segment: _Segment, forms: list) -> list:
+        """The ``(ordinal, term)`` of each of a word's ``forms`` in ``segment`` (a
+        restricted word's none of whose written forms pass left out)."""
+        test = getattr(forms[0], "test", None)
+        found = [word.text.encode("utf-8") for word in forms]
+        found = [(segment.ordinal("terms", term), term) for term in found]
+        return [
+            (ordinal, term)
+            for ordinal, term in found
+            if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
+        ]
+
+    def scores_in(self, segment: _Segment, found: np.ndarray, groups: list) -> _Matches:
+        """The live documents of the mask ``found``, each holding every one of
+        ``groups``, scored as their AND: each group's ``((index, form, docs, tf),
+        terms)``, its postings (in ``found`` and elsewhere; ``tf`` None or counting
+        the accepted occurrences of restricted terms) and ``(ordinal, term)``
+        pairs, or its :class:`_Matches` in ``found``. Each group's scores are added
+        up in the documents (one place per document), then group to group, as an
+        AND adds them."""
         live = found if segment.live is None else found & segment.live
         ids = np.flatnonzero(live)
         # Each live document's place in ``ids``: searched where they are few,
         # else counted once through the segment.
         place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
         scores = np.zeros(len(ids))
-        for (index, form, docs, tf), terms in zip(groups_found, forms, strict=True):
-            chosen = found[docs]
+        for group in groups:
+            if isinstance(group, _Matches):  # a group scored in ``found`` already
+                part = np.zeros(len(ids))
+                part[place(group.ids)] = group.scores
+                scores = scores + part
+                continue
+            (index, form, docs, tf), terms = group
+            chosen = np.flatnonzero(found[docs])
             tf = None if tf is None else tf[chosen]
             docs, each = self.each_posting(
                 segment, index[chosen], form[chosen], docs[chosen], tf, terms
             )
             scores = scores + np.bincount(place(docs), each, len(ids))
         return _Matches(ids, scores)
-
-    def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
-        """Documents where the words of ``q`` are within ``q.slop`` positions of each
-        other in any order, scored as the AND of the words (as Whoosh scores it).
-
-        The AND is evaluated first (narrowed from its rarest word), so positions are
-        read only in the documents that have every word (:func:`_word_occurrences`);
-        then Whoosh's tree of ``SpanNear`` matches is followed: the first half of the
-        words against the second half, each half the same way down to single words,
-        and a pair of spans joins when 1 to ``slop`` positions separate them (spans
-        that overlap are 0 apart, so never join). Only the documents of the last
-        join are needed, not its spans: :func:`_near_docs`, or for two words
-        :func:`_near_pair`. A word given twice is read once."""
-        and_query = query.And(q.subqueries)
-        matches = _materialize(self.evaluate(and_query, segment, within), segment)
-        if not len(matches.ids):
-            return _EMPTY
-        candidates = _mask(matches.ids, segment.size)
-        read: dict = {}
-        words = []
-        for child in q.subqueries:
-            forms = _forms(child)
-            key = tuple((word.text, getattr(word, "test", None)) for word in forms)
-            if key not in read:
-                read[key] = _word_occurrences(segment, forms, candidates)
-            words.append(read[key])
-        if len(words) == 2:
-            near = _near_pair(*words, q.slop)
-        else:
-            # A word given twice keeps one spans object: _near_docs knows it by identity.
-            spans = {id(found): _spans(_position_keys(*found)) for found in words}
-            spans = [spans[id(found)] for found in words]
-            half = len(spans) // 2
-            first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
-            near = _near_docs(first, second, q.slop)
-        keep = _among(matches.ids, near, segment.size)
-        return _Matches(matches.ids[keep], matches.scores[keep])
 
     def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
         """The OR of ``terms`` (``(ordinal, term)`` pairs) scored on their postings
@@ -702,6 +772,11 @@ class _Run:
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + self.length_norms(segment, "terms", ids))) + bonus
         return ids, scores
+
+
+def _word_key(q: query.Query) -> tuple:
+    """What tells a word of a proximity apart: its forms' texts and written test."""
+    return tuple((word.text, getattr(word, "test", None)) for word in _forms(q))
 
 
 def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
