@@ -266,18 +266,24 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     return index[left], form[left], docs[left], tf[left], accepted
 
 
-def _occurrences(segment: _Segment, index, ordinal) -> tuple:
+def _occurrences(segment: _Segment, index, ordinal, terms) -> tuple:
     """The number in ``terms.positions`` (where the forward index has the number of
     the word's written form) of each occurrence of the postings ``index`` of terms
-    ``ordinal`` (one per posting), and the number in ``index`` of the posting each
-    is of: from where each term's postings' positions start, none of them read."""
+    ``ordinal`` (one per posting, ``terms`` the distinct ones), and the number in
+    ``index`` of the posting each is of: from where each term's postings'
+    positions start, none of them read."""
     side = segment.side
-    first = np.empty(len(index), dtype=np.int64)
-    for term in distinct(ordinal).tolist():
-        at = ordinal == term
-        start = int(side["terms.pointers"][term])
-        first[at] = segment.position_starts(term)[index[at] - start]
-        first[at] += int(side["terms.position_pointers"][term])
+    pointers, position_pointers = side["terms.pointers"], side["terms.position_pointers"]
+    if len(terms) == 1:
+        term = int(terms[0])
+        first = segment.position_starts(term)[index - int(pointers[term])].astype(np.int64)
+        first += int(position_pointers[term])
+    else:
+        first = np.empty(len(index), dtype=np.int64)
+        for term in terms.tolist():
+            at = ordinal == term
+            first[at] = segment.position_starts(term)[index[at] - int(pointers[term])]
+            first[at] += int(position_pointers[term])
     return ranges(first, side["terms.freqs"][index].astype(np.int64))
 
 
@@ -285,9 +291,10 @@ def _accepted_occurrences(segment: _Segment, test: WrittenTest, index, ordinal) 
     """A mask of the occurrences of the postings ``index`` (of the terms ``ordinal``,
     one per posting) written as ``test`` accepts, and the number in ``index`` of the
     posting each is of: :func:`_occurrences`, their written forms tested."""
-    numbers, owner = _occurrences(segment, index, ordinal)
-    terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
-    return segment.accepted(test, terms, term_of[owner], numbers), owner
+    terms = distinct(ordinal)  # a word's few forms
+    numbers, owner = _occurrences(segment, index, ordinal, terms)
+    term_of = None if len(terms) == 1 else terms.searchsorted(ordinal)[owner]
+    return segment.accepted(test, terms, term_of, numbers), owner
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -329,11 +329,13 @@ class _Segment:
         self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray
     ) -> np.ndarray:
         """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
-        ``terms[term_of]``) whose word as written passes ``test``: each of the terms'
-        own written forms is tested once."""
+        ``terms[term_of]``; ``term_of`` may be None where ``terms`` has one) whose word
+        as written passes ``test``: each of the terms' own written forms is tested once."""
         verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
-        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
         numbers = self.side.written_numbers(terms, term_of, occurrences)
+        if len(verdicts) == 1:
+            return verdicts[0][numbers]
+        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
         return np.concatenate(verdicts)[firsts[term_of] + numbers]
 
     def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
