@@ -655,12 +655,14 @@ class SideFile:
         values[at] += self._arrays[f"{name}_high"][low:high].astype(np.int64) << 8
         return values
 
-    def gather_runs(self, name: str, starts: Any, counts: Any) -> Any:
+    def gather_runs(self, name: str, starts: Any, counts: Any, index: Any = None) -> Any:
         """``name``'s values in the runs ``starts[i] .. starts[i] + counts[i] - 1``, one
-        run after another, as int64, with their high bytes restored."""
+        run after another, as int64, with their high bytes restored; ``index``, where
+        given, the runs' numbers (:func:`range_numbers`)."""
         import numpy as np
 
-        index = range_numbers(starts, counts)
+        if index is None:
+            index = range_numbers(starts, counts)
         values = self._arrays[name][index].astype(np.int64)
         if f"{name}_high_at" not in self._arrays or not len(index):
             return values

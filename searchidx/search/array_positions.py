@@ -208,8 +208,9 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
             parts[0] if len(parts) == 1 else np.concatenate(parts)
             for parts in (run_firsts, run_counts, run_owners)
         )
-        positions.append(side.gather_runs("terms.positions", first, counts))
-        occurrences.append(range_numbers(first, counts) if numbered else None)
+        numbers = range_numbers(first, counts) if numbered else None
+        positions.append(side.gather_runs("terms.positions", first, counts, numbers))
+        occurrences.append(numbers)
         owners.append(np.repeat(owner, counts))
     found = (positions, owners, occurrences) if numbered else (positions, owners)
     if len(positions) == 1:

@@ -597,9 +597,10 @@ class _Run:
             if earlier != distance:
                 # A word given again («قال قال»): the occurrences read for it, each
                 # one's start key moved by the distance between the two.
-                group_keys, owner = read[earlier]
+                group_keys, owner, numbers = read[earlier]
                 group_keys = _moved(group_keys, earlier - distance)
-                groups_found[distance], read[distance] = groups_found[earlier], (group_keys, owner)
+                groups_found[distance] = groups_found[earlier]
+                read[distance] = (group_keys, owner, numbers)
                 keys = _common_keys(keys, group_keys)
                 if not len(keys):
                     return _EMPTY
@@ -608,7 +609,11 @@ class _Run:
             if keys is not None:
                 alive = _mask(keys >> shift, segment.size)[docs]
                 index, form, docs = index[alive], form[alive], docs[alive]
-            if test is None:
+            numbers = None
+            if keeping:
+                # Each occurrence's number too, where the bonus tests its written form.
+                positions, owner, numbers = _positions(segment, index, ordinal[form], True)
+            elif test is None:
                 positions, owner = _positions(segment, index, ordinal[form])
             else:
                 index, form, docs, tf, (positions, owner) = _restricted(
@@ -616,7 +621,7 @@ class _Run:
                 )
             group_keys = _start_keys(docs[owner], positions, distance, layout)
             groups_found[distance] = (index, form, docs, tf)
-            read[distance] = (group_keys, owner)
+            read[distance] = (group_keys, owner, numbers)
             keys = group_keys if keys is None else _common_keys(keys, group_keys)
             if not len(keys):
                 return _EMPTY
@@ -721,36 +726,41 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
 def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _Matches:
     """The documents (in ``within``, where given) where a phrase whose matches were
     kept (:meth:`_Run.sequence`) matches with each word of a written test passing
-    it, each scoring 0: the occurrences the phrase read, in the documents where it
-    matches, have their written forms tested; no posting or position is read again.
+    it, each scoring 0: the occurrences the phrase read where it matches have their
+    written forms tested; no posting or position is read again.
 
     ``kept`` is the phrase's start keys (:func:`_start_keys`), sorted, and their
     layout, and per word its ``(index, form, docs, tf)`` postings read (see
-    :func:`_phrase_postings`), the start keys of their occurrences and the posting
-    each is of (:func:`_positions`), and its terms."""
+    :func:`_phrase_postings`), the start keys of their occurrences, the posting
+    each is of and its number in ``terms.positions`` (:func:`_positions`), and its
+    terms."""
     keys, layout, words, read, ordinals = kept
     shift = layout[0]
     if within is not None:
         keys = keys[within[keys >> shift]]
-    for test, (index, form, _, _), (word_keys, owner), ordinal in zip(
+    for test, (_, form, _, _), (word_keys, owner, numbers), ordinal in zip(
         tests, words, read, ordinals, strict=True
     ):
         if test is None or not len(keys):
             continue
-        at = np.flatnonzero(_mask(keys >> shift, segment.size)[word_keys >> shift])
-        postings = owner[at]
-        terms = ordinal[form[postings]]  # a few of the word's many forms
+        # The word's occurrences where the phrase matches: their start keys are keys',
+        # each key's one (a position holds one term).
+        place = keys.searchsorted(word_keys)
+        np.minimum(place, len(keys) - 1, out=place)
+        at = (keys[place] == word_keys).nonzero()[0]
+        terms = ordinal[form[owner[at]]]  # a few of the word's many forms
+        found = distinct(terms)
         # Terms written only ways that pass (or fail) need no written form read.
-        verdicts = {segment.passing(test, term) for term in distinct(terms).tolist()}
+        verdicts = {segment.passing(test, term) for term in found.tolist()}
         if verdicts == {True}:
             continue
         if verdicts == {False}:
             return _EMPTY
-        # Each posting's occurrences are all there, side by side and in order: their
-        # numbers in ``terms.positions`` follow from where each posting's start.
-        runs = postings[np.flatnonzero(np.diff(postings, prepend=-1))]
-        accepted, _ = _accepted_occurrences(segment, test, index[runs], ordinal[form[runs]])
-        keys = _common_keys(keys, word_keys[at[accepted]])
+        term_of = None if len(found) == 1 else found.searchsorted(terms)
+        accepted = segment.accepted(test, found, term_of, numbers[at])
+        kept_keys = np.zeros(len(keys), dtype=bool)
+        kept_keys[place[at[accepted]]] = True
+        keys = keys[kept_keys]
     return _unscored(segment, np.flatnonzero(_mask(keys >> shift, segment.size)))
 
 
