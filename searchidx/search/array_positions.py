@@ -73,7 +73,7 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list,
         size, present = sizes[group], None
         long_forms = size > _LONG_FORMS * len(ordinals[group])
         if long_forms and candidates is not None and size > _SPARSE * np.count_nonzero(candidates):
-            present = np.flatnonzero(candidates)
+            present = candidates.nonzero()[0]
         index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
         if not len(index):
             return None
@@ -98,7 +98,7 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
     pointers, all_docs = side["terms.pointers"], side["terms.docs"]
     starts = pointers[ordinals].astype(np.int64)
     ends = pointers[ordinals + 1].astype(np.int64)
-    looked_up = [] if present is None else np.flatnonzero(ends - starts > _SPARSE * len(present))
+    looked_up = [] if present is None else (ends - starts > _SPARSE * len(present)).nonzero()[0]
     if len(looked_up):
         wanted = present.astype(all_docs.dtype)
         index, form = [], []
@@ -110,7 +110,9 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
             index.append(at + starts[number])
             form.append(np.full(len(at), number))
         if len(looked_up) < len(ordinals):
-            read = np.flatnonzero(~np.isin(np.arange(len(ordinals)), looked_up))
+            read = np.ones(len(ordinals), dtype=bool)
+            read[looked_up] = False
+            read = read.nonzero()[0]
             found, number, _ = _postings_in(segment, ordinals[read], candidates, None)
             index.append(found)
             form.append(read[number])
@@ -125,10 +127,10 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
     if candidates is None:
         chosen = np.arange(len(docs))
     else:
-        chosen = np.flatnonzero(candidates[docs])
+        chosen = candidates[docs].nonzero()[0]
         docs = docs[chosen]
     firsts = _starts(ends - starts)
-    form = np.searchsorted(firsts, chosen, "right") - 1
+    form = firsts.searchsorted(chosen, "right") - 1
     return starts[form] + chosen - firsts[form], form, docs
 
 
@@ -150,7 +152,7 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
     side = segment.side
     pointers, freqs = side["terms.pointers"], side["terms.freqs"]
     position_pointers = side["terms.position_pointers"]
-    changes = np.flatnonzero(ordinal[1:] != ordinal[:-1]) + 1
+    changes = (ordinal[1:] != ordinal[:-1]).nonzero()[0] + 1
     lows = np.concatenate(([0], changes))
     highs = np.concatenate((changes, [len(index)]))
     terms = ordinal[lows]
@@ -158,7 +160,7 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
     needed = index[highs - 1] - starts + 1  # the term's postings up to the last wanted
     whole = ((highs - lows) * 2 >= needed) & (needed >= _ONE_RUN)
     positions, owners, occurrences = [], [], []
-    for group in np.flatnonzero(whole).tolist():
+    for group in whole.nonzero()[0].tolist():
         low, high, start = int(lows[group]), int(highs[group]), int(starts[group])
         counts = freqs[start : start + int(needed[group])].astype(np.int64)
         first = int(position_pointers[terms[group]])
@@ -170,7 +172,7 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
         number[index[low:high] - start] = np.arange(low, high)
         owner = np.repeat(number, counts)
         if high - low < len(counts):
-            wanted = np.flatnonzero(owner >= 0)
+            wanted = (owner >= 0).nonzero()[0]
             positions[-1], owner = positions[-1][wanted], owner[wanted]
             if numbered:
                 occurrences[-1] = occurrences[-1][wanted]
@@ -180,7 +182,7 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
     run_firsts, run_counts, run_owners = [], [], []
     # Terms of many postings, few of them wanted: from their running sums, kept.
     kept = ~whole & (needed >= _ONE_RUN)
-    for group in np.flatnonzero(kept).tolist():
+    for group in kept.nonzero()[0].tolist():
         low, high, term = int(lows[group]), int(highs[group]), int(terms[group])
         running = segment.position_starts(term)
         chosen = index[low:high] - starts[group]
@@ -191,7 +193,7 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
     if not (whole | kept).all():
         # The others from their frequencies, term by term in the order the terms'
         # positions are stored.
-        groups = np.flatnonzero(~(whole | kept))
+        groups = (~(whole | kept)).nonzero()[0]
         groups = groups[np.argsort(terms[groups], kind="stable")]
         bounds = zip(starts[groups].tolist(), needed[groups].tolist(), strict=True)
         prefix = np.concatenate([freqs[start : start + count] for start, count in bounds])
@@ -354,7 +356,7 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     merged[len(keys) :] |= 1
     merged.sort()
     first = merged[:-1]
-    return first[np.flatnonzero((merged[1:] ^ first) == 1)] >> 1
+    return first[((merged[1:] ^ first) == 1).nonzero()[0]] >> 1
 
 
 def _word_occurrences(segment: _Segment, forms: list, candidates: np.ndarray) -> tuple:

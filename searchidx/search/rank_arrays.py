@@ -433,7 +433,7 @@ class _Run:
         tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
         form = np.repeat(np.arange(len(terms)), [end - start for start, end in bounds])
         if within is not None:
-            chosen = np.flatnonzero(within[docs])
+            chosen = within[docs].nonzero()[0]
             docs, tf, form = docs[chosen], tf[chosen], form[chosen]
         return self.postings_scores(segment, None, form, docs, tf, terms)
 
@@ -559,7 +559,7 @@ class _Run:
             # Every group is in each document left: each group's scores are added up
             # straight into them (one bincount per group), then group to group, as
             # an AND adds them.
-            ids = _unscored(segment, np.flatnonzero(_mask(postings[0][2], segment.size))).ids
+            ids = _unscored(segment, _mask(postings[0][2], segment.size).nonzero()[0]).ids
             scores = np.zeros(len(ids))
             for (index, form, docs), terms in zip(postings, forms, strict=True):
                 docs, each = self.each_posting(segment, index, form, docs, None, terms)
@@ -629,11 +629,11 @@ class _Run:
             self.phrases[segment, words] = (keys, layout, groups_found, read, ordinals)
         found = _mask(keys >> shift, segment.size)
         if not scored:
-            return _unscored(segment, np.flatnonzero(found))
+            return _unscored(segment, found.nonzero()[0])
         # Every word is in each document found: each word's scores are added up in
         # them (one place per document), then word to word, as an AND adds them.
         live = found if segment.live is None else found & segment.live
-        ids = np.flatnonzero(live)
+        ids = live.nonzero()[0]
         # Each live document's place in ``ids``: searched where they are few,
         # else counted once through the segment.
         place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
@@ -761,7 +761,7 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         kept_keys = np.zeros(len(keys), dtype=bool)
         kept_keys[place[at[accepted]]] = True
         keys = keys[kept_keys]
-    return _unscored(segment, np.flatnonzero(_mask(keys >> shift, segment.size)))
+    return _unscored(segment, _mask(keys >> shift, segment.size).nonzero()[0])
 
 
 def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
@@ -772,12 +772,13 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     written both ways have their written forms read."""
     test = forms[0].test
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
-    ordinals = [o for o in ordinals if o >= 0 and segment.passing(test, o) is not False]
-    if not ordinals or not len(docs):
+    verdicts = [(o, segment.passing(test, o)) for o in ordinals if o >= 0]
+    verdicts = [(o, verdict) for o, verdict in verdicts if verdict is not False]
+    if not verdicts or not len(docs):
         return np.zeros(len(docs), dtype=bool)
-    ordinals = np.array(ordinals, dtype=np.int64)
+    ordinals = np.array([o for o, _ in verdicts], dtype=np.int64)
     index, form, found = _postings_in(segment, ordinals, _mask(docs, segment.size), docs)
-    mixed = np.array([segment.passing(test, o) is None for o in ordinals.tolist()])
+    mixed = np.array([verdict is None for _, verdict in verdicts])
     chosen = mixed[form]
     if chosen.any():
         # Each posting of a term written both ways counts if one of its occurrences passes.
@@ -786,7 +787,7 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
         )
         kept = np.zeros(len(index), dtype=bool)
         kept[~chosen] = True
-        kept[np.flatnonzero(chosen)[owner[accepted]]] = True
+        kept[chosen.nonzero()[0][owner[accepted]]] = True
         found = found[kept]
     return _among(docs, found, segment.size)
 
