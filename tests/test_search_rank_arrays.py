@@ -1139,6 +1139,58 @@ def test_vocalized_phrases_agree_with_whoosh_whichever_way_postings_are_read(
         assert index.search('"طَلَبُ الْعِلْمِ عِبَادَةٌ"').hits[0].score > MARKS_BONUS
 
 
+# «طَلَبُ الْعِلْمِ» asked as a phrase where its words are written as asked but not
+# where the phrase is: a phrase written otherwise with the asked words elsewhere in
+# the paragraph, reversed (1); the asked words apart (2); the phrase twice, each
+# time one word written as asked (second.txt); and written as asked, in clitic forms
+# (3) and plainly (4), and in a file deleted since; others, so that the two files
+# stay two segments.
+SCATTERED = {
+    "first.txt": "\n\n".join(
+        [
+            "طَلَبَ الْعَلَمِ ثُمَّ الْعِلْمِ طَلَبُ",
+            "طَلَبُ النَّاسِ الْعِلْمِ",
+            "وَطَلَبُ بِالْعِلْمِ",
+            "طَلَبُ الْعِلْمِ",
+            "قَالَ النَّاسُ خَيْرًا",
+            "إِنَّ مَعَ الْعُسْرِ يُسْرًا",
+            "الْعِلْمُ نُورٌ",
+        ]
+    ),
+    "removed.txt": "طَلَبُ الْعِلْمِ",
+}
+
+
+@pytest.fixture(scope="module")
+def scattered_index(tmp_path_factory):
+    second = {"second.txt": "قَالُوا طَلَبَ الْعِلْمِ وَطَلَبُ الْعَلَمِ"}
+    return two_segments(tmp_path_factory.mktemp("scattered"), SCATTERED, second)
+
+
+def test_a_vocalized_phrase_counts_its_words_written_as_asked_where_it_matches_only(
+    scattered_index,
+):
+    """The bonus of «طَلَبُ الْعِلْمِ» goes to the paragraphs where the phrase itself is
+    written with compatible marks (clitic forms too), not to those where the words so
+    written are elsewhere, apart or reversed, or each in another of the phrase's
+    matches; a paragraph with the words apart is no match; the deleted file never."""
+    with Index.open(scattered_index) as index:
+        found = index.search('"طَلَبُ الْعِلْمِ"', limit=20)
+        places = [(hit.doc, hit.paragraph) for hit in found]
+        assert set(places[:2]) == {("first.txt", 3), ("first.txt", 4)}
+        assert set(places[2:]) == {("first.txt", 1), ("second.txt", 1)}
+        assert found.total == 4
+        assert all(hit.score > MARKS_BONUS for hit in found.hits[:2])
+        assert all(hit.score < MARKS_BONUS for hit in found.hits[2:])
+        strict = index.search('"طَلَبُ الْعِلْمِ"', marks="strict", limit=20)
+        assert {(hit.doc, hit.paragraph) for hit in strict} == {("first.txt", 3), ("first.txt", 4)}
+        # Unquoted, each word's bonus counts wherever it is written as asked.
+        words = index.search("طَلَبُ الْعِلْمِ", limit=20)
+        assert words.total == 5 and ("removed.txt", 1) not in [(h.doc, h.paragraph) for h in words]
+        assert all(hit.score > 2 * MARKS_BONUS for hit in words)
+        assert_ranked_alike(index, ['"طَلَبُ الْعِلْمِ"', "طَلَبُ الْعِلْمِ", '"الْعِلْمِ طَلَبُ"'], (1, 2, 10))
+
+
 def test_side_files_expand_and_look_up_many_words_as_the_term_files(bundled_index):
     """Prefixes of one letter (hundreds of words, decoded at once), of five (more
     than the 8 bytes the side files sort by) and absent, and every word with its
