@@ -1316,6 +1316,47 @@ def test_terms_looked_up_when_the_cache_is_full_are_still_answered(bundled_index
             reader.close()
 
 
+def test_where_each_postings_positions_start_is_kept_as_terms_are_asked_for(narrators_index):
+    """Each posting's first position, asked for in batches of terms in any order,
+    terms asked again and others new among them, in both segments (one with a
+    deleted file, one with paragraphs past positions 255 and 3,000), is its term's
+    first position plus the frequencies of the term's earlier postings; and reads
+    the positions of the paragraph's words."""
+    rng = np.random.default_rng(11)
+    with Index.open(narrators_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            for segment in ArraySearcher.open(index.path, reader).segments:
+                side = segment.side
+                pointers = side["terms.pointers"].astype(np.int64)
+                freqs = side["terms.freqs"].astype(np.int64)
+                expected = np.empty(len(freqs), dtype=np.int64)
+                for term in range(len(pointers) - 1):
+                    start, end = pointers[term], pointers[term + 1]
+                    running = np.cumsum(freqs[start:end]) - freqs[start:end]
+                    expected[start:end] = side["terms.position_pointers"][term] + running
+                asked = rng.permutation(len(pointers) - 1)
+                for batch in [asked[:3], asked[:8], asked[2:20], asked]:
+                    postings = np.concatenate(
+                        [np.arange(pointers[t], pointers[t + 1]) for t in batch]
+                    )
+                    postings = rng.permutation(postings)
+                    terms = np.searchsorted(pointers, postings, "right") - 1
+                    found = segment.posting_firsts(postings, terms)
+                    assert found.dtype == np.int64
+                    assert np.array_equal(found, expected[postings])
+                # Where «والله» is, the word read there is «والله».
+                ordinal = segment.ordinal("terms", "والله".encode())
+                postings = np.arange(pointers[ordinal], pointers[ordinal + 1])
+                firsts = segment.posting_firsts(postings, np.array([ordinal]))
+                for posting, first in zip(postings.tolist(), firsts.tolist(), strict=True):
+                    position = int(side.gather_run("terms.positions", first, 1)[0])
+                    words = reader.stored_fields(int(side["terms.docs"][posting]) + segment.offset)
+                    assert re.findall(r"\w+", words["text"])[position] == "والله"
+        finally:
+            reader.close()
+
+
 def test_two_vocalized_words_rank_the_paragraphs_written_so_first(seeking_index):
     """«طَلَبُ الْعِلْمِ» unquoted: every paragraph with both words, in two segments and
     clitic forms («وَطَلَبُ», «بِالْعِلْمِ», «عِلْمِهِ»), never the deleted file's; those

@@ -142,10 +142,10 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
     forms has the number of the word's form).
 
     Positions are stored term by term, posting after posting: a posting's come after
-    its term's first position plus the frequencies of the term's earlier postings,
-    added up to the last posting wanted only. A term with many postings wanted, most
-    of those up to its last, has its positions read as one slice and the others
-    dropped, which costs less than reading them run by run."""
+    its term's first position plus the frequencies of the term's earlier postings
+    (:meth:`~.array_segments._Segment.posting_firsts`). A term with many postings
+    wanted, most of those up to its last, has its positions read as one slice and
+    the others dropped, which costs less than reading them run by run."""
     if not len(index):
         nothing = np.empty(0, dtype=np.int64)
         return (nothing, nothing, nothing) if numbered else (nothing, nothing)
@@ -177,43 +177,21 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
             if numbered:
                 occurrences[-1] = occurrences[-1][wanted]
         owners.append(owner)
-    # The other terms' postings are read run by run, all in one call: the runs'
-    # first positions, lengths and postings (numbers in ``index``).
-    run_firsts, run_counts, run_owners = [], [], []
-    # Terms of many postings, few of them wanted: from their running sums, kept.
-    kept = ~whole & (needed >= _ONE_RUN)
-    for group in kept.nonzero()[0].tolist():
-        low, high, term = int(lows[group]), int(highs[group]), int(terms[group])
-        running = segment.position_starts(term)
-        chosen = index[low:high] - starts[group]
-        first = running[chosen].astype(np.int64)
-        run_counts.append(running[chosen + 1].astype(np.int64) - first)
-        run_firsts.append(first + int(position_pointers[term]))
-        run_owners.append(np.arange(low, high))
-    if not (whole | kept).all():
-        # The others from their frequencies, term by term in the order the terms'
-        # positions are stored.
-        groups = (~(whole | kept)).nonzero()[0]
-        groups = groups[np.argsort(terms[groups], kind="stable")]
-        bounds = zip(starts[groups].tolist(), needed[groups].tolist(), strict=True)
-        prefix = np.concatenate([freqs[start : start + count] for start, count in bounds])
-        before = np.concatenate(([0], np.cumsum(prefix, dtype=np.int64)))
-        block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
-        taken, group_of = ranges(lows[groups], (highs - lows)[groups])
-        at = block[group_of] + index[taken] - starts[groups][group_of]
-        run_counts.append(before[at + 1] - before[at])
-        first = position_pointers[terms[groups]].astype(np.int64)[group_of]
-        run_firsts.append(first + before[at] - before[block[group_of]])
-        run_owners.append(taken)
-    if run_firsts:
-        first, counts, owner = (
-            parts[0] if len(parts) == 1 else np.concatenate(parts)
-            for parts in (run_firsts, run_counts, run_owners)
-        )
+    rest = ~whole
+    if rest.any():
+        # The other terms' postings are read run by run, all in one call, from where
+        # each posting's positions start (kept for the segment's next searches).
+        if rest.all():
+            taken, chosen = np.arange(len(index)), index
+        else:
+            taken = rest.repeat(highs - lows).nonzero()[0]
+            chosen = index[taken]
+        first = segment.posting_firsts(chosen, terms[rest])
+        counts = freqs[chosen].astype(np.int64)
         numbers = range_numbers(first, counts) if numbered else None
         positions.append(side.gather_runs("terms.positions", first, counts, numbers))
         occurrences.append(numbers)
-        owners.append(np.repeat(owner, counts))
+        owners.append(taken.repeat(counts))
     found = (positions, owners, occurrences) if numbered else (positions, owners)
     if len(positions) == 1:
         return tuple(parts[0] for parts in found)

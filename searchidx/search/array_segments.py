@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+from ..sidefiles import (
+    FIELDS,
+    distinct,
+    load_side_file,
+    prefix_key,
+    range_numbers,
+    segment_readers,
+)
 from .plan import ReaderVocabulary
 from .written import WrittenTest
 
@@ -113,6 +120,10 @@ class _Segment:
         self._verdicts: dict[tuple[WrittenTest, int], tuple[np.ndarray, bool | None]] = {}
         self._position_starts: dict[int, np.ndarray] = {}
         self._position_starts_kept = 0
+        # Where each posting's positions start (see posting_firsts), of the terms whose
+        # postings are filled in: at most one number (4 bytes) per posting of the segment.
+        self._firsts: np.ndarray | None = None
+        self._filled: np.ndarray | None = None
         # Per field and prefix, its terms measured for near_terms, and the bytes kept.
         self._near: dict[tuple[str, bytes], _Measured] = {}
         self._near_kept = 0
@@ -324,6 +335,34 @@ class _Segment:
             self._position_starts[ordinal] = found
             self._position_starts_kept += len(found)
         return found
+
+    def posting_firsts(self, index: np.ndarray, terms: np.ndarray) -> np.ndarray:
+        """Where the positions of each posting ``index`` (numbers into the flat arrays,
+        of the ``terms`` terms) start in ``terms.positions``, as int64: each term's
+        running sum of its frequencies from its first position, worked out the first
+        time one of its postings is asked for and kept for the segment's other searches
+        (one number a posting, of the positions' pointers' type, filled term by term)."""
+        side = self.side
+        if self._firsts is None:
+            # Untouched pages of an empty array take no memory: only the terms filled do.
+            dtype = side["terms.position_pointers"].dtype
+            self._firsts = np.empty(len(side["terms.freqs"]), dtype=dtype)
+            self._filled = np.zeros(len(side["terms.pointers"]) - 1, dtype=bool)
+        new = terms[~self._filled[terms]]
+        if len(new):
+            # Every new term's postings at once: one running sum of their frequencies,
+            # each term's restarted from its first position.
+            new = distinct(new)
+            pointers = side["terms.pointers"]
+            starts = pointers[new].astype(np.int64)
+            sizes = pointers[new + 1] - starts
+            at = range_numbers(starts, sizes)
+            freqs = side["terms.freqs"][at].astype(np.int64)
+            running = np.cumsum(freqs) - freqs
+            restart = running[_starts(sizes)[:-1]] - side["terms.position_pointers"][new]
+            self._firsts[at] = running - restart.repeat(sizes)
+            self._filled[new] = True
+        return self._firsts[index].astype(np.int64)
 
     def accepted(
         self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray
