@@ -498,15 +498,13 @@ def test_proximity_agrees_with_whoosh(bundled_index):
 
 
 # How postings are read, forced one way then the other: positions as one slice
-# per term or from its kept running sums (kept for a few terms at a time), and
-# candidates looked up in each posting list; or positions run by run and every
-# posting list read whole.
+# per term, and candidates looked up in each posting list; or positions run by run
+# (from where each posting's are kept to start) and every posting list read whole.
 READINGS = {
     "slices and lookups": {
         "array_positions._ONE_RUN": 1,
         "array_positions._LONG_FORMS": 0,
         "array_positions._SPARSE": 0,
-        "array_segments._POSITION_STARTS_LIMIT": 64,
     },
     "runs and whole lists": {
         "array_positions._ONE_RUN": 10**9,

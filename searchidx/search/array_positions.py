@@ -247,25 +247,13 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     return index[left], form[left], docs[left], tf[left], accepted
 
 
-def _occurrences(segment: _Segment, index, ordinal, terms) -> tuple:
+def _occurrences(segment: _Segment, index, terms) -> tuple:
     """The number in ``terms.positions`` (where the forward index has the number of
-    the word's written form) of each occurrence of the postings ``index`` of terms
-    ``ordinal`` (one per posting, ``terms`` the distinct ones), and the number in
-    ``index`` of the posting each is of: from where each term's postings'
-    positions start, none of them read."""
-    side = segment.side
-    pointers, position_pointers = side["terms.pointers"], side["terms.position_pointers"]
-    if len(terms) == 1:
-        term = int(terms[0])
-        first = segment.position_starts(term)[index - int(pointers[term])].astype(np.int64)
-        first += int(position_pointers[term])
-    else:
-        first = np.empty(len(index), dtype=np.int64)
-        for term in terms.tolist():
-            at = ordinal == term
-            first[at] = segment.position_starts(term)[index[at] - int(pointers[term])]
-            first[at] += int(position_pointers[term])
-    return ranges(first, side["terms.freqs"][index].astype(np.int64))
+    the word's written form) of each occurrence of the postings ``index`` (of the
+    terms ``terms``), and the number in ``index`` of the posting each is of: from
+    where each posting's positions start, none of them read."""
+    counts = segment.side["terms.freqs"][index].astype(np.int64)
+    return ranges(segment.posting_firsts(index, terms), counts)
 
 
 def _accepted_occurrences(segment: _Segment, test: WrittenTest, index, ordinal) -> tuple:
@@ -273,7 +261,7 @@ def _accepted_occurrences(segment: _Segment, test: WrittenTest, index, ordinal) 
     one per posting) written as ``test`` accepts, and the number in ``index`` of the
     posting each is of: :func:`_occurrences`, their written forms tested."""
     terms = distinct(ordinal)  # a word's few forms
-    numbers, owner = _occurrences(segment, index, ordinal, terms)
+    numbers, owner = _occurrences(segment, index, terms)
     term_of = None if len(terms) == 1 else terms.searchsorted(ordinal)[owner]
     return segment.accepted(test, terms, term_of, numbers), owner
 

@@ -49,9 +49,6 @@ if TYPE_CHECKING:
 
 _ORDINAL_CACHE_LIMIT = 100_000
 _LARGEST_KEY = 2**64 - 1
-# Where each posting's positions start is kept for terms of many postings, up to
-# this many numbers per segment (4 bytes each), for the next searches.
-_POSITION_STARTS_LIMIT = 2**22
 # The terms measured for near_terms are kept per segment up to about this many bytes.
 _NEAR_TERMS_LIMIT = 2**25
 # Fewer terms than this are decoded one by one: numpy's calls would cost more.
@@ -118,8 +115,6 @@ class _Segment:
         # Per written test and term, the test's verdict on each of the term's written
         # forms, and on all of them (see passing).
         self._verdicts: dict[tuple[WrittenTest, int], tuple[np.ndarray, bool | None]] = {}
-        self._position_starts: dict[int, np.ndarray] = {}
-        self._position_starts_kept = 0
         # Where each posting's positions start (see posting_firsts), of the terms whose
         # postings are filled in: at most one number (4 bytes) per posting of the segment.
         self._firsts: np.ndarray | None = None
@@ -319,22 +314,6 @@ class _Segment:
     def postings(self, fieldname: str, ordinal: int) -> tuple[int, int]:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
-
-    def position_starts(self, ordinal: int) -> np.ndarray:
-        """Where the positions of each posting of the ``terms`` term start, from its
-        first position (the running sum of its frequencies, one more at the end);
-        kept for the next searches, as long as :data:`_POSITION_STARTS_LIMIT` allows."""
-        found = self._position_starts.get(ordinal)
-        if found is None:
-            start, end = self.postings("terms", ordinal)
-            if self._position_starts_kept + end - start > _POSITION_STARTS_LIMIT:
-                self._position_starts.clear()
-                self._position_starts_kept = 0
-            found = np.zeros(end - start + 1, dtype=self.side["terms.position_pointers"].dtype)
-            np.cumsum(self.side["terms.freqs"][start:end], out=found[1:])
-            self._position_starts[ordinal] = found
-            self._position_starts_kept += len(found)
-        return found
 
     def posting_firsts(self, index: np.ndarray, terms: np.ndarray) -> np.ndarray:
         """Where the positions of each posting ``index`` (numbers into the flat arrays,
