@@ -1314,12 +1314,19 @@ def test_terms_looked_up_when_the_cache_is_full_are_still_answered(bundled_index
             reader.close()
 
 
-def test_where_each_postings_positions_start_is_kept_as_terms_are_asked_for(narrators_index):
+@pytest.mark.parametrize("alone", [1, 10**9])
+def test_where_each_postings_positions_start_is_kept_as_terms_are_asked_for(
+    narrators_index, monkeypatch, alone
+):
     """Each posting's first position, asked for in batches of terms in any order,
     terms asked again and others new among them, in both segments (one with a
     deleted file, one with paragraphs past positions 255 and 3,000), is its term's
-    first position plus the frequencies of the term's earlier postings; and reads
-    the positions of the paragraph's words."""
+    first position plus the frequencies of the term's earlier postings, added up
+    term by term or for many terms at once; and reads the positions of the
+    paragraph's words."""
+    from searchidx.search import array_segments
+
+    monkeypatch.setattr(array_segments, "_FILLED_ALONE", alone)
     rng = np.random.default_rng(11)
     with Index.open(narrators_index) as index:
         reader = index._whoosh.reader()

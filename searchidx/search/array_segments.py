@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from whoosh.reading import IndexReader
 
 _ORDINAL_CACHE_LIMIT = 100_000
+# A term of at least this many postings has where they start added up alone, in
+# place; terms of fewer, together (a call each would cost more than the work).
+_FILLED_ALONE = 512
 _LARGEST_KEY = 2**64 - 1
 # The terms measured for near_terms are kept per segment up to about this many bytes.
 _NEAR_TERMS_LIMIT = 2**25
@@ -329,17 +332,31 @@ class _Segment:
             self._filled = np.zeros(len(side["terms.pointers"]) - 1, dtype=bool)
         new = terms[~self._filled[terms]]
         if len(new):
-            # Every new term's postings at once: one running sum of their frequencies,
-            # each term's restarted from its first position.
             new = distinct(new)
-            pointers = side["terms.pointers"]
+            pointers, freqs = side["terms.pointers"], side["terms.freqs"]
+            position_pointers = side["terms.position_pointers"]
             starts = pointers[new].astype(np.int64)
             sizes = pointers[new + 1] - starts
-            at = range_numbers(starts, sizes)
-            freqs = side["terms.freqs"][at].astype(np.int64)
-            running = np.cumsum(freqs) - freqs
-            restart = running[_starts(sizes)[:-1]] - side["terms.position_pointers"][new]
-            self._firsts[at] = running - restart.repeat(sizes)
+            alone = sizes >= _FILLED_ALONE
+            for start, size, first in zip(
+                starts[alone].tolist(),
+                sizes[alone].tolist(),
+                position_pointers[new[alone]].tolist(),
+                strict=True,
+            ):
+                firsts = self._firsts[start : start + size]
+                firsts[0] = first
+                np.cumsum(freqs[start : start + size - 1], out=firsts[1:])
+                firsts[1:] += first
+            if not alone.all():
+                # The others at once: one running sum of their frequencies, each
+                # term's restarted from its first position.
+                starts, sizes, few = starts[~alone], sizes[~alone], new[~alone]
+                at = range_numbers(starts, sizes)
+                counts = freqs[at].astype(np.int64)
+                running = np.cumsum(counts) - counts
+                restart = running[_starts(sizes)[:-1]] - position_pointers[few]
+                self._firsts[at] = running - restart.repeat(sizes)
             self._filled[new] = True
         return self._firsts[index].astype(np.int64)
 
