@@ -21,6 +21,7 @@ the segments is ``rank_arrays.py``.
 
 from __future__ import annotations
 
+import mmap
 from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
@@ -326,9 +327,14 @@ class _Segment:
         (one number a posting, of the positions' pointers' type, filled term by term)."""
         side = self.side
         if self._firsts is None:
-            # Untouched pages of an empty array take no memory: only the terms filled do.
+            # Untouched pages take no memory: only the terms filled do. In pages of
+            # the system's small size: a huge page, which numpy asks for an array
+            # this large, may stall its first search while the system makes one.
             dtype = side["terms.position_pointers"].dtype
-            self._firsts = np.empty(len(side["terms.freqs"]), dtype=dtype)
+            pages = mmap.mmap(-1, max(len(side["terms.freqs"]), 1) * dtype.itemsize)
+            if hasattr(mmap, "MADV_NOHUGEPAGE"):
+                pages.madvise(mmap.MADV_NOHUGEPAGE)
+            self._firsts = np.frombuffer(pages, dtype=dtype)
             self._filled = np.zeros(len(side["terms.pointers"]) - 1, dtype=bool)
         new = terms[~self._filled[terms]]
         if len(new):
