@@ -656,12 +656,14 @@ class SideFile:
         values[at] += self._arrays[f"{name}_high"][low:high].astype(np.int64) << 8
         return values
 
-    def gather_runs(self, name: str, starts: Any, counts: Any) -> Any:
+    def gather_runs(self, name: str, starts: Any, counts: Any, index: Any = None) -> Any:
         """``name``'s values in the runs ``starts[i] .. starts[i] + counts[i] - 1``, one
-        run after another, as int64, with their high bytes restored."""
+        run after another, as int64, with their high bytes restored; ``index``, where
+        given, the runs' numbers (:func:`range_numbers`)."""
         import numpy as np
 
-        index = range_numbers(starts, counts)
+        if index is None:
+            index = range_numbers(starts, counts)
         values = self._arrays[name][index].astype(np.int64)
         if f"{name}_high_at" not in self._arrays or not len(index):
             return values
@@ -705,31 +707,54 @@ class SideFile:
 
     def written_numbers(self, terms: Any, term_of: Any, occurrences: Any) -> Any:
         """For each of ``occurrences`` (numbers into ``terms.positions``) of the terms
-        ``terms[term_of]`` of the ``terms`` field, the number of the word's written
-        form among its term's forms (:meth:`term_forms`), as int64."""
+        ``terms[term_of]`` of the ``terms`` field (``term_of`` may be None where
+        ``terms`` has one), the number of the word's written form among its term's
+        forms (:meth:`term_forms`), as int64."""
         import numpy as np
 
-        layouts = np.array(
-            [self._written_layout(term) for term in terms.tolist()], dtype=np.int64
-        ).reshape(-1, 3)
-        widths, starts, escapes = (layouts[:, column][term_of] for column in range(3))
-        firsts = self._arrays["terms.position_pointers"][terms].astype(np.int64)[term_of]
-        bits = (occurrences - firsts) * widths
-        byte = starts + (bits >> 3)
-        packed = self._arrays["written.numbers"]
-        masks = np.where(widths >= 8, 0xFF, (1 << widths) - 1)
-        numbers = (packed[byte].astype(np.int64) >> (bits & 7)) & masks
-        for shift in range(8, 32, 8):
-            wide = widths > shift
-            if wide.any():
-                numbers[wide] |= packed[byte[wide] + shift // 8].astype(np.int64) << shift
-        excepted = np.flatnonzero(numbers == escapes)
+        layouts = [self._written_layout(term) for term in terms.tolist()]
+        firsts = self._arrays["terms.position_pointers"][terms].astype(np.int64)
+        largest = max(width for width, _, _ in layouts)
+        if len(layouts) == 1:
+            # One term (most often): its layout as numbers, not gathered per occurrence.
+            (width, start, escape), first = layouts[0], int(firsts[0])
+            if not width:
+                numbers = np.zeros(len(occurrences), dtype=np.int64)
+            else:
+                bits = (occurrences - first) * width
+                byte = (bits >> 3) + start
+                numbers = self._packed_numbers(byte, bits & 7, width, largest)
+            excepted = np.flatnonzero(numbers == escape) if escape >= 0 else ()
+        else:
+            widths, starts, escapes = (
+                np.array(column, dtype=np.int64)[term_of] for column in zip(*layouts, strict=True)
+            )
+            bits = (occurrences - firsts[term_of]) * widths
+            numbers = self._packed_numbers(starts + (bits >> 3), bits & 7, widths, largest)
+            excepted = np.flatnonzero(numbers == escapes)
         if len(excepted):
             table = self._arrays["written.exceptions_at"]
             wanted = occurrences[excepted].astype(table.dtype)
             at = np.minimum(table.searchsorted(wanted), len(table) - 1)
             found = table[at] == wanted  # a term without bits: only its exceptions
             numbers[excepted[found]] = self._arrays["written.exceptions"][at[found]]
+        return numbers
+
+    def _packed_numbers(self, byte: Any, offset: Any, widths: Any, largest: int) -> Any:
+        """The numbers of ``widths`` bits (one width, or one per number) that start at
+        bit ``offset`` of the byte ``byte`` of ``written.numbers``, ``largest`` the
+        largest width; a number of 8 bits or more starts at a byte's first bit."""
+        import numpy as np
+
+        packed = self._arrays["written.numbers"]
+        masks = np.where(widths >= 8, 0xFF, (1 << widths) - 1)
+        numbers = (packed[byte].astype(np.int64) >> offset) & masks
+        for shift in range(8, largest, 8):
+            wide = widths > shift
+            if wide is True:
+                numbers |= packed[byte + shift // 8].astype(np.int64) << shift
+            elif wide is not False and wide.any():
+                numbers[wide] |= packed[byte[wide] + shift // 8].astype(np.int64) << shift
         return numbers
 
     def term_written_numbers(self, ordinal: int) -> Any:

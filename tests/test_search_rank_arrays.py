@@ -498,15 +498,13 @@ def test_proximity_agrees_with_whoosh(bundled_index):
 
 
 # How postings are read, forced one way then the other: positions as one slice
-# per term or from its kept running sums (kept for a few terms at a time), and
-# candidates looked up in each posting list; or positions run by run and every
-# posting list read whole.
+# per term, and candidates looked up in each posting list; or positions run by run
+# (from where each posting's are kept to start) and every posting list read whole.
 READINGS = {
     "slices and lookups": {
         "array_positions._ONE_RUN": 1,
         "array_positions._LONG_FORMS": 0,
         "array_positions._SPARSE": 0,
-        "array_segments._POSITION_STARTS_LIMIT": 64,
     },
     "runs and whole lists": {
         "array_positions._ONE_RUN": 10**9,
@@ -1139,6 +1137,58 @@ def test_vocalized_phrases_agree_with_whoosh_whichever_way_postings_are_read(
         assert index.search('"طَلَبُ الْعِلْمِ عِبَادَةٌ"').hits[0].score > MARKS_BONUS
 
 
+# «طَلَبُ الْعِلْمِ» asked as a phrase where its words are written as asked but not
+# where the phrase is: a phrase written otherwise with the asked words elsewhere in
+# the paragraph, reversed (1); the asked words apart (2); the phrase twice, each
+# time one word written as asked (second.txt); and written as asked, in clitic forms
+# (3) and plainly (4), and in a file deleted since; others, so that the two files
+# stay two segments.
+SCATTERED = {
+    "first.txt": "\n\n".join(
+        [
+            "طَلَبَ الْعَلَمِ ثُمَّ الْعِلْمِ طَلَبُ",
+            "طَلَبُ النَّاسِ الْعِلْمِ",
+            "وَطَلَبُ بِالْعِلْمِ",
+            "طَلَبُ الْعِلْمِ",
+            "قَالَ النَّاسُ خَيْرًا",
+            "إِنَّ مَعَ الْعُسْرِ يُسْرًا",
+            "الْعِلْمُ نُورٌ",
+        ]
+    ),
+    "removed.txt": "طَلَبُ الْعِلْمِ",
+}
+
+
+@pytest.fixture(scope="module")
+def scattered_index(tmp_path_factory):
+    second = {"second.txt": "قَالُوا طَلَبَ الْعِلْمِ وَطَلَبُ الْعَلَمِ"}
+    return two_segments(tmp_path_factory.mktemp("scattered"), SCATTERED, second)
+
+
+def test_a_vocalized_phrase_counts_its_words_written_as_asked_where_it_matches_only(
+    scattered_index,
+):
+    """The bonus of «طَلَبُ الْعِلْمِ» goes to the paragraphs where the phrase itself is
+    written with compatible marks (clitic forms too), not to those where the words so
+    written are elsewhere, apart or reversed, or each in another of the phrase's
+    matches; a paragraph with the words apart is no match; the deleted file never."""
+    with Index.open(scattered_index) as index:
+        found = index.search('"طَلَبُ الْعِلْمِ"', limit=20)
+        places = [(hit.doc, hit.paragraph) for hit in found]
+        assert set(places[:2]) == {("first.txt", 3), ("first.txt", 4)}
+        assert set(places[2:]) == {("first.txt", 1), ("second.txt", 1)}
+        assert found.total == 4
+        assert all(hit.score > MARKS_BONUS for hit in found.hits[:2])
+        assert all(hit.score < MARKS_BONUS for hit in found.hits[2:])
+        strict = index.search('"طَلَبُ الْعِلْمِ"', marks="strict", limit=20)
+        assert {(hit.doc, hit.paragraph) for hit in strict} == {("first.txt", 3), ("first.txt", 4)}
+        # Unquoted, each word's bonus counts wherever it is written as asked.
+        words = index.search("طَلَبُ الْعِلْمِ", limit=20)
+        assert words.total == 5 and ("removed.txt", 1) not in [(h.doc, h.paragraph) for h in words]
+        assert all(hit.score > 2 * MARKS_BONUS for hit in words)
+        assert_ranked_alike(index, ['"طَلَبُ الْعِلْمِ"', "طَلَبُ الْعِلْمِ", '"الْعِلْمِ طَلَبُ"'], (1, 2, 10))
+
+
 def test_side_files_expand_and_look_up_many_words_as_the_term_files(bundled_index):
     """Prefixes of one letter (hundreds of words, decoded at once), of five (more
     than the 8 bytes the side files sort by) and absent, and every word with its
@@ -1293,6 +1343,54 @@ def test_terms_looked_up_when_the_cache_is_full_are_still_answered(bundled_index
             assert segment.ordinals("terms", terms[:40]) == expected[:40]
             mixed = [*terms[:10], "ززز".encode(), *terms[40:70]]
             assert segment.ordinals("terms", mixed) == [*expected[:10], -1, *expected[40:70]]
+        finally:
+            reader.close()
+
+
+@pytest.mark.parametrize("alone", [1, 10**9])
+def test_where_each_postings_positions_start_is_kept_as_terms_are_asked_for(
+    narrators_index, monkeypatch, alone
+):
+    """Each posting's first position, asked for in batches of terms in any order,
+    terms asked again and others new among them, in both segments (one with a
+    deleted file, one with paragraphs past positions 255 and 3,000), is its term's
+    first position plus the frequencies of the term's earlier postings, added up
+    term by term or for many terms at once; and reads the positions of the
+    paragraph's words."""
+    from searchidx.search import array_segments
+
+    monkeypatch.setattr(array_segments, "_FILLED_ALONE", alone)
+    rng = np.random.default_rng(11)
+    with Index.open(narrators_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            for segment in ArraySearcher.open(index.path, reader).segments:
+                side = segment.side
+                pointers = side["terms.pointers"].astype(np.int64)
+                freqs = side["terms.freqs"].astype(np.int64)
+                expected = np.empty(len(freqs), dtype=np.int64)
+                for term in range(len(pointers) - 1):
+                    start, end = pointers[term], pointers[term + 1]
+                    running = np.cumsum(freqs[start:end]) - freqs[start:end]
+                    expected[start:end] = side["terms.position_pointers"][term] + running
+                asked = rng.permutation(len(pointers) - 1)
+                for batch in [asked[:3], asked[:8], asked[2:20], asked]:
+                    postings = np.concatenate(
+                        [np.arange(pointers[t], pointers[t + 1]) for t in batch]
+                    )
+                    postings = rng.permutation(postings)
+                    terms = np.searchsorted(pointers, postings, "right") - 1
+                    found = segment.posting_firsts(postings, terms)
+                    assert found.dtype == np.int64
+                    assert np.array_equal(found, expected[postings])
+                # Where «والله» is, the word read there is «والله».
+                ordinal = segment.ordinal("terms", "والله".encode())
+                postings = np.arange(pointers[ordinal], pointers[ordinal + 1])
+                firsts = segment.posting_firsts(postings, np.array([ordinal]))
+                for posting, first in zip(postings.tolist(), firsts.tolist(), strict=True):
+                    position = int(side.gather_run("terms.positions", first, 1)[0])
+                    words = reader.stored_fields(int(side["terms.docs"][posting]) + segment.offset)
+                    assert re.findall(r"\w+", words["text"])[position] == "والله"
         finally:
             reader.close()
 

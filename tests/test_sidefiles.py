@@ -242,6 +242,7 @@ def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
             for leaf, _ in segment_readers(reader):
                 side = load_side_file(index.path, leaf.segment().segment_id(), leaf.doc_count_all())
                 pointers, starts = side["terms.pointers"], side["terms.position_pointers"]
+                each_term = []
                 for ordinal, (term, _) in enumerate(leaf.iter_field("terms")):
                     folded = term.decode("utf-8")
                     table = side.term_forms(ordinal)
@@ -261,6 +262,7 @@ def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
                         np.arange(first[0], first[0] + count),
                     )
                     assert np.array_equal(side.term_written_numbers(ordinal), numbers)
+                    each_term.append((ordinal, np.arange(first[0], first[0] + count), numbers))
                     for docnum, position, number in zip(
                         docnums, positions.tolist(), numbers.tolist(), strict=True
                     ):
@@ -269,6 +271,14 @@ def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
                         assert written == written_form(words[position]), (folded, written)
                         assert folded in fold_readings(written), (folded, written)
                         checked += 1
+                # Many terms' occurrences read at once, in any order, as each term's.
+                terms = np.array([ordinal for ordinal, _, _ in each_term])
+                term_of = np.repeat(np.arange(len(terms)), [len(o) for _, o, _ in each_term])
+                occurrences = np.concatenate([found for _, found, _ in each_term])
+                expected = np.concatenate([numbers for _, _, numbers in each_term])
+                shuffled = np.random.default_rng(5).permutation(len(occurrences))
+                numbers = side.written_numbers(terms, term_of[shuffled], occurrences[shuffled])
+                assert np.array_equal(numbers, expected[shuffled])
             assert checked > 1000 and most == 343
             assert {written_form("عَلِيٌّ"), "کتاب", "café"} <= forms
             # The written ways of coding a term's numbers all occur: none, bits alone,

@@ -78,7 +78,7 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list,
         size, present = sizes[group], None
         long_forms = size > _LONG_FORMS * len(ordinals[group])
         if long_forms and candidates is not None and size > _SPARSE * np.count_nonzero(candidates):
-            present = np.flatnonzero(candidates)
+            present = candidates.nonzero()[0]
         index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
         if not len(index):
             return None
@@ -103,7 +103,7 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
     pointers, all_docs = side["terms.pointers"], side["terms.docs"]
     starts = pointers[ordinals].astype(np.int64)
     ends = pointers[ordinals + 1].astype(np.int64)
-    looked_up = [] if present is None else np.flatnonzero(ends - starts > _SPARSE * len(present))
+    looked_up = [] if present is None else (ends - starts > _SPARSE * len(present)).nonzero()[0]
     if len(looked_up):
         wanted = present.astype(all_docs.dtype)
         index, form = [], []
@@ -115,7 +115,9 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
             index.append(at + starts[number])
             form.append(np.full(len(at), number))
         if len(looked_up) < len(ordinals):
-            read = np.flatnonzero(~np.isin(np.arange(len(ordinals)), looked_up))
+            read = np.ones(len(ordinals), dtype=bool)
+            read[looked_up] = False
+            read = read.nonzero()[0]
             found, number, _ = _postings_in(segment, ordinals[read], candidates, None)
             index.append(found)
             form.append(read[number])
@@ -130,10 +132,10 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
     if candidates is None:
         chosen = np.arange(len(docs))
     else:
-        chosen = np.flatnonzero(candidates[docs])
+        chosen = candidates[docs].nonzero()[0]
         docs = docs[chosen]
     firsts = _starts(ends - starts)
-    form = np.searchsorted(firsts, chosen, "right") - 1
+    form = firsts.searchsorted(chosen, "right") - 1
     return starts[form] + chosen - firsts[form], form, docs
 
 
@@ -145,17 +147,17 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
     forms has the number of the word's form).
 
     Positions are stored term by term, posting after posting: a posting's come after
-    its term's first position plus the frequencies of the term's earlier postings,
-    added up to the last posting wanted only. A term with many postings wanted, most
-    of those up to its last, has its positions read as one slice and the others
-    dropped, which costs less than reading them run by run."""
+    its term's first position plus the frequencies of the term's earlier postings
+    (:meth:`~.array_segments._Segment.posting_firsts`). A term with many postings
+    wanted, most of those up to its last, has its positions read as one slice and
+    the others dropped, which costs less than reading them run by run."""
     if not len(index):
         nothing = np.empty(0, dtype=np.int64)
         return (nothing, nothing, nothing) if numbered else (nothing, nothing)
     side = segment.side
     pointers, freqs = side["terms.pointers"], side["terms.freqs"]
     position_pointers = side["terms.position_pointers"]
-    changes = np.flatnonzero(ordinal[1:] != ordinal[:-1]) + 1
+    changes = (ordinal[1:] != ordinal[:-1]).nonzero()[0] + 1
     lows = np.concatenate(([0], changes))
     highs = np.concatenate((changes, [len(index)]))
     terms = ordinal[lows]
@@ -163,7 +165,7 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
     needed = index[highs - 1] - starts + 1  # the term's postings up to the last wanted
     whole = ((highs - lows) * 2 >= needed) & (needed >= _ONE_RUN)
     positions, owners, occurrences = [], [], []
-    for group in np.flatnonzero(whole).tolist():
+    for group in whole.nonzero()[0].tolist():
         low, high, start = int(lows[group]), int(highs[group]), int(starts[group])
         counts = freqs[start : start + int(needed[group])].astype(np.int64)
         first = int(position_pointers[terms[group]])
@@ -175,47 +177,26 @@ def _positions(segment: _Segment, index, ordinal, numbered: bool = False) -> tup
         number[index[low:high] - start] = np.arange(low, high)
         owner = np.repeat(number, counts)
         if high - low < len(counts):
-            wanted = np.flatnonzero(owner >= 0)
+            wanted = (owner >= 0).nonzero()[0]
             positions[-1], owner = positions[-1][wanted], owner[wanted]
             if numbered:
                 occurrences[-1] = occurrences[-1][wanted]
         owners.append(owner)
-    # The other terms' postings are read run by run, all in one call: the runs'
-    # first positions, lengths and postings (numbers in ``index``).
-    run_firsts, run_counts, run_owners = [], [], []
-    # Terms of many postings, few of them wanted: from their running sums, kept.
-    kept = ~whole & (needed >= _ONE_RUN)
-    for group in np.flatnonzero(kept).tolist():
-        low, high, term = int(lows[group]), int(highs[group]), int(terms[group])
-        running = segment.position_starts(term)
-        chosen = index[low:high] - starts[group]
-        first = running[chosen].astype(np.int64)
-        run_counts.append(running[chosen + 1].astype(np.int64) - first)
-        run_firsts.append(first + int(position_pointers[term]))
-        run_owners.append(np.arange(low, high))
-    if not (whole | kept).all():
-        # The others from their frequencies, term by term in the order the terms'
-        # positions are stored.
-        groups = np.flatnonzero(~(whole | kept))
-        groups = groups[np.argsort(terms[groups], kind="stable")]
-        bounds = zip(starts[groups].tolist(), needed[groups].tolist(), strict=True)
-        prefix = np.concatenate([freqs[start : start + count] for start, count in bounds])
-        before = np.concatenate(([0], np.cumsum(prefix, dtype=np.int64)))
-        block = np.concatenate(([0], np.cumsum(needed[groups])))[:-1]  # each term's in prefix
-        taken, group_of = ranges(lows[groups], (highs - lows)[groups])
-        at = block[group_of] + index[taken] - starts[groups][group_of]
-        run_counts.append(before[at + 1] - before[at])
-        first = position_pointers[terms[groups]].astype(np.int64)[group_of]
-        run_firsts.append(first + before[at] - before[block[group_of]])
-        run_owners.append(taken)
-    if run_firsts:
-        first, counts, owner = (
-            parts[0] if len(parts) == 1 else np.concatenate(parts)
-            for parts in (run_firsts, run_counts, run_owners)
-        )
-        positions.append(side.gather_runs("terms.positions", first, counts))
-        occurrences.append(range_numbers(first, counts) if numbered else None)
-        owners.append(np.repeat(owner, counts))
+    rest = ~whole
+    if rest.any():
+        # The other terms' postings are read run by run, all in one call, from where
+        # each posting's positions start (kept for the segment's next searches).
+        if rest.all():
+            taken, chosen = np.arange(len(index)), index
+        else:
+            taken = rest.repeat(highs - lows).nonzero()[0]
+            chosen = index[taken]
+        first = segment.posting_firsts(chosen, terms[rest])
+        counts = freqs[chosen].astype(np.int64)
+        numbers = range_numbers(first, counts) if numbered else None
+        positions.append(side.gather_runs("terms.positions", first, counts, numbers))
+        occurrences.append(numbers)
+        owners.append(taken.repeat(counts))
     found = (positions, owners, occurrences) if numbered else (positions, owners)
     if len(positions) == 1:
         return tuple(parts[0] for parts in found)
@@ -271,28 +252,23 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
     return index[left], form[left], docs[left], tf[left], accepted
 
 
-def _occurrences(segment: _Segment, index, ordinal) -> tuple:
+def _occurrences(segment: _Segment, index, terms) -> tuple:
     """The number in ``terms.positions`` (where the forward index has the number of
-    the word's written form) of each occurrence of the postings ``index`` of terms
-    ``ordinal`` (one per posting), and the number in ``index`` of the posting each
-    is of: from where each term's postings' positions start, none of them read."""
-    side = segment.side
-    first = np.empty(len(index), dtype=np.int64)
-    for term in distinct(ordinal).tolist():
-        at = ordinal == term
-        start = int(side["terms.pointers"][term])
-        first[at] = segment.position_starts(term)[index[at] - start]
-        first[at] += int(side["terms.position_pointers"][term])
-    return ranges(first, side["terms.freqs"][index].astype(np.int64))
+    the word's written form) of each occurrence of the postings ``index`` (of the
+    terms ``terms``), and the number in ``index`` of the posting each is of: from
+    where each posting's positions start, none of them read."""
+    counts = segment.side["terms.freqs"][index].astype(np.int64)
+    return ranges(segment.posting_firsts(index, terms), counts)
 
 
 def _accepted_occurrences(segment: _Segment, test: WrittenTest, index, ordinal) -> tuple:
     """A mask of the occurrences of the postings ``index`` (of the terms ``ordinal``,
     one per posting) written as ``test`` accepts, and the number in ``index`` of the
     posting each is of: :func:`_occurrences`, their written forms tested."""
-    numbers, owner = _occurrences(segment, index, ordinal)
-    terms, term_of = np.unique(ordinal, return_inverse=True)  # a word's few forms
-    return segment.accepted(test, terms, term_of[owner], numbers), owner
+    terms = distinct(ordinal)  # a word's few forms
+    numbers, owner = _occurrences(segment, index, terms)
+    term_of = None if len(terms) == 1 else terms.searchsorted(ordinal)[owner]
+    return segment.accepted(test, terms, term_of, numbers), owner
 
 
 def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -369,7 +345,7 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     merged[len(keys) :] |= 1
     merged.sort()
     first = merged[:-1]
-    return first[np.flatnonzero((merged[1:] ^ first) == 1)] >> 1
+    return first[((merged[1:] ^ first) == 1).nonzero()[0]] >> 1
 
 
 def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:

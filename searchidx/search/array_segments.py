@@ -21,6 +21,7 @@ the segments is ``rank_arrays.py``.
 
 from __future__ import annotations
 
+import mmap
 from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
@@ -30,7 +31,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..sidefiles import FIELDS, load_side_file, prefix_key, segment_readers
+from ..sidefiles import (
+    FIELDS,
+    distinct,
+    load_side_file,
+    prefix_key,
+    range_numbers,
+    segment_readers,
+)
 from .plan import ReaderVocabulary
 from .written import WrittenTest
 
@@ -41,10 +49,10 @@ if TYPE_CHECKING:
     from whoosh.reading import IndexReader
 
 _ORDINAL_CACHE_LIMIT = 100_000
+# A term of at least this many postings has where they start added up alone, in
+# place; terms of fewer, together (a call each would cost more than the work).
+_FILLED_ALONE = 512
 _LARGEST_KEY = 2**64 - 1
-# Where each posting's positions start is kept for terms of many postings, up to
-# this many numbers per segment (4 bytes each), for the next searches.
-_POSITION_STARTS_LIMIT = 2**22
 # The terms measured for near_terms are kept per segment up to about this many bytes.
 _NEAR_TERMS_LIMIT = 2**25
 # Fewer terms than this are decoded one by one: numpy's calls would cost more.
@@ -111,8 +119,10 @@ class _Segment:
         # Per written test and term, the test's verdict on each of the term's written
         # forms, and on all of them (see passing).
         self._verdicts: dict[tuple[WrittenTest, int], tuple[np.ndarray, bool | None]] = {}
-        self._position_starts: dict[int, np.ndarray] = {}
-        self._position_starts_kept = 0
+        # Where each posting's positions start (see posting_firsts), of the terms whose
+        # postings are filled in: at most one number (4 bytes) per posting of the segment.
+        self._firsts: np.ndarray | None = None
+        self._filled: np.ndarray | None = None
         # Per field and prefix, its terms measured for near_terms, and the bytes kept.
         self._near: dict[tuple[str, bytes], _Measured] = {}
         self._near_kept = 0
@@ -309,31 +319,64 @@ class _Segment:
         pointers = self.side[f"{fieldname}.pointers"]
         return int(pointers[ordinal]), int(pointers[ordinal + 1])
 
-    def position_starts(self, ordinal: int) -> np.ndarray:
-        """Where the positions of each posting of the ``terms`` term start, from its
-        first position (the running sum of its frequencies, one more at the end);
-        kept for the next searches, as long as :data:`_POSITION_STARTS_LIMIT` allows."""
-        found = self._position_starts.get(ordinal)
-        if found is None:
-            start, end = self.postings("terms", ordinal)
-            if self._position_starts_kept + end - start > _POSITION_STARTS_LIMIT:
-                self._position_starts.clear()
-                self._position_starts_kept = 0
-            found = np.zeros(end - start + 1, dtype=self.side["terms.position_pointers"].dtype)
-            np.cumsum(self.side["terms.freqs"][start:end], out=found[1:])
-            self._position_starts[ordinal] = found
-            self._position_starts_kept += len(found)
-        return found
+    def posting_firsts(self, index: np.ndarray, terms: np.ndarray) -> np.ndarray:
+        """Where the positions of each posting ``index`` (numbers into the flat arrays,
+        of the ``terms`` terms) start in ``terms.positions``, as int64: each term's
+        running sum of its frequencies from its first position, worked out the first
+        time one of its postings is asked for and kept for the segment's other searches
+        (one number a posting, of the positions' pointers' type, filled term by term)."""
+        side = self.side
+        if self._firsts is None:
+            # Untouched pages take no memory: only the terms filled do. In pages of
+            # the system's small size: a huge page, which numpy asks for an array
+            # this large, may stall its first search while the system makes one.
+            dtype = side["terms.position_pointers"].dtype
+            pages = mmap.mmap(-1, max(len(side["terms.freqs"]), 1) * dtype.itemsize)
+            if hasattr(mmap, "MADV_NOHUGEPAGE"):
+                pages.madvise(mmap.MADV_NOHUGEPAGE)
+            self._firsts = np.frombuffer(pages, dtype=dtype)
+            self._filled = np.zeros(len(side["terms.pointers"]) - 1, dtype=bool)
+        new = terms[~self._filled[terms]]
+        if len(new):
+            new = distinct(new)
+            pointers, freqs = side["terms.pointers"], side["terms.freqs"]
+            position_pointers = side["terms.position_pointers"]
+            starts = pointers[new].astype(np.int64)
+            sizes = pointers[new + 1] - starts
+            alone = sizes >= _FILLED_ALONE
+            for start, size, first in zip(
+                starts[alone].tolist(),
+                sizes[alone].tolist(),
+                position_pointers[new[alone]].tolist(),
+                strict=True,
+            ):
+                firsts = self._firsts[start : start + size]
+                firsts[0] = first
+                np.cumsum(freqs[start : start + size - 1], out=firsts[1:])
+                firsts[1:] += first
+            if not alone.all():
+                # The others at once: one running sum of their frequencies, each
+                # term's restarted from its first position.
+                starts, sizes, few = starts[~alone], sizes[~alone], new[~alone]
+                at = range_numbers(starts, sizes)
+                counts = freqs[at].astype(np.int64)
+                running = np.cumsum(counts) - counts
+                restart = running[_starts(sizes)[:-1]] - position_pointers[few]
+                self._firsts[at] = running - restart.repeat(sizes)
+            self._filled[new] = True
+        return self._firsts[index].astype(np.int64)
 
     def accepted(
         self, test: WrittenTest, terms: np.ndarray, term_of, occurrences: np.ndarray
     ) -> np.ndarray:
         """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
-        ``terms[term_of]``) whose word as written passes ``test``: each of the terms'
-        own written forms is tested once."""
+        ``terms[term_of]``; ``term_of`` may be None where ``terms`` has one) whose word
+        as written passes ``test``: each of the terms' own written forms is tested once."""
         verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
-        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
         numbers = self.side.written_numbers(terms, term_of, occurrences)
+        if len(verdicts) == 1:
+            return verdicts[0][numbers]
+        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
         return np.concatenate(verdicts)[firsts[term_of] + numbers]
 
     def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:

@@ -437,7 +437,7 @@ class _Run:
         tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
         form = np.repeat(np.arange(len(terms)), [end - start for start, end in bounds])
         if within is not None:
-            chosen = np.flatnonzero(within[docs])
+            chosen = within[docs].nonzero()[0]
             docs, tf, form = docs[chosen], tf[chosen], form[chosen]
         return self.postings_scores(segment, None, form, docs, tf, terms)
 
@@ -554,7 +554,7 @@ class _Run:
             # Every group is in each document left: each group's scores are added up
             # straight into them (one bincount per group), then group to group, as
             # an AND adds them.
-            ids = _unscored(segment, np.flatnonzero(_mask(postings[0][2], segment.size))).ids
+            ids = _unscored(segment, _mask(postings[0][2], segment.size).nonzero()[0]).ids
             scores = np.zeros(len(ids))
             for (index, form, docs), terms in zip(postings, forms, strict=True):
                 docs, each = self.each_posting(segment, index, form, docs, None, terms)
@@ -592,9 +592,10 @@ class _Run:
             if earlier != distance:
                 # A word given again («قال قال»): the occurrences read for it, each
                 # one's start key moved by the distance between the two.
-                group_keys, owner = read[earlier]
+                group_keys, owner, numbers = read[earlier]
                 group_keys = _moved(group_keys, earlier - distance)
-                groups_found[distance], read[distance] = groups_found[earlier], (group_keys, owner)
+                groups_found[distance] = groups_found[earlier]
+                read[distance] = (group_keys, owner, numbers)
                 keys = _common_keys(keys, group_keys)
                 if not len(keys):
                     return _EMPTY
@@ -603,7 +604,11 @@ class _Run:
             if keys is not None:
                 alive = _mask(keys >> shift, segment.size)[docs]
                 index, form, docs = index[alive], form[alive], docs[alive]
-            if test is None:
+            numbers = None
+            if keeping:
+                # Each occurrence's number too, where the bonus tests its written form.
+                positions, owner, numbers = _positions(segment, index, ordinal[form], True)
+            elif test is None:
                 positions, owner = _positions(segment, index, ordinal[form])
             else:
                 index, form, docs, tf, (positions, owner) = _restricted(
@@ -611,7 +616,7 @@ class _Run:
                 )
             group_keys = _start_keys(docs[owner], positions, distance, layout)
             groups_found[distance] = (index, form, docs, tf)
-            read[distance] = (group_keys, owner)
+            read[distance] = (group_keys, owner, numbers)
             keys = group_keys if keys is None else _common_keys(keys, group_keys)
             if not len(keys):
                 return _EMPTY
@@ -619,7 +624,7 @@ class _Run:
             self.phrases[segment, words] = (keys, layout, groups_found, read, ordinals)
         found = _mask(keys >> shift, segment.size)
         if not scored:
-            return _unscored(segment, np.flatnonzero(found))
+            return _unscored(segment, found.nonzero()[0])
         return self.scores_in(segment, found, list(zip(groups_found, forms, strict=True)))
 
     def proximity(self, segment: _Segment, q: query.Sequence, within=None) -> _Matches:
@@ -729,7 +734,7 @@ class _Run:
         up in the documents (one place per document), then group to group, as an
         AND adds them."""
         live = found if segment.live is None else found & segment.live
-        ids = np.flatnonzero(live)
+        ids = live.nonzero()[0]
         # Each live document's place in ``ids``: searched where they are few,
         # else counted once through the segment.
         place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
@@ -796,37 +801,45 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
 def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _Matches:
     """The documents (in ``within``, where given) where a phrase whose matches were
     kept (:meth:`_Run.sequence`) matches with each word of a written test passing
-    it, each scoring 0: the occurrences the phrase read, in the documents where it
-    matches, have their written forms tested; no posting or position is read again.
+    it, each scoring 0: the occurrences the phrase read where it matches have their
+    written forms tested; no posting or position is read again.
 
     ``kept`` is the phrase's start keys (:func:`_start_keys`), sorted, and their
     layout, and per word its ``(index, form, docs, tf)`` postings read (see
-    :func:`_phrase_postings`), the start keys of their occurrences and the posting
-    each is of (:func:`_positions`), and its terms."""
+    :func:`_phrase_postings`), the start keys of their occurrences, the posting
+    each is of and its number in ``terms.positions`` (:func:`_positions`), and its
+    terms."""
     keys, layout, words, read, ordinals = kept
     shift = layout[0]
     if within is not None:
         keys = keys[within[keys >> shift]]
-    for test, (index, form, _, _), (word_keys, owner), ordinal in zip(
+    for test, (_, form, _, _), (word_keys, owner, numbers), ordinal in zip(
         tests, words, read, ordinals, strict=True
     ):
         if test is None or not len(keys):
             continue
-        at = np.flatnonzero(_mask(keys >> shift, segment.size)[word_keys >> shift])
-        postings = owner[at]
-        terms = ordinal[form[postings]]  # a few of the word's many forms
+        # The word's occurrences where the phrase matches: their start keys are keys',
+        # each key's one (a position holds one term); searched for among those in
+        # the documents of the keys only (a mask costs less than searching all).
+        at = _mask(keys >> shift, segment.size)[word_keys >> shift].nonzero()[0]
+        place = keys.searchsorted(word_keys[at])
+        np.minimum(place, len(keys) - 1, out=place)
+        matched = keys[place] == word_keys[at]
+        at, place = at[matched], place[matched]
+        terms = ordinal[form[owner[at]]]  # a few of the word's many forms
+        found = distinct(terms)
         # Terms written only ways that pass (or fail) need no written form read.
-        verdicts = {segment.passing(test, term) for term in distinct(terms).tolist()}
+        verdicts = {segment.passing(test, term) for term in found.tolist()}
         if verdicts == {True}:
             continue
         if verdicts == {False}:
             return _EMPTY
-        # Each posting's occurrences are all there, side by side and in order: their
-        # numbers in ``terms.positions`` follow from where each posting's start.
-        runs = postings[np.flatnonzero(np.diff(postings, prepend=-1))]
-        accepted, _ = _accepted_occurrences(segment, test, index[runs], ordinal[form[runs]])
-        keys = _common_keys(keys, word_keys[at[accepted]])
-    return _unscored(segment, np.flatnonzero(_mask(keys >> shift, segment.size)))
+        term_of = None if len(found) == 1 else found.searchsorted(terms)
+        accepted = segment.accepted(test, found, term_of, numbers[at])
+        kept_keys = np.zeros(len(keys), dtype=bool)
+        kept_keys[place[accepted]] = True
+        keys = keys[kept_keys]
+    return _unscored(segment, _mask(keys >> shift, segment.size).nonzero()[0])
 
 
 def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
@@ -837,12 +850,13 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     written both ways have their written forms read."""
     test = forms[0].test
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
-    ordinals = [o for o in ordinals if o >= 0 and segment.passing(test, o) is not False]
-    if not ordinals or not len(docs):
+    verdicts = [(o, segment.passing(test, o)) for o in ordinals if o >= 0]
+    verdicts = [(o, verdict) for o, verdict in verdicts if verdict is not False]
+    if not verdicts or not len(docs):
         return np.zeros(len(docs), dtype=bool)
-    ordinals = np.array(ordinals, dtype=np.int64)
+    ordinals = np.array([o for o, _ in verdicts], dtype=np.int64)
     index, form, found = _postings_in(segment, ordinals, _mask(docs, segment.size), docs)
-    mixed = np.array([segment.passing(test, o) is None for o in ordinals.tolist()])
+    mixed = np.array([verdict is None for _, verdict in verdicts])
     chosen = mixed[form]
     if chosen.any():
         # Each posting of a term written both ways counts if one of its occurrences passes.
@@ -851,7 +865,7 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
         )
         kept = np.zeros(len(index), dtype=bool)
         kept[~chosen] = True
-        kept[np.flatnonzero(chosen)[owner[accepted]]] = True
+        kept[chosen.nonzero()[0][owner[accepted]]] = True
         found = found[kept]
     return _among(docs, found, segment.size)
 
