@@ -539,11 +539,7 @@ class _Run:
         forms = [self.word_terms(segment, group) for group in groups]
         if not all(forms):
             return _EMPTY
-        ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in forms]
-        pointers = segment.side["terms.pointers"]
-        sizes = [
-            np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
-        ]
+        ordinals, sizes = _ordinals_and_sizes(segment, forms)
         similar = max(sizes) < _NARROWING * min(sizes)
         if len(groups) > 1 and not adjacent and similar and within is None and not any(tests):
             return None
@@ -648,11 +644,7 @@ class _Run:
         terms = [self.word_terms(segment, word) for word in forms]
         if not all(terms):
             return _EMPTY
-        ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in terms]
-        pointers = segment.side["terms.pointers"]
-        sizes = [
-            np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals
-        ]
+        ordinals, sizes = _ordinals_and_sizes(segment, terms)
         tests = [getattr(word[0], "test", None) for word in forms]
         if max(sizes) < _NARROWING * min(sizes) and not any(tests):
             # Words about as common: their documents marked cost less than choosing
@@ -782,6 +774,15 @@ class _Run:
 def _word_key(q: query.Query) -> tuple:
     """What tells a word of a proximity apart: its forms' texts and written test."""
     return tuple((word.text, getattr(word, "test", None)) for word in _forms(q))
+
+
+def _ordinals_and_sizes(segment: _Segment, words: list) -> tuple[list, list]:
+    """Each word's term ordinals (from its ``(ordinal, term)`` pairs, as
+    :meth:`_Run.word_terms` gives them), as an array, and its number of postings."""
+    ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in words]
+    pointers = segment.side["terms.pointers"]
+    sizes = [np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals]
+    return ordinals, sizes
 
 
 def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
