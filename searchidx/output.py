@@ -30,7 +30,7 @@ from .text import collapse_spaces
 if TYPE_CHECKING:
     from .analysis import Token
     from .index import FileRecord, IndexInfo, IndexReport
-    from .search.results import FileResults, Hit, SearchResults
+    from .search.results import FileHit, FileResults, Hit, SearchResults
 
 _DIM = ("\x1b[2m", "\x1b[0m")
 _CONTEXT_INDENT = "  "
@@ -150,7 +150,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
     summary = (
         f"{len(results.files)} of {results.total} matching files ({results.paragraphs} paragraphs)"
     )
-    wheres = [_shown_path(found.path) if found.path else found.doc for found in results.files]
+    wheres = [_file_where(found) for found in results.files]
     if fmt == "plain":
         lines = [
             f"{found.rank}\t{found.hits}\t{found.score:.2f}\t{where}"
@@ -171,6 +171,14 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
         colalign=("right", "right", "right", "left"),
     )
     return f"{table}\n{summary}"
+
+
+def _file_where(found: FileHit) -> str:
+    """«news/a.txt», or for a file of records «news.jsonl (3 records)»."""
+    where = _shown_path(found.path) if found.path else found.doc
+    if found.records is not None:
+        where += f" ({_count(found.records, 'record')})"
+    return where
 
 
 def _results_table(hits, width: int, color: bool, bidi: bool) -> str:

@@ -593,6 +593,45 @@ def test_files_lists_each_matching_file_once_in_every_format(run, greetings_inde
         assert lines[-1] == "2 of 2 matching files (3 paragraphs)"
 
 
+NEWS_RECORDS = {
+    "news.jsonl": "\n".join(
+        json.dumps({"id": key, "title": title, "text": text}, ensure_ascii=False)
+        for key, title, text in [
+            ("a1", "عودة اللاجئين", "عاد اللاجئون إلى سوريا بعد سنوات من الحرب"),
+            ("a2", "أسواق النفط", "ارتفعت أسعار النفط\n\nوتأثرت سوريا بارتفاع الأسعار"),
+            ("a3", "الطقس", "هطلت الأمطار على دمشق وحلب"),
+        ]
+    ),
+    "poll.csv": "id,title,text\n1,استطلاع,يرى أهل سوريا أن الأسعار مرتفعة\n2,رأي,الطقس معتدل\n",
+    "letter.txt": "رسالة من دمشق\n\nالسلام عليكم، هذه رسالة عن سوريا",
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "json", "jsonl"])
+def test_files_names_a_file_of_records_by_its_name_and_record_count(run, tmp_path, fmt):
+    """A file of records is listed as the file it is, with how many records it
+    holds, not under the title of one of its records."""
+    docs = write_corpus(tmp_path / "docs", NEWS_RECORDS)
+    where = ("--index", str(tmp_path / "ix"))
+    assert run("index", str(docs), *where).exit_code == 0
+    shown = run("search", "سوريا", "--files", *where, "--format", fmt).stdout
+    assert "عودة اللاجئين" not in shown and "أسواق النفط" not in shown
+    assert "استطلاع" not in shown
+    if fmt in ("json", "jsonl"):
+        rows = json.loads(shown)["files"] if fmt == "json" else map(json.loads, shown.splitlines())
+        found = {row["doc"]: (row["title"], row["hits"], row.get("records")) for row in rows}
+        assert found == {
+            "news.jsonl": ("news.jsonl", 2, 3),
+            "poll.csv": ("poll.csv", 1, 2),
+            "letter.txt": ("رسالة من دمشق", 1, None),
+        }
+    else:
+        lines = shown.splitlines()
+        assert sum(line.endswith("news.jsonl (3 records)") for line in lines) == 1
+        assert sum(line.endswith("poll.csv (2 records)") for line in lines) == 1
+        assert sum(line.endswith("letter.txt") for line in lines) == 1
+
+
 def test_files_refuses_context(run, greetings_index):
     result = run("search", "السلام", "--files", "-C", "1", "--index", str(greetings_index))
     assert result.exit_code == 2

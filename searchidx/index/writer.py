@@ -28,7 +28,7 @@ from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError, PostingPool
 
 from ..documents import Document, read_documents
 from ..errors import DocumentError
-from ..readers.base import ReaderOptions
+from ..readers.base import RECORD_SUFFIXES, ReaderOptions
 from ..sidefiles import write_missing_side_files
 from .folders import put_index_file
 from .plan import FileToRead, Plan
@@ -151,6 +151,7 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
         mtime=item.stat.st_mtime,
         paragraphs=sum(len(document.paragraphs) for document in documents),
         encoding=documents[0].encoding,
+        records=len(documents) if item.path.suffix.lower() in RECORD_SUFFIXES else 0,
     )
     _add_file(writer, documents, record)
     report.paragraphs += record.paragraphs
