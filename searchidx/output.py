@@ -15,9 +15,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from .readers.base import RECORD_SUFFIXES
 from .search.highlight import (
     ANSI_MARKS,
     NO_MARKS,
@@ -237,7 +238,7 @@ class _Group:
     after: list[tuple[str, str]]
     set_apart: bool
     # The last paragraph shown, as :func:`_key` names it.
-    last: tuple[str, str, str, int]
+    last: tuple[str, str, int]
 
 
 def _groups(hits: list[Hit]) -> list[_Group]:
@@ -256,17 +257,19 @@ def _groups(hits: list[Hit]) -> list[_Group]:
         set_apart = False
         if groups:
             previous = groups[-1]
-            path, doc, title, paragraph = previous.last
-            joined = first == (path, doc, title, paragraph + 1)
+            path, record, paragraph = previous.last
+            joined = first == (path, record, paragraph + 1)
             context = previous.before or previous.after or before or after
             set_apart = bool(context) and not joined
         groups.append(_Group(hit, _context(before), _context(after), set_apart, last))
     return groups
 
 
-def _key(hit: Hit, paragraph: int) -> tuple[str, str, str, int]:
-    """A paragraph of a hit's document (in a file of records, its record's)."""
-    return (hit.path, hit.doc, hit.title, paragraph)
+def _key(hit: Hit, paragraph: int) -> tuple[str, str, int]:
+    """A paragraph of a hit's document: in a file of records, of its record,
+    which its locator names (records without a title share the file's name)."""
+    record = hit.locator if PurePath(hit.path or hit.doc).suffix.lower() in RECORD_SUFFIXES else ""
+    return (hit.path or hit.doc, record, paragraph)
 
 
 def _unshown(hit: Hit, rows: list[dict[str, object]], shown: set) -> list[dict[str, object]]:

@@ -562,6 +562,21 @@ def test_context_of_neighbouring_hits_is_shown_once(run, tmp_path, fmt):
         assert ("--" in lines) == (numbers[0] == "3")
 
 
+def test_context_of_records_without_titles_is_each_records_own(run, tmp_path):
+    """Records number their paragraphs from 1 and, untitled, share the file's name:
+    one record's ¶2 is not another's, and each hit keeps its own context."""
+    records = [
+        {"id": "r1", "text": "الصبر مفتاح الفرج\n\nوالعجلة من الشيطان"},
+        {"id": "r2", "text": "قال الحكيم كلاما\n\nعليكم بالصبر في الشدائد"},
+    ]
+    lines = "\n".join(json.dumps(record, ensure_ascii=False) for record in records)
+    docs = write_corpus(tmp_path / "docs", {"sayings.jsonl": lines})
+    where = ("--index", str(tmp_path / "ix"))
+    assert run("index", str(docs), *where).exit_code == 0
+    plain = run("search", "الصبر", *where, "--format", "plain", "-C", "1").stdout
+    assert plain.count("والعجلة من الشيطان") == plain.count("قال الحكيم كلاما") == 1
+
+
 def test_json_keeps_each_hits_own_context(run, tmp_path):
     docs = write_corpus(tmp_path / "docs", SERMON)
     where = ("--index", str(tmp_path / "ix"))
