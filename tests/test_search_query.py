@@ -177,6 +177,7 @@ def test_operator_without_its_words_is_a_usage_error(run, small_index, query, me
         ('"المخطوطات النادرة"^3 المكتبة', "^3", '"المخطوطات النادرة" المكتبة'),
         ("(اللاجئون OR المخطوطات)^2", "^2", "(اللاجئون OR المخطوطات)"),
         ("اللاجئون^٢ المكتبة^1.5", "^٢", "اللاجئون المكتبة"),
+        ("اللاجئون ^2", "^2", "اللاجئون"),
     ],
 )
 def test_boost_is_a_usage_error(run, small_index, query, written, instead):

@@ -63,9 +63,10 @@ _NO_WORDS = "the query has no words to search for"
 _AT_WORD_START = r"(?:^|(?<=[\s(\-]))"
 _EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{WORD.pattern})")
 _NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
-# «word^2», «"…"^2», «(…)^2»: a boost, as other engines write it; Whoosh's parser
-# would read the «^» as punctuation and search for the number as a word.
-_BOOST = re.compile(r"(?<=[^\s(^])\^[0-9\u0660-\u0669\u06f0-\u06f9.]*")
+# «word^2», «"…"^2», «(…)^2», a stray «^2»: a boost, as other engines write it;
+# Whoosh's parser would read the «^» as punctuation and search for the number.
+_BOOST_NUMBER = r"[0-9\u0660-\u0669\u06f0-\u06f9]"
+_BOOST = re.compile(rf"(?<=[^\s(^])\^(?:{_BOOST_NUMBER}|\.)*|\^{_BOOST_NUMBER}+")
 
 
 @functools.cache
@@ -204,7 +205,8 @@ def _check_boosts(text: str) -> None:
         written = boosts[0][0]
         for boost in reversed(boosts):
             text = text[: boost.start()] + text[boost.end() :]
-        raise QueryError(f"the query language has no boosts ({written}); write {text}")
+        instead = " ".join(text.split())
+        raise QueryError(f"the query language has no boosts ({written}); write {instead}")
 
 
 def _blank_quotes(text: str) -> str:
