@@ -18,7 +18,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from .readers.base import RECORD_SUFFIXES
 from .search.highlight import (
     ANSI_MARKS,
     NO_MARKS,
@@ -26,7 +25,7 @@ from .search.highlight import (
     SNIPPET_CHARS,
     render_snippet,
 )
-from .text import collapse_spaces
+from .text import RECORD_SUFFIXES, collapse_spaces
 
 if TYPE_CHECKING:
     from .analysis import Token

@@ -28,8 +28,9 @@ from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError, PostingPool
 
 from ..documents import Document, read_documents
 from ..errors import DocumentError
-from ..readers.base import RECORD_SUFFIXES, ReaderOptions
+from ..readers.base import ReaderOptions
 from ..sidefiles import write_missing_side_files
+from ..text import RECORD_SUFFIXES
 from .folders import put_index_file
 from .plan import FileToRead, Plan
 from .report import FileNote, IndexReport

@@ -29,7 +29,7 @@ commands that read no such file do not pay for them.
 
 from __future__ import annotations
 
-from .base import RECORD_SUFFIXES, Reader
+from .base import Reader
 from .docx import read_docx
 from .epub import read_epub
 from .html import read_html
@@ -53,4 +53,4 @@ READERS: dict[str, Reader] = {
     ".csv": read_csv,
 }
 
-__all__ = ["READERS", "RECORD_SUFFIXES"]
+__all__ = ["READERS"]

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from ..errors import DocumentError
 from ..text import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 
-# Files of records (JSON Lines, JSON, CSV): each record a document of its own,
-# with its own title.
-RECORD_SUFFIXES = frozenset({".jsonl", ".json", ".csv"})
 # What reading a member of a damaged zip archive raises (RuntimeError: it is encrypted).
 ZIP_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 

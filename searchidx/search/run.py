@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from ..arabic import fold_term, word_matches
-from ..readers.base import RECORD_SUFFIXES
+from ..text import RECORD_SUFFIXES
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
 from .plan import QueryPlan, ReaderVocabulary, Vocabulary, build_plan
 from .query import check_arguments, check_count, check_marks, parse_query
