@@ -509,8 +509,9 @@ def search(
         doc:news.txt  title:الباغوز   only that document / title
 
     With --any only the words are alternatives: NOT, -word, doc: and title:
-    still apply. Punctuation is not searched for. A query that finds fewer
-    than 3 paragraphs gets up to three corrections ("did you mean").
+    still apply. Punctuation is not searched for, and there are no boosts
+    (word^2). A query that finds fewer than 3 paragraphs gets up to three
+    corrections ("did you mean").
 
     The table fits the terminal's width. Most terminals lay out Arabic
     themselves and want logical order; --bidi is for those that do not.

@@ -14,8 +14,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import asdict
-from pathlib import Path
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from .search.highlight import (
@@ -25,12 +25,12 @@ from .search.highlight import (
     SNIPPET_CHARS,
     render_snippet,
 )
-from .text import collapse_spaces
+from .text import RECORD_SUFFIXES, collapse_spaces
 
 if TYPE_CHECKING:
     from .analysis import Token
     from .index import FileRecord, IndexInfo, IndexReport
-    from .search.results import FileResults, Hit, SearchResults
+    from .search.results import FileHit, FileResults, Hit, SearchResults
 
 _DIM = ("\x1b[2m", "\x1b[0m")
 _CONTEXT_INDENT = "  "
@@ -81,12 +81,13 @@ def render_results(
     summary = f"{len(results.hits)} of {results.total} matching paragraphs"
     if fmt == "plain":
         lines = []
-        for previous, hit in zip([None, *results.hits], results.hits, strict=False):
-            if _set_apart(previous, hit):
+        for group in _groups(results.hits):
+            if group.set_apart:
                 lines.append(_GROUP_SEPARATOR)
-            lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "b")]
+            hit = group.hit
+            lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in group.before]
             lines.append(f"{hit.rank}\t{_where(hit)}\t{_snippet(hit, PLAIN_MARKS)}")
-            lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in _context(hit, "a")]
+            lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in group.after]
         return "\n".join([*lines, summary])
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
 
@@ -149,7 +150,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
     summary = (
         f"{len(results.files)} of {results.total} matching files ({results.paragraphs} paragraphs)"
     )
-    wheres = [_shown_path(found.path) if found.path else found.doc for found in results.files]
+    wheres = [_file_where(found) for found in results.files]
     if fmt == "plain":
         lines = [
             f"{found.rank}\t{found.hits}\t{found.score:.2f}\t{where}"
@@ -170,6 +171,14 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
         colalign=("right", "right", "right", "left"),
     )
     return f"{table}\n{summary}"
+
+
+def _file_where(found: FileHit) -> str:
+    """«news/a.txt», or for a file of records «news.jsonl (3 records)»."""
+    where = _shown_path(found.path) if found.path else found.doc
+    if found.records is not None:
+        where += f" ({_count(found.records, 'record')})"
+    return where
 
 
 def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
@@ -193,9 +202,8 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
     )
     snippet_width = max(_MIN_SNIPPET, width - fixed - where_width)
     rows = []
-    for previous, hit, score, where_lines in zip(
-        [None, *hits], hits, scores, where_cells, strict=False
-    ):
+    for group, score, where_lines in zip(_groups(hits), scores, where_cells, strict=True):
+        hit = group.hit
         lines = _wrap(_snippet(hit, NO_MARKS if color else PLAIN_MARKS), snippet_width)
         if bidi:
             lines = [_visual(line) for line in lines]
@@ -203,11 +211,11 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
         if color:
             words = {hit.text[start:end] for start, end in hit.matches}
             lines = [_highlight(line, words, bidi) for line in lines]
-        if _set_apart(previous, hit):
+        if group.set_apart:
             rows.append(SEPARATING_LINE)
-        rows += _context_rows(hit, "b", snippet_width, color, bidi)
+        rows += _context_rows(group.before, snippet_width, color, bidi)
         rows.append([hit.rank, score, "\n".join(where_lines), "\n".join(lines)])
-        rows += _context_rows(hit, "a", snippet_width, color, bidi)
+        rows += _context_rows(group.after, snippet_width, color, bidi)
     table = tabulate(
         rows,
         headers=["#", "score", "where", "snippet"],
@@ -218,19 +226,66 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
     return "\n".join(line.rstrip() for line in table.splitlines())
 
 
-def _set_apart(previous: Hit | None, hit: Hit) -> bool:
-    """Whether a line (a rule in the table, ``--`` in plain output) goes between
-    ``previous`` and ``hit``: where either shows paragraphs around it, so that
-    those are not read as the other hit's."""
-    return previous is not None and bool(
-        previous.before or previous.after or hit.before or hit.after
-    )
+@dataclass
+class _Group:
+    """A hit as the text formats show it: with the paragraphs around it that are
+    shown there, ``(where, text)`` each, and whether a line (a rule in the table,
+    ``--`` in plain output) goes before it."""
+
+    hit: Hit
+    before: list[tuple[str, str]]
+    after: list[tuple[str, str]]
+    set_apart: bool
+    # The last paragraph shown, as :func:`_key` names it.
+    last: tuple[str, str, int]
 
 
-def _context(hit: Hit, side: str) -> list[tuple[str, str]]:
-    """``(where, text)`` of the paragraphs before (``"b"``) or after (``"a"``) a hit,
-    each cut to a snippet's length at a word end."""
-    rows = (hit.before if side == "b" else hit.after) or []
+def _groups(hits: list[Hit]) -> list[_Group]:
+    """The hits with their context, each paragraph shown once, as ``grep -C`` does:
+    a hit's context stops short of a paragraph that is another hit of the page
+    or was shown already, so each shows the paragraphs between it and the next
+    shown one. A line sets groups apart where either shows context, unless a
+    group goes on where the one before ended (the next paragraph of its document)."""
+    shown = {_key(hit, hit.paragraph) for hit in hits}
+    groups: list[_Group] = []
+    for hit in hits:
+        before = _unshown(hit, (hit.before or [])[::-1], shown)[::-1]
+        after = _unshown(hit, hit.after or [], shown)
+        first = _key(hit, before[0]["paragraph"] if before else hit.paragraph)
+        last = _key(hit, after[-1]["paragraph"] if after else hit.paragraph)
+        set_apart = False
+        if groups:
+            previous = groups[-1]
+            path, record, paragraph = previous.last
+            joined = first == (path, record, paragraph + 1)
+            context = previous.before or previous.after or before or after
+            set_apart = bool(context) and not joined
+        groups.append(_Group(hit, _context(before), _context(after), set_apart, last))
+    return groups
+
+
+def _key(hit: Hit, paragraph: int) -> tuple[str, str, int]:
+    """A paragraph of a hit's document: in a file of records, of its record,
+    which its locator names (records without a title share the file's name)."""
+    record = hit.locator if PurePath(hit.path or hit.doc).suffix.lower() in RECORD_SUFFIXES else ""
+    return (hit.path or hit.doc, record, paragraph)
+
+
+def _unshown(hit: Hit, rows: list[dict[str, object]], shown: set) -> list[dict[str, object]]:
+    """The context ``rows`` (nearest the hit first) up to the first shown one,
+    which are then shown."""
+    kept = []
+    for row in rows:
+        key = _key(hit, int(row["paragraph"]))
+        if key in shown:
+            break
+        shown.add(key)
+        kept.append(row)
+    return kept
+
+
+def _context(rows: list[dict[str, object]]) -> list[tuple[str, str]]:
+    """``(where, text)`` of context paragraphs, each cut to a snippet's length at a word end."""
     shown = []
     for row in rows:
         text = collapse_spaces(str(row["text"]))
@@ -241,10 +296,12 @@ def _context(hit: Hit, side: str) -> list[tuple[str, str]]:
     return shown
 
 
-def _context_rows(hit: Hit, side: str, width: int, color: bool, bidi: bool) -> list[list[str]]:
+def _context_rows(
+    context: list[tuple[str, str]], width: int, color: bool, bidi: bool
+) -> list[list[str]]:
     """Table rows for the paragraphs around a hit: indented, and dimmed in colour."""
     rows = []
-    for where, text in _context(hit, side):
+    for where, text in context:
         lines = _wrap(text, width)
         if bidi:
             lines = [_visual(line) for line in lines]

@@ -1,4 +1,5 @@
-"""Text: decoding file bytes, splitting text into paragraphs, and the size limits.
+"""Text: decoding file bytes, splitting text into paragraphs, the size limits,
+and which files hold records.
 
 Decoding needs no help for UTF-8 (with or without BOM), UTF-16/32 with a BOM,
 and Windows-1256, the legacy Arabic code page; ``encoding=`` forces one. A
@@ -17,6 +18,9 @@ from typing import NamedTuple
 
 from .errors import DocumentError
 
+# Files of records (JSON Lines, JSON, CSV): each record a document of its own,
+# with its own title, numbering its paragraphs from 1.
+RECORD_SUFFIXES = frozenset({".jsonl", ".json", ".csv"})
 # Larger files are skipped: a «document» of this size is a data dump, not prose.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # A zip archive that unpacks to more than this is refused: a zip bomb, not a document.

@@ -2,6 +2,7 @@
 
 import gc
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -515,7 +516,7 @@ def test_a_hit_without_context_is_set_apart_from_the_one_before(run, tmp_path):
     """A one-paragraph file's hit after a hit shown with the paragraph after it:
     that paragraph must not read as the next hit's."""
     docs = write_corpus(tmp_path / "docs", {
-        "letter.txt": "الصبر ثم الصبر ثم الصبر\n\nعليكم بالصبر فإن الفرج قريب",
+        "letter.txt": "الصبر ثم الصبر ثم الصبر\n\nعليكم بالحلم فإن الفرج قريب",
         "note.txt": "الصبر مفتاح الفرج، وهو عند أهل الحكمة من أعظم الخصال وأجملها",
     })  # fmt: skip
     where = ("--index", str(tmp_path / "ix"))
@@ -524,13 +525,66 @@ def test_a_hit_without_context_is_set_apart_from_the_one_before(run, tmp_path):
     assert plain[0].startswith("1\t") and plain[0].endswith(
         "letter.txt ¶1\t[الصبر] ثم [الصبر] ثم [الصبر]"
     )
-    assert plain[1:3] == ["  \t  ¶2\tعليكم بالصبر فإن الفرج قريب", "--"]
+    assert plain[1:3] == ["  \t  ¶2\tعليكم بالحلم فإن الفرج قريب", "--"]
     assert plain[3].startswith("2\t") and "note.txt ¶1\t[الصبر] مفتاح الفرج" in plain[3]
-    assert plain[4:6] == ["--", "  \t  ¶1\tالصبر ثم الصبر ثم الصبر"]
-    assert plain[6].endswith("letter.txt ¶2\tعليكم [بالصبر] فإن الفرج قريب")
-    assert plain[7:] == ["3 of 3 matching paragraphs"]
+    assert plain[4:] == ["2 of 2 matching paragraphs"]
     table = run("search", "الصبر", *where, "--format", "table", "-C", "1").stdout.splitlines()
-    assert len([line for line in table if line.startswith("---")]) == 1 + 2
+    assert len([line for line in table if line.startswith("---")]) == 1 + 1
+
+
+SERMON = {
+    "sermon.txt": "\n\n".join([
+        "بسم الله الرحمن الرحيم، والحمد لله رب العالمين",
+        "إن الصبر مفتاح الفرج، وبه تنال الأمور العظيمة",
+        "وقد قال الحكماء إن العجلة من الشيطان والتأني من الرحمن",
+        "فعليكم بالصبر في الشدائد والرخاء",
+        "والسلام عليكم ورحمة الله وبركاته",
+    ])
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["plain", "table"])
+def test_context_of_neighbouring_hits_is_shown_once(run, tmp_path, fmt):
+    """Two hits two paragraphs apart: the paragraph between them is shown once, as
+    grep -C shows a line once, and neither hit is repeated as the other's context."""
+    docs = write_corpus(tmp_path / "docs", SERMON)
+    where = ("--index", str(tmp_path / "ix"))
+    assert run("index", str(docs), *where).exit_code == 0
+    shown = run("search", "الصبر", *where, "--format", fmt, "-C", "1").stdout
+    assert shown.count("وقد قال الحكماء") == 1
+    assert shown.count("مفتاح الفرج") == shown.count("في الشدائد") == 1
+    assert shown.count("بسم الله") == shown.count("والسلام عليكم") == 1
+    if fmt == "plain":
+        lines = shown.splitlines()
+        numbers = [re.search(r"¶(\d)", line)[1] for line in lines[:-1] if "¶" in line]
+        # Each hit's paragraphs in order; the two hits' together or set apart by «--».
+        assert numbers in (list("12345"), list("34512"))
+        assert ("--" in lines) == (numbers[0] == "3")
+
+
+def test_context_of_records_without_titles_is_each_records_own(run, tmp_path):
+    """Records number their paragraphs from 1 and, untitled, share the file's name:
+    one record's ¶2 is not another's, and each hit keeps its own context."""
+    records = [
+        {"id": "r1", "text": "الصبر مفتاح الفرج\n\nوالعجلة من الشيطان"},
+        {"id": "r2", "text": "قال الحكيم كلاما\n\nعليكم بالصبر في الشدائد"},
+    ]
+    lines = "\n".join(json.dumps(record, ensure_ascii=False) for record in records)
+    docs = write_corpus(tmp_path / "docs", {"sayings.jsonl": lines})
+    where = ("--index", str(tmp_path / "ix"))
+    assert run("index", str(docs), *where).exit_code == 0
+    plain = run("search", "الصبر", *where, "--format", "plain", "-C", "1").stdout
+    assert plain.count("والعجلة من الشيطان") == plain.count("قال الحكيم كلاما") == 1
+
+
+def test_json_keeps_each_hits_own_context(run, tmp_path):
+    docs = write_corpus(tmp_path / "docs", SERMON)
+    where = ("--index", str(tmp_path / "ix"))
+    assert run("index", str(docs), *where).exit_code == 0
+    found = json.loads(run("search", "الصبر", *where, "--format", "json", "-C", "1").stdout)
+    context = {hit["paragraph"]: (hit["before"], hit["after"]) for hit in found["hits"]}
+    assert [row["paragraph"] for row in context[2][1]] == [3]
+    assert [row["paragraph"] for row in context[4][0]] == [3]
 
 
 @pytest.mark.parametrize("fmt", ["table", "plain", "json", "jsonl"])
@@ -552,6 +606,45 @@ def test_files_lists_each_matching_file_once_in_every_format(run, greetings_inde
         assert sum("politics.txt" in line for line in lines) == 1
         assert sum("letters.txt" in line for line in lines) == 1
         assert lines[-1] == "2 of 2 matching files (3 paragraphs)"
+
+
+NEWS_RECORDS = {
+    "news.jsonl": "\n".join(
+        json.dumps({"id": key, "title": title, "text": text}, ensure_ascii=False)
+        for key, title, text in [
+            ("a1", "عودة اللاجئين", "عاد اللاجئون إلى سوريا بعد سنوات من الحرب"),
+            ("a2", "أسواق النفط", "ارتفعت أسعار النفط\n\nوتأثرت سوريا بارتفاع الأسعار"),
+            ("a3", "الطقس", "هطلت الأمطار على دمشق وحلب"),
+        ]
+    ),
+    "poll.csv": "id,title,text\n1,استطلاع,يرى أهل سوريا أن الأسعار مرتفعة\n2,رأي,الطقس معتدل\n",
+    "letter.txt": "رسالة من دمشق\n\nالسلام عليكم، هذه رسالة عن سوريا",
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "json", "jsonl"])
+def test_files_names_a_file_of_records_by_its_name_and_record_count(run, tmp_path, fmt):
+    """A file of records is listed as the file it is, with how many records it
+    holds, not under the title of one of its records."""
+    docs = write_corpus(tmp_path / "docs", NEWS_RECORDS)
+    where = ("--index", str(tmp_path / "ix"))
+    assert run("index", str(docs), *where).exit_code == 0
+    shown = run("search", "سوريا", "--files", *where, "--format", fmt).stdout
+    assert "عودة اللاجئين" not in shown and "أسواق النفط" not in shown
+    assert "استطلاع" not in shown
+    if fmt in ("json", "jsonl"):
+        rows = json.loads(shown)["files"] if fmt == "json" else map(json.loads, shown.splitlines())
+        found = {row["doc"]: (row["title"], row["hits"], row.get("records")) for row in rows}
+        assert found == {
+            "news.jsonl": ("news.jsonl", 2, 3),
+            "poll.csv": ("poll.csv", 1, 2),
+            "letter.txt": ("رسالة من دمشق", 1, None),
+        }
+    else:
+        lines = shown.splitlines()
+        assert sum(line.endswith("news.jsonl (3 records)") for line in lines) == 1
+        assert sum(line.endswith("poll.csv (2 records)") for line in lines) == 1
+        assert sum(line.endswith("letter.txt") for line in lines) == 1
 
 
 def test_files_refuses_context(run, greetings_index):

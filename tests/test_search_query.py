@@ -170,6 +170,34 @@ def test_operator_without_its_words_is_a_usage_error(run, small_index, query, me
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "written", "instead"),
+    [
+        ("اللاجئون^2", "^2", "اللاجئون"),
+        ('"المخطوطات النادرة"^3 المكتبة', "^3", '"المخطوطات النادرة" المكتبة'),
+        ("(اللاجئون OR المخطوطات)^2", "^2", "(اللاجئون OR المخطوطات)"),
+        ("اللاجئون^٢ المكتبة^1.5", "^٢", "اللاجئون المكتبة"),
+        ("اللاجئون ^2", "^2", "اللاجئون"),
+    ],
+)
+def test_boost_is_a_usage_error(run, small_index, query, written, instead):
+    """Other engines' «word^2» would search for «2» as a word too: one line, exit 2,
+    with the query to write instead."""
+    result = run("search", query, "--index", str(small_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        f"searchidx: error: the query language has no boosts ({written}); write {instead}"
+    ]
+
+
+def test_caret_inside_quotes_or_alone_is_punctuation(small_index):
+    """Only a «^» right after a word, phrase or bracket is read as a boost."""
+    alone = search(small_index, "اللاجئون ^ المخطوطات", match_any=True)
+    assert {hit.doc for hit in alone} == {"news/syria.txt", "news/library.md"}
+    quoted = search(small_index, '"اللاجئون^"')
+    assert {hit.doc for hit in quoted} == {"news/syria.txt"}
+
+
 def test_operators_beside_brackets_still_combine(small_index):
     either = search(small_index, "(اللاجئون)OR(المخطوطات)")
     assert {hit.doc for hit in either} == {"news/syria.txt", "news/library.md"}

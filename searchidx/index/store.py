@@ -86,6 +86,9 @@ class FileRecord:
     paragraphs: int
     # How the file's text was decoded ("utf-8", "cp1256"...); "" for DOCX and EPUB.
     encoding: str = ""
+    # A file of records: how many records (with text) it holds; 0 for other files,
+    # and in an index written before records were counted.
+    records: int = 0
 
 
 class IndexMeta(TypedDict):

@@ -30,6 +30,7 @@ from ..documents import Document, read_documents
 from ..errors import DocumentError
 from ..readers.base import ReaderOptions
 from ..sidefiles import write_missing_side_files
+from ..text import RECORD_SUFFIXES
 from .folders import put_index_file
 from .plan import FileToRead, Plan
 from .report import FileNote, IndexReport
@@ -151,6 +152,7 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
         mtime=item.stat.st_mtime,
         paragraphs=sum(len(document.paragraphs) for document in documents),
         encoding=documents[0].encoding,
+        records=len(documents) if item.path.suffix.lower() in RECORD_SUFFIXES else 0,
     )
     _add_file(writer, documents, record)
     report.paragraphs += record.paragraphs

@@ -3,9 +3,10 @@
 Words must all match (or any of them), "phrases" match in order, ``OR``,
 ``AND``, ``NOT`` (or a leading ``-``) and parentheses combine, ``word*`` is a
 prefix, ``word~`` a fuzzy word, ``=word`` the word as written (an
-:class:`ExactWord`, also inside phrases), ``doc:`` and ``title:`` filter. The
-parsed query holds folded words, and ``=`` words as the query wrote them;
-:mod:`.plan` expands them against the index's vocabulary.
+:class:`ExactWord`, also inside phrases), ``doc:`` and ``title:`` filter;
+there are no boosts (``word^2`` is refused). The parsed query holds folded
+words, and ``=`` words as the query wrote them; :mod:`.plan` expands them
+against the index's vocabulary.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ _NO_WORDS = "the query has no words to search for"
 _AT_WORD_START = r"(?:^|(?<=[\s(\-]))"
 _EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{WORD.pattern})")
 _NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
+# «word^2», «"…"^2», «(…)^2», a stray «^2»: a boost, as other engines write it;
+# Whoosh's parser would read the «^» as punctuation and search for the number.
+_BOOST_NUMBER = r"[0-9\u0660-\u0669\u06f0-\u06f9]"
+_BOOST = re.compile(rf"(?<=[^\s(^])\^(?:{_BOOST_NUMBER}|\.)*|\^{_BOOST_NUMBER}+")
 
 
 @functools.cache
@@ -136,6 +141,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         )
     _check_tildes(cleaned)
     _check_operators(cleaned)
+    _check_boosts(cleaned)
     group = _AnyWordGroup if match_any else qparser.AndGroup
     # Whoosh's default plugins less single quotes, ranges, boosts and «*:*», with
     # searchidx's phrases, wildcards and operators: named here rather than
@@ -182,6 +188,25 @@ def _check_operators(text: str) -> None:
         if alone:
             needs = "a word after it" if piece == "NOT" else "a word on each side"
             raise QueryError(f"{piece} needs {needs}; write it in quotes to search for the word")
+
+
+def _check_boosts(text: str) -> None:
+    """Refuse a boost («سوريا^2»): the query language has none, and quietly
+    searching for «2» as well would be worse than saying so. Inside quotes, and
+    in a ``doc:`` name, a «^» is part of the text."""
+    blanked = _blank_quotes(text)
+    boosts = [
+        boost
+        for piece in re.finditer(r"\S+", blanked)
+        if not piece[0].lstrip("(-").startswith("doc:")
+        for boost in _BOOST.finditer(blanked, piece.start(), piece.end())
+    ]
+    if boosts:
+        written = boosts[0][0]
+        for boost in reversed(boosts):
+            text = text[: boost.start()] + text[boost.end() :]
+        instead = " ".join(text.split())
+        raise QueryError(f"the query language has no boosts ({written}); write {instead}")
 
 
 def _blank_quotes(text: str) -> str:

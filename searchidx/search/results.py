@@ -68,7 +68,13 @@ class SearchResults:
 
 @dataclass
 class FileHit:
-    """One file with matching paragraphs: how many, and the best paragraph's score."""
+    """One file with matching paragraphs: how many, and the best paragraph's score.
+
+    ``title`` is the document's title; a file of records (JSON Lines, JSON,
+    CSV), whose records each have their own, has its file name there, and in
+    ``records`` how many records it holds (``None`` for other files, and for
+    files of records indexed before records were counted).
+    """
 
     rank: int
     score: float
@@ -77,9 +83,13 @@ class FileHit:
     doc: str
     title: str
     hits: int
+    records: int | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        values = asdict(self)
+        if values["records"] is None:
+            del values["records"]
+        return values
 
 
 @dataclass

@@ -15,10 +15,12 @@ from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
 from itertools import pairwise
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from ..arabic import fold_term, word_matches
+from ..text import RECORD_SUFFIXES
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
 from .plan import QueryPlan, ReaderVocabulary, Vocabulary, build_plan
 from .query import check_arguments, check_count, check_marks, parse_query
@@ -147,15 +149,22 @@ def run_file_search(
     hits = []
     for rank, (_, docnum, score, count) in enumerate(page[offset:], offset + 1):
         stored = reader.stored_fields(docnum)
+        path = stored.get("source", "")
+        title, records = stored.get("title", ""), None
+        if PurePath(path).suffix.lower() in RECORD_SUFFIXES:
+            # Each record has a title of its own; the file has its name.
+            title = PurePath(path).name
+            records = _files(reader).record(reader, path).get("records") or None
         hits.append(
             FileHit(
                 rank=rank,
                 score=round(score, 4),
-                path=stored.get("source", ""),
+                path=path,
                 root=stored.get("root", ""),
                 doc=stored.get("doc", ""),
-                title=stored.get("title", ""),
+                title=title,
                 hits=count,
+                records=records,
             )
         )
     corrected = _suggestions(
@@ -222,6 +231,17 @@ class _ReaderFiles:
             found = [i for i in ids if i not in records and not reader.is_deleted(i)]
             self._live_paragraphs[path] = found
         return found
+
+    def record(self, reader: IndexReader, path: str) -> dict:
+        """The file's record, as indexing stored it (:class:`~searchidx.index.store.FileRecord`'s
+        fields), or ``{}``; indexing writes it before the file's paragraphs, so it comes first."""
+        term = path.encode("utf-8")
+        if ("source", term) in reader:
+            records = self._file_records(reader)
+            for docnum in reader.postings("source", term).all_ids():
+                if docnum in records and not reader.is_deleted(docnum):
+                    return reader.stored_fields(docnum).get("record", {})
+        return {}
 
     def numbers(self, reader: IndexReader):
         """Each document's file as a number, -1 for file records, as a numpy array.
