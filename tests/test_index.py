@@ -207,3 +207,13 @@ def test_a_damaged_index_says_to_rebuild_and_rebuild_repairs_it(run, tmp_path):
     for command in (["search", "سوريا"], ["info"]):
         _says_to_rebuild(run(*command, "--index", str(index_dir)), index_dir)
     _rebuild_repairs(run, docs, index_dir)
+
+
+def test_a_file_record_with_a_field_a_later_version_added_still_loads(tmp_path):
+    corpus = write_corpus(tmp_path / "docs", {"sham.txt": "دمشق أقدم عاصمة مأهولة."})
+    with Index.create(tmp_path / "ix") as index:
+        index.update([corpus])
+        (stored,) = index.file_records().values()
+    written = {**vars(stored), "pages": 3}  # a field this version does not know
+    assert store.FileRecord.stored(written) == stored
+    assert stored.path.endswith("sham.txt") and stored.paragraphs == 1

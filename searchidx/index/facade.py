@@ -144,7 +144,7 @@ class Index:
         try:
             with self._whoosh.searcher() as searcher:
                 return {
-                    fields["record"]["path"]: FileRecord(**fields["record"])
+                    fields["record"]["path"]: FileRecord.stored(fields["record"])
                     for fields in searcher.documents(kind="file")
                 }
         except DAMAGE as error:

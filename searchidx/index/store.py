@@ -33,7 +33,7 @@ import uuid
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypedDict, cast
@@ -89,6 +89,13 @@ class FileRecord:
     # A file of records: how many records (with text) it holds; 0 for other files,
     # and in an index written before records were counted.
     records: int = 0
+
+    @classmethod
+    def stored(cls, stored: dict) -> FileRecord:
+        """The record as the index stores it, what a later version added left out:
+        a field added keeps the index readable by the versions before it."""
+        known = {field.name for field in fields(cls)}
+        return cls(**{name: value for name, value in stored.items() if name in known})
 
 
 class IndexMeta(TypedDict):
