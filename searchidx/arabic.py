@@ -712,19 +712,20 @@ def _alef_is_own(word: str, may_have_preposition: bool, is_attested: WordTest) -
 
 
 def _lam_is_preposition(word: str, is_attested: WordTest) -> bool:
-    """Whether the ل of a word ending in alef is the preposition before a word of
-    its own alef: «لسوريا» where «بسوريا» is indexed, or «سوريا» with no «سوري»
-    or «سور» whose tanween form it could be («أجرا» beside «أجر»)."""
+    """Whether the ل of a word ending in alef is a clitic before a word whose alef
+    is its own: «لسوريا» where «بسوريا» is indexed, or where «سوريا» is and no
+    shorter word whose tanween form it could be. That is «أجر» for «أجرا»
+    («لأجرا», an emphatic lam), but for a word ending in يا its root and not the
+    nisba: «روس», not «الروسي», would make «روسيا» a tanween form."""
     rest = word[1:]
     if len(rest) <= _MIN_STEM or (word.endswith("وا") and word[:-2] in FUNCTION_WORDS):
         # «ليسوا» is «ليس» + «وا», not «ل» + «يسوا».
         return False
     if is_attested("ب" + rest) or is_attested("ك" + rest):
         return True
-    return is_attested(rest) and not any(
-        _attested_elsewhere(bare, word, is_attested, alone=True)
-        for bare in (rest[:-1], _strip_nisba(rest[:-1]))
-    )
+    # The nisba «روسي» beside «روسيا» proves nothing: a name's nisba is as common.
+    shorter = rest[:-2] if rest.endswith("يا") else rest[:-1]
+    return is_attested(rest) and not _attested_elsewhere(shorter, word, is_attested, alone=True)
 
 
 def _attested_elsewhere(word: str, seen: str, is_attested: WordTest, alone: bool = False) -> bool:
