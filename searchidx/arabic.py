@@ -703,12 +703,29 @@ def _alef_is_own(word: str, may_have_preposition: bool, is_attested: WordTest) -
     # («لأجرا»), and «لدينا» is «لدى» + «نا», not «ل» + «دينا».
     if any(is_attested(evidence) for evidence in evidence_words(word) if evidence[0] != "ل"):
         return True
+    if not may_have_preposition or word[0] not in "بكل":
+        return False
+    if word[0] == "ل":
+        return _lam_is_preposition(word, is_attested)
     # «بسوريا»: «سوريا» occurs alone or after another clitic.
-    return (
-        may_have_preposition
-        and word[0] in "بك"
-        and _attested_elsewhere(word[1:], word, is_attested, alone=True)
-    )
+    return _attested_elsewhere(word[1:], word, is_attested, alone=True)
+
+
+def _lam_is_preposition(word: str, is_attested: WordTest) -> bool:
+    """Whether the ل of a word ending in alef is a clitic before a word whose alef
+    is its own: «لسوريا» where «بسوريا» is indexed, or where «سوريا» is and no
+    shorter word whose tanween form it could be. That is «أجر» for «أجرا»
+    («لأجرا», an emphatic lam), but for a word ending in يا its root and not the
+    nisba: «روس», not «الروسي», would make «روسيا» a tanween form."""
+    rest = word[1:]
+    if len(rest) <= _MIN_STEM or (word.endswith("وا") and word[:-2] in FUNCTION_WORDS):
+        # «ليسوا» is «ليس» + «وا», not «ل» + «يسوا».
+        return False
+    if is_attested("ب" + rest) or is_attested("ك" + rest):
+        return True
+    # The nisba «روسي» beside «روسيا» proves nothing: a name's nisba is as common.
+    shorter = rest[:-2] if rest.endswith("يا") else rest[:-1]
+    return is_attested(rest) and not _attested_elsewhere(shorter, word, is_attested, alone=True)
 
 
 def _attested_elsewhere(word: str, seen: str, is_attested: WordTest, alone: bool = False) -> bool:

@@ -25,6 +25,43 @@ from searchidx.arabic import (
 
 
 @pytest.mark.parametrize(
+    ("word", "vocabulary", "stem"),
+    [
+        ("لسوريا", {"سوريا"}, "سوريا"),
+        ("لسوريا", {"بسوريا", "السوري"}, "سوريا"),  # after ب, whatever else is indexed
+        ("لروسيا", {"روسيا", "الروسي"}, "روسيا"),  # the nisba is no tanween evidence
+        ("لإيطاليا", {"إيطاليا", "الإيطالية"}, "ايطاليا"),
+        ("لأفريقيا", {"أفريقيا"}, "افريقيا"),
+        ("لأمريكا", {"أمريكا", "الأمريكي"}, "امريكا"),
+        ("لفرنسا", {"فرنسا", "الفرنسي"}, "فرنسا"),
+        ("لكندا", {"كندا"}, "كندا"),  # «لكن» + «دا» is no reading
+        ("لأجرا", {"أجرا", "أجر"}, "لاجرا"),  # an emphatic lam before a tanween alef
+        ("لقاضيا", {"قاضيا", "قاض"}, "لقاضيا"),
+        ("لعربيا", {"عربيا", "العرب"}, "لعربيا"),
+        ("لسوريا", {"سور"}, "لسوريا"),  # no «سوريا» to show the word
+        ("ليسوا", {"يسوا"}, "ليسوا"),  # «ليس» + «وا»
+        ("ليتوبوا", {"يتوبوا"}, "يتوبوا"),  # the ل of purpose before a verb
+    ],
+)
+def test_lam_before_a_word_ending_in_alef_is_a_clitic_where_the_index_shows_it(
+    word, vocabulary, stem
+):
+    known = {fold_term(known_word) for known_word in vocabulary} | {fold_term(word)}
+    assert light_stems(fold_term(word), known.__contains__)[0] == stem
+
+
+@pytest.mark.parametrize("word", ["لدينا", "لنا", "لها"])
+def test_lam_before_a_pronoun_is_never_a_clitic_before_a_word(word):
+    for vocabulary in (set(), {"دينا", "دين"}, {"نا", "ها"}):
+        known = vocabulary | {word}
+        assert light_stems(word, known.__contains__) == (word,)
+
+
+def test_lam_before_a_pronoun_suffixed_word_keeps_the_word():
+    assert light_stems("لكتابنا", {"كتاب", "الكتاب"}.__contains__)[0] == "كتاب"
+
+
+@pytest.mark.parametrize(
     "family",
     [
         ["الكتاب", "والكتاب", "بالكتاب", "للكتاب", "كتاب", "كتابة"],

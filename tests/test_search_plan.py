@@ -668,3 +668,60 @@ def test_fuzzy_words_reach_exactly_the_words_within_their_distance(bundled_index
                 outcomes[expected == "refused" or len(expected) > 1] += 1
     # Most words reach others; a few short ones reach too many and are refused.
     assert outcomes[True] > 500
+
+
+# A word ending in alef after ل: the preposition before a name (news), or the
+# emphatic lam before a tanween alef (Quran, «إن لنا لأجرا»), told apart by the index.
+LAM = [
+    "زار الوزير سوريا أمس.",  # 1
+    "قدمت المنظمة مساعدات لسوريا هذا العام.",  # 2
+    "عاد الوفد من بسوريا.",  # 3
+    "وقعت روسيا اتفاقا مع الصين، وقال المسؤول الروسي إنه مهم.",  # 4
+    "أرسلت الحكومة وفدا لروسيا لبحث التعاون.",  # 5
+    "سافر الطلاب إلى إيطاليا ثم فرنسا ثم أفريقيا.",  # 6
+    "تصدّر الشركة النبيذ لإيطاليا والعطور لفرنسا والقمح لأفريقيا.",  # 7
+    "قالوا إن لنا لأجرا إن كنا نحن الغالبين.",  # 8
+    "وأعد لهم أجرا عظيما.",  # 9
+    "ولهم أجر كريم.",  # 10
+    "قال المدير إن لدينا خططا واضحة.",  # 11
+    "نشرت الصحيفة مقالا عن الدين والدنيا.",  # 12
+    "جاءوا ليتوبوا إلى الله.",  # 13
+    "يتوبوا إلى ربهم.",  # 14
+]
+
+
+@pytest.fixture(scope="module")
+def lam_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lam")
+    return build_index(root / "ix", write_corpus(root / "docs", {"lam.txt": "\n\n".join(LAM)}))
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs", "word"),
+    [
+        ("سوريا", [1, 2, 3], "لسوريا"),  # «بسوريا» shows the alef is the name's own
+        ("روسيا", [4, 5], "لروسيا"),  # «الروسي» beside it: no «روس» to make it a tanween form
+        ("إيطاليا", [6, 7], "لإيطاليا"),
+        ("فرنسا", [6, 7], "لفرنسا"),
+        ("أفريقيا", [6, 7], "لأفريقيا"),
+        ("يتوبوا", [13, 14], "ليتوبوا"),  # the ل of purpose before a verb
+    ],
+)
+def test_a_name_ending_in_alef_finds_its_form_after_lam(lam_index, query, paragraphs, word):
+    hits = search(lam_index, query)
+    assert sorted(hit.paragraph for hit in hits) == paragraphs
+    assert word in {form for hit in hits for form in highlighted(hit)}
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs"),
+    [
+        ("أجرا", [8, 9, 10]),  # «لأجرا» is «أجر» + a tanween alef, as «أجرا» is
+        ("أجر", [8, 9, 10]),
+        ("دينا", [12]),  # «الدين»; «لدينا» is «لدى» + «نا», not «ل» + «دينا»
+        ("لدينا", [11]),
+    ],
+)
+def test_emphatic_lam_before_a_tanween_alef_stays_apart(lam_index, query, paragraphs):
+    found = sorted(hit.paragraph for hit in search(lam_index, query))
+    assert found == paragraphs
