@@ -206,6 +206,10 @@ def _check_boosts(text: str) -> None:
         for boost in reversed(boosts):
             text = text[: boost.start()] + text[boost.end() :]
         instead = " ".join(text.split())
+        if not any(char.isalnum() for char in instead):
+            raise QueryError(
+                f"the query language has no boosts ({written}); give the words to search for"
+            )
         raise QueryError(f"the query language has no boosts ({written}); write {instead}")
 
 
@@ -371,10 +375,11 @@ class _AsciiWildcardPlugin(qparser.WildcardPlugin):
     expr = r"(?P<text>[*?])"
 
 
-# A minus at the start of a word excludes it, as NOT does; inside a word
-# («2019-2020») or alone between spaces it is not an operator.
+# A minus at the start of a word excludes it, as NOT does, also right after a
+# bracket («(سوريا)-داعش»); inside a word («2019-2020») or alone between
+# spaces it is not an operator.
 _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
-    r"(^|(?<=[\s(]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
+    r"(^|(?<=[\s()]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
 )
 
 
