@@ -147,9 +147,8 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
     if not results.files:
         message = _nothing_shown(results.total, "file", results.query)
         return _visual(message) if bidi and fmt == "table" else message
-    summary = (
-        f"{len(results.files)} of {results.total} matching files ({results.paragraphs} paragraphs)"
-    )
+    paragraphs = _count(results.paragraphs, "paragraph")
+    summary = f"{len(results.files)} of {results.total} matching files ({paragraphs})"
     wheres = [_file_where(found) for found in results.files]
     if fmt == "plain":
         lines = [

@@ -608,6 +608,12 @@ def test_files_lists_each_matching_file_once_in_every_format(run, greetings_inde
         assert lines[-1] == "2 of 2 matching files (3 paragraphs)"
 
 
+def test_files_summary_says_one_paragraph_in_the_singular(run, greetings_index):
+    result = run("search", "الصبر", "--files", "--index", str(greetings_index), "--format", "plain")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "1 of 1 matching files (1 paragraph)"
+
+
 NEWS_RECORDS = {
     "news.jsonl": "\n".join(
         json.dumps({"id": key, "title": title, "text": text}, ensure_ascii=False)
