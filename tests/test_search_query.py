@@ -463,6 +463,9 @@ def test_exact_word_with_or_not_and_any(exact_index):
     assert found(exact_index, "علي NOT =على") == [1, 3]
     assert found(exact_index, "=مسؤول =مسئول", match_any=True) == [4, 5]
     assert found(exact_index, "(=على OR =علي) -طالب") == [2, 3]
+    # Right after a bracket, as after a space: «(قال)=على» does not find «قال علي».
+    assert found(exact_index, "(قال)=على") == []
+    assert found(exact_index, "(وضع)=على") == [2]
 
 
 def test_exact_word_through_the_api_lists_files_and_pages(exact_index):

@@ -59,8 +59,9 @@ _OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
 # The query's pieces, for where its operators stand: brackets, and what lies between spaces.
 _PIECES = re.compile(r"[()]|[^\s()]+")
 _NO_WORDS = "the query has no words to search for"
-# «=word» at the start of a word (not inside one, nor in «doc:a=b.txt»).
-_AT_WORD_START = r"(?:^|(?<=[\s(\-]))"
+# «=word» at the start of a word, also right after a bracket (not inside a
+# word, nor in «doc:a=b.txt»).
+_AT_WORD_START = r"(?:^|(?<=[\s()\-]))"
 _EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{WORD.pattern})")
 _NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
 # «word^2», «"…"^2», «(…)^2», a stray «^2»: a boost, as other engines write it;
