@@ -141,6 +141,10 @@ def test_a_query_echoed_back_shows_its_control_characters_as_escapes(run, greeti
     result = run("search", "بطريق\x1b[2J", "--index", str(greetings_index))
     assert result.exit_code == 0
     assert result.stdout == "no paragraph matches «بطريق\\x1b[2J»\n"
+    # A right-to-left override would turn the rest of the line around.
+    result = run("search", "\u202eبطريق", "--index", str(greetings_index))
+    assert result.exit_code == 0
+    assert result.stdout == "no paragraph matches «\\u202eبطريق»\n"
 
 
 def test_missing_index_says_what_to_do(run, tmp_path):
