@@ -101,8 +101,9 @@ def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, ob
 
 
 # Control characters in a query echoed back, shown as escapes: a terminal would
-# act on them (colours, cursor moves) and a pipe would drop them.
-_CONTROLS = r"[\x00-\x1f\x7f-\x9f]"
+# act on them (colours, cursor moves) and a pipe would drop them; a bidi
+# override or isolate would reorder the rest of the line.
+_CONTROLS = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def _nothing_shown(total: int, noun: str, query: str) -> str:
@@ -147,9 +148,8 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
     if not results.files:
         message = _nothing_shown(results.total, "file", results.query)
         return _visual(message) if bidi and fmt == "table" else message
-    summary = (
-        f"{len(results.files)} of {results.total} matching files ({results.paragraphs} paragraphs)"
-    )
+    paragraphs = _count(results.paragraphs, "paragraph")
+    summary = f"{len(results.files)} of {results.total} matching files ({paragraphs})"
     wheres = [_file_where(found) for found in results.files]
     if fmt == "plain":
         lines = [

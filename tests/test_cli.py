@@ -141,6 +141,10 @@ def test_a_query_echoed_back_shows_its_control_characters_as_escapes(run, greeti
     result = run("search", "بطريق\x1b[2J", "--index", str(greetings_index))
     assert result.exit_code == 0
     assert result.stdout == "no paragraph matches «بطريق\\x1b[2J»\n"
+    # A right-to-left override would turn the rest of the line around.
+    result = run("search", "\u202eبطريق", "--index", str(greetings_index))
+    assert result.exit_code == 0
+    assert result.stdout == "no paragraph matches «\\u202eبطريق»\n"
 
 
 def test_missing_index_says_what_to_do(run, tmp_path):
@@ -606,6 +610,12 @@ def test_files_lists_each_matching_file_once_in_every_format(run, greetings_inde
         assert sum("politics.txt" in line for line in lines) == 1
         assert sum("letters.txt" in line for line in lines) == 1
         assert lines[-1] == "2 of 2 matching files (3 paragraphs)"
+
+
+def test_files_summary_says_one_paragraph_in_the_singular(run, greetings_index):
+    result = run("search", "الصبر", "--files", "--index", str(greetings_index), "--format", "plain")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "1 of 1 matching files (1 paragraph)"
 
 
 NEWS_RECORDS = {

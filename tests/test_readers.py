@@ -686,6 +686,13 @@ def test_csv_delimiter_is_read_from_the_header(delimiter):
     assert (record.title, record.blocks) == ("عنوان", [Block("نص، مع فاصلة", "row 1")])
 
 
+@pytest.mark.parametrize(("suffix", "data"), [(".csv", "id,النص\n"), (".jsonl", "\n\n")])
+def test_file_without_records_is_refused_as_such(suffix, data):
+    """Not «no text field among no fields»: the header names the text column."""
+    with pytest.raises(DocumentError, match=r"^no records$"):
+        read_bytes(suffix, data)
+
+
 def test_csv_field_longer_than_the_csv_module_default_is_read():
     long_text = "كلمة " * 40_000
     [record] = read_bytes(".csv", f'text\n"{long_text}"\n')

@@ -190,6 +190,14 @@ def test_boost_is_a_usage_error(run, small_index, query, written, instead):
     ]
 
 
+def test_boost_without_words_says_to_give_words(run, small_index):
+    result = run("search", "^2", "--index", str(small_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        "searchidx: error: the query language has no boosts (^2); give the words to search for"
+    ]
+
+
 def test_caret_inside_quotes_or_alone_is_punctuation(small_index):
     """Only a «^» right after a word, phrase or bracket is read as a boost."""
     alone = search(small_index, "اللاجئون ^ المخطوطات", match_any=True)
@@ -203,6 +211,9 @@ def test_operators_beside_brackets_still_combine(small_index):
     assert {hit.doc for hit in either} == {"news/syria.txt", "news/library.md"}
     without = search(small_index, "المكتبة NOT(المخطوطات)")
     assert [hit.paragraph for hit in without] == [1, 3]
+    # A minus right after a bracket excludes, as it does after a space.
+    for query in ("(المكتبة)-المخطوطات", "(المكتبة)-(المخطوطات)"):
+        assert [hit.paragraph for hit in search(small_index, query)] == [1, 3]
     # In quotes an operator is a word, wherever it stands.
     assert search(small_index, '"سوريا OR" اللاجئون').total == 0
 
@@ -452,6 +463,9 @@ def test_exact_word_with_or_not_and_any(exact_index):
     assert found(exact_index, "علي NOT =على") == [1, 3]
     assert found(exact_index, "=مسؤول =مسئول", match_any=True) == [4, 5]
     assert found(exact_index, "(=على OR =علي) -طالب") == [2, 3]
+    # Right after a bracket, as after a space: «(قال)=على» does not find «قال علي».
+    assert found(exact_index, "(قال)=على") == []
+    assert found(exact_index, "(وضع)=على") == [2]
 
 
 def test_exact_word_through_the_api_lists_files_and_pages(exact_index):

@@ -113,6 +113,9 @@ def read_csv(data: bytes, options: ReaderOptions) -> list[ReadResult]:
 def _results(
     rows: list[_Row], options: ReaderOptions, warnings: list[str], encoding: str
 ) -> list[ReadResult]:
+    if not rows:
+        # A header with no rows, or no line with an object: there are no fields to name.
+        raise DocumentError("no records")
     fields = list(dict.fromkeys(key for _, _, record in rows for key in record))
     text_field = _pick_field(fields, options.text_field, TEXT_FIELDS, "text")
     if text_field is None:

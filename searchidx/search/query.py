@@ -59,8 +59,9 @@ _OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
 # The query's pieces, for where its operators stand: brackets, and what lies between spaces.
 _PIECES = re.compile(r"[()]|[^\s()]+")
 _NO_WORDS = "the query has no words to search for"
-# «=word» at the start of a word (not inside one, nor in «doc:a=b.txt»).
-_AT_WORD_START = r"(?:^|(?<=[\s(\-]))"
+# «=word» at the start of a word, also right after a bracket (not inside a
+# word, nor in «doc:a=b.txt»).
+_AT_WORD_START = r"(?:^|(?<=[\s()\-]))"
 _EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{WORD.pattern})")
 _NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
 # «word^2», «"…"^2», «(…)^2», a stray «^2»: a boost, as other engines write it;
@@ -206,6 +207,10 @@ def _check_boosts(text: str) -> None:
         for boost in reversed(boosts):
             text = text[: boost.start()] + text[boost.end() :]
         instead = " ".join(text.split())
+        if not any(char.isalnum() for char in instead):
+            raise QueryError(
+                f"the query language has no boosts ({written}); give the words to search for"
+            )
         raise QueryError(f"the query language has no boosts ({written}); write {instead}")
 
 
@@ -371,10 +376,11 @@ class _AsciiWildcardPlugin(qparser.WildcardPlugin):
     expr = r"(?P<text>[*?])"
 
 
-# A minus at the start of a word excludes it, as NOT does; inside a word
-# («2019-2020») or alone between spaces it is not an operator.
+# A minus at the start of a word excludes it, as NOT does, also right after a
+# bracket («(سوريا)-داعش»); inside a word («2019-2020») or alone between
+# spaces it is not an operator.
 _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
-    r"(^|(?<=[\s(]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
+    r"(^|(?<=[\s()]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
 )
 
 
