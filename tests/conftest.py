@@ -277,6 +277,22 @@ def paragraph_count(run, index_dir) -> int:
     return json.loads(result.stdout)["paragraphs"]
 
 
+def assert_suggested(run, index_dir, typed: str, suggested: str, total: int) -> dict:
+    """``typed`` gets one «did you mean» line on stderr in the table and plain formats,
+    and the same suggestion in JSON (whose payload is returned); ``suggested`` itself
+    gets none."""
+    where = ("--index", str(index_dir))
+    paragraphs = f"{total} paragraph{'' if total == 1 else 's'}"
+    for fmt in ("table", "plain"):
+        result = run("search", typed, *where, "--format", fmt)
+        assert result.exit_code == 0
+        assert result.stderr == f"did you mean: «{suggested}» ({paragraphs})?\n"
+    payload = json.loads(run("search", typed, *where, "--format", "json").stdout)
+    assert payload["suggestions"] == [{"query": suggested, "total": total}]
+    assert "did you mean" not in run("search", suggested, *where).stderr
+    return payload
+
+
 def assert_clean_outcome(result) -> None:
     assert "Traceback" not in result.stdout and "Traceback" not in result.stderr
     assert result.exit_code in (0, 2), result.stderr

@@ -20,6 +20,7 @@ from .conftest import (
     SUBPROCESS_TIMEOUT,
     TRACEBACK_VARIABLE,
     VOCALIZED_SENTENCE,
+    assert_suggested,
     cli_command,
     cli_env,
     paragraph_count,
@@ -727,14 +728,7 @@ def test_fuzzy_and_proximity_in_json(run, seed_index):
 
 
 def test_did_you_mean_is_one_stderr_line_in_table_and_plain_and_a_list_in_json(run, seed_index):
-    where = ("--index", str(seed_index))
-    for fmt in ("table", "plain"):
-        result = run("search", "الباغوس", *where, "--format", fmt)
-        assert result.exit_code == 0
-        assert result.stderr == "did you mean: «الباغوز» (6 paragraphs)?\n"
-    payload = json.loads(run("search", "الباغوس", *where, "--format", "json").stdout)
-    assert payload["suggestions"] == [{"query": "الباغوز", "total": 6}]
-    assert "did you mean" not in run("search", "الباغوز", *where).stderr
+    assert_suggested(run, seed_index, "الباغوس", "الباغوز", 6)
 
 
 def test_did_you_mean_comes_with_files_and_json_lines(run, seed_index):

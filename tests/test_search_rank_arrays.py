@@ -513,14 +513,18 @@ READINGS = {
 }
 
 
-@pytest.mark.parametrize("reading", READINGS)
+@pytest.fixture(params=READINGS)
+def postings_read(request, monkeypatch) -> None:
+    """Postings read one of the :data:`READINGS` ways, for the test's length."""
+    for name, value in READINGS[request.param].items():
+        monkeypatch.setattr(f"searchidx.search.{name}", value)
+
+
 def test_each_way_of_reading_postings_agrees_with_whoosh(
-    bundled_index, hadith_index, monkeypatch, reading
+    bundled_index, hadith_index, postings_read
 ):
     """Phrases, ANDs, proximity and words typed with diacritics find and score the
     same whichever way the postings and positions are read."""
-    for name, value in READINGS[reading].items():
-        monkeypatch.setattr(f"searchidx.search.{name}", value)
     rng = random.Random(17)
     paragraphs = [words for words in corpus_words(INDEX_DATA) if len(words) > 6]
     drawn = []
@@ -1112,15 +1116,12 @@ def test_a_vocalized_phrase_ranks_the_paragraphs_written_so_first(seeking_index,
         assert strict.total == 6
 
 
-@pytest.mark.parametrize("reading", READINGS)
 def test_vocalized_phrases_agree_with_whoosh_whichever_way_postings_are_read(
-    seeking_index, monkeypatch, reading
+    seeking_index, postings_read
 ):
     """Phrases whose every word, some words or no word is written as asked (a
     term written one way only passes or fails whole), ranked and strict, at
     every depth of the bonus rounds."""
-    for name, value in READINGS[reading].items():
-        monkeypatch.setattr(f"searchidx.search.{name}", value)
     queries = [
         '"طَلَبُ الْعِلْمِ"',
         '"طَلَبُ الْعِلْمِ عِبَادَةٌ"',  # «عِبَادَةٌ» is written so only
@@ -1419,15 +1420,12 @@ def test_two_vocalized_words_rank_the_paragraphs_written_so_first(seeking_index)
         assert {(hit.doc, hit.paragraph) for hit in strict} == compatible
 
 
-@pytest.mark.parametrize("reading", READINGS)
 def test_vocalized_words_agree_with_whoosh_whichever_way_postings_are_read(
-    seeking_index, hadith_index, monkeypatch, reading
+    seeking_index, hadith_index, postings_read
 ):
     """Words typed with diacritics, alone and two or three together, a word written
     so everywhere («عِبَادَةٌ»), nowhere («عُبَادَةٌ») or both ways, ranked and
     strict, at every depth of the bonus rounds."""
-    for name, value in READINGS[reading].items():
-        monkeypatch.setattr(f"searchidx.search.{name}", value)
     queries = [
         "طَلَبُ الْعِلْمِ",
         "الْعِلْمِ طَلَبُ",

@@ -1,6 +1,5 @@
 """Did you mean: the distance that makes Arabic typing slips cheap."""
 
-import json
 import random
 from pathlib import Path
 
@@ -19,7 +18,14 @@ from searchidx.search.suggest import (
     weighted_distances,
 )
 
-from .conftest import INDEX_DATA, build_index, highlighted, search, write_corpus
+from .conftest import (
+    INDEX_DATA,
+    assert_suggested,
+    build_index,
+    highlighted,
+    search,
+    write_corpus,
+)
 from .test_search_rank_arrays import corpus_words
 
 
@@ -363,12 +369,4 @@ def test_did_you_mean_leaves_an_excluded_exact_word_alone(responsible_index):
 
 
 def test_did_you_mean_for_an_exact_word_on_stderr_and_in_json(run, responsible_index):
-    where = ("--index", str(responsible_index))
-    for fmt in ("table", "plain"):
-        result = run("search", "=مسؤل", *where, "--format", fmt)
-        assert result.exit_code == 0
-        assert result.stderr == "did you mean: «=مسؤول» (2 paragraphs)?\n"
-    payload = json.loads(run("search", "=مسؤل", *where, "--format", "json").stdout)
-    assert payload["total"] == 0
-    assert payload["suggestions"] == [{"query": "=مسؤول", "total": 2}]
-    assert "did you mean" not in run("search", "=مسؤول", *where).stderr
+    assert assert_suggested(run, responsible_index, "=مسؤل", "=مسؤول", 2)["total"] == 0
