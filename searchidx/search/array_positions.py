@@ -271,11 +271,6 @@ def _accepted_occurrences(segment: _Segment, test: WrittenTest, index, ordinal) 
     return segment.accepted(test, terms, term_of, numbers), owner
 
 
-def _position_keys(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """``doc << 32 | position`` of each position and its document (proximity's spans)."""
-    return (docs.astype(np.int64) << 32) | positions
-
-
 def _position_bound(segment: _Segment) -> int:
     """A bound on the positions of ``segment``'s side file (every one is below it),
     found once per side file."""
@@ -378,7 +373,7 @@ def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candid
         pointers = segment.side["terms.pointers"]
         size = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
         if size <= _READ_WHOLE * np.count_nonzero(candidates):
-            found = [kept.get(segment, o) if kept else None for o in ordinals.tolist()]
+            found = [kept.get(segment, o) if kept is not None else None for o in ordinals.tolist()]
             for number, ordinal in enumerate(ordinals.tolist()):
                 if found[number] is None:
                     found[number] = _term_keys(segment, ordinal, layout)
@@ -437,14 +432,6 @@ class KeptKeys:
         while self.size > self.limit:
             _, dropped = self._keys.popitem(last=False)
             self.size -= dropped.nbytes
-
-
-def _spans(keys: np.ndarray):
-    """A word's occurrences as spans one position long: ``(keys, ends)``, ``keys``
-    sorted (twice where two forms are readings of one word) and ``ends`` their
-    positions."""
-    keys = _sorted(keys)
-    return keys, keys & _POSITION
 
 
 def _near_tree(spans: list, slop: int):
@@ -534,9 +521,12 @@ def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> 
 
 
 def _key_spans(keys: np.ndarray, shift: int):
-    """:func:`_spans` of a word's occurrences given as keys ``doc << shift | position``."""
+    """A word's occurrences (keys ``doc << shift | position``) as spans one position
+    long: ``(keys, ends)``, ``keys`` now ``doc << 32 | position``, sorted (twice
+    where two forms are readings of one word), and ``ends`` their positions."""
     docs = (keys >> shift).astype(np.int64)
-    return _spans(_position_keys(docs, (keys & ((1 << shift) - 1)).astype(np.int64)))
+    spans = _sorted(docs << 32 | (keys & ((1 << shift) - 1)).astype(np.int64))
+    return spans, spans & _POSITION
 
 
 def _occurrence_keys(docs: np.ndarray, positions: np.ndarray, shift: int, out: np.ndarray):
