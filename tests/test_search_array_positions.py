@@ -89,16 +89,18 @@ def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length)
 def test_kept_keys_drop_the_least_recently_used_past_their_bytes():
     segment, other = object(), object()  # kept apart by identity, as segments are
     words = [np.arange(100, dtype=np.uint32) + number for number in range(4)]  # 400 bytes
+    terms = [np.array([number, 40 + number], dtype=np.int64) for number in range(4)]
     kept = KeptKeys(limit=3 * 400)
     for number in range(3):
-        kept.put(segment, number, words[number])
-    assert kept.get(other, 0) is None  # the same term of another segment
-    assert kept.get(segment, 0) is words[0]  # now the most recently used
-    kept.put(segment, 3, words[3])
-    assert kept.get(segment, 1) is None and kept.size == 3 * 400
-    assert [kept.get(segment, number) is words[number] for number in (0, 2, 3)] == [True] * 3
-    kept.put(segment, 9, np.zeros(400, dtype=np.uint32))  # more than all the room: not kept
-    assert kept.get(segment, 9) is None and kept.get(segment, 2) is words[2]
+        kept.put(segment, terms[number], words[number])
+    assert kept.get(other, terms[0]) is None  # the same terms of another segment
+    assert kept.get(segment, terms[0][:1]) is None  # one of the word's terms alone
+    assert kept.get(segment, terms[0].copy()) is words[0]  # now the most recently used
+    kept.put(segment, terms[3], words[3])
+    assert kept.get(segment, terms[1]) is None and kept.size == 3 * 400
+    assert [kept.get(segment, terms[number]) is words[number] for number in (0, 2, 3)] == [True] * 3
+    kept.put(segment, np.array([9]), np.zeros(400, dtype=np.uint32))  # more than all the room
+    assert kept.get(segment, np.array([9])) is None and kept.get(segment, terms[2]) is words[2]
     with pytest.raises(ValueError):
         words[0][0] = 7  # shared by the searches to come: read-only
 

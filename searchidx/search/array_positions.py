@@ -359,27 +359,32 @@ def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:
 def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candidates, kept=None):
     """The keys (:func:`_near_layout`) of one word's occurrences (of its terms
     ``ordinals``, plain or all restricted by the written ``test``) in the
-    ``candidates`` documents (a mask) at least, each term's in order, one term after
-    another; ``postings`` are the word's ``(index, form, docs)`` there
+    ``candidates`` documents (a mask; None: every document) at least, in any
+    order; ``postings`` are the word's ``(index, form, docs)`` there
     (:func:`_phrase_postings`), or None where not read yet.
 
     Every candidate has the word: where its postings are at most
-    :data:`_READ_WHOLE` times the candidates, all its occurrences are read as
-    slices (:func:`_term_keys`), which costs less than choosing; the caller keeps
-    the candidates. A plain term's keys read whole are kept in ``kept`` (a
-    :class:`KeptKeys`, where given) and taken from it the next time."""
+    :data:`_READ_WHOLE` times the candidates, all its occurrences are read at
+    once (:func:`_word_keys`), which costs less than choosing; the caller keeps
+    the candidates. A plain word's keys read whole are kept in ``kept`` (a
+    :class:`KeptKeys`, where given) and taken from it the next time, then also
+    where its candidates are fewer: choosing their keys costs less than reading
+    their positions."""
     layout = _near_layout(segment)
     if test is None:
-        pointers = segment.side["terms.pointers"]
-        size = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
-        if size <= _READ_WHOLE * np.count_nonzero(candidates):
-            found = [kept.get(segment, o) if kept is not None else None for o in ordinals.tolist()]
-            for number, ordinal in enumerate(ordinals.tolist()):
-                if found[number] is None:
-                    found[number] = _term_keys(segment, ordinal, layout)
-                    if kept is not None:
-                        kept.put(segment, ordinal, found[number])
-            return found[0] if len(found) == 1 else np.concatenate(found)
+        keys = None if kept is None else kept.get(segment, ordinals)
+        if candidates is None:
+            whole = True
+        else:
+            pointers = segment.side["terms.pointers"]
+            size = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
+            whole = size <= _READ_WHOLE * np.count_nonzero(candidates)
+        if keys is None and whole:
+            keys = _word_keys(segment, ordinals, layout)
+            if kept is not None:
+                kept.put(segment, ordinals, keys)
+        if keys is not None:
+            return keys if whole else keys[candidates[keys >> layout[0]]]
     index, form, docs = postings or _postings_in(segment, ordinals, candidates, None)
     if test is None:
         positions, owner = _positions(segment, index, ordinals[form])
@@ -389,23 +394,44 @@ def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candid
     return _occurrence_keys(docs[owner], positions, shift, np.empty(len(positions), dtype))
 
 
-def _term_keys(segment: _Segment, ordinal: int, layout: tuple) -> np.ndarray:
+def _word_keys(segment: _Segment, ordinals: np.ndarray, layout: tuple) -> np.ndarray:
     """The keys (``layout``, :func:`_near_layout`) of every occurrence of the
-    ``terms`` term ``ordinal``, sorted: its documents shifted, each repeated as
-    often as it has the term, its positions added, all read as slices."""
+    ``terms`` terms ``ordinals``, each term's sorted: their documents shifted,
+    each repeated as often as it has the term, and their positions added, all
+    read as slices. The terms of more than :data:`_ONE_RUN` occurrences come
+    first, their positions a slice each; the others' are read in one call."""
     side = segment.side
     shift, dtype = layout
-    start, end = segment.postings("terms", ordinal)
-    counts = side["terms.freqs"][start:end]
-    keys = np.repeat(side["terms.docs"][start:end].astype(dtype) << shift, counts)
-    first = int(side["terms.position_pointers"][ordinal])
-    positions = side.gather_run("terms.positions", first, len(keys))
-    return np.add(keys, positions, out=keys, dtype=dtype, casting="unsafe")
+    pointers, position_pointers = side["terms.pointers"], side["terms.position_pointers"]
+    firsts = position_pointers[ordinals].astype(np.int64)
+    sizes = position_pointers[ordinals + 1] - firsts
+    order = np.argsort(sizes <= _ONE_RUN, kind="stable")  # the long ones first
+    bounds = [(int(pointers[term]), int(pointers[term + 1])) for term in ordinals[order].tolist()]
+    docs, counts = side["terms.docs"], side["terms.freqs"]
+    if len(bounds) > 1:
+        docs = np.concatenate([docs[start:end] for start, end in bounds])
+        counts = np.concatenate([counts[start:end] for start, end in bounds])
+    else:
+        docs, counts = docs[bounds[0][0] : bounds[0][1]], counts[bounds[0][0] : bounds[0][1]]
+    keys = np.repeat(docs.astype(dtype) << shift, counts)
+    at, short = 0, []
+    for number in order.tolist():
+        if sizes[number] <= _ONE_RUN:
+            short.append(number)
+            continue
+        run = keys[at : at + sizes[number]]
+        found = side.gather_run("terms.positions", int(firsts[number]), int(sizes[number]))
+        np.add(run, found, out=run, dtype=dtype, casting="unsafe")
+        at += int(sizes[number])
+    if short:
+        found = side.gather_runs("terms.positions", firsts[short], sizes[short])
+        np.add(keys[at:], found, out=keys[at:], dtype=dtype, casting="unsafe")
+    return keys
 
 
 class KeptKeys:
-    """The keys of the terms proximity read whole (:func:`_term_keys`), kept from
-    search to search by segment and term, up to :data:`_KEYS_KEPT` bytes: the
+    """The keys of the words proximity read whole (:func:`_word_keys`), kept from
+    search to search by segment and terms, up to :data:`_KEYS_KEPT` bytes: the
     least recently used are dropped first. A reader's segments never change, so
     a kept entry is never stale; a new reader has its own."""
 
@@ -414,20 +440,22 @@ class KeptKeys:
         self.size = 0  # bytes kept
         self._keys: OrderedDict = OrderedDict()
 
-    def get(self, segment: _Segment, ordinal: int) -> np.ndarray | None:
-        """The term's keys kept, now the most recently used, or None."""
-        keys = self._keys.get((segment, ordinal))
+    def get(self, segment: _Segment, terms: np.ndarray) -> np.ndarray | None:
+        """The keys kept of the word of ``terms`` (ordinals), now the most recently
+        used, or None."""
+        key = (segment, terms.tobytes())
+        keys = self._keys.get(key)
         if keys is not None:
-            self._keys.move_to_end((segment, ordinal))
+            self._keys.move_to_end(key)
         return keys
 
-    def put(self, segment: _Segment, ordinal: int, keys: np.ndarray) -> None:
-        """Keep the term's keys (read-only from now on), unless they alone outgrow
-        the room."""
+    def put(self, segment: _Segment, terms: np.ndarray, keys: np.ndarray) -> None:
+        """Keep the keys of the word of ``terms`` (read-only from now on), unless
+        they alone outgrow the room."""
         if keys.nbytes > self.limit:
             return
         keys.flags.writeable = False  # shared by the searches to come
-        self._keys[segment, ordinal] = keys
+        self._keys[segment, terms.tobytes()] = keys
         self.size += keys.nbytes
         while self.size > self.limit:
             _, dropped = self._keys.popitem(last=False)

@@ -646,29 +646,35 @@ class _Run:
             return _EMPTY
         ordinals, sizes = _ordinals_and_sizes(segment, terms)
         tests = [getattr(word[0], "test", None) for word in forms]
+        kept = self.searcher.kept_keys
         if max(sizes) < _NARROWING * min(sizes) and not any(tests):
             # Words about as common: their documents marked cost less than choosing
-            # postings, which each word reads where it needs them.
-            candidates = _holding_every(segment, ordinals)
-            if within is not None:
-                candidates &= within
-            if not candidates.any():
-                return _EMPTY
+            # postings, which each word reads where it needs them. Where every
+            # word's keys are kept, the documents they are near in hold them all.
             postings = [None] * len(distinct)
+            if within is None and all(kept.get(segment, found) is not None for found in ordinals):
+                candidates = None
+            else:
+                candidates = _holding_every(segment, ordinals)
+                if within is not None:
+                    candidates &= within
+                if not candidates.any():
+                    return _EMPTY
         else:
             postings = _phrase_postings(segment, ordinals, sizes, within)
             if postings is None:
                 return _EMPTY
             candidates = _mask(postings[0][2], segment.size)
         read = [
-            _word_occurrences(segment, *word, candidates, self.searcher.kept_keys)
+            _word_occurrences(segment, *word, candidates, kept)
             for word in zip(ordinals, tests, postings, strict=True)
         ]
         words = [read[distinct.index(key)] for key in keys]
         shift = _near_layout(segment)[0]
         if len(words) == 2:
-            # Keys read whole are of documents outside the candidates too.
-            near = _mask(_near_pair(*words, q.slop, shift), segment.size) & candidates
+            near = _mask(_near_pair(*words, q.slop, shift), segment.size)
+            if candidates is not None:
+                near &= candidates  # keys read whole are of other documents too
             if not near.any():
                 return _EMPTY
             groups = []
