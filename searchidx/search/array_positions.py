@@ -343,6 +343,24 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     return first[((merged[1:] ^ first) == 1).nonzero()[0]] >> 1
 
 
+def _word_postings(segment: _Segment, ordinals: np.ndarray) -> tuple:
+    """``(None, form, docs, tf)`` of every posting of the terms ``ordinals`` (a
+    word's forms), as :meth:`~.rank_arrays._Run.scores_in` takes them: each
+    posting's form's place in ``ordinals``, its document and its frequency, form
+    by form and each form's in document order, read as slices."""
+    side = segment.side
+    pointers = side["terms.pointers"]
+    bounds = [(int(pointers[term]), int(pointers[term + 1])) for term in ordinals.tolist()]
+    if len(bounds) == 1:
+        ((start, end),) = bounds
+        form = np.broadcast_to(np.int64(0), (end - start,))  # one form: no memory
+        return None, form, side["terms.docs"][start:end], side["terms.freqs"][start:end]
+    docs = np.concatenate([side["terms.docs"][start:end] for start, end in bounds])
+    tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
+    form = np.repeat(np.arange(len(bounds)), [end - start for start, end in bounds])
+    return None, form, docs, tf
+
+
 def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:
     """A mask of the documents (deleted ones too) holding a term of each of the
     words ``ordinals`` (each word's terms): their postings' documents, marked."""
@@ -499,8 +517,8 @@ def _near_docs(first, second, slop: int) -> np.ndarray:
     return keys[found] >> 32
 
 
-def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> np.ndarray:
-    """The documents (some more than once) where an occurrence of one word lies 1 to
+def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int, size: int):
+    """A mask of the ``size`` documents where an occurrence of one word lies 1 to
     ``slop`` positions from one of another word's: each word's occurrences as keys
     ``doc << shift | position`` (:func:`_near_layout`, in any order), compared by one
     sort of both words' keys instead of two searches per occurrence
@@ -514,13 +532,14 @@ def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> 
     Two documents' keys are further apart than ``2 ** (shift - 1)``, and no two
     positions of one document are that far apart: a larger slop is cut to it.
     """
+    found = np.zeros(size, dtype=bool)
     if not len(first) or not len(second):
-        return np.empty(0, dtype=np.int64)
+        return found
     slop = min(slop, 2 ** (shift - 1) - 1)
     if first is second:
         keys = _sorted(first)
-        near = np.flatnonzero(np.diff(keys) - 1 < slop)  # 1 to slop positions apart
-        return (keys[near] >> shift).astype(np.int64)
+        found[keys[np.flatnonzero(np.diff(keys) - 1 < slop)] >> shift] = True  # 1 to slop apart
+        return found
     # Each operation in place where it can be: fresh memory costs more than work.
     # An occurrence is ``key << 1 | word``.
     merged = np.empty(len(first) + len(second), dtype=first.dtype)
@@ -533,8 +552,7 @@ def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> 
     # at q, the difference is odd: 2 * (q - p) + 1, or 2 * (p - q) - 1 where the
     # second's comes first. Twice its word's bit added, it is 2 * distance + 1
     # either way; even between neighbours of one word. Measured block by block,
-    # in memory used again rather than fresh.
-    found = []
+    # in memory used again rather than fresh, each near pair's document marked.
     for start in range(0, len(merged) - 1, _BLOCK):
         keys = merged[start : start + _BLOCK + 1]
         measured = keys[:-1] & 1
@@ -542,10 +560,11 @@ def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> 
         measured += keys[1:]
         measured -= keys[:-1]
         if np.any(measured == 1):  # a position both words'
-            return _near_docs(_key_spans(first, shift), _key_spans(second, shift), slop)
+            spans = _key_spans(first, shift), _key_spans(second, shift)
+            return _mask(_near_docs(*spans, slop), size)
         near = np.flatnonzero((measured & 1 == 1) & (measured <= 2 * slop + 1))
-        found.append((keys[near] >> (shift + 1)).astype(np.int64))
-    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+        found[keys[near] >> (shift + 1)] = True
+    return found
 
 
 def _key_spans(keys: np.ndarray, shift: int):

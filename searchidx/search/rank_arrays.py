@@ -78,6 +78,7 @@ from .array_positions import (
     _start_keys,
     _start_layout,
     _word_occurrences,
+    _word_postings,
 )
 from .array_segments import ArraySegments, _mask, _Segment
 from .plan import BM25_B, BM25_K1
@@ -672,19 +673,26 @@ class _Run:
         words = [read[distinct.index(key)] for key in keys]
         shift = _near_layout(segment)[0]
         if len(words) == 2:
-            near = _mask(_near_pair(*words, q.slop, shift), segment.size)
+            near = _near_pair(*words, q.slop, shift, segment.size)
             if candidates is not None:
                 near &= candidates  # keys read whole are of other documents too
             if not near.any():
                 return _EMPTY
             groups = []
             for number in (distinct.index(key) for key in keys):
-                if (
+                if tests[number] is None and (
                     postings[number] is None
                     or len(postings[number][0]) * _NARROWING > sizes[number]
                 ):
                     # A word not narrowed (most of its postings in the candidates):
-                    # scored as a word in the near documents, which costs less.
+                    # its postings read whole, as slices, cost less than chosen.
+                    groups.append((_word_postings(segment, ordinals[number]), terms[number]))
+                    continue
+                if (
+                    postings[number] is None
+                    or len(postings[number][0]) * _NARROWING > sizes[number]
+                ):
+                    # Restricted: scored as a word in the near documents.
                     child = q.subqueries[keys.index(distinct[number])]
                     groups.append(_materialize(self.evaluate(child, segment, near), segment))
                     continue
@@ -726,30 +734,32 @@ class _Run:
     def scores_in(self, segment: _Segment, found: np.ndarray, groups: list) -> _Matches:
         """The live documents of the mask ``found``, each holding every one of
         ``groups``, scored as their AND: each group's ``((index, form, docs, tf),
-        terms)``, its postings (in ``found`` and elsewhere; ``tf`` None or counting
-        the accepted occurrences of restricted terms) and ``(ordinal, term)``
+        terms)``, its postings (in ``found`` and elsewhere; ``tf`` None or their
+        frequencies, counting the accepted occurrences of restricted terms, and
+        ``index`` then unused) and ``(ordinal, term)``
         pairs, or its :class:`_Matches` in ``found``. Each group's scores are added
         up in the documents (one place per document), then group to group, as an
         AND adds them."""
         live = found if segment.live is None else found & segment.live
         ids = live.nonzero()[0]
-        # Each live document's place in ``ids``: searched where they are few,
-        # else counted once through the segment.
-        place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
+        # Each group's scores per live document: in each one's place in ``ids``,
+        # searched where they are few, else in the segment's, then taken.
+        few = len(ids) * 8 < segment.size
         scores = np.zeros(len(ids))
         for group in groups:
             if isinstance(group, _Matches):  # a group scored in ``found`` already
-                part = np.zeros(len(ids))
-                part[place(group.ids)] = group.scores
-                scores = scores + part
+                part = np.zeros(len(ids) if few else segment.size)
+                part[ids.searchsorted(group.ids) if few else group.ids] = group.scores
+                scores = scores + (part if few else part[ids])
                 continue
             (index, form, docs, tf), terms = group
             chosen = np.flatnonzero(found[docs])
-            tf = None if tf is None else tf[chosen]
-            docs, each = self.each_posting(
-                segment, index[chosen], form[chosen], docs[chosen], tf, terms
-            )
-            scores = scores + np.bincount(place(docs), each, len(ids))
+            index, tf = (index[chosen], None) if tf is None else (None, tf[chosen])
+            docs, each = self.each_posting(segment, index, form[chosen], docs[chosen], tf, terms)
+            if few:
+                scores = scores + np.bincount(ids.searchsorted(docs), each, len(ids))
+            else:
+                scores = scores + np.bincount(docs, each, segment.size)[ids]
         return _Matches(ids, scores)
 
     def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
