@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from searchidx.search.array_positions import (
-    KeptKeys,
+    KeptArrays,
     _common_keys,
     _near_layout,
     _near_pair,
@@ -89,11 +89,11 @@ def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length)
     assert found >= 10 and missed >= 5  # words near, and words in one document far
 
 
-def test_kept_keys_drop_the_least_recently_used_past_their_bytes():
+def test_kept_arrays_drop_the_least_recently_used_past_their_bytes():
     segment, other = object(), object()  # kept apart by identity, as segments are
     words = [np.arange(100, dtype=np.uint32) + number for number in range(4)]  # 400 bytes
     terms = [np.array([number, 40 + number], dtype=np.int64) for number in range(4)]
-    kept = KeptKeys(limit=3 * 400)
+    kept = KeptArrays(limit=3 * 400)
     for number in range(3):
         kept.put(segment, terms[number], words[number])
     assert kept.get(other, terms[0]) is None  # the same terms of another segment

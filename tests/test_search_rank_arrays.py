@@ -1325,9 +1325,10 @@ def test_proximity_takes_a_common_word_kept_for_a_rare_one_and_both_kept_alone(
 ):
     """A common word read whole once (beside a word as common) is taken from what
     was kept when a rare word narrows it down (no position read again), and two
-    words kept are compared without marking the documents holding both: the same
-    paragraphs as a fresh reader finds, at the window's edges (3 apart for ~3, 4
-    apart only for ~4), a clitic form, never the deleted file's."""
+    words kept are compared without marking the documents holding both, their
+    postings' scores kept too: the same paragraphs, scores and order as a fresh
+    reader finds, at the window's edges (3 apart for ~3, 4 apart only for ~4), a
+    clitic form, never the deleted file's."""
     index_path = two_segments(tmp_path, SAYINGS, LATER)
     calls = {"_positions": 0, "_holding_every": 0}
 
@@ -1343,22 +1344,25 @@ def test_proximity_takes_a_common_word_kept_for_a_rare_one_and_both_kept_alone(
     counting(array_positions, "_positions")
     counting(rank_arrays, "_holding_every")
 
-    def places(index, text):
-        return sorted((hit.doc, hit.paragraph) for hit in index.search(text, limit=30))
+    def ranked(index, text):
+        return [(hit.doc, hit.paragraph, hit.score) for hit in index.search(text, limit=30)]
 
+    afresh = {}
     for text, found in NEAR_SAYINGS:
         with Index.open(index_path) as fresh:
-            assert places(fresh, text) == found, text
+            afresh[text] = ranked(fresh, text)
+            assert sorted(hit[:2] for hit in afresh[text]) == found, text
     with Index.open(index_path) as index:
-        for text, found in NEAR_SAYINGS:
+        for text, _ in NEAR_SAYINGS + NEAR_SAYINGS:
             before = dict(calls)
-            assert places(index, text) == found, text
+            assert ranked(index, text) == afresh[text], text
             if text == '"رجل قال"~3':  # «قال» kept by the search before
                 assert calls["_positions"] == before["_positions"]
             if text == '"عن قال"~3':  # both kept
                 assert calls["_holding_every"] == before["_holding_every"]
             ours, theirs = both_ways(index, text)
             assert_same(ours, theirs, text)
+        assert index._array_searcher().kept_scores.size > 0
     assert calls["_positions"] and calls["_holding_every"]  # read afresh by fresh readers
 
 

@@ -43,8 +43,8 @@ _BLOCK = 2**14
 # documents has every occurrence read: choosing the candidates' costs more than
 # reading the others and comparing them too (measured on words of 1 to 50 forms).
 _READ_WHOLE = 4
-# The bytes of proximity's keys of terms read whole kept from search to search
-# (:class:`KeptKeys`): the commonest words' (tens of thousands of paragraphs,
+# The bytes of proximity's keys of words read whole kept from search to search
+# (:class:`KeptArrays`): the commonest words' (tens of thousands of paragraphs,
 # half a megabyte per segment) come back in search after search.
 _KEYS_KEPT = 32 * 2**20
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
@@ -344,21 +344,20 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
 
 
 def _word_postings(segment: _Segment, ordinals: np.ndarray) -> tuple:
-    """``(None, form, docs, tf)`` of every posting of the terms ``ordinals`` (a
-    word's forms), as :meth:`~.rank_arrays._Run.scores_in` takes them: each
-    posting's form's place in ``ordinals``, its document and its frequency, form
-    by form and each form's in document order, read as slices."""
+    """``(form, docs, tf)`` of every posting of the terms ``ordinals`` (a word's
+    forms): each posting's form's place in ``ordinals``, its document and its
+    frequency, form by form and each form's in document order, read as slices."""
     side = segment.side
     pointers = side["terms.pointers"]
     bounds = [(int(pointers[term]), int(pointers[term + 1])) for term in ordinals.tolist()]
     if len(bounds) == 1:
         ((start, end),) = bounds
         form = np.broadcast_to(np.int64(0), (end - start,))  # one form: no memory
-        return None, form, side["terms.docs"][start:end], side["terms.freqs"][start:end]
+        return form, side["terms.docs"][start:end], side["terms.freqs"][start:end]
     docs = np.concatenate([side["terms.docs"][start:end] for start, end in bounds])
     tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
     form = np.repeat(np.arange(len(bounds)), [end - start for start, end in bounds])
-    return None, form, docs, tf
+    return form, docs, tf
 
 
 def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:
@@ -385,7 +384,7 @@ def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candid
     :data:`_READ_WHOLE` times the candidates, all its occurrences are read at
     once (:func:`_word_keys`), which costs less than choosing; the caller keeps
     the candidates. A plain word's keys read whole are kept in ``kept`` (a
-    :class:`KeptKeys`, where given) and taken from it the next time, then also
+    :class:`KeptArrays`, where given) and taken from it the next time, then also
     where its candidates are fewer: choosing their keys costs less than reading
     their positions."""
     layout = _near_layout(segment)
@@ -447,36 +446,37 @@ def _word_keys(segment: _Segment, ordinals: np.ndarray, layout: tuple) -> np.nda
     return keys
 
 
-class KeptKeys:
-    """The keys of the words proximity read whole (:func:`_word_keys`), kept from
-    search to search by segment and terms, up to :data:`_KEYS_KEPT` bytes: the
-    least recently used are dropped first. A reader's segments never change, so
-    a kept entry is never stale; a new reader has its own."""
+class KeptArrays:
+    """Arrays of the words proximity reads whole (their occurrences' keys,
+    :func:`_word_keys`, or their postings' scores), kept from search to search by
+    segment and terms, up to ``limit`` bytes: the least recently used are
+    dropped first. A reader's segments never change, so a kept entry is never
+    stale; a new reader has its own."""
 
     def __init__(self, limit: int = _KEYS_KEPT) -> None:
         self.limit = limit
         self.size = 0  # bytes kept
-        self._keys: OrderedDict = OrderedDict()
+        self._arrays: OrderedDict = OrderedDict()
 
     def get(self, segment: _Segment, terms: np.ndarray) -> np.ndarray | None:
-        """The keys kept of the word of ``terms`` (ordinals), now the most recently
+        """The array kept of the word of ``terms`` (ordinals), now the most recently
         used, or None."""
         key = (segment, terms.tobytes())
-        keys = self._keys.get(key)
-        if keys is not None:
-            self._keys.move_to_end(key)
-        return keys
+        found = self._arrays.get(key)
+        if found is not None:
+            self._arrays.move_to_end(key)
+        return found
 
-    def put(self, segment: _Segment, terms: np.ndarray, keys: np.ndarray) -> None:
-        """Keep the keys of the word of ``terms`` (read-only from now on), unless
-        they alone outgrow the room."""
-        if keys.nbytes > self.limit:
+    def put(self, segment: _Segment, terms: np.ndarray, array: np.ndarray) -> None:
+        """Keep the array of the word of ``terms`` (read-only from now on), unless
+        it alone outgrows the room."""
+        if array.nbytes > self.limit:
             return
-        keys.flags.writeable = False  # shared by the searches to come
-        self._keys[segment, terms.tobytes()] = keys
-        self.size += keys.nbytes
+        array.flags.writeable = False  # shared by the searches to come
+        self._arrays[segment, terms.tobytes()] = array
+        self.size += array.nbytes
         while self.size > self.limit:
-            _, dropped = self._keys.popitem(last=False)
+            _, dropped = self._arrays.popitem(last=False)
             self.size -= dropped.nbytes
 
 

@@ -61,7 +61,7 @@ from whoosh import query
 
 from ..sidefiles import FIELDS, distinct
 from .array_positions import (
-    KeptKeys,
+    KeptArrays,
     _accepted_occurrences,
     _common_keys,
     _holding_every,
@@ -102,6 +102,10 @@ _TIER_FIRST = 8
 _NORMS_KEPT = 8
 # The idf of up to this many terms is kept from search to search.
 _IDF_KEPT = 100_000
+# The bytes of proximity's scores of the postings of words scored whole kept from
+# search to search (ArraySearcher.kept_scores): 8 a posting, a common word's a
+# few hundred kilobytes per segment.
+_SCORES_KEPT = 16 * 2**20
 
 
 class Unsupported(Exception):
@@ -141,8 +145,10 @@ class ArraySearcher(ArraySegments):
         # often come back in the next search.
         self._idf: dict[tuple[str, bytes], float] = {}
         self._norms: dict[tuple[_Segment, str], np.ndarray] = {}
-        # Proximity's keys of the commonest words, which come back search after search.
-        self.kept_keys = KeptKeys()
+        # Proximity's keys of the commonest words, which come back search after search,
+        # and the scores of their postings.
+        self.kept_keys = KeptArrays()
+        self.kept_scores = KeptArrays(_SCORES_KEPT)
 
     def length_norms(
         self, segment: _Segment, fieldname: str, avgfl: float, B: float, K1: float
@@ -638,7 +644,7 @@ class _Run:
         them (spans that overlap are 0 apart, so never join). Only the documents
         of the last join are needed, not its spans: :func:`_near_docs`, or for two
         words :func:`_near_pair`, whose documents alone are scored
-        (:meth:`scores_in`)."""
+        (:meth:`scores_in`; a word in most of them by :meth:`near_word`)."""
         keys = [_word_key(child) for child in q.subqueries]
         distinct = list(dict.fromkeys(keys))  # each word once, in order
         forms = [_forms(q.subqueries[keys.index(key)]) for key in distinct]
@@ -685,8 +691,9 @@ class _Run:
                     or len(postings[number][0]) * _NARROWING > sizes[number]
                 ):
                     # A word not narrowed (most of its postings in the candidates):
-                    # its postings read whole, as slices, cost less than chosen.
-                    groups.append((_word_postings(segment, ordinals[number]), terms[number]))
+                    # its postings read whole, as slices, cost less than chosen, and
+                    # their scores are kept for the next search.
+                    groups.append(self.near_word(segment, ordinals[number], terms[number], near))
                     continue
                 if (
                     postings[number] is None
@@ -718,6 +725,32 @@ class _Run:
         near = _near_docs(first, second, q.slop)
         keep = _among(matches.ids, near, segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
+
+    def near_word(self, segment: _Segment, ordinals, terms: list, near) -> _Matches:
+        """The live documents of the mask ``near`` (each holding the word of the
+        terms ``ordinals``, ``(ordinal, term)`` pairs ``terms``) scored as the word:
+        :meth:`each_posting` of its postings there, from the scores of all its
+        postings worked out once for the reader (kept in
+        :attr:`ArraySearcher.kept_scores`), its bonuses added."""
+        form, docs, tf = _word_postings(segment, ordinals)
+        idf, bonus = self.weights(terms)
+        every = self.searcher.kept_scores.get(segment, ordinals)
+        if every is None:
+            K1, tf = self.K1, tf.astype(np.float64)
+            norms = self.searcher.length_norms(segment, "terms", self.avgfl("terms"), self.B, K1)
+            # As each_posting() computes each one, its bonus added below.
+            every = idf[form] * ((tf * (K1 + 1)) / (tf + norms[docs]))
+            self.searcher.kept_scores.put(segment, ordinals, every)
+        chosen = np.flatnonzero(near[docs])
+        docs, each = docs[chosen].astype(np.int64), every[chosen]
+        if bonus.any():
+            each = each + bonus[form[chosen]]
+        if segment.live is not None:
+            alive = segment.live[docs]
+            docs, each = docs[alive], each[alive]
+        live = near if segment.live is None else near & segment.live
+        ids = live.nonzero()[0]
+        return _Matches(ids, np.bincount(docs, each, segment.size)[ids])
 
     def word_terms(self, segment: _Segment, forms: list) -> list:
         """The ``(ordinal, term)`` of each of a word's ``forms`` in ``segment`` (a
