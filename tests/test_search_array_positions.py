@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from searchidx.search.array_positions import (
-    KeptKeys,
+    KeptArrays,
     _common_keys,
     _near_layout,
     _near_pair,
@@ -63,7 +63,8 @@ def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length)
     documents = list(documents)
     # As _near_layout lays out the keys of a segment of these documents and positions.
     shift = (2 * length - 1).bit_length()
-    dtype = np.uint32 if (max(documents) + 1) << (shift + 1) <= 2**32 else np.uint64
+    size = max(documents) + 1
+    dtype = np.uint32 if size << (shift + 1) <= 2**32 else np.uint64
 
     def keys(word):
         return _occurrence_keys(*word, shift, np.empty(len(word[0]), dtype))
@@ -76,29 +77,33 @@ def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length)
         else:
             second = occurrences(rng, documents, length, rng.randint(1, 3), rng.randint(1, 80))
         slop = rng.choice([2, 3, 5, 8, 1000, 10**9])
-        near = set(_near_pair(keys(first), keys(second), slop, shift).tolist())
+        near = set(np.flatnonzero(_near_pair(keys(first), keys(second), slop, shift, size)))
         assert near == counted(first, second, slop)
         found += bool(near)
         missed += bool(set(first[0].tolist()) & set(second[0].tolist()) - near)
         # A word near itself: two distinct positions, never one with itself.
         itself = keys(first)
-        assert set(_near_pair(itself, itself, slop, shift).tolist()) == counted(first, first, slop)
+        assert set(np.flatnonzero(_near_pair(itself, itself, slop, shift, size))) == counted(
+            first, first, slop
+        )
     assert found >= 10 and missed >= 5  # words near, and words in one document far
 
 
-def test_kept_keys_drop_the_least_recently_used_past_their_bytes():
+def test_kept_arrays_drop_the_least_recently_used_past_their_bytes():
     segment, other = object(), object()  # kept apart by identity, as segments are
     words = [np.arange(100, dtype=np.uint32) + number for number in range(4)]  # 400 bytes
-    kept = KeptKeys(limit=3 * 400)
+    terms = [np.array([number, 40 + number], dtype=np.int64) for number in range(4)]
+    kept = KeptArrays(limit=3 * 400)
     for number in range(3):
-        kept.put(segment, number, words[number])
-    assert kept.get(other, 0) is None  # the same term of another segment
-    assert kept.get(segment, 0) is words[0]  # now the most recently used
-    kept.put(segment, 3, words[3])
-    assert kept.get(segment, 1) is None and kept.size == 3 * 400
-    assert [kept.get(segment, number) is words[number] for number in (0, 2, 3)] == [True] * 3
-    kept.put(segment, 9, np.zeros(400, dtype=np.uint32))  # more than all the room: not kept
-    assert kept.get(segment, 9) is None and kept.get(segment, 2) is words[2]
+        kept.put(segment, terms[number], words[number])
+    assert kept.get(other, terms[0]) is None  # the same terms of another segment
+    assert kept.get(segment, terms[0][:1]) is None  # one of the word's terms alone
+    assert kept.get(segment, terms[0].copy()) is words[0]  # now the most recently used
+    kept.put(segment, terms[3], words[3])
+    assert kept.get(segment, terms[1]) is None and kept.size == 3 * 400
+    assert [kept.get(segment, terms[number]) is words[number] for number in (0, 2, 3)] == [True] * 3
+    kept.put(segment, np.array([9]), np.zeros(400, dtype=np.uint32))  # more than all the room
+    assert kept.get(segment, np.array([9])) is None and kept.get(segment, terms[2]) is words[2]
     with pytest.raises(ValueError):
         words[0][0] = 7  # shared by the searches to come: read-only
 

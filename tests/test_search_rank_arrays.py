@@ -1299,6 +1299,73 @@ def test_proximity_answers_alike_from_the_words_kept_and_after_an_update(tmp_pat
             assert_same(ours, theirs, text)
 
 
+# «قال» in every paragraph of the first file, «عن» 1 to 8 places after it; «رجل»
+# rare: 3 places from «قال» (found by ~3), 4 places (by ~4 only), 1 place in a
+# file deleted since, and 3 places from «وقال» (a clitic form) in the second file.
+GAPS = ["ذهب", "إلى", "السوق", "ثم", "رجع", "إلى", "بيته"]
+SAYINGS = {
+    "sayings.txt": "\n\n".join(
+        [f"قال {' '.join(GAPS[:gap])} عن أبيه" for gap in range(8)] * 2
+        + ["قال ذهب إلى رجل من القوم", "رجل ذهب إلى السوق قال"]
+    ),
+    "removed.txt": "قال رجل عن أبيه\n",
+}
+LATER = {"later.txt": "ثم رجع رجل إلى بيته وقال عن أبيه\n"}
+NEAR_SAYINGS = [
+    ('"قال عن"~3', [("later.txt", 1)] + [("sayings.txt", n) for n in (1, 2, 3, 9, 10, 11)]),
+    ('"رجل قال"~3', [("later.txt", 1), ("sayings.txt", 17)]),
+    ('"قال رجل"~4', [("later.txt", 1), ("sayings.txt", 17), ("sayings.txt", 18)]),
+    ('"عن قال"~3', [("later.txt", 1)] + [("sayings.txt", n) for n in (1, 2, 3, 9, 10, 11)]),
+    ('"رجل قال"~2', []),
+]
+
+
+def test_proximity_takes_a_common_word_kept_for_a_rare_one_and_both_kept_alone(
+    tmp_path, monkeypatch
+):
+    """A common word read whole once (beside a word as common) is taken from what
+    was kept when a rare word narrows it down (no position read again), and two
+    words kept are compared without marking the documents holding both, their
+    postings' scores kept too: the same paragraphs, scores and order as a fresh
+    reader finds, at the window's edges (3 apart for ~3, 4 apart only for ~4), a
+    clitic form, never the deleted file's."""
+    index_path = two_segments(tmp_path, SAYINGS, LATER)
+    calls = {"_positions": 0, "_holding_every": 0}
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        def counted(*args):
+            calls[name] += 1
+            return original(*args)
+
+        monkeypatch.setattr(module, name, counted)
+
+    counting(array_positions, "_positions")
+    counting(rank_arrays, "_holding_every")
+
+    def ranked(index, text):
+        return [(hit.doc, hit.paragraph, hit.score) for hit in index.search(text, limit=30)]
+
+    afresh = {}
+    for text, found in NEAR_SAYINGS:
+        with Index.open(index_path) as fresh:
+            afresh[text] = ranked(fresh, text)
+            assert sorted(hit[:2] for hit in afresh[text]) == found, text
+    with Index.open(index_path) as index:
+        for text, _ in NEAR_SAYINGS + NEAR_SAYINGS:
+            before = dict(calls)
+            assert ranked(index, text) == afresh[text], text
+            if text == '"رجل قال"~3':  # «قال» kept by the search before
+                assert calls["_positions"] == before["_positions"]
+            if text == '"عن قال"~3':  # both kept
+                assert calls["_holding_every"] == before["_holding_every"]
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+        assert index._array_searcher().kept_scores.size > 0
+    assert calls["_positions"] and calls["_holding_every"]  # read afresh by fresh readers
+
+
 @pytest.mark.parametrize("documents", [10_000, 40])
 def test_scores_of_a_document_are_added_in_their_order(documents):
     """An OR's scores per document, few matches among many documents (sorted) and

@@ -43,8 +43,8 @@ _BLOCK = 2**14
 # documents has every occurrence read: choosing the candidates' costs more than
 # reading the others and comparing them too (measured on words of 1 to 50 forms).
 _READ_WHOLE = 4
-# The bytes of proximity's keys of terms read whole kept from search to search
-# (:class:`KeptKeys`): the commonest words' (tens of thousands of paragraphs,
+# The bytes of proximity's keys of words read whole kept from search to search
+# (:class:`KeptArrays`): the commonest words' (tens of thousands of paragraphs,
 # half a megabyte per segment) come back in search after search.
 _KEYS_KEPT = 32 * 2**20
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
@@ -343,6 +343,23 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     return first[((merged[1:] ^ first) == 1).nonzero()[0]] >> 1
 
 
+def _word_postings(segment: _Segment, ordinals: np.ndarray) -> tuple:
+    """``(form, docs, tf)`` of every posting of the terms ``ordinals`` (a word's
+    forms): each posting's form's place in ``ordinals``, its document and its
+    frequency, form by form and each form's in document order, read as slices."""
+    side = segment.side
+    pointers = side["terms.pointers"]
+    bounds = [(int(pointers[term]), int(pointers[term + 1])) for term in ordinals.tolist()]
+    if len(bounds) == 1:
+        ((start, end),) = bounds
+        form = np.broadcast_to(np.int64(0), (end - start,))  # one form: no memory
+        return form, side["terms.docs"][start:end], side["terms.freqs"][start:end]
+    docs = np.concatenate([side["terms.docs"][start:end] for start, end in bounds])
+    tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
+    form = np.repeat(np.arange(len(bounds)), [end - start for start, end in bounds])
+    return form, docs, tf
+
+
 def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:
     """A mask of the documents (deleted ones too) holding a term of each of the
     words ``ordinals`` (each word's terms): their postings' documents, marked."""
@@ -359,27 +376,32 @@ def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:
 def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candidates, kept=None):
     """The keys (:func:`_near_layout`) of one word's occurrences (of its terms
     ``ordinals``, plain or all restricted by the written ``test``) in the
-    ``candidates`` documents (a mask) at least, each term's in order, one term after
-    another; ``postings`` are the word's ``(index, form, docs)`` there
+    ``candidates`` documents (a mask; None: every document) at least, in any
+    order; ``postings`` are the word's ``(index, form, docs)`` there
     (:func:`_phrase_postings`), or None where not read yet.
 
     Every candidate has the word: where its postings are at most
-    :data:`_READ_WHOLE` times the candidates, all its occurrences are read as
-    slices (:func:`_term_keys`), which costs less than choosing; the caller keeps
-    the candidates. A plain term's keys read whole are kept in ``kept`` (a
-    :class:`KeptKeys`, where given) and taken from it the next time."""
+    :data:`_READ_WHOLE` times the candidates, all its occurrences are read at
+    once (:func:`_word_keys`), which costs less than choosing; the caller keeps
+    the candidates. A plain word's keys read whole are kept in ``kept`` (a
+    :class:`KeptArrays`, where given) and taken from it the next time, then also
+    where its candidates are fewer: choosing their keys costs less than reading
+    their positions."""
     layout = _near_layout(segment)
     if test is None:
-        pointers = segment.side["terms.pointers"]
-        size = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
-        if size <= _READ_WHOLE * np.count_nonzero(candidates):
-            found = [kept.get(segment, o) if kept is not None else None for o in ordinals.tolist()]
-            for number, ordinal in enumerate(ordinals.tolist()):
-                if found[number] is None:
-                    found[number] = _term_keys(segment, ordinal, layout)
-                    if kept is not None:
-                        kept.put(segment, ordinal, found[number])
-            return found[0] if len(found) == 1 else np.concatenate(found)
+        keys = None if kept is None else kept.get(segment, ordinals)
+        if candidates is None:
+            whole = True
+        else:
+            pointers = segment.side["terms.pointers"]
+            size = np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
+            whole = size <= _READ_WHOLE * np.count_nonzero(candidates)
+        if keys is None and whole:
+            keys = _word_keys(segment, ordinals, layout)
+            if kept is not None:
+                kept.put(segment, ordinals, keys)
+        if keys is not None:
+            return keys if whole else keys[candidates[keys >> layout[0]]]
     index, form, docs = postings or _postings_in(segment, ordinals, candidates, None)
     if test is None:
         positions, owner = _positions(segment, index, ordinals[form])
@@ -389,48 +411,72 @@ def _word_occurrences(segment: _Segment, ordinals, test, postings: tuple, candid
     return _occurrence_keys(docs[owner], positions, shift, np.empty(len(positions), dtype))
 
 
-def _term_keys(segment: _Segment, ordinal: int, layout: tuple) -> np.ndarray:
+def _word_keys(segment: _Segment, ordinals: np.ndarray, layout: tuple) -> np.ndarray:
     """The keys (``layout``, :func:`_near_layout`) of every occurrence of the
-    ``terms`` term ``ordinal``, sorted: its documents shifted, each repeated as
-    often as it has the term, its positions added, all read as slices."""
+    ``terms`` terms ``ordinals``, each term's sorted: their documents shifted,
+    each repeated as often as it has the term, and their positions added, all
+    read as slices. The terms of more than :data:`_ONE_RUN` occurrences come
+    first, their positions a slice each; the others' are read in one call."""
     side = segment.side
     shift, dtype = layout
-    start, end = segment.postings("terms", ordinal)
-    counts = side["terms.freqs"][start:end]
-    keys = np.repeat(side["terms.docs"][start:end].astype(dtype) << shift, counts)
-    first = int(side["terms.position_pointers"][ordinal])
-    positions = side.gather_run("terms.positions", first, len(keys))
-    return np.add(keys, positions, out=keys, dtype=dtype, casting="unsafe")
+    pointers, position_pointers = side["terms.pointers"], side["terms.position_pointers"]
+    firsts = position_pointers[ordinals].astype(np.int64)
+    sizes = position_pointers[ordinals + 1] - firsts
+    order = np.argsort(sizes <= _ONE_RUN, kind="stable")  # the long ones first
+    bounds = [(int(pointers[term]), int(pointers[term + 1])) for term in ordinals[order].tolist()]
+    docs, counts = side["terms.docs"], side["terms.freqs"]
+    if len(bounds) > 1:
+        docs = np.concatenate([docs[start:end] for start, end in bounds])
+        counts = np.concatenate([counts[start:end] for start, end in bounds])
+    else:
+        docs, counts = docs[bounds[0][0] : bounds[0][1]], counts[bounds[0][0] : bounds[0][1]]
+    keys = np.repeat(docs.astype(dtype) << shift, counts)
+    at, short = 0, []
+    for number in order.tolist():
+        if sizes[number] <= _ONE_RUN:
+            short.append(number)
+            continue
+        run = keys[at : at + sizes[number]]
+        found = side.gather_run("terms.positions", int(firsts[number]), int(sizes[number]))
+        np.add(run, found, out=run, dtype=dtype, casting="unsafe")
+        at += int(sizes[number])
+    if short:
+        found = side.gather_runs("terms.positions", firsts[short], sizes[short])
+        np.add(keys[at:], found, out=keys[at:], dtype=dtype, casting="unsafe")
+    return keys
 
 
-class KeptKeys:
-    """The keys of the terms proximity read whole (:func:`_term_keys`), kept from
-    search to search by segment and term, up to :data:`_KEYS_KEPT` bytes: the
-    least recently used are dropped first. A reader's segments never change, so
-    a kept entry is never stale; a new reader has its own."""
+class KeptArrays:
+    """Arrays of the words proximity reads whole (their occurrences' keys,
+    :func:`_word_keys`, or their postings' scores), kept from search to search by
+    segment and terms, up to ``limit`` bytes: the least recently used are
+    dropped first. A reader's segments never change, so a kept entry is never
+    stale; a new reader has its own."""
 
     def __init__(self, limit: int = _KEYS_KEPT) -> None:
         self.limit = limit
         self.size = 0  # bytes kept
-        self._keys: OrderedDict = OrderedDict()
+        self._arrays: OrderedDict = OrderedDict()
 
-    def get(self, segment: _Segment, ordinal: int) -> np.ndarray | None:
-        """The term's keys kept, now the most recently used, or None."""
-        keys = self._keys.get((segment, ordinal))
-        if keys is not None:
-            self._keys.move_to_end((segment, ordinal))
-        return keys
+    def get(self, segment: _Segment, terms: np.ndarray) -> np.ndarray | None:
+        """The array kept of the word of ``terms`` (ordinals), now the most recently
+        used, or None."""
+        key = (segment, terms.tobytes())
+        found = self._arrays.get(key)
+        if found is not None:
+            self._arrays.move_to_end(key)
+        return found
 
-    def put(self, segment: _Segment, ordinal: int, keys: np.ndarray) -> None:
-        """Keep the term's keys (read-only from now on), unless they alone outgrow
-        the room."""
-        if keys.nbytes > self.limit:
+    def put(self, segment: _Segment, terms: np.ndarray, array: np.ndarray) -> None:
+        """Keep the array of the word of ``terms`` (read-only from now on), unless
+        it alone outgrows the room."""
+        if array.nbytes > self.limit:
             return
-        keys.flags.writeable = False  # shared by the searches to come
-        self._keys[segment, ordinal] = keys
-        self.size += keys.nbytes
+        array.flags.writeable = False  # shared by the searches to come
+        self._arrays[segment, terms.tobytes()] = array
+        self.size += array.nbytes
         while self.size > self.limit:
-            _, dropped = self._keys.popitem(last=False)
+            _, dropped = self._arrays.popitem(last=False)
             self.size -= dropped.nbytes
 
 
@@ -471,8 +517,8 @@ def _near_docs(first, second, slop: int) -> np.ndarray:
     return keys[found] >> 32
 
 
-def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> np.ndarray:
-    """The documents (some more than once) where an occurrence of one word lies 1 to
+def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int, size: int):
+    """A mask of the ``size`` documents where an occurrence of one word lies 1 to
     ``slop`` positions from one of another word's: each word's occurrences as keys
     ``doc << shift | position`` (:func:`_near_layout`, in any order), compared by one
     sort of both words' keys instead of two searches per occurrence
@@ -486,13 +532,14 @@ def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> 
     Two documents' keys are further apart than ``2 ** (shift - 1)``, and no two
     positions of one document are that far apart: a larger slop is cut to it.
     """
+    found = np.zeros(size, dtype=bool)
     if not len(first) or not len(second):
-        return np.empty(0, dtype=np.int64)
+        return found
     slop = min(slop, 2 ** (shift - 1) - 1)
     if first is second:
         keys = _sorted(first)
-        near = np.flatnonzero(np.diff(keys) - 1 < slop)  # 1 to slop positions apart
-        return (keys[near] >> shift).astype(np.int64)
+        found[keys[np.flatnonzero(np.diff(keys) - 1 < slop)] >> shift] = True  # 1 to slop apart
+        return found
     # Each operation in place where it can be: fresh memory costs more than work.
     # An occurrence is ``key << 1 | word``.
     merged = np.empty(len(first) + len(second), dtype=first.dtype)
@@ -505,8 +552,7 @@ def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> 
     # at q, the difference is odd: 2 * (q - p) + 1, or 2 * (p - q) - 1 where the
     # second's comes first. Twice its word's bit added, it is 2 * distance + 1
     # either way; even between neighbours of one word. Measured block by block,
-    # in memory used again rather than fresh.
-    found = []
+    # in memory used again rather than fresh, each near pair's document marked.
     for start in range(0, len(merged) - 1, _BLOCK):
         keys = merged[start : start + _BLOCK + 1]
         measured = keys[:-1] & 1
@@ -514,10 +560,11 @@ def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int) -> 
         measured += keys[1:]
         measured -= keys[:-1]
         if np.any(measured == 1):  # a position both words'
-            return _near_docs(_key_spans(first, shift), _key_spans(second, shift), slop)
+            spans = _key_spans(first, shift), _key_spans(second, shift)
+            return _mask(_near_docs(*spans, slop), size)
         near = np.flatnonzero((measured & 1 == 1) & (measured <= 2 * slop + 1))
-        found.append((keys[near] >> (shift + 1)).astype(np.int64))
-    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+        found[keys[near] >> (shift + 1)] = True
+    return found
 
 
 def _key_spans(keys: np.ndarray, shift: int):

@@ -61,7 +61,7 @@ from whoosh import query
 
 from ..sidefiles import FIELDS, distinct
 from .array_positions import (
-    KeptKeys,
+    KeptArrays,
     _accepted_occurrences,
     _common_keys,
     _holding_every,
@@ -78,6 +78,7 @@ from .array_positions import (
     _start_keys,
     _start_layout,
     _word_occurrences,
+    _word_postings,
 )
 from .array_segments import ArraySegments, _mask, _Segment
 from .plan import BM25_B, BM25_K1
@@ -101,6 +102,10 @@ _TIER_FIRST = 8
 _NORMS_KEPT = 8
 # The idf of up to this many terms is kept from search to search.
 _IDF_KEPT = 100_000
+# The bytes of proximity's scores of the postings of words scored whole kept from
+# search to search (ArraySearcher.kept_scores): 8 a posting, a common word's a
+# few hundred kilobytes per segment.
+_SCORES_KEPT = 16 * 2**20
 
 
 class Unsupported(Exception):
@@ -140,8 +145,10 @@ class ArraySearcher(ArraySegments):
         # often come back in the next search.
         self._idf: dict[tuple[str, bytes], float] = {}
         self._norms: dict[tuple[_Segment, str], np.ndarray] = {}
-        # Proximity's keys of the commonest words, which come back search after search.
-        self.kept_keys = KeptKeys()
+        # Proximity's keys of the commonest words, which come back search after search,
+        # and the scores of their postings.
+        self.kept_keys = KeptArrays()
+        self.kept_scores = KeptArrays(_SCORES_KEPT)
 
     def length_norms(
         self, segment: _Segment, fieldname: str, avgfl: float, B: float, K1: float
@@ -637,7 +644,7 @@ class _Run:
         them (spans that overlap are 0 apart, so never join). Only the documents
         of the last join are needed, not its spans: :func:`_near_docs`, or for two
         words :func:`_near_pair`, whose documents alone are scored
-        (:meth:`scores_in`)."""
+        (:meth:`scores_in`; a word in most of them by :meth:`near_word`)."""
         keys = [_word_key(child) for child in q.subqueries]
         distinct = list(dict.fromkeys(keys))  # each word once, in order
         forms = [_forms(q.subqueries[keys.index(key)]) for key in distinct]
@@ -646,39 +653,53 @@ class _Run:
             return _EMPTY
         ordinals, sizes = _ordinals_and_sizes(segment, terms)
         tests = [getattr(word[0], "test", None) for word in forms]
+        kept = self.searcher.kept_keys
         if max(sizes) < _NARROWING * min(sizes) and not any(tests):
             # Words about as common: their documents marked cost less than choosing
-            # postings, which each word reads where it needs them.
-            candidates = _holding_every(segment, ordinals)
-            if within is not None:
-                candidates &= within
-            if not candidates.any():
-                return _EMPTY
+            # postings, which each word reads where it needs them. Where every
+            # word's keys are kept, the documents they are near in hold them all.
             postings = [None] * len(distinct)
+            if within is None and all(kept.get(segment, found) is not None for found in ordinals):
+                candidates = None
+            else:
+                candidates = _holding_every(segment, ordinals)
+                if within is not None:
+                    candidates &= within
+                if not candidates.any():
+                    return _EMPTY
         else:
             postings = _phrase_postings(segment, ordinals, sizes, within)
             if postings is None:
                 return _EMPTY
             candidates = _mask(postings[0][2], segment.size)
         read = [
-            _word_occurrences(segment, *word, candidates, self.searcher.kept_keys)
+            _word_occurrences(segment, *word, candidates, kept)
             for word in zip(ordinals, tests, postings, strict=True)
         ]
         words = [read[distinct.index(key)] for key in keys]
         shift = _near_layout(segment)[0]
         if len(words) == 2:
-            # Keys read whole are of documents outside the candidates too.
-            near = _mask(_near_pair(*words, q.slop, shift), segment.size) & candidates
+            near = _near_pair(*words, q.slop, shift, segment.size)
+            if candidates is not None:
+                near &= candidates  # keys read whole are of other documents too
             if not near.any():
                 return _EMPTY
             groups = []
             for number in (distinct.index(key) for key in keys):
-                if (
+                if tests[number] is None and (
                     postings[number] is None
                     or len(postings[number][0]) * _NARROWING > sizes[number]
                 ):
                     # A word not narrowed (most of its postings in the candidates):
-                    # scored as a word in the near documents, which costs less.
+                    # its postings read whole, as slices, cost less than chosen, and
+                    # their scores are kept for the next search.
+                    groups.append(self.near_word(segment, ordinals[number], terms[number], near))
+                    continue
+                if (
+                    postings[number] is None
+                    or len(postings[number][0]) * _NARROWING > sizes[number]
+                ):
+                    # Restricted: scored as a word in the near documents.
                     child = q.subqueries[keys.index(distinct[number])]
                     groups.append(_materialize(self.evaluate(child, segment, near), segment))
                     continue
@@ -705,6 +726,32 @@ class _Run:
         keep = _among(matches.ids, near, segment.size)
         return _Matches(matches.ids[keep], matches.scores[keep])
 
+    def near_word(self, segment: _Segment, ordinals, terms: list, near) -> _Matches:
+        """The live documents of the mask ``near`` (each holding the word of the
+        terms ``ordinals``, ``(ordinal, term)`` pairs ``terms``) scored as the word:
+        :meth:`each_posting` of its postings there, from the scores of all its
+        postings worked out once for the reader (kept in
+        :attr:`ArraySearcher.kept_scores`), its bonuses added."""
+        form, docs, tf = _word_postings(segment, ordinals)
+        idf, bonus = self.weights(terms)
+        every = self.searcher.kept_scores.get(segment, ordinals)
+        if every is None:
+            K1, tf = self.K1, tf.astype(np.float64)
+            norms = self.searcher.length_norms(segment, "terms", self.avgfl("terms"), self.B, K1)
+            # As each_posting() computes each one, its bonus added below.
+            every = idf[form] * ((tf * (K1 + 1)) / (tf + norms[docs]))
+            self.searcher.kept_scores.put(segment, ordinals, every)
+        chosen = np.flatnonzero(near[docs])
+        docs, each = docs[chosen].astype(np.int64), every[chosen]
+        if bonus.any():
+            each = each + bonus[form[chosen]]
+        if segment.live is not None:
+            alive = segment.live[docs]
+            docs, each = docs[alive], each[alive]
+        live = near if segment.live is None else near & segment.live
+        ids = live.nonzero()[0]
+        return _Matches(ids, np.bincount(docs, each, segment.size)[ids])
+
     def word_terms(self, segment: _Segment, forms: list) -> list:
         """The ``(ordinal, term)`` of each of a word's ``forms`` in ``segment`` (a
         restricted word's none of whose written forms pass left out)."""
@@ -720,30 +767,32 @@ class _Run:
     def scores_in(self, segment: _Segment, found: np.ndarray, groups: list) -> _Matches:
         """The live documents of the mask ``found``, each holding every one of
         ``groups``, scored as their AND: each group's ``((index, form, docs, tf),
-        terms)``, its postings (in ``found`` and elsewhere; ``tf`` None or counting
-        the accepted occurrences of restricted terms) and ``(ordinal, term)``
+        terms)``, its postings (in ``found`` and elsewhere; ``tf`` None or their
+        frequencies, counting the accepted occurrences of restricted terms, and
+        ``index`` then unused) and ``(ordinal, term)``
         pairs, or its :class:`_Matches` in ``found``. Each group's scores are added
         up in the documents (one place per document), then group to group, as an
         AND adds them."""
         live = found if segment.live is None else found & segment.live
         ids = live.nonzero()[0]
-        # Each live document's place in ``ids``: searched where they are few,
-        # else counted once through the segment.
-        place = ids.searchsorted if len(ids) * 8 < segment.size else (np.cumsum(live) - 1).take
+        # Each group's scores per live document: in each one's place in ``ids``,
+        # searched where they are few, else in the segment's, then taken.
+        few = len(ids) * 8 < segment.size
         scores = np.zeros(len(ids))
         for group in groups:
             if isinstance(group, _Matches):  # a group scored in ``found`` already
-                part = np.zeros(len(ids))
-                part[place(group.ids)] = group.scores
-                scores = scores + part
+                part = np.zeros(len(ids) if few else segment.size)
+                part[ids.searchsorted(group.ids) if few else group.ids] = group.scores
+                scores = scores + (part if few else part[ids])
                 continue
             (index, form, docs, tf), terms = group
             chosen = np.flatnonzero(found[docs])
-            tf = None if tf is None else tf[chosen]
-            docs, each = self.each_posting(
-                segment, index[chosen], form[chosen], docs[chosen], tf, terms
-            )
-            scores = scores + np.bincount(place(docs), each, len(ids))
+            index, tf = (index[chosen], None) if tf is None else (None, tf[chosen])
+            docs, each = self.each_posting(segment, index, form[chosen], docs[chosen], tf, terms)
+            if few:
+                scores = scores + np.bincount(ids.searchsorted(docs), each, len(ids))
+            else:
+                scores = scores + np.bincount(docs, each, segment.size)[ids]
         return _Matches(ids, scores)
 
     def postings_scores(self, segment: _Segment, index, form, docs, tf, terms) -> _Matches:
