@@ -405,8 +405,61 @@ _SHORT_STEM = "اي"
 WordTest = Callable[[str], bool]
 
 # Folding and stemming are pure and a text repeats its words: each distinct
-# word is worked out once. Bounded, because a long-running server sees new words.
+# word is worked out once. The answers are kept in plain dicts of strings, each
+# emptied when it holds this many: bounded, because a long-running server sees
+# new words, and never walked by the garbage collector (a dict holding only
+# strings is not tracked, where an lru_cache is walked entry by entry in every
+# full collection, a pause of tens of milliseconds inside some search).
 _CACHE_SIZE = 500_000
+# The answers of several strings are kept joined by this character.
+_APART = "\n"
+
+
+def _keep(kept: dict[str, str], word: str, answer: str) -> None:
+    if len(kept) >= _CACHE_SIZE:
+        kept.clear()
+    kept[word] = answer
+
+
+def _kept_text(function: Callable[[str], str]) -> Callable[[str], str]:
+    """``function`` of a word, its answers kept (see :data:`_CACHE_SIZE`)."""
+    kept: dict[str, str] = {}
+
+    @functools.wraps(function)
+    def cached(word: str) -> str:
+        found = kept.get(word)
+        if found is None:
+            found = function(word)
+            _keep(kept, word, found)
+        return found
+
+    cached.kept = (kept,)  # type: ignore[attr-defined]  # to measure or empty them
+    return cached
+
+
+def _kept_texts(function: Callable[[str], tuple[str, ...]]) -> Callable[[str], tuple[str, ...]]:
+    """``function`` of a word giving strings, its answers kept (see
+    :data:`_CACHE_SIZE`): a string alone, several joined by :data:`_APART`."""
+    alone: dict[str, str] = {}
+    several: dict[str, str] = {}
+
+    @functools.wraps(function)
+    def cached(word: str) -> tuple[str, ...]:
+        found = alone.get(word)
+        if found is not None:
+            return (found,)
+        joined = several.get(word)
+        if joined is not None:
+            return tuple(joined.split(_APART))
+        answer = function(word)
+        if len(answer) == 1:
+            _keep(alone, word, answer[0])
+        elif len(answer) > 1 and not any(_APART in text for text in answer):
+            _keep(several, word, _APART.join(answer))
+        return answer
+
+    cached.kept = (alone, several)  # type: ignore[attr-defined]  # to measure or empty them
+    return cached
 
 
 def fold_term(word: str) -> str:
@@ -414,7 +467,7 @@ def fold_term(word: str) -> str:
     return fold_readings(word)[0]
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@_kept_texts
 def fold_readings(word: str) -> tuple[str, ...]:
     """Every search term of one word: one, or two where Uthmani spelling is ambiguous.
 
@@ -505,7 +558,7 @@ def light_stems(term: str, is_attested: WordTest | None = None) -> tuple[str, ..
     return _stems_without_index(term)
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@_kept_texts
 def _stems_without_index(term: str) -> tuple[str, ...]:
     return _strip_affixes(term, _nothing_attested)
 
@@ -783,7 +836,7 @@ _WRITTEN_TABLE = str.maketrans(
 _MARKS = re.compile(f"[{_MARK_RANGES}]")
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@_kept_text
 def written_form(word: str) -> str:
     """One word as written, less what cannot be seen: presentation forms become
     letters (NFKC), tatweel and invisible controls go, digits become ASCII;
@@ -810,7 +863,7 @@ _MADD_SIGN = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@_kept_text
 def written_letters(word: str) -> str:
     """A word's written form without its marks: what ``=word`` compares. The alef
     wasla of Quranic text is an alef with a reading mark, and counts as one; so
@@ -879,7 +932,6 @@ def is_vocalized(word: str) -> bool:
     return any(vowel or shadda for vowel, shadda, _ in _vocalization(word)[1])
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
 def marks_compatible(query_word: str, text_word: str) -> bool:
     """Whether the diacritics of ``query_word`` allow ``text_word``: «عِلْم» allows
     «عِلْمٌ», «الْعِلْمِ» and «علم» but not «عَلَمٌ» (a flag) or «عُلِمَ».
@@ -943,7 +995,13 @@ def _marks_agree(query_marks: _LetterMarks, text_marks: _LetterMarks) -> bool:
 _LetterMarks = tuple[str, bool, bool]
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+# The words whose vocalization is kept: a query's words are compared again and
+# again, a text's words about once per query word (the verdicts are kept by
+# their callers), and few are kept, as the garbage collector walks them all.
+_VOCALIZATIONS_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=_VOCALIZATIONS_KEPT)
 def _vocalization(word: str) -> tuple[str, tuple[_LetterMarks, ...]]:
     """A word's letters, each folded alone, and each letter's marks.
 

@@ -809,7 +809,8 @@ class SideFile:
             starts = [int(self._arrays["written.number_blocks"][number])]
             for count, width in zip(counts, widths, strict=True):
                 starts.append(starts[-1] + (count * width + 7) // 8)
-            found = _DecodedBlock(pieces[2::2], widths, starts, escapes)
+            # Tuples of bytes and ints, which the garbage collector stops walking.
+            found = _DecodedBlock(tuple(pieces[2::2]), tuple(widths), tuple(starts), tuple(escapes))
             if len(self._blocks) >= _BLOCKS_KEPT:
                 self._blocks.clear()
             self._blocks[number] = found
@@ -820,10 +821,10 @@ class _DecodedBlock(NamedTuple):
     """A block of the forward index: each term's chunk of forms, its bits per number,
     where its numbers start and the number standing for an exception (-1: none)."""
 
-    chunks: list[bytes]
-    widths: list[int]
-    starts: list[int]
-    escapes: list[int]
+    chunks: tuple[bytes, ...]
+    widths: tuple[int, ...]
+    starts: tuple[int, ...]
+    escapes: tuple[int, ...]
 
 
 def ranges(starts: Any, lengths: Any) -> tuple[Any, Any]:

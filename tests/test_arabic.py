@@ -2,12 +2,14 @@
 written forms, diacritics."""
 
 import difflib
+import gc
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from searchidx import arabic
 from searchidx.arabic import (
     PROCLITICS,
     fold_readings,
@@ -578,3 +580,62 @@ def test_marks_are_aligned_on_the_longest_run_of_shared_letters():
     assert marks_compatible("عِلْم", "وَبِالْعِلْمِ") and not marks_compatible("عِلْم", "بِالْعَلَمِ")
     # An unvocalized text word, tatweel or not, is always allowed.
     assert all(marks_compatible("عُلِمَ", word) for word in ("العلم", "عـلم", "بالعلم"))
+
+
+# Words of every kind a cache keeps: one reading, two (Uthmani dagger alefs), a
+# vocative of three, Latin, digits, and a mark alone, which folds to nothing.
+KEPT_WORDS = [
+    "أكَّدَ",
+    "والكتب",
+    "ٱلْكِتَـٰبُ",
+    "هَـٰذَا",
+    "يَـٰمَرْيَمُ",
+    "ٱلسَّمَـٰوَٰتِ",
+    "وزير",
+    "مسؤول",
+    "عَلِيٌّ",
+    "Hadith",
+    "٢٠١٩",
+    "\u064e",
+    "الكـتـاب",
+]
+
+
+@pytest.mark.parametrize(
+    "function", [fold_readings, arabic._stems_without_index, written_form, written_letters]
+)
+def test_kept_answers_stay_the_same_when_the_cache_fills_and_empties(function, monkeypatch):
+    """With room for 3 answers, each of the 13 words is answered as the function
+    itself answers it, before and after its cache empties, and never more are kept."""
+    monkeypatch.setattr(arabic, "_CACHE_SIZE", 3)
+    for kept in function.kept:
+        kept.clear()
+    words = KEPT_WORDS
+    if function is arabic._stems_without_index:
+        words = [fold_term(word) for word in KEPT_WORDS]  # it stems folded terms
+    expected = [function.__wrapped__(word) for word in words]
+    for _ in range(3):
+        for word, answer in zip(words * 2, expected * 2, strict=True):
+            assert function(word) == answer, word
+            assert all(len(kept) <= 3 for kept in function.kept)
+
+
+def test_words_of_several_readings_are_kept_and_given_back_whole():
+    for kept in fold_readings.kept:
+        kept.clear()
+    assert fold_readings("ٱلْكِتَـٰبُ") == ("الكتب", "الكتاب")
+    assert fold_readings("ٱلْكِتَـٰبُ") == ("الكتب", "الكتاب")  # from the cache
+    assert fold_readings("يَـٰمَرْيَمُ") == fold_readings.__wrapped__("يَـٰمَرْيَمُ")
+    assert len(fold_readings("يَـٰمَرْيَمُ")) > 2
+    assert fold_term("ٱلْكِتَـٰبُ") == "الكتب"
+    alone, several = fold_readings.kept
+    assert "ٱلْكِتَـٰبُ" in several and "ٱلْكِتَـٰبُ" not in alone
+
+
+def test_kept_answers_cost_the_garbage_collector_nothing():
+    """The caches hold only strings: CPython does not track such a dict, so a full
+    collection in a long-running process never walks them."""
+    for word in KEPT_WORDS:
+        fold_readings(word), arabic._stems_without_index(fold_term(word)), written_letters(word)
+    for function in (fold_readings, arabic._stems_without_index, written_form, written_letters):
+        assert function.kept and not any(gc.is_tracked(kept) for kept in function.kept)

@@ -24,7 +24,7 @@ from searchidx.arabic import (
     written_letters,
 )
 from searchidx.errors import QueryError
-from searchidx.search import array_positions, rank_arrays, rank_whoosh
+from searchidx.search import array_positions, array_segments, rank_arrays, rank_whoosh
 from searchidx.search.plan import (
     EXACT_BONUS,
     MARKS_BONUS,
@@ -1396,8 +1396,6 @@ def test_terms_looked_up_when_the_cache_is_full_are_still_answered(bundled_index
     """A long-running process looks up more terms than it keeps: a batch mixing
     terms it remembers with new ones, arriving when the cache is full, is answered
     whole (the cache is emptied to remember the new ones) and as one by one."""
-    from searchidx.search import array_segments
-
     monkeypatch.setattr(array_segments, "_ORDINAL_CACHE_LIMIT", 50)
     with Index.open(bundled_index) as index:
         reader = index._whoosh.reader()
@@ -1604,3 +1602,35 @@ def test_phrases_of_a_word_twice_find_it_in_a_row(saying_index, monkeypatch, tex
         assert places == set(found) and hits.total == len(found)
         assert all(hit.doc != "removed.txt" for hit in hits)
         assert_ranked_alike(index, [text], (1, 3, 10))
+
+
+def test_written_verdicts_term_numbers_and_idfs_kept_in_little_room_answer_alike(
+    hadith_index, monkeypatch
+):
+    """With room for 3 written verdicts, term numbers and idfs, vocalized, strict and
+    «=» searches answer as with the usual room, search after search, and never keep
+    more than the bounds allow (fewer than twice the room, plus one, for verdicts)."""
+    queries = [
+        ("عِلْم", "rank"),
+        ("عِلْم", "strict"),
+        ("الْعَلَمَ", "strict"),
+        ("=العلم", "rank"),
+        ('"عِلْمٌ" OR عُلِمَ', "strict"),
+        ("=علم OR الساعة", "rank"),
+        ("مَا مِنْكُمْ", "strict"),
+    ]
+    with Index.open(hadith_index) as index:
+        expected = [index.search(text, marks=marks).to_dict() for text, marks in queries]
+    assert [answer["total"] for answer in expected[:3]] == [6, 3, 2]
+    monkeypatch.setattr(array_segments, "_ORDINAL_CACHE_LIMIT", 3)
+    monkeypatch.setattr(rank_arrays, "_IDF_KEPT", 3)
+    array_segments._VERDICTS.clear()
+    with Index.open(hadith_index) as index:
+        for _ in range(3):
+            for (text, marks), answer in zip(queries, expected, strict=True):
+                assert index.search(text, marks=marks).to_dict() == answer, text
+                assert 0 < sum(map(len, array_segments._VERDICTS.values())) <= 7
+                searcher = index._array_searcher()
+                assert all(len(idf) <= 4 for idf in searcher._idf.values())
+                for segment in searcher.segments:
+                    assert sum(map(len, segment._verdicts.values())) <= 7

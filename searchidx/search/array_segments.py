@@ -24,7 +24,6 @@ from __future__ import annotations
 import mmap
 from bisect import bisect_left
 from collections import Counter
-from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -114,11 +113,14 @@ class _Segment:
         self.side = side
         self.offset = offset
         self.size = side.doc_count_all
-        self._ordinals: dict[tuple[str, bytes], int] = {}
+        # Per field, each term's number: dicts of bytes and ints, which the garbage
+        # collector does not walk.
+        self._ordinals: dict[str, dict[bytes, int]] = {}
         self._views: dict[str, tuple[memoryview, memoryview]] = {}
         # Per written test and term, the test's verdict on each of the term's written
-        # forms, and on all of them (see passing).
-        self._verdicts: dict[tuple[WrittenTest, int], tuple[np.ndarray, bool | None]] = {}
+        # forms, and on all of them (see passing). A test's dict, once no longer
+        # added to, is left alone by the garbage collector after its next full collection.
+        self._verdicts: dict[WrittenTest, dict[int, tuple[np.ndarray, bool | None]]] = {}
         # Where each posting's positions start (see posting_firsts), of the terms whose
         # postings are filled in: at most one number (4 bytes) per posting of the segment.
         self._firsts: np.ndarray | None = None
@@ -133,7 +135,7 @@ class _Segment:
 
     def ordinal(self, fieldname: str, term: bytes) -> int:
         """The term's number in this segment's vocabulary, or -1."""
-        found = self._ordinals.get((fieldname, term))
+        found = self._ordinals.setdefault(fieldname, {}).get(term)
         if found is None:
             key = prefix_key(term)
             low, high = _key_range(self.side[f"{fieldname}.prefix_keys"], key, key)
@@ -144,7 +146,8 @@ class _Segment:
         """Each term's number in this segment's vocabulary, or -1: the terms not
         looked up before are found by one ``searchsorted`` for them all."""
         # Read from the cache first: remembering the new ones may clear it.
-        known = {term: self._ordinals.get((fieldname, term)) for term in terms}
+        kept = self._ordinals.setdefault(fieldname, {})
+        known = {term: kept.get(term) for term in terms}
         new = [term for term, ordinal in known.items() if ordinal is None]
         if new:
             wanted = _prefix_keys(new)
@@ -190,9 +193,9 @@ class _Segment:
         return np.insert(text, ends[1:-1] - ends[0], 0).tobytes().decode("utf-8").split("\0")
 
     def _remember(self, fieldname: str, terms: list[bytes], ordinals: list[int]) -> list[int]:
-        if len(self._ordinals) + len(terms) > _ORDINAL_CACHE_LIMIT:
+        if sum(map(len, self._ordinals.values())) + len(terms) > _ORDINAL_CACHE_LIMIT:
             self._ordinals.clear()
-        self._ordinals.update(zip(((fieldname, term) for term in terms), ordinals, strict=True))
+        self._ordinals.setdefault(fieldname, {}).update(zip(terms, ordinals, strict=True))
         return ordinals
 
     def _find(self, fieldname: str, term: bytes, low: int, high: int) -> int:
@@ -396,14 +399,19 @@ class _Segment:
     def _judged(self, test: WrittenTest, ordinal: int) -> tuple[np.ndarray, bool | None]:
         """The test's verdict on each of the term's written forms, and :meth:`passing`:
         worked out once, as a search asks for them form after form."""
-        found = self._verdicts.get((test, ordinal))
-        if found is None:
-            if len(self._verdicts) > _ORDINAL_CACHE_LIMIT:
+        kept = self._verdicts.get(test)
+        if kept is None:
+            if sum(map(len, self._verdicts.values())) > _ORDINAL_CACHE_LIMIT:
                 self._verdicts.clear()
+            kept = self._verdicts[test] = {}
+        found = kept.get(ordinal)
+        if found is None:
+            if len(kept) > _ORDINAL_CACHE_LIMIT:
+                kept.clear()
             forms = self.side.term_forms(ordinal)
             verdicts = np.array([_passes(test, form) for form in forms])
             passing = True if verdicts.all() else None if verdicts.any() else False
-            found = self._verdicts[test, ordinal] = (verdicts, passing)
+            found = kept[ordinal] = (verdicts, passing)
         return found
 
     def universe(self) -> np.ndarray:
@@ -445,11 +453,26 @@ def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
     ).tolist()
 
 
-@lru_cache(maxsize=_ORDINAL_CACHE_LIMIT)
+# Each written test's verdict on each written form, for every segment: by test,
+# dicts of strings and booleans, which the garbage collector does not walk.
+_VERDICTS: dict[WrittenTest, dict[str, bool]] = {}
+
+
 def _passes(test: WrittenTest, written: str) -> bool:
     """Whether ``written``, a form of the forward index, passes ``test``: one verdict
-    for every segment. "" is a position with no word, which Whoosh's path skips."""
-    return bool(written) and test.accepts(written)
+    for every segment, kept (fewer than twice :data:`_ORDINAL_CACHE_LIMIT` in all).
+    "" is a position with no word, which Whoosh's path skips."""
+    verdicts = _VERDICTS.get(test)
+    if verdicts is None:
+        if sum(map(len, _VERDICTS.values())) > _ORDINAL_CACHE_LIMIT:
+            _VERDICTS.clear()
+        verdicts = _VERDICTS[test] = {}
+    found = verdicts.get(written)
+    if found is None:
+        if len(verdicts) > _ORDINAL_CACHE_LIMIT:
+            verdicts.clear()
+        found = verdicts[written] = bool(written) and test.accepts(written)
+    return found
 
 
 def _mask(ids: np.ndarray, size: int) -> np.ndarray:

@@ -100,7 +100,7 @@ _TIER_FIRST = 8
 # A term (or word) with postings in at least one document in this many has the
 # length part of its scores taken from the whole segment's, worked out once.
 _NORMS_KEPT = 8
-# The idf of up to this many terms is kept from search to search.
+# The idf of up to this many terms of each field is kept from search to search.
 _IDF_KEPT = 100_000
 # The bytes of proximity's scores of the postings of words scored whole kept from
 # search to search (ArraySearcher.kept_scores): 8 a posting, a common word's a
@@ -142,8 +142,9 @@ class ArraySearcher(ArraySegments):
     def __init__(self, segments: list[_Segment], doc_count_all: int) -> None:
         super().__init__(segments, doc_count_all)
         # Each term's idf: a reader's statistics never change, and a search's words
-        # often come back in the next search.
-        self._idf: dict[tuple[str, bytes], float] = {}
+        # often come back in the next search. By field: dicts of bytes and floats,
+        # which the garbage collector does not walk.
+        self._idf: dict[str, dict[bytes, float]] = {}
         self._norms: dict[tuple[_Segment, str], np.ndarray] = {}
         # Proximity's keys of the commonest words, which come back search after search,
         # and the scores of their postings.
@@ -163,13 +164,13 @@ class ArraySearcher(ArraySegments):
 
     def idf(self, fieldname: str, term: bytes) -> float:
         """Whoosh's idf of the term: ``log(N / (df + 1)) + 1``, deleted documents counted."""
-        key = (fieldname, term)
-        found = self._idf.get(key)
+        kept = self._idf.setdefault(fieldname, {})
+        found = kept.get(term)
         if found is None:
-            if len(self._idf) > _IDF_KEPT:
-                self._idf.clear()
+            if len(kept) > _IDF_KEPT:
+                kept.clear()
             df = self.doc_frequency(fieldname, term)
-            found = self._idf[key] = log(self.doc_count_all / (df + 1)) + 1
+            found = kept[term] = log(self.doc_count_all / (df + 1)) + 1
         return found
 
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
