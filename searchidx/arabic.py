@@ -764,6 +764,8 @@ def _strip_nisba(word: str) -> str:
 
 
 def _matching_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
+    if not word.startswith(prefixes):
+        return ""  # most words: one test for all
     for prefix in prefixes:
         if word.startswith(prefix) and len(word) - len(prefix) >= min_left:
             return prefix
@@ -776,6 +778,8 @@ def _strip_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
 
 
 def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
+    if not word.endswith(suffixes):
+        return word  # most words: one test for all
     for suffix in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             return word[: -len(suffix)]

@@ -25,7 +25,7 @@ import mmap
 from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -216,20 +216,23 @@ class _Segment:
         """For each prefix, this segment's terms that start with it, in order: one
         ``searchsorted`` of their ``bounds`` (:func:`_prefix_bounds`) finds where
         every prefix's terms are, and most prefixes have none."""
-        at = self.side[f"{fieldname}.prefix_keys"].searchsorted(bounds)
-        lows, highs = at[: len(prefixes)], at[len(prefixes) :]
+        at = self.side[f"{fieldname}.prefix_keys"].searchsorted(bounds).tolist()
         found: list[list[str]] = [[] for _ in prefixes]
-        for number in np.flatnonzero(highs > lows).tolist():
-            prefix, low, high = prefixes[number], int(lows[number]), int(highs[number])
-            if len(prefix) > 8:
-                # The terms sharing its first 8 bytes: those starting with all of it
-                # sort from the prefix to the prefix and a byte above any of UTF-8.
-                shared = self._shared(fieldname, low, high)
-                low, high = (
-                    low + bisect_left(shared, bound) for bound in (prefix, prefix + b"\xff")
-                )
-            if low < high:
+        for number, (prefix, low, high) in enumerate(
+            zip(prefixes, at[: len(prefixes)], at[len(prefixes) :], strict=True)
+        ):
+            if low == high:
+                continue
+            if len(prefix) <= 8:
                 found[number] = self._texts(fieldname, low, high)
+                continue
+            # The terms sharing its first 8 bytes: those starting with all of it sort
+            # from the prefix to the prefix and a byte above any of UTF-8.
+            shared = self._shared(fieldname, low, high)
+            first = bisect_left(shared, prefix)
+            if first < len(shared) and shared[first].startswith(prefix):
+                last = bisect_left(shared, prefix + b"\xff", first)
+                found[number] = [term.decode("utf-8") for term in shared[first:last]]
         return found
 
     def near_terms(
@@ -412,7 +415,8 @@ def _merged(terms: tuple[list[str], ...]) -> list[str]:
     found = [segment_terms for segment_terms in terms if segment_terms]
     if len(found) == 1:
         return found[0]
-    return sorted(set().union(*found))
+    # Sorting merges the segments' sorted runs; a word in several is then in a row.
+    return list(dict.fromkeys(sorted(chain.from_iterable(found))))
 
 
 def _bisected(terms: list[bytes], term: bytes, first: int) -> int:
