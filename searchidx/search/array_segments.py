@@ -25,7 +25,7 @@ import mmap
 from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
-from itertools import chain, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -399,24 +399,17 @@ def _prefix_keys(terms: list[bytes]) -> np.ndarray:
 
 def _prefix_bounds(prefixes: list[bytes]) -> np.ndarray:
     """The keys from which the terms that start with each prefix sort, then the
-    keys before which they end: each prefix's first 8 bytes padded with zero
-    bytes, then with 0xff bytes (UTF-8 has neither), plus one."""
-    padded = np.array(prefixes, dtype="S8").view(np.uint8).reshape(len(prefixes), 8)
-    firsts = padded.view(">u8").ravel().astype(np.uint64)
-    lasts = np.where(padded == 0, 0xFF, padded).astype(np.uint8).view(">u8").ravel()
-    lasts = lasts.astype(np.uint64)
-    # Only an empty prefix has the largest key, which no term has either.
-    lasts[lasts < _LARGEST_KEY] += 1
-    return np.concatenate([firsts, lasts])
+    keys before which they end: each prefix padded with 0xff bytes (UTF-8 has
+    none, so no key is the largest), plus one."""
+    bounds = [prefix_key(prefix) for prefix in prefixes]
+    bounds += [min(prefix_key(prefix, b"\xff") + 1, _LARGEST_KEY) for prefix in prefixes]
+    return np.array(bounds, dtype=np.uint64)
 
 
-def _merged(terms: tuple[list[str], ...]) -> list[str]:
-    """The segments' terms with one prefix, sorted and unique."""
-    found = [segment_terms for segment_terms in terms if segment_terms]
-    if len(found) == 1:
-        return found[0]
-    # Sorting merges the segments' sorted runs; a word in several is then in a row.
-    return list(dict.fromkeys(sorted(chain.from_iterable(found))))
+def _merged(ours: list[str], theirs: list[str]) -> list[str]:
+    """Two segments' terms with one prefix, sorted and unique: sorting merges their
+    sorted runs, and a term in both is then in a row."""
+    return list(dict.fromkeys(sorted(ours + theirs)))
 
 
 def _bisected(terms: list[bytes], term: bytes, first: int) -> int:
@@ -496,9 +489,13 @@ class ArraySegments:
         unique, as Whoosh's (text sorts as its UTF-8 does)."""
         bounds = _prefix_bounds(prefixes)
         found = [segment.expand_prefixes(fieldname, prefixes, bounds) for segment in self.segments]
-        if len(found) == 1:
-            return found[0]
-        return [_merged(terms) for terms in zip(*found, strict=True)]
+        merged = found[0]
+        for other in found[1:]:
+            merged = [
+                theirs if not ours else ours if not theirs else _merged(ours, theirs)
+                for ours, theirs in zip(merged, other, strict=True)
+            ]
+        return merged
 
     def near_terms(
         self,
