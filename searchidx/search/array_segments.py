@@ -142,22 +142,18 @@ class _Segment:
         return found
 
     def ordinals(self, fieldname: str, terms: list[bytes]) -> list[int]:
-        """Each term's number in this segment's vocabulary, or -1: the terms not
-        looked up before are found by one ``searchsorted`` for them all."""
-        # Read from the cache first: remembering the new ones may clear it.
-        known = {term: self._ordinals.get((fieldname, term)) for term in terms}
-        new = [term for term, ordinal in known.items() if ordinal is None]
-        if new:
-            wanted = _prefix_keys(new)
-            keys = self.side[f"{fieldname}.prefix_keys"]
-            lows = keys.searchsorted(wanted, "left").tolist()
-            highs = keys.searchsorted(wanted, "right").tolist()
-            found = [
-                self._find(fieldname, term, low, high)
-                for term, low, high in zip(new, lows, highs, strict=True)
-            ]
-            known.update(zip(new, self._remember(fieldname, new, found), strict=True))
-        return [known[term] for term in terms]
+        """Each term's number in this segment's vocabulary, or -1: one
+        ``searchsorted`` finds the terms sharing each one's key, and the terms
+        sharing a key are read once (see :meth:`_shared`). Planning asks about
+        thousands of words, nearly all absent, and remembers the answers itself."""
+        keys = self.side[f"{fieldname}.prefix_keys"]
+        wanted = _prefix_keys(terms)
+        lows = keys.searchsorted(wanted, "left").tolist()
+        highs = keys.searchsorted(wanted, "right").tolist()
+        return [
+            self._find(fieldname, term, low, high)
+            for term, low, high in zip(terms, lows, highs, strict=True)
+        ]
 
     def _terms(self, fieldname: str, low: int, high: int) -> list[bytes]:
         """The terms ``low`` to ``high`` (excluded), in order."""
