@@ -1431,9 +1431,9 @@ def test_words_sharing_a_key_are_answered_when_fewer_are_kept(bundled_index, mon
 
 
 def test_terms_looked_up_when_the_cache_is_full_are_still_answered(bundled_index, monkeypatch):
-    """A long-running process looks up more terms than it keeps: a batch mixing
-    terms it remembers with new ones, arriving when the cache is full, is answered
-    whole (the cache is emptied to remember the new ones) and as one by one."""
+    """A long-running process looks up more terms one by one than it keeps (the
+    cache is emptied to remember new ones): each is still answered, and a batch
+    mixing terms it remembers with new and absent ones is answered as one by one."""
     from searchidx.search import array_segments
 
     monkeypatch.setattr(array_segments, "_ORDINAL_CACHE_LIMIT", 50)
