@@ -378,8 +378,8 @@ class _Planner:
 
         Every term's stems are found at once, then every clitic + stem of every
         term is expanded at once, then every candidate's stems are found at once:
-        each step is one lookup in each segment, whose cost, a first time, is
-        more the lookup's than the words'.
+        each step is one lookup in each segment for all the terms of a query,
+        rather than one for each term.
         """
         terms = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._forms]
         self._find_stems(terms)
