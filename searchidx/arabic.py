@@ -363,6 +363,13 @@ _DUAL_SUFFIX = "ان"
 _SUFFIX_LETTERS = "".join(
     sorted(set("".join((*_PRONOUN_SUFFIXES, *_NUMBER_SUFFIXES, _DUAL_SUFFIX, "ا"))))
 )
+# Everything a light stem may lose behind it, as _suffix_readings takes it off:
+# a nisba ي, a number ending, a dual ending and a pronoun, each optional, or a ت
+# written for ة (after a nisba ي) before a pronoun, or a tanween alef after a nisba ي.
+_SUFFIXES = re.compile(
+    f"(?:(?:ي?(?:{'|'.join(_NUMBER_SUFFIXES)})?(?:{_DUAL_SUFFIX})?|ي?ت)"
+    f"(?:{'|'.join(_PRONOUN_SUFFIXES)})?|ي?ا)"
+)
 # Article with the conjunctions and prepositions that may precede it.
 _ARTICLE_PREFIXES = (
     "وبال",
@@ -611,13 +618,16 @@ def stems_filter(stems: Iterable[str]) -> Callable[[str], bool]:
     """A quick test of a folded term, true where one of ``stems`` may be among its
     :func:`light_stems` whatever the index holds; it never rejects a true stem.
 
-    A stem is the term's letters less clitics in front and suffixes behind
-    (pronouns, number and dual endings, a nisba ي, a tanween alef), its last
-    letter ه where the term has ت before a pronoun («مدرستها» → «مدرسه»).
+    A stem is the term's letters less clitics in front and suffixes behind, in
+    the order :func:`light_stems` takes them off (a nisba ي, a number or dual
+    ending, a pronoun, a tanween alef), its last letter ه where the term has ت
+    before a pronoun («مدرستها» → «مدرسه»). Words whose letters after a stem are
+    no such suffixes are most of those sharing its first letters: «ايام» and
+    «اياكم» start with «اي» as «ايات» does, «اهلك» with «اهل» as «اهلكم» does.
 
-    >>> may_be = stems_filter(["كتاب", "مدرسه"])
-    >>> [bool(may_be(term)) for term in ("والكتابين", "مدرستها", "والكتب")]
-    [True, True, False]
+    >>> may_be = stems_filter(["كتاب", "مدرسه", "اي"])
+    >>> [bool(may_be(term)) for term in ("والكتابين", "مدرستها", "والكتب", "ايات", "ايام")]
+    [True, True, False, True, False]
     """
     # A test made for each query word: comparing ends is cheaper than compiling a pattern.
     endings = tuple(
@@ -628,7 +638,7 @@ def stems_filter(stems: Iterable[str]) -> Callable[[str], bool]:
 
     def may_share_stem(term: str) -> bool:
         end = len(term)
-        while not term.endswith(endings, 0, end):
+        while not (term.endswith(endings, 0, end) and _SUFFIXES.fullmatch(term, end)):
             if not end or term[end - 1] not in _SUFFIX_LETTERS:
                 return False
             end -= 1
@@ -807,6 +817,8 @@ def _strip_nisba(word: str) -> str:
 
 
 def _matching_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
+    if not word.startswith(prefixes):
+        return ""  # most words: one test for all
     for prefix in prefixes:
         if word.startswith(prefix) and len(word) - len(prefix) >= min_left:
             return prefix
@@ -819,6 +831,8 @@ def _strip_prefix(word: str, prefixes: tuple[str, ...], min_left: int) -> str:
 
 
 def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
+    if not word.endswith(suffixes):
+        return word  # most words: one test for all
     for suffix in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             return word[: -len(suffix)]

@@ -3,6 +3,7 @@ written forms, diacritics."""
 
 import difflib
 import gc
+import itertools
 import unicodedata
 
 import pytest
@@ -508,6 +509,26 @@ def test_stems_filter_never_rejects_a_stem(clitics, letters, suffixes, rng):
             assert stems_filter([stem])(term), (term, stem)
 
 
+def test_stems_filter_never_rejects_a_stem_of_a_word_with_any_two_suffixes():
+    """Every clitic before a few stems and every pair of suffix pieces after them
+    (those light_stems takes off, and others), with nothing, everything or some
+    words indexed: each of the word's light stems passes the filter."""
+    indexed = (
+        None,
+        lambda word: True,
+        lambda word: word.startswith("ال"),
+        lambda word: len(word) % 2 == 0,
+    )
+    for clitic, core in itertools.product(PROCLITICS, ("كتاب", "مدرس", "سوري", "اي", "ولاي")):
+        for count in range(3):
+            for suffixes in itertools.product(_SUFFIX_PIECES, repeat=count):
+                term = clitic + core + "".join(suffixes)
+                for is_attested in indexed:
+                    stems = light_stems(term, is_attested) if is_attested else light_stems(term)
+                    for stem in stems:
+                        assert stems_filter([stem])(term), (term, stem)
+
+
 def _short_stems_reach_only_through_their_prefixes(term: str, is_attested) -> None:
     for stem in light_stems(term, is_attested) if is_attested else light_stems(term):
         if len(stem) < 3:
@@ -557,6 +578,16 @@ def test_short_words_have_no_stem_prefixes_but_aya():
         (["اله", "وال"], "والهه", True),
         (["اله", "وال"], "والدها", False),  # «د» is no suffix
         (["اله", "وال"], "والقلم", False),
+        # Letters after the stem that are suffix letters but no suffixes in turn.
+        (["اي"], "ايام", False),
+        (["اي"], "اياكم", False),
+        (["اي"], "اياتها", True),
+        (["اهل"], "اهلك", False),
+        (["اهل"], "واهلكم", True),
+        (["ركع"], "ركعتين", False),
+        (["سوري"], "سورياً".replace("\u064b", ""), True),  # a tanween alef
+        (["امريك"], "الامريكيين", True),  # a nisba ي before a plural
+        (["ولاي"], "ولايتها", True),  # «ولاية» + «ها»
     ],
 )
 def test_stems_filter_keeps_words_whose_letters_allow_the_stems(stems, term, may_share):

@@ -360,9 +360,11 @@ class _CountingVocabulary(ReaderVocabulary):
         super().__init__(reader)
         self.looked_up: list[str] = []
         self.expanded: list[str] = []
+        self.expansions = 0
 
     def expand_prefixes(self, fieldname: str, prefixes: list[str]) -> list[list[str]]:
         self.expanded += prefixes
+        self.expansions += 1
         return super().expand_prefixes(fieldname, prefixes)
 
     def contains_many(self, fieldname: str, terms: list[str]) -> list[bool]:
@@ -393,7 +395,8 @@ def test_words_under_a_words_prefixes_are_answered_from_their_expansion(families
         try:
             counting = _CountingVocabulary(reader)
             planner = _Planner(counting)
-            stems = planner._light_stems(term)
+            planner._find_stems([term])
+            stems = planner._stems[term]
             before = len(counting.looked_up)
             forms = planner._word_forms("terms", term)
             assert list(forms.items()) == list(
@@ -412,6 +415,79 @@ def test_words_under_a_words_prefixes_are_answered_from_their_expansion(families
             assert answered == {word: ("terms", word) in reader for word in answered}
         finally:
             reader.close()
+
+
+# News with clitic forms, Uthmani Quran and Urdu letters; then a second file.
+_NEWS = {
+    "news.txt": "استقبل الوزير السفير في دمشق\n\nوصل وزير الخارجية إلى بسوريا أمس\n\n"
+    "المساعدات لسوريا والعراق\n\nذَٰلِكَ ٱلْكِتَـٰبُ لَا رَيْبَ فِيهِ\n\n"
+    "اپنے أہلہ کے ساتھ گیا\n\nقرأ الكتاب مع أهله"
+}
+_MORE_NEWS = {"more.txt": "رحب وزير الخارجية بالوفد في سوريا\n\nللوزير كلمة عن سورياً"}
+# Queries of several words, each with its words as typed.
+_TOGETHER = [
+    ("وزير سوريا", ["وزير", "سوريا"]),
+    ('"وزير الخارجية"', ["وزير", "الخارجية"]),
+    ("وزير -سوريا", ["وزير", "سوريا"]),
+    ("ٱلْكِتَـٰبُ OR أہلہ", ["ٱلْكِتَـٰبُ", "أہلہ"]),
+    ("زرقاوات الكتاب", ["زرقاوات", "الكتاب"]),
+    ("سوريا~ وزير", ["سوريا", "وزير"]),
+    ('"سوريا وزير"~3', ["سوريا", "وزير"]),
+]
+
+
+def _places(index: Index, text: str) -> list[tuple[str, int]]:
+    return sorted((hit.doc, hit.paragraph) for hit in index.search(text, limit=50).hits)
+
+
+def _assert_planned_together_as_alone(index: Index) -> None:
+    """Each query's words planned together (one expansion of every clitic + stem
+    of them all) have the forms, order and bonuses each word has alone, found one
+    lookup at a time in Whoosh's term files; the side files plan them alike."""
+    reader = index._whoosh.reader()
+    try:
+        for text, words in _TOGETHER:
+            parsed = parse_query(text, index._whoosh.schema)
+            counting = _CountingVocabulary(reader)
+            arrays = ArraySearcher.open(index.path, reader).vocabulary(reader)
+            assert build_plan(parsed, arrays) == build_plan(parsed, counting), text
+            assert counting.expansions == 1, text
+            for word in map(fold_term, words):
+                expected = list(reference_forms(ReaderVocabulary(reader), word).items())
+                # The forms the query's plan found, remembered by each vocabulary.
+                assert list(_Planner(counting)._word_forms("terms", word).items()) == expected
+                assert list(_Planner(arrays)._word_forms("terms", word).items()) == expected
+            assert counting.expansions == 1, text
+    finally:
+        reader.close()
+
+
+def test_the_words_of_a_query_are_planned_together_as_each_alone(tmp_path):
+    """«وزير» finds «الوزير», «سوريا» finds «بسوريا» and «لسوريا», an Urdu-letter
+    word its Arabic spelling, a word no paragraph holds nothing; the words of one
+    query are planned together, to the forms each has alone, before and after an
+    update brings new forms («للوزير», «سورياً») in a second segment."""
+    folder = write_corpus(tmp_path / "docs", _NEWS)
+    with Index.create(tmp_path / "index") as index:
+        index.update([folder])
+        assert _places(index, "وزير") == [("news.txt", 1), ("news.txt", 2)]
+        assert _places(index, "سوريا") == [("news.txt", 2), ("news.txt", 3)]
+        assert _places(index, "وزير سوريا") == [("news.txt", 2)]
+        assert _places(index, "وزير -سوريا") == [("news.txt", 1)]
+        assert _places(index, "أہلہ") == [("news.txt", 5), ("news.txt", 6)]
+        assert _places(index, "ٱلْكِتَـٰبُ") == [("news.txt", 4)]
+        assert _places(index, "زرقاوات") == _places(index, "زرقاوات الكتاب") == []
+        _assert_planned_together_as_alone(index)
+        write_corpus(folder, _MORE_NEWS)
+        index.update([folder])
+        assert index.info().segments == 2
+        assert _places(index, "وزير سوريا") == [
+            ("more.txt", 1),
+            ("more.txt", 2),
+            ("news.txt", 2),
+        ]
+        assert _places(index, '"وزير الخارجية"') == [("more.txt", 1), ("news.txt", 2)]
+        _assert_planned_together_as_alone(index)
 
 
 EXACT_QUERIES = [
@@ -1392,10 +1468,37 @@ def test_scores_of_a_document_are_added_in_their_order(documents):
     assert _summed(ids[:0], scores[:0], documents).ids.tolist() == []
 
 
+def test_words_sharing_a_key_are_answered_when_fewer_are_kept(bundled_index, monkeypatch):
+    """Each segment keeps the terms sharing a key (their first 8 bytes) that it read;
+    keeping few (the kept ones dropped each time the bound is passed), every word
+    is still found or not and every prefix expanded as in Whoosh's term files, the
+    empty prefix to every word."""
+    monkeypatch.setattr(array_segments, "_SHARED_LIMIT", 20)
+    with Index.open(bundled_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            ours = ArraySearcher.open(index.path, reader).vocabulary(reader)
+            theirs = ReaderVocabulary(reader)
+            words = list(theirs.expand_prefix("terms", ""))
+            # «بالكتاب», «والكتابة» …: words sharing their first four letters.
+            asked = [clitic + word for word in words[::7] for clitic in ("", "بال", "وال", "ل")]
+            for _ in range(2):  # then again, from what is kept
+                assert ours.contains_many("terms", asked) == theirs.contains_many("terms", asked)
+                prefixes = ["", *sorted({word[:5] for word in asked})]
+                expanded = ours.expand_prefixes("terms", prefixes)
+                assert expanded == theirs.expand_prefixes("terms", prefixes)
+            assert expanded[0] == words
+            segment = ArraySearcher.open(index.path, reader).segments[0]
+            segment.ordinals("terms", [word.encode("utf-8") for word in asked])
+            assert 0 < segment._spans_kept <= 20 + max(map(len, segment._spans.values()))
+        finally:
+            reader.close()
+
+
 def test_terms_looked_up_when_the_cache_is_full_are_still_answered(bundled_index, monkeypatch):
-    """A long-running process looks up more terms than it keeps: a batch mixing
-    terms it remembers with new ones, arriving when the cache is full, is answered
-    whole (the cache is emptied to remember the new ones) and as one by one."""
+    """A long-running process looks up more terms one by one than it keeps (the
+    cache is emptied to remember new ones): each is still answered, and a batch
+    mixing terms it remembers with new and absent ones is answered as one by one."""
     monkeypatch.setattr(array_segments, "_ORDINAL_CACHE_LIMIT", 50)
     with Index.open(bundled_index) as index:
         reader = index._whoosh.reader()
@@ -1423,8 +1526,6 @@ def test_where_each_postings_positions_start_is_kept_as_terms_are_asked_for(
     first position plus the frequencies of the term's earlier postings, added up
     term by term or for many terms at once; and reads the positions of the
     paragraph's words."""
-    from searchidx.search import array_segments
-
     monkeypatch.setattr(array_segments, "_FILLED_ALONE", alone)
     rng = np.random.default_rng(11)
     with Index.open(narrators_index) as index:

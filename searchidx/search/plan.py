@@ -212,6 +212,7 @@ def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank")
     the index's vocabulary; ``marks`` says what the diacritics of a query word do
     (:data:`~searchidx.search.query.MARKS`)."""
     planner = _Planner(vocabulary, strict=marks == "strict")
+    planner.find_forms(parsed)
     expanded = planner.expand(parsed)
     return QueryPlan(
         query=expanded,
@@ -219,7 +220,9 @@ def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank")
         highlight=frozenset(planner.highlight),
         restricted=frozenset(planner.restricted),
         patterns=tuple(planner.patterns),
-        excludes=has_not(expanded),
+        # Expanding keeps each NOT and adds none: the parsed query, a few nodes
+        # where the expanded one has a node per form, tells.
+        excludes=has_not(parsed),
     )
 
 
@@ -352,40 +355,84 @@ class _Planner:
                 self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
         return _one_of(fieldname, forms, boost, test)
 
+    def find_forms(self, q: query.Query) -> None:
+        """Find the forms of every word of ``q`` that matches its stem forms, all
+        words of a field at once (see :meth:`_find_forms`)."""
+        words: dict[str, list[str]] = {}
+        for fieldname, word in _stemmed_words(q):
+            words.setdefault(fieldname, []).append(word)
+        for fieldname, terms in words.items():
+            self._find_forms(fieldname, terms)
+
     def _word_forms(self, fieldname: str, term: str) -> dict[str, float]:
         """The indexed words ``term`` matches, each with the bonus of its tier."""
         forms = self._forms.get((fieldname, term))
         if forms is None:
-            forms = self._forms[fieldname, term] = self._find_word_forms(fieldname, term)
+            self._find_forms(fieldname, [term])
+            forms = self._forms[fieldname, term]
         return dict(forms)
 
-    def _find_word_forms(self, fieldname: str, term: str) -> dict[str, float]:
-        forms = {term: EXACT_BONUS}
-        stems = self._light_stems(term)
-        if stems == (term,) and term.isascii():
-            return forms
-        primary, readings = stems[0], set(stems)
-        function_form = is_function_form(term)
+    def _find_forms(self, fieldname: str, terms: list[str]) -> None:
+        """Find the forms of each of ``terms`` not known yet: a term, and the
+        indexed words that share one of its stems, each with the bonus of its tier.
+
+        Every term's stems are found at once, then every clitic + stem of every
+        term is expanded at once, then every candidate's stems are found at once:
+        each step is one lookup in each segment for all the terms of a query,
+        rather than one for each term.
+        """
+        terms = [term for term in dict.fromkeys(terms) if (fieldname, term) not in self._forms]
+        self._find_stems(terms)
+        words = []
+        for term in terms:
+            stems = self._stems[term]
+            if stems == (term,) and term.isascii():
+                prefixes = []
+            else:
+                prefixes = [prefix for stem in stems for prefix in stem_prefixes(stem)]
+            if prefixes:
+                words.append((term, stems, prefixes))
+            else:
+                # «و», «في»: a short word is no other word's stem
+                self._forms[fieldname, term] = {term: EXACT_BONUS}
+        if not words:
+            return
         # Every clitic + stem expanded at once, every candidate's stems found at once,
         # of the candidates whose letters allow one of the readings: a short stem's
         # prefix («وال» of «واله») starts thousands of words, each costing lookups.
-        prefixes = [prefix for stem in stems for prefix in stem_prefixes(stem)]
-        if not prefixes:
-            return forms  # «و», «في»: a short word is no other word's stem
-        may_share_stem = stems_filter(readings)
-        expansions = self.vocabulary.expand_prefixes(fieldname, prefixes)
-        candidates = [
-            candidate
-            for expanded in expansions
-            for candidate in expanded
-            if is_function_form(candidate) == function_form and may_share_stem(candidate)
-        ]
+        prefixes = [prefix for *_, word_prefixes in words for prefix in word_prefixes]
+        expansions = iter(self.vocabulary.expand_prefixes(fieldname, prefixes))
+        found = []
+        for term, stems, word_prefixes in words:
+            expanded = [next(expansions) for _ in word_prefixes]
+            may_share_stem = stems_filter(stems)
+            function_form = is_function_form(term)
+            candidates = [
+                candidate
+                for terms_of_prefix in expanded
+                for candidate in terms_of_prefix
+                if may_share_stem(candidate) and is_function_form(candidate) == function_form
+            ]
+            found.append((term, stems, expanded, candidates))
         # Stemming them asks whether words are indexed; those that start with one of
         # the prefixes are indexed if and only if they are among its words.
         at_hand = None
         if fieldname == "terms":
-            at_hand = (tuple(prefixes), {word for expanded in expansions for word in expanded})
-        self._find_stems(candidates, at_hand)
+            indexed = {word for *_, expanded, _ in found for words in expanded for word in words}
+            at_hand = (tuple(prefixes), indexed)
+        self._find_stems(
+            [candidate for *_, candidates in found for candidate in candidates], at_hand
+        )
+        for term, stems, _, candidates in found:
+            self._forms[fieldname, term] = self._stem_forms(term, stems, candidates)
+
+    def _stem_forms(
+        self, term: str, stems: tuple[str, ...], candidates: list[str]
+    ) -> dict[str, float]:
+        """``term`` and those of ``candidates`` (whose stems are known) that share
+        one of its ``stems``, each with the bonus of its tier."""
+        forms = {term: EXACT_BONUS}
+        primary, readings = stems[0], set(stems)
         for candidate in candidates:
             if candidate in forms:
                 continue
@@ -394,10 +441,6 @@ class _Planner:
                 continue
             forms[candidate] = STEM_BONUS if candidate_stems[0] == primary else 0.0
         return forms
-
-    def _light_stems(self, term: str) -> tuple[str, ...]:
-        self._find_stems([term])
-        return self._stems[term]
 
     def _find_stems(
         self, words: list[str], at_hand: tuple[tuple[str, ...], set[str]] | None = None
@@ -539,6 +582,19 @@ def _one_of(
     else:
         found = [WrittenTerm(fieldname, term, test, boost=boost) for term in terms]
     return found[0] if len(found) == 1 else query.Or(found)
+
+
+def _stemmed_words(q: query.Query) -> Iterator[tuple[str, str]]:
+    """The field and text of each word of ``q`` that matches its stem forms (see
+    :meth:`_Planner.expand`): words and phrases' words of the word fields, and
+    fuzzy words, with NOT or without; not ``=words``."""
+    if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
+        for word in q.words:
+            yield q.fieldname, word
+    elif type(q) in (query.Term, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
+        yield q.fieldname, q.text
+    for child in q.children():
+        yield from _stemmed_words(child)
 
 
 def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
