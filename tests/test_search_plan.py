@@ -331,6 +331,23 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
 
 
+def test_an_uthmani_query_word_finds_each_of_its_readings(tmp_path):
+    """A word pasted from the mushaf is read as the index reads it: «ٱلْكِتَـٰبُ»
+    is «الكتب» or «الكتاب», so it finds the book in standard spelling too, alone
+    and in a phrase; «هَـٰذَا» is «هذا»; «الكاتب» is another word."""
+    files = {
+        "notes.txt": "هذا الكتاب مفيد للطلاب.\n\nقرأت الكتب كلها.\n\n"
+        "ذلك الكتاب لا ريب فيه.\n\nالكاتب في مكتبه.\n"
+    }
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    results = search(index, "ٱلْكِتَـٰبُ")
+    assert sorted(hit.paragraph for hit in results) == [1, 2, 3]
+    assert {word for hit in results for word in highlighted(hit)} == {"الكتاب", "الكتب"}
+    phrase = search(index, '"ذَٰلِكَ ٱلْكِتَـٰبُ"')
+    assert [(hit.paragraph, highlighted(hit)) for hit in phrase] == [(3, ["ذلك", "الكتاب"])]
+    assert [hit.paragraph for hit in search(index, "هَـٰذَا")] == [1]
+
+
 # Sentences that each pair a word with a false look-alike.
 TRIAL = [
     "أعلنت وزارة الصحة عن حملة تطعيم جديدة، وقالت الوزارة إنها مجانية.",  # 1 not «و» + «زار»

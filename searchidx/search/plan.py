@@ -271,7 +271,7 @@ class _Planner:
             # Each word of the phrase matches its forms, at consecutive positions.
             typed = typed_word(q) or ("",) * len(q.words)
             words = [
-                (q.fieldname, self._word_forms(q.fieldname, word), None, marks)
+                (q.fieldname, self._typed_forms(q.fieldname, word, marks), None, marks)
                 for word, marks in zip(q.words, typed, strict=True)
             ]
             return self._words(words, q)
@@ -312,7 +312,18 @@ class _Planner:
             forms = {term: EXACT_BONUS for term in readings if self._is_attested(term)}
             letters = WrittenTest(letters=written_letters(q.text))
             return "terms", forms, letters, q.text if is_vocalized(q.text) else ""
-        return q.fieldname, self._word_forms(q.fieldname, q.text), None, typed_word(q) or ""
+        typed = typed_word(q) or ""
+        return q.fieldname, self._typed_forms(q.fieldname, q.text, typed), None, typed
+
+    def _typed_forms(self, fieldname: str, term: str, typed: str) -> dict[str, float]:
+        """The forms of a query word (:meth:`_word_forms`) of every reading of it as
+        typed: the parser keeps an Uthmani word's first reading, and «ٱلْكِتَـٰبُ»
+        is «الكتب» or «الكتاب», as the index reads it."""
+        forms = self._word_forms(fieldname, term)
+        for reading in fold_readings(typed)[1:] if typed else ():
+            for form, bonus in self._word_forms(fieldname, reading).items():
+                forms[form] = max(bonus, forms.get(form, bonus))
+        return forms
 
     def _words(self, words: list[_Word], q: query.Query) -> query.Query:
         """A word, or a phrase's words (:meth:`_word`), at the positions ``q`` asks for.
