@@ -846,29 +846,31 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
 def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     """A mask of ``docs`` (live documents of ``segment``, sorted) where a word's ``forms``
     (:class:`~.written.WrittenTerm` of one test) occur written as the test accepts:
-    what :meth:`_Run.evaluate` finds of the word there, in fewer calls. A term whose
-    written forms all pass needs only its postings; only the occurrences of terms
-    written both ways have their written forms read."""
+    what :meth:`_Run.evaluate` finds of the word there, in fewer calls. Only the
+    terms with postings in ``docs`` have their written forms judged (a word has
+    dozens of terms, a few of them in the paragraphs looked at); a term whose
+    written forms all pass needs only its postings, and only the occurrences of
+    terms written both ways have their written forms read."""
     test = forms[0].test
     ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
-    verdicts = [(o, segment.passing(test, o)) for o in ordinals if o >= 0]
-    verdicts = [(o, verdict) for o, verdict in verdicts if verdict is not False]
-    if not verdicts or not len(docs):
+    ordinals = np.array([o for o in ordinals if o >= 0], dtype=np.int64)
+    if not len(ordinals) or not len(docs):
         return np.zeros(len(docs), dtype=bool)
-    ordinals = np.array([o for o, _ in verdicts], dtype=np.int64)
     index, form, found = _postings_in(segment, ordinals, _mask(docs, segment.size), docs)
-    mixed = np.array([verdict is None for _, verdict in verdicts])
-    chosen = mixed[form]
+    # Each term found: 1 where all its written forms pass, 0 where none, -1 where some.
+    judged = np.zeros(len(ordinals), dtype=np.int8)
+    for number in distinct(form).tolist():
+        verdict = segment.passing(test, int(ordinals[number]))
+        judged[number] = -1 if verdict is None else verdict
+    verdicts = judged[form]
+    kept, chosen = verdicts > 0, verdicts < 0
     if chosen.any():
         # Each posting of a term written both ways counts if one of its occurrences passes.
         accepted, owner = _accepted_occurrences(
             segment, test, index[chosen], ordinals[form[chosen]]
         )
-        kept = np.zeros(len(index), dtype=bool)
-        kept[~chosen] = True
         kept[chosen.nonzero()[0][owner[accepted]]] = True
-        found = found[kept]
-    return _among(docs, found, segment.size)
+    return _among(docs, found[kept], segment.size)
 
 
 def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
