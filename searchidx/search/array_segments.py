@@ -119,6 +119,9 @@ class _Segment:
         # Per written test and term, the test's verdict on each of the term's written
         # forms, and on all of them (see passing).
         self._verdicts: dict[tuple[WrittenTest, int], tuple[np.ndarray, bool | None]] = {}
+        # ... and on some of them, where only their occurrences were asked about (see
+        # accepted): 1 passes, 0 fails, -1 not judged yet.
+        self._some_verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
         # Where each posting's positions start (see posting_firsts), of the terms whose
         # postings are filled in: at most one number (4 bytes) per posting of the segment.
         self._firsts: np.ndarray | None = None
@@ -371,13 +374,44 @@ class _Segment:
     ) -> np.ndarray:
         """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
         ``terms[term_of]``; ``term_of`` may be None where ``terms`` has one) whose word
-        as written passes ``test``: each of the terms' own written forms is tested once."""
-        verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
+        as written passes ``test``. Each written form is tested once: where the
+        verdicts on all of a term's forms are not known (:meth:`passing`), only the
+        forms of these occurrences are tested (a common term has dozens of forms, a
+        few paragraphs' occurrences a handful of them)."""
         numbers = self.side.written_numbers(terms, term_of, occurrences)
+        verdicts, forms = [], []
+        for term in terms.tolist():
+            judged = self._verdicts.get((test, term))
+            if judged is not None:
+                verdicts.append(judged[0].view(np.int8))  # booleans are 0 and 1
+                forms.append(None)
+                continue
+            found = self.side.term_forms(term)
+            some = self._some_verdicts.get((test, term))
+            if some is None:
+                if len(self._some_verdicts) > _ORDINAL_CACHE_LIMIT:
+                    self._some_verdicts.clear()
+                some = self._some_verdicts[test, term] = np.full(len(found), -1, dtype=np.int8)
+            verdicts.append(some)
+            forms.append(found)
         if len(verdicts) == 1:
-            return verdicts[0][numbers]
-        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
-        return np.concatenate(verdicts)[firsts[term_of] + numbers]
+            at, firsts = numbers, None
+        else:
+            firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
+            at = firsts[term_of] + numbers
+        every = verdicts[0] if firsts is None else np.concatenate(verdicts)
+        unknown = distinct(at[every[at] < 0])
+        if len(unknown):
+            # Judged in the term's own verdicts, kept; then in the whole as read.
+            owners = np.zeros(len(unknown), dtype=np.int64)
+            if firsts is not None:
+                owners = firsts.searchsorted(unknown, "right") - 1
+            for place, owner in zip(unknown.tolist(), owners.tolist(), strict=True):
+                number = place if firsts is None else place - int(firsts[owner])
+                verdict = _passes(test, forms[owner][number])
+                verdicts[owner][number] = verdict
+                every[place] = verdict
+        return every[at] > 0
 
     def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         """A mask of every occurrence of the term ``ordinal`` (its positions in
@@ -389,6 +423,12 @@ class _Segment:
         none does (False) or some do (None): its written forms' verdicts say it
         without reading the forward index."""
         return self._judged(test, ordinal)[1]
+
+    def known_passing(self, test: WrittenTest, ordinal: int) -> bool | None:
+        """:meth:`passing` where the verdicts on all the term's written forms are known,
+        else None (some may pass): what costs nothing to know."""
+        judged = self._verdicts.get((test, ordinal))
+        return None if judged is None else judged[1]
 
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         return self._judged(test, ordinal)[0]

@@ -829,8 +829,9 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         at, place = at[matched], place[matched]
         terms = ordinal[form[owner[at]]]  # a few of the word's many forms
         found = distinct(terms)
-        # Terms written only ways that pass (or fail) need no written form read.
-        verdicts = {segment.passing(test, term) for term in found.tolist()}
+        # Terms known to be written only ways that pass (or fail) need no written
+        # form read; the others have their occurrences' forms judged.
+        verdicts = {segment.known_passing(test, term) for term in found.tolist()}
         if verdicts == {True}:
             continue
         if verdicts == {False}:
@@ -857,10 +858,11 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     if not len(ordinals) or not len(docs):
         return np.zeros(len(docs), dtype=bool)
     index, form, found = _postings_in(segment, ordinals, _mask(docs, segment.size), docs)
-    # Each term found: 1 where all its written forms pass, 0 where none, -1 where some.
+    # Each term found: 1 where all its written forms pass, 0 where none, -1 where
+    # some do or where that is not known yet (then its occurrences' forms are judged).
     judged = np.zeros(len(ordinals), dtype=np.int8)
     for number in distinct(form).tolist():
-        verdict = segment.passing(test, int(ordinals[number]))
+        verdict = segment.known_passing(test, int(ordinals[number]))
         judged[number] = -1 if verdict is None else verdict
     verdicts = judged[form]
     kept, chosen = verdicts > 0, verdicts < 0
