@@ -165,6 +165,15 @@ class ArraySearcher(ArraySegments):
             found = self._idf[key] = log(self.doc_count_all / (df + 1)) + 1
         return found
 
+    def look_up(self, terms: tuple[bytes, ...]) -> None:
+        """Have every segment know the number of each of ``terms`` (of the ``terms``
+        field) whose idf is not kept yet: one ``searchsorted`` per segment for all
+        of them, rather than one per term and segment when each idf is worked out."""
+        new = [term for term in terms if ("terms", term) not in self._idf]
+        if len(new) > 1:
+            for segment in self.segments:
+                segment.ordinals("terms", new)
+
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
         ids, scores, total = self._matched(plan, limit)
@@ -425,8 +434,11 @@ class _Run:
         few more operations per posting cost less than a call per form, also where
         one form has tens of thousands of postings)."""
         terms = [word.text.encode("utf-8") for word in forms]
-        terms = [(segment.ordinal("terms", term), term) for term in terms]
-        terms = [(ordinal, term) for ordinal, term in terms if ordinal >= 0]
+        terms = [
+            (ordinal, term)
+            for ordinal, term in zip(segment.ordinals("terms", terms), terms, strict=True)
+            if ordinal >= 0
+        ]
         if not terms:
             return _EMPTY
         if len(terms) == 1:
@@ -487,6 +499,7 @@ class _Run:
         key = tuple(term for _, term in terms)
         found = self._weights.get(key)
         if found is None:
+            self.searcher.look_up(key)
             idf = np.array([self.searcher.idf("terms", term) for term in key])
             found = self._weights[key] = (idf, np.array([self.bonus.get(t, 0.0) for t in key]))
         return found
@@ -710,10 +723,9 @@ class _Run:
         restricted word's none of whose written forms pass left out)."""
         test = getattr(forms[0], "test", None)
         found = [word.text.encode("utf-8") for word in forms]
-        found = [(segment.ordinal("terms", term), term) for term in found]
         return [
             (ordinal, term)
-            for ordinal, term in found
+            for ordinal, term in zip(segment.ordinals("terms", found), found, strict=True)
             if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
         ]
 
@@ -853,7 +865,7 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     written forms all pass needs only its postings, and only the occurrences of
     terms written both ways have their written forms read."""
     test = forms[0].test
-    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
+    ordinals = segment.ordinals("terms", [word.text.encode("utf-8") for word in forms])
     ordinals = np.array([o for o in ordinals if o >= 0], dtype=np.int64)
     if not len(ordinals) or not len(docs):
         return np.zeros(len(docs), dtype=bool)
