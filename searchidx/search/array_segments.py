@@ -379,39 +379,46 @@ class _Segment:
         forms of these occurrences are tested (a common term has dozens of forms, a
         few paragraphs' occurrences a handful of them)."""
         numbers = self.side.written_numbers(terms, term_of, occurrences)
-        verdicts, forms = [], []
-        for term in terms.tolist():
-            judged = self._verdicts.get((test, term))
-            if judged is not None:
-                verdicts.append(judged[0].view(np.int8))  # booleans are 0 and 1
-                forms.append(None)
-                continue
-            found = self.side.term_forms(term)
-            some = self._some_verdicts.get((test, term))
-            if some is None:
-                if len(self._some_verdicts) > _ORDINAL_CACHE_LIMIT:
-                    self._some_verdicts.clear()
-                some = self._some_verdicts[test, term] = np.full(len(found), -1, dtype=np.int8)
-            verdicts.append(some)
-            forms.append(found)
+        judged = [self._verdicts.get((test, term)) for term in terms.tolist()]
+        # Where some are not known: 1 passes, 0 fails, -1 not judged yet.
+        verdicts = [
+            self._some_judged(test, term) if found is None else found[0]
+            for term, found in zip(terms.tolist(), judged, strict=True)
+        ]
         if len(verdicts) == 1:
-            at, firsts = numbers, None
+            every, at, firsts = verdicts[0], numbers, None
         else:
             firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
-            at = firsts[term_of] + numbers
-        every = verdicts[0] if firsts is None else np.concatenate(verdicts)
-        unknown = distinct(at[every[at] < 0])
+            every, at = np.concatenate(verdicts), firsts[term_of] + numbers
+        found = every[at]
+        if None not in judged:
+            return found
+        unknown = distinct(at[found < 0])
         if len(unknown):
-            # Judged in the term's own verdicts, kept; then in the whole as read.
+            # Each judged in its term's verdicts, kept, and in the whole as read.
             owners = np.zeros(len(unknown), dtype=np.int64)
             if firsts is not None:
                 owners = firsts.searchsorted(unknown, "right") - 1
-            for place, owner in zip(unknown.tolist(), owners.tolist(), strict=True):
-                number = place if firsts is None else place - int(firsts[owner])
-                verdict = _passes(test, forms[owner][number])
-                verdicts[owner][number] = verdict
-                every[place] = verdict
-        return every[at] > 0
+                unknown = unknown - firsts[owners]
+            forms: dict[int, list[str]] = {}
+            for owner, number in zip(owners.tolist(), unknown.tolist(), strict=True):
+                if owner not in forms:
+                    forms[owner] = self.side.term_forms(int(terms[owner]))
+                verdicts[owner][number] = _passes(test, forms[owner][number])
+            every = verdicts[0] if firsts is None else np.concatenate(verdicts)
+            found = every[at]
+        return found > 0
+
+    def _some_judged(self, test: WrittenTest, ordinal: int) -> np.ndarray:
+        """The verdicts of ``test`` on the written forms of the term ``ordinal`` judged
+        so far (see :meth:`accepted`): 1 passes, 0 fails, -1 not judged yet."""
+        found = self._some_verdicts.get((test, ordinal))
+        if found is None:
+            if len(self._some_verdicts) > _ORDINAL_CACHE_LIMIT:
+                self._some_verdicts.clear()
+            forms = len(self.side.term_forms(ordinal))
+            found = self._some_verdicts[test, ordinal] = np.full(forms, -1, dtype=np.int8)
+        return found
 
     def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         """A mask of every occurrence of the term ``ordinal`` (its positions in
@@ -425,10 +432,13 @@ class _Segment:
         return self._judged(test, ordinal)[1]
 
     def known_passing(self, test: WrittenTest, ordinal: int) -> bool | None:
-        """:meth:`passing` where the verdicts on all the term's written forms are known,
-        else None (some may pass): what costs nothing to know."""
-        judged = self._verdicts.get((test, ordinal))
-        return None if judged is None else judged[1]
+        """:meth:`passing` where it is worth knowing, else None (some may pass): the
+        first time a test asks about the term, only the forms of the occurrences read
+        are judged (:meth:`accepted`); the next time, all of its forms are, once, so
+        that a term written only ways that pass (or fail) is read no more."""
+        if (test, ordinal) in self._verdicts or (test, ordinal) in self._some_verdicts:
+            return self.passing(test, ordinal)
+        return None
 
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         return self._judged(test, ordinal)[0]
