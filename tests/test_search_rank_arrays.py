@@ -24,7 +24,7 @@ from searchidx.arabic import (
     written_letters,
 )
 from searchidx.errors import QueryError
-from searchidx.search import array_positions, rank_arrays, rank_whoosh
+from searchidx.search import array_positions, array_segments, rank_arrays, rank_whoosh
 from searchidx.search.plan import (
     EXACT_BONUS,
     MARKS_BONUS,
@@ -1012,6 +1012,54 @@ def test_bonuses_beyond_the_best_paragraphs_agree_with_whoosh(tiers_index):
         assert_ranked_alike(index, queries, (1, 2, 3, 10, 50, 200))
 
 
+def forms_tested(monkeypatch) -> list[str]:
+    """The written forms the array search tests from now on (each test of each one)."""
+    tested = []
+    passes = array_segments._passes
+
+    def recording(test, written):
+        tested.append(written)
+        return passes(test, written)
+
+    monkeypatch.setattr(array_segments, "_passes", recording)
+    return tested
+
+
+def test_a_vocalized_word_judges_only_the_forms_written_where_it_looks(tiers_index, monkeypatch):
+    """«عِلْم» looks for compatible marks in the best-scoring paragraphs only: the
+    forms written only in the two long paragraphs it never reaches («بِالْعِلْمِ»,
+    «عِلْمُهُ») are not tested the first time. Asked again, the terms it read have
+    all their forms judged once, and every time the same paragraphs rank first,
+    as Whoosh ranks them."""
+    tested = forms_tested(monkeypatch)
+    with Index.open(tiers_index) as index:
+        first = index.search("عِلْم", limit=2)
+        assert [(hit.doc, hit.paragraph) for hit in first] == [
+            ("knowledge.txt", 1),
+            ("knowledge.txt", 2),
+        ]
+        assert first.total == 107 and all(hit.score > MARKS_BONUS for hit in first)
+        assert "الْعِلْمِ" in tested and "الْعَلَمَ" in tested
+        assert "بِالْعِلْمِ" not in tested and "عِلْمُهُ" not in tested
+        tested.clear()
+        again = index.search("عِلْم", limit=2)
+        assert "عِلْمُهُ" in tested  # «عَلَمُهُ» was read: its term is now judged whole
+        assert "بِالْعِلْمِ" not in tested  # never read: never judged
+        assert [hit.to_dict() for hit in again] == [hit.to_dict() for hit in first]
+        assert [hit.to_dict() for hit in index.search("عِلْم", limit=2)] == [
+            hit.to_dict() for hit in first
+        ]
+        strict = index.search("عِلْم", marks="strict", limit=20)
+        assert sorted(hit.paragraph for hit in strict) == [1, 2, 3, 4, 7]
+    assert_ranked_alike_afresh(tiers_index, ["عِلْم", "عِلْمُهُ", "عِلْم فَرِيضَةٌ"], (1, 2, 10))
+
+
+def assert_ranked_alike_afresh(index_path, queries: list[str], limits: tuple[int, ...]) -> None:
+    """:func:`assert_ranked_alike` on an index opened anew: nothing judged yet."""
+    with Index.open(index_path) as index:
+        assert_ranked_alike(index, queries, limits)
+
+
 def test_strict_finds_the_compatible_forms_however_low_they_score(tiers_index):
     """Strict «عِلْم»: «الْعِلْمِ», «بِالْعِلْمِ» and «عِلْمُهُ», not «عَلَمُهُ» nor any
     «الْعَلَمَ» or «وَالْعَلَمِ» (a form never written as asked), each word marked
@@ -1188,6 +1236,31 @@ def test_a_vocalized_phrase_counts_its_words_written_as_asked_where_it_matches_o
         assert words.total == 5 and ("removed.txt", 1) not in [(h.doc, h.paragraph) for h in words]
         assert all(hit.score > 2 * MARKS_BONUS for hit in words)
         assert_ranked_alike(index, ['"طَلَبُ الْعِلْمِ"', "طَلَبُ الْعِلْمِ", '"الْعِلْمِ طَلَبُ"'], (1, 2, 10))
+
+
+def test_a_vocalized_phrase_judges_only_the_forms_written_where_it_matches(
+    scattered_index, monkeypatch
+):
+    """«طَلَبُ الْعِلْمِ» tests the written forms of its words where the phrase
+    matches only: «الْعِلْمُ» (a paragraph without the phrase) is never tested,
+    «الْعَلَمِ» (the flag, where «وَطَلَبُ الْعَلَمِ» matches) is. The bonus goes to the
+    paragraphs written as asked, clitics too, the first time as the next; words
+    apart or reversed and the deleted file are not matches."""
+    tested = forms_tested(monkeypatch)
+    with Index.open(scattered_index) as index:
+        first = index.search('"طَلَبُ الْعِلْمِ"', limit=20)
+        assert "الْعَلَمِ" in tested and "الْعِلْمُ" not in tested
+        places = [(hit.doc, hit.paragraph) for hit in first]
+        assert set(places[:2]) == {("first.txt", 3), ("first.txt", 4)}
+        assert set(places[2:]) == {("first.txt", 1), ("second.txt", 1)}
+        assert all(hit.score > MARKS_BONUS for hit in first.hits[:2])
+        assert all(hit.score < MARKS_BONUS for hit in first.hits[2:])
+        for _ in range(2):
+            again = index.search('"طَلَبُ الْعِلْمِ"', limit=20)
+            assert [hit.to_dict() for hit in again] == [hit.to_dict() for hit in first]
+    assert_ranked_alike_afresh(
+        scattered_index, ['"طَلَبُ الْعِلْمِ"', '"وَطَلَبُ بِالْعِلْمِ"', '"طَلَبَ الْعَلَمِ"'], (1, 2, 10)
+    )
 
 
 def test_side_files_expand_and_look_up_many_words_as_the_term_files(bundled_index):

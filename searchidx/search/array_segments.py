@@ -122,6 +122,8 @@ class _Segment:
         # ... and on some of them, where only their occurrences were asked about (see
         # accepted): 1 passes, 0 fails, -1 not judged yet.
         self._some_verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
+        # The search that first asked about a test's verdicts on a term (known_passing).
+        self._asked: dict[tuple[WrittenTest, int], int] = {}
         # Where each posting's positions start (see posting_firsts), of the terms whose
         # postings are filled in: at most one number (4 bytes) per posting of the segment.
         self._firsts: np.ndarray | None = None
@@ -431,13 +433,20 @@ class _Segment:
         without reading the forward index."""
         return self._judged(test, ordinal)[1]
 
-    def known_passing(self, test: WrittenTest, ordinal: int) -> bool | None:
+    def known_passing(self, test: WrittenTest, ordinal: int, search: int) -> bool | None:
         """:meth:`passing` where it is worth knowing, else None (some may pass): the
-        first time a test asks about the term, only the forms of the occurrences read
-        are judged (:meth:`accepted`); the next time, all of its forms are, once, so
-        that a term written only ways that pass (or fail) is read no more."""
-        if (test, ordinal) in self._verdicts or (test, ordinal) in self._some_verdicts:
+        first search (numbered ``search``) whose test asks about the term has only
+        the forms of the occurrences it reads judged (:meth:`accepted`); a later one
+        has all of its forms judged, once, so that a term written only ways that
+        pass (or fail) is read no more."""
+        key = (test, ordinal)
+        if key in self._verdicts:
+            return self._verdicts[key][1]
+        first = self._asked.setdefault(key, search)
+        if first != search:
             return self.passing(test, ordinal)
+        if len(self._asked) > _ORDINAL_CACHE_LIMIT:
+            self._asked.clear()
         return None
 
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
