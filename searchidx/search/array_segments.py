@@ -122,8 +122,6 @@ class _Segment:
         # ... and on some of them, where only their occurrences were asked about (see
         # accepted): 1 passes, 0 fails, -1 not judged yet.
         self._some_verdicts: dict[tuple[WrittenTest, int], np.ndarray] = {}
-        # The search that first asked about a test's verdicts on a term (known_passing).
-        self._asked: dict[tuple[WrittenTest, int], int] = {}
         # Where each posting's positions start (see posting_firsts), of the terms whose
         # postings are filled in: at most one number (4 bytes) per posting of the segment.
         self._firsts: np.ndarray | None = None
@@ -407,9 +405,22 @@ class _Segment:
                 if owner not in forms:
                     forms[owner] = self.side.term_forms(int(terms[owner]))
                 verdicts[owner][number] = _passes(test, forms[owner][number])
+            for owner in forms:
+                self._judged_whole(test, int(terms[owner]), verdicts[owner])
             every = verdicts[0] if firsts is None else np.concatenate(verdicts)
             found = every[at]
         return found > 0
+
+    def _judged_whole(self, test: WrittenTest, ordinal: int, some: np.ndarray) -> None:
+        """Keep the verdicts ``some`` on the term's forms as :meth:`_judged` keeps
+        them once every form is judged: then :meth:`known_passing` knows it."""
+        if (some >= 0).all():
+            self._some_verdicts.pop((test, ordinal), None)
+            if len(self._verdicts) > _ORDINAL_CACHE_LIMIT:
+                self._verdicts.clear()
+            verdicts = some.astype(bool)
+            passing = True if verdicts.all() else None if verdicts.any() else False
+            self._verdicts[test, ordinal] = (verdicts, passing)
 
     def _some_judged(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         """The verdicts of ``test`` on the written forms of the term ``ordinal`` judged
@@ -433,21 +444,13 @@ class _Segment:
         without reading the forward index."""
         return self._judged(test, ordinal)[1]
 
-    def known_passing(self, test: WrittenTest, ordinal: int, search: int) -> bool | None:
-        """:meth:`passing` where it is worth knowing, else None (some may pass): the
-        first search (numbered ``search``) whose test asks about the term has only
-        the forms of the occurrences it reads judged (:meth:`accepted`); a later one
-        has all of its forms judged, once, so that a term written only ways that
-        pass (or fail) is read no more."""
-        key = (test, ordinal)
-        if key in self._verdicts:
-            return self._verdicts[key][1]
-        first = self._asked.setdefault(key, search)
-        if first != search:
-            return self.passing(test, ordinal)
-        if len(self._asked) > _ORDINAL_CACHE_LIMIT:
-            self._asked.clear()
-        return None
+    def known_passing(self, test: WrittenTest, ordinal: int) -> bool | None:
+        """:meth:`passing` where the verdicts on all the term's written forms are
+        known, else None (some may pass): nothing is judged to know it. A term's
+        forms are judged as its occurrences are read (:meth:`accepted`); once all
+        are, it is known."""
+        judged = self._verdicts.get((test, ordinal))
+        return None if judged is None else judged[1]
 
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         return self._judged(test, ordinal)[0]

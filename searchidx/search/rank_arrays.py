@@ -52,7 +52,7 @@ needs, positions, written forms, proximity's spans).
 
 from __future__ import annotations
 
-from itertools import count, pairwise
+from itertools import pairwise
 from math import log
 from typing import TYPE_CHECKING
 
@@ -101,7 +101,6 @@ _TIER_FIRST = 8
 _NORMS_KEPT = 8
 # The idf of up to this many terms is kept from search to search.
 _IDF_KEPT = 100_000
-_RUN_NUMBERS = count()
 
 
 class Unsupported(Exception):
@@ -287,7 +286,7 @@ class ArraySearcher(ArraySegments):
                 continue
             docs = found[number].ids[chosen[low:high] - firsts[number]]
             if type(q) is query.ConstantScoreQuery and _is_restricted_word(q.child):
-                matched[low:high] = _written_in(segment, _forms(q.child), docs, run.number)
+                matched[low:high] = _written_in(segment, _forms(q.child), docs)
                 continue
             inside = _mask(docs, segment.size)
             matches = _materialize(run.evaluate(q, segment, inside), segment)
@@ -362,7 +361,6 @@ class _Run:
         self, searcher: ArraySearcher, bonuses: Mapping[str, float], keep_phrases: bool = False
     ):
         self.searcher = searcher
-        self.number = next(_RUN_NUMBERS)  # tells one search's questions from another's
         # With ``keep_phrases``, each phrase's matches found in a whole segment, by
         # segment and words: the bonus of the same phrase written with compatible
         # marks is then looked for among them (see :meth:`sequence`).
@@ -547,7 +545,7 @@ class _Run:
             words = tuple(tuple(word.text for word in group) for group in groups)
             kept = self.phrases.get((segment, words))
             if kept is not None and not scored and any(tests):
-                return _written_as_asked(segment, kept, tests, within, self.number)
+                return _written_as_asked(segment, kept, tests, within)
             keeping = within is None and scored and not any(tests)
         else:
             keeping = False
@@ -813,7 +811,7 @@ def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
     return None
 
 
-def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within, search: int) -> _Matches:
+def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _Matches:
     """The documents (in ``within``, where given) where a phrase whose matches were
     kept (:meth:`_Run.sequence`) matches with each word of a written test passing
     it, each scoring 0: the occurrences the phrase read where it matches have their
@@ -823,8 +821,7 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within, searc
     layout, and per word its ``(index, form, docs, tf)`` postings read (see
     :func:`_phrase_postings`), the start keys of their occurrences, the posting
     each is of and its number in ``terms.positions`` (:func:`_positions`), and its
-    terms. ``search`` is the search's number, which tells whether the terms'
-    verdicts are worth judging whole (:meth:`~.array_segments._Segment.known_passing`)."""
+    terms."""
     keys, layout, words, read, ordinals = kept
     shift = layout[0]
     if within is not None:
@@ -846,7 +843,7 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within, searc
         found = distinct(terms)
         # Terms known to be written only ways that pass (or fail) need no written
         # form read; the others have their occurrences' forms judged.
-        verdicts = {segment.known_passing(test, term, search) for term in found.tolist()}
+        verdicts = {segment.known_passing(test, term) for term in found.tolist()}
         if verdicts == {True}:
             continue
         if verdicts == {False}:
@@ -859,16 +856,14 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within, searc
     return _unscored(segment, _mask(keys >> shift, segment.size).nonzero()[0])
 
 
-def _written_in(segment: _Segment, forms: list, docs: np.ndarray, search: int) -> np.ndarray:
+def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     """A mask of ``docs`` (live documents of ``segment``, sorted) where a word's ``forms``
     (:class:`~.written.WrittenTerm` of one test) occur written as the test accepts:
     what :meth:`_Run.evaluate` finds of the word there, in fewer calls. Only the
     terms with postings in ``docs`` have their written forms judged (a word has
     dozens of terms, a few of them in the paragraphs looked at); a term whose
     written forms all pass needs only its postings, and only the occurrences of
-    terms written both ways (or not judged whole: ``search``, the search's number,
-    tells, :meth:`~.array_segments._Segment.known_passing`) have their written
-    forms read."""
+    terms written both ways (or not all judged yet) have their written forms read."""
     test = forms[0].test
     ordinals = segment.ordinals("terms", [word.text.encode("utf-8") for word in forms])
     ordinals = np.array([o for o in ordinals if o >= 0], dtype=np.int64)
@@ -879,7 +874,7 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray, search: int) -
     # some do or where that is not known yet (then its occurrences' forms are judged).
     judged = np.zeros(len(ordinals), dtype=np.int8)
     for number in distinct(form).tolist():
-        verdict = segment.known_passing(test, int(ordinals[number]), search)
+        verdict = segment.known_passing(test, int(ordinals[number]))
         judged[number] = -1 if verdict is None else verdict
     verdicts = judged[form]
     kept, chosen = verdicts > 0, verdicts < 0
