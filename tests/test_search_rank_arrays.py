@@ -1613,3 +1613,28 @@ def test_phrases_of_a_word_twice_find_it_in_a_row(saying_index, monkeypatch, tex
         assert places == set(found) and hits.total == len(found)
         assert all(hit.doc != "removed.txt" for hit in hits)
         assert_ranked_alike(index, [text], (1, 3, 10))
+
+
+def test_words_whose_forms_are_in_one_segment_each_rank_as_whoosh_ranks(tmp_path):
+    """«الْكِتَاب» written «الكتاب» in the first file only and «بكتابه» in the second
+    only (planning finds each form in one segment; ranking looks up the forms it does
+    not know in every segment at once): the paragraphs are found, with «رسالة»
+    beside them, never the deleted file's, and as Whoosh ranks them, each time the
+    index is opened."""
+    first = {
+        "first.txt": "\n\n".join(["قرأ الطالب الكتاب ثم كتب رسالة"] + [filler(9)] * 8),
+        "removed.txt": "قرأ الكتاب رسالة",
+    }
+    second = {"second.txt": "جاء الرجل بكتابه وقرأ رسالة\n\nرسالة بلا كتاب آخر"}
+    index_path = two_segments(tmp_path, first, second)
+    for _ in range(2):
+        with Index.open(index_path) as index:
+            found = index.search("الْكِتَاب رسالة", limit=10)
+            assert sorted((hit.doc, hit.paragraph) for hit in found) == [
+                ("first.txt", 1),
+                ("second.txt", 1),
+                ("second.txt", 2),
+            ]
+            for text in ("الْكِتَاب رسالة", "كتاب رسالة", '"بكتابه وقرأ"', "الكتاب"):
+                ours, theirs = both_ways(index, text)
+                assert_same(ours, theirs, text)
