@@ -122,9 +122,12 @@ class _Segment:
         self._spans: dict[tuple[str, int], tuple[bytes, ...]] = {}
         self._spans_kept = 0
         # Per written test and term, the test's verdict on each of the term's written
-        # forms, and on all of them (see passing). A test's dict, once no longer
-        # added to, is left alone by the garbage collector after its next full collection.
+        # forms, and on all of them (see passing); and on some of them, where only
+        # their occurrences were asked about (see accepted): 1 passes, 0 fails, -1 not
+        # judged yet. Per test, then term: dicts of ints and arrays, which the garbage
+        # collector stops walking once no longer added to.
         self._verdicts: dict[WrittenTest, dict[int, tuple[np.ndarray, bool | None]]] = {}
+        self._some_verdicts: dict[WrittenTest, dict[int, np.ndarray]] = {}
         # Where each posting's positions start (see posting_firsts), of the terms whose
         # postings are filled in: at most one number (4 bytes) per posting of the segment.
         self._firsts: np.ndarray | None = None
@@ -352,13 +355,62 @@ class _Segment:
     ) -> np.ndarray:
         """A mask of ``occurrences`` (numbers into ``terms.positions``, each of the term
         ``terms[term_of]``; ``term_of`` may be None where ``terms`` has one) whose word
-        as written passes ``test``: each of the terms' own written forms is tested once."""
-        verdicts = [self._term_verdicts(test, term) for term in terms.tolist()]
+        as written passes ``test``. Each written form is tested once: where the
+        verdicts on all of a term's forms are not known (:meth:`passing`), only the
+        forms of these occurrences are tested (a common term has dozens of forms, a
+        few paragraphs' occurrences a handful of them)."""
         numbers = self.side.written_numbers(terms, term_of, occurrences)
+        kept = self._verdicts.get(test, {})
+        judged = [kept.get(term) for term in terms.tolist()]
+        # Where some are not known: 1 passes, 0 fails, -1 not judged yet.
+        verdicts = [
+            self._some_judged(test, term) if found is None else found[0]
+            for term, found in zip(terms.tolist(), judged, strict=True)
+        ]
         if len(verdicts) == 1:
-            return verdicts[0][numbers]
-        firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
-        return np.concatenate(verdicts)[firsts[term_of] + numbers]
+            every, at, firsts = verdicts[0], numbers, None
+        else:
+            firsts = _starts(np.array([len(found) for found in verdicts], dtype=np.int64))
+            every, at = np.concatenate(verdicts), firsts[term_of] + numbers
+        found = every[at]
+        if None not in judged:
+            return found
+        unknown = distinct(at[found < 0])
+        if len(unknown):
+            # Each judged in its term's verdicts, kept, and in the whole as read.
+            owners = np.zeros(len(unknown), dtype=np.int64)
+            if firsts is not None:
+                owners = firsts.searchsorted(unknown, "right") - 1
+                unknown = unknown - firsts[owners]
+            forms: dict[int, list[str]] = {}
+            for owner, number in zip(owners.tolist(), unknown.tolist(), strict=True):
+                if owner not in forms:
+                    forms[owner] = self.side.term_forms(int(terms[owner]))
+                verdicts[owner][number] = _passes(test, forms[owner][number])
+            for owner in forms:
+                self._judged_whole(test, int(terms[owner]), verdicts[owner])
+            every = verdicts[0] if firsts is None else np.concatenate(verdicts)
+            found = every[at]
+        return found > 0
+
+    def _judged_whole(self, test: WrittenTest, ordinal: int, some: np.ndarray) -> None:
+        """Keep the verdicts ``some`` on the term's forms as :meth:`_judged` keeps
+        them once every form is judged: then :meth:`known_passing` knows it."""
+        if (some >= 0).all():
+            self._some_verdicts.get(test, {}).pop(ordinal, None)
+            verdicts = some.astype(bool)
+            passing = True if verdicts.all() else None if verdicts.any() else False
+            _kept_for(self._verdicts, test)[ordinal] = (verdicts, passing)
+
+    def _some_judged(self, test: WrittenTest, ordinal: int) -> np.ndarray:
+        """The verdicts of ``test`` on the written forms of the term ``ordinal`` judged
+        so far (see :meth:`accepted`): 1 passes, 0 fails, -1 not judged yet."""
+        found = self._some_verdicts.get(test, {}).get(ordinal)
+        if found is None:
+            forms = len(self.side.term_forms(ordinal))
+            found = np.full(forms, -1, dtype=np.int8)
+            _kept_for(self._some_verdicts, test)[ordinal] = found
+        return found
 
     def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         """A mask of every occurrence of the term ``ordinal`` (its positions in
@@ -371,30 +423,39 @@ class _Segment:
         without reading the forward index."""
         return self._judged(test, ordinal)[1]
 
+    def known_passing(self, test: WrittenTest, ordinal: int) -> bool | None:
+        """:meth:`passing` where the verdicts on all the term's written forms are
+        known, else None (some may pass): nothing is judged to know it. A term's
+        forms are judged as its occurrences are read (:meth:`accepted`); once all
+        are, it is known."""
+        judged = self._verdicts.get(test, {}).get(ordinal)
+        return None if judged is None else judged[1]
+
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         return self._judged(test, ordinal)[0]
 
     def _judged(self, test: WrittenTest, ordinal: int) -> tuple[np.ndarray, bool | None]:
         """The test's verdict on each of the term's written forms, and :meth:`passing`:
         worked out once, as a search asks for them form after form."""
-        kept = self._verdicts.get(test)
-        if kept is None:
-            if sum(map(len, self._verdicts.values())) > _ORDINAL_CACHE_LIMIT:
-                self._verdicts.clear()
-            kept = self._verdicts[test] = {}
-        found = kept.get(ordinal)
+        found = self._verdicts.get(test, {}).get(ordinal)
         if found is None:
-            if len(kept) > _ORDINAL_CACHE_LIMIT:
-                kept.clear()
             forms = self.side.term_forms(ordinal)
             verdicts = np.array([_passes(test, form) for form in forms])
             passing = True if verdicts.all() else None if verdicts.any() else False
-            found = kept[ordinal] = (verdicts, passing)
+            found = _kept_for(self._verdicts, test)[ordinal] = (verdicts, passing)
         return found
 
     def universe(self) -> np.ndarray:
         everything = np.arange(self.size, dtype=np.int64)
         return everything if self.live is None else everything[self.live]
+
+
+def _kept_for(kept: dict[WrittenTest, dict], test: WrittenTest) -> dict:
+    """``test``'s dict in ``kept`` (per test, then term number), to add to: all of
+    them are emptied first once they hold :data:`_ORDINAL_CACHE_LIMIT` in all."""
+    if sum(map(len, kept.values())) >= _ORDINAL_CACHE_LIMIT:
+        kept.clear()
+    return kept.setdefault(test, {})
 
 
 def _prefix_keys(terms: list[bytes]) -> np.ndarray:

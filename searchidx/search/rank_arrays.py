@@ -173,6 +173,15 @@ class ArraySearcher(ArraySegments):
             found = kept[term] = log(self.doc_count_all / (df + 1)) + 1
         return found
 
+    def look_up(self, terms: tuple[bytes, ...]) -> None:
+        """Have every segment know the number of each of ``terms`` (of the ``terms``
+        field) whose idf is not kept yet: one ``searchsorted`` per segment for all
+        of them, rather than one per term and segment when each idf is worked out."""
+        new = [term for term in terms if ("terms", term) not in self._idf]
+        if len(new) > 1:
+            for segment in self.segments:
+                segment.ordinals("terms", new)
+
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
         ids, scores, total = self._matched(plan, limit)
@@ -433,8 +442,11 @@ class _Run:
         few more operations per posting cost less than a call per form, also where
         one form has tens of thousands of postings)."""
         terms = [word.text.encode("utf-8") for word in forms]
-        terms = [(segment.ordinal("terms", term), term) for term in terms]
-        terms = [(ordinal, term) for ordinal, term in terms if ordinal >= 0]
+        terms = [
+            (ordinal, term)
+            for ordinal, term in zip(segment.ordinals("terms", terms), terms, strict=True)
+            if ordinal >= 0
+        ]
         if not terms:
             return _EMPTY
         if len(terms) == 1:
@@ -495,6 +507,7 @@ class _Run:
         key = tuple(term for _, term in terms)
         found = self._weights.get(key)
         if found is None:
+            self.searcher.look_up(key)
             idf = np.array([self.searcher.idf("terms", term) for term in key])
             found = self._weights[key] = (idf, np.array([self.bonus.get(t, 0.0) for t in key]))
         return found
@@ -758,10 +771,9 @@ class _Run:
         restricted word's none of whose written forms pass left out)."""
         test = getattr(forms[0], "test", None)
         found = [word.text.encode("utf-8") for word in forms]
-        found = [(segment.ordinal("terms", term), term) for term in found]
         return [
             (ordinal, term)
-            for ordinal, term in found
+            for ordinal, term in zip(segment.ordinals("terms", found), found, strict=True)
             if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
         ]
 
@@ -879,8 +891,9 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
         at, place = at[matched], place[matched]
         terms = ordinal[form[owner[at]]]  # a few of the word's many forms
         found = distinct(terms)
-        # Terms written only ways that pass (or fail) need no written form read.
-        verdicts = {segment.passing(test, term) for term in found.tolist()}
+        # Terms known to be written only ways that pass (or fail) need no written
+        # form read; the others have their occurrences' forms judged.
+        verdicts = {segment.known_passing(test, term) for term in found.tolist()}
         if verdicts == {True}:
             continue
         if verdicts == {False}:
@@ -896,29 +909,32 @@ def _written_as_asked(segment: _Segment, kept: tuple, tests: list, within) -> _M
 def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     """A mask of ``docs`` (live documents of ``segment``, sorted) where a word's ``forms``
     (:class:`~.written.WrittenTerm` of one test) occur written as the test accepts:
-    what :meth:`_Run.evaluate` finds of the word there, in fewer calls. A term whose
-    written forms all pass needs only its postings; only the occurrences of terms
-    written both ways have their written forms read."""
+    what :meth:`_Run.evaluate` finds of the word there, in fewer calls. Only the
+    terms with postings in ``docs`` have their written forms judged (a word has
+    dozens of terms, a few of them in the paragraphs looked at); a term whose
+    written forms all pass needs only its postings, and only the occurrences of
+    terms written both ways (or not all judged yet) have their written forms read."""
     test = forms[0].test
-    ordinals = [segment.ordinal("terms", word.text.encode("utf-8")) for word in forms]
-    verdicts = [(o, segment.passing(test, o)) for o in ordinals if o >= 0]
-    verdicts = [(o, verdict) for o, verdict in verdicts if verdict is not False]
-    if not verdicts or not len(docs):
+    ordinals = segment.ordinals("terms", [word.text.encode("utf-8") for word in forms])
+    ordinals = np.array([o for o in ordinals if o >= 0], dtype=np.int64)
+    if not len(ordinals) or not len(docs):
         return np.zeros(len(docs), dtype=bool)
-    ordinals = np.array([o for o, _ in verdicts], dtype=np.int64)
     index, form, found = _postings_in(segment, ordinals, _mask(docs, segment.size), docs)
-    mixed = np.array([verdict is None for _, verdict in verdicts])
-    chosen = mixed[form]
+    # Each term found: 1 where all its written forms pass, 0 where none, -1 where
+    # some do or where that is not known yet (then its occurrences' forms are judged).
+    judged = np.zeros(len(ordinals), dtype=np.int8)
+    for number in distinct(form).tolist():
+        verdict = segment.known_passing(test, int(ordinals[number]))
+        judged[number] = -1 if verdict is None else verdict
+    verdicts = judged[form]
+    kept, chosen = verdicts > 0, verdicts < 0
     if chosen.any():
         # Each posting of a term written both ways counts if one of its occurrences passes.
         accepted, owner = _accepted_occurrences(
             segment, test, index[chosen], ordinals[form[chosen]]
         )
-        kept = np.zeros(len(index), dtype=bool)
-        kept[~chosen] = True
         kept[chosen.nonzero()[0][owner[accepted]]] = True
-        found = found[kept]
-    return _among(docs, found, segment.size)
+    return _among(docs, found[kept], segment.size)
 
 
 def _term_docs(segment: _Segment, fieldname: str, term: bytes) -> np.ndarray:
