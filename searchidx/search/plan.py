@@ -320,7 +320,7 @@ class _Planner:
         typed: the parser keeps an Uthmani word's first reading, and «ٱلْكِتَـٰبُ»
         is «الكتب» or «الكتاب», as the index reads it."""
         forms = self._word_forms(fieldname, term)
-        for reading in fold_readings(typed)[1:] if typed else ():
+        for reading in _other_readings(typed):
             for form, bonus in self._word_forms(fieldname, reading).items():
                 forms[form] = max(bonus, forms.get(form, bonus))
         return forms
@@ -600,12 +600,21 @@ def _stemmed_words(q: query.Query) -> Iterator[tuple[str, str]]:
     :meth:`_Planner.expand`): words and phrases' words of the word fields, and
     fuzzy words, with NOT or without; not ``=words``."""
     if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
-        for word in q.words:
-            yield q.fieldname, word
+        typed = typed_word(q) or ("",) * len(q.words)
+        for word, marks in zip(q.words, typed, strict=True):
+            for reading in (word, *_other_readings(marks)):
+                yield q.fieldname, reading
     elif type(q) in (query.Term, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
-        yield q.fieldname, q.text
+        for reading in (q.text, *_other_readings(typed_word(q) or "")):
+            yield q.fieldname, reading
     for child in q.children():
         yield from _stemmed_words(child)
+
+
+def _other_readings(typed: str) -> tuple[str, ...]:
+    """The readings of a query word as typed after the first, which the parser
+    kept: an Uthmani word's («ٱلْكِتَـٰبُ»: «الكتاب»), else none."""
+    return tuple(reading for reading in fold_readings(typed)[1:] if reading) if typed else ()
 
 
 def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
