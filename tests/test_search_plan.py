@@ -334,10 +334,13 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
 def test_an_uthmani_query_word_finds_each_of_its_readings(tmp_path):
     """A word pasted from the mushaf is read as the index reads it: «ٱلْكِتَـٰبُ»
     is «الكتب» or «الكتاب», so it finds the book in standard spelling too, alone
-    and in a phrase; «هَـٰذَا» is «هذا»; «الكاتب» is another word."""
+    and in a phrase; «هَـٰذَا» is «هذا»; «الكاتب» is another word. The other
+    reading is the word as written, not its stem forms: «صَلّٰی» (a dagger alef
+    before its final ی) finds «صلى», not «الصلاة» through «صلاي»."""
     files = {
         "notes.txt": "هذا الكتاب مفيد للطلاب.\n\nقرأت الكتب كلها.\n\n"
-        "ذلك الكتاب لا ريب فيه.\n\nالكاتب في مكتبه.\n"
+        "ذلك الكتاب لا ريب فيه.\n\nالكاتب في مكتبه.\n\n"
+        "صلى عليها الإمام.\n\nالصلاة عليها واجبة.\n"
     }
     index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
     results = search(index, "ٱلْكِتَـٰبُ")
@@ -346,6 +349,7 @@ def test_an_uthmani_query_word_finds_each_of_its_readings(tmp_path):
     phrase = search(index, '"ذَٰلِكَ ٱلْكِتَـٰبُ"')
     assert [(hit.paragraph, highlighted(hit)) for hit in phrase] == [(3, ["ذلك", "الكتاب"])]
     assert [hit.paragraph for hit in search(index, "هَـٰذَا")] == [1]
+    assert [hit.paragraph for hit in search(index, '"صَلّٰی عَلَیْہَا"')] == [5]
 
 
 # Sentences that each pair a word with a false look-alike.
