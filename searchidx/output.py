@@ -100,15 +100,21 @@ def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, ob
     return "\n".join(_json(record) for record in records)
 
 
-# Control characters in a query echoed back, shown as escapes: a terminal would
-# act on them (colours, cursor moves) and a pipe would drop them; a bidi
-# override or isolate would reorder the rest of the line.
+# Control characters in a query echoed back or a file name, shown as escapes: a
+# terminal would act on them (colours, cursor moves), a newline would split a
+# hit's line in two and a pipe would drop them; a bidi override or isolate
+# would reorder the rest of the line.
 _CONTROLS = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
+def _escaped(text: str) -> str:
+    """``text`` with its control characters as escapes: «new\\nline.txt»."""
+    return re.sub(_CONTROLS, lambda control: ascii(control[0])[1:-1], text)
 
 
 def _nothing_shown(total: int, noun: str, query: str) -> str:
     """Why a page has no rows: nothing matches, or everything is before its offset."""
-    query = re.sub(_CONTROLS, lambda control: ascii(control[0])[1:-1], query)
+    query = _escaped(query)
     if not total:
         return f"no {noun} matches «{query}»"
     verb = "matches" if total == 1 else "match"
@@ -175,7 +181,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
 
 def _file_where(found: FileHit) -> str:
     """«news/a.txt», or for a file of records «news.jsonl (3 records)»."""
-    where = _shown_path(found.path) if found.path else found.doc
+    where = _escaped(_shown_path(found.path) if found.path else found.doc)
     if found.records is not None:
         where += f" ({_count(found.records, 'record')})"
     return where
@@ -384,7 +390,7 @@ def _highlight(line: str, words: set[str], visual: bool) -> str:
 
 
 def _where(hit: Hit) -> str:
-    where = f"{_shown_path(hit.path) if hit.path else hit.doc} ¶{hit.paragraph}"
+    where = f"{_escaped(_shown_path(hit.path) if hit.path else hit.doc)} ¶{hit.paragraph}"
     if hit.locator:
         where += f" ({hit.locator})"
     return where

@@ -148,6 +148,31 @@ def test_a_query_echoed_back_shows_its_control_characters_as_escapes(run, greeti
     assert result.stdout == "no paragraph matches «\\u202eبطريق»\n"
 
 
+def test_a_file_name_with_a_newline_keeps_each_hit_on_one_line(run, tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "رسالة\nثانية.txt").write_text("وصلتني رسالتك فشكرا لك.\n", "utf-8")
+    (docs / "رسالة أولى.txt").write_text("قرأت رسالتك الأولى مرتين.\n", "utf-8")
+    index_dir = str(tmp_path / "ix")
+    assert run("index", str(docs), "--index", index_dir).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    plain = run("search", "فشكرا", "--index", index_dir, "--format", "plain")
+    assert plain.stdout.splitlines() == [
+        "1\tdocs/رسالة\\nثانية.txt ¶1\tوصلتني رسالتك [فشكرا] لك.",
+        "1 of 1 matching paragraphs",
+    ]
+    files = run("search", "رسالتك", "--files", "--index", index_dir, "--format", "plain")
+    lines = files.stdout.splitlines()
+    assert len(lines) == 3 and lines[-1] == "2 of 2 matching files (2 paragraphs)"
+    assert sorted(line.rsplit("\t", 1)[1] for line in lines[:2]) == [
+        "docs/رسالة أولى.txt",
+        "docs/رسالة\\nثانية.txt",
+    ]
+    # The machine formats keep the name as it is.
+    hit = json.loads(run("search", "فشكرا", "--index", index_dir, "--format", "json").stdout)
+    assert hit["hits"][0]["doc"] == "رسالة\nثانية.txt"
+
+
 def test_missing_index_says_what_to_do(run, tmp_path):
     result = run("search", "سوريا", "--index", str(tmp_path / "nothing-here"))
     assert result.exit_code == 1
