@@ -490,7 +490,7 @@ def check_arguments(text: object, limit: object, offset: object) -> None:
     if not isinstance(text, str):
         raise QueryError(f"the query must be a str, not {type(text).__name__}")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise QueryError(f"limit must be at least 1, not {limit!r}")
+        raise QueryError(f"limit must be a whole number, 1 or more, not {limit!r}")
     check_count("offset", offset)
 
 
