@@ -100,16 +100,19 @@ def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, ob
     return "\n".join(_json(record) for record in records)
 
 
-# Control characters in a query echoed back or a file name, shown as escapes: a
-# terminal would act on them (colours, cursor moves), a newline would split a
-# hit's line in two and a pipe would drop them; a bidi override or isolate
-# would reorder the rest of the line.
+# Control characters in a query echoed back, a file name or a paragraph, shown as
+# escapes: a terminal would act on them (an escape sequence in a document can
+# clear the screen or set the window title), a newline would split a hit's line
+# in two and a pipe would drop them; a bidi override or isolate would reorder
+# the rest of the line.
 _CONTROLS = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+# A paragraph keeps its tabs (cells of a table row) and line ends (made spaces).
+_TEXT_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
-def _escaped(text: str) -> str:
+def _escaped(text: str, controls: str = _CONTROLS) -> str:
     """``text`` with its control characters as escapes: «new\\nline.txt»."""
-    return re.sub(_CONTROLS, lambda control: ascii(control[0])[1:-1], text)
+    return re.sub(controls, lambda control: ascii(control[0])[1:-1], text)
 
 
 def _nothing_shown(total: int, noun: str, query: str) -> str:
@@ -294,7 +297,7 @@ def _context(rows: list[dict[str, object]]) -> list[tuple[str, str]]:
     """``(where, text)`` of context paragraphs, each cut to a snippet's length at a word end."""
     shown = []
     for row in rows:
-        text = collapse_spaces(str(row["text"]))
+        text = _escaped(collapse_spaces(str(row["text"])))
         if len(text) > SNIPPET_CHARS:
             cut = text.rfind(" ", 0, SNIPPET_CHARS)
             text = text[: cut if cut > 0 else SNIPPET_CHARS] + "…"
@@ -318,7 +321,8 @@ def _context_rows(
 
 
 def _snippet(hit, marks: tuple[str, str]) -> str:
-    return render_snippet(hit.text, hit.window, hit.matches, marks)
+    # Marks carry no control characters: colour is added after (see _highlight).
+    return _escaped(render_snippet(hit.text, hit.window, hit.matches, marks), _TEXT_CONTROLS)
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -173,6 +173,43 @@ def test_a_file_name_with_a_newline_keeps_each_hit_on_one_line(run, tmp_path, mo
     assert hit["hits"][0]["doc"] == "رسالة\nثانية.txt"
 
 
+def test_control_characters_in_a_document_reach_the_terminal_as_escapes(run, tmp_path, monkeypatch):
+    # «\x1b[2J» clears the screen it is printed on; a right-to-left override left
+    # open by a snippet's cut would turn the rest of the line around.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "news.txt").write_text(
+        "عاد الهدوء إلى المدينة.\n\nأعلن \x1b[2Jالوزير\tافتتاح \u202eالمستشفى الجديد.\n\n"
+        "وحضر الافتتاح \x1b]0;title\x07عدد من السكان.\n",
+        "utf-8",
+    )
+    index_dir = str(tmp_path / "ix")
+    assert run("index", str(docs), "--index", index_dir).exit_code == 0
+    monkeypatch.setenv("COLUMNS", "300")  # a table's lines not wrapped
+    for fmt in ("plain", "table"):
+        shown = run(
+            "search",
+            "المستشفى",
+            "-C",
+            "1",
+            "--color",
+            "always",
+            "--format",
+            fmt,
+            "--index",
+            index_dir,
+        ).stdout
+        assert "\x1b[2J" not in shown and "\x1b]0;" not in shown and "\u202e" not in shown
+        assert "\\x1b[2Jالوزير" in shown and "افتتاح \\u202e" in shown
+        assert "\\x1b]0;title\\x07عدد" in shown  # the context paragraph after the hit
+    plain = run("search", "=افتتاح", "--format", "plain", "--index", index_dir).stdout
+    # A tab between words stays a tab, as in a table row of a page.
+    assert plain.splitlines()[0].endswith("أعلن \\x1b[2Jالوزير\t[افتتاح] \\u202eالمستشفى الجديد.")
+    # JSON keeps the text as the file holds it.
+    found = json.loads(run("search", "=افتتاح", "--format", "json", "--index", index_dir).stdout)
+    assert "\x1b[2Jالوزير\tافتتاح \u202eالمستشفى" in found["hits"][0]["text"]
+
+
 def test_missing_index_says_what_to_do(run, tmp_path):
     result = run("search", "سوريا", "--index", str(tmp_path / "nothing-here"))
     assert result.exit_code == 1
