@@ -420,6 +420,8 @@ def render_info(info: IndexInfo, fmt: str, files: list[FileRecord] | None = None
     ]
     if fmt == "json":
         return _json({**values, "files": rows} if files is not None else values, indent=2)
+    for row in rows:
+        row["path"] = _escaped(row["path"])
     values["roots"] = "\n".join(values["roots"])
     values["side_files"] = _side_files(info)
     del values["outdated_side_files"]
@@ -450,10 +452,14 @@ def render_index_notes(report: IndexReport) -> str:
     """What an index run left out or noticed, one ``searchidx: ...`` line each:
     unreadable files, roots that are gone, warnings, files of unknown type, too
     large or hidden. Empty when there is nothing to say."""
-    lines = [f"searchidx: skipped {skipped.path}: {skipped.message}" for skipped in report.skipped]
-    lines += [f"searchidx: note: {root.path} {root.message}" for root in report.forgotten]
+    lines = [
+        f"searchidx: skipped {_escaped(skipped.path)}: {skipped.message}"
+        for skipped in report.skipped
+    ]
+    lines += [f"searchidx: note: {_escaped(root.path)} {root.message}" for root in report.forgotten]
     lines += [
-        f"searchidx: warning: {warning.path}: {warning.message}" for warning in report.warnings
+        f"searchidx: warning: {_escaped(warning.path)}: {warning.message}"
+        for warning in report.warnings
     ]
     if report.ignored:
         kinds = ", ".join(f"{count} {suffix}" for suffix, count in sorted(report.ignored.items()))
@@ -461,7 +467,7 @@ def render_index_notes(report: IndexReport) -> str:
             f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text"
         )
     lines += [
-        f"searchidx: not indexed: {large.path}: {large.message}; "
+        f"searchidx: not indexed: {_escaped(large.path)}: {large.message}; "
         "--max-file-size SIZE raises the limit"
         for large in report.too_large
     ]

@@ -153,8 +153,12 @@ def test_a_file_name_with_a_newline_keeps_each_hit_on_one_line(run, tmp_path, mo
     docs.mkdir()
     (docs / "رسالة\nثانية.txt").write_text("وصلتني رسالتك فشكرا لك.\n", "utf-8")
     (docs / "رسالة أولى.txt").write_text("قرأت رسالتك الأولى مرتين.\n", "utf-8")
+    (docs / "صورة\nمعطوبة.txt").write_bytes(b"\x00\x01\x02")
     index_dir = str(tmp_path / "ix")
-    assert run("index", str(docs), "--index", index_dir).exit_code == 0
+    indexed = run("index", str(docs), "--index", index_dir)
+    assert f"searchidx: skipped {docs}/صورة\\nمعطوبة.txt: binary data" in indexed.stderr
+    listed = run("info", "--files", "--index", index_dir).stdout
+    assert f"{docs}/رسالة\\nثانية.txt " in listed
     monkeypatch.chdir(tmp_path)
     plain = run("search", "فشكرا", "--index", index_dir, "--format", "plain")
     assert plain.stdout.splitlines() == [
