@@ -509,7 +509,10 @@ def test_several_words_without_quotes_say_to_quote_them(run, greetings_index):
     assert "put a query of several words in quotes" in result.stderr
 
 
-@pytest.mark.parametrize("query", ["doc:", "title:", "السلام doc:", "(title:) السلام"])
+@pytest.mark.parametrize(
+    "query",
+    ["doc:", "title:", "السلام doc:", "(title:) السلام", 'doc:"" السلام', 'title:"" السلام'],
+)
 def test_empty_filter_is_a_usage_error(run, greetings_index, query):
     result = run("search", query, "--index", str(greetings_index))
     assert result.exit_code == 2

@@ -53,8 +53,9 @@ _SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
 _CLEANED = str.maketrans(
     {**dict.fromkeys([*map(chr, range(0x20)), "\x7f"], " "), **dict.fromkeys(FORMAT_CONTROLS)}
 )
-# «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
-_EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
+# «doc:» or «title:» with nothing after the colon (or only «""»): Whoosh would search
+# for the word, or for nothing.
+_EMPTY_FILTER = re.compile(r'(?:^|(?<=[\s(-]))(doc|title):(?:"")?(?=[\s)]|$)')
 _OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
 # The query's pieces, for where its operators stand: brackets, and what lies between spaces.
 _PIECES = re.compile(r"[()]|[^\s()]+")
