@@ -903,6 +903,35 @@ def test_output_whose_reader_went_away_ends_quietly(seed_index, args):
     assert stderr == ""
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "الباغوز", "--format", "json"],
+        ["search", "الخلايا النائمة", "--files"],
+        ["info", "--files"],
+    ],
+)
+def test_output_to_a_full_disk_is_one_line(seed_index, args):
+    """`searchidx search … > results.json` on a full disk: exit 1, one line, no traceback."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            cli_command(*args, "--index", str(seed_index)),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+            timeout=SUBPROCESS_TIMEOUT,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "searchidx: error: cannot write the output: No space left on device; "
+        "free some space or send it elsewhere\n"
+    )
+
+
 # Runs the command as the `searchidx` script does, with a Ctrl-C (a KeyboardInterrupt)
 # arriving while click is being imported, as it would in a command's first ~100 ms.
 _INTERRUPTED_WHILE_IMPORTING = """
