@@ -588,7 +588,7 @@ def info(choices: _Choices, files: bool) -> None:
     fmt = choices.output_format(INFO_FORMATS, "table")
     with Index.open(choices.index_path()) as idx:
         records = sorted(idx.file_records().values(), key=lambda r: r.path) if files else None
-        click.echo(render_info(idx.info(), fmt, records))
+        _echo(render_info(idx.info(), fmt, records))
 
 
 @cli.command()
@@ -643,7 +643,16 @@ def serve(choices: _Choices, host: str, port: int) -> None:
 def _echo(output: str, color: bool | None = None, err: bool = False) -> None:
     """Print a command's output; nothing at all when there is none (JSON Lines of no hits)."""
     if output:
-        click.echo(output, color=color, err=err)
+        try:
+            click.echo(output, color=color, err=err)
+        except BrokenPipeError:
+            raise  # the reader has all it wants (see _output_closed)
+        except OSError as error:
+            # A full disk under `> results.json`: one line, not a traceback.
+            raise SearchidxError(
+                f"cannot write the output: {error.strerror or error}; "
+                "free some space or send it elsewhere"
+            ) from None
 
 
 # Commands that write nothing but their output (see run()).

@@ -100,15 +100,24 @@ def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, ob
     return "\n".join(_json(record) for record in records)
 
 
-# Control characters in a query echoed back, shown as escapes: a terminal would
-# act on them (colours, cursor moves) and a pipe would drop them; a bidi
-# override or isolate would reorder the rest of the line.
+# Control characters in a query echoed back, a file name or a paragraph, shown as
+# escapes: a terminal would act on them (an escape sequence in a document can
+# clear the screen or set the window title), a newline would split a hit's line
+# in two and a pipe would drop them; a bidi override or isolate would reorder
+# the rest of the line.
 _CONTROLS = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+# A paragraph keeps its tabs (cells of a table row) and line ends (made spaces).
+_TEXT_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
+def _escaped(text: str, controls: str = _CONTROLS) -> str:
+    """``text`` with its control characters as escapes: «new\\nline.txt»."""
+    return re.sub(controls, lambda control: ascii(control[0])[1:-1], text)
 
 
 def _nothing_shown(total: int, noun: str, query: str) -> str:
     """Why a page has no rows: nothing matches, or everything is before its offset."""
-    query = re.sub(_CONTROLS, lambda control: ascii(control[0])[1:-1], query)
+    query = _escaped(query)
     if not total:
         return f"no {noun} matches «{query}»"
     verb = "matches" if total == 1 else "match"
@@ -175,7 +184,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
 
 def _file_where(found: FileHit) -> str:
     """«news/a.txt», or for a file of records «news.jsonl (3 records)»."""
-    where = _shown_path(found.path) if found.path else found.doc
+    where = _escaped(_shown_path(found.path) if found.path else found.doc)
     if found.records is not None:
         where += f" ({_count(found.records, 'record')})"
     return where
@@ -288,7 +297,7 @@ def _context(rows: list[dict[str, object]]) -> list[tuple[str, str]]:
     """``(where, text)`` of context paragraphs, each cut to a snippet's length at a word end."""
     shown = []
     for row in rows:
-        text = collapse_spaces(str(row["text"]))
+        text = _escaped(collapse_spaces(str(row["text"])))
         if len(text) > SNIPPET_CHARS:
             cut = text.rfind(" ", 0, SNIPPET_CHARS)
             text = text[: cut if cut > 0 else SNIPPET_CHARS] + "…"
@@ -312,7 +321,8 @@ def _context_rows(
 
 
 def _snippet(hit, marks: tuple[str, str]) -> str:
-    return render_snippet(hit.text, hit.window, hit.matches, marks)
+    # Marks carry no control characters: colour is added after (see _highlight).
+    return _escaped(render_snippet(hit.text, hit.window, hit.matches, marks), _TEXT_CONTROLS)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -384,7 +394,7 @@ def _highlight(line: str, words: set[str], visual: bool) -> str:
 
 
 def _where(hit: Hit) -> str:
-    where = f"{_shown_path(hit.path) if hit.path else hit.doc} ¶{hit.paragraph}"
+    where = f"{_escaped(_shown_path(hit.path) if hit.path else hit.doc)} ¶{hit.paragraph}"
     if hit.locator:
         where += f" ({hit.locator})"
     return where
@@ -410,6 +420,8 @@ def render_info(info: IndexInfo, fmt: str, files: list[FileRecord] | None = None
     ]
     if fmt == "json":
         return _json({**values, "files": rows} if files is not None else values, indent=2)
+    for row in rows:
+        row["path"] = _escaped(row["path"])
     values["roots"] = "\n".join(values["roots"])
     values["side_files"] = _side_files(info)
     del values["outdated_side_files"]
@@ -440,10 +452,14 @@ def render_index_notes(report: IndexReport) -> str:
     """What an index run left out or noticed, one ``searchidx: ...`` line each:
     unreadable files, roots that are gone, warnings, files of unknown type, too
     large or hidden. Empty when there is nothing to say."""
-    lines = [f"searchidx: skipped {skipped.path}: {skipped.message}" for skipped in report.skipped]
-    lines += [f"searchidx: note: {root.path} {root.message}" for root in report.forgotten]
+    lines = [
+        f"searchidx: skipped {_escaped(skipped.path)}: {skipped.message}"
+        for skipped in report.skipped
+    ]
+    lines += [f"searchidx: note: {_escaped(root.path)} {root.message}" for root in report.forgotten]
     lines += [
-        f"searchidx: warning: {warning.path}: {warning.message}" for warning in report.warnings
+        f"searchidx: warning: {_escaped(warning.path)}: {warning.message}"
+        for warning in report.warnings
     ]
     if report.ignored:
         kinds = ", ".join(f"{count} {suffix}" for suffix, count in sorted(report.ignored.items()))
@@ -451,7 +467,7 @@ def render_index_notes(report: IndexReport) -> str:
             f"searchidx: not indexed, unknown type: {kinds}; --include GLOB reads them as text"
         )
     lines += [
-        f"searchidx: not indexed: {large.path}: {large.message}; "
+        f"searchidx: not indexed: {_escaped(large.path)}: {large.message}; "
         "--max-file-size SIZE raises the limit"
         for large in report.too_large
     ]

@@ -124,7 +124,10 @@ def implausible(text: str) -> str:
     # Counted per distinct character: a megabyte of text has a few hundred.
     counts = Counter(text)
     controls = _control_count(counts)
-    if controls > len(text) * _MAX_CONTROL_SHARE:
+    # A C1 control (U+0080 to U+009F) is not written in text: even one is the mark of
+    # bytes read in the wrong code page, as UTF-8 Arabic amid English read as Latin-1.
+    c1 = sum(n for char, n in counts.items() if "\x80" <= char <= "\x9f")
+    if controls > len(text) * _MAX_CONTROL_SHARE or c1:
         return f"{controls} control or unassigned characters"
     foreign, arabic, unrelated = _non_ascii_profile(counts)
     if arabic >= foreign / 2 and unrelated > max(1, foreign * _MAX_UNRELATED_SHARE):

@@ -148,6 +148,72 @@ def test_a_query_echoed_back_shows_its_control_characters_as_escapes(run, greeti
     assert result.stdout == "no paragraph matches «\\u202eبطريق»\n"
 
 
+def test_a_file_name_with_a_newline_keeps_each_hit_on_one_line(run, tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "رسالة\nثانية.txt").write_text("وصلتني رسالتك فشكرا لك.\n", "utf-8")
+    (docs / "رسالة أولى.txt").write_text("قرأت رسالتك الأولى مرتين.\n", "utf-8")
+    (docs / "صورة\nمعطوبة.txt").write_bytes(b"\x00\x01\x02")
+    index_dir = str(tmp_path / "ix")
+    indexed = run("index", str(docs), "--index", index_dir)
+    assert f"searchidx: skipped {docs}/صورة\\nمعطوبة.txt: binary data" in indexed.stderr
+    listed = run("info", "--files", "--index", index_dir).stdout
+    assert f"{docs}/رسالة\\nثانية.txt " in listed
+    monkeypatch.chdir(tmp_path)
+    plain = run("search", "فشكرا", "--index", index_dir, "--format", "plain")
+    assert plain.stdout.splitlines() == [
+        "1\tdocs/رسالة\\nثانية.txt ¶1\tوصلتني رسالتك [فشكرا] لك.",
+        "1 of 1 matching paragraphs",
+    ]
+    files = run("search", "رسالتك", "--files", "--index", index_dir, "--format", "plain")
+    lines = files.stdout.splitlines()
+    assert len(lines) == 3 and lines[-1] == "2 of 2 matching files (2 paragraphs)"
+    assert sorted(line.rsplit("\t", 1)[1] for line in lines[:2]) == [
+        "docs/رسالة أولى.txt",
+        "docs/رسالة\\nثانية.txt",
+    ]
+    # The machine formats keep the name as it is.
+    hit = json.loads(run("search", "فشكرا", "--index", index_dir, "--format", "json").stdout)
+    assert hit["hits"][0]["doc"] == "رسالة\nثانية.txt"
+
+
+def test_control_characters_in_a_document_reach_the_terminal_as_escapes(run, tmp_path, monkeypatch):
+    # «\x1b[2J» clears the screen it is printed on; a right-to-left override left
+    # open by a snippet's cut would turn the rest of the line around.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "news.txt").write_text(
+        "عاد الهدوء إلى المدينة.\n\nأعلن \x1b[2Jالوزير\tافتتاح \u202eالمستشفى الجديد.\n\n"
+        "وحضر الافتتاح \x1b]0;title\x07عدد من السكان.\n",
+        "utf-8",
+    )
+    index_dir = str(tmp_path / "ix")
+    assert run("index", str(docs), "--index", index_dir).exit_code == 0
+    monkeypatch.setenv("COLUMNS", "300")  # a table's lines not wrapped
+    for fmt in ("plain", "table"):
+        shown = run(
+            "search",
+            "المستشفى",
+            "-C",
+            "1",
+            "--color",
+            "always",
+            "--format",
+            fmt,
+            "--index",
+            index_dir,
+        ).stdout
+        assert "\x1b[2J" not in shown and "\x1b]0;" not in shown and "\u202e" not in shown
+        assert "\\x1b[2Jالوزير" in shown and "افتتاح \\u202e" in shown
+        assert "\\x1b]0;title\\x07عدد" in shown  # the context paragraph after the hit
+    plain = run("search", "=افتتاح", "--format", "plain", "--index", index_dir).stdout
+    # A tab between words stays a tab, as in a table row of a page.
+    assert plain.splitlines()[0].endswith("أعلن \\x1b[2Jالوزير\t[افتتاح] \\u202eالمستشفى الجديد.")
+    # JSON keeps the text as the file holds it.
+    found = json.loads(run("search", "=افتتاح", "--format", "json", "--index", index_dir).stdout)
+    assert "\x1b[2Jالوزير\tافتتاح \u202eالمستشفى" in found["hits"][0]["text"]
+
+
 def test_missing_index_says_what_to_do(run, tmp_path):
     result = run("search", "سوريا", "--index", str(tmp_path / "nothing-here"))
     assert result.exit_code == 1
@@ -443,7 +509,10 @@ def test_several_words_without_quotes_say_to_quote_them(run, greetings_index):
     assert "put a query of several words in quotes" in result.stderr
 
 
-@pytest.mark.parametrize("query", ["doc:", "title:", "السلام doc:", "(title:) السلام"])
+@pytest.mark.parametrize(
+    "query",
+    ["doc:", "title:", "السلام doc:", "(title:) السلام", 'doc:"" السلام', 'title:"" السلام'],
+)
 def test_empty_filter_is_a_usage_error(run, greetings_index, query):
     result = run("search", query, "--index", str(greetings_index))
     assert result.exit_code == 2
@@ -832,6 +901,35 @@ def test_output_whose_reader_went_away_ends_quietly(seed_index, args):
     stderr = process.stderr.read().decode("utf-8")
     assert process.wait(timeout=SUBPROCESS_TIMEOUT) == 0
     assert stderr == ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "الباغوز", "--format", "json"],
+        ["search", "الخلايا النائمة", "--files"],
+        ["info", "--files"],
+    ],
+)
+def test_output_to_a_full_disk_is_one_line(seed_index, args):
+    """`searchidx search … > results.json` on a full disk: exit 1, one line, no traceback."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            cli_command(*args, "--index", str(seed_index)),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+            timeout=SUBPROCESS_TIMEOUT,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "searchidx: error: cannot write the output: No space left on device; "
+        "free some space or send it elsewhere\n"
+    )
 
 
 # Runs the command as the `searchidx` script does, with a Ctrl-C (a KeyboardInterrupt)

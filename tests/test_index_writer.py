@@ -3,6 +3,7 @@ the parallel workers. Whatever happens, the index holds every paragraph of the l
 completed run, once."""
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -13,10 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
+from whoosh.filedb.structfile import StructFile
 from whoosh.writing import PostingPool
 
 import searchidx.index.store
-from searchidx import Index
+from searchidx import Index, UnsafeFolder
 
 from .conftest import (
     SUBPROCESS_TIMEOUT,
@@ -429,3 +431,39 @@ def test_deleted_paragraphs_are_merged_away_past_the_threshold_and_on_request(tm
         index.update(optimize=True)
         info = index.info()
     assert (info.deleted, info.segments, info.paragraphs) == (0, 1, 5 * 30 + 5)
+
+
+def test_full_disk_mid_update_fails_in_one_line_and_keeps_the_last_update(tmp_path, monkeypatch):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("زار الوزير مدينة الموصل والتقى بالمسؤولين.\n", "utf-8")
+    index_dir = tmp_path / "ix"
+    with Index.create(index_dir) as index:
+        index.update(folder)
+    (folder / "b.txt").write_text("أعلنت وزارة الصحة تسجيل ٢٠١٩ إصابة جديدة.\n", "utf-8")
+
+    def no_space(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fills_up(self, *args, **kwargs):
+        # The paragraphs' stored text is what fills the disk, as when it ran out of space
+        # (or met a file size limit) while adding a document.
+        write = no_space if str(self).endswith("_stored.col") else writes
+        return write(self, *args, **kwargs)
+
+    writes = StructFile.write
+    with monkeypatch.context() as patched:
+        # The write that failed fails again when cancelling flushes it.
+        patched.setattr(StructFile, "write", fills_up)
+        with Index.open(index_dir) as index, pytest.raises(UnsafeFolder) as raised:
+            index.update(folder)
+    assert str(raised.value) == (
+        f"cannot write the index at {index_dir}: No space left on device; free some space "
+        "(or make the folder writable) and run the command again: the index keeps its "
+        "last completed update"
+    )
+    with Index.open(index_dir) as index:
+        assert [hit.doc for hit in index.search("الموصل")] == ["a.txt"]
+        assert index.search("الصحة").total == 0
+        index.update(folder)  # the lock was let go, and space is back
+        assert [hit.doc for hit in index.search("وزارة الصحة")] == ["b.txt"]

@@ -125,11 +125,18 @@ def test_a_short_file_with_three_damaged_bytes_stays_utf8_with_a_warning():
     assert warnings == ["3 undecodable byte sequence(s) replaced with \ufffd"]
 
 
+MOSTLY_ENGLISH = "The Ministry of Health (وزارة الصحة) opened a hospital.\n\n" + (
+    "It will take patients from the whole province of Aleppo from next month on.\n\n" * 12
+)
+
+
 @pytest.mark.parametrize(
     ("data", "encoding", "doubt"),
     [
         ("مرحبا بكم في سوريا".encode(), "latin-1", "control or unassigned characters"),
         ("مرحبا بكم في سوريا".encode(), "cp1256", "non-ASCII characters from other scripts"),
+        # A few Arabic words amid English: too few to make up 1% of the text.
+        (MOSTLY_ENGLISH.encode(), "latin-1", r"(?<!\d)2 control or unassigned characters"),
     ],
 )
 def test_a_forced_decoding_that_yields_implausible_text_is_refused(data, encoding, doubt):

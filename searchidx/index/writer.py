@@ -16,7 +16,7 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -27,7 +27,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError, PostingPool
 
 from ..documents import Document, read_documents
-from ..errors import DocumentError
+from ..errors import DocumentError, UnsafeFolder
 from ..readers.base import ReaderOptions
 from ..sidefiles import write_missing_side_files
 from ..text import RECORD_SUFFIXES
@@ -69,10 +69,26 @@ def write_changes(
     with _worker_processes(writer):
         try:
             _write(writer, plan, run)
+        except OSError as error:
+            # A full disk or a file size limit: the write that failed fails the cancel too.
+            with suppress(OSError):
+                writer.cancel()
+            raise _cannot_write(path, error) from None
         except BaseException:
             writer.cancel()
             raise
-        _commit(writer, optimize)
+        try:
+            _commit(writer, optimize)
+        except OSError as error:
+            raise _cannot_write(path, error) from None
+
+
+def _cannot_write(path: Path, error: OSError) -> UnsafeFolder:
+    return UnsafeFolder(
+        f"cannot write the index at {path}: {error.strerror or error}; free some space "
+        "(or make the folder writable) and run the command again: the index keeps its "
+        "last completed update"
+    )
 
 
 def write_side_files(path: Path, whoosh: whoosh_index.Index, report: IndexReport) -> None:
@@ -105,6 +121,8 @@ def _open_writer(whoosh: whoosh_index.Index, path: Path, parallel: bool):
         return whoosh.writer(timeout=LOCK_TIMEOUT_SECONDS, **settings)
     except LockError:
         raise locked(path) from None
+    except OSError as error:
+        raise _cannot_write(path, error) from None
 
 
 def _write(writer, plan: Plan, run: WriteRun) -> None:

@@ -53,8 +53,9 @@ _SEARCHABLE_FIELDS = _FILTER_FIELDS | {"terms"}
 _CLEANED = str.maketrans(
     {**dict.fromkeys([*map(chr, range(0x20)), "\x7f"], " "), **dict.fromkeys(FORMAT_CONTROLS)}
 )
-# «doc:» or «title:» with nothing after the colon; Whoosh would search for the word.
-_EMPTY_FILTER = re.compile(r"(?:^|(?<=[\s(-]))(doc|title):(?=[\s)]|$)")
+# «doc:» or «title:» with nothing after the colon (or only «""»): Whoosh would search
+# for the word, or for nothing.
+_EMPTY_FILTER = re.compile(r'(?:^|(?<=[\s(-]))(doc|title):(?:"")?(?=[\s)]|$)')
 _OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
 # The query's pieces, for where its operators stand: brackets, and what lies between spaces.
 _PIECES = re.compile(r"[()]|[^\s()]+")
@@ -490,7 +491,7 @@ def check_arguments(text: object, limit: object, offset: object) -> None:
     if not isinstance(text, str):
         raise QueryError(f"the query must be a str, not {type(text).__name__}")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise QueryError(f"limit must be at least 1, not {limit!r}")
+        raise QueryError(f"limit must be a whole number, 1 or more, not {limit!r}")
     check_count("offset", offset)
 
 
