@@ -30,6 +30,7 @@ import errno
 import html
 import ipaddress
 import json
+import re
 import socket
 import threading
 from collections.abc import Callable
@@ -108,8 +109,9 @@ class SearchSite:
             "/static/style.css": self._style,
             "/static/search.js": self._script,
         }
-        params = parse_qs(url.query, keep_blank_values=True)
+        params: dict[str, list[str]] = {}
         try:
+            params = _parameters(url.query)
             if url.path not in routes:
                 raise _HttpError(404, f"no page at {url.path}")
             return routes[url.path](params)
@@ -280,6 +282,17 @@ class SearchSite:
         return self._page("searchidx", params, main, status)
 
 
+def _parameters(query: str) -> dict[str, list[str]]:
+    """The parameters of a query string: a % that starts no escape, or escapes
+    that are not UTF-8, are a bad request, not a search for what they garble."""
+    if _BAD_ESCAPE.search(query):
+        raise _HttpError(400, "the address holds a % that starts no escape (%XX); write a % as %25")
+    try:
+        return parse_qs(query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise _HttpError(400, "the address's percent-escapes are not UTF-8 text") from None
+
+
 def _text(params, name: str, strict: bool = True) -> str:
     values = params.get(name, [])
     if len(values) > 1 and strict:
@@ -386,6 +399,7 @@ def _paging(query: str, doc: str, offset: int, total: int, marks: str) -> str:
     return f'<nav class="pages">{previous}{after}</nav>'
 
 
+_BAD_ESCAPE = re.compile("%(?![0-9A-Fa-f]{2})")
 _NOT_ENCODED = (
     "bad request: the address holds spaces or characters that are not percent-encoded; "
     "encode them (curl -G --data-urlencode 'q=...')\n"

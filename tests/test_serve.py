@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import re
@@ -442,6 +443,26 @@ def test_a_request_line_that_is_not_percent_encoded_gets_one_line(site, request_
         "bad request: the address holds spaces or characters that are not percent-encoded; "
         "encode them (curl -G --data-urlencode 'q=...')\n"
     )
+
+
+_NO_ESCAPE = "the address holds a % that starts no escape (%XX); write a % as %25"
+_NOT_UTF8 = "the address's percent-escapes are not UTF-8 text"
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        ("/api/search?q=%ZZ", _NO_ESCAPE),
+        ("/api/search?q=%D8%B3%D9", _NOT_UTF8),
+        ("/api/search?q=%FF", _NOT_UTF8),
+    ],
+)
+def test_a_malformed_percent_escape_is_a_bad_request(site, target, error):
+    """«%ZZ» was searched as the text «%ZZ», half a letter («%D9») as «�»."""
+    status, _, body = get(site, target)
+    assert (status, json.loads(body)) == (400, {"error": error})
+    status, _, page_body = get(site, target.replace("/api/search", "/"))
+    assert status == 400 and html.escape(error) in page_body
 
 
 @pytest.mark.parametrize(
