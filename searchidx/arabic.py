@@ -352,6 +352,8 @@ FUNCTION_WORDS = frozenset(
 # Suffixes in folded spelling (ة is already ه), longest first within a group.
 _PRONOUN_SUFFIXES = ("كما", "هما", "هم", "هن", "ها", "كم", "كن", "نا")
 _NUMBER_SUFFIXES = ("يه", "ات", "ون", "ين", "ه", "ي")
+# The pronouns of one letter, read as such only after a ت written for ة: «رسالتك».
+_ONE_LETTER_PRONOUNS = ("ته", "تك", "تي")
 # After a plural or feminine ending, a ي left over is the nisba ending:
 # «الأمريكيين» → «امريكي» → «امريك», the stem of «أمريكي».
 _NISBA_BEFORE = ("ات", "ون", "ين", "ه")
@@ -365,10 +367,11 @@ _SUFFIX_LETTERS = "".join(
 )
 # Everything a light stem may lose behind it, as _suffix_readings takes it off:
 # a nisba ي, a number ending, a dual ending and a pronoun, each optional, or a ت
-# written for ة (after a nisba ي) before a pronoun, or a tanween alef after a nisba ي.
+# written for ة (after a nisba ي) before a pronoun (of one letter too: «رسالتك»), or
+# a tanween alef after a nisba ي.
 _SUFFIXES = re.compile(
     f"(?:(?:ي?(?:{'|'.join(_NUMBER_SUFFIXES)})?(?:{_DUAL_SUFFIX})?|ي?ت)"
-    f"(?:{'|'.join(_PRONOUN_SUFFIXES)})?|ي?ا)"
+    f"(?:{'|'.join(_PRONOUN_SUFFIXES)})?|ي?ت[هكي]|ي?ا)"
 )
 # Article with the conjunctions and prepositions that may precede it.
 _ARTICLE_PREFIXES = (
@@ -722,6 +725,10 @@ def _suffix_readings(
     says whether a preposition may still be in front."""
     bare = _strip_suffix(head, _PRONOUN_SUFFIXES)
     readings = [(_strip_number(bare), may_have_preposition)]
+    if bare is head and head.endswith(_ONE_LETTER_PRONOUNS):
+        bare = head[:-1]  # «رسالتك», «حكومته», «مدرستي»: ة + a one-letter pronoun
+        if head[-1] == "ي" and not _feminine_attested(bare[:-1] + "ه", head, is_attested):
+            bare = head  # «بيروتي», «الكويتي»: a nisba ي unless the index shows the ة
     if bare is not head and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
         # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها».
         readings.append((_strip_number(bare[:-1] + "ه"), may_have_preposition))
@@ -797,6 +804,13 @@ def _attested_elsewhere(word: str, seen: str, is_attested: WordTest, alone: bool
     if alone and is_attested(word):
         return True
     return any(is_attested(evidence) for evidence in evidence_words(word) if evidence != seen)
+
+
+def _feminine_attested(word: str, seen: str, is_attested: WordTest) -> bool:
+    """Whether the index has ``word``, a ة word, by itself or after the article or
+    a preposition, with a preposition in front of it or not («برسالتي»)."""
+    bare = _strip_prefix(word, _PREPOSITION_PREFIXES, _MIN_STEM)
+    return any(_attested_elsewhere(form, seen, is_attested, alone=True) for form in {word, bare})
 
 
 def _strip_number(word: str) -> str:

@@ -72,6 +72,8 @@ def test_lam_before_a_pronoun_suffixed_word_keeps_the_word():
         ["المعلمون", "معلمين", "المعلم"],
         ["سوريا", "بسوريا", "وسوريا"],
         ["مدرستها", "مدرسة", "المدرسة"],
+        ["رسالتك", "رسالة", "الرسالة"],  # ة written ت before a one-letter pronoun
+        ["حكومته", "حكومة", "بالحكومة"],
         ["وبعدكم", "بعدكم"],  # a suffix that leaves a function word stays on
         ["والذين", "الذين"],  # a conjunction before a function word
         ["وعنده", "عنده"],
@@ -97,6 +99,16 @@ def test_light_stem_joins_forms_of_one_word(family):
 )
 def test_different_words_keep_different_stems(word, other):
     assert set(light_stems(fold_term(word))).isdisjoint(light_stems(fold_term(other)))
+
+
+def test_teh_before_yeh_is_a_teh_marbuta_only_where_the_index_shows_it():
+    """«مدرستي» is «مدرسة» + «ي» where the index has «مدرسة» in some form; else its
+    ي may be a nisba: «بيروتي» stays apart from «بيرو»."""
+    assert "مدرس" in light_stems("مدرستي", {"المدرسه"}.__contains__)
+    assert "مدرس" in light_stems("لمدرستي", {"مدرسه"}.__contains__)
+    assert "مدرس" not in light_stems("مدرستي", {"مدرست"}.__contains__)
+    assert "بيرو" not in light_stems("بيروتي", {"بيرو", "بيروت"}.__contains__)
+    assert light_stems("بيتك") == ("بيتك",)  # «بيت»: three letters, its own ت
 
 
 def test_stems_never_shorter_than_three_letters():
@@ -575,6 +587,8 @@ def test_short_words_have_no_stem_prefixes_but_aya():
     [
         (["كتاب"], "والكتابين", True),
         (["مدرسه"], "مدرستها", True),  # ة written ت before a pronoun
+        (["مدرس"], "مدرستي", True),  # of one letter too
+        (["رسال"], "برسالتك", True),
         (["اله", "وال"], "والهه", True),
         (["اله", "وال"], "والدها", False),  # «د» is no suffix
         (["اله", "وال"], "والقلم", False),

@@ -331,6 +331,28 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
 
 
+def test_a_teh_marbuta_word_finds_it_before_a_one_letter_pronoun(tmp_path):
+    """«رسالة» finds «رسالتك» and «برسالتي», «حكومة» «حكومته», «مدرسة» «مدرستي»
+    (the index has «المدرسة»); «بيرو» (Peru) does not find «البيروتي»."""
+    files = {
+        "news.txt": "أعلنت حكومته خطة جديدة.\n\nوصلتني رسالتك أمس.\n\n"
+        "زرت مدرستي القديمة.\n\nالمدرسة مغلقة اليوم.\n\nأكلنا في المطعم البيروتي.\n\n"
+        "سافر الوفد إلى بيرو.\n\nكتبت برسالتي كل شيء.\n\nالحكومة اجتمعت.\n\n"
+        "قرأ الرسالة بصوت عال.\n"
+    }
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    found = {
+        query: sorted((hit.paragraph, *highlighted(hit)) for hit in search(index, query))
+        for query in ("رسالة", "حكومة", "مدرسة", "بيرو")
+    }
+    assert found == {
+        "رسالة": [(2, "رسالتك"), (7, "برسالتي"), (9, "الرسالة")],
+        "حكومة": [(1, "حكومته"), (8, "الحكومة")],
+        "مدرسة": [(3, "مدرستي"), (4, "المدرسة")],
+        "بيرو": [(6, "بيرو")],
+    }
+
+
 def test_an_uthmani_query_word_finds_each_of_its_readings(tmp_path):
     """A word pasted from the mushaf is read as the index reads it: «ٱلْكِتَـٰبُ»
     is «الكتب» or «الكتاب», so it finds the book in standard spelling too, alone
