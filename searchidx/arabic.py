@@ -282,6 +282,10 @@ _UTHMANI_RULES = (
     # word: «ٱلتَّوْرَىٰةَ» = «التوراة».
     (re.compile("\u0649\u0670$"), araby.ALEF_MAKSURA),
     (re.compile("\u0649\u0670"), araby.ALEF),
+    # In Indo-Pak spelling a dagger alef before a final Farsi yeh is the long a
+    # of a final ى: «صَلّٰی» = «صلى» (not «صلاي», whose stem is that of «الصلاة»),
+    # «مُوْسٰی» = «موسى». (Tanzil and KFGQPC write «ـٰى» for «اي»: «وَإِيَّـٰىَ» = «وإياي».)
+    (re.compile("\u0670(?=\u06cc$)"), ""),
     # Hamza below a waw or yeh is a seated hamza too (KFGQPC «ٱللُّؤۡلُوِٕ» = «اللؤلؤ»,
     # «ٱمۡرِيࣲٕ» = «امرئ»).
     (re.compile(f"[\u0648\u064a]([{_TANWEEN}]?)\u0655"), "\u0621\\1"),

@@ -238,6 +238,16 @@ def test_uthmani_rules_do_not_join_other_words(uthmani, other):
     assert fold_term(other) not in fold_readings(uthmani)
 
 
+def test_a_dagger_alef_before_a_final_farsi_yeh_is_no_alef():
+    """Indo-Pak spelling writes the long a of a final ى as a dagger alef on the
+    letter before ی: «صَلّٰی» is «صلى», never «صلاي» (whose stem is that of
+    «الصلاة»); Tanzil's «ـٰى» of «وَإِيَّـٰىَ» («وإياي») is still an alef."""
+    assert fold_readings("صَلّٰی") == ("صلي",)
+    assert fold_readings("مُوْسٰی") == ("موسي",)
+    assert fold_readings("تَعَالٰی") == ("تعالي",)
+    assert fold_term("وإياي") in fold_readings("وَإِيَّـٰىَ")
+
+
 def test_news_spellings_with_hamza_seats_are_left_alone():
     # Only a silent-marked alef is a hamza seat: unmarked «تباطؤا» keeps its alef.
     assert fold_readings("تباطؤا") == ("تباطءا",)
