@@ -411,7 +411,8 @@ PROCLITICS = (
 # «لبريطانيا» that the ب of «بريطانيا» is not «with», «بسوريا» that the
 # final alef of «سوريا» is not a tanween alef. A bare conjunction proves
 # nothing («وبسوريا» is «و» + «بسوريا»), so it is not among them.
-_EVIDENCE_PROCLITICS = ("ال", "بال", "لل", "وال", "ب", "ل", "ك")
+_ARTICLES = ("ال", "بال", "لل", "وال")
+_EVIDENCE_PROCLITICS = (*_ARTICLES, "ب", "ل", "ك")
 # The one stem shorter than _MIN_STEM that words other than itself have (see
 # stem_prefixes): «ايه» loses its ة after an alef.
 _SHORT_STEM = "اي"
@@ -731,8 +732,12 @@ def _suffix_readings(
     readings = [(_strip_number(bare), may_have_preposition)]
     if bare is head and head.endswith(_ONE_LETTER_PRONOUNS):
         bare = head[:-1]  # «رسالتك», «حكومته», «مدرستي»: ة + a one-letter pronoun
-        if head[-1] == "ي" and not _feminine_attested(bare[:-1] + "ه", head, is_attested):
-            bare = head  # «بيروتي», «الكويتي»: a nisba ي unless the index shows the ة
+        if _teh_is_own(bare, is_attested) or (
+            head[-1] == "ي" and not _feminine_attested(bare[:-1] + "ه", head, is_attested)
+        ):
+            # «بوقته» is «ب» + «وقت» + «ه» where «الوقت» is indexed, not «بوقة» + «ه»;
+            # «بيروتي», «الكويتي»: a nisba ي unless the index shows the ة.
+            bare = head
     if bare is not head and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
         # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها».
         readings.append((_strip_number(bare[:-1] + "ه"), may_have_preposition))
@@ -808,6 +813,14 @@ def _attested_elsewhere(word: str, seen: str, is_attested: WordTest, alone: bool
     if alone and is_attested(word):
         return True
     return any(is_attested(evidence) for evidence in evidence_words(word) if evidence != seen)
+
+
+def _teh_is_own(word: str, is_attested: WordTest) -> bool:
+    """Whether the index has ``word``, which ends in ت, after the article, with a
+    preposition in front of it or not («بوقت»: «الوقت»): a ة is never written ت
+    there, so the ت is the word's own («التوقيت», «السكوت»)."""
+    bare = _strip_prefix(word, _PREPOSITION_PREFIXES, _MIN_STEM)
+    return any(is_attested(article + form) for form in {word, bare} for article in _ARTICLES)
 
 
 def _feminine_attested(word: str, seen: str, is_attested: WordTest) -> bool:

@@ -111,6 +111,14 @@ def test_teh_before_yeh_is_a_teh_marbuta_only_where_the_index_shows_it():
     assert light_stems("بيتك") == ("بيتك",)  # «بيت»: three letters, its own ت
 
 
+def test_teh_seen_after_the_article_is_the_words_own():
+    """«بوقته» is «ب» + «وقت» + «ه» where «الوقت» is indexed, not «بوقة» + «ه»."""
+    assert "بوق" in light_stems("بوقته", {"بوق"}.__contains__)
+    assert "بوق" not in light_stems("بوقته", {"بوق", "الوقت"}.__contains__)
+    assert "توق" not in light_stems("توقيتك", {"التوقيت"}.__contains__)
+    assert "رسال" in light_stems("رسالتك", {"الرساله"}.__contains__)
+
+
 def test_stems_never_shorter_than_three_letters():
     for word in ["الله", "لكم", "وقد", "فيه", "بها", "كتب", "والد", "بيت"]:
         assert len(light_stem(fold_term(word))) >= 3 or light_stem(fold_term(word)) == fold_term(

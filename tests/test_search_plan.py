@@ -357,6 +357,27 @@ def test_a_teh_marbuta_word_finds_it_before_a_one_letter_pronoun(tmp_path):
     }
 
 
+def test_a_teh_of_the_word_itself_is_no_teh_marbuta(tmp_path):
+    """Where the index has the word with its ت after the article («الوقت»,
+    «البنت», «التوقيت»), the ت before a one-letter pronoun is its own: «بوقته»
+    is «ب» + «وقت» + «ه», not «بوقة», so «بوق» (a horn) does not find it, nor
+    «لبن» (milk) «لبنته» (to his daughter), nor «توق» (longing) «توقيته»."""
+    files = {
+        "news.txt": "ذهب بوقته كله في العمل.\n\nنفخ في البوق إيذانا بالبدء.\n\n"
+        "أعطى لبنته هدية العيد.\n\nشرب الطفل اللبن.\n\n"
+        "نقل عن توقيته للعملية أنه كان دقيقا.\n\nعبر الشاعر عن توقه إلى الوطن.\n\n"
+        "ضاع الوقت في الانتظار.\n\nخرجت البنت إلى المدرسة.\n\nأعلن التوقيت الجديد.\n\n"
+        "وصلتني رسالتك أمس.\n\nقرأ الرسالة.\n"
+    }
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    assert _found(index, "بوق", "لبن", "توق", "رسالة") == {
+        "بوق": [(2, "البوق")],
+        "لبن": [(4, "اللبن")],
+        "توق": [(6, "توقه")],
+        "رسالة": [(10, "رسالتك"), (11, "الرسالة")],
+    }
+
+
 def test_an_uthmani_query_word_finds_each_of_its_readings(tmp_path):
     """A word pasted from the mushaf is read as the index reads it: «ٱلْكِتَـٰبُ»
     is «الكتب» or «الكتاب», so it finds the book in standard spelling too, alone
