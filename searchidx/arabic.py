@@ -286,6 +286,12 @@ _UTHMANI_RULES = (
     # of a final ى: «صَلّٰی» = «صلى» (not «صلاي», whose stem is that of «الصلاة»),
     # «مُوْسٰی» = «موسى». (Tanzil and KFGQPC write «ـٰى» for «اي»: «وَإِيَّـٰىَ» = «وإياي».)
     (re.compile("\u0670(?=\u06cc$)"), ""),
+    # Nor is a dagger alef on the lam of «الله» an alef: «اللّٰہِ», «لِلّٰہِ», «اللّٰہُمَّ»
+    # (not «اللاه», whose stem «لاه» is that of «ولاة»).
+    (
+        re.compile("\u0644\u0644(\u0651?)\u0670(?=[\u0647\u06c1](?:\u0645\u0651?)?$)"),
+        "\u0644\u0644\\1",
+    ),
     # Hamza below a waw or yeh is a seated hamza too (KFGQPC «ٱللُّؤۡلُوِٕ» = «اللؤلؤ»,
     # «ٱمۡرِيࣲٕ» = «امرئ»).
     (re.compile(f"[\u0648\u064a]([{_TANWEEN}]?)\u0655"), "\u0621\\1"),

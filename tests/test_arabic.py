@@ -256,6 +256,15 @@ def test_a_dagger_alef_before_a_final_farsi_yeh_is_no_alef():
     assert fold_term("وإياي") in fold_readings("وَإِيَّـٰىَ")
 
 
+def test_a_dagger_alef_on_the_lam_of_allah_is_no_alef():
+    """Indo-Pak «اللّٰہِ» is «الله», never «اللاه» (whose stem is «ولاة»'s)."""
+    assert fold_readings("اللّٰہِ") == ("الله",)
+    assert fold_readings("وَاللّٰہِ") == ("والله",)
+    assert fold_readings("لِلّٰہِ") == ("لله",)
+    assert fold_readings("اللّٰہُمَّ") == ("اللهم",)
+    assert fold_term("اللات") in fold_readings("ٱللَّـٰتَ")  # T 53:19: al-Lat keeps its alef
+
+
 def test_news_spellings_with_hamza_seats_are_left_alone():
     # Only a silent-marked alef is a hamza seat: unmarked «تباطؤا» keeps its alef.
     assert fold_readings("تباطؤا") == ("تباطءا",)

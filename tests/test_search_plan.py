@@ -428,6 +428,20 @@ def test_prayer_upon_the_prophet_in_indo_pak_spelling_is_no_prayer(tmp_path):
     assert [hit.paragraph for hit in search(index, "صلى")] == [1]
 
 
+def test_allah_in_indo_pak_spelling_is_no_governors(tmp_path):
+    """«اللّٰہِ» (a dagger alef on its lam) is «الله»: «ولاة» (governors) does
+    not find it, nor does it, pasted as a query, find «الولاة»."""
+    files = {
+        "hadith.txt": "قَالَ رَسُوْلُ اللّٰہِ صَلّٰی اللّٰہُ عَلَیْہِ وَسَلَّمَ: اَلدِّیْنُ النَّصِیْحَۃُ۔\n\n"
+        "كتب عمر إلى الولاة أن يعدلوا بين الناس.\n\nوالله لا أفعل.\n"
+    }
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    assert _found(index, "ولاة", "اللّٰہِ") == {
+        "ولاة": [(2, "الولاة")],
+        "اللّٰہِ": [(1, "اللّٰہِ", "اللّٰہُ"), (3, "والله")],
+    }
+
+
 # Sentences that each pair a word with a false look-alike.
 TRIAL = [
     "أعلنت وزارة الصحة عن حملة تطعيم جديدة، وقالت الوزارة إنها مجانية.",  # 1 not «و» + «زار»
