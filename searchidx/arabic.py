@@ -282,6 +282,16 @@ _UTHMANI_RULES = (
     # word: «ٱلتَّوْرَىٰةَ» = «التوراة».
     (re.compile("\u0649\u0670$"), araby.ALEF_MAKSURA),
     (re.compile("\u0649\u0670"), araby.ALEF),
+    # In Indo-Pak spelling a dagger alef before a final Farsi yeh is the long a
+    # of a final ى: «صَلّٰی» = «صلى» (not «صلاي», whose stem is that of «الصلاة»),
+    # «مُوْسٰی» = «موسى». (Tanzil and KFGQPC write «ـٰى» for «اي»: «وَإِيَّـٰىَ» = «وإياي».)
+    (re.compile("\u0670(?=\u06cc$)"), ""),
+    # Nor is a dagger alef on the lam of «الله» an alef: «اللّٰہِ», «لِلّٰہِ», «اللّٰہُمَّ»
+    # (not «اللاه», whose stem «لاه» is that of «ولاة»).
+    (
+        re.compile("\u0644\u0644(\u0651?)\u0670(?=[\u0647\u06c1](?:\u0645\u0651?)?$)"),
+        "\u0644\u0644\\1",
+    ),
     # Hamza below a waw or yeh is a seated hamza too (KFGQPC «ٱللُّؤۡلُوِٕ» = «اللؤلؤ»,
     # «ٱمۡرِيࣲٕ» = «امرئ»).
     (re.compile(f"[\u0648\u064a]([{_TANWEEN}]?)\u0655"), "\u0621\\1"),
@@ -407,7 +417,8 @@ PROCLITICS = (
 # «لبريطانيا» that the ب of «بريطانيا» is not «with», «بسوريا» that the
 # final alef of «سوريا» is not a tanween alef. A bare conjunction proves
 # nothing («وبسوريا» is «و» + «بسوريا»), so it is not among them.
-_EVIDENCE_PROCLITICS = ("ال", "بال", "لل", "وال", "ب", "ل", "ك")
+_ARTICLES = ("ال", "بال", "لل", "وال")
+_EVIDENCE_PROCLITICS = (*_ARTICLES, "ب", "ل", "ك")
 # The one stem shorter than _MIN_STEM that words other than itself have (see
 # stem_prefixes): «ايه» loses its ة after an alef.
 _SHORT_STEM = "اي"
@@ -727,8 +738,12 @@ def _suffix_readings(
     readings = [(_strip_number(bare), may_have_preposition)]
     if bare is head and head.endswith(_ONE_LETTER_PRONOUNS):
         bare = head[:-1]  # «رسالتك», «حكومته», «مدرستي»: ة + a one-letter pronoun
-        if head[-1] == "ي" and not _feminine_attested(bare[:-1] + "ه", head, is_attested):
-            bare = head  # «بيروتي», «الكويتي»: a nisba ي unless the index shows the ة
+        if _teh_is_own(bare, is_attested) or (
+            head[-1] == "ي" and not _feminine_attested(bare[:-1] + "ه", head, is_attested)
+        ):
+            # «بوقته» is «ب» + «وقت» + «ه» where «الوقت» is indexed, not «بوقة» + «ه»;
+            # «بيروتي», «الكويتي»: a nisba ي unless the index shows the ة.
+            bare = head
     if bare is not head and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
         # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها».
         readings.append((_strip_number(bare[:-1] + "ه"), may_have_preposition))
@@ -804,6 +819,14 @@ def _attested_elsewhere(word: str, seen: str, is_attested: WordTest, alone: bool
     if alone and is_attested(word):
         return True
     return any(is_attested(evidence) for evidence in evidence_words(word) if evidence != seen)
+
+
+def _teh_is_own(word: str, is_attested: WordTest) -> bool:
+    """Whether the index has ``word``, which ends in ت, after the article, with a
+    preposition in front of it or not («بوقت»: «الوقت»): a ة is never written ت
+    there, so the ت is the word's own («التوقيت», «السكوت»)."""
+    bare = _strip_prefix(word, _PREPOSITION_PREFIXES, _MIN_STEM)
+    return any(is_attested(article + form) for form in {word, bare} for article in _ARTICLES)
 
 
 def _feminine_attested(word: str, seen: str, is_attested: WordTest) -> bool:

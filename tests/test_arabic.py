@@ -111,6 +111,14 @@ def test_teh_before_yeh_is_a_teh_marbuta_only_where_the_index_shows_it():
     assert light_stems("بيتك") == ("بيتك",)  # «بيت»: three letters, its own ت
 
 
+def test_teh_seen_after_the_article_is_the_words_own():
+    """«بوقته» is «ب» + «وقت» + «ه» where «الوقت» is indexed, not «بوقة» + «ه»."""
+    assert "بوق" in light_stems("بوقته", {"بوق"}.__contains__)
+    assert "بوق" not in light_stems("بوقته", {"بوق", "الوقت"}.__contains__)
+    assert "توق" not in light_stems("توقيتك", {"التوقيت"}.__contains__)
+    assert "رسال" in light_stems("رسالتك", {"الرساله"}.__contains__)
+
+
 def test_stems_never_shorter_than_three_letters():
     for word in ["الله", "لكم", "وقد", "فيه", "بها", "كتب", "والد", "بيت"]:
         assert len(light_stem(fold_term(word))) >= 3 or light_stem(fold_term(word)) == fold_term(
@@ -236,6 +244,25 @@ def test_uthmani_spellings_fold_to_standard_spelling(uthmani, standard):
 )
 def test_uthmani_rules_do_not_join_other_words(uthmani, other):
     assert fold_term(other) not in fold_readings(uthmani)
+
+
+def test_a_dagger_alef_before_a_final_farsi_yeh_is_no_alef():
+    """Indo-Pak spelling writes the long a of a final ى as a dagger alef on the
+    letter before ی: «صَلّٰی» is «صلى», never «صلاي» (whose stem is that of
+    «الصلاة»); Tanzil's «ـٰى» of «وَإِيَّـٰىَ» («وإياي») is still an alef."""
+    assert fold_readings("صَلّٰی") == ("صلي",)
+    assert fold_readings("مُوْسٰی") == ("موسي",)
+    assert fold_readings("تَعَالٰی") == ("تعالي",)
+    assert fold_term("وإياي") in fold_readings("وَإِيَّـٰىَ")
+
+
+def test_a_dagger_alef_on_the_lam_of_allah_is_no_alef():
+    """Indo-Pak «اللّٰہِ» is «الله», never «اللاه» (whose stem is «ولاة»'s)."""
+    assert fold_readings("اللّٰہِ") == ("الله",)
+    assert fold_readings("وَاللّٰہِ") == ("والله",)
+    assert fold_readings("لِلّٰہِ") == ("لله",)
+    assert fold_readings("اللّٰہُمَّ") == ("اللهم",)
+    assert fold_term("اللات") in fold_readings("ٱللَّـٰتَ")  # T 53:19: al-Lat keeps its alef
 
 
 def test_news_spellings_with_hamza_seats_are_left_alone():

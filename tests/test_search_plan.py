@@ -331,6 +331,14 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
 
 
+def _found(index, *queries) -> dict[str, list[tuple]]:
+    """Each query's hits, by paragraph, with the words each highlights."""
+    return {
+        query: sorted((hit.paragraph, *highlighted(hit)) for hit in search(index, query))
+        for query in queries
+    }
+
+
 def test_a_teh_marbuta_word_finds_it_before_a_one_letter_pronoun(tmp_path):
     """«رسالة» finds «رسالتك» and «برسالتي», «حكومة» «حكومته», «مدرسة» «مدرستي»
     (the index has «المدرسة»); «بيرو» (Peru) does not find «البيروتي»."""
@@ -341,15 +349,32 @@ def test_a_teh_marbuta_word_finds_it_before_a_one_letter_pronoun(tmp_path):
         "قرأ الرسالة بصوت عال.\n"
     }
     index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
-    found = {
-        query: sorted((hit.paragraph, *highlighted(hit)) for hit in search(index, query))
-        for query in ("رسالة", "حكومة", "مدرسة", "بيرو")
-    }
-    assert found == {
+    assert _found(index, "رسالة", "حكومة", "مدرسة", "بيرو") == {
         "رسالة": [(2, "رسالتك"), (7, "برسالتي"), (9, "الرسالة")],
         "حكومة": [(1, "حكومته"), (8, "الحكومة")],
         "مدرسة": [(3, "مدرستي"), (4, "المدرسة")],
         "بيرو": [(6, "بيرو")],
+    }
+
+
+def test_a_teh_of_the_word_itself_is_no_teh_marbuta(tmp_path):
+    """Where the index has the word with its ت after the article («الوقت»,
+    «البنت», «التوقيت»), the ت before a one-letter pronoun is its own: «بوقته»
+    is «ب» + «وقت» + «ه», not «بوقة», so «بوق» (a horn) does not find it, nor
+    «لبن» (milk) «لبنته» (to his daughter), nor «توق» (longing) «توقيته»."""
+    files = {
+        "news.txt": "ذهب بوقته كله في العمل.\n\nنفخ في البوق إيذانا بالبدء.\n\n"
+        "أعطى لبنته هدية العيد.\n\nشرب الطفل اللبن.\n\n"
+        "نقل عن توقيته للعملية أنه كان دقيقا.\n\nعبر الشاعر عن توقه إلى الوطن.\n\n"
+        "ضاع الوقت في الانتظار.\n\nخرجت البنت إلى المدرسة.\n\nأعلن التوقيت الجديد.\n\n"
+        "وصلتني رسالتك أمس.\n\nقرأ الرسالة.\n"
+    }
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    assert _found(index, "بوق", "لبن", "توق", "رسالة") == {
+        "بوق": [(2, "البوق")],
+        "لبن": [(4, "اللبن")],
+        "توق": [(6, "توقه")],
+        "رسالة": [(10, "رسالتك"), (11, "الرسالة")],
     }
 
 
@@ -372,6 +397,49 @@ def test_an_uthmani_query_word_finds_each_of_its_readings(tmp_path):
     assert [(hit.paragraph, highlighted(hit)) for hit in phrase] == [(3, ["ذلك", "الكتاب"])]
     assert [hit.paragraph for hit in search(index, "هَـٰذَا")] == [1]
     assert [hit.paragraph for hit in search(index, '"صَلّٰی عَلَیْہَا"')] == [5]
+
+
+def test_an_uthmani_query_word_finds_the_forms_of_its_alef_reading(tmp_path):
+    """Pasted from the mushaf, «ٱلْكِتَـٰبُ» finds what «الكتاب» finds in standard
+    spelling: «كتاب», «بالكتاب»; «كِتَـٰبٌ» finds «الكتاب», «ٱلْعَـٰلَمِينَ» «للعالمين»."""
+    files = {
+        "notes.txt": "صدر كتاب جديد عن تاريخ المدينة.\n\nقرأ بالكتاب المقدس فصلا.\n\n"
+        "وما أرسلناك إلا رحمة للعالمين.\n\nوأعد للكافرين عذابا مهينا.\n\n"
+        "ذلك الكتاب لا ريب فيه.\n"
+    }
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    assert _found(index, "ٱلْكِتَـٰبُ", "كِتَـٰبٌ", "ٱلْعَـٰلَمِينَ", "ٱلْكَـٰفِرِينَ") == {
+        "ٱلْكِتَـٰبُ": [(1, "كتاب"), (2, "بالكتاب"), (5, "الكتاب")],
+        "كِتَـٰبٌ": [(1, "كتاب"), (2, "بالكتاب"), (5, "الكتاب")],
+        "ٱلْعَـٰلَمِينَ": [(3, "للعالمين")],
+        "ٱلْكَـٰفِرِينَ": [(4, "للكافرين")],
+    }
+
+
+def test_prayer_upon_the_prophet_in_indo_pak_spelling_is_no_prayer(tmp_path):
+    """«صَلّٰی اللّٰہُ عَلَیْہِ وَسَلَّمَ» (hadith in Urdu letter forms) is «صلى»:
+    «صلى» finds it, «الصلاة» does not."""
+    files = {
+        "hadith.txt": "قَالَ رَسُوْلُ اللّٰہِ صَلّٰی اللّٰہُ عَلَیْہِ وَسَلَّمَ: اَلدِّیْنُ النَّصِیْحَۃُ۔\n\n"
+        "أقيمت الصلاة في المسجد.\n"
+    }
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    assert [hit.paragraph for hit in search(index, "الصلاة")] == [2]
+    assert [hit.paragraph for hit in search(index, "صلى")] == [1]
+
+
+def test_allah_in_indo_pak_spelling_is_no_governors(tmp_path):
+    """«اللّٰہِ» (a dagger alef on its lam) is «الله»: «ولاة» (governors) does
+    not find it, nor does it, pasted as a query, find «الولاة»."""
+    files = {
+        "hadith.txt": "قَالَ رَسُوْلُ اللّٰہِ صَلّٰی اللّٰہُ عَلَیْہِ وَسَلَّمَ: اَلدِّیْنُ النَّصِیْحَۃُ۔\n\n"
+        "كتب عمر إلى الولاة أن يعدلوا بين الناس.\n\nوالله لا أفعل.\n"
+    }
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    assert _found(index, "ولاة", "اللّٰہِ") == {
+        "ولاة": [(2, "الولاة")],
+        "اللّٰہِ": [(1, "اللّٰہِ", "اللّٰہُ"), (3, "والله")],
+    }
 
 
 # Sentences that each pair a word with a false look-alike.

@@ -316,15 +316,14 @@ class _Planner:
         return q.fieldname, self._typed_forms(q.fieldname, q.text, typed), None, typed
 
     def _typed_forms(self, fieldname: str, term: str, typed: str) -> dict[str, float]:
-        """The forms of a query word (:meth:`_word_forms`), and its other readings as
-        typed, as written: the parser keeps an Uthmani word's first reading, and
-        «ٱلْكِتَـٰبُ» is «الكتب» or «الكتاب», as the index reads it. Not their stem
-        forms: a dagger alef is not always an alef («صَلّٰی» is «صلى», and its
-        reading «صلاي» would bring «الصلاة»)."""
+        """The forms of a query word (:meth:`_word_forms`) of every reading of it as
+        typed: the parser keeps an Uthmani word's first reading, and «ٱلْكِتَـٰبُ»
+        is «الكتب» or «الكتاب», as the index reads it, so it finds «كتاب» and
+        «بالكتاب» as «الكتاب» does."""
         forms = self._word_forms(fieldname, term)
         for reading in _other_readings(typed):
-            if reading not in forms and self.vocabulary.contains(fieldname, reading):
-                forms[reading] = EXACT_BONUS
+            for form, bonus in self._word_forms(fieldname, reading).items():
+                forms[form] = max(bonus, forms.get(form, bonus))
         return forms
 
     def _words(self, words: list[_Word], q: query.Query) -> query.Query:
@@ -602,10 +601,13 @@ def _stemmed_words(q: query.Query) -> Iterator[tuple[str, str]]:
     :meth:`_Planner.expand`): words and phrases' words of the word fields, and
     fuzzy words, with NOT or without; not ``=words``."""
     if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
-        for word in q.words:
-            yield q.fieldname, word
+        typed = typed_word(q) or ("",) * len(q.words)
+        for word, marks in zip(q.words, typed, strict=True):
+            for reading in (word, *_other_readings(marks)):
+                yield q.fieldname, reading
     elif type(q) in (query.Term, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
-        yield q.fieldname, q.text
+        for reading in (q.text, *_other_readings(typed_word(q) or "")):
+            yield q.fieldname, reading
     for child in q.children():
         yield from _stemmed_words(child)
 
