@@ -86,6 +86,20 @@ def test_opening_reads_the_marker_and_whooshs_table_of_contents_once(small_index
         assert index.search("حنبل").hits[0].doc == "hadith.txt"
 
 
+def test_an_index_whose_words_were_read_otherwise_says_so(small_index):
+    """An index of this format whose words an earlier analyzer read (a rule of
+    folding changed) is refused with its analyzer's name, not «format 4»."""
+    meta_path = small_index / META_FILE
+    meta = json.loads(meta_path.read_text())
+    meta["analyzer"] = "arabic-fold-3"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(IncompatibleIndex) as refused:
+        Index.open(small_index)
+    message = str(refused.value)
+    assert "as an earlier searchidx read them (arabic-fold-3, now arabic-fold-" in message
+    assert "--rebuild" in message and "(format" not in message
+
+
 @pytest.mark.slow
 def test_incompatible_index_says_how_to_rebuild_and_that_command_works(small_index, corpus):
     meta_path = small_index / META_FILE

@@ -132,10 +132,17 @@ def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
                 "give --index the folder of an index"
             )
         raise not_found(path)
-    if meta.get("format") != FORMAT_VERSION or meta.get("analyzer") != ANALYZER:
+    if meta.get("format") != FORMAT_VERSION:
         raise IncompatibleIndex(
             f"the index at {path} was built by searchidx {meta.get('version', '?')} "
             f"(format {meta.get('format', '?')}); rebuild it with {rebuild_command(path)}"
+        )
+    if meta.get("analyzer") != ANALYZER:
+        # Same format, words read otherwise: the version may well be this one's.
+        raise IncompatibleIndex(
+            f"the index at {path} holds words as an earlier searchidx read them "
+            f"({meta.get('analyzer', '?')}, now {ANALYZER}); "
+            f"rebuild it with {rebuild_command(path)}"
         )
     try:
         return whoosh_index.open_dir(str(path)), cast(IndexMeta, meta)
