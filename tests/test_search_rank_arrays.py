@@ -1838,3 +1838,20 @@ def test_words_whose_forms_are_in_one_segment_each_rank_as_whoosh_ranks(tmp_path
             for text in ("الْكِتَاب رسالة", "كتاب رسالة", '"بكتابه وقرأ"', "الكتاب"):
                 ours, theirs = both_ways(index, text)
                 assert_same(ours, theirs, text)
+
+
+def test_a_segment_learns_many_term_numbers_at_once_and_keeps_them(bundled_index):
+    """The terms whose idf a search needs are looked up in each segment at once and
+    kept: «الباغوز», «سوريا» and an absent word as :meth:`ordinal` finds each."""
+    with Index.open(bundled_index) as index:
+        reader = index._whoosh.reader()
+        try:
+            segment = ArraySearcher.open(index.path, reader).segments[0]
+            terms = ["الباغوز".encode(), "سوريا".encode(), "زرقاوات".encode()]
+            segment.learn_ordinals("terms", terms)
+            learnt = {term: segment._ordinals["terms"][term] for term in terms}
+            segment._ordinals.clear()
+            assert learnt == {term: segment.ordinal("terms", term) for term in terms}
+            assert learnt[terms[0]] >= 0 and learnt[terms[2]] == -1
+        finally:
+            reader.close()

@@ -163,6 +163,14 @@ class _Segment:
             for term, low, high in zip(terms, lows, highs, strict=True)
         ]
 
+    def learn_ordinals(self, fieldname: str, terms: list[bytes]) -> None:
+        """Find the numbers of those of ``terms`` not known yet at once (:meth:`ordinals`)
+        and keep them for :meth:`ordinal`."""
+        kept = self._ordinals.get(fieldname, {})
+        new = [term for term in terms if term not in kept]
+        if new:
+            self._remember(fieldname, new, self.ordinals(fieldname, new))
+
     def _terms(self, fieldname: str, low: int, high: int) -> list[bytes]:
         """The terms ``low`` to ``high`` (excluded), in order."""
         ends = self.side[f"{fieldname}.offsets"][low : high + 1].tolist()

@@ -177,10 +177,11 @@ class ArraySearcher(ArraySegments):
         """Have every segment know the number of each of ``terms`` (of the ``terms``
         field) whose idf is not kept yet: one ``searchsorted`` per segment for all
         of them, rather than one per term and segment when each idf is worked out."""
-        new = [term for term in terms if ("terms", term) not in self._idf]
+        kept = self._idf.get("terms", {})
+        new = [term for term in terms if term not in kept]
         if len(new) > 1:
             for segment in self.segments:
-                segment.ordinals("terms", new)
+                segment.learn_ordinals("terms", new)
 
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
