@@ -124,10 +124,9 @@ class _Segment:
         # Per written test and term, the test's verdict on each of the term's written
         # forms, and on all of them (see passing); and on some of them, where only
         # their occurrences were asked about (see accepted): 1 passes, 0 fails, -1 not
-        # judged yet. Per test, then term: dicts of ints and arrays, which the garbage
-        # collector stops walking once no longer added to.
-        self._verdicts: dict[WrittenTest, dict[int, tuple[np.ndarray, bool | None]]] = {}
-        self._some_verdicts: dict[WrittenTest, dict[int, np.ndarray]] = {}
+        # judged yet.
+        self._verdicts = _KeptByTest()  # of tuple[np.ndarray, bool | None]
+        self._some_verdicts = _KeptByTest()  # of np.ndarray
         # Where each posting's positions start (see posting_firsts), of the terms whose
         # postings are filled in: at most one number (4 bytes) per posting of the segment.
         self._firsts: np.ndarray | None = None
@@ -368,7 +367,7 @@ class _Segment:
         forms of these occurrences are tested (a common term has dozens of forms, a
         few paragraphs' occurrences a handful of them)."""
         numbers = self.side.written_numbers(terms, term_of, occurrences)
-        kept = self._verdicts.get(test, {})
+        kept = self._verdicts.answers(test)
         judged = [kept.get(term) for term in terms.tolist()]
         # Where some are not known: 1 passes, 0 fails, -1 not judged yet.
         verdicts = [
@@ -405,19 +404,18 @@ class _Segment:
         """Keep the verdicts ``some`` on the term's forms as :meth:`_judged` keeps
         them once every form is judged: then :meth:`known_passing` knows it."""
         if (some >= 0).all():
-            self._some_verdicts.get(test, {}).pop(ordinal, None)
+            self._some_verdicts.pop(test, ordinal)
             verdicts = some.astype(bool)
             passing = True if verdicts.all() else None if verdicts.any() else False
-            _kept_for(self._verdicts, test)[ordinal] = (verdicts, passing)
+            self._verdicts.put(test, ordinal, (verdicts, passing))
 
     def _some_judged(self, test: WrittenTest, ordinal: int) -> np.ndarray:
         """The verdicts of ``test`` on the written forms of the term ``ordinal`` judged
         so far (see :meth:`accepted`): 1 passes, 0 fails, -1 not judged yet."""
-        found = self._some_verdicts.get(test, {}).get(ordinal)
+        found = self._some_verdicts.get(test, ordinal)
         if found is None:
             forms = len(self.side.term_forms(ordinal))
-            found = np.full(forms, -1, dtype=np.int8)
-            _kept_for(self._some_verdicts, test)[ordinal] = found
+            found = self._some_verdicts.put(test, ordinal, np.full(forms, -1, dtype=np.int8))
         return found
 
     def term_accepted(self, test: WrittenTest, ordinal: int) -> np.ndarray:
@@ -436,7 +434,7 @@ class _Segment:
         known, else None (some may pass): nothing is judged to know it. A term's
         forms are judged as its occurrences are read (:meth:`accepted`); once all
         are, it is known."""
-        judged = self._verdicts.get(test, {}).get(ordinal)
+        judged = self._verdicts.get(test, ordinal)
         return None if judged is None else judged[1]
 
     def _term_verdicts(self, test: WrittenTest, ordinal: int) -> np.ndarray:
@@ -445,12 +443,12 @@ class _Segment:
     def _judged(self, test: WrittenTest, ordinal: int) -> tuple[np.ndarray, bool | None]:
         """The test's verdict on each of the term's written forms, and :meth:`passing`:
         worked out once, as a search asks for them form after form."""
-        found = self._verdicts.get(test, {}).get(ordinal)
+        found = self._verdicts.get(test, ordinal)
         if found is None:
             forms = self.side.term_forms(ordinal)
             verdicts = np.array([_passes(test, form) for form in forms])
             passing = True if verdicts.all() else None if verdicts.any() else False
-            found = _kept_for(self._verdicts, test)[ordinal] = (verdicts, passing)
+            found = self._verdicts.put(test, ordinal, (verdicts, passing))
         return found
 
     def universe(self) -> np.ndarray:
@@ -458,12 +456,44 @@ class _Segment:
         return everything if self.live is None else everything[self.live]
 
 
-def _kept_for(kept: dict[WrittenTest, dict], test: WrittenTest) -> dict:
-    """``test``'s dict in ``kept`` (per test, then term number), to add to: all of
-    them are emptied first once they hold :data:`_ORDINAL_CACHE_LIMIT` in all."""
-    if sum(map(len, kept.values())) >= _ORDINAL_CACHE_LIMIT:
-        kept.clear()
-    return kept.setdefault(test, {})
+class _KeptByTest:
+    """Answers kept per written test, then per key (a term's number, a written form),
+    all emptied once they hold :data:`_ORDINAL_CACHE_LIMIT`: dicts of numbers,
+    strings and arrays, which the garbage collector stops walking once no longer
+    added to. The answers are counted as they come (a process may ask thousands
+    of tests: summing their dicts at each answer would cost more than the answer)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[WrittenTest, dict] = {}
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def answers(self, test: WrittenTest) -> dict:
+        """``test``'s answers by key, not to be changed."""
+        return self._kept.get(test, {})
+
+    def get(self, test: WrittenTest, key):
+        return self.answers(test).get(key)
+
+    def put(self, test: WrittenTest, key, answer):
+        """Keep ``answer`` and return it."""
+        if self._count >= _ORDINAL_CACHE_LIMIT:
+            self.clear()
+        kept = self._kept.setdefault(test, {})
+        self._count += key not in kept
+        kept[key] = answer
+        return answer
+
+    def pop(self, test: WrittenTest, key) -> None:
+        kept = self._kept.get(test)
+        if kept is not None and kept.pop(key, None) is not None:
+            self._count -= 1
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self._count = 0
 
 
 def _prefix_keys(terms: list[bytes]) -> np.ndarray:
@@ -515,25 +545,17 @@ def _key_range(keys: np.ndarray, first: int, last: int) -> list[int]:
     ).tolist()
 
 
-# Each written test's verdict on each written form, for every segment: by test,
-# dicts of strings and booleans, which the garbage collector does not walk.
-_VERDICTS: dict[WrittenTest, dict[str, bool]] = {}
+# Each written test's verdict on each written form, for every segment.
+_VERDICTS = _KeptByTest()
 
 
 def _passes(test: WrittenTest, written: str) -> bool:
     """Whether ``written``, a form of the forward index, passes ``test``: one verdict
-    for every segment, kept (fewer than twice :data:`_ORDINAL_CACHE_LIMIT` in all).
-    "" is a position with no word, which Whoosh's path skips."""
-    verdicts = _VERDICTS.get(test)
-    if verdicts is None:
-        if sum(map(len, _VERDICTS.values())) > _ORDINAL_CACHE_LIMIT:
-            _VERDICTS.clear()
-        verdicts = _VERDICTS[test] = {}
-    found = verdicts.get(written)
+    for every segment, kept (see :class:`_KeptByTest`). "" is a position with no
+    word, which Whoosh's path skips."""
+    found = _VERDICTS.get(test, written)
     if found is None:
-        if len(verdicts) > _ORDINAL_CACHE_LIMIT:
-            verdicts.clear()
-        found = verdicts[written] = bool(written) and test.accepts(written)
+        found = _VERDICTS.put(test, written, bool(written) and test.accepts(written))
     return found
 
 
