@@ -1841,17 +1841,21 @@ def test_words_whose_forms_are_in_one_segment_each_rank_as_whoosh_ranks(tmp_path
 
 
 def test_a_segment_learns_many_term_numbers_at_once_and_keeps_them(bundled_index):
-    """The terms whose idf a search needs are looked up in each segment at once and
-    kept: «الباغوز», «سوريا» and an absent word as :meth:`ordinal` finds each."""
+    """The terms a search ranks are looked up in each segment at once and kept:
+    «الباغوز», «سوريا» and an absent word as :meth:`ordinal` finds each."""
     with Index.open(bundled_index) as index:
         reader = index._whoosh.reader()
         try:
             segment = ArraySearcher.open(index.path, reader).segments[0]
             terms = ["الباغوز".encode(), "سوريا".encode(), "زرقاوات".encode()]
-            segment.learn_ordinals("terms", terms)
+            segment.ordinals("terms", terms, keep=True)
             learnt = {term: segment._ordinals["terms"][term] for term in terms}
             segment._ordinals.clear()
             assert learnt == {term: segment.ordinal("terms", term) for term in terms}
             assert learnt[terms[0]] >= 0 and learnt[terms[2]] == -1
+            # Planning's thousands of words, nearly all absent, are answered, not kept.
+            segment._ordinals.clear()
+            assert segment.ordinals("terms", terms) == [learnt[term] for term in terms]
+            assert not segment._ordinals.get("terms")
         finally:
             reader.close()

@@ -148,27 +148,29 @@ class _Segment:
             found = self._remember(fieldname, [term], [self._find(fieldname, term, low, high)])[0]
         return found
 
-    def ordinals(self, fieldname: str, terms: list[bytes]) -> list[int]:
-        """Each term's number in this segment's vocabulary, or -1: one
-        ``searchsorted`` finds the terms sharing each one's key, and the terms
-        sharing a key are read once (see :meth:`_shared`). Planning asks about
-        thousands of words, nearly all absent, and remembers the answers itself."""
-        keys = self.side[f"{fieldname}.prefix_keys"]
-        wanted = _prefix_keys(terms)
-        lows = keys.searchsorted(wanted, "left").tolist()
-        highs = keys.searchsorted(wanted, "right").tolist()
-        return [
-            self._find(fieldname, term, low, high)
-            for term, low, high in zip(terms, lows, highs, strict=True)
-        ]
-
-    def learn_ordinals(self, fieldname: str, terms: list[bytes]) -> None:
-        """Find the numbers of those of ``terms`` not known yet at once (:meth:`ordinals`)
-        and keep them for :meth:`ordinal`."""
+    def ordinals(self, fieldname: str, terms: list[bytes], keep: bool = False) -> list[int]:
+        """Each term's number in this segment's vocabulary, or -1: those not known
+        from earlier lookups (:meth:`ordinal`) by one ``searchsorted`` that finds
+        the terms sharing each one's key, and the terms sharing a key read once
+        (see :meth:`_shared`). With ``keep``, the new answers are kept too: ranking
+        asks about a word's forms search after search, where planning asks about
+        thousands of words, nearly all absent, and remembers its answers itself."""
         kept = self._ordinals.get(fieldname, {})
         new = [term for term in terms if term not in kept]
-        if new:
-            self._remember(fieldname, new, self.ordinals(fieldname, new))
+        if not new:
+            return [kept[term] for term in terms]
+        keys = self.side[f"{fieldname}.prefix_keys"]
+        wanted = _prefix_keys(new)
+        lows = keys.searchsorted(wanted, "left").tolist()
+        highs = keys.searchsorted(wanted, "right").tolist()
+        found = [
+            self._find(fieldname, term, low, high)
+            for term, low, high in zip(new, lows, highs, strict=True)
+        ]
+        if keep:
+            self._remember(fieldname, new, found)
+        known = dict(zip(new, found, strict=True))
+        return [kept[term] if term in kept else known[term] for term in terms]
 
     def _terms(self, fieldname: str, low: int, high: int) -> list[bytes]:
         """The terms ``low`` to ``high`` (excluded), in order."""

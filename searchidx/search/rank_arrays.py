@@ -181,7 +181,7 @@ class ArraySearcher(ArraySegments):
         new = [term for term in terms if term not in kept]
         if len(new) > 1:
             for segment in self.segments:
-                segment.learn_ordinals("terms", new)
+                segment.ordinals("terms", new, keep=True)
 
     def rank(self, plan: QueryPlan, limit: int) -> tuple[list[int], list[float], int]:
         """The top ``limit`` (docnums, scores) and the total, or raise :class:`Unsupported`."""
@@ -443,11 +443,8 @@ class _Run:
         few more operations per posting cost less than a call per form, also where
         one form has tens of thousands of postings)."""
         terms = [word.text.encode("utf-8") for word in forms]
-        terms = [
-            (ordinal, term)
-            for ordinal, term in zip(segment.ordinals("terms", terms), terms, strict=True)
-            if ordinal >= 0
-        ]
+        numbers = segment.ordinals("terms", terms, keep=True)
+        terms = [(number, term) for number, term in zip(numbers, terms, strict=True) if number >= 0]
         if not terms:
             return _EMPTY
         if len(terms) == 1:
@@ -772,9 +769,10 @@ class _Run:
         restricted word's none of whose written forms pass left out)."""
         test = getattr(forms[0], "test", None)
         found = [word.text.encode("utf-8") for word in forms]
+        numbers = segment.ordinals("terms", found, keep=True)
         return [
             (ordinal, term)
-            for ordinal, term in zip(segment.ordinals("terms", found), found, strict=True)
+            for ordinal, term in zip(numbers, found, strict=True)
             if ordinal >= 0 and (test is None or segment.passing(test, ordinal) is not False)
         ]
 
@@ -916,7 +914,7 @@ def _written_in(segment: _Segment, forms: list, docs: np.ndarray) -> np.ndarray:
     written forms all pass needs only its postings, and only the occurrences of
     terms written both ways (or not all judged yet) have their written forms read."""
     test = forms[0].test
-    ordinals = segment.ordinals("terms", [word.text.encode("utf-8") for word in forms])
+    ordinals = segment.ordinals("terms", [word.text.encode("utf-8") for word in forms], keep=True)
     ordinals = np.array([o for o in ordinals if o >= 0], dtype=np.int64)
     if not len(ordinals) or not len(docs):
         return np.zeros(len(docs), dtype=bool)
