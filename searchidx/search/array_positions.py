@@ -347,17 +347,28 @@ def _word_postings(segment: _Segment, ordinals: np.ndarray) -> tuple:
     """``(form, docs, tf)`` of every posting of the terms ``ordinals`` (a word's
     forms): each posting's form's place in ``ordinals``, its document and its
     frequency, form by form and each form's in document order, read as slices."""
+    docs, tf, sizes = _posting_slices(segment, ordinals)
+    if len(sizes) == 1:
+        form = np.broadcast_to(np.int64(0), (sizes[0],))  # one form: no memory
+    else:
+        form = np.repeat(np.arange(len(sizes)), sizes)
+    return form, docs, tf
+
+
+def _posting_slices(segment: _Segment, ordinals: np.ndarray) -> tuple:
+    """``(docs, tf, sizes)``: the document and frequency of every posting of the
+    terms ``ordinals``, term after term, read as slices (one term's are views),
+    and each term's number of postings."""
     side = segment.side
     pointers = side["terms.pointers"]
     bounds = [(int(pointers[term]), int(pointers[term + 1])) for term in ordinals.tolist()]
+    docs, tf = side["terms.docs"], side["terms.freqs"]
     if len(bounds) == 1:
         ((start, end),) = bounds
-        form = np.broadcast_to(np.int64(0), (end - start,))  # one form: no memory
-        return form, side["terms.docs"][start:end], side["terms.freqs"][start:end]
-    docs = np.concatenate([side["terms.docs"][start:end] for start, end in bounds])
-    tf = np.concatenate([side["terms.freqs"][start:end] for start, end in bounds])
-    form = np.repeat(np.arange(len(bounds)), [end - start for start, end in bounds])
-    return form, docs, tf
+        return docs[start:end], tf[start:end], [end - start]
+    docs = np.concatenate([docs[start:end] for start, end in bounds])
+    tf = np.concatenate([tf[start:end] for start, end in bounds])
+    return docs, tf, [end - start for start, end in bounds]
 
 
 def _holding_every(segment: _Segment, ordinals: list) -> np.ndarray:
@@ -419,17 +430,11 @@ def _word_keys(segment: _Segment, ordinals: np.ndarray, layout: tuple) -> np.nda
     first, their positions a slice each; the others' are read in one call."""
     side = segment.side
     shift, dtype = layout
-    pointers, position_pointers = side["terms.pointers"], side["terms.position_pointers"]
+    position_pointers = side["terms.position_pointers"]
     firsts = position_pointers[ordinals].astype(np.int64)
     sizes = position_pointers[ordinals + 1] - firsts
     order = np.argsort(sizes <= _ONE_RUN, kind="stable")  # the long ones first
-    bounds = [(int(pointers[term]), int(pointers[term + 1])) for term in ordinals[order].tolist()]
-    docs, counts = side["terms.docs"], side["terms.freqs"]
-    if len(bounds) > 1:
-        docs = np.concatenate([docs[start:end] for start, end in bounds])
-        counts = np.concatenate([counts[start:end] for start, end in bounds])
-    else:
-        docs, counts = docs[bounds[0][0] : bounds[0][1]], counts[bounds[0][0] : bounds[0][1]]
+    docs, counts, _ = _posting_slices(segment, ordinals[order])
     keys = np.repeat(docs.astype(dtype) << shift, counts)
     at, short = 0, []
     for number in order.tolist():
