@@ -1,7 +1,9 @@
 """Highlighting: which words of a hit are marked, and where its snippet is cut."""
 
+import re
+
 from searchidx import Index
-from searchidx.search.highlight import html_snippet
+from searchidx.search.highlight import _snap_start, html_snippet
 
 from .conftest import highlighted, search
 
@@ -77,3 +79,25 @@ def test_snippet_keeps_every_word_of_the_stretch_it_was_chosen_for(tmp_path):
         hit = index.search("الجامع الأموي").hits[0]
     assert "[الجامع]" in hit.snippet and "[الأموي]" in hit.snippet
     assert len(hit.snippet) <= 260
+
+
+def test_snippet_start_is_the_first_sentence_start_after_the_lead_in():
+    # Sentence ends of several marks and spaces («؟!  »), one running across each
+    # place a snippet's lead-in may start: the snippet starts where a scan of the
+    # whole paragraph from its first letter says the next sentence starts.
+    text = (
+        "هل زار الوفد المدينة؟!  \n  نعم، زارها أمس. وتجول في أسواقها القديمة...  "
+        "ثم عاد إلى الفندق؛ وفي الصباح سافر.\n\nوقال رئيس الوفد إن الزيارة كانت مثمرة!"
+    )
+
+    def first_sentence_start(start, anchor):
+        ends = [m.end() for m in re.finditer(r"[.!?؟۔؛\n]+\s*", text[:anchor])]
+        return next((end for end in ends if end >= start), None)
+
+    for anchor in range(1, len(text) + 1, 5):
+        for start in range(1, anchor + 1):
+            expected = first_sentence_start(start, anchor)
+            if expected is None:
+                space = text.find(" ", start, anchor)
+                expected = space + 1 if space != -1 else start
+            assert _snap_start(text, start, anchor) == expected, (start, anchor)

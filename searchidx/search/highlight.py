@@ -26,7 +26,8 @@ ANSI_MARKS = ("\x1b[1;31m", "\x1b[0m")
 HTML_MARKS = ("<mark>", "</mark>")
 NO_MARKS = ("", "")
 SNIPPET_CHARS = 240
-_SENTENCE_END = re.compile(r"[.!?؟۔؛\n]+\s*")
+_SENTENCE_MARKS = ".!?؟۔؛\n"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_MARKS}]+\\s*")
 ELLIPSIS = "…"
 
 
@@ -111,11 +112,18 @@ def snippet_window(
 
 
 def _snap_start(text: str, start: int, anchor: int) -> int:
+    """``start`` moved on to the first sentence's or word's start before ``anchor``."""
     if start == 0:
         return 0
-    sentence_starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, anchor) if m.end() >= start]
-    if sentence_starts:
-        return sentence_starts[0]
+    # A sentence end is a run of marks and spaces: one running across ``start`` is
+    # found whole from where the run begins, as a scan from the text's start finds
+    # it, without scanning the text before it (long paragraphs' snippets are deep).
+    scan = start
+    while scan and (text[scan - 1] in _SENTENCE_MARKS or text[scan - 1].isspace()):
+        scan -= 1
+    for sentence_end in _SENTENCE_END.finditer(text, scan, anchor):
+        if sentence_end.end() >= start:
+            return sentence_end.end()
     space = text.find(" ", start, anchor)
     return space + 1 if space != -1 else start
 
