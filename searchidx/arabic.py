@@ -483,6 +483,19 @@ def _kept_texts(function: Callable[[str], tuple[str, ...]]) -> Callable[[str], t
     return cached
 
 
+# A word of these characters alone (letters, digits, harakat, tatweel, invisible
+# controls) needs none of :func:`_fold`'s rules, unless an alef carries a sukun
+# (:data:`_SILENT_LETTERS`): NFKC leaves its letters as they are and only
+# reorders marks that folding drops, so its one term is :func:`_fold_letters`'.
+# Hamza on the line, hamza marks, the dagger alef, the maddah and the Quranic
+# signs are not among them.
+_PLAIN_WORD = re.compile(
+    "[0-9A-Za-z\u0620\u0622-\u063f\u0640-\u064a\u064b-\u0652\u0660-\u0669\u066e\u066f"
+    "\u0672-\u0674\u0679-\u06d3\u06d5\u06ee\u06ef\u06f0-\u06fc\u06ff\u061c\u200c-\u200f]+"
+)
+_SILENT_ALEF = "\u0627\u0652"
+
+
 def fold_term(word: str) -> str:
     """Fold one word to its search term: «أكَّدَ» → «اكد», «٢٠١٩» → «2019»."""
     return fold_readings(word)[0]
@@ -501,7 +514,28 @@ def fold_readings(word: str) -> tuple[str, ...]:
     """
     if word.isascii():
         return (word.lower(),)
+    if _PLAIN_WORD.fullmatch(word) and _SILENT_ALEF not in word:
+        return (_fold_letters(word),)
     return _fold(unicodedata.normalize("NFKC", word.translate(_BEFORE_NFKC)))
+
+
+def fold_words(words: list[str]) -> list[str | None]:
+    """:func:`fold_term` of each of ``words`` that has one search term, ``None`` for
+    a word with several (:func:`fold_readings`); words seen before cost one lookup.
+
+    >>> fold_words(["قَالَ", "ٱلْكِتَـٰبُ"])
+    ['قال', None]
+    """
+    alone, several = fold_readings.kept  # type: ignore[attr-defined]
+    terms = list(map(alone.get, words))
+    if None not in terms:
+        return terms
+    for word in [word for word, term in zip(words, terms, strict=True) if term is None]:
+        if word not in several:
+            fold_readings(word)
+    # Folding a word may have emptied the kept answers: such a word's term is None
+    # again, and its reader folds it anew.
+    return list(map(alone.get, words))
 
 
 def _fold(text: str) -> tuple[str, ...]:
