@@ -69,8 +69,7 @@ class Highlighter:
         return (
             not self.highlight.isdisjoint(readings)
             or (
-                not self.restricted.keys().isdisjoint(readings)
-                and self.passes_test(word, readings)
+                not self.restricted.keys().isdisjoint(readings) and self.passes_test(word, readings)
             )
             or (bool(self.patterns) and self.matches_pattern(readings))
         )
