@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 
@@ -64,7 +65,14 @@ FORMAT_CONTROLS = "".join(
 
 # One word: a letter or digit with its marks, then more of them, which invisible
 # controls may join (the tokenizer's and the highlighter's idea of a word).
-WORD = re.compile(rf"[^\W_][{_MARK_RANGES}]*(?:[{FORMAT_CONTROLS}]*[^\W_][{_MARK_RANGES}]*)*")
+# Letters, marks and controls are disjoint classes, so nothing one repetition
+# took could help another match: possessive repetitions (Python 3.11 on) never
+# give back, and find the same words with less backtracking.
+_ONCE = "+" if sys.version_info >= (3, 11) else ""
+WORD = re.compile(
+    rf"[^\W_][{_MARK_RANGES}]*{_ONCE}"
+    rf"(?:[{FORMAT_CONTROLS}]*{_ONCE}[^\W_][{_MARK_RANGES}]*{_ONCE})*{_ONCE}"
+)
 
 _QURANIC_SIGNS = "".join(chr(c) for c in range(0x06D6, 0x06EE))
 _EXTENDED_MARKS = "".join(
@@ -483,6 +491,25 @@ def _kept_texts(function: Callable[[str], tuple[str, ...]]) -> Callable[[str], t
     return cached
 
 
+# A plain word: letters, digits, harakat and tatweel, and no alef with a sukun
+# (:data:`_SILENT_LETTERS`). None of :func:`_fold`'s rules applies to it, and it
+# is its own NFKC form but for the order of marks that folding drops, so its one
+# term is :func:`_fold_letters`'. Hamza on the line, hamza marks, the dagger
+# alef, the maddah and the Quranic signs make a word not plain.
+_PLAIN_WORD = re.compile(
+    "[0-9A-Za-z\u0620\u0622-\u063f\u0640-\u064a\u064b-\u0652\u0660-\u0669\u066e\u066f"
+    "\u0672-\u0674\u0679-\u06d3\u06d5\u06ee\u06ef\u06f0-\u06fc\u06ff]+"
+)
+_SILENT_ALEF = "\u0627\u0652"
+# :data:`_FOLD_TABLE` for the characters of a plain word, indexed by code point:
+# ``str.translate`` reads a tuple about twice as fast as a dict.
+_PLAIN_FOLD_TABLE = tuple(_FOLD_TABLE.get(code, code) for code in range(0x0700))
+
+
+def _is_plain(word: str) -> bool:
+    return _PLAIN_WORD.fullmatch(word) is not None and _SILENT_ALEF not in word
+
+
 def fold_term(word: str) -> str:
     """Fold one word to its search term: «أكَّدَ» → «اكد», «٢٠١٩» → «2019»."""
     return fold_readings(word)[0]
@@ -501,7 +528,31 @@ def fold_readings(word: str) -> tuple[str, ...]:
     """
     if word.isascii():
         return (word.lower(),)
-    return _fold(unicodedata.normalize("NFKC", word.translate(_BEFORE_NFKC)))
+    if not _is_plain(word):
+        # Often plain once normalized: «أ» written as «ا» and a hamza mark is «أ».
+        word = unicodedata.normalize("NFKC", word.translate(_BEFORE_NFKC))
+        if not _is_plain(word):
+            return _fold(word)
+    return (_fold_letters(word, _PLAIN_FOLD_TABLE),)
+
+
+def fold_words(words: list[str]) -> list[str | None]:
+    """:func:`fold_term` of each of ``words`` that has one search term, ``None`` for
+    a word with several (:func:`fold_readings`); words seen before cost one lookup.
+
+    >>> fold_words(["قَالَ", "ٱلْكِتَـٰبُ"])
+    ['قال', None]
+    """
+    alone, several = fold_readings.kept  # type: ignore[attr-defined]
+    terms = list(map(alone.get, words))
+    if None not in terms:
+        return terms
+    for word in [word for word, term in zip(words, terms, strict=True) if term is None]:
+        if word not in several:
+            fold_readings(word)
+    # Folding a word may have emptied the kept answers: such a word's term is None
+    # again, and its reader folds it anew.
+    return list(map(alone.get, words))
 
 
 def _fold(text: str) -> tuple[str, ...]:
@@ -538,8 +589,8 @@ def _dagger_readings(skeleton: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(readings))
 
 
-def _fold_letters(text: str) -> str:
-    term = text.translate(_FOLD_TABLE).lower()
+def _fold_letters(text: str, table: dict | tuple = _FOLD_TABLE) -> str:
+    term = text.translate(table).lower()
     if "\u0621\u0627" in term:
         term = _INITIAL_HAMZA_ALEF.sub("\\1\u0627", term)
     return term

@@ -4,6 +4,8 @@ written forms, diacritics."""
 import difflib
 import gc
 import itertools
+import re
+import sys
 import unicodedata
 
 import pytest
@@ -25,6 +27,9 @@ from searchidx.arabic import (
     written_form,
     written_letters,
 )
+
+from .conftest import EARLIER, HADITH, INDEX_DATA, SMALL_CORPUS
+from .test_search_plan import UTHMANI_VERSES
 
 
 @pytest.mark.parametrize(
@@ -711,3 +716,101 @@ def test_kept_answers_cost_the_garbage_collector_nothing():
         fold_readings(word), arabic._stems_without_index(fold_term(word)), written_letters(word)
     for function in (fold_readings, arabic._stems_without_index, written_form, written_letters):
         assert function.kept and not any(gc.is_tracked(kept) for kept in function.kept)
+
+
+# Plain words: folded without NFKC and the Uthmani rules
+
+
+def _fold_unabridged(word: str) -> tuple[str, ...]:
+    """:func:`fold_readings` as it is without its shortcut for plain words."""
+    if word.isascii():
+        return (word.lower(),)
+    return arabic._fold(unicodedata.normalize("NFKC", word.translate(arabic._BEFORE_NFKC)))
+
+
+@pytest.mark.parametrize(
+    ("word", "plain"),
+    [
+        ("قَالَ", True),
+        ("وَبِالْكِتَابِ", True),  # clitics and harakat
+        ("فَسَيَكْفِيكَهُمُ", True),
+        ("الكـتـاب", True),  # tatweel
+        ("مسؤول", True),
+        ("مسئولية", True),
+        ("اللہ", True),  # Indo-Pak heh goal
+        ("عَلَیْہِ", True),  # Farsi yeh
+        ("٢٠١٩", True),
+        ("۱۴۴۵", True),
+        ("اَبُوْ", True),
+        ("ا\u0654بُو", False),  # alef and a hamza mark: «أبو» once normalized
+        ("صَلّٰی", False),  # dagger alef
+        ("اللّٰہِ", False),
+        ("ٱلْكِتَـٰبُ", False),  # wasla
+        ("يَـٰمَرْيَمُ", False),  # the vocative written together
+        ("شَيْءٍ", False),  # hamza on the line
+        ("يَبْدَؤُا۟", False),  # Quranic silent alef
+        ("لِشَاْىْءٍ", False),
+        ("نَبَؤٌاْ", False),  # an alef with a sukun is a silent alef
+        ("كت\u200fاب", False),  # a bidi mark inside the word
+        ("\ufedf\ufe8e", False),  # presentation forms of «لا»
+        ("ﷺ", False),
+    ],
+)
+def test_plain_words_fold_as_every_other_word(word, plain):
+    assert arabic._is_plain(word) is plain
+    assert fold_readings.__wrapped__(word) == _fold_unabridged(word)
+
+
+# Characters of plain words, and the ones that end a word's plainness or change
+# its folding: hamzas and their marks, maddah, dagger alef, small waw and yeh,
+# Quranic signs, sukun next to alef, bidi controls, presentation forms.
+_PLAIN_OR_NOT = st.text(
+    st.sampled_from(
+        "ابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآؤئءیہۃھکے٠١9"
+        "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"
+        "\u0653\u0654\u0655\u0670\u0671\u06df\u06e5\u06e6\u06e7\u200f\ufedf\ufe8e"
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@given(_PLAIN_OR_NOT)
+@settings(max_examples=3000, deadline=None)
+def test_folding_a_plain_word_takes_no_rule_it_needed(word):
+    assert fold_readings.__wrapped__(word) == _fold_unabridged(word)
+
+
+def test_the_test_texts_words_fold_as_every_other_word():
+    texts = [EARLIER, *HADITH, *SMALL_CORPUS.values(), *UTHMANI_VERSES]
+    texts += [path.read_text(encoding="utf-8") for path in INDEX_DATA.rglob("*.txt")]
+    words = {word for text in texts for word in arabic.WORD.findall(text)}
+    assert sum(map(arabic._is_plain, words)) > len(words) // 2
+    assert [w for w in words if fold_readings.__wrapped__(w) != _fold_unabridged(w)] == []
+
+
+def test_fold_words_gives_the_one_term_of_each_word_or_none():
+    words = ["قَالَ", "ٱلْكِتَـٰبُ", "الكـتـاب", "قَالَ", "ا\u0654بُو"]
+    assert arabic.fold_words(words) == ["قال", None, "الكتاب", "قال", "ابو"]
+
+
+def test_fold_words_is_right_when_the_kept_answers_are_emptied(monkeypatch):
+    monkeypatch.setattr(arabic, "_CACHE_SIZE", 2)
+    words = ["قَالَ", "رَسُولُ", "اللَّهِ", "صَلَّى", "عَلَيْهِ", "وَسَلَّمَ"]
+    terms = arabic.fold_words(words)
+    assert all(term in (None, fold_term(word)) for word, term in zip(words, terms, strict=True))
+    assert terms[-1] == "وسلم"
+
+
+def test_word_classes_are_disjoint_so_possessive_repetitions_find_the_same_words():
+    letter = re.compile(r"[^\W_]")
+    mark = re.compile(f"[{arabic._MARK_RANGES}]")
+    control = re.compile(f"[{arabic.FORMAT_CONTROLS}]")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert sum(bool(c.match(char)) for c in (letter, mark, control)) <= 1, hex(code)
+    greedy = re.compile(arabic.WORD.pattern.replace("*+", "*"))
+    text = "وَبِٱلْكِتَـٰبِ كت\u200fاب \u200fكتاب\u200f، ـ٢٠١٩ۛ ﷺ a\u0301b_c يَـٰمَرْيَمُ"
+    assert [m.span() for m in arabic.WORD.finditer(text)] == [
+        m.span() for m in greedy.finditer(text)
+    ]

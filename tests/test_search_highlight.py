@@ -1,11 +1,15 @@
 """Highlighting: which words of a hit are marked, and where its snippet is cut."""
 
 import re
+import unicodedata
 
-from searchidx import Index
+import pytest
+
+from searchidx import Index, arabic
+from searchidx.search import highlight
 from searchidx.search.highlight import _snap_start, html_snippet
 
-from .conftest import highlighted, search
+from .conftest import build_index, highlighted, search, write_corpus
 
 
 def test_unvocalized_query_finds_vocalized_paragraph_and_highlights_marks(small_index):
@@ -101,3 +105,61 @@ def test_snippet_start_is_the_first_sentence_start_after_the_lead_in():
                 space = text.find(" ", start, anchor)
                 expected = space + 1 if space != -1 else start
             assert _snap_start(text, start, anchor) == expected, (start, anchor)
+
+
+# Words of every kind the highlighter folds: Uthmani and Indo-Pak spelling,
+# clitics, tatweel, presentation forms, a bidi mark inside a word, a hamza mark
+# written apart from its alef, and the vocative written together with a name.
+VARIED_SPELLING = {
+    "quran.txt": "ذَٰلِكَ ٱلْكِتَـٰبُ لَا رَيْبَ ۛ فِيهِ ۛ هُدًى لِّلْمُتَّقِينَ\n\n"
+    "يَـٰمَرْيَمُ ٱقْنُتِى لِرَبِّكِ وَٱسْجُدِى\n\n"
+    "قُلِ ٱللَّهُ يَبْدَؤُا۟ ٱلْخَلْقَ ثُمَّ يُعِيدُهُۥ\n",
+    "indopak.txt": "قَالَ رَسُوْلُ اللّٰہِ صَلَّی اللّٰہُ عَلَیْہِ وَسَلَّمَ: اِقْرَؤُا الْکِتَابَ\n\n"
+    "عَنْ ا\u0654بِی ہُرَیْرَۃَ قَالَ صَلّٰی بِنَا فِی الْمَسْجِدِ وَمَعَہُ کِتَابُہُ\n",
+    "news.txt": "قرأ الطلاب الكـتـاب وكتابهم، ثم كتبوا عن \ufedf\ufe8e الكتب "
+    "وعن كت\u200fاب مريم. يا مريم، هذا الكتاب لكِ.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def varied_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("varied")
+    return build_index(root / "ix", write_corpus(root / "docs", VARIED_SPELLING))
+
+
+def _fold_unabridged(word: str) -> tuple[str, ...]:
+    if word.isascii():
+        return (word.lower(),)
+    return arabic._fold(unicodedata.normalize("NFKC", word.translate(arabic._BEFORE_NFKC)))
+
+
+@pytest.mark.parametrize(
+    ("query", "marks", "word"),
+    [
+        ("الكتاب", "rank", "ٱلْكِتَـٰبُ"),
+        ("كتاب", "rank", "وكتابهم"),
+        ("=الكتاب", "rank", "الكتاب"),
+        ("الْكِتَابُ", "strict", "ٱلْكِتَـٰبُ"),
+        ("كتا*", "rank", "الكـتـاب"),
+        ("كتاب~", "rank", "کِتَابُہُ"),
+        ("مريم", "rank", "يَـٰمَرْيَمُ"),
+        ("يا مريم", "rank", "يَـٰمَرْيَمُ"),
+        ("الله", "rank", "اللّٰہِ"),
+        ("صلى", "rank", "صَلّٰی"),
+        ("أبي هريرة", "rank", "ا\u0654بِی"),
+        ("يبدأ", "rank", "يَبْدَؤُا۟"),
+        ("لا", "rank", "\ufedf\ufe8e"),
+        ("كتاب", "rank", "كت\u200fاب"),
+    ],
+)
+def test_highlighted_words_are_those_of_the_unabridged_folding(
+    varied_index, monkeypatch, query, marks, word
+):
+    results = search(varied_index, query, marks=marks)
+    assert word in [w for hit in results.hits for w in highlighted(hit)]
+    # Each word folded alone, every reading, as the highlighter did before it
+    # looked kept terms up in one pass and folded plain words the short way.
+    monkeypatch.setattr(highlight, "fold_words", lambda words: [None] * len(words))
+    monkeypatch.setattr(highlight, "fold_readings", _fold_unabridged)
+    unabridged = search(varied_index, query, marks=marks)
+    assert [hit.to_dict() for hit in results.hits] == [hit.to_dict() for hit in unabridged.hits]

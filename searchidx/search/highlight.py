@@ -12,9 +12,10 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable
+from itertools import compress
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_readings, fold_term, word_matches, written_form
+from ..arabic import fold_readings, fold_term, fold_words, word_matches, written_form
 
 if TYPE_CHECKING:
     from .plan import QueryPlan
@@ -47,21 +48,32 @@ class Highlighter:
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
-        known, highlight, patterns = self._known, self.highlight, self.patterns
+        known = self._known
         matches = word_matches(text)
         words = list(map(re.Match.group, matches))
-        for word in set(words).difference(known):
-            # An Uthmani word is matched by any of its readings.
-            readings = fold_readings(word)
-            known[word] = (
-                not highlight.isdisjoint(readings)
-                or (
-                    not self.restricted.keys().isdisjoint(readings)
-                    and self.passes_test(word, readings)
-                )
-                or (bool(patterns) and self.matches_pattern(readings))
+        new = list(set(words).difference(known))
+        if new:
+            # Most words have one term, kept from earlier hits: they are looked up
+            # and tested all at once.
+            terms = fold_words(new)
+            found = self.highlight.intersection(terms)
+            known.update(zip(new, map(found.__contains__, terms), strict=True))
+            if None in terms or self.restricted or self.patterns:
+                for word, term in zip(new, terms, strict=True):
+                    if term is None or term in self.restricted or self.patterns:
+                        known[word] = self.is_asked(word)
+        return [match.span() for match in compress(matches, map(known.__getitem__, words))]
+
+    def is_asked(self, word: str) -> bool:
+        """Whether the query asked for ``word``: an Uthmani word by any of its readings."""
+        readings = fold_readings(word)
+        return (
+            not self.highlight.isdisjoint(readings)
+            or (
+                not self.restricted.keys().isdisjoint(readings) and self.passes_test(word, readings)
             )
-        return [match.span() for match, word in zip(matches, words, strict=True) if known[word]]
+            or (bool(self.patterns) and self.matches_pattern(readings))
+        )
 
     def passes_test(self, word: str, readings: tuple[str, ...]) -> bool:
         """Whether the word, as written, passes the test of a restricted query word
