@@ -59,9 +59,11 @@ DAMAGE = (CorruptIndexError, EOFError, OSError, struct.error, zlib.error)
 
 
 def make_schema() -> Schema:
+    # A query word the analyzer splits in parts («2024م», «عام2024», «2019-2020»)
+    # is searched as the phrase of its parts, as they stand in the text.
     return Schema(
-        terms=TEXT(analyzer=term_analyzer(), phrase=True),
-        title=TEXT(analyzer=term_analyzer(), phrase=True, stored=True),
+        terms=TEXT(analyzer=term_analyzer(), phrase=True, multitoken_query="phrase"),
+        title=TEXT(analyzer=term_analyzer(), phrase=True, stored=True, multitoken_query="phrase"),
         text=STORED(),
         doc=ID(stored=True),
         paragraph=STORED(),
