@@ -366,7 +366,7 @@ def index(
         if new_index:
             # An empty index would hide the folder's own files from later runs.
             remove_index_folder(index_path, keep_folder=folder_existed)
-        raise SearchidxError(render_nothing_indexed(report))
+        raise SearchidxError(render_nothing_indexed(report, kept=None if new_index else index_path))
     click.echo(render_index_summary(report, optimized=optimize, rebuilt=rebuild), err=True)
 
 

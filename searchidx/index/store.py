@@ -46,7 +46,7 @@ from whoosh.util.filelock import try_for
 
 from .. import __version__
 from ..analysis import ANALYZER, term_analyzer
-from ..errors import IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound, UnsafeFolder
+from ..errors import CannotWrite, IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound
 from .folders import LOCK_FILE, MARKER, read_marker, write_marker
 
 # 2: paragraphs store their file's path and root; titles have positions.
@@ -114,9 +114,12 @@ class IndexMeta(TypedDict):
 
 def create_store(path: Path) -> None:
     """Create an empty index in ``path``, a folder searchidx may write into."""
-    # The marker first: from here on the folder is known to be searchidx's.
-    write_marker(path, new_meta())
-    whoosh_index.create_in(str(path), make_schema())
+    try:
+        # The marker first: from here on the folder is known to be searchidx's.
+        write_marker(path, new_meta())
+        whoosh_index.create_in(str(path), make_schema())
+    except OSError as error:
+        raise cannot_write(path, error) from None
 
 
 def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
@@ -205,7 +208,10 @@ def touch_meta(path: Path, meta: IndexMeta) -> None:
     """Record in ``meta``, and on disk, that this version updated the index just now."""
     meta["updated"] = _now()
     meta["version"] = __version__
-    write_marker(path, meta)
+    try:
+        write_marker(path, meta)
+    except OSError as error:
+        raise cannot_write(path, error) from None
 
 
 def _now() -> str:
@@ -221,9 +227,10 @@ def writing(path: Path) -> Iterator[None]:
         try:
             acquired = try_for(lock.acquire, timeout=deadline - time.monotonic(), delay=0.2)
         except OSError as error:
-            raise UnsafeFolder(
+            raise CannotWrite(
                 f"cannot write into the index folder {path}: {error.strerror}; "
-                "make it writable or choose another folder for the index"
+                "make it writable or choose another folder for the index",
+                error.strerror or str(error),
             ) from None
         if not acquired:
             raise locked(path)
@@ -243,6 +250,18 @@ def _holds_current_lock(lock, path: Path) -> bool:
         return os.fstat(lock.fd).st_ino == os.stat(path / LOCK_FILE).st_ino
     except OSError:
         return False
+
+
+def cannot_write(path: Path, error: OSError) -> CannotWrite:
+    """What a full disk, a file size limit or a folder without write permission
+    makes of an update of the index at ``path``."""
+    reason = error.strerror or str(error)
+    return CannotWrite(
+        f"cannot write the index at {path}: {reason}; free some space (or make the "
+        "folder writable) and run the command again: the index keeps its last "
+        "completed update",
+        reason,
+    )
 
 
 def locked(path: Path) -> IndexLocked:

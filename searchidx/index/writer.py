@@ -27,14 +27,14 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError, PostingPool
 
 from ..documents import Document, read_documents
-from ..errors import DocumentError, UnsafeFolder
+from ..errors import DocumentError
 from ..readers.base import ReaderOptions
 from ..sidefiles import write_missing_side_files
 from ..text import RECORD_SUFFIXES
 from .folders import put_index_file
 from .plan import FileToRead, Plan
 from .report import FileNote, IndexReport
-from .store import LOCK_TIMEOUT_SECONDS, FileRecord, locked
+from .store import LOCK_TIMEOUT_SECONDS, FileRecord, cannot_write, locked
 
 # Below this much new text, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -73,22 +73,14 @@ def write_changes(
             # A full disk or a file size limit: the write that failed fails the cancel too.
             with suppress(OSError):
                 writer.cancel()
-            raise _cannot_write(path, error) from None
+            raise cannot_write(path, error) from None
         except BaseException:
             writer.cancel()
             raise
         try:
             _commit(writer, optimize)
         except OSError as error:
-            raise _cannot_write(path, error) from None
-
-
-def _cannot_write(path: Path, error: OSError) -> UnsafeFolder:
-    return UnsafeFolder(
-        f"cannot write the index at {path}: {error.strerror or error}; free some space "
-        "(or make the folder writable) and run the command again: the index keeps its "
-        "last completed update"
-    )
+            raise cannot_write(path, error) from None
 
 
 def write_side_files(path: Path, whoosh: whoosh_index.Index, report: IndexReport) -> None:
@@ -122,7 +114,7 @@ def _open_writer(whoosh: whoosh_index.Index, path: Path, parallel: bool):
     except LockError:
         raise locked(path) from None
     except OSError as error:
-        raise _cannot_write(path, error) from None
+        raise cannot_write(path, error) from None
 
 
 def _write(writer, plan: Plan, run: WriteRun) -> None:
