@@ -15,11 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.structfile import StructFile
 from whoosh.writing import PostingPool
 
 import searchidx.index.store
-from searchidx import Index, UnsafeFolder
+from searchidx import CannotWrite, Index, UnsafeFolder
 
 from .conftest import (
     SUBPROCESS_TIMEOUT,
@@ -563,3 +564,27 @@ def test_full_disk_mid_update_fails_in_one_line_and_keeps_the_last_update(tmp_pa
         assert index.search("الصحة").total == 0
         index.update(folder)  # the lock was let go, and space is back
         assert [hit.doc for hit in index.search("وزارة الصحة")] == ["b.txt"]
+
+
+def test_a_writer_that_fails_to_open_lets_go_of_the_lock(tmp_path, monkeypatch):
+    """A full disk as the writer creates its segment's files: one line, and a later
+    update by the same process writes, rather than waiting for a lock it holds itself."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("زار الوزير مدينة الموصل والتقى بالمسؤولين.\n", "utf-8")
+    index_dir = tmp_path / "ix"
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with Index.create(index_dir) as index:
+        with monkeypatch.context() as patched:
+            patched.setattr(W3Codec, "per_document_writer", no_space)
+            # Kept, as a caller that logs the error, or Python's prompt, keeps it.
+            with pytest.raises(CannotWrite, match="No space left on device") as raised:
+                index.update(folder)
+        assert "\n" not in str(raised.value)
+        started = time.monotonic()
+        index.update(folder)
+        assert time.monotonic() - started < 5, "the update waited for the failed writer's lock"
+        assert [hit.doc for hit in index.search("الموصل")] == ["a.txt"]

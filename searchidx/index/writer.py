@@ -24,7 +24,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError, PostingPool
+from whoosh.util.filelock import try_for
+from whoosh.writing import MERGE_SMALL, OPTIMIZE, PostingPool
 
 from ..documents import Document, read_documents
 from ..errors import DocumentError
@@ -100,21 +101,31 @@ def _open_writer(whoosh: whoosh_index.Index, path: Path, parallel: bool):
     # copying its parts into memory, which cost a one-shot search 0.06 s and
     # 130 MB at 100,000 paragraphs.
     settings = {"limitmb": POOL_LIMIT_MB, "compound": False}
+    # Whoosh's lock, taken here rather than by the writer: a writer that fails
+    # while opening (a full disk) would hold it until it is garbage, and every
+    # later update of this process would wait for it and give up.
+    lock = whoosh.lock("WRITELOCK")
+    try:
+        acquired = try_for(lock.acquire, timeout=LOCK_TIMEOUT_SECONDS, delay=0.1)
+    except OSError as error:  # a folder that became read-only
+        raise cannot_write(path, error) from None
+    if not acquired:
+        raise locked(path)
     try:
         if parallel and _CAN_TIE_WORKERS and (os.cpu_count() or 1) > 1:
             # Two workers: each holds up to limitmb of postings in memory.
-            return whoosh.writer(
-                procs=WRITER_PROCESSES,
-                multisegment=True,
-                subargs=settings,
-                timeout=LOCK_TIMEOUT_SECONDS,
-                **settings,
+            writer = whoosh.writer(
+                procs=WRITER_PROCESSES, multisegment=True, subargs=settings, _lk=False, **settings
             )
-        return whoosh.writer(timeout=LOCK_TIMEOUT_SECONDS, **settings)
-    except LockError:
-        raise locked(path) from None
-    except OSError as error:
-        raise cannot_write(path, error) from None
+        else:
+            writer = whoosh.writer(_lk=False, **settings)
+    except BaseException as error:
+        lock.release()
+        if isinstance(error, OSError):
+            raise cannot_write(path, error) from None
+        raise
+    writer.writelock = lock  # let go of when the writer commits or cancels
+    return writer
 
 
 def _write(writer, plan: Plan, run: WriteRun) -> None:
