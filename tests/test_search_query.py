@@ -303,6 +303,33 @@ def test_a_number_written_against_a_word_is_a_word_of_its_own(glued_numbers, que
     assert results.total == len(found)
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("عام20*", "'عام20*' is 2 words (عام 20), and * ? ~ apply to one word; "
+         "write them apart: عام 20*"),
+        ("2024م~", "'2024م~' is 2 words (2024 م), and * ? ~ apply to one word; "
+         "write them apart: 2024 م~"),
+        ("عا?م2024", "'عا?م2024' is 2 words (عام 2024), and * ? ~ apply to one word; "
+         "write them apart: عا?م 2024"),
+        ("COVID-19*", "'covid-19*' is 2 words (covid 19), and * ? ~ apply to one word"),
+    ],
+)  # fmt: skip
+def test_wildcard_or_fuzzy_on_words_written_together_says_to_write_them_apart(
+    glued_numbers, query, message
+):
+    """The index holds «عام2024» as «عام» and «2024»: «عام20*» would find nothing."""
+    with pytest.raises(QueryError) as raised:
+        glued_numbers.search(query)
+    assert str(raised.value) == message
+    found = glued_numbers.search("عام 20*")
+    assert {hit.paragraph: highlighted(hit) for hit in found} == {
+        1: ["عام", "2024"],
+        3: ["عام", "2024"],
+        7: ["عام", "2024"],
+    }
+
+
 def test_arabic_question_mark_is_punctuation_not_a_wildcard(greetings_index):
     results = search(greetings_index, "ما السلام؟")
     assert results.total == 0  # «ما» is in no paragraph: the question mark changed nothing

@@ -12,6 +12,7 @@ against the index's vocabulary.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -446,12 +447,35 @@ def _check_fields(q: query.Query, text: str) -> None:
                 raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
             if len(leaf.text) < MIN_FUZZY_CHARS:
                 raise QueryError(f"'{written}' needs a word of at least {MIN_FUZZY_CHARS} letters")
+            _check_one_word(written, leaf.text)
+        if isinstance(leaf, (query.Prefix, query.Wildcard)) and fieldname != "doc":
+            suffix = "*" if isinstance(leaf, query.Prefix) else ""
+            _check_one_word(leaf.text + suffix, leaf.text)
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(head) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
                 )
+
+
+def _check_one_word(written: str, term: str) -> None:
+    """Refuse ``*``, ``?`` or ``~`` on what the index holds as several words
+    («عام20*», «2024م~»): Whoosh applies them to the text as typed, which no
+    indexed word is, and would quietly find nothing."""
+    words = WORD.findall(term.replace("*", "").replace("?", ""))
+    if len(words) < 2:
+        return
+    matches = list(WORD.finditer(written))
+    apart = written
+    for before, after in reversed(list(itertools.pairwise(matches))):
+        if before.end() == after.start():
+            apart = apart[: after.start()] + " " + apart[after.start() :]
+    advice = f"; write them apart: {apart}" if apart != written else ""
+    raise QueryError(
+        f"'{written}' is {len(words)} words ({' '.join(words)}), and * ? ~ apply to one word"
+        + advice
+    )
 
 
 def _check_slop(slop: int, words: list[str]) -> None:
