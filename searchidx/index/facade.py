@@ -492,7 +492,9 @@ def _roots_of_index_at(path: Path) -> list[str]:
     from .plan import known_roots
 
     try:
-        with Index.open(path) as old:
+        # The files' records are as any analyzer left them: an index of an earlier
+        # one is rebuilt from its own folders.
+        with Index(path, *open_store(path, any_analyzer=True)) as old:
             roots = [root for root in known_roots(old.file_records()) if Path(root).exists()]
     except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
         roots = []

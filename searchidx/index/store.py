@@ -122,8 +122,10 @@ def create_store(path: Path) -> None:
         raise cannot_write(path, error) from None
 
 
-def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
-    """The Whoosh index at ``path`` and its metadata, if this version can read it.
+def open_store(path: Path, any_analyzer: bool = False) -> tuple[whoosh_index.Index, IndexMeta]:
+    """The Whoosh index at ``path`` and its metadata, if this version can read it
+    (``any_analyzer``: also one whose words an earlier analyzer read, for its
+    files' records).
 
     The marker and Whoosh's table of contents are each read once: asking
     :func:`has_index` first would open the Whoosh index twice.
@@ -142,7 +144,7 @@ def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
             f"the index at {path} was built by searchidx {meta.get('version', '?')} "
             f"(format {meta.get('format', '?')}); rebuild it with {rebuild_command(path)}"
         )
-    if meta.get("analyzer") != ANALYZER:
+    if meta.get("analyzer") != ANALYZER and not any_analyzer:
         # Same format, words read otherwise: the version may well be this one's.
         raise IncompatibleIndex(
             f"the index at {path} holds words as an earlier searchidx read them "
