@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 from .errors import (
+    CannotWrite,
     DocumentError,
     IncompatibleIndex,
     IndexChanged,
@@ -53,6 +54,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "CannotWrite",
     "DocumentError",
     "FileHit",
     "FileResults",

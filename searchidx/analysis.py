@@ -40,7 +40,7 @@ from .arabic import WORD, fold_readings, iter_words, light_stems, marks_evidence
 # The name of the terms this analyzer makes, kept in each index's meta file: an
 # index whose terms were made otherwise is refused (rebuild it). A change to the
 # words or terms of a text (here or in :mod:`searchidx.arabic`) changes the name.
-ANALYZER = "arabic-fold-4"
+ANALYZER = "arabic-fold-5"
 
 
 @dataclass(frozen=True)

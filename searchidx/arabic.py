@@ -3,11 +3,13 @@
 Pure functions and tables over strings, with no Whoosh in sight (like
 ``whoosh.lang``); :mod:`searchidx.analysis` builds the index's analyzer on them.
 
-* :func:`iter_words` and :func:`word_matches` find whole words: letters and
-  digits together with the combining marks, tatweel and invisible joiners
-  inside them. Python's ``\\w`` does not match combining marks, so a plain
-  ``\\w+`` cuts «أكّد» in two. Offsets slice the original word, marks
-  included, which is what lets the highlighter mark «أَحْمَدُ» for «احمد».
+* :func:`iter_words` and :func:`word_matches` find whole words: Arabic
+  letters, or digits and other letters, together with the combining marks,
+  tatweel and invisible joiners inside them. Python's ``\\w`` does not match
+  combining marks, so a plain ``\\w+`` cuts «أكّد» in two. A number written
+  against Arabic letters is a word of its own: «عام2024م» is «عام», «2024»,
+  «م». Offsets slice the original word, marks included, which is what lets
+  the highlighter mark «أَحْمَدُ» for «احمد».
 * :func:`fold_term` makes spelling variation invisible: it removes diacritics,
   Quranic marks, tatweel and format controls, unifies alef forms, ى/ي, ة/ه,
   hamza seats and Persian letter forms, turns Arabic-Indic digits into ASCII
@@ -63,16 +65,33 @@ FORMAT_CONTROLS = "".join(
     for code in range(first, last + 1)
 )  # fmt: skip
 
-# One word: a letter or digit with its marks, then more of them, which invisible
-# controls may join (the tokenizer's and the highlighter's idea of a word).
-# Letters, marks and controls are disjoint classes, so nothing one repetition
-# took could help another match: possessive repetitions (Python 3.11 on) never
-# give back, and find the same words with less backtracking.
-_ONCE = "+" if sys.version_info >= (3, 11) else ""
-WORD = re.compile(
-    rf"[^\W_][{_MARK_RANGES}]*{_ONCE}"
-    rf"(?:[{FORMAT_CONTROLS}]*{_ONCE}[^\W_][{_MARK_RANGES}]*{_ONCE})*{_ONCE}"
+# Letters of the Arabic script: word characters of the Arabic blocks that are
+# not digits. Everything else a word holds (digits, Arabic-Indic ones too, and
+# the letters of other scripts) is the other kind.
+_ARABIC_LETTER = (
+    r"[^\W\d_\x00-\u05ff\u0700-\u074f\u0780-\u086f\u0900-\ufb4f\ufe00-\ufe6f\uff00-\U0010ffff]"
 )
+_OTHER_WORD_CHAR = (
+    r"[^\W_\u0600-\u065f\u066a-\u06ef\u06fa-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff"
+    r"\ufe70-\ufeff]"
+)
+# The two kinds of letters, marks and controls are disjoint classes, so nothing
+# one repetition took could help another match: possessive repetitions (Python
+# 3.11 on) never give back, and find the same words with less backtracking.
+_ONCE = "+" if sys.version_info >= (3, 11) else ""
+
+
+def _run_of(char: str) -> str:
+    """A run of ``char`` with the marks on each, which invisible controls may join."""
+    marks, controls = f"[{_MARK_RANGES}]*{_ONCE}", f"[{FORMAT_CONTROLS}]*{_ONCE}"
+    return rf"{char}{marks}(?:{controls}{char}{marks})*{_ONCE}"
+
+
+# One word (the tokenizer's and the highlighter's idea of a word): Arabic letters
+# with their marks, or digits and other letters («2024», «H1N1», «MP3», «٢٠٢٤»),
+# never both: Arabic writes numbers against words («عام2024م», «1445هـ», «5كم»,
+# «العدد3»), and «2024» must find them as it finds «عام 2024 م».
+WORD = re.compile(rf"{_run_of(_ARABIC_LETTER)}|{_run_of(_OTHER_WORD_CHAR)}")
 
 _QURANIC_SIGNS = "".join(chr(c) for c in range(0x06D6, 0x06EE))
 _EXTENDED_MARKS = "".join(
@@ -159,7 +178,7 @@ _FOLD_TABLE = str.maketrans({**dict.fromkeys(_DELETED), **_FOLDS})
 #   kept          a letter of its own, matched as it is
 #   folded        replaced by the letter readers take it for (see _FOLDS)
 #   dropped       removed: marks, tatweel, invisible controls
-#   digit         replaced by the ASCII digit
+#   digit         replaced by the ASCII digit; digits are words of their own (WORD)
 #   separator     punctuation or a sign: ends the word
 #   presentation  NFKC turns it into the letters above, which then fare as listed
 # Letters of Persian, Urdu, Pashto, Sindhi, Kurdish and African orthographies

@@ -366,7 +366,7 @@ def index(
         if new_index:
             # An empty index would hide the folder's own files from later runs.
             remove_index_folder(index_path, keep_folder=folder_existed)
-        raise SearchidxError(render_nothing_indexed(report))
+        raise SearchidxError(render_nothing_indexed(report, kept=None if new_index else index_path))
     click.echo(render_index_summary(report, optimized=optimize, rebuilt=rebuild), err=True)
 
 
@@ -715,7 +715,7 @@ def _run(argv: Sequence[str] | None, choices: _Choices) -> int:
         return error.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
         # click turns Ctrl-C into Abort; both mean the user stopped us.
-        click.echo("searchidx: interrupted; the index keeps its last completed update", err=True)
+        click.echo(f"searchidx: {_stopped(choices.command)}", err=True)
         return 130
     except SearchidxError as error:
         if choices.wants_traceback():
@@ -730,6 +730,15 @@ def _run(argv: Sequence[str] | None, choices: _Choices) -> int:
         _discard_output()
         return 0
     return 0
+
+
+def _stopped(command: str | None) -> str:
+    """What a Ctrl-C during ``command`` did: only a writing command has an update to keep."""
+    if command == "serve":
+        return "server stopped"
+    if command in _READ_ONLY_COMMANDS:
+        return "interrupted"
+    return "interrupted; the index keeps its last completed update"
 
 
 def _discard_output() -> None:

@@ -40,6 +40,16 @@ class UnsafeFolder(SearchidxError):
     written into; it is left as it was."""
 
 
+class CannotWrite(UnsafeFolder):
+    """The index's folder cannot be written (a full disk, a file size limit, no
+    permission); what the run wrote is cancelled. ``reason`` is the system's word
+    for it («No space left on device»)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class DocumentError(SearchidxError):
     """A document cannot be read; indexing skips it and goes on."""
 

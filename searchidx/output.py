@@ -480,10 +480,11 @@ def render_index_notes(report: IndexReport) -> str:
     return "\n".join(lines)
 
 
-def render_nothing_indexed(report: IndexReport) -> str:
-    """Why an index run found nothing to index."""
+def render_nothing_indexed(report: IndexReport, kept: Path | None = None) -> str:
+    """Why an index run found nothing to index; ``kept``: the index a rebuild left as it was."""
+    unchanged = f"; the index at {kept} is as it was" if kept else ""
     return (
-        f"nothing indexed: no readable documents found ({_left_out(report)}); "
+        f"nothing indexed: no readable documents found ({_left_out(report)}){unchanged}; "
         "`searchidx index --help` lists the formats searchidx reads"
     )
 

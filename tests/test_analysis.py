@@ -175,6 +175,26 @@ def test_inserting_harakat_or_tatweel_changes_nothing(word, insertions):
     assert [t.text for t in marked] == [vocalized]
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("عام 2024م", [("عام", "عام"), ("2024", "2024"), ("م", "م")]),
+        ("عام2024", [("عام", "عام"), ("2024", "2024")]),
+        ("1445هـ", [("1445", "1445"), ("هـ", "ه")]),
+        ("٢٠٢٤م", [("٢٠٢٤", "2024"), ("م", "م")]),
+        ("العَدَدُ3", [("العَدَدُ", "العدد"), ("3", "3")]),
+        ("ق3", [("ق", "ق"), ("3", "3")]),
+        ("بالـGPS", [("بالـ", "بال"), ("GPS", "gps")]),
+        # Digits with Latin letters stay one word, as their writers mean them.
+        ("H1N1 MP3 COVID-19", [("H1N1", "h1n1"), ("MP3", "mp3"), ("COVID", "covid"), ("19", "19")]),
+    ],
+)
+def test_digits_and_arabic_letters_are_separate_words(text, words):
+    tokens = analyze(text)
+    assert [(t.text, t.term) for t in tokens] == words
+    assert [text[t.start : t.end] for t in tokens] == [word for word, _ in words]
+
+
 ARABIC_BLOCKS = [
     (0x0600, 0x06FF),
     (0x0750, 0x077F),
@@ -187,6 +207,8 @@ ARABIC_BLOCKS = [
 def observed_fate(code):
     char = chr(code)
     tokens = analyze("ب" + char + "ب")
+    if [t.text for t in tokens] == ["ب", char, "ب"] and tokens[1].term.isdigit():
+        return "digit"  # a word of its own: digits are never part of an Arabic word
     if len(tokens) != 1 or tokens[0].text != "ب" + char + "ب":
         return "separator"
     middle = tokens[0].term[1:-1]
@@ -194,8 +216,6 @@ def observed_fate(code):
         return "dropped"
     if middle == char:
         return "kept"
-    if middle.isdigit():
-        return "digit"
     if code >= 0xFB50 and unicodedata.normalize("NFKC", char) != char:
         return "presentation"
     return "folded"

@@ -962,6 +962,27 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130():
     )
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("search", "searchidx: interrupted"),
+        ("index", "searchidx: interrupted; the index keeps its last completed update"),
+    ],
+)
+def test_ctrl_c_says_what_it_stopped(run, monkeypatch, corpus, small_index, command, said):
+    """A search has no update to keep; an indexing run keeps its last completed one."""
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("searchidx.index.facade.Index.search", interrupted)
+    monkeypatch.setattr("searchidx.index.facade.Index.update", interrupted)
+    argument = "سوريا" if command == "search" else str(corpus)
+    result = run(command, argument, "--index", str(small_index))
+    assert result.exit_code == 130
+    assert stderr_lines(result) == [said]
+
+
 # Runs the command as `searchidx` does, with an exit handler that says whether
 # Python's teardown ran.
 _WITH_EXIT_HANDLER = """

@@ -8,7 +8,7 @@ import whoosh.index
 
 from searchidx import Index
 from searchidx.errors import IncompatibleIndex, IndexNotFound, NotARoot, NothingToIndex
-from searchidx.index import store
+from searchidx.index import rebuild_index, store
 from searchidx.index.store import META_FILE
 
 from .conftest import INDEX_VARIABLE, SMALL_CORPUS, run_cli, total_found, write_corpus
@@ -98,6 +98,11 @@ def test_an_index_whose_words_were_read_otherwise_says_so(small_index):
     message = str(refused.value)
     assert "as an earlier searchidx read them (arabic-fold-3, now arabic-fold-" in message
     assert "--rebuild" in message and "(format" not in message
+    # Its folders are known still: a rebuild needs none named.
+    rebuilt = rebuild_index(small_index)
+    assert rebuilt.added == len(SMALL_CORPUS)
+    with Index.open(small_index) as index:
+        assert index.search("حنبل").hits[0].doc == "hadith.txt"
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -14,11 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.structfile import StructFile
 from whoosh.writing import PostingPool
 
 import searchidx.index.store
-from searchidx import Index, UnsafeFolder
+from searchidx import CannotWrite, Index, UnsafeFolder
 
 from .conftest import (
     SUBPROCESS_TIMEOUT,
@@ -165,6 +167,17 @@ def test_sigkill_mid_run_keeps_last_commit_and_next_run_completes(committed, big
     assert total_of(index_dir, str(100_000 + big - 1)) == 1
 
 
+def assert_stopped_by_ctrl_c(process: subprocess.Popen) -> None:
+    """Ctrl-C to the run's process group: exit 130, one line, no traceback, no process left."""
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    wait_for_group_to_end(process.pid)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr and "Traceback" not in stdout
+    [line] = [line for line in stderr.splitlines() if line.strip()]
+    assert line.startswith("searchidx:") and "interrupted" in line
+
+
 @pytest.mark.slow
 def test_ctrl_c_mid_run_exits_130_with_one_line(committed, big_folder, start_cli):
     """Ctrl-C (SIGINT to the whole process group): exit 130, one line, no traceback, the
@@ -172,14 +185,7 @@ def test_ctrl_c_mid_run_exits_130_with_one_line(committed, big_folder, start_cli
     index_dir, earlier = committed
     process = start_cli("index", str(big_folder), "--index", str(index_dir))
     wait_until_writing(process, index_dir)
-    os.killpg(process.pid, signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=30)
-    wait_for_group_to_end(process.pid)
-
-    assert process.returncode == 130
-    assert "Traceback" not in stderr and "Traceback" not in stdout
-    [line] = [line for line in stderr.splitlines() if line.strip()]
-    assert line.startswith("searchidx:") and "interrupted" in line
+    assert_stopped_by_ctrl_c(process)
     assert total_of(index_dir, "900007") == 1
     assert count_in(index_dir) == earlier
 
@@ -190,6 +196,97 @@ def test_ctrl_c_mid_run_exits_130_with_one_line(committed, big_folder, start_cli
     assert after.returncode == 0, after.stderr
     assert time.monotonic() - started < 8, "the next run waited for a lock nobody holds"
     assert count_in(index_dir) == earlier + added
+
+
+def rebuild_folders(index_dir: Path) -> list[str]:
+    """The hidden folders beside ``index_dir`` that rebuilds build in."""
+    return [name for name in os.listdir(index_dir.parent) if name.startswith(f".{index_dir.name}.")]
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_rebuild_keeps_the_index_and_removes_the_new_folder(
+    committed, big_folder, start_cli
+):
+    index_dir, earlier = committed
+    process = start_cli("index", "--rebuild", str(big_folder), "--index", str(index_dir))
+    started = time.monotonic()
+    while not rebuild_folders(index_dir) or time.monotonic() - started < 1.5:
+        assert process.poll() is None, "the rebuild ended before it could be interrupted"
+        assert time.monotonic() - started < 30, "the rebuild made no folder in 30 s"
+        time.sleep(0.05)
+    assert_stopped_by_ctrl_c(process)
+    assert rebuild_folders(index_dir) == []
+    assert count_in(index_dir) == earlier
+    assert total_of(index_dir, "900007") == 1
+
+
+# File size limits that stop a rebuild writing its marker, Whoosh's table of
+# contents, and a segment's files: as a full disk would, at each step.
+@pytest.mark.parametrize("limit", [0, 512, 4096, 64 * 1024])
+def test_full_disk_during_a_rebuild_names_the_index_and_keeps_it(committed, tmp_path, limit):
+    index_dir, earlier = committed
+    news = tmp_path / "news"
+    write_news(news, 4, 60, first=700_000)
+    rebuilt = subprocess.run(
+        cli_command("index", "--rebuild", str(news), "--index", str(index_dir)),
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )
+    assert rebuilt.returncode == 1
+    assert rebuilt.stderr == (
+        f"searchidx: error: cannot rebuild the index at {index_dir}: File too large; free "
+        "some space (or make the folder writable) and run the command again: the index is "
+        "as it was\n"
+    )
+    assert rebuild_folders(index_dir) == []
+    assert count_in(index_dir) == earlier
+    assert total_of(index_dir, "900007") == 1
+
+
+def test_a_new_index_on_a_full_disk_leaves_a_folder_the_next_run_uses(tmp_path):
+    news = tmp_path / "news"
+    write_news(news, 1, 5, first=600_000)
+    index_dir = tmp_path / "ix"
+    failed = subprocess.run(
+        cli_command("index", str(news), "--index", str(index_dir)),
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=SUBPROCESS_TIMEOUT,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)),
+    )
+    assert failed.returncode == 1
+    assert failed.stderr.startswith(
+        f"searchidx: error: cannot write the index at {index_dir}: File too large; "
+    )
+    assert "Traceback" not in failed.stderr
+    again = run_cli("index", str(news), "--index", str(index_dir))
+    assert again.returncode == 0, again.stderr
+    assert total_of(index_dir, "600003") == 1
+
+
+def test_rebuild_with_nothing_to_index_keeps_the_index(committed, tmp_path):
+    index_dir, earlier = committed
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    rebuilt = run_cli("index", "--rebuild", str(empty), "--index", str(index_dir))
+    assert rebuilt.returncode == 1
+    assert stderr_lines(rebuilt)[-1] == (
+        "searchidx: error: nothing indexed: no readable documents found (0 skipped); "
+        f"the index at {index_dir} is as it was; "
+        "`searchidx index --help` lists the formats searchidx reads"
+    )
+    assert rebuild_folders(index_dir) == []
+    assert count_in(index_dir) == earlier
+    with Index.open(index_dir) as index:
+        report = index.rebuild([empty])
+        assert report.nothing_changed
+        assert index.search("900007").total == 1
+    assert rebuild_folders(index_dir) == []
 
 
 def _two_writers(start_cli, index_dir: Path, first: Path, second: Path) -> list[bool]:
@@ -467,3 +564,27 @@ def test_full_disk_mid_update_fails_in_one_line_and_keeps_the_last_update(tmp_pa
         assert index.search("الصحة").total == 0
         index.update(folder)  # the lock was let go, and space is back
         assert [hit.doc for hit in index.search("وزارة الصحة")] == ["b.txt"]
+
+
+def test_a_writer_that_fails_to_open_lets_go_of_the_lock(tmp_path, monkeypatch):
+    """A full disk as the writer creates its segment's files: one line, and a later
+    update by the same process writes, rather than waiting for a lock it holds itself."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("زار الوزير مدينة الموصل والتقى بالمسؤولين.\n", "utf-8")
+    index_dir = tmp_path / "ix"
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with Index.create(index_dir) as index:
+        with monkeypatch.context() as patched:
+            patched.setattr(W3Codec, "per_document_writer", no_space)
+            # Kept, as a caller that logs the error, or Python's prompt, keeps it.
+            with pytest.raises(CannotWrite, match="No space left on device") as raised:
+                index.update(folder)
+        assert "\n" not in str(raised.value)
+        started = time.monotonic()
+        index.update(folder)
+        assert time.monotonic() - started < 5, "the update waited for the failed writer's lock"
+        assert [hit.doc for hit in index.search("الموصل")] == ["a.txt"]

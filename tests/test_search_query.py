@@ -247,6 +247,89 @@ def test_hyphen_inside_a_number_or_word_is_not_a_minus(greetings_index):
     assert doc_paragraphs(search(greetings_index, "السلام - الرئيس")) == [("news/politics.txt", 2)]
 
 
+# Numbers written against Arabic words, as news text writes dates, sizes and numbers.
+GLUED_NUMBERS = {
+    "dates.txt": "\n\n".join(
+        [
+            "أقيم المعرض عام 2024م في دمشق.",
+            "توفي الشيخ سنة 1445هـ في المدينة.",
+            "ولد الشاعر عام2024 في حلب.",
+            "صدر القرار في ٢٠٢٤م بعد نقاش طويل.",
+            "تبعد القرية 5كم عن المدينة كما ورد في العدد3 من المجلة.",
+            "انتشر فيروس COVID-19 وسلالة H1N1 وتبادل الناس ملفات MP3.",
+            "في عام 2024 وقعت أحداث كثيرة.",
+        ]
+    )
+}
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
+def glued_numbers(request, tmp_path_factory):
+    folder = write_corpus(tmp_path_factory.mktemp("glued") / "docs", GLUED_NUMBERS)
+    with Index.open(build_index(folder.parent / "index", folder)) as index:
+        index.array_search = request.param
+        yield index
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        # The number alone finds it against a word, before or after, in either digits.
+        ("2024", {1: ["2024"], 3: ["2024"], 4: ["٢٠٢٤"], 7: ["2024"]}),
+        ("1445", {2: ["1445"]}),
+        ("5", {5: ["5"]}),
+        ("3", {5: ["3"]}),
+        # The word alone, without the number glued to it.
+        ("العدد", {5: ["العدد"]}),
+        ("كم", {5: ["كم"]}),
+        # The glued form is the phrase of its parts: «2024م» and «٢٠٢٤م», not «عام 2024».
+        ("2024م", {1: ["2024", "م"], 4: ["٢٠٢٤", "م"]}),
+        ("٢٠٢٤م", {1: ["2024", "م"], 4: ["٢٠٢٤", "م"]}),
+        ("=2024م", {1: ["2024", "م"], 4: ["٢٠٢٤", "م"]}),
+        ('"=2024م"', {1: ["2024", "م"], 4: ["٢٠٢٤", "م"]}),
+        ('"عام 2024"', {1: ["عام", "2024"], 3: ["عام", "2024"], 7: ["عام", "2024"]}),
+        ("عام2024", {1: ["عام", "2024"], 3: ["عام", "2024"], 7: ["عام", "2024"]}),
+        ("2024 -م", {3: ["2024"], 7: ["2024"]}),
+        # Latin words with digits stay whole; a hyphen still parts them.
+        ("H1N1", {6: ["H1N1"]}),
+        ("MP3", {6: ["MP3"]}),
+        ("COVID-19", {6: ["COVID", "19"]}),
+        ("19", {6: ["19"]}),
+    ],
+)
+def test_a_number_written_against_a_word_is_a_word_of_its_own(glued_numbers, query, found):
+    results = glued_numbers.search(query, limit=20)
+    assert {hit.paragraph: highlighted(hit) for hit in results} == found
+    assert results.total == len(found)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("عام20*", "'عام20*' is 2 words (عام 20), and * ? ~ apply to one word; "
+         "write them apart: عام 20*"),
+        ("2024م~", "'2024م~' is 2 words (2024 م), and * ? ~ apply to one word; "
+         "write them apart: 2024 م~"),
+        ("عا?م2024", "'عا?م2024' is 2 words (عام 2024), and * ? ~ apply to one word; "
+         "write them apart: عا?م 2024"),
+        ("COVID-19*", "'covid-19*' is 2 words (covid 19), and * ? ~ apply to one word"),
+    ],
+)  # fmt: skip
+def test_wildcard_or_fuzzy_on_words_written_together_says_to_write_them_apart(
+    glued_numbers, query, message
+):
+    """The index holds «عام2024» as «عام» and «2024»: «عام20*» would find nothing."""
+    with pytest.raises(QueryError) as raised:
+        glued_numbers.search(query)
+    assert str(raised.value) == message
+    found = glued_numbers.search("عام 20*")
+    assert {hit.paragraph: highlighted(hit) for hit in found} == {
+        1: ["عام", "2024"],
+        3: ["عام", "2024"],
+        7: ["عام", "2024"],
+    }
+
+
 def test_arabic_question_mark_is_punctuation_not_a_wildcard(greetings_index):
     results = search(greetings_index, "ما السلام؟")
     assert results.total == 0  # «ما» is in no paragraph: the question mark changed nothing

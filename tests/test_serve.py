@@ -314,9 +314,7 @@ def test_ctrl_c_stops_serve_with_exit_code_130_and_one_line(tmp_path, corpus):
         process.stderr.readline()  # serving at …, only this computer …
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 130
-    assert process.stderr.read().strip() == (
-        "searchidx: interrupted; the index keeps its last completed update"
-    )
+    assert process.stderr.read().strip() == "searchidx: server stopped"
 
 
 def test_a_busy_port_is_one_line(run, tmp_path, corpus):

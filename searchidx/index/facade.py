@@ -17,6 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import CorruptIndexError
 
 from ..errors import (
+    CannotWrite,
     IncompatibleIndex,
     IndexChanged,
     IndexCorrupt,
@@ -399,7 +400,8 @@ class Index:
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
         """Index ``paths`` (default: the indexed folders) from empty, keeping
-        the old index until the new one is complete; see :func:`rebuild_index`."""
+        the old index until the new one is complete, and keeping it when nothing
+        could be indexed; see :func:`rebuild_index`."""
         from .plan import known_roots
 
         self._check_open()
@@ -449,6 +451,10 @@ def rebuild_index(
     The old index stays searchable until the new one is complete; it need not
     be readable by this version (that is how an index of an older format is
     rebuilt). Without ``paths``, the folders the old index holds are rebuilt.
+    Where nothing could be indexed (``report.nothing_changed``), or the build
+    fails or is interrupted, the old index is kept as it was and the new
+    folder removed; a failure to write raises :class:`CannotWrite` naming the
+    index at ``path``, not the folder beside it.
     """
     path = Path(path)
     if not prepare_index_folder(path):
@@ -464,10 +470,20 @@ def rebuild_index(
         try:
             with Index.create(fresh_path) as fresh:
                 report = fresh.update(paths, options, progress)
-            swap_index_folders(fresh_path, path)
-        except BaseException:
+            if not report.nothing_changed:
+                swap_index_folders(fresh_path, path)
+        except CannotWrite as error:
+            raise CannotWrite(
+                f"cannot rebuild the index at {path}: {error.reason}; free some space (or "
+                "make the folder writable) and run the command again: the index is as it was",
+                error.reason,
+            ) from None
+        finally:
+            # The new folder, unless it took the old one's place: searchidx's own.
             remove_leftovers(path)
-            raise
+    for note in report.warnings:
+        if note.path == str(fresh_path):  # the side files' warning: where the index now is
+            note.path = str(path)
     return report
 
 
@@ -476,7 +492,9 @@ def _roots_of_index_at(path: Path) -> list[str]:
     from .plan import known_roots
 
     try:
-        with Index.open(path) as old:
+        # The files' records are as any analyzer left them: an index of an earlier
+        # one is rebuilt from its own folders.
+        with Index(path, *open_store(path, any_analyzer=True)) as old:
             roots = [root for root in known_roots(old.file_records()) if Path(root).exists()]
     except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
         roots = []

@@ -27,11 +27,12 @@ LOCK_FILE = "searchidx.lock"
 # Every file an index folder may hold, by its exact shape, so that a file of a
 # user's is never taken for one: searchidx's own (the marker, its temporary
 # copy, the update lock), Whoosh's (the files of a segment, named by its
-# 16-character id; tables of contents; its write lock) and the side file of a
+# 16-character id; tables of contents and the temporary copy a failed write of
+# one leaves, named by the time; its write lock) and the side file of a
 # segment (sidefiles.py) with its temporary copy. Patterns, not compiled ones: a
 # search never looks at them, and re compiles each on its first use.
 _INDEX_FILE = (
-    r"searchidx\.json(\.tmp)?|searchidx\.lock|MAIN_WRITELOCK|_MAIN_[0-9]+\.toc"
+    r"searchidx\.json(\.tmp)?|searchidx\.lock|MAIN_WRITELOCK|_MAIN_[0-9]+\.toc(\.[0-9.e+-]+)?"
     r"|MAIN_[0-9a-z]{16}(\.(trm|pst|vps|seg)|\._[a-z0-9_]+\.col|\.sidx(\.tmp)?)"
 )
 # Whoosh's parallel writer keeps its work in this subfolder; a writer killed
@@ -84,8 +85,13 @@ def prepare_index_folder(path: Path) -> bool:
 def write_marker(path: Path, meta: dict) -> None:
     """Write the marker (the index's metadata) at once, never half."""
     temporary = path / (MARKER + ".tmp")
-    temporary.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(temporary, path / MARKER)
+    try:
+        temporary.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        os.replace(temporary, path / MARKER)
+    except OSError:
+        # A full disk: leave no half-written copy in the folder.
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def put_index_file(temporary: Path, final: Path) -> None:
@@ -141,18 +147,21 @@ def remove_index_folder(path: Path, keep_folder: bool = False) -> None:
 
 
 def remove_leftovers(path: Path) -> None:
-    """Remove what interrupted rebuilds of the index at ``path`` left beside it."""
+    """Remove what failed or interrupted rebuilds of the index at ``path`` left beside it."""
     prefix = "." + path.name + REBUILD_INFIX
     for entry in os.scandir(path.parent):
         if not entry.name.startswith(prefix) or entry.is_symlink() or not entry.is_dir():
             continue
         leftover = Path(entry.path)
-        if not any(os.scandir(leftover)):
-            leftover.rmdir()
-        elif is_index_folder(leftover):
+        if is_index_folder(leftover):
             # A marked folder that holds more than an index is the user's to sort out.
             with contextlib.suppress(UnsafeFolder):
                 remove_index_folder(leftover)
+        elif all(map(_is_index_file, os.scandir(leftover))):
+            # Stopped before its marker was written: its lock, at most a temporary marker.
+            for inner in os.scandir(leftover):
+                os.unlink(inner.path)
+            leftover.rmdir()
 
 
 def new_rebuild_folder(path: Path) -> Path:

@@ -46,7 +46,7 @@ from whoosh.util.filelock import try_for
 
 from .. import __version__
 from ..analysis import ANALYZER, term_analyzer
-from ..errors import IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound, UnsafeFolder
+from ..errors import CannotWrite, IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound
 from .folders import LOCK_FILE, MARKER, read_marker, write_marker
 
 # 2: paragraphs store their file's path and root; titles have positions.
@@ -59,9 +59,11 @@ DAMAGE = (CorruptIndexError, EOFError, OSError, struct.error, zlib.error)
 
 
 def make_schema() -> Schema:
+    # A query word the analyzer splits in parts («2024م», «عام2024», «2019-2020»)
+    # is searched as the phrase of its parts, as they stand in the text.
     return Schema(
-        terms=TEXT(analyzer=term_analyzer(), phrase=True),
-        title=TEXT(analyzer=term_analyzer(), phrase=True, stored=True),
+        terms=TEXT(analyzer=term_analyzer(), phrase=True, multitoken_query="phrase"),
+        title=TEXT(analyzer=term_analyzer(), phrase=True, stored=True, multitoken_query="phrase"),
         text=STORED(),
         doc=ID(stored=True),
         paragraph=STORED(),
@@ -112,13 +114,18 @@ class IndexMeta(TypedDict):
 
 def create_store(path: Path) -> None:
     """Create an empty index in ``path``, a folder searchidx may write into."""
-    # The marker first: from here on the folder is known to be searchidx's.
-    write_marker(path, new_meta())
-    whoosh_index.create_in(str(path), make_schema())
+    try:
+        # The marker first: from here on the folder is known to be searchidx's.
+        write_marker(path, new_meta())
+        whoosh_index.create_in(str(path), make_schema())
+    except OSError as error:
+        raise cannot_write(path, error) from None
 
 
-def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
-    """The Whoosh index at ``path`` and its metadata, if this version can read it.
+def open_store(path: Path, any_analyzer: bool = False) -> tuple[whoosh_index.Index, IndexMeta]:
+    """The Whoosh index at ``path`` and its metadata, if this version can read it
+    (``any_analyzer``: also one whose words an earlier analyzer read, for its
+    files' records).
 
     The marker and Whoosh's table of contents are each read once: asking
     :func:`has_index` first would open the Whoosh index twice.
@@ -137,7 +144,7 @@ def open_store(path: Path) -> tuple[whoosh_index.Index, IndexMeta]:
             f"the index at {path} was built by searchidx {meta.get('version', '?')} "
             f"(format {meta.get('format', '?')}); rebuild it with {rebuild_command(path)}"
         )
-    if meta.get("analyzer") != ANALYZER:
+    if meta.get("analyzer") != ANALYZER and not any_analyzer:
         # Same format, words read otherwise: the version may well be this one's.
         raise IncompatibleIndex(
             f"the index at {path} holds words as an earlier searchidx read them "
@@ -203,7 +210,10 @@ def touch_meta(path: Path, meta: IndexMeta) -> None:
     """Record in ``meta``, and on disk, that this version updated the index just now."""
     meta["updated"] = _now()
     meta["version"] = __version__
-    write_marker(path, meta)
+    try:
+        write_marker(path, meta)
+    except OSError as error:
+        raise cannot_write(path, error) from None
 
 
 def _now() -> str:
@@ -219,9 +229,10 @@ def writing(path: Path) -> Iterator[None]:
         try:
             acquired = try_for(lock.acquire, timeout=deadline - time.monotonic(), delay=0.2)
         except OSError as error:
-            raise UnsafeFolder(
+            raise CannotWrite(
                 f"cannot write into the index folder {path}: {error.strerror}; "
-                "make it writable or choose another folder for the index"
+                "make it writable or choose another folder for the index",
+                error.strerror or str(error),
             ) from None
         if not acquired:
             raise locked(path)
@@ -241,6 +252,18 @@ def _holds_current_lock(lock, path: Path) -> bool:
         return os.fstat(lock.fd).st_ino == os.stat(path / LOCK_FILE).st_ino
     except OSError:
         return False
+
+
+def cannot_write(path: Path, error: OSError) -> CannotWrite:
+    """What a full disk, a file size limit or a folder without write permission
+    makes of an update of the index at ``path``."""
+    reason = error.strerror or str(error)
+    return CannotWrite(
+        f"cannot write the index at {path}: {reason}; free some space (or make the "
+        "folder writable) and run the command again: the index keeps its last "
+        "completed update",
+        reason,
+    )
 
 
 def locked(path: Path) -> IndexLocked:

@@ -24,17 +24,18 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError, PostingPool
+from whoosh.util.filelock import try_for
+from whoosh.writing import MERGE_SMALL, OPTIMIZE, PostingPool
 
 from ..documents import Document, read_documents
-from ..errors import DocumentError, UnsafeFolder
+from ..errors import DocumentError
 from ..readers.base import ReaderOptions
 from ..sidefiles import write_missing_side_files
 from ..text import RECORD_SUFFIXES
 from .folders import put_index_file
 from .plan import FileToRead, Plan
 from .report import FileNote, IndexReport
-from .store import LOCK_TIMEOUT_SECONDS, FileRecord, locked
+from .store import LOCK_TIMEOUT_SECONDS, FileRecord, cannot_write, locked
 
 # Below this much new text, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -73,22 +74,14 @@ def write_changes(
             # A full disk or a file size limit: the write that failed fails the cancel too.
             with suppress(OSError):
                 writer.cancel()
-            raise _cannot_write(path, error) from None
+            raise cannot_write(path, error) from None
         except BaseException:
             writer.cancel()
             raise
         try:
             _commit(writer, optimize)
         except OSError as error:
-            raise _cannot_write(path, error) from None
-
-
-def _cannot_write(path: Path, error: OSError) -> UnsafeFolder:
-    return UnsafeFolder(
-        f"cannot write the index at {path}: {error.strerror or error}; free some space "
-        "(or make the folder writable) and run the command again: the index keeps its "
-        "last completed update"
-    )
+            raise cannot_write(path, error) from None
 
 
 def write_side_files(path: Path, whoosh: whoosh_index.Index, report: IndexReport) -> None:
@@ -108,21 +101,31 @@ def _open_writer(whoosh: whoosh_index.Index, path: Path, parallel: bool):
     # copying its parts into memory, which cost a one-shot search 0.06 s and
     # 130 MB at 100,000 paragraphs.
     settings = {"limitmb": POOL_LIMIT_MB, "compound": False}
+    # Whoosh's lock, taken here rather than by the writer: a writer that fails
+    # while opening (a full disk) would hold it until it is garbage, and every
+    # later update of this process would wait for it and give up.
+    lock = whoosh.lock("WRITELOCK")
+    try:
+        acquired = try_for(lock.acquire, timeout=LOCK_TIMEOUT_SECONDS, delay=0.1)
+    except OSError as error:  # a folder that became read-only
+        raise cannot_write(path, error) from None
+    if not acquired:
+        raise locked(path)
     try:
         if parallel and _CAN_TIE_WORKERS and (os.cpu_count() or 1) > 1:
             # Two workers: each holds up to limitmb of postings in memory.
-            return whoosh.writer(
-                procs=WRITER_PROCESSES,
-                multisegment=True,
-                subargs=settings,
-                timeout=LOCK_TIMEOUT_SECONDS,
-                **settings,
+            writer = whoosh.writer(
+                procs=WRITER_PROCESSES, multisegment=True, subargs=settings, _lk=False, **settings
             )
-        return whoosh.writer(timeout=LOCK_TIMEOUT_SECONDS, **settings)
-    except LockError:
-        raise locked(path) from None
-    except OSError as error:
-        raise _cannot_write(path, error) from None
+        else:
+            writer = whoosh.writer(_lk=False, **settings)
+    except BaseException as error:
+        lock.release()
+        if isinstance(error, OSError):
+            raise cannot_write(path, error) from None
+        raise
+    writer.writelock = lock  # let go of when the writer commits or cancels
+    return writer
 
 
 def _write(writer, plan: Plan, run: WriteRun) -> None:

@@ -257,9 +257,8 @@ class _Planner:
         self.restricted: set[tuple[str, WrittenTest]] = set()
         self.patterns: list[str] = []
         self._stems, self._attested, self._forms = _memo(vocabulary)
-        # Inside NOT: a word excludes only its own spelling and its primary
-        # stem's forms, never words reached through another reading of it
-        # («-زار» must not exclude «وزارة» as «و» + «زار»).
+        # Inside NOT a word excludes every form it finds (`A -B` is A less the
+        # hits of B), without the ranking bonus of compatible diacritics.
         self._excluding = False
 
     def expand(self, q: query.Query) -> query.Query:
@@ -293,8 +292,7 @@ class _Planner:
         return q.apply(self.expand)
 
     def _quietly(self, q: query.Query) -> query.Query:
-        """Expand without highlighting and without the looser readings: words
-        after NOT are not in the hits."""
+        """Expand without highlighting: words after NOT are not in the hits."""
         saved = (set(self.highlight), set(self.restricted), list(self.patterns), self._excluding)
         self._excluding = True
         expanded = self.expand(q)
@@ -356,8 +354,6 @@ class _Planner:
     def _any_of(
         self, fieldname: str, forms: dict[str, float], boost: float, test: WrittenTest | None
     ) -> query.Query:
-        if self._excluding:
-            forms = {form: bonus for form, bonus in forms.items() if bonus >= STEM_BONUS}
         if test is None:
             self.highlight.update(forms)
         else:

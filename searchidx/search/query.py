@@ -12,6 +12,7 @@ against the index's vocabulary.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -63,7 +64,9 @@ _NO_WORDS = "the query has no words to search for"
 # «=word» at the start of a word, also right after a bracket (not inside a
 # word, nor in «doc:a=b.txt»).
 _AT_WORD_START = r"(?:^|(?<=[\s()\-]))"
-_EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{WORD.pattern})")
+# Words written against each other, as «2024م»: «=2024م» is the phrase of both exact.
+_GLUED_WORDS = rf"(?:{WORD.pattern})+"
+_EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{_GLUED_WORDS})")
 _NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
 # «word^2», «"…"^2», «(…)^2», a stray «^2»: a boost, as other engines write it;
 # Whoosh's parser would read the «^» as punctuation and search for the number.
@@ -92,7 +95,7 @@ def _stray_exact() -> tuple[tuple[re.Pattern, str], ...]:
         ),
         (re.compile("title:="), _NOT_IN_TITLES),
         (
-            re.compile(rf"{_AT_WORD_START}=(?P<word>{WORD.pattern})[*?~]"),
+            re.compile(rf"{_AT_WORD_START}=(?P<word>{_GLUED_WORDS})[*?~]"),
             "=word is one exact word: it takes no * or ~ "
             "(write ={word}, or {word}~ for its near spellings, {word}* for a prefix)",
         ),
@@ -301,9 +304,11 @@ class _ExactWordPlugin(qparser.TaggingPlugin):
 
     class ExactNode(qparser.syntax.TextNode):
         def query(self, parser: qparser.QueryParser) -> query.Query | None:
-            if not fold_term(self.text):
+            words = [ExactWord("terms", word, boost=self.boost) for word in WORD.findall(self.text)]
+            words = [word for word in words if fold_term(word.text)]
+            if not words:
                 return None  # a tatweel alone, which no text holds as a word either
-            return attach(ExactWord("terms", self.text, boost=self.boost), self)
+            return attach(words[0] if len(words) == 1 else query.Sequence(words), self)
 
     nodetype = ExactNode
 
@@ -337,7 +342,11 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             if self.fieldname != "doc":
                 # The words as typed, not as folded: «"الخلايا النائمة"~5», not «الناءمه».
                 _check_slop(self.slop, self.text.split())
-            exact = {match.start("text") for match in _EXACT.finditer(self.text)}
+            exact = {
+                start
+                for match in _EXACT.finditer(self.text)
+                for start in range(match.start("text"), match.end("text"))
+            }
             if exact and self.fieldname == "title":
                 raise QueryError(_NOT_IN_TITLES)
             # «"w1 w2"~1» is the words side by side in either order; Whoosh parses
@@ -402,9 +411,6 @@ class _AnyWordGroup(qparser.syntax.GroupNode):
     restrictions among them (``NOT``, ``-word``, ``doc:``, ``title:``) still
     apply to every hit."""
 
-    # What a word the analyzer splits in parts («2019-2020») becomes: all parts.
-    qclass = query.And
-
     def query(self, parser: qparser.QueryParser) -> query.Query:
         built = (node.query(parser) for node in self.nodes)
         subqueries = [sub for sub in built if sub is not None]
@@ -441,12 +447,35 @@ def _check_fields(q: query.Query, text: str) -> None:
                 raise QueryError(f"'{written}': the distance after ~ is 1 or 2")
             if len(leaf.text) < MIN_FUZZY_CHARS:
                 raise QueryError(f"'{written}' needs a word of at least {MIN_FUZZY_CHARS} letters")
+            _check_one_word(written, leaf.text)
+        if isinstance(leaf, (query.Prefix, query.Wildcard)) and fieldname != "doc":
+            suffix = "*" if isinstance(leaf, query.Prefix) else ""
+            _check_one_word(leaf.text + suffix, leaf.text)
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(head) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
                 )
+
+
+def _check_one_word(written: str, term: str) -> None:
+    """Refuse ``*``, ``?`` or ``~`` on what the index holds as several words
+    («عام20*», «2024م~»): Whoosh applies them to the text as typed, which no
+    indexed word is, and would quietly find nothing."""
+    words = WORD.findall(term.replace("*", "").replace("?", ""))
+    if len(words) < 2:
+        return
+    matches = list(WORD.finditer(written))
+    apart = written
+    for before, after in reversed(list(itertools.pairwise(matches))):
+        if before.end() == after.start():
+            apart = apart[: after.start()] + " " + apart[after.start() :]
+    advice = f"; write them apart: {apart}" if apart != written else ""
+    raise QueryError(
+        f"'{written}' is {len(words)} words ({' '.join(words)}), and * ? ~ apply to one word"
+        + advice
+    )
 
 
 def _check_slop(slop: int, words: list[str]) -> None:
