@@ -360,6 +360,22 @@ def test_did_you_mean_gives_a_quranic_exact_word_as_it_is_compared(tmp_path):
     assert highlighted(suggested.hits[0]) == ["ٱلْكِتَـٰبُ"]
 
 
+def test_did_you_mean_leaves_a_quranic_word_found_under_its_other_reading_alone(tmp_path):
+    """«ٱلْعَـٰلَمِينَ» is indexed as «العلمين» and «العالمين»: «العالمين» finds the
+    verse, and «العلمين», which also reaches «علم» and «عَلَمًا» through its stem,
+    is the same written word, not a correction of it; a real slip is corrected."""
+    docs = write_corpus(tmp_path / "docs", {
+        "fatiha.txt": "سورة الفاتحة\n\nٱلْحَمْدُ لِلَّهِ رَبِّ ٱلْعَـٰلَمِينَ",
+        "hadith.txt": "طَلَبُ الْعِلْمِ فَرِيضَةٌ\n\nرَفَعَ الْجَيْشُ عَلَمًا أَبْيَضَ\n\nعُلِمَ ذَلِكَ مِنْ قَوْلِهِ",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        found = index.search("العالمين")
+        slip = index.search("العالمن")
+    assert [(hit.doc, hit.paragraph) for hit in found] == [("fatiha.txt", 2)]
+    assert found.suggestions == []
+    assert slip.total == 0 and slip.suggestions == [{"query": "العالمين", "total": 1}]
+
+
 def test_did_you_mean_leaves_an_excluded_exact_word_alone(responsible_index):
     with Index.open(responsible_index) as index:
         results = index.search("الإمام -=مسؤل")

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_term, light_stems, word_matches, written_letters
+from ..arabic import fold_readings, fold_term, light_stems, word_matches, written_letters
 from .query import positive_words
 
 if TYPE_CHECKING:
@@ -182,6 +182,11 @@ def suggestions(
     reached = set()
     for fix in fixes:
         found, spelling = search(_replace_words(text, fix, exact))
+        if any(
+            term not in exact and term in fold_readings(spelling(word) or word)
+            for term, word in fix.items()
+        ):
+            continue  # «ٱلْعَـٰلَمِينَ» is «العلمين» and «العالمين»: one word, not a slip
         spelled = None
         if not exact.isdisjoint(fix):
             # «=word» counts only the occurrences written as suggested: the word's
