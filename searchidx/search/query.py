@@ -159,18 +159,19 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     ]
     parser = qparser.QueryParser("terms", schema, plugins=plugins, group=group)
     try:
-        parsed = parser.parse(cleaned)
+        parsed = parser.parse(cleaned, normalize=False)
+        # Before normalizing, which drops repeated words: «عِلْم OR عَلَم» are two.
+        _keep_marks(parsed, cleaned)
+        parsed = parsed.normalize()
     except QueryError:
         raise
     except Exception as error:  # Whoosh raises assorted errors on odd input
         raise QueryError(
             f"cannot understand the query ({error}); check quotes and brackets"
         ) from None
-    parsed = parsed.normalize()
     if isinstance(parsed, type(query.NullQuery)):
         raise QueryError(_NO_WORDS)
     _check_fields(parsed, cleaned)
-    _keep_marks(parsed, cleaned)
     return _with_doc_folders(parsed)
 
 
@@ -250,18 +251,51 @@ def _check_tildes(text: str) -> None:
             raise QueryError(f"'{written}': the distance after ~ is 1 or 2 (word~ or word~2)")
 
 
+class _Typed:
+    """Equality that counts the diacritics a word or phrase was typed with
+    (``typed``): «عِلْم» and «عَلَم», one folded term, are two query words."""
+
+    typed: str | tuple[str, ...]
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.typed == getattr(other, "typed", None)
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.typed)
+
+
+class VocalizedTerm(_Typed, query.Term):
+    """A word of the text typed with diacritics (:func:`typed_word`)."""
+
+
+class VocalizedPhrase(_Typed, query.Phrase):
+    """A phrase with a word typed with diacritics (:func:`typed_word`)."""
+
+    typed: tuple[str, ...]
+
+    def normalize(self) -> query.Query:
+        # Whoosh builds a new phrase, or a term of a one-word phrase: keep the marks.
+        normal = super().normalize()
+        if isinstance(normal, query.Phrase):
+            normal.typed = self.typed
+        elif type(normal) is query.Term and self.typed[0]:
+            normal.__class__, normal.typed = VocalizedTerm, self.typed[0]
+        return normal
+
+
 def _keep_marks(q: query.Query, text: str) -> None:
     """Keep on each word the query wrote with diacritics the word as typed
-    (:func:`typed_word`), which the parsed term, folded, has lost."""
+    (:func:`typed_word`), which the parsed term, folded, has lost; the parser's
+    own node becomes a :class:`VocalizedTerm` or :class:`VocalizedPhrase`."""
     if type(q) is query.Term and q.fieldname == "terms" and q.startchar is not None:
         typed = text[q.startchar : q.endchar]
         if is_vocalized(typed):
-            q.typed = typed
+            q.__class__, q.typed = VocalizedTerm, typed
     elif type(q) is query.Phrase and q.fieldname == "terms" and q.char_ranges:
         words = ("" if start is None else text[start:end] for start, end in q.char_ranges)
         typed = tuple(word if is_vocalized(word) else "" for word in words)
         if any(typed):
-            q.typed = typed
+            q.__class__, q.typed = VocalizedPhrase, typed
     for child in q.children():
         _keep_marks(child, text)
 
