@@ -348,6 +348,15 @@ def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
         search(seed_index, query)
 
 
+def test_a_tatweel_with_a_tilde_is_no_word(seed_index):
+    """«ـ~» (a kashida alone) is no word, as «ـ» is: not a parser's internal error."""
+    with pytest.raises(QueryError, match=r"^the query has no words to search for$"):
+        search(seed_index, "ـــ~2")
+    assert doc_paragraphs(search(seed_index, "ـ~ الباغوز")) == doc_paragraphs(
+        search(seed_index, "الباغوز")
+    )
+
+
 def test_punctuation_after_a_distance_is_no_part_of_it(seed_index):
     """A pasted «الباغوس~،» is the fuzzy word, not a malformed distance."""
     assert search(seed_index, "الباغوس~،").total == search(seed_index, "الباغوس~").total == 6

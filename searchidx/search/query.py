@@ -154,7 +154,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         _PHRASES,
         _EXACT_WORDS,
         _WILDCARDS,
-        qparser.FuzzyTermPlugin(),
+        _FUZZY_WORDS,
         _OPERATORS,
     ]
     parser = qparser.QueryParser("terms", schema, plugins=plugins, group=group)
@@ -411,6 +411,19 @@ class _AsciiWildcardPlugin(qparser.WildcardPlugin):
     expr = r"(?P<text>[*?])"
 
 
+class _FuzzyWordPlugin(qparser.FuzzyTermPlugin):
+    """``word~`` and ``word~2``; a word the analyzer makes nothing of («ـ~», a
+    kashida alone) is no word, as it is without the ``~``."""
+
+    class FuzzyTermNode(qparser.FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser: qparser.QueryParser) -> query.Query | None:
+            # Whoosh's own sets the distance on the word's query even when there is none.
+            fuzzy = qparser.syntax.TextNode.query(self, parser)
+            if fuzzy is not None:
+                fuzzy.maxdist, fuzzy.prefixlength = self.maxdist, self.prefixlength
+            return fuzzy
+
+
 # A minus at the start of a word excludes it, as NOT does, also right after a
 # bracket («(سوريا)-داعش»); inside a word («2019-2020») or alone between
 # spaces it is not an operator.
@@ -420,6 +433,7 @@ _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
 
 
 _WILDCARDS = _AsciiWildcardPlugin()
+_FUZZY_WORDS = _FuzzyWordPlugin()
 _EXACT_WORDS = _ExactWordPlugin()
 _PHRASES = _PhrasePlugin()
 # Operators stand between spaces, or beside a bracket: «سوريا OR(العراق)» is an OR.
