@@ -102,6 +102,22 @@ def test_did_you_mean_suggests_one_word_of_a_stem_not_each_of_its_forms(tmp_path
     assert results.suggestions == [{"query": "مسلم", "total": meant.total}]
 
 
+def test_did_you_mean_leaves_a_word_that_finds_enough_in_its_forms_alone(tmp_path):
+    """«علم» is spelled so in one paragraph, but its forms («العلم», «بالعلم») are
+    in four: a query of it and «الوزير», which no paragraph holds together, is no
+    misspelling, and «علي الوزير» is no correction of it; «الوزيز» still has one."""
+    docs = write_corpus(tmp_path / "docs", {
+        "hadith.txt": "عُلِمَ ذَلِكَ مِنْ قَوْلِهِ\n\nطَلَبُ الْعِلْمِ فَرِيضَةٌ\n\n"
+        "الْعِلْمُ خَيْرٌ مِنَ الْمَالِ\n\nمَنْ عَمِلَ بِالْعِلْمِ",
+        "news.txt": "زار علي الوزير المدرسة\n\nقال الوزير إن الحكومة مستعدة",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        correct = index.search("علم الوزير")
+        slip = index.search("الوزيز المدرسة")
+    assert correct.total == 0 and correct.suggestions == []
+    assert slip.total == 0 and slip.suggestions == [{"query": "الوزير المدرسة", "total": 1}]
+
+
 class _Words(ReaderVocabulary):
     """A vocabulary of folded words and how many paragraphs hold each."""
 

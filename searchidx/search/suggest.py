@@ -8,8 +8,9 @@ edit: a letter swapped for its look- or sound-alike (ض/ظ, ذ/ز, س/ص, ت/ط,
 comes first.
 
 When a search finds fewer than :data:`SUGGEST_BELOW` paragraphs, its rare
-words are replaced by near indexed words, and the corrected queries that find
-more are suggested. An ``=word`` keeps its ``=``: it is spelled as the best
+words (fewer paragraphs spell them so; and, for a word the texts hold, fewer
+find it with its forms) are replaced by near indexed words, and the corrected
+queries that find more are suggested. An ``=word`` keeps its ``=``: it is spelled as the best
 paragraph of the corrected word writes it, and counted as that exact word; an
 ``=word`` whose folded word is indexed is first offered as the texts write it.
 Fuzzy words («word~») use the plain edit distance.
@@ -156,6 +157,13 @@ def suggestions(
         }
         for exact in (False, True)
     )
+    # A word the texts hold whose forms find enough («علم»: «العلم», «بالعلم») is
+    # no slip, however rare its own spelling: «علي» is no correction of it.
+    words = {
+        term
+        for term in words
+        if not vocabulary.doc_frequency("terms", term) or search(term)[0] < SUGGEST_BELOW
+    }
     words |= exact
     per_word = {term: corrections(vocabulary, term) for term in sorted(words)}
     # Each word on its own, nearest and most frequent first; then all at once.
