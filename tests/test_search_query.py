@@ -323,6 +323,11 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
             'the words may be 1 to 1000 positions apart; write e.g. "السلام عليكم"~5',
         ),
         ("سوريا~~", "~ goes right after a word"),
+        # After a bracket: Whoosh searched for «2», or failed as if the index had changed.
+        ("(الباغوز تحرير)~2", "~ goes right after a word"),
+        ("(الباغوز)~", "~ goes right after a word"),
+        ("الباغوس)~2", "~ goes right after a word"),
+        ('("تحرير الباغوز")~3', "~ goes right after a word"),
         ("سوريا~2~", "~ goes right after a word"),
         ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
         # The example repeats the words as typed, not folded («النائمه»).
