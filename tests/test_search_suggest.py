@@ -392,6 +392,25 @@ def test_did_you_mean_leaves_a_quranic_word_found_under_its_other_reading_alone(
     assert slip.total == 0 and slip.suggestions == [{"query": "العالمين", "total": 1}]
 
 
+def test_an_exact_word_finds_the_mushaf_letters_it_is_suggested_as(tmp_path):
+    """Uthmani spelling writes a و, a ى or «ءا» where standard spelling has an
+    alef: «=» compares the letters «الصلوة», «التورىة», «القرءان», which must
+    find the words, as the suggestion for the standard «=الصلاة» says."""
+    docs = write_corpus(tmp_path / "docs", {
+        "quran.txt": "وَأَقِيمُوا۟ ٱلصَّلَوٰةَ وَءَاتُوا۟ ٱلزَّكَوٰةَ\n\n"
+        "إِنَّآ أَنزَلْنَا ٱلتَّوْرَىٰةَ فِيهَا هُدًى وَنُورٌ\n\n"
+        "شَهْرُ رَمَضَانَ ٱلَّذِىٓ أُنزِلَ فِيهِ ٱلْقُرْءَانُ",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        found = {word: index.search(f"={word}") for word in ("الصلوة", "التورىة", "القرءان")}
+        standard = index.search("=الصلاة")
+    assert [highlighted(hit) for hit in found["الصلوة"]] == [["ٱلصَّلَوٰةَ"]]
+    assert [highlighted(hit) for hit in found["التورىة"]] == [["ٱلتَّوْرَىٰةَ"]]
+    assert [highlighted(hit) for hit in found["القرءان"]] == [["ٱلْقُرْءَانُ"]]
+    assert standard.total == 0
+    assert standard.suggestions == [{"query": "=الصلوة", "total": 1}]
+
+
 def test_did_you_mean_leaves_an_excluded_exact_word_alone(responsible_index):
     with Index.open(responsible_index) as index:
         results = index.search("الإمام -=مسؤل")

@@ -36,6 +36,7 @@ from whoosh import query
 
 from ..arabic import (
     PROCLITICS,
+    exact_terms,
     fold_readings,
     is_function_form,
     is_vocalized,
@@ -317,7 +318,7 @@ class _Planner:
         if isinstance(q, ExactWord):
             # Terms no paragraph holds are left out, so that a phrase with such a
             # word is planned as matching nothing.
-            readings = (term for term in fold_readings(q.text) if term)
+            readings = exact_terms(q.text)
             forms = {term: EXACT_BONUS for term in readings if self._is_attested(term)}
             letters = WrittenTest(letters=written_letters(q.text))
             return "terms", forms, letters, q.text if is_vocalized(q.text) else ""
