@@ -188,6 +188,7 @@ def suggestions(
         if found > total:
             suggested.append({"query": bare, "total": found})
     reached = set()
+    corrected: list[tuple[frozenset, int]] = []
     for fix in fixes:
         found, spelling = search(_replace_words(text, fix, exact))
         if any(
@@ -206,7 +207,13 @@ def suggestions(
         reach = (found, frozenset((term, light_stems(word)[0]) for term, word in fix.items()))
         if found <= total or reach in reached:
             continue
+        # Part of a correction already suggested, finding no more (either word is
+        # enough: «داعص تنظيم» after «داعش تنظيم»), would say it again, less well.
+        fixed = frozenset(fix.items())
+        if any(fixed <= other and found <= most for other, most in corrected):
+            continue
         reached.add(reach)
+        corrected.append((fixed, found))
         shown = _replace_words(text, spelled or _spelled(fix, spelling))
         if all(shown != other["query"] for other in suggested):
             suggested.append({"query": shown, "total": found})
