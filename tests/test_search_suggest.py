@@ -120,18 +120,21 @@ def test_did_you_mean_leaves_a_word_that_finds_enough_in_its_forms_alone(tmp_pat
 
 def test_did_you_mean_leaves_out_part_of_a_correction_that_finds_no_more(tmp_path):
     """With either word enough («--any», OR), correcting one of two slips finds what
-    correcting both finds: «داعص تنظيم» would say «داعش تنظيم» again, less well."""
+    correcting both finds: «داعص تنظيم» would say «داعش تنظيم» again, less well.
+    A part that keeps a word of the texts («عبر»: not a slip) stays."""
     docs = write_corpus(tmp_path / "docs", {
         "news.txt": "نقلت وكالة رويترز أن تنظيم داعش ما زال يشكل تهديدا\n\n"
-        "قال الوزير إن الحرب طويلة\n\nعاد الوزير إلى دمشق",
+        "قال الوزير إن الحرب طويلة\n\nعاد الوزير إلى دمشق عبر الحدود\n\nقال عبد الله",
     })  # fmt: skip
     with Index.open(build_index(tmp_path / "ix", docs)) as index:
         either = index.search("داعص تنضيم", match_any=True)
         joined = index.search("داعص OR تنضيم")
         grouped = index.search("(داعص OR تنضيم) الوزيز", match_any=True)
+        kept = index.search("عبر OR تنضيم")
     assert either.suggestions == [{"query": "داعش تنظيم", "total": 1}]
     assert joined.suggestions == [{"query": "داعش OR تنظيم", "total": 1}]
     assert grouped.suggestions == [{"query": "(داعش OR تنظيم) الوزير", "total": 3}]
+    assert {"query": "عبر OR تنظيم", "total": 2} in kept.suggestions
 
 
 class _Words(ReaderVocabulary):

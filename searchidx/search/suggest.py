@@ -207,10 +207,16 @@ def suggestions(
         reach = (found, frozenset((term, light_stems(word)[0]) for term, word in fix.items()))
         if found <= total or reach in reached:
             continue
-        # Part of a correction already suggested, finding no more (either word is
-        # enough: «داعص تنظيم» after «داعش تنظيم»), would say it again, less well.
+        # Part of a correction already suggested that finds no more (either word is
+        # enough) and leaves words no text holds («داعص تنظيم» after «داعش تنظيم»)
+        # says it again, less well; one that keeps a word of the texts may not.
         fixed = frozenset(fix.items())
-        if any(fixed <= other and found <= most for other, most in corrected):
+        if any(
+            fixed <= other
+            and found <= most
+            and not any(vocabulary.doc_frequency("terms", term) for term, _ in other - fixed)
+            for other, most in corrected
+        ):
             continue
         reached.add(reach)
         corrected.append((fixed, found))
