@@ -328,6 +328,9 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
         ("(الباغوز)~", "~ goes right after a word"),
         ("الباغوس)~2", "~ goes right after a word"),
         ('("تحرير الباغوز")~3', "~ goes right after a word"),
+        # After a prefix: Whoosh searched for words ending in a literal «~».
+        ("الباغو*~", "~ goes right after a word"),
+        ("الباغو?~2", "~ goes right after a word"),
         ("سوريا~2~", "~ goes right after a word"),
         ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
         # The example repeats the words as typed, not folded («النائمه»).

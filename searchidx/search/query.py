@@ -33,8 +33,9 @@ MARKS = ("rank", "strict")
 MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
-# «~» after a space, a bracket or at the start, twice over, or «"…"~» without a distance.
-_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s()]))~|"~(?!\d)|~[0-9]*~')
+# «~» after a space, a bracket, a wildcard or at the start, twice over, or «"…"~»
+# without a distance.
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s()*?]))~|"~(?!\d)|~[0-9]*~')
 # «"…"~0»: a distance, out of range.
 _ZERO_SLOP = re.compile(r'"([^"]*)"~0+(?![0-9])')
 # A phrase or a word, then «~» and what follows it up to a space or «)».
