@@ -365,6 +365,17 @@ def test_a_tatweel_with_a_tilde_is_no_word(seed_index):
     )
 
 
+def test_punctuation_around_a_fuzzy_word_is_no_part_of_it(seed_index):
+    """A word pasted with its quotation marks or comma («الباغوس»~) is the word,
+    as it is without the ~, not a longer word with letters «» and ،."""
+    found = doc_paragraphs(search(seed_index, "الباغوس~"))
+    assert len(found) == 6
+    for query in ("«الباغوس»~", "الباغوس،~", "(«الباغوس»~)", "'الباغوس'~"):
+        assert doc_paragraphs(search(seed_index, query)) == found
+    with pytest.raises(QueryError, match=r"^'«عل»~' needs a word of at least 3 letters$"):
+        search(seed_index, "«عل»~")
+
+
 def test_punctuation_after_a_distance_is_no_part_of_it(seed_index):
     """A pasted «الباغوس~،» is the fuzzy word, not a malformed distance."""
     assert search(seed_index, "الباغوس~،").total == search(seed_index, "الباغوس~").total == 6

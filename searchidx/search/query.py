@@ -413,11 +413,18 @@ class _AsciiWildcardPlugin(qparser.WildcardPlugin):
 
 
 class _FuzzyWordPlugin(qparser.FuzzyTermPlugin):
-    """``word~`` and ``word~2``; a word the analyzer makes nothing of («ـ~», a
-    kashida alone) is no word, as it is without the ``~``."""
+    """``word~`` and ``word~2``, whose word is what it would be without the ``~``:
+    punctuation around it is no part of it («الباغوس»~), and a word the analyzer
+    makes nothing of («ـ~», a kashida alone) is no word."""
 
     class FuzzyTermNode(qparser.FuzzyTermPlugin.FuzzyTermNode):
         def query(self, parser: qparser.QueryParser) -> query.Query | None:
+            # Whoosh keeps the text before «~» whole, as no tokenizer cuts it.
+            words = WORD.findall(self.text)
+            if not words:
+                return None
+            if len(words) == 1:
+                self.text = words[0]
             # Whoosh's own sets the distance on the word's query even when there is none.
             fuzzy = qparser.syntax.TextNode.query(self, parser)
             if fuzzy is not None:
