@@ -999,6 +999,29 @@ def written_letters(word: str) -> str:
     return _MARKS.sub("", written).replace(araby.ALEF_WASLA, araby.ALEF)
 
 
+# Letters Uthmani spelling writes where standard spelling, and so the index
+# (:data:`_UTHMANI_RULES`), has an alef: a و before ة («ٱلصَّلَوٰةَ»), a ى inside a
+# word («ٱلتَّوْرَىٰةَ»), a hamza before an alef after a letter («ٱلْقُرْءَانُ»).
+_UTHMANI_ALEF_LETTERS = re.compile(
+    "\u0648(?=\u0629)|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
+)
+
+
+def exact_terms(word: str) -> tuple[str, ...]:
+    """The search terms of the words whose letters are ``word``'s
+    (:func:`written_letters`): its own readings, and where its letters are
+    Uthmani spelling, the terms the index folded them to.
+
+    >>> exact_terms("الصلوة"), exact_terms("التورىة"), exact_terms("عَلِيّ")
+    (('الصلوه', 'الصلاه'), ('التوريه', 'التوراه'), ('علي',))
+    """
+    standard = _UTHMANI_ALEF_LETTERS.sub(
+        lambda letter: "" if letter[0] == araby.HAMZA else araby.ALEF, written_letters(word)
+    )
+    terms = (*fold_readings(word), *fold_readings(standard))
+    return tuple(dict.fromkeys(term for term in terms if term))
+
+
 def iter_words(text: str) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` of every word of ``text``, marks included."""
     for match in WORD.finditer(text):

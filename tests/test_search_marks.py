@@ -94,6 +94,19 @@ def test_or_and_not_with_vocalized_words(hadith_index):
     assert found(hadith_index, "السَّاعَةِ -عَلَم") == set()
 
 
+def test_two_vocalizations_of_one_word_are_two_words(hadith_index):
+    """«عِلْم» (knowledge) and «عَلَم» (a flag) fold to one term; joined by OR each
+    keeps its own diacritics, in either order, as in phrases, and beside the bare
+    word; joined by AND a paragraph needs both («العلم», unvocalized, allows both)."""
+    for query in ("عِلْم OR عَلَم", "عَلَم OR عِلْم", '"عِلْم" OR "عَلَم"'):
+        assert found(hadith_index, query, marks="strict") == {1, 2, 3, 4, 5}
+        ranked = paragraphs(search(hadith_index, query, limit=100))
+        assert set(ranked[:5]) == {1, 2, 3, 4, 5}
+    for query in ("عِلْم OR علم", "علم OR عِلْم"):
+        assert found(hadith_index, query, marks="strict") == {1, 2, 3, 4, 5, 6}
+    assert found(hadith_index, "عِلْم عَلَم", marks="strict") == {3}
+
+
 def test_strict_word_written_nowhere_with_its_marks_finds_nothing(hadith_index):
     """«مِلْك» (property): every «ملك» of the texts is vocalized otherwise."""
     assert found(hadith_index, "مِلْك") == {9, 10, 11, 14, 15}

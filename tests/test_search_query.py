@@ -406,6 +406,14 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
             'the words may be 1 to 1000 positions apart; write e.g. "السلام عليكم"~5',
         ),
         ("سوريا~~", "~ goes right after a word"),
+        # After a bracket: Whoosh searched for «2», or failed as if the index had changed.
+        ("(الباغوز تحرير)~2", "~ goes right after a word"),
+        ("(الباغوز)~", "~ goes right after a word"),
+        ("الباغوس)~2", "~ goes right after a word"),
+        ('("تحرير الباغوز")~3', "~ goes right after a word"),
+        # After a prefix: Whoosh searched for words ending in a literal «~».
+        ("الباغو*~", "~ goes right after a word"),
+        ("الباغو?~2", "~ goes right after a word"),
         ("سوريا~2~", "~ goes right after a word"),
         ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
         # The example repeats the words as typed, not folded («النائمه»).
@@ -429,6 +437,26 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
 def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
     with pytest.raises(QueryError, match=message):
         search(seed_index, query)
+
+
+def test_a_tatweel_with_a_tilde_is_no_word(seed_index):
+    """«ـ~» (a kashida alone) is no word, as «ـ» is: not a parser's internal error."""
+    with pytest.raises(QueryError, match=r"^the query has no words to search for$"):
+        search(seed_index, "ـــ~2")
+    assert doc_paragraphs(search(seed_index, "ـ~ الباغوز")) == doc_paragraphs(
+        search(seed_index, "الباغوز")
+    )
+
+
+def test_punctuation_around_a_fuzzy_word_is_no_part_of_it(seed_index):
+    """A word pasted with its quotation marks or comma («الباغوس»~) is the word,
+    as it is without the ~, not a longer word with letters «» and ،."""
+    found = doc_paragraphs(search(seed_index, "الباغوس~"))
+    assert len(found) == 6
+    for query in ("«الباغوس»~", "الباغوس،~", "(«الباغوس»~)", "'الباغوس'~"):
+        assert doc_paragraphs(search(seed_index, query)) == found
+    with pytest.raises(QueryError, match=r"^'«عل»~' needs a word of at least 3 letters$"):
+        search(seed_index, "«عل»~")
 
 
 def test_punctuation_after_a_distance_is_no_part_of_it(seed_index):

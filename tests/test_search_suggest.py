@@ -102,6 +102,41 @@ def test_did_you_mean_suggests_one_word_of_a_stem_not_each_of_its_forms(tmp_path
     assert results.suggestions == [{"query": "مسلم", "total": meant.total}]
 
 
+def test_did_you_mean_leaves_a_word_that_finds_enough_in_its_forms_alone(tmp_path):
+    """«علم» is spelled so in one paragraph, but its forms («العلم», «بالعلم») are
+    in four: a query of it and «الوزير», which no paragraph holds together, is no
+    misspelling, and «علي الوزير» is no correction of it; «الوزيز» still has one."""
+    docs = write_corpus(tmp_path / "docs", {
+        "hadith.txt": "عُلِمَ ذَلِكَ مِنْ قَوْلِهِ\n\nطَلَبُ الْعِلْمِ فَرِيضَةٌ\n\n"
+        "الْعِلْمُ خَيْرٌ مِنَ الْمَالِ\n\nمَنْ عَمِلَ بِالْعِلْمِ",
+        "news.txt": "زار علي الوزير المدرسة\n\nقال الوزير إن الحكومة مستعدة",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        correct = index.search("علم الوزير")
+        slip = index.search("الوزيز المدرسة")
+    assert correct.total == 0 and correct.suggestions == []
+    assert slip.total == 0 and slip.suggestions == [{"query": "الوزير المدرسة", "total": 1}]
+
+
+def test_did_you_mean_leaves_out_part_of_a_correction_that_finds_no_more(tmp_path):
+    """With either word enough («--any», OR), correcting one of two slips finds what
+    correcting both finds: «داعص تنظيم» would say «داعش تنظيم» again, less well.
+    A part that keeps a word of the texts («عبر»: not a slip) stays."""
+    docs = write_corpus(tmp_path / "docs", {
+        "news.txt": "نقلت وكالة رويترز أن تنظيم داعش ما زال يشكل تهديدا\n\n"
+        "قال الوزير إن الحرب طويلة\n\nعاد الوزير إلى دمشق عبر الحدود\n\nقال عبد الله",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        either = index.search("داعص تنضيم", match_any=True)
+        joined = index.search("داعص OR تنضيم")
+        grouped = index.search("(داعص OR تنضيم) الوزيز", match_any=True)
+        kept = index.search("عبر OR تنضيم")
+    assert either.suggestions == [{"query": "داعش تنظيم", "total": 1}]
+    assert joined.suggestions == [{"query": "داعش OR تنظيم", "total": 1}]
+    assert grouped.suggestions == [{"query": "(داعش OR تنظيم) الوزير", "total": 3}]
+    assert {"query": "عبر OR تنظيم", "total": 2} in kept.suggestions
+
+
 class _Words(ReaderVocabulary):
     """A vocabulary of folded words and how many paragraphs hold each."""
 
@@ -359,6 +394,41 @@ def test_did_you_mean_gives_a_quranic_exact_word_as_it_is_compared(tmp_path):
     assert results.suggestions == [{"query": "=الكتب", "total": 1}]
     assert [hit.paragraph for hit in suggested] == [2]
     assert highlighted(suggested.hits[0]) == ["ٱلْكِتَـٰبُ"]
+
+
+def test_did_you_mean_leaves_a_quranic_word_found_under_its_other_reading_alone(tmp_path):
+    """«ٱلْعَـٰلَمِينَ» is indexed as «العلمين» and «العالمين»: «العالمين» finds the
+    verse, and «العلمين», which also reaches «علم» and «عَلَمًا» through its stem,
+    is the same written word, not a correction of it; a real slip is corrected."""
+    docs = write_corpus(tmp_path / "docs", {
+        "fatiha.txt": "سورة الفاتحة\n\nٱلْحَمْدُ لِلَّهِ رَبِّ ٱلْعَـٰلَمِينَ",
+        "hadith.txt": "طَلَبُ الْعِلْمِ فَرِيضَةٌ\n\nرَفَعَ الْجَيْشُ عَلَمًا أَبْيَضَ\n\nعُلِمَ ذَلِكَ مِنْ قَوْلِهِ",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        found = index.search("العالمين")
+        slip = index.search("العالمن")
+    assert [(hit.doc, hit.paragraph) for hit in found] == [("fatiha.txt", 2)]
+    assert found.suggestions == []
+    assert slip.total == 0 and slip.suggestions == [{"query": "العالمين", "total": 1}]
+
+
+def test_an_exact_word_finds_the_mushaf_letters_it_is_suggested_as(tmp_path):
+    """Uthmani spelling writes a و, a ى or «ءا» where standard spelling has an
+    alef: «=» compares the letters «الصلوة», «التورىة», «القرءان», which must
+    find the words, as the suggestion for the standard «=الصلاة» says."""
+    docs = write_corpus(tmp_path / "docs", {
+        "quran.txt": "وَأَقِيمُوا۟ ٱلصَّلَوٰةَ وَءَاتُوا۟ ٱلزَّكَوٰةَ\n\n"
+        "إِنَّآ أَنزَلْنَا ٱلتَّوْرَىٰةَ فِيهَا هُدًى وَنُورٌ\n\n"
+        "شَهْرُ رَمَضَانَ ٱلَّذِىٓ أُنزِلَ فِيهِ ٱلْقُرْءَانُ",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        found = {word: index.search(f"={word}") for word in ("الصلوة", "التورىة", "القرءان")}
+        standard = index.search("=الصلاة")
+    assert [highlighted(hit) for hit in found["الصلوة"]] == [["ٱلصَّلَوٰةَ"]]
+    assert [highlighted(hit) for hit in found["التورىة"]] == [["ٱلتَّوْرَىٰةَ"]]
+    assert [highlighted(hit) for hit in found["القرءان"]] == [["ٱلْقُرْءَانُ"]]
+    assert standard.total == 0
+    assert standard.suggestions == [{"query": "=الصلوة", "total": 1}]
 
 
 def test_did_you_mean_leaves_an_excluded_exact_word_alone(responsible_index):

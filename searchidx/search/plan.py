@@ -36,6 +36,7 @@ from whoosh import query
 
 from ..arabic import (
     PROCLITICS,
+    exact_terms,
     fold_readings,
     is_function_form,
     is_vocalized,
@@ -46,7 +47,14 @@ from ..arabic import (
     written_letters,
 )
 from ..errors import QueryError
-from .query import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, ExactWord, has_not, typed_word
+from .query import (
+    MIN_FUZZY_CHARS,
+    MIN_PREFIX_CHARS,
+    ExactWord,
+    VocalizedTerm,
+    has_not,
+    typed_word,
+)
 from .suggest import weighted_distances
 from .written import WrittenTerm, WrittenTest
 
@@ -73,6 +81,8 @@ STEM_BONUS = 100.0
 MARKS_BONUS = 1_000_000.0
 # Fields of folded words, whose query words match all their forms.
 _WORD_FIELDS = frozenset({"terms", "title"})
+# The parsed words that match their stem forms (an ``=word`` matches its own).
+_WORDS = (query.Term, VocalizedTerm)
 # A word's stems, whether a word is indexed and a query word's forms depend only on
 # the vocabulary, which never changes: a vocabulary kept between searches keeps them,
 # up to this many words (about 150 bytes each, a query word's forms a few kilobytes;
@@ -264,7 +274,7 @@ class _Planner:
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
             return q.apply(self._quietly)
-        if isinstance(q, ExactWord) or (type(q) is query.Term and q.fieldname in _WORD_FIELDS):
+        if isinstance(q, ExactWord) or (type(q) in _WORDS and q.fieldname in _WORD_FIELDS):
             return self._words([self._word(q)], q)
         if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
             # Each word of the phrase matches its forms, at consecutive positions.
@@ -306,7 +316,7 @@ class _Planner:
         if isinstance(q, ExactWord):
             # Terms no paragraph holds are left out, so that a phrase with such a
             # word is planned as matching nothing.
-            readings = (term for term in fold_readings(q.text) if term)
+            readings = exact_terms(q.text)
             forms = {term: EXACT_BONUS for term in readings if self._is_attested(term)}
             letters = WrittenTest(letters=written_letters(q.text))
             return "terms", forms, letters, q.text if is_vocalized(q.text) else ""
@@ -601,7 +611,7 @@ def _stemmed_words(q: query.Query) -> Iterator[tuple[str, str]]:
         for word, marks in zip(q.words, typed, strict=True):
             for reading in (word, *_other_readings(marks)):
                 yield q.fieldname, reading
-    elif type(q) in (query.Term, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
+    elif type(q) in (*_WORDS, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
         for reading in (q.text, *_other_readings(typed_word(q) or "")):
             yield q.fieldname, reading
     for child in q.children():

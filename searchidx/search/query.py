@@ -34,8 +34,9 @@ MARKS = ("rank", "strict")
 MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
-# «~» after a space or at the start, twice over, or «"…"~» without a distance.
-_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s(]))~|"~(?!\d)|~[0-9]*~')
+# «~» after a space, a bracket, a wildcard or at the start, twice over, or «"…"~»
+# without a distance.
+_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s()*?]))~|"~(?!\d)|~[0-9]*~')
 # «"…"~0»: a distance, out of range.
 _ZERO_SLOP = re.compile(r'"([^"]*)"~0+(?![0-9])')
 # A phrase or a word, then «~» and what follows it up to a space or «)».
@@ -157,23 +158,24 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         _PHRASES,
         _EXACT_WORDS,
         _WILDCARDS,
-        qparser.FuzzyTermPlugin(),
+        _FUZZY_WORDS,
         _OPERATORS,
     ]
     parser = qparser.QueryParser("terms", schema, plugins=plugins, group=group)
     try:
-        parsed = parser.parse(cleaned)
+        parsed = parser.parse(cleaned, normalize=False)
+        # Before normalizing, which drops repeated words: «عِلْم OR عَلَم» are two.
+        _keep_marks(parsed, cleaned)
+        parsed = parsed.normalize()
     except QueryError:
         raise
     except Exception as error:  # Whoosh raises assorted errors on odd input
         raise QueryError(
             f"cannot understand the query ({error}); check quotes and brackets"
         ) from None
-    parsed = parsed.normalize()
     if isinstance(parsed, type(query.NullQuery)):
         raise QueryError(_NO_WORDS)
     _check_fields(parsed, cleaned)
-    _keep_marks(parsed, cleaned)
     return _with_doc_folders(parsed)
 
 
@@ -253,18 +255,51 @@ def _check_tildes(text: str) -> None:
             raise QueryError(f"'{written}': the distance after ~ is 1 or 2 (word~ or word~2)")
 
 
+class _Typed:
+    """Equality that counts the diacritics a word or phrase was typed with
+    (``typed``): «عِلْم» and «عَلَم», one folded term, are two query words."""
+
+    typed: str | tuple[str, ...]
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.typed == getattr(other, "typed", None)
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.typed)
+
+
+class VocalizedTerm(_Typed, query.Term):
+    """A word of the text typed with diacritics (:func:`typed_word`)."""
+
+
+class VocalizedPhrase(_Typed, query.Phrase):
+    """A phrase with a word typed with diacritics (:func:`typed_word`)."""
+
+    typed: tuple[str, ...]
+
+    def normalize(self) -> query.Query:
+        # Whoosh builds a new phrase, or a term of a one-word phrase: keep the marks.
+        normal = super().normalize()
+        if isinstance(normal, query.Phrase):
+            normal.typed = self.typed
+        elif type(normal) is query.Term and self.typed[0]:
+            normal.__class__, normal.typed = VocalizedTerm, self.typed[0]
+        return normal
+
+
 def _keep_marks(q: query.Query, text: str) -> None:
     """Keep on each word the query wrote with diacritics the word as typed
-    (:func:`typed_word`), which the parsed term, folded, has lost."""
+    (:func:`typed_word`), which the parsed term, folded, has lost; the parser's
+    own node becomes a :class:`VocalizedTerm` or :class:`VocalizedPhrase`."""
     if type(q) is query.Term and q.fieldname == "terms" and q.startchar is not None:
         typed = text[q.startchar : q.endchar]
         if is_vocalized(typed):
-            q.typed = typed
+            q.__class__, q.typed = VocalizedTerm, typed
     elif type(q) is query.Phrase and q.fieldname == "terms" and q.char_ranges:
         words = ("" if start is None else text[start:end] for start, end in q.char_ranges)
         typed = tuple(word if is_vocalized(word) else "" for word in words)
         if any(typed):
-            q.typed = typed
+            q.__class__, q.typed = VocalizedPhrase, typed
     for child in q.children():
         _keep_marks(child, text)
 
@@ -386,6 +421,26 @@ class _AsciiWildcardPlugin(qparser.WildcardPlugin):
     expr = r"(?P<text>[*?])"
 
 
+class _FuzzyWordPlugin(qparser.FuzzyTermPlugin):
+    """``word~`` and ``word~2``, whose word is what it would be without the ``~``:
+    punctuation around it is no part of it («الباغوس»~), and a word the analyzer
+    makes nothing of («ـ~», a kashida alone) is no word."""
+
+    class FuzzyTermNode(qparser.FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser: qparser.QueryParser) -> query.Query | None:
+            # Whoosh keeps the text before «~» whole, as no tokenizer cuts it.
+            words = WORD.findall(self.text)
+            if not words:
+                return None
+            if len(words) == 1:
+                self.text = words[0]
+            # Whoosh's own sets the distance on the word's query even when there is none.
+            fuzzy = qparser.syntax.TextNode.query(self, parser)
+            if fuzzy is not None:
+                fuzzy.maxdist, fuzzy.prefixlength = self.maxdist, self.prefixlength
+            return fuzzy
+
+
 # A minus at the start of a word excludes it, as NOT does, also right after a
 # bracket («(سوريا)-داعش»); inside a word («2019-2020») or alone between
 # spaces it is not an operator.
@@ -395,6 +450,7 @@ _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
 
 
 _WILDCARDS = _AsciiWildcardPlugin()
+_FUZZY_WORDS = _FuzzyWordPlugin()
 _EXACT_WORDS = _ExactWordPlugin()
 _PHRASES = _PhrasePlugin()
 # Operators stand between spaces, or beside a bracket: «سوريا OR(العراق)» is an OR.

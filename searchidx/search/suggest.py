@@ -8,8 +8,9 @@ edit: a letter swapped for its look- or sound-alike (ض/ظ, ذ/ز, س/ص, ت/ط,
 comes first.
 
 When a search finds fewer than :data:`SUGGEST_BELOW` paragraphs, its rare
-words are replaced by near indexed words, and the corrected queries that find
-more are suggested. An ``=word`` keeps its ``=``: it is spelled as the best
+words (fewer paragraphs spell them so; and, for a word the texts hold, fewer
+find it with its forms) are replaced by near indexed words, and the corrected
+queries that find more are suggested. An ``=word`` keeps its ``=``: it is spelled as the best
 paragraph of the corrected word writes it, and counted as that exact word; an
 ``=word`` whose folded word is indexed is first offered as the texts write it.
 Fuzzy words («word~») use the plain edit distance.
@@ -21,7 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_term, light_stems, word_matches, written_letters
+from ..arabic import fold_readings, fold_term, light_stems, word_matches, written_letters
 from .query import positive_words
 
 if TYPE_CHECKING:
@@ -156,6 +157,13 @@ def suggestions(
         }
         for exact in (False, True)
     )
+    # A word the texts hold whose forms find enough («علم»: «العلم», «بالعلم») is
+    # no slip, however rare its own spelling: «علي» is no correction of it.
+    words = {
+        term
+        for term in words
+        if not vocabulary.doc_frequency("terms", term) or search(term)[0] < SUGGEST_BELOW
+    }
     words |= exact
     per_word = {term: corrections(vocabulary, term) for term in sorted(words)}
     # Each word on its own, nearest and most frequent first; then all at once.
@@ -180,8 +188,14 @@ def suggestions(
         if found > total:
             suggested.append({"query": bare, "total": found})
     reached = set()
+    corrected: list[tuple[frozenset, int]] = []
     for fix in fixes:
         found, spelling = search(_replace_words(text, fix, exact))
+        if any(
+            term not in exact and term in fold_readings(spelling(word) or word)
+            for term, word in fix.items()
+        ):
+            continue  # «ٱلْعَـٰلَمِينَ» is «العلمين» and «العالمين»: one word, not a slip
         spelled = None
         if not exact.isdisjoint(fix):
             # «=word» counts only the occurrences written as suggested: the word's
@@ -193,7 +207,19 @@ def suggestions(
         reach = (found, frozenset((term, light_stems(word)[0]) for term, word in fix.items()))
         if found <= total or reach in reached:
             continue
+        # Part of a correction already suggested that finds no more (either word is
+        # enough) and leaves words no text holds («داعص تنظيم» after «داعش تنظيم»)
+        # says it again, less well; one that keeps a word of the texts may not.
+        fixed = frozenset(fix.items())
+        if any(
+            fixed <= other
+            and found <= most
+            and not any(vocabulary.doc_frequency("terms", term) for term, _ in other - fixed)
+            for other, most in corrected
+        ):
+            continue
         reached.add(reach)
+        corrected.append((fixed, found))
         shown = _replace_words(text, spelled or _spelled(fix, spelling))
         if all(shown != other["query"] for other in suggested):
             suggested.append({"query": shown, "total": found})
