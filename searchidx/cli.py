@@ -718,18 +718,30 @@ def _run(argv: Sequence[str] | None, choices: _Choices) -> int:
         click.echo(f"searchidx: {_stopped(choices.command)}", err=True)
         return 130
     except SearchidxError as error:
-        if choices.wants_traceback():
-            import traceback  # only for bug reports: most runs never need it
-
-            traceback.print_exc()
-        else:
-            click.echo(f"searchidx: error: {error}", err=True)
+        _report(f"error: {error}", choices)
         return error.exit_code
     except _OutputClosed:
         # Not an error (`| head` has all it wants): exit 0 quietly, as ripgrep does.
         _discard_output()
         return 0
+    except Exception as error:  # a fault of searchidx's own: one line, and how to report it
+        _report(
+            f"unexpected error ({type(error).__name__}: {error}); "
+            "run again with --traceback to see where, and report it",
+            choices,
+        )
+        return 1
     return 0
+
+
+def _report(message: str, choices: _Choices) -> None:
+    """An error's one line on stderr, or its traceback when the user asked for it."""
+    if choices.wants_traceback():
+        import traceback  # only for bug reports: most runs never need it
+
+        traceback.print_exc()
+    else:
+        click.echo(f"searchidx: {message}", err=True)
 
 
 def _stopped(command: str | None) -> str:

@@ -1058,3 +1058,23 @@ def test_a_search_runs_without_the_cyclic_collector_and_an_update_with_it(tmp_pa
     index = str(tmp_path / "index")
     assert main(["search", "السلام", "--index", index, "--format", "jsonl"]) == 0
     assert gc.isenabled()
+
+
+def test_a_fault_of_searchidx_is_one_line_not_a_changed_index(run, greetings_index, monkeypatch):
+    # A search that fails the same way twice on an index no writer touched is not
+    # "the index changed, search again": the error itself, one line, exit 1.
+    from searchidx.search import run as search_run
+
+    def broken(*args, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'maxdist'")
+
+    monkeypatch.setattr(search_run, "run_search", broken)
+    result = run("search", "سوريا", "--index", str(greetings_index))
+    assert result.exit_code == 1
+    assert stderr_lines(result) == [
+        "searchidx: unexpected error (AttributeError: 'NoneType' object has no attribute "
+        "'maxdist'); run again with --traceback to see where, and report it"
+    ]
+    assert (
+        "Traceback" in run("search", "سوريا", "--traceback", "--index", str(greetings_index)).stderr
+    )

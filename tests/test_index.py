@@ -7,7 +7,13 @@ import pytest
 import whoosh.index
 
 from searchidx import Index
-from searchidx.errors import IncompatibleIndex, IndexNotFound, NotARoot, NothingToIndex
+from searchidx.errors import (
+    IncompatibleIndex,
+    IndexChanged,
+    IndexNotFound,
+    NotARoot,
+    NothingToIndex,
+)
 from searchidx.index import rebuild_index, store
 from searchidx.index.store import META_FILE
 
@@ -201,6 +207,48 @@ def test_a_side_file_damaged_in_place_says_to_rebuild_not_to_search_again(run, t
     side_file.write_bytes(bytes(data))
     _says_to_rebuild(run("search", "سوريا", "--index", str(index_dir)), index_dir)
     _rebuild_repairs(run, docs, index_dir)
+
+
+def test_a_search_failing_as_writers_commit_says_to_search_again(tmp_path, monkeypatch):
+    """Files changing under a search make it fail in assorted ways: it is tried once
+    more afresh, and a second failure while a writer committed again says so."""
+    docs = write_corpus(tmp_path / "docs", SMALL_CORPUS)
+    news = docs / "breaking.txt"
+    news.write_text("خبر عاجل من دمشق", encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index, Index.open(tmp_path / "ix") as reader:
+        index.update([docs])
+        from searchidx.search import run as search_run
+
+        def racing(*args, **kwargs):
+            news.write_text(f"خبر عاجل من دمشق رقم {len(news.read_text())}", encoding="utf-8")
+            index.update([docs])  # another writer commits while this search reads
+            raise KeyError("a segment file went missing")
+
+        monkeypatch.setattr(search_run, "run_search", racing)
+        with pytest.raises(
+            IndexChanged, match=r"changed while it was being read \(KeyError\); search again"
+        ):
+            reader.search("سوريا")
+
+
+def test_a_search_failing_twice_on_an_unchanged_index_raises_its_error(tmp_path, monkeypatch):
+    """The same failure again with no writer at work is not a change: the error itself."""
+    docs = write_corpus(tmp_path / "docs", SMALL_CORPUS)
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        from searchidx.search import run as search_run
+
+        calls = []
+
+        def faulty(*args, **kwargs):
+            calls.append(1)
+            raise KeyError("a fault of the search code")
+
+        monkeypatch.setattr(search_run, "run_search", faulty)
+        with pytest.raises(KeyError, match="a fault of the search code"):
+            index.search("سوريا")
+        # Tried afresh once, then on Whoosh's matchers alone (is a side file to blame?).
+        assert len(calls) == 3
 
 
 def _says_to_rebuild(result, index_dir) -> None:

@@ -240,7 +240,7 @@ class Index:
 
     def _searching(self, run, query: str, **options):
         """``run`` on the latest committed index, once more afresh if it changed meanwhile."""
-        arrays = None
+        arrays, retried_on = None, None
         for attempt in range(2):
             try:
                 self._follow_writers()
@@ -255,6 +255,12 @@ class Index:
                     # Twice the same failure, which Whoosh's matchers do not share: a side
                     # file damaged in place (its header intact), not a writer's change.
                     raise corrupt(self.path, error) from None
+                if attempt and self._version() == retried_on:
+                    # No writer touched the index while it failed again: damage, or a
+                    # fault of searchidx's own, which "search again" would hide.
+                    if isinstance(error, DAMAGE):
+                        raise corrupt(self.path, error) from None
+                    raise
                 if attempt:
                     raise IndexChanged(
                         f"the index at {self.path} changed while it was being read "
@@ -262,6 +268,12 @@ class Index:
                     ) from None
                 # A writer committed or swapped the folder during this search: once more, afresh.
                 self._reopen()
+                retried_on = self._version()
+
+    def _version(self) -> tuple:
+        """What a writer changes: the build (a rebuild) and the generation (a commit)."""
+        marker = read_marker(self.path) or {}
+        return (marker.get("build"), self._whoosh.latest_generation())
 
     def _whoosh_answers(self, run, query: str, options: dict) -> bool:
         """Whether ``run`` succeeds on Whoosh's matchers alone, without the side files."""
