@@ -151,6 +151,14 @@ class SearchSite:
         return self._page(f"{query} – searchidx", params, main)
 
     def _api_search(self, params) -> Response:
+        # A script's misspelt or unsupported parameter («context», «files») would
+        # otherwise be answered as if it had not been asked.
+        unknown = sorted(set(params) - set(_API_SEARCH_PARAMETERS))
+        if unknown:
+            raise _HttpError(
+                400,
+                f"/api/search takes {', '.join(_API_SEARCH_PARAMETERS)}, not «{unknown[0]}»",
+            )
         query = _text(params, "q")
         limit = _integer(params, "limit", PAGE_SIZE, 1, MAX_LIMIT)
         offset = _integer(params, "offset", 0, 0, MAX_HITS - 1)
@@ -280,6 +288,9 @@ class SearchSite:
             return _json_response(status, {"error": message})
         main = f'<p class="error" dir="auto">{_escape(message)}</p>'
         return self._page("searchidx", params, main, status)
+
+
+_API_SEARCH_PARAMETERS = ("q", "limit", "offset", "marks")
 
 
 def _parameters(query: str) -> dict[str, list[str]]:

@@ -189,6 +189,11 @@ def test_api_search_matches_the_command_line(site, run, query):
         ("/api/search?q=" + quote("سوريا OR"), "OR needs a word on each side"),
         ("/api/search?q=a&q=b", "give q once"),
         ("/api/search?q=" + quote("عِلْم") + "&marks=bad", "marks must be 'rank' or 'strict'"),
+        (
+            "/api/search?q=" + quote("سوريا") + "&context=1",
+            "/api/search takes q, limit, offset, marks, not «context»",
+        ),
+        ("/api/search?q=" + quote("سوريا") + "&files=1&Limit=5", "not «Limit»"),
     ],
 )
 def test_bad_api_parameters_get_400_with_a_message(site, target, message):
