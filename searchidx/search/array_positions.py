@@ -454,31 +454,31 @@ def _word_keys(segment: _Segment, ordinals: np.ndarray, layout: tuple) -> np.nda
 class KeptArrays:
     """Arrays of the words proximity reads whole (their occurrences' keys,
     :func:`_word_keys`, or their postings' scores), kept from search to search by
-    segment and terms, up to ``limit`` bytes: the least recently used are
-    dropped first. A reader's segments never change, so a kept entry is never
-    stale; a new reader has its own."""
+    segment, terms and what else the array depends on (``also``, hashable), up to
+    ``limit`` bytes: the least recently used are dropped first. A reader's
+    segments never change, so a kept entry is never stale; a new reader has its own."""
 
     def __init__(self, limit: int = _KEYS_KEPT) -> None:
         self.limit = limit
         self.size = 0  # bytes kept
         self._arrays: OrderedDict = OrderedDict()
 
-    def get(self, segment: _Segment, terms: np.ndarray) -> np.ndarray | None:
+    def get(self, segment: _Segment, terms: np.ndarray, also=None) -> np.ndarray | None:
         """The array kept of the word of ``terms`` (ordinals), now the most recently
         used, or None."""
-        key = (segment, terms.tobytes())
+        key = (segment, terms.tobytes(), also)
         found = self._arrays.get(key)
         if found is not None:
             self._arrays.move_to_end(key)
         return found
 
-    def put(self, segment: _Segment, terms: np.ndarray, array: np.ndarray) -> None:
+    def put(self, segment: _Segment, terms: np.ndarray, array: np.ndarray, also=None) -> None:
         """Keep the array of the word of ``terms`` (read-only from now on), unless
         it alone outgrows the room."""
         if array.nbytes > self.limit:
             return
         array.flags.writeable = False  # shared by the searches to come
-        self._arrays[segment, terms.tobytes()] = array
+        self._arrays[segment, terms.tobytes(), also] = array
         self.size += array.nbytes
         while self.size > self.limit:
             _, dropped = self._arrays.popitem(last=False)
