@@ -102,10 +102,13 @@ _TIER_FIRST = 8
 _NORMS_KEPT = 8
 # The idf of up to this many terms of each field is kept from search to search.
 _IDF_KEPT = 100_000
-# The bytes of proximity's scores of the postings of words scored whole kept from
-# search to search (ArraySearcher.kept_scores): 8 a posting, or 8 a document of
-# the segment for a word in at least one in _NORMS_KEPT (:meth:`_Run.near_word`);
-# a common word's a few hundred kilobytes per segment.
+# A word with postings in at least one document in this many has its scores kept
+# added up per document (a float per document of the segment, at most this many
+# times one per posting): for proximity and for an OR of words.
+_SUMS_KEPT = 8
+# The bytes of the scores of words scored whole kept from search to search
+# (ArraySearcher.kept_scores): 8 a posting, or 8 a document of the segment
+# (_SUMS_KEPT); a common word's a few hundred kilobytes per segment.
 _SCORES_KEPT = 32 * 2**20
 
 
@@ -430,8 +433,8 @@ class _Run:
                 return found
         if kind is query.Or and _is_word(q):
             return self.word(segment, q.subqueries, within)
-        if kind is query.Or and all(map(_is_plain_word, q.subqueries)):
-            found = self.any_word(segment, [_forms(child) for child in q.subqueries], within)
+        if kind is query.Or and within is None and all(map(_is_plain_word, q.subqueries)):
+            found = self.any_word(segment, [_forms(child) for child in q.subqueries])
             if found is not None:
                 return found
         children = [self.evaluate(child, segment, within) for child in q.subqueries]
@@ -464,13 +467,14 @@ class _Run:
             docs, tf, form = docs[chosen], tf[chosen], form[chosen]
         return self.postings_scores(segment, None, form, docs, tf, terms)
 
-    def any_word(self, segment: _Segment, words: list, within=None) -> _Matches | None:
+    def any_word(self, segment: _Segment, words: list) -> _Matches | None:
         """The OR of ``words`` (each a list of the ``terms`` field's terms, its forms)
-        in ``within`` where given, as :meth:`word` and :func:`_union` score it: each
+        in the whole segment, as :meth:`word` and :func:`_union` score it: each
         word's postings scored at once and added up per document straight into the
-        segment's documents, then word to word, each document's in the same order.
-        None where the words' postings are too few for arrays of the segment's
-        documents to cost less than adding up each word's and then their union."""
+        segment's documents (a common word's sums kept, :meth:`word_sums`), then
+        word to word, each document's in the same order. None where the words'
+        postings are too few for arrays of the segment's documents to cost less
+        than adding up each word's and then their union."""
         found = []
         for forms in words:
             texts = [word.text.encode("utf-8") for word in forms]
@@ -481,24 +485,20 @@ class _Run:
         if not found:
             return _EMPTY
         ordinals, sizes = _ordinals_and_sizes(segment, found)
-        if sum(sizes) * _NORMS_KEPT < segment.size:
+        if sum(sizes) * _SUMS_KEPT < segment.size:
             return None
         present = np.zeros(segment.size, dtype=bool)
         total = None
         for number, terms, size in zip(ordinals, found, sizes, strict=True):
-            if within is None and size * _NORMS_KEPT >= segment.size:
-                # As near_word() keeps a common word's: of the dead documents too.
+            if size * _SUMS_KEPT >= segment.size:
+                # As near_word() keeps a common word's: of the deleted documents too.
                 summed = self.word_sums(segment, number, terms)
                 present |= _holding_every(segment, [number])
             else:
                 form, docs, tf = _word_postings(segment, number)
-                if within is not None:
-                    chosen = within[docs].nonzero()[0]
-                    form, docs, tf = form[chosen], docs[chosen], tf[chosen]
                 ids, each = self.each_posting(segment, None, form, docs, tf, terms)
                 present[ids] = True
-                # As _summed() adds a word's up.
-                summed = np.bincount(ids, each, segment.size)
+                summed = np.bincount(ids, each, segment.size)  # as _summed() adds them
             # As _union() adds the words' up, in turn.
             total = summed if total is None else total + summed
         if segment.live is not None:
@@ -792,14 +792,14 @@ class _Run:
         postings worked out once for the reader (kept in
         :attr:`ArraySearcher.kept_scores`), its bonuses added.
 
-        A word in at least one document in :data:`_NORMS_KEPT` has its scores
+        A word in at least one document in :data:`_SUMS_KEPT` has its scores
         kept added up per document, its bonuses in them (a float per document of
         the segment, at most that many times one per posting): its near
         documents' are then taken, none of its postings read again. A document's
         scores are added in the same order either way, so they sum alike."""
         live = near if segment.live is None else near & segment.live
         ids = live.nonzero()[0]
-        if _postings_count(segment, ordinals) * _NORMS_KEPT >= segment.size:
+        if _postings_count(segment, ordinals) * _SUMS_KEPT >= segment.size:
             return _Matches(ids, self.word_sums(segment, ordinals, terms)[ids])
         form, docs, tf = _word_postings(segment, ordinals)
         idf, bonus = self.weights(terms)
