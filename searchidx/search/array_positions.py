@@ -82,11 +82,18 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list,
         index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
         if not len(index):
             return None
-        candidates = _mask(docs, segment.size)
         kept[group] = (index, form, docs)
-    # The last mask is the documents having every group; earlier groups kept more.
+        if len(ordinals) > 1:
+            candidates = _mask(docs, segment.size)
+    if len(ordinals) == 1:
+        return kept  # a group alone: every posting read is in
+    # The last mask is the documents having every group; earlier groups kept more
+    # (the last one's are all in it).
     result = []
-    for index, form, docs in kept:
+    for group, (index, form, docs) in enumerate(kept):
+        if group == order[-1]:
+            result.append((index, form, docs))
+            continue
         inside = candidates[docs]
         result.append((index[inside], form[inside], docs[inside]))
     return result
@@ -129,11 +136,14 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
     bounds = zip(starts.tolist(), ends.tolist(), strict=True)
     pieces = [all_docs[start:end] for start, end in bounds]
     docs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
-    if candidates is None:
-        chosen = np.arange(len(docs))
-    else:
-        chosen = candidates[docs].nonzero()[0]
-        docs = docs[chosen]
+    if candidates is None:  # every posting, term after term
+        return (
+            range_numbers(starts, ends - starts),
+            np.repeat(np.arange(len(ends)), ends - starts),
+            docs,
+        )
+    chosen = candidates[docs].nonzero()[0]
+    docs = docs[chosen]
     firsts = _starts(ends - starts)
     form = firsts.searchsorted(chosen, "right") - 1
     return starts[form] + chosen - firsts[form], form, docs
