@@ -241,7 +241,9 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
         bounds = np.searchsorted(form, [mixed, np.add(mixed, 1)]).T.tolist()
         for number, (low, high) in zip(mixed, bounds, strict=True):
             keep = segment.term_accepted(test, int(ordinal[number]))
-            tf[low:high] = np.diff(np.cumsum(keep)[np.cumsum(tf[low:high]) - 1], prepend=0)
+            # 32 bits hold a term's occurrences in a segment, in half the memory.
+            running = np.cumsum(keep, dtype=np.int32)
+            tf[low:high] = np.diff(running[np.cumsum(tf[low:high]) - 1], prepend=0)
         left = tf > 0
         return index[left], form[left], docs[left], tf[left], None
     if not mixed:
