@@ -105,7 +105,7 @@ _IDF_KEPT = 100_000
 # A word with postings in at least one document in this many has its scores kept
 # added up per document (a float per document of the segment, at most this many
 # times one per posting): for proximity and for an OR of words.
-_SUMS_KEPT = 8
+_SUMS_KEPT = 4
 # The bytes of the scores of words scored whole kept from search to search
 # (ArraySearcher.kept_scores): 8 a posting, or 8 a document of the segment
 # (_SUMS_KEPT); a common word's a few hundred kilobytes per segment.
