@@ -1525,7 +1525,7 @@ def test_a_common_words_scores_kept_per_paragraph_rank_as_its_postings(tmp_path,
     itself, clitic forms, the window's edges, a deleted file) and an OR of words
     (``--any``) give the same paragraphs, scores to the last bit and order as
     their postings read and added up each search, searched again from what was
-    kept, and as Whoosh."""
+    kept, and as Whoosh; after an update, what the new reader finds."""
     later = {"later.txt": LATER["later.txt"] + "\nرأى رجل رجلا في السوق\n"}
     index_path = two_segments(tmp_path, SAYINGS, later)
     both_later = [("later.txt", 1), ("later.txt", 2)]
@@ -1561,6 +1561,20 @@ def test_a_common_words_scores_kept_per_paragraph_rank_as_its_postings(tmp_path,
             assert sorted(hit[:2] for hit in first[text]) == found, text
             assert_same(*both_ways(index, text, match_any=True), text)
         assert first["رجل بيته"][0][:2] == ("later.txt", 1)  # both words
+        # After an update the new reader sums anew: the new paragraph is found, the
+        # deleted file's never.
+        kept = index._array_searcher().kept_scores
+        write_corpus(tmp_path / "docs", {"more.txt": "رجل في بيته\n"})
+        (tmp_path / "docs" / "later.txt").unlink()
+        index.update([tmp_path / "docs"])
+        hits = index.search("رجل بيته", limit=30, match_any=True)
+        assert index._array_searcher().kept_scores is not kept
+        assert sorted((hit.doc, hit.paragraph) for hit in hits) == [("more.txt", 1)] + [
+            ("sayings.txt", n) for n in (8, 16, 17, 18)
+        ]
+        assert next(iter(hits)).doc == "more.txt"  # both words
+        assert_same(*both_ways(index, "رجل بيته", match_any=True), "after the update")
+    index_path = two_segments(tmp_path / "again", SAYINGS, later)
     # Every word as rare: its postings read, chosen and added up each search.
     monkeypatch.setattr(rank_arrays, "_SUMS_KEPT", 0)
     with Index.open(index_path) as index:
