@@ -464,8 +464,9 @@ def _word_keys(segment: _Segment, ordinals: np.ndarray, layout: tuple) -> np.nda
 
 
 class KeptArrays:
-    """Arrays of the words proximity reads whole (their occurrences' keys,
-    :func:`_word_keys`, or their postings' scores), kept from search to search by
+    """Arrays of the words proximity and an OR of words read whole (their
+    occurrences' keys, :func:`_word_keys`, their postings' scores, or these added
+    up per document), kept from search to search by
     segment, terms and what else the array depends on (``also``, hashable), up to
     ``limit`` bytes: the least recently used are dropped first. A reader's
     segments never change, so a kept entry is never stale; a new reader has its own."""
@@ -475,7 +476,7 @@ class KeptArrays:
         self.size = 0  # bytes kept
         self._arrays: OrderedDict = OrderedDict()
 
-    def get(self, segment: _Segment, terms: np.ndarray, also=None) -> np.ndarray | None:
+    def get(self, segment: _Segment, terms: np.ndarray, also: object = None) -> np.ndarray | None:
         """The array kept of the word of ``terms`` (ordinals), now the most recently
         used, or None."""
         key = (segment, terms.tobytes(), also)
@@ -484,7 +485,9 @@ class KeptArrays:
             self._arrays.move_to_end(key)
         return found
 
-    def put(self, segment: _Segment, terms: np.ndarray, array: np.ndarray, also=None) -> None:
+    def put(
+        self, segment: _Segment, terms: np.ndarray, array: np.ndarray, also: object = None
+    ) -> None:
         """Keep the array of the word of ``terms`` (read-only from now on), unless
         it alone outgrows the room."""
         if array.nbytes > self.limit:
