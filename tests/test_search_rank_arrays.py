@@ -1519,6 +1519,71 @@ def test_proximity_takes_a_common_word_kept_for_a_rare_one_and_both_kept_alone(
     assert calls["_positions"] and calls["_holding_every"]  # read afresh by fresh readers
 
 
+def test_a_common_words_scores_kept_per_paragraph_rank_as_its_postings(tmp_path, monkeypatch):
+    """A word in many paragraphs has its scores kept added up per paragraph, its
+    bonus for the spelling typed in them: near words ranked from them (a word near
+    itself, clitic forms, the window's edges, a deleted file) and an OR of words
+    (``--any``) give the same paragraphs, scores to the last bit and order as
+    their postings read and added up each search, searched again from what was
+    kept, and as Whoosh; after an update, what the new reader finds."""
+    later = {"later.txt": LATER["later.txt"] + "\nرأى رجل رجلا في السوق\n"}
+    index_path = two_segments(tmp_path, SAYINGS, later)
+    both_later = [("later.txt", 1), ("later.txt", 2)]
+    either = [
+        # «رجل» and «بيته» in 6 paragraphs, both in later.txt's first only; the
+        # deleted file's «قال رجل عن أبيه» never.
+        ("رجل بيته", [*both_later, *[("sayings.txt", n) for n in (8, 16, 17, 18)]]),
+        ("قال رجل", [*both_later, *[("sayings.txt", n) for n in range(1, 19)]]),
+        # «وقال» finds «قال» too, as «قال» finds «وقال».
+        ("وقال عن", [("later.txt", 1)] + [("sayings.txt", n) for n in range(1, 19)]),
+    ]
+    # «رجل» near itself: «رجل رجلا», side by side (a stem form).
+    near = [*NEAR_SAYINGS, ('"رجل رجل"~1', [("later.txt", 2)]), ('"عن عن"~9', [])]
+
+    def ranked(index, text, match_any=False):
+        hits = index.search(text, limit=30, match_any=match_any)
+        return [(hit.doc, hit.paragraph, hit.score) for hit in hits]
+
+    def search_all(index):
+        found = {text: ranked(index, text) for text, _ in near}
+        found |= {text: ranked(index, text, True) for text, _ in either}
+        return found
+
+    with Index.open(index_path) as index:
+        first = search_all(index)
+        kept = index._array_searcher().kept_scores._arrays
+        assert any(key[2] and key[2][0] == "per document" for key in kept)
+        assert search_all(index) == first  # from the sums kept
+        for text, found in near:
+            assert sorted(hit[:2] for hit in first[text]) == found, text
+            assert_same(*both_ways(index, text), text)
+        for text, found in either:
+            assert sorted(hit[:2] for hit in first[text]) == found, text
+            assert_same(*both_ways(index, text, match_any=True), text)
+        assert first["رجل بيته"][0][:2] == ("later.txt", 1)  # both words
+        # After an update the new reader sums anew: the new paragraph is found, the
+        # deleted file's never.
+        kept = index._array_searcher().kept_scores
+        write_corpus(tmp_path / "docs", {"more.txt": "رجل في بيته\n"})
+        (tmp_path / "docs" / "later.txt").unlink()
+        index.update([tmp_path / "docs"])
+        hits = index.search("رجل بيته", limit=30, match_any=True)
+        assert index._array_searcher().kept_scores is not kept
+        assert sorted((hit.doc, hit.paragraph) for hit in hits) == [("more.txt", 1)] + [
+            ("sayings.txt", n) for n in (8, 16, 17, 18)
+        ]
+        assert next(iter(hits)).doc == "more.txt"  # both words
+        assert_same(*both_ways(index, "رجل بيته", match_any=True), "after the update")
+    index_path = two_segments(tmp_path / "again", SAYINGS, later)
+    # Every word as rare: its postings read, chosen and added up each search.
+    monkeypatch.setattr(rank_arrays, "_SUMS_KEPT", 0)
+    with Index.open(index_path) as index:
+        assert search_all(index) == first
+        assert not index._array_searcher().kept_scores._arrays or all(
+            key[2] is None for key in index._array_searcher().kept_scores._arrays
+        )
+
+
 @pytest.mark.parametrize("documents", [10_000, 40])
 def test_scores_of_a_document_are_added_in_their_order(documents):
     """An OR's scores per document, few matches among many documents (sorted) and

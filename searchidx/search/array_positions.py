@@ -82,11 +82,18 @@ def _phrase_postings(segment: _Segment, ordinals: list[np.ndarray], sizes: list,
         index, form, docs = _postings_in(segment, ordinals[group], candidates, present)
         if not len(index):
             return None
-        candidates = _mask(docs, segment.size)
         kept[group] = (index, form, docs)
-    # The last mask is the documents having every group; earlier groups kept more.
+        if len(ordinals) > 1:
+            candidates = _mask(docs, segment.size)
+    if len(ordinals) == 1:
+        return kept  # a group alone: every posting read is in
+    # The last mask is the documents having every group; earlier groups kept more
+    # (the last one's are all in it).
     result = []
-    for index, form, docs in kept:
+    for group, (index, form, docs) in enumerate(kept):
+        if group == order[-1]:
+            result.append((index, form, docs))
+            continue
         inside = candidates[docs]
         result.append((index[inside], form[inside], docs[inside]))
     return result
@@ -129,11 +136,14 @@ def _postings_in(segment: _Segment, ordinals: np.ndarray, candidates, present):
     bounds = zip(starts.tolist(), ends.tolist(), strict=True)
     pieces = [all_docs[start:end] for start, end in bounds]
     docs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
-    if candidates is None:
-        chosen = np.arange(len(docs))
-    else:
-        chosen = candidates[docs].nonzero()[0]
-        docs = docs[chosen]
+    if candidates is None:  # every posting, term after term
+        return (
+            range_numbers(starts, ends - starts),
+            np.repeat(np.arange(len(ends)), ends - starts),
+            docs,
+        )
+    chosen = candidates[docs].nonzero()[0]
+    docs = docs[chosen]
     firsts = _starts(ends - starts)
     form = firsts.searchsorted(chosen, "right") - 1
     return starts[form] + chosen - firsts[form], form, docs
@@ -231,7 +241,9 @@ def _restricted(segment: _Segment, index, form, docs, ordinal, test: WrittenTest
         bounds = np.searchsorted(form, [mixed, np.add(mixed, 1)]).T.tolist()
         for number, (low, high) in zip(mixed, bounds, strict=True):
             keep = segment.term_accepted(test, int(ordinal[number]))
-            tf[low:high] = np.diff(np.cumsum(keep)[np.cumsum(tf[low:high]) - 1], prepend=0)
+            # 32 bits hold a term's occurrences in a segment, in half the memory.
+            running = np.cumsum(keep, dtype=np.int32)
+            tf[low:high] = np.diff(running[np.cumsum(tf[low:high]) - 1], prepend=0)
         left = tf > 0
         return index[left], form[left], docs[left], tf[left], None
     if not mixed:
@@ -452,33 +464,36 @@ def _word_keys(segment: _Segment, ordinals: np.ndarray, layout: tuple) -> np.nda
 
 
 class KeptArrays:
-    """Arrays of the words proximity reads whole (their occurrences' keys,
-    :func:`_word_keys`, or their postings' scores), kept from search to search by
-    segment and terms, up to ``limit`` bytes: the least recently used are
-    dropped first. A reader's segments never change, so a kept entry is never
-    stale; a new reader has its own."""
+    """Arrays of the words proximity and an OR of words read whole (their
+    occurrences' keys, :func:`_word_keys`, their postings' scores, or these added
+    up per document), kept from search to search by
+    segment, terms and what else the array depends on (``also``, hashable), up to
+    ``limit`` bytes: the least recently used are dropped first. A reader's
+    segments never change, so a kept entry is never stale; a new reader has its own."""
 
     def __init__(self, limit: int = _KEYS_KEPT) -> None:
         self.limit = limit
         self.size = 0  # bytes kept
         self._arrays: OrderedDict = OrderedDict()
 
-    def get(self, segment: _Segment, terms: np.ndarray) -> np.ndarray | None:
+    def get(self, segment: _Segment, terms: np.ndarray, also: object = None) -> np.ndarray | None:
         """The array kept of the word of ``terms`` (ordinals), now the most recently
         used, or None."""
-        key = (segment, terms.tobytes())
+        key = (segment, terms.tobytes(), also)
         found = self._arrays.get(key)
         if found is not None:
             self._arrays.move_to_end(key)
         return found
 
-    def put(self, segment: _Segment, terms: np.ndarray, array: np.ndarray) -> None:
+    def put(
+        self, segment: _Segment, terms: np.ndarray, array: np.ndarray, also: object = None
+    ) -> None:
         """Keep the array of the word of ``terms`` (read-only from now on), unless
         it alone outgrows the room."""
         if array.nbytes > self.limit:
             return
         array.flags.writeable = False  # shared by the searches to come
-        self._arrays[segment, terms.tobytes()] = array
+        self._arrays[segment, terms.tobytes(), also] = array
         self.size += array.nbytes
         while self.size > self.limit:
             _, dropped = self._arrays.popitem(last=False)

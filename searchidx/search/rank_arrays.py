@@ -102,10 +102,14 @@ _TIER_FIRST = 8
 _NORMS_KEPT = 8
 # The idf of up to this many terms of each field is kept from search to search.
 _IDF_KEPT = 100_000
-# The bytes of proximity's scores of the postings of words scored whole kept from
-# search to search (ArraySearcher.kept_scores): 8 a posting, a common word's a
-# few hundred kilobytes per segment.
-_SCORES_KEPT = 16 * 2**20
+# A word with postings in at least one document in this many has its scores kept
+# added up per document (a float per document of the segment, at most this many
+# times one per posting): for proximity and for an OR of words.
+_SUMS_KEPT = 4
+# The bytes of the scores of words scored whole kept from search to search
+# (ArraySearcher.kept_scores): 8 a posting, or 8 a document of the segment
+# (_SUMS_KEPT); a common word's a few hundred kilobytes per segment.
+_SCORES_KEPT = 32 * 2**20
 
 
 class Unsupported(Exception):
@@ -429,6 +433,10 @@ class _Run:
                 return found
         if kind is query.Or and _is_word(q):
             return self.word(segment, q.subqueries, within)
+        if kind is query.Or and within is None and all(map(_is_plain_word, q.subqueries)):
+            found = self.any_word(segment, [_forms(child) for child in q.subqueries])
+            if found is not None:
+                return found
         children = [self.evaluate(child, segment, within) for child in q.subqueries]
         if not children:
             return _EMPTY
@@ -458,6 +466,45 @@ class _Run:
             chosen = within[docs].nonzero()[0]
             docs, tf, form = docs[chosen], tf[chosen], form[chosen]
         return self.postings_scores(segment, None, form, docs, tf, terms)
+
+    def any_word(self, segment: _Segment, words: list) -> _Matches | None:
+        """The OR of ``words`` (each a list of the ``terms`` field's terms, its forms)
+        in the whole segment, as :meth:`word` and :func:`_union` score it: each
+        word's postings scored at once and added up per document straight into the
+        segment's documents (a common word's sums kept, :meth:`word_sums`), then
+        word to word, each document's in the same order. None where the words'
+        postings are too few for arrays of the segment's documents to cost less
+        than adding up each word's and then their union."""
+        found = []
+        for forms in words:
+            texts = [word.text.encode("utf-8") for word in forms]
+            numbers = segment.ordinals("terms", texts, keep=True)
+            terms = [(n, text) for n, text in zip(numbers, texts, strict=True) if n >= 0]
+            if terms:
+                found.append(terms)
+        if not found:
+            return _EMPTY
+        ordinals, sizes = _ordinals_and_sizes(segment, found)
+        if sum(sizes) * _SUMS_KEPT < segment.size:
+            return None
+        present = np.zeros(segment.size, dtype=bool)
+        total = None
+        for number, terms, size in zip(ordinals, found, sizes, strict=True):
+            if size * _SUMS_KEPT >= segment.size:
+                # As near_word() keeps a common word's: of the deleted documents too.
+                summed = self.word_sums(segment, number, terms)
+                present |= _holding_every(segment, [number])
+            else:
+                form, docs, tf = _word_postings(segment, number)
+                ids, each = self.each_posting(segment, None, form, docs, tf, terms)
+                present[ids] = True
+                summed = np.bincount(ids, each, segment.size)  # as _summed() adds them
+            # As _union() adds the words' up, in turn.
+            total = summed if total is None else total + summed
+        if segment.live is not None:
+            present &= segment.live
+        ids = present.nonzero()[0]
+        return _Matches(ids, total[ids])
 
     def maybe(self, segment: _Segment, required: _Matches, optional: list) -> _Matches:
         """``required`` with the scores of each ``optional`` query added where it matches
@@ -743,16 +790,24 @@ class _Run:
         terms ``ordinals``, ``(ordinal, term)`` pairs ``terms``) scored as the word:
         :meth:`each_posting` of its postings there, from the scores of all its
         postings worked out once for the reader (kept in
-        :attr:`ArraySearcher.kept_scores`), its bonuses added."""
+        :attr:`ArraySearcher.kept_scores`), its bonuses added.
+
+        A word in at least one document in :data:`_SUMS_KEPT` has its scores
+        kept added up per document, its bonuses in them (a float per document of
+        the segment, at most that many times one per posting): its near
+        documents' are then taken, none of its postings read again. A document's
+        scores are added in the same order either way, so they sum alike."""
+        live = near if segment.live is None else near & segment.live
+        ids = live.nonzero()[0]
+        if _postings_count(segment, ordinals) * _SUMS_KEPT >= segment.size:
+            return _Matches(ids, self.word_sums(segment, ordinals, terms)[ids])
         form, docs, tf = _word_postings(segment, ordinals)
         idf, bonus = self.weights(terms)
-        every = self.searcher.kept_scores.get(segment, ordinals)
+        kept = self.searcher.kept_scores
+        every = kept.get(segment, ordinals)
         if every is None:
-            K1, tf = self.K1, tf.astype(np.float64)
-            norms = self.searcher.length_norms(segment, "terms", self.avgfl("terms"), self.B, K1)
-            # As each_posting() computes each one, its bonus added below.
-            every = idf[form] * ((tf * (K1 + 1)) / (tf + norms[docs]))
-            self.searcher.kept_scores.put(segment, ordinals, every)
+            every = self.word_scores(segment, form, docs, tf, idf)
+            kept.put(segment, ordinals, every)
         chosen = np.flatnonzero(near[docs])
         docs, each = docs[chosen].astype(np.int64), every[chosen]
         if bonus.any():
@@ -760,9 +815,33 @@ class _Run:
         if segment.live is not None:
             alive = segment.live[docs]
             docs, each = docs[alive], each[alive]
-        live = near if segment.live is None else near & segment.live
-        ids = live.nonzero()[0]
         return _Matches(ids, np.bincount(docs, each, segment.size)[ids])
+
+    def word_sums(self, segment: _Segment, ordinals, terms: list) -> np.ndarray:
+        """The scores of the postings of the word of the terms ``ordinals``
+        (``(ordinal, term)`` pairs ``terms``) added up per document of the
+        segment, deleted ones too, its bonuses in them, kept in
+        :attr:`ArraySearcher.kept_scores`. Each document's are added in the order
+        of its postings, as :func:`_summed` adds them."""
+        idf, bonus = self.weights(terms)
+        also = ("per document", bonus.tobytes())
+        kept = self.searcher.kept_scores
+        summed = kept.get(segment, ordinals, also)
+        if summed is None:
+            form, docs, tf = _word_postings(segment, ordinals)
+            each = self.word_scores(segment, form, docs, tf, idf)
+            if bonus.any():
+                each = each + bonus[form]
+            summed = np.bincount(docs, each, segment.size)
+            kept.put(segment, ordinals, summed, also)
+        return summed
+
+    def word_scores(self, segment: _Segment, form, docs, tf, idf) -> np.ndarray:
+        """The score of each of a word's postings (``form``, ``docs`` and ``tf``, its
+        terms' ``idf``), its bonus not added: as :meth:`each_posting` computes it."""
+        K1, tf = self.K1, tf.astype(np.float64)
+        norms = self.searcher.length_norms(segment, "terms", self.avgfl("terms"), self.B, K1)
+        return idf[form] * ((tf * (K1 + 1)) / (tf + norms[docs]))
 
     def word_terms(self, segment: _Segment, forms: list) -> list:
         """The ``(ordinal, term)`` of each of a word's ``forms`` in ``segment`` (a
@@ -841,9 +920,13 @@ def _ordinals_and_sizes(segment: _Segment, words: list) -> tuple[list, list]:
     """Each word's term ordinals (from its ``(ordinal, term)`` pairs, as
     :meth:`_Run.word_terms` gives them), as an array, and its number of postings."""
     ordinals = [np.array([ordinal for ordinal, _ in found], dtype=np.int64) for found in words]
+    return ordinals, [_postings_count(segment, found) for found in ordinals]
+
+
+def _postings_count(segment: _Segment, ordinals: np.ndarray) -> int:
+    """The number of postings of the terms ``ordinals``."""
     pointers = segment.side["terms.pointers"]
-    sizes = [np.sum(pointers[found + 1] - pointers[found].astype(np.int64)) for found in ordinals]
-    return ordinals, sizes
+    return np.sum(pointers[ordinals + 1] - pointers[ordinals].astype(np.int64))
 
 
 def _sequence_shape(q: query.Query) -> tuple[list[list], bool] | None:
@@ -970,6 +1053,11 @@ def _is_word_forms(words) -> bool:
         and (kind is query.Term or word.test is test or word.test == test)
         for word in words
     )
+
+
+def _is_plain_word(q: query.Query) -> bool:
+    """Whether ``q`` is a word of plain terms of the ``terms`` field (:func:`_is_word`)."""
+    return _is_word(q) and type(_forms(q)[0]) is query.Term
 
 
 def _is_restricted_word(q: query.Query) -> bool:
