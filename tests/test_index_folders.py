@@ -104,6 +104,18 @@ def test_rebuild_never_touches_sibling_folders_named_like_its_own(tmp_path, corp
     )
 
 
+@pytest.mark.parametrize("mode", [0o755, 0o750])
+def test_rebuild_keeps_the_access_the_index_folder_was_given(tmp_path, corpus, mode):
+    index_path = tmp_path / "news-index"
+    with Index.create(index_path) as index:
+        index.update([corpus])
+    index_path.chmod(mode)
+    with Index.open(index_path) as index:
+        index.rebuild()
+        assert index.search("المخطوطات").hits[0].doc == "news/library.md"
+    assert index_path.stat().st_mode & 0o777 == mode
+
+
 def test_create_refuses_an_existing_index_unless_told_it_may_exist(small_index):
     with pytest.raises(IndexExists, match="there is already an index at"):
         Index.create(small_index)
