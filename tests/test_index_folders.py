@@ -104,6 +104,38 @@ def test_rebuild_never_touches_sibling_folders_named_like_its_own(tmp_path, corp
     )
 
 
+@pytest.mark.parametrize("mode", [0o755, 0o750])
+def test_rebuild_keeps_the_access_the_index_folder_was_given(tmp_path, corpus, mode):
+    index_path = tmp_path / "news-index"
+    with Index.create(index_path) as index:
+        index.update([corpus])
+    index_path.chmod(mode)
+    with Index.open(index_path) as index:
+        index.rebuild()
+        assert index.search("المخطوطات").hits[0].doc == "news/library.md"
+    assert index_path.stat().st_mode & 0o777 == mode
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder_exists", [False, True])
+def test_a_rebuild_with_no_index_and_no_path_makes_nothing(tmp_path, folder_exists):
+    """Without PATH a rebuild reads the index's own folders: where there is no index,
+    it is refused (exit 2) and leaves no empty index behind for later runs to trip on."""
+    index_path = tmp_path / "news-index"
+    if folder_exists:
+        index_path.mkdir()
+    result = run_cli("index", "--rebuild", "--index", str(index_path))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"searchidx: error: there is no index at {index_path} yet; name the folders or "
+        f"files to index: `searchidx index --index {index_path} PATH`\n"
+    )
+    if folder_exists:
+        assert os.listdir(index_path) == []
+    else:
+        assert not index_path.exists()
+
+
 def test_create_refuses_an_existing_index_unless_told_it_may_exist(small_index):
     with pytest.raises(IndexExists, match="there is already an index at"):
         Index.create(small_index)

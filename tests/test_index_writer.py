@@ -549,11 +549,14 @@ def test_full_disk_mid_update_fails_in_one_line_and_keeps_the_last_update(tmp_pa
         return write(self, *args, **kwargs)
 
     writes = StructFile.write
+    committed_files = sorted(os.listdir(index_dir))
     with monkeypatch.context() as patched:
         # The write that failed fails again when cancelling flushes it.
         patched.setattr(StructFile, "write", fills_up)
         with Index.open(index_dir) as index, pytest.raises(UnsafeFolder) as raised:
             index.update(folder)
+    # The unfinished segment's files would hold the space the message says to free.
+    assert sorted(os.listdir(index_dir)) == committed_files
     assert str(raised.value) == (
         f"cannot write the index at {index_dir}: No space left on device; free some space "
         "(or make the folder writable) and run the command again: the index keeps its "

@@ -312,7 +312,11 @@ def test_a_number_written_against_a_word_is_a_word_of_its_own(glued_numbers, que
          "write them apart: 2024 م~"),
         ("عا?م2024", "'عا?م2024' is 2 words (عام 2024), and * ? ~ apply to one word; "
          "write them apart: عا?م 2024"),
-        ("COVID-19*", "'covid-19*' is 2 words (covid 19), and * ? ~ apply to one word"),
+        ("COVID-19*", "'COVID-19*' is 2 words (covid 19), and * ? ~ apply to one word; "
+         "put it in quotes to find it as written"),
+        ("example.com/news?id=2024", "'example.com/news?id=2024' is 4 words "
+         "(example com newsid 2024), and * ? ~ apply to one word; "
+         "put it in quotes to find it as written"),
     ],
 )  # fmt: skip
 def test_wildcard_or_fuzzy_on_words_written_together_says_to_write_them_apart(

@@ -441,3 +441,22 @@ def test_did_you_mean_leaves_an_excluded_exact_word_alone(responsible_index):
 
 def test_did_you_mean_for_an_exact_word_on_stderr_and_in_json(run, responsible_index):
     assert assert_suggested(run, responsible_index, "=مسؤل", "=مسؤول", 2)["total"] == 0
+
+
+def test_did_you_mean_leaves_numbers_alone(tmp_path):
+    """A number is what the user means: «2020» is no slip for «2024», nor «20» for «21»;
+    a word beside a number is still corrected."""
+    docs = write_corpus(tmp_path / "docs", {
+        "news.txt": "امتدت الأزمة خلال الفترة 2019-2020 ثم انتهت\n\n"
+        "وقعت الاتفاقية عام ٢٠٢٤م في القاهرة\n\nعام2024م كان عاما حافلا\n\n"
+        "زار الوزير القاهرة سنة 2024\n\nشهد القرن 21 تحولات كبيرة",
+    })  # fmt: skip
+    with Index.open(build_index(tmp_path / "ix", docs)) as index:
+        found = index.search("2020")
+        missing = index.search("20")
+        slip = index.search("القاهره 2020")
+        slip_word = index.search("الغاهرة 2024")
+    assert found.total == 1 and found.suggestions == []
+    assert missing.total == 0 and missing.suggestions == []
+    assert slip.total == 0 and slip.suggestions == []
+    assert slip_word.total == 0 and slip_word.suggestions[0]["query"] == "القاهرة 2024"

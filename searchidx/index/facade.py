@@ -30,6 +30,7 @@ from ..errors import (
 from ..sidefiles import missing_side_files, segment_readers, side_file_path
 from .folders import (
     check_index_folder,
+    is_index_folder,
     new_rebuild_folder,
     prepare_index_folder,
     read_marker,
@@ -469,6 +470,12 @@ def rebuild_index(
     index at ``path``, not the folder beside it.
     """
     path = Path(path)
+    if not paths and not is_index_folder(path):
+        # Refused before a folder is made: a refused command leaves no empty index.
+        raise NothingToIndex(
+            f"there is no index at {path} yet; name the folders or files to index: "
+            f"`searchidx index --index {path} PATH`"
+        )
     if not prepare_index_folder(path):
         with Index.create(path, exist_ok=True) as index:
             return index.update(paths, options, progress)

@@ -17,6 +17,7 @@ import ctypes
 import json
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -184,6 +185,9 @@ def swap_index_folders(fresh: Path, target: Path) -> None:
     """
     check_index_folder(fresh)
     check_index_folder(target)
+    # A new folder is private to its owner; the index keeps the access it was given
+    # (a group or a web server that reads it).
+    os.chmod(fresh, stat.S_IMODE(os.stat(target).st_mode))
     if not _exchange(fresh, target):
         import tempfile
 

@@ -149,7 +149,7 @@ def open_store(path: Path, any_analyzer: bool = False) -> tuple[whoosh_index.Ind
         raise IncompatibleIndex(
             f"the index at {path} holds words as an earlier searchidx read them "
             f"({meta.get('analyzer', '?')}, now {ANALYZER}); "
-            f"rebuild it with {rebuild_command(path)}"
+            f"rebuild it from its own folders with {rebuild_command(path, name_folders=False)}"
         )
     try:
         return whoosh_index.open_dir(str(path)), cast(IndexMeta, meta)
@@ -177,9 +177,11 @@ def not_found(path: Path) -> IndexNotFound:
     return IndexNotFound(f"no index at {path}; run `searchidx index PATH` first")
 
 
-def rebuild_command(path: Path) -> str:
-    """The command that rebuilds the index at ``path``, as error messages advise it."""
-    return f"`searchidx index --rebuild --index {path} PATH`"
+def rebuild_command(path: Path, name_folders: bool = True) -> str:
+    """The command that rebuilds the index at ``path``, as error messages advise it;
+    without ``name_folders`` for an index whose folders a rebuild reads itself."""
+    folders = " PATH" if name_folders else ""
+    return f"`searchidx index --rebuild --index {path}{folders}`"
 
 
 def corrupt(path: Path, error: Exception) -> IndexCorrupt:

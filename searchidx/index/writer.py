@@ -74,14 +74,26 @@ def write_changes(
             # A full disk or a file size limit: the write that failed fails the cancel too.
             with suppress(OSError):
                 writer.cancel()
+            _remove_unfinished_segments(whoosh)
             raise cannot_write(path, error) from None
         except BaseException:
             writer.cancel()
+            _remove_unfinished_segments(whoosh)
             raise
         try:
             _commit(writer, optimize)
         except OSError as error:
+            _remove_unfinished_segments(whoosh)
             raise cannot_write(path, error) from None
+
+
+def _remove_unfinished_segments(whoosh: whoosh_index.Index) -> None:
+    """Delete the files of segments no committed table of contents lists: a cancelled
+    writer leaves its segment's files, which on a full disk hold the space to free."""
+    with suppress(OSError):
+        whoosh_index.clean_files(
+            whoosh.storage, whoosh.indexname, whoosh.latest_generation(), whoosh._segments()
+        )
 
 
 def write_side_files(path: Path, whoosh: whoosh_index.Index, report: IndexReport) -> None:

@@ -506,13 +506,20 @@ def _check_fields(q: query.Query, text: str) -> None:
             _check_one_word(written, leaf.text)
         if isinstance(leaf, (query.Prefix, query.Wildcard)) and fieldname != "doc":
             suffix = "*" if isinstance(leaf, query.Prefix) else ""
-            _check_one_word(leaf.text + suffix, leaf.text)
+            _check_one_word(_as_typed(text, leaf.text + suffix), leaf.text)
         if isinstance(leaf, (query.Prefix, query.Wildcard)):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(head) < MIN_PREFIX_CHARS:
                 raise QueryError(
                     f"'{leaf.text}' needs at least {MIN_PREFIX_CHARS} letters before * or ?"
                 )
+
+
+def _as_typed(text: str, lowered: str) -> str:
+    """``lowered`` as ``text`` writes it: Whoosh lowercases a wildcard word
+    («COVID-19*» is «covid-19*»)."""
+    typed = re.search(re.escape(lowered), text, re.IGNORECASE)
+    return typed.group() if typed else lowered
 
 
 def _check_one_word(written: str, term: str) -> None:
@@ -527,7 +534,13 @@ def _check_one_word(written: str, term: str) -> None:
     for before, after in reversed(list(itertools.pairwise(matches))):
         if before.end() == after.start():
             apart = apart[: after.start()] + " " + apart[after.start() :]
-    advice = f"; write them apart: {apart}" if apart != written else ""
+    # Words parted by punctuation (a pasted address, «COVID-19*») cannot be written
+    # apart; in quotes, the ? and * are punctuation and the words are found as written.
+    advice = (
+        f"; write them apart: {apart}"
+        if apart != written
+        else "; put it in quotes to find it as written"
+    )
     raise QueryError(
         f"'{written}' is {len(words)} words ({' '.join(words)}), and * ? ~ apply to one word"
         + advice

@@ -149,11 +149,12 @@ def suggestions(
     a folded word the query matched there, or None): ``{"query", "total"}``,
     best first. With ``unvocalized`` (diacritics that keep only
     compatible words), ``text`` without its diacritics comes first."""
+    # A number is no slip: «2020» is not a misspelled «2024», nor «20» of «21».
     words, exact = (
         {
             term
             for term in positive_words(parsed, exact)
-            if vocabulary.doc_frequency("terms", term) < SUGGEST_BELOW
+            if vocabulary.doc_frequency("terms", term) < SUGGEST_BELOW and not term.isdecimal()
         }
         for exact in (False, True)
     )
