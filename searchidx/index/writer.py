@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter
 from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
-from whoosh.writing import MERGE_SMALL, OPTIMIZE, PostingPool
+from whoosh.writing import MERGE_SMALL, OPTIMIZE, PostingPool, SegmentWriter
 
 from ..documents import Document, read_documents
 from ..errors import DocumentError
@@ -74,6 +74,7 @@ def write_changes(
             # A full disk or a file size limit: the write that failed fails the cancel too.
             with suppress(OSError):
                 writer.cancel()
+            _close_unwritten(writer)
             _remove_unfinished_segments(whoosh)
             raise cannot_write(path, error) from None
         except BaseException:
@@ -83,8 +84,21 @@ def write_changes(
         try:
             _commit(writer, optimize)
         except OSError as error:
+            _close_unwritten(writer)
             _remove_unfinished_segments(whoosh)
             raise cannot_write(path, error) from None
+
+
+def _close_unwritten(writer: SegmentWriter) -> None:
+    """Close the temporary file Whoosh's writer keeps a segment's stored fields and
+    columns in, which a failed write leaves open: collected later, it would try to
+    write its buffered bytes again and print the failure as an ignored exception
+    (Python 3.13 does, after the one-line message)."""
+    columns = getattr(getattr(writer, "perdocwriter", None), "_cols", None)
+    temporary = getattr(columns, "_temp", None)
+    if temporary is not None:
+        with suppress(OSError, ValueError):
+            temporary.close()  # closes the file even when flushing fails
 
 
 def _remove_unfinished_segments(whoosh: whoosh_index.Index) -> None:
@@ -273,8 +287,13 @@ def _worker_processes(writer):
 
 def _write_run_in_batches(pool: PostingPool, file, postings: Iterable) -> None:
     postings = iter(postings)  # a list, or a merge of runs (kept lazy: runs are large)
-    while batch := list(islice(postings, RUN_BATCH)):
-        pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+    try:
+        while batch := list(islice(postings, RUN_BATCH)):
+            pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        with suppress(OSError):
+            file.close()  # a full disk: closed now, not flushed again when collected
+        raise
     file.close()
 
 
