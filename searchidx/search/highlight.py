@@ -15,7 +15,7 @@ from collections.abc import Callable
 from itertools import compress
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_readings, fold_term, fold_words, word_matches, written_form
+from ..arabic import fold_readings, fold_term, fold_words, iter_words, written_form
 
 if TYPE_CHECKING:
     from .plan import QueryPlan
@@ -49,8 +49,8 @@ class Highlighter:
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
         known = self._known
-        matches = word_matches(text)
-        words = list(map(re.Match.group, matches))
+        matches = list(iter_words(text))
+        words = [word.text for word in matches]
         new = list(set(words).difference(known))
         if new:
             # Most words have one term, kept from earlier hits: they are looked up
@@ -62,7 +62,11 @@ class Highlighter:
                 for word, term in zip(new, terms, strict=True):
                     if term is None or term in self.restricted or self.patterns:
                         known[word] = self.is_asked(word)
-        return [match.span() for match in compress(matches, map(known.__getitem__, words))]
+        # The words of a ligature share its span: it is marked once.
+        spans = dict.fromkeys(
+            (word.start, word.end) for word in compress(matches, map(known.__getitem__, words))
+        )
+        return list(spans)
 
     def is_asked(self, word: str) -> bool:
         """Whether the query asked for ``word``: an Uthmani word by any of its readings."""
