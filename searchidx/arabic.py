@@ -197,6 +197,7 @@ _FOLD_TABLE = str.maketrans({**dict.fromkeys(_DELETED), **_FOLDS})
 #   digit         replaced by the ASCII digit; digits are words of their own (WORD)
 #   separator     punctuation or a sign: ends the word
 #   presentation  NFKC turns it into the letters above, which then fare as listed
+#   ligature      a word ligature: a word of its own, the words NFKC makes (WORD_LIGATURES)
 # Letters of Persian, Urdu, Pashto, Sindhi, Kurdish and African orthographies
 # that stand for sounds of their own (پ چ ژ گ ڤ ۆ …) are kept: folding them
 # would join different words.
@@ -282,7 +283,8 @@ LETTER_FATES = (
     (0xFD50, 0xFD8F, "presentation"),
     (0xFD92, 0xFDC7, "presentation"),
     (0xFDCF, 0xFDCF, "separator"),  # salaamuhu alaynaa
-    (0xFDF0, 0xFDFB, "presentation"),  # word ligatures: ﷲ ﷺ …
+    (0xFDF0, 0xFDF9, "presentation"),  # one-word ligatures: ﷲ ﷴ …
+    (0xFDFA, 0xFDFB, "ligature"),  # ﷺ ﷻ
     (0xFDFC, 0xFDFF, "separator"),  # rial sign and word signs
     (0xFE70, 0xFE72, "dropped"),  # isolated harakat
     (0xFE73, 0xFE73, "kept"),  # tail fragment
