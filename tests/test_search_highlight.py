@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 
 from searchidx import Index, arabic
+from searchidx.errors import QueryError
 from searchidx.search import highlight
 from searchidx.search.highlight import _snap_start, html_snippet
 
@@ -240,3 +241,21 @@ def test_proximity_counts_the_words_of_a_ligature(ligatures_index):
     # «رسول الله ﷺ: إنما»: «إنما» is six words after «رسول».
     assert 1 not in found(ligatures_index, '"رسول انما"~4')
     assert 1 in found(ligatures_index, '"رسول انما"~6')
+
+
+def test_an_exact_ligature_is_the_exact_phrase_of_its_words(ligatures_index):
+    # Its letters are those of its words: 2 spells them out.
+    assert found(ligatures_index, "=ﷺ") == [1, 2, 3, 4, 7, 8]
+    assert found(ligatures_index, '"=ﷺ قال"') == [3, 4]
+    assert found(ligatures_index, '"=اللهﷺ"') == [1, 2, 4]
+    assert found(ligatures_index, '"=وسلم قال"') == [3, 4]
+
+
+@pytest.mark.parametrize("query", ["ﷺ*", "ﷺ~", "اللهﷺ*", "صل?ﷺ"])
+def test_a_wildcard_or_tilde_on_a_ligature_is_refused(ligatures_index, query):
+    with pytest.raises(QueryError) as raised:
+        search(ligatures_index, query)
+    assert str(raised.value) == (
+        f"'{query}': «ﷺ» is 4 words (صلى الله عليه وسلم), and * ? ~ apply to one word; "
+        "write them apart, or the ligature alone"
+    )
