@@ -48,7 +48,8 @@ ANALYZER = "arabic-fold-5"
 @dataclass(frozen=True)
 class Token:
     """One word of the analysed text, as ``searchidx analyze`` shows it: its
-    (first) folded term, primary stem, and the stems of every reading."""
+    (first) folded term, primary stem, and the stems of every reading. ``text``
+    is ``TEXT[start:end]``: each word of a ligature shows the ligature."""
 
     text: str
     start: int

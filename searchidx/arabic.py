@@ -67,6 +67,15 @@ FORMAT_CONTROLS = "".join(
     for code in range(first, last + 1)
 )  # fmt: skip
 
+# The characters whose compatibility form (NFKC) is several words parted by
+# spaces, and those words; no other character of Unicode is (a test checks).
+# Each word takes a position of its own, with the ligature's offsets.
+WORD_LIGATURES = {
+    "\ufdfa": ("صلى", "الله", "عليه", "وسلم"),  # ﷺ
+    "\ufdfb": ("جل", "جلاله"),  # ﷻ
+}
+_LIGATURE = re.compile(f"[{''.join(WORD_LIGATURES)}]")
+
 # Letters of the Arabic script: word characters of the Arabic blocks that are
 # not digits. Everything else a word holds (digits, Arabic-Indic ones too, and
 # the letters of other scripts) is the other kind.
@@ -96,18 +105,9 @@ def _run_of(char: str) -> str:
 # «العدد3»), and «2024» must find them as it finds «عام 2024 م».
 #
 # A word ligature, one character for several words, is a word of its own, even
-# against letters («اللهﷺ» is «الله» and «ﷺ»): it stands for the words of
-# WORD_LIGATURES, which :func:`iter_words` gives in its place.
-WORD = re.compile(rf"[\ufdfa\ufdfb]|{_run_of(_ARABIC_LETTER)}|{_run_of(_OTHER_WORD_CHAR)}")
-
-# The characters whose compatibility form (NFKC) is several words parted by
-# spaces, and those words; no other character of Unicode is (a test checks).
-# Each word takes a position of its own, with the ligature's offsets.
-WORD_LIGATURES = {
-    "\ufdfa": ("صلى", "الله", "عليه", "وسلم"),  # ﷺ
-    "\ufdfb": ("جل", "جلاله"),  # ﷻ
-}
-_LIGATURE = re.compile("[\ufdfa\ufdfb]")
+# against letters («اللهﷺ» is «الله» and «ﷺ»; _ARABIC_LETTER leaves it out): it
+# stands for the words of WORD_LIGATURES, which :func:`iter_words` gives in its place.
+WORD = re.compile(rf"{_LIGATURE.pattern}|{_run_of(_ARABIC_LETTER)}|{_run_of(_OTHER_WORD_CHAR)}")
 
 _QURANIC_SIGNS = "".join(chr(c) for c in range(0x06D6, 0x06EE))
 _EXTENDED_MARKS = "".join(
@@ -1053,7 +1053,7 @@ class Word(NamedTuple):
 def iter_words(text: str) -> Iterator[Word]:
     """Yield every word of ``text``, marks included, in the order of its positions.
 
-    >>> [tuple(word) for word in iter_words("قال ﷺ")]  # doctest: +NORMALIZE_WHITESPACE
+    >>> [tuple(word) for word in iter_words("قال ﷺ")]
     [('قال', 0, 3), ('صلى', 4, 5), ('الله', 4, 5), ('عليه', 4, 5), ('وسلم', 4, 5)]
     """
     for match in WORD.finditer(text):
