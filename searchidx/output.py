@@ -78,7 +78,7 @@ def render_results(
     if not results.hits:
         message = _nothing_shown(results.total, "paragraph", results.query)
         return _visual(message) if bidi and fmt == "table" else message
-    summary = f"{len(results.hits)} of {results.total} matching paragraphs"
+    summary = f"{_shown(results.hits)} of {results.total} matching paragraphs"
     if fmt == "plain":
         lines = []
         for group in _groups(results.hits):
@@ -90,6 +90,13 @@ def render_results(
             lines += [f"{_CONTEXT_INDENT}\t{where}\t{text}" for where, text in group.after]
         return "\n".join([*lines, summary])
     return f"{_results_table(results.hits, width, color, bidi)}\n{summary}"
+
+
+def _shown(page: list) -> str:
+    """How many of the ranked ``page`` are shown: «10», or past an offset the ranks
+    «11–20», as a second page reads."""
+    first, last = page[0].rank, page[-1].rank
+    return str(len(page)) if first == 1 else f"{first}–{last}"
 
 
 def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, object]]) -> str:
@@ -158,7 +165,7 @@ def render_file_results(results: FileResults, fmt: str, bidi: bool = False) -> s
         message = _nothing_shown(results.total, "file", results.query)
         return _visual(message) if bidi and fmt == "table" else message
     paragraphs = _count(results.paragraphs, "paragraph")
-    summary = f"{len(results.files)} of {results.total} matching files ({paragraphs})"
+    summary = f"{_shown(results.files)} of {results.total} matching files ({paragraphs})"
     wheres = [_file_where(found) for found in results.files]
     if fmt == "plain":
         lines = [

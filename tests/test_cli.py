@@ -572,6 +572,18 @@ def test_offset_and_context_in_json_plain_and_table(run, greetings_index):
     assert "\x1b[2mعليكم بالصبر فإن الفرج قريب.\x1b[0m" in table.stdout
 
 
+def test_a_later_page_says_which_ranks_it_shows(run, greetings_index):
+    where = ("search", "السلام", "--index", str(greetings_index))
+    for fmt in ("plain", "table"):
+        assert run(*where, "--format", fmt).stdout.splitlines()[-1] == "3 of 3 matching paragraphs"
+        second = run(*where, "--format", fmt, "--offset", "1", "--limit", "1").stdout
+        assert second.splitlines()[-1] == "2–2 of 3 matching paragraphs"
+        last = run(*where, "--format", fmt, "--offset", "1").stdout
+        assert last.splitlines()[-1] == "2–3 of 3 matching paragraphs"
+    files = run(*where, "--files", "--format", "plain", "--offset", "1").stdout.splitlines()
+    assert files[0].startswith("2\t") and files[-1] == "2–2 of 2 matching files (3 paragraphs)"
+
+
 def test_hits_with_context_are_set_apart_from_each_other(run, greetings_index):
     """Each hit's paragraphs together: «--» between them in plain output, as grep -C
     prints, and a rule in the table; without context, neither."""

@@ -10,6 +10,7 @@ from searchidx import Index, arabic
 from searchidx.errors import QueryError
 from searchidx.search import highlight
 from searchidx.search.highlight import _snap_start, html_snippet
+from searchidx.search.plan import QueryPlan
 
 from .conftest import LIGATURES, build_index, highlighted, search, write_corpus
 
@@ -167,6 +168,50 @@ def test_highlighted_words_are_those_of_the_unabridged_folding(
     assert [hit.to_dict() for hit in results.hits] == [hit.to_dict() for hit in unabridged.hits]
 
 
+PHRASES = {
+    "library.txt": "قرأتُ الكتابَ الجديدَ في المكتبة، ثم أعدتُ الكتابَ القديمَ إلى الرفّ "
+    "الجديدِ.\n\n"
+    "قال رسولُ الله صلى الله عليه وسلم: إنما الأعمال بالنيات، والله أعلم.\n"
+}
+
+
+@pytest.fixture(scope="module")
+def phrases_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("phrases")
+    return build_index(root / "ix", write_corpus(root / "docs", PHRASES))
+
+
+def test_a_phrase_marks_its_words_where_they_stand_together(phrases_index):
+    # Not the «الكتاب» of «الكتاب القديم», nor the «الجديد» of «الرف الجديد».
+    (hit,) = search(phrases_index, '"الكتاب الجديد"').hits
+    assert highlighted(hit) == ["الكتابَ", "الجديدَ"]
+    assert hit.snippet.startswith("قرأتُ [الكتابَ] [الجديدَ] في المكتبة")
+    (hit,) = search(phrases_index, '"رسول الله"').hits
+    assert highlighted(hit) == ["رسولُ", "الله"]  # not «الله عليه», nor «والله»
+
+
+def test_a_word_asked_alone_too_is_marked_wherever_it_is(phrases_index):
+    (hit,) = search(phrases_index, 'الله "رسول الله"').hits
+    assert highlighted(hit) == ["رسولُ", "الله", "الله", "والله"]
+    (hit,) = search(phrases_index, 'الكتاب "الرف الجديد"').hits
+    assert highlighted(hit) == ["الكتابَ", "الكتابَ", "الرفّ", "الجديدِ"]
+
+
+def test_words_near_each_other_are_marked_wherever_they_are(phrases_index):
+    (hit,) = search(phrases_index, '"الكتاب الجديد"~3').hits
+    assert highlighted(hit) == ["الكتابَ", "الجديدَ", "الكتابَ", "الجديدِ"]
+
+
+def test_a_phrase_the_words_do_not_show_together_has_its_words_marked_wherever_they_are():
+    # The index found the phrase at positions the text's words do not show side by
+    # side: marking nothing would leave the hit unexplained.
+    phrase = (frozenset({"الكتاب"}), frozenset({"الجديد"}))
+    plan = QueryPlan(None, {}, frozenset(), frozenset(), (), excludes=False, phrases=(phrase,))
+    text = "الجديد من الكتب: الكتاب"
+    spans = highlight.Highlighter(plan).matched_words(text)
+    assert [text[start:end] for start, end in spans] == ["الجديد", "الكتاب"]
+
+
 # Word ligatures: «ﷺ» is found and marked for the words it stands for
 
 
@@ -208,13 +253,12 @@ def test_letters_written_against_a_ligature_are_a_word_of_their_own(ligatures_in
 
 
 def test_the_ligature_is_marked_for_each_of_its_words_and_for_the_phrase(ligatures_index):
-    for query in ("صلى", "عليه"):
+    # A phrase is marked where it stands: not the «الله» of «رسول الله».
+    for query in ("صلى", "عليه", '"صلى الله عليه وسلم"', "ﷺ"):
         [hit] = [hit for hit in search(ligatures_index, query) if hit.paragraph == 1]
         assert highlighted(hit) == ["ﷺ"], query
-    # Words are marked wherever they are: the phrase's «الله» is also «رسول الله»'s.
-    for query in ('"صلى الله عليه وسلم"', "ﷺ"):
-        [hit] = [hit for hit in search(ligatures_index, query) if hit.paragraph == 1]
-        assert highlighted(hit) == ["الله", "ﷺ"], query
+    [hit] = [hit for hit in search(ligatures_index, '"صلى الله عليه وسلم"') if hit.paragraph == 2]
+    assert highlighted(hit) == ["صلى", "الله", "عليه", "وسلم"]
     [hit] = [hit for hit in search(ligatures_index, '"رسول الله ﷺ"') if hit.paragraph == 4]
     assert highlighted(hit) == ["رسول", "الله", "ﷺ"]
     [hit] = [hit for hit in search(ligatures_index, "جلاله") if hit.paragraph == 6]

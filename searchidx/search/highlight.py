@@ -45,6 +45,10 @@ class Highlighter:
         for term, test in plan.restricted:
             self.restricted.setdefault(term, []).append(test)
         self._known: dict[str, bool] = {}
+        self.phrases = plan.phrases
+        self._in_phrases = frozenset().union(*(word for phrase in plan.phrases for word in phrase))
+        # A word -> whether it is a phrase's word, for the words of hits.
+        self._phrase_word: dict[str, bool] = {}
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
@@ -62,11 +66,55 @@ class Highlighter:
                 for word, term in zip(new, terms, strict=True):
                     if term is None or term in self.restricted or self.patterns:
                         known[word] = self.is_asked(word)
+            if self.phrases:
+                self._learn_phrase_words(new, terms)
+        asked = list(map(known.__getitem__, words))
+        if self.phrases:
+            self._ask_phrases(words, asked)
         # The words of a ligature share its span: it is marked once.
-        spans = dict.fromkeys(
-            (word.start, word.end) for word in compress(matches, map(known.__getitem__, words))
-        )
-        return list(spans)
+        return list(dict.fromkeys((word.start, word.end) for word in compress(matches, asked)))
+
+    def _learn_phrase_words(self, words: list[str], terms: list[str | None]) -> None:
+        """Note the readings of those of ``words`` (new to this search, ``terms``
+        their :func:`fold_words`) that are a phrase's words; the others have none."""
+        member = self._phrase_word
+        member.update(dict.fromkeys(words, ()))
+        found = self._in_phrases.intersection(terms)
+        if found:
+            asked = list(map(found.__contains__, terms))
+            # Each word with its one term, as a 1-tuple (zip of one iterable).
+            member.update(
+                zip(compress(words, asked), zip(compress(terms, asked), strict=True), strict=True)
+            )
+        if None in terms:
+            for word, term in zip(words, terms, strict=True):
+                readings = fold_readings(word) if term is None else ()
+                if not self._in_phrases.isdisjoint(readings):
+                    member[word] = readings
+
+    def _ask_phrases(self, words: list[str], asked: list[bool]) -> None:
+        """Mark in ``asked`` the words of each phrase of the query where it stands in
+        ``words``: its words one after another, as the index numbers positions (a
+        word a position, a ligature its words). A phrase found nowhere in them (a
+        hit it reached through positions the words do not show) has its words
+        marked wherever they are."""
+        member = self._phrase_word
+        places = list(compress(range(len(words)), map(member.__getitem__, words)))
+        if not places:
+            return
+        for phrase in self.phrases:
+            found = [
+                {place for place in places if not word.isdisjoint(member[words[place]])}
+                for word in phrase
+            ]
+            starts = found[0].intersection(
+                *({place - number for place in at} for number, at in enumerate(found) if number)
+            )
+            for start in starts:
+                asked[start : start + len(phrase)] = [True] * len(phrase)
+            if not starts:
+                for place in set().union(*found):
+                    asked[place] = True
 
     def is_asked(self, word: str) -> bool:
         """Whether the query asked for ``word``: an Uthmani word by any of its readings."""

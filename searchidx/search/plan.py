@@ -206,7 +206,9 @@ class QueryPlan:
     ``=`` words and, strict, vocalized words) and ``patterns`` (wildcards) say
     which words of a hit are marked; words after NOT are in none. ``excludes``
     says the query has a NOT, which would let file records and deleted
-    documents through.
+    documents through. ``phrases`` holds each phrase's words (each word's
+    folded forms), which are marked where they stand together, not in
+    ``highlight``.
     """
 
     query: query.Query
@@ -215,6 +217,7 @@ class QueryPlan:
     restricted: frozenset[tuple[str, WrittenTest]]
     patterns: tuple[str, ...]
     excludes: bool
+    phrases: tuple[tuple[frozenset[str], ...], ...] = ()
 
 
 def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank") -> QueryPlan:
@@ -230,6 +233,7 @@ def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank")
         highlight=frozenset(planner.highlight),
         restricted=frozenset(planner.restricted),
         patterns=tuple(planner.patterns),
+        phrases=tuple(planner.phrases),
         # Expanding keeps each NOT and adds none: the parsed query, a few nodes
         # where the expanded one has a node per form, tells.
         excludes=has_not(parsed),
@@ -270,6 +274,7 @@ class _Planner:
         # Inside NOT a word excludes every form it finds (`A -B` is A less the
         # hits of B), without the ranking bonus of compatible diacritics.
         self._excluding = False
+        self.phrases: list[tuple[frozenset[str], ...]] = []
 
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
@@ -343,6 +348,26 @@ class _Planner:
         written with compatible marks (at the same positions, in a phrase) get
         :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
         """
+        if self._marked_together(words, q):
+            # Its words are marked where the phrase stands, not wherever they are.
+            self.phrases.append(tuple(frozenset(forms) for _, forms, _, _ in words))
+            free, self.highlight = self.highlight, set()
+            try:
+                return self._words_at(words, q)
+            finally:
+                self.highlight = free
+        return self._words_at(words, q)
+
+    def _marked_together(self, words: list[_Word], q: query.Query) -> bool:
+        """Whether ``words`` are a phrase of words side by side in order whose
+        hits' words are marked by their folded forms alone (no written test)."""
+        if len(words) < 2 or self._excluding or q.slop != 1:
+            return False
+        if isinstance(q, query.Sequence) and not q.ordered:
+            return False
+        return all(test is None and not (self.strict and typed) for *_, test, typed in words)
+
+    def _words_at(self, words: list[_Word], q: query.Query) -> query.Query:
         if not any(typed for *_, typed in words):
             return _sequence(
                 [self._any_of(f, forms, q.boost, test) for f, forms, test, _ in words], q
