@@ -133,7 +133,7 @@ arabic_words = st.text(
 
 mixed_text = st.text(
     alphabet=st.sampled_from(
-        list("ابتسكلمنهويةىأإآؤئ ٠١٢abc،؛؟.«»\n") + HARAKAT + ["\u200f", "\u200c", "ﻻ"]
+        list("ابتسكلمنهويةىأإآؤئ ٠١٢abc،؛؟.«»\n") + HARAKAT + ["\u200f", "\u200c", "ﻻ", "ﷺ"]
     ),
     max_size=60,
 )
@@ -144,6 +144,14 @@ def test_offsets_slice_the_original(text):
     for token in analyze(text):
         assert text[token.start : token.end] == token.text
         assert token.term
+
+
+@given(mixed_text)
+def test_the_index_and_the_side_files_number_the_words_alike(text):
+    # The side files read a position's written word from position_words.
+    words = arabic.position_words(text)
+    for token in term_analyzer()(text, positions=True):
+        assert token.text in fold_readings(words[token.pos])
 
 
 @given(mixed_text)
