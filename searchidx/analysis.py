@@ -8,7 +8,9 @@ token's text::
 
 * :class:`ArabicTokenizer` yields whole words with their marks (the words of
   :func:`searchidx.arabic.iter_words`); ``startchar``/``endchar`` slice the
-  original word, which is what the highlighter marks.
+  original word, which is what the highlighter marks. A word ligature yields
+  the words it stands for at consecutive positions, each slicing the ligature:
+  «ﷺ» is «صلى», «الله», «عليه», «وسلم».
 * :class:`FoldFilter` replaces the word with its folded terms
   (:func:`searchidx.arabic.fold_readings`): both readings of an ambiguous
   Uthmani word when indexing, the first in a query. It leaves ``*`` and ``?``
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from whoosh.analysis import Analyzer, Filter, Tokenizer
 from whoosh.analysis.acore import Token as WhooshToken
 
-from .arabic import WORD, fold_readings, iter_words, light_stems, marks_evidence
+from .arabic import WORD, WORD_LIGATURES, fold_readings, iter_words, light_stems, marks_evidence
 
 # The name of the terms this analyzer makes, kept in each index's meta file: an
 # index whose terms were made otherwise is refused (rebuild it). A change to the
@@ -46,7 +48,8 @@ ANALYZER = "arabic-fold-5"
 @dataclass(frozen=True)
 class Token:
     """One word of the analysed text, as ``searchidx analyze`` shows it: its
-    (first) folded term, primary stem, and the stems of every reading."""
+    (first) folded term, primary stem, and the stems of every reading. ``text``
+    is ``TEXT[start:end]``: each word of a ligature shows the ligature."""
 
     text: str
     start: int
@@ -86,18 +89,22 @@ class ArabicTokenizer(Tokenizer):
             return
         pos = start_pos
         for match in WORD.finditer(value):
-            token.text = match.group()
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = token.text
-            if positions:
-                token.pos = pos
-                pos += 1
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            yield token
+            written = match.group()
+            # A word ligature («ﷺ») is its words at consecutive positions, each
+            # with the ligature's offsets, so that the highlighter marks it.
+            for word in WORD_LIGATURES.get(written, (written,)):
+                token.text = word
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = word
+                if positions:
+                    token.pos = pos
+                    pos += 1
+                if chars:
+                    token.startchar = start_char + match.start()
+                    token.endchar = start_char + match.end()
+                yield token
 
 
 class FoldFilter(Filter):
@@ -130,8 +137,7 @@ def analyze(text: str) -> list[Token]:
     ['اكد', 'احمد']
     """
     tokens = []
-    for start, end in iter_words(text):
-        word = text[start:end]
+    for word, start, end in iter_words(text):
         readings = fold_readings(word)
         if readings[0]:
             # Every reading's stems: «ٱلْكِتَـٰبُ» is «الكتب» or «الكتاب».
@@ -142,5 +148,5 @@ def analyze(text: str) -> list[Token]:
                     for stem in light_stems(term, marks_evidence(word, term))
                 )
             )
-            tokens.append(Token(word, start, end, readings[0], stems[0], stems))
+            tokens.append(Token(text[start:end], start, end, readings[0], stems[0], stems))
     return tokens

@@ -3,13 +3,14 @@
 Pure functions and tables over strings, with no Whoosh in sight (like
 ``whoosh.lang``); :mod:`searchidx.analysis` builds the index's analyzer on them.
 
-* :func:`iter_words` and :func:`word_matches` find whole words: Arabic
+* :func:`iter_words` finds whole words: Arabic
   letters, or digits and other letters, together with the combining marks,
   tatweel and invisible joiners inside them. Python's ``\\w`` does not match
   combining marks, so a plain ``\\w+`` cuts «أكّد» in two. A number written
   against Arabic letters is a word of its own: «عام2024م» is «عام», «2024»,
   «م». Offsets slice the original word, marks included, which is what lets
-  the highlighter mark «أَحْمَدُ» for «احمد».
+  the highlighter mark «أَحْمَدُ» for «احمد». A word ligature is the words it
+  stands for, each at a position of its own: «ﷺ» is «صلى الله عليه وسلم».
 * :func:`fold_term` makes spelling variation invisible: it removes diacritics,
   Quranic marks, tatweel and format controls, unifies alef forms, ى/ي, ة/ه,
   hamza seats and Persian letter forms, turns Arabic-Indic digits into ASCII
@@ -44,6 +45,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from pyarabic import araby
 
@@ -65,11 +67,21 @@ FORMAT_CONTROLS = "".join(
     for code in range(first, last + 1)
 )  # fmt: skip
 
+# The characters whose compatibility form (NFKC) is several words parted by
+# spaces, and those words; no other character of Unicode is (a test checks).
+# Each word takes a position of its own, with the ligature's offsets.
+WORD_LIGATURES = {
+    "\ufdfa": ("صلى", "الله", "عليه", "وسلم"),  # ﷺ
+    "\ufdfb": ("جل", "جلاله"),  # ﷻ
+}
+_LIGATURE = re.compile(f"[{''.join(WORD_LIGATURES)}]")
+
 # Letters of the Arabic script: word characters of the Arabic blocks that are
 # not digits. Everything else a word holds (digits, Arabic-Indic ones too, and
 # the letters of other scripts) is the other kind.
 _ARABIC_LETTER = (
-    r"[^\W\d_\x00-\u05ff\u0700-\u074f\u0780-\u086f\u0900-\ufb4f\ufe00-\ufe6f\uff00-\U0010ffff]"
+    r"[^\W\d_\x00-\u05ff\u0700-\u074f\u0780-\u086f\u0900-\ufb4f\ufdfa\ufdfb\ufe00-\ufe6f"
+    r"\uff00-\U0010ffff]"
 )
 _OTHER_WORD_CHAR = (
     r"[^\W_\u0600-\u065f\u066a-\u06ef\u06fa-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff"
@@ -91,7 +103,11 @@ def _run_of(char: str) -> str:
 # with their marks, or digits and other letters («2024», «H1N1», «MP3», «٢٠٢٤»),
 # never both: Arabic writes numbers against words («عام2024م», «1445هـ», «5كم»,
 # «العدد3»), and «2024» must find them as it finds «عام 2024 م».
-WORD = re.compile(rf"{_run_of(_ARABIC_LETTER)}|{_run_of(_OTHER_WORD_CHAR)}")
+#
+# A word ligature, one character for several words, is a word of its own, even
+# against letters («اللهﷺ» is «الله» and «ﷺ»; _ARABIC_LETTER leaves it out): it
+# stands for the words of WORD_LIGATURES, which :func:`iter_words` gives in its place.
+WORD = re.compile(rf"{_LIGATURE.pattern}|{_run_of(_ARABIC_LETTER)}|{_run_of(_OTHER_WORD_CHAR)}")
 
 _QURANIC_SIGNS = "".join(chr(c) for c in range(0x06D6, 0x06EE))
 _EXTENDED_MARKS = "".join(
@@ -181,6 +197,7 @@ _FOLD_TABLE = str.maketrans({**dict.fromkeys(_DELETED), **_FOLDS})
 #   digit         replaced by the ASCII digit; digits are words of their own (WORD)
 #   separator     punctuation or a sign: ends the word
 #   presentation  NFKC turns it into the letters above, which then fare as listed
+#   ligature      a word ligature: a word of its own, the words NFKC makes (WORD_LIGATURES)
 # Letters of Persian, Urdu, Pashto, Sindhi, Kurdish and African orthographies
 # that stand for sounds of their own (پ چ ژ گ ڤ ۆ …) are kept: folding them
 # would join different words.
@@ -266,7 +283,8 @@ LETTER_FATES = (
     (0xFD50, 0xFD8F, "presentation"),
     (0xFD92, 0xFDC7, "presentation"),
     (0xFDCF, 0xFDCF, "separator"),  # salaamuhu alaynaa
-    (0xFDF0, 0xFDFB, "presentation"),  # word ligatures: ﷲ ﷺ …
+    (0xFDF0, 0xFDF9, "presentation"),  # one-word ligatures: ﷲ ﷴ …
+    (0xFDFA, 0xFDFB, "ligature"),  # ﷺ ﷻ
     (0xFDFC, 0xFDFF, "separator"),  # rial sign and word signs
     (0xFE70, 0xFE72, "dropped"),  # isolated harakat
     (0xFE73, 0xFE73, "kept"),  # tail fragment
@@ -1022,16 +1040,40 @@ def exact_terms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(term for term in terms if term))
 
 
-def iter_words(text: str) -> Iterator[tuple[int, int]]:
-    """Yield ``(start, end)`` of every word of ``text``, marks included."""
+class Word(NamedTuple):
+    """One word of a text, at one position of the index: ``text`` is the word as
+    written, or one of the words a ligature stands for (:data:`WORD_LIGATURES`);
+    ``start`` and ``end`` slice what is written (the ligature)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def iter_words(text: str) -> Iterator[Word]:
+    """Yield every word of ``text``, marks included, in the order of its positions.
+
+    >>> [tuple(word) for word in iter_words("قال ﷺ")]
+    [('قال', 0, 3), ('صلى', 4, 5), ('الله', 4, 5), ('عليه', 4, 5), ('وسلم', 4, 5)]
+    """
     for match in WORD.finditer(text):
-        yield match.span()
+        start, end = match.span()
+        written = match.group()
+        for word in WORD_LIGATURES.get(written, (written,)):
+            yield Word(word, start, end)
 
 
-def word_matches(text: str) -> list[re.Match]:
-    """The regular-expression match of every word of ``text``, in order (one pass
-    gives both the words, ``.group()``, and their offsets, ``.span()``)."""
-    return list(WORD.finditer(text))
+def position_words(text: str) -> list[str]:
+    """The words of ``text`` by position (:func:`iter_words`'s ``text``), as the
+    index numbers them.
+
+    >>> position_words("اللهﷻ")
+    ['الله', 'جل', 'جلاله']
+    """
+    words = WORD.findall(text)
+    if _LIGATURE.search(text) is None:
+        return words  # nearly every text: no ligature to expand
+    return [word for written in words for word in WORD_LIGATURES.get(written, (written,))]
 
 
 def marks_evidence(word: str, term: str) -> WordTest | None:

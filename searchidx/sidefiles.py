@@ -292,7 +292,7 @@ def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
     stored text and the ``terms`` field's postings in ``arrays``."""
     import numpy as np
 
-    from .arabic import WORD, written_form
+    from .arabic import position_words, written_form
 
     numbers: dict[str, int] = {}  # a word as the text has it -> its written form's number
     table: dict[str, int] = {"": 0}  # a written form -> its number; "" past the last word
@@ -301,7 +301,7 @@ def _written_arrays(reader, doc_count: int, arrays: dict) -> dict:
     for docnum in range(doc_count):
         text = reader.stored_fields(docnum).get("text") or ""
         starts.append(len(ids))
-        for word in WORD.findall(text):
+        for word in position_words(text):
             number = numbers.get(word)
             if number is None:
                 number = numbers[word] = table.setdefault(written_form(word), len(table))

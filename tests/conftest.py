@@ -365,3 +365,22 @@ def count_in(index_dir: Path) -> int:
     result = run_cli("info", "--index", str(index_dir), "--format", "json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["paragraphs"]
+
+
+# Hadith written with word ligatures («ﷺ» is «صلى الله عليه وسلم»), and as spelled out.
+LIGATURES = {
+    "ligatures.txt": "\n\n".join(
+        [
+            "قال رسول الله ﷺ: إنما الأعمال بالنيات",  # 1
+            "قال رسول الله صلى الله عليه وسلم: الدين النصيحة",  # 2 spelled out
+            "عن أبي هريرة عن النبي -ﷺ- قال: من كان يؤمن بالله فليقل خيرا أو ليصمت",  # 3
+            "وكان رسول اللهﷺقال: لا تغضب",  # 4 against letters on both sides
+            "الحمد ﷲ وصلى ﷲ على ﷴ",  # 5 one-word ligatures
+            "قال الله ﷻ في الحديث القدسي: يا عبادي",  # 6
+            "عن النبي ﷺ عَلِمَ ما في الكتاب",  # 7 a vocalized word after the ligature
+            "عن النبي ﷺ عُلِّمَ ما في الكتاب",  # 8 the same letters, other marks
+            "وسلم عليه ثم صلى",  # 9 the words out of order
+        ]
+    )
+    + "\n"
+}

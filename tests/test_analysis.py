@@ -8,6 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from searchidx import arabic
 from searchidx.analysis import analyze, term_analyzer
 from searchidx.arabic import LETTER_FATES, fold_readings, fold_term, light_stem
 
@@ -132,7 +133,7 @@ arabic_words = st.text(
 
 mixed_text = st.text(
     alphabet=st.sampled_from(
-        list("ابتسكلمنهويةىأإآؤئ ٠١٢abc،؛؟.«»\n") + HARAKAT + ["\u200f", "\u200c", "ﻻ"]
+        list("ابتسكلمنهويةىأإآؤئ ٠١٢abc،؛؟.«»\n") + HARAKAT + ["\u200f", "\u200c", "ﻻ", "ﷺ"]
     ),
     max_size=60,
 )
@@ -143,6 +144,14 @@ def test_offsets_slice_the_original(text):
     for token in analyze(text):
         assert text[token.start : token.end] == token.text
         assert token.term
+
+
+@given(mixed_text)
+def test_the_index_and_the_side_files_number_the_words_alike(text):
+    # The side files read a position's written word from position_words.
+    words = arabic.position_words(text)
+    for token in term_analyzer()(text, positions=True):
+        assert token.text in fold_readings(words[token.pos])
 
 
 @given(mixed_text)
@@ -209,6 +218,9 @@ def observed_fate(code):
     tokens = analyze("ب" + char + "ب")
     if [t.text for t in tokens] == ["ب", char, "ب"] and tokens[1].term.isdigit():
         return "digit"  # a word of its own: digits are never part of an Arabic word
+    words = arabic.WORD_LIGATURES.get(char, ())
+    if [t.term for t in tokens] == ["ب", *map(fold_term, words), "ب"] and tokens[1].text == char:
+        return "ligature"
     if len(tokens) != 1 or tokens[0].text != "ب" + char + "ب":
         return "separator"
     middle = tokens[0].term[1:-1]
@@ -255,3 +267,31 @@ def test_tanween_mark_leaves_no_preposition_reading():
     assert marked.stems == ("كتاب", "كتابا")
     (bare,) = analyze("بسوريا")  # no mark: the ب may be a preposition
     assert "سوريا" in bare.stems
+
+
+# Word ligatures: «ﷺ» is four words, «ﷻ» two, «ﷲ» one
+
+
+def test_a_word_ligature_is_its_words_at_consecutive_positions_with_its_offsets():
+    text = "قال رسول اللهﷺ: أنا"
+    tokens = term_analyzer()(text, positions=True, chars=True)
+    assert [(t.text, t.pos, text[t.startchar : t.endchar]) for t in tokens] == [
+        ("قال", 0, "قال"),
+        ("رسول", 1, "رسول"),
+        ("الله", 2, "الله"),
+        ("صلي", 3, "ﷺ"),
+        ("الله", 4, "ﷺ"),
+        ("عليه", 5, "ﷺ"),
+        ("وسلم", 6, "ﷺ"),
+        ("انا", 7, "أنا"),
+    ]
+
+
+def test_analyze_shows_each_word_of_a_ligature_against_the_ligature():
+    assert [(t.text, t.start, t.term) for t in analyze("ﷻقال ﷲ ﷴ")] == [
+        ("ﷻ", 0, "جل"),
+        ("ﷻ", 0, "جلاله"),
+        ("قال", 1, "قال"),
+        ("ﷲ", 5, "الله"),  # one-word ligatures stay one word
+        ("ﷴ", 7, "محمد"),
+    ]

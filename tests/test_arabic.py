@@ -22,6 +22,7 @@ from searchidx.arabic import (
     light_stems,
     longest_common_run,
     marks_compatible,
+    position_words,
     stem_prefixes,
     stems_filter,
     written_form,
@@ -503,7 +504,7 @@ _HADITH_WORDS = sorted(
             "حَدَّثَنَا عَبْدُ الْمَلِكِ بْنُ أَبِي سُلَيْمَانَ عِنْدَ رَأْسِهِ مَلَكٌ مُوَكَّلٌ",
             "وَكَانَ فِيهَا عَلَمٌ أَخْضَرُ أَوْ أَصْفَرُ، يُحْشَرُ النَّاسُ يَوْمَ الْقِيَامَةِ",
         )
-        for start, end in iter_words(clause)
+        for _, start, end in iter_words(clause)
     }
 )
 
@@ -814,3 +815,33 @@ def test_word_classes_are_disjoint_so_possessive_repetitions_find_the_same_words
     assert [m.span() for m in arabic.WORD.finditer(text)] == [
         m.span() for m in greedy.finditer(text)
     ]
+
+
+def test_word_ligatures_are_every_character_whose_compatibility_form_is_words_apart():
+    spaced = {
+        char: tuple(arabic.WORD.findall(unicodedata.normalize("NFKC", char)))
+        for char in map(chr, range(sys.maxunicode + 1))
+        if " " in unicodedata.normalize("NFKC", char)
+        and len(arabic.WORD.findall(unicodedata.normalize("NFKC", char))) > 1
+    }
+    assert spaced == arabic.WORD_LIGATURES
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("رسول الله ﷺ قال", ["رسول", "الله", "صلى", "الله", "عليه", "وسلم", "قال"]),
+        ("اللهﷺ", ["الله", "صلى", "الله", "عليه", "وسلم"]),
+        ("-ﷺ-قال", ["صلى", "الله", "عليه", "وسلم", "قال"]),
+        ("ﷺﷻ", ["صلى", "الله", "عليه", "وسلم", "جل", "جلاله"]),
+        ("ﷲ ﷴ", ["ﷲ", "ﷴ"]),
+    ],
+)
+def test_a_word_ligature_is_the_words_it_stands_for(text, words):
+    assert position_words(text) == words
+    assert [word.text for word in iter_words(text)] == words
+    assert all(
+        text[word.start : word.end] in ("ﷺ", "ﷻ")
+        for word in iter_words(text)
+        if word.text in ("صلى", "عليه", "وسلم", "جل", "جلاله")
+    )

@@ -1,16 +1,18 @@
 """Highlighting: which words of a hit are marked, and where its snippet is cut."""
 
+import json
 import re
 import unicodedata
 
 import pytest
 
 from searchidx import Index, arabic
+from searchidx.errors import QueryError
 from searchidx.search import highlight
 from searchidx.search.highlight import _snap_start, html_snippet
 from searchidx.search.plan import QueryPlan
 
-from .conftest import build_index, highlighted, search, write_corpus
+from .conftest import LIGATURES, build_index, highlighted, search, write_corpus
 
 
 def test_unvocalized_query_finds_vocalized_paragraph_and_highlights_marks(small_index):
@@ -202,9 +204,102 @@ def test_words_near_each_other_are_marked_wherever_they_are(phrases_index):
 
 def test_a_phrase_the_words_do_not_show_together_has_its_words_marked_wherever_they_are():
     # The index found the phrase at positions the text's words do not show side by
-    # side (as a ligature's words): marking nothing would leave the hit unexplained.
+    # side: marking nothing would leave the hit unexplained.
     phrase = (frozenset({"الكتاب"}), frozenset({"الجديد"}))
     plan = QueryPlan(None, {}, frozenset(), frozenset(), (), excludes=False, phrases=(phrase,))
     text = "الجديد من الكتب: الكتاب"
     spans = highlight.Highlighter(plan).matched_words(text)
     assert [text[start:end] for start, end in spans] == ["الجديد", "الكتاب"]
+
+
+# Word ligatures: «ﷺ» is found and marked for the words it stands for
+
+
+@pytest.fixture(scope="module")
+def ligatures_index(tmp_path_factory):
+    folder = write_corpus(tmp_path_factory.mktemp("ligatures") / "docs", LIGATURES)
+    return build_index(folder.parent / "index", folder)
+
+
+def found(index_path, query, **options) -> list[int]:
+    return sorted(hit.paragraph for hit in search(index_path, query, limit=50, **options))
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs"),
+    [
+        ("صلى", [1, 2, 3, 4, 5, 7, 8, 9]),  # 5: «وصلى»
+        ("وسلم", [1, 2, 3, 4, 7, 8, 9]),
+        ('"صلى الله عليه وسلم"', [1, 2, 3, 4, 7, 8]),
+        ('"رسول الله صلى الله عليه وسلم"', [1, 2, 4]),
+        ("ﷺ", [1, 2, 3, 4, 7, 8]),  # typed, it is the phrase of its words
+        ('"رسول الله ﷺ"', [1, 2, 4]),
+        ('"وسلم قال"', [3, 4]),  # a phrase across the ligature's end
+        ('"جل جلاله"', [6]),
+        ('"الله جل"', [6]),
+        ("ﷻ", [6]),
+        ("محمد", [5]),  # a one-word ligature is its word
+    ],
+)
+def test_a_word_ligature_is_found_by_its_words_and_phrases(ligatures_index, query, paragraphs):
+    assert found(ligatures_index, query) == paragraphs
+
+
+def test_letters_written_against_a_ligature_are_a_word_of_their_own(ligatures_index):
+    # «اللهﷺقال»: «الله» and «قال» are found, «ﷲ» is «الله».
+    assert {4, 5} <= set(found(ligatures_index, "الله"))
+    assert 4 in found(ligatures_index, '"الله صلى"')
+    assert 4 in found(ligatures_index, "=قال")
+
+
+def test_the_ligature_is_marked_for_each_of_its_words_and_for_the_phrase(ligatures_index):
+    # A phrase is marked where it stands: not the «الله» of «رسول الله».
+    for query in ("صلى", "عليه", '"صلى الله عليه وسلم"', "ﷺ"):
+        [hit] = [hit for hit in search(ligatures_index, query) if hit.paragraph == 1]
+        assert highlighted(hit) == ["ﷺ"], query
+    [hit] = [hit for hit in search(ligatures_index, '"صلى الله عليه وسلم"') if hit.paragraph == 2]
+    assert highlighted(hit) == ["صلى", "الله", "عليه", "وسلم"]
+    [hit] = [hit for hit in search(ligatures_index, '"رسول الله ﷺ"') if hit.paragraph == 4]
+    assert highlighted(hit) == ["رسول", "الله", "ﷺ"]
+    [hit] = [hit for hit in search(ligatures_index, "جلاله") if hit.paragraph == 6]
+    assert highlighted(hit) == ["ﷻ"]
+
+
+def test_json_matches_slice_the_ligature(run, ligatures_index):
+    result = run("search", "وسلم", "--index", str(ligatures_index), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    hits = {hit["paragraph"]: hit for hit in json.loads(result.stdout)["hits"]}
+    text = hits[3]["text"]
+    assert [text[start:end] for start, end in hits[3]["matches"]] == ["ﷺ"]
+
+
+def test_the_words_after_a_ligature_are_read_at_their_own_positions(ligatures_index):
+    # The side files' written forms: the word right after «ﷺ» is the fifth after «النبي».
+    assert found(ligatures_index, "عَلِمَ", marks="strict") == [7]
+    assert found(ligatures_index, "عُلِّمَ", marks="strict") == [8]
+    assert found(ligatures_index, '"وسلم عَلِمَ"', marks="strict") == [7]
+    assert found(ligatures_index, '"النبي ﷺ =علم"') == [7, 8]
+
+
+def test_proximity_counts_the_words_of_a_ligature(ligatures_index):
+    # «رسول الله ﷺ: إنما»: «إنما» is six words after «رسول».
+    assert 1 not in found(ligatures_index, '"رسول انما"~4')
+    assert 1 in found(ligatures_index, '"رسول انما"~6')
+
+
+def test_an_exact_ligature_is_the_exact_phrase_of_its_words(ligatures_index):
+    # Its letters are those of its words: 2 spells them out.
+    assert found(ligatures_index, "=ﷺ") == [1, 2, 3, 4, 7, 8]
+    assert found(ligatures_index, '"=ﷺ قال"') == [3, 4]
+    assert found(ligatures_index, '"=اللهﷺ"') == [1, 2, 4]
+    assert found(ligatures_index, '"=وسلم قال"') == [3, 4]
+
+
+@pytest.mark.parametrize("query", ["ﷺ*", "ﷺ~", "اللهﷺ*", "صل?ﷺ"])
+def test_a_wildcard_or_tilde_on_a_ligature_is_refused(ligatures_index, query):
+    with pytest.raises(QueryError) as raised:
+        search(ligatures_index, query)
+    assert str(raised.value) == (
+        f"'{query}': «ﷺ» is 4 words (صلى الله عليه وسلم), and * ? ~ apply to one word; "
+        "write them apart, or the ligature alone"
+    )

@@ -38,7 +38,7 @@ from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
 from searchidx.search.written import WrittenTest
 
-from .conftest import EXACT_FOUND, HADITH, INDEX_DATA, write_corpus
+from .conftest import EXACT_FOUND, HADITH, INDEX_DATA, LIGATURES, build_index, write_corpus
 
 LIMIT = 10
 # Fatha, damma, kasra, sukun, shadda.
@@ -91,7 +91,7 @@ def corpus_words(folder) -> list[list[str]]:
         if path.suffix not in (".txt", ".md", ".jsonl", ".csv"):
             continue
         for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
-            words = [block[start:end] for start, end in iter_words(block)]
+            words = [word.text for word in iter_words(block)]
             if len(words) >= 3:
                 paragraphs.append(words)
     return paragraphs
@@ -204,7 +204,7 @@ def test_vocalized_and_strict_queries_agree_with_whoosh(hadith_index):
     """Words typed with diacritics, ranked (AND MAYBE a constant score) and strict (the
     written forms), alone, in phrases, with OR, NOT and «=»: answered by array search."""
     rng = random.Random(13)
-    paragraphs = [[hadith[a:b] for a, b in iter_words(hadith)] for hadith in HADITH]
+    paragraphs = [[word.text for word in iter_words(hadith)] for hadith in HADITH]
     shapes = [
         lambda words, at: words[at],
         lambda words, at: f"{words[at]} {rng.choice(rng.choice(paragraphs))}",
@@ -869,7 +869,7 @@ def generated(tmp_path_factory):
     rng = random.Random(7)
     vocabulary = sorted({word for words in corpus_words(INDEX_DATA) for word in words})[::3]
     # Vocalized words too, several ways for one word, so that diacritics and «=» choose.
-    vocabulary += sorted({hadith[a:b] for hadith in HADITH for a, b in iter_words(hadith)})
+    vocabulary += sorted({word.text for hadith in HADITH for word in iter_words(hadith)})
     names = [f"part{number:02d}.txt" for number in range(FILES)]
     write_corpus(root / "docs", generated_files(rng, vocabulary, names))
     return root, rng, vocabulary, names
@@ -1924,3 +1924,35 @@ def test_a_segment_learns_many_term_numbers_at_once_and_keeps_them(bundled_index
             assert not segment._ordinals.get("terms")
         finally:
             reader.close()
+
+
+def test_ligatures_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
+    """«ﷺ» as its four words: words, phrases across it, «=», strict marks and
+    proximity read the same positions both ways."""
+    index_path = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", LIGATURES))
+    queries = [
+        "صلى",
+        "وسلم",
+        "ﷺ",
+        "ﷻ",
+        "الله",
+        '"صلى الله عليه وسلم"',
+        '"رسول الله ﷺ"',
+        '"رسول الله صلى الله عليه وسلم"',
+        '"وسلم قال"',
+        '"جل جلاله"',
+        '"الله جل"',
+        '"رسول انما"~6',
+        "=قال",
+        '"النبي ﷺ =علم"',
+        "عَلِمَ",
+        '"وسلم عَلِمَ"',
+        "صلى -عَلِمَ",
+        "وصلى OR جلاله",
+    ]
+    with Index.open(index_path) as index:
+        compared = check_queries(index, [(query, False) for query in queries])
+        compared += check_queries(index, [(query, True) for query in queries[:6]])
+        for query in queries[:4]:
+            assert both_ways(index, query)[0][2] > 0, query
+    assert compared == len(queries) + 3 + 6  # three vocalized ones are compared twice

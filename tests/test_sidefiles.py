@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from searchidx import Index
-from searchidx.arabic import WORD, fold_readings, written_form
+from searchidx.arabic import fold_readings, position_words, written_form
 from searchidx.search.rank_arrays import ArraySearcher
 from searchidx.sidefiles import (
     SIDE_FILE_VERSION,
@@ -266,7 +266,7 @@ def test_the_forward_index_holds_the_written_word_at_each_position_of_its_terms(
                     for docnum, position, number in zip(
                         docnums, positions.tolist(), numbers.tolist(), strict=True
                     ):
-                        words = WORD.findall(leaf.stored_fields(docnum)["text"])
+                        words = position_words(leaf.stored_fields(docnum)["text"])
                         written = table[number]
                         assert written == written_form(words[position]), (folded, written)
                         assert folded in fold_readings(written), (folded, written)

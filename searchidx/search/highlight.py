@@ -15,7 +15,7 @@ from collections.abc import Callable
 from itertools import compress
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_readings, fold_term, fold_words, word_matches, written_form
+from ..arabic import fold_readings, fold_term, fold_words, iter_words, written_form
 
 if TYPE_CHECKING:
     from .plan import QueryPlan
@@ -53,8 +53,8 @@ class Highlighter:
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
         known = self._known
-        matches = word_matches(text)
-        words = list(map(re.Match.group, matches))
+        matches = list(iter_words(text))
+        words = [word.text for word in matches]
         new = list(set(words).difference(known))
         if new:
             # Most words have one term, kept from earlier hits: they are looked up
@@ -71,7 +71,8 @@ class Highlighter:
         asked = list(map(known.__getitem__, words))
         if self.phrases:
             self._ask_phrases(words, asked)
-        return [match.span() for match in compress(matches, asked)]
+        # The words of a ligature share its span: it is marked once.
+        return list(dict.fromkeys((word.start, word.end) for word in compress(matches, asked)))
 
     def _learn_phrase_words(self, words: list[str], terms: list[str | None]) -> None:
         """Note the readings of those of ``words`` (new to this search, ``terms``
@@ -94,8 +95,8 @@ class Highlighter:
     def _ask_phrases(self, words: list[str], asked: list[bool]) -> None:
         """Mark in ``asked`` the words of each phrase of the query where it stands in
         ``words``: its words one after another, as the index numbers positions (a
-        word a position). A phrase found nowhere in them (a hit it reached through
-        positions the words do not show, as of a ligature's words) has its words
+        word a position, a ligature its words). A phrase found nowhere in them (a
+        hit it reached through positions the words do not show) has its words
         marked wherever they are."""
         member = self._phrase_word
         places = list(compress(range(len(words)), map(member.__getitem__, words)))

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 from whoosh import qparser, query
 from whoosh.qparser.common import attach
 
-from ..arabic import FORMAT_CONTROLS, WORD, fold_term, is_vocalized
+from ..arabic import (
+    FORMAT_CONTROLS,
+    WORD,
+    WORD_LIGATURES,
+    fold_term,
+    is_vocalized,
+    position_words,
+)
 from ..errors import QueryError
 
 if TYPE_CHECKING:
@@ -61,6 +68,7 @@ _EMPTY_FILTER = re.compile(r'(?:^|(?<=[\s(-]))(doc|title):(?:"")?(?=[\s)]|$)')
 _OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
 # The query's pieces, for where its operators stand: brackets, and what lies between spaces.
 _PIECES = re.compile(r"[()]|[^\s()]+")
+_WILDCARD_OR_TILDE = re.compile("[*?~]")
 _NO_WORDS = "the query has no words to search for"
 # «=word» at the start of a word, also right after a bracket (not inside a
 # word, nor in «doc:a=b.txt»).
@@ -148,6 +156,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     _check_tildes(cleaned)
     _check_operators(cleaned)
     _check_boosts(cleaned)
+    _check_ligature_wildcards(cleaned)
     group = _AnyWordGroup if match_any else qparser.AndGroup
     # Whoosh's default plugins less single quotes, ranges, boosts and «*:*», with
     # searchidx's phrases, wildcards and operators: named here rather than
@@ -223,6 +232,22 @@ def _check_boosts(text: str) -> None:
 def _blank_quotes(text: str) -> str:
     """``text`` with what is inside its quotes blanked, keeping the offsets."""
     return re.sub(r'"[^"]*"', lambda quoted: '"' + "x" * (len(quoted[0]) - 2) + '"', text)
+
+
+def _check_ligature_wildcards(text: str) -> None:
+    """Refuse ``*``, ``?`` or ``~`` on a word ligature («ﷺ*», «ﷺ~»): the index
+    holds it as the words it stands for, and they apply to one word, so Whoosh
+    would quietly find nothing. Inside quotes they are punctuation."""
+    for piece in _blank_quotes(text).split():
+        if piece.startswith("doc:") or not _WILDCARD_OR_TILDE.search(piece):
+            continue
+        for word in WORD.findall(piece):
+            words = WORD_LIGATURES.get(word)
+            if words:
+                raise QueryError(
+                    f"'{piece}': «{word}» is {len(words)} words ({' '.join(words)}), "
+                    "and * ? ~ apply to one word; write them apart, or the ligature alone"
+                )
 
 
 def _check_tildes(text: str) -> None:
@@ -339,7 +364,9 @@ class _ExactWordPlugin(qparser.TaggingPlugin):
 
     class ExactNode(qparser.syntax.TextNode):
         def query(self, parser: qparser.QueryParser) -> query.Query | None:
-            words = [ExactWord("terms", word, boost=self.boost) for word in WORD.findall(self.text)]
+            words = [
+                ExactWord("terms", word, boost=self.boost) for word in position_words(self.text)
+            ]
             words = [word for word in words if fold_term(word.text)]
             if not words:
                 return None  # a tatweel alone, which no text holds as a word either
@@ -391,12 +418,16 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             if not (exact or side_by_side) or fieldname not in (parser.fieldname, "title"):
                 return super().query(parser)  # «doc:"a =b.txt"» names a file
             # The words as the field's analyzer finds them, so that the words
-            # around an «=» word are folded as in any phrase.
+            # around an «=» word are folded as in any phrase; an «=» word as
+            # typed (of a ligature, the word it stands for).
+            tokens = parser.schema[fieldname].tokenize(
+                self.text, mode="query", chars=True, keeporiginal=True
+            )
             words = [
-                ExactWord("terms", self.text[token.startchar : token.endchar])
+                ExactWord("terms", token.original)
                 if token.startchar in exact
                 else _located(query.Term(fieldname, token.text), self, token)
-                for token in parser.schema[fieldname].tokenize(self.text, mode="query", chars=True)
+                for token in tokens
             ]
             if len(words) <= 1:
                 return attach(words[0], self) if words else super().query(parser)

@@ -10,7 +10,6 @@ node of the plan, else Whoosh's matchers in :mod:`.rank_whoosh`), then
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
@@ -19,7 +18,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from ..arabic import fold_term, word_matches
+from ..arabic import fold_term, position_words
 from ..text import RECORD_SUFFIXES
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
 from .plan import QueryPlan, ReaderVocabulary, Vocabulary, build_plan
@@ -115,7 +114,7 @@ def _corrected(
             return None
         # The corrected word is a plain word of the query: the plan highlights
         # its own spelling, so every word of the hit folded to it is marked.
-        words = map(re.Match.group, word_matches(reader.stored_fields(docnums[0])["text"]))
+        words = position_words(reader.stored_fields(docnums[0])["text"])
         return next((word for word in words if fold_term(word) == term), None)
 
     return total, spelling

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_readings, fold_term, light_stems, word_matches, written_letters
+from ..arabic import WORD, fold_readings, fold_term, light_stems, written_letters
 from .query import positive_words
 
 if TYPE_CHECKING:
@@ -247,7 +247,7 @@ def _replace_words(
 ) -> str:
     """``text`` with every word that folds to a key of ``replacements`` replaced;
     those folding to one of ``loosened`` lose the «=» before them."""
-    for match in reversed(word_matches(text)):
+    for match in reversed(list(WORD.finditer(text))):
         term = fold_term(match.group())
         replacement = replacements.get(term)
         if replacement is not None:

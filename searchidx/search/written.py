@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from whoosh import matching, query
 from whoosh.query.spans import Span
 
-from ..arabic import WORD, marks_compatible, written_form, written_letters
+from ..arabic import marks_compatible, position_words, written_form, written_letters
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -124,7 +124,7 @@ class WrittenMatcher(matching.WrappingMatcher):
 
     def _accepted(self) -> list[int]:
         text = self.searcher.stored_fields(self.child.id()).get("text") or ""
-        words = WORD.findall(text)  # as the side files number them
+        words = position_words(text)  # as the side files number them
         test = self.test
         return [
             position
