@@ -1076,6 +1076,22 @@ def position_words(text: str) -> list[str]:
     return [word for written in words for word in WORD_LIGATURES.get(written, (written,))]
 
 
+def position_matches(text: str) -> tuple[list[str], list[re.Match]]:
+    """:func:`position_words` of ``text``, and the match of what each is written
+    as (a ligature's words share its match): one pass gives the words and, for
+    the few a caller marks, their offsets (``.span()``)."""
+    matches = list(WORD.finditer(text))
+    words = list(map(re.Match.group, matches))
+    if _LIGATURE.search(text) is None:
+        return words, matches  # nearly every text: no ligature to expand
+    placed = [
+        (word, match)
+        for written, match in zip(words, matches, strict=True)
+        for word in WORD_LIGATURES.get(written, (written,))
+    ]
+    return [word for word, _ in placed], [match for _, match in placed]
+
+
 def marks_evidence(word: str, term: str) -> WordTest | None:
     """What the marks of ``word`` (folded to ``term``) show about its letters, as
     the ``is_attested`` of :func:`light_stems`: a tanween fath («كتاباً») shows
