@@ -164,6 +164,8 @@ def test_folding_is_idempotent(text):
 @settings(max_examples=300)
 @given(arabic_words, st.lists(st.tuples(st.integers(0, 20), st.sampled_from(HARAKAT)), max_size=5))
 @example("ءأ", [(0, "\u064b"), (0, "\u064b")])  # tanween on a leading hamza before «أ»
+@example("ءأ", [(0, "\u0651")])  # a shadda there, or a tatweel
+@example("ءأ", [(0, "\u0640")])
 @example("ءءءءءا", [(4, "\u064e")])  # «ءَا»: Uthmani «آ», skipped
 def test_inserting_harakat_or_tatweel_changes_nothing(word, insertions):
     vocalized = word
