@@ -311,8 +311,8 @@ _UTHMANI_RULES = (
     # Hamza above a tatweel or a dotless yeh is a seated hamza: «شَيْـًٔا» = «شيئا».
     (re.compile(f"[\u0640\u0649]([{_TANWEEN}]?)\u0654"), "\u0621\\1"),
     # A hamza before an alef with hamza is written «أأ»: «ءَأَنتُمْ» = «أأنتم»
-    # (the skeleton keeps tanween, which do not change that).
-    (re.compile(f"^([\u0648\u0641]?)\u0621(?=[{_TANWEEN}]*\u0623)"), "\\1\u0627"),
+    # (the skeleton keeps tanween, shadda and tatweel, which do not change that).
+    (re.compile(f"^([\u0648\u0641]?)\u0621(?=[{_TANWEEN}\u0651\u0640]*\u0623)"), "\\1\u0627"),
     # A hamza with a dagger alef is «آ»: «قُرْءَٰنًا» = «قرآنا».
     (re.compile("(?<=[^\\W\u0627]|\u0651)\u0621\u0670"), araby.ALEF),
     # A small waw after و or a hamza is the second waw of standard spelling:

@@ -190,6 +190,16 @@ def test_a_phrase_marks_its_words_where_they_stand_together(phrases_index):
     assert highlighted(hit) == ["رسولُ", "الله"]  # not «الله عليه», nor «والله»
 
 
+def test_a_phrase_of_exact_or_vocalized_words_marks_them_where_it_stands(phrases_index):
+    # «=» and strict diacritics test the written form; the phrase still says where.
+    (hit,) = search(phrases_index, '"=الكتاب الجديد"').hits
+    assert highlighted(hit) == ["الكتابَ", "الجديدَ"]
+    (hit,) = search(phrases_index, '"الكتابَ الجديدَ"', marks="strict").hits
+    assert highlighted(hit) == ["الكتابَ", "الجديدَ"]
+    (hit,) = search(phrases_index, "=ﷺ").hits  # not the «الله» of «رسول الله»
+    assert highlighted(hit) == ["صلى", "الله", "عليه", "وسلم"]
+
+
 def test_a_word_asked_alone_too_is_marked_wherever_it_is(phrases_index):
     (hit,) = search(phrases_index, 'الله "رسول الله"').hits
     assert highlighted(hit) == ["رسولُ", "الله", "الله", "والله"]
@@ -205,7 +215,7 @@ def test_words_near_each_other_are_marked_wherever_they_are(phrases_index):
 def test_a_phrase_the_words_do_not_show_together_has_its_words_marked_wherever_they_are():
     # The index found the phrase at positions the text's words do not show side by
     # side: marking nothing would leave the hit unexplained.
-    phrase = (frozenset({"الكتاب"}), frozenset({"الجديد"}))
+    phrase = ((frozenset({"الكتاب"}), None), (frozenset({"الجديد"}), None))
     plan = QueryPlan(None, {}, frozenset(), frozenset(), (), excludes=False, phrases=(phrase,))
     text = "الجديد من الكتب: الكتاب"
     spans = highlight.Highlighter(plan).matched_words(text)

@@ -46,7 +46,9 @@ class Highlighter:
             self.restricted.setdefault(term, []).append(test)
         self._known: dict[str, bool] = {}
         self.phrases = plan.phrases
-        self._in_phrases = frozenset().union(*(word for phrase in plan.phrases for word in phrase))
+        self._in_phrases = frozenset().union(
+            *(forms for phrase in plan.phrases for forms, _ in phrase)
+        )
         # A word -> whether it is a phrase's word, for the words of hits.
         self._phrase_word: dict[str, bool] = {}
 
@@ -94,17 +96,22 @@ class Highlighter:
     def _ask_phrases(self, words: list[str], asked: list[bool]) -> None:
         """Mark in ``asked`` the words of each phrase of the query where it stands in
         ``words``: its words one after another, as the index numbers positions (a
-        word a position, a ligature its words). A phrase found nowhere in them (a
-        hit it reached through positions the words do not show) has its words
-        marked wherever they are."""
+        word a position, a ligature its words), each written as its test asks. A
+        phrase found nowhere in them (a hit it reached through positions the
+        words do not show) has its words marked wherever they are."""
         member = self._phrase_word
         places = list(compress(range(len(words)), map(member.__getitem__, words)))
         if not places:
             return
         for phrase in self.phrases:
             found = [
-                {place for place in places if not word.isdisjoint(member[words[place]])}
-                for word in phrase
+                {
+                    place
+                    for place in places
+                    if not forms.isdisjoint(member[words[place]])
+                    and (test is None or test.accepts(written_form(words[place])))
+                }
+                for forms, test in phrase
             ]
             starts = found[0].intersection(
                 *({place - number for place in at} for number, at in enumerate(found) if number)

@@ -93,6 +93,9 @@ _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # test their written forms must pass (or None) and the word as typed with its
 # diacritics (or ""); see _Planner._word.
 _Word = tuple[str, dict[str, float], WrittenTest | None, str]
+# A phrase's word, as highlighting reads it: its folded forms and the test its
+# written form must pass (None: any).
+PhraseWord = tuple[frozenset[str], WrittenTest | None]
 # What planning remembers of one vocabulary (see _memo).
 _Memo = tuple[dict[str, tuple[str, ...]], dict[str, bool], dict[tuple[str, str], dict[str, float]]]
 
@@ -207,8 +210,8 @@ class QueryPlan:
     which words of a hit are marked; words after NOT are in none. ``excludes``
     says the query has a NOT, which would let file records and deleted
     documents through. ``phrases`` holds each phrase's words (each word's
-    folded forms), which are marked where they stand together, not in
-    ``highlight``.
+    folded forms and the test of its written form, or None), which are marked
+    where they stand together, not in ``highlight`` or ``restricted``.
     """
 
     query: query.Query
@@ -217,7 +220,7 @@ class QueryPlan:
     restricted: frozenset[tuple[str, WrittenTest]]
     patterns: tuple[str, ...]
     excludes: bool
-    phrases: tuple[tuple[frozenset[str], ...], ...] = ()
+    phrases: tuple[tuple[PhraseWord, ...], ...] = ()
 
 
 def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank") -> QueryPlan:
@@ -274,7 +277,9 @@ class _Planner:
         # Inside NOT a word excludes every form it finds (`A -B` is A less the
         # hits of B), without the ranking bonus of compatible diacritics.
         self._excluding = False
-        self.phrases: list[tuple[frozenset[str], ...]] = []
+        self.phrases: list[tuple[PhraseWord, ...]] = []
+        # The words of the phrase being planned, as _any_of finds them (else None).
+        self._phrase: list[PhraseWord] | None = None
 
     def expand(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Not):
@@ -348,24 +353,23 @@ class _Planner:
         written with compatible marks (at the same positions, in a phrase) get
         :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
         """
-        if self._marked_together(words, q):
-            # Its words are marked where the phrase stands, not wherever they are.
-            self.phrases.append(tuple(frozenset(forms) for _, forms, _, _ in words))
-            free, self.highlight = self.highlight, set()
-            try:
-                return self._words_at(words, q)
-            finally:
-                self.highlight = free
-        return self._words_at(words, q)
+        if not self._marked_together(words, q):
+            return self._words_at(words, q)
+        # Its words are marked where the phrase stands, not wherever they are.
+        marked = self.highlight, self.restricted
+        self.highlight, self.restricted, self._phrase = set(), set(), []
+        try:
+            return self._words_at(words, q)
+        finally:
+            self.phrases.append(tuple(self._phrase))
+            (self.highlight, self.restricted), self._phrase = marked, None
 
     def _marked_together(self, words: list[_Word], q: query.Query) -> bool:
-        """Whether ``words`` are a phrase of words side by side in order whose
-        hits' words are marked by their folded forms alone (no written test)."""
+        """Whether ``words`` are a phrase of words side by side in order, marked
+        where they stand together."""
         if len(words) < 2 or self._excluding or q.slop != 1:
             return False
-        if isinstance(q, query.Sequence) and not q.ordered:
-            return False
-        return all(test is None and not (self.strict and typed) for *_, test, typed in words)
+        return not isinstance(q, query.Sequence) or q.ordered
 
     def _words_at(self, words: list[_Word], q: query.Query) -> query.Query:
         if not any(typed for *_, typed in words):
@@ -393,6 +397,9 @@ class _Planner:
             self.highlight.update(forms)
         else:
             self.restricted.update((form, test) for form in forms)
+        if self._phrase is not None:
+            # _words_at asks once for each word of a phrase, in order.
+            self._phrase.append((frozenset(forms), test))
         if fieldname == "terms":
             for form, bonus in forms.items():
                 self.bonuses[form] = max(bonus, self.bonuses.get(form, 0.0))
