@@ -162,6 +162,16 @@ def build_index(path: Path, source: Path) -> Path:
     return path
 
 
+def index_in_each_core(request, tmp_path_factory, files: dict[str, str]):
+    """``files`` indexed and opened, searching with the side files' arrays or with
+    Whoosh's matchers as ``request.param`` says: for a fixture whose ``params``
+    are ``[True, False]``, so that each test runs in both search cores."""
+    root = tmp_path_factory.mktemp("corpus")
+    with Index.open(build_index(root / "ix", write_corpus(root / "docs", files))) as index:
+        index.array_search = request.param
+        yield index
+
+
 @pytest.fixture
 def small_index(tmp_path, corpus) -> Path:
     return build_index(tmp_path / "index", corpus)

@@ -32,6 +32,7 @@ from .conftest import (
     build_index,
     doc_paragraphs,
     highlighted,
+    index_in_each_core,
     search,
     write_corpus,
 )
@@ -510,11 +511,8 @@ EXCLUDED = [
 
 @pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
 def received(request, tmp_path_factory):
-    root = tmp_path_factory.mktemp("received")
     files = {"received.txt": "\n\n".join(RECEIVED) + "\n"}
-    with Index.open(build_index(root / "ix", write_corpus(root / "docs", files))) as index:
-        index.array_search = request.param
-        yield index
+    yield from index_in_each_core(request, tmp_path_factory, files)
 
 
 def test_not_removes_every_paragraph_the_word_finds(received):

@@ -18,6 +18,7 @@ from .conftest import (
     build_index,
     doc_paragraphs,
     highlighted,
+    index_in_each_core,
     search,
     stderr_lines,
     write_corpus,
@@ -265,10 +266,7 @@ GLUED_NUMBERS = {
 
 @pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
 def glued_numbers(request, tmp_path_factory):
-    folder = write_corpus(tmp_path_factory.mktemp("glued") / "docs", GLUED_NUMBERS)
-    with Index.open(build_index(folder.parent / "index", folder)) as index:
-        index.array_search = request.param
-        yield index
+    yield from index_in_each_core(request, tmp_path_factory, GLUED_NUMBERS)
 
 
 @pytest.mark.parametrize(
