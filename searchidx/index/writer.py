@@ -67,26 +67,29 @@ def write_changes(
 ) -> None:
     """Write ``plan`` and commit it, or cancel everything if anything fails or is interrupted."""
     writer = _open_writer(whoosh, path, parallel=plan.bytes_to_read >= PARALLEL_MIN_BYTES)
-    with _worker_processes(writer):
-        try:
-            _write(writer, plan, run)
-        except OSError as error:
-            # A full disk or a file size limit: the write that failed fails the cancel too.
-            with suppress(OSError):
+    try:
+        with _worker_processes(writer):
+            try:
+                _write(writer, plan, run)
+            except OSError as error:
+                # A full disk or a file size limit: the write that failed fails the cancel too.
+                with suppress(OSError):
+                    writer.cancel()
+                _close_unwritten(writer)
+                raise cannot_write(path, error) from None
+            except BaseException:
                 writer.cancel()
-            _close_unwritten(writer)
-            _remove_unfinished_segments(whoosh)
-            raise cannot_write(path, error) from None
-        except BaseException:
-            writer.cancel()
-            _remove_unfinished_segments(whoosh)
-            raise
-        try:
-            _commit(writer, optimize)
-        except OSError as error:
-            _close_unwritten(writer)
-            _remove_unfinished_segments(whoosh)
-            raise cannot_write(path, error) from None
+                raise
+            try:
+                _commit(writer, optimize)
+            except OSError as error:
+                _close_unwritten(writer)
+                raise cannot_write(path, error) from None
+    except BaseException:
+        # Once the workers have stopped: removing the files they were writing
+        # under them made them fail with a traceback of their own.
+        _remove_unfinished_segments(whoosh)
+        raise
 
 
 def _close_unwritten(writer: SegmentWriter) -> None:
@@ -278,6 +281,8 @@ def _worker_processes(writer):
             # of its queues would keep the interpreter waiting at exit.
             for task in writer.tasks:
                 task.terminate()
+            for task in writer.tasks:
+                task.join(timeout=10)  # gone at once: SIGTERM is not caught
             writer.jobqueue.cancel_join_thread()
             writer.resultqueue.cancel_join_thread()
         raise
