@@ -4,6 +4,7 @@ written forms, diacritics."""
 import difflib
 import gc
 import itertools
+import random
 import re
 import sys
 import unicodedata
@@ -816,6 +817,36 @@ def test_word_classes_are_disjoint_so_possessive_repetitions_find_the_same_words
     assert [m.span() for m in arabic.WORD.finditer(text)] == [
         m.span() for m in greedy.finditer(text)
     ]
+
+
+def test_word_pattern_finds_the_words_of_its_plain_definition():
+    # WORD is written for speed (the Arabic letters as an explicit class, each run
+    # one repeated class); written plainly it is: a ligature, or a letter of one
+    # kind with its marks, then more, invisible controls allowed between letters.
+    marks, controls = arabic._MARK_RANGES, arabic.FORMAT_CONTROLS
+
+    def run(char):
+        return rf"{char}[{marks}]*(?:[{controls}]*{char}[{marks}]*)*"
+
+    plain = re.compile(
+        rf"{arabic._LIGATURE.pattern}|{run(arabic._ARABIC_LETTER)}|{run(arabic._OTHER_WORD_CHAR)}"
+    )
+    explicit = re.compile(arabic.WORD.pattern[: arabic.WORD.pattern.index("]") + 1])
+    negated = re.compile(arabic._ARABIC_LETTER)
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert bool(explicit.match(char)) == bool(negated.match(char)), hex(code)
+    alphabet = (
+        "اأإآءؤئبتةثجحخدذرسشصضطظعغفقكلمنهوىيـپچگکۀ"  # letters, tatweel, Persian forms
+        "ًٌٍَُِّْٰٕٖۖ\u0301\ufe20"  # harakat, Quranic and other combining marks
+        f"{controls}٠١٢٣٤٥٦٧٨٩۰۱0123456789abcXYZ_ﷺﷻﭐﻼ ،.؟\n-"
+    )
+    rng = random.Random(7)
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        assert [m.span() for m in arabic.WORD.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], text
 
 
 def test_word_ligatures_are_every_character_whose_compatibility_form_is_words_apart():
