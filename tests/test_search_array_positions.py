@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 
 from searchidx.search.array_positions import (
+    _POSITION,
     KeptArrays,
     _common_keys,
+    _near,
     _near_layout,
     _near_pair,
     _occurrence_keys,
@@ -87,6 +89,48 @@ def test_two_words_are_near_where_some_pair_of_occurrences_is(documents, length)
             first, first, slop
         )
     assert found >= 10 and missed >= 5  # words near, and words in one document far
+
+
+def joined(first: list, second: list, slop: int) -> list:
+    """The spans joining a span of ``first`` with one of ``second`` (``(doc, start,
+    end)`` each) 1 to ``slop`` positions apart, as Whoosh's SpanNear joins them,
+    by looking at every pair: sorted, each once."""
+    found = set()
+    for doc, start, end in first:
+        for other_doc, other_start, other_end in second:
+            if doc != other_doc:
+                continue
+            gap = other_start - end if end < other_start else start - other_end
+            if 1 <= max(gap, 0) <= slop:
+                found.add((doc, min(start, other_start), max(end, other_end)))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("documents", [30, 2**20, 2**31 - 1])
+def test_spans_near_each_other_are_joined_as_by_looking_at_every_pair(documents):
+    # Past 2**31 documents' keys, a key and a span's length no longer share one
+    # number: the spans are then sorted by two keys.
+    rng = random.Random(documents)
+
+    def spans(count: int) -> list:
+        chosen = set()
+        for _ in range(count):
+            doc, start = rng.choice([0, 7, documents - 1]), rng.randrange(60)
+            chosen.add((doc, start, start + rng.choice([0, 0, 1, 3])))
+        return sorted(chosen)
+
+    def arrays(spans: list):
+        keys = np.array([doc << 32 | start for doc, start, _ in spans], dtype=np.int64)
+        return keys, np.array([end for *_, end in spans], dtype=np.int64)
+
+    for _ in range(60):
+        first, second = spans(rng.randint(1, 40)), spans(rng.randint(1, 12))
+        slop = rng.choice([1, 2, 5, 9])
+        for one, other in ((first, second), (second, first)):
+            keys, ends = _near(arrays(one), arrays(other), slop)
+            docs, starts = (keys >> 32).tolist(), (keys & _POSITION).tolist()
+            found = list(zip(docs, starts, ends.tolist(), strict=True))
+            assert found == joined(first, second, slop)
 
 
 def test_kept_arrays_drop_the_least_recently_used_past_their_bytes():

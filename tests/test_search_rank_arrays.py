@@ -1943,6 +1943,8 @@ def test_ligatures_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
         '"جل جلاله"',
         '"الله جل"',
         '"رسول انما"~6',
+        '"النبي ﷺ"~5',  # five words near each other, as Whoosh's spans join them
+        '"ﷺ قال"~3',
         "=قال",
         '"النبي ﷺ =علم"',
         "عَلِمَ",

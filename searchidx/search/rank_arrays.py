@@ -776,8 +776,11 @@ class _Run:
         matches = _materialize(self.evaluate(and_query, segment, within), segment)
         if not len(matches.ids):
             return _EMPTY
+        # Only the documents holding every word can hold them near each other: the
+        # spans of the others would be joined for nothing, in every step of the tree.
+        holding = _mask(matches.ids, segment.size)
         # A word given twice keeps one spans object: _near_docs knows it by identity.
-        spans = {id(found): _key_spans(found, shift) for found in words}
+        spans = {id(found): _key_spans(found[holding[found >> shift]], shift) for found in words}
         spans = [spans[id(found)] for found in words]
         half = len(spans) // 2
         first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
@@ -871,7 +874,11 @@ class _Run:
         few = len(ids) * 8 < segment.size
         scores = np.zeros(len(ids))
         for group in groups:
-            if isinstance(group, _Matches):  # a group scored in ``found`` already
+            if isinstance(group, _Matches) and np.array_equal(group.ids, ids):
+                # Scored in every live document of ``found`` (near_word's are).
+                scores = scores + group.scores
+                continue
+            if isinstance(group, _Matches):  # a group scored in some of ``found``
                 part = np.zeros(len(ids) if few else segment.size)
                 part[ids.searchsorted(group.ids) if few else group.ids] = group.scores
                 scores = scores + (part if few else part[ids])
