@@ -23,7 +23,7 @@ from searchidx.arabic import (
     light_stems,
     longest_common_run,
     marks_compatible,
-    position_matches,
+    position_spans,
     position_words,
     stem_prefixes,
     stems_filter,
@@ -872,9 +872,9 @@ def test_word_ligatures_are_every_character_whose_compatibility_form_is_words_ap
 def test_a_word_ligature_is_the_words_it_stands_for(text, words):
     assert position_words(text) == words
     assert [word.text for word in iter_words(text)] == words
-    matched, matches = position_matches(text)
+    matched, starts, ends = position_spans(text)
     assert matched == words
-    assert [match.span() for match in matches] == [(w.start, w.end) for w in iter_words(text)]
+    assert list(zip(starts, ends, strict=True)) == [(w.start, w.end) for w in iter_words(text)]
     assert all(
         text[word.start : word.end] in ("ﷺ", "ﷻ")
         for word in iter_words(text)

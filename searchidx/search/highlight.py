@@ -15,7 +15,7 @@ from collections.abc import Callable
 from itertools import compress
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_readings, fold_term, fold_words, position_matches, written_form
+from ..arabic import fold_readings, fold_term, fold_words, position_spans, written_form
 
 if TYPE_CHECKING:
     from .plan import QueryPlan
@@ -55,7 +55,7 @@ class Highlighter:
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
         known = self._known
-        words, matches = position_matches(text)
+        words, starts, ends = position_spans(text)
         new = list(set(words).difference(known))
         if new:
             # Most words have one term, kept from earlier hits: they are looked up
@@ -73,7 +73,7 @@ class Highlighter:
         if self.phrases:
             self._ask_phrases(words, asked)
         # The words of a ligature share its span: it is marked once.
-        return list(dict.fromkeys(match.span() for match in compress(matches, asked)))
+        return list(dict.fromkeys(zip(compress(starts, asked), compress(ends, asked), strict=True)))
 
     def _learn_phrase_words(self, words: list[str], terms: list[str | None]) -> None:
         """Note the readings of those of ``words`` (new to this search, ``terms``
