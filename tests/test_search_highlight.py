@@ -313,3 +313,32 @@ def test_a_wildcard_or_tilde_on_a_ligature_is_refused(ligatures_index, query):
         f"'{query}': «ﷺ» is 4 words (صلى الله عليه وسلم), and * ? ~ apply to one word; "
         "write them apart, or the ligature alone"
     )
+
+
+def test_a_long_paragraph_is_highlighted_alike_search_after_search(tmp_path, monkeypatch):
+    # Long texts' words are kept from search to search (KeptWords): a kept text
+    # must give the marks a fresh reading does, whatever the next query asks.
+    kept = highlight.KeptWords(longest=2000, limit=5000)
+    monkeypatch.setattr(highlight, "_KEPT_WORDS", kept)
+    long = "قال رسول الله ﷺ: «إنما الأعمال بالنيات». ورواه البخاري ومسلم عن عمر بن الخطاب. " * 40
+    short = "حدثنا عبد الله بن يوسف قال أخبرنا مالك عن نافع."
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "long.txt").write_text(f"{long}\n\n{short}\n", encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        index.update([docs])
+        for query, words in [
+            ("الأعمال", {"الأعمال"}),
+            ("عمر", {"عمر"}),
+            ('"البخاري عمر"~6', {"البخاري", "عمر"}),
+        ]:
+            for _ in range(2):  # read, then taken from what was kept
+                hit = index.search(query).hits[0]
+                assert hit.paragraph == 1 and set(highlighted(hit)) == words, query
+                assert len(hit.matches) == 40 * len(words)
+        assert list(kept._texts) == [long.strip()]  # the short paragraph is not kept
+        assert set(highlighted(index.search("مالك").hits[0])) == {"مالك"}
+    words, starts, ends = arabic.position_spans(long)
+    assert kept.words(long) == (words, starts, ends, frozenset(words))
+    kept.words(long.replace("عمر", "علي") + "؟")  # past the limit: the texts kept are let go
+    assert len(kept._texts) == 1 and kept._characters <= kept.limit
