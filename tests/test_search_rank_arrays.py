@@ -1553,7 +1553,8 @@ def test_a_common_words_scores_kept_per_paragraph_rank_as_its_postings(tmp_path,
         first = search_all(index)
         kept = index._array_searcher().kept_scores._arrays
         assert any(key[2] and key[2][0] == "per document" for key in kept)
-        assert search_all(index) == first  # from the sums kept
+        assert any(key[2] == "holding" for key in kept)  # the paragraphs holding it
+        assert search_all(index) == first  # from the sums and masks kept
         for text, found in near:
             assert sorted(hit[:2] for hit in first[text]) == found, text
             assert_same(*both_ways(index, text), text)

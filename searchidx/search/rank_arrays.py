@@ -493,7 +493,7 @@ class _Run:
             if size * _SUMS_KEPT >= segment.size:
                 # As near_word() keeps a common word's: of the deleted documents too.
                 summed = self.word_sums(segment, number, terms)
-                present |= _holding_every(segment, [number])
+                present |= self.holding(segment, [number])
             else:
                 form, docs, tf = _word_postings(segment, number)
                 ids, each = self.each_posting(segment, None, form, docs, tf, terms)
@@ -721,9 +721,9 @@ class _Run:
             if within is None and all(kept.get(segment, found) is not None for found in ordinals):
                 candidates = None
             else:
-                candidates = _holding_every(segment, ordinals)
+                candidates = self.holding(segment, ordinals)
                 if within is not None:
-                    candidates &= within
+                    candidates = candidates & within
                 if not candidates.any():
                     return _EMPTY
         else:
@@ -838,6 +838,25 @@ class _Run:
             summed = np.bincount(docs, each, segment.size)
             kept.put(segment, ordinals, summed, also)
         return summed
+
+    def holding(self, segment: _Segment, ordinals: list) -> np.ndarray:
+        """A mask of the documents (deleted ones too) holding a term of each of the
+        words ``ordinals`` (each word's terms), not to be changed: a word in at
+        least one document in :data:`_SUMS_KEPT` has its mask kept (in
+        :attr:`ArraySearcher.kept_scores`), as its scores are, for proximity and
+        ``--any`` to take again."""
+        holding = None
+        for terms in ordinals:
+            found = None
+            common = _postings_count(segment, terms) * _SUMS_KEPT >= segment.size
+            if common:
+                found = self.searcher.kept_scores.get(segment, terms, "holding")
+            if found is None:
+                found = _holding_every(segment, [terms])
+                if common:
+                    self.searcher.kept_scores.put(segment, terms, found, "holding")
+            holding = found if holding is None else holding & found
+        return holding
 
     def word_scores(self, segment: _Segment, form, docs, tf, idf) -> np.ndarray:
         """The score of each of a word's postings (``form``, ``docs`` and ``tf``, its
