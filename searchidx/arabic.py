@@ -1010,7 +1010,9 @@ _WRITTEN_TABLE = str.maketrans(
         **dict(zip(araby.NUMBERS_EAST + araby.NUMBERS_PERS, araby.NUMBERS_WEST * 2, strict=True)),
     }
 )
-_MARKS = re.compile(f"[{_MARK_RANGES}]")
+# Patterns only ``=word`` needs (:func:`written_letters`, :func:`exact_terms`) stay
+# text, which ``re`` compiles on first use and keeps: a search without «=» never pays.
+_MARKS = f"[{_MARK_RANGES}]"
 
 
 @_kept_text
@@ -1035,7 +1037,7 @@ def written_form(word: str) -> str:
 # («ٱلضَّآلِّينَ»): in Quranic text the sign to lengthen a plain alef, not the
 # letter «آ» (standard spelling never writes «آء»: «السماء», «جاء», «الضالين»).
 _HAMZAS = "".join(araby.HAMZAT)
-_MADD_SIGN = re.compile(
+_MADD_SIGN = (
     f"{araby.ALEF_MADDA}(?=[{_MARK_RANGES}]*(?:[{_HAMZAS}]|\\w[{_MARK_RANGES}]*{araby.SHADDA}))"
 )
 
@@ -1051,16 +1053,14 @@ def written_letters(word: str) -> str:
     >>> written_letters("ٱلسَّمَآءِ"), written_letters("ٱلضَّآلِّينَ"), written_letters("آمن")
     ('السماء', 'الضالين', 'آمن')
     """
-    written = _MADD_SIGN.sub(araby.ALEF, written_form(word))
-    return _MARKS.sub("", written).replace(araby.ALEF_WASLA, araby.ALEF)
+    written = re.sub(_MADD_SIGN, araby.ALEF, written_form(word))
+    return re.sub(_MARKS, "", written).replace(araby.ALEF_WASLA, araby.ALEF)
 
 
 # Letters Uthmani spelling writes where standard spelling, and so the index
 # (:data:`_UTHMANI_RULES`), has an alef: a و before ة («ٱلصَّلَوٰةَ»), a ى inside a
 # word («ٱلتَّوْرَىٰةَ»), a hamza before an alef after a letter («ٱلْقُرْءَانُ»).
-_UTHMANI_ALEF_LETTERS = re.compile(
-    "\u0648(?=\u0629)|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
-)
+_UTHMANI_ALEF_LETTERS = "\u0648(?=\u0629)|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
 
 
 def exact_terms(word: str) -> tuple[str, ...]:
@@ -1071,8 +1071,10 @@ def exact_terms(word: str) -> tuple[str, ...]:
     >>> exact_terms("الصلوة"), exact_terms("التورىة"), exact_terms("عَلِيّ")
     (('الصلوه', 'الصلاه'), ('التوريه', 'التوراه'), ('علي',))
     """
-    standard = _UTHMANI_ALEF_LETTERS.sub(
-        lambda letter: "" if letter[0] == araby.HAMZA else araby.ALEF, written_letters(word)
+    standard = re.sub(
+        _UTHMANI_ALEF_LETTERS,
+        lambda letter: "" if letter[0] == araby.HAMZA else araby.ALEF,
+        written_letters(word),
     )
     terms = (*fold_readings(word), *fold_readings(standard))
     return tuple(dict.fromkeys(term for term in terms if term))
