@@ -77,17 +77,41 @@ WORD_LIGATURES = {
 }
 _LIGATURE = re.compile(f"[{''.join(WORD_LIGATURES)}]")
 
+# The Arabic blocks: Arabic, Supplement, Extended-B and -A, Presentation Forms-A
+# (without the word ligatures) and -B.
+_ARABIC_BLOCKS = (
+    (0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDF9), (0xFDFC, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)  # fmt: skip
+
+
+def _letter_class(blocks: tuple[tuple[int, int], ...]) -> str:
+    """A character class of the word characters in ``blocks`` that are not digits
+    (what ``[^\\W\\d_]`` takes there), written as ranges of code points.
+
+    The class is listed rather than written as ``[^\\W\\d_…]`` less the other
+    blocks: compiling that complement walked some 60,000 code points, a few
+    milliseconds of every command's start, for each pattern that holds it.
+    """
+    letters = [
+        code
+        for first, last in blocks
+        for code in range(first, last + 1)
+        if chr(code).isalnum() and not chr(code).isdecimal()
+    ]
+    ranges = []
+    for code in letters:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in ranges) + "]"
+
+
 # Letters of the Arabic script: word characters of the Arabic blocks that are
 # not digits. Everything else a word holds (digits, Arabic-Indic ones too, and
 # the letters of other scripts) is the other kind.
-_ARABIC_LETTER = (
-    r"[^\W\d_\x00-\u05ff\u0700-\u074f\u0780-\u086f\u0900-\ufb4f\ufdfa\ufdfb\ufe00-\ufe6f"
-    r"\uff00-\U0010ffff]"
-)
-# The blocks _ARABIC_LETTER does not leave out: its letters are among them.
-_ARABIC_BLOCKS = (
-    (0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)
-)  # fmt: skip
+_ARABIC_LETTER = _letter_class(_ARABIC_BLOCKS)
 _OTHER_WORD_CHAR = (
     r"[^\W_\u0600-\u065f\u066a-\u06ef\u06fa-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff"
     r"\ufe70-\ufeff]"
@@ -111,20 +135,6 @@ def _run_of(char: str) -> str:
     return rf"{char}{letters}(?:[{FORMAT_CONTROLS}]+{_ONCE}{char}{letters})*{_ONCE}"
 
 
-def _explicit_class(negated: str, blocks: tuple) -> str:
-    """The characters of the class ``negated`` that lie in ``blocks`` (pairs of
-    first and last code points), as an explicit class: the regular expression
-    engine tests an explicit class's members by one lookup, a negated one's by
-    each item it lists."""
-    member = re.compile(negated)
-    codes = [code for first, last in blocks for code in range(first, last + 1)]
-    kept = {code for code in codes if member.match(chr(code))}
-    # Runs of consecutive code points, as ranges.
-    starts = [code for code in codes if code in kept and code - 1 not in kept]
-    ends = [code for code in codes if code in kept and code + 1 not in kept]
-    return "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in zip(starts, ends, strict=True)) + "]"
-
-
 # One word (the tokenizer's and the highlighter's idea of a word): Arabic letters
 # with their marks, or digits and other letters («2024», «H1N1», «MP3», «٢٠٢٤»),
 # never both: Arabic writes numbers against words («عام2024م», «1445هـ», «5كم»,
@@ -133,10 +143,7 @@ def _explicit_class(negated: str, blocks: tuple) -> str:
 # A word ligature, one character for several words, is a word of its own, even
 # against letters («اللهﷺ» is «الله» and «ﷺ»; _ARABIC_LETTER leaves it out): it
 # stands for the words of WORD_LIGATURES, which :func:`iter_words` gives in its place.
-WORD = re.compile(
-    rf"{_run_of(_explicit_class(_ARABIC_LETTER, _ARABIC_BLOCKS))}|{_LIGATURE.pattern}"
-    rf"|{_run_of(_OTHER_WORD_CHAR)}"
-)
+WORD = re.compile(rf"{_run_of(_ARABIC_LETTER)}|{_LIGATURE.pattern}|{_run_of(_OTHER_WORD_CHAR)}")
 # The words of a text and what comes between them, by one split (:func:`position_spans`).
 _WORD_AND_BETWEEN = re.compile(f"({WORD.pattern})")
 
@@ -1003,7 +1010,9 @@ _WRITTEN_TABLE = str.maketrans(
         **dict(zip(araby.NUMBERS_EAST + araby.NUMBERS_PERS, araby.NUMBERS_WEST * 2, strict=True)),
     }
 )
-_MARKS = re.compile(f"[{_MARK_RANGES}]")
+# Patterns only ``=word`` needs (:func:`written_letters`, :func:`exact_terms`) stay
+# text, which ``re`` compiles on first use and keeps: a search without «=» never pays.
+_MARKS = f"[{_MARK_RANGES}]"
 
 
 @_kept_text
@@ -1028,7 +1037,7 @@ def written_form(word: str) -> str:
 # («ٱلضَّآلِّينَ»): in Quranic text the sign to lengthen a plain alef, not the
 # letter «آ» (standard spelling never writes «آء»: «السماء», «جاء», «الضالين»).
 _HAMZAS = "".join(araby.HAMZAT)
-_MADD_SIGN = re.compile(
+_MADD_SIGN = (
     f"{araby.ALEF_MADDA}(?=[{_MARK_RANGES}]*(?:[{_HAMZAS}]|\\w[{_MARK_RANGES}]*{araby.SHADDA}))"
 )
 
@@ -1044,16 +1053,14 @@ def written_letters(word: str) -> str:
     >>> written_letters("ٱلسَّمَآءِ"), written_letters("ٱلضَّآلِّينَ"), written_letters("آمن")
     ('السماء', 'الضالين', 'آمن')
     """
-    written = _MADD_SIGN.sub(araby.ALEF, written_form(word))
-    return _MARKS.sub("", written).replace(araby.ALEF_WASLA, araby.ALEF)
+    written = re.sub(_MADD_SIGN, araby.ALEF, written_form(word))
+    return re.sub(_MARKS, "", written).replace(araby.ALEF_WASLA, araby.ALEF)
 
 
 # Letters Uthmani spelling writes where standard spelling, and so the index
 # (:data:`_UTHMANI_RULES`), has an alef: a و before ة («ٱلصَّلَوٰةَ»), a ى inside a
 # word («ٱلتَّوْرَىٰةَ»), a hamza before an alef after a letter («ٱلْقُرْءَانُ»).
-_UTHMANI_ALEF_LETTERS = re.compile(
-    "\u0648(?=\u0629)|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
-)
+_UTHMANI_ALEF_LETTERS = "\u0648(?=\u0629)|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
 
 
 def exact_terms(word: str) -> tuple[str, ...]:
@@ -1064,8 +1071,10 @@ def exact_terms(word: str) -> tuple[str, ...]:
     >>> exact_terms("الصلوة"), exact_terms("التورىة"), exact_terms("عَلِيّ")
     (('الصلوه', 'الصلاه'), ('التوريه', 'التوراه'), ('علي',))
     """
-    standard = _UTHMANI_ALEF_LETTERS.sub(
-        lambda letter: "" if letter[0] == araby.HAMZA else araby.ALEF, written_letters(word)
+    standard = re.sub(
+        _UTHMANI_ALEF_LETTERS,
+        lambda letter: "" if letter[0] == araby.HAMZA else araby.ALEF,
+        written_letters(word),
     )
     terms = (*fold_readings(word), *fold_readings(standard))
     return tuple(dict.fromkeys(term for term in terms if term))

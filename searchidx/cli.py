@@ -115,7 +115,9 @@ def _shared_options(
     return decorate
 
 
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?", re.IGNORECASE)
+# A pattern, not a compiled one: only `index --max-file-size` reads a size, and
+# re compiles it on its first use.
+_SIZE = r"(?i)(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?"
 _SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
@@ -129,7 +131,7 @@ class _ByteSize(click.ParamType):
     ) -> int:
         if isinstance(value, int):
             return value
-        match = _SIZE.fullmatch(str(value).strip())
+        match = re.fullmatch(_SIZE, str(value).strip())
         if not match:
             self.fail(
                 f"{value!r} is not a size; write bytes, or a number with K, M or G "

@@ -629,6 +629,16 @@ class SideFile:
     def __contains__(self, name: str) -> bool:
         return name in self._arrays or name in self._coded
 
+    def taken(self, name: str, numbers: Any) -> Any:
+        """``self[name][numbers]``: the values at ``numbers``. Field lengths kept as
+        length codes are decoded there only, not whole (a one-shot search reads the
+        lengths of the documents it found, ten or so of a segment's 50,000)."""
+        if name not in self._arrays and self._coded[name][0] == _LENGTH_CODES:
+            return _length_table()[self._arrays[f"{name}.codes"][numbers]].astype(
+                self._coded[name][1]
+            )
+        return self[name][numbers]
+
     def _decoded(self, name: str) -> Any:
         """The coded array ``name``, decoded whole and kept: it is read again as is."""
         coding, dtype = self._coded[name]

@@ -36,7 +36,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_BLANK_LINES = re.compile(r"\n[ \t\u00a0\u200e\u200f\ufeff]*\n\s*")
+# A pattern, not a compiled one: a search never splits text, and re compiles it
+# on its first use.
+_BLANK_LINES = r"\n[ \t\u00a0\u200e\u200f\ufeff]*\n\s*"
 # A file with undecodable bytes is damaged UTF-8 when its valid multi-byte
 # characters outnumber its damaged sequences this many times over: in text of
 # another encoding (Windows-1256 Arabic above all) valid multi-byte sequences
@@ -235,7 +237,7 @@ def split_paragraphs(text: str) -> list[str]:
     ['عنوان', 'فقرة أولى.\\nتكملة.', 'فقرة ثانية.']
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [block.strip() for block in _BLANK_LINES.split(text) if block.strip()]
+    return [block.strip() for block in re.split(_BLANK_LINES, text) if block.strip()]
 
 
 def cut_long_paragraph(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:

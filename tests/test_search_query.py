@@ -569,6 +569,18 @@ def test_exact_word_in_a_phrase(exact_index):
     assert highlighted(hit) == ["الكتاب", "على"]
 
 
+def test_only_a_query_with_an_equals_sign_compiles_the_exact_word_pattern(exact_index):
+    # The pattern holds every letter class of a word: a one-shot search
+    # without «=» does not pay for it, and one with «=» still finds its word.
+    from searchidx.search import query
+
+    query._exact_word.cache_clear()
+    assert found(exact_index, '"علي بن ابي طالب" OR الكتاب*') == [1, 2, 6, 7, 8]
+    assert query._exact_word.cache_info().currsize == 0
+    assert found(exact_index, "=على") == [2]
+    assert query._exact_word.cache_info().currsize == 1
+
+
 def test_exact_word_with_or_not_and_any(exact_index):
     assert found(exact_index, "=على OR =مسئول") == [2, 5]
     assert found(exact_index, "الكتاب -=الكتاب") == [6]

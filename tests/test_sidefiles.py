@@ -352,6 +352,7 @@ def test_coded_arrays_read_back_as_they_were_written():
     }
     assert stored["terms.lengths.codes"].dtype == np.uint8
     assert {"terms.docs", "kind.docs", "doc.lengths"} <= set(stored)
+    as_written = dict(stored)  # reading keeps what it decoded in ``stored``
     side = SideFile.__new__(SideFile)
     side._arrays, side._coded = stored, coded
     rng = np.random.default_rng(7)
@@ -375,6 +376,12 @@ def test_coded_arrays_read_back_as_they_were_written():
             assert piece.dtype == values.dtype and np.array_equal(piece, values[start:stop])
         at = np.sort(rng.integers(0, size, 50))
         assert np.array_equal(found[at], values[at]), name
+        # ...also taken before the whole array is decoded (the length codes are not).
+        fresh = SideFile.__new__(SideFile)
+        fresh._arrays, fresh._coded = dict(as_written), coded
+        taken = fresh.taken(name, at)
+        assert taken.dtype == values.dtype and np.array_equal(taken, values[at]), name
+        assert (name in fresh._arrays) == (coded.get(name, [""])[0] != "length codes"), name
         mask = rng.random(size) < 0.5
         assert np.array_equal(found[mask], values[mask]), name
 

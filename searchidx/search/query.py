@@ -75,12 +75,21 @@ _NO_WORDS = "the query has no words to search for"
 _AT_WORD_START = r"(?:^|(?<=[\s()\-]))"
 # Words written against each other, as «2024م»: «=2024م» is the phrase of both exact.
 _GLUED_WORDS = rf"(?:{WORD.pattern})+"
-_EXACT = re.compile(rf"{_AT_WORD_START}=(?P<text>{_GLUED_WORDS})")
 _NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
 # «word^2», «"…"^2», «(…)^2», a stray «^2»: a boost, as other engines write it;
 # Whoosh's parser would read the «^» as punctuation and search for the number.
 _BOOST_NUMBER = r"[0-9\u0660-\u0669\u06f0-\u06f9]"
 _BOOST = re.compile(rf"(?<=[^\s(^])\^(?:{_BOOST_NUMBER}|\.)*|\^{_BOOST_NUMBER}+")
+
+
+@functools.cache
+def _exact_word() -> re.Pattern:
+    """«=word»: an «=» at the start of a word, then the word (or words written
+    against each other).
+
+    Compiled on first use, as only a query with an «=» needs it: it holds
+    :data:`~searchidx.arabic.WORD`, 2 ms of a one-shot search."""
+    return re.compile(rf"{_AT_WORD_START}=(?P<text>{_GLUED_WORDS})")
 
 
 @functools.cache
@@ -360,7 +369,16 @@ class ExactWord(query.Term):
 class _ExactWordPlugin(qparser.TaggingPlugin):
     """``=word`` at the start of a word: an :class:`ExactWord`."""
 
-    expr = _EXACT
+    def __init__(self) -> None:
+        pass  # Whoosh's would compile the pattern: see match()
+
+    @property
+    def expr(self) -> re.Pattern:
+        return _exact_word()
+
+    def match(self, parser: qparser.QueryParser, text: str, pos: int):
+        # Only an «=» starts one: a query without it never compiles the pattern.
+        return super().match(parser, text, pos) if text.startswith("=", pos) else None
 
     class ExactNode(qparser.syntax.TextNode):
         def query(self, parser: qparser.QueryParser) -> query.Query | None:
@@ -406,7 +424,7 @@ class _PhrasePlugin(qparser.PhrasePlugin):
                 _check_slop(self.slop, self.text.split())
             exact = {
                 start
-                for match in _EXACT.finditer(self.text)
+                for match in (_exact_word().finditer(self.text) if "=" in self.text else ())
                 for start in range(match.start("text"), match.end("text"))
             }
             if exact and self.fieldname == "title":

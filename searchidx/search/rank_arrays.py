@@ -564,7 +564,7 @@ class _Run:
         once for the reader (:meth:`ArraySearcher.length_norms`)."""
         B, K1 = self.B, self.K1
         if len(ids) * _NORMS_KEPT < segment.size:
-            fl = segment.side[f"{fieldname}.lengths"][ids].astype(np.float64)
+            fl = segment.side.taken(f"{fieldname}.lengths", ids).astype(np.float64)
             return K1 * ((1 - B) + B * fl / self.avgfl(fieldname))
         return self.searcher.length_norms(segment, fieldname, self.avgfl(fieldname), B, K1)[ids]
 
