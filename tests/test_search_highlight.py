@@ -207,18 +207,37 @@ def test_a_word_asked_alone_too_is_marked_wherever_it_is(phrases_index):
     assert highlighted(hit) == ["الكتابَ", "الكتابَ", "الرفّ", "الجديدِ"]
 
 
-def test_words_near_each_other_are_marked_wherever_they_are(phrases_index):
-    (hit,) = search(phrases_index, '"الكتاب الجديد"~3').hits
+def test_words_near_each_other_are_marked_where_they_are_that_near(phrases_index):
+    # «الكتابَ القديمَ إلى الرفّ الجديدِ»: that «الكتاب» and «الجديد» are 4 apart.
+    for query in ('"الكتاب الجديد"~3', '"الجديد الكتاب"~3', '"=الكتاب الجديد"~2'):
+        (hit,) = search(phrases_index, query).hits
+        assert highlighted(hit) == ["الكتابَ", "الجديدَ"], query
+        assert hit.snippet.startswith("قرأتُ [الكتابَ] [الجديدَ] في"), query
+    (hit,) = search(phrases_index, '"الكتاب الجديد"~4').hits
     assert highlighted(hit) == ["الكتابَ", "الجديدَ", "الكتابَ", "الجديدِ"]
+    (hit,) = search(phrases_index, 'الكتاب "الكتاب الجديد"~3').hits  # asked alone too
+    assert highlighted(hit) == ["الكتابَ", "الجديدَ", "الكتابَ"]
 
 
-def test_a_phrase_the_words_do_not_show_together_has_its_words_marked_wherever_they_are():
+def test_three_words_near_each_other_are_marked_as_a_chain(phrases_index):
+    # «رسولُ الله صلى الله عليه وسلم: إنما الأعمال بالنيات، والله أعلم»: «ﷺ» is
+    # five words near each other, not the «والله» four words after «وسلم».
+    (hit,) = search(phrases_index, '"رسول ﷺ"~3').hits
+    assert highlighted(hit) == ["رسولُ", "الله", "صلى", "الله", "عليه", "وسلم"]
+    (hit,) = search(phrases_index, '"رسول الأعمال"~7').hits  # 7 apart
+    assert highlighted(hit) == ["رسولُ", "الأعمال"]
+
+
+def test_words_not_shown_together_are_marked_wherever_they_are():
     # The index found the phrase at positions the text's words do not show side by
     # side: marking nothing would leave the hit unexplained.
     phrase = ((frozenset({"الكتاب"}), None), (frozenset({"الجديد"}), None))
     plan = QueryPlan(None, {}, frozenset(), frozenset(), (), excludes=False, phrases=(phrase,))
     text = "الجديد من الكتب: الكتاب"
     spans = highlight.Highlighter(plan).matched_words(text)
+    assert [text[start:end] for start, end in spans] == ["الجديد", "الكتاب"]
+    near = QueryPlan(None, {}, frozenset(), frozenset(), (), excludes=False, near=((phrase, 1),))
+    spans = highlight.Highlighter(near).matched_words(text)  # 3 apart, not 1
     assert [text[start:end] for start, end in spans] == ["الجديد", "الكتاب"]
 
 

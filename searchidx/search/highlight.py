@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Callable
 from itertools import compress
 from typing import TYPE_CHECKING
@@ -80,9 +81,9 @@ class Highlighter:
             self.restricted.setdefault(term, []).append(test)
         self._known: dict[str, bool] = {}
         self.phrases = plan.phrases
-        self._in_phrases = frozenset().union(
-            *(forms for phrase in plan.phrases for forms, _ in phrase)
-        )
+        self.near = plan.near
+        together = [*plan.phrases, *(words for words, _ in plan.near)]
+        self._in_phrases = frozenset().union(*(forms for words in together for forms, _ in words))
         # A word -> whether it is a phrase's word, for the words of hits.
         self._phrase_word: dict[str, bool] = {}
 
@@ -101,10 +102,10 @@ class Highlighter:
                 for word, term in zip(new, terms, strict=True):
                     if term is None or term in self.restricted or self.patterns:
                         known[word] = self.is_asked(word)
-            if self.phrases:
+            if self._in_phrases:
                 self._learn_phrase_words(new, terms)
         asked = list(map(known.__getitem__, words))
-        if self.phrases:
+        if self._in_phrases:
             self._ask_phrases(words, asked)
         # The words of a ligature share its span: it is marked once.
         return list(dict.fromkeys(zip(compress(starts, asked), compress(ends, asked), strict=True)))
@@ -130,23 +131,19 @@ class Highlighter:
     def _ask_phrases(self, words: list[str], asked: list[bool]) -> None:
         """Mark in ``asked`` the words of each phrase of the query where it stands in
         ``words``: its words one after another, as the index numbers positions (a
-        word a position, a ligature its words), each written as its test asks. A
-        phrase found nowhere in them (a hit it reached through positions the
-        words do not show) has its words marked wherever they are."""
+        word a position, a ligature its words), each written as its test asks;
+        and the words of each proximity where they are near each other: a word
+        1 to the slop positions from another of its words, and from each of them
+        at most as many times the slop as they are words less one (three words
+        or more are near as a chain). A phrase or proximity found nowhere in
+        them (a hit it reached through positions the words do not show) has its
+        words marked wherever they are."""
         member = self._phrase_word
         places = list(compress(range(len(words)), map(member.__getitem__, words)))
         if not places:
             return
         for phrase in self.phrases:
-            found = [
-                {
-                    place
-                    for place in places
-                    if not forms.isdisjoint(member[words[place]])
-                    and (test is None or test.accepts(written_form(words[place])))
-                }
-                for forms, test in phrase
-            ]
+            found = self._places(phrase, words, places)
             starts = found[0].intersection(
                 *({place - number for place in at} for number, at in enumerate(found) if number)
             )
@@ -155,6 +152,34 @@ class Highlighter:
             if not starts:
                 for place in set().union(*found):
                     asked[place] = True
+        for near_words, slop in self.near:
+            found = [sorted(at) for at in self._places(near_words, words, places)]
+            reach = slop * (len(near_words) - 1)
+            marked = set()
+            for number, at in enumerate(found):
+                others = found[:number] + found[number + 1 :]
+                marked.update(
+                    place
+                    for place in at
+                    if any(_near(other, place, slop) for other in others)
+                    and all(_near(other, place, reach) for other in others)
+                )
+            for place in marked or set().union(*found):
+                asked[place] = True
+
+    def _places(self, phrase: tuple, words: list[str], places: list[int]) -> list[set[int]]:
+        """For each word of a phrase or proximity (its forms and test), the places
+        among ``places`` (of ``words``) where it is written as asked."""
+        member = self._phrase_word
+        return [
+            {
+                place
+                for place in places
+                if not forms.isdisjoint(member[words[place]])
+                and (test is None or test.accepts(written_form(words[place])))
+            }
+            for forms, test in phrase
+        ]
 
     def is_asked(self, word: str) -> bool:
         """Whether the query asked for ``word``: an Uthmani word by any of its readings."""
@@ -178,6 +203,16 @@ class Highlighter:
         return any(
             fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns for term in terms
         )
+
+
+def _near(places: list[int], place: int, reach: int) -> bool:
+    """Whether one of the sorted ``places`` is 1 to ``reach`` away from ``place``."""
+    at = bisect_left(places, place - reach)
+    while at < len(places) and places[at] <= place + reach:
+        if places[at] != place:
+            return True
+        at += 1
+    return False
 
 
 def snippet_window(

@@ -211,7 +211,9 @@ class QueryPlan:
     says the query has a NOT, which would let file records and deleted
     documents through. ``phrases`` holds each phrase's words (each word's
     folded forms and the test of its written form, or None), which are marked
-    where they stand together, not in ``highlight`` or ``restricted``.
+    where they stand together, not in ``highlight`` or ``restricted``; ``near``
+    each proximity's words and how many positions apart they may be, marked
+    where they are that near each other.
     """
 
     query: query.Query
@@ -221,6 +223,7 @@ class QueryPlan:
     patterns: tuple[str, ...]
     excludes: bool
     phrases: tuple[tuple[PhraseWord, ...], ...] = ()
+    near: tuple[tuple[tuple[PhraseWord, ...], int], ...] = ()
 
 
 def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank") -> QueryPlan:
@@ -237,6 +240,7 @@ def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank")
         restricted=frozenset(planner.restricted),
         patterns=tuple(planner.patterns),
         phrases=tuple(planner.phrases),
+        near=tuple(planner.near),
         # Expanding keeps each NOT and adds none: the parsed query, a few nodes
         # where the expanded one has a node per form, tells.
         excludes=has_not(parsed),
@@ -278,6 +282,7 @@ class _Planner:
         # hits of B), without the ranking bonus of compatible diacritics.
         self._excluding = False
         self.phrases: list[tuple[PhraseWord, ...]] = []
+        self.near: list[tuple[tuple[PhraseWord, ...], int]] = []
         # The words of the phrase being planned, as _any_of finds them (else None).
         self._phrase: list[PhraseWord] | None = None
 
@@ -353,23 +358,20 @@ class _Planner:
         written with compatible marks (at the same positions, in a phrase) get
         :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
         """
-        if not self._marked_together(words, q):
+        if len(words) < 2 or self._excluding:
             return self._words_at(words, q)
-        # Its words are marked where the phrase stands, not wherever they are.
+        # Its words are marked where the phrase stands (or, a proximity's, where
+        # they are near each other), not wherever they are.
         marked = self.highlight, self.restricted
         self.highlight, self.restricted, self._phrase = set(), set(), []
         try:
             return self._words_at(words, q)
         finally:
-            self.phrases.append(tuple(self._phrase))
+            if q.slop == 1 and (not isinstance(q, query.Sequence) or q.ordered):
+                self.phrases.append(tuple(self._phrase))
+            else:
+                self.near.append((tuple(self._phrase), q.slop))
             (self.highlight, self.restricted), self._phrase = marked, None
-
-    def _marked_together(self, words: list[_Word], q: query.Query) -> bool:
-        """Whether ``words`` are a phrase of words side by side in order, marked
-        where they stand together."""
-        if len(words) < 2 or self._excluding or q.slop != 1:
-            return False
-        return not isinstance(q, query.Sequence) or q.ordered
 
     def _words_at(self, words: list[_Word], q: query.Query) -> query.Query:
         if not any(typed for *_, typed in words):
