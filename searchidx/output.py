@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from .arabic import WORD
 from .search.highlight import (
     ANSI_MARKS,
     NO_MARKS,
@@ -39,9 +40,8 @@ _GROUP_SEPARATOR = "--"
 _COLUMN_GAP = "  "  # between the columns of tabulate's "simple" table
 _MIN_WHERE = 12
 _MIN_SNIPPET = 20
-# Arabic diacritics and other combining marks: part of a word, not a boundary.
+# Arabic diacritics, which in display order must still follow their letter.
 _ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-_MARKS = "\u0300-\u036f" + _ARABIC_MARKS
 # A pattern, compiled by re on first use: only --bidi needs it.
 _MARKS_BEFORE_LETTER = f"([{_ARABIC_MARKS}]+)([^{_ARABIC_MARKS}])"
 
@@ -388,16 +388,14 @@ def _visual(line: str) -> str:
 
 
 def _highlight(line: str, words: set[str], visual: bool) -> str:
-    """Colour every whole-word occurrence of the matched ``words`` in ``line``."""
+    """Colour every occurrence of the matched ``words`` in ``line`` that is a word
+    of its own as the tokenizer finds words: «ﷺ» of «اللهﷺ» and «2024» of
+    «عام2024م» are, as in the other formats; «الله» of «عبدالله» is not."""
     if not words:
         return line
     forms = {_visual(word) if visual else word for word in words}
-    pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
-    return re.sub(
-        rf"(?<![\w{_MARKS}])(?:{pattern})(?![\w{_MARKS}])",
-        lambda match: f"{ANSI_MARKS[0]}{match[0]}{ANSI_MARKS[1]}",
-        line,
-    )
+    start, end = ANSI_MARKS
+    return WORD.sub(lambda word: f"{start}{word[0]}{end}" if word[0] in forms else word[0], line)
 
 
 def _where(hit: Hit) -> str:

@@ -112,6 +112,33 @@ def test_colour_always_reaches_a_pipe_but_never_machine_formats(run, bundled_ind
         assert "\x1b" not in run(*query, "--format", fmt).stdout
 
 
+@pytest.mark.parametrize("bidi", [False, True])
+def test_colour_marks_the_words_plain_output_brackets(tmp_path, bidi):
+    from searchidx.output import _visual
+
+    # Words the tokenizer parts with no space between: a ligature against a word,
+    # digits against letters, a word after an escaped bidi embedding.
+    texts = {
+        "hadith.txt": "قال رسول اللهﷺ: إنما الأعمال بالنيات\n\nسمعت النبي ﷺ يقول ﷺﷺ مرتين\n",
+        "news.txt": "في عام2024م وصل العدد3 إلى 5كم\n\n\u202bمرحبا بالعالم\u202c ثم السلام\n",
+    }
+    docs = write_corpus(tmp_path / "docs", texts)
+    with Index.create(tmp_path / "index") as index:
+        index.update([docs])
+        for query in ("ﷺ", "2024", "كم", "3", "مرحبا", '"الله ﷺ"~5'):
+            results = index.search(query)
+            plain = render_results(results, "plain")
+            table = render_results(results, "table", color=True, width=200, bidi=bidi)
+            bracketed = re.findall(r"\[([^\]]+)\]", plain)
+            coloured = re.findall(r"\x1b\[1;31m(.*?)\x1b\[0m", table)
+            if bidi:
+                bracketed = [_visual(word) for word in bracketed]
+            assert bracketed and sorted(coloured) == sorted(bracketed), query
+    assert "\x1b[1;31mﷺ\x1b[0m\x1b[1;31mﷺ\x1b[0m" in render_results(
+        results, "table", color=True, width=200
+    )
+
+
 def test_bidi_shows_each_line_in_display_order(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # hits show their path from here: a short one
     monkeypatch.setenv("COLUMNS", "120")  # wide enough for the sentence on one line
