@@ -14,7 +14,8 @@ import re
 import threading
 from bisect import bisect_left
 from collections.abc import Callable
-from itertools import compress
+from itertools import compress, groupby, repeat
+from operator import is_
 from typing import TYPE_CHECKING
 
 from ..arabic import fold_readings, fold_term, fold_words, position_spans, written_form
@@ -82,10 +83,15 @@ class Highlighter:
         self._known: dict[str, bool] = {}
         self.phrases = plan.phrases
         self.near = plan.near
-        together = [*plan.phrases, *(words for words, _ in plan.near)]
-        self._in_phrases = frozenset().union(*(forms for words in together for forms, _ in words))
-        # A word -> whether it is a phrase's word, for the words of hits.
-        self._phrase_word: dict[str, bool] = {}
+        # The phrases' and proximities' words, each its forms and written test.
+        self._units = [*plan.phrases, *(words for words, _ in plan.near)]
+        self._in_phrases = frozenset().union(
+            *(forms for words in self._units for forms, _ in words)
+        )
+        # The words of hits that are a phrase's or proximity's words -> their terms,
+        # and which words of which phrases and proximities they are.
+        self._phrase_word: dict[str, tuple[str, ...]] = {}
+        self._word_roles: dict[str, tuple[tuple[int, int], ...]] = {}
 
     def matched_words(self, text: str) -> list[tuple[int, int]]:
         """The ``(start, end)`` of every word of ``text`` the query asked for."""
@@ -112,9 +118,8 @@ class Highlighter:
 
     def _learn_phrase_words(self, words: list[str], terms: list[str | None]) -> None:
         """Note the readings of those of ``words`` (new to this search, ``terms``
-        their :func:`fold_words`) that are a phrase's words; the others have none."""
+        their :func:`fold_words`) that are a phrase's or proximity's words."""
         member = self._phrase_word
-        member.update(dict.fromkeys(words, ()))
         found = self._in_phrases.intersection(terms)
         if found:
             asked = list(map(found.__contains__, terms))
@@ -123,8 +128,8 @@ class Highlighter:
                 zip(compress(words, asked), zip(compress(terms, asked), strict=True), strict=True)
             )
         if None in terms:
-            for word, term in zip(words, terms, strict=True):
-                readings = fold_readings(word) if term is None else ()
+            for word in compress(words, map(is_, terms, repeat(None))):
+                readings = fold_readings(word)
                 if not self._in_phrases.isdisjoint(readings):
                     member[word] = readings
 
@@ -138,48 +143,61 @@ class Highlighter:
         or more are near as a chain). A phrase or proximity found nowhere in
         them (a hit it reached through positions the words do not show) has its
         words marked wherever they are."""
-        member = self._phrase_word
-        places = list(compress(range(len(words)), map(member.__getitem__, words)))
+        places = list(compress(range(len(words)), map(self._phrase_word.get, words)))
         if not places:
             return
-        for phrase in self.phrases:
-            found = self._places(phrase, words, places)
-            starts = found[0].intersection(
-                *({place - number for place in at} for number, at in enumerate(found) if number)
+        # The places of each word of each phrase and proximity, in order: the places
+        # of each word of the hit (a few distinct ones) given to the words it is.
+        found = [[[] for _ in unit] for unit in self._units]
+        by_word = sorted(places, key=words.__getitem__)  # stable: each word's in order
+        for word, at in groupby(by_word, key=words.__getitem__):
+            at = list(at)
+            for unit, number in self._roles(word):
+                found[unit][number].extend(at)
+        for unit in found:
+            for at in unit:
+                at.sort()
+        for phrase, at in zip(self.phrases, found[: len(self.phrases)], strict=True):
+            starts = set(at[0]).intersection(
+                *({place - number for place in spots} for number, spots in enumerate(at) if number)
             )
             for start in starts:
                 asked[start : start + len(phrase)] = [True] * len(phrase)
             if not starts:
-                for place in set().union(*found):
+                for place in set().union(*at):
                     asked[place] = True
-        for near_words, slop in self.near:
-            found = [sorted(at) for at in self._places(near_words, words, places)]
+        for (near_words, slop), at in zip(self.near, found[len(self.phrases) :], strict=True):
             reach = slop * (len(near_words) - 1)
             marked = set()
-            for number, at in enumerate(found):
-                others = found[:number] + found[number + 1 :]
+            if len(at) == 2:  # most proximities: each word's places near the other's
+                first, second = at
+                marked.update(place for place in first if _near(second, place, slop))
+                marked.update(place for place in second if _near(first, place, slop))
+            for number, spots in enumerate(at if len(at) > 2 else ()):
+                others = at[:number] + at[number + 1 :]
                 marked.update(
                     place
-                    for place in at
+                    for place in spots
                     if any(_near(other, place, slop) for other in others)
                     and all(_near(other, place, reach) for other in others)
                 )
-            for place in marked or set().union(*found):
+            for place in marked or set().union(*at):
                 asked[place] = True
 
-    def _places(self, phrase: tuple, words: list[str], places: list[int]) -> list[set[int]]:
-        """For each word of a phrase or proximity (its forms and test), the places
-        among ``places`` (of ``words``) where it is written as asked."""
-        member = self._phrase_word
-        return [
-            {
-                place
-                for place in places
-                if not forms.isdisjoint(member[words[place]])
-                and (test is None or test.accepts(written_form(words[place])))
-            }
-            for forms, test in phrase
-        ]
+    def _roles(self, word: str) -> tuple[tuple[int, int], ...]:
+        """``(unit, number)`` of each word of a phrase or proximity (the ``number``-th
+        word of ``self._units[unit]``) that ``word`` of a hit is, as written."""
+        roles = self._word_roles.get(word)
+        if roles is None:
+            readings = self._phrase_word[word]
+            roles = self._word_roles[word] = tuple(
+                (unit, number)
+                for unit, unit_words in enumerate(self._units)
+                for number, (forms, test) in enumerate(unit_words)
+                if not forms.isdisjoint(readings)
+                and (test is None or test.accepts(written_form(word)))
+            )
+        return roles
 
     def is_asked(self, word: str) -> bool:
         """Whether the query asked for ``word``: an Uthmani word by any of its readings."""
