@@ -837,7 +837,7 @@ def test_word_pattern_finds_the_words_of_its_plain_definition():
     plain = re.compile(
         rf"{arabic._LIGATURE.pattern}|{run(arabic_letter)}|{run(arabic._OTHER_WORD_CHAR)}"
     )
-    explicit = re.compile(arabic.WORD.pattern[: arabic.WORD.pattern.index("]") + 1])
+    explicit = re.compile(arabic.WORD.pattern[1 : arabic.WORD.pattern.index("]") + 1])
     assert explicit.pattern == arabic._ARABIC_LETTER
     negated = re.compile(arabic_letter)
     for code in range(sys.maxunicode + 1):
