@@ -114,7 +114,13 @@ def _json_lines(records: list[dict[str, object]], suggestions: list[dict[str, ob
 # the rest of the line.
 _CONTROLS = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 # A paragraph keeps its tabs (cells of a table row) and line ends (made spaces).
-_TEXT_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+_TEXT_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffc]"
+# Where a coloured table's matched words start and end while its snippet is
+# wrapped: a character the text never holds (escaped there, with the controls),
+# taking no column, made colour once the lines are cut. The words coloured are
+# then the ones the other formats mark, where they are: a phrase's words where
+# the phrase stands, not every copy of them.
+_COLOUR_MARK = "\ufffc"
 
 
 def _escaped(text: str, controls: str = _CONTROLS) -> str:
@@ -220,13 +226,18 @@ def _results_table(hits, width: int, color: bool, bidi: bool) -> str:
     rows = []
     for group, score, where_lines in zip(_groups(hits), scores, where_cells, strict=True):
         hit = group.hit
-        lines = _wrap(_snippet(hit, NO_MARKS if color else PLAIN_MARKS), snippet_width)
+        marks = PLAIN_MARKS if not color else NO_MARKS if bidi else (_COLOUR_MARK,) * 2
+        lines = _wrap(_snippet(hit, marks), snippet_width)
         if bidi:
             lines = [_visual(line) for line in lines]
             where_lines = [_visual(line) for line in where_lines]
-        if color:
+        if color and bidi:
+            # Display order moves the marks of a word beside a word of the other
+            # direction: its words are found again by their text.
             words = {hit.text[start:end] for start, end in hit.matches}
-            lines = [_highlight(line, words, bidi) for line in lines]
+            lines = [_highlight(line, words) for line in lines]
+        elif color:
+            lines = _coloured(lines)
         if group.set_apart:
             rows.append(SEPARATING_LINE)
         rows += _context_rows(group.before, snippet_width, color, bidi)
@@ -328,8 +339,11 @@ def _context_rows(
 
 
 def _snippet(hit, marks: tuple[str, str]) -> str:
-    # Marks carry no control characters: colour is added after (see _highlight).
-    return _escaped(render_snippet(hit.text, hit.window, hit.matches, marks), _TEXT_CONTROLS)
+    # The text between the marks is escaped, not the marks: colour is added after
+    # (see _coloured and _highlight).
+    return render_snippet(
+        hit.text, hit.window, hit.matches, marks, lambda text: _escaped(text, _TEXT_CONTROLS)
+    )
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -374,6 +388,7 @@ def _display_width(text: str) -> int:
     return sum(
         max(wcwidth(char), 0) if unicodedata.combining(char) else max(wcwidth(char), 1)
         for char in text
+        if char != _COLOUR_MARK
     )
 
 
@@ -387,13 +402,29 @@ def _visual(line: str) -> str:
     return re.sub(_MARKS_BEFORE_LETTER, r"\2\1", get_display(line))
 
 
-def _highlight(line: str, words: set[str], visual: bool) -> str:
-    """Colour every occurrence of the matched ``words`` in ``line`` that is a word
-    of its own as the tokenizer finds words: «ﷺ» of «اللهﷺ» and «2024» of
-    «عام2024م» are, as in the other formats; «الله» of «عبدالله» is not."""
+def _coloured(lines: list[str]) -> list[str]:
+    """The lines of a snippet with what lies between each two :data:`_COLOUR_MARK`
+    (the first opening, the next closing, across lines) in colour."""
+    start, end = ANSI_MARKS
+    coloured, inside = [], False
+    for line in lines:
+        parts = line.split(_COLOUR_MARK)
+        shown = [start if inside else "", parts[0]]
+        for part in parts[1:]:
+            inside = not inside
+            shown += [start if inside else end, part]
+        coloured.append("".join([*shown, end if inside else ""]))
+    return coloured
+
+
+def _highlight(line: str, words: set[str]) -> str:
+    """Colour every occurrence of the matched ``words`` in ``line`` (in display
+    order) that is a word of its own as the tokenizer finds words: «ﷺ» of «اللهﷺ»
+    and «2024» of «عام2024م» are, as in the other formats; «الله» of «عبدالله» is
+    not."""
     if not words:
         return line
-    forms = {_visual(word) if visual else word for word in words}
+    forms = {_visual(word) for word in words}
     start, end = ANSI_MARKS
     return WORD.sub(lambda word: f"{start}{word[0]}{end}" if word[0] in forms else word[0], line)
 

@@ -139,6 +139,30 @@ def test_colour_marks_the_words_plain_output_brackets(tmp_path, bidi):
     )
 
 
+def test_colour_marks_a_phrase_and_near_words_where_they_stand(tmp_path):
+    # As the plain output marks them: not the «الكتاب» of «الكتاب القديم» later on.
+    long_word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2
+    texts = {
+        "library.txt": "قرأت الكتاب الجديد في المكتبة ثم أعدت الكتاب القديم إلى الرف\n\n"
+        f"كلمة {long_word} طويلة\n"
+    }
+    docs = write_corpus(tmp_path / "docs", texts)
+    with Index.create(tmp_path / "index") as index:
+        index.update([docs])
+        for query in ('"الكتاب الجديد"', '"الكتاب الجديد"~2', "الكتاب"):
+            results = index.search(query)
+            table = render_results(results, "table", color=True, width=200)
+            coloured = re.findall(r"\x1b\[1;31m(.*?)\x1b\[0m", table)
+            expected = re.findall(r"\[([^\]]+)\]", render_results(results, "plain"))
+            assert coloured == expected, query
+        assert coloured == ["الكتاب", "الكتاب"]  # a word asked alone: every copy
+        # A word longer than the snippet's column, cut over lines: coloured in each.
+        table = render_results(index.search(long_word), "table", color=True, width=70)
+        parts = re.findall(r"\x1b\[1;31m(.*?)\x1b\[0m", table)
+        assert len(parts) > 1 and "".join(parts) == long_word
+        assert "\ufffc" not in table
+
+
 def test_bidi_shows_each_line_in_display_order(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # hits show their path from here: a short one
     monkeypatch.setenv("COLUMNS", "120")  # wide enough for the sentence on one line

@@ -302,13 +302,15 @@ def render_snippet(
     window: tuple[int, int],
     matches: list[tuple[int, int]],
     marks: tuple[str, str] = PLAIN_MARKS,
+    escape: Callable[[str], str] = str,
 ) -> str:
-    """The snippet of ``text`` in ``window``, on one line, with matched words between ``marks``.
+    """The snippet of ``text`` in ``window``, on one line, with matched words between
+    ``marks``, the text between them passed through ``escape``.
 
     >>> render_snippet("قال الوزير", (0, 10), [(4, 10)])
     'قال [الوزير]'
     """
-    return _snippet(text, window, matches, marks, str)
+    return _snippet(text, window, matches, marks, escape)
 
 
 def html_snippet(text: str, window: tuple[int, int], matches: list[tuple[int, int]]) -> str:
