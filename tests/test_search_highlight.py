@@ -228,6 +228,21 @@ def test_three_words_near_each_other_are_marked_as_a_chain(phrases_index):
     assert highlighted(hit) == ["رسولُ", "الأعمال"]
 
 
+def test_a_word_of_a_chain_is_marked_only_with_the_chain_it_is_in(tmp_path):
+    # «ولا سلام بعد الوزير» has «سلام» and «الوزير» near, but no «المنطقة» near
+    # them (the last is 6 words back): neither is marked, not one of the two alone.
+    text = (
+        "الأمن في المنطقة مهم، قال الوزير إن الأمن والسلام في المنطقة واجب، "
+        "وأما المنطقة البعيدة فلا أمن فيها ولا سلام بعد الوزير."
+    )
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", {"a.txt": text}))
+    for query in ('"الوزير السلام المنطقة"~3', '"الوزير السلام المنطقة"~4'):
+        (hit,) = search(index, query).hits
+        assert highlighted(hit) == ["المنطقة", "الوزير", "والسلام", "المنطقة"], query
+    (hit,) = search(index, '"الأمن المنطقة الوزير"~3').hits  # not «أمن» of «فلا أمن»
+    assert highlighted(hit) == ["الأمن", "المنطقة", "الوزير", "الأمن", "المنطقة"]
+
+
 def test_words_not_shown_together_are_marked_wherever_they_are():
     # The index found the phrase at positions the text's words do not show side by
     # side: marking nothing would leave the hit unexplained.

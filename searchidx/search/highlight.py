@@ -173,14 +173,8 @@ class Highlighter:
                 first, second = at
                 marked.update(place for place in first if _near(second, place, slop))
                 marked.update(place for place in second if _near(first, place, slop))
-            for number, spots in enumerate(at if len(at) > 2 else ()):
-                others = at[:number] + at[number + 1 :]
-                marked.update(
-                    place
-                    for place in spots
-                    if any(_near(other, place, slop) for other in others)
-                    and all(_near(other, place, reach) for other in others)
-                )
+            else:
+                marked.update(*_chained(at, slop, reach))
             for place in marked or set().union(*at):
                 asked[place] = True
 
@@ -221,6 +215,30 @@ class Highlighter:
         return any(
             fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns for term in terms
         )
+
+
+def _chained(at: list[list[int]], slop: int, reach: int) -> list[list[int]]:
+    """The sorted places of each word of a proximity (``at``) that are near the
+    places kept of the others: 1 to ``slop`` from one, at most ``reach`` from each.
+    A place is dropped until none is, so a word is not kept for a partner that is
+    itself dropped for want of the rest of the chain («ولا سلام بعد الوزير» far
+    from any «المنطقة»)."""
+    kept = at
+    while True:
+        narrowed = []
+        for number, spots in enumerate(kept):
+            others = kept[:number] + kept[number + 1 :]
+            narrowed.append(
+                [
+                    place
+                    for place in spots
+                    if any(_near(other, place, slop) for other in others)
+                    and all(_near(other, place, reach) for other in others)
+                ]
+            )
+        if narrowed == kept:
+            return kept
+        kept = narrowed
 
 
 def _near(places: list[int], place: int, reach: int) -> bool:
