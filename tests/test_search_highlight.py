@@ -1,10 +1,13 @@
 """Highlighting: which words of a hit are marked, and where its snippet is cut."""
 
+import itertools
 import json
 import re
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from searchidx import Index, arabic
 from searchidx.errors import QueryError
@@ -226,6 +229,48 @@ def test_three_words_near_each_other_are_marked_as_a_chain(phrases_index):
     assert highlighted(hit) == ["رسولُ", "الله", "صلى", "الله", "عليه", "وسلم"]
     (hit,) = search(phrases_index, '"رسول الأعمال"~7').hits  # 7 apart
     assert highlighted(hit) == ["رسولُ", "الأعمال"]
+
+
+def test_a_word_of_a_chain_is_marked_only_with_the_chain_it_is_in(tmp_path):
+    # «ولا سلام بعد الوزير» has «سلام» and «الوزير» near, but no «المنطقة» near
+    # them (the last is 6 words back): neither is marked, not one of the two alone.
+    text = (
+        "الأمن في المنطقة مهم، قال الوزير إن الأمن والسلام في المنطقة واجب، "
+        "وأما المنطقة البعيدة فلا أمن فيها ولا سلام بعد الوزير."
+    )
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", {"a.txt": text}))
+    for query in ('"الوزير السلام المنطقة"~3', '"الوزير السلام المنطقة"~4'):
+        (hit,) = search(index, query).hits
+        assert highlighted(hit) == ["المنطقة", "الوزير", "والسلام", "المنطقة"], query
+    (hit,) = search(index, '"الأمن المنطقة الوزير"~3').hits  # not «أمن» of «فلا أمن»
+    assert highlighted(hit) == ["الأمن", "المنطقة", "الوزير", "الأمن", "المنطقة"]
+
+
+def test_words_each_near_some_of_the_others_are_not_a_chain(tmp_path):
+    # «المنطقة الوزير» at the end is 5 words from «السلام», each within twice the
+    # slop of it: near it as a whole, but no chain of words 1 to 3 apart.
+    text = "قال الوزير إن السلام في المنطقة قريب، زار المنطقة الوزير نفسه."
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", {"a.txt": text}))
+    (hit,) = search(index, '"الوزير السلام المنطقة"~3').hits
+    assert highlighted(hit) == ["الوزير", "السلام", "المنطقة"]
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=6), min_size=3, max_size=4),
+    st.integers(1, 6),
+)
+def test_chained_places_are_those_of_some_chain(places, slop):
+    # Every choice of one place of each word, tried: the chains of words 1 to
+    # ``slop`` apart, as a reader checks them.
+    at = [sorted(set(spots)) for spots in places]
+    expected = set()
+    for chosen in itertools.product(*at):
+        ordered = sorted(chosen)
+        if len(set(chosen)) == len(chosen) and all(
+            0 < after - before <= slop for before, after in itertools.pairwise(ordered)
+        ):
+            expected.update(chosen)
+    assert highlight._chained(at, slop) == expected
 
 
 def test_words_not_shown_together_are_marked_wherever_they_are():

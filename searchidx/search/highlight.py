@@ -13,6 +13,7 @@ import fnmatch
 import re
 import threading
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from itertools import compress, groupby, repeat
 from operator import is_
@@ -138,11 +139,10 @@ class Highlighter:
         ``words``: its words one after another, as the index numbers positions (a
         word a position, a ligature its words), each written as its test asks;
         and the words of each proximity where they are near each other: a word
-        1 to the slop positions from another of its words, and from each of them
-        at most as many times the slop as they are words less one (three words
-        or more are near as a chain). A phrase or proximity found nowhere in
-        them (a hit it reached through positions the words do not show) has its
-        words marked wherever they are."""
+        1 to the slop positions from the other (three words or more: in a chain
+        of one place of each, each 1 to the slop from the next). A phrase or
+        proximity found nowhere in them (a hit it reached through positions the
+        words do not show) has its words marked wherever they are."""
         places = list(compress(range(len(words)), map(self._phrase_word.get, words)))
         if not places:
             return
@@ -166,21 +166,13 @@ class Highlighter:
             if not starts:
                 for place in set().union(*at):
                     asked[place] = True
-        for (near_words, slop), at in zip(self.near, found[len(self.phrases) :], strict=True):
-            reach = slop * (len(near_words) - 1)
-            marked = set()
+        for (_, slop), at in zip(self.near, found[len(self.phrases) :], strict=True):
             if len(at) == 2:  # most proximities: each word's places near the other's
                 first, second = at
-                marked.update(place for place in first if _near(second, place, slop))
+                marked = {place for place in first if _near(second, place, slop)}
                 marked.update(place for place in second if _near(first, place, slop))
-            for number, spots in enumerate(at if len(at) > 2 else ()):
-                others = at[:number] + at[number + 1 :]
-                marked.update(
-                    place
-                    for place in spots
-                    if any(_near(other, place, slop) for other in others)
-                    and all(_near(other, place, reach) for other in others)
-                )
+            else:
+                marked = _chained(at, slop)
             for place in marked or set().union(*at):
                 asked[place] = True
 
@@ -221,6 +213,47 @@ class Highlighter:
         return any(
             fnmatch.fnmatchcase(term, pattern) for pattern in self.patterns for term in terms
         )
+
+
+def _chained(at: list[list[int]], slop: int) -> set[int]:
+    """The places, of the sorted places of each word of a proximity (``at``), that
+    are in a chain of them: one place of each word, each 1 to ``slop`` from the
+    next («ولا سلام بعد الوزير» far from any «المنطقة» is not, for three words)."""
+    entries = sorted((place, number) for number, spots in enumerate(at) for place in spots)
+    everyone = (1 << len(at)) - 1
+    before = _chain_ends(entries, slop)
+    after = _chain_ends([(-place, number) for place, number in reversed(entries)], slop)[::-1]
+    return {
+        place
+        for (place, number), left, right in zip(entries, before, after, strict=True)
+        if any(
+            one | other == everyone and one & other == 1 << number
+            for one in left
+            for other in right
+        )
+    }
+
+
+def _chain_ends(entries: list[tuple[int, int]], slop: int) -> list[set[int]]:
+    """For each ``(place, word number)`` of ``entries`` (sorted), the sets of words
+    (bit masks) of the chains that end there, coming from smaller places."""
+    ends: list[set[int]] = []
+    # How many entries 1 to ``slop`` places back end a chain of each set of words:
+    # a window that slides, not a look back from each entry (a slop of 1000).
+    window: Counter[int] = Counter()
+    joined = left = 0
+    for at, (place, number) in enumerate(entries):
+        while joined < at and entries[joined][0] < place:
+            window.update(ends[joined])
+            joined += 1
+        while left < joined and place - entries[left][0] > slop:
+            window.subtract(ends[left])
+            left += 1
+        word = 1 << number
+        ends.append(
+            {word, *(chain | word for chain, count in window.items() if count and not chain & word)}
+        )
+    return ends
 
 
 def _near(places: list[int], place: int, reach: int) -> bool:
