@@ -465,8 +465,9 @@ def _word_keys(segment: _Segment, ordinals: np.ndarray, layout: tuple) -> np.nda
 
 class KeptArrays:
     """Arrays of the words proximity and an OR of words read whole (their
-    occurrences' keys, :func:`_word_keys`, their postings' scores, or these added
-    up per document), kept from search to search by
+    occurrences' keys, :func:`_word_keys`, their postings' scores, these added
+    up per document, or the mask of the documents holding them), kept from
+    search to search by
     segment, terms and what else the array depends on (``also``, hashable), up to
     ``limit`` bytes: the least recently used are dropped first. A reader's
     segments never change, so a kept entry is never stale; a new reader has its own."""

@@ -151,7 +151,8 @@ class ArraySearcher(ArraySegments):
         self._idf: dict[str, dict[bytes, float]] = {}
         self._norms: dict[tuple[_Segment, str], np.ndarray] = {}
         # Proximity's keys of the commonest words, which come back search after search,
-        # and the scores of their postings.
+        # and the scores of their postings (summed per document too) and the masks of
+        # the documents holding them.
         self.kept_keys = KeptArrays()
         self.kept_scores = KeptArrays(_SCORES_KEPT)
 
