@@ -48,6 +48,10 @@ _READ_WHOLE = 4
 # half a megabyte per segment) come back in search after search.
 _KEYS_KEPT = 32 * 2**20
 _NO_SPANS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+# _MERGE_SORT: keys sorted together are runs already in order (each term's
+# occurrences come in document and position order), which numpy's "stable" sort
+# (timsort) merges in linear time, where its default quicksort starts from
+# nothing: `"عن بن"~5` at 100,000 paragraphs took 22 ms, now 11.
 # A term with at least this many postings to read, most of them wanted, has its
 # positions read as one slice; fewer cost less read together with other terms'.
 _ONE_RUN = 1024
@@ -350,7 +354,7 @@ def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     merged[len(keys) :] = other
     merged <<= 1
     merged[len(keys) :] |= 1
-    merged.sort()
+    merged.sort(kind="stable")  # see _MERGE_SORT
     first = merged[:-1]
     return first[((merged[1:] ^ first) == 1).nonzero()[0]] >> 1
 
@@ -568,7 +572,9 @@ def _near_pair(first: np.ndarray, second: np.ndarray, slop: int, shift: int, siz
     merged[len(first) :] = second
     merged <<= 1
     merged[len(first) :] |= 1
-    merged.sort()  # keys alike are one occurrence: no order among them to keep
+    # Keys alike are one occurrence: no order among them to keep; "stable" for speed
+    # (_MERGE_SORT).
+    merged.sort(kind="stable")
     # Between neighbours of different words, a first word's at p and a second's
     # at q, the difference is odd: 2 * (q - p) + 1, or 2 * (p - q) - 1 where the
     # second's comes first. Twice its word's bit added, it is 2 * distance + 1
@@ -645,7 +651,9 @@ def _unique_spans(keys: np.ndarray, ends: np.ndarray):
     lengths = ends - (keys & _POSITION)
     bits = int(lengths.max()).bit_length()
     if int(keys.max()) < 2 ** (63 - bits):
-        both = np.sort(keys << bits | lengths)  # np.unique costs twenty times more
+        # np.unique costs twenty times more; the joined spans come mostly in order
+        # (_MERGE_SORT).
+        both = np.sort(keys << bits | lengths, kind="stable")
         both = both[np.concatenate(([True], both[1:] != both[:-1]))]
         keys = both >> bits
         return keys, (keys & _POSITION) + (both & ((1 << bits) - 1))
