@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from ..arabic import fold_term, position_words
+from ..arabic import fold_term, fold_words, position_words
 from ..text import RECORD_SUFFIXES
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
 from .plan import QueryPlan, ReaderVocabulary, Vocabulary, build_plan
@@ -108,14 +108,26 @@ def _corrected(
     """
     plan = build_plan(parse_query(text, reader.schema, match_any), vocabulary, marks)
     docnums, _, total = _rank(whoosh_index, reader, plan, 1, arrays)
+    spellings: dict[str, str] = {}
 
     def spelling(term: str) -> str | None:
         if not docnums:
             return None
         # The corrected word is a plain word of the query: the plan highlights
         # its own spelling, so every word of the hit folded to it is marked.
-        words = position_words(reader.stored_fields(docnums[0])["text"])
-        return next((word for word in words if fold_term(word) == term), None)
+        if not spellings:
+            # Each folded word's first spelling, found once for the suggestion's
+            # words (asked about twice a suggestion): the hit's words folded at once,
+            # then laid in a dict from the last to the first, so the first stays.
+            words = position_words(reader.stored_fields(docnums[0])["text"])
+            terms = fold_words(words)
+            if None in terms:  # a word of two readings: its first one, as fold_term gives
+                terms = [
+                    fold_term(word) if term is None else term
+                    for word, term in zip(words, terms, strict=True)
+                ]
+            spellings.update(zip(reversed(terms), reversed(words), strict=True))
+        return spellings.get(term)
 
     return total, spelling
 
