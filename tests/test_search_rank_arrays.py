@@ -1959,3 +1959,40 @@ def test_ligatures_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
         for query in queries[:4]:
             assert both_ways(index, query)[0][2] > 0, query
     assert compared == len(queries) + 3 + 6  # three vocalized ones are compared twice
+
+
+def test_a_phrase_is_one_item_of_a_proximity_in_both_cores(tmp_path):
+    """A proximity whose item is an ordered Sequence (the phrase of a word ligature's
+    words) measures the window from where the phrase stands, its first word to its
+    last, in either order: the arrays join its spans as Whoosh's nested spans do."""
+    paragraphs = [
+        "قال رسول الله صلى الله عليه وسلم في الحديث",  # 1: «قال» 3 before the phrase
+        "صلى الله عليه وسلم قال في الحديث",  # 2: right after it
+        "وقال النبي صلى الله عليه وسلم",  # 3: a form, 2 before
+        "صلى الله عليه قال وسلم ثم صلى",  # 4: inside the words, not the phrase
+    ]
+    files = {"sayings.txt": "\n\n".join(paragraphs) + "\n"}
+    index_path = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    said = query.Or([query.Term("terms", "قال"), query.Term("terms", "وقال")])
+    eulogy = query.Sequence([query.Term("terms", word) for word in ("صلي", "الله", "عليه", "وسلم")])
+    with Index.open(index_path) as index:
+        reader = index._whoosh.reader()
+        try:
+            arrays = ArraySearcher.open(index.path, reader)
+            in_it = query.Term("terms", "في")
+            for slop, paragraphs_found in ((1, [2]), (2, [2, 3]), (3, [1, 2, 3]), (20, [1, 2, 3])):
+                for items in ([said, eulogy], [eulogy, said], [said, eulogy, in_it]):
+                    near = query.Sequence(items, slop=slop, ordered=False)
+                    plan = QueryPlan(near, {}, frozenset(), frozenset(), (), excludes=False)
+                    ours, theirs = answers(index, reader, arrays, plan)
+                    assert_same(ours, theirs, (slop, len(items)))
+                    found = sorted(reader.stored_fields(doc)["paragraph"] for doc in ours[0])
+                    if len(items) == 2:
+                        assert found == paragraphs_found, (slop, items)
+                    else:
+                        # Nested as Whoosh nests them: the phrase and «في» (right after
+                        # it in 1, 2 apart in 2), then «قال» 3 before that span (1) or
+                        # inside it (2: 0 apart, never near).
+                        assert found == ([1] if slop >= 3 else []), slop
+        finally:
+            reader.close()
