@@ -38,7 +38,15 @@ from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
 from searchidx.search.written import WrittenTest
 
-from .conftest import EXACT_FOUND, HADITH, INDEX_DATA, LIGATURES, build_index, write_corpus
+from .conftest import (
+    EXACT_FOUND,
+    HADITH,
+    INDEX_DATA,
+    LIGATURE_SAYINGS,
+    LIGATURES,
+    build_index,
+    write_corpus,
+)
 
 LIMIT = 10
 # Fatha, damma, kasra, sukun, shadda.
@@ -1944,7 +1952,7 @@ def test_ligatures_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
         '"جل جلاله"',
         '"الله جل"',
         '"رسول انما"~6',
-        '"النبي ﷺ"~5',  # five words near each other, as Whoosh's spans join them
+        '"النبي ﷺ"~5',  # two words of the window: «ﷺ» is the phrase of its words
         '"ﷺ قال"~3',
         "=قال",
         '"النبي ﷺ =علم"',
@@ -1952,13 +1960,43 @@ def test_ligatures_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
         '"وسلم عَلِمَ"',
         "صلى -عَلِمَ",
         "وصلى OR جلاله",
+        '"ﷺ ﷻ"~40',  # no paragraph holds both
+        '"عَلِمَ ﷺ"~1 -الكتاب',
+    ]
+    # A ligature, one word of a proximity: each finds some paragraph.
+    near = [
+        '"قال ﷺ"~1',
+        '"الله ﷺ"~2',  # a word that is one of the ligature's too
+        '"ﷻ الله"~2',
+        '"رسول ﷺ انما"~4',  # three items, nested as Whoosh nests them
+        '"قال =ﷺ"~1',
+        '"=النبي ﷺ"~1',
+        '"عَلِمَ ﷺ"~1',
     ]
     with Index.open(index_path) as index:
-        compared = check_queries(index, [(query, False) for query in queries])
+        compared = check_queries(index, [(query, False) for query in queries + near])
         compared += check_queries(index, [(query, True) for query in queries[:6]])
-        for query in queries[:4]:
+        for query in queries[:4] + near:
             assert both_ways(index, query)[0][2] > 0, query
-    assert compared == len(queries) + 3 + 6  # three vocalized ones are compared twice
+    # Five vocalized ones are compared twice (ranked and strict).
+    assert compared == len(queries) + len(near) + 5 + 6
+
+
+def test_a_ligature_in_a_proximity_is_answered_by_the_arrays_as_by_whoosh(tmp_path):
+    """«"قال ﷺ"~3»: «قال» and the phrase of the ligature's words, near in either
+    order, found and scored alike both ways, written or spelled out."""
+    files = write_corpus(tmp_path / "docs", LIGATURE_SAYINGS)
+    with Index.open(build_index(tmp_path / "ix", files)) as index:
+        for text, paragraphs in (
+            ('"قال ﷺ"~3', [1, 2, 3, 4, 5, 6]),
+            ('"ﷺ قال"~3', [1, 2, 3, 4, 5, 6]),
+            ('"قال ﷺ"~1', [2, 4, 5, 6]),
+            ('"ﷻ الله"~2', [7, 8]),
+        ):
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+            found = sorted(hit.paragraph for hit in index.search(text, limit=20))
+            assert found == paragraphs, text
 
 
 def test_a_phrase_is_one_item_of_a_proximity_in_both_cores(tmp_path):

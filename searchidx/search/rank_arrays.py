@@ -84,7 +84,7 @@ from .array_positions import (
     _word_postings,
 )
 from .array_segments import ArraySegments, _mask, _Segment
-from .plan import BM25_B, BM25_K1
+from .plan import BM25_B, BM25_K1, _unit_words
 from .written import WrittenTerm
 
 if TYPE_CHECKING:
@@ -961,12 +961,6 @@ class _Run:
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + self.length_norms(segment, "terms", ids))) + bonus
         return ids, scores
-
-
-def _unit_words(q: query.Query) -> list:
-    """The words of an item of a proximity: a word, or the words of a word ligature
-    (an ordered Sequence, the phrase of its words)."""
-    return list(q.subqueries) if type(q) is query.Sequence else [q]
 
 
 def _item_spans(keys: np.ndarray, item: list, shift: int) -> tuple:
