@@ -878,6 +878,7 @@ def generated(tmp_path_factory):
     vocabulary = sorted({word for words in corpus_words(INDEX_DATA) for word in words})[::3]
     # Vocalized words too, several ways for one word, so that diacritics and «=» choose.
     vocabulary += sorted({word.text for hadith in HADITH for word in iter_words(hadith)})
+    vocabulary += ["ﷺ", "ﷻ"] * 2  # word ligatures, for proximities holding one
     names = [f"part{number:02d}.txt" for number in range(FILES)]
     write_corpus(root / "docs", generated_files(rng, vocabulary, names))
     return root, rng, vocabulary, names
@@ -905,9 +906,42 @@ def test_generated_corpus_agrees_through_updates_and_merges(generated):
             present = sorted(path.name for path in docs.iterdir())
             queries = draw_queries(paragraphs, present, 70, seed=round_number)
             assert check_queries(index, queries) >= 55
+            ligatures = ligature_proximities(paragraphs, 20, seed=round_number)
+            assert check_queries(index, ligatures) >= 20
+            assert sum(both_ways(index, text)[0][2] > 0 for text, _ in ligatures) >= 5
             assert_same_vocabulary(index)
         info = index.info()
         assert info.side_files == info.segments
+
+
+def ligature_proximities(paragraphs, count: int, seed: int) -> list[tuple[str, bool]]:
+    """``count`` proximities holding a word ligature, one word of the window, with
+    one or two words of a paragraph that holds it (up to 6 words before or after
+    it), in any order, within 1 to 8: sometimes a word with «=», the ligature
+    with «=», or a second ligature."""
+    rng = random.Random(seed)
+    # The ligatures' first words and their numbers of words, as corpus_words gives
+    # them (a ligature's words).
+    written = {"صلى": ("ﷺ", 4), "جل": ("ﷻ", 2)}
+    places = [
+        (words, at, *written[word])
+        for words in paragraphs
+        for at, word in enumerate(words)
+        if word in written
+    ]
+    queries = []
+    for _ in range(count):
+        words, at, ligature, size = rng.choice(places)
+        around = words[max(0, at - 6) : at] + words[at + size : at + size + 6]
+        chosen = [ligature, *rng.sample(around, min(len(around), rng.choice([1, 1, 2])))]
+        if rng.random() < 0.15:
+            chosen.append(rng.choice("ﷺﷻ"))
+        if rng.random() < 0.25:
+            number = rng.randrange(len(chosen))
+            chosen[number] = "=" + chosen[number]
+        rng.shuffle(chosen)
+        queries.append((f'"{" ".join(chosen)}"~{rng.choice([1, 2, 3, 5, 8])}', False))
+    return queries
 
 
 def assert_same_vocabulary(index: Index) -> None:
