@@ -394,3 +394,22 @@ LIGATURES = {
     )
     + "\n"
 }
+
+
+# «ﷺ» and «ﷻ» near other words, as one word of a proximity: written and spelled out.
+LIGATURE_SAYINGS = {
+    "sayings.txt": "\n\n".join(
+        [
+            "قال رسول الله ﷺ في الحديث",  # 1 «قال» 3 before «ﷺ»
+            "ﷺ قال في الحديث",  # 2 right after it
+            "قال النبي صلى الله عليه وسلم",  # 3 spelled out, 2 after «قال»
+            "صلى الله عليه وسلم قال",  # 4 spelled out, right before «قال»
+            "قال ﷺ: إن الدين يسر",  # 5 right before it
+            "ﷺ وقال: لا تغضب",  # 6 a form of «قال»
+            "قال الله ﷻ في الحديث القدسي",  # 7 «الله» right before «ﷻ»
+            "عظمة الله جل جلاله",  # 8 spelled out
+            "ﷻ قال الرجل: الله أكبر",  # 9 «الله» 3 after «ﷻ»
+        ]
+    )
+    + "\n"
+}

@@ -15,7 +15,7 @@ from searchidx.search import highlight
 from searchidx.search.highlight import _snap_start, html_snippet
 from searchidx.search.plan import QueryPlan
 
-from .conftest import LIGATURES, build_index, highlighted, search, write_corpus
+from .conftest import LIGATURE_SAYINGS, LIGATURES, build_index, highlighted, search, write_corpus
 
 
 def test_unvocalized_query_finds_vocalized_paragraph_and_highlights_marks(small_index):
@@ -223,10 +223,11 @@ def test_words_near_each_other_are_marked_where_they_are_that_near(phrases_index
 
 
 def test_three_words_near_each_other_are_marked_as_a_chain(phrases_index):
-    # «رسولُ الله صلى الله عليه وسلم: إنما الأعمال بالنيات، والله أعلم»: «ﷺ» is
-    # five words near each other, not the «والله» four words after «وسلم».
-    (hit,) = search(phrases_index, '"رسول ﷺ"~3').hits
-    assert highlighted(hit) == ["رسولُ", "الله", "صلى", "الله", "عليه", "وسلم"]
+    # «قال رسولُ الله صلى الله عليه وسلم: إنما الأعمال بالنيات، والله أعلم»: «ﷺ» is
+    # one word of the chain, where its words stand together (not the «الله» of
+    # «رسول الله»), and «الله» the one right after «ﷺ», not «والله» further on.
+    (hit,) = search(phrases_index, '"قال ﷺ إنما"~3').hits
+    assert highlighted(hit) == ["قال", "صلى", "الله", "عليه", "وسلم", "إنما"]
     (hit,) = search(phrases_index, '"رسول الأعمال"~7').hits  # 7 apart
     assert highlighted(hit) == ["رسولُ", "الأعمال"]
 
@@ -256,19 +257,24 @@ def test_words_each_near_some_of_the_others_are_not_a_chain(tmp_path):
 
 
 @given(
-    st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=6), min_size=3, max_size=4),
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 40), min_size=1, max_size=6), st.sampled_from([0, 0, 1, 3])
+        ),
+        min_size=3,
+        max_size=4,
+    ),
     st.integers(1, 6),
 )
-def test_chained_places_are_those_of_some_chain(places, slop):
-    # Every choice of one place of each word, tried: the chains of words 1 to
-    # ``slop`` apart, as a reader checks them.
-    at = [sorted(set(spots)) for spots in places]
+def test_chained_spans_are_those_of_some_chain(items, slop):
+    # Every choice of one span of each item (a word one place long, a ligature as
+    # long as its words), tried: the chains of items 1 to ``slop`` apart, from
+    # the last place of one to the first of the next, as a reader checks them.
+    at = [sorted({(start, start + length) for start in starts}) for starts, length in items]
     expected = set()
     for chosen in itertools.product(*at):
         ordered = sorted(chosen)
-        if len(set(chosen)) == len(chosen) and all(
-            0 < after - before <= slop for before, after in itertools.pairwise(ordered)
-        ):
+        if all(0 < after[0] - before[1] <= slop for before, after in itertools.pairwise(ordered)):
             expected.update(chosen)
     assert highlight._chained(at, slop) == expected
 
@@ -281,7 +287,8 @@ def test_words_not_shown_together_are_marked_wherever_they_are():
     text = "الجديد من الكتب: الكتاب"
     spans = highlight.Highlighter(plan).matched_words(text)
     assert [text[start:end] for start, end in spans] == ["الجديد", "الكتاب"]
-    near = QueryPlan(None, {}, frozenset(), frozenset(), (), excludes=False, near=((phrase, 1),))
+    items = tuple((word,) for word in phrase)
+    near = QueryPlan(None, {}, frozenset(), frozenset(), (), excludes=False, near=((items, 1),))
     spans = highlight.Highlighter(near).matched_words(text)  # 3 apart, not 1
     assert [text[start:end] for start, end in spans] == ["الجديد", "الكتاب"]
 
@@ -359,6 +366,53 @@ def test_proximity_counts_the_words_of_a_ligature(ligatures_index):
     # «رسول الله ﷺ: إنما»: «إنما» is six words after «رسول».
     assert 1 not in found(ligatures_index, '"رسول انما"~4')
     assert 1 in found(ligatures_index, '"رسول انما"~6')
+
+
+@pytest.fixture(scope="module")
+def sayings_index(tmp_path_factory):
+    folder = write_corpus(tmp_path_factory.mktemp("sayings") / "docs", LIGATURE_SAYINGS)
+    return build_index(folder.parent / "index", folder)
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraphs"),
+    [
+        # From «ﷺ» (or its words spelled out) to «قال», in either order.
+        ('"قال ﷺ"~3', [1, 2, 3, 4, 5, 6]),
+        ('"ﷺ قال"~3', [1, 2, 3, 4, 5, 6]),
+        ('"قال ﷺ"~2', [2, 3, 4, 5, 6]),
+        ('"قال ﷺ"~1', [2, 4, 5, 6]),  # side by side, not «قال رسول الله ﷺ»
+        ('"=قال ﷺ"~1', [2, 4, 5]),  # not «وقال»
+        ('"قال =ﷺ"~1', [2, 4, 5, 6]),  # its letters are its words'
+        ('"ﷻ الله"~2', [7, 8]),
+        ('"الله ﷻ"~3', [7, 8, 9]),
+        ('"ﷺ"~3', [1, 2, 3, 4, 5, 6]),  # alone: the phrase of its words
+        ('"قال ﷺ"', [5]),  # a phrase: its words in order, right after «قال»
+    ],
+)
+def test_a_ligature_is_one_word_of_a_proximity(sayings_index, query, paragraphs):
+    assert found(sayings_index, query) == paragraphs
+
+
+def test_a_ligature_in_a_proximity_is_marked_where_its_words_stand(sayings_index):
+    # «قال رسول الله ﷺ»: not the «الله» of «رسول الله».
+    marked = {hit.paragraph: highlighted(hit) for hit in search(sayings_index, '"قال ﷺ"~3')}
+    assert marked[1] == ["قال", "ﷺ"]
+    assert marked[3] == ["قال", "صلى", "الله", "عليه", "وسلم"]
+    assert marked[6] == ["ﷺ", "وقال"]
+    (hit,) = [hit for hit in search(sayings_index, '"ﷻ الله"~2') if hit.paragraph == 7]
+    assert highlighted(hit) == ["الله", "ﷻ"]  # «قال الله ﷻ»
+
+
+def test_a_ligature_in_a_proximity_with_exact_and_vocalized_words(ligatures_index):
+    # 7 «عن النبي ﷺ عَلِمَ ما في الكتاب», 8 the same with «عُلِّمَ».
+    assert found(ligatures_index, '"عَلِمَ ﷺ"~1', marks="strict") == [7]
+    ranked = search(ligatures_index, '"عَلِمَ ﷺ"~1', limit=50)
+    assert [hit.paragraph for hit in ranked] == [7, 8]  # compatible marks first
+    assert found(ligatures_index, '"نبي ﷺ"~1') == [3, 7, 8]  # «النبي -ﷺ-» too
+    assert found(ligatures_index, '"=نبي ﷺ"~1') == []  # each is «النبي» as written
+    assert found(ligatures_index, '"=النبي ﷺ"~1') == [3, 7, 8]
+    assert found(ligatures_index, '"قال =ﷺ"~1') == [3, 4]  # «-ﷺ- قال», «اللهﷺقال»
 
 
 def test_an_exact_ligature_is_the_exact_phrase_of_its_words(ligatures_index):

@@ -755,6 +755,28 @@ def test_a_plan_of_a_phrase_with_an_exact_word_restricts_that_word_only():
     assert (near.query.slop, near.query.ordered) == (3, False)
 
 
+def test_a_plan_of_a_proximity_holds_a_ligature_as_the_phrase_of_its_words():
+    # «"قال ﷺ"~3»: two words of the window, not five; as a phrase, «"قال ﷺ"» is five.
+    eulogy = ("صلي", "الله", "عليه", "وسلم")
+    vocabulary = _Words("قال", "وقال", *eulogy)
+    plan = build_plan(parse_query('"قال ﷺ"~3', make_schema()), vocabulary)
+    said = query.Or([query.Term("terms", "قال"), query.Term("terms", "وقال")])
+    phrase = query.Sequence([query.Term("terms", word) for word in eulogy])
+    assert plan.query == query.Sequence([said, phrase])
+    assert (plan.query.slop, plan.query.ordered) == (3, False)
+    assert (plan.query.subqueries[1].slop, plan.query.subqueries[1].ordered) == (1, True)
+    # Highlighting reads two items, the second the ligature's four words.
+    ((items, slop),) = plan.near
+    assert [[sorted(forms) for forms, _ in item] for item in items] == [
+        [["قال", "وقال"]],
+        [[word] for word in eulogy],
+    ]
+    assert slop == 3
+    phrase_of_five = build_plan(parse_query('"قال ﷺ"', make_schema()), vocabulary)
+    assert [len(words) for words in phrase_of_five.phrases] == [5]
+    assert not phrase_of_five.near
+
+
 def _levenshtein(first: str, second: str) -> int:
     """The plain edit distance, computed in full: what a fuzzy word's reach is defined by."""
     previous = list(range(len(second) + 1))

@@ -38,7 +38,15 @@ from searchidx.search.query import parse_query
 from searchidx.search.rank_arrays import ArraySearcher
 from searchidx.search.written import WrittenTest
 
-from .conftest import EXACT_FOUND, HADITH, INDEX_DATA, LIGATURES, build_index, write_corpus
+from .conftest import (
+    EXACT_FOUND,
+    HADITH,
+    INDEX_DATA,
+    LIGATURE_SAYINGS,
+    LIGATURES,
+    build_index,
+    write_corpus,
+)
 
 LIMIT = 10
 # Fatha, damma, kasra, sukun, shadda.
@@ -870,6 +878,7 @@ def generated(tmp_path_factory):
     vocabulary = sorted({word for words in corpus_words(INDEX_DATA) for word in words})[::3]
     # Vocalized words too, several ways for one word, so that diacritics and «=» choose.
     vocabulary += sorted({word.text for hadith in HADITH for word in iter_words(hadith)})
+    vocabulary += ["ﷺ", "ﷻ"] * 2  # word ligatures, for proximities holding one
     names = [f"part{number:02d}.txt" for number in range(FILES)]
     write_corpus(root / "docs", generated_files(rng, vocabulary, names))
     return root, rng, vocabulary, names
@@ -897,9 +906,42 @@ def test_generated_corpus_agrees_through_updates_and_merges(generated):
             present = sorted(path.name for path in docs.iterdir())
             queries = draw_queries(paragraphs, present, 70, seed=round_number)
             assert check_queries(index, queries) >= 55
+            ligatures = ligature_proximities(paragraphs, 20, seed=round_number)
+            assert check_queries(index, ligatures) >= 20
+            assert sum(both_ways(index, text)[0][2] > 0 for text, _ in ligatures) >= 5
             assert_same_vocabulary(index)
         info = index.info()
         assert info.side_files == info.segments
+
+
+def ligature_proximities(paragraphs, count: int, seed: int) -> list[tuple[str, bool]]:
+    """``count`` proximities holding a word ligature, one word of the window, with
+    one or two words of a paragraph that holds it (up to 6 words before or after
+    it), in any order, within 1 to 8: sometimes a word with «=», the ligature
+    with «=», or a second ligature."""
+    rng = random.Random(seed)
+    # The ligatures' first words and their numbers of words, as corpus_words gives
+    # them (a ligature's words).
+    written = {"صلى": ("ﷺ", 4), "جل": ("ﷻ", 2)}
+    places = [
+        (words, at, *written[word])
+        for words in paragraphs
+        for at, word in enumerate(words)
+        if word in written
+    ]
+    queries = []
+    for _ in range(count):
+        words, at, ligature, size = rng.choice(places)
+        around = words[max(0, at - 6) : at] + words[at + size : at + size + 6]
+        chosen = [ligature, *rng.sample(around, min(len(around), rng.choice([1, 1, 2])))]
+        if rng.random() < 0.15:
+            chosen.append(rng.choice("ﷺﷻ"))
+        if rng.random() < 0.25:
+            number = rng.randrange(len(chosen))
+            chosen[number] = "=" + chosen[number]
+        rng.shuffle(chosen)
+        queries.append((f'"{" ".join(chosen)}"~{rng.choice([1, 2, 3, 5, 8])}', False))
+    return queries
 
 
 def assert_same_vocabulary(index: Index) -> None:
@@ -1944,7 +1986,7 @@ def test_ligatures_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
         '"جل جلاله"',
         '"الله جل"',
         '"رسول انما"~6',
-        '"النبي ﷺ"~5',  # five words near each other, as Whoosh's spans join them
+        '"النبي ﷺ"~5',  # two words of the window: «ﷺ» is the phrase of its words
         '"ﷺ قال"~3',
         "=قال",
         '"النبي ﷺ =علم"',
@@ -1952,10 +1994,77 @@ def test_ligatures_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
         '"وسلم عَلِمَ"',
         "صلى -عَلِمَ",
         "وصلى OR جلاله",
+        '"ﷺ ﷻ"~40',  # no paragraph holds both
+        '"عَلِمَ ﷺ"~1 -الكتاب',
+    ]
+    # A ligature, one word of a proximity: each finds some paragraph.
+    near = [
+        '"قال ﷺ"~1',
+        '"الله ﷺ"~2',  # a word that is one of the ligature's too
+        '"ﷻ الله"~2',
+        '"رسول ﷺ انما"~4',  # three items, nested as Whoosh nests them
+        '"قال =ﷺ"~1',
+        '"=النبي ﷺ"~1',
+        '"عَلِمَ ﷺ"~1',
     ]
     with Index.open(index_path) as index:
-        compared = check_queries(index, [(query, False) for query in queries])
+        compared = check_queries(index, [(query, False) for query in queries + near])
         compared += check_queries(index, [(query, True) for query in queries[:6]])
-        for query in queries[:4]:
+        for query in queries[:4] + near:
             assert both_ways(index, query)[0][2] > 0, query
-    assert compared == len(queries) + 3 + 6  # three vocalized ones are compared twice
+    # Five vocalized ones are compared twice (ranked and strict).
+    assert compared == len(queries) + len(near) + 5 + 6
+
+
+def test_a_ligature_in_a_proximity_is_answered_by_the_arrays_as_by_whoosh(tmp_path):
+    """«"قال ﷺ"~3»: «قال» and the phrase of the ligature's words, near in either
+    order, found and scored alike both ways, written or spelled out."""
+    files = write_corpus(tmp_path / "docs", LIGATURE_SAYINGS)
+    with Index.open(build_index(tmp_path / "ix", files)) as index:
+        for text, paragraphs in (
+            ('"قال ﷺ"~3', [1, 2, 3, 4, 5, 6]),
+            ('"ﷺ قال"~3', [1, 2, 3, 4, 5, 6]),
+            ('"قال ﷺ"~1', [2, 4, 5, 6]),
+            ('"ﷻ الله"~2', [7, 8]),
+        ):
+            ours, theirs = both_ways(index, text)
+            assert_same(ours, theirs, text)
+            found = sorted(hit.paragraph for hit in index.search(text, limit=20))
+            assert found == paragraphs, text
+
+
+def test_a_phrase_is_one_item_of_a_proximity_in_both_cores(tmp_path):
+    """A proximity whose item is an ordered Sequence (the phrase of a word ligature's
+    words) measures the window from where the phrase stands, its first word to its
+    last, in either order: the arrays join its spans as Whoosh's nested spans do."""
+    paragraphs = [
+        "قال رسول الله صلى الله عليه وسلم في الحديث",  # 1: «قال» 3 before the phrase
+        "صلى الله عليه وسلم قال في الحديث",  # 2: right after it
+        "وقال النبي صلى الله عليه وسلم",  # 3: a form, 2 before
+        "صلى الله عليه قال وسلم ثم صلى",  # 4: inside the words, not the phrase
+    ]
+    files = {"sayings.txt": "\n\n".join(paragraphs) + "\n"}
+    index_path = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    said = query.Or([query.Term("terms", "قال"), query.Term("terms", "وقال")])
+    eulogy = query.Sequence([query.Term("terms", word) for word in ("صلي", "الله", "عليه", "وسلم")])
+    with Index.open(index_path) as index:
+        reader = index._whoosh.reader()
+        try:
+            arrays = ArraySearcher.open(index.path, reader)
+            in_it = query.Term("terms", "في")
+            for slop, paragraphs_found in ((1, [2]), (2, [2, 3]), (3, [1, 2, 3]), (20, [1, 2, 3])):
+                for items in ([said, eulogy], [eulogy, said], [said, eulogy, in_it]):
+                    near = query.Sequence(items, slop=slop, ordered=False)
+                    plan = QueryPlan(near, {}, frozenset(), frozenset(), (), excludes=False)
+                    ours, theirs = answers(index, reader, arrays, plan)
+                    assert_same(ours, theirs, (slop, len(items)))
+                    found = sorted(reader.stored_fields(doc)["paragraph"] for doc in ours[0])
+                    if len(items) == 2:
+                        assert found == paragraphs_found, (slop, items)
+                    else:
+                        # Nested as Whoosh nests them: the phrase and «في» (right after
+                        # it in 1, 2 apart in 2), then «قال» 3 before that span (1) or
+                        # inside it (2: 0 apart, never near).
+                        assert found == ([1] if slop >= 3 else []), slop
+        finally:
+            reader.close()

@@ -11,7 +11,9 @@ where they fit, intersected by one sort (:func:`_common_keys`).
 Proximity (``"w1 w2"~N``, any order) keeps the documents where the words'
 spans join as Whoosh's tree of ``SpanNear`` spans joins them
 (:func:`_near_tree`, :func:`_near_docs`); two words' occurrences are sorted
-together once and compared with their neighbours (:func:`_near_pair`).
+together once and compared with their neighbours (:func:`_near_pair`). A word
+ligature, one item of the window, stands where its words' keys, each moved on
+to its last word's place, meet (:func:`_unit_keys`).
 
 A word restricted by how it is written (:class:`~.written.WrittenTerm`: ``=word``,
 vocalized words) reads the number of the form written at each of its terms'
@@ -339,6 +341,19 @@ def _moved(keys: np.ndarray, by: int) -> np.ndarray:
     """Start keys of a phrase's word moved to where the same word is ``by`` places
     before it in the phrase (:func:`_start_keys`), in their own unsigned type."""
     return keys + by if by >= 0 else keys - -by
+
+
+def _unit_keys(words: list[np.ndarray]) -> np.ndarray:
+    """The keys (:func:`_near_layout`) of the last word of each place where a word
+    ligature's words stand side by side in order, each once, sorted: ``words``
+    are its words' occurrence keys (in any order), each moved on to where the
+    last word would stand and intersected, the fewest first (:func:`_common_keys`)."""
+    last = len(words) - 1
+    found = None
+    for number in np.argsort([len(keys) for keys in words], kind="stable").tolist():
+        moved = _moved(words[number], last - number)
+        found = moved if found is None else _common_keys(found, moved)
+    return found
 
 
 def _common_keys(keys: np.ndarray, other: np.ndarray) -> np.ndarray:

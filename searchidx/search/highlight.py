@@ -85,7 +85,10 @@ class Highlighter:
         self.phrases = plan.phrases
         self.near = plan.near
         # The phrases' and proximities' words, each its forms and written test.
-        self._units = [*plan.phrases, *(words for words, _ in plan.near)]
+        self._units = [
+            *plan.phrases,
+            *(tuple(word for item in items for word in item) for items, _ in plan.near),
+        ]
         self._in_phrases = frozenset().union(
             *(forms for words in self._units for forms, _ in words)
         )
@@ -138,11 +141,13 @@ class Highlighter:
         """Mark in ``asked`` the words of each phrase of the query where it stands in
         ``words``: its words one after another, as the index numbers positions (a
         word a position, a ligature its words), each written as its test asks;
-        and the words of each proximity where they are near each other: a word
-        1 to the slop positions from the other (three words or more: in a chain
-        of one place of each, each 1 to the slop from the next). A phrase or
-        proximity found nowhere in them (a hit it reached through positions the
-        words do not show) has its words marked wherever they are."""
+        and the items of each proximity where they are near each other: an item
+        1 to the slop positions from the other (three items or more: in a chain
+        of one place of each, each 1 to the slop from the next), an item a word
+        or a word ligature, which stands where the phrase of its words does and
+        is measured from its ends. A phrase or proximity found nowhere in them
+        (a hit it reached through positions the words do not show) has its
+        words marked wherever they are."""
         places = list(compress(range(len(words)), map(self._phrase_word.get, words)))
         if not places:
             return
@@ -158,23 +163,33 @@ class Highlighter:
             for at in unit:
                 at.sort()
         for phrase, at in zip(self.phrases, found[: len(self.phrases)], strict=True):
-            starts = set(at[0]).intersection(
-                *({place - number for place in spots} for number, spots in enumerate(at) if number)
-            )
+            starts = _phrase_starts(at)
             for start in starts:
                 asked[start : start + len(phrase)] = [True] * len(phrase)
             if not starts:
                 for place in set().union(*at):
                     asked[place] = True
-        for (_, slop), at in zip(self.near, found[len(self.phrases) :], strict=True):
-            if len(at) == 2:  # most proximities: each word's places near the other's
-                first, second = at
-                marked = {place for place in first if _near(second, place, slop)}
-                marked.update(place for place in second if _near(first, place, slop))
+        for (items, slop), at in zip(self.near, found[len(self.phrases) :], strict=True):
+            # Each item's spans: a word's places, a ligature's where its words stand.
+            spans, taken = [], 0
+            for item in items:
+                if len(item) == 1:
+                    spans.append([(place, place) for place in at[taken]])
+                else:
+                    starts = sorted(_phrase_starts(at[taken : taken + len(item)]))
+                    spans.append([(start, start + len(item) - 1) for start in starts])
+                taken += len(item)
+            if len(spans) == 2:  # most proximities: each item's spans near the other's
+                first, second = spans
+                marked = {span for span in first if _near(second, span, slop)}
+                marked.update(span for span in second if _near(first, span, slop))
             else:
-                marked = _chained(at, slop)
-            for place in marked or set().union(*at):
-                asked[place] = True
+                marked = _chained(spans, slop)
+            for start, end in marked:
+                asked[start : end + 1] = [True] * (end + 1 - start)
+            if not marked:
+                for place in set().union(*at):
+                    asked[place] = True
 
     def _roles(self, word: str) -> tuple[tuple[int, int], ...]:
         """``(unit, number)`` of each word of a phrase or proximity (the ``number``-th
@@ -215,17 +230,26 @@ class Highlighter:
         )
 
 
-def _chained(at: list[list[int]], slop: int) -> set[int]:
-    """The places, of the sorted places of each word of a proximity (``at``), that
-    are in a chain of them: one place of each word, each 1 to ``slop`` from the
-    next («ولا سلام بعد الوزير» far from any «المنطقة» is not, for three words)."""
-    entries = sorted((place, number) for number, spots in enumerate(at) for place in spots)
+def _phrase_starts(at: list[list[int]]) -> set[int]:
+    """Where a phrase starts, of the places of each of its words (``at``): a place
+    of its first word with each next word right after the one before."""
+    return set(at[0]).intersection(
+        *({place - number for place in spots} for number, spots in enumerate(at) if number)
+    )
+
+
+def _chained(at: list[list[tuple[int, int]]], slop: int) -> set[tuple[int, int]]:
+    """The spans (first and last place), of the sorted spans of each item of a
+    proximity (``at``), that are in a chain of them: one span of each item, each
+    1 to ``slop`` from the next, from the one's last place to the other's first
+    («ولا سلام بعد الوزير» far from any «المنطقة» is not, for three words)."""
+    entries = [(*span, number) for number, spans in enumerate(at) for span in spans]
     everyone = (1 << len(at)) - 1
     before = _chain_ends(entries, slop)
-    after = _chain_ends([(-place, number) for place, number in reversed(entries)], slop)[::-1]
+    after = _chain_ends([(-end, -start, number) for start, end, number in entries], slop)
     return {
-        place
-        for (place, number), left, right in zip(entries, before, after, strict=True)
+        (start, end)
+        for (start, end, number), left, right in zip(entries, before, after, strict=True)
         if any(
             one | other == everyone and one & other == 1 << number
             for one in left
@@ -234,33 +258,44 @@ def _chained(at: list[list[int]], slop: int) -> set[int]:
     }
 
 
-def _chain_ends(entries: list[tuple[int, int]], slop: int) -> list[set[int]]:
-    """For each ``(place, word number)`` of ``entries`` (sorted), the sets of words
-    (bit masks) of the chains that end there, coming from smaller places."""
-    ends: list[set[int]] = []
-    # How many entries 1 to ``slop`` places back end a chain of each set of words:
-    # a window that slides, not a look back from each entry (a slop of 1000).
+def _chain_ends(entries: list[tuple[int, int, int]], slop: int) -> list[set[int]]:
+    """For each ``(first place, last place, item number)`` of ``entries``, the sets
+    of items (bit masks) of the chains that end there, coming from smaller places."""
+    ends: list[set[int] | None] = [None] * len(entries)
+    by_start = sorted(range(len(entries)), key=entries.__getitem__)
+    # Spans join a chain once they end before the next one starts, and leave it
+    # once they end more than ``slop`` before: in the order of their ends.
+    by_end = sorted(range(len(entries)), key=lambda number: entries[number][1])
+    # How many spans 1 to ``slop`` places back end a chain of each set of items:
+    # a window that slides, not a look back from each span (a slop of 1000).
     window: Counter[int] = Counter()
     joined = left = 0
-    for at, (place, number) in enumerate(entries):
-        while joined < at and entries[joined][0] < place:
-            window.update(ends[joined])
+    for number in by_start:
+        start, _, item = entries[number]
+        while joined < len(by_end) and entries[by_end[joined]][1] < start:
+            window.update(ends[by_end[joined]])
             joined += 1
-        while left < joined and place - entries[left][0] > slop:
-            window.subtract(ends[left])
+        while left < joined and start - entries[by_end[left]][1] > slop:
+            window.subtract(ends[by_end[left]])
             left += 1
-        word = 1 << number
-        ends.append(
-            {word, *(chain | word for chain, count in window.items() if count and not chain & word)}
-        )
+        bit = 1 << item
+        ends[number] = {
+            bit,
+            *(chain | bit for chain, count in window.items() if count and not chain & bit),
+        }
     return ends
 
 
-def _near(places: list[int], place: int, reach: int) -> bool:
-    """Whether one of the sorted ``places`` is 1 to ``reach`` away from ``place``."""
-    at = bisect_left(places, place - reach)
-    while at < len(places) and places[at] <= place + reach:
-        if places[at] != place:
+def _near(spans: list[tuple[int, int]], span: tuple[int, int], reach: int) -> bool:
+    """Whether one of the sorted ``spans`` (of one item, all as long) is 1 to
+    ``reach`` places from ``span``: from the one's last place to the other's
+    first (spans that overlap are 0 apart)."""
+    start, end = span
+    longest = spans[0][1] - spans[0][0] if spans else 0
+    at = bisect_left(spans, (start - reach - longest,))
+    while at < len(spans) and spans[at][0] <= end + reach:
+        other_start, other_end = spans[at]
+        if 0 < other_start - end <= reach or 0 < start - other_end <= reach:
             return True
         at += 1
     return False

@@ -24,6 +24,7 @@ same forms, restricted to those occurrences.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import re
 import weakref
 from collections import Counter
@@ -96,6 +97,9 @@ _Word = tuple[str, dict[str, float], WrittenTest | None, str]
 # A phrase's word, as highlighting reads it: its folded forms and the test its
 # written form must pass (None: any).
 PhraseWord = tuple[frozenset[str], WrittenTest | None]
+# An item of a proximity, as highlighting reads it: a word, or the words of a word
+# ligature (the phrase of its words, one item of the window).
+NearItem = tuple[PhraseWord, ...]
 # What planning remembers of one vocabulary (see _memo).
 _Memo = tuple[dict[str, tuple[str, ...]], dict[str, bool], dict[tuple[str, str], dict[str, float]]]
 
@@ -212,8 +216,9 @@ class QueryPlan:
     documents through. ``phrases`` holds each phrase's words (each word's
     folded forms and the test of its written form, or None), which are marked
     where they stand together, not in ``highlight`` or ``restricted``; ``near``
-    each proximity's words and how many positions apart they may be, marked
-    where they are that near each other.
+    each proximity's items (a word, or a word ligature's words, which stand
+    together) and how many positions apart they may be, marked where they are
+    that near each other.
     """
 
     query: query.Query
@@ -223,7 +228,7 @@ class QueryPlan:
     patterns: tuple[str, ...]
     excludes: bool
     phrases: tuple[tuple[PhraseWord, ...], ...] = ()
-    near: tuple[tuple[tuple[PhraseWord, ...], int], ...] = ()
+    near: tuple[tuple[tuple[NearItem, ...], int], ...] = ()
 
 
 def build_plan(parsed: query.Query, vocabulary: Vocabulary, marks: str = "rank") -> QueryPlan:
@@ -282,7 +287,7 @@ class _Planner:
         # hits of B), without the ranking bonus of compatible diacritics.
         self._excluding = False
         self.phrases: list[tuple[PhraseWord, ...]] = []
-        self.near: list[tuple[tuple[PhraseWord, ...], int]] = []
+        self.near: list[tuple[tuple[NearItem, ...], int]] = []
         # The words of the phrase being planned, as _any_of finds them (else None).
         self._phrase: list[PhraseWord] | None = None
 
@@ -290,18 +295,20 @@ class _Planner:
         if isinstance(q, query.Not):
             return q.apply(self._quietly)
         if isinstance(q, ExactWord) or (type(q) in _WORDS and q.fieldname in _WORD_FIELDS):
-            return self._words([self._word(q)], q)
+            return self._words([[self._word(q)]], q)
         if isinstance(q, query.Phrase) and q.fieldname in _WORD_FIELDS:
             # Each word of the phrase matches its forms, at consecutive positions.
             typed = typed_word(q) or ("",) * len(q.words)
             words = [
-                (q.fieldname, self._typed_forms(q.fieldname, word, marks), None, marks)
+                [(q.fieldname, self._typed_forms(q.fieldname, word, marks), None, marks)]
                 for word, marks in zip(q.words, typed, strict=True)
             ]
             return self._words(words, q)
         if isinstance(q, query.Sequence):
-            # A phrase with «=» words: Whoosh's apply() would drop slop and order.
-            return self._words([self._word(word) for word in q.subqueries], q)
+            # A phrase with «=» words, or a proximity whose word ligature is the
+            # phrase of its words: Whoosh's apply() would drop slop and order.
+            items = [[self._word(word) for word in _unit_words(item)] for item in q.subqueries]
+            return self._words(items, q)
         if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
             return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost, None)
         if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
@@ -349,8 +356,10 @@ class _Planner:
                 forms[form] = max(bonus, forms.get(form, bonus))
         return forms
 
-    def _words(self, words: list[_Word], q: query.Query) -> query.Query:
-        """A word, or a phrase's words (:meth:`_word`), at the positions ``q`` asks for.
+    def _words(self, items: list[list[_Word]], q: query.Query) -> query.Query:
+        """A word, or a phrase's words (:meth:`_word`), at the positions ``q`` asks for:
+        each item one word, or the words of a word ligature in a proximity (one
+        item of the window, the phrase of its words).
 
         A word typed with diacritics matches, strict, only the occurrences of
         its terms written with compatible marks, each in its term's tier. Else it
@@ -358,38 +367,45 @@ class _Planner:
         written with compatible marks (at the same positions, in a phrase) get
         :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
         """
-        if len(words) < 2 or self._excluding:
-            return self._words_at(words, q)
+        if sum(map(len, items)) < 2 or self._excluding:
+            return self._words_at(items, q)
         # Its words are marked where the phrase stands (or, a proximity's, where
         # they are near each other), not wherever they are.
         marked = self.highlight, self.restricted
         self.highlight, self.restricted, self._phrase = set(), set(), []
         try:
-            return self._words_at(words, q)
+            return self._words_at(items, q)
         finally:
             if q.slop == 1 and (not isinstance(q, query.Sequence) or q.ordered):
                 self.phrases.append(tuple(self._phrase))
             else:
-                self.near.append((tuple(self._phrase), q.slop))
+                found = iter(self._phrase)
+                near = tuple(tuple(itertools.islice(found, len(item))) for item in items)
+                self.near.append((near, q.slop))
             (self.highlight, self.restricted), self._phrase = marked, None
 
-    def _words_at(self, words: list[_Word], q: query.Query) -> query.Query:
-        if not any(typed for *_, typed in words):
-            return _sequence(
-                [self._any_of(f, forms, q.boost, test) for f, forms, test, _ in words], q
-            )
-        marked = [
-            (field, forms, _with_marks(test, typed) if typed else test)
-            for field, forms, test, typed in words
-        ]
+    def _words_at(self, items: list[list[_Word]], q: query.Query) -> query.Query:
+        def any_of(word: _Word) -> query.Query:
+            fieldname, forms, test, _ = word
+            return self._any_of(fieldname, forms, q.boost, test)
+
+        def with_marks(word: _Word) -> _Word:
+            fieldname, forms, test, typed = word
+            return fieldname, forms, _with_marks(test, typed) if typed else test, typed
+
+        def compatible_of(word: _Word) -> query.Query:
+            fieldname, forms, test, _ = word
+            return _one_of(fieldname, forms, test=test)
+
+        if not any(typed for item in items for *_, typed in item):
+            return _sequence(_each(items, any_of), q)
+        marked = _each(items, with_marks)
         if self.strict:
-            return _sequence(
-                [self._any_of(f, forms, q.boost, test) for f, forms, test in marked], q
-            )
-        plain = _sequence([self._any_of(f, forms, q.boost, test) for f, forms, test, _ in words], q)
+            return _sequence(_each(marked, any_of), q)
+        plain = _sequence(_each(items, any_of), q)
         if self._excluding:
             return plain
-        compatible = _sequence([_one_of(f, forms, test=test) for f, forms, test in marked], q)
+        compatible = _sequence(_each(marked, compatible_of), q)
         return query.AndMaybe(plain, query.ConstantScoreQuery(compatible, MARKS_BONUS))
 
     def _any_of(
@@ -658,13 +674,30 @@ def _other_readings(typed: str) -> tuple[str, ...]:
     return tuple(reading for reading in fold_readings(typed)[1:] if reading) if typed else ()
 
 
-def _sequence(words: list[query.Query], phrase: query.Query) -> query.Query:
-    """The words of ``phrase`` (a parsed phrase or word) at the positions it asks for."""
+def _each(items: list[list], change) -> list[list]:
+    """``items`` (lists of words) with each word changed by ``change``, in order."""
+    return [[change(word) for word in item] for item in items]
+
+
+def _unit_words(q: query.Query) -> list[query.Query]:
+    """The words of an item of a parsed phrase or proximity: a word, or a word
+    ligature's (a phrase of its own in a proximity)."""
+    return q.subqueries if isinstance(q, query.Sequence) else [q]
+
+
+def _sequence(items: list[list[query.Query]], phrase: query.Query) -> query.Query:
+    """The words of ``phrase`` (a parsed phrase or word) at the positions it asks
+    for: each item a word, or the words of a word ligature in a proximity, side
+    by side in their order, one item of the window."""
+    words = [word for item in items for word in item]
     if len(words) == 1:
         return words[0]
     if any(word is query.NullQuery for word in words):
         return query.NullQuery  # a word with no terms: no phrase either
+    joined = [
+        item[0] if len(item) == 1 else query.Sequence(item, boost=phrase.boost) for item in items
+    ]
     # «"w1 w2"~N»: the words within N positions of each other, in any order
     # (also at ~1, which the parser makes a Sequence, where a phrase is ordered).
     ordered = phrase.ordered if isinstance(phrase, query.Sequence) else phrase.slop == 1
-    return query.Sequence(words, slop=phrase.slop, ordered=ordered, boost=phrase.boost)
+    return query.Sequence(joined, slop=phrase.slop, ordered=ordered, boost=phrase.boost)

@@ -400,6 +400,21 @@ def _located(term: query.Term, phrase: qparser.syntax.TextNode, token) -> query.
     return term
 
 
+def _written_words(words: list[query.Term], written: list[int]) -> list[query.Query]:
+    """A proximity's ``words`` (each written at the offset ``written``), the words
+    of one written word as one: a word ligature, which the index holds as the words
+    it stands for at positions of their own, is the phrase of its words, and the
+    window is measured from where that phrase stands, as from any written word
+    («"قال ﷺ"~1» finds «قال ﷺ» and «ﷺ قال» alike)."""
+    grouped = (
+        [word for word, _ in group]
+        for _, group in itertools.groupby(
+            zip(words, written, strict=True), key=lambda pair: pair[1]
+        )
+    )
+    return [group[0] if len(group) == 1 else query.Sequence(group) for group in grouped]
+
+
 class _PhrasePlugin(qparser.PhrasePlugin):
     """Quoted phrases, whose words may be ``=`` words: ``"=علي بن ابي طالب"``."""
 
@@ -432,21 +447,28 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             # «"w1 w2"~1» is the words side by side in either order; Whoosh parses
             # it to the slop of the phrase «"w1 w2"», whose words keep their order.
             side_by_side = self.near and self.slop == 1
+            # A word ligature is one word of a proximity (see _written_words).
+            ligature = self.near and not WORD_LIGATURES.keys().isdisjoint(self.text)
             fieldname = self.fieldname or parser.fieldname
-            if not (exact or side_by_side) or fieldname not in (parser.fieldname, "title"):
-                return super().query(parser)  # «doc:"a =b.txt"» names a file
+            of_words = fieldname in (parser.fieldname, "title")  # «doc:"a =b.txt"» names a file
+            if not (of_words and (exact or side_by_side or ligature)):
+                return super().query(parser)
             # The words as the field's analyzer finds them, so that the words
             # around an «=» word are folded as in any phrase; an «=» word as
             # typed (of a ligature, the word it stands for).
             tokens = parser.schema[fieldname].tokenize(
                 self.text, mode="query", chars=True, keeporiginal=True
             )
-            words = [
-                ExactWord("terms", token.original)
-                if token.startchar in exact
-                else _located(query.Term(fieldname, token.text), self, token)
-                for token in tokens
-            ]
+            words, written = [], []
+            for token in tokens:
+                words.append(
+                    ExactWord("terms", token.original)
+                    if token.startchar in exact
+                    else _located(query.Term(fieldname, token.text), self, token)
+                )
+                written.append(token.startchar)
+            if self.near:
+                words = _written_words(words, written)
             if len(words) <= 1:
                 return attach(words[0], self) if words else super().query(parser)
             ordered = self.slop == 1 and not side_by_side

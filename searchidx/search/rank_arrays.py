@@ -23,7 +23,9 @@ intersecting the keys of where the phrase would start, ``document << shift |
 position - k``, of each k-th word, the positions of each next word read only
 in the documents where the words so far are in place.
 Proximity (``"w1 w2"~N``, any order) is the AND of its words, kept where
-their positions join as Whoosh's tree of ``SpanNear`` spans joins them.
+their positions join as Whoosh's tree of ``SpanNear`` spans joins them; a word
+ligature in it is one item, the phrase of its words, whose spans run from its
+first word to its last.
 
 A node evaluated for a parent that looks at some documents only (the optional
 part of AND MAYBE, which adds a score where the required part matches) is
@@ -77,11 +79,12 @@ from .array_positions import (
     _restricted,
     _start_keys,
     _start_layout,
+    _unit_keys,
     _word_occurrences,
     _word_postings,
 )
 from .array_segments import ArraySegments, _mask, _Segment
-from .plan import BM25_B, BM25_K1
+from .plan import BM25_B, BM25_K1, _unit_words
 from .written import WrittenTerm
 
 if TYPE_CHECKING:
@@ -353,6 +356,8 @@ def _check(q: query.Query) -> None:
         if q.ordered and q.slop != 1:
             raise Unsupported("sequence")
         for child in q.subqueries:
+            if type(child) is query.Sequence and child.ordered and not q.ordered:
+                continue  # a word ligature of a proximity: the phrase of its words
             if type(child) is query.Or:
                 _check_words(child.subqueries)
             else:
@@ -704,10 +709,17 @@ class _Run:
         them (spans that overlap are 0 apart, so never join). Only the documents
         of the last join are needed, not its spans: :func:`_near_docs`, or for two
         words :func:`_near_pair`, whose documents alone are scored
-        (:meth:`scores_in`; a word in most of them by :meth:`near_word`)."""
-        keys = [_word_key(child) for child in q.subqueries]
+        (:meth:`scores_in`; a word in most of them by :meth:`near_word`).
+
+        An item of ``q`` may be a word ligature, the phrase of its words (an
+        ordered Sequence): its words are read and scored as the others are, and
+        its spans are where they stand side by side (:func:`_unit_keys`), from
+        its first word to its last."""
+        items = [_unit_words(child) for child in q.subqueries]
+        every = [word for item in items for word in item]
+        keys = [_word_key(word) for word in every]
         distinct = list(dict.fromkeys(keys))  # each word once, in order
-        forms = [_forms(q.subqueries[keys.index(key)]) for key in distinct]
+        forms = [_forms(every[keys.index(key)]) for key in distinct]
         terms = [self.word_terms(segment, word) for word in forms]
         if not all(terms):
             return _EMPTY
@@ -738,8 +750,17 @@ class _Run:
         ]
         words = [read[distinct.index(key)] for key in keys]
         shift = _near_layout(segment)[0]
-        if len(words) == 2:
-            near = _near_pair(*words, q.slop, shift, segment.size)
+        placed, taken = [], 0  # each item's keys: a ligature's, where its last word is
+        for item in items:
+            found = words[taken : taken + len(item)]
+            placed.append(found[0] if len(item) == 1 else _unit_keys(found))
+            taken += len(item)
+        if len(items) == 2:
+            if len(words) == 2:
+                near = _near_pair(*words, q.slop, shift, segment.size)
+            else:
+                spans = [_item_spans(*pair, shift) for pair in zip(placed, items, strict=True)]
+                near = _mask(_near_docs(*spans, q.slop), segment.size)
             if candidates is not None:
                 near &= candidates  # keys read whole are of other documents too
             if not near.any():
@@ -760,7 +781,7 @@ class _Run:
                     or len(postings[number][0]) * _NARROWING > sizes[number]
                 ):
                     # Restricted: scored as a word in the near documents.
-                    child = q.subqueries[keys.index(distinct[number])]
+                    child = every[keys.index(distinct[number])]
                     groups.append(_materialize(self.evaluate(child, segment, near), segment))
                     continue
                 (index, form, docs), tf = postings[number], None
@@ -773,16 +794,20 @@ class _Run:
                     )  # fmt: skip
                 groups.append(((index, form, docs, tf), terms[number]))
             return self.scores_in(segment, near, groups)
-        and_query = query.And(q.subqueries)
-        matches = _materialize(self.evaluate(and_query, segment, within), segment)
+        # Scored as the AND of every word, as Whoosh adds up a ligature's words too.
+        matches = _materialize(self.evaluate(query.And(every), segment, within), segment)
         if not len(matches.ids):
             return _EMPTY
         # Only the documents holding every word can hold them near each other: the
         # spans of the others would be joined for nothing, in every step of the tree.
         holding = _mask(matches.ids, segment.size)
-        # A word given twice keeps one spans object: _near_docs knows it by identity.
-        spans = {id(found): _key_spans(found[holding[found >> shift]], shift) for found in words}
-        spans = [spans[id(found)] for found in words]
+        # A word given twice keeps one spans object: _near_docs knows it by identity
+        # (a ligature's spans are longer, and never one).
+        spans = {
+            id(found): _item_spans(found[holding[found >> shift]], item, shift)
+            for found, item in zip(placed, items, strict=True)
+        }
+        spans = [spans[id(found)] for found in placed]
         half = len(spans) // 2
         first, second = _near_tree(spans[:half], q.slop), _near_tree(spans[half:], q.slop)
         near = _near_docs(first, second, q.slop)
@@ -936,6 +961,14 @@ class _Run:
         # As term() computes each one; adding a zero bonus changes no score.
         scores = idf * ((tf * (K1 + 1)) / (tf + self.length_norms(segment, "terms", ids))) + bonus
         return ids, scores
+
+
+def _item_spans(keys: np.ndarray, item: list, shift: int) -> tuple:
+    """The spans of an item of a proximity (``item`` its words) from its keys
+    (:func:`_near_layout`): a word's one position long (:func:`_key_spans`), a
+    ligature's from its first word to its last, whose keys they are."""
+    spans, ends = _key_spans(keys, shift)
+    return (spans, ends) if len(item) == 1 else (spans - (len(item) - 1), ends)
 
 
 def _word_key(q: query.Query) -> tuple:
