@@ -143,6 +143,22 @@ HADITH = [
 ]
 
 
+# Lines of hadith and Quran with the name of God after its clitics, in Arabic and
+# in Urdu letter forms and Indo-Pak spelling, and words that look like its forms.
+NAME_OF_GOD_SAYINGS = [
+    "الْحَمْدُ لِلَّهِ الَّذِي أَحْيَانَا بَعْدَ مَا أَمَاتَنَا وَإِلَيْهِ النُّشُورُ",  # 1
+    "أَعُوذُ بِاللَّهِ مِنَ الشَّيْطَانِ الرَّجِيمِ",  # 2
+    "فَوَاللَّهِ مَا الْفَقْرَ أَخْشَى عَلَيْكُمْ",  # 3
+    "تَاللَّهِ لَقَدْ عَلِمْتُمْ مَا جِئْنَا لِنُفْسِدَ فِي الْأَرْضِ",  # 4
+    "لَا حَوْلَ وَلَا قُوَّۃَ اِلَّا بِاللّٰہِ",  # 5
+    "فَلِلّٰہِ الْحَمْدُ رَبِّ السَّمٰوٰتِ",  # 6
+    "قَالَ رَسُولُ اللَّهِ صَلَّى اللَّهُ عَلَيْهِ وَسَلَّمَ",  # 7
+    "اللَّهُمَّ اغْفِرْ لِي ذَنْبِي",  # 8 the vocative, a word of its own
+    "فَقَالَ لَهُ رَجُلٌ مِنَ الْقَوْمِ",  # 9 «له»
+    "أَشْهَدُ أَنْ لَا إِلَهَ غَيْرُكَ",  # 10 «إله»
+]
+
+
 def write_corpus(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name

@@ -103,10 +103,61 @@ def test_light_stem_joins_forms_of_one_word(family):
         ("بهم", "هم"),
         ("بعدكم", "وعدكم"),  # the ب of «بعد» is not a preposition
         ("بينكم", "ينكم"),
+        # Words that look like forms of the name of God and are not.
+        ("لله", "له"),
+        ("لله", "لها"),
+        ("بالله", "به"),
+        ("الله", "اللهم"),  # a word of its own, the vocative
+        ("لِلَّهِ", "اللَّهُمَّ"),
+        ("الله", "إله"),
+        ("الله", "الإله"),
+        ("الله", "اللهو"),
     ],
 )
 def test_different_words_keep_different_stems(word, other):
     assert set(light_stems(fold_term(word))).isdisjoint(light_stems(fold_term(other)))
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "بالله",
+        "لله",  # ل + «الله»: the article's alef and one lam are not written
+        "تالله",  # an oath
+        "فلله",
+        "ولله",
+        "والله",
+        "وبالله",
+        "فوالله",  # ف, then the و of an oath
+        "وتالله",
+        "لِلَّهِ",  # «الْحَمْدُ لِلَّهِ»
+        "بِاللَّهِ",  # «أَعُوذُ بِاللَّهِ»
+        "فَلِلَّهِ",
+        "تَاللَّهِ",
+        "للہ",  # the Urdu heh of hadith books in Urdu letter forms
+        "باللہ",
+        "لِلّٰہِ",  # Indo-Pak spelling
+        "بِاللّٰہِ",
+        "ﷲ",  # the ligature
+    ],
+)
+def test_the_name_of_god_with_its_clitics_has_its_stem(word):
+    """«بالله» is not «بال» + «له», nor «لله» «لل» + «ه»: each stems to «الله», with
+    or without an index to ask."""
+    assert light_stems(fold_term(word)) == ("الله",)
+    assert light_stems(fold_term(word), {"الله", "له", "بالل"}.__contains__) == ("الله",)
+
+
+def test_the_forms_of_the_name_of_god_are_found_from_its_stem():
+    """Planning finds a stem's forms from :func:`stem_prefixes` and keeps those
+    :func:`stems_filter` lets through: every form of «الله» passes both, and
+    «اللهم» is among the words the prefixes reach, for its stem to turn away."""
+    forms = ["الله", "لله", "بالله", "تالله", "فلله", "ولله", "فوالله", "وبالله"]
+    may_be = stems_filter(["الله"])
+    for form in forms:
+        assert form.startswith(stem_prefixes("الله")), form
+        assert may_be(form), form
+    assert "اللهم".startswith(stem_prefixes("الله"))
 
 
 def test_teh_before_yeh_is_a_teh_marbuta_only_where_the_index_shows_it():
