@@ -361,8 +361,9 @@ _UTHMANI_RULES = (
     # «ٱلْغَاوُۥنَ» = «الغاوون», «دَاوُۥدَ» = «داوود», «ٱلْمَوْءُۥدَةُ» = «الموءودة»;
     # after a pronoun («بِهِۦ») it is dropped with the other marks.
     (re.compile("(?<=[\u0648\u0621])\u06e5"), araby.WAW),
-    # و with a dagger alef before ة is an alef: «ٱلصَّلَوٰةَ» = «الصلاة»;
-    (re.compile("\u0648\u0670(?=\u0629)"), araby.ALEF),
+    # و with a dagger alef before ة is an alef: «ٱلصَّلَوٰةَ» = «الصلاة», and so
+    # before the ۃ of Indo-Pak spelling: «الصَّلوٰۃِ»;
+    (re.compile("\u0648\u0670(?=[\u0629\u06c3])"), araby.ALEF),
     # elsewhere it is ambiguous like any dagger alef: «ٱلسَّمَـٰوَٰتِ» is
     # «السماوات» or «السموات».
     # ى with a dagger alef ends «عَلَىٰ» = «على», but is an alef inside a
@@ -428,6 +429,12 @@ _SILENT_LETTERS = (
     (re.compile("\u0627[\u06df\u0652](?=[\u0649\u064a])|\u064a\u06df"), ""),
 )
 _SILENT_SIGNS = frozenset("\u06df\u0652")
+# Indo-Pak spelling also writes the dagger alef before the و, which then carries
+# no vowel: «الصَّلٰوۃِ», «الزَّکٰوۃَ», «الْحَیٰوۃُ» are «الصلاة», «الزكاة», «الحياة».
+# A و with a vowel is a letter, the dagger alef an alef before it («ٱلْعَدَٰوَةَ» =
+# «العداوة»), and so may be one whose vowel is not written: such a word has both
+# readings, the silent و's first.
+_SILENT_WAW = re.compile("\u0670\u0648(?=[\u0629\u06c3])")
 
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a]+")
 
@@ -652,6 +659,11 @@ def _fold(text: str) -> tuple[str, ...]:
             text = pattern.sub(replacement, text)
     if _UTHMANI_SIGNS.isdisjoint(text):
         return (_fold_letters(text),)
+    if _SILENT_WAW.search(text):
+        # «الصَّلٰوۃِ» is «الصلاة», or «الصلاوة» were its و a letter.
+        silent = _fold(_SILENT_WAW.sub(araby.ALEF, text))
+        letter = _fold(_SILENT_WAW.sub(araby.ALEF + araby.WAW, text))
+        return tuple(dict.fromkeys((*silent, *letter)))
     skeleton = text.translate(_UTHMANI_SKELETON)
     for pattern, replacement in _UTHMANI_RULES:
         skeleton = pattern.sub(replacement, skeleton)
@@ -1092,9 +1104,11 @@ def written_letters(word: str) -> str:
 
 
 # Letters Uthmani spelling writes where standard spelling, and so the index
-# (:data:`_UTHMANI_RULES`), has an alef: a و before ة («ٱلصَّلَوٰةَ»), a ى inside a
-# word («ٱلتَّوْرَىٰةَ»), a hamza before an alef after a letter («ٱلْقُرْءَانُ»).
-_UTHMANI_ALEF_LETTERS = "\u0648(?=\u0629)|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
+# (:data:`_UTHMANI_RULES`), has an alef: a و before ة or ۃ («ٱلصَّلَوٰةَ», «الصَّلوٰۃِ»),
+# a ى inside a word («ٱلتَّوْرَىٰةَ»), a hamza before an alef after a letter («ٱلْقُرْءَانُ»).
+_UTHMANI_ALEF_LETTERS = (
+    "\u0648(?=[\u0629\u06c3])|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
+)
 
 
 def exact_terms(word: str) -> tuple[str, ...]:
