@@ -25,9 +25,10 @@ Pure functions and tables over strings, with no Whoosh in sight (like
 * :func:`light_stems` strips clitics and suffixes from a folded term, never
   leaving fewer than three letters and never producing one of the
   :data:`FUNCTION_WORDS`, so «بالكتاب» and «الكتاب» share a stem while «الله»
-  does not become «له». Where the letters are ambiguous («وزير»: «و» + «زير»
-  or a word of its own) every reading's stem is given, and an index can say
-  which it holds (:func:`evidence_words`).
+  does not become «له» (and «بالله», «لله» are «الله» with a clitic). Where
+  the letters are ambiguous («وزير»: «و» + «زير» or a word of its own) every
+  reading's stem is given, and an index can say which it holds
+  (:func:`evidence_words`).
 
 An index holds the terms these rules made: a change that makes other terms
 renames :data:`searchidx.analysis.ANALYZER`, so that older indexes are rebuilt.
@@ -360,8 +361,9 @@ _UTHMANI_RULES = (
     # «ٱلْغَاوُۥنَ» = «الغاوون», «دَاوُۥدَ» = «داوود», «ٱلْمَوْءُۥدَةُ» = «الموءودة»;
     # after a pronoun («بِهِۦ») it is dropped with the other marks.
     (re.compile("(?<=[\u0648\u0621])\u06e5"), araby.WAW),
-    # و with a dagger alef before ة is an alef: «ٱلصَّلَوٰةَ» = «الصلاة»;
-    (re.compile("\u0648\u0670(?=\u0629)"), araby.ALEF),
+    # و with a dagger alef before ة is an alef: «ٱلصَّلَوٰةَ» = «الصلاة», and so
+    # before the ۃ of Indo-Pak spelling: «الصَّلوٰۃِ»;
+    (re.compile("\u0648\u0670(?=[\u0629\u06c3])"), araby.ALEF),
     # elsewhere it is ambiguous like any dagger alef: «ٱلسَّمَـٰوَٰتِ» is
     # «السماوات» or «السموات».
     # ى with a dagger alef ends «عَلَىٰ» = «على», but is an alef inside a
@@ -427,6 +429,12 @@ _SILENT_LETTERS = (
     (re.compile("\u0627[\u06df\u0652](?=[\u0649\u064a])|\u064a\u06df"), ""),
 )
 _SILENT_SIGNS = frozenset("\u06df\u0652")
+# Indo-Pak spelling also writes the dagger alef before the و, which then carries
+# no vowel: «الصَّلٰوۃِ», «الزَّکٰوۃَ», «الْحَیٰوۃُ» are «الصلاة», «الزكاة», «الحياة».
+# A و with a vowel is a letter, the dagger alef an alef before it («ٱلْعَدَٰوَةَ» =
+# «العداوة»), and so may be one whose vowel is not written: such a word has both
+# readings, the silent و's first.
+_SILENT_WAW = re.compile("\u0670\u0648(?=[\u0629\u06c3])")
 
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a]+")
 
@@ -443,6 +451,18 @@ FUNCTION_WORDS = frozenset(
     اليه اليها اليهم اليك اليكم الينا عنه عنها عنهم عنك عنكم عنا معه معها معهم
     الله اللهم
     """.split()  # noqa: SIM905  (one word per token reads better than a list of quoted words)
+)
+
+# The name of God takes clitics in front and no suffix: «والله», «فوالله», «بالله»,
+# «تالله» (an oath), and the preposition ل, before which Arabic drops the article's
+# alef and one of its lams: «لله», «ولله» are ل + «الله», as «للكتاب» is ل + «الكتاب».
+# Each of these forms is «الله» with its clitics, which the rules would miss
+# («بال» + «له», «لل» + «ه»): they are listed, and «اللهم» is a word of its own.
+NAME_OF_GOD = "الله"
+_NAME_OF_GOD_FORMS = frozenset(
+    conjunction + form
+    for conjunction in ("", "و", "ف")
+    for form in ("لله", *(particle + NAME_OF_GOD for particle in ("", "و", "ب", "ت", "ك")))
 )
 
 # Suffixes in folded spelling (ة is already ه), longest first within a group.
@@ -639,6 +659,11 @@ def _fold(text: str) -> tuple[str, ...]:
             text = pattern.sub(replacement, text)
     if _UTHMANI_SIGNS.isdisjoint(text):
         return (_fold_letters(text),)
+    if _SILENT_WAW.search(text):
+        # «الصَّلٰوۃِ» is «الصلاة», or «الصلاوة» were its و a letter.
+        silent = _fold(_SILENT_WAW.sub(araby.ALEF, text))
+        letter = _fold(_SILENT_WAW.sub(araby.ALEF + araby.WAW, text))
+        return tuple(dict.fromkeys((*silent, *letter)))
     skeleton = text.translate(_UTHMANI_SKELETON)
     for pattern, replacement in _UTHMANI_RULES:
         skeleton = pattern.sub(replacement, skeleton)
@@ -732,14 +757,20 @@ def evidence_words(word: str) -> tuple[str, ...]:
 
 def is_function_form(term: str) -> bool:
     """Whether a folded term is a function word, alone or after و or ف: «ان», «وان»,
-    «فعليه». Such a word is never another word's stem form («وأن» is not «ألوان»).
+    «فعليه», or a form of the name of God: «بالله», «لله». Such a word is never
+    another word's stem form («وأن» is not «ألوان»).
     """
-    return term in FUNCTION_WORDS or (term[:1] in ("و", "ف") and term[1:] in FUNCTION_WORDS)
+    return (
+        term in FUNCTION_WORDS
+        or term in _NAME_OF_GOD_FORMS
+        or (term[:1] in ("و", "ف") and term[1:] in FUNCTION_WORDS)
+    )
 
 
 def stem_prefixes(stem: str) -> tuple[str, ...]:
     """What every word other than ``stem`` whose :func:`light_stems` may include
-    ``stem`` starts with: a proclitic (:data:`PROCLITICS`) and the stem.
+    ``stem`` starts with: a proclitic (:data:`PROCLITICS`) and the stem; for
+    «الله», one of its forms («بالله», «لله», «تالله» …: :data:`_NAME_OF_GOD_FORMS`).
 
     A stem is shorter than three letters only as a short word's own stem, except
     «اي», which «ايه» («آية»), «الايه», «ايهها» … reach by losing the ة after an
@@ -754,6 +785,8 @@ def stem_prefixes(stem: str) -> tuple[str, ...]:
     """
     if len(stem) < _MIN_STEM and stem != _SHORT_STEM:
         return ()
+    if stem == NAME_OF_GOD:
+        return tuple(sorted(_NAME_OF_GOD_FORMS))
     return tuple(clitic + stem for clitic in PROCLITICS)
 
 
@@ -764,20 +797,17 @@ def stems_filter(stems: Iterable[str]) -> Callable[[str], bool]:
     A stem is the term's letters less clitics in front and suffixes behind, in
     the order :func:`light_stems` takes them off (a nisba ي, a number or dual
     ending, a pronoun, a tanween alef), its last letter ه where the term has ت
-    before a pronoun («مدرستها» → «مدرسه»). Words whose letters after a stem are
-    no such suffixes are most of those sharing its first letters: «ايام» and
-    «اياكم» start with «اي» as «ايات» does, «اهلك» with «اهل» as «اهلكم» does.
+    before a pronoun («مدرستها» → «مدرسه»). The forms of «الله» end in «لله»
+    («بالله», «لله»). Words whose letters after a stem are no such suffixes are
+    most of those sharing its first letters: «ايام» and «اياكم» start with «اي»
+    as «ايات» does, «اهلك» with «اهل» as «اهلكم» does.
 
     >>> may_be = stems_filter(["كتاب", "مدرسه", "اي"])
     >>> [bool(may_be(term)) for term in ("والكتابين", "مدرستها", "والكتب", "ايات", "ايام")]
     [True, True, False, True, False]
     """
     # A test made for each query word: comparing ends is cheaper than compiling a pattern.
-    endings = tuple(
-        stem[:-1] + last
-        for stem in stems
-        for last in (("ه", "ت") if stem.endswith("ه") else (stem[-1:],))
-    )
+    endings = tuple(ending for stem in stems for ending in _stem_endings(stem))
 
     def may_share_stem(term: str) -> bool:
         end = len(term)
@@ -788,6 +818,17 @@ def stems_filter(stems: Iterable[str]) -> Callable[[str], bool]:
         return True
 
     return may_share_stem
+
+
+def _stem_endings(stem: str) -> tuple[str, ...]:
+    """How a word one of whose stems is ``stem`` ends before its suffixes (see
+    :func:`stems_filter`): in the stem, or with a ت for its final ه; a form of
+    «الله» in «لله»."""
+    if stem == NAME_OF_GOD:
+        return (NAME_OF_GOD[1:],)  # «لله» is ل + «الله»
+    if stem.endswith("ه"):
+        return (stem, stem[:-1] + "ت")
+    return (stem,)
 
 
 def _nothing_attested(word: str) -> bool:
@@ -807,6 +848,8 @@ def strip_article(term: str, min_left: int = _MIN_STEM) -> str:
 
 
 def _strip_affixes(term: str, is_attested: WordTest) -> tuple[str, ...]:
+    if term in _NAME_OF_GOD_FORMS:
+        return (NAME_OF_GOD,)
     if term in FUNCTION_WORDS or not _ARABIC_LETTERS.fullmatch(term):
         return (term,)
     if term[0] in "وف" and len(term) > _MIN_STEM and term[1:] in FUNCTION_WORDS:
@@ -1061,9 +1104,11 @@ def written_letters(word: str) -> str:
 
 
 # Letters Uthmani spelling writes where standard spelling, and so the index
-# (:data:`_UTHMANI_RULES`), has an alef: a و before ة («ٱلصَّلَوٰةَ»), a ى inside a
-# word («ٱلتَّوْرَىٰةَ»), a hamza before an alef after a letter («ٱلْقُرْءَانُ»).
-_UTHMANI_ALEF_LETTERS = "\u0648(?=\u0629)|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
+# (:data:`_UTHMANI_RULES`), has an alef: a و before ة or ۃ («ٱلصَّلَوٰةَ», «الصَّلوٰۃِ»),
+# a ى inside a word («ٱلتَّوْرَىٰةَ»), a hamza before an alef after a letter («ٱلْقُرْءَانُ»).
+_UTHMANI_ALEF_LETTERS = (
+    "\u0648(?=[\u0629\u06c3])|\u0649(?=.)|(?<=[^\\W\u0627\u0648\u064a])\u0621(?=\u0627)"
+)
 
 
 def exact_terms(word: str) -> tuple[str, ...]:

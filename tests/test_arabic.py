@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from searchidx import arabic
 from searchidx.arabic import (
     PROCLITICS,
+    exact_terms,
     fold_readings,
     fold_term,
     iter_words,
@@ -103,10 +104,61 @@ def test_light_stem_joins_forms_of_one_word(family):
         ("بهم", "هم"),
         ("بعدكم", "وعدكم"),  # the ب of «بعد» is not a preposition
         ("بينكم", "ينكم"),
+        # Words that look like forms of the name of God and are not.
+        ("لله", "له"),
+        ("لله", "لها"),
+        ("بالله", "به"),
+        ("الله", "اللهم"),  # a word of its own, the vocative
+        ("لِلَّهِ", "اللَّهُمَّ"),
+        ("الله", "إله"),
+        ("الله", "الإله"),
+        ("الله", "اللهو"),
     ],
 )
 def test_different_words_keep_different_stems(word, other):
     assert set(light_stems(fold_term(word))).isdisjoint(light_stems(fold_term(other)))
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "بالله",
+        "لله",  # ل + «الله»: the article's alef and one lam are not written
+        "تالله",  # an oath
+        "فلله",
+        "ولله",
+        "والله",
+        "وبالله",
+        "فوالله",  # ف, then the و of an oath
+        "وتالله",
+        "لِلَّهِ",  # «الْحَمْدُ لِلَّهِ»
+        "بِاللَّهِ",  # «أَعُوذُ بِاللَّهِ»
+        "فَلِلَّهِ",
+        "تَاللَّهِ",
+        "للہ",  # the Urdu heh of hadith books in Urdu letter forms
+        "باللہ",
+        "لِلّٰہِ",  # Indo-Pak spelling
+        "بِاللّٰہِ",
+        "ﷲ",  # the ligature
+    ],
+)
+def test_the_name_of_god_with_its_clitics_has_its_stem(word):
+    """«بالله» is not «بال» + «له», nor «لله» «لل» + «ه»: each stems to «الله», with
+    or without an index to ask."""
+    assert light_stems(fold_term(word)) == ("الله",)
+    assert light_stems(fold_term(word), {"الله", "له", "بالل"}.__contains__) == ("الله",)
+
+
+def test_the_forms_of_the_name_of_god_are_found_from_its_stem():
+    """Planning finds a stem's forms from :func:`stem_prefixes` and keeps those
+    :func:`stems_filter` lets through: every form of «الله» passes both, and
+    «اللهم» is among the words the prefixes reach, for its stem to turn away."""
+    forms = ["الله", "لله", "بالله", "تالله", "فلله", "ولله", "فوالله", "وبالله"]
+    may_be = stems_filter(["الله"])
+    for form in forms:
+        assert form.startswith(stem_prefixes("الله")), form
+        assert may_be(form), form
+    assert "اللهم".startswith(stem_prefixes("الله"))
 
 
 def test_teh_before_yeh_is_a_teh_marbuta_only_where_the_index_shows_it():
@@ -271,6 +323,48 @@ def test_a_dagger_alef_on_the_lam_of_allah_is_no_alef():
     assert fold_readings("لِلّٰہِ") == ("لله",)
     assert fold_readings("اللّٰہُمَّ") == ("اللهم",)
     assert fold_term("اللات") in fold_readings("ٱللَّـٰتَ")  # T 53:19: al-Lat keeps its alef
+
+
+# Indo-Pak spelling, as hadith books in Urdu letter forms write the Quranic «صلوٰة»:
+# a dagger alef on the و (as Tanzil's «ٱلصَّلَوٰةَ») or before it, then ۃ.
+@pytest.mark.parametrize(
+    ("indopak", "standard"),
+    [
+        ("الصَّلوٰۃِ", "الصلاة"),  # «إِذَا قُمْتَ إِلَى الصَّلوٰۃِ»
+        ("صَلوٰۃٍ", "صلاة"),
+        ("الزَّکوٰۃَ", "الزكاة"),
+        ("الصَّلٰوۃِ", "الصلاة"),  # «وَاِقَامِ الصَّلٰوۃِ»: before a و without a vowel
+        ("لِلصَّلٰوۃِ", "للصلاة"),
+        ("الزَّکٰوۃَ", "الزكاة"),
+        ("الْحَیٰوۃُ", "الحياة"),
+    ],
+)
+def test_indo_pak_dagger_alef_with_waw_before_teh_marbuta_is_an_alef(indopak, standard):
+    assert fold_readings(indopak)[0] == fold_term(standard)
+    assert light_stems(fold_term(indopak))[0] == light_stems(fold_term(standard))[0]
+
+
+def test_only_a_dagger_alef_makes_waw_before_teh_marbuta_an_alef():
+    """A dagger alef on the و before ۃ, as before ة, is the alef: one reading. Before
+    a و with a vowel it is an alef and the و a letter («ٱلْعَدَٰوَةَ» = «العداوة»);
+    before one without, the و may still be a letter whose vowel is not written.
+    Without a dagger alef «وة» is a word's own: «قوة», «دعوة»."""
+    assert fold_readings("الصَّلوٰۃِ") == ("الصلاه",)
+    assert fold_readings("الصَّلٰوۃِ") == ("الصلاه", "الصلاوه")
+    assert fold_readings("عدٰوة") == ("عداه", "عداوه")
+    assert fold_term("العداة") not in fold_readings("ٱلْعَدَٰوَةَ")  # T 5:14
+    assert fold_term("العداوة") in fold_readings("ٱلْعَدَٰوَةَ")
+    assert fold_term("غشاوة") in fold_readings("غِشَـٰوَةٌ")  # T 2:7
+    assert fold_term("أفواههم") in fold_readings("أَفْوَٰهِهِمْ")  # T 3:167: ه, not ة
+    for word in ("قوة", "قُوَّۃَ", "دعوة", "دَعْوَةَ", "الصلوۃ", "الصلوة"):
+        assert len(fold_readings(word)) == 1 and fold_term(word).endswith("وه"), word
+
+
+def test_exact_letters_of_indo_pak_salat_are_those_of_its_terms():
+    """«=الصلوۃ» asks for the letters «الصَّلوٰۃِ» and «الصَّلٰوۃِ» are written
+    with, which the index holds as «الصلاه»."""
+    assert "الصلاه" in exact_terms("الصلوۃ")
+    assert written_letters("الصَّلوٰۃِ") == written_letters("الصَّلٰوۃِ") == "الصلوۃ"
 
 
 def test_news_spellings_with_hamza_seats_are_left_alone():

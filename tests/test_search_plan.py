@@ -27,6 +27,8 @@ from searchidx.search.query import MIN_FUZZY_CHARS, parse_query
 from searchidx.search.written import WrittenTerm, WrittenTest
 
 from .conftest import (
+    INDO_PAK_SAYINGS,
+    NAME_OF_GOD_SAYINGS,
     SALAM_WITHOUT_ALAYKUM,
     assert_clean_outcome,
     build_index,
@@ -330,6 +332,63 @@ def test_uthmani_readings_do_not_join_other_words(uthmani_index):
     assert search(uthmani_index, "الغاون").total == 0  # the small waw is a letter there
     assert search(uthmani_index, "يبدءا").total == 0
     assert [hit.paragraph for hit in search(uthmani_index, '"ذلك الكتاب"')] == [3]
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
+def name_of_god(request, tmp_path_factory):
+    files = {"hadith.txt": "\n\n".join(NAME_OF_GOD_SAYINGS) + "\n"}
+    yield from index_in_each_core(request, tmp_path_factory, files)
+
+
+@pytest.mark.parametrize("query", ["الله", "لله", "بالله", "ﷲ"])
+def test_the_name_of_god_finds_its_forms_with_their_clitics(name_of_god, query):
+    """«الحمد لله», «أعوذ بالله», «فوالله», «تالله» are all «الله»'s, each marked
+    where it stands; «اللهم», «له» and «إله» are other words. «لله» finds the
+    forms of «الله» as «للكتاب» finds those of «الكتاب», its own spelling first."""
+    results = name_of_god.search(query, limit=20)
+    assert sorted(hit.paragraph for hit in results) == [1, 2, 3, 4, 5, 6, 7]
+    marked = {hit.paragraph: highlighted(hit) for hit in results}
+    assert marked[1] == ["لِلَّهِ"]
+    assert marked[2] == ["بِاللَّهِ"]
+    assert marked[3] == ["فَوَاللَّهِ"]
+    assert marked[4] == ["تَاللَّهِ"]
+    assert marked[5] == ["بِاللّٰہِ"]
+    assert marked[6] == ["فَلِلّٰہِ"]
+    assert marked[7] == ["اللَّهِ", "اللَّهُ"]
+    if query == "لله":
+        assert results.hits[0].paragraph == 1
+
+
+def test_the_forms_of_the_name_of_god_are_no_other_words_forms(name_of_god):
+    assert [hit.paragraph for hit in name_of_god.search("اللهم")] == [8]
+    assert [hit.paragraph for hit in name_of_god.search("له")] == [9]
+    assert [hit.paragraph for hit in name_of_god.search("إله")] == [10]
+    assert name_of_god.search("بالله -الله").total == 0
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
+def indo_pak(request, tmp_path_factory):
+    files = {"hadith.txt": "\n\n".join(INDO_PAK_SAYINGS) + "\n"}
+    yield from index_in_each_core(request, tmp_path_factory, files)
+
+
+@pytest.mark.parametrize(
+    ("query", "marked"),
+    [
+        ("الصلاة", {1: ["الصَّلوٰۃِ"], 2: ["الصَّلٰوۃِ"], 3: ["الصَّلَاةَ"]}),
+        ("الزكاة", {2: ["الزَّکٰوۃِ"], 3: ["الزَّكَاةَ"]}),
+        ("الحياة", {4: ["الْحَیٰوۃُ"]}),
+        ("=الصلوۃ", {1: ["الصَّلوٰۃِ"], 2: ["الصَّلٰوۃِ"]}),  # the letters as written
+        ("قوة", {5: ["قُوَّةٍ", "الْقُوَّةَ"]}),
+        ("دعوة", {6: ["دَعْوَةَ"]}),
+        ("العداوة", {7: ["ٱلْعَدَٰوَةَ"]}),
+    ],
+)
+def test_standard_spelling_finds_indo_pak_spelling(indo_pak, query, marked):
+    """«الصلاة» finds «الصَّلوٰۃِ» and «الصَّلٰوۃِ», its dagger alef and و an alef,
+    and marks them; words whose «وة» is their own are found as before, and only."""
+    results = indo_pak.search(query, limit=20)
+    assert {hit.paragraph: highlighted(hit) for hit in results} == marked
 
 
 def _found(index, *queries) -> dict[str, list[tuple]]:

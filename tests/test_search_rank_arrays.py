@@ -15,6 +15,7 @@ from whoosh import query
 
 from searchidx import Index
 from searchidx.arabic import (
+    NAME_OF_GOD,
     PROCLITICS,
     fold_term,
     is_function_form,
@@ -42,8 +43,10 @@ from .conftest import (
     EXACT_FOUND,
     HADITH,
     INDEX_DATA,
+    INDO_PAK_SAYINGS,
     LIGATURE_SAYINGS,
     LIGATURES,
+    NAME_OF_GOD_SAYINGS,
     build_index,
     write_corpus,
 )
@@ -288,13 +291,23 @@ def reference_forms(vocabulary, term: str) -> dict[str, float]:
         return forms
     function_form = is_function_form(term)
     for stem in stems:
-        for clitic in PROCLITICS:
-            for candidate in vocabulary.expand_prefix("terms", clitic + stem):
-                if candidate in forms or is_function_form(candidate) != function_form:
-                    continue
-                candidate_stems = stems_of(candidate)
-                if not set(stems).isdisjoint(candidate_stems):
-                    forms[candidate] = STEM_BONUS if candidate_stems[0] == stems[0] else 0.0
+        if stem == NAME_OF_GOD:
+            # Its forms are no clitic + stem («لله», «تالله»): every word ending so.
+            candidates = [
+                word for word in vocabulary.expand_prefix("terms", "") if word.endswith("لله")
+            ]
+        else:
+            candidates = [
+                candidate
+                for clitic in PROCLITICS
+                for candidate in vocabulary.expand_prefix("terms", clitic + stem)
+            ]
+        for candidate in candidates:
+            if candidate in forms or is_function_form(candidate) != function_form:
+                continue
+            candidate_stems = stems_of(candidate)
+            if not set(stems).isdisjoint(candidate_stems):
+                forms[candidate] = STEM_BONUS if candidate_stems[0] == stems[0] else 0.0
     return forms
 
 
@@ -2014,6 +2027,38 @@ def test_ligatures_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
             assert both_ways(index, query)[0][2] > 0, query
     # Five vocalized ones are compared twice (ranked and strict).
     assert compared == len(queries) + len(near) + 5 + 6
+
+
+def test_the_name_of_god_and_indo_pak_salat_are_answered_by_the_arrays_as_by_whoosh(tmp_path):
+    """«الله» and its forms («لله», «بالله», «تالله» …), and «الصلاة» in Indo-Pak
+    spelling, alone, in phrases and proximities, with NOT, «=» and diacritics:
+    the same forms planned in batches as one by one, the same answers both ways."""
+    files = {
+        "hadith.txt": "\n\n".join(NAME_OF_GOD_SAYINGS) + "\n",
+        "indopak.txt": "\n\n".join(INDO_PAK_SAYINGS) + "\n",
+    }
+    index_path = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    forms = ["الله", "لله", "بالله", "فوالله", "تالله", "الصلاة", "الزكاة", "=الصلوۃ"]
+    phrases = ['"الحمد لله"', '"أعوذ بالله"', '"ولا قوة الا بالله"', '"الله الحمد"~3']
+    phrases += ['"واقام الصلاة"', '"الصلاة الزكاة"~3']
+    others = ["اللهم", "له", "بالله -الله", "الحمد -لله", "=لله", "لِلَّهِ", "بِاللّٰہِ"]
+    others += ["قوة", "الصلاة -الزكاة", "الصَّلَاةَ"]
+    queries = forms + phrases + others
+    with Index.open(index_path) as index:
+        # The three vocalized ones are compared twice (ranked and strict).
+        assert check_queries(index, [(query, False) for query in queries]) == len(queries) + 3
+        for query in forms + phrases:
+            assert both_ways(index, query)[0][2] > 0, query
+        reader = index._whoosh.reader()
+        try:
+            batched = ArraySearcher.open(index.path, reader).vocabulary(reader)
+            for term in ["الله", "لله", "بالله", "والله", "اللهم", "له", "الصلاه", "صلاوه"]:
+                expected = reference_forms(ReaderVocabulary(reader), term)
+                assert list(_Planner(batched)._word_forms("terms", term).items()) == list(
+                    expected.items()
+                ), term
+        finally:
+            reader.close()
 
 
 def test_a_ligature_in_a_proximity_is_answered_by_the_arrays_as_by_whoosh(tmp_path):
