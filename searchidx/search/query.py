@@ -70,6 +70,7 @@ _OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
 _PIECES = re.compile(r"[()]|[^\s()]+")
 _WILDCARD_OR_TILDE = re.compile("[*?~]")
 _NO_WORDS = "the query has no words to search for"
+_UNCLOSED_QUOTE = 'a quote («"») is not closed: close it, or remove it to search for the words'
 # «=word» at the start of a word, also right after a bracket (not inside a
 # word, nor in «doc:a=b.txt»).
 _AT_WORD_START = r"(?:^|(?<=[\s()\-]))"
@@ -143,10 +144,9 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     if not cleaned:
         raise QueryError("the query is empty; give the words to search for")
     if cleaned.count('"') % 2:
-        # A quote never closed: the words after it are searched as words (the
-        # parser would otherwise keep them, but lose an «=» among them).
-        head, _, tail = cleaned.rpartition('"')
-        cleaned = head + " " + tail
+        # Searching the words after it as words would quietly drop the phrase,
+        # and every check after this one would misread what the quotes hold.
+        raise QueryError(_UNCLOSED_QUOTE)
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
     if "=" in cleaned:
