@@ -443,9 +443,6 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
         ("(الباغوز)~", "~ goes right after a word"),
         ("الباغوس)~2", "~ goes right after a word"),
         ('("تحرير الباغوز")~3', "~ goes right after a word"),
-        # After a prefix: Whoosh searched for words ending in a literal «~».
-        ("الباغو*~", "~ goes right after a word"),
-        ("الباغو?~2", "~ goes right after a word"),
         ("سوريا~2~", "~ goes right after a word"),
         ('"السلام عليكم"~5000', "the words may be 1 to 1000 positions apart"),
         # The example repeats the words as typed, not folded («النائمه»).
@@ -469,6 +466,116 @@ def test_files_with_a_bad_offset_is_a_query_error(small_index):
 def test_bad_fuzzy_or_proximity_is_a_query_error(seed_index, query, message):
     with pytest.raises(QueryError, match=message):
         search(seed_index, query)
+
+
+def refused(run, index_path, query: str) -> str:
+    """The one line ``search`` prints for ``query``, with exit 2 (after
+    «searchidx: error: »), which the API's QueryError says too."""
+    result = run("search", query, "--index", str(index_path))
+    assert result.exit_code == 2, result.stdout
+    [line] = stderr_lines(result)
+    with pytest.raises(QueryError) as raised:
+        search(index_path, query)
+    assert line == f"searchidx: error: {raised.value}"
+    return str(raised.value)
+
+
+# «تحرير الباغوز» side by side; «تحريرها» 4 words after «الباغوز» (¶16) too.
+NEAR_TAHRIR = [1, 3, 7, 8, 15]
+AROUND_TAHRIR = [1, 3, 7, 8, 15, 16]
+
+
+@pytest.mark.parametrize(
+    ("query", "message", "instead", "found"),
+    [
+        ('"تحرير الباغوز"~01', "write the distance without leading zeros: "
+         '"تحرير الباغوز"~1', '"تحرير الباغوز"~1', NEAR_TAHRIR),
+        ('"تحرير الباغوز"~003', "write the distance without leading zeros: "
+         '"تحرير الباغوز"~3', '"تحرير الباغوز"~3', NEAR_TAHRIR),
+        ("الباغوس~01", "write the distance without leading zeros: الباغوس~1", "الباغوس~1",
+         AROUND_TAHRIR),
+        # Past the widest window, the range is what is wrong.
+        ('"تحرير الباغوز"~01001', '"…"~1001: the words may be 1 to 1000 positions apart; '
+         'write e.g. "تحرير الباغوز"~5', '"تحرير الباغوز"~5', AROUND_TAHRIR),
+        ("الباغوس~03", "'الباغوس~03': the distance after ~ is 1 or 2 (word~ or word~2)",
+         "الباغوس~2", AROUND_TAHRIR),
+    ],
+)  # fmt: skip
+def test_a_distance_with_leading_zeros_is_a_usage_error(
+    run, seed_index, query, message, instead, found
+):
+    """Whoosh took no distance from «"…"~01»: it searched the phrase and the digits
+    «0» and «1» as words, and found nothing. The query the message gives finds
+    «تحرير الباغوز»."""
+    assert refused(run, seed_index, query).endswith(message)
+    assert sorted(hit.paragraph for hit in search(seed_index, instead)) == found
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        # Whoosh read these as a prefix of the phrase's words run together, «تحريرالباغوز*».
+        ('"تحرير الباغوز"~3*', "'\"تحرير الباغوز\"~3*': * and ? apply to one word, not to "
+         'a phrase; write "تحرير الباغوز"~3'),
+        ('"تحرير الباغوز"~3?', "'\"تحرير الباغوز\"~3?': * and ? apply to one word, not to "
+         'a phrase; write "تحرير الباغوز"~3'),
+        ('"تحرير الباغوز"*', "'\"تحرير الباغوز\"*': * and ? apply to one word, not to "
+         'a phrase; write "تحرير الباغوز"'),
+        # Whoosh kept the prefix or the wildcard and dropped the ~ unseen.
+        ("الباغوز~1*", "'الباغوز~1*': a word takes ~ or a wildcard, not both; "
+         "write الباغوز~1 or الباغوز*"),
+        ("الباغوس~2?", "'الباغوس~2?': a word takes ~ or a wildcard, not both; "
+         "write الباغوس~2 or الباغوس?"),
+        ("الباغو*~", "'الباغو*~': a word takes ~ or a wildcard, not both; "
+         "write الباغو~ or الباغو*"),
+        ("مستمر?~2", "'مستمر?~2': a word takes ~ or a wildcard, not both; "
+         "write مستمر~2 or مستمر?"),
+        ("(تحرير الب*غوز~)", "'الب*غوز~': a word takes ~ or a wildcard, not both; "
+         "write الب*غوز"),
+    ],
+)  # fmt: skip
+def test_a_wildcard_after_a_phrase_or_with_a_tilde_is_a_usage_error(
+    run, seed_index, query, message
+):
+    assert refused(run, seed_index, query) == message
+
+
+def test_what_the_message_on_a_wildcard_with_a_tilde_says_finds_the_word(seed_index):
+    for query in ("الباغوز~1", "الباغوز*", "الباغو~", "الباغو*"):
+        assert sorted(hit.paragraph for hit in search(seed_index, query)) == AROUND_TAHRIR
+    assert search(seed_index, "مستمر~2").total == search(seed_index, "مستمرة").total == 2
+
+
+@pytest.mark.parametrize("distance", ["-3", "abc", "", "،", "1.5"])
+def test_a_phrase_distance_that_is_no_whole_number_says_what_it_is(run, seed_index, distance):
+    """Not «~ goes right after a word … or a quoted phrase»: it is after one."""
+    query = f'"تحرير الباغوز"~{distance}'
+    assert refused(run, seed_index, query) == (
+        f"'{query}': the distance after a phrase's ~ is a whole number of positions, "
+        '1 to 1000: write e.g. "تحرير الباغوز"~5'
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "instead"),
+    [
+        ("«الخلايا النائمة»~3", '"الخلايا النائمة"~3'),
+        ("“الخلايا النائمة”~5", '"الخلايا النائمة"~5'),  # as the article quotes
+        ("»الخلايا النائمة«~٣", '"الخلايا النائمة"~3'),  # typed the other way round
+        ("«الخلايا النائمة»~", '"الخلايا النائمة"~5'),
+    ],
+)
+def test_a_phrase_in_arabic_quotation_marks_with_a_distance_points_to_straight_quotes(
+    run, seed_index, query, instead
+):
+    """«» are punctuation: the ~ fell on «النائمة» alone, and «~3» was no fuzzy distance."""
+    assert refused(run, seed_index, query) == f"write the phrase in straight quotes: {instead}"
+    assert sorted(hit.paragraph for hit in search(seed_index, instead)) == [4, 5, 9]
+
+
+def test_arabic_quotation_marks_without_a_distance_are_punctuation(seed_index):
+    for query in ("«الخلايا النائمة»", "“الخلايا النائمة”", "«الخلايا» «النائمة»"):
+        assert sorted(hit.paragraph for hit in search(seed_index, query)) == [4, 5, 9]
 
 
 def test_a_tatweel_with_a_tilde_is_no_word(seed_index):

@@ -41,9 +41,16 @@ MARKS = ("rank", "strict")
 MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
-# «~» after a space, a bracket, a wildcard or at the start, twice over, or «"…"~»
-# without a distance.
-_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s()*?]))~|"~(?!\d)|~[0-9]*~')
+# «~» after a space or a bracket or at the start, or twice over.
+_STRAY_TILDE = re.compile(r"(?:^|(?<=[\s()]))~|~[0-9]*~")
+# «"…"*», «"…"~3?»: a phrase (quotes blanked), its distance if any, then a
+# wildcard, which Whoosh would apply to the phrase's words run together.
+_PHRASE_WILDCARD = re.compile(r'(?<!doc:)"[^"]*"(?:~[^\s()*?"]*)?[*?]')
+# What lies between spaces, brackets and quotes: a word with what is pasted to it.
+_BARE_PIECE = re.compile(r'[^\s()"]+')
+# «الكتاب الجديد»~3: words in the quotation marks of Arabic (or typeset) text,
+# which are punctuation, so that the ~ would fall on the last word alone.
+_TYPESET_QUOTED = re.compile(r"[«»“”„]([^«»“”„\"]+)[«»“”„]~(\d*)")
 # «"…"~0»: a distance, out of range.
 _ZERO_SLOP = re.compile(r'"([^"]*)"~0+(?![0-9])')
 # A phrase or a word, then «~» and what follows it up to a space or «)».
@@ -261,7 +268,17 @@ def _check_ligature_wildcards(text: str) -> None:
 
 def _check_tildes(text: str) -> None:
     """Refuse a ``~`` that is not right after a word or a phrase, or whose distance
-    is not a whole number in range (Whoosh would read «word~1.5» as «word~1» and «.5»)."""
+    is not a whole number in range (Whoosh would read «word~1.5» as «word~1» and «.5»),
+    and a wildcard after a phrase or with a ``~``."""
+    # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
+    blanked = _blank_quotes(text)
+    _check_wildcard_tails(text, blanked)
+    typeset = _TYPESET_QUOTED.search(blanked)
+    if typeset and len(typeset.group(1).split()) > 1:
+        distance = int(typeset.group(2) or 0) or 5
+        raise QueryError(
+            f'write the phrase in straight quotes: "{typeset.group(1).strip()}"~{distance}'
+        )
     zero = _ZERO_SLOP.search(text)
     if zero:
         _check_slop(0, zero.group(1).split())
@@ -269,24 +286,55 @@ def _check_tildes(text: str) -> None:
         raise QueryError(
             '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
         )
-    # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
-    for tail in _TILDE_TAIL.finditer(_blank_quotes(text)):
+    for tail in _TILDE_TAIL.finditer(blanked):
         written = text[tail.start() : tail.end()]
+        head = text[tail.start(1) : tail.end(1)]
         # Punctuation after it is no part of it («الباغوس~»، «"…"~5،»).
         distance = re.sub(r"\W+$", "", tail.group(2)) or "~"
         if re.fullmatch(r"~\d+", distance) and not distance.isascii():
             # «~٢» from an Arabic keyboard: say how to write it, like the operators, in Latin.
-            digits = "".join(str(unicodedata.decimal(digit)) for digit in distance[1:])
-            latin = f"{text[tail.start(1) : tail.end(1)]}~{digits}"
+            latin = f"{head}~{int(distance[1:])}"
             raise QueryError(f"'{written}': write the distance in Latin digits: {latin}")
-        if tail.group(1).startswith('"'):
+        phrase = head.startswith('"')
+        if re.fullmatch("~0+[1-9][0-9]*", distance):
+            # «~01»: Whoosh reads no distance there, and searches for the digits as words.
+            if phrase:
+                _check_slop(int(distance[1:]), head[1:-1].split())
+            if phrase or int(distance[1:]) in (1, 2):
+                raise QueryError(
+                    f"'{written}': write the distance without leading zeros: "
+                    f"{head}~{int(distance[1:])}"
+                )
+        if phrase:
             if not re.fullmatch("~[0-9]+", distance):
                 raise QueryError(
                     f"'{written}': the distance after a phrase's ~ is a whole number of "
-                    f'positions, 1 to {MAX_SLOP}: "w1 w2"~5'
+                    f"positions, 1 to {MAX_SLOP}: write e.g. {head}~5"
                 )
         elif not re.fullmatch("~[0-9]?", distance):
             raise QueryError(f"'{written}': the distance after ~ is 1 or 2 (word~ or word~2)")
+
+
+def _check_wildcard_tails(text: str, blanked: str) -> None:
+    """Refuse ``*`` or ``?`` after a phrase («"…"*», «"…"~3*»), which Whoosh would
+    apply to its words run together, and on a word with a ``~`` («الوزير~1*»,
+    «مستمر*~»), of which Whoosh would quietly keep one."""
+    phrase = _PHRASE_WILDCARD.search(blanked)
+    if phrase:
+        written = text[phrase.start() : phrase.end()]
+        raise QueryError(
+            f"'{written}': * and ? apply to one word, not to a phrase; write {written.rstrip('*?')}"
+        )
+    for piece in _BARE_PIECE.findall(blanked):
+        if piece.startswith("doc:") or "~" not in piece or not {"*", "?"} & set(piece):
+            continue
+        pattern = _DISTANCE.sub("", piece)
+        letters = pattern.rstrip("*?")
+        # A wildcard inside the word («ال*زير~») leaves no fuzzy word to suggest.
+        fuzzy = "" if {"*", "?"} & set(letters) else f"{letters}{_DISTANCE.search(piece)[0]} or "
+        raise QueryError(
+            f"'{piece}': a word takes ~ or a wildcard, not both; write {fuzzy}{pattern}"
+        )
 
 
 class _Typed:
