@@ -654,16 +654,29 @@ def _check_one_word(written: str, term: str) -> None:
         if before.end() == after.start():
             apart = apart[: after.start()] + " " + apart[after.start() :]
     # Words parted by punctuation (a pasted address, «COVID-19*») cannot be written
-    # apart; in quotes, the ? and * are punctuation and the words are found as written.
-    advice = (
-        f"; write them apart: {apart}"
-        if apart != written
-        else "; put it in quotes to find it as written"
-    )
+    # apart, nor words whose part that would take the * ? ~ is too short for it
+    # («2024م~»: «م~»). Without its * and ~ the text is the phrase of its words; a ?
+    # is punctuation only in quotes, where a * or ~ is refused.
+    as_written = _DISTANCE.sub("", written).replace("*", "")
+    if apart != written and all(map(_long_enough, apart.split())):
+        advice = f"; write them apart: {apart}"
+    elif "?" in as_written:
+        advice = f'; put it in quotes to find it as written: "{as_written}"'
+    else:
+        advice = f"; write {as_written} to find it as written"
     raise QueryError(
         f"'{written}' is {len(words)} words ({' '.join(words)}), and * ? ~ apply to one word"
         + advice
     )
+
+
+def _long_enough(word: str) -> bool:
+    """Whether ``word`` has the letters its ``~`` (:data:`MIN_FUZZY_CHARS`) or its
+    wildcard (:data:`MIN_PREFIX_CHARS` before it) needs."""
+    if "~" in word and len("".join(WORD.findall(word))) < MIN_FUZZY_CHARS:
+        return False
+    head = re.split(r"[*?]", word, maxsplit=1)[0]
+    return head == word or len(head) >= MIN_PREFIX_CHARS
 
 
 def _check_slop(slop: int, words: list[str]) -> None:
