@@ -83,7 +83,7 @@ _UNCLOSED_QUOTE = 'a quote («"») is not closed: close it, or remove it to sear
 _AT_WORD_START = r"(?:^|(?<=[\s()\-]))"
 # Words written against each other, as «2024م»: «=2024م» is the phrase of both exact.
 _GLUED_WORDS = rf"(?:{WORD.pattern})+"
-_NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
+_NOT_IN_TITLES = "= finds words of the text, not of titles: write ={word} without title:"
 # «word^2», «"…"^2», «(…)^2», a stray «^2»: a boost, as other engines write it;
 # Whoosh's parser would read the «^» as punctuation and search for the number.
 _BOOST_NUMBER = r"[0-9\u0660-\u0669\u06f0-\u06f9]"
@@ -102,30 +102,46 @@ def _exact_word() -> re.Pattern:
 
 @functools.cache
 def _stray_exact() -> tuple[tuple[re.Pattern, str], ...]:
-    """Misplaced «=», each with how to write it (the word, where the pattern names it).
+    """Misplaced «=», each with how to write it: with the query's own words where
+    the pattern finds them (``phrase``, ``word``, or the ``before`` it), else
+    with «علي» (see :func:`_exact_advice`).
 
     Compiled on first use, as only a query with an «=» needs them (2 ms of a
     one-shot search)."""
     return (
         (
-            re.compile(rf'{_AT_WORD_START}="'),
-            '= goes inside the quotes, right before a word: "=علي بن ابي طالب"',
+            # Before an opening quote: what comes before it holds whole quotes only.
+            re.compile(rf'^(?:[^"]|"[^"]*")*?{_AT_WORD_START}="(?P<phrase>[^"]*)"'),
+            '= goes inside the quotes, right before a word: "={phrase}"',
         ),
         (
-            re.compile(rf"{_AT_WORD_START}=(?:doc|title):"),
-            "= goes right before a word of the text, not before doc: or title: (=علي)",
+            re.compile(rf"{_AT_WORD_START}=(?:doc:|title:(?P<word>{_GLUED_WORDS})?)"),
+            "= goes right before a word of the text, not before doc: or title: (={word})",
         ),
         (
-            re.compile(rf"(?:{_AT_WORD_START}|(?<=\"))=(?!{WORD.pattern})"),
-            "= goes right before a word, with no space: =علي",
+            # «= word», «==word», «=(word …)», or «word =» with no word after it.
+            re.compile(
+                rf"(?:(?P<before>{_GLUED_WORDS})\s+)?(?:{_AT_WORD_START}|(?<=\"))"
+                rf"=(?!{WORD.pattern})[\s=(]*(?P<word>{_GLUED_WORDS})?"
+            ),
+            "= goes right before a word, with no space: ={word}",
         ),
-        (re.compile("title:="), _NOT_IN_TITLES),
+        (re.compile(rf"title:=(?P<word>{_GLUED_WORDS})?"), _NOT_IN_TITLES),
         (
             re.compile(rf"{_AT_WORD_START}=(?P<word>{_GLUED_WORDS})[*?~]"),
             "=word is one exact word: it takes no * or ~ "
             "(write ={word}, or {word}~ for its near spellings, {word}* for a prefix)",
         ),
     )
+
+
+def _exact_advice(advice: str, stray: re.Match) -> str:
+    """``advice`` on a misplaced «=» with the words ``stray`` found around it, or
+    «علي» where it found none («= الكتاب»: «=الكتاب»; «=»: «=علي»)."""
+    found = stray.groupdict()
+    word = found.get("word") or found.get("before") or "علي"
+    phrase = " ".join((found.get("phrase") or "").split()) or "علي بن ابي طالب"
+    return advice.format(word=word, phrase=phrase)
 
 
 def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Query:
@@ -159,7 +175,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     if "=" in cleaned:
         for pattern, advice in _stray_exact():
             if stray := pattern.search(cleaned):
-                raise QueryError(advice.format_map(stray.groupdict()))
+                raise QueryError(_exact_advice(advice, stray))
     if not any(char.isalnum() for char in cleaned):
         raise QueryError(_NO_WORDS)
     empty_filter = _EMPTY_FILTER.search(cleaned)
@@ -485,13 +501,14 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             if self.fieldname != "doc":
                 # The words as typed, not as folded: «"الخلايا النائمة"~5», not «الناءمه».
                 _check_slop(self.slop, self.text.split())
+            exact_words = list(_exact_word().finditer(self.text)) if "=" in self.text else []
+            if exact_words and self.fieldname == "title":
+                raise QueryError(_NOT_IN_TITLES.format(word=exact_words[0]["text"]))
             exact = {
                 start
-                for match in (_exact_word().finditer(self.text) if "=" in self.text else ())
+                for match in exact_words
                 for start in range(match.start("text"), match.end("text"))
             }
-            if exact and self.fieldname == "title":
-                raise QueryError(_NOT_IN_TITLES)
             # «"w1 w2"~1» is the words side by side in either order; Whoosh parses
             # it to the slop of the phrase «"w1 w2"», whose words keep their order.
             side_by_side = self.near and self.slop == 1
