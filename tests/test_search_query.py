@@ -566,6 +566,7 @@ def test_a_phrase_distance_that_is_no_whole_number_says_what_it_is(run, seed_ind
         ("“الخلايا النائمة”~5", '"الخلايا النائمة"~5'),  # as the article quotes
         ("»الخلايا النائمة«~٣", '"الخلايا النائمة"~3'),  # typed the other way round
         ("«الخلايا النائمة»~", '"الخلايا النائمة"~5'),
+        ("«الباغوز»~ «الخلايا النائمة»~2", '"الخلايا النائمة"~2'),  # after a fuzzy word
     ],
 )
 def test_a_phrase_in_arabic_quotation_marks_with_a_distance_points_to_straight_quotes(

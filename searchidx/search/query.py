@@ -289,12 +289,12 @@ def _check_tildes(text: str) -> None:
     # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
     blanked = _blank_quotes(text)
     _check_wildcard_tails(text, blanked)
-    typeset = _TYPESET_QUOTED.search(blanked)
-    if typeset and len(typeset.group(1).split()) > 1:
-        distance = int(typeset.group(2) or 0) or 5
-        raise QueryError(
-            f'write the phrase in straight quotes: "{typeset.group(1).strip()}"~{distance}'
-        )
+    for typeset in _TYPESET_QUOTED.finditer(blanked):
+        if len(typeset.group(1).split()) > 1:  # one word in them is a fuzzy word: «الباغوس»~
+            distance = int(typeset.group(2) or 0) or 5
+            raise QueryError(
+                f'write the phrase in straight quotes: "{typeset.group(1).strip()}"~{distance}'
+            )
     zero = _ZERO_SLOP.search(text)
     if zero:
         _check_slop(0, zero.group(1).split())
