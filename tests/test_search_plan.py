@@ -695,6 +695,49 @@ def test_fuzzy_ranks_the_word_as_written_first(seed_index):
     assert any("تنفيذ" in highlighted(hit) for hit in results)
 
 
+# «علم~» over hadith clauses: the word, a stem form, a form of another reading, and
+# near spellings only («عَلاَمَ», «عَلِمْتُ», «عَلَى»: one edit each).
+FUZZY_TIERS = [
+    "عَلاَمَ يَقْتُلُ أَحَدُكُمْ أَخَاهُ وَقَدْ عَلِمْتُ أَنَّهُ عَلَى الْحَقِّ",  # 1 near spellings
+    "طَلَبُ الْعِلْمِ فَرِيضَةٌ عَلَى كُلِّ مُسْلِمٍ",  # 2 a stem form, and «عَلَى»
+    "قَالَ عَلَّمْتُهُ الْقُرْآنَ",  # 3 a form of another reading
+    "مَا لَهُمْ بِهِ مِنْ عِلْمٍ",  # 4 the word
+]
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
+def fuzzy_tiers(request, tmp_path_factory):
+    yield from index_in_each_core(request, tmp_path_factory, {"f.txt": "\n\n".join(FUZZY_TIERS)})
+
+
+def test_fuzzy_word_ranks_its_own_forms_above_its_near_spellings(fuzzy_tiers):
+    """The word as written, then its stem forms, then its other forms, then the
+    paragraphs reached only through near spellings: three of them («عَلاَمَ»,
+    «عَلِمْتُ», «عَلَى») outranked «الْعِلْمِ» when each added a stem form's bonus."""
+    reader = fuzzy_tiers._whoosh.reader()
+    try:
+        plan = build_plan(parse_query("علم~", make_schema()), ReaderVocabulary(reader))
+    finally:
+        reader.close()
+    assert dict(plan.bonuses) == {
+        "علم": EXACT_BONUS,
+        "علمته": 0.0,
+        "العلم": STEM_BONUS,
+        **dict.fromkeys(["علام", "علمت", "علي"], STEM_BONUS),
+    }
+    found = fuzzy_tiers.search("علم~")
+    assert [(hit.paragraph, highlighted(hit)) for hit in found] == [
+        (4, ["عِلْمٍ"]),
+        (2, ["الْعِلْمِ", "عَلَى"]),
+        (3, ["عَلَّمْتُهُ"]),
+        (1, ["عَلاَمَ", "عَلِمْتُ", "عَلَى"]),
+    ]
+    # Without near spellings reached, the word ranks as it does without ~.
+    assert [hit.score for hit in fuzzy_tiers.search("الحق~")] == [
+        hit.score for hit in fuzzy_tiers.search("الحق")
+    ]
+
+
 def test_fuzzy_word_after_not_excludes(seed_index):
     every = search(seed_index, "داعش", limit=50)
     without = search(seed_index, "داعش -تنظيم~", limit=50)

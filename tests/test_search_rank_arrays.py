@@ -185,6 +185,12 @@ def draw_queries(paragraphs, docs, count: int, seed: int) -> list[tuple[str, boo
         lambda: f'"={vocalized(run_of(2))}"',
         lambda: '"=' + near(2)[1:],
         lambda: '"{} {}"~{}'.format(*map(vocalized, run_of(2).split(" ")), rng.randint(2, 10)),
+        # A fuzzy word: AND MAYBE its own forms' constant score, nested too.
+        lambda: f"{word()}~",
+        lambda: f"{word()}~2",
+        lambda: f"{word()}~ {word()}",
+        lambda: f"{word()}~ OR {word()}~",
+        lambda: f"{word()} -{word()}~",
     ]
     queries = []
     while len(queries) < count:

@@ -203,6 +203,21 @@ def test_bad_api_parameters_get_400_with_a_message(site, target, message):
     assert "Traceback" not in body
 
 
+@pytest.mark.parametrize("doc", [None, "news/library.md"])
+def test_a_quote_not_closed_yet_gets_its_message_not_the_words(site, doc):
+    """As a phrase is typed, the page says the quote is open, in the document box
+    too, rather than showing the hits of its words; closed, it finds the phrase."""
+    within = {"doc": doc} if doc else {}
+    status, _, body = get(site, page(q='"المكتبة الوطنية', **within))
+    assert status == 400
+    assert (
+        '<p class="error" dir="auto">a quote («&quot;») is not closed: close it, or remove it '
+        "to search for the words</p>"
+    ) in body
+    status, _, body = get(site, page(q='"المكتبة الوطنية"', **within))
+    assert status == 200 and "<mark>المكتبة</mark> <mark>الوطنية</mark>" in body
+
+
 def test_api_search_takes_marks(site):
     """«عَلَم» (a flag) finds «العِلْمِ» (knowledge) by its letters, but not strict."""
     target = "/api/search?q=" + quote("عَلَم")

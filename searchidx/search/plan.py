@@ -7,7 +7,9 @@ expanded at query time into the indexed words that share a stem, and
 the folded-term field plus a bonus per matched word larger than any BM25F
 score, so for one query word its own (folded) spelling ranks first, then
 forms sharing its primary stem, then forms reached only through another
-reading of the word («وزير» finds «الوزير» before «الزير»).
+reading of the word («وزير» finds «الوزير» before «الزير»). A fuzzy word's
+paragraphs holding one of those forms rank above those reached only through
+its near spellings (:data:`FORMS_BONUS`).
 
 An ``=word`` matches no stem forms and no folded spelling: it becomes its folded
 terms, each restricted (:class:`~.written.WrittenTerm`) to the occurrences
@@ -80,6 +82,10 @@ STEM_BONUS = 100.0
 # A paragraph holding a vocalized query word with compatible diacritics, once
 # whatever the forms it holds: above a word's own spelling and all its stem forms.
 MARKS_BONUS = 1_000_000.0
+# A paragraph holding a fuzzy word itself or one of its forms, once whatever the
+# forms it holds: above the paragraphs reached only through its near spellings,
+# each of which adds STEM_BONUS at one edit (so a few of them stay below it).
+FORMS_BONUS = 1_000.0
 # Fields of folded words, whose query words match all their forms.
 _WORD_FIELDS = frozenset({"terms", "title"})
 # The parsed words that match their stem forms (an ``=word`` matches its own).
@@ -206,9 +212,11 @@ class QueryPlan:
     which sets the ranking tiers of one query word: its own spelling
     (:data:`EXACT_BONUS`), then forms sharing its primary stem
     (:data:`STEM_BONUS`), then forms reached only through another reading (no
-    bonus); an ``=word``'s terms are all in its own spelling's tier, and a word
+    bonus); an ``=word``'s terms are all in its own spelling's tier, a word
     typed with diacritics adds :data:`MARKS_BONUS` once to a paragraph where it
-    is written with compatible ones. ``highlight`` (folded words),
+    is written with compatible ones, and a fuzzy word :data:`FORMS_BONUS` once
+    to a paragraph holding one of its forms (its near spellings are terms of
+    the primary stem's tier at one edit, of none at two). ``highlight`` (folded words),
     ``restricted`` (folded words with the test their written form must pass:
     ``=`` words and, strict, vocalized words) and ``patterns`` (wildcards) say
     which words of a hit are marked; words after NOT are in none. ``excludes``
@@ -310,7 +318,7 @@ class _Planner:
             items = [[self._word(word) for word in _unit_words(item)] for item in q.subqueries]
             return self._words(items, q)
         if isinstance(q, query.FuzzyTerm) and q.fieldname in _WORD_FIELDS:
-            return self._any_of(q.fieldname, self._fuzzy_forms(q), q.boost, None)
+            return self._fuzzy(q)
         if isinstance(q, query.Prefix) and q.fieldname in _WORD_FIELDS:
             forms = self._prefix_forms(q.fieldname, q.text)
             return self._any_of(q.fieldname, forms, q.boost, None)
@@ -547,10 +555,26 @@ class _Planner:
             found = self._attested[word] = self.vocabulary.contains("terms", word)
         return found
 
-    def _fuzzy_forms(self, q: query.FuzzyTerm) -> dict[str, float]:
+    def _fuzzy(self, q: query.FuzzyTerm) -> query.Query:
+        """A fuzzy word: its forms and its near spellings, each term with the bonus
+        of its tier, and :data:`FORMS_BONUS` once to a paragraph holding one of its
+        forms. Bonuses add up over the terms a paragraph holds: without it, three
+        near spellings of «علم~» («عَلاَمَ», «عَلَی», «عَلِمْتُ») would outrank one
+        stem form («الْعِلْمِ»)."""
+        forms, near = self._fuzzy_forms(q)
+        found = self._any_of(q.fieldname, {**forms, **near}, q.boost, None)
+        if q.fieldname != "terms" or self._excluding or not near:
+            return found
+        # The word itself may be in no text; its other forms were found in the index.
+        own = [form for form in forms if form != q.text or self._is_attested(form)]
+        if not own:
+            return found
+        return query.AndMaybe(found, query.ConstantScoreQuery(_one_of("terms", own), FORMS_BONUS))
+
+    def _fuzzy_forms(self, q: query.FuzzyTerm) -> tuple[dict[str, float], dict[str, float]]:
         """What the word itself matches (its spelling and stem forms, in their tiers),
-        and the indexed words within ``q.maxdist`` edits of ``q.text``: one edit
-        away in the primary stem's tier, two in the last."""
+        and its near spellings: the other indexed words within ``q.maxdist`` edits
+        of ``q.text``, one edit away in the primary stem's tier, two in the last."""
         term, distance = q.text, q.maxdist
         fixed = term[: len(term) - len(strip_article(term, MIN_FUZZY_CHARS)) + FUZZY_FIXED_CHARS]
         forms = self._word_forms(q.fieldname, term)
@@ -566,9 +590,12 @@ class _Planner:
                 f"'{getattr(q, 'written', term)}' matches more than "
                 f"{MAX_FUZZY_EXPANSIONS} words; use ~1 or a longer word"
             )
-        for candidate, edit in near:
-            forms.setdefault(candidate, (EXACT_BONUS, STEM_BONUS, 0.0)[edit])
-        return forms
+        near = {
+            candidate: STEM_BONUS if edit == 1 else 0.0
+            for candidate, edit in near
+            if candidate not in forms
+        }
+        return forms, near
 
     def _prefix_forms(self, fieldname: str, prefix: str) -> dict[str, float]:
         """The indexed words a prefix matches, each with the bonus of its tier:

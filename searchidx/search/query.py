@@ -41,9 +41,16 @@ MARKS = ("rank", "strict")
 MIN_PREFIX_CHARS = 2
 # «word~»: at least this many letters.
 MIN_FUZZY_CHARS = 3
-# «~» after a space, a bracket, a wildcard or at the start, twice over, or «"…"~»
-# without a distance.
-_STRAY_TILDE = re.compile(r'(?:^|(?<=[\s()*?]))~|"~(?!\d)|~[0-9]*~')
+# «~» after a space or a bracket or at the start, or twice over.
+_STRAY_TILDE = re.compile(r"(?:^|(?<=[\s()]))~|~[0-9]*~")
+# «"…"*», «"…"~3?»: a phrase (quotes blanked), its distance if any, then a
+# wildcard, which Whoosh would apply to the phrase's words run together.
+_PHRASE_WILDCARD = re.compile(r'(?<!doc:)"[^"]*"(?:~[^\s()*?"]*)?[*?]')
+# What lies between spaces, brackets and quotes: a word with what is pasted to it.
+_BARE_PIECE = re.compile(r'[^\s()"]+')
+# «الكتاب الجديد»~3: words in the quotation marks of Arabic (or typeset) text,
+# which are punctuation, so that the ~ would fall on the last word alone.
+_TYPESET_QUOTED = re.compile(r"[«»“”„]([^«»“”„\"]+)[«»“”„]~(\d*)")
 # «"…"~0»: a distance, out of range.
 _ZERO_SLOP = re.compile(r'"([^"]*)"~0+(?![0-9])')
 # A phrase or a word, then «~» and what follows it up to a space or «)».
@@ -70,12 +77,13 @@ _OPERATORS_WRITTEN = frozenset({"AND", "OR", "NOT"})
 _PIECES = re.compile(r"[()]|[^\s()]+")
 _WILDCARD_OR_TILDE = re.compile("[*?~]")
 _NO_WORDS = "the query has no words to search for"
+_UNCLOSED_QUOTE = 'a quote («"») is not closed: close it, or remove it to search for the words'
 # «=word» at the start of a word, also right after a bracket (not inside a
 # word, nor in «doc:a=b.txt»).
 _AT_WORD_START = r"(?:^|(?<=[\s()\-]))"
 # Words written against each other, as «2024م»: «=2024م» is the phrase of both exact.
 _GLUED_WORDS = rf"(?:{WORD.pattern})+"
-_NOT_IN_TITLES = "= finds words of the text, not of titles: write =علي without title:"
+_NOT_IN_TITLES = "= finds words of the text, not of titles: write ={word} without title:"
 # «word^2», «"…"^2», «(…)^2», a stray «^2»: a boost, as other engines write it;
 # Whoosh's parser would read the «^» as punctuation and search for the number.
 _BOOST_NUMBER = r"[0-9\u0660-\u0669\u06f0-\u06f9]"
@@ -94,30 +102,46 @@ def _exact_word() -> re.Pattern:
 
 @functools.cache
 def _stray_exact() -> tuple[tuple[re.Pattern, str], ...]:
-    """Misplaced «=», each with how to write it (the word, where the pattern names it).
+    """Misplaced «=», each with how to write it: with the query's own words where
+    the pattern finds them (``phrase``, ``word``, or the ``before`` it), else
+    with «علي» (see :func:`_exact_advice`).
 
     Compiled on first use, as only a query with an «=» needs them (2 ms of a
     one-shot search)."""
     return (
         (
-            re.compile(rf'{_AT_WORD_START}="'),
-            '= goes inside the quotes, right before a word: "=علي بن ابي طالب"',
+            # Before an opening quote: what comes before it holds whole quotes only.
+            re.compile(rf'^(?:[^"]|"[^"]*")*?{_AT_WORD_START}="(?P<phrase>[^"]*)"'),
+            '= goes inside the quotes, right before a word: "={phrase}"',
         ),
         (
-            re.compile(rf"{_AT_WORD_START}=(?:doc|title):"),
-            "= goes right before a word of the text, not before doc: or title: (=علي)",
+            re.compile(rf"{_AT_WORD_START}=(?:doc:|title:(?P<word>{_GLUED_WORDS})?)"),
+            "= goes right before a word of the text, not before doc: or title: (={word})",
         ),
         (
-            re.compile(rf"(?:{_AT_WORD_START}|(?<=\"))=(?!{WORD.pattern})"),
-            "= goes right before a word, with no space: =علي",
+            # «= word», «==word», «=(word …)», or «word =» with no word after it.
+            re.compile(
+                rf"(?:(?P<before>{_GLUED_WORDS})\s+)?(?:{_AT_WORD_START}|(?<=\"))"
+                rf"=(?!{WORD.pattern})[\s=(]*(?P<word>{_GLUED_WORDS})?"
+            ),
+            "= goes right before a word, with no space: ={word}",
         ),
-        (re.compile("title:="), _NOT_IN_TITLES),
+        (re.compile(rf"title:=(?P<word>{_GLUED_WORDS})?"), _NOT_IN_TITLES),
         (
             re.compile(rf"{_AT_WORD_START}=(?P<word>{_GLUED_WORDS})[*?~]"),
             "=word is one exact word: it takes no * or ~ "
             "(write ={word}, or {word}~ for its near spellings, {word}* for a prefix)",
         ),
     )
+
+
+def _exact_advice(advice: str, stray: re.Match) -> str:
+    """``advice`` on a misplaced «=» with the words ``stray`` found around it, or
+    «علي» where it found none («= الكتاب»: «=الكتاب»; «=»: «=علي»)."""
+    found = stray.groupdict()
+    word = found.get("word") or found.get("before") or "علي"
+    phrase = " ".join((found.get("phrase") or "").split()) or "علي بن ابي طالب"
+    return advice.format(word=word, phrase=phrase)
 
 
 def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Query:
@@ -143,16 +167,15 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     if not cleaned:
         raise QueryError("the query is empty; give the words to search for")
     if cleaned.count('"') % 2:
-        # A quote never closed: the words after it are searched as words (the
-        # parser would otherwise keep them, but lose an «=» among them).
-        head, _, tail = cleaned.rpartition('"')
-        cleaned = head + " " + tail
+        # Searching the words after it as words would quietly drop the phrase,
+        # and every check after this one would misread what the quotes hold.
+        raise QueryError(_UNCLOSED_QUOTE)
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters; shorten it")
     if "=" in cleaned:
         for pattern, advice in _stray_exact():
             if stray := pattern.search(cleaned):
-                raise QueryError(advice.format_map(stray.groupdict()))
+                raise QueryError(_exact_advice(advice, stray))
     if not any(char.isalnum() for char in cleaned):
         raise QueryError(_NO_WORDS)
     empty_filter = _EMPTY_FILTER.search(cleaned)
@@ -261,7 +284,17 @@ def _check_ligature_wildcards(text: str) -> None:
 
 def _check_tildes(text: str) -> None:
     """Refuse a ``~`` that is not right after a word or a phrase, or whose distance
-    is not a whole number in range (Whoosh would read «word~1.5» as «word~1» and «.5»)."""
+    is not a whole number in range (Whoosh would read «word~1.5» as «word~1» and «.5»),
+    and a wildcard after a phrase or with a ``~``."""
+    # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
+    blanked = _blank_quotes(text)
+    _check_wildcard_tails(text, blanked)
+    for typeset in _TYPESET_QUOTED.finditer(blanked):
+        if len(typeset.group(1).split()) > 1:  # one word in them is a fuzzy word: «الباغوس»~
+            distance = int(typeset.group(2) or 0) or 5
+            raise QueryError(
+                f'write the phrase in straight quotes: "{typeset.group(1).strip()}"~{distance}'
+            )
     zero = _ZERO_SLOP.search(text)
     if zero:
         _check_slop(0, zero.group(1).split())
@@ -269,24 +302,55 @@ def _check_tildes(text: str) -> None:
         raise QueryError(
             '~ goes right after a word (word~ or word~2) or a quoted phrase ("w1 w2"~5)'
         )
-    # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
-    for tail in _TILDE_TAIL.finditer(_blank_quotes(text)):
+    for tail in _TILDE_TAIL.finditer(blanked):
         written = text[tail.start() : tail.end()]
+        head = text[tail.start(1) : tail.end(1)]
         # Punctuation after it is no part of it («الباغوس~»، «"…"~5،»).
         distance = re.sub(r"\W+$", "", tail.group(2)) or "~"
         if re.fullmatch(r"~\d+", distance) and not distance.isascii():
             # «~٢» from an Arabic keyboard: say how to write it, like the operators, in Latin.
-            digits = "".join(str(unicodedata.decimal(digit)) for digit in distance[1:])
-            latin = f"{text[tail.start(1) : tail.end(1)]}~{digits}"
+            latin = f"{head}~{int(distance[1:])}"
             raise QueryError(f"'{written}': write the distance in Latin digits: {latin}")
-        if tail.group(1).startswith('"'):
+        phrase = head.startswith('"')
+        if re.fullmatch("~0+[1-9][0-9]*", distance):
+            # «~01»: Whoosh reads no distance there, and searches for the digits as words.
+            if phrase:
+                _check_slop(int(distance[1:]), head[1:-1].split())
+            if phrase or int(distance[1:]) in (1, 2):
+                raise QueryError(
+                    f"'{written}': write the distance without leading zeros: "
+                    f"{head}~{int(distance[1:])}"
+                )
+        if phrase:
             if not re.fullmatch("~[0-9]+", distance):
                 raise QueryError(
                     f"'{written}': the distance after a phrase's ~ is a whole number of "
-                    f'positions, 1 to {MAX_SLOP}: "w1 w2"~5'
+                    f"positions, 1 to {MAX_SLOP}: write e.g. {head}~5"
                 )
         elif not re.fullmatch("~[0-9]?", distance):
             raise QueryError(f"'{written}': the distance after ~ is 1 or 2 (word~ or word~2)")
+
+
+def _check_wildcard_tails(text: str, blanked: str) -> None:
+    """Refuse ``*`` or ``?`` after a phrase («"…"*», «"…"~3*»), which Whoosh would
+    apply to its words run together, and on a word with a ``~`` («الوزير~1*»,
+    «مستمر*~»), of which Whoosh would quietly keep one."""
+    phrase = _PHRASE_WILDCARD.search(blanked)
+    if phrase:
+        written = text[phrase.start() : phrase.end()]
+        raise QueryError(
+            f"'{written}': * and ? apply to one word, not to a phrase; write {written.rstrip('*?')}"
+        )
+    for piece in _BARE_PIECE.findall(blanked):
+        if piece.startswith("doc:") or "~" not in piece or not {"*", "?"} & set(piece):
+            continue
+        pattern = _DISTANCE.sub("", piece)
+        letters = pattern.rstrip("*?")
+        # A wildcard inside the word («ال*زير~») leaves no fuzzy word to suggest.
+        fuzzy = "" if {"*", "?"} & set(letters) else f"{letters}{_DISTANCE.search(piece)[0]} or "
+        raise QueryError(
+            f"'{piece}': a word takes ~ or a wildcard, not both; write {fuzzy}{pattern}"
+        )
 
 
 class _Typed:
@@ -437,13 +501,14 @@ class _PhrasePlugin(qparser.PhrasePlugin):
             if self.fieldname != "doc":
                 # The words as typed, not as folded: «"الخلايا النائمة"~5», not «الناءمه».
                 _check_slop(self.slop, self.text.split())
+            exact_words = list(_exact_word().finditer(self.text)) if "=" in self.text else []
+            if exact_words and self.fieldname == "title":
+                raise QueryError(_NOT_IN_TITLES.format(word=exact_words[0]["text"]))
             exact = {
                 start
-                for match in (_exact_word().finditer(self.text) if "=" in self.text else ())
+                for match in exact_words
                 for start in range(match.start("text"), match.end("text"))
             }
-            if exact and self.fieldname == "title":
-                raise QueryError(_NOT_IN_TITLES)
             # «"w1 w2"~1» is the words side by side in either order; Whoosh parses
             # it to the slop of the phrase «"w1 w2"», whose words keep their order.
             side_by_side = self.near and self.slop == 1
@@ -606,16 +671,29 @@ def _check_one_word(written: str, term: str) -> None:
         if before.end() == after.start():
             apart = apart[: after.start()] + " " + apart[after.start() :]
     # Words parted by punctuation (a pasted address, «COVID-19*») cannot be written
-    # apart; in quotes, the ? and * are punctuation and the words are found as written.
-    advice = (
-        f"; write them apart: {apart}"
-        if apart != written
-        else "; put it in quotes to find it as written"
-    )
+    # apart, nor words whose part that would take the * ? ~ is too short for it
+    # («2024م~»: «م~»). Without its * and ~ the text is the phrase of its words; a ?
+    # is punctuation only in quotes, where a * or ~ is refused.
+    as_written = _DISTANCE.sub("", written).replace("*", "")
+    if apart != written and all(map(_long_enough, apart.split())):
+        advice = f"; write them apart: {apart}"
+    elif "?" in as_written:
+        advice = f'; put it in quotes to find it as written: "{as_written}"'
+    else:
+        advice = f"; write {as_written} to find it as written"
     raise QueryError(
         f"'{written}' is {len(words)} words ({' '.join(words)}), and * ? ~ apply to one word"
         + advice
     )
+
+
+def _long_enough(word: str) -> bool:
+    """Whether ``word`` has the letters its ``~`` (:data:`MIN_FUZZY_CHARS`) or its
+    wildcard (:data:`MIN_PREFIX_CHARS` before it) needs."""
+    if "~" in word and len("".join(WORD.findall(word))) < MIN_FUZZY_CHARS:
+        return False
+    head = re.split(r"[*?]", word, maxsplit=1)[0]
+    return head == word or len(head) >= MIN_PREFIX_CHARS
 
 
 def _check_slop(slop: int, words: list[str]) -> None:

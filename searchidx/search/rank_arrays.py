@@ -31,7 +31,8 @@ A node evaluated for a parent that looks at some documents only (the optional
 part of AND MAYBE, which adds a score where the required part matches) is
 given them as a mask, ``within``, and reads nothing of the other documents.
 A query of words typed with diacritics adds a constant bonus to the paragraphs
-where they are written with compatible ones: only the required part is scored
+where they are written with compatible ones (a fuzzy word, to those holding
+one of its forms): only the required part is scored
 everywhere, and the bonus is looked for in its best-scoring paragraphs, more of
 them until no paragraph left could reach the top hits
 (:meth:`ArraySearcher._with_bonuses`); the total is the required part's. A
