@@ -91,6 +91,49 @@ def test_snippet_keeps_every_word_of_the_stretch_it_was_chosen_for(tmp_path):
     assert len(hit.snippet) <= 260
 
 
+def _window_by_counting(text, matches, size=highlight.SNIPPET_CHARS):
+    """The snippet window as found by counting each stretch's distinct words, for
+    every query (what snippet_window does when a hit has two words or more)."""
+    if len(text) <= size:
+        return (0, len(text))
+    terms = [arabic.fold_term(text[start:end]) for start, end in matches]
+    best_start, best_end, best_count = 0, 0, 0
+    for at, (anchor, _) in enumerate(matches):
+        covered = [
+            terms[other] for other in range(at, len(matches)) if matches[other][1] <= anchor + size
+        ]
+        if len(set(covered)) > best_count:
+            best_start, best_end, best_count = (
+                anchor,
+                matches[at + len(covered) - 1][1],
+                len(set(covered)),
+            )
+    start = _snap_start(text, max(0, best_start - size // 4), best_start)
+    end = highlight._snap_end(text, min(len(text), start + size))
+    if end < best_end:
+        lead = max(0, size - (best_end - best_start))
+        start = _snap_start(text, max(0, best_start - lead), best_start)
+        end = highlight._snap_end(text, min(len(text), start + size), best_end)
+    return (start, end)
+
+
+# A hit's words: «الله» written three ways, other words, and a «word» longer than
+# a snippet (a run of letters with no space), which no window can hold.
+_SNIPPET_WORDS = ["الله", "اللَّهُ", "اللہ", "قال", "حدثنا", "عن", "ب" * 300]
+
+
+@given(st.lists(st.sampled_from(_SNIPPET_WORDS), min_size=1, max_size=120), st.data())
+def test_snippet_window_of_one_word_is_the_window_counting_finds(words, data):
+    # One word asked, however often the hit holds it: snippet_window takes the
+    # first window that holds it; counting distinct words in every stretch says
+    # the same. Two words asked go through the counting itself.
+    text = ". ".join(" ".join(words[at : at + 7]) for at in range(0, len(words), 7))
+    spans = list(zip(*arabic.position_spans(text)[1:], strict=True))
+    asked = data.draw(st.sampled_from([{"الله"}, {"الله", "قال"}, {"ب" * 300}]))
+    matches = [(start, end) for start, end in spans if arabic.fold_term(text[start:end]) in asked]
+    assert highlight.snippet_window(text, matches) == _window_by_counting(text, matches)
+
+
 def test_snippet_start_is_the_first_sentence_start_after_the_lead_in():
     # Sentence ends of several marks and spaces («؟!  »), one running across each
     # place a snippet's lead-in may start: the snippet starts where a scan of the

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from itertools import compress, groupby, repeat
@@ -309,10 +309,27 @@ def snippet_window(
     """
     if len(text) <= size:
         return (0, len(text))
+    words = [text[start:end] for start, end in matches]
+    terms = fold_words(words)  # each word's term, looked up all at once
+    if None in terms:  # a word of two readings: its first, as fold_term gives it
+        terms = [
+            fold_term(word) if term is None else term
+            for word, term in zip(words, terms, strict=True)
+        ]
+    best_start, best_end, best_count = 0, 0, 0
+    if len(set(terms)) == 1:
+        # One word asked (a long paragraph may hold it hundreds of times): no
+        # window holds more than one distinct word, so the first that holds one,
+        # from the first match no longer than the window, is the one the search
+        # below would keep.
+        ends = [end for _, end in matches]
+        for anchor, end in matches:
+            if end - anchor <= size:
+                best_start, best_end = anchor, ends[bisect_right(ends, anchor + size) - 1]
+                break
+        matches = []
     # Matches are in text order and do not overlap, so the ones a window from
     # each anchor covers run up to an end that only moves forward.
-    terms = [fold_term(text[start:end]) for start, end in matches]
-    best_start, best_end, best_count = 0, 0, 0
     counts: dict[str, int] = {}
     last = 0
     for at, (anchor, _) in enumerate(matches):
