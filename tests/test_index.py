@@ -104,8 +104,10 @@ def test_an_index_whose_words_were_read_otherwise_says_so(small_index):
     message = str(refused.value)
     assert "as an earlier searchidx read them (arabic-fold-3, now arabic-fold-" in message
     assert "(format" not in message
-    # Its folders are known still: a rebuild needs none named, and the message names none.
-    assert message.endswith(f"with `searchidx index --rebuild --index {small_index}`")
+    # Its folders are known still: a rebuild needs none named, and the message names
+    # none; the options it was built with are not kept, and the message says so.
+    assert f"with `searchidx index --rebuild --index {small_index}`, adding the options" in message
+    assert message.endswith("a rebuild takes them afresh")
     rebuilt = rebuild_index(small_index)
     assert rebuilt.added == len(SMALL_CORPUS)
     with Index.open(small_index) as index:

@@ -788,3 +788,25 @@ def test_misplaced_equals_sign_is_a_query_error_saying_how_to_write_it(
     run, exact_index, query, message
 ):
     assert refused(run, exact_index, query) == message
+
+
+def test_a_pasted_sentence_with_a_colon_or_dashed_eulogy_finds_its_paragraph(tmp_path):
+    """Hadith text as users copy it: a colon right after a vocalized word
+    («قَالَت:») is punctuation, not a field (Whoosh's «\\w+:» took the «ت» after
+    the marks for one), and «-ﷺ-», the eulogy set apart by dashes in Indo-Pak
+    books, is the eulogy, not NOT."""
+    docs = write_corpus(tmp_path / "docs", {
+        "a.txt": "قَالَت: أَيُّ الْمُسْلِمِينَ خَيْرٌ مِنْ أَبِي سَلَمَةَ؟\n\n"
+        "قَالَ رَسُولُ اللّٰہِ -ﷺ- : إِنَّمَا الْأَعْمَالُ بِالنِّیَّاتِ\n\n"
+        "قال رسول الله في خطبته",
+    })  # fmt: skip
+    build_index(tmp_path / "ix", docs)
+    pasted = search(tmp_path / "ix", "قَالَت: أَيُّ الْمُسْلِمِينَ خَيْرٌ")
+    assert [hit.paragraph for hit in pasted] == [1]
+    assert highlighted(pasted.hits[0])[0] == "قَالَت"
+    eulogy = search(tmp_path / "ix", "رسول الله -ﷺ-")
+    assert [hit.paragraph for hit in eulogy] == [2]
+    spelled = search(tmp_path / "ix", "رسول -صلى الله عليه وسلم-")
+    assert [hit.paragraph for hit in spelled] == [2]
+    # A minus no dash closes still excludes.
+    assert [hit.paragraph for hit in search(tmp_path / "ix", "رسول -ﷺ")] == [3]

@@ -460,3 +460,23 @@ def test_did_you_mean_leaves_numbers_alone(tmp_path):
     assert missing.total == 0 and missing.suggestions == []
     assert slip.total == 0 and slip.suggestions == []
     assert slip_word.total == 0 and slip_word.suggestions[0]["query"] == "القاهرة 2024"
+
+
+def test_did_you_mean_keeps_the_dagger_alef_that_makes_the_word(tmp_path):
+    """«الزکوٰۃ» reads «الزكاة» by its dagger alef: a suggestion without it
+    («الزکوۃ») would find nothing, and suggest the very query typed."""
+    docs = write_corpus(tmp_path / "docs", {
+        "a.txt": "أقيموا الصَّلٰوۃَ وآتوا الزَّکوٰۃَ\n\nحَافِظُوا عَلَى الصَّلوٰۃِ الْوُسْطَى",
+    })  # fmt: skip
+    build_index(tmp_path / "ix", docs)
+    with Index.open(tmp_path / "ix") as index:
+        results = index.search("الزكوة")
+        assert results.total == 0
+        assert results.suggestions == [{"query": "الزکوٰۃ", "total": 1}]
+        assert index.search(results.suggestions[0]["query"]).total == 1
+        typed = index.search("الصلوۃ")
+        # As the texts write it, the dagger alef kept: it finds both paragraphs.
+        assert typed.total == 0
+        assert typed.suggestions[0] == {"query": "الصلوٰۃ", "total": 2}
+        assert index.search("الصلوٰۃ").total == 2
+    assert all(found["query"] != "الصلوۃ" for found in typed.suggestions)

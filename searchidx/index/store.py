@@ -149,7 +149,9 @@ def open_store(path: Path, any_analyzer: bool = False) -> tuple[whoosh_index.Ind
         raise IncompatibleIndex(
             f"the index at {path} holds words as an earlier searchidx read them "
             f"({meta.get('analyzer', '?')}, now {ANALYZER}); "
-            f"rebuild it from its own folders with {rebuild_command(path, name_folders=False)}"
+            f"rebuild it from its own folders with {rebuild_command(path, name_folders=False)}, "
+            "adding the options it was built with (--include, --hidden, --id-field …): "
+            "a rebuild takes them afresh"
         )
     try:
         return whoosh_index.open_dir(str(path)), cast(IndexMeta, meta)

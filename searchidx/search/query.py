@@ -194,7 +194,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     # searchidx's phrases, wildcards and operators: named here rather than
     # removed from the defaults, whose patterns would be compiled for nothing.
     plugins = [
-        qparser.FieldsPlugin(),
+        _FIELDS,
         qparser.GroupPlugin(),
         _PHRASES,
         _EXACT_WORDS,
@@ -580,11 +580,18 @@ class _FuzzyWordPlugin(qparser.FuzzyTermPlugin):
 # A minus at the start of a word excludes it, as NOT does, also right after a
 # bracket («(سوريا)-داعش»); inside a word («2019-2020») or alone between
 # spaces it is not an operator.
+# A minus that a dash closes later («-ﷺ-», «-صلی اللہ علیہ وسلم-», as Indo-Pak hadith
+# set the eulogy apart) is punctuation pasted with the text, not NOT.
 _LEADING_MINUS = qparser.OperatorsPlugin.OpTagger(
-    r"(^|(?<=[\s()]))-(?=[^\s\-])", qparser.syntax.NotGroup, qparser.syntax.PrefixOperator
+    r"(^|(?<=[\s()]))-(?=[^\s\-])(?![^-]*?[^\s\-]-(?:[\s)]|$))",
+    qparser.syntax.NotGroup,
+    qparser.syntax.PrefixOperator,
 )
 
 
+# A field name starts a word: «قَالَت:» pasted from a hadith is a word and its colon,
+# where Whoosh's «\w+:» took the «ت» after the marks (which \w leaves out) for a field.
+_FIELDS = qparser.FieldsPlugin(r"(?<![^\s(\-+\"])(?P<text>\w+|[*]):")
 _WILDCARDS = _AsciiWildcardPlugin()
 _FUZZY_WORDS = _FuzzyWordPlugin()
 _EXACT_WORDS = _ExactWordPlugin()

@@ -222,7 +222,7 @@ def suggestions(
         reached.add(reach)
         corrected.append((fixed, found))
         shown = _replace_words(text, spelled or _spelled(fix, spelling))
-        if all(shown != other["query"] for other in suggested):
+        if shown != text and all(shown != other["query"] for other in suggested):
             suggested.append({"query": shown, "total": found})
         if len(suggested) == MAX_CORRECTIONS:
             break
@@ -259,4 +259,8 @@ def _replace_words(
 
 
 def _without_marks(text: str) -> str:
-    return "".join(c for c in text if not unicodedata.combining(c) and c != "\u0640")
+    """``text`` without its diacritics and tatweel; a dagger alef stays: it is a
+    letter of the word («الصلوٰۃ» reads «الصلاة», «الصلوۃ» does not)."""
+    return "".join(
+        c for c in text if c == "\u0670" or (not unicodedata.combining(c) and c != "\u0640")
+    )
