@@ -195,6 +195,23 @@ def test_vanished_root_is_dropped_on_refresh_and_a_root_can_be_forgotten(tmp_pat
         assert (index.info().documents, index.info().roots) == (0, [])
 
 
+def test_a_rebuild_from_the_index_folders_says_which_root_is_gone(tmp_path, corpus):
+    """A rebuild from the folders an index holds drops a root that no longer
+    exists (moved, a disk not mounted) with the note a refresh gives, not quietly."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "nile.txt").write_text("يفيض نهر النيل كل صيف.\n", encoding="utf-8")
+    with Index.create(tmp_path / "ix") as index:
+        index.update([corpus, other])
+    other.rename(tmp_path / "moved")
+    report = rebuild_index(tmp_path / "ix")
+    assert [(note.path, note.message) for note in report.forgotten] == [
+        (str(other), "no longer exists; dropped its 1 file")
+    ]
+    with Index.open(tmp_path / "ix") as index:
+        assert index.info().roots == [str(corpus)] and total_found(index, "النيل") == 0
+
+
 def test_a_side_file_damaged_in_place_says_to_rebuild_not_to_search_again(run, tmp_path):
     """A side file whose header is intact but whose words are garbage fails every
     search the same way: the message says to rebuild, as for any damage, and does."""

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from ..search.rank_arrays import ArraySearcher
     from ..search.results import FileResults, SearchResults
     from .plan import PathArg, Paths
-    from .report import IndexInfo, IndexReport
+    from .report import FileNote, IndexInfo, IndexReport
     from .writer import ProgressCallback
 
 
@@ -483,12 +483,15 @@ def rebuild_index(
     check_index_folder(path)
     # Hold the old index's lock so no other writer updates it meanwhile.
     with writing(path):
-        paths = paths or _roots_of_index_at(path)
+        gone: list[FileNote] = []
+        if not paths:
+            paths, gone = _roots_of_index_at(path)
         remove_leftovers(path)
         fresh_path = new_rebuild_folder(path)
         try:
             with Index.create(fresh_path) as fresh:
                 report = fresh.update(paths, options, progress)
+            report.forgotten[:0] = gone
             if not report.nothing_changed:
                 swap_index_folders(fresh_path, path)
         except CannotWrite as error:
@@ -506,20 +509,25 @@ def rebuild_index(
     return report
 
 
-def _roots_of_index_at(path: Path) -> list[str]:
-    """The roots of the index at ``path`` that still exist, to rebuild it from them."""
-    from .plan import known_roots
+def _roots_of_index_at(path: Path) -> tuple[list[str], list[FileNote]]:
+    """The roots of the index at ``path`` that still exist, to rebuild it from them,
+    and a note on each that does not (a folder moved, a disk not mounted): its
+    files are dropped, as a refresh drops them, and the rebuild says so."""
+    from .plan import known_roots, vanished_note
 
     try:
         # The files' records are as any analyzer left them: an index of an earlier
         # one is rebuilt from its own folders.
         with Index(path, *open_store(path, any_analyzer=True)) as old:
-            roots = [root for root in known_roots(old.file_records()) if Path(root).exists()]
+            records = old.file_records()
     except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
-        roots = []
+        records = {}
+    roots = known_roots(records)
+    gone = [vanished_note(root, records) for root in roots if not Path(root).exists()]
+    roots = [root for root in roots if Path(root).exists()]
     if not roots:
         raise NothingToIndex(
             f"found no folders to rebuild the index at {path} from; name them: "
             f"{rebuild_command(path)}"
         )
-    return roots
+    return roots, gone

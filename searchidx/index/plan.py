@@ -138,11 +138,15 @@ def drop_vanished(
 ) -> None:
     """Plan to drop the files of roots that no longer exist, with a note for each root."""
     for root in vanished:
-        dropped = records_under(root, records)
-        plan.removed.extend(dropped)
-        report.forgotten.append(
-            FileNote(str(root), f"no longer exists; dropped its {_files(len(dropped))}")
-        )
+        plan.removed.extend(records_under(root, records))
+        report.forgotten.append(vanished_note(root, records))
+
+
+def vanished_note(root: Path | str, records: dict[str, FileRecord]) -> FileNote:
+    """The note on a root that no longer exists, whose indexed files are dropped."""
+    return FileNote(
+        str(root), f"no longer exists; dropped its {_files(len(records_under(root, records)))}"
+    )
 
 
 def known_roots(records: dict[str, FileRecord]) -> list[str]:
