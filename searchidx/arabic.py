@@ -653,6 +653,21 @@ def fold_words(words: list[str]) -> list[str | None]:
     return list(map(alone.get, words))
 
 
+def fold_terms(words: list[str]) -> list[str]:
+    """:func:`fold_term` of each of ``words``, all at once (:func:`fold_words`), a
+    word of several readings given its first.
+
+    >>> fold_terms(["قَالَ", "ٱلْكِتَـٰبُ"])
+    ['قال', 'الكتب']
+    """
+    terms = fold_words(words)
+    if None not in terms:
+        return terms
+    return [
+        fold_term(word) if term is None else term for word, term in zip(words, terms, strict=True)
+    ]
+
+
 def _fold(text: str) -> tuple[str, ...]:
     if not _SILENT_SIGNS.isdisjoint(text):
         for pattern, replacement in _SILENT_LETTERS:

@@ -19,7 +19,7 @@ from itertools import compress, groupby, repeat
 from operator import is_
 from typing import TYPE_CHECKING
 
-from ..arabic import fold_readings, fold_term, fold_words, position_spans, written_form
+from ..arabic import fold_readings, fold_terms, fold_words, position_spans, written_form
 
 if TYPE_CHECKING:
     from .plan import QueryPlan
@@ -309,13 +309,7 @@ def snippet_window(
     """
     if len(text) <= size:
         return (0, len(text))
-    words = [text[start:end] for start, end in matches]
-    terms = fold_words(words)  # each word's term, looked up all at once
-    if None in terms:  # a word of two readings: its first, as fold_term gives it
-        terms = [
-            fold_term(word) if term is None else term
-            for word, term in zip(words, terms, strict=True)
-        ]
+    terms = fold_terms([text[start:end] for start, end in matches])
     best_start, best_end, best_count = 0, 0, 0
     if len(set(terms)) == 1:
         # One word asked (a long paragraph may hold it hundreds of times): no

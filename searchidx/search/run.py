@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from ..arabic import fold_term, fold_words, position_words
+from ..arabic import fold_terms, position_words
 from ..text import RECORD_SUFFIXES
 from .highlight import PLAIN_MARKS, Highlighter, render_snippet, snippet_window
 from .plan import QueryPlan, ReaderVocabulary, Vocabulary, build_plan
@@ -120,12 +120,7 @@ def _corrected(
             # words (asked about twice a suggestion): the hit's words folded at once,
             # then laid in a dict from the last to the first, so the first stays.
             words = position_words(reader.stored_fields(docnums[0])["text"])
-            terms = fold_words(words)
-            if None in terms:  # a word of two readings: its first one, as fold_term gives
-                terms = [
-                    fold_term(word) if term is None else term
-                    for word, term in zip(words, terms, strict=True)
-                ]
+            terms = fold_terms(words)
             spellings.update(zip(reversed(terms), reversed(words), strict=True))
         return spellings.get(term)
 
