@@ -522,9 +522,12 @@ def _roots_of_index_at(path: Path) -> tuple[list[str], list[FileNote]]:
             records = old.file_records()
     except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
         records = {}
-    roots = known_roots(records)
-    gone = [vanished_note(root, records) for root in roots if not Path(root).exists()]
-    roots = [root for root in roots if Path(root).exists()]
+    roots, gone = [], []
+    for root in known_roots(records):
+        if Path(root).exists():
+            roots.append(root)
+        else:
+            gone.append(vanished_note(root, records))
     if not roots:
         raise NothingToIndex(
             f"found no folders to rebuild the index at {path} from; name them: "
