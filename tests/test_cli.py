@@ -1072,6 +1072,46 @@ def test_a_search_runs_without_the_cyclic_collector_and_an_update_with_it(tmp_pa
     assert gc.isenabled()
 
 
+# Runs the command as `searchidx` does, saying on stderr how many threads OpenBLAS
+# (loaded with numpy by the search) was allowed when the index was searched.
+_WITH_BLAS_REPORT = """
+import os, sys
+from searchidx.index import Index
+search = Index.search
+
+def reporting(*args, **kwargs):
+    print("OpenBLAS threads:", os.environ.get("OPENBLAS_NUM_THREADS"), file=sys.stderr)
+    return search(*args, **kwargs)
+
+Index.search = reporting
+sys.argv[0] = "searchidx"
+from searchidx.__main__ import run
+run()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("configured", "used"), [(None, "1"), ("3", "3")])
+def test_a_search_starts_one_blas_thread_unless_the_user_set_a_number(
+    greetings_index, configured, used
+):
+    env = cli_env()
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    if configured:
+        env["OPENBLAS_NUM_THREADS"] = configured
+    search = ["search", "السلام", "--index", str(greetings_index), "--format", "jsonl"]
+    found = subprocess.run(
+        [sys.executable, "-c", _WITH_BLAS_REPORT, *search],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SUBPROCESS_TIMEOUT,
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stderr.splitlines() == [f"OpenBLAS threads: {used}"]
+    assert json.loads(found.stdout.splitlines()[0])["doc"] == "news/politics.txt"
+
+
 def test_a_fault_of_searchidx_is_one_line_not_a_changed_index(run, greetings_index, monkeypatch):
     # A search that fails the same way twice on an index no writer touched is not
     # "the index changed, search again": the error itself, one line, exit 1.
