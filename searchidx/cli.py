@@ -553,11 +553,49 @@ def search(
             # click.echo would strip the colour codes on their way to a pipe.
             shown = render_results(found, fmt, color=use_color, width=width, bidi=bidi)
             _echo(shown, color=use_color)
+        if not found.total:
+            for note in _doc_name_notes(query, idx.file_records()):
+                click.echo(note, err=True)
         if not idx.searches_side_files:
             click.echo(render_slow_search_note(str(idx.path)), err=True)
     # JSON and JSON Lines carry them; for people they go with the diagnostics.
     if found.suggestions and fmt in ("table", "plain"):
         click.echo(render_suggestions(found.suggestions), err=True)
+
+
+# A doc: filter as the query writes it: after a space, a bracket or a leading minus.
+_DOC_FILTER = re.compile(r"(?<![^\s(\-])doc:(\S+)")
+
+
+def _doc_name_notes(query: str, records: dict) -> list[str]:
+    """For each ``doc:`` value of ``query`` that is a path to an indexed file or
+    folder as the command line names it (from here, or from /) rather than its
+    name under its root, which ``doc:`` takes: the name to write instead. The
+    results show paths from the current folder, so they are what gets copied."""
+    notes = []
+    for value in _DOC_FILTER.findall(query):
+        value = value.rstrip(")")
+        where = os.path.normpath(os.path.join(os.getcwd(), os.path.expanduser(value)))
+        record = records.get(where)
+        if record is not None:
+            name = record.doc
+        else:
+            inside = [r for path, r in records.items() if path.startswith(where + os.sep)]
+            if not inside:
+                continue
+            record = inside[0]
+            name = Path(os.path.relpath(where, record.root)).as_posix() + "/"
+            if name == "./":
+                notes.append(f"searchidx: {value} is an indexed folder: search it without doc:")
+                continue
+            if name.startswith("../"):
+                continue  # a folder holding indexed folders
+        if name != value:
+            notes.append(
+                f"searchidx: doc: takes a file's name under its indexed folder "
+                f"({record.root}): doc:{name}"
+            )
+    return notes
 
 
 def _use_color(choice: str) -> bool:

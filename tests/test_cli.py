@@ -498,6 +498,43 @@ def test_query_may_start_with_a_minus_and_a_latin_letter(run, greetings_index, q
     assert sorted(hits_of(result)) == expected
 
 
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # As the results show a path: from the current folder.
+        ("docs/news/politics.txt", "doc:news/politics.txt"),
+        ("docs/news", "doc:news/"),
+        ("./docs/letters.txt", "doc:letters.txt"),
+    ],
+)
+def test_a_doc_filter_written_as_a_path_finds_nothing_and_says_the_name_to_write(
+    run, monkeypatch, greetings_index, written, said
+):
+    monkeypatch.chdir(greetings_index.parent)
+    result = run("search", f"doc:{written} السلام", "--index", str(greetings_index))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("no paragraph matches")
+    root = greetings_index.parent / "docs"
+    assert stderr_lines(result) == [
+        f"searchidx: doc: takes a file's name under its indexed folder ({root}): {said}"
+    ]
+    written_as_said = run("search", f"{said} السلام", "--index", str(greetings_index))
+    assert written_as_said.stdout.splitlines()[-1].endswith("matching paragraphs")
+    assert not stderr_lines(written_as_said)
+
+
+def test_a_doc_filter_naming_the_indexed_folder_says_to_leave_it_out(
+    run, monkeypatch, greetings_index
+):
+    monkeypatch.chdir(greetings_index.parent)
+    result = run("search", "doc:docs السلام", "--index", str(greetings_index))
+    assert stderr_lines(result) == ["searchidx: docs is an indexed folder: search it without doc:"]
+    # A name under the folder that matches nothing gets no note: it is not a path.
+    absent = run("search", "doc:news/none.txt السلام", "--index", str(greetings_index))
+    assert absent.stdout.startswith("no paragraph matches")
+    assert not stderr_lines(absent)
+
+
 def test_analyze_text_may_start_with_a_minus(run):
     result = run("analyze", "-عليكم السلام", "--format", "json")
     assert [token["term"] for token in json.loads(result.stdout)["tokens"]] == ["عليكم", "السلام"]
