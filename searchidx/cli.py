@@ -553,7 +553,7 @@ def search(
             # click.echo would strip the colour codes on their way to a pipe.
             shown = render_results(found, fmt, color=use_color, width=width, bidi=bidi)
             _echo(shown, color=use_color)
-        if not found.total:
+        if not found.total and _DOC_FILTER.search(query):
             for note in _doc_name_notes(query, idx.file_records()):
                 click.echo(note, err=True)
         if not idx.searches_side_files:
