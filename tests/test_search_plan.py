@@ -272,6 +272,17 @@ def test_title_words_match_their_forms_and_title_phrases_work(news_index):
     assert search(news_index, 'title:"العربية القمة"').total == 0
 
 
+@pytest.mark.parametrize("title", ["title:صحيح", 'title:"صحيح البخاري"', "title:صحي*"])
+def test_a_title_filter_marks_nothing_in_the_text(tmp_path, title):
+    # The title matched, not the text's «صحيح»: only the text's own word is marked.
+    files = {"bukhari.md": "# صحيح البخاري\n\nهذا حديث صحيح في العلم\n\nباب العلم والعمل\n"}
+    index = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    filtered = search(index, f"{title} العلم")
+    assert [highlighted(hit) for hit in filtered] == [["العلم"], ["العلم"]]
+    both = search(index, "صحيح العلم")
+    assert [highlighted(hit) for hit in both] == [["صحيح", "العلم"]]
+
+
 # Verses in Uthmani script, copied verbatim from the Tanzil Quran Text
 # (Uthmani, version 1.1, Copyright (C) 2007-2026 Tanzil Project, https://tanzil.net,
 # Creative Commons Attribution 3.0), one paragraph per verse.

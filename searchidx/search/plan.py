@@ -375,8 +375,8 @@ class _Planner:
         written with compatible marks (at the same positions, in a phrase) get
         :data:`MARKS_BONUS`. After NOT a word excludes what it matches.
         """
-        if sum(map(len, items)) < 2 or self._excluding:
-            return self._words_at(items, q)
+        if sum(map(len, items)) < 2 or self._excluding or items[0][0][0] != "terms":
+            return self._words_at(items, q)  # a title's phrase marks nothing in the text
         # Its words are marked where the phrase stands (or, a proximity's, where
         # they are near each other), not wherever they are.
         marked = self.highlight, self.restricted
@@ -419,7 +419,9 @@ class _Planner:
     def _any_of(
         self, fieldname: str, forms: dict[str, float], boost: float, test: WrittenTest | None
     ) -> query.Query:
-        if test is None:
+        if fieldname != "terms":
+            pass  # a title's words: the text shows none of them where it matches
+        elif test is None:
             self.highlight.update(forms)
         else:
             self.restricted.update((form, test) for form in forms)
