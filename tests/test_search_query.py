@@ -102,6 +102,28 @@ def test_a_quote_never_closed_is_a_usage_error(run, small_index, query):
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("(المكتبة OR الجامعة الوطنية", "a bracket «(» is not closed: close it, or remove it"),
+        ("المكتبة الوطنية)", "a bracket «)» closes none that was opened: remove it or open one"),
+        (")المكتبة( الوطنية", "a bracket «)» closes none that was opened: remove it or open one"),
+        ("((المكتبة) الوطنية", "a bracket «(» is not closed: close it, or remove it"),
+    ],
+)
+def test_a_bracket_not_closed_is_a_usage_error(run, small_index, query, said):
+    """Whoosh would close it at the end: «(المكتبة OR الجامعة الوطنية» would be
+    «المكتبة OR (الجامعة الوطنية)», which finds what the user did not ask for."""
+    result = run("search", query, "--index", str(small_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"searchidx: error: {said}"]
+    # Inside quotes a bracket is text; closed, the group searches.
+    expected = doc_paragraphs(search(small_index, "المكتبة الوطنية"))
+    assert expected
+    assert doc_paragraphs(search(small_index, '"(المكتبة" الوطنية')) == expected
+    assert doc_paragraphs(search(small_index, "(المكتبة OR الجامعة) الوطنية")) == expected
+
+
 @pytest.mark.parametrize("query", ["AND", "NOT", "OR", "*", "", LONG_QUERY])
 def test_queries_that_cannot_mean_anything_are_usage_errors(run, small_index, query):
     """Lone operators, a bare *, nothing, or a pasted page: exit 2 and one line."""

@@ -186,6 +186,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
             + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
         )
     _check_tildes(cleaned)
+    _check_brackets(cleaned)
     _check_operators(cleaned)
     _check_boosts(cleaned)
     _check_ligature_wildcards(cleaned)
@@ -218,6 +219,20 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         raise QueryError(_NO_WORDS)
     _check_fields(parsed, cleaned)
     return _with_doc_folders(parsed)
+
+
+def _check_brackets(text: str) -> None:
+    """Refuse a bracket that is not closed, or a closing one that none opened:
+    Whoosh would close it at the end, or drop it, and «(سوريا OR العراق داعش»
+    would quietly be «سوريا OR (العراق داعش)». Inside quotes brackets are
+    part of the text (a ``doc:`` name's are brackets: Whoosh ends it there)."""
+    depth = 0
+    for char in _blank_quotes(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError("a bracket «)» closes none that was opened: remove it or open one")
+    if depth:
+        raise QueryError("a bracket «(» is not closed: close it, or remove it")
 
 
 def _check_operators(text: str) -> None:
