@@ -109,7 +109,6 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
         pass
     text = data.decode("utf-8", errors="replace")
     damaged = text.count("\ufffd")
-    valid = len(text) - len(text.encode("ascii", errors="ignore")) - damaged
     evidence = _is_damaged_utf8(text)
     if not evidence:
         legacy = data.decode("cp1256", errors="replace")
@@ -120,7 +119,8 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
     mixed = _decode_by_line(data, text)
     if mixed and not implausible(mixed.text):
         return mixed
-    if valid or damaged <= max(1, len(data) * _MAX_DAMAGED_SHARE):
+    # A valid character or two amid much damage is chance, as in another code page.
+    if evidence or damaged <= max(1, len(data) * _MAX_DAMAGED_SHARE):
         return Decoded(text, "utf-8", _damage_warnings(damaged))
     raise DocumentError("not UTF-8 or Windows-1256 text; use --encoding to name the encoding")
 

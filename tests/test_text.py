@@ -107,15 +107,21 @@ def test_damaged_utf8_arabic_is_never_read_as_windows_1256_and_windows_1256_alwa
 
     damaged_utf8 = {"utf-8": 0, "cp1256": 0, "refused": 0, "other": 0}
     legacy = {"utf-8": 0, "cp1256": 0, "refused": 0, "other": 0}
+    refused_lengths = []
     for text in texts:
         data = damage(text.encode("utf-8"), rng)
-        damaged_utf8[reading(data)] += 1
+        outcome = reading(data)
+        damaged_utf8[outcome] += 1
+        refused_lengths += [len(data)] if outcome == "refused" else []
         encoded = text.encode("cp1256", errors="replace")
         outcome = reading(encoded)
         # Text that is ASCII in Windows-1256 reads the same in UTF-8.
         legacy["cp1256" if outcome == "utf-8" and encoded.isascii() else outcome] += 1
     print(f"damaged UTF-8 read as {damaged_utf8}; Windows-1256 read as {legacy}")
-    assert damaged_utf8["utf-8"] == len(texts)
+    # A text of a few bytes that is half damage is refused: too little of it decodes to
+    # call it UTF-8. Every text of a hundred bytes or more is damaged UTF-8.
+    assert damaged_utf8["utf-8"] + damaged_utf8["refused"] == len(texts)
+    assert max(refused_lengths, default=0) < 100
     assert legacy["cp1256"] == len(texts)
 
 
@@ -125,6 +131,16 @@ def test_a_short_file_with_three_damaged_bytes_stays_utf8_with_a_warning():
     assert encoding == "utf-8"
     assert text.startswith("عنوان\n\nهذا نص عربي") and text.endswith(" ثم يستمر النص.")
     assert warnings == ["3 undecodable byte sequence(s) replaced with \ufffd"]
+
+
+def test_another_code_page_with_a_chance_utf8_character_is_refused_not_read_as_damage():
+    """In Windows-1251 «С»» is the bytes of a valid UTF-8 character: one such chance is
+    no evidence of UTF-8 against 57 undecodable sequences."""
+    russian = "Новости\n\nОб этом сообщило агентство «ТАСС». Погода в Москве будет тёплой.\n"
+    data = russian.encode("cp1251")
+    with pytest.raises(DocumentError, match="use --encoding to name the encoding"):
+        decode_text(data)
+    assert decode_text(data, "cp1251") == (russian, "cp1251", [])
 
 
 MOSTLY_ENGLISH = "The Ministry of Health (وزارة الصحة) opened a hospital.\n\n" + (
