@@ -2,7 +2,8 @@
 and which files hold records.
 
 Decoding needs no help for UTF-8 (with or without BOM), UTF-16/32 with a BOM,
-and Windows-1256, the legacy Arabic code page; ``encoding=`` forces one. A
+and Windows-1256, the legacy Arabic code page, nor for a file whose lines mix
+the last two; ``encoding=`` forces one. A
 paragraph is a block of text between blank lines, its characters exactly what
 the file holds, so search offsets point into it. Every reader of a text format
 decodes with :func:`decode_text` and splits with :func:`split_paragraphs`.
@@ -59,6 +60,11 @@ _MAX_UNRELATED_SHARE = 0.05
 # French or German prose has a few in a hundred.
 _MAX_ACCENTED_SHARE = 0.4
 _UTF8_ARABIC_PAIR = re.compile(b"[\xd8-\xdb][\x80-\xbf]")
+# A line read as Windows-1256 amid UTF-8 must hold an Arabic word of two letters
+# or more: a stray byte in damaged UTF-8 reads as a lone letter.
+_ARABIC_WORD = re.compile("[\u0621-\u064a]{2}")
+# What a file whose lines mix the two encodings is recorded as decoded with.
+_MIXED_ENCODING = "utf-8+cp1256"
 _PUNCTUATION_BESIDE_ARABIC = frozenset("«»\u00a0\u00a9\u00b0\u00d7\u00f7\u2022\u2026")
 
 
@@ -103,16 +109,82 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
         pass
     text = data.decode("utf-8", errors="replace")
     damaged = text.count("\ufffd")
-    valid = len(text) - len(text.encode("ascii", errors="ignore")) - damaged
-    damage_warning = [f"{damaged} undecodable byte sequence(s) replaced with \ufffd"]
-    if valid >= damaged * _UTF8_EVIDENCE_RATIO:
-        return Decoded(text, "utf-8", damage_warning)
-    legacy = data.decode("cp1256", errors="replace")
-    if _reads_as_arabic(data, legacy):
-        return Decoded(legacy, "cp1256", [])
-    if valid or damaged <= max(1, len(data) * _MAX_DAMAGED_SHARE):
-        return Decoded(text, "utf-8", damage_warning)
+    evidence = _is_damaged_utf8(text)
+    if not evidence:
+        legacy = data.decode("cp1256", errors="replace")
+        if _reads_as_arabic(data, legacy):
+            return Decoded(legacy, "cp1256", [])
+    # Neither throughout: perhaps lines of both, as when an editor saving UTF-8
+    # adds to a Windows-1256 file.
+    mixed = _decode_by_line(data, text)
+    if mixed and not implausible(mixed.text):
+        return mixed
+    # A valid character or two amid much damage is chance, as in another code page.
+    if evidence or damaged <= max(1, len(data) * _MAX_DAMAGED_SHARE):
+        return Decoded(text, "utf-8", _damage_warnings(damaged))
     raise DocumentError("not UTF-8 or Windows-1256 text; use --encoding to name the encoding")
+
+
+def _is_damaged_utf8(text: str) -> bool:
+    """Whether ``text``, a UTF-8 reading with \ufffd for what did not decode, has
+    more valid multi-byte characters than damage: see _UTF8_EVIDENCE_RATIO."""
+    damaged = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - damaged
+    return valid >= damaged * _UTF8_EVIDENCE_RATIO
+
+
+def _damage_warnings(damaged: int) -> list[str]:
+    return [f"{damaged} undecodable byte sequence(s) replaced with \ufffd"] if damaged else []
+
+
+def _decode_by_line(data: bytes, utf8: str) -> Decoded | None:
+    """Decode each line of ``data`` on its own, or None unless lines of both
+    UTF-8 and Windows-1256 are found; ``utf8`` is its UTF-8 reading with \ufffd.
+
+    A line is UTF-8 when it decodes as UTF-8 or mostly does, Windows-1256 when
+    that reads as Arabic, else UTF-8 with \ufffd. Such a file is one an editor
+    added to in the other encoding. Lines, not paragraphs: added text need not
+    start after a blank line, and a newline is the byte 0A in both encodings,
+    never part of another character, so cutting there splits no letter.
+
+    >>> old, added = "ارتفع سعر الخبز".encode("cp1256"), "عاد الخبز".encode()
+    >>> decode_text(old + b"\\n" + added).text
+    'ارتفع سعر الخبز\\nعاد الخبز'
+    """
+    lines = []
+    counts: Counter[str] = Counter()
+    damaged = 0
+    # The newline is a character of its own in the UTF-8 reading too, so its lines
+    # are those of the bytes, and only the lines with \ufffd need reading again.
+    for line, text in zip(data.split(b"\n"), utf8.split("\n"), strict=True):
+        if "\ufffd" in text:
+            text, reading = _decode_line(line)
+        else:
+            reading = "ascii" if text.isascii() else "utf-8"
+        lines.append(text)
+        counts[reading] += 1
+        damaged += text.count("\ufffd") if reading == "damaged" else 0
+    if not counts["utf-8"] or not counts["cp1256"]:
+        return None
+    mixing = (
+        f"mixes two encodings: {counts['utf-8'] + counts['damaged']} line(s) read as UTF-8, "
+        f"{counts['cp1256']} as Windows-1256"
+    )
+    return Decoded("\n".join(lines), _MIXED_ENCODING, [mixing, *_damage_warnings(damaged)])
+
+
+def _decode_line(line: bytes) -> tuple[str, str]:
+    """A line's text and how it was read: "utf-8", "cp1256" or "damaged" (UTF-8)."""
+    try:
+        return line.decode("utf-8"), "utf-8"  # a \ufffd of its own
+    except UnicodeDecodeError:
+        pass
+    text = line.decode("utf-8", errors="replace")
+    if not _is_damaged_utf8(text):
+        legacy = line.decode("cp1256", errors="replace")
+        if _ARABIC_WORD.search(legacy) and _reads_as_arabic(line, legacy):
+            return legacy, "cp1256"
+    return text, "damaged"
 
 
 def implausible(text: str) -> str:

@@ -12,11 +12,13 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import searchidx.text
 from searchidx import Index, ReaderOptions
 from searchidx.errors import DocumentError
-from searchidx.text import collapse_spaces, decode_text, implausible
+from searchidx.text import codec_name, collapse_spaces, decode_text, implausible
 
 from .conftest import (
     ARABIC,
@@ -105,15 +107,21 @@ def test_damaged_utf8_arabic_is_never_read_as_windows_1256_and_windows_1256_alwa
 
     damaged_utf8 = {"utf-8": 0, "cp1256": 0, "refused": 0, "other": 0}
     legacy = {"utf-8": 0, "cp1256": 0, "refused": 0, "other": 0}
+    refused_lengths = []
     for text in texts:
         data = damage(text.encode("utf-8"), rng)
-        damaged_utf8[reading(data)] += 1
+        outcome = reading(data)
+        damaged_utf8[outcome] += 1
+        refused_lengths += [len(data)] if outcome == "refused" else []
         encoded = text.encode("cp1256", errors="replace")
         outcome = reading(encoded)
         # Text that is ASCII in Windows-1256 reads the same in UTF-8.
         legacy["cp1256" if outcome == "utf-8" and encoded.isascii() else outcome] += 1
     print(f"damaged UTF-8 read as {damaged_utf8}; Windows-1256 read as {legacy}")
-    assert damaged_utf8["utf-8"] == len(texts)
+    # A text of a few bytes that is half damage is refused: too little of it decodes to
+    # call it UTF-8. Every text of a hundred bytes or more is damaged UTF-8.
+    assert damaged_utf8["utf-8"] + damaged_utf8["refused"] == len(texts)
+    assert max(refused_lengths, default=0) < 100
     assert legacy["cp1256"] == len(texts)
 
 
@@ -123,6 +131,16 @@ def test_a_short_file_with_three_damaged_bytes_stays_utf8_with_a_warning():
     assert encoding == "utf-8"
     assert text.startswith("عنوان\n\nهذا نص عربي") and text.endswith(" ثم يستمر النص.")
     assert warnings == ["3 undecodable byte sequence(s) replaced with \ufffd"]
+
+
+def test_another_code_page_with_a_chance_utf8_character_is_refused_not_read_as_damage():
+    """In Windows-1251 «С»» is the bytes of a valid UTF-8 character: one such chance is
+    no evidence of UTF-8 against 57 undecodable sequences."""
+    russian = "Новости\n\nОб этом сообщило агентство «ТАСС». Погода в Москве будет тёплой.\n"
+    data = russian.encode("cp1251")
+    with pytest.raises(DocumentError, match="use --encoding to name the encoding"):
+        decode_text(data)
+    assert decode_text(data, "cp1251") == (russian, "cp1251", [])
 
 
 MOSTLY_ENGLISH = "The Ministry of Health (وزارة الصحة) opened a hospital.\n\n" + (
@@ -158,6 +176,46 @@ def test_utf16_without_a_byte_order_mark_is_recognised_or_named():
     chinese_and_latin = "你好世界 hello 这是中文 text 还有更多文字 and more 汉字\n" * 3
     with pytest.raises(DocumentError, match="try --encoding utf-16-le"):
         decode_text(chinese_and_latin.encode("utf-16-le"))
+
+
+# Arabic letters and harakat, digits, ASCII words and punctuation: none of them is a byte
+# 80-BF in Windows-1256, so no two of them spell a UTF-8 character by accident.
+LEGACY_SAFE_ARABIC = [
+    char
+    for char in map(chr, range(0x0621, 0x0653))
+    if char.encode("cp1256", errors="ignore") >= b"\xc0"
+]
+ARABIC_WORDS = st.text(st.sampled_from(LEGACY_SAFE_ARABIC), min_size=2, max_size=12)
+OTHER_WORDS = st.text(st.sampled_from("abcxyz0123456789.,:!()-"), min_size=1, max_size=8)
+LINES = st.lists(
+    st.lists(st.one_of(ARABIC_WORDS, OTHER_WORDS), min_size=1, max_size=12).map(" ".join),
+    min_size=1,
+    max_size=8,
+)
+WHOLE_FILE_ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "utf-16": "utf-16",
+    "utf-32": "utf-32",
+    "cp1256": "cp1256",
+}
+
+
+@settings(max_examples=300)
+@given(
+    LINES,
+    st.sampled_from(["\n", "\r\n", "\n\n"]),
+    st.sampled_from(list(WHOLE_FILE_ENCODINGS)),
+)
+def test_arabic_wholly_in_one_encoding_decodes_to_itself_and_never_as_mixed(
+    lines, line_end, encoding
+):
+    text = line_end.join(lines)
+    if not any(ARABIC_LETTER.search(line) for line in lines):
+        text += " سوريا"
+    data = text.encode(encoding)
+    assert decode_text(data) == (text, WHOLE_FILE_ENCODINGS[encoding], [])
+    assert decode_text(data, encoding) == (text, codec_name(encoding), [])
 
 
 def minimal_png() -> bytes:
@@ -254,6 +312,102 @@ def test_damaged_utf8_is_indexed_with_a_warning(run, library):
     assert_earlier_found(run, index_dir)
     assert paragraph_count(run, index_dir) == 3 + 40
     assert_reindex_keeps_count(run, index_dir, folder)
+
+
+BREAD_NEWS = [
+    "أسعار الخبز",
+    "ارتفعت أسعار الخبز في دمشق للمرة الثالثة هذا العام، وقال أصحاب الأفران إن كلفة "
+    "الطحين والمازوت تضاعفت.",
+    "وطالبت جمعية حماية المستهلك الحكومة بدعم الرغيف وتوزيع الطحين على الأفران.",
+]
+BREAD_ADDED = (
+    "وفي حلب عاد الخبز إلى الأسواق بعد انقطاع دام أسبوعاً، وقالت البلدية إن الأفران ستعمل ليلاً."
+)
+
+
+def paragraphs_in(paragraphs: list[str], encoding: str, line_end: str = "\n") -> bytes:
+    return "".join(p + line_end + line_end for p in paragraphs).encode(encoding)
+
+
+MIXED_FILES = {
+    # A Windows-1256 file that an editor saving UTF-8 added a paragraph to.
+    "Windows-1256, then a UTF-8 paragraph": (
+        paragraphs_in(BREAD_NEWS, "cp1256") + paragraphs_in([BREAD_ADDED], "utf-8"),
+        "1 line(s) read as UTF-8, 3 as Windows-1256",
+    ),
+    "UTF-8, then a Windows-1256 paragraph": (
+        paragraphs_in(BREAD_NEWS, "utf-8") + paragraphs_in([BREAD_ADDED], "cp1256"),
+        "3 line(s) read as UTF-8, 1 as Windows-1256",
+    ),
+    "CRLF line ends, the added paragraph after no blank line": (
+        paragraphs_in(BREAD_NEWS, "cp1256", "\r\n")[:-2] + paragraphs_in([BREAD_ADDED], "utf-8"),
+        "1 line(s) read as UTF-8, 3 as Windows-1256",
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", list(MIXED_FILES))
+def test_a_file_of_two_encodings_keeps_every_paragraph_findable(run, library, layout):
+    """Each paragraph is read in its own encoding: the old ones are found by their words as
+    before, the added one by its own, and a warning says the file mixes two encodings."""
+    folder, index_dir = library
+    path = folder / "bread.txt"
+    data, counts = MIXED_FILES[layout]
+    path.write_bytes(data)
+    result = run("index", str(folder), "--index", str(index_dir))
+    assert result.exit_code == 0
+    assert lines_about(result, "warning", path) == [
+        f"searchidx: warning: {path}: mixes two encodings: {counts}"
+    ]
+    added = 3 if layout.startswith("CRLF") else 4
+    assert sorted(found_paragraphs(run, index_dir, "الخبز")) == [
+        ("bread.txt", 1),
+        ("bread.txt", 2),
+        ("bread.txt", added),
+    ]
+    assert found_paragraphs(run, index_dir, "المستهلك") == [("bread.txt", 3)]
+    assert found_paragraphs(run, index_dir, "البلدية") == [("bread.txt", added)]
+    hits = json.loads(
+        run("search", "الأفران", "--index", str(index_dir), "--format", "json").stdout
+    )["hits"]
+    assert "\ufffd" not in "".join(hit["text"] for hit in hits)
+    lines = {line for hit in hits for line in hit["text"].splitlines()}
+    assert lines == {*BREAD_NEWS[1:], BREAD_ADDED}
+    listing = json.loads(
+        run("info", "--files", "--format", "json", "--index", str(index_dir)).stdout
+    )
+    decodings = {Path(f["path"]).name: f["encoding"] for f in listing["files"]}
+    assert decodings == {"earlier.txt": "utf-8", "bread.txt": "utf-8+cp1256"}
+    assert_earlier_found(run, index_dir)
+    assert_reindex_keeps_count(run, index_dir, folder)
+
+
+def test_a_windows_1256_line_amid_utf8_lines_is_read_as_windows_1256(run, library):
+    """One line pasted from an old file into a UTF-8 paragraph keeps its words; a damaged
+    byte elsewhere is still replaced and counted."""
+    folder, index_dir = library
+    path = folder / "queues.txt"
+    witnesses = "وقال شهود إن الطوابير امتدت أمام المخابز منذ الفجر."
+    path.write_bytes(
+        "أزمة الخبز\n\nازدحم الناس في حلب صباح اليوم،\n".encode()
+        + witnesses.encode("cp1256")
+        + "\nولم تصل شاحنات الطحين.\n\nوعاد الهدوء في المساء".encode()
+        + b"\xff.\n"
+    )
+    result = run("index", str(folder), "--index", str(index_dir))
+    assert result.exit_code == 0
+    assert lines_about(result, "warning", path) == [
+        f"searchidx: warning: {path}: mixes two encodings: 4 line(s) read as UTF-8, "
+        "1 as Windows-1256",
+        f"searchidx: warning: {path}: 1 undecodable byte sequence(s) replaced with \ufffd",
+    ]
+    assert found_paragraphs(run, index_dir, "الطوابير") == [("queues.txt", 2)]
+    assert found_paragraphs(run, index_dir, "شاحنات") == [("queues.txt", 2)]
+    assert found_paragraphs(run, index_dir, "الهدوء") == [("queues.txt", 3)]
+    [hit] = json.loads(
+        run("search", "المخابز", "--index", str(index_dir), "--format", "json").stdout
+    )["hits"]
+    assert hit["text"].splitlines()[1] == witnesses
 
 
 def test_latin1_text_is_skipped_with_advice_to_name_the_encoding(run, library):
