@@ -393,3 +393,14 @@ def test_a_file_record_with_a_field_a_later_version_added_still_loads(tmp_path):
     written = {**vars(stored), "pages": 3}  # a field this version does not know
     assert store.FileRecord.stored(written) == stored
     assert stored.path.endswith("sham.txt") and stored.paragraphs == 1
+
+
+def test_a_file_under_two_roots_of_one_run_is_indexed_once(tmp_path):
+    archive = write_corpus(tmp_path / "archive", NESTED_LIBRARY)
+    hadith = archive / "hadith"
+    with Index.create(tmp_path / "ix") as index:
+        assert index.update([archive, hadith]).added == 3
+        assert roots_and_docs(index, "الجنة") == [(str(hadith), "muslim.txt")]
+        (hadith / "muslim.txt").write_text("من سلك طريقا إلى الجنة.\n", encoding="utf-8")
+        assert index.update().changed == 1
+        assert roots_and_docs(index, "الجنة") == [(str(hadith), "muslim.txt")]

@@ -93,14 +93,20 @@ def plan_changes(
 
     plan = Plan()
     seen: set[str] = set()
+    walked: set[str] = set()
     forced = codec_name(options.encoding) if options.encoding else ""
-    for root in roots:
+    # A file under two roots (archive/hadith and archive) is planned once, under the
+    # inner one: read twice, it was indexed twice and found twice.
+    for root in sorted(roots, key=lambda root: len(root.parts), reverse=True):
         base = root if root.is_dir() else root.parent
         if root.is_dir() and is_index_folder(root):
             report.skipped.append(FileNote(str(root), "a searchidx index folder, not documents"))
             continue
         hidden: list[Path] = []
         for path in find_files(root, options.hidden, hidden, skip_folder=is_index_folder):
+            if str(path) in walked:
+                continue
+            walked.add(str(path))
             if root.is_dir() and not is_indexable(path, options):
                 suffix = path.suffix.lower() or "(none)"
                 report.ignored[suffix] = report.ignored.get(suffix, 0) + 1
