@@ -551,8 +551,24 @@ def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) ->
 
 
 def render_forget_report(path: str, report: IndexReport) -> str:
-    """«forgot ~/old: 3 files dropped in 0.12 s»."""
-    return f"forgot {path}: {_count(report.removed, 'file')} dropped in {report.seconds:.2f} s"
+    """«forgot ~/old: 3 files dropped in 0.12 s»; with files another root holds,
+    «forgot archive/hadith; its 2 files stay indexed under archive in 0.02 s»."""
+    seconds = f"in {report.seconds:.2f} s"
+    dropped = f"{_count(report.removed, 'file')} dropped"
+    if not report.kept:
+        return f"forgot {path}: {dropped} {seconds}"
+    if not report.removed:
+        return f"forgot {path}; its {_kept(report.kept)} {seconds}"
+    return f"forgot {path}: {dropped}; {_kept(report.kept)} {seconds}"
+
+
+def _kept(kept: dict[str, int]) -> str:
+    """«2 files stay indexed under archive», «3 files stay indexed: 2 under a, 1 under b»."""
+    total = sum(kept.values())
+    stay = f"{_count(total, 'file')} {'stays' if total == 1 else 'stay'} indexed"
+    if len(kept) == 1:
+        return f"{stay} under {_shown_path(next(iter(kept)))}"
+    return f"{stay}: " + ", ".join(f"{n} under {_shown_path(root)}" for root, n in kept.items())
 
 
 def _left_out(report: IndexReport) -> str:

@@ -304,6 +304,51 @@ def test_roots_are_listed_refreshed_dropped_when_gone_and_forgotten(run, tmp_pat
     )
 
 
+def test_forgetting_a_root_inside_another_keeps_its_files_and_says_where(
+    run, tmp_path, monkeypatch
+):
+    archive = tmp_path / "archive"
+    (archive / "hadith").mkdir(parents=True)
+    (archive / "poem.txt").write_text("قصيدة في مدح العلم والعلماء.\n", encoding="utf-8")
+    (archive / "hadith" / "bukhari.txt").write_text(
+        "طلب العلم فريضة على كل مسلم.\n", encoding="utf-8"
+    )
+    (archive / "hadith" / "muslim.txt").write_text("العلم نور.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("index", "archive/hadith", "--index", "ix").exit_code == 0
+    assert run("index", "archive", "--index", "ix").exit_code == 0
+
+    forgot = run("forget", "archive/hadith", "--index", "ix")
+    assert forgot.exit_code == 0
+    assert re.fullmatch(
+        r"forgot archive/hadith; its 2 files stay indexed under archive in \d+\.\d\d s\n",
+        forgot.stderr,
+    )
+    found = json.loads(run("search", "العلم", "--index", "ix", "--format", "json").stdout)
+    assert sorted(hit["doc"] for hit in found["hits"]) == [
+        "hadith/bukhari.txt",
+        "hadith/muslim.txt",
+        "poem.txt",
+    ]
+    assert {hit["root"] for hit in found["hits"]} == {str(archive)}
+    refreshed = run("index", "--index", "ix")
+    assert refreshed.stderr.startswith("index is up to date: 3 files unchanged")
+
+    assert run("index", "archive/hadith", "--index", "ix2").exit_code == 0
+    assert run("index", "archive", "--index", "ix2").exit_code == 0
+    forgot = run("forget", "archive", "--index", "ix2")
+    assert forgot.stderr.startswith(
+        "forgot archive: 1 file dropped; 2 files stay indexed under archive/hadith in "
+    )
+    assert run("search", "قصيدة", "--index", "ix2").stdout == "no paragraph matches «قصيدة»\n"
+    assert (
+        run("search", "طلب", "--index", "ix2", "--format", "json").stdout.count(
+            '"doc": "bukhari.txt"'
+        )
+        == 1
+    )
+
+
 def test_info_shows_deleted_entries_and_optimize_merges_them(run, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()

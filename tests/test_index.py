@@ -195,6 +195,95 @@ def test_vanished_root_is_dropped_on_refresh_and_a_root_can_be_forgotten(tmp_pat
         assert (index.info().documents, index.info().roots) == (0, [])
 
 
+# A library within a library within a library: each folder a root of its own.
+NESTED_LIBRARY = {
+    "poem.txt": "قصيدة في مدح العلم والعلماء.\n",
+    "hadith/muslim.txt": "من سلك طريقا يلتمس فيه علما سهل الله له طريقا إلى الجنة.\n",
+    "hadith/bukhari/ilm.txt": "طلب العلم فريضة على كل مسلم.\n",
+}
+
+
+def roots_and_docs(index, query) -> list[tuple[str, str]]:
+    return sorted((hit.root, hit.doc) for hit in index.search(query).hits)
+
+
+def test_forgetting_an_inner_root_keeps_its_files_under_the_outer_root(tmp_path):
+    """Indexed first, the inner root holds its files; forgotten, they stay
+    searchable under the outer root, with its doc names, and are not read again."""
+    archive = write_corpus(tmp_path / "archive", NESTED_LIBRARY)
+    hadith = archive / "hadith"
+    with Index.create(tmp_path / "ix") as index:
+        index.update(hadith)
+        assert index.update(archive).added == 1  # the poem: the hadiths are hadith's
+        assert index.info().roots == [str(archive), str(hadith)]
+        report = index.forget(hadith)
+        assert (report.removed, report.kept) == (0, {str(archive): 2})
+        assert index.info().roots == [str(archive)]
+        assert roots_and_docs(index, "طلب") == [(str(archive), "hadith/bukhari/ilm.txt")]
+        assert roots_and_docs(index, "الجنة") == [(str(archive), "hadith/muslim.txt")]
+        assert total_found(index, "العلم") == 3
+        assert index.update().nothing_changed
+
+
+def test_forgetting_an_outer_root_keeps_the_files_of_a_root_inside_it(tmp_path):
+    archive = write_corpus(tmp_path / "archive", NESTED_LIBRARY)
+    hadith = archive / "hadith"
+    with Index.create(tmp_path / "ix") as index:
+        index.update(hadith)
+        index.update(archive)
+        report = index.forget(archive)
+        assert (report.removed, report.kept) == (1, {str(hadith): 2})
+        assert index.info().roots == [str(hadith)]
+        assert total_found(index, "قصيدة") == 0
+        assert roots_and_docs(index, "طلب") == [(str(hadith), "bukhari/ilm.txt")]
+        assert roots_and_docs(index, "الجنة") == [(str(hadith), "muslim.txt")]
+
+
+def test_forgetting_roots_three_deep_keeps_files_under_the_innermost_root_left(tmp_path):
+    library = write_corpus(tmp_path / "library", NESTED_LIBRARY)
+    hadith, bukhari = library / "hadith", library / "hadith" / "bukhari"
+    with Index.create(tmp_path / "ix") as index, Index.create(tmp_path / "ix2") as other:
+        for root in (bukhari, hadith, library):
+            index.update(root)
+            other.update(root)
+        assert index.info().roots == [str(library), str(hadith), str(bukhari)]
+        # The middle root's own file goes to the outer root; the innermost keeps its own.
+        report = index.forget(hadith)
+        assert report.kept == {str(library): 1, str(bukhari): 1}
+        assert roots_and_docs(index, "الجنة") == [(str(library), "hadith/muslim.txt")]
+        assert roots_and_docs(index, "طلب") == [(str(bukhari), "ilm.txt")]
+        # The outer root's files go with it, the moved one too; the innermost root stays.
+        report = index.forget(library)
+        assert (report.removed, report.kept) == (2, {str(bukhari): 1})
+        assert total_found(index, "الجنة") == total_found(index, "قصيدة") == 0
+        assert roots_and_docs(index, "طلب") == [(str(bukhari), "ilm.txt")]
+        # The innermost root's file goes to the nearest root that holds it, not the outer one.
+        assert other.forget(bukhari).kept == {str(hadith): 1}
+        assert roots_and_docs(other, "طلب") == [(str(hadith), "bukhari/ilm.txt")]
+
+
+def test_a_forget_interrupted_while_moving_files_leaves_the_index_as_it_was(tmp_path, monkeypatch):
+    archive = write_corpus(tmp_path / "archive", NESTED_LIBRARY)
+    hadith = archive / "hadith"
+    with Index.create(tmp_path / "ix") as index:
+        index.update(hadith)
+        index.update(archive)
+        moved = []
+
+        def interrupted_move(writer, move, old):
+            if moved:
+                raise KeyboardInterrupt
+            moved.append(move.path)
+
+        monkeypatch.setattr("searchidx.index.writer._move_file", interrupted_move)
+        with pytest.raises(KeyboardInterrupt):
+            index.forget(hadith)
+    with Index.open(tmp_path / "ix") as index:
+        assert index.info().roots == [str(archive), str(hadith)]
+        assert roots_and_docs(index, "طلب") == [(str(hadith), "bukhari/ilm.txt")]
+        assert total_found(index, "العلم") == 3
+
+
 def test_a_rebuild_from_the_index_folders_says_which_root_is_gone(tmp_path, corpus):
     """A rebuild from the folders an index holds drops a root that no longer
     exists (moved, a disk not mounted) with the note a refresh gives, not quietly."""
@@ -304,3 +393,14 @@ def test_a_file_record_with_a_field_a_later_version_added_still_loads(tmp_path):
     written = {**vars(stored), "pages": 3}  # a field this version does not know
     assert store.FileRecord.stored(written) == stored
     assert stored.path.endswith("sham.txt") and stored.paragraphs == 1
+
+
+def test_a_file_under_two_roots_of_one_run_is_indexed_once(tmp_path):
+    archive = write_corpus(tmp_path / "archive", NESTED_LIBRARY)
+    hadith = archive / "hadith"
+    with Index.create(tmp_path / "ix") as index:
+        assert index.update([archive, hadith]).added == 3
+        assert roots_and_docs(index, "الجنة") == [(str(hadith), "muslim.txt")]
+        (hadith / "muslim.txt").write_text("من سلك طريقا إلى الجنة.\n", encoding="utf-8")
+        assert index.update().changed == 1
+        assert roots_and_docs(index, "الجنة") == [(str(hadith), "muslim.txt")]

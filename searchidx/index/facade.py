@@ -427,9 +427,17 @@ class Index:
             self._reopen()
 
     def forget(self, root: PathArg) -> IndexReport:
-        """Drop a root (a folder or file given to :meth:`update`) and every file found under it."""
+        """Drop a root (a folder or file given to :meth:`update`) and every file
+        under it that no other root holds.
+
+        A file that another root holds stays searchable under the innermost such
+        root, with that root's ``doc`` (forgetting ``archive/hadith`` while
+        ``archive`` is a root keeps ``archive/hadith/a.txt`` as ``hadith/a.txt``);
+        ``report.kept`` counts those files by that root. Its paragraphs are written
+        again as the index holds them, in the same commit as the drops.
+        """
         from ..readers.base import ReaderOptions
-        from .plan import Plan, known_roots, records_under
+        from .plan import known_roots, plan_forget
         from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
 
@@ -445,7 +453,7 @@ class Index:
                     f"{root} is not a root of the index at {self.path}; its roots: {listed}"
                 )
             report = IndexReport()
-            plan = Plan(removed=records_under(key, records))
+            plan = plan_forget(key, records, report)
             write_changes(self._whoosh, self.path, plan, WriteRun(records, ReaderOptions(), report))
             touch_meta(self.path, self._meta)
             write_side_files(self.path, self._whoosh, report)

@@ -41,12 +41,23 @@ class FileToRead:
     sha256: str
 
 
+@dataclass(frozen=True)
+class FileToMove:
+    """An indexed file of a forgotten root that another root holds: its paragraphs
+    are written again as the index has them, under that root and its ``doc``."""
+
+    path: str
+    root: Path
+    doc_id: str
+
+
 @dataclass
 class Plan:
-    """What an update writes: files to (re)read, indexed files to drop."""
+    """What an update writes: files to (re)read, indexed files to drop or move."""
 
     work: list[FileToRead] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    moved: list[FileToMove] = field(default_factory=list)
     bytes_to_read: int = 0
 
 
@@ -82,14 +93,20 @@ def plan_changes(
 
     plan = Plan()
     seen: set[str] = set()
+    walked: set[str] = set()
     forced = codec_name(options.encoding) if options.encoding else ""
-    for root in roots:
+    # A file under two roots (archive/hadith and archive) is planned once, under the
+    # inner one: read twice, it was indexed twice and found twice.
+    for root in sorted(roots, key=lambda root: len(root.parts), reverse=True):
         base = root if root.is_dir() else root.parent
         if root.is_dir() and is_index_folder(root):
             report.skipped.append(FileNote(str(root), "a searchidx index folder, not documents"))
             continue
         hidden: list[Path] = []
         for path in find_files(root, options.hidden, hidden, skip_folder=is_index_folder):
+            if str(path) in walked:
+                continue
+            walked.add(str(path))
             if root.is_dir() and not is_indexable(path, options):
                 suffix = path.suffix.lower() or "(none)"
                 report.ignored[suffix] = report.ignored.get(suffix, 0) + 1
@@ -149,14 +166,38 @@ def vanished_note(root: Path | str, records: dict[str, FileRecord]) -> FileNote:
     )
 
 
+def plan_forget(root: Path, records: dict[str, FileRecord], report: IndexReport) -> Plan:
+    """What forgetting ``root`` writes: its files that no other root holds are
+    dropped; a file another root holds stays, moved under the innermost such root
+    if it was recorded under ``root`` (an update records a file once, under the
+    root that first found it), counted in ``report.kept`` by the root it stays under.
+    """
+    others = [Path(other) for other in known_roots(records) if other != str(root)]
+    plan = Plan()
+    for key in records_under(root, records):
+        holders = [other for other in others if _lies_under(key, other)]
+        if not holders:
+            plan.removed.append(key)
+            continue
+        holder = Path(records[key].root)
+        if holder not in holders:
+            holder = max(holders, key=lambda other: len(other.parts))
+            plan.moved.append(FileToMove(key, holder, Path(key).relative_to(holder).as_posix()))
+        report.kept[str(holder)] = report.kept.get(str(holder), 0) + 1
+    return plan
+
+
 def known_roots(records: dict[str, FileRecord]) -> list[str]:
     return sorted({record.root for record in records.values()})
 
 
-def records_under(root: Path, records: dict[str, FileRecord]) -> list[str]:
+def records_under(root: Path | str, records: dict[str, FileRecord]) -> list[str]:
     """The indexed files found under ``root``: the root itself, or files in its folder."""
-    folder = str(root).rstrip(os.sep) + os.sep
-    return [key for key in records if key == str(root) or key.startswith(folder)]
+    return [key for key in records if _lies_under(key, root)]
+
+
+def _lies_under(key: str, root: Path | str) -> bool:
+    return key == str(root) or key.startswith(str(root).rstrip(os.sep) + os.sep)
 
 
 def _files(count: int) -> str:

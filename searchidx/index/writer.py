@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from ..readers.base import ReaderOptions
 from ..sidefiles import write_missing_side_files
 from ..text import RECORD_SUFFIXES
 from .folders import put_index_file
-from .plan import FileToRead, Plan
+from .plan import FileToMove, FileToRead, Plan
 from .report import FileNote, IndexReport
 from .store import LOCK_TIMEOUT_SECONDS, FileRecord, cannot_write, locked
 
@@ -161,6 +161,8 @@ def _write(writer, plan: Plan, run: WriteRun) -> None:
     for path in plan.removed:
         writer.delete_by_term("source", path)
         run.report.removed += 1
+    for move in plan.moved:
+        _move_file(writer, move, run.records[move.path])
     total = len(plan.work)
     for done, item in enumerate(plan.work, 1):
         _write_file(writer, item, run)
@@ -206,6 +208,21 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
     )
     _add_file(writer, documents, record)
     report.paragraphs += record.paragraphs
+
+
+def _move_file(writer, move: FileToMove, old: FileRecord) -> None:
+    """Write a file's paragraphs again under another root, from what the index
+    stores: the file is not read, so it stays as indexed (its options, its
+    content) and a later update sees whether it changed, as for any other file."""
+    stored = [
+        fields for fields in writer.searcher().documents(source=move.path) if "record" not in fields
+    ]
+    writer.delete_by_term("source", move.path)
+    record = replace(old, root=str(move.root), doc=move.doc_id)
+    writer.add_document(kind="file", source=record.path, record=record.__dict__)
+    for fields in stored:
+        fields.update(root=record.root, doc=record.doc, terms=fields["text"])
+        writer.add_document(**fields)
 
 
 def _add_file(writer, documents: list[Document], record: FileRecord) -> None:
