@@ -15,7 +15,7 @@ from searchidx.index.folders import (
     remove_leftovers,
 )
 
-from .conftest import INDEX_VARIABLE, run_cli, write_corpus
+from .conftest import INDEX_VARIABLE, damage_marker, make_newer, run_cli, write_corpus
 
 PACKAGE = Path(__file__).resolve().parent.parent / "searchidx"
 THESIS = {
@@ -299,3 +299,31 @@ def test_a_folder_that_cannot_be_created_or_written_into_is_one_line_with_what_t
         "make it writable or choose another folder for the index"
     )
     assert os.listdir(empty) == []
+
+
+READING = [["search", "حلب"], ["info"], ["forget", "{corpus}"], ["serve"]]
+WRITING = [
+    ["index"],
+    ["index", "--rebuild"],
+    ["index", "{corpus}"],
+    ["index", "--rebuild", "{corpus}"],
+]
+
+
+@pytest.mark.parametrize("spoil", [make_newer, damage_marker])
+@pytest.mark.parametrize("command", READING + WRITING, ids=" ".join)
+def test_an_index_this_version_cannot_read_is_refused_by_every_command_and_left_as_it_is(
+    run, monkeypatch, small_index, corpus, spoil, command
+):
+    """A newer index is not rebuilt (that would downgrade it) nor an unreadable marker
+    taken for a folder of other files: each says so, and what to do, in one line."""
+    monkeypatch.setattr("searchidx.serve.make_server", _no_server)
+    said = spoil(small_index)
+    before = snapshot(small_index)
+    result = run(*[arg.format(corpus=corpus) for arg in command], "--index", str(small_index))
+    assert (result.exit_code, result.stderr) == (1, f"searchidx: error: {said}\n")
+    assert snapshot(small_index) == before
+
+
+def _no_server(*args, **kwargs):
+    raise AssertionError("serve started on a folder it should have refused")
