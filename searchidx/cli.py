@@ -90,7 +90,8 @@ def _shared_options(
             command = click.option(
                 "--index",
                 "index_dir",
-                type=click.Path(file_okay=False),
+                # A file given here is refused by searchidx, in its own words and exit code.
+                type=click.Path(),
                 expose_value=False,
                 callback=_remember,
                 help=f"Index folder [env {ENV_INDEX}; default ~/.local/share/searchidx/index].",
@@ -332,7 +333,7 @@ def index(
     """
     from .errors import IndexNotFound, NothingToIndex
     from .index import Index, rebuild_index
-    from .index.folders import is_index_folder, remove_index_folder
+    from .index.folders import check_index_target, is_index_folder, remove_index_folder
     from .output import render_index_notes, render_index_summary, render_nothing_indexed
     from .readers.base import ReaderOptions
 
@@ -347,6 +348,10 @@ def index(
         max_file_bytes=max_file_size,
     )
     index_path = choices.index_path()
+    if not paths:
+        # A refresh of a folder of the user's, or of an index this version cannot
+        # read, is refused for what it is, not as «no index yet, name PATHs».
+        check_index_target(index_path)
     folder_existed = index_path.exists()
     new_index = not is_index_folder(index_path)
     with _Progress() as progress:

@@ -325,5 +325,33 @@ def test_an_index_this_version_cannot_read_is_refused_by_every_command_and_left_
     assert snapshot(small_index) == before
 
 
+@pytest.mark.parametrize("command", READING + WRITING, ids=" ".join)
+def test_an_index_option_naming_a_file_or_a_users_folder_is_one_line_and_exit_1(
+    run, monkeypatch, tmp_path, thesis, corpus, command
+):
+    """Not click's «Directory … is a file» (exit 2); and a bare `index` on a folder of
+    the user's says it is not an index, not «no index yet: name PATHs»."""
+    monkeypatch.setattr("searchidx.serve.make_server", _no_server)
+    a_file = tmp_path / "ملاحظات.txt"
+    a_file.write_text("نص مهم عن حلب.\n", encoding="utf-8")
+    writes = command[0] == "index"
+    expected = {
+        a_file: f"{a_file} is a file, not a folder; give a folder for the index"
+        if writes
+        else f"{a_file} is a file, not an index folder; name the folder of an index",
+        thesis: f"{thesis} already holds files and is not a searchidx index; searchidx "
+        "writes its index only into a new or empty folder: choose another index folder"
+        if writes
+        else f"{thesis} holds files and is not a searchidx index; name the folder of an index",
+    }
+    thesis_before = snapshot(thesis)
+    for target, said in expected.items():
+        args = [arg.format(corpus=corpus) for arg in command]
+        result = run(*args, "--index", str(target))
+        assert (result.exit_code, result.stderr) == (1, f"searchidx: error: {said}\n")
+    assert a_file.read_text(encoding="utf-8") == "نص مهم عن حلب.\n"
+    assert snapshot(thesis) == thesis_before
+
+
 def _no_server(*args, **kwargs):
     raise AssertionError("serve started on a folder it should have refused")
