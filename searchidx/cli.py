@@ -42,6 +42,8 @@ class _Choices:
     command: str | None = None
     # Whether the program started with the cyclic garbage collector off (see run()).
     collector_paused: bool = False
+    # Whether a progress bar was drawn on stderr: it ends its own line, also on Ctrl-C.
+    progress_shown: bool = False
 
     def wants_traceback(self) -> bool:
         configured = os.environ.get(ENV_TRACEBACK, "").strip().lower()
@@ -90,7 +92,8 @@ def _shared_options(
             command = click.option(
                 "--index",
                 "index_dir",
-                type=click.Path(file_okay=False),
+                # A file given here is refused by searchidx, in its own words and exit code.
+                type=click.Path(),
                 expose_value=False,
                 callback=_remember,
                 help=f"Index folder [env {ENV_INDEX}; default ~/.local/share/searchidx/index].",
@@ -198,25 +201,33 @@ class _OutputClosed(Exception):
     """The reader of our output went away (``searchidx search … | head -1``)."""
 
 
+class _Interrupted(Exception):
+    """Ctrl-C, on its way past click's main, which would print a blank line before
+    our one, also into a pipe."""
+
+
 class _Group(click.Group):
     """The ``searchidx`` group: a broken pipe leaves it as :class:`_OutputClosed`,
-    which click's main does not turn into exit code 1 as it does a BrokenPipeError."""
+    which click's main does not turn into exit code 1 as it does a BrokenPipeError,
+    and a Ctrl-C as :class:`_Interrupted`."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
-        with _output_closed():  # --help and --version print while parsing
+        with _past_click():  # --help and --version print while parsing
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
-        with _output_closed():
+        with _past_click():
             return super().invoke(ctx)
 
 
 @contextlib.contextmanager
-def _output_closed() -> Iterator[None]:
+def _past_click() -> Iterator[None]:
     try:
         yield
     except BrokenPipeError as error:
         raise _OutputClosed from error
+    except KeyboardInterrupt as error:
+        raise _Interrupted from error
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -332,7 +343,7 @@ def index(
     """
     from .errors import IndexNotFound, NothingToIndex
     from .index import Index, rebuild_index
-    from .index.folders import is_index_folder, remove_index_folder
+    from .index.folders import check_index_target, is_index_folder, remove_index_folder
     from .output import render_index_notes, render_index_summary, render_nothing_indexed
     from .readers.base import ReaderOptions
 
@@ -347,9 +358,13 @@ def index(
         max_file_bytes=max_file_size,
     )
     index_path = choices.index_path()
+    if not paths:
+        # A refresh of a folder of the user's, or of an index this version cannot
+        # read, is refused for what it is, not as «no index yet, name PATHs».
+        check_index_target(index_path)
     folder_existed = index_path.exists()
     new_index = not is_index_folder(index_path)
-    with _Progress() as progress:
+    with _Progress(choices) as progress:
         if rebuild:
             report = rebuild_index(index_path, paths or None, options, progress)
         else:
@@ -383,6 +398,9 @@ def _refuse_format(choices: _Choices) -> None:
 class _Progress:
     """A progress bar on stderr when it is a terminal; silent otherwise."""
 
+    def __init__(self, choices: _Choices) -> None:
+        self._choices = choices
+
     def __enter__(self):
         self._bar = None
         return self.update if sys.stderr.isatty() else None
@@ -391,6 +409,7 @@ class _Progress:
         if self._bar is None:
             self._bar = click.progressbar(length=total, label=f"{'indexing':<10}", file=sys.stderr)
             self._bar.__enter__()
+            self._choices.progress_shown = True
         if done == total:
             # Every file is read; writing the index to disk can take a while yet.
             self._bar.label = "committing"  # as wide as the first label: the bar stays put
@@ -686,7 +705,7 @@ def _echo(output: str, color: bool | None = None, err: bool = False) -> None:
         try:
             click.echo(output, color=color, err=err)
         except BrokenPipeError:
-            raise  # the reader has all it wants (see _output_closed)
+            raise  # the reader has all it wants (see _past_click)
         except OSError as error:
             # A full disk under `> results.json`: one line, not a traceback.
             raise SearchidxError(
@@ -753,8 +772,12 @@ def _run(argv: Sequence[str] | None, choices: _Choices) -> int:
     except click.ClickException as error:
         click.echo(f"searchidx: error: {error.format_message()}", err=True)
         return error.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        # click turns Ctrl-C into Abort; both mean the user stopped us.
+    except (_Interrupted, click.exceptions.Abort, KeyboardInterrupt) as stopped:
+        # The terminal echoed «^C» where the cursor was: end that line, unless a
+        # progress bar ended it. Into a pipe the one line alone. (An Abort is
+        # click's own Ctrl-C, its line ended by click.)
+        if isinstance(stopped, _Interrupted) and sys.stderr.isatty() and not choices.progress_shown:
+            click.echo(err=True)
         click.echo(f"searchidx: {_stopped(choices.command)}", err=True)
         return 130
     except SearchidxError as error:

@@ -16,7 +16,8 @@ class IndexNotFound(SearchidxError):
 
 
 class IncompatibleIndex(SearchidxError):
-    """The index was written by another format version or analyzer."""
+    """The index was written by an older format version or analyzer (a rebuild
+    reads it afresh), or by a newer format (only a newer searchidx reads it)."""
 
 
 class IndexLocked(SearchidxError):

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from searchidx import Index
+from searchidx.index.folders import MARKER
 
 # Corpora
 
@@ -183,6 +184,26 @@ def write_corpus(root: Path, files: dict[str, str]) -> Path:
 @pytest.fixture
 def corpus(tmp_path) -> Path:
     return write_corpus(tmp_path / "docs", SMALL_CORPUS)
+
+
+def make_newer(index_path: Path) -> str:
+    """Mark the index as a later searchidx would write it; return what every command says."""
+    meta = json.loads((index_path / MARKER).read_text(encoding="utf-8"))
+    meta.update(format=3, version="0.9.0")
+    (index_path / MARKER).write_text(json.dumps(meta), encoding="utf-8")
+    return (
+        f"the index at {index_path} was made by a newer searchidx (0.9.0, format 3); "
+        "upgrade searchidx to read it"
+    )
+
+
+def damage_marker(index_path: Path) -> str:
+    """Make the index's marker unreadable; return what every command says."""
+    (index_path / MARKER).write_text("{garbage\n", encoding="utf-8")
+    return (
+        f"{index_path / MARKER} is unreadable (not JSON); if {index_path} is an index "
+        "searchidx made, remove the folder and index again"
+    )
 
 
 def build_index(path: Path, source: Path) -> Path:

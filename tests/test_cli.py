@@ -1,7 +1,10 @@
 """The command line: output shapes, messages and exit codes."""
 
+import contextlib
 import gc
 import json
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -1064,7 +1067,8 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130():
     ],
 )
 def test_ctrl_c_says_what_it_stopped(run, monkeypatch, corpus, small_index, command, said):
-    """A search has no update to keep; an indexing run keeps its last completed one."""
+    """A search has no update to keep; an indexing run keeps its last completed one.
+    Into a pipe that line is all: no blank line before it."""
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -1074,7 +1078,59 @@ def test_ctrl_c_says_what_it_stopped(run, monkeypatch, corpus, small_index, comm
     argument = "سوريا" if command == "search" else str(corpus)
     result = run(command, argument, "--index", str(small_index))
     assert result.exit_code == 130
-    assert stderr_lines(result) == [said]
+    assert result.stderr == said + "\n"
+
+
+# Runs the command as `searchidx` does, with a Ctrl-C in the middle of its work: an
+# indexing run after its progress bar showed one file, a search at once.
+_INTERRUPTED_MIDWAY = """
+import sys
+from searchidx.index.facade import Index
+def interrupted(self, *args, **kwargs):
+    if len(args) > 2 and args[2] is not None:  # update's progress callback
+        args[2](1, 3, "hadith.txt")
+    raise KeyboardInterrupt
+Index.update = Index.search = interrupted
+from searchidx.cli import run
+sys.argv[0] = "searchidx"
+run()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("command", "ending"),
+    [
+        # The bar ends its own line (and shows the cursor again): no blank line after it.
+        (
+            "index",
+            "\x1b[?25h\r\nsearchidx: interrupted; the index keeps its last completed update\r\n",
+        ),
+        # No bar: the line the terminal echoed «^C» on is ended first.
+        ("search", "\r\nsearchidx: interrupted\r\n"),
+    ],
+)
+def test_ctrl_c_on_a_terminal_ends_the_line_it_interrupted(small_index, corpus, command, ending):
+    controller, terminal = pty.openpty()
+    argument = str(corpus) if command == "index" else "سوريا"
+    with subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_MIDWAY, command, argument, "--index", str(small_index)],
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+        env=cli_env(),
+    ) as process:
+        os.close(terminal)
+        shown = b""
+        with contextlib.suppress(OSError):  # the terminal closed: the process is gone
+            while chunk := os.read(controller, 4096):
+                shown += chunk
+        assert process.wait(timeout=SUBPROCESS_TIMEOUT) == 130
+    os.close(controller)
+    text = shown.decode("utf-8")
+    assert text.endswith(ending), text
+    if command == "search":
+        assert text == ending
+    assert "Traceback" not in text
 
 
 # Runs the command as `searchidx` does, with an exit handler that says whether

@@ -10,6 +10,7 @@ from searchidx import Index
 from searchidx.errors import (
     IncompatibleIndex,
     IndexChanged,
+    IndexCorrupt,
     IndexNotFound,
     NotARoot,
     NothingToIndex,
@@ -17,7 +18,15 @@ from searchidx.errors import (
 from searchidx.index import rebuild_index, store
 from searchidx.index.store import META_FILE
 
-from .conftest import INDEX_VARIABLE, SMALL_CORPUS, run_cli, total_found, write_corpus
+from .conftest import (
+    INDEX_VARIABLE,
+    SMALL_CORPUS,
+    damage_marker,
+    make_newer,
+    run_cli,
+    total_found,
+    write_corpus,
+)
 
 
 def test_every_paragraph_is_indexed_with_title_and_doc(small_index):
@@ -56,14 +65,48 @@ def test_open_missing_index(tmp_path):
 
 
 def test_a_folder_of_other_files_is_said_to_be_no_index(tmp_path):
-    """Not «run `searchidx index` first», which would be refused there."""
+    """Not «run `searchidx index` first», which would be refused there; and no
+    --index, which a caller of Index.open has not got."""
     folder = write_corpus(tmp_path / "articles", {"a.txt": "السلام عليكم"})
     with pytest.raises(IndexNotFound) as raised:
         Index.open(folder)
     assert str(raised.value) == (
-        f"{folder} holds files and is not a searchidx index; give --index the folder of an index"
+        f"{folder} holds files and is not a searchidx index; name the folder of an index"
     )
     assert sorted(os.listdir(folder)) == ["a.txt"]
+
+
+def test_a_file_is_said_to_be_no_index_folder(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("السلام عليكم\n", encoding="utf-8")
+    with pytest.raises(IndexNotFound) as raised:
+        Index.open(a_file)
+    assert str(raised.value) == (
+        f"{a_file} is a file, not an index folder; name the folder of an index"
+    )
+
+
+@pytest.mark.parametrize(
+    ("spoil", "error"), [(make_newer, IncompatibleIndex), (damage_marker, IndexCorrupt)]
+)
+def test_an_index_this_version_cannot_read_is_neither_opened_nor_written(
+    small_index, corpus, spoil, error
+):
+    """A newer index is not rebuilt: that would put this version's format in place of
+    the newer one. A damaged marker is not taken for a folder of other files, and
+    nothing is written into it: the folder cannot be shown to be searchidx's."""
+    said = spoil(small_index)
+    before = {name: (small_index / name).read_bytes() for name in os.listdir(small_index)}
+    for attempt in (
+        lambda: Index.open(small_index),
+        lambda: Index.create(small_index, exist_ok=True),
+        lambda: rebuild_index(small_index, [corpus]),
+        lambda: rebuild_index(small_index),
+    ):
+        with pytest.raises(error) as raised:
+            attempt()
+        assert str(raised.value) == said
+    assert {name: (small_index / name).read_bytes() for name in os.listdir(small_index)} == before
 
 
 def test_a_marked_folder_without_whoosh_files_is_no_index(small_index, tmp_path):

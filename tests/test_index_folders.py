@@ -15,7 +15,7 @@ from searchidx.index.folders import (
     remove_leftovers,
 )
 
-from .conftest import INDEX_VARIABLE, run_cli, write_corpus
+from .conftest import INDEX_VARIABLE, damage_marker, make_newer, run_cli, write_corpus
 
 PACKAGE = Path(__file__).resolve().parent.parent / "searchidx"
 THESIS = {
@@ -299,3 +299,59 @@ def test_a_folder_that_cannot_be_created_or_written_into_is_one_line_with_what_t
         "make it writable or choose another folder for the index"
     )
     assert os.listdir(empty) == []
+
+
+READING = [["search", "حلب"], ["info"], ["forget", "{corpus}"], ["serve"]]
+WRITING = [
+    ["index"],
+    ["index", "--rebuild"],
+    ["index", "{corpus}"],
+    ["index", "--rebuild", "{corpus}"],
+]
+
+
+@pytest.mark.parametrize("spoil", [make_newer, damage_marker])
+@pytest.mark.parametrize("command", READING + WRITING, ids=" ".join)
+def test_an_index_this_version_cannot_read_is_refused_by_every_command_and_left_as_it_is(
+    run, monkeypatch, small_index, corpus, spoil, command
+):
+    """A newer index is not rebuilt (that would downgrade it) nor an unreadable marker
+    taken for a folder of other files: each says so, and what to do, in one line."""
+    monkeypatch.setattr("searchidx.serve.make_server", _no_server)
+    said = spoil(small_index)
+    before = snapshot(small_index)
+    result = run(*[arg.format(corpus=corpus) for arg in command], "--index", str(small_index))
+    assert (result.exit_code, result.stderr) == (1, f"searchidx: error: {said}\n")
+    assert snapshot(small_index) == before
+
+
+@pytest.mark.parametrize("command", READING + WRITING, ids=" ".join)
+def test_an_index_option_naming_a_file_or_a_users_folder_is_one_line_and_exit_1(
+    run, monkeypatch, tmp_path, thesis, corpus, command
+):
+    """Not click's «Directory … is a file» (exit 2); and a bare `index` on a folder of
+    the user's says it is not an index, not «no index yet: name PATHs»."""
+    monkeypatch.setattr("searchidx.serve.make_server", _no_server)
+    a_file = tmp_path / "ملاحظات.txt"
+    a_file.write_text("نص مهم عن حلب.\n", encoding="utf-8")
+    writes = command[0] == "index"
+    expected = {
+        a_file: f"{a_file} is a file, not a folder; give a folder for the index"
+        if writes
+        else f"{a_file} is a file, not an index folder; name the folder of an index",
+        thesis: f"{thesis} already holds files and is not a searchidx index; searchidx "
+        "writes its index only into a new or empty folder: choose another index folder"
+        if writes
+        else f"{thesis} holds files and is not a searchidx index; name the folder of an index",
+    }
+    thesis_before = snapshot(thesis)
+    for target, said in expected.items():
+        args = [arg.format(corpus=corpus) for arg in command]
+        result = run(*args, "--index", str(target))
+        assert (result.exit_code, result.stderr) == (1, f"searchidx: error: {said}\n")
+    assert a_file.read_text(encoding="utf-8") == "نص مهم عن حلب.\n"
+    assert snapshot(thesis) == thesis_before
+
+
+def _no_server(*args, **kwargs):
+    raise AssertionError("serve started on a folder it should have refused")

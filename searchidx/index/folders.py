@@ -21,9 +21,13 @@ import stat
 import sys
 from pathlib import Path
 
-from ..errors import UnsafeFolder
+from ..errors import IncompatibleIndex, IndexCorrupt, UnsafeFolder
 
 MARKER = "searchidx.json"
+# The format of index this version writes; 2: paragraphs store their file's path
+# and root, titles have positions. The marker holds it, and a marker of a newer
+# one is refused here, before anything is read or written.
+FORMAT_VERSION = 2
 LOCK_FILE = "searchidx.lock"
 # Every file an index folder may hold, by its exact shape, so that a file of a
 # user's is never taken for one: searchidx's own (the marker, its temporary
@@ -46,21 +50,23 @@ REBUILD_INFIX = ".rebuild-"
 
 
 def is_index_folder(path: Path) -> bool:
-    """Whether ``path`` is a folder that carries searchidx's marker."""
-    return _marker_of(path) is not None
+    """Whether ``path`` is a folder that carries searchidx's marker, also one that
+    :func:`read_marker` refuses: the folder is an index all the same, not documents."""
+    try:
+        return read_marker(path) is not None
+    except (IndexCorrupt, IncompatibleIndex):
+        return True
 
 
-def prepare_index_folder(path: Path) -> bool:
-    """Make sure searchidx may write an index at ``path``; return whether one is there.
-
-    A missing folder is created; an empty one is used; a folder with anything
-    but an index in it is refused, untouched.
-    """
+def check_index_target(path: Path) -> bool:
+    """Whether an index is at ``path``, refusing (untouched) what searchidx may not
+    write an index at: a file, a folder of other files, an index whose marker it
+    cannot read or of a newer format. False means a new or empty folder."""
     if path.is_symlink() and not path.exists():
         raise UnsafeFolder(f"{path} is a broken symbolic link; give a folder for the index")
     if path.exists() and not path.is_dir():
         raise UnsafeFolder(f"{path} is a file, not a folder; give a folder for the index")
-    if is_index_folder(path):
+    if read_marker(path) is not None:
         return True
     if path.is_dir():
         entries = sorted(entry.name for entry in os.scandir(path))
@@ -70,6 +76,18 @@ def prepare_index_folder(path: Path) -> bool:
                 f"{path} already holds files and is not a searchidx index; searchidx writes "
                 "its index only into a new or empty folder: choose another index folder"
             )
+    return False
+
+
+def prepare_index_folder(path: Path) -> bool:
+    """Make sure searchidx may write an index at ``path``; return whether one is there.
+
+    A missing folder is created; an empty one is used; anything else
+    :func:`check_index_target` refuses is left untouched.
+    """
+    if check_index_target(path):
+        return True
+    if path.is_dir():
         return False
     try:
         path.mkdir(parents=True)
@@ -108,8 +126,33 @@ def put_index_file(temporary: Path, final: Path) -> None:
 
 
 def read_marker(path: Path) -> dict | None:
-    """The marker's metadata, or None when ``path`` carries no valid marker."""
-    return _marker_of(path)
+    """The marker's metadata, or None when ``path`` carries none (no ``searchidx.json``,
+    or one of the user's that is no marker).
+
+    A marker that cannot be read raises :class:`IndexCorrupt`, and one of a newer
+    format :class:`IncompatibleIndex`: searchidx cannot tell the first is its own,
+    and would throw the second away by rebuilding it, so it writes into neither.
+    """
+    marker = path / MARKER
+    try:
+        meta = json.loads(marker.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not JSON"
+        raise IndexCorrupt(
+            f"{marker} is unreadable ({reason}); if {path} is an index searchidx made, "
+            "remove the folder and index again"
+        ) from None
+    if not isinstance(meta, dict) or "format" not in meta or "analyzer" not in meta:
+        return None
+    made_in = meta["format"]
+    if isinstance(made_in, int) and made_in > FORMAT_VERSION:
+        raise IncompatibleIndex(
+            f"the index at {path} was made by a newer searchidx "
+            f"({meta.get('version', '?')}, format {made_in}); upgrade searchidx to read it"
+        )
+    return meta
 
 
 def check_index_folder(path: Path) -> None:
@@ -121,7 +164,7 @@ def check_index_folder(path: Path) -> None:
         )
     if not path.is_dir():
         raise UnsafeFolder(f"{path} is not a folder searchidx made; left it as it is")
-    if not is_index_folder(path):
+    if read_marker(path) is None:
         raise UnsafeFolder(f"{path} does not carry searchidx's marker ({MARKER}); left it as it is")
     for entry in os.scandir(path):
         if not (_is_index_file(entry) or _is_writer_temp_folder(entry)):
@@ -155,8 +198,9 @@ def remove_leftovers(path: Path) -> None:
             continue
         leftover = Path(entry.path)
         if is_index_folder(leftover):
-            # A marked folder that holds more than an index is the user's to sort out.
-            with contextlib.suppress(UnsafeFolder):
+            # A marked folder that holds more than an index, or a marker this
+            # version cannot read, is the user's to sort out.
+            with contextlib.suppress(UnsafeFolder, IndexCorrupt, IncompatibleIndex):
                 remove_index_folder(leftover)
         elif all(map(_is_index_file, os.scandir(leftover))):
             # Stopped before its marker was written: its lock, at most a temporary marker.
@@ -230,13 +274,3 @@ def _is_writer_temp_folder(entry: os.DirEntry) -> bool:
         inner.is_file(follow_symlinks=False) and re.fullmatch(_WRITER_TEMP_FILE, inner.name)
         for inner in os.scandir(entry.path)
     )
-
-
-def _marker_of(path: Path) -> dict | None:
-    try:
-        meta = json.loads((path / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(meta, dict) or "format" not in meta or "analyzer" not in meta:
-        return None
-    return meta

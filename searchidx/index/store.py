@@ -19,9 +19,10 @@ Schema (one Whoosh document per paragraph, plus one record per file):
   they describe.
 
 ``searchidx.json`` beside Whoosh's files records the format version, the
-analyzer, timestamps and a build id; an index from another version is refused
-with a message that says how to rebuild. It is also the marker by which
-searchidx knows its own folders (see ``folders.py``).
+analyzer, timestamps and a build id; an index of an older format or analyzer
+is refused with a message that says how to rebuild, one of a newer format
+with one that says to upgrade (a rebuild would throw it away). It is also the
+marker by which searchidx knows its own folders (see ``folders.py``).
 """
 
 from __future__ import annotations
@@ -47,10 +48,8 @@ from whoosh.util.filelock import try_for
 from .. import __version__
 from ..analysis import ANALYZER, term_analyzer
 from ..errors import CannotWrite, IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound
-from .folders import LOCK_FILE, MARKER, read_marker, write_marker
+from .folders import FORMAT_VERSION, LOCK_FILE, MARKER, read_marker, write_marker
 
-# 2: paragraphs store their file's path and root; titles have positions.
-FORMAT_VERSION = 2
 META_FILE = MARKER
 # How long a second writer waits for the first before giving up.
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -132,13 +131,7 @@ def open_store(path: Path, any_analyzer: bool = False) -> tuple[whoosh_index.Ind
     """
     meta = read_marker(path)
     if meta is None:
-        if _holds_anything(path):
-            # «Run `searchidx index` first» would be refused there: the folder is not ours.
-            raise IndexNotFound(
-                f"{path} holds files and is not a searchidx index; "
-                "give --index the folder of an index"
-            )
-        raise not_found(path)
+        raise _no_index(path)
     if meta.get("format") != FORMAT_VERSION:
         raise IncompatibleIndex(
             f"the index at {path} was built by searchidx {meta.get('version', '?')} "
@@ -168,11 +161,23 @@ def open_store(path: Path, any_analyzer: bool = False) -> tuple[whoosh_index.Ind
         ) from None
 
 
-def _holds_anything(path: Path) -> bool:
+def _no_index(path: Path) -> IndexNotFound:
+    """What is at ``path`` instead of an index. The advice names the folder, not an
+    option: the same words serve ``Index.open`` and ``--index``."""
     try:
-        return path.is_dir() and any(path.iterdir())
+        if path.exists() and not path.is_dir():
+            return IndexNotFound(
+                f"{path} is a file, not an index folder; name the folder of an index"
+            )
+        holds_anything = path.is_dir() and any(path.iterdir())
     except OSError:
-        return False
+        holds_anything = False
+    if holds_anything:
+        # «Run `searchidx index` first» would be refused there: the folder is not ours.
+        return IndexNotFound(
+            f"{path} holds files and is not a searchidx index; name the folder of an index"
+        )
+    return not_found(path)
 
 
 def not_found(path: Path) -> IndexNotFound:
