@@ -8,6 +8,7 @@ import pytest
 
 from searchidx import Index
 from searchidx.errors import IndexExists, UnsafeFolder
+from searchidx.index import rebuild_index
 from searchidx.index.folders import (
     check_index_folder,
     is_index_folder,
@@ -137,7 +138,7 @@ def test_a_rebuild_with_no_index_and_no_path_makes_nothing(tmp_path, folder_exis
 
 
 def test_create_refuses_an_existing_index_unless_told_it_may_exist(small_index):
-    with pytest.raises(IndexExists, match="there is already an index at"):
+    with pytest.raises(IndexExists, match=r"already an index at .*; open it with Index\.open"):
         Index.create(small_index)
     with Index.create(small_index, exist_ok=True) as index:
         assert index.info().documents == 3
@@ -151,6 +152,14 @@ def test_create_refuses_a_file_and_a_users_folder(tmp_path, thesis):
     with pytest.raises(UnsafeFolder, match="not a searchidx index"):
         Index.create(thesis)
     assert a_file.read_text(encoding="utf-8") == "نص"
+
+
+def test_a_rebuild_without_folders_refuses_a_users_folder_for_what_it_is(thesis):
+    """Not «there is no index yet; name the folders»: naming them is refused too."""
+    before = sorted(str(path) for path in thesis.rglob("*"))
+    with pytest.raises(UnsafeFolder, match="already holds files and is not a searchidx index"):
+        rebuild_index(thesis)
+    assert sorted(str(path) for path in thesis.rglob("*")) == before
 
 
 def test_removal_refuses_any_folder_that_is_not_only_an_index(tmp_path, small_index, thesis):

@@ -30,7 +30,7 @@ from ..errors import (
 from ..sidefiles import missing_side_files, segment_readers, side_file_path
 from .folders import (
     check_index_folder,
-    is_index_folder,
+    check_index_target,
     new_rebuild_folder,
     prepare_index_folder,
     read_marker,
@@ -97,8 +97,8 @@ class Index:
         path = Path(path)
         if prepare_index_folder(path) and has_index(path) and not exist_ok:
             raise IndexExists(
-                f"there is already an index at {path}; update it with "
-                f"`searchidx index --index {path} PATH`"
+                f"there is already an index at {path}; open it with Index.open, "
+                "or create it with exist_ok=True"
             )
         with writing(path):
             # Another process may have created it while this one waited.
@@ -478,8 +478,9 @@ def rebuild_index(
     index at ``path``, not the folder beside it.
     """
     path = Path(path)
-    if not paths and not is_index_folder(path):
-        # Refused before a folder is made: a refused command leaves no empty index.
+    if not paths and not check_index_target(path):
+        # Refused before a folder is made: a refused command leaves no empty index;
+        # a folder of other files is refused for what it is.
         raise NothingToIndex(
             f"there is no index at {path} yet; name the folders or files to index: "
             f"`searchidx index --index {path} PATH`"
