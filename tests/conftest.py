@@ -197,6 +197,19 @@ def make_newer(index_path: Path) -> str:
     )
 
 
+def make_newer_analyzer(index_path: Path) -> str:
+    """Mark the index as a later searchidx of the same format but a later analyzer
+    would write it (as each analyzer change has been); return what every command says."""
+    meta = json.loads((index_path / MARKER).read_text(encoding="utf-8"))
+    prefix, _, generation = meta["analyzer"].rpartition("-")
+    meta.update(analyzer=f"{prefix}-{int(generation) + 1}", version="0.9.0")
+    (index_path / MARKER).write_text(json.dumps(meta), encoding="utf-8")
+    return (
+        f"the index at {index_path} was made by a newer searchidx "
+        f"(0.9.0, analyzer {meta['analyzer']}); upgrade searchidx to read it"
+    )
+
+
 def damage_marker(index_path: Path) -> str:
     """Make the index's marker unreadable; return what every command says."""
     (index_path / MARKER).write_text("{garbage\n", encoding="utf-8")

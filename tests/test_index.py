@@ -23,6 +23,7 @@ from .conftest import (
     SMALL_CORPUS,
     damage_marker,
     make_newer,
+    make_newer_analyzer,
     run_cli,
     total_found,
     write_corpus,
@@ -87,7 +88,12 @@ def test_a_file_is_said_to_be_no_index_folder(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("spoil", "error"), [(make_newer, IncompatibleIndex), (damage_marker, IndexCorrupt)]
+    ("spoil", "error"),
+    [
+        (make_newer, IncompatibleIndex),
+        (make_newer_analyzer, IncompatibleIndex),
+        (damage_marker, IndexCorrupt),
+    ],
 )
 def test_an_index_this_version_cannot_read_is_neither_opened_nor_written(
     small_index, corpus, spoil, error

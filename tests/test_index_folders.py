@@ -16,7 +16,14 @@ from searchidx.index.folders import (
     remove_leftovers,
 )
 
-from .conftest import INDEX_VARIABLE, damage_marker, make_newer, run_cli, write_corpus
+from .conftest import (
+    INDEX_VARIABLE,
+    damage_marker,
+    make_newer,
+    make_newer_analyzer,
+    run_cli,
+    write_corpus,
+)
 
 PACKAGE = Path(__file__).resolve().parent.parent / "searchidx"
 THESIS = {
@@ -319,7 +326,7 @@ WRITING = [
 ]
 
 
-@pytest.mark.parametrize("spoil", [make_newer, damage_marker])
+@pytest.mark.parametrize("spoil", [make_newer, make_newer_analyzer, damage_marker])
 @pytest.mark.parametrize("command", READING + WRITING, ids=" ".join)
 def test_an_index_this_version_cannot_read_is_refused_by_every_command_and_left_as_it_is(
     run, monkeypatch, small_index, corpus, spoil, command

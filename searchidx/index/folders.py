@@ -152,7 +152,24 @@ def read_marker(path: Path) -> dict | None:
             f"the index at {path} was made by a newer searchidx "
             f"({meta.get('version', '?')}, format {made_in}); upgrade searchidx to read it"
         )
+    if _newer_analyzer(meta["analyzer"]):
+        raise IncompatibleIndex(
+            f"the index at {path} was made by a newer searchidx "
+            f"({meta.get('version', '?')}, analyzer {meta['analyzer']}); upgrade searchidx "
+            "to read it"
+        )
     return meta
+
+
+def _newer_analyzer(name: object) -> bool:
+    """Whether ``name`` is a later analyzer of this one's line («arabic-fold-8» for
+    «arabic-fold-7»): an index of the same format whose words this version would
+    read otherwise, and throw away by rebuilding it."""
+    from ..analysis import ANALYZER  # only for an index found: the analyzer's imports
+
+    ours, _, generation = ANALYZER.rpartition("-")
+    theirs, _, made_by = str(name).rpartition("-")
+    return theirs == ours and made_by.isdecimal() and int(made_by) > int(generation)
 
 
 def check_index_folder(path: Path) -> None:
