@@ -583,7 +583,7 @@ def search(
 
 
 # A doc: filter as the query writes it: after a space, a bracket or a leading minus.
-_DOC_FILTER = re.compile(r"(?<![^\s(\-])doc:(\S+)")
+_DOC_FILTER = re.compile(r'(?<![^\s(\-])doc:(?:"([^"]*)"|(\S+))')
 
 
 def _doc_name_notes(query: str, records: dict) -> list[str]:
@@ -592,8 +592,8 @@ def _doc_name_notes(query: str, records: dict) -> list[str]:
     name under its root, which ``doc:`` takes: the name to write instead. The
     results show paths from the current folder, so they are what gets copied."""
     notes = []
-    for value in _DOC_FILTER.findall(query):
-        value = value.rstrip(")")
+    for quoted, bare in _DOC_FILTER.findall(query):
+        value = quoted or bare.rstrip(")")
         where = os.path.normpath(os.path.join(os.getcwd(), os.path.expanduser(value)))
         record = records.get(where)
         if record is not None:
@@ -610,6 +610,8 @@ def _doc_name_notes(query: str, records: dict) -> list[str]:
             if name.startswith("../"):
                 continue  # a folder holding indexed folders
         if name != value:
+            if any(char.isspace() or char in '()~"' for char in name):
+                name = f'"{name}"'  # as the query language takes such a name
             notes.append(
                 f"searchidx: doc: takes a file's name under its indexed folder "
                 f"({record.root}): doc:{name}"

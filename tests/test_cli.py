@@ -571,6 +571,18 @@ def test_a_doc_filter_written_as_a_path_finds_nothing_and_says_the_name_to_write
     assert not stderr_lines(written_as_said)
 
 
+def test_a_doc_filter_quoted_or_from_home_gets_the_name_to_write(run, monkeypatch, greetings_index):
+    monkeypatch.setenv("HOME", str(greetings_index.parent))
+    monkeypatch.chdir("/")
+    root = greetings_index.parent / "docs"
+    for written in ('"~/docs/news/politics.txt"', f'"{root}/news/politics.txt"'):
+        result = run("search", f"doc:{written} السلام", "--index", str(greetings_index))
+        assert stderr_lines(result) == [
+            f"searchidx: doc: takes a file's name under its indexed folder ({root}): "
+            "doc:news/politics.txt"
+        ]
+
+
 def test_a_doc_filter_naming_the_indexed_folder_says_to_leave_it_out(
     run, monkeypatch, greetings_index
 ):

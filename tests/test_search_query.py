@@ -105,6 +105,32 @@ def test_a_quote_never_closed_is_a_usage_error(run, small_index, query):
 @pytest.mark.parametrize(
     ("query", "said"),
     [
+        (
+            "doc:~/news/library.md المكتبة",
+            'a doc: name holding «~» goes in quotes: doc:"~/news/library.md"',
+        ),
+        (
+            "doc:تقرير(نهائي).txt المكتبة",
+            'a doc: name holding «(» goes in quotes: doc:"تقرير(نهائي).txt"',
+        ),
+        ("(المكتبة doc:news/a~1.md)", 'a doc: name holding «~» goes in quotes: doc:"news/a~1.md"'),
+    ],
+)
+def test_a_doc_name_that_whoosh_would_cut_is_to_be_quoted(run, small_index, query, said):
+    """Whoosh ends a name at «~» or a bracket: «doc:~/news/library.md» would be the
+    document «~» and the words «news library md»."""
+    result = run("search", query, "--index", str(small_index))
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"searchidx: error: {said}"]
+    # Quoted, as the advice writes it, the name is taken whole.
+    quoted = run("search", 'doc:"news/library.md" المكتبة', "--index", str(small_index))
+    assert quoted.exit_code == 0
+    assert doc_paragraphs(search(small_index, "(المكتبة doc:news/library.md)"))
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
         ("(المكتبة OR الجامعة الوطنية", "a bracket «(» is not closed: close it, or remove it"),
         ("المكتبة الوطنية)", "a bracket «)» closes none that was opened: remove it or open one"),
         (")المكتبة( الوطنية", "a bracket «)» closes none that was opened: remove it or open one"),

@@ -185,6 +185,7 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
             f"{name}: needs a value right after the colon, e.g. "
             + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
         )
+    _check_doc_names(cleaned)
     _check_tildes(cleaned)
     _check_brackets(cleaned)
     _check_operators(cleaned)
@@ -219,6 +220,23 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
         raise QueryError(_NO_WORDS)
     _check_fields(parsed, cleaned)
     return _with_doc_folders(parsed)
+
+
+def _check_doc_names(text: str) -> None:
+    """Refuse a ``doc:`` name that holds a «~» or a bracket outside quotes: Whoosh
+    would cut it there («doc:~/notes.txt» is «doc:~» and the words «notes txt»),
+    and a name copied from the results («~/archive/notes.txt», «تقرير (نهائي).txt»)
+    is to be quoted."""
+    for piece in _blank_quotes(text).split():
+        at = piece.find("doc:")
+        if at < 0 or piece[:at].strip("(-"):
+            continue
+        name = piece[at + len("doc:") :].rstrip(")")
+        if name.startswith('"'):
+            continue  # quoted: the name as written
+        marks = [char for char in "~()" if char in name]
+        if marks:
+            raise QueryError(f'a doc: name holding «{marks[0]}» goes in quotes: doc:"{name}"')
 
 
 def _check_brackets(text: str) -> None:
