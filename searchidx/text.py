@@ -98,9 +98,14 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
             try:
                 return Decoded(data.decode(name), name, [])
             except UnicodeDecodeError:
-                raise DocumentError(
-                    f"starts with a {name} byte order mark but is not {name}"
-                ) from None
+                if bom != codecs.BOM_UTF8:
+                    raise DocumentError(
+                        f"starts with a {name} byte order mark but is not {name}"
+                    ) from None
+            # UTF-8 after its mark, but for lines added in Windows-1256 or a damaged
+            # byte: read on as a file without the mark is.
+            data = data[len(bom) :]
+            break
     if b"\x00" in data:
         return _decode_utf16_without_bom(data)
     try:

@@ -262,6 +262,23 @@ def test_arabic_is_decoded_without_being_told_the_encoding(run, library, encodin
     assert_reindex_keeps_count(run, index_dir, folder)
 
 
+def test_utf8_with_a_byte_order_mark_is_read_on_past_added_lines_or_a_damaged_byte():
+    """Notepad's UTF-8 starts with the mark; a line added in Windows-1256, or one
+    damaged byte, made the whole file unreadable where, without the mark, it is read."""
+    added = "ارتفع سعر الخبز في الأسواق".encode("cp1256")
+    mixed = decode_text(codecs.BOM_UTF8 + "عاد الخبز إلى سعره".encode() + b"\n" + added)
+    assert (mixed.text, mixed.encoding) == (
+        "عاد الخبز إلى سعره\nارتفع سعر الخبز في الأسواق",
+        "utf-8+cp1256",
+    )
+    damaged = decode_text(codecs.BOM_UTF8 + ARABIC.encode() + b"\xff")
+    assert damaged.text == ARABIC + "\ufffd"
+    assert damaged.warnings == ["1 undecodable byte sequence(s) replaced with \ufffd"]
+    # A UTF-16 mark before what is not UTF-16 is still refused.
+    with pytest.raises(DocumentError, match="starts with a utf-16 byte order mark"):
+        decode_text(codecs.BOM_UTF16_LE + b"\x00\xd8")
+
+
 MOSTLY_ENGLISH = (
     "The delegation met in Beirut on Monday to discuss the reconstruction plan, according "
     "to the statement issued by the ministry after the meeting. The word سوريا was quoted.\n\n"
