@@ -533,12 +533,17 @@ def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) ->
         # then (an optimized index's one segment gets its side file as a matter of course).
         rewritten = (
             f"; search side files rewritten for {_count(report.side_files_written, 'segment')}"
-            if report.side_files_written and not optimized
+            if report.side_files_written and not optimized and not report.kept
             else ""
+        )
+        # Files now under a root named inside theirs («archive/hadith» after «archive»).
+        moved = "".join(
+            f"; {_count(count, 'file')} now under the root {_shown_path(root)}"
+            for root, count in report.kept.items()
         )
         lines.append(
             f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
-            f"{_left_out(report)}{rewritten} ({report.seconds:.2f} s)"
+            f"{_left_out(report)}{moved}{rewritten} ({report.seconds:.2f} s)"
         )
     else:
         lines.append(

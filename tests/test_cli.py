@@ -351,6 +351,17 @@ def test_forgetting_a_root_inside_another_keeps_its_files_and_says_where(
         == 1
     )
 
+    # The other way round: the inner folder named after the outer one becomes a root.
+    assert run("index", "archive", "--index", "ix3").exit_code == 0
+    named = run("index", "archive/hadith", "--index", "ix3")
+    assert re.fullmatch(
+        r"index is up to date: 2 files unchanged, 0 skipped; 2 files now under the root "
+        r"archive/hadith \(\d+\.\d\d s\)\n",
+        named.stderr,
+    )
+    forgot = run("forget", "archive", "--index", "ix3")
+    assert forgot.stderr.startswith("forgot archive: 1 file dropped; 2 files stay indexed under")
+
 
 def test_info_shows_deleted_entries_and_optimize_merges_them(run, tmp_path):
     docs = tmp_path / "docs"

@@ -288,6 +288,24 @@ def test_forgetting_an_outer_root_keeps_the_files_of_a_root_inside_it(tmp_path):
         assert roots_and_docs(index, "الجنة") == [(str(hadith), "muslim.txt")]
 
 
+def test_a_folder_named_inside_a_root_becomes_a_root_its_unchanged_files_under_it(tmp_path):
+    """Named after the outer one, with nothing changed, the inner folder was no root:
+    forgetting the outer root then dropped the files the user had named."""
+    archive = write_corpus(tmp_path / "archive", NESTED_LIBRARY)
+    hadith = archive / "hadith"
+    with Index.create(tmp_path / "ix") as index:
+        index.update(archive)
+        report = index.update(hadith)
+        assert (report.added, report.changed, report.unchanged) == (0, 0, 2)
+        assert report.kept == {str(hadith): 2}
+        assert index.info().roots == [str(archive), str(hadith)]
+        assert roots_and_docs(index, "طلب") == [(str(hadith), "bukhari/ilm.txt")]
+        assert index.update(hadith).kept == {}  # named again: already its root
+        assert index.update(archive).kept == {}  # the inner root keeps its files
+        assert index.forget(archive).removed == 1
+        assert roots_and_docs(index, "الجنة") == [(str(hadith), "muslim.txt")]
+
+
 def test_forgetting_roots_three_deep_keeps_files_under_the_innermost_root_left(tmp_path):
     library = write_corpus(tmp_path / "library", NESTED_LIBRARY)
     hadith, bukhari = library / "hadith", library / "hadith" / "bukhari"

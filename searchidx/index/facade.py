@@ -398,7 +398,7 @@ class Index:
             roots, vanished = resolve_roots(self.path, paths, records)
             plan = plan_changes(roots, records, options, report)
             drop_vanished(plan, vanished, records, report)
-            if plan.work or plan.removed or optimize:
+            if plan.work or plan.removed or plan.moved or optimize:
                 run = WriteRun(records, options, report, progress)
                 write_changes(self._whoosh, self.path, plan, run, optimize)
                 touch_meta(self.path, self._meta)

@@ -130,17 +130,20 @@ def plan_changes(
                     plan.removed.append(key)
                 continue
             old = records.get(key)
+            doc_id = path.relative_to(base).as_posix()
             # A file decoded otherwise than a forced encoding says is read again.
             decoded_otherwise = bool(old and old.encoding and forced and old.encoding != forced)
             untouched = old and old.size == stat.st_size and old.mtime == stat.st_mtime
-            if untouched and not decoded_otherwise:
+            digest = None if untouched else _file_digest(path)
+            if old and (untouched or digest == old.sha256) and not decoded_otherwise:
                 report.unchanged += 1
+                if old.root != str(root) and _lies_under(str(root), old.root):
+                    # A folder inside the file's root, named now: a root of its own,
+                    # as named roots are, the file kept as indexed under it.
+                    plan.moved.append(FileToMove(key, root, doc_id))
+                    report.kept[str(root)] = report.kept.get(str(root), 0) + 1
                 continue
-            digest = _file_digest(path)
-            if old and digest == old.sha256 and not decoded_otherwise:
-                report.unchanged += 1
-                continue
-            doc_id = path.relative_to(base).as_posix()
+            digest = digest or _file_digest(path)
             plan.work.append(FileToRead(path, root, doc_id, stat, digest))
             plan.bytes_to_read += stat.st_size
         report.hidden += [

@@ -33,7 +33,8 @@ class IndexReport:
     hidden: list[str] = field(default_factory=list)
     # Roots that vanished (deleted or moved) and were dropped, with a note each.
     forgotten: list[FileNote] = field(default_factory=list)
-    # A forget's files that another root also holds, by that root: they stay indexed.
+    # A forget's files that another root also holds, by that root: they stay indexed;
+    # an update's unchanged files now under a root named inside theirs, by that root.
     kept: dict[str, int] = field(default_factory=dict)
     # Segments given a side file: new ones, and those whose side file was
     # missing or of an older format (then the only write of a run with no change).
