@@ -557,13 +557,14 @@ def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) ->
 
 def render_forget_report(path: str, report: IndexReport) -> str:
     """«forgot ~/old: 3 files dropped in 0.12 s»; with files another root holds,
-    «forgot archive/hadith; its 2 files stay indexed under archive in 0.02 s»."""
+    «forgot archive/hadith; 2 files stay indexed under archive in 0.02 s» (they
+    may be a root's inside it: «…: 2 under archive/hadith/bukhari, 1 under archive»)."""
     seconds = f"in {report.seconds:.2f} s"
     dropped = f"{_count(report.removed, 'file')} dropped"
     if not report.kept:
         return f"forgot {path}: {dropped} {seconds}"
     if not report.removed:
-        return f"forgot {path}; its {_kept(report.kept)} {seconds}"
+        return f"forgot {path}; {_kept(report.kept)} {seconds}"
     return f"forgot {path}: {dropped}; {_kept(report.kept)} {seconds}"
 
 

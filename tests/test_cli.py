@@ -324,7 +324,7 @@ def test_forgetting_a_root_inside_another_keeps_its_files_and_says_where(
     forgot = run("forget", "archive/hadith", "--index", "ix")
     assert forgot.exit_code == 0
     assert re.fullmatch(
-        r"forgot archive/hadith; its 2 files stay indexed under archive in \d+\.\d\d s\n",
+        r"forgot archive/hadith; 2 files stay indexed under archive in \d+\.\d\d s\n",
         forgot.stderr,
     )
     found = json.loads(run("search", "العلم", "--index", "ix", "--format", "json").stdout)
