@@ -307,6 +307,22 @@ def test_roots_are_listed_refreshed_dropped_when_gone_and_forgotten(run, tmp_pat
     )
 
 
+def test_no_index_where_none_can_be_made_says_why_rather_than_to_index_there(run, tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("ملاحظات", encoding="utf-8")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    for index_dir, why in [
+        (a_file / "index", f"{a_file} is a file, not a folder"),
+        (tmp_path / "dangling", "it is a broken symbolic link"),
+    ]:
+        for command in (["search", "سوريا"], ["info"]):
+            result = run(*command, "--index", str(index_dir))
+            assert result.exit_code == 1
+            assert stderr_lines(result) == [f"searchidx: error: no index at {index_dir}: {why}"]
+    assert a_file.read_text(encoding="utf-8") == "ملاحظات"
+    assert not (tmp_path / "gone").exists()
+
+
 def test_forgetting_a_root_inside_another_keeps_its_files_and_says_where(
     run, tmp_path, monkeypatch
 ):

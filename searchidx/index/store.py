@@ -181,6 +181,15 @@ def _no_index(path: Path) -> IndexNotFound:
 
 
 def not_found(path: Path) -> IndexNotFound:
+    """No index at ``path``, with the advice that works there: indexing, unless no
+    index can be made there (a broken symbolic link, a file on the way)."""
+    if path.is_symlink() and not path.exists():
+        return IndexNotFound(f"no index at {path}: it is a broken symbolic link")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return IndexNotFound(f"no index at {path}: {parent} is a file, not a folder")
+            break
     return IndexNotFound(f"no index at {path}; run `searchidx index PATH` first")
 
 
