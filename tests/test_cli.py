@@ -313,7 +313,7 @@ def test_no_index_where_none_can_be_made_says_why_rather_than_to_index_there(run
     (tmp_path / "dangling").symlink_to(tmp_path / "gone")
     for index_dir, why in [
         (a_file / "index", f"{a_file} is a file, not a folder"),
-        (tmp_path / "dangling", "it is a broken symbolic link"),
+        (tmp_path / "dangling", f"{tmp_path / 'dangling'} is a broken symbolic link"),
     ]:
         for command in (["search", "سوريا"], ["info"]):
             result = run(*command, "--index", str(index_dir))

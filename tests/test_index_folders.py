@@ -169,6 +169,30 @@ def test_a_rebuild_without_folders_refuses_a_users_folder_for_what_it_is(thesis)
     assert sorted(str(path) for path in thesis.rglob("*")) == before
 
 
+def test_no_index_is_made_under_a_broken_link_or_a_file(run, tmp_path, corpus):
+    """mkdir of «broken/sub» met the link as a folder that exists, and tried again
+    without end (RecursionError); a file on the way failed only after advice to index."""
+    (tmp_path / "broken").symlink_to(tmp_path / "gone")
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("ملاحظات", encoding="utf-8")
+    for index_dir, why in [
+        (tmp_path / "broken" / "sub", f"{tmp_path / 'broken'} is a broken symbolic link"),
+        (a_file / "sub", f"{a_file} is a file, not a folder"),
+    ]:
+        said = (
+            f"cannot create the index folder {index_dir}: {why}; "
+            "choose another folder for the index"
+        )
+        with pytest.raises(UnsafeFolder) as refused:
+            Index.create(index_dir)
+        assert str(refused.value) == said
+        for command in (["index", str(corpus)], ["index"], ["index", "--rebuild", str(corpus)]):
+            result = run_cli(*command, "--index", str(index_dir))
+            assert (result.returncode, result.stderr) == (1, f"searchidx: error: {said}\n")
+    assert not (tmp_path / "gone").exists()
+    assert a_file.read_text(encoding="utf-8") == "ملاحظات"
+
+
 def test_removal_refuses_any_folder_that_is_not_only_an_index(tmp_path, small_index, thesis):
     with pytest.raises(UnsafeFolder, match="does not carry searchidx's marker"):
         remove_index_folder(thesis)
@@ -296,7 +320,7 @@ def test_a_folder_that_cannot_be_created_or_written_into_is_one_line_with_what_t
     with pytest.raises(UnsafeFolder) as refused:
         Index.create(a_file / "ix")
     assert str(refused.value) == (
-        f"cannot create the index folder {a_file / 'ix'}: Not a directory; "
+        f"cannot create the index folder {a_file / 'ix'}: {a_file} is a file, not a folder; "
         "choose another folder for the index"
     )
     assert a_file.read_text(encoding="utf-8") == "نص"

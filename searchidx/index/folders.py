@@ -68,6 +68,11 @@ def check_index_target(path: Path) -> bool:
         raise UnsafeFolder(f"{path} is a file, not a folder; give a folder for the index")
     if read_marker(path) is not None:
         return True
+    blocked = "" if path.exists() else unmakeable(path)
+    if blocked:
+        raise UnsafeFolder(
+            f"cannot create the index folder {path}: {blocked}; choose another folder for the index"
+        )
     if path.is_dir():
         entries = sorted(entry.name for entry in os.scandir(path))
         # Only the lock of another process creating an index here at this moment.
@@ -77,6 +82,17 @@ def check_index_target(path: Path) -> bool:
                 "its index only into a new or empty folder: choose another index folder"
             )
     return False
+
+
+def unmakeable(path: Path) -> str:
+    """Why no folder can be made at ``path`` (a broken symbolic link there or on the
+    way, a file on the way), or "" where nothing stands in the way."""
+    for at in (path, *path.parents):
+        if at.is_symlink() and not at.exists():
+            return f"{at} is a broken symbolic link"
+        if at.exists():
+            return "" if at.is_dir() or at == path else f"{at} is a file, not a folder"
+    return ""
 
 
 def prepare_index_folder(path: Path) -> bool:
@@ -92,7 +108,7 @@ def prepare_index_folder(path: Path) -> bool:
     try:
         path.mkdir(parents=True)
     except FileExistsError:
-        return prepare_index_folder(path)
+        return prepare_index_folder(path)  # made meanwhile by another process
     except OSError as error:
         raise UnsafeFolder(
             f"cannot create the index folder {path}: {error.strerror}; "

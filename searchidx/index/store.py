@@ -48,7 +48,7 @@ from whoosh.util.filelock import try_for
 from .. import __version__
 from ..analysis import ANALYZER, term_analyzer
 from ..errors import CannotWrite, IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound
-from .folders import FORMAT_VERSION, LOCK_FILE, MARKER, read_marker, write_marker
+from .folders import FORMAT_VERSION, LOCK_FILE, MARKER, read_marker, unmakeable, write_marker
 
 META_FILE = MARKER
 # How long a second writer waits for the first before giving up.
@@ -183,13 +183,9 @@ def _no_index(path: Path) -> IndexNotFound:
 def not_found(path: Path) -> IndexNotFound:
     """No index at ``path``, with the advice that works there: indexing, unless no
     index can be made there (a broken symbolic link, a file on the way)."""
-    if path.is_symlink() and not path.exists():
-        return IndexNotFound(f"no index at {path}: it is a broken symbolic link")
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                return IndexNotFound(f"no index at {path}: {parent} is a file, not a folder")
-            break
+    blocked = unmakeable(path)
+    if blocked:
+        return IndexNotFound(f"no index at {path}: {blocked}")
     return IndexNotFound(f"no index at {path}; run `searchidx index PATH` first")
 
 
