@@ -528,6 +528,11 @@ def render_nothing_indexed(report: IndexReport, kept: Path | None = None) -> str
 def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) -> str:
     """The last lines of an index run: what changed, or that nothing did, and how long it took."""
     lines = ["index optimized: one segment, no deleted entries"] if optimized else []
+    # Files now under a root named inside theirs («archive/hadith» after «archive»).
+    moved = "".join(
+        f"; {_count(count, 'file')} now under the root {_shown_path(root)}"
+        for root, count in report.kept.items()
+    )
     if report.nothing_changed and not rebuilt:
         # Side files an older version left, or lost, are the only thing written
         # then (an optimized index's one segment gets its side file as a matter of course).
@@ -535,11 +540,6 @@ def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) ->
             f"; search side files rewritten for {_count(report.side_files_written, 'segment')}"
             if report.side_files_written and not optimized and not report.kept
             else ""
-        )
-        # Files now under a root named inside theirs («archive/hadith» after «archive»).
-        moved = "".join(
-            f"; {_count(count, 'file')} now under the root {_shown_path(root)}"
-            for root, count in report.kept.items()
         )
         lines.append(
             f"index is up to date: {_count(report.unchanged, 'file')} unchanged, "
@@ -550,7 +550,7 @@ def render_index_summary(report: IndexReport, optimized: bool, rebuilt: bool) ->
             f"indexed {_count(report.files, 'file')} "
             f"({report.added} new, {report.changed} changed), "
             f"{_count(report.paragraphs, 'paragraph')}; {report.removed} removed, "
-            f"{report.unchanged} unchanged, {_left_out(report)} in {report.seconds:.2f} s"
+            f"{report.unchanged} unchanged, {_left_out(report)}{moved} in {report.seconds:.2f} s"
         )
     return "\n".join(lines)
 

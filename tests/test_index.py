@@ -306,6 +306,19 @@ def test_a_folder_named_inside_a_root_becomes_a_root_its_unchanged_files_under_i
         assert roots_and_docs(index, "الجنة") == [(str(hadith), "muslim.txt")]
 
 
+def test_a_folder_named_inside_a_root_of_no_other_files_leaves_them_to_it(tmp_path):
+    """A root is known by its files: had «only/inner» taken its one file over,
+    «only» would be no root, and a file added to it later never indexed."""
+    only = write_corpus(tmp_path / "only", {"inner/sabr.txt": "الصبر مفتاح الفرج.\n"})
+    with Index.create(tmp_path / "ix") as index:
+        index.update(only)
+        assert index.update(only / "inner").kept == {}
+        assert index.info().roots == [str(only)]
+        (only / "new.txt").write_text("العلم نور.\n", encoding="utf-8")
+        assert index.update().added == 1
+        assert roots_and_docs(index, "العلم") == [(str(only), "new.txt")]
+
+
 def test_forgetting_roots_three_deep_keeps_files_under_the_innermost_root_left(tmp_path):
     library = write_corpus(tmp_path / "library", NESTED_LIBRARY)
     hadith, bukhari = library / "hadith", library / "hadith" / "bukhari"

@@ -94,6 +94,7 @@ def plan_changes(
     plan = Plan()
     seen: set[str] = set()
     walked: set[str] = set()
+    outer_kept: dict[tuple[Path, str], bool] = {}
     forced = codec_name(options.encoding) if options.encoding else ""
     # A file under two roots (archive/hadith and archive) is planned once, under the
     # inner one: read twice, it was indexed twice and found twice.
@@ -137,7 +138,7 @@ def plan_changes(
             digest = None if untouched else _file_digest(path)
             if old and (untouched or digest == old.sha256) and not decoded_otherwise:
                 report.unchanged += 1
-                if old.root != str(root) and _lies_under(str(root), old.root):
+                if _takes_over(root, old.root, records, outer_kept):
                     # A folder inside the file's root, named now: a root of its own,
                     # as named roots are, the file kept as indexed under it.
                     plan.moved.append(FileToMove(key, root, doc_id))
@@ -151,6 +152,20 @@ def plan_changes(
         ]
         plan.removed.extend(key for key in records_under(root, records) if key not in seen)
     return plan
+
+
+def _takes_over(root: Path, recorded: str, records, known: dict) -> bool:
+    """Whether ``root``, named now inside the root a file was ``recorded`` under,
+    takes the file over: only where that root keeps a file of its own, since a root
+    is known by its files, and one left without would be forgotten with its folder
+    («only» holding just «only/inner»: files added to «only» later never indexed)."""
+    if recorded == str(root) or not _lies_under(str(root), recorded):
+        return False
+    if (root, recorded) not in known:
+        known[root, recorded] = any(
+            not _lies_under(key, root) for key in records_under(recorded, records)
+        )
+    return known[root, recorded]
 
 
 def drop_vanished(
