@@ -114,6 +114,7 @@ def test_a_quote_never_closed_is_a_usage_error(run, small_index, query):
             'a doc: name holding «(» goes in quotes: doc:"تقرير(نهائي).txt"',
         ),
         ("(المكتبة doc:news/a~1.md)", 'a doc: name holding «~» goes in quotes: doc:"news/a~1.md"'),
+        ("المكتبة -doc:~/a.md", 'a doc: name holding «~» goes in quotes: -doc:"~/a.md"'),
     ],
 )
 def test_a_doc_name_that_whoosh_would_cut_is_to_be_quoted(run, small_index, query, said):

@@ -236,7 +236,10 @@ def _check_doc_names(text: str) -> None:
             continue  # quoted: the name as written
         marks = [char for char in "~()" if char in name]
         if marks:
-            raise QueryError(f'a doc: name holding «{marks[0]}» goes in quotes: doc:"{name}"')
+            minus = "-" if "-" in piece[:at] else ""
+            raise QueryError(
+                f'a doc: name holding «{marks[0]}» goes in quotes: {minus}doc:"{name}"'
+            )
 
 
 def _check_brackets(text: str) -> None:
