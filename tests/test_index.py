@@ -16,6 +16,7 @@ from searchidx.errors import (
     NothingToIndex,
 )
 from searchidx.index import rebuild_index, store
+from searchidx.index import writer as writer_module
 from searchidx.index.store import META_FILE
 
 from .conftest import (
@@ -350,9 +351,12 @@ def test_a_forget_interrupted_while_moving_files_leaves_the_index_as_it_was(tmp_
         index.update(archive)
         moved = []
 
-        def interrupted_move(writer, move, old):
+        move_file = writer_module._move_file
+
+        def interrupted_move(writer, searcher, move, old):
             if moved:
                 raise KeyboardInterrupt
+            move_file(writer, searcher, move, old)  # the first file written again
             moved.append(move.path)
 
         monkeypatch.setattr("searchidx.index.writer._move_file", interrupted_move)

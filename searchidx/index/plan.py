@@ -43,7 +43,8 @@ class FileToRead:
 
 @dataclass(frozen=True)
 class FileToMove:
-    """An indexed file of a forgotten root that another root holds: its paragraphs
+    """An indexed file to be put under another root (that of a forgotten root's
+    file which another root holds, or a root named inside its own): its paragraphs
     are written again as the index has them, under that root and its ``doc``."""
 
     path: str

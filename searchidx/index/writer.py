@@ -161,8 +161,10 @@ def _write(writer, plan: Plan, run: WriteRun) -> None:
     for path in plan.removed:
         writer.delete_by_term("source", path)
         run.report.removed += 1
-    for move in plan.moved:
-        _move_file(writer, move, run.records[move.path])
+    if plan.moved:
+        with writer.searcher() as searcher:  # one for every file moved
+            for move in plan.moved:
+                _move_file(writer, searcher, move, run.records[move.path])
     total = len(plan.work)
     for done, item in enumerate(plan.work, 1):
         _write_file(writer, item, run)
@@ -210,13 +212,12 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
     report.paragraphs += record.paragraphs
 
 
-def _move_file(writer, move: FileToMove, old: FileRecord) -> None:
+def _move_file(writer, searcher, move: FileToMove, old: FileRecord) -> None:
     """Write a file's paragraphs again under another root, from what the index
-    stores: the file is not read, so it stays as indexed (its options, its
-    content) and a later update sees whether it changed, as for any other file."""
-    stored = [
-        fields for fields in writer.searcher().documents(source=move.path) if "record" not in fields
-    ]
+    stores (``searcher``, of the last commit): the file is not read, so it stays as
+    indexed (its options, its content) and a later update sees whether it changed,
+    as for any other file."""
+    stored = [fields for fields in searcher.documents(source=move.path) if "record" not in fields]
     writer.delete_by_term("source", move.path)
     record = replace(old, root=str(move.root), doc=move.doc_id)
     writer.add_document(kind="file", source=record.path, record=record.__dict__)
