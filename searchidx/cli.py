@@ -599,16 +599,20 @@ def _doc_name_notes(query: str, records: dict) -> list[str]:
         if record is not None:
             name = record.doc
         else:
-            inside = [r for path, r in records.items() if path.startswith(where + os.sep)]
-            if not inside:
-                continue
-            record = inside[0]
-            name = Path(os.path.relpath(where, record.root)).as_posix() + "/"
-            if name == "./":
+            # A folder: named under the innermost root holding it, if one does.
+            holding = [
+                r
+                for path, r in records.items()
+                if path.startswith(where + os.sep)
+                and (where == r.root or where.startswith(r.root + os.sep))
+            ]
+            if not holding:
+                continue  # no indexed file in it, or a folder holding roots
+            record = max(holding, key=lambda r: len(r.root))
+            if where == record.root:
                 notes.append(f"searchidx: {value} is an indexed folder: search it without doc:")
                 continue
-            if name.startswith("../"):
-                continue  # a folder holding indexed folders
+            name = Path(os.path.relpath(where, record.root)).as_posix() + "/"
         if name != value:
             if any(char.isspace() or char in '()~"' for char in name):
                 name = f'"{name}"'  # as the query language takes such a name
