@@ -591,6 +591,8 @@ def _doc_name_notes(query: str, records: dict) -> list[str]:
     folder as the command line names it (from here, or from /) rather than its
     name under its root, which ``doc:`` takes: the name to write instead. The
     results show paths from the current folder, so they are what gets copied."""
+    from .index.folders import lies_under
+
     notes = []
     for quoted, bare in _DOC_FILTER.findall(query):
         value = quoted or bare.rstrip(")")
@@ -603,8 +605,7 @@ def _doc_name_notes(query: str, records: dict) -> list[str]:
             holding = [
                 r
                 for path, r in records.items()
-                if path.startswith(where + os.sep)
-                and (where == r.root or where.startswith(r.root + os.sep))
+                if lies_under(path, where) and lies_under(where, r.root)
             ]
             if not holding:
                 continue  # no indexed file in it, or a folder holding roots

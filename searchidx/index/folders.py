@@ -49,6 +49,12 @@ _WRITER_TEMP_FILE = r"[0-9a-z]{28}\.(doclist|run)|" + _INDEX_FILE
 REBUILD_INFIX = ".rebuild-"
 
 
+def lies_under(path: str, folder: Path | str) -> bool:
+    """Whether ``path`` is ``folder`` or lies somewhere inside it (as strings: no
+    file is looked at)."""
+    return path == str(folder) or path.startswith(str(folder).rstrip(os.sep) + os.sep)
+
+
 def is_index_folder(path: Path) -> bool:
     """Whether ``path`` is a folder that carries searchidx's marker, also one that
     :func:`read_marker` refuses: the folder is an index all the same, not documents."""

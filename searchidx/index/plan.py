@@ -19,7 +19,7 @@ from ..documents import find_files, is_indexable, too_large
 from ..errors import NothingToIndex
 from ..readers.base import ReaderOptions
 from ..text import codec_name
-from .folders import is_index_folder
+from .folders import is_index_folder, lies_under
 from .report import FileNote, IndexReport
 from .store import FileRecord
 
@@ -132,7 +132,6 @@ def plan_changes(
                     plan.removed.append(key)
                 continue
             old = records.get(key)
-            doc_id = path.relative_to(base).as_posix()
             # A file decoded otherwise than a forced encoding says is read again.
             decoded_otherwise = bool(old and old.encoding and forced and old.encoding != forced)
             untouched = old and old.size == stat.st_size and old.mtime == stat.st_mtime
@@ -142,10 +141,11 @@ def plan_changes(
                 if _takes_over(root, old.root, records, outer_kept):
                     # A folder inside the file's root, named now: a root of its own,
                     # as named roots are, the file kept as indexed under it.
-                    plan.moved.append(FileToMove(key, root, doc_id))
+                    plan.moved.append(FileToMove(key, root, path.relative_to(base).as_posix()))
                     report.kept[str(root)] = report.kept.get(str(root), 0) + 1
                 continue
             digest = digest or _file_digest(path)
+            doc_id = path.relative_to(base).as_posix()
             plan.work.append(FileToRead(path, root, doc_id, stat, digest))
             plan.bytes_to_read += stat.st_size
         report.hidden += [
@@ -160,11 +160,11 @@ def _takes_over(root: Path, recorded: str, records, known: dict) -> bool:
     takes the file over: only where that root keeps a file of its own, since a root
     is known by its files, and one left without would be forgotten with its folder
     («only» holding just «only/inner»: files added to «only» later never indexed)."""
-    if recorded == str(root) or not _lies_under(str(root), recorded):
+    if recorded == str(root) or not lies_under(str(root), recorded):
         return False
     if (root, recorded) not in known:
         known[root, recorded] = any(
-            not _lies_under(key, root) for key in records_under(recorded, records)
+            not lies_under(key, root) for key in records_under(recorded, records)
         )
     return known[root, recorded]
 
@@ -194,7 +194,7 @@ def plan_forget(root: Path, records: dict[str, FileRecord], report: IndexReport)
     others = [Path(other) for other in known_roots(records) if other != str(root)]
     plan = Plan()
     for key in records_under(root, records):
-        holders = [other for other in others if _lies_under(key, other)]
+        holders = [other for other in others if lies_under(key, other)]
         if not holders:
             plan.removed.append(key)
             continue
@@ -212,11 +212,7 @@ def known_roots(records: dict[str, FileRecord]) -> list[str]:
 
 def records_under(root: Path | str, records: dict[str, FileRecord]) -> list[str]:
     """The indexed files found under ``root``: the root itself, or files in its folder."""
-    return [key for key in records if _lies_under(key, root)]
-
-
-def _lies_under(key: str, root: Path | str) -> bool:
-    return key == str(root) or key.startswith(str(root).rstrip(os.sep) + os.sep)
+    return [key for key in records if lies_under(key, root)]
 
 
 def _files(count: int) -> str:
