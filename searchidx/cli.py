@@ -358,9 +358,10 @@ def index(
         max_file_bytes=max_file_size,
     )
     index_path = choices.index_path()
-    if not paths:
+    if not paths and not rebuild:
         # A refresh of a folder of the user's, or of an index this version cannot
-        # read, is refused for what it is, not as «no index yet, name PATHs».
+        # read, is refused for what it is, not as «no index yet, name PATHs»
+        # (rebuild_index checks for itself).
         check_index_target(index_path)
     folder_existed = index_path.exists()
     new_index = not is_index_folder(index_path)
