@@ -185,12 +185,14 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
             f"{name}: needs a value right after the colon, e.g. "
             + ("doc:news/a.txt" if name == "doc" else "title:الباغوز")
         )
-    _check_doc_names(cleaned)
-    _check_tildes(cleaned)
-    _check_brackets(cleaned)
-    _check_operators(cleaned)
-    _check_boosts(cleaned)
-    _check_ligature_wildcards(cleaned)
+    # What the quotes hold blanked once, for the checks of what is outside them.
+    blanked = _blank_quotes(cleaned)
+    _check_doc_names(blanked)
+    _check_tildes(cleaned, blanked)
+    _check_brackets(blanked)
+    _check_operators(blanked)
+    _check_boosts(cleaned, blanked)
+    _check_ligature_wildcards(blanked)
     group = _AnyWordGroup if match_any else qparser.AndGroup
     # Whoosh's default plugins less single quotes, ranges, boosts and «*:*», with
     # searchidx's phrases, wildcards and operators: named here rather than
@@ -222,12 +224,12 @@ def parse_query(text: str, schema: Schema, match_any: bool = False) -> query.Que
     return _with_doc_folders(parsed)
 
 
-def _check_doc_names(text: str) -> None:
+def _check_doc_names(blanked: str) -> None:
     """Refuse a ``doc:`` name that holds a «~» or a bracket outside quotes: Whoosh
     would cut it there («doc:~/notes.txt» is «doc:~» and the words «notes txt»),
     and a name copied from the results («~/archive/notes.txt», «تقرير (نهائي).txt»)
     is to be quoted."""
-    for piece in _blank_quotes(text).split():
+    for piece in blanked.split():
         at = piece.find("doc:")
         if at < 0 or piece[:at].strip("(-"):
             continue
@@ -242,13 +244,13 @@ def _check_doc_names(text: str) -> None:
             )
 
 
-def _check_brackets(text: str) -> None:
+def _check_brackets(blanked: str) -> None:
     """Refuse a bracket that is not closed, or a closing one that none opened:
     Whoosh would close it at the end, or drop it, and «(سوريا OR العراق داعش»
     would quietly be «سوريا OR (العراق داعش)». Inside quotes brackets are
     part of the text (a ``doc:`` name's are brackets: Whoosh ends it there)."""
     depth = 0
-    for char in _blank_quotes(text):
+    for char in blanked:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             raise QueryError("a bracket «)» closes none that was opened: remove it or open one")
@@ -256,11 +258,11 @@ def _check_brackets(text: str) -> None:
         raise QueryError("a bracket «(» is not closed: close it, or remove it")
 
 
-def _check_operators(text: str) -> None:
+def _check_operators(blanked: str) -> None:
     """Refuse an ``AND``, ``OR`` or ``NOT`` without the words it joins: at either
     end, beside a bracket or beside another operator («(سوريا OR)», «سوريا OR OR
     العراق»), where Whoosh would search for the English word or drop it."""
-    pieces = _PIECES.findall(_blank_quotes(text))
+    pieces = _PIECES.findall(blanked)
     for at, piece in enumerate(pieces):
         if piece not in _OPERATORS_WRITTEN:
             continue
@@ -274,11 +276,10 @@ def _check_operators(text: str) -> None:
             raise QueryError(f"{piece} needs {needs}; write it in quotes to search for the word")
 
 
-def _check_boosts(text: str) -> None:
+def _check_boosts(text: str, blanked: str) -> None:
     """Refuse a boost («سوريا^2»): the query language has none, and quietly
     searching for «2» as well would be worse than saying so. Inside quotes, and
     in a ``doc:`` name, a «^» is part of the text."""
-    blanked = _blank_quotes(text)
     boosts = [
         boost
         for piece in re.finditer(r"\S+", blanked)
@@ -302,11 +303,11 @@ def _blank_quotes(text: str) -> str:
     return re.sub(r'"[^"]*"', lambda quoted: '"' + "x" * (len(quoted[0]) - 2) + '"', text)
 
 
-def _check_ligature_wildcards(text: str) -> None:
+def _check_ligature_wildcards(blanked: str) -> None:
     """Refuse ``*``, ``?`` or ``~`` on a word ligature («ﷺ*», «ﷺ~»): the index
     holds it as the words it stands for, and they apply to one word, so Whoosh
     would quietly find nothing. Inside quotes they are punctuation."""
-    for piece in _blank_quotes(text).split():
+    for piece in blanked.split():
         if piece.startswith("doc:") or not _WILDCARD_OR_TILDE.search(piece):
             continue
         for word in WORD.findall(piece):
@@ -318,12 +319,11 @@ def _check_ligature_wildcards(text: str) -> None:
                 )
 
 
-def _check_tildes(text: str) -> None:
+def _check_tildes(text: str, blanked: str) -> None:
     """Refuse a ``~`` that is not right after a word or a phrase, or whose distance
     is not a whole number in range (Whoosh would read «word~1.5» as «word~1» and «.5»),
     and a wildcard after a phrase or with a ``~``."""
     # Quoted text (a file name in «doc:"…"») may hold any «~»: blanked, keeping offsets.
-    blanked = _blank_quotes(text)
     _check_wildcard_tails(text, blanked)
     for typeset in _TYPESET_QUOTED.finditer(blanked):
         if len(typeset.group(1).split()) > 1:  # one word in them is a fuzzy word: «الباغوس»~
