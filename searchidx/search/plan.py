@@ -419,12 +419,11 @@ class _Planner:
     def _any_of(
         self, fieldname: str, forms: dict[str, float], boost: float, test: WrittenTest | None
     ) -> query.Query:
-        if fieldname != "terms":
-            pass  # a title's words: the text shows none of them where it matches
-        elif test is None:
-            self.highlight.update(forms)
-        else:
-            self.restricted.update((form, test) for form in forms)
+        if fieldname == "terms":  # not a title's words: the text shows none of them
+            if test is None:
+                self.highlight.update(forms)
+            else:
+                self.restricted.update((form, test) for form in forms)
         if self._phrase is not None:
             # _words_at asks once for each word of a phrase, in order.
             self._phrase.append((frozenset(forms), test))
