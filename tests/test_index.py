@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 
 import pytest
 import whoosh.index
@@ -318,6 +319,37 @@ def test_a_folder_named_inside_a_root_of_no_other_files_leaves_them_to_it(tmp_pa
         (only / "new.txt").write_text("العلم نور.\n", encoding="utf-8")
         assert index.update().added == 1
         assert roots_and_docs(index, "العلم") == [(str(only), "new.txt")]
+
+
+def test_a_root_reaching_another_roots_files_through_a_symbolic_link_is_refused(tmp_path):
+    """A walk does not follow links to folders and files are known by the path they
+    were found at: «archive/link» beside «archive» indexed each hadith twice, and
+    every search found it twice. Nested in plain sight, the same folder is a root."""
+    archive = write_corpus(tmp_path / "archive", NESTED_LIBRARY)
+    (archive / "link").symlink_to(archive / "hadith")
+    (tmp_path / "alias").symlink_to(archive)
+    with Index.create(tmp_path / "ix") as index:
+        index.update(archive)
+        for named, other in (
+            (archive / "link", archive),
+            (tmp_path / "alias", archive),
+            (tmp_path / "alias" / "hadith" / "muslim.txt", archive),
+        ):
+            with pytest.raises(
+                NothingToIndex,
+                match=f"^{re.escape(str(named))} reaches files that {re.escape(str(other))} holds",
+            ):
+                index.update(named)
+        assert roots_and_docs(index, "الجنة") == [(str(archive), "hadith/muslim.txt")]
+        assert index.update(archive / "hadith").kept == {str(archive / "hadith"): 2}
+    with Index.create(tmp_path / "ix2") as index:
+        with pytest.raises(NothingToIndex, match=r"indexed twice; name each folder by one path$"):
+            index.update([archive / "link", archive / "hadith"])
+        assert index.info().roots == []
+        index.update(archive / "link")  # alone, a link is a root as any folder is
+        with pytest.raises(NothingToIndex, match=r"or `searchidx forget \S+/archive/link` first$"):
+            index.update(archive)
+        assert roots_and_docs(index, "الجنة") == [(str(archive / "link"), "muslim.txt")]
 
 
 def test_forgetting_roots_three_deep_keeps_files_under_the_innermost_root_left(tmp_path):

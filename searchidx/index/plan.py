@@ -77,7 +77,9 @@ def resolve_roots(
                 raise NothingToIndex("an empty path names no file or folder")
             if not os.path.exists(path):
                 raise NothingToIndex(f"{path}: no such file or folder")
-        return [Path(os.path.abspath(path)) for path in paths], []
+        roots = [Path(os.path.abspath(path)) for path in paths]
+        _refuse_linked_overlap(roots, known_roots(records))
+        return roots, []
     known = [Path(root) for root in known_roots(records)]
     if not known:
         raise NothingToIndex(
@@ -85,6 +87,38 @@ def resolve_roots(
             f"to index: `searchidx index --index {index_path} PATH`"
         )
     return [root for root in known if root.exists()], [root for root in known if not root.exists()]
+
+
+def _refuse_linked_overlap(roots: list[Path], known: list[str]) -> None:
+    """Refuse a root that reaches, through a symbolic link, files another root holds
+    (``archive/link`` to ``archive/hadith`` beside ``archive``): files are known by
+    the path they were found at, and a walk does not follow links to folders, so the
+    same file would be indexed, and found, twice. Roots nested in plain sight
+    (``archive/hadith`` beside ``archive``) are planned once by :func:`plan_changes`."""
+    others = {str(root) for root in roots} | set(known)
+    real = {path: os.path.realpath(path) for path in others}
+    for root in map(str, roots):
+        for other in sorted(others - {root}):
+            if not any(
+                _seen_elsewhere(inner, outer, real)
+                for inner, outer in ((root, other), (other, root))
+            ):
+                continue
+            shared = max(real[root], real[other], key=len)
+            forget = f", or `searchidx forget {other}` first" if other in known else ""
+            raise NothingToIndex(
+                f"{root} reaches files that {other} holds ({shared}) through a symbolic "
+                f"link: they would be indexed twice; name each folder by one path{forget}"
+            )
+
+
+def _seen_elsewhere(inner: str, outer: str, real: dict[str, str]) -> bool:
+    """Whether the files of root ``inner`` lie in root ``outer``'s folder but its walk
+    finds them at other paths than ``inner``'s (a symbolic link on the way)."""
+    if not lies_under(real[inner], real[outer]):
+        return False
+    found_at = os.path.join(outer, os.path.relpath(real[inner], real[outer]))
+    return os.path.normpath(found_at) != inner
 
 
 def plan_changes(
