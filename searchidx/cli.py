@@ -349,7 +349,6 @@ def index(
 
     _refuse_format(choices)
     options = ReaderOptions(
-        encoding=encoding,
         text_field=text_field,
         id_field=id_field,
         title_field=title_field,
@@ -357,6 +356,8 @@ def index(
         hidden=hidden,
         max_file_bytes=max_file_size,
     )
+    if not _any_given(click.get_current_context(), _REMEMBERED_OPTIONS):
+        options = None  # each root is read as the index remembers it
     index_path = choices.index_path()
     if not paths and not rebuild:
         # A refresh of a folder of the user's, or of an index this version cannot
@@ -367,7 +368,7 @@ def index(
     new_index = not is_index_folder(index_path)
     with _Progress(choices) as progress:
         if rebuild:
-            report = rebuild_index(index_path, paths or None, options, progress)
+            report = rebuild_index(index_path, paths or None, options, progress, encoding)
         else:
             try:
                 # A refresh never creates an index: there would be nothing in it.
@@ -378,7 +379,9 @@ def index(
                     "index: `searchidx index PATH`"
                 ) from None
             with idx:
-                report = idx.update(paths or None, options, progress, optimize=optimize)
+                report = idx.update(
+                    paths or None, options, progress, optimize=optimize, encoding=encoding
+                )
     _echo(render_index_notes(report), err=True)
     if report.nothing_changed and not report.unchanged:
         if new_index:
@@ -386,6 +389,25 @@ def index(
             remove_index_folder(index_path, keep_folder=folder_existed)
         raise SearchidxError(render_nothing_indexed(report, kept=None if new_index else index_path))
     click.echo(render_index_summary(report, optimized=optimize, rebuilt=rebuild), err=True)
+
+
+# The options of `index` that say which files of a root belong and how to read
+# its records: the index remembers them (not --encoding, which is for one run).
+_REMEMBERED_OPTIONS = (
+    "include",
+    "text_field",
+    "id_field",
+    "title_field",
+    "hidden",
+    "max_file_size",
+)
+
+
+def _any_given(ctx: click.Context, names: tuple[str, ...]) -> bool:
+    """Whether any of the options ``names`` was given, not left at its default."""
+    return any(
+        ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT for name in names
+    )
 
 
 def _refuse_format(choices: _Choices) -> None:

@@ -61,6 +61,13 @@ class NothingToIndex(SearchidxError):
     exit_code = 2
 
 
+class OptionError(SearchidxError, ValueError):
+    """An option of how to read files is out of range: an unknown encoding, a
+    largest file of no bytes (the command line checks them as it reads them)."""
+
+    exit_code = 2
+
+
 class NotARoot(SearchidxError):
     """A path to forget is not one of the index's roots."""
 

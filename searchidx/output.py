@@ -458,15 +458,48 @@ def render_info(info: IndexInfo, fmt: str, files: list[FileRecord] | None = None
         return _json({**values, "files": rows} if files is not None else values, indent=2)
     for row in rows:
         row["path"] = _escaped(row["path"])
-    values["roots"] = "\n".join(values["roots"])
+    values["roots"] = "\n".join(
+        f"{root}  ({_flags(info.root_options[root])})" if root in info.root_options else root
+        for root in info.roots
+    )
     values["side_files"] = _side_files(info)
-    del values["outdated_side_files"]
+    del values["outdated_side_files"], values["root_options"]
     from tabulate import tabulate
 
     summary = tabulate(values.items(), tablefmt="plain")
     if files is None:
         return summary
     return f"{summary}\n\n{tabulate(rows, headers='keys', tablefmt='simple')}"
+
+
+def _flags(given: dict) -> str:
+    """How a root is read, as the options of `searchidx index` that say so:
+    ``--hidden --include '*.log'``."""
+    import shlex  # only for `info`
+
+    flags = []
+    for name, value in given.items():
+        flag = "--max-file-size" if name == "max_file_bytes" else "--" + name.replace("_", "-")
+        if value is True:
+            flags.append(flag)
+        elif name == "max_file_bytes":
+            flags.append(f"{flag} {_size_flag(value)}")
+        else:
+            flags.extend(f"{flag} {shlex.quote(item)}" for item in _as_list(value))
+    return " ".join(flags)
+
+
+def _size_flag(size: int) -> str:
+    """A size as `--max-file-size` reads it, as people write it where that is
+    exact (64M, 1.5G), else in bytes."""
+    for unit, letter in ((2**40, "T"), (2**30, "G"), (2**20, "M"), (2**10, "K")):
+        if size >= unit and size * 10 % unit == 0:
+            return f"{size / unit:g}{letter}"
+    return str(size)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def _side_files(info: IndexInfo) -> str:

@@ -519,6 +519,13 @@ def test_hidden_files_are_counted_and_included_with_hidden(run, tmp_path):
     assert "indexed 2 files (2 new, 0 changed)" in result.stderr
     found = hits_of(run("search", "حلب", "--index", index_dir, "--format", "json"))
     assert sorted(found) == [(".drafts/plan.md", 2), (".secret.txt", 1), ("visit.txt", 1)]
+    # Remembered: a refresh keeps them, and `info` shows how the root is read.
+    result = run("index", "--index", index_dir)
+    assert "index is up to date: 3 files unchanged, 0 skipped" in result.stderr
+    assert f"roots       {notes}  (--hidden)" in run("info", "--index", index_dir).stdout
+    result = run("index", notes, "--max-file-size", "1M", "--index", index_dir)
+    assert result.stderr.splitlines()[0].startswith("searchidx: not indexed, hidden: 2 files")
+    assert f"roots       {notes}  (--max-file-size 1M)" in run("info", "--index", index_dir).stdout
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import re
 import pytest
 import whoosh.index
 
-from searchidx import Index
+from searchidx import Index, ReaderOptions
 from searchidx.errors import (
     IncompatibleIndex,
     IndexChanged,
@@ -15,6 +15,7 @@ from searchidx.errors import (
     IndexNotFound,
     NotARoot,
     NothingToIndex,
+    OptionError,
 )
 from searchidx.index import rebuild_index, store
 from searchidx.index import writer as writer_module
@@ -155,10 +156,13 @@ def test_an_index_whose_words_were_read_otherwise_says_so(small_index):
     message = str(refused.value)
     assert "as an earlier searchidx read them (arabic-fold-3, now arabic-fold-" in message
     assert "(format" not in message
-    # Its folders are known still: a rebuild needs none named, and the message names
-    # none; the options it was built with are not kept, and the message says so.
-    assert f"with `searchidx index --rebuild --index {small_index}`, adding the options" in message
-    assert message.endswith("a rebuild takes them afresh")
+    # Its folders and their options are known still: a rebuild needs none named.
+    assert message.endswith(f"with `searchidx index --rebuild --index {small_index}`")
+    # An index from before options were remembered needs them named again.
+    del meta["roots"]
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(IncompatibleIndex, match="adding the options it was built with"):
+        Index.open(small_index)
     rebuilt = rebuild_index(small_index)
     assert rebuilt.added == len(SMALL_CORPUS)
     with Index.open(small_index) as index:
@@ -350,6 +354,74 @@ def test_a_root_reaching_another_roots_files_through_a_symbolic_link_is_refused(
         with pytest.raises(NothingToIndex, match=r"or `searchidx forget \S+/archive/link` first$"):
             index.update(archive)
         assert roots_and_docs(index, "الجنة") == [(str(archive / "link"), "muslim.txt")]
+
+
+# Notes kept with a dot, a log read as text, and news as JSON Lines whose text is «body».
+NOTES = {
+    "diary.txt": "زرت المكتبة الوطنية اليوم.\n",
+    ".private/plans.txt": "خطة لزيارة مدينة فاس في الربيع.\n",
+    "server.log": "انقطع الاتصال بالخادم ليلا.\n",
+    "news.jsonl": json.dumps(
+        {"id": "n1", "title": "الطقس", "body": "أمطار غزيرة على الساحل."}, ensure_ascii=False
+    )
+    + "\n",
+}
+
+
+def test_a_refresh_reads_each_root_with_the_options_it_was_named_with(tmp_path):
+    """A refresh with no options dropped the hidden notes and logs that the index was
+    built with; now each root is read as it was named, until named with others."""
+    notes = write_corpus(tmp_path / "notes", NOTES)
+    logs = ReaderOptions(hidden=True, include=("*.log",))
+    with Index.create(tmp_path / "ix") as index:
+        assert index.update(notes, logs).added == 4
+        (notes / ".private" / "more.txt").write_text("موعد السفر إلى فاس.\n", encoding="utf-8")
+        report = index.update()  # a refresh, as a scheduled job runs it
+        assert (report.added, report.removed, report.hidden) == (1, 0, [])
+        assert total_found(index, "فاس") == 2 and total_found(index, "الخادم") == 1
+        assert index.update(notes).nothing_changed  # named again without options: the same
+        assert index.info().root_options == {str(notes): {"include": ["*.log"], "hidden": True}}
+        # Named with other options: exactly those, remembered from then on.
+        report = index.update(notes, ReaderOptions(include=("*.log",)))
+        assert (report.removed, len(report.hidden)) == (2, 1)
+        assert index.update().nothing_changed and total_found(index, "فاس") == 0
+        assert index.info().root_options == {str(notes): {"include": ["*.log"]}}
+        index.rebuild()  # a rebuild reads the root as remembered
+        assert total_found(index, "الخادم") == 1 and total_found(index, "فاس") == 0
+        index.forget(notes)
+        assert index.info().root_options == {}
+
+
+def test_records_are_read_again_when_their_fields_change(tmp_path):
+    """A JSON Lines file indexed with its text field detected, named again with
+    --text-field title, was kept as it was: «up to date», its titles never searchable."""
+    notes = write_corpus(tmp_path / "notes", NOTES)
+    with Index.create(tmp_path / "ix") as index:
+        index.update(notes)
+        assert total_found(index, "أمطار") == 1
+        report = index.update(notes, ReaderOptions(text_field="title"))
+        assert (report.changed, report.unchanged) == (1, 1)
+        assert total_found(index, "أمطار") == 0 and total_found(index, "الطقس") == 1
+        assert index.update().nothing_changed  # the field is remembered
+
+
+def test_a_forced_encoding_is_for_one_run_and_bad_options_are_refused(tmp_path):
+    """Remembered, --encoding cp1256 made every later UTF-8 file unreadable."""
+    folder = tmp_path / "camp"
+    folder.mkdir()
+    (folder / "old.txt").write_bytes("اللاجئون في المخيمات.\n".encode("cp1256"))
+    with Index.create(tmp_path / "ix") as index:
+        assert index.update(folder, encoding="cp1256").added == 1
+        (folder / "new.txt").write_text("النازحون في الشمال.\n", encoding="utf-8")
+        assert index.update().added == 1
+        assert total_found(index, "النازحون") == total_found(index, "اللاجئون") == 1
+        assert index.info().root_options == {}
+        with pytest.raises(OptionError, match="unknown encoding 'cp-arabic'"):
+            index.update(folder, encoding="cp-arabic")
+        with pytest.raises(OptionError, match="max_file_bytes is 0"):
+            ReaderOptions(max_file_bytes=0)
+        with pytest.raises(ValueError, match="unknown encoding"):
+            ReaderOptions(encoding="bogus")
 
 
 def test_forgetting_roots_three_deep_keeps_files_under_the_innermost_root_left(tmp_path):

@@ -45,10 +45,12 @@ def test_decodings_are_recorded_and_a_forced_encoding_rereads_only_what_differs(
 
     forced = run("index", str(folder), "--index", str(index_dir), "--encoding", "latin-1")
     assert forced.exit_code == 0
-    [earlier] = lines_about(forced, "skipped", folder / "earlier.txt")
+    # Kept as it was, a file counts as unchanged, not skipped as well.
+    assert "1 changed), 1 paragraph; 0 removed, 2 unchanged, 0 skipped" in forced.stderr
+    [earlier] = lines_about(forced, "warning", folder / "earlier.txt")
     assert "decoded as latin-1 the text has" in earlier and "control" in earlier
     assert earlier.endswith("kept as indexed before (utf-8)")
-    [legacy] = lines_about(forced, "skipped", folder / "legacy.txt")
+    [legacy] = lines_about(forced, "warning", folder / "legacy.txt")
     assert "accented Latin ones" in legacy and legacy.endswith("(cp1256)")
     assert lines_about(forced, "skipped", folder / "note.txt") == []
     assert found_paragraphs(run, index_dir, "café") == [("note.txt", 1)]
@@ -62,7 +64,8 @@ def test_decodings_are_recorded_and_a_forced_encoding_rereads_only_what_differs(
 
     # The files kept in their own decoding are tried again and reported again; note.txt is not.
     again = run("index", str(folder), "--index", str(index_dir), "--encoding", "latin-1")
-    assert "index is up to date: 3 files unchanged, 2 skipped" in again.stderr
+    assert "index is up to date: 3 files unchanged, 0 skipped" in again.stderr
+    assert len(lines_about(again, "warning", folder / "earlier.txt")) == 1
 
 
 def test_second_update_changes_nothing(small_index, corpus):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -46,6 +47,8 @@ from .store import (
     has_index,
     open_store,
     rebuild_command,
+    remember_options,
+    remembered_options,
     touch_meta,
     writing,
 )
@@ -177,6 +180,7 @@ class Index:
             segments=segments,
             side_files=segments - len(missing),
             outdated_side_files=sum(side_file_path(self.path, s).exists() for s in missing),
+            root_options=(read_marker(self.path) or self._meta).get("roots", {}),
         )
 
     def search(
@@ -366,6 +370,7 @@ class Index:
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
         optimize: bool = False,
+        encoding: str | None = None,
     ) -> IndexReport:
         """Bring the index up to date with ``paths``: a file or folder, or a list of them.
 
@@ -373,35 +378,52 @@ class Index:
         ``paths`` dropped. Without ``paths``, the roots (folders and files)
         already indexed are refreshed, and a root that no longer exists is
         dropped with a note in the report. Nothing is written when nothing
-        changed. ``options`` set the encoding, the record fields of JSON and
-        CSV files, and extra file patterns, for the files this run reads: new,
-        changed or earlier skipped ones. Files already indexed are kept as
-        they are; :meth:`rebuild` re-reads everything. ``optimize`` merges the
-        whole index into one segment, dropping every deleted paragraph (see
-        ``_commit`` in ``writer.py``). Which files belong is decided by this run's
-        ``include``, ``hidden`` and ``max_file_bytes``: files they leave out are
-        dropped from the index, and counted in the report (``ignored``,
-        ``hidden``, ``too_large``).
+        changed. ``options`` set the record fields of JSON and CSV files, extra
+        file patterns, hidden files and the largest file, for the roots of this
+        run, and the index remembers them for each: without ``options``, each
+        root is read as it was last (by default, a root new to the index); a
+        root's files of records are read again when their fields change.
+        ``encoding`` (or ``options.encoding``) reads this run's text files in that
+        encoding instead of detecting it, and is not remembered. Files already
+        indexed are otherwise kept as they are; :meth:`rebuild` re-reads everything.
+        ``optimize`` merges the whole index into one segment, dropping every
+        deleted paragraph (see ``_commit`` in ``writer.py``). Files a root's
+        ``include``, ``hidden`` and ``max_file_bytes`` leave out are dropped from
+        the index, and counted in the report (``ignored``, ``hidden``, ``too_large``).
         """
-        from ..readers.base import ReaderOptions
+        from ..readers.base import ReaderOptions, check_encoding
         from .plan import drop_vanished, plan_changes, resolve_roots
         from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
 
-        options = options or ReaderOptions()
         self._check_open()
+        if encoding:
+            check_encoding(encoding)
         started = time.perf_counter()
         with writing(self.path):
             remove_leftovers(self.path)
             records = self.file_records()
             report = IndexReport()
             roots, vanished = resolve_roots(self.path, paths, records)
-            plan = plan_changes(roots, records, options, report)
+            # As on disk, not as opened: another process may have updated it since.
+            meta = read_marker(self.path) or self._meta
+            remembered = remembered_options(meta)
+            reading = {
+                root: options or remembered.get(str(root)) or ReaderOptions() for root in roots
+            }
+            if encoding:
+                reading = {root: replace(read, encoding=encoding) for root, read in reading.items()}
+            plan = plan_changes(reading, records, report, remembered)
             drop_vanished(plan, vanished, records, report)
+            read_otherwise = remember_options(
+                meta, {str(root): given for root, given in reading.items()}, map(str, vanished)
+            )
             if plan.work or plan.removed or plan.moved or optimize:
-                run = WriteRun(records, options, report, progress)
+                run = WriteRun(records, report, progress)
                 write_changes(self._whoosh, self.path, plan, run, optimize)
-                touch_meta(self.path, self._meta)
+            if plan.work or plan.removed or plan.moved or optimize or read_otherwise:
+                touch_meta(self.path, meta)
+                self._meta = meta
             write_side_files(self.path, self._whoosh, report)
         report.seconds = time.perf_counter() - started
         return report
@@ -411,6 +433,7 @@ class Index:
         paths: Paths | None = None,
         options: ReaderOptions | None = None,
         progress: ProgressCallback | None = None,
+        encoding: str | None = None,
     ) -> IndexReport:
         """Index ``paths`` (default: the indexed folders) from empty, keeping
         the old index until the new one is complete, and keeping it when nothing
@@ -422,7 +445,7 @@ class Index:
             paths = known_roots(self.file_records())
         self.close()
         try:
-            return rebuild_index(self.path, paths, options, progress)
+            return rebuild_index(self.path, paths, options, progress, encoding)
         finally:
             self._reopen()
 
@@ -436,7 +459,6 @@ class Index:
         ``report.kept`` counts those files by that root. Its paragraphs are written
         again as the index holds them, in the same commit as the drops.
         """
-        from ..readers.base import ReaderOptions
         from .plan import known_roots, plan_forget
         from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
@@ -454,8 +476,11 @@ class Index:
                 )
             report = IndexReport()
             plan = plan_forget(key, records, report)
-            write_changes(self._whoosh, self.path, plan, WriteRun(records, ReaderOptions(), report))
-            touch_meta(self.path, self._meta)
+            write_changes(self._whoosh, self.path, plan, WriteRun(records, report))
+            meta = read_marker(self.path) or self._meta
+            remember_options(meta, {}, [str(key)])
+            touch_meta(self.path, meta)
+            self._meta = meta
             write_side_files(self.path, self._whoosh, report)
         report.seconds = time.perf_counter() - started
         return report
@@ -466,6 +491,7 @@ def rebuild_index(
     paths: Paths | None = None,
     options: ReaderOptions | None = None,
     progress: ProgressCallback | None = None,
+    encoding: str | None = None,
 ) -> IndexReport:
     """Index ``paths`` from empty into a new folder beside ``path``, then swap it in.
 
@@ -487,7 +513,7 @@ def rebuild_index(
         )
     if not prepare_index_folder(path):
         with Index.create(path, exist_ok=True) as index:
-            return index.update(paths, options, progress)
+            return index.update(paths, options, progress, encoding=encoding)
     # Refuse before the work, not after it: the old index is swapped out at the end.
     check_index_folder(path)
     # Hold the old index's lock so no other writer updates it meanwhile.
@@ -499,7 +525,8 @@ def rebuild_index(
         fresh_path = new_rebuild_folder(path)
         try:
             with Index.create(fresh_path) as fresh:
-                report = fresh.update(paths, options, progress)
+                _carry_options(path, fresh_path)
+                report = fresh.update(paths, options, progress, encoding=encoding)
             report.forgotten[:0] = gone
             if not report.nothing_changed:
                 swap_index_folders(fresh_path, path)
@@ -516,6 +543,16 @@ def rebuild_index(
         if note.path == str(fresh_path):  # the side files' warning: where the index now is
             note.path = str(path)
     return report
+
+
+def _carry_options(old: Path, fresh: Path) -> None:
+    """Give the index at ``fresh`` what the one at ``old`` remembers of how each root
+    was read: a rebuild reads them so, where it is given no options."""
+    remembered = (read_marker(old) or {}).get("roots")
+    if remembered:
+        meta = read_marker(fresh) or {}
+        meta["roots"] = remembered
+        touch_meta(fresh, meta)
 
 
 def _roots_of_index_at(path: Path) -> tuple[list[str], list[FileNote]]:

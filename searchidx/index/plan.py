@@ -18,7 +18,7 @@ from pathlib import Path
 from ..documents import find_files, is_indexable, too_large
 from ..errors import NothingToIndex
 from ..readers.base import ReaderOptions
-from ..text import codec_name
+from ..text import RECORD_SUFFIXES, codec_name
 from .folders import is_index_folder, lies_under
 from .report import FileNote, IndexReport
 from .store import FileRecord
@@ -39,6 +39,8 @@ class FileToRead:
     doc_id: str
     stat: os.stat_result
     sha256: str
+    # How to read it: its root's options.
+    options: ReaderOptions
 
 
 @dataclass(frozen=True)
@@ -122,18 +124,27 @@ def _seen_elsewhere(inner: str, outer: str, real: dict[str, str]) -> bool:
 
 
 def plan_changes(
-    roots: list[Path], records: dict[str, FileRecord], options: ReaderOptions, report: IndexReport
+    reading: dict[Path, ReaderOptions],
+    records: dict[str, FileRecord],
+    report: IndexReport,
+    remembered: dict[str, ReaderOptions] | None = None,
 ) -> Plan:
-    """Decide which files to (re)read and which records to drop, by size, mtime and hash."""
+    """Decide which files to (re)read and which records to drop, by size, mtime and
+    hash, under each root of ``reading`` as its options say. Files of records
+    (JSON, CSV) are all read again under a root whose record fields differ from the
+    ones it was read with (``remembered``)."""
 
     plan = Plan()
     seen: set[str] = set()
     walked: set[str] = set()
     outer_kept: dict[tuple[Path, str], bool] = {}
-    forced = codec_name(options.encoding) if options.encoding else ""
     # A file under two roots (archive/hadith and archive) is planned once, under the
     # inner one: read twice, it was indexed twice and found twice.
-    for root in sorted(roots, key=lambda root: len(root.parts), reverse=True):
+    for root in sorted(reading, key=lambda root: len(root.parts), reverse=True):
+        options = reading[root]
+        forced = codec_name(options.encoding) if options.encoding else ""
+        before = (remembered or {}).get(str(root)) or ReaderOptions()
+        fields_changed = _fields(before) != _fields(options)
         base = root if root.is_dir() else root.parent
         if root.is_dir() and is_index_folder(root):
             report.skipped.append(FileNote(str(root), "a searchidx index folder, not documents"))
@@ -167,10 +178,12 @@ def plan_changes(
                 continue
             old = records.get(key)
             # A file decoded otherwise than a forced encoding says is read again.
-            decoded_otherwise = bool(old and old.encoding and forced and old.encoding != forced)
+            read_otherwise = bool(old and old.encoding and forced and old.encoding != forced)
+            # Records read with other fields: their text, ids or titles may differ.
+            read_otherwise |= fields_changed and path.suffix.lower() in RECORD_SUFFIXES
             untouched = old and old.size == stat.st_size and old.mtime == stat.st_mtime
             digest = None if untouched else _file_digest(path)
-            if old and (untouched or digest == old.sha256) and not decoded_otherwise:
+            if old and (untouched or digest == old.sha256) and not read_otherwise:
                 report.unchanged += 1
                 if _takes_over(root, old.root, records, outer_kept):
                     # A folder inside the file's root, named now: a root of its own,
@@ -180,13 +193,17 @@ def plan_changes(
                 continue
             digest = digest or _file_digest(path)
             doc_id = path.relative_to(base).as_posix()
-            plan.work.append(FileToRead(path, root, doc_id, stat, digest))
+            plan.work.append(FileToRead(path, root, doc_id, stat, digest, options))
             plan.bytes_to_read += stat.st_size
         report.hidden += [
             str(path) for path in hidden if path.is_dir() or is_indexable(path, options)
         ]
         plan.removed.extend(key for key in records_under(root, records) if key not in seen)
     return plan
+
+
+def _fields(options: ReaderOptions) -> tuple:
+    return options.text_field, options.id_field, options.title_field
 
 
 def _takes_over(root: Path, recorded: str, records, known: dict) -> bool:

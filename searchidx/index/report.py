@@ -72,3 +72,6 @@ class IndexInfo:
     side_files: int
     # Segments whose side file is there but unusable: of an older format, or damaged.
     outdated_side_files: int = 0
+    # How each root is read where not as by default (``ReaderOptions.remembered()``):
+    # what a refresh without options reads it with.
+    root_options: dict[str, dict[str, object]] = field(default_factory=dict)

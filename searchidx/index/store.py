@@ -32,12 +32,12 @@ import struct
 import time
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
@@ -49,6 +49,9 @@ from .. import __version__
 from ..analysis import ANALYZER, term_analyzer
 from ..errors import CannotWrite, IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound
 from .folders import FORMAT_VERSION, LOCK_FILE, MARKER, read_marker, unmakeable, write_marker
+
+if TYPE_CHECKING:
+    from ..readers.base import ReaderOptions
 
 META_FILE = MARKER
 # How long a second writer waits for the first before giving up.
@@ -109,6 +112,9 @@ class IndexMeta(TypedDict):
     updated: str
     # New with each rebuild: tells a reader that the folder holds another index.
     build: str
+    # How each root is read where not as by default (ReaderOptions.remembered()
+    # by root): a refresh reads it so again. Missing in an index written before.
+    roots: dict[str, dict[str, object]]
 
 
 def create_store(path: Path) -> None:
@@ -139,12 +145,17 @@ def open_store(path: Path, any_analyzer: bool = False) -> tuple[whoosh_index.Ind
         )
     if meta.get("analyzer") != ANALYZER and not any_analyzer:
         # Same format, words read otherwise: the version may well be this one's.
+        # An index that remembers its roots' options («roots») is rebuilt with them.
+        options = (
+            ""
+            if "roots" in meta
+            else ", adding the options it was built with (--include, --hidden, --id-field …)"
+        )
         raise IncompatibleIndex(
             f"the index at {path} holds words as an earlier searchidx read them "
             f"({meta.get('analyzer', '?')}, now {ANALYZER}); "
-            f"rebuild it from its own folders with {rebuild_command(path, name_folders=False)}, "
-            "adding the options it was built with (--include, --hidden, --id-field …): "
-            "a rebuild takes them afresh"
+            f"rebuild it from its own folders with "
+            f"{rebuild_command(path, name_folders=False)}{options}"
         )
     try:
         return whoosh_index.open_dir(str(path)), cast(IndexMeta, meta)
@@ -217,6 +228,7 @@ def new_meta() -> IndexMeta:
         "updated": now,
         # Tells a reader that the folder now holds another index (a rebuild).
         "build": uuid.uuid4().hex,
+        "roots": {},
     }
 
 
@@ -228,6 +240,29 @@ def touch_meta(path: Path, meta: IndexMeta) -> None:
         write_marker(path, meta)
     except OSError as error:
         raise cannot_write(path, error) from None
+
+
+def remembered_options(meta: IndexMeta) -> dict[str, ReaderOptions]:
+    """How each root was last read, where not as by default, by root."""
+    from ..readers.base import ReaderOptions  # the readers: only for indexing
+
+    given = meta.get("roots", {})
+    return {root: ReaderOptions.from_remembered(options) for root, options in given.items()}
+
+
+def remember_options(
+    meta: IndexMeta, reading: dict[str, ReaderOptions], dropped: Iterable[str] = ()
+) -> bool:
+    """Record in ``meta`` how the roots of ``reading`` were read, and forget the
+    roots ``dropped``; whether that changed anything."""
+    before = meta.get("roots", {})
+    roots = dict(before)
+    for root, options in reading.items():
+        roots[root] = options.remembered()
+    for root in dropped:
+        roots.pop(root, None)
+    meta["roots"] = {root: given for root, given in roots.items() if given}
+    return meta["roots"] != before
 
 
 def _now() -> str:

@@ -29,7 +29,6 @@ from whoosh.writing import MERGE_SMALL, OPTIMIZE, PostingPool, SegmentWriter
 
 from ..documents import Document, read_documents
 from ..errors import DocumentError
-from ..readers.base import ReaderOptions
 from ..sidefiles import write_missing_side_files
 from ..text import RECORD_SUFFIXES
 from .folders import put_index_file
@@ -57,7 +56,6 @@ class WriteRun:
 
     # What the index held before this run, by path: tells a changed file from a new one.
     records: dict[str, FileRecord]
-    options: ReaderOptions
     report: IndexReport
     progress: ProgressCallback | None = None
 
@@ -177,12 +175,13 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
     old = run.records.get(key)
     report = run.report
     try:
-        documents = read_documents(item.path, item.doc_id, run.options)
+        documents = read_documents(item.path, item.doc_id, item.options)
     except DocumentError as error:
         if old and old.sha256 == item.sha256:
-            # Re-read only for another encoding, which failed: keep what was indexed.
-            note = f"{error}; kept as indexed before ({old.encoding})"
-            report.skipped.append(FileNote(key, note))
+            # Read again only for another encoding or other record fields, which
+            # failed: the file stays as indexed, unchanged (not skipped as well).
+            kept = f" ({old.encoding})" if old.encoding else ""
+            report.warnings.append(FileNote(key, f"{error}; kept as indexed before{kept}"))
             report.unchanged += 1
             return
         report.skipped.append(FileNote(key, str(error)))

@@ -6,13 +6,14 @@ of :class:`ReadResult`, each holding a document's title and its :class:`Block` s
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..errors import DocumentError
+from ..errors import DocumentError, OptionError
 from ..text import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 
 # What reading a member of a damaged zip archive raises (RuntimeError: it is encrypted).
@@ -66,6 +67,50 @@ class ReaderOptions:
     hidden: bool = False
     # Files larger than this many bytes are not read.
     max_file_bytes: int = MAX_FILE_BYTES
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            check_encoding(self.encoding)
+        if self.max_file_bytes < 1:
+            raise OptionError(
+                f"max_file_bytes is {self.max_file_bytes}: no file could be read; give 1 or more"
+            )
+
+    def remembered(self) -> dict[str, object]:
+        """What an index remembers of how a root was read, as JSON holds it: the
+        options that differ from the defaults, but a forced encoding. That one is
+        for the run it is given to: kept, it would misread each new file of another
+        encoding (a UTF-8 file read as cp1256), where detection reads both.
+
+        >>> ReaderOptions(encoding="cp1256", hidden=True, include=("*.log",)).remembered()
+        {'include': ['*.log'], 'hidden': True}
+        """
+        default = ReaderOptions()
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in vars(self).items()
+            if value != getattr(default, name) and name != "encoding"
+        }
+
+    @classmethod
+    def from_remembered(cls, remembered: dict[str, object]) -> ReaderOptions:
+        """The options :meth:`remembered` returned; names this version does not know
+        are left out."""
+        fields = cls.__dataclass_fields__
+        known = {name: value for name, value in remembered.items() if name in fields}
+        if "include" in known:
+            known["include"] = tuple(known["include"])
+        return cls(**known)
+
+
+def check_encoding(encoding: str) -> None:
+    """Refuse an encoding Python does not know, before any file is read with it."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise OptionError(
+            f"unknown encoding '{encoding}'; for example cp1256, utf-16 or latin-1"
+        ) from None
 
 
 # A reader: a file's bytes and the options in, its documents out; raises
