@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 
 import pytest
 import whoosh.index
@@ -22,6 +23,7 @@ from searchidx.index import writer as writer_module
 from searchidx.index.store import META_FILE
 
 from .conftest import (
+    INDEX_DATA,
     INDEX_VARIABLE,
     SMALL_CORPUS,
     damage_marker,
@@ -403,6 +405,26 @@ def test_records_are_read_again_when_their_fields_change(tmp_path):
         assert (report.changed, report.unchanged) == (1, 1)
         assert total_found(index, "أمطار") == 0 and total_found(index, "الطقس") == 1
         assert index.update().nothing_changed  # the field is remembered
+
+
+def test_an_indexed_file_that_turns_unreadable_is_dropped_and_said_so(tmp_path):
+    """The line said only «zip archive is damaged»: that the index lost the book
+    showed only as «1 removed» in the summary."""
+    books = tmp_path / "books"
+    books.mkdir()
+    epub = books / "voyage.epub"
+    shutil.copy(INDEX_DATA / "zanzibar-voyage.epub", epub)
+    with Index.create(tmp_path / "ix") as index:
+        index.update(books)
+        assert total_found(index, "زنجبار") > 0
+        epub.write_bytes(epub.read_bytes()[:500])  # cut short, as by a failed download
+        report = index.update()
+        [skipped] = report.skipped
+        assert skipped.message == (
+            "not a valid .epub file (zip archive is damaged); "
+            "its earlier paragraphs are dropped from the index"
+        )
+        assert report.removed == 1 and total_found(index, "زنجبار") == 0
 
 
 def test_a_forced_encoding_is_for_one_run_and_bad_options_are_refused(tmp_path):

@@ -663,8 +663,9 @@ def test_json_single_object_is_one_record():
         ('"نص فقط"', "not an array of objects or an object"),
         ('{"a": [{"text": "1"}], "b": [{"text": "2"}]}', r"several arrays of records \('a', 'b'\)"),
         ("[" * 100_000, r"not valid JSON \(nested too deeply\)"),
+        ("[]", "^an empty array: no records$"),
     ],
-    ids=["truncated", "string", "two-arrays", "deep"],
+    ids=["truncated", "string", "two-arrays", "deep", "empty-array"],
 )
 def test_malformed_json_is_refused(data, message):
     with pytest.raises(DocumentError, match=message):

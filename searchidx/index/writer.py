@@ -184,10 +184,12 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
             report.warnings.append(FileNote(key, f"{error}; kept as indexed before{kept}"))
             report.unchanged += 1
             return
-        report.skipped.append(FileNote(key, str(error)))
         if old:
+            # Changed and unreadable: what the index held of it is not what it holds.
             writer.delete_by_term("source", key)
             report.removed += 1
+            error = f"{error}; its earlier paragraphs are dropped from the index"
+        report.skipped.append(FileNote(key, str(error)))
         return
     for document in documents:
         report.warnings.extend(FileNote(key, text) for text in document.warnings)

@@ -79,6 +79,8 @@ def read_json(data: bytes, options: ReaderOptions) -> list[ReadResult]:
         records = value[arrays[0]] if arrays else [value]
     elif _is_array_of_objects(value):
         records = value
+    elif value == []:
+        raise DocumentError("an empty array: no records")
     else:
         raise DocumentError("not an array of objects or an object")
     rows = [("record", number, item) for number, item in enumerate(records, 1)]
