@@ -42,6 +42,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .errors import QueryError, SearchidxError
 from .index import Index
+from .search.doc_names import doc_filters, unnamed_document_note
 from .search.highlight import html_marked, html_snippet
 
 PAGE_SIZE = 10
@@ -139,7 +140,11 @@ class SearchSite:
             return self._page(f"{query} – searchidx", params, main)
         suggested = _suggestions_html(results.suggestions, doc, marks)
         if not results.hits:
-            main = f'<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>{suggested}'
+            notes = "".join(
+                f'<p class="note" dir="auto">{_escape(note)}</p>\n'
+                for note in self._unnamed_document_notes(query, doc)
+            )
+            main = f'{notes}<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>{suggested}'
             return self._page(f"{query} – searchidx", params, main)
         items = "\n".join(_hit_html(hit, hit.path, query, marks) for hit in results.hits)
         first, last = offset + 1, offset + len(results.hits)
@@ -255,6 +260,17 @@ class SearchSite:
             if str(row["query"]).startswith(head) and str(row["query"]).endswith(tail)
         ]
         return results
+
+    def _unnamed_document_notes(self, query: str, doc: str) -> list[str]:
+        """For a search that found nothing: a line for each name of the document
+        box or a ``doc:`` of the query that names no indexed document or folder."""
+        values = [*doc_filters(query), *([doc] if doc else [])]
+        if not values:
+            return []
+        with self._lock:
+            names = self._documents().keys()
+        notes = (unnamed_document_note(value, names) for value in values)
+        return [note for note in notes if note]
 
     def _documents(self) -> dict[str, str]:
         """Each document name and its file's path, as of the index's latest

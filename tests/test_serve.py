@@ -497,3 +497,31 @@ def test_a_malformed_percent_escape_is_a_bad_request(site, target, error):
 )
 def test_the_count_of_hits_takes_the_arabic_number_of_its_noun(count, words):
     assert _matching(count) == words
+
+
+@pytest.mark.parametrize(
+    ("doc", "note"),
+    [
+        ("news/Syria.txt", "no indexed document is named news/Syria.txt; news/syria.txt is"),
+        ("syria", "no indexed document is named syria; news/syria.txt is"),
+        ("News/", "no indexed folder is named News/; news/ is"),
+        ("news/absent.txt", "no indexed document is named news/absent.txt"),
+    ],
+)
+def test_a_document_box_that_names_no_document_says_so(site, doc, note):
+    status, _, body = get(site, page(q="سوريا", doc=doc))
+    assert status == 200
+    assert (
+        f'<p class="note" dir="auto">{note}</p>\n<p class="summary">لا فقرة تطابق «سوريا»</p>'
+        in body
+    )
+
+
+def test_a_doc_filter_of_the_query_that_names_no_document_says_so(site):
+    _, _, body = get(site, page(q="العلم doc:Hadith"))
+    assert re.findall(r'<p class="note" dir="auto">(.*?)</p>', body) == [
+        "no indexed document is named Hadith; hadith.txt is"
+    ]
+    # A document that is there, without the words: no note.
+    _, _, there = get(site, page(q="العلم", doc="news/syria.txt"))
+    assert "لا فقرة تطابق «العلم»" in there and 'class="note"' not in there
