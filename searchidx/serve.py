@@ -190,6 +190,8 @@ class SearchSite:
             ),
             None,
         )
+        # In a file of records, the hit's record gives the heading, not the file's first.
+        title = hit.title if hit is not None else document.title
         matches = self._matches_in(document, _text(params, "q"), _marks(params))
         paragraphs = "\n".join(
             _paragraph_html(
@@ -201,7 +203,7 @@ class SearchSite:
             for position, paragraph in enumerate(document.paragraphs, 1)
         )
         main = (
-            f"<article>\n<h1>{_escape(document.title or document.doc_id)}</h1>\n"
+            f"<article>\n<h1>{_escape(title or document.doc_id)}</h1>\n"
             f'<p class="path" dir="ltr">{_escape(path)}</p>\n{paragraphs}\n</article>'
         )
         return self._page(f"{document.doc_id} – searchidx", params, main)

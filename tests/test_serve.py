@@ -525,3 +525,29 @@ def test_a_doc_filter_of_the_query_that_names_no_document_says_so(site):
     # A document that is there, without the words: no note.
     _, _, there = get(site, page(q="العلم", doc="news/syria.txt"))
     assert "لا فقرة تطابق «العلم»" in there and 'class="note"' not in there
+
+
+RECORDS = {
+    "fatawa.jsonl": (
+        '{"id": "q1", "title": "صلاة المسافر", "text": "ما حكم قصر الصلاة في السفر؟"}\n'
+        '{"id": "q2", "title": "صيام المسافر", "text": "ما حكم الصيام في السفر الطويل؟"}\n'
+    )
+}
+
+
+def test_a_record_opened_from_its_hit_is_headed_with_its_own_title(tmp_path):
+    """The page of q2's hit was headed «صلاة المسافر», the file's first record's title."""
+    with Index.create(tmp_path / "index") as index:
+        index.update([write_corpus(tmp_path / "docs", RECORDS)])
+        site = SearchSite(index)
+        results = site.respond(page(q="الصيام")).body.decode()
+        [link] = re.findall(r'<a class="title" href="([^"]+)"', results)
+        document = site.respond(html.unescape(link).split("#")[0]).body.decode()
+        whole_file = site.respond("/doc?path=fatawa.jsonl").body.decode()
+    assert "locator=record+q2" in link
+    assert re.findall(r"<h1>(.*?)</h1>", document) == ["صيام المسافر"]
+    assert re.findall(r'<p id="hit"[^>]*>.*?</span>(.*?)</p>', document) == [
+        "ما حكم <mark>الصيام</mark> في السفر الطويل؟"
+    ]
+    # Opened without a paragraph, the file is headed with its name.
+    assert re.findall(r"<h1>(.*?)</h1>", whole_file) == ["fatawa.jsonl"]
