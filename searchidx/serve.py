@@ -10,10 +10,13 @@ Routes:
 * ``GET /api/search?q=...&limit=N&offset=N&marks=strict``: the JSON of
   ``searchidx search --format json`` (``marks`` as ``--marks``, ``rank`` by default);
   paging stops at the 1,000th hit (offset + limit at most 1,000);
-* ``GET /doc?path=...&paragraph=N``: one indexed document, that paragraph highlighted;
+* ``GET /doc?path=...&paragraph=N&locator=...&q=...&marks=strict``: one indexed
+  document, that paragraph (of that record) highlighted and the query's words marked;
   ``path`` is a hit's ``path`` (absolute), or its document name if that names one file;
 * ``GET /static/style.css``, and ``/static/search.js``, which searches as
   the user types by fetching the same page (the page works without it).
+
+Each takes the parameters listed, no other.
 
 Safety: every piece of indexed text is HTML-escaped, and the page runs no
 script but its own (Content-Security-Policy); a document is shown only if the
@@ -103,19 +106,27 @@ class SearchSite:
     def respond(self, target: str) -> Response:
         """The response to ``GET target`` (a path with its query string)."""
         url = urlsplit(target)
+        # Each page and the parameters it takes: any other is a mistake (a
+        # misspelt «Limit», a «context» the page has not), answered with a 400
+        # that names it rather than as if it had not been asked.
         routes = {
-            "/": self._search_page,
-            "/api/search": self._api_search,
-            "/doc": self._document_page,
-            "/static/style.css": self._style,
-            "/static/search.js": self._script,
+            "/": (self._search_page, ("q", "doc", "offset", "marks")),
+            "/api/search": (self._api_search, ("q", "limit", "offset", "marks")),
+            "/doc": (self._document_page, ("path", "paragraph", "locator", "q", "marks")),
+            "/static/style.css": (self._style, ()),
+            "/static/search.js": (self._script, ()),
         }
         params: dict[str, list[str]] = {}
         try:
             params = _parameters(url.query)
             if url.path not in routes:
                 raise _HttpError(404, f"no page at {url.path}")
-            return routes[url.path](params)
+            page, takes = routes[url.path]
+            unknown = sorted(set(params) - set(takes))
+            if unknown:
+                listed = ", ".join(takes) or "no parameters"
+                raise _HttpError(400, f"{url.path} takes {listed}, not «{unknown[0]}»")
+            return page(params)
         except QueryError as error:
             return self._error(url.path, params, 400, str(error))
         except _HttpError as error:
@@ -156,14 +167,6 @@ class SearchSite:
         return self._page(f"{query} – searchidx", params, main)
 
     def _api_search(self, params) -> Response:
-        # A script's misspelt or unsupported parameter («context», «files») would
-        # otherwise be answered as if it had not been asked.
-        unknown = sorted(set(params) - set(_API_SEARCH_PARAMETERS))
-        if unknown:
-            raise _HttpError(
-                400,
-                f"/api/search takes {', '.join(_API_SEARCH_PARAMETERS)}, not «{unknown[0]}»",
-            )
         query = _text(params, "q")
         limit = _integer(params, "limit", PAGE_SIZE, 1, MAX_LIMIT)
         offset = _integer(params, "offset", 0, 0, MAX_HITS - 1)
@@ -176,6 +179,8 @@ class SearchSite:
 
     def _document_page(self, params) -> Response:
         path = _text(params, "path")
+        if not path:
+            raise _HttpError(400, "/doc needs path: a hit's path, or its doc name")
         number = _integer(params, "paragraph", 0, 0, 10**9)
         locator = _text(params, "locator")
         document = self._document(path)
@@ -211,8 +216,8 @@ class SearchSite:
     def _document(self, path: str):
         """The document at ``path`` (absolute, as indexed), or the one file of that name."""
         with self._lock:
-            document = self.index.document(path) if path else None
-            if document is None and path:
+            document = self.index.document(path)
+            if document is None:
                 records = self.index.file_records().items()
                 files = [file for file, record in records if record.doc == path]
                 if len(files) > 1:
@@ -306,9 +311,6 @@ class SearchSite:
             return _json_response(status, {"error": message})
         main = f'<p class="error" dir="auto">{_escape(message)}</p>'
         return self._page("searchidx", params, main, status)
-
-
-_API_SEARCH_PARAMETERS = ("q", "limit", "offset", "marks")
 
 
 def _parameters(query: str) -> dict[str, list[str]]:

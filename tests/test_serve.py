@@ -127,13 +127,51 @@ def test_results_link_to_their_paragraph_in_the_document(site):
 
 @pytest.mark.parametrize(
     "path",
-    ["/etc/passwd", "../../etc/passwd", "news/absent.txt", ""],
+    ["/etc/passwd", "../../etc/passwd", "news/absent.txt"],
 )
 def test_only_documents_of_the_index_can_be_shown(site, path):
     status, _, body = get(site, "/doc?" + urlencode({"path": path}))
     assert status == 404
     assert "this index holds no such document" in body
     assert "root:" not in body
+
+
+@pytest.mark.parametrize(
+    "target", ["/doc", "/doc?path=", "/doc?paragraph=2&q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7"]
+)
+def test_a_document_page_without_a_path_is_a_bad_request_that_names_it(site, target):
+    """It was «this index holds no such document», 404, as if a path had been given."""
+    status, _, body = get(site, target)
+    assert status == 400
+    assert (
+        '<p class="error" dir="auto">/doc needs path: a hit&#x27;s path, or its doc name</p>'
+    ) in body
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (page(q="سوريا", foo=1, limit=5), "/ takes q, doc, offset, marks, not «foo»"),
+        (page(q="سوريا", Doc="news/syria.txt"), "/ takes q, doc, offset, marks, not «Doc»"),
+        (
+            "/doc?" + urlencode({"path": "news/syria.txt", "paragraph": 2, "foo": 1}),
+            "/doc takes path, paragraph, locator, q, marks, not «foo»",
+        ),
+        ("/static/style.css?v=2", "/static/style.css takes no parameters, not «v»"),
+    ],
+)
+def test_every_page_names_a_parameter_it_does_not_take(site, target, message):
+    """As /api/search does: the search page answered «limit=5» with ten hits."""
+    status, _, body = get(site, target)
+    assert status == 400
+    assert f'<p class="error" dir="auto">{html.escape(message)}</p>' in body
+
+
+def test_the_pages_take_the_parameters_their_own_links_and_form_send(site):
+    _, _, body = get(site, page(q="الإعمار", doc="news/syria.txt", marks="strict", offset=0))
+    [link] = re.findall(r'<a class="title" href="([^"]+)"', body)
+    assert get(site, html.unescape(link).split("#")[0])[0] == 200
+    assert get(site, "/static/search.js")[0] == 200
 
 
 def test_api_search_is_the_json_of_the_command_with_paging(site):
