@@ -16,7 +16,7 @@ Routes:
 * ``GET /static/style.css``, and ``/static/search.js``, which searches as
   the user types by fetching the same page (the page works without it).
 
-Each takes the parameters listed, no other.
+Each takes the parameters listed, no other; ``HEAD`` answers as ``GET`` without the body.
 
 Safety: every piece of indexed text is HTML-escaped, and the page runs no
 script but its own (Content-Security-Policy); a document is shown only if the
@@ -456,24 +456,33 @@ class _Handler(BaseHTTPRequestHandler):
         super().send_error(code, message, None)
 
     def do_GET(self):
+        self._answer(self._response(), with_body=True)
+
+    def do_HEAD(self):
+        # What GET would answer, its length included, without the body (curl -I).
+        self._answer(self._response(), with_body=False)
+
+    def _response(self) -> Response:
         if not self.server.allows_host(self.headers.get("Host", "")):
-            response = Response(421, "text/plain; charset=utf-8", b"unknown host name\n")
-        elif not self.path.isascii():
-            response = Response(400, "text/plain; charset=utf-8", _NOT_ENCODED.encode())
-        else:
-            try:
-                response = self.server.site.respond(self.path)
-            # The server must outlive any one bad request; the page gets one line.
-            except Exception as error:
-                self.server.log(f"error: {self.path}: {type(error).__name__}: {error}")
-                response = Response(500, "text/plain; charset=utf-8", b"internal error\n")
+            return Response(421, "text/plain; charset=utf-8", b"unknown host name\n")
+        if not self.path.isascii():
+            return Response(400, "text/plain; charset=utf-8", _NOT_ENCODED.encode())
+        try:
+            return self.server.site.respond(self.path)
+        # The server must outlive any one bad request; the page gets one line.
+        except Exception as error:
+            self.server.log(f"error: {self.path}: {type(error).__name__}: {error}")
+            return Response(500, "text/plain; charset=utf-8", b"internal error\n")
+
+    def _answer(self, response: Response, with_body: bool) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         for name, value in _SECURITY_HEADERS.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(response.body)
+        if with_body:
+            self.wfile.write(response.body)
 
     def log_message(self, format, *args):
         self.server.log(f"{self.address_string()} {format % args}")

@@ -589,3 +589,18 @@ def test_a_record_opened_from_its_hit_is_headed_with_its_own_title(tmp_path):
     ]
     # Opened without a paragraph, the file is headed with its name.
     assert re.findall(r"<h1>(.*?)</h1>", whole_file) == ["fatawa.jsonl"]
+
+
+@pytest.mark.parametrize("target", ["/", page(q="سوريا"), "/api/search?q=%D8%B3", "/doc?path="])
+def test_head_answers_as_get_without_the_body(site, target):
+    """curl -I got «501 Unsupported method ('HEAD')»."""
+    server, _ = site
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("HEAD", target)
+    head = connection.getresponse()
+    assert head.read() == b""
+    connection.close()
+    status, headers, body = get(site, target)
+    assert head.status == status
+    assert head.getheader("Content-Type") == headers["Content-Type"]
+    assert head.getheader("Content-Length") == str(len(body.encode("utf-8")))
