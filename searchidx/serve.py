@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from string import Template
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from .errors import QueryError, SearchidxError
 from .index import Index
@@ -471,7 +471,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self.server.site.respond(self.path)
         # The server must outlive any one bad request; the page gets one line.
         except Exception as error:
-            self.server.log(f"error: {self.path}: {type(error).__name__}: {error}")
+            error_line = f"error: {_logged_target(self.path)}: {type(error).__name__}: {error}"
+            self.server.log(_printable(error_line))
             return Response(500, "text/plain; charset=utf-8", b"internal error\n")
 
     def _answer(self, response: Response, with_body: bool) -> None:
@@ -484,8 +485,58 @@ class _Handler(BaseHTTPRequestHandler):
         if with_body:
             self.wfile.write(response.body)
 
+    def log_request(self, code="-", size="-"):
+        # The target is made readable and cut; the method and version stay whole.
+        method, _, rest = self.requestline.partition(" ")
+        target, space, version = rest.rpartition(" ")
+        if not version.startswith("HTTP/"):
+            target, space, version = rest, "", ""
+        line = f"{method} {_logged_target(target)}{space}{version}"
+        self.log_message('"%s" %s %s', line, getattr(code, "value", code), size)
+
     def log_message(self, format, *args):
-        self.server.log(f"{self.address_string()} {format % args}")
+        self.server.log(_printable(f"{self.address_string()} {format % args}"))
+
+
+# A longer request target is logged cut to this many characters.
+LOGGED_TARGET_CHARS = 200
+# Percent-escapes of bytes past ASCII: the UTF-8 of a letter, as browsers send Arabic.
+_NON_ASCII_ESCAPES = re.compile("(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def _logged_target(target: str) -> str:
+    """A request's target as the log shows it: its letters, not their escapes, and
+    its start alone when it is long.
+
+    The server reads the request line as Latin-1, so a letter sent unescaped is
+    the Latin-1 of its UTF-8 bytes («q=ÙÙ»): it is read as UTF-8 again.
+    Escapes of letters are decoded where they are UTF-8; escapes of ASCII stay,
+    as «%26» would read as a «&» that parts parameters.
+
+    >>> _logged_target("/?q=%D9%81%D9%8A%20%D8%A7")
+    '/?q=في%20ا'
+    """
+    text = target.encode("latin-1").decode("utf-8", "backslashreplace")
+    text = _NON_ASCII_ESCAPES.sub(_decoded, text)
+    if len(text) > LOGGED_TARGET_CHARS:
+        left_out = len(text) - LOGGED_TARGET_CHARS
+        text = f"{text[:LOGGED_TARGET_CHARS]}… ({left_out:,} characters left out)"
+    return text
+
+
+def _decoded(escapes: re.Match) -> str:
+    """The letters of a run of escapes; a byte that is no part of one stays escaped."""
+    text = unquote(escapes[0], errors="surrogateescape")
+    return "".join(f"%{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
+def _printable(line: str) -> str:
+    """``line`` with what a terminal would act on or hide (controls, direction marks)
+    written as escapes: a request must not colour, move or reorder the log."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in line
+    )
 
 
 class _Server(ThreadingHTTPServer):

@@ -604,3 +604,39 @@ def test_head_answers_as_get_without_the_body(site, target):
     assert head.status == status
     assert head.getheader("Content-Type") == headers["Content-Type"]
     assert head.getheader("Content-Length") == str(len(body.encode("utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("target", "logged"),
+    [
+        (page(q="في سوريا"), "/?q=في+سوريا"),
+        # An escaped & stays escaped: decoded, it would part the parameters.
+        ("/?q=" + quote("سوريا&العراق"), "/?q=سوريا%26العراق"),
+        # Half a letter stays escaped; a direction mark is written as an escape.
+        ("/?q=%D8%B3%D9", "/?q=س%D9"),
+        ("/?q=%E2%80%AE%D8%B3", "/?q=\\u202eس"),
+        ("/?q=" + quote("ف" * 2500), "/?q=" + "ف" * 196 + "… (2,304 characters left out)"),
+    ],
+    ids=["letters", "ampersand", "half-a-letter", "direction-mark", "long"],
+)
+def test_the_log_shows_a_request_s_letters_and_the_start_of_a_long_one(
+    site, monkeypatch, target, logged
+):
+    """The log showed «q=%D9%81%D9%8A…» whole, 5,000 characters on one line."""
+    server, _ = site
+    lines: list[str] = []
+    monkeypatch.setattr(server, "log", lines.append)
+    status, _, _ = get(site, target)
+    assert lines == [f'127.0.0.1 "GET {logged} HTTP/1.1" {status} -']
+
+
+def test_the_log_shows_an_unencoded_request_s_letters(site, monkeypatch):
+    """It showed the Latin-1 reading of their UTF-8 bytes: «q=ÙÙ»."""
+    server, _ = site
+    lines: list[str] = []
+    monkeypatch.setattr(server, "log", lines.append)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall("GET /?q=في HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        while connection.recv(65536):
+            pass
+    assert lines == ['127.0.0.1 "GET /?q=في HTTP/1.1" 400 -']
