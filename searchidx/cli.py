@@ -576,6 +576,7 @@ def search(
         render_slow_search_note,
         render_suggestions,
     )
+    from .search.doc_names import doc_filters
 
     fmt = choices.output_format(FORMATS)
     if by_file and context:
@@ -595,7 +596,7 @@ def search(
             # click.echo would strip the colour codes on their way to a pipe.
             shown = render_results(found, fmt, color=use_color, width=width, bidi=bidi)
             _echo(shown, color=use_color)
-        if not found.total and _DOC_FILTER.search(query):
+        if not found.total and doc_filters(query):
             for note in _doc_name_notes(query, idx.file_records()):
                 click.echo(note, err=True)
         if not idx.searches_side_files:
@@ -605,46 +606,49 @@ def search(
         click.echo(render_suggestions(found.suggestions), err=True)
 
 
-# A doc: filter as the query writes it: after a space, a bracket or a leading minus.
-_DOC_FILTER = re.compile(r'(?<![^\s(\-])doc:(?:"([^"]*)"|(\S+))')
-
-
 def _doc_name_notes(query: str, records: dict) -> list[str]:
-    """For each ``doc:`` value of ``query`` that is a path to an indexed file or
+    """For each ``doc:`` value of ``query`` that names no indexed document or
+    folder: the name to write instead where it is a path to an indexed file or
     folder as the command line names it (from here, or from /) rather than its
-    name under its root, which ``doc:`` takes: the name to write instead. The
-    results show paths from the current folder, so they are what gets copied."""
+    name under its root, which ``doc:`` takes (the results show paths from the
+    current folder, so they are what gets copied); else that it names nothing."""
+    from .search.doc_names import doc_filters, unnamed_document_note
+
+    names = {record.doc for record in records.values()}
+    notes = []
+    for value in doc_filters(query):
+        note = _doc_path_note(value, records) or unnamed_document_note(value, names)
+        if note:
+            notes.append(f"searchidx: {note}")
+    return notes
+
+
+def _doc_path_note(value: str, records: dict) -> str | None:
+    """The ``doc:`` name of ``value`` read as a path from here, if it is another."""
     from .index.folders import lies_under
 
-    notes = []
-    for quoted, bare in _DOC_FILTER.findall(query):
-        value = quoted or bare.rstrip(")")
-        where = os.path.normpath(os.path.join(os.getcwd(), os.path.expanduser(value)))
-        record = records.get(where)
-        if record is not None:
-            name = record.doc
-        else:
-            # A folder: named under the innermost root holding it, if one does.
-            holding = [
-                r
-                for path, r in records.items()
-                if lies_under(path, where) and lies_under(where, r.root)
-            ]
-            if not holding:
-                continue  # no indexed file in it, or a folder holding roots
-            record = max(holding, key=lambda r: len(r.root))
-            if where == record.root:
-                notes.append(f"searchidx: {value} is an indexed folder: search it without doc:")
-                continue
-            name = Path(os.path.relpath(where, record.root)).as_posix() + "/"
-        if name != value:
-            if any(char.isspace() or char in '()~"' for char in name):
-                name = f'"{name}"'  # as the query language takes such a name
-            notes.append(
-                f"searchidx: doc: takes a file's name under its indexed folder "
-                f"({record.root}): doc:{name}"
-            )
-    return notes
+    where = os.path.normpath(os.path.join(os.getcwd(), os.path.expanduser(value)))
+    record = records.get(where)
+    if record is not None:
+        name = record.doc
+    else:
+        # A folder: named under the innermost root holding it, if one does.
+        holding = [
+            r
+            for path, r in records.items()
+            if lies_under(path, where) and lies_under(where, r.root)
+        ]
+        if not holding:
+            return None  # no indexed file in it, or a folder holding roots
+        record = max(holding, key=lambda r: len(r.root))
+        if where == record.root:
+            return f"{value} is an indexed folder: search it without doc:"
+        name = Path(os.path.relpath(where, record.root)).as_posix() + "/"
+    if name == value:
+        return None
+    if any(char.isspace() or char in '()~"' for char in name):
+        name = f'"{name}"'  # as the query language takes such a name
+    return f"doc: takes a file's name under its indexed folder ({record.root}): doc:{name}"
 
 
 def _use_color(choice: str) -> bool:

@@ -23,11 +23,14 @@ from .text import MAX_PARAGRAPH_CHARS, cut_long_paragraph
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph of a document: its number from 1, text and locator."""
+    """One paragraph of a document: its number from 1, text and locator; as the
+    index gives a file back (:meth:`searchidx.Index.document`), also the title
+    of the document it belongs to: in a file of records, its record's."""
 
     number: int
     text: str
     locator: str = ""
+    title: str = ""
 
 
 @dataclass

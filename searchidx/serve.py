@@ -10,10 +10,13 @@ Routes:
 * ``GET /api/search?q=...&limit=N&offset=N&marks=strict``: the JSON of
   ``searchidx search --format json`` (``marks`` as ``--marks``, ``rank`` by default);
   paging stops at the 1,000th hit (offset + limit at most 1,000);
-* ``GET /doc?path=...&paragraph=N``: one indexed document, that paragraph highlighted;
+* ``GET /doc?path=...&paragraph=N&locator=...&q=...&marks=strict``: one indexed
+  document, that paragraph (of that record) highlighted and the query's words marked;
   ``path`` is a hit's ``path`` (absolute), or its document name if that names one file;
 * ``GET /static/style.css``, and ``/static/search.js``, which searches as
   the user types by fetching the same page (the page works without it).
+
+Each takes the parameters listed, no other; ``HEAD`` answers as ``GET`` without the body.
 
 Safety: every piece of indexed text is HTML-escaped, and the page runs no
 script but its own (Content-Security-Policy); a document is shown only if the
@@ -38,10 +41,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from string import Template
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from .errors import QueryError, SearchidxError
 from .index import Index
+from .search.doc_names import doc_filters, unnamed_document_note
 from .search.highlight import html_marked, html_snippet
 
 PAGE_SIZE = 10
@@ -102,19 +106,27 @@ class SearchSite:
     def respond(self, target: str) -> Response:
         """The response to ``GET target`` (a path with its query string)."""
         url = urlsplit(target)
+        # Each page and the parameters it takes: any other is a mistake (a
+        # misspelt «Limit», a «context» the page has not), answered with a 400
+        # that names it rather than as if it had not been asked.
         routes = {
-            "/": self._search_page,
-            "/api/search": self._api_search,
-            "/doc": self._document_page,
-            "/static/style.css": self._style,
-            "/static/search.js": self._script,
+            "/": (self._search_page, ("q", "doc", "offset", "marks")),
+            "/api/search": (self._api_search, ("q", "limit", "offset", "marks")),
+            "/doc": (self._document_page, ("path", "paragraph", "locator", "q", "marks")),
+            "/static/style.css": (self._style, ()),
+            "/static/search.js": (self._script, ()),
         }
         params: dict[str, list[str]] = {}
         try:
             params = _parameters(url.query)
             if url.path not in routes:
                 raise _HttpError(404, f"no page at {url.path}")
-            return routes[url.path](params)
+            page, takes = routes[url.path]
+            unknown = sorted(set(params) - set(takes))
+            if unknown:
+                listed = ", ".join(takes) or "no parameters"
+                raise _HttpError(400, f"{url.path} takes {listed}, not «{unknown[0]}»")
+            return page(params)
         except QueryError as error:
             return self._error(url.path, params, 400, str(error))
         except _HttpError as error:
@@ -139,7 +151,11 @@ class SearchSite:
             return self._page(f"{query} – searchidx", params, main)
         suggested = _suggestions_html(results.suggestions, doc, marks)
         if not results.hits:
-            main = f'<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>{suggested}'
+            notes = "".join(
+                f'<p class="note" dir="auto">{_escape(note)}</p>\n'
+                for note in self._unnamed_document_notes(query, doc)
+            )
+            main = f'{notes}<p class="summary">لا فقرة تطابق «{_escape(query)}»</p>{suggested}'
             return self._page(f"{query} – searchidx", params, main)
         items = "\n".join(_hit_html(hit, hit.path, query, marks) for hit in results.hits)
         first, last = offset + 1, offset + len(results.hits)
@@ -151,14 +167,6 @@ class SearchSite:
         return self._page(f"{query} – searchidx", params, main)
 
     def _api_search(self, params) -> Response:
-        # A script's misspelt or unsupported parameter («context», «files») would
-        # otherwise be answered as if it had not been asked.
-        unknown = sorted(set(params) - set(_API_SEARCH_PARAMETERS))
-        if unknown:
-            raise _HttpError(
-                400,
-                f"/api/search takes {', '.join(_API_SEARCH_PARAMETERS)}, not «{unknown[0]}»",
-            )
         query = _text(params, "q")
         limit = _integer(params, "limit", PAGE_SIZE, 1, MAX_LIMIT)
         offset = _integer(params, "offset", 0, 0, MAX_HITS - 1)
@@ -171,6 +179,8 @@ class SearchSite:
 
     def _document_page(self, params) -> Response:
         path = _text(params, "path")
+        if not path:
+            raise _HttpError(400, "/doc needs path: a hit's path, or its doc name")
         number = _integer(params, "paragraph", 0, 0, 10**9)
         locator = _text(params, "locator")
         document = self._document(path)
@@ -185,6 +195,8 @@ class SearchSite:
             ),
             None,
         )
+        # In a file of records, the hit's record gives the heading, not the file's first.
+        title = hit.title if hit is not None else document.title
         matches = self._matches_in(document, _text(params, "q"), _marks(params))
         paragraphs = "\n".join(
             _paragraph_html(
@@ -196,7 +208,7 @@ class SearchSite:
             for position, paragraph in enumerate(document.paragraphs, 1)
         )
         main = (
-            f"<article>\n<h1>{_escape(document.title or document.doc_id)}</h1>\n"
+            f"<article>\n<h1>{_escape(title or document.doc_id)}</h1>\n"
             f'<p class="path" dir="ltr">{_escape(path)}</p>\n{paragraphs}\n</article>'
         )
         return self._page(f"{document.doc_id} – searchidx", params, main)
@@ -204,8 +216,8 @@ class SearchSite:
     def _document(self, path: str):
         """The document at ``path`` (absolute, as indexed), or the one file of that name."""
         with self._lock:
-            document = self.index.document(path) if path else None
-            if document is None and path:
+            document = self.index.document(path)
+            if document is None:
                 records = self.index.file_records().items()
                 files = [file for file, record in records if record.doc == path]
                 if len(files) > 1:
@@ -256,6 +268,17 @@ class SearchSite:
         ]
         return results
 
+    def _unnamed_document_notes(self, query: str, doc: str) -> list[str]:
+        """For a search that found nothing: a line for each name of the document
+        box or a ``doc:`` of the query that names no indexed document or folder."""
+        values = [*doc_filters(query), *([doc] if doc else [])]
+        if not values:
+            return []
+        with self._lock:
+            names = self._documents().keys()
+        notes = (unnamed_document_note(value, names) for value in values)
+        return [note for note in notes if note]
+
     def _documents(self) -> dict[str, str]:
         """Each document name and its file's path, as of the index's latest
         update; call with the lock held."""
@@ -288,9 +311,6 @@ class SearchSite:
             return _json_response(status, {"error": message})
         main = f'<p class="error" dir="auto">{_escape(message)}</p>'
         return self._page("searchidx", params, main, status)
-
-
-_API_SEARCH_PARAMETERS = ("q", "limit", "offset", "marks")
 
 
 def _parameters(query: str) -> dict[str, list[str]]:
@@ -436,27 +456,87 @@ class _Handler(BaseHTTPRequestHandler):
         super().send_error(code, message, None)
 
     def do_GET(self):
+        self._answer(self._response(), with_body=True)
+
+    def do_HEAD(self):
+        # What GET would answer, its length included, without the body (curl -I).
+        self._answer(self._response(), with_body=False)
+
+    def _response(self) -> Response:
         if not self.server.allows_host(self.headers.get("Host", "")):
-            response = Response(421, "text/plain; charset=utf-8", b"unknown host name\n")
-        elif not self.path.isascii():
-            response = Response(400, "text/plain; charset=utf-8", _NOT_ENCODED.encode())
-        else:
-            try:
-                response = self.server.site.respond(self.path)
-            # The server must outlive any one bad request; the page gets one line.
-            except Exception as error:
-                self.server.log(f"error: {self.path}: {type(error).__name__}: {error}")
-                response = Response(500, "text/plain; charset=utf-8", b"internal error\n")
+            return Response(421, "text/plain; charset=utf-8", b"unknown host name\n")
+        if not self.path.isascii():
+            return Response(400, "text/plain; charset=utf-8", _NOT_ENCODED.encode())
+        try:
+            return self.server.site.respond(self.path)
+        # The server must outlive any one bad request; the page gets one line.
+        except Exception as error:
+            error_line = f"error: {_logged_target(self.path)}: {type(error).__name__}: {error}"
+            self.server.log(_printable(error_line))
+            return Response(500, "text/plain; charset=utf-8", b"internal error\n")
+
+    def _answer(self, response: Response, with_body: bool) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         for name, value in _SECURITY_HEADERS.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(response.body)
+        if with_body:
+            self.wfile.write(response.body)
+
+    def log_request(self, code="-", size="-"):
+        # The target is made readable and cut; the method and version stay whole.
+        method, _, rest = self.requestline.partition(" ")
+        target, space, version = rest.rpartition(" ")
+        if not version.startswith("HTTP/"):
+            target, space, version = rest, "", ""
+        line = f"{method} {_logged_target(target)}{space}{version}"
+        self.log_message('"%s" %s %s', line, getattr(code, "value", code), size)
 
     def log_message(self, format, *args):
-        self.server.log(f"{self.address_string()} {format % args}")
+        self.server.log(_printable(f"{self.address_string()} {format % args}"))
+
+
+# A longer request target is logged cut to this many characters.
+LOGGED_TARGET_CHARS = 200
+# Percent-escapes of bytes past ASCII: the UTF-8 of a letter, as browsers send Arabic.
+_NON_ASCII_ESCAPES = re.compile("(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def _logged_target(target: str) -> str:
+    """A request's target as the log shows it: its letters, not their escapes, and
+    its start alone when it is long.
+
+    The server reads the request line as Latin-1, so a letter sent unescaped is
+    the Latin-1 of its UTF-8 bytes («q=ÙÙ»): it is read as UTF-8 again.
+    Escapes of letters are decoded where they are UTF-8; escapes of ASCII stay,
+    as «%26» would read as a «&» that parts parameters.
+
+    >>> _logged_target("/?q=%D9%81%D9%8A%20%D8%A7")
+    '/?q=في%20ا'
+    """
+    text = target.encode("latin-1").decode("utf-8", "backslashreplace")
+    text = _NON_ASCII_ESCAPES.sub(_decoded, text)
+    if len(text) > LOGGED_TARGET_CHARS:
+        left_out = len(text) - LOGGED_TARGET_CHARS
+        text = f"{text[:LOGGED_TARGET_CHARS]}… ({left_out:,} characters left out)"
+    return text
+
+
+def _decoded(escapes: re.Match) -> str:
+    """The letters of a run of escapes; a byte that is no part of one stays escaped."""
+    text = unquote(escapes[0], errors="surrogateescape")
+    return "".join(f"%{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
+def _printable(line: str) -> str:
+    """``line`` with what a terminal would act on or hide (controls, direction marks)
+    written as escapes: a request must not colour, move or reorder the log."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in line
+    )
 
 
 class _Server(ThreadingHTTPServer):

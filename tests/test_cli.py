@@ -623,10 +623,37 @@ def test_a_doc_filter_naming_the_indexed_folder_says_to_leave_it_out(
     monkeypatch.chdir(greetings_index.parent)
     result = run("search", "doc:docs السلام", "--index", str(greetings_index))
     assert stderr_lines(result) == ["searchidx: docs is an indexed folder: search it without doc:"]
-    # A name under the folder that matches nothing gets no note: it is not a path.
+    # A name under the folder that names nothing is not taken for a path.
     absent = run("search", "doc:news/none.txt السلام", "--index", str(greetings_index))
     assert absent.stdout.startswith("no paragraph matches")
-    assert not stderr_lines(absent)
+    assert stderr_lines(absent) == ["searchidx: no indexed document is named news/none.txt"]
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ("في doc:nonexistent.txt", "no indexed document is named nonexistent.txt"),
+        ("السلام doc:letters", "no indexed document is named letters; letters.txt is"),
+        ("السلام doc:Letters.TXT", "no indexed document is named Letters.TXT; letters.txt is"),
+        ("السلام doc:politics", "no indexed document is named politics; news/politics.txt is"),
+        ("السلام doc:News/", "no indexed folder is named News/; news/ is"),
+        ('السلام doc:"رسائل قديمة.txt"', "no indexed document is named رسائل قديمة.txt"),
+    ],
+)
+def test_a_doc_filter_that_names_no_document_says_so_and_names_a_close_one(
+    run, greetings_index, query, note
+):
+    """«doc:letters» for letters.txt found nothing and said nothing, exit 0."""
+    result = run("search", query, "--index", str(greetings_index))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("no paragraph matches")
+    assert stderr_lines(result) == [f"searchidx: {note}"]
+
+
+def test_a_doc_filter_that_names_a_document_gets_no_note(run, greetings_index):
+    for query in ("الصبر doc:news/politics.txt", "الصبر doc:news", "السلام doc:letters.txt"):
+        result = run("search", query, "--index", str(greetings_index))
+        assert result.exit_code == 0 and not stderr_lines(result), query
 
 
 def test_analyze_text_may_start_with_a_minus(run):

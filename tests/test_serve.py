@@ -127,13 +127,51 @@ def test_results_link_to_their_paragraph_in_the_document(site):
 
 @pytest.mark.parametrize(
     "path",
-    ["/etc/passwd", "../../etc/passwd", "news/absent.txt", ""],
+    ["/etc/passwd", "../../etc/passwd", "news/absent.txt"],
 )
 def test_only_documents_of_the_index_can_be_shown(site, path):
     status, _, body = get(site, "/doc?" + urlencode({"path": path}))
     assert status == 404
     assert "this index holds no such document" in body
     assert "root:" not in body
+
+
+@pytest.mark.parametrize(
+    "target", ["/doc", "/doc?path=", "/doc?paragraph=2&q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7"]
+)
+def test_a_document_page_without_a_path_is_a_bad_request_that_names_it(site, target):
+    """It was «this index holds no such document», 404, as if a path had been given."""
+    status, _, body = get(site, target)
+    assert status == 400
+    assert (
+        '<p class="error" dir="auto">/doc needs path: a hit&#x27;s path, or its doc name</p>'
+    ) in body
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (page(q="سوريا", foo=1, limit=5), "/ takes q, doc, offset, marks, not «foo»"),
+        (page(q="سوريا", Doc="news/syria.txt"), "/ takes q, doc, offset, marks, not «Doc»"),
+        (
+            "/doc?" + urlencode({"path": "news/syria.txt", "paragraph": 2, "foo": 1}),
+            "/doc takes path, paragraph, locator, q, marks, not «foo»",
+        ),
+        ("/static/style.css?v=2", "/static/style.css takes no parameters, not «v»"),
+    ],
+)
+def test_every_page_names_a_parameter_it_does_not_take(site, target, message):
+    """As /api/search does: the search page answered «limit=5» with ten hits."""
+    status, _, body = get(site, target)
+    assert status == 400
+    assert f'<p class="error" dir="auto">{html.escape(message)}</p>' in body
+
+
+def test_the_pages_take_the_parameters_their_own_links_and_form_send(site):
+    _, _, body = get(site, page(q="الإعمار", doc="news/syria.txt", marks="strict", offset=0))
+    [link] = re.findall(r'<a class="title" href="([^"]+)"', body)
+    assert get(site, html.unescape(link).split("#")[0])[0] == 200
+    assert get(site, "/static/search.js")[0] == 200
 
 
 def test_api_search_is_the_json_of_the_command_with_paging(site):
@@ -497,3 +535,108 @@ def test_a_malformed_percent_escape_is_a_bad_request(site, target, error):
 )
 def test_the_count_of_hits_takes_the_arabic_number_of_its_noun(count, words):
     assert _matching(count) == words
+
+
+@pytest.mark.parametrize(
+    ("doc", "note"),
+    [
+        ("news/Syria.txt", "no indexed document is named news/Syria.txt; news/syria.txt is"),
+        ("syria", "no indexed document is named syria; news/syria.txt is"),
+        ("News/", "no indexed folder is named News/; news/ is"),
+        ("news/absent.txt", "no indexed document is named news/absent.txt"),
+    ],
+)
+def test_a_document_box_that_names_no_document_says_so(site, doc, note):
+    status, _, body = get(site, page(q="سوريا", doc=doc))
+    assert status == 200
+    assert (
+        f'<p class="note" dir="auto">{note}</p>\n<p class="summary">لا فقرة تطابق «سوريا»</p>'
+        in body
+    )
+
+
+def test_a_doc_filter_of_the_query_that_names_no_document_says_so(site):
+    _, _, body = get(site, page(q="العلم doc:Hadith"))
+    assert re.findall(r'<p class="note" dir="auto">(.*?)</p>', body) == [
+        "no indexed document is named Hadith; hadith.txt is"
+    ]
+    # A document that is there, without the words: no note.
+    _, _, there = get(site, page(q="العلم", doc="news/syria.txt"))
+    assert "لا فقرة تطابق «العلم»" in there and 'class="note"' not in there
+
+
+RECORDS = {
+    "fatawa.jsonl": (
+        '{"id": "q1", "title": "صلاة المسافر", "text": "ما حكم قصر الصلاة في السفر؟"}\n'
+        '{"id": "q2", "title": "صيام المسافر", "text": "ما حكم الصيام في السفر الطويل؟"}\n'
+    )
+}
+
+
+def test_a_record_opened_from_its_hit_is_headed_with_its_own_title(tmp_path):
+    """The page of q2's hit was headed «صلاة المسافر», the file's first record's title."""
+    with Index.create(tmp_path / "index") as index:
+        index.update([write_corpus(tmp_path / "docs", RECORDS)])
+        site = SearchSite(index)
+        results = site.respond(page(q="الصيام")).body.decode()
+        [link] = re.findall(r'<a class="title" href="([^"]+)"', results)
+        document = site.respond(html.unescape(link).split("#")[0]).body.decode()
+        whole_file = site.respond("/doc?path=fatawa.jsonl").body.decode()
+    assert "locator=record+q2" in link
+    assert re.findall(r"<h1>(.*?)</h1>", document) == ["صيام المسافر"]
+    assert re.findall(r'<p id="hit"[^>]*>.*?</span>(.*?)</p>', document) == [
+        "ما حكم <mark>الصيام</mark> في السفر الطويل؟"
+    ]
+    # Opened without a paragraph, the file is headed with its name.
+    assert re.findall(r"<h1>(.*?)</h1>", whole_file) == ["fatawa.jsonl"]
+
+
+@pytest.mark.parametrize("target", ["/", page(q="سوريا"), "/api/search?q=%D8%B3", "/doc?path="])
+def test_head_answers_as_get_without_the_body(site, target):
+    """curl -I got «501 Unsupported method ('HEAD')»."""
+    server, _ = site
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("HEAD", target)
+    head = connection.getresponse()
+    assert head.read() == b""
+    connection.close()
+    status, headers, body = get(site, target)
+    assert head.status == status
+    assert head.getheader("Content-Type") == headers["Content-Type"]
+    assert head.getheader("Content-Length") == str(len(body.encode("utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("target", "logged"),
+    [
+        (page(q="في سوريا"), "/?q=في+سوريا"),
+        # An escaped & stays escaped: decoded, it would part the parameters.
+        ("/?q=" + quote("سوريا&العراق"), "/?q=سوريا%26العراق"),
+        # Half a letter stays escaped; a direction mark is written as an escape.
+        ("/?q=%D8%B3%D9", "/?q=س%D9"),
+        ("/?q=%E2%80%AE%D8%B3", "/?q=\\u202eس"),
+        ("/?q=" + quote("ف" * 2500), "/?q=" + "ف" * 196 + "… (2,304 characters left out)"),
+    ],
+    ids=["letters", "ampersand", "half-a-letter", "direction-mark", "long"],
+)
+def test_the_log_shows_a_request_s_letters_and_the_start_of_a_long_one(
+    site, monkeypatch, target, logged
+):
+    """The log showed «q=%D9%81%D9%8A…» whole, 5,000 characters on one line."""
+    server, _ = site
+    lines: list[str] = []
+    monkeypatch.setattr(server, "log", lines.append)
+    status, _, _ = get(site, target)
+    assert lines == [f'127.0.0.1 "GET {logged} HTTP/1.1" {status} -']
+
+
+def test_the_log_shows_an_unencoded_request_s_letters(site, monkeypatch):
+    """It showed the Latin-1 reading of their UTF-8 bytes: «q=ÙÙ»."""
+    server, _ = site
+    lines: list[str] = []
+    monkeypatch.setattr(server, "log", lines.append)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall("GET /?q=في HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        while connection.recv(65536):
+            pass
+    assert lines == ['127.0.0.1 "GET /?q=في HTTP/1.1" 400 -']

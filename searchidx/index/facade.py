@@ -29,6 +29,7 @@ from ..errors import (
     SearchidxError,
 )
 from ..sidefiles import missing_side_files, segment_readers, side_file_path
+from ..text import RECORD_SUFFIXES
 from .folders import (
     check_index_folder,
     check_index_target,
@@ -356,10 +357,17 @@ class Index:
                 fields for fields in searcher.documents(source=path) if "record" not in fields
             ]
         paragraphs = [
-            Paragraph(fields["paragraph"], fields["text"], fields.get("locator", ""))
+            Paragraph(
+                fields["paragraph"],
+                fields["text"],
+                fields.get("locator", ""),
+                fields.get("title", ""),
+            )
             for fields in stored
         ]
         title = stored[0].get("title", "") if stored else ""
+        if Path(path).suffix.lower() in RECORD_SUFFIXES:
+            title = Path(path).name  # each record has a title of its own; the file has its name
         return Document(Path(path), record.doc, title, paragraphs)
 
     # Writing
