@@ -153,8 +153,10 @@ def test_hidden_files_and_folders_are_counted_and_read_on_request(tmp_path):
         report = index.update(notes, options=ReaderOptions(hidden=True))
         assert (report.added, report.hidden, report.ignored) == (2, [], {"(none)": 1})
         assert docs_of(index, "حلب") == [".drafts/plan.md", ".secret.txt", "visit.txt"]
-        # Each run's options decide which files belong: without hidden they go again.
-        assert index.update(notes).removed == 2
+        # Remembered: named again, or refreshed, the root keeps its hidden files;
+        # named with other options, those decide which files belong.
+        assert index.update(notes).nothing_changed and index.update().nothing_changed
+        assert index.update(notes, options=ReaderOptions()).removed == 2
         assert docs_of(index, "حلب") == ["visit.txt"]
 
 

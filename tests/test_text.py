@@ -495,8 +495,11 @@ def test_file_over_the_size_limit_is_skipped(run, library):
     assert_earlier_found(run, index_dir)
     assert paragraph_count(run, index_dir) == 3 + 2
     assert_reindex_keeps_count(run, index_dir, folder, "--max-file-size", "4K")
-    # The default limit, 64 MB, reads it; each run's limit decides.
+    # Remembered: named again without a limit, the folder keeps 4K; with another, it reads it.
     assert run("index", str(folder), "--index", str(index_dir)).exit_code == 0
+    assert ("dump.txt", 1) not in found_paragraphs(run, index_dir, "سوريا")
+    result = run("index", str(folder), "--index", str(index_dir), "--max-file-size", "64M")
+    assert result.exit_code == 0
     assert ("dump.txt", 1) in found_paragraphs(run, index_dir, "سوريا")
 
 
@@ -552,7 +555,8 @@ def test_files_over_max_file_bytes_are_reported_not_read(tmp_path):
         )
         assert report.skipped == []
         assert docs_of(index, "الشهباء") == []
-        assert index.update(notes).added == 1
+        assert index.update(notes).nothing_changed  # the limit is remembered
+        assert index.update(notes, options=ReaderOptions()).added == 1
         assert docs_of(index, "الشهباء") == ["long.txt"]
 
 
