@@ -4,6 +4,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchidx import Index
 from searchidx.arabic import fold_term
@@ -43,8 +45,91 @@ def test_confusions_cost_half_an_edit(typed, meant, cost):
     assert weighted_distance(typed, meant) == cost
 
 
-def test_words_too_far_apart_stop_at_the_bound():
-    assert weighted_distance("سوريا", "العراق") == MAX_COST + 1
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("المحمكة", "المحكمة"), ("لامحكمة", "المحكمة"), ("الريئس", "الرئيس"), ("بيع", "بعي")],
+)
+def test_two_swapped_neighbours_cost_one_edit(typed, meant):
+    assert weighted_distance(typed, meant) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("سوريا", "العراق"),
+        ("المحمقة", "المحكمة"),  # a swap (م ك) and a confusion (ق for ك)
+        ("الحموكة", "الحكومة"),  # م and ك trade places over و: no neighbours
+    ],
+)
+def test_words_too_far_apart_stop_at_the_bound(typed, meant):
+    assert weighted_distance(typed, meant) == MAX_COST + 1
+
+
+def _full_table_distance(word: str, other: str, slips: bool) -> float:
+    """The weighted distance from the whole edit table, a cell at a time."""
+
+    def indels(letters: str) -> list[float]:
+        return [
+            0.5 if slips and char in (letters[at - 1 : at] + letters[at + 1 : at + 2]) else 1.0
+            for at, char in enumerate(letters)
+        ]
+
+    drop, add = indels(word), indels(other)
+    table = [[0.0] * (len(other) + 1) for _ in range(len(word) + 1)]
+    for j in range(1, len(other) + 1):
+        table[0][j] = table[0][j - 1] + add[j - 1]
+    for i in range(1, len(word) + 1):
+        table[i][0] = table[i - 1][0] + drop[i - 1]
+        for j in range(1, len(other) + 1):
+            a, b = word[i - 1], other[j - 1]
+            change = 0.0 if a == b else 0.5 if slips and b in _CONFUSED_WITH.get(a, "") else 1.0
+            table[i][j] = min(
+                table[i - 1][j] + drop[i - 1],
+                table[i][j - 1] + add[j - 1],
+                table[i - 1][j - 1] + change,
+            )
+            swapped = i > 1 and j > 1 and a != b and (a, b) == (other[j - 2], word[i - 2])
+            if slips and swapped:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1.0)
+    return table[-1][-1]
+
+
+_LETTERS = "سصحهمكلا"
+
+
+@st.composite
+def _slips_of(draw, word: str) -> str:
+    """``word`` after a few slips: letters swapped with a neighbour, dropped,
+    doubled or changed."""
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(word)))
+        slip = draw(st.sampled_from(["swap", "drop", "double", "change"]))
+        if slip == "swap" and at + 1 < len(word):
+            word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        elif slip == "drop" and len(word) > 1:
+            word = word[:at] + word[at + 1 :]
+        elif slip == "double":
+            word = word[:at] + word[at : at + 1] * 2 + word[at + 1 :]
+        else:
+            word = word[:at] + draw(st.sampled_from(_LETTERS)) + word[at + 1 :]
+    return word
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=_LETTERS, min_size=1, max_size=7).flatmap(
+        lambda word: st.tuples(st.just(word), st.lists(_slips_of(word), min_size=1, max_size=6))
+    ),
+    st.booleans(),
+    st.sampled_from([1, 2]),
+)
+def test_distances_of_many_words_are_those_of_the_whole_edit_table(words, slips, bound):
+    """Swaps, confusions and doubled letters, compared a row at a time over many
+    words and stopped past the bound, cost what the whole table says."""
+    word, others = words
+    expected = [_full_table_distance(word, other, slips) for other in others]
+    expected = [cost if cost <= bound else bound + 1 for cost in expected]
+    assert weighted_distances(word, others, bound, slips) == expected
 
 
 @pytest.mark.parametrize("array_search", [True, False])
@@ -155,6 +240,14 @@ def test_corrections_are_nearest_then_most_frequent():
     # ض for ظ costs half, م for د or ر a whole edit; «تنظيف» needs both (too far),
     # «تنظيمات» is two letters longer and «منظم» starts with another letter.
     assert corrections(words, "تنضيم") == [(0.5, 4, "تنظيم"), (1.0, 6, "تنضير"), (1.0, 2, "تنضيد")]
+
+
+def test_corrections_count_two_swapped_neighbours_as_one_edit():
+    words = _Words({"المحكمه": 10, "المحمله": 25, "المحكمات": 40, "لامحه": 3})
+    # «المحمله» (ل for ك) is as near as «المحكمه» (م and ك swapped) and more frequent.
+    assert corrections(words, "المحمكه") == [(1.0, 25, "المحمله"), (1.0, 10, "المحكمه")]
+    # The first two letters swapped: the word meant starts with the second.
+    assert corrections(words, "لامحكمه") == [(1.0, 10, "المحكمه")]
 
 
 def test_corrections_allow_two_confusions_even_of_the_first_letter():
@@ -293,8 +386,9 @@ def test_corrections_are_the_nearest_of_every_word_of_their_first_letters(
     bundled_index, array_search
 ):
     """Misspellings of the bundled corpus' words (a confused, dropped, doubled or
-    foreign letter): the near words' letter counts leave out no correction that
-    comparing every indexed word of the same first letters and lengths finds."""
+    foreign letter, or two neighbours swapped): the near words' letter counts leave
+    out no correction that comparing every indexed word of the same first letters
+    and lengths finds, nor of its first two letters swapped and its length."""
     rng = random.Random(11)
     with Index.open(bundled_index) as index:
         index.array_search = array_search
@@ -308,6 +402,8 @@ def test_corrections_are_the_nearest_of_every_word_of_their_first_letters(
             at = rng.randrange(len(word))
             slip = rng.choice(["ضظذزسصتطقكحه", "", word[at] * 2, "غ"])
             typed = word[:at] + (rng.choice(slip) if len(slip) > 2 else slip) + word[at + 1 :]
+            if at + 1 < len(word) and rng.random() < 0.25:
+                typed = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
             firsts = sorted({typed[0]} | set(_CONFUSED_WITH.get(typed[0], "")))
             every = [
                 candidate
@@ -315,6 +411,9 @@ def test_corrections_are_the_nearest_of_every_word_of_their_first_letters(
                 for candidate in vocabulary.expand_prefix("terms", first)
                 if abs(len(candidate) - len(typed)) <= 1 and candidate != typed
             ]
+            if typed[1] not in firsts:
+                swapped = vocabulary.expand_prefix("terms", typed[1] + typed[0])
+                every += [candidate for candidate in swapped if len(candidate) == len(typed)]
             nearest = sorted(
                 (cost, -vocabulary.doc_frequency("terms", candidate), candidate)
                 for candidate, cost in zip(every, weighted_distances(typed, every), strict=True)
@@ -324,6 +423,44 @@ def test_corrections_are_the_nearest_of_every_word_of_their_first_letters(
             assert corrections(vocabulary, typed) == expected, typed
             corrected += bool(expected)
         assert corrected > 100
+
+
+@pytest.fixture(scope="module")
+def news_index(tmp_path_factory):
+    """«المحكمة» in three paragraphs, «الرئيس» in two."""
+    root = tmp_path_factory.mktemp("news")
+    docs = write_corpus(root / "docs", {
+        "court.txt": "قضت المحكمة الإدارية العليا بإلغاء القرار\n\n"
+        "أجلت المحكمة النظر في القضية إلى الشهر المقبل\n\n"
+        "استمعت المحكمة إلى شهادة الشهود",
+        "government.txt": "أعلنت الحكومة عن خطة جديدة لدعم المزارعين\n\n"
+        "قال الرئيس إن الحكومة ستواصل الإصلاحات\n\n"
+        "استقبل الرئيس وفد الحكومة الجزائرية\n\nطالبت النقابة الحكومة برفع الأجور",
+    })  # fmt: skip
+    return build_index(root / "ix", docs)
+
+
+@pytest.mark.parametrize("array_search", [True, False])
+@pytest.mark.parametrize(
+    ("typed", "meant", "total"),
+    [("المحمكة", "المحكمة", 3), ("لامحكمة", "المحكمة", 3), ("الريئس", "الرئيس", 2)],
+)
+def test_did_you_mean_corrects_two_swapped_neighbours(
+    news_index, array_search, typed, meant, total
+):
+    """Two neighbouring letters typed the other way round, the first two too; the
+    suggestion is spelled as the texts write it, hamza on its seat."""
+    with Index.open(news_index) as index:
+        index.array_search = array_search
+        results = index.search(typed)
+        files = index.search_files(typed)
+    assert results.total == 0
+    assert results.suggestions == [{"query": meant, "total": total}]
+    assert files.suggestions == results.suggestions
+
+
+def test_did_you_mean_for_swapped_letters_on_stderr_and_in_json(run, news_index):
+    assert_suggested(run, news_index, "المحمكة", "المحكمة", 3)
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,13 @@
 """Did you mean: the index's own words that a misspelled query word may stand for.
 
 A word is compared with the indexed (folded) words of about its length that
-start with its first letter or a letter typists confuse with it. The distance
+start with its first letter, a letter typists confuse with it, or its first two
+letters the other way round. The distance
 is an edit distance in which the confusions Arabic typists make cost half an
 edit: a letter swapped for its look- or sound-alike (ض/ظ, ذ/ز, س/ص, ت/ط, ق/ك,
-ح/ه, ث/س) and a doubled letter. Among words equally near, the more frequent
-comes first.
+ح/ه, ث/س) and a doubled letter; two neighbouring letters typed the other way
+round («المحمكة» for «المحكمة») cost one edit, as Damerau counts them. Among
+words equally near, the more frequent comes first.
 
 When a search finds fewer than :data:`SUGGEST_BELOW` paragraphs, its rare
 words (fewer paragraphs spell them so; and, for a word the texts hold, fewer
@@ -39,6 +41,11 @@ _CONFUSED_WITH = {
     for letter in "".join(_CONFUSED)
 }
 _CHEAP = 0.5
+# Two neighbouring letters the other way round: a whole edit, not half. Unlike a
+# confusion it changes how the word looks, often into another word («علم»,
+# «عمل»). Costing no less than adding a letter, it reaches no cell more cheaply
+# than a cell of the row it skips: a row past the bound still ends the table.
+_SWAP = 1.0
 # At most one plain edit, or two cheap ones.
 MAX_COST = 1.0
 MAX_CORRECTIONS = 3
@@ -58,7 +65,8 @@ def weighted_distances(
     word: str, others: list[str], bound: float = MAX_COST, slips: bool = True
 ) -> list[float]:
     """:func:`weighted_distance` from ``word`` to each of ``others``; without
-    ``slips``, every edit costs one: the plain Levenshtein distance.
+    ``slips``, every edit costs one and two swapped letters are two: the plain
+    Levenshtein distance.
 
     All the words are compared at once: each cell of the edit table is an array
     over them, padded to the longest (a cell only depends on the letters before
@@ -80,20 +88,28 @@ def weighted_distances(
     previous = np.zeros((len(others), codes.shape[1] + 1))
     previous[:, 1:] = np.cumsum(adding, axis=1)
     drops = _indel_costs(word) if slips else [1.0] * len(word)
-    for char, drop in zip(word, drops, strict=True):
+    # For swaps: the row before the previous one, and where the letter before stands.
+    earlier, before = previous, None
+    for at, (char, drop) in enumerate(zip(word, drops, strict=True)):
         confused = np.zeros(codes.shape, dtype=bool)
         for other in _CONFUSED_WITH.get(char, "") if slips else "":
             confused |= codes == ord(other)
-        change = np.where(codes == ord(char), 0.0, np.where(confused, _CHEAP, 1.0))
+        same = codes == ord(char)
+        change = np.where(same, 0.0, np.where(confused, _CHEAP, 1.0))
         # Dropping this letter, or changing it; adding a letter runs along the row.
         best = np.minimum(previous[:, 1:] + drop, previous[:, :-1] + change)
+        if slips and at and char != word[at - 1]:
+            # This letter and the one before it, written the other way round.
+            swapped = same[:, :-1] & before[:, 1:]
+            np.minimum(best[:, 1:], earlier[:, :-2] + _SWAP, out=best[:, 1:], where=swapped)
+        before = same
         current = np.empty_like(previous)
         current[:, 0] = previous[:, 0] + drop
         for column in range(codes.shape[1]):
             np.minimum(
                 best[:, column], current[:, column] + adding[:, column], out=current[:, column + 1]
             )
-        previous = current
+        earlier, previous = previous, current
         if previous.min() > bound:
             break  # every path through this row already costs more
     distances = previous[np.arange(len(others)), lengths]
@@ -113,16 +129,21 @@ def corrections(vocabulary: Vocabulary, term: str) -> list[tuple[float, int, str
     most frequent first: ``(cost, paragraphs, word)``."""
     firsts = {term[0]} | set(_CONFUSED_WITH.get(term[0], ""))
     lengths = range(len(term) - 1, len(term) + 2)
+    searched = [(first, lengths) for first in sorted(firsts)]
+    if len(term) > 1 and term[1] not in firsts:
+        # The first two letters swapped («لامحكمة»): the swap costs all of
+        # MAX_COST, so the word meant is of the same length.
+        searched.append((term[1] + term[0], range(len(term), len(term) + 1)))
     alike = "".join(_CONFUSED_WITH.get(letter, "") for letter in term)
     near = [
         candidate
-        for first in sorted(firsts)
+        for prefix, sizes in searched
         # Each edit costs at least half, so at most _MOST_EDITS fit in MAX_COST;
         # each brings at most one letter the word lacks and removes at most one
         # of its letters. A letter neither the word's nor confused with one of
         # them costs a whole edit, however often it is doubled.
         for candidate in vocabulary.near_terms(
-            "terms", first, lengths, term, _MOST_EDITS, alike, _MOST_FOREIGN
+            "terms", prefix, sizes, term, _MOST_EDITS, alike, _MOST_FOREIGN
         )
         if candidate != term
     ]
