@@ -437,7 +437,10 @@ _SILENT_SIGNS = frozenset("\u06df\u0652")
 # readings, the silent و's first.
 _SILENT_WAW = re.compile("\u0670\u0648(?=[\u0629\u06c3])")
 
-_ARABIC_LETTERS = re.compile("[\u0621-\u064a]+")
+# Words of Arabic-script letters are stemmed, loanwords with letters of their own
+# (پ چ ژ گ ڤ) too: «والچاي», «الپسته» are «و» + «ال» + «چاي», «ال» + «پسته».
+# Digits, Latin and wildcard patterns are not.
+_STEMMED_WORD = re.compile(f"{_ARABIC_LETTER}+")
 
 # Words a stem must never turn into, and words never stemmed themselves:
 # prepositions, pronouns, particles and the name of God, in folded spelling.
@@ -866,7 +869,7 @@ def strip_article(term: str, min_left: int = _MIN_STEM) -> str:
 def _strip_affixes(term: str, is_attested: WordTest) -> tuple[str, ...]:
     if term in _NAME_OF_GOD_FORMS:
         return (NAME_OF_GOD,)
-    if term in FUNCTION_WORDS or not _ARABIC_LETTERS.fullmatch(term):
+    if term in FUNCTION_WORDS or not _STEMMED_WORD.fullmatch(term):
         return (term,)
     if term[0] in "وف" and len(term) > _MIN_STEM and term[1:] in FUNCTION_WORDS:
         # A conjunction before a function word: «والذين», «وعليكم».

@@ -173,6 +173,15 @@ INDO_PAK_SAYINGS = [
 ]
 
 
+# News with the letters of loanwords, پ چ گ ڤ.
+LOANWORD_NEWS = [
+    "ارتفعت أسعار الپسته والچاي في أسواق بغداد",  # 1
+    "بقيت الشحنة في الگمرک ثلاثة أيام",  # 2
+    "ينتشر الڤيروس في الشتاء",  # 3
+    "شربنا الشاي مع الفستق",  # 4 the Arabic letters: other words
+]
+
+
 def write_corpus(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name

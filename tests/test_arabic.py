@@ -86,6 +86,11 @@ def test_lam_before_a_pronoun_suffixed_word_keeps_the_word():
         ["وبعدكم", "بعدكم"],  # a suffix that leaves a function word stays on
         ["والذين", "الذين"],  # a conjunction before a function word
         ["وعنده", "عنده"],
+        # Loanwords with letters of their own take the article and clitics too.
+        ["الپسته", "پسته", "بالپسته"],
+        ["والچاي", "الچاي", "چاي"],
+        ["الگمرک", "گمرك", "للگمرك"],
+        ["الڤيروس", "ڤيروس", "بالڤيروسات"],
     ],
 )
 def test_light_stem_joins_forms_of_one_word(family):
@@ -189,6 +194,8 @@ def test_stems_never_shorter_than_three_letters():
 def test_latin_and_digits_are_not_stemmed():
     assert light_stem("2019") == "2019"
     assert light_stem("isis") == "isis"
+    assert light_stem("ال2019") == "ال2019"
+    assert light_stem(fold_term("الپسته")) == "پست"  # Arabic-script letters all are
 
 
 # Readings decided by the index's vocabulary (a set of indexed words here).

@@ -28,6 +28,7 @@ from searchidx.search.written import WrittenTerm, WrittenTest
 
 from .conftest import (
     INDO_PAK_SAYINGS,
+    LOANWORD_NEWS,
     NAME_OF_GOD_SAYINGS,
     SALAM_WITHOUT_ALAYKUM,
     assert_clean_outcome,
@@ -400,6 +401,34 @@ def test_standard_spelling_finds_indo_pak_spelling(indo_pak, query, marked):
     and marks them; words whose «وة» is their own are found as before, and only."""
     results = indo_pak.search(query, limit=20)
     assert {hit.paragraph: highlighted(hit) for hit in results} == marked
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
+def spellings(request, tmp_path_factory):
+    files = {
+        "news.txt": "\n\n".join(LOANWORD_NEWS) + "\n",
+    }
+    yield from index_in_each_core(request, tmp_path_factory, files)
+
+
+def _marked(index, query) -> dict[tuple[str, int], list[str]]:
+    return {(hit.doc, hit.paragraph): highlighted(hit) for hit in index.search(query, limit=20)}
+
+
+@pytest.mark.parametrize(
+    ("query", "marked"),
+    [
+        ("پسته", {1: ["الپسته"]}),
+        ("الچاي", {1: ["والچاي"]}),
+        ("گمرك", {2: ["الگمرک"]}),
+        ("ڤيروس", {3: ["الڤيروس"]}),
+        ("فيروس", {}),  # ڤ is a letter of its own
+        ("چاي", {1: ["والچاي"]}),
+        ("شاي", {4: ["الشاي"]}),
+    ],
+)
+def test_loanwords_are_found_after_the_article_and_clitics(spellings, query, marked):
+    assert _marked(spellings, query) == {("news.txt", n): words for n, words in marked.items()}
 
 
 def _found(index, *queries) -> dict[str, list[tuple]]:
