@@ -381,9 +381,10 @@ _UTHMANI_RULES = (
         re.compile("\u0644\u0644(\u0651?)\u0670(?=[\u0647\u06c1](?:\u0645\u0651?)?$)"),
         "\u0644\u0644\\1",
     ),
-    # Hamza below a waw or yeh is a seated hamza too (KFGQPC «ٱللُّؤۡلُوِٕ» = «اللؤلؤ»,
-    # «ٱمۡرِيࣲٕ» = «امرئ»).
-    (re.compile(f"[\u0648\u064a]([{_TANWEEN}]?)\u0655"), "\u0621\\1"),
+    # Hamza below a waw or yeh, dotless or not, is a seated hamza too (KFGQPC
+    # «ٱللُّؤۡلُوِٕ» = «اللؤلؤ», «ٱمۡرِيࣲٕ» = «امرئ»; text after Tanzil's that sets
+    # the hamza of ئ under a ى: «أُو۟لَـٰۤىِٕكَ» = «أولئك»).
+    (re.compile(f"[\u0648\u064a\u0649]([{_TANWEEN}]?)\u0655"), "\u0621\\1"),
     # Wasla, lam and shadda write the article and a lam: «وَبِٱلَّيْلِ» = «وبالليل»;
     # but «ٱلَّذِى», «ٱلَّتِى» have one lam in standard spelling too.
     (

@@ -263,8 +263,9 @@ def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
     assert fold_term(variant) == fold_term(plain)
 
 
-# Uthmani words from Tanzil's Uthmani text (T) and the KFGQPC Hafs text (K), with
-# the spelling of Tanzil's "simple" text of the same verse.
+# Uthmani words from Tanzil's Uthmani text (T), the KFGQPC Hafs text (K) and a text
+# after Tanzil's on GitHub (M: mustafa0x/quran-text, quran-uthmani.txt), with the
+# spelling of Tanzil's "simple" text of the same verse.
 @pytest.mark.parametrize(
     ("uthmani", "standard"),
     [
@@ -290,6 +291,13 @@ def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
         ("ٱلرِّبَوٰا۟", "الربا"),  # T 2:275 «يَأْكُلُونَ ٱلرِّبَوٰا۟»
         ("جَزَٰٓؤُا۟", "جزاء"),  # T 5:29 «وَذَٰلِكَ جَزَٰٓؤُا۟»: ؤا۟ after a dagger alef
         ("ٱلسَّيِّـَٔاتِ", "السيئات"),  # T 40:9 «وَقِهِمُ ٱلسَّيِّـَٔاتِ»: after a yeh, «ئا»
+        # The hamza of ئ below a ى, before its kasra as M has it or after (the
+        # canonical order).
+        ("أُو۟لَـٰۤى\u0655\u0650كَ", "أولئك"),  # M 2:5 «أُو۟لَـٰۤىِٕكَ عَلَىٰ هُدࣰى»
+        ("أُو۟لَـٰۤى\u0650\u0655كَ", "أولئك"),
+        ("لِلۡمَلَـٰۤى\u0655\u0650كَةِ", "للملائكة"),  # M 2:30 «قَالَ رَبُّكَ لِلۡمَلَـٰۤىِٕكَةِ»
+        ("یَوۡمَى\u0655\u0650ذٍ", "يومئذ"),  # M 3:167 «هُمۡ لِلۡكُفۡرِ یَوۡمَىِٕذٍ أَقۡرَبُ»
+        ("وَلَى\u0655\u0650نِ", "ولئن"),  # M 2:120 «وَلَىِٕنِ ٱتَّبَعۡتَ أَهۡوَاۤءَهُم»
     ],
 )
 def test_uthmani_spellings_fold_to_standard_spelling(uthmani, standard):

@@ -31,6 +31,7 @@ from .conftest import (
     LOANWORD_NEWS,
     NAME_OF_GOD_SAYINGS,
     SALAM_WITHOUT_ALAYKUM,
+    TYPESET_VERSES,
     assert_clean_outcome,
     build_index,
     doc_paragraphs,
@@ -406,6 +407,7 @@ def test_standard_spelling_finds_indo_pak_spelling(indo_pak, query, marked):
 @pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
 def spellings(request, tmp_path_factory):
     files = {
+        "quran.txt": "\n\n".join(TYPESET_VERSES) + "\n",
         "news.txt": "\n\n".join(LOANWORD_NEWS) + "\n",
     }
     yield from index_in_each_core(request, tmp_path_factory, files)
@@ -413,6 +415,19 @@ def spellings(request, tmp_path_factory):
 
 def _marked(index, query) -> dict[tuple[str, int], list[str]]:
     return {(hit.doc, hit.paragraph): highlighted(hit) for hit in index.search(query, limit=20)}
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraph", "marked"),
+    [
+        ("أولئك", 1, ["أُو۟لَـٰۤى\u0655\u0650كَ", "وَأُو۟لَـٰۤى\u0655\u0650كَ"]),
+        ("الملائكة", 2, ["لِلۡمَلَـٰۤى\u0655\u0650كَةِ"]),
+    ],
+)
+def test_standard_spelling_finds_typeset_quran_text(spellings, query, paragraph, marked):
+    """The hamza of ئ below a ى is a seated hamza: each word is found and marked
+    whole, its marks as written."""
+    assert _marked(spellings, query) == {("quran.txt", paragraph): marked}
 
 
 @pytest.mark.parametrize(
