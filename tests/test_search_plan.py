@@ -422,11 +422,18 @@ def _marked(index, query) -> dict[tuple[str, int], list[str]]:
     [
         ("أولئك", 1, ["أُو۟لَـٰۤى\u0655\u0650كَ", "وَأُو۟لَـٰۤى\u0655\u0650كَ"]),
         ("الملائكة", 2, ["لِلۡمَلَـٰۤى\u0655\u0650كَةِ"]),
+        ("إسرائيل", 3, ["إِسۡرَ\u200aٰ\u2060ۤءِیلَ"]),
+        ("الثمرات", 4, ["ٱلثَّمَرَ\u200aٰ\u2060تِ"]),
+        ('"من الثمرات رزقا"', 4, ["مِنَ", "ٱلثَّمَرَ\u200aٰ\u2060تِ", "رِزۡقࣰا"]),
+        ("=الثمرت", 4, ["ٱلثَّمَرَ\u200aٰ\u2060تِ"]),  # its letters, the spaces aside
+        ("السماوات", 5, ["سَمَـٰوَ\u200aٰ\u2060تࣲۚ"]),
+        ('"لهما سوآتهما"', 6, ["لَهُمَا", "سَوۡءَ\u200aٰ\u2060\u200aتُهُمَا"]),
     ],
 )
 def test_standard_spelling_finds_typeset_quran_text(spellings, query, paragraph, marked):
-    """The hamza of ئ below a ى is a seated hamza: each word is found and marked
-    whole, its marks as written."""
+    """The hamza of ئ below a ى is a seated hamza, and a hair space before a dagger
+    alef (a word joiner after it) is inside the word: each word is found whole and
+    marked whole, its marks and spaces as written."""
     assert _marked(spellings, query) == {("quran.txt", paragraph): marked}
 
 
