@@ -959,8 +959,20 @@ def _suffix_readings(
             # «بوقته» is «ب» + «وقت» + «ه» where «الوقت» is indexed, not «بوقة» + «ه»;
             # «بيروتي», «الكويتي»: a nisba ي unless the index shows the ة.
             bare = head
-    if bare is not head and bare.endswith("ت") and not bare.endswith("ات") and len(bare) >= 4:
-        # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها».
+    if (
+        bare is not head
+        and bare.endswith("ت")
+        and len(bare) >= 4
+        and (
+            not bare.endswith("ات")
+            or any(is_attested(article + bare[:-1] + "ه") for article in _ARTICLES)
+        )
+    ):
+        # ة is written ت before a pronoun: «مدرستها» is «مدرسة» + «ها». After an
+        # alef it mostly ends a plural («سياراتها», «صلواتهم»), and is a ة only
+        # where the index has the word with ة after the article: «الصلاة» shows
+        # that «صلاته», «صلاتي» are «صلاة» + a pronoun, «الحياة» «حياتهم». The word
+        # itself, no preposition taken off: «الفاه» says nothing of «كفاتها» (كفأتها).
         readings.append((_strip_number(bare[:-1] + "ه"), may_have_preposition))
     if bare.endswith(_DUAL_SUFFIX) and len(bare) - len(_DUAL_SUFFIX) >= _MIN_STEM:
         readings.append((_strip_number(bare[: -len(_DUAL_SUFFIX)]), may_have_preposition))

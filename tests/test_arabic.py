@@ -176,6 +176,23 @@ def test_teh_before_yeh_is_a_teh_marbuta_only_where_the_index_shows_it():
     assert light_stems("بيتك") == ("بيتك",)  # «بيت»: three letters, its own ت
 
 
+def test_teh_after_alef_before_a_pronoun_is_a_teh_marbuta_where_the_index_has_it():
+    """«ات» before a pronoun mostly ends a plural («سياراتها», «صلواتهم»): it is «اة»
+    only where the index has the word with ة after the article. «الصلاة» shows that
+    «صلاته», «صلاتي», «وصلاتهم» are «صلاة» with a pronoun; «صلاة» alone shows nothing."""
+    salat = {"الصلاه", "صلاه"}.__contains__
+    for word in ("صلاته", "صلاتي", "صلاتها", "وصلاتهم", "صلاتك"):
+        assert "صلا" in light_stems(word, salat), word
+    assert light_stems("صلاه", salat) == ("صلا",)  # the stem «صلاته» now shares
+    assert "حيا" in light_stems("حياتهم", {"الحياه"}.__contains__)
+    assert "صلا" not in light_stems("صلاته", {"صلاه"}.__contains__)
+    assert "صلا" not in light_stems("صلاته")  # no index: nothing shows the ة
+    assert "صلوا" not in light_stems("صلواتهم", salat)  # «صلوات», a plural
+    assert "كلما" not in light_stems("كلماته", {"الكلمات", "كلما"}.__contains__)
+    # «كفاتها» (كفأتها, she overturned it) is no «ك» + «فاة» for «الفاه» (the mouth).
+    assert "كفا" not in light_stems("كفاتها", {"الفاه", "كفاه"}.__contains__)
+
+
 def test_teh_seen_after_the_article_is_the_words_own():
     """«بوقته» is «ب» + «وقت» + «ه» where «الوقت» is indexed, not «بوقة» + «ه»."""
     assert "بوق" in light_stems("بوقته", {"بوق"}.__contains__)

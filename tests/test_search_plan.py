@@ -30,6 +30,7 @@ from .conftest import (
     INDO_PAK_SAYINGS,
     LOANWORD_NEWS,
     NAME_OF_GOD_SAYINGS,
+    PRAYER_SAYINGS,
     SALAM_WITHOUT_ALAYKUM,
     TYPESET_VERSES,
     assert_clean_outcome,
@@ -408,6 +409,7 @@ def test_standard_spelling_finds_indo_pak_spelling(indo_pak, query, marked):
 def spellings(request, tmp_path_factory):
     files = {
         "quran.txt": "\n\n".join(TYPESET_VERSES) + "\n",
+        "hadith.txt": "\n\n".join(PRAYER_SAYINGS) + "\n",
         "news.txt": "\n\n".join(LOANWORD_NEWS) + "\n",
     }
     yield from index_in_each_core(request, tmp_path_factory, files)
@@ -451,6 +453,19 @@ def test_standard_spelling_finds_typeset_quran_text(spellings, query, paragraph,
 )
 def test_loanwords_are_found_after_the_article_and_clitics(spellings, query, marked):
     assert _marked(spellings, query) == {("news.txt", n): words for n, words in marked.items()}
+
+
+@pytest.mark.parametrize("query", ["صلاته", "صلاتي", "الصلاة", "صلاة"])
+def test_teh_after_alef_before_a_pronoun_finds_the_teh_marbuta(spellings, query):
+    """«صلاته» and «صلاتي» are «صلاة» with a pronoun (the index has «الصلاة»), and
+    «الصلاة» finds them; «صلواتهم», a plural, is another word."""
+    assert _marked(spellings, query) == {
+        ("hadith.txt", 1): ["الصَّلاَةِ"],
+        ("hadith.txt", 2): ["صَلاَةُ"],
+        ("hadith.txt", 3): ["صَلاَتَهُ"],
+        ("hadith.txt", 4): ["صَلاَتِي"],
+    }
+    assert set(_marked(spellings, "صلوات")) == {("hadith.txt", 5), ("quran.txt", 7)}
 
 
 def _found(index, *queries) -> dict[str, list[tuple]]:
