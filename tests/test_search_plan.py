@@ -28,8 +28,11 @@ from searchidx.search.written import WrittenTerm, WrittenTest
 
 from .conftest import (
     INDO_PAK_SAYINGS,
+    LOANWORD_NEWS,
     NAME_OF_GOD_SAYINGS,
+    PRAYER_SAYINGS,
     SALAM_WITHOUT_ALAYKUM,
+    TYPESET_VERSES,
     assert_clean_outcome,
     build_index,
     doc_paragraphs,
@@ -400,6 +403,69 @@ def test_standard_spelling_finds_indo_pak_spelling(indo_pak, query, marked):
     and marks them; words whose «وة» is their own are found as before, and only."""
     results = indo_pak.search(query, limit=20)
     assert {hit.paragraph: highlighted(hit) for hit in results} == marked
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["arrays", "whoosh"])
+def spellings(request, tmp_path_factory):
+    files = {
+        "quran.txt": "\n\n".join(TYPESET_VERSES) + "\n",
+        "hadith.txt": "\n\n".join(PRAYER_SAYINGS) + "\n",
+        "news.txt": "\n\n".join(LOANWORD_NEWS) + "\n",
+    }
+    yield from index_in_each_core(request, tmp_path_factory, files)
+
+
+def _marked(index, query) -> dict[tuple[str, int], list[str]]:
+    return {(hit.doc, hit.paragraph): highlighted(hit) for hit in index.search(query, limit=20)}
+
+
+@pytest.mark.parametrize(
+    ("query", "paragraph", "marked"),
+    [
+        ("أولئك", 1, ["أُو۟لَـٰۤى\u0655\u0650كَ", "وَأُو۟لَـٰۤى\u0655\u0650كَ"]),
+        ("الملائكة", 2, ["لِلۡمَلَـٰۤى\u0655\u0650كَةِ"]),
+        ("إسرائيل", 3, ["إِسۡرَ\u200aٰ\u2060ۤءِیلَ"]),
+        ("الثمرات", 4, ["ٱلثَّمَرَ\u200aٰ\u2060تِ"]),
+        ('"من الثمرات رزقا"', 4, ["مِنَ", "ٱلثَّمَرَ\u200aٰ\u2060تِ", "رِزۡقࣰا"]),
+        ("=الثمرت", 4, ["ٱلثَّمَرَ\u200aٰ\u2060تِ"]),  # its letters, the spaces aside
+        ("السماوات", 5, ["سَمَـٰوَ\u200aٰ\u2060تࣲۚ"]),
+        ('"لهما سوآتهما"', 6, ["لَهُمَا", "سَوۡءَ\u200aٰ\u2060\u200aتُهُمَا"]),
+    ],
+)
+def test_standard_spelling_finds_typeset_quran_text(spellings, query, paragraph, marked):
+    """The hamza of ئ below a ى is a seated hamza, and a hair space before a dagger
+    alef (a word joiner after it) is inside the word: each word is found whole and
+    marked whole, its marks and spaces as written."""
+    assert _marked(spellings, query) == {("quran.txt", paragraph): marked}
+
+
+@pytest.mark.parametrize(
+    ("query", "marked"),
+    [
+        ("پسته", {1: ["الپسته"]}),
+        ("الچاي", {1: ["والچاي"]}),
+        ("گمرك", {2: ["الگمرک"]}),
+        ("ڤيروس", {3: ["الڤيروس"]}),
+        ("فيروس", {}),  # ڤ is a letter of its own
+        ("چاي", {1: ["والچاي"]}),
+        ("شاي", {4: ["الشاي"]}),
+    ],
+)
+def test_loanwords_are_found_after_the_article_and_clitics(spellings, query, marked):
+    assert _marked(spellings, query) == {("news.txt", n): words for n, words in marked.items()}
+
+
+@pytest.mark.parametrize("query", ["صلاته", "صلاتي", "الصلاة", "صلاة"])
+def test_teh_after_alef_before_a_pronoun_finds_the_teh_marbuta(spellings, query):
+    """«صلاته» and «صلاتي» are «صلاة» with a pronoun (the index has «الصلاة»), and
+    «الصلاة» finds them; «صلواتهم», a plural, is another word."""
+    assert _marked(spellings, query) == {
+        ("hadith.txt", 1): ["الصَّلاَةِ"],
+        ("hadith.txt", 2): ["صَلاَةُ"],
+        ("hadith.txt", 3): ["صَلاَتَهُ"],
+        ("hadith.txt", 4): ["صَلاَتِي"],
+    }
+    assert set(_marked(spellings, "صلوات")) == {("hadith.txt", 5), ("quran.txt", 7)}
 
 
 def _found(index, *queries) -> dict[str, list[tuple]]:

@@ -8,6 +8,7 @@ array search against any change in Whoosh's scoring or in the expansion.
 
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -46,7 +47,10 @@ from .conftest import (
     INDO_PAK_SAYINGS,
     LIGATURE_SAYINGS,
     LIGATURES,
+    LOANWORD_NEWS,
     NAME_OF_GOD_SAYINGS,
+    PRAYER_SAYINGS,
+    TYPESET_VERSES,
     build_index,
     write_corpus,
 )
@@ -215,6 +219,31 @@ def check_queries(index: Index, queries) -> int:
             assert_same(ours, theirs, (text, match_any, marks))
             compared += 1
     return compared
+
+
+def assert_answered_alike(
+    index_path: Path, found: list[str], others: list[str], vocalized: int, planned: list[str]
+) -> None:
+    """Every query of ``found`` (which must find something) and ``others`` answered
+    alike both ways, the ``vocalized`` ones in both modes of marks, and the forms of
+    each of the ``planned`` terms planned in batches as one by one."""
+    queries = found + others
+    with Index.open(index_path) as index:
+        assert check_queries(index, [(query, False) for query in queries]) == (
+            len(queries) + vocalized
+        )
+        for query in found:
+            assert both_ways(index, query)[0][2] > 0, query
+        reader = index._whoosh.reader()
+        try:
+            batched = ArraySearcher.open(index.path, reader).vocabulary(reader)
+            for term in planned:
+                expected = reference_forms(ReaderVocabulary(reader), term)
+                assert list(_Planner(batched)._word_forms("terms", term).items()) == list(
+                    expected.items()
+                ), term
+        finally:
+            reader.close()
 
 
 def test_vocalized_and_strict_queries_agree_with_whoosh(hadith_index):
@@ -2049,22 +2078,30 @@ def test_the_name_of_god_and_indo_pak_salat_are_answered_by_the_arrays_as_by_who
     phrases += ['"واقام الصلاة"', '"الصلاة الزكاة"~3']
     others = ["اللهم", "له", "بالله -الله", "الحمد -لله", "=لله", "لِلَّهِ", "بِاللّٰہِ"]
     others += ["قوة", "الصلاة -الزكاة", "الصَّلَاةَ"]
-    queries = forms + phrases + others
-    with Index.open(index_path) as index:
-        # The three vocalized ones are compared twice (ranked and strict).
-        assert check_queries(index, [(query, False) for query in queries]) == len(queries) + 3
-        for query in forms + phrases:
-            assert both_ways(index, query)[0][2] > 0, query
-        reader = index._whoosh.reader()
-        try:
-            batched = ArraySearcher.open(index.path, reader).vocabulary(reader)
-            for term in ["الله", "لله", "بالله", "والله", "اللهم", "له", "الصلاه", "صلاوه"]:
-                expected = reference_forms(ReaderVocabulary(reader), term)
-                assert list(_Planner(batched)._word_forms("terms", term).items()) == list(
-                    expected.items()
-                ), term
-        finally:
-            reader.close()
+    planned = ["الله", "لله", "بالله", "والله", "اللهم", "له", "الصلاه", "صلاوه"]
+    # The three vocalized queries are compared twice (ranked and strict).
+    assert_answered_alike(index_path, forms + phrases, others, 3, planned)
+
+
+def test_typeset_quran_loanwords_and_salat_with_a_pronoun_are_answered_as_by_whoosh(tmp_path):
+    """Quran text with hair spaces inside words and the hamza of ئ below a ى,
+    loanwords with their clitics, and «صلاته» read as «صلاة» + «ه»: alone, in
+    phrases and proximities, with NOT, «=» and diacritics, the same answers both
+    ways, and the same forms planned in batches as one by one."""
+    files = {
+        "quran.txt": "\n\n".join(TYPESET_VERSES) + "\n",
+        "hadith.txt": "\n\n".join(PRAYER_SAYINGS) + "\n",
+        "news.txt": "\n\n".join(LOANWORD_NEWS) + "\n",
+    }
+    index_path = build_index(tmp_path / "ix", write_corpus(tmp_path / "docs", files))
+    forms = ["أولئك", "الملائكة", "إسرائيل", "الثمرات", "السماوات", "سوآتهما", "=الثمرت"]
+    forms += ["پسته", "الچاي", "گمرك", "ڤيروس", "صلاته", "صلاتي", "الصلاة", "صلاة", "صلوات"]
+    phrases = ['"من الثمرات رزقا"', '"لهما سوآتهما"', '"اذكروا إسرائيل"~2', '"الپسته والچاي"']
+    phrases += ['"قضى صلاته"', '"الصلاة الزكاة"~3']
+    others = ["الصلاة -صلاته", "صلاته -صلاتي", "فيروس", "ٱلثَّمَرَٰتِ", "صَلَاتِهِ"]
+    planned = ["صلاته", "صلاتي", "الصلاه", "صلوات", "پسته", "الچاي", "اسراءيل"]
+    # The two vocalized queries are compared twice (ranked and strict).
+    assert_answered_alike(index_path, forms + phrases, others, 2, planned)
 
 
 def test_a_ligature_in_a_proximity_is_answered_by_the_arrays_as_by_whoosh(tmp_path):

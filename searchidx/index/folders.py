@@ -184,8 +184,8 @@ def read_marker(path: Path) -> dict | None:
 
 
 def _newer_analyzer(name: object) -> bool:
-    """Whether ``name`` is a later analyzer of this one's line («arabic-fold-8» for
-    «arabic-fold-7»): an index of the same format whose words this version would
+    """Whether ``name`` is a later analyzer of this one's line («arabic-fold-9» for
+    «arabic-fold-8»): an index of the same format whose words this version would
     read otherwise, and throw away by rebuilding it."""
     from ..analysis import ANALYZER  # only for an index found: the analyzer's imports
 
