@@ -341,7 +341,7 @@ def index(
         searchidx index news.jsonl --text-field body --id-field url
         searchidx index ~/notes --hidden --max-file-size 200M
     """
-    from .errors import IndexNotFound, NothingToIndex
+    from .errors import IndexNotFound, NothingToIndex, OptionError
     from .index import Index, rebuild_index
     from .index.folders import check_index_target, is_index_folder, remove_index_folder
     from .output import render_index_notes, render_index_summary, render_nothing_indexed
@@ -349,9 +349,9 @@ def index(
 
     _refuse_format(choices)
     options = ReaderOptions(
-        text_field=text_field,
-        id_field=id_field,
-        title_field=title_field,
+        text_field=text_field or None,  # an empty name: detected, as when not given
+        id_field=id_field or None,
+        title_field=title_field or None,
         include=tuple(include),
         hidden=hidden,
         max_file_bytes=max_file_size,
@@ -366,22 +366,30 @@ def index(
         check_index_target(index_path)
     folder_existed = index_path.exists()
     new_index = not is_index_folder(index_path)
-    with _Progress(choices) as progress:
-        if rebuild:
-            report = rebuild_index(index_path, paths or None, options, progress, encoding)
-        else:
-            try:
-                # A refresh never creates an index: there would be nothing in it.
-                idx = Index.create(index_path, exist_ok=True) if paths else Index.open(index_path)
-            except IndexNotFound:
-                raise NothingToIndex(
-                    f"there is no index at {index_path} yet; name the folders or files to "
-                    "index: `searchidx index PATH`"
-                ) from None
-            with idx:
-                report = idx.update(
-                    paths or None, options, progress, optimize=optimize, encoding=encoding
-                )
+    try:
+        with _Progress(choices) as progress:
+            if rebuild:
+                report = rebuild_index(index_path, paths or None, options, progress, encoding)
+            else:
+                try:
+                    # A refresh never creates an index: there would be nothing in it.
+                    idx = (
+                        Index.create(index_path, exist_ok=True) if paths else Index.open(index_path)
+                    )
+                except IndexNotFound:
+                    raise NothingToIndex(
+                        f"there is no index at {index_path} yet; name the folders or files to "
+                        "index: `searchidx index PATH`"
+                    ) from None
+                with idx:
+                    report = idx.update(
+                        paths or None, options, progress, optimize=optimize, encoding=encoding
+                    )
+    except (NothingToIndex, OptionError):
+        if new_index and is_index_folder(index_path):
+            # Refused before anything was read: a refused command leaves no empty index.
+            remove_index_folder(index_path, keep_folder=folder_existed)
+        raise
     _echo(render_index_notes(report), err=True)
     if report.nothing_changed and not report.unchanged:
         if new_index:

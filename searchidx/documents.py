@@ -127,6 +127,7 @@ def find_files(
     hidden: bool = False,
     left_out: list[Path] | None = None,
     skip_folder: Callable[[Path], bool] = lambda folder: False,
+    links: list[Path] | None = None,
 ) -> Iterator[Path]:
     """Yield every file under ``root`` (a file or folder), sorted.
 
@@ -134,7 +135,9 @@ def find_files(
     ``hidden``, and added to ``left_out``; a hidden folder is not walked. A
     ``root`` is never left out. Folders for which ``skip_folder`` is true (the
     index passes its test for its own folders) are skipped silently. Symbolic
-    links to folders are not followed, so a link loop cannot trap the walk.
+    links are not followed, to folders (a link loop cannot trap the walk) or to
+    regular files (added to ``links``): a file is indexed where it lies, once, not
+    again at each link to it.
     """
     if not root.is_dir():
         yield root
@@ -150,4 +153,9 @@ def find_files(
             files = [name for name in files if name not in left_out_here]
         subfolders[:] = sorted(name for name in subfolders if not skip_folder(Path(folder, name)))
         for name in sorted(files):
-            yield Path(folder, name)
+            path = Path(folder, name)
+            if path.is_symlink() and path.is_file():  # broken ones are skipped, and said so
+                if links is not None:
+                    links.append(path)
+                continue
+            yield path

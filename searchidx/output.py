@@ -540,6 +540,18 @@ def render_index_notes(report: IndexReport) -> str:
         "--max-file-size SIZE raises the limit"
         for large in report.too_large
     ]
+    if report.left_out:
+        shown = ", ".join(_escaped(path) for path in report.left_out[:3])
+        more = f" and {len(report.left_out) - 3} more" if len(report.left_out) > 3 else ""
+        lines.append(
+            f"searchidx: note: dropped from the index, left out by the options given: {shown}{more}"
+        )
+    if report.links:
+        links = _count(len(report.links), "symbolic link", "symbolic links")
+        lines.append(
+            f"searchidx: not indexed, {links} to files: a file is indexed where it lies; "
+            "name the file a link points to, to index it"
+        )
     if report.hidden:
         hidden = _count(len(report.hidden), "file or folder", "files or folders")
         lines.append(
@@ -617,6 +629,8 @@ def _left_out(report: IndexReport) -> str:
         left_out += f", {len(report.too_large)} too large"
     if report.hidden:
         left_out += f", {len(report.hidden)} hidden"
+    if report.links:
+        left_out += f", {_count(len(report.links), 'symbolic link')}"
     return left_out
 
 

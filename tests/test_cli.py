@@ -524,7 +524,12 @@ def test_hidden_files_are_counted_and_included_with_hidden(run, tmp_path):
     assert "index is up to date: 3 files unchanged, 0 skipped" in result.stderr
     assert f"roots       {notes}  (--hidden)" in run("info", "--index", index_dir).stdout
     result = run("index", notes, "--max-file-size", "1M", "--index", index_dir)
-    assert result.stderr.splitlines()[0].startswith("searchidx: not indexed, hidden: 2 files")
+    dropped, hidden = result.stderr.splitlines()[:2]
+    assert dropped == (
+        "searchidx: note: dropped from the index, left out by the options given: "
+        f"{notes}/.secret.txt, {notes}/.drafts/plan.md"
+    )
+    assert hidden.startswith("searchidx: not indexed, hidden: 2 files")
     assert f"roots       {notes}  (--max-file-size 1M)" in run("info", "--index", index_dir).stdout
 
 
@@ -1341,3 +1346,18 @@ def test_a_fault_of_searchidx_is_one_line_not_a_changed_index(run, greetings_ind
     assert (
         "Traceback" in run("search", "سوريا", "--traceback", "--index", str(greetings_index)).stderr
     )
+
+
+def test_a_refused_first_index_leaves_no_empty_index_behind(run, tmp_path):
+    """Refused for a symbolic link, the first run left an empty index, and a later
+    bare `searchidx index` said it «holds no folders yet»."""
+    archive = write_corpus(tmp_path, {"archive/hadith/a.txt": "حدثنا مالك عن نافع.\n"}) / "archive"
+    (archive / "link").symlink_to(archive / "hadith")
+    index_dir = tmp_path / "ix"
+    result = run("index", str(archive / "link"), str(archive), "--index", str(index_dir))
+    assert result.exit_code == 2
+    assert "through a symbolic link: they would be indexed twice" in result.stderr
+    assert not index_dir.exists()
+    index_dir.mkdir()  # an empty folder of the user's stays, empty
+    result = run("index", str(archive / "link"), str(archive), "--index", str(index_dir))
+    assert result.exit_code == 2 and list(index_dir.iterdir()) == []

@@ -27,6 +27,7 @@ from .conftest import (
     INDEX_VARIABLE,
     SMALL_CORPUS,
     damage_marker,
+    docs_of,
     make_newer,
     make_newer_analyzer,
     run_cli,
@@ -392,6 +393,70 @@ def test_a_refresh_reads_each_root_with_the_options_it_was_named_with(tmp_path):
         assert total_found(index, "الخادم") == 1 and total_found(index, "فاس") == 0
         index.forget(notes)
         assert index.info().root_options == {}
+
+
+def test_a_folder_named_again_walks_the_roots_inside_it_with_their_own_options(tmp_path):
+    """Named again without options, «archive» read «archive/hadith» with its own
+    options: the inner root's hidden note went and its log came, and back at each
+    refresh; the log dropped by both roots was counted twice."""
+    archive = write_corpus(
+        tmp_path / "archive",
+        {
+            "usul.txt": "رسالة في أصول الفقه.\n",
+            "hadith/bukhari.txt": "حدثنا مالك عن نافع عن ابن عمر.\n",
+            "hadith/notes.log": "سجل رواية الحديث.\n",
+            "hadith/.isnad.txt": "ملاحظة مخفية عن الإسناد.\n",
+        },
+    )
+    hadith = archive / "hadith"
+    with Index.create(tmp_path / "ix") as index:
+        index.update(archive, ReaderOptions(include=("*.log",)))
+        report = index.update(hadith, ReaderOptions(hidden=True))
+        assert (report.added, report.removed, report.left_out) == (
+            1,
+            1,
+            [str(hadith / "notes.log")],
+        )
+        for _ in range(2):
+            report = index.update(archive)
+            assert report.nothing_changed and report.hidden == []
+            assert index.update().nothing_changed
+        assert docs_of(index, "الإسناد OR رواية") == [".isnad.txt"]
+
+
+def test_a_rebuild_of_named_folders_says_which_roots_it_drops(tmp_path):
+    notes = write_corpus(tmp_path / "notes", NOTES)
+    other = write_corpus(tmp_path / "other", {"b.txt": "نص آخر عن مدينة فاس.\n"})
+    with Index.create(tmp_path / "ix") as index:
+        index.update(notes, ReaderOptions(hidden=True))
+        index.update(other, ReaderOptions(include=("*.log",)))
+        report = index.rebuild(notes)
+        assert [(note.path, note.message) for note in report.forgotten] == [
+            (str(other), "not named in the rebuild; dropped its 1 file")
+        ]
+        # Only the roots rebuilt keep their options: «other», named later, is read afresh.
+        assert index.info().root_options == {str(notes): {"hidden": True}}
+
+
+def test_links_to_files_inside_a_folder_are_not_followed(tmp_path):
+    """A file link inside a root indexed the same text again at each link."""
+    archive = write_corpus(tmp_path / "archive", {"b.txt": "رسالة في الفقه.\n"})
+    (archive / "alias.txt").symlink_to("b.txt")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flink.txt").symlink_to(archive / "b.txt")
+    with Index.create(tmp_path / "ix") as index:
+        assert index.update(archive).links == [str(archive / "alias.txt")]
+        assert index.update(tmp_path / "data").links == [str(tmp_path / "data" / "flink.txt")]
+        assert docs_of(index, "الفقه") == ["b.txt"]
+        with pytest.raises(NothingToIndex, match="through a symbolic link"):
+            index.update(archive / "alias.txt")  # named, the same file again: refused
+
+
+def test_reader_options_are_checked_as_the_command_line_checks_them():
+    assert ReaderOptions(include="*.log").include == ("*.log",)  # one pattern, not four
+    for wrong in ({"max_file_bytes": 1.5}, {"max_file_bytes": True}, {"text_field": ""}):
+        with pytest.raises(OptionError):
+            ReaderOptions(**wrong)
 
 
 def test_records_are_read_again_when_their_fields_change(tmp_path):

@@ -33,6 +33,7 @@ from ..text import RECORD_SUFFIXES
 from .folders import (
     check_index_folder,
     check_index_target,
+    lies_under,
     new_rebuild_folder,
     prepare_index_folder,
     read_marker,
@@ -400,7 +401,7 @@ class Index:
         the index, and counted in the report (``ignored``, ``hidden``, ``too_large``).
         """
         from ..readers.base import ReaderOptions, check_encoding
-        from .plan import drop_vanished, plan_changes, resolve_roots
+        from .plan import drop_vanished, plan_changes, resolve_roots, roots_inside
         from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
 
@@ -416,15 +417,20 @@ class Index:
             # As on disk, not as opened: another process may have updated it since.
             meta = read_marker(self.path) or self._meta
             remembered = remembered_options(meta)
-            reading = {
+            named = {
                 root: options or remembered.get(str(root)) or ReaderOptions() for root in roots
             }
+            inner = {
+                root: remembered.get(str(root)) or ReaderOptions()
+                for root in roots_inside(roots, records)
+            }
+            reading = named | inner
             if encoding:
                 reading = {root: replace(read, encoding=encoding) for root, read in reading.items()}
             plan = plan_changes(reading, records, report, remembered)
             drop_vanished(plan, vanished, records, report)
             read_otherwise = remember_options(
-                meta, {str(root): given for root, given in reading.items()}, map(str, vanished)
+                meta, {str(root): given for root, given in named.items()}, map(str, vanished)
             )
             if plan.work or plan.removed or plan.moved or optimize:
                 run = WriteRun(records, report, progress)
@@ -525,15 +531,19 @@ def rebuild_index(
     # Refuse before the work, not after it: the old index is swapped out at the end.
     check_index_folder(path)
     # Hold the old index's lock so no other writer updates it meanwhile.
+    from .plan import left_out_of_rebuild
+
     with writing(path):
-        gone: list[FileNote] = []
-        if not paths:
-            paths, gone = _roots_of_index_at(path)
+        records = _records_of_index_at(path)
+        if paths:
+            gone = left_out_of_rebuild(paths, records)
+        else:
+            paths, gone = _roots_to_rebuild(path, records)
         remove_leftovers(path)
         fresh_path = new_rebuild_folder(path)
         try:
             with Index.create(fresh_path) as fresh:
-                _carry_options(path, fresh_path)
+                _carry_options(path, fresh_path, paths)
                 report = fresh.update(paths, options, progress, encoding=encoding)
             report.forgotten[:0] = gone
             if not report.nothing_changed:
@@ -553,29 +563,41 @@ def rebuild_index(
     return report
 
 
-def _carry_options(old: Path, fresh: Path) -> None:
+def _carry_options(old: Path, fresh: Path, paths: Paths) -> None:
     """Give the index at ``fresh`` what the one at ``old`` remembers of how each root
-    was read: a rebuild reads them so, where it is given no options."""
-    remembered = (read_marker(old) or {}).get("roots")
+    under ``paths`` was read: a rebuild reads them so, where it is given no options."""
+    from .plan import path_list
+
+    named = [os.path.abspath(path) for path in path_list(paths)]
+    remembered = {
+        root: given
+        for root, given in (read_marker(old) or {}).get("roots", {}).items()
+        if any(lies_under(root, folder) for folder in named)
+    }
     if remembered:
         meta = read_marker(fresh) or {}
         meta["roots"] = remembered
         touch_meta(fresh, meta)
 
 
-def _roots_of_index_at(path: Path) -> tuple[list[str], list[FileNote]]:
+def _records_of_index_at(path: Path) -> dict[str, FileRecord]:
+    """The file records of the index at ``path``, as any analyzer left them (an index
+    of an earlier one is rebuilt from its own folders); none if it cannot be read."""
+    try:
+        with Index(path, *open_store(path, any_analyzer=True)) as old:
+            return old.file_records()
+    except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
+        return {}
+
+
+def _roots_to_rebuild(
+    path: Path, records: dict[str, FileRecord]
+) -> tuple[list[str], list[FileNote]]:
     """The roots of the index at ``path`` that still exist, to rebuild it from them,
     and a note on each that does not (a folder moved, a disk not mounted): its
     files are dropped, as a refresh drops them, and the rebuild says so."""
     from .plan import known_roots, vanished_note
 
-    try:
-        # The files' records are as any analyzer left them: an index of an earlier
-        # one is rebuilt from its own folders.
-        with Index(path, *open_store(path, any_analyzer=True)) as old:
-            records = old.file_records()
-    except (IncompatibleIndex, IndexCorrupt, IndexNotFound):
-        records = {}
     roots, gone = [], []
     for root in known_roots(records):
         if Path(root).exists():

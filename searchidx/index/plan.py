@@ -68,10 +68,8 @@ def resolve_roots(
     index_path: Path, paths: Paths | None, records: dict[str, FileRecord]
 ) -> tuple[list[Path], list[Path]]:
     """The roots to index, and the indexed roots that vanished (only when refreshing)."""
-    if isinstance(paths, (str, bytes, os.PathLike)):
-        paths = [paths]
     if paths is not None:
-        paths = [os.fsdecode(path) for path in paths]
+        paths = path_list(paths)
         if not paths:
             raise NothingToIndex("no files or folders were given to index")
         for path in paths:
@@ -89,6 +87,39 @@ def resolve_roots(
             f"to index: `searchidx index --index {index_path} PATH`"
         )
     return [root for root in known if root.exists()], [root for root in known if not root.exists()]
+
+
+def path_list(paths: Paths) -> list[str]:
+    """``paths``, one or several, as a list of strings as given."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    return [os.fsdecode(path) for path in paths]
+
+
+def left_out_of_rebuild(paths: Paths, records: dict[str, FileRecord]) -> list[FileNote]:
+    """A note on each root of an index rebuilt from ``paths`` that keeps files outside
+    them: the rebuild drops those files, and says so (a root no longer named went
+    without a word, and it was as if never a root)."""
+    named = [os.path.abspath(path) for path in path_list(paths)]
+    dropped: dict[str, int] = {}
+    for key, record in records.items():
+        if not any(lies_under(key, root) for root in named):
+            dropped[record.root] = dropped.get(record.root, 0) + 1
+    return [
+        FileNote(root, f"not named in the rebuild; dropped its {_files(count)}")
+        for root, count in sorted(dropped.items())
+    ]
+
+
+def roots_inside(roots: list[Path], records: dict[str, FileRecord]) -> list[Path]:
+    """The indexed roots inside the folders ``roots`` that are not among them: an
+    update of a folder walks them too, each with its own options, as a refresh does."""
+    named = set(roots)
+    return [
+        Path(known)
+        for known in known_roots(records)
+        if Path(known) not in named and any(lies_under(known, root) for root in roots)
+    ]
 
 
 def _refuse_linked_overlap(roots: list[Path], known: list[str]) -> None:
@@ -137,6 +168,7 @@ def plan_changes(
     plan = Plan()
     seen: set[str] = set()
     walked: set[str] = set()
+    walked_out: set[str] = set()  # dropped by a root walked before: said once
     outer_kept: dict[tuple[Path, str], bool] = {}
     # A file under two roots (archive/hadith and archive) is planned once, under the
     # inner one: read twice, it was indexed twice and found twice.
@@ -150,7 +182,8 @@ def plan_changes(
             report.skipped.append(FileNote(str(root), "a searchidx index folder, not documents"))
             continue
         hidden: list[Path] = []
-        for path in find_files(root, options.hidden, hidden, skip_folder=is_index_folder):
+        links: list[Path] = []
+        for path in find_files(root, options.hidden, hidden, is_index_folder, links):
             if str(path) in walked:
                 continue
             walked.add(str(path))
@@ -195,10 +228,23 @@ def plan_changes(
             doc_id = path.relative_to(base).as_posix()
             plan.work.append(FileToRead(path, root, doc_id, stat, digest, options))
             plan.bytes_to_read += stat.st_size
+        # A hidden file under a root inside this one is that root's to count or read.
+        inner = [other for other in reading if other != root and lies_under(str(other), root)]
         report.hidden += [
-            str(path) for path in hidden if path.is_dir() or is_indexable(path, options)
+            str(path)
+            for path in hidden
+            if (path.is_dir() or is_indexable(path, options))
+            and not any(lies_under(str(path), other) for other in inner)
         ]
-        plan.removed.extend(key for key in records_under(root, records) if key not in seen)
+        report.links += map(str, links)
+        gone = [key for key in records_under(root, records) if key not in seen]
+        plan.removed.extend(gone)
+        report.left_out += [key for key in gone if key not in walked_out and os.path.exists(key)]
+        walked_out.update(gone)
+    # An inner root's file that it leaves out is under the outer root too: dropped
+    # once; a link under both, said once.
+    plan.removed = list(dict.fromkeys(plan.removed))
+    report.links = list(dict.fromkeys(report.links))
     return plan
 
 
@@ -227,6 +273,7 @@ def drop_vanished(
     for root in vanished:
         plan.removed.extend(records_under(root, records))
         report.forgotten.append(vanished_note(root, records))
+    plan.removed = list(dict.fromkeys(plan.removed))  # a vanished root inside a walked one
 
 
 def vanished_note(root: Path | str, records: dict[str, FileRecord]) -> FileNote:

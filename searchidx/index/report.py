@@ -31,8 +31,14 @@ class IndexReport:
     # Hidden files and folders left out (ReaderOptions.hidden): folders, and
     # files of a format searchidx reads.
     hidden: list[str] = field(default_factory=list)
+    # Symbolic links to files met in a folder, not followed: each file is indexed
+    # where it lies.
+    links: list[str] = field(default_factory=list)
     # Roots that vanished (deleted or moved) and were dropped, with a note each.
     forgotten: list[FileNote] = field(default_factory=list)
+    # Indexed files still there that this run's options leave out (hidden, of a
+    # type no longer included): dropped from the index.
+    left_out: list[str] = field(default_factory=list)
     # A forget's files that another root also holds, by that root: they stay indexed;
     # an update's unchanged files now under a root named inside theirs, by that root.
     kept: dict[str, int] = field(default_factory=dict)

@@ -69,12 +69,19 @@ class ReaderOptions:
     max_file_bytes: int = MAX_FILE_BYTES
 
     def __post_init__(self) -> None:
-        if self.encoding is not None:
+        if isinstance(self.include, str):
+            # One pattern given as it is typed: read letter by letter, «*» took every file.
+            object.__setattr__(self, "include", (self.include,))
+        if self.encoding:
             check_encoding(self.encoding)
-        if self.max_file_bytes < 1:
+        size = self.max_file_bytes
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise OptionError(
-                f"max_file_bytes is {self.max_file_bytes}: no file could be read; give 1 or more"
+                f"max_file_bytes is {size!r}: give a whole number of bytes, 1 or more"
             )
+        for name in ("text_field", "id_field", "title_field"):
+            if getattr(self, name) == "":
+                raise OptionError(f"{name} is empty: name a field, or give None to detect it")
 
     def remembered(self) -> dict[str, object]:
         """What an index remembers of how a root was read, as JSON holds it: the
