@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -400,8 +399,8 @@ class Index:
         ``include``, ``hidden`` and ``max_file_bytes`` leave out are dropped from
         the index, and counted in the report (``ignored``, ``hidden``, ``too_large``).
         """
-        from ..readers.base import ReaderOptions, check_encoding
-        from .plan import drop_vanished, plan_changes, resolve_roots, roots_inside
+        from ..readers.base import check_encoding
+        from .plan import drop_vanished, plan_changes, reading_options, resolve_roots
         from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
 
@@ -417,25 +416,15 @@ class Index:
             # As on disk, not as opened: another process may have updated it since.
             meta = read_marker(self.path) or self._meta
             remembered = remembered_options(meta)
-            named = {
-                root: options or remembered.get(str(root)) or ReaderOptions() for root in roots
-            }
-            inner = {
-                root: remembered.get(str(root)) or ReaderOptions()
-                for root in roots_inside(roots, records)
-            }
-            reading = named | inner
-            if encoding:
-                reading = {root: replace(read, encoding=encoding) for root, read in reading.items()}
+            named, reading = reading_options(roots, records, remembered, options, encoding)
             plan = plan_changes(reading, records, report, remembered)
             drop_vanished(plan, vanished, records, report)
-            read_otherwise = remember_options(
-                meta, {str(root): given for root, given in named.items()}, map(str, vanished)
-            )
-            if plan.work or plan.removed or plan.moved or optimize:
+            options_changed = remember_options(meta, named, map(str, vanished))
+            writes = bool(plan.work or plan.removed or plan.moved or optimize)
+            if writes:
                 run = WriteRun(records, report, progress)
                 write_changes(self._whoosh, self.path, plan, run, optimize)
-            if plan.work or plan.removed or plan.moved or optimize or read_otherwise:
+            if writes or options_changed:
                 touch_meta(self.path, meta)
                 self._meta = meta
             write_side_files(self.path, self._whoosh, report)
@@ -517,6 +506,8 @@ def rebuild_index(
     folder removed; a failure to write raises :class:`CannotWrite` naming the
     index at ``path``, not the folder beside it.
     """
+    from .plan import left_out_of_rebuild
+
     path = Path(path)
     if not paths and not check_index_target(path):
         # Refused before a folder is made: a refused command leaves no empty index;
@@ -531,8 +522,6 @@ def rebuild_index(
     # Refuse before the work, not after it: the old index is swapped out at the end.
     check_index_folder(path)
     # Hold the old index's lock so no other writer updates it meanwhile.
-    from .plan import left_out_of_rebuild
-
     with writing(path):
         records = _records_of_index_at(path)
         if paths:

@@ -12,7 +12,7 @@ import hashlib
 import os
 import stat as stat_module
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..documents import find_files, is_indexable, too_large
@@ -111,15 +111,27 @@ def left_out_of_rebuild(paths: Paths, records: dict[str, FileRecord]) -> list[Fi
     ]
 
 
-def roots_inside(roots: list[Path], records: dict[str, FileRecord]) -> list[Path]:
-    """The indexed roots inside the folders ``roots`` that are not among them: an
-    update of a folder walks them too, each with its own options, as a refresh does."""
-    named = set(roots)
-    return [
+def reading_options(
+    roots: list[Path],
+    records: dict[str, FileRecord],
+    remembered: dict[str, ReaderOptions],
+    options: ReaderOptions | None,
+    encoding: str | None,
+) -> tuple[dict[str, ReaderOptions], dict[Path, ReaderOptions]]:
+    """How an update reads: the roots named (or refreshed) with ``options``, else as
+    ``remembered`` (by default, a root new to the index), as the index is to remember
+    them; and every root walked, those and the indexed roots inside them (each with
+    its own options, as a refresh walks them), with ``encoding`` for this run."""
+    named = {root: options or remembered.get(str(root)) or ReaderOptions() for root in roots}
+    inside = [
         Path(known)
         for known in known_roots(records)
         if Path(known) not in named and any(lies_under(known, root) for root in roots)
     ]
+    reading = named | {root: remembered.get(str(root)) or ReaderOptions() for root in inside}
+    if encoding:
+        reading = {root: replace(read, encoding=encoding) for root, read in reading.items()}
+    return {str(root): read for root, read in named.items()}, reading
 
 
 def _refuse_linked_overlap(roots: list[Path], known: list[str]) -> None:
