@@ -159,6 +159,14 @@ def _check_encoding(ctx, param, value):
     return value
 
 
+def _not_empty(ctx, param, value):
+    """Refuse an empty field name or pattern: given, it would replace the options the
+    index remembers for the roots named, while naming nothing."""
+    if value == "" or (isinstance(value, tuple) and "" in value):
+        raise click.BadParameter("empty; name one, or leave the option out")
+    return value
+
+
 class _QueryFirstCommand(click.Command):
     """A command whose text may start with a minus («-عليكم السلام», «-doc:a.txt x»).
 
@@ -292,12 +300,25 @@ def analyze(choices: _Choices, text: str) -> None:
 @click.option(
     "--include",
     multiple=True,
+    callback=_not_empty,
     metavar="GLOB",
     help="Also index files matching GLOB as plain text (repeatable), e.g. '*.log'.",
 )
-@click.option("--text-field", help="JSON/CSV field holding the text [default: detected].")
-@click.option("--id-field", help="JSON/CSV field holding the record id [default: detected].")
-@click.option("--title-field", help="JSON/CSV field holding the title [default: detected].")
+@click.option(
+    "--text-field",
+    callback=_not_empty,
+    help="JSON/CSV field holding the text [default: detected].",
+)
+@click.option(
+    "--id-field",
+    callback=_not_empty,
+    help="JSON/CSV field holding the record id [default: detected].",
+)
+@click.option(
+    "--title-field",
+    callback=_not_empty,
+    help="JSON/CSV field holding the title [default: detected].",
+)
 @click.option(
     "--hidden", is_flag=True, help="Also index hidden files and folders (names starting with .)."
 )
@@ -349,9 +370,9 @@ def index(
 
     _refuse_format(choices)
     options = ReaderOptions(
-        text_field=text_field or None,  # an empty name: detected, as when not given
-        id_field=id_field or None,
-        title_field=title_field or None,
+        text_field=text_field,
+        id_field=id_field,
+        title_field=title_field,
         include=tuple(include),
         hidden=hidden,
         max_file_bytes=max_file_size,

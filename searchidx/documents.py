@@ -145,13 +145,14 @@ def find_files(
     if skip_folder(root):
         return
     for folder, subfolders, files in os.walk(root):
+        # Skipped first: a folder skipped is not counted as hidden.
+        subfolders[:] = sorted(name for name in subfolders if not skip_folder(Path(folder, name)))
         if not hidden:
             left_out_here = [name for name in subfolders + files if name.startswith(".")]
             if left_out is not None:
                 left_out.extend(Path(folder, name) for name in sorted(left_out_here))
             subfolders[:] = [name for name in subfolders if name not in left_out_here]
             files = [name for name in files if name not in left_out_here]
-        subfolders[:] = sorted(name for name in subfolders if not skip_folder(Path(folder, name)))
         for name in sorted(files):
             path = Path(folder, name)
             if path.is_symlink() and path.is_file():  # broken ones are skipped, and said so

@@ -1361,3 +1361,16 @@ def test_a_refused_first_index_leaves_no_empty_index_behind(run, tmp_path):
     index_dir.mkdir()  # an empty folder of the user's stays, empty
     result = run("index", str(archive / "link"), str(archive), "--index", str(index_dir))
     assert result.exit_code == 2 and list(index_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["--text-field", "--id-field", "--title-field", "--include"])
+def test_an_empty_field_or_pattern_is_a_usage_error(run, tmp_path, option):
+    """Empty, it named nothing, yet as an option given it replaced the options the
+    index remembered for the folder (its --hidden went)."""
+    notes = write_corpus(tmp_path, {"notes/a.txt": "زرت المكتبة.\n"}) / "notes"
+    result = run("index", str(notes), option, "", "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': empty; name one, or leave the option out" in (
+        result.stderr
+    )
+    assert not (tmp_path / "ix").exists()

@@ -424,6 +424,53 @@ def test_a_folder_named_again_walks_the_roots_inside_it_with_their_own_options(t
         assert docs_of(index, "الإسناد OR رواية") == [".isnad.txt"]
 
 
+def test_an_outer_root_reading_hidden_files_leaves_an_inner_roots_alone(tmp_path):
+    """With «archive» read --hidden and «archive/hadith» not, the inner root's hidden
+    files went in under «archive» and out again at every refresh."""
+    archive = write_corpus(
+        tmp_path / "archive",
+        {
+            "intro.txt": "مقدمة الكتاب.\n",
+            ".hid/draft.txt": "مسودة الفصل الأول.\n",
+            "hadith/bukhari.txt": "حدثنا مالك عن نافع.\n",
+            "hadith/.muslim.txt": "حديث رواه المسلم.\n",
+        },
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update(archive, ReaderOptions(hidden=True))
+        report = index.update(archive / "hadith")
+        assert report.left_out == [str(archive / "hadith" / ".muslim.txt")]
+        for again in (None, archive):
+            report = index.update(again)
+            assert report.nothing_changed and report.hidden == [
+                str(archive / "hadith" / ".muslim.txt")
+            ]
+        assert docs_of(index, "المسلم OR مسودة") == [".hid/draft.txt"]
+        # A rebuild of the outer folder keeps the inner root, and each its options.
+        index.rebuild(archive)
+        assert index.info().roots == [str(archive), str(archive / "hadith")]
+        assert docs_of(index, "المسلم OR مسودة") == [".hid/draft.txt"]
+
+
+def test_a_root_left_with_no_file_says_so_and_keeps_no_options(tmp_path):
+    library = write_corpus(
+        tmp_path / "library",
+        {
+            "hadith/bukhari.txt": "حدثنا مالك عن نافع عن ابن عمر رضي الله عنهما.\n",
+            "intro.txt": "مقدمة.\n",
+        },
+    )
+    hadith = library / "hadith"
+    with Index.create(tmp_path / "ix") as index:
+        index.update([hadith, library / "intro.txt"])
+        report = index.update(hadith, ReaderOptions(max_file_bytes=40))
+        assert [(note.path, note.message) for note in report.forgotten] == [
+            (str(hadith), "holds no file to index now; no longer a root")
+        ]
+        info = index.info()
+        assert (info.roots, info.root_options) == ([str(library / "intro.txt")], {})
+
+
 def test_a_rebuild_of_named_folders_says_which_roots_it_drops(tmp_path):
     notes = write_corpus(tmp_path / "notes", NOTES)
     other = write_corpus(tmp_path / "other", {"b.txt": "نص آخر عن مدينة فاس.\n"})
@@ -454,7 +501,15 @@ def test_links_to_files_inside_a_folder_are_not_followed(tmp_path):
 
 def test_reader_options_are_checked_as_the_command_line_checks_them():
     assert ReaderOptions(include="*.log").include == ("*.log",)  # one pattern, not four
-    for wrong in ({"max_file_bytes": 1.5}, {"max_file_bytes": True}, {"text_field": ""}):
+    assert ReaderOptions(include=["*.log"]).include == ("*.log",)
+    for wrong in (
+        {"max_file_bytes": 1.5},
+        {"max_file_bytes": True},
+        {"text_field": ""},
+        {"include": ("",)},
+        {"include": None},
+        {"hidden": "no"},
+    ):
         with pytest.raises(OptionError):
             ReaderOptions(**wrong)
 

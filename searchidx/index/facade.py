@@ -400,7 +400,14 @@ class Index:
         the index, and counted in the report (``ignored``, ``hidden``, ``too_large``).
         """
         from ..readers.base import check_encoding
-        from .plan import drop_vanished, plan_changes, reading_options, resolve_roots
+        from .plan import (
+            drop_vanished,
+            note_emptied_roots,
+            plan_changes,
+            reading_options,
+            resolve_roots,
+            roots_after,
+        )
         from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
 
@@ -419,7 +426,9 @@ class Index:
             named, reading = reading_options(roots, records, remembered, options, encoding)
             plan = plan_changes(reading, records, report, remembered)
             drop_vanished(plan, vanished, records, report)
-            options_changed = remember_options(meta, named, map(str, vanished))
+            after = roots_after(plan, records)
+            note_emptied_roots(after, vanished, records, report)
+            options_changed = remember_options(meta, named, after)
             writes = bool(plan.work or plan.removed or plan.moved or optimize)
             if writes:
                 run = WriteRun(records, report, progress)
@@ -462,7 +471,7 @@ class Index:
         ``report.kept`` counts those files by that root. Its paragraphs are written
         again as the index holds them, in the same commit as the drops.
         """
-        from .plan import known_roots, plan_forget
+        from .plan import known_roots, plan_forget, roots_after
         from .report import IndexReport
         from .writer import WriteRun, write_changes, write_side_files
 
@@ -481,7 +490,7 @@ class Index:
             plan = plan_forget(key, records, report)
             write_changes(self._whoosh, self.path, plan, WriteRun(records, report))
             meta = read_marker(self.path) or self._meta
-            remember_options(meta, {}, [str(key)])
+            remember_options(meta, {}, roots_after(plan, records))
             touch_meta(self.path, meta)
             self._meta = meta
             write_side_files(self.path, self._whoosh, report)
@@ -506,7 +515,7 @@ def rebuild_index(
     folder removed; a failure to write raises :class:`CannotWrite` naming the
     index at ``path``, not the folder beside it.
     """
-    from .plan import left_out_of_rebuild
+    from .plan import named_rebuild
 
     path = Path(path)
     if not paths and not check_index_target(path):
@@ -525,7 +534,7 @@ def rebuild_index(
     with writing(path):
         records = _records_of_index_at(path)
         if paths:
-            gone = left_out_of_rebuild(paths, records)
+            paths, gone = named_rebuild(paths, records)
         else:
             paths, gone = _roots_to_rebuild(path, records)
         remove_leftovers(path)

@@ -96,19 +96,29 @@ def path_list(paths: Paths) -> list[str]:
     return [os.fsdecode(path) for path in paths]
 
 
-def left_out_of_rebuild(paths: Paths, records: dict[str, FileRecord]) -> list[FileNote]:
-    """A note on each root of an index rebuilt from ``paths`` that keeps files outside
-    them: the rebuild drops those files, and says so (a root no longer named went
-    without a word, and it was as if never a root)."""
-    named = [os.path.abspath(path) for path in path_list(paths)]
+def named_rebuild(paths: Paths, records: dict[str, FileRecord]) -> tuple[list[str], list[FileNote]]:
+    """What a rebuild of the named ``paths`` indexes: those, and the roots of the old
+    index (``records``) inside them, which stay roots with their own options; and a
+    note on each other root of the old index, whose files the rebuild drops (a root
+    no longer named went without a word, as if it had never been one)."""
+    named = path_list(paths)
+    folders = [os.path.abspath(path) for path in named]
+    inside = [
+        root
+        for root in known_roots(records)
+        if root not in folders and any(lies_under(root, folder) for folder in folders)
+    ]
     dropped: dict[str, int] = {}
     for key, record in records.items():
-        if not any(lies_under(key, root) for root in named):
+        if not any(lies_under(key, folder) for folder in folders):
             dropped[record.root] = dropped.get(record.root, 0) + 1
-    return [
+    notes = [
         FileNote(root, f"not named in the rebuild; dropped its {_files(count)}")
+        if os.path.exists(root)
+        else vanished_note(root, records)
         for root, count in sorted(dropped.items())
     ]
+    return named + inside, notes
 
 
 def reading_options(
@@ -195,7 +205,14 @@ def plan_changes(
             continue
         hidden: list[Path] = []
         links: list[Path] = []
-        for path in find_files(root, options.hidden, hidden, is_index_folder, links):
+        # A folder that is a root of its own is walked as such, with its own options;
+        # this root's walk leaves it whole, its hidden files too.
+        inner = {other for other in reading if other != root and lies_under(str(other), root)}
+
+        def skipped(folder: Path, inner: set[Path] = inner) -> bool:
+            return folder in inner or is_index_folder(folder)
+
+        for path in find_files(root, options.hidden, hidden, skipped, links):
             if str(path) in walked:
                 continue
             walked.add(str(path))
@@ -240,13 +257,8 @@ def plan_changes(
             doc_id = path.relative_to(base).as_posix()
             plan.work.append(FileToRead(path, root, doc_id, stat, digest, options))
             plan.bytes_to_read += stat.st_size
-        # A hidden file under a root inside this one is that root's to count or read.
-        inner = [other for other in reading if other != root and lies_under(str(other), root)]
         report.hidden += [
-            str(path)
-            for path in hidden
-            if (path.is_dir() or is_indexable(path, options))
-            and not any(lies_under(str(path), other) for other in inner)
+            str(path) for path in hidden if path.is_dir() or is_indexable(path, options)
         ]
         report.links += map(str, links)
         gone = [key for key in records_under(root, records) if key not in seen]
@@ -286,6 +298,28 @@ def drop_vanished(
         plan.removed.extend(records_under(root, records))
         report.forgotten.append(vanished_note(root, records))
     plan.removed = list(dict.fromkeys(plan.removed))  # a vanished root inside a walked one
+
+
+def roots_after(plan: Plan, records: dict[str, FileRecord]) -> set[str]:
+    """The roots the index will have once ``plan`` is written: a root is known by its files."""
+    removed = set(plan.removed)
+    moved = {move.path: str(move.root) for move in plan.moved}
+    after = {moved.get(key, record.root) for key, record in records.items() if key not in removed}
+    return after | {str(item.root) for item in plan.work}
+
+
+def note_emptied_roots(
+    after: set[str], vanished: list[Path], records: dict[str, FileRecord], report: IndexReport
+) -> None:
+    """A note on each root that held files and holds none ``after`` the update (the
+    options given left every file out, or its files were deleted): it would end
+    without a word. A vanished root has its own note."""
+    gone = set(map(str, vanished))
+    report.forgotten += [
+        FileNote(root, "holds no file to index now; no longer a root")
+        for root in known_roots(records)
+        if root not in after and root not in gone
+    ]
 
 
 def vanished_note(root: Path | str, records: dict[str, FileRecord]) -> FileNote:

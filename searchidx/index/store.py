@@ -251,17 +251,14 @@ def remembered_options(meta: IndexMeta) -> dict[str, ReaderOptions]:
 
 
 def remember_options(
-    meta: IndexMeta, reading: dict[str, ReaderOptions], dropped: Iterable[str] = ()
+    meta: IndexMeta, reading: dict[str, ReaderOptions], roots: Iterable[str]
 ) -> bool:
-    """Record in ``meta`` how the roots of ``reading`` were read, and forget the
-    roots ``dropped``; whether that changed anything."""
+    """Record in ``meta`` how the roots of ``reading`` were read, keeping only the
+    ``roots`` the index has (no options of a root gone, forgotten or never made);
+    whether that changed anything."""
     before = meta.get("roots", {})
-    roots = dict(before)
-    for root, options in reading.items():
-        roots[root] = options.remembered()
-    for root in dropped:
-        roots.pop(root, None)
-    meta["roots"] = {root: given for root, given in roots.items() if given}
+    given = {**before, **{root: options.remembered() for root, options in reading.items()}}
+    meta["roots"] = {root: given[root] for root in sorted(roots) if given.get(root)}
     return meta["roots"] != before
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import operator
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -72,16 +73,27 @@ class ReaderOptions:
         if isinstance(self.include, str):
             # One pattern given as it is typed: read letter by letter, «*» took every file.
             object.__setattr__(self, "include", (self.include,))
+        include = self.include
+        if not isinstance(include, (tuple, list)) or not all(
+            isinstance(pattern, str) and pattern for pattern in include
+        ):
+            raise OptionError(f"include is {include!r}: give file-name patterns, such as '*.log'")
+        object.__setattr__(self, "include", tuple(include))
         if self.encoding:
             check_encoding(self.encoding)
         size = self.max_file_bytes
-        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        if isinstance(size, bool) or not hasattr(size, "__index__") or operator.index(size) < 1:
             raise OptionError(
                 f"max_file_bytes is {size!r}: give a whole number of bytes, 1 or more"
             )
+        object.__setattr__(self, "max_file_bytes", operator.index(size))
+        if not isinstance(self.hidden, bool):
+            raise OptionError(f"hidden is {self.hidden!r}: give True or False")
         for name in ("text_field", "id_field", "title_field"):
-            if getattr(self, name) == "":
-                raise OptionError(f"{name} is empty: name a field, or give None to detect it")
+            if getattr(self, name) is not None and not (
+                isinstance(getattr(self, name), str) and getattr(self, name)
+            ):
+                raise OptionError(f"{name} is {getattr(self, name)!r}: name a field, or give None")
 
     def remembered(self) -> dict[str, object]:
         """What an index remembers of how a root was read, as JSON holds it: the
