@@ -47,7 +47,14 @@ from whoosh.util.filelock import try_for
 
 from .. import __version__
 from ..analysis import ANALYZER, term_analyzer
-from ..errors import CannotWrite, IncompatibleIndex, IndexCorrupt, IndexLocked, IndexNotFound
+from ..errors import (
+    CannotWrite,
+    IncompatibleIndex,
+    IndexCorrupt,
+    IndexLocked,
+    IndexNotFound,
+    OptionError,
+)
 from .folders import FORMAT_VERSION, LOCK_FILE, MARKER, read_marker, unmakeable, write_marker
 
 if TYPE_CHECKING:
@@ -246,8 +253,13 @@ def remembered_options(meta: IndexMeta) -> dict[str, ReaderOptions]:
     """How each root was last read, where not as by default, by root."""
     from ..readers.base import ReaderOptions  # the readers: only for indexing
 
-    given = meta.get("roots", {})
-    return {root: ReaderOptions.from_remembered(options) for root, options in given.items()}
+    remembered = {}
+    for root, given in meta.get("roots", {}).items():
+        try:
+            remembered[root] = ReaderOptions.from_remembered(given)
+        except (OptionError, TypeError, AttributeError):
+            continue  # a marker edited by hand: that root is read as by default
+    return remembered
 
 
 def remember_options(
