@@ -544,7 +544,8 @@ def render_index_notes(report: IndexReport) -> str:
         shown = ", ".join(_escaped(path) for path in report.left_out[:3])
         more = f" and {len(report.left_out) - 3} more" if len(report.left_out) > 3 else ""
         lines.append(
-            f"searchidx: note: dropped from the index, left out by the options given: {shown}{more}"
+            "searchidx: note: dropped from the index, left out by its root's options: "
+            f"{shown}{more}"
         )
     if report.links:
         links = _count(len(report.links), "symbolic link", "symbolic links")

@@ -526,7 +526,7 @@ def test_hidden_files_are_counted_and_included_with_hidden(run, tmp_path):
     result = run("index", notes, "--max-file-size", "1M", "--index", index_dir)
     dropped, hidden = result.stderr.splitlines()[:2]
     assert dropped == (
-        "searchidx: note: dropped from the index, left out by the options given: "
+        "searchidx: note: dropped from the index, left out by its root's options: "
         f"{notes}/.secret.txt, {notes}/.drafts/plan.md"
     )
     assert hidden.startswith("searchidx: not indexed, hidden: 2 files")

@@ -471,6 +471,79 @@ def test_a_root_left_with_no_file_says_so_and_keeps_no_options(tmp_path):
         assert (info.roots, info.root_options) == ([str(library / "intro.txt")], {})
 
 
+# Sayings as JSON Lines: «body» the saying, «title» its heading.
+SAYINGS = (
+    json.dumps({"body": "العلم نور", "title": "حكمة"}, ensure_ascii=False)
+    + "\n"
+    + json.dumps({"body": "الجهل ظلام", "title": "حكمة ثانية"}, ensure_ascii=False)
+    + "\n"
+)
+
+
+def test_records_moved_to_a_root_of_other_fields_are_read_again(tmp_path):
+    """Taken over by an inner root, or left to the outer one by a forget, a JSON Lines
+    file kept the text its old root's --text-field read, and refreshes said «up to date»."""
+    archive = write_corpus(
+        tmp_path / "archive", {"intro.txt": "مقدمة.\n", "sahih/sayings.jsonl": SAYINGS}
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update(archive, ReaderOptions(text_field="title"))
+        assert total_found(index, "حكمة") == 2 and total_found(index, "العلم") == 0
+        assert index.update(archive / "sahih").changed == 1  # read with detected fields
+        assert total_found(index, "العلم") == 1 and total_found(index, "حكمة") == 0
+        assert index.update().nothing_changed
+        index.forget(archive / "sahih")
+        assert index.update().changed == 1  # back under «archive», read with «title»
+        assert total_found(index, "حكمة") == 2
+
+
+def test_deleted_roots_inside_a_root_are_noted_once_each_with_their_own_files(tmp_path):
+    archive = write_corpus(
+        tmp_path / "archive",
+        {
+            "a.txt": "مقدمة.\n",
+            "hadith/b.txt": "حدثنا مالك.\n",
+            "hadith/sahih/s.txt": "باب العلم.\n",
+        },
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update([archive / "hadith" / "sahih", archive / "hadith", archive])
+        shutil.rmtree(archive / "hadith")
+        report = index.update()
+        assert report.skipped == [] and report.removed == 2
+        assert sorted((note.path, note.message) for note in report.forgotten) == [
+            (str(archive / "hadith"), "no longer exists; dropped its 1 file"),
+            (str(archive / "hadith" / "sahih"), "no longer exists; dropped its 1 file"),
+        ]
+
+
+def test_forgetting_a_linked_root_drops_what_no_walk_reaches(tmp_path):
+    """«archive/extlink», a link to a folder outside, was forgotten with «1 file stays
+    indexed under archive», and the next refresh dropped it."""
+    archive = write_corpus(tmp_path / "archive", {"a.txt": "مقدمة.\n"})
+    outside = write_corpus(tmp_path / "outside", {"e.txt": "نص عن البحر.\n"})
+    (archive / "extlink").symlink_to(outside)
+    with Index.create(tmp_path / "ix") as index:
+        index.update(archive)
+        index.update(archive / "extlink")
+        report = index.forget(archive / "extlink")
+        assert (report.removed, report.kept) == (1, {})
+        assert total_found(index, "البحر") == 0 and index.update().nothing_changed
+
+
+def test_a_folder_named_that_does_not_become_a_root_says_so(tmp_path):
+    only = write_corpus(tmp_path / "only", {"inner/x.txt": "النخلة شجرة مباركة.\n"})
+    with Index.create(tmp_path / "ix") as index:
+        index.update(only)
+        [note] = index.update(only / "inner", ReaderOptions(hidden=True)).forgotten
+        assert (note.path, note.message) == (
+            str(only / "inner"),
+            f"stays inside the root {only}, whose files are all in it: not a root of its own, "
+            "and options given for it are not kept",
+        )
+        assert index.info().root_options == {}
+
+
 def test_a_rebuild_of_named_folders_says_which_roots_it_drops(tmp_path):
     notes = write_corpus(tmp_path / "notes", NOTES)
     other = write_corpus(tmp_path / "other", {"b.txt": "نص آخر عن مدينة فاس.\n"})

@@ -403,6 +403,7 @@ class Index:
         from .plan import (
             drop_vanished,
             note_emptied_roots,
+            note_roots_not_made,
             plan_changes,
             reading_options,
             resolve_roots,
@@ -424,10 +425,11 @@ class Index:
             meta = read_marker(self.path) or self._meta
             remembered = remembered_options(meta)
             named, reading = reading_options(roots, records, remembered, options, encoding)
-            plan = plan_changes(reading, records, report, remembered)
+            plan = plan_changes(reading, records, report)
             drop_vanished(plan, vanished, records, report)
             after = roots_after(plan, records)
             note_emptied_roots(after, vanished, records, report)
+            note_roots_not_made(named, after, records, report)
             options_changed = remember_options(meta, named, after)
             writes = bool(plan.work or plan.removed or plan.moved or optimize)
             if writes:

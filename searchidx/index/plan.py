@@ -136,7 +136,9 @@ def reading_options(
     inside = [
         Path(known)
         for known in known_roots(records)
-        if Path(known) not in named and any(lies_under(known, root) for root in roots)
+        if Path(known) not in named
+        and any(lies_under(known, root) for root in roots)
+        and os.path.exists(known)  # one deleted: its files go with the folder walked
     ]
     reading = named | {root: remembered.get(str(root)) or ReaderOptions() for root in inside}
     if encoding:
@@ -177,15 +179,11 @@ def _seen_elsewhere(inner: str, outer: str, real: dict[str, str]) -> bool:
 
 
 def plan_changes(
-    reading: dict[Path, ReaderOptions],
-    records: dict[str, FileRecord],
-    report: IndexReport,
-    remembered: dict[str, ReaderOptions] | None = None,
+    reading: dict[Path, ReaderOptions], records: dict[str, FileRecord], report: IndexReport
 ) -> Plan:
     """Decide which files to (re)read and which records to drop, by size, mtime and
-    hash, under each root of ``reading`` as its options say. Files of records
-    (JSON, CSV) are all read again under a root whose record fields differ from the
-    ones it was read with (``remembered``)."""
+    hash, under each root of ``reading`` as its options say. A file of records (JSON,
+    CSV) read with other fields than its root's now is read again."""
 
     plan = Plan()
     seen: set[str] = set()
@@ -197,8 +195,6 @@ def plan_changes(
     for root in sorted(reading, key=lambda root: len(root.parts), reverse=True):
         options = reading[root]
         forced = codec_name(options.encoding) if options.encoding else ""
-        before = (remembered or {}).get(str(root)) or ReaderOptions()
-        fields_changed = _fields(before) != _fields(options)
         base = root if root.is_dir() else root.parent
         if root.is_dir() and is_index_folder(root):
             report.skipped.append(FileNote(str(root), "a searchidx index folder, not documents"))
@@ -242,7 +238,8 @@ def plan_changes(
             # A file decoded otherwise than a forced encoding says is read again.
             read_otherwise = bool(old and old.encoding and forced and old.encoding != forced)
             # Records read with other fields: their text, ids or titles may differ.
-            read_otherwise |= fields_changed and path.suffix.lower() in RECORD_SUFFIXES
+            if old and path.suffix.lower() in RECORD_SUFFIXES:
+                read_otherwise |= tuple(old.fields) != options.fields()
             untouched = old and old.size == stat.st_size and old.mtime == stat.st_mtime
             digest = None if untouched else _file_digest(path)
             if old and (untouched or digest == old.sha256) and not read_otherwise:
@@ -270,10 +267,6 @@ def plan_changes(
     plan.removed = list(dict.fromkeys(plan.removed))
     report.links = list(dict.fromkeys(report.links))
     return plan
-
-
-def _fields(options: ReaderOptions) -> tuple:
-    return options.text_field, options.id_field, options.title_field
 
 
 def _takes_over(root: Path, recorded: str, records, known: dict) -> bool:
@@ -317,16 +310,18 @@ def note_emptied_roots(
     gone = set(map(str, vanished))
     report.forgotten += [
         FileNote(root, "holds no file to index now; no longer a root")
+        if os.path.exists(root)
+        else vanished_note(root, records)
         for root in known_roots(records)
         if root not in after and root not in gone
     ]
 
 
 def vanished_note(root: Path | str, records: dict[str, FileRecord]) -> FileNote:
-    """The note on a root that no longer exists, whose indexed files are dropped."""
-    return FileNote(
-        str(root), f"no longer exists; dropped its {_files(len(records_under(root, records)))}"
-    )
+    """The note on a root that no longer exists, whose indexed files are dropped
+    (its own: a root inside it has its note)."""
+    count = sum(record.root == str(root) for record in records.values())
+    return FileNote(str(root), f"no longer exists; dropped its {_files(count)}")
 
 
 def plan_forget(root: Path, records: dict[str, FileRecord], report: IndexReport) -> Plan:
@@ -338,7 +333,7 @@ def plan_forget(root: Path, records: dict[str, FileRecord], report: IndexReport)
     others = [Path(other) for other in known_roots(records) if other != str(root)]
     plan = Plan()
     for key in records_under(root, records):
-        holders = [other for other in others if lies_under(key, other)]
+        holders = [other for other in others if lies_under(key, other) and walked_to(key, other)]
         if not holders:
             plan.removed.append(key)
             continue
@@ -348,6 +343,36 @@ def plan_forget(root: Path, records: dict[str, FileRecord], report: IndexReport)
             plan.moved.append(FileToMove(key, holder, Path(key).relative_to(holder).as_posix()))
         report.kept[str(holder)] = report.kept.get(str(holder), 0) + 1
     return plan
+
+
+def walked_to(path: str, root: Path | str) -> bool:
+    """Whether a walk of ``root`` finds ``path`` (inside it) at that path: no symbolic
+    link on the way, as a walk follows none."""
+    inside = os.path.relpath(path, root)
+    return os.path.realpath(path) == os.path.join(os.path.realpath(root), inside)
+
+
+def note_roots_not_made(
+    named: dict[str, ReaderOptions],
+    after: set[str],
+    records: dict[str, FileRecord],
+    report: IndexReport,
+) -> None:
+    """A note on each folder named that did not become a root: its files are all
+    another root's, which holds none besides (a root is known by its files, so that
+    one would be lost); the options given for it are not kept."""
+    for root in named:
+        if root in after or not os.path.exists(root):
+            continue
+        holders = {records[key].root for key in records_under(root, records)} & after
+        if holders - {root}:
+            report.forgotten.append(
+                FileNote(
+                    root,
+                    f"stays inside the root {', '.join(sorted(holders))}, whose files are all "
+                    "in it: not a root of its own, and options given for it are not kept",
+                )
+            )
 
 
 def known_roots(records: dict[str, FileRecord]) -> list[str]:

@@ -100,6 +100,9 @@ class FileRecord:
     # A file of records: how many records (with text) it holds; 0 for other files,
     # and in an index written before records were counted.
     records: int = 0
+    # A file of records: the text, id and title fields it was read with (None:
+    # detected); a root whose fields differ reads it again.
+    fields: tuple[str | None, str | None, str | None] = (None, None, None)
 
     @classmethod
     def stored(cls, stored: dict) -> FileRecord:

@@ -208,6 +208,9 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
         paragraphs=sum(len(document.paragraphs) for document in documents),
         encoding=documents[0].encoding,
         records=len(documents) if item.path.suffix.lower() in RECORD_SUFFIXES else 0,
+        fields=item.options.fields()
+        if item.path.suffix.lower() in RECORD_SUFFIXES
+        else (None,) * 3,
     )
     _add_file(writer, documents, record)
     report.paragraphs += record.paragraphs

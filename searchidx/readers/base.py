@@ -95,6 +95,10 @@ class ReaderOptions:
             ):
                 raise OptionError(f"{name} is {getattr(self, name)!r}: name a field, or give None")
 
+    def fields(self) -> tuple[str | None, str | None, str | None]:
+        """The record fields named: text, id and title (None: detected)."""
+        return self.text_field, self.id_field, self.title_field
+
     def remembered(self) -> dict[str, object]:
         """What an index remembers of how a root was read, as JSON holds it: the
         options that differ from the defaults, but a forced encoding. That one is
