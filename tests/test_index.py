@@ -539,7 +539,7 @@ def test_a_folder_named_that_does_not_become_a_root_says_so(tmp_path):
         assert (note.path, note.message) == (
             str(only / "inner"),
             f"stays inside the root {only}, whose files are all in it: not a root of its own, "
-            "and options given for it are not kept",
+            "and no options are kept for it",
         )
         assert index.info().root_options == {}
 
@@ -570,6 +570,13 @@ def test_links_to_files_inside_a_folder_are_not_followed(tmp_path):
         assert docs_of(index, "الفقه") == ["b.txt"]
         with pytest.raises(NothingToIndex, match="through a symbolic link"):
             index.update(archive / "alias.txt")  # named, the same file again: refused
+        # A link to a file outside, named as a root, is read, and not counted as a
+        # link left out when the folder holding it is walked.
+        outside = write_corpus(tmp_path / "outside", {"ext.txt": "تفسير سورة الفاتحة.\n"})
+        (archive / "ext.txt").symlink_to(outside / "ext.txt")
+        index.update(archive / "ext.txt")
+        assert docs_of(index, "الفاتحة") == ["ext.txt"]
+        assert index.update().links == [str(archive / "alias.txt")]
 
 
 def test_reader_options_are_checked_as_the_command_line_checks_them():

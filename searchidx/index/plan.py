@@ -257,7 +257,7 @@ def plan_changes(
         report.hidden += [
             str(path) for path in hidden if path.is_dir() or is_indexable(path, options)
         ]
-        report.links += map(str, links)
+        report.links += [str(link) for link in links if link not in reading]  # a root: read
         gone = [key for key in records_under(root, records) if key not in seen]
         plan.removed.extend(gone)
         report.left_out += [key for key in gone if key not in walked_out and os.path.exists(key)]
@@ -370,7 +370,7 @@ def note_roots_not_made(
                 FileNote(
                     root,
                     f"stays inside the root {', '.join(sorted(holders))}, whose files are all "
-                    "in it: not a root of its own, and options given for it are not kept",
+                    "in it: not a root of its own, and no options are kept for it",
                 )
             )
 
