@@ -452,6 +452,21 @@ def test_an_outer_root_reading_hidden_files_leaves_an_inner_roots_alone(tmp_path
         assert docs_of(index, "المسلم OR مسودة") == [".hid/draft.txt"]
 
 
+def test_a_rebuild_of_a_folder_whose_inner_root_was_deleted_says_it_is_gone(tmp_path):
+    """The rebuild named the deleted inner root too, and stopped: «no such file or folder»."""
+    archive = write_corpus(
+        tmp_path / "archive", {"a.txt": "مقدمة الكتاب.\n", "hadith/b.txt": "حدثنا مالك.\n"}
+    )
+    with Index.create(tmp_path / "ix") as index:
+        index.update([archive, archive / "hadith"])
+        shutil.rmtree(archive / "hadith")
+        report = index.rebuild(archive)
+        assert [(note.path, note.message) for note in report.forgotten] == [
+            (str(archive / "hadith"), "no longer exists; dropped its 1 file")
+        ]
+        assert index.info().roots == [str(archive)] and total_found(index, "مقدمة") == 1
+
+
 def test_a_root_left_with_no_file_says_so_and_keeps_no_options(tmp_path):
     library = write_corpus(
         tmp_path / "library",

@@ -103,11 +103,7 @@ def named_rebuild(paths: Paths, records: dict[str, FileRecord]) -> tuple[list[st
     no longer named went without a word, as if it had never been one)."""
     named = path_list(paths)
     folders = [os.path.abspath(path) for path in named]
-    inside = [
-        root
-        for root in known_roots(records)
-        if root not in folders and any(lies_under(root, folder) for folder in folders)
-    ]
+    inside = _roots_inside(folders, records)
     dropped: dict[str, int] = {}
     for key, record in records.items():
         if not any(lies_under(key, folder) for folder in folders):
@@ -118,7 +114,9 @@ def named_rebuild(paths: Paths, records: dict[str, FileRecord]) -> tuple[list[st
         else vanished_note(root, records)
         for root, count in sorted(dropped.items())
     ]
-    return named + inside, notes
+    # A root inside them that was deleted is said gone, as a refresh says it.
+    notes += [vanished_note(root, records) for root in inside if not os.path.exists(root)]
+    return named + [root for root in inside if os.path.exists(root)], notes
 
 
 def reading_options(
@@ -134,16 +132,23 @@ def reading_options(
     its own options, as a refresh walks them), with ``encoding`` for this run."""
     named = {root: options or remembered.get(str(root)) or ReaderOptions() for root in roots}
     inside = [
-        Path(known)
-        for known in known_roots(records)
-        if Path(known) not in named
-        and any(lies_under(known, root) for root in roots)
-        and os.path.exists(known)  # one deleted: its files go with the folder walked
+        Path(root)
+        for root in _roots_inside(list(map(str, roots)), records)
+        if os.path.exists(root)  # one deleted: its files go with the folder walked
     ]
     reading = named | {root: remembered.get(str(root)) or ReaderOptions() for root in inside}
     if encoding:
         reading = {root: replace(read, encoding=encoding) for root, read in reading.items()}
     return {str(root): read for root, read in named.items()}, reading
+
+
+def _roots_inside(folders: list[str], records: dict[str, FileRecord]) -> list[str]:
+    """The indexed roots inside ``folders`` (absolute paths) and not among them."""
+    return [
+        root
+        for root in known_roots(records)
+        if root not in folders and any(lies_under(root, folder) for folder in folders)
+    ]
 
 
 def _refuse_linked_overlap(roots: list[Path], known: list[str]) -> None:
