@@ -161,8 +161,10 @@ def _refuse_linked_overlap(roots: list[Path], known: list[str]) -> None:
     real = {path: os.path.realpath(path) for path in others}
     for root in map(str, roots):
         for other in sorted(others - {root}):
+            # The one's files lie in the other's folder, where its walk finds them
+            # at other paths (a link on the way).
             if not any(
-                _seen_elsewhere(inner, outer, real)
+                lies_under(real[inner], real[outer]) and not walked_to(inner, outer)
                 for inner, outer in ((root, other), (other, root))
             ):
                 continue
@@ -172,15 +174,6 @@ def _refuse_linked_overlap(roots: list[Path], known: list[str]) -> None:
                 f"{root} reaches files that {other} holds ({shared}) through a symbolic "
                 f"link: they would be indexed twice; name each folder by one path{forget}"
             )
-
-
-def _seen_elsewhere(inner: str, outer: str, real: dict[str, str]) -> bool:
-    """Whether the files of root ``inner`` lie in root ``outer``'s folder but its walk
-    finds them at other paths than ``inner``'s (a symbolic link on the way)."""
-    if not lies_under(real[inner], real[outer]):
-        return False
-    found_at = os.path.join(outer, os.path.relpath(real[inner], real[outer]))
-    return os.path.normpath(found_at) != inner
 
 
 def plan_changes(
@@ -351,10 +344,11 @@ def plan_forget(root: Path, records: dict[str, FileRecord], report: IndexReport)
 
 
 def walked_to(path: str, root: Path | str) -> bool:
-    """Whether a walk of ``root`` finds ``path`` (inside it) at that path: no symbolic
-    link on the way, as a walk follows none."""
+    """Whether a walk of ``root`` finds ``path`` at that path: it lies inside, with
+    no symbolic link on the way, as a walk follows none."""
     inside = os.path.relpath(path, root)
-    return os.path.realpath(path) == os.path.join(os.path.realpath(root), inside)
+    at = os.path.normpath(os.path.join(os.path.realpath(root), inside))
+    return lies_under(path, root) and os.path.realpath(path) == at
 
 
 def note_roots_not_made(
