@@ -198,6 +198,7 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
         report.changed += 1
     else:
         report.added += 1
+    of_records = item.path.suffix.lower() in RECORD_SUFFIXES
     record = FileRecord(
         path=key,
         root=str(item.root),
@@ -207,10 +208,8 @@ def _write_file(writer, item: FileToRead, run: WriteRun) -> None:
         mtime=item.stat.st_mtime,
         paragraphs=sum(len(document.paragraphs) for document in documents),
         encoding=documents[0].encoding,
-        records=len(documents) if item.path.suffix.lower() in RECORD_SUFFIXES else 0,
-        fields=item.options.fields()
-        if item.path.suffix.lower() in RECORD_SUFFIXES
-        else (None,) * 3,
+        records=len(documents) if of_records else 0,
+        fields=item.options.fields() if of_records else (None, None, None),
     )
     _add_file(writer, documents, record)
     report.paragraphs += record.paragraphs
